@@ -1,0 +1,22 @@
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace tt {
+
+class ByteSource;
+class RecordSink;
+
+// One input format. A parser never throws for bad input: it reports rejects through the sink
+// and keeps every good record it can reach. It returns false only when the input as a whole is
+// unreadable (wrong format, unreadable header), after reporting why through sink.reject(0, ...).
+class FormatParser {
+public:
+    virtual ~FormatParser() = default;
+    virtual std::string_view name() const = 0;    // "evtx", "winxml", "jsonl"
+    virtual std::string_view version() const = 0; // parser version, stored with provenance
+    virtual bool parse(ByteSource &in, RecordSink &sink) = 0;
+};
+
+} // namespace tt

@@ -1,0 +1,2 @@
+# Sources of the evtx parser, relative to importers/.
+list(APPEND TT_IMPORTER_SOURCES)

@@ -1,0 +1,2 @@
+# Sources of the json parser, relative to importers/.
+list(APPEND TT_IMPORTER_SOURCES)

@@ -1,0 +1,2 @@
+# Sources of the xml parser, relative to importers/.
+list(APPEND TT_IMPORTER_SOURCES)

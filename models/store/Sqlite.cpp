@@ -1,0 +1,233 @@
+#include "store/Sqlite.h"
+
+#include <sqlite3.h>
+
+#include <utility>
+
+namespace tt::sql {
+
+namespace {
+[[noreturn]] void fail(sqlite3 *db, int rc, std::string_view context)
+{
+    std::string msg(context);
+    msg += ": ";
+    msg += db ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
+    throw Error(msg, rc);
+}
+} // namespace
+
+Stmt::Stmt(sqlite3 *db, std::string_view sql) : m_db(db)
+{
+    int rc = sqlite3_prepare_v3(db, sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT,
+                                &m_stmt, nullptr);
+    if (rc != SQLITE_OK)
+        fail(db, rc, std::string("prepare '") + std::string(sql.substr(0, 120)) + "'");
+}
+
+Stmt::~Stmt()
+{
+    if (m_stmt)
+        sqlite3_finalize(m_stmt);
+}
+
+Stmt::Stmt(Stmt &&o) noexcept : m_db(std::exchange(o.m_db, nullptr)), m_stmt(std::exchange(o.m_stmt, nullptr)) {}
+
+Stmt &Stmt::operator=(Stmt &&o) noexcept
+{
+    if (this != &o) {
+        if (m_stmt)
+            sqlite3_finalize(m_stmt);
+        m_db = std::exchange(o.m_db, nullptr);
+        m_stmt = std::exchange(o.m_stmt, nullptr);
+    }
+    return *this;
+}
+
+Stmt &Stmt::bind(int idx, int64_t v)
+{
+    int rc = sqlite3_bind_int64(m_stmt, idx, v);
+    if (rc != SQLITE_OK)
+        fail(m_db, rc, "bind");
+    return *this;
+}
+
+Stmt &Stmt::bind(int idx, double v)
+{
+    int rc = sqlite3_bind_double(m_stmt, idx, v);
+    if (rc != SQLITE_OK)
+        fail(m_db, rc, "bind");
+    return *this;
+}
+
+Stmt &Stmt::bind(int idx, std::string_view text)
+{
+    int rc = sqlite3_bind_text64(m_stmt, idx, text.data(), text.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
+    if (rc != SQLITE_OK)
+        fail(m_db, rc, "bind");
+    return *this;
+}
+
+Stmt &Stmt::bindStatic(int idx, std::string_view text)
+{
+    int rc = sqlite3_bind_text64(m_stmt, idx, text.data(), text.size(), SQLITE_STATIC, SQLITE_UTF8);
+    if (rc != SQLITE_OK)
+        fail(m_db, rc, "bind");
+    return *this;
+}
+
+Stmt &Stmt::bindBlob(int idx, const void *data, size_t n)
+{
+    int rc = sqlite3_bind_blob64(m_stmt, idx, data, n, SQLITE_TRANSIENT);
+    if (rc != SQLITE_OK)
+        fail(m_db, rc, "bind");
+    return *this;
+}
+
+Stmt &Stmt::bindNull(int idx)
+{
+    int rc = sqlite3_bind_null(m_stmt, idx);
+    if (rc != SQLITE_OK)
+        fail(m_db, rc, "bind");
+    return *this;
+}
+
+bool Stmt::step()
+{
+    int rc = sqlite3_step(m_stmt);
+    if (rc == SQLITE_ROW)
+        return true;
+    if (rc == SQLITE_DONE)
+        return false;
+    std::string sqlText = sqlite3_sql(m_stmt) ? sqlite3_sql(m_stmt) : "";
+    sqlite3_reset(m_stmt);
+    fail(m_db, rc, "step '" + sqlText.substr(0, 120) + "'");
+}
+
+void Stmt::exec()
+{
+    while (step()) {
+    }
+    reset();
+}
+
+void Stmt::reset()
+{
+    sqlite3_reset(m_stmt);
+    sqlite3_clear_bindings(m_stmt);
+}
+
+int64_t Stmt::int64(int col) const { return sqlite3_column_int64(m_stmt, col); }
+double Stmt::real(int col) const { return sqlite3_column_double(m_stmt, col); }
+bool Stmt::isNull(int col) const { return sqlite3_column_type(m_stmt, col) == SQLITE_NULL; }
+int Stmt::columnCount() const { return sqlite3_column_count(m_stmt); }
+
+std::string Stmt::text(int col) const { return std::string(textView(col)); }
+
+std::string_view Stmt::textView(int col) const
+{
+    const auto *p = reinterpret_cast<const char *>(sqlite3_column_text(m_stmt, col));
+    if (!p)
+        return {};
+    return std::string_view(p, static_cast<size_t>(sqlite3_column_bytes(m_stmt, col)));
+}
+
+Db::~Db() { close(); }
+
+Db::Db(Db &&o) noexcept : m_db(std::exchange(o.m_db, nullptr)) {}
+
+Db &Db::operator=(Db &&o) noexcept
+{
+    if (this != &o) {
+        close();
+        m_db = std::exchange(o.m_db, nullptr);
+    }
+    return *this;
+}
+
+void Db::open(const std::string &path, Mode mode)
+{
+    close();
+    int flags = SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE;
+    switch (mode) {
+    case Mode::ReadOnly: flags |= SQLITE_OPEN_READONLY; break;
+    case Mode::ReadWrite: flags |= SQLITE_OPEN_READWRITE; break;
+    case Mode::Create: flags |= SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE; break;
+    }
+    sqlite3 *db = nullptr;
+    int rc = sqlite3_open_v2(path.c_str(), &db, flags, nullptr);
+    if (rc != SQLITE_OK) {
+        std::string msg = "cannot open '" + path + "': " + (db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
+        sqlite3_close_v2(db);
+        throw Error(msg, rc);
+    }
+    m_db = db;
+    // Hardening against hostile case files (https://www.sqlite.org/security.html).
+    sqlite3_db_config(m_db, SQLITE_DBCONFIG_ENABLE_LOAD_EXTENSION, 0, nullptr);
+    sqlite3_db_config(m_db, SQLITE_DBCONFIG_DEFENSIVE, 1, nullptr);
+    sqlite3_db_config(m_db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, nullptr);
+    sqlite3_db_config(m_db, SQLITE_DBCONFIG_ENABLE_TRIGGER, 0, nullptr);
+    sqlite3_db_config(m_db, SQLITE_DBCONFIG_ENABLE_VIEW, 0, nullptr);
+    sqlite3_limit(m_db, SQLITE_LIMIT_LENGTH, 256 * 1024 * 1024);
+    sqlite3_busy_timeout(m_db, 5000);
+}
+
+void Db::close()
+{
+    if (m_db) {
+        sqlite3_close_v2(m_db);
+        m_db = nullptr;
+    }
+}
+
+void Db::exec(std::string_view sql)
+{
+    std::string s(sql);
+    char *err = nullptr;
+    int rc = sqlite3_exec(m_db, s.c_str(), nullptr, nullptr, &err);
+    if (rc != SQLITE_OK) {
+        std::string msg = err ? err : sqlite3_errstr(rc);
+        sqlite3_free(err);
+        throw Error("exec '" + s.substr(0, 120) + "': " + msg, rc);
+    }
+}
+
+int64_t Db::queryInt(std::string_view sql, int64_t fallback)
+{
+    Stmt st(m_db, sql);
+    if (st.step() && !st.isNull(0))
+        return st.int64(0);
+    return fallback;
+}
+
+int64_t Db::lastInsertId() const { return sqlite3_last_insert_rowid(m_db); }
+int Db::changes() const { return sqlite3_changes(m_db); }
+bool Db::readOnly() const { return sqlite3_db_readonly(m_db, "main") == 1; }
+
+Transaction::Transaction(Db &db, bool immediate) : m_db(db)
+{
+    m_db.exec(immediate ? "BEGIN IMMEDIATE" : "BEGIN");
+}
+
+Transaction::~Transaction()
+{
+    if (m_open) {
+        try {
+            m_db.exec("ROLLBACK");
+        } catch (...) {
+        }
+    }
+}
+
+void Transaction::commit()
+{
+    m_db.exec("COMMIT");
+    m_open = false;
+}
+
+void Transaction::rollback()
+{
+    m_db.exec("ROLLBACK");
+    m_open = false;
+}
+
+} // namespace tt::sql

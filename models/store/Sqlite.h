@@ -1,0 +1,112 @@
+#pragma once
+
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+
+struct sqlite3;
+struct sqlite3_stmt;
+
+namespace tt::sql {
+
+// Thrown on any SQLite failure; carries the SQLite message and, where known, the statement.
+class Error : public std::runtime_error {
+public:
+    Error(const std::string &what, int code) : std::runtime_error(what), m_code(code) {}
+    int code() const { return m_code; }
+
+private:
+    int m_code;
+};
+
+// One prepared statement. Values are always bound, never interpolated into SQL text.
+class Stmt {
+public:
+    Stmt() = default;
+    Stmt(sqlite3 *db, std::string_view sql);
+    ~Stmt();
+    Stmt(Stmt &&o) noexcept;
+    Stmt &operator=(Stmt &&o) noexcept;
+    Stmt(const Stmt &) = delete;
+    Stmt &operator=(const Stmt &) = delete;
+
+    Stmt &bind(int idx, int64_t v);
+    Stmt &bind(int idx, int v) { return bind(idx, static_cast<int64_t>(v)); }
+    Stmt &bind(int idx, double v);
+    Stmt &bind(int idx, std::string_view text);          // TEXT, copied by SQLite
+    Stmt &bindStatic(int idx, std::string_view text);    // TEXT, caller keeps it alive until step
+    Stmt &bindBlob(int idx, const void *data, size_t n); // BLOB, copied
+    Stmt &bindNull(int idx);
+    Stmt &bindOptional(int idx, std::string_view text)   // NULL when empty
+    {
+        return text.empty() ? bindNull(idx) : bind(idx, text);
+    }
+
+    // Returns true while a row is available, false when done. Throws on error.
+    bool step();
+    // Runs to completion (for INSERT/UPDATE) and resets for reuse.
+    void exec();
+    void reset();
+
+    int64_t int64(int col) const;
+    int integer(int col) const { return static_cast<int>(int64(col)); }
+    double real(int col) const;
+    std::string text(int col) const;
+    std::string_view textView(int col) const; // valid until the next step/reset
+    bool isNull(int col) const;
+    int columnCount() const;
+
+    sqlite3_stmt *handle() const { return m_stmt; }
+
+private:
+    sqlite3 *m_db = nullptr;
+    sqlite3_stmt *m_stmt = nullptr;
+};
+
+// An owned connection. One per thread (STYLE.md): never shared across threads.
+class Db {
+public:
+    Db() = default;
+    ~Db();
+    Db(Db &&o) noexcept;
+    Db &operator=(Db &&o) noexcept;
+    Db(const Db &) = delete;
+    Db &operator=(const Db &) = delete;
+
+    enum class Mode { ReadOnly, ReadWrite, Create };
+    // Opens defensively: no extension loading, trusted_schema=OFF, defensive mode on, a busy
+    // timeout. A case file can come from someone else.
+    void open(const std::string &path, Mode mode);
+    void close();
+    bool isOpen() const { return m_db != nullptr; }
+
+    void exec(std::string_view sql);       // one or more statements without parameters
+    Stmt prepare(std::string_view sql) { return Stmt(m_db, sql); }
+    int64_t queryInt(std::string_view sql, int64_t fallback = 0);
+    int64_t lastInsertId() const;
+    int changes() const;
+    bool readOnly() const;
+
+    sqlite3 *handle() const { return m_db; }
+
+private:
+    sqlite3 *m_db = nullptr;
+};
+
+// RAII transaction: rolls back unless commit() was called.
+class Transaction {
+public:
+    explicit Transaction(Db &db, bool immediate = true);
+    ~Transaction();
+    Transaction(const Transaction &) = delete;
+    Transaction &operator=(const Transaction &) = delete;
+    void commit();
+    void rollback();
+
+private:
+    Db &m_db;
+    bool m_open = true;
+};
+
+} // namespace tt::sql
