@@ -1,1 +1,63 @@
-int main() { return 0; }
+// transfertrace: one executable. A sub-command runs headless (no display needed); no
+// sub-command, or a case path, opens the workbench.
+
+#include "Commands.h"
+#include "Logging.h"
+
+#include <QCoreApplication>
+#include <QStringList>
+
+#include <cstdio>
+#include <cstring>
+
+namespace {
+const char *const kUsage =
+    "usage: transfertrace [CASE.ttcase | --demo]          open the workbench\n"
+    "       transfertrace import CASE PATH... [--format F] [--json] [--quiet] [--verbose]\n"
+    "       transfertrace info CASE [--json]\n"
+    "       transfertrace gen --out DIR [--hosts N] [--days D] [--events M] [--seed S] [--format jsonl|xml]\n"
+    "       transfertrace demo [--case PATH]                 build the demo case, print its path\n"
+    "       transfertrace --version | --help\n";
+
+bool isSubcommand(const char *a)
+{
+    for (const char *c : {"import", "info", "gen", "demo"})
+        if (std::strcmp(a, c) == 0)
+            return true;
+    return false;
+}
+} // namespace
+
+int main(int argc, char **argv)
+{
+    if (argc >= 2 && (std::strcmp(argv[1], "--help") == 0 || std::strcmp(argv[1], "-h") == 0)) {
+        std::fputs(kUsage, stdout);
+        return 0;
+    }
+    if (argc >= 2 && std::strcmp(argv[1], "--version") == 0) {
+        std::printf("transfertrace %s\n", TT_VERSION);
+        return 0;
+    }
+    if (argc >= 2 && isSubcommand(argv[1])) {
+        QCoreApplication app(argc, argv);
+        QCoreApplication::setApplicationName(QStringLiteral("TransferTrace"));
+        QCoreApplication::setOrganizationName(QStringLiteral("TransferTrace"));
+        QStringList args = QCoreApplication::arguments();
+        const QString cmd = args.at(1);
+        args.removeAt(1); // parsers see "transfertrace <options...>"
+        tt::app::setupLogging(args.contains(QStringLiteral("--verbose")), true);
+        if (cmd == QLatin1String("import"))
+            return tt::app::runImport(args);
+        if (cmd == QLatin1String("info"))
+            return tt::app::runInfo(args);
+        if (cmd == QLatin1String("gen"))
+            return tt::app::runGen(args);
+        return tt::app::runDemo(args);
+    }
+    if (argc >= 2 && argv[1][0] == '-' && std::strcmp(argv[1], "--demo") != 0 && std::strcmp(argv[1], "--screenshot") != 0
+        && std::strcmp(argv[1], "--verbose") != 0) {
+        std::fprintf(stderr, "transfertrace: unknown option '%s'\n%s", argv[1], kUsage);
+        return 64;
+    }
+    return tt::app::runGui(argc, argv);
+}

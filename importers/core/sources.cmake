@@ -2,5 +2,13 @@
 list(APPEND TT_IMPORTER_SOURCES
   core/RawEvent.h core/ByteSource.h core/RecordSink.h core/FormatParser.h
   core/FileSource.h core/FileSource.cpp
+  core/StreamAdapters.h core/StreamAdapters.cpp
+  core/Sha256.h core/Sha256.cpp
   core/TimeUtil.h core/TimeUtil.cpp
+  core/JsonText.h core/JsonText.cpp
+  core/FormatDetector.h core/FormatDetector.cpp
+  core/ArchiveReader.h core/ArchiveReader.cpp
+  core/Normalizer.h core/Normalizer.cpp
+  core/ParserRegistry.h core/ParserRegistry.cpp
+  core/ImportEngine.h core/ImportEngine.cpp
 )

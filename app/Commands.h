@@ -1,0 +1,13 @@
+#pragma once
+
+#include <QStringList>
+
+namespace tt::app {
+
+int runImport(const QStringList &args); // ImportCommand.cpp
+int runInfo(const QStringList &args);   // InfoCommand.cpp
+int runGen(const QStringList &args);    // DemoCommands.cpp
+int runDemo(const QStringList &args);   // DemoCommands.cpp
+int runGui(int argc, char **argv);      // Gui.cpp
+
+} // namespace tt::app

@@ -1,0 +1,68 @@
+#include "Commands.h"
+#include "Demo.h"
+#include "Logging.h"
+
+#include "CaseWindow.h"
+
+#include <QApplication>
+#include <QCommandLineParser>
+#include <QFileInfo>
+#include <QMessageBox>
+#include <QTimer>
+
+#include <spdlog/spdlog.h>
+
+namespace tt::app {
+
+int runGui(int argc, char **argv)
+{
+    QApplication app(argc, argv);
+    QApplication::setApplicationName(QStringLiteral("TransferTrace"));
+    QApplication::setOrganizationName(QStringLiteral("TransferTrace"));
+    QApplication::setApplicationVersion(QStringLiteral(TT_VERSION));
+
+    QCommandLineParser p;
+    p.addPositionalArgument(QStringLiteral("case"), QStringLiteral("Case file to open."), QStringLiteral("[CASE]"));
+    QCommandLineOption demoOpt(QStringLiteral("demo"), QStringLiteral("Open the built-in demo case (built on first use)."));
+    QCommandLineOption shotOpt(QStringLiteral("screenshot"),
+                               QStringLiteral("Save a PNG of the window once the case is shown, then quit."),
+                               QStringLiteral("PNG"));
+    QCommandLineOption verboseOpt(QStringLiteral("verbose"), QStringLiteral("Log details on the console."));
+    p.addOptions({demoOpt, shotOpt, verboseOpt});
+    p.process(app);
+    setupLogging(p.isSet(verboseOpt), p.isSet(verboseOpt));
+
+    QString casePath;
+    if (p.isSet(demoOpt)) {
+        std::string error;
+        casePath = QString::fromStdString(ensureDemoCase({}, &error));
+        if (casePath.isEmpty()) {
+            QMessageBox::critical(nullptr, QStringLiteral("TransferTrace"),
+                                  QStringLiteral("Could not build the demo case: %1").arg(QString::fromStdString(error)));
+            return 1;
+        }
+    } else if (!p.positionalArguments().isEmpty()) {
+        casePath = p.positionalArguments().constFirst();
+    }
+
+    CaseWindow window;
+    window.show();
+    if (!casePath.isEmpty())
+        window.openCase(casePath);
+    if (p.isSet(shotOpt)) {
+        const QString out = p.value(shotOpt);
+        QObject::connect(&window, &CaseWindow::caseLoaded, &app, [&window, out](const QString &, bool ok) {
+            // Let the views lay out and paint before grabbing.
+            QTimer::singleShot(300, &window, [&window, out, ok] {
+                const bool saved = window.grab().save(out);
+                spdlog::info("screenshot {} {}", out.toStdString(), saved ? "saved" : "FAILED");
+                QApplication::exit(ok && saved ? 0 : 1);
+            });
+        });
+        if (casePath.isEmpty())
+            QTimer::singleShot(300, &window, [&window, out] { QApplication::exit(window.grab().save(out) ? 0 : 1); });
+    }
+    return app.exec();
+}
+
+} // namespace tt::app

@@ -1,0 +1,209 @@
+#include "Commands.h"
+
+#include "TerminalProgress.h"
+#include "core/ImportEngine.h"
+#include "core/TimeUtil.h"
+#include "store/CaseStore.h"
+
+#include <QCommandLineParser>
+#include <QCoreApplication>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+
+#include <spdlog/spdlog.h>
+
+#include <atomic>
+#include <csignal>
+#include <cstdio>
+
+namespace tt::app {
+
+namespace {
+std::atomic<bool> *g_cancelFlag = nullptr;
+
+extern "C" void onSigint(int)
+{
+    if (g_cancelFlag)
+        g_cancelFlag->store(true);
+    std::signal(SIGINT, SIG_DFL); // a second Ctrl-C kills; the open transaction is lost, not half-kept
+}
+
+const char *statusName(FileReport::Status s)
+{
+    switch (s) {
+    case FileReport::Status::Imported: return "imported";
+    case FileReport::Status::Duplicate: return "duplicate";
+    case FileReport::Status::Failed: return "failed";
+    case FileReport::Status::Cancelled: return "cancelled";
+    }
+    return "?";
+}
+
+QString q(const std::string &s) { return QString::fromStdString(s); }
+
+QJsonObject toJson(const ImportSummary &sum, const std::string &casePath)
+{
+    QJsonArray files;
+    for (const FileReport &f : sum.files) {
+        QJsonObject o;
+        o[QStringLiteral("path")] = q(f.path);
+        o[QStringLiteral("status")] = QString::fromLatin1(statusName(f.status));
+        o[QStringLiteral("format")] = q(f.format);
+        o[QStringLiteral("read")] = static_cast<double>(f.read);
+        o[QStringLiteral("stored")] = static_cast<double>(f.stored);
+        o[QStringLiteral("rejected")] = static_cast<double>(f.rejected);
+        o[QStringLiteral("warnings")] = static_cast<double>(f.warnings);
+        o[QStringLiteral("bytes")] = static_cast<double>(f.bytes);
+        o[QStringLiteral("seconds")] = f.seconds;
+        if (!f.sha256.empty())
+            o[QStringLiteral("sha256")] = q(f.sha256);
+        if (f.firstTs)
+            o[QStringLiteral("first_utc")] = q(timeutil::formatIsoUtc(f.firstTs));
+        if (f.lastTs)
+            o[QStringLiteral("last_utc")] = q(timeutil::formatIsoUtc(f.lastTs));
+        if (!f.message.empty())
+            o[QStringLiteral("message")] = q(f.message);
+        QJsonArray issues;
+        for (const ImportIssue &i : f.issues) {
+            QJsonObject io;
+            io[QStringLiteral("position")] = static_cast<double>(i.position);
+            io[QStringLiteral("severity")] = i.reject ? QStringLiteral("reject") : QStringLiteral("warning");
+            io[QStringLiteral("message")] = q(i.message);
+            issues.append(io);
+        }
+        if (!issues.isEmpty())
+            o[QStringLiteral("issues")] = issues;
+        files.append(o);
+    }
+    QJsonObject root;
+    root[QStringLiteral("case")] = q(casePath);
+    root[QStringLiteral("files")] = files;
+    root[QStringLiteral("imported")] = static_cast<double>(sum.count(FileReport::Status::Imported));
+    root[QStringLiteral("duplicates")] = static_cast<double>(sum.count(FileReport::Status::Duplicate));
+    root[QStringLiteral("failed")] = static_cast<double>(sum.count(FileReport::Status::Failed));
+    root[QStringLiteral("stored")] = static_cast<double>(sum.stored());
+    root[QStringLiteral("rejected")] = static_cast<double>(sum.rejected());
+    root[QStringLiteral("bytes")] = static_cast<double>(sum.bytes());
+    root[QStringLiteral("seconds")] = sum.seconds;
+    root[QStringLiteral("events_per_second")] = sum.seconds > 0 ? static_cast<double>(sum.stored()) / sum.seconds : 0.0;
+    root[QStringLiteral("cancelled")] = sum.cancelled;
+    root[QStringLiteral("exit_code")] = sum.exitCode();
+    return root;
+}
+
+void printText(const ImportSummary &sum, std::FILE *out)
+{
+    for (const FileReport &f : sum.files) {
+        if (f.status == FileReport::Status::Imported && f.rejected == 0 && f.warnings == 0)
+            continue;
+        std::fprintf(out, "%-9s %s", statusName(f.status), f.path.c_str());
+        if (f.status == FileReport::Status::Imported)
+            std::fprintf(out, ": %lld stored, %lld rejected, %lld warnings", static_cast<long long>(f.stored),
+                         static_cast<long long>(f.rejected), static_cast<long long>(f.warnings));
+        if (!f.message.empty())
+            std::fprintf(out, ": %s", f.message.c_str());
+        std::fprintf(out, "\n");
+        size_t shown = 0;
+        for (const ImportIssue &i : f.issues) {
+            if (++shown > 10) {
+                std::fprintf(out, "          ... (%zu more listed in the case's import_issues; see `info`)\n",
+                             f.issues.size() - 10);
+                break;
+            }
+            std::fprintf(out, "          %s %s %lld: %s\n", i.reject ? "rejected" : "warning ",
+                         f.format == "jsonl" ? "line" : "record", static_cast<long long>(i.position), i.message.c_str());
+        }
+    }
+    const double rate = sum.seconds > 0 ? static_cast<double>(sum.stored()) / sum.seconds : 0;
+    std::fprintf(out,
+                 "%zu file(s) imported, %zu already in the case, %zu failed%s; %s events stored, %s rejected; "
+                 "%s in %s (%s events/s)\n",
+                 sum.count(FileReport::Status::Imported), sum.count(FileReport::Status::Duplicate),
+                 sum.count(FileReport::Status::Failed), sum.cancelled ? ", CANCELLED (the interrupted file was rolled back)" : "",
+                 humanCount(static_cast<double>(sum.stored())).c_str(), humanCount(static_cast<double>(sum.rejected())).c_str(),
+                 humanBytes(static_cast<double>(sum.bytes())).c_str(), humanDuration(sum.seconds).c_str(),
+                 humanCount(rate).c_str());
+}
+} // namespace
+
+int runImport(const QStringList &args)
+{
+    QCommandLineParser p;
+    p.setApplicationDescription(QStringLiteral("Import telemetry (EVTX, event XML, JSON lines; files, folders, "
+                                               "zip/tar/gz archives) into a case file."));
+    p.addHelpOption();
+    p.addPositionalArgument(QStringLiteral("case"), QStringLiteral("Case file (*.ttcase); created when missing."));
+    p.addPositionalArgument(QStringLiteral("paths"), QStringLiteral("Files or folders to import."), QStringLiteral("PATH..."));
+    QCommandLineOption formatOpt(QStringLiteral("format"),
+                                 QStringLiteral("Override content detection: evtx, xml, jsonl."), QStringLiteral("F"));
+    QCommandLineOption jsonOpt(QStringLiteral("json"), QStringLiteral("Print the summary as JSON on stdout."));
+    QCommandLineOption quietOpt(QStringLiteral("quiet"), QStringLiteral("No progress bar."));
+    QCommandLineOption verboseOpt(QStringLiteral("verbose"), QStringLiteral("Log details on the console."));
+    p.addOptions({formatOpt, jsonOpt, quietOpt, verboseOpt});
+    if (!p.parse(args)) {
+        std::fprintf(stderr, "transfertrace import: %s\n", qPrintable(p.errorText()));
+        return 64;
+    }
+    if (p.isSet(QStringLiteral("help"))) {
+        std::fputs(qPrintable(p.helpText()), stdout);
+        return 0;
+    }
+    const QStringList pos = p.positionalArguments();
+    if (pos.size() < 2) {
+        std::fprintf(stderr, "usage: transfertrace import CASE PATH... [--format evtx|xml|jsonl] [--json]\n");
+        return 64;
+    }
+    ImportEngine::Options opts;
+    if (p.isSet(formatOpt)) {
+        opts.forcedFormat = formatFromName(p.value(formatOpt).toStdString());
+        if (opts.forcedFormat == Format::Unknown) {
+            std::fprintf(stderr, "transfertrace import: unknown format '%s' (evtx, xml, jsonl)\n",
+                         qPrintable(p.value(formatOpt)));
+            return 64;
+        }
+    }
+    std::unique_ptr<store::CaseStore> cs;
+    try {
+        cs = store::CaseStore::open(pos[0].toStdString(), store::CaseStore::Access::Create);
+    } catch (const std::exception &e) {
+        std::fprintf(stderr, "transfertrace import: %s\n", e.what());
+        return 1;
+    }
+    if (cs->readOnly()) {
+        std::fprintf(stderr, "transfertrace import: case file '%s' is read-only\n", qPrintable(pos[0]));
+        return 1;
+    }
+    ImportEngine engine(*cs, opts);
+    g_cancelFlag = engine.cancelFlag();
+    std::signal(SIGINT, onSigint);
+    std::signal(SIGTERM, onSigint);
+    TerminalProgress bar(stderr);
+    const bool showBar = !p.isSet(quietOpt) && !p.isSet(verboseOpt) && bar.enabled();
+    std::vector<std::string> inputs;
+    for (int i = 1; i < pos.size(); ++i)
+        inputs.push_back(pos[i].toStdString());
+    spdlog::info("import into {}: {} input(s)", cs->path(), inputs.size());
+    ImportSummary sum = engine.run(
+        inputs,
+        [&](const ImportProgress &pr) {
+            if (showBar)
+                bar.update(pr);
+        },
+        {});
+    if (showBar)
+        bar.clear();
+    g_cancelFlag = nullptr;
+    std::signal(SIGINT, SIG_DFL);
+    std::signal(SIGTERM, SIG_DFL);
+    spdlog::info("import done: {} stored, {} rejected, exit {}", sum.stored(), sum.rejected(), sum.exitCode());
+    if (p.isSet(jsonOpt)) {
+        std::fputs(QJsonDocument(toJson(sum, cs->path())).toJson(QJsonDocument::Indented).constData(), stdout);
+        printText(sum, stderr);
+    } else {
+        printText(sum, stdout);
+    }
+    return sum.exitCode();
+}
+
+} // namespace tt::app

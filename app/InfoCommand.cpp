@@ -1,0 +1,135 @@
+#include "Commands.h"
+
+#include "TerminalProgress.h"
+#include "core/TimeUtil.h"
+#include "store/CaseStore.h"
+
+#include <QCommandLineParser>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+
+#include <cstdio>
+
+namespace tt::app {
+
+namespace {
+QString q(const std::string &s) { return QString::fromStdString(s); }
+std::string iso(int64_t us) { return us ? timeutil::formatIsoUtc(us) : std::string("-"); }
+
+// Log content is attacker-controlled: never let it drive the terminal (escape sequences).
+std::string printable(const std::string &s)
+{
+    std::string out;
+    out.reserve(s.size());
+    for (unsigned char c : s) {
+        if (c < 0x20 || c == 0x7f) {
+            char buf[8];
+            std::snprintf(buf, sizeof buf, "\\x%02x", c);
+            out += buf;
+        } else {
+            out.push_back(static_cast<char>(c));
+        }
+    }
+    return out;
+}
+} // namespace
+
+int runInfo(const QStringList &args)
+{
+    QCommandLineParser p;
+    p.setApplicationDescription(QStringLiteral("Summarise a case file: hosts, sources, event counts."));
+    p.addHelpOption();
+    p.addPositionalArgument(QStringLiteral("case"), QStringLiteral("Case file (*.ttcase)."));
+    QCommandLineOption jsonOpt(QStringLiteral("json"), QStringLiteral("Print as JSON."));
+    p.addOption(jsonOpt);
+    if (!p.parse(args)) {
+        std::fprintf(stderr, "transfertrace info: %s\n", qPrintable(p.errorText()));
+        return 64;
+    }
+    if (p.isSet(QStringLiteral("help"))) {
+        std::fputs(qPrintable(p.helpText()), stdout);
+        return 0;
+    }
+    if (p.positionalArguments().size() != 1) {
+        std::fprintf(stderr, "usage: transfertrace info CASE [--json]\n");
+        return 64;
+    }
+    std::unique_ptr<store::CaseStore> cs;
+    try {
+        cs = store::CaseStore::open(p.positionalArguments()[0].toStdString(), store::CaseStore::Access::ReadOnly);
+    } catch (const std::exception &e) {
+        std::fprintf(stderr, "transfertrace info: %s\n", e.what());
+        return 1;
+    }
+    try {
+        const auto totals = cs->totals();
+        const auto hosts = cs->hosts();
+        const auto sources = cs->sources();
+        const auto byEvent = cs->countsByChannelEventId();
+        if (p.isSet(jsonOpt)) {
+            QJsonObject root;
+            root[QStringLiteral("case")] = q(cs->path());
+            root[QStringLiteral("schema_version")] = cs->schemaVersion();
+            root[QStringLiteral("events")] = static_cast<double>(totals.events);
+            root[QStringLiteral("rejected")] = static_cast<double>(totals.rejected);
+            root[QStringLiteral("first_utc")] = q(iso(totals.firstTs));
+            root[QStringLiteral("last_utc")] = q(iso(totals.lastTs));
+            QJsonArray ha;
+            for (const auto &h : hosts) {
+                QJsonObject o;
+                o[QStringLiteral("name")] = q(h.name);
+                o[QStringLiteral("fqdn")] = q(h.fqdn);
+                o[QStringLiteral("ip_only")] = h.ipOnly;
+                o[QStringLiteral("events")] = static_cast<double>(h.events);
+                o[QStringLiteral("first_utc")] = q(iso(h.firstTs));
+                o[QStringLiteral("last_utc")] = q(iso(h.lastTs));
+                o[QStringLiteral("addresses")] = q(h.addresses);
+                ha.append(o);
+            }
+            root[QStringLiteral("hosts")] = ha;
+            QJsonArray sa;
+            for (const auto &s : sources) {
+                QJsonObject o;
+                o[QStringLiteral("path")] = q(s.path);
+                o[QStringLiteral("format")] = q(s.format);
+                o[QStringLiteral("sha256")] = q(s.sha256);
+                o[QStringLiteral("size")] = static_cast<double>(s.size);
+                o[QStringLiteral("read")] = static_cast<double>(s.read);
+                o[QStringLiteral("stored")] = static_cast<double>(s.stored);
+                o[QStringLiteral("rejected")] = static_cast<double>(s.rejected);
+                o[QStringLiteral("warnings")] = static_cast<double>(s.warnings);
+                sa.append(o);
+            }
+            root[QStringLiteral("sources")] = sa;
+            QJsonObject ev;
+            for (const auto &c : byEvent)
+                ev[q(c.key)] = static_cast<double>(c.count);
+            root[QStringLiteral("counts_by_channel_eventid")] = ev;
+            std::fputs(QJsonDocument(root).toJson(QJsonDocument::Indented).constData(), stdout);
+            return 0;
+        }
+        std::printf("case        %s (schema v%d%s)\n", printable(cs->path()).c_str(), cs->schemaVersion(),
+                    cs->readOnly() ? ", read-only" : "");
+        std::printf("events      %lld stored, %lld rejected, from %zu source file(s)\n",
+                    static_cast<long long>(totals.events), static_cast<long long>(totals.rejected), sources.size());
+        std::printf("time range  %s .. %s\n\n", iso(totals.firstTs).c_str(), iso(totals.lastTs).c_str());
+        std::printf("%-24s %10s  %-27s %-27s %s\n", "HOST", "EVENTS", "FIRST (UTC)", "LAST (UTC)", "ADDRESSES");
+        for (const auto &h : hosts)
+            std::printf("%-24s %10lld  %-27s %-27s %s\n", printable(h.name).c_str(), static_cast<long long>(h.events),
+                        iso(h.firstTs).c_str(), iso(h.lastTs).c_str(), printable(h.addresses).c_str());
+        std::printf("\n%-60s %8s %10s %9s\n", "SOURCE", "FORMAT", "STORED", "REJECTED");
+        for (const auto &s : sources)
+            std::printf("%-60s %8s %10lld %9lld\n", printable(s.path).c_str(), s.format.c_str(),
+                        static_cast<long long>(s.stored), static_cast<long long>(s.rejected));
+        std::printf("\n%-72s %10s\n", "CHANNEL:EVENTID", "EVENTS");
+        for (const auto &c : byEvent)
+            std::printf("%-72s %10lld\n", printable(c.key).c_str(), static_cast<long long>(c.count));
+    } catch (const std::exception &e) {
+        std::fprintf(stderr, "transfertrace info: %s\n", e.what());
+        return 1;
+    }
+    return 0;
+}
+
+} // namespace tt::app

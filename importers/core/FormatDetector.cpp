@@ -1,0 +1,126 @@
+#include "core/FormatDetector.h"
+
+#include <cstring>
+
+namespace tt {
+
+bool isContainer(Format f)
+{
+    switch (f) {
+    case Format::Gzip:
+    case Format::Bzip2:
+    case Format::Xz:
+    case Format::Zstd:
+    case Format::Zip:
+    case Format::Tar:
+    case Format::SevenZip:
+        return true;
+    default:
+        return false;
+    }
+}
+
+std::string_view formatName(Format f)
+{
+    switch (f) {
+    case Format::Unknown: return "unknown";
+    case Format::Empty: return "empty";
+    case Format::Evtx: return "evtx";
+    case Format::WinXml: return "winxml";
+    case Format::JsonLines: return "jsonl";
+    case Format::Gzip: return "gzip";
+    case Format::Bzip2: return "bzip2";
+    case Format::Xz: return "xz";
+    case Format::Zstd: return "zstd";
+    case Format::Zip: return "zip";
+    case Format::Tar: return "tar";
+    case Format::SevenZip: return "7z";
+    }
+    return "unknown";
+}
+
+Format formatFromName(std::string_view name)
+{
+    if (name == "evtx")
+        return Format::Evtx;
+    if (name == "xml" || name == "winxml")
+        return Format::WinXml;
+    if (name == "json" || name == "jsonl" || name == "ndjson")
+        return Format::JsonLines;
+    return Format::Unknown;
+}
+
+namespace {
+bool startsWith(const char *h, size_t n, const char *magic, size_t m)
+{
+    return n >= m && std::memcmp(h, magic, m) == 0;
+}
+
+bool isSpace(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
+
+// First non-blank character of text in UTF-8 or UTF-16 (either byte order), 0 if none.
+char firstTextChar(const char *h, size_t n)
+{
+    size_t i = 0;
+    int step = 1;
+    int lowByte = 0; // offset of the significant byte within a UTF-16 unit
+    if (startsWith(h, n, "\xEF\xBB\xBF", 3)) {
+        i = 3;
+    } else if (startsWith(h, n, "\xFF\xFE", 2)) {
+        i = 2;
+        step = 2;
+    } else if (startsWith(h, n, "\xFE\xFF", 2)) {
+        i = 2;
+        step = 2;
+        lowByte = 1;
+    } else if (n >= 4 && h[0] != 0 && h[1] == 0 && h[2] != 0 && h[3] == 0) {
+        step = 2; // UTF-16LE without BOM
+    } else if (n >= 4 && h[0] == 0 && h[1] != 0 && h[2] == 0 && h[3] != 0) {
+        step = 2;
+        lowByte = 1;
+    }
+    for (; i + static_cast<size_t>(step) <= n; i += static_cast<size_t>(step)) {
+        char c = h[i + static_cast<size_t>(lowByte)];
+        if (step == 2 && h[i + static_cast<size_t>(1 - lowByte)] != 0)
+            return '?';
+        if (c == 0)
+            return '?'; // a NUL in what should be text: binary
+        if (!isSpace(c))
+            return c;
+    }
+    return 0;
+}
+} // namespace
+
+Format detectFormat(const char *h, size_t n)
+{
+    if (n == 0)
+        return Format::Empty;
+    if (startsWith(h, n, "ElfFile", 8))
+        return Format::Evtx;
+    if (startsWith(h, n, "\x1f\x8b", 2))
+        return Format::Gzip;
+    if (startsWith(h, n, "BZh", 3))
+        return Format::Bzip2;
+    if (startsWith(h, n, "\xFD" "7zXZ\0", 6))
+        return Format::Xz;
+    if (startsWith(h, n, "\x28\xB5\x2F\xFD", 4))
+        return Format::Zstd;
+    if (startsWith(h, n, "PK\x03\x04", 4) || startsWith(h, n, "PK\x05\x06", 4) || startsWith(h, n, "PK\x07\x08", 4))
+        return Format::Zip;
+    if (startsWith(h, n, "7z\xBC\xAF\x27\x1C", 6))
+        return Format::SevenZip;
+    if (n >= 262 && std::memcmp(h + 257, "ustar", 5) == 0)
+        return Format::Tar;
+    // EVTX whose file header is damaged but whose first chunk survives.
+    if (n >= 4096 + 8 && std::memcmp(h + 4096, "ElfChnk", 8) == 0)
+        return Format::Evtx;
+    switch (firstTextChar(h, n)) {
+    case '<': return Format::WinXml;
+    case '{': return Format::JsonLines;
+    case 0: return Format::Empty; // only white space
+    default: return Format::Unknown;
+    }
+}
+
+} // namespace tt

@@ -1,0 +1,32 @@
+#pragma once
+
+#include <cstddef>
+#include <string_view>
+
+namespace tt {
+
+enum class Format {
+    Unknown,
+    Empty,
+    Evtx,
+    WinXml,
+    JsonLines,
+    // Containers, read in place with libarchive:
+    Gzip,
+    Bzip2,
+    Xz,
+    Zstd,
+    Zip,
+    Tar,
+    SevenZip,
+};
+
+bool isContainer(Format f);
+std::string_view formatName(Format f);
+// From a --format value ("evtx", "xml"/"winxml", "json"/"jsonl"); Unknown when not recognised.
+Format formatFromName(std::string_view name);
+
+// Decides by content, never by file name. `head` is the first bytes of the stream (64 KiB).
+Format detectFormat(const char *head, size_t n);
+
+} // namespace tt

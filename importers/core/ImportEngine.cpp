@@ -1,0 +1,498 @@
+#include "core/ImportEngine.h"
+
+#include "core/ArchiveReader.h"
+#include "core/FileSource.h"
+#include "core/Normalizer.h"
+#include "core/ParserRegistry.h"
+#include "core/RawEvent.h"
+#include "core/RecordSink.h"
+#include "core/Sha256.h"
+#include "core/StreamAdapters.h"
+#include "store/CaseStore.h"
+#include "store/CaseWriter.h"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <chrono>
+#include <filesystem>
+#include <sys/stat.h>
+
+namespace fs = std::filesystem;
+
+namespace tt {
+
+namespace {
+int64_t nowNs()
+{
+    return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch())
+        .count();
+}
+
+std::string baseName(const std::string &p)
+{
+    auto slash = p.find_last_of("/\\");
+    return slash == std::string::npos ? p : p.substr(slash + 1);
+}
+
+// "x.json.gz" -> "x.json": the name of a bare compressed stream's content.
+std::string strippedCompressionSuffix(const std::string &name)
+{
+    static const char *const kSuffixes[] = {".gz", ".gzip", ".bz2", ".xz", ".zst", ".zstd", ".Z"};
+    for (const char *s : kSuffixes) {
+        const std::string suf(s);
+        if (name.size() > suf.size() && name.compare(name.size() - suf.size(), suf.size(), suf) == 0)
+            return name.substr(0, name.size() - suf.size());
+    }
+    return name + ".data";
+}
+
+std::string hexPreview(const std::vector<char> &head)
+{
+    static const char kHex[] = "0123456789abcdef";
+    std::string out;
+    for (size_t i = 0; i < head.size() && i < 8; ++i) {
+        const auto b = static_cast<unsigned char>(head[i]);
+        out.push_back(kHex[b >> 4]);
+        out.push_back(kHex[b & 15]);
+        out.push_back(' ');
+    }
+    if (!out.empty())
+        out.pop_back();
+    return out;
+}
+} // namespace
+
+int64_t ImportSummary::stored() const
+{
+    int64_t n = 0;
+    for (const auto &f : files)
+        if (f.status == FileReport::Status::Imported)
+            n += f.stored;
+    return n;
+}
+
+int64_t ImportSummary::rejected() const
+{
+    int64_t n = 0;
+    for (const auto &f : files)
+        n += f.rejected;
+    return n;
+}
+
+uint64_t ImportSummary::bytes() const
+{
+    uint64_t n = 0;
+    for (const auto &f : files)
+        n += f.bytes;
+    return n;
+}
+
+size_t ImportSummary::count(FileReport::Status s) const
+{
+    return static_cast<size_t>(std::count_if(files.begin(), files.end(), [s](const FileReport &f) { return f.status == s; }));
+}
+
+int ImportSummary::exitCode() const
+{
+    if (cancelled)
+        return 130;
+    const size_t imported = count(FileReport::Status::Imported);
+    const size_t dup = count(FileReport::Status::Duplicate);
+    const size_t failed = count(FileReport::Status::Failed);
+    if (imported == 0 && dup == 0)
+        return 1;
+    if (failed > 0 || rejected() > 0)
+        return 2;
+    return 0;
+}
+
+// Receives parser output for one file: stores records, counts, keeps the first issues.
+class ImportEngine::Sink final : public RecordSink {
+public:
+    Sink(ImportEngine &engine, Normalizer &norm, store::CaseWriter &writer, FileReport &report)
+        : m_engine(engine), m_norm(norm), m_writer(writer), m_report(report)
+    {
+    }
+
+    void event(RawEvent &ev) override
+    {
+        ++m_report.read;
+        m_norm.store(ev);
+        ++m_report.stored;
+        if (ev.timeUs != kNoTime) {
+            if (m_first == kNoTime || ev.timeUs < m_first)
+                m_first = ev.timeUs;
+            if (m_last == kNoTime || ev.timeUs > m_last)
+                m_last = ev.timeUs;
+        }
+        if ((m_report.read & 1023) == 0) {
+            m_engine.m_progress.records = m_baseRecords + m_report.read;
+            m_engine.reportProgress(false);
+        }
+    }
+
+    void reject(int64_t position, std::string_view reason) override
+    {
+        ++m_report.read;
+        ++m_report.rejected;
+        addIssue(position, true, reason);
+    }
+
+    void warning(int64_t position, std::string_view message) override
+    {
+        ++m_report.warnings;
+        addIssue(position, false, message);
+    }
+
+    bool cancelled() const override { return m_engine.cancelled(); }
+
+    void progress(uint64_t) override { m_engine.reportProgress(false); }
+
+    int64_t first() const { return m_first; }
+    int64_t last() const { return m_last; }
+    int64_t m_baseRecords = 0;
+
+private:
+    void addIssue(int64_t position, bool reject, std::string_view msg)
+    {
+        if (m_report.issues.size() < FileReport::kMaxIssuesInReport)
+            m_report.issues.push_back({position, reject, std::string(msg.substr(0, 1024))});
+        m_writer.addIssue(position, reject, msg);
+        if (reject)
+            spdlog::debug("{}: record {} rejected: {}", m_report.path, position, msg);
+        else
+            spdlog::debug("{}: record {}: {}", m_report.path, position, msg);
+    }
+
+    ImportEngine &m_engine;
+    Normalizer &m_norm;
+    store::CaseWriter &m_writer;
+    FileReport &m_report;
+    int64_t m_first = kNoTime;
+    int64_t m_last = kNoTime;
+};
+
+ImportEngine::ImportEngine(store::CaseStore &store, Options options)
+    : m_store(store), m_options(options), m_writer(std::make_unique<store::CaseWriter>(store.db()))
+{
+}
+
+ImportEngine::~ImportEngine() = default;
+
+void ImportEngine::reportProgress(bool force)
+{
+    if (!m_progressFn)
+        return;
+    const int64_t now = nowNs();
+    if (!force && now - m_lastProgressNs < 100'000'000)
+        return;
+    m_lastProgressNs = now;
+    m_progress.bytesDone = m_diskBytes.load(std::memory_order_relaxed);
+    m_progress.elapsed = static_cast<double>(now - m_startNs) / 1e9;
+    m_progressFn(m_progress);
+}
+
+ImportSummary ImportEngine::run(const std::vector<std::string> &inputs, const ProgressFn &progress,
+                                const FileDoneFn &fileDone)
+{
+    m_summary = {};
+    m_progress = {};
+    m_progressFn = progress;
+    m_fileDoneFn = fileDone;
+    m_startNs = nowNs();
+    m_diskBytes = 0;
+
+    // Expand folders first so progress knows the total; inputs keep their order, and a missing
+    // one is reported where it stood.
+    std::vector<std::pair<std::string, bool>> files; // path, exists
+    for (const std::string &in : inputs) {
+        std::error_code ec;
+        fs::file_status st = fs::status(in, ec);
+        if (ec || !fs::exists(st)) {
+            files.emplace_back(in, false);
+            continue;
+        }
+        if (fs::is_directory(st)) {
+            std::vector<std::string> found;
+            for (auto it = fs::recursive_directory_iterator(in, fs::directory_options::skip_permission_denied, ec);
+                 !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+                std::error_code ec2;
+                if (it->is_regular_file(ec2))
+                    found.push_back(it->path().string());
+            }
+            std::sort(found.begin(), found.end());
+            for (auto &f : found)
+                files.emplace_back(std::move(f), true);
+        } else {
+            files.emplace_back(in, true);
+        }
+    }
+    m_progress.filesTotal = files.size();
+    for (const auto &[f, exists] : files) {
+        std::error_code ec;
+        auto sz = exists ? fs::file_size(f, ec) : 0;
+        if (!ec)
+            m_progress.bytesTotal += sz;
+    }
+    reportProgress(true);
+    for (const auto &[f, exists] : files) {
+        if (cancelled())
+            break;
+        if (!exists) {
+            FileReport r;
+            r.path = f;
+            r.message = "no such file or folder";
+            finish(std::move(r));
+            continue;
+        }
+        importPath(f);
+    }
+    m_summary.cancelled = cancelled();
+    m_summary.seconds = static_cast<double>(nowNs() - m_startNs) / 1e9;
+    reportProgress(true);
+    return std::move(m_summary);
+}
+
+void ImportEngine::finish(FileReport &&report)
+{
+    ++m_progress.filesDone;
+    if (report.status == FileReport::Status::Imported)
+        spdlog::info("imported {} ({}): read {}, stored {}, rejected {}, warnings {} in {:.2f} s", report.path,
+                     report.format, report.read, report.stored, report.rejected, report.warnings, report.seconds);
+    else if (report.status == FileReport::Status::Duplicate)
+        spdlog::info("skipped {}: {}", report.path, report.message);
+    else if (report.status == FileReport::Status::Cancelled)
+        spdlog::warn("cancelled {}: nothing of it was kept", report.path);
+    else
+        spdlog::warn("failed {}: {}", report.path, report.message);
+    for (const auto &i : report.issues)
+        if (i.reject)
+            spdlog::info("  {} record {}: rejected: {}", report.path, i.position, i.message);
+    if (m_fileDoneFn)
+        m_fileDoneFn(report);
+    m_summary.files.push_back(std::move(report));
+    reportProgress(true);
+}
+
+void ImportEngine::importPath(const std::string &path)
+{
+    m_progress.current = path;
+    struct stat st {};
+    int64_t size = -1, mtime = -1;
+    if (::stat(path.c_str(), &st) == 0) {
+        size = st.st_size;
+        mtime = st.st_mtime;
+    }
+    const uint64_t diskBefore = m_diskBytes.load();
+    FileSource file(path);
+    if (!file.isOpen()) {
+        FileReport r;
+        r.path = path;
+        r.message = "cannot read: " + file.error();
+        finish(std::move(r));
+        return;
+    }
+    // Fast path for a re-run: same path, size and mtime as an imported source, and same hash.
+    try {
+        if (auto known = m_writer->findByStat(path, size, mtime)) {
+            std::string err;
+            std::string sha = Sha256::ofFile(path, &err);
+            if (!sha.empty() && sha == known->sha256) {
+                FileReport r;
+                r.status = FileReport::Status::Duplicate;
+                r.path = path;
+                r.sha256 = sha;
+                r.message = "already in the case (same SHA-256 as source #" + std::to_string(known->id) + ")";
+                m_diskBytes += static_cast<uint64_t>(std::max<int64_t>(size, 0));
+                finish(std::move(r));
+                return;
+            }
+        }
+    } catch (const std::exception &e) {
+        spdlog::warn("provenance look-up failed for {}: {}", path, e.what());
+    }
+    CountingSource counting(file, &m_diskBytes);
+    importStream(counting, path, size, mtime, 0, path);
+    // Whatever the parser did not read still counts as done for progress.
+    const uint64_t consumed = m_diskBytes.load() - diskBefore;
+    if (size > 0 && consumed < static_cast<uint64_t>(size))
+        m_diskBytes += static_cast<uint64_t>(size) - consumed;
+}
+
+void ImportEngine::importStream(ByteSource &src, const std::string &path, int64_t size, int64_t mtime, int depth,
+                                const std::string &outerFile)
+{
+    PeekSource peek(src, 64 * 1024);
+    if (peek.headError()) {
+        FileReport r;
+        r.path = path;
+        r.message = "read error: " + src.error();
+        finish(std::move(r));
+        return;
+    }
+    const Format detected = detectFormat(peek.head().data(), peek.head().size());
+    Format fmt = detected;
+    if (m_options.forcedFormat != Format::Unknown && !isContainer(detected))
+        fmt = m_options.forcedFormat;
+    if (!isContainer(fmt)) {
+        importLeaf(peek, path, size, mtime, fmt);
+        return;
+    }
+    if (depth >= m_options.maxNesting) {
+        FileReport r;
+        r.path = path;
+        r.format = std::string(formatName(fmt));
+        r.message = "archive nested deeper than " + std::to_string(m_options.maxNesting) + " levels; not read";
+        finish(std::move(r));
+        return;
+    }
+    ArchiveReader archive;
+    // Zips on disk are read through their central directory (seekable); everything else streams.
+    const bool seekable = depth == 0 && (fmt == Format::Zip || fmt == Format::SevenZip);
+    const bool opened = seekable ? archive.openFile(outerFile) : archive.open(peek);
+    if (!opened) {
+        FileReport r;
+        r.path = path;
+        r.format = std::string(formatName(fmt));
+        r.message = "cannot open " + r.format + " archive: " + archive.error();
+        finish(std::move(r));
+        return;
+    }
+    ArchiveReader::Entry entry;
+    size_t members = 0;
+    int64_t lastCompressed = 0;
+    while (!cancelled() && archive.next(entry)) {
+        ++members;
+        ++m_progress.filesTotal;
+        const std::string memberName = entry.rawStream ? strippedCompressionSuffix(baseName(path)) : entry.name;
+        const std::string memberPath = path + "!/" + memberName;
+        importStream(archive.entryData(), memberPath, entry.size, entry.mtime >= 0 ? entry.mtime : mtime, depth + 1,
+                     outerFile);
+        if (seekable) {
+            const int64_t c = archive.compressedBytes();
+            m_diskBytes += static_cast<uint64_t>(std::max<int64_t>(0, c - lastCompressed));
+            lastCompressed = c;
+        }
+    }
+    if (!archive.error().empty() && !cancelled()) {
+        FileReport r;
+        r.path = path;
+        r.format = std::string(formatName(fmt));
+        r.message = r.format + " archive damaged after " + std::to_string(members) + " member(s): " + archive.error();
+        finish(std::move(r));
+    } else if (members == 0 && !cancelled()) {
+        FileReport r;
+        r.path = path;
+        r.format = std::string(formatName(fmt));
+        r.message = "archive holds no files";
+        finish(std::move(r));
+    }
+    if (members > 0 && m_progress.filesTotal > 0)
+        --m_progress.filesTotal; // the archive itself is replaced by its members
+}
+
+void ImportEngine::importLeaf(ByteSource &src, const std::string &path, int64_t size, int64_t mtime, Format fmt)
+{
+    const int64_t t0 = nowNs();
+    m_progress.current = path;
+    FileReport report;
+    report.path = path;
+    report.format = std::string(formatName(fmt));
+    if (fmt == Format::Empty) {
+        report.message = "empty file: no records";
+        finish(std::move(report));
+        return;
+    }
+    std::unique_ptr<FormatParser> parser = makeParser(fmt);
+    if (!parser) {
+        PeekSource *peek = dynamic_cast<PeekSource *>(&src);
+        report.message = "not a supported format (first bytes: " + (peek ? hexPreview(peek->head()) : std::string("?"))
+                         + "); supported: EVTX, Windows event XML, JSON lines, inside zip/tar/gz/bz2/xz/zstd";
+        finish(std::move(report));
+        return;
+    }
+    HashingSource hashing(src);
+    store::CaseWriter &w = *m_writer;
+    try {
+        store::SourceRow row;
+        row.path = path;
+        row.size = size >= 0 ? size : store::kNoValue;
+        row.mtime = mtime >= 0 ? mtime : store::kNoValue;
+        row.format = report.format;
+        row.parser = parser->name();
+        row.parserVersion = parser->version();
+        w.begin(row);
+        Normalizer norm(w);
+        Sink sink(*this, norm, w, report);
+        sink.m_baseRecords = m_progress.records;
+        const bool ok = parser->parse(hashing, sink);
+        m_progress.records += report.read;
+        m_progress.rejected += report.rejected;
+        report.bytes = hashing.bytes();
+        if (cancelled()) {
+            w.rollback();
+            report.status = FileReport::Status::Cancelled;
+            report.message = "cancelled; nothing of this file was kept";
+            report.seconds = static_cast<double>(nowNs() - t0) / 1e9;
+            finish(std::move(report));
+            return;
+        }
+        if (!hashing.drain()) {
+            report.warnings++;
+            report.issues.push_back({0, false, "read error after the last record: " + src.error()});
+        }
+        report.bytes = hashing.bytes();
+        report.sha256 = hashing.hexDigest();
+        if (report.stored == 0) {
+            w.rollback();
+            report.status = FileReport::Status::Failed;
+            if (report.message.empty()) {
+                report.message = ok ? "no records found" : "unreadable as " + report.format;
+                for (const auto &i : report.issues)
+                    if (i.reject && i.position == 0) {
+                        report.message += ": " + i.message;
+                        break;
+                    }
+            }
+            report.seconds = static_cast<double>(nowNs() - t0) / 1e9;
+            finish(std::move(report));
+            return;
+        }
+        store::SourceCounts counts;
+        counts.read = report.read;
+        counts.stored = report.stored;
+        counts.rejected = report.rejected;
+        counts.warnings = report.warnings;
+        counts.firstTs = sink.first() == kNoTime ? store::kNoValue : sink.first();
+        counts.lastTs = sink.last() == kNoTime ? store::kNoValue : sink.last();
+        counts.durationMs = (nowNs() - t0) / 1'000'000;
+        store::CaseWriter::KnownSource existing;
+        if (w.commit(report.sha256, counts, &existing) == store::CaseWriter::CommitResult::Duplicate) {
+            report.status = FileReport::Status::Duplicate;
+            report.message = "already in the case (same SHA-256 as source #" + std::to_string(existing.id) + ", "
+                             + existing.path + ")";
+            report.stored = 0;
+            report.rejected = 0;
+            report.issues.clear();
+        } else {
+            report.status = FileReport::Status::Imported;
+            report.firstTs = sink.first() == kNoTime ? 0 : sink.first();
+            report.lastTs = sink.last() == kNoTime ? 0 : sink.last();
+        }
+    } catch (const std::exception &e) {
+        if (w.active()) {
+            try {
+                w.rollback();
+            } catch (...) {
+            }
+        }
+        report.status = FileReport::Status::Failed;
+        report.message = std::string("import failed, nothing of this file was kept: ") + e.what();
+        report.stored = 0;
+    }
+    report.seconds = static_cast<double>(nowNs() - t0) / 1e9;
+    finish(std::move(report));
+}
+
+} // namespace tt

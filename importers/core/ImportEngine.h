@@ -1,0 +1,108 @@
+#pragma once
+
+#include "core/FormatDetector.h"
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace tt {
+
+class ByteSource;
+namespace store {
+class CaseStore;
+class CaseWriter;
+} // namespace store
+
+struct ImportIssue {
+    int64_t position = 0; // record number or line number; 0 = not tied to a record
+    bool reject = true;   // false: a warning that lost nothing
+    std::string message;
+};
+
+struct FileReport {
+    enum class Status { Imported, Duplicate, Failed, Cancelled };
+    Status status = Status::Failed;
+    std::string path;     // archive members: "outer.zip!/inner.json"
+    std::string format;   // "evtx", "jsonl", "winxml" (or what was detected when failing)
+    int64_t read = 0, stored = 0, rejected = 0, warnings = 0;
+    int64_t firstTs = 0, lastTs = 0; // 0 when none
+    uint64_t bytes = 0;
+    double seconds = 0;
+    std::string sha256;
+    std::string message;  // why it failed / which source it duplicates
+    std::vector<ImportIssue> issues; // the first kMaxIssuesInReport
+    static constexpr size_t kMaxIssuesInReport = 50;
+};
+
+struct ImportProgress {
+    size_t filesDone = 0;
+    size_t filesTotal = 0;   // plain files found on disk (archive members are counted as they come)
+    std::string current;
+    uint64_t bytesDone = 0;  // on-disk bytes consumed
+    uint64_t bytesTotal = 0; // on-disk bytes of all inputs
+    int64_t records = 0;
+    int64_t rejected = 0;
+    double elapsed = 0;
+};
+
+struct ImportSummary {
+    std::vector<FileReport> files;
+    bool cancelled = false;
+    double seconds = 0;
+    int64_t stored() const;
+    int64_t rejected() const;
+    uint64_t bytes() const;
+    size_t count(FileReport::Status s) const;
+    // 0 all good (duplicates included), 2 something was rejected or a file failed but records
+    // were imported, 1 nothing imported, 130 cancelled.
+    int exitCode() const;
+};
+
+// Imports files, folders and archives into a case: content detection, one transaction per
+// file, hash-based de-duplication, per-record rejects with their positions. Runs on the calling
+// thread; cancel() may be called from any thread (or a signal handler).
+class ImportEngine {
+public:
+    struct Options {
+        Format forcedFormat = Format::Unknown; // Unknown: detect by content
+        int maxNesting = 4;                    // archives inside archives
+    };
+    using ProgressFn = std::function<void(const ImportProgress &)>;
+    using FileDoneFn = std::function<void(const FileReport &)>;
+
+    ImportEngine(store::CaseStore &store, Options options);
+    ~ImportEngine();
+
+    ImportSummary run(const std::vector<std::string> &inputs, const ProgressFn &progress = {},
+                      const FileDoneFn &fileDone = {});
+    void cancel() { m_cancel.store(true, std::memory_order_relaxed); }
+    bool cancelled() const { return m_cancel.load(std::memory_order_relaxed); }
+    std::atomic<bool> *cancelFlag() { return &m_cancel; }
+
+private:
+    class Sink;
+    void importPath(const std::string &path);
+    void importStream(ByteSource &src, const std::string &path, int64_t size, int64_t mtime, int depth,
+                      const std::string &outerFile);
+    void importLeaf(ByteSource &src, const std::string &path, int64_t size, int64_t mtime, Format fmt);
+    void finish(FileReport &&report);
+    void reportProgress(bool force);
+
+    store::CaseStore &m_store;
+    Options m_options;
+    std::unique_ptr<store::CaseWriter> m_writer;
+    std::atomic<bool> m_cancel{false};
+    std::atomic<uint64_t> m_diskBytes{0};
+    ImportSummary m_summary;
+    ImportProgress m_progress;
+    ProgressFn m_progressFn;
+    FileDoneFn m_fileDoneFn;
+    int64_t m_startNs = 0;
+    int64_t m_lastProgressNs = 0;
+};
+
+} // namespace tt

@@ -1,0 +1,76 @@
+#include "items/HostTableModel.h"
+
+#include "items/TimeFormat.h"
+
+#include <QLocale>
+
+namespace tt {
+
+HostTableModel::HostTableModel(QObject *parent) : QAbstractTableModel(parent) {}
+
+void HostTableModel::setHosts(std::vector<store::CaseStore::HostSummary> hosts)
+{
+    beginResetModel();
+    m_hosts = std::move(hosts);
+    endResetModel();
+}
+
+int64_t HostTableModel::hostId(int row) const
+{
+    return row >= 0 && row < static_cast<int>(m_hosts.size()) ? m_hosts[static_cast<size_t>(row)].id : 0;
+}
+
+int HostTableModel::rowCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : static_cast<int>(m_hosts.size());
+}
+
+int HostTableModel::columnCount(const QModelIndex &parent) const { return parent.isValid() ? 0 : ColumnCount; }
+
+QVariant HostTableModel::data(const QModelIndex &index, int role) const
+{
+    if (!index.isValid() || index.row() >= static_cast<int>(m_hosts.size()))
+        return {};
+    const auto &h = m_hosts[static_cast<size_t>(index.row())];
+    if (role == HostIdRole)
+        return QVariant::fromValue<qlonglong>(h.id);
+    if (role == Qt::TextAlignmentRole && index.column() == Events)
+        return QVariant::fromValue(Qt::AlignRight | Qt::AlignVCenter);
+    if (role == SortRole) {
+        switch (index.column()) {
+        case Events: return QVariant::fromValue<qlonglong>(h.events);
+        case First: return QVariant::fromValue<qlonglong>(h.firstTs);
+        case Last: return QVariant::fromValue<qlonglong>(h.lastTs);
+        default: break;
+        }
+    }
+    if (role != Qt::DisplayRole && role != SortRole && role != Qt::ToolTipRole)
+        return {};
+    // Plain strings only: log content is never interpreted as rich text by item views.
+    switch (index.column()) {
+    case Name: return QString::fromStdString(h.name);
+    case Fqdn: return QString::fromStdString(h.fqdn);
+    case Events: return role == Qt::DisplayRole ? QLocale().toString(static_cast<qlonglong>(h.events)) : QVariant();
+    case First: return formatUtc(h.firstTs);
+    case Last: return formatUtc(h.lastTs);
+    case Addresses: return QString::fromStdString(h.addresses);
+    default: return {};
+    }
+}
+
+QVariant HostTableModel::headerData(int section, Qt::Orientation o, int role) const
+{
+    if (o != Qt::Horizontal || role != Qt::DisplayRole)
+        return {};
+    switch (section) {
+    case Name: return tr("Host");
+    case Fqdn: return tr("FQDN");
+    case Events: return tr("Events");
+    case First: return tr("First (UTC)");
+    case Last: return tr("Last (UTC)");
+    case Addresses: return tr("Addresses");
+    default: return {};
+    }
+}
+
+} // namespace tt

@@ -1,0 +1,32 @@
+#pragma once
+
+#include "store/CaseStore.h"
+
+#include <QAbstractTableModel>
+
+#include <vector>
+
+namespace tt {
+
+// Hosts of a case with their event counts, time span and addresses. Filled from a snapshot
+// loaded off the UI thread.
+class HostTableModel : public QAbstractTableModel {
+    Q_OBJECT
+public:
+    enum Column { Name, Fqdn, Events, First, Last, Addresses, ColumnCount };
+    enum Role { HostIdRole = Qt::UserRole + 1, SortRole };
+
+    explicit HostTableModel(QObject *parent = nullptr);
+    void setHosts(std::vector<store::CaseStore::HostSummary> hosts);
+    int64_t hostId(int row) const;
+
+    int rowCount(const QModelIndex &parent = {}) const override;
+    int columnCount(const QModelIndex &parent = {}) const override;
+    QVariant data(const QModelIndex &index, int role) const override;
+    QVariant headerData(int section, Qt::Orientation o, int role) const override;
+
+private:
+    std::vector<store::CaseStore::HostSummary> m_hosts;
+};
+
+} // namespace tt

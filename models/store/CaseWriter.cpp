@@ -1,0 +1,533 @@
+#include "store/CaseWriter.h"
+
+#include "store/HostName.h"
+
+#include <algorithm>
+#include <ctime>
+
+namespace tt::store {
+
+namespace {
+void bindTs(sql::Stmt &st, int idx, int64_t v)
+{
+    if (v == kNoValue)
+        st.bindNull(idx);
+    else
+        st.bind(idx, v);
+}
+void bindId(sql::Stmt &st, int idx, int64_t id)
+{
+    if (id == 0)
+        st.bindNull(idx);
+    else
+        st.bind(idx, id);
+}
+void bindText(sql::Stmt &st, int idx, std::string_view s) { st.bindOptional(idx, s); }
+} // namespace
+
+CaseWriter::CaseWriter(sql::Db &db) : m_db(db)
+{
+    m_insEvent = db.prepare("INSERT INTO events(ts, ts_source, host_id, channel_id, provider_id, event_id, record_id, "
+                            "account_id, source_id, position, payload_format, payload) VALUES(?,?,?,?,?,?,?,?,?,?,?,?)");
+    m_insLogon = db.prepare("INSERT INTO logon_sessions(event, host_id, ts, outcome, origin, logon_id, logon_type, "
+                            "account_id, source_ip, source_port, workstation, auth_package, logon_process, elevated, "
+                            "session_id) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+    m_endLogon = db.prepare("UPDATE logon_sessions SET end_ts=?1 WHERE host_id=?2 AND logon_id=?3 AND end_ts IS NULL "
+                            "AND outcome='success' AND (ts IS NULL OR ts <= ?1)");
+    m_privLogon = db.prepare("UPDATE logon_sessions SET privileged=1 WHERE host_id=? AND logon_id=?");
+    m_insExplicit = db.prepare("INSERT INTO explicit_logons(event, host_id, ts, subject_account_id, subject_logon_id, "
+                               "target_account_id, target_server, target_info, ip, port, process_image, pid) "
+                               "VALUES(?,?,?,?,?,?,?,?,?,?,?,?)");
+    m_insProcess = db.prepare("INSERT INTO processes(event, host_id, origin, guid, pid, image, command_line, "
+                              "current_directory, parent_guid, parent_pid, parent_image, parent_command_line, "
+                              "account_id, logon_id, integrity, hashes, start_ts) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+    m_endProcGuid = db.prepare("UPDATE processes SET end_ts=?, end_event=? WHERE host_id=? AND guid=? AND end_ts IS NULL");
+    m_endProcPid = db.prepare("UPDATE processes SET end_ts=?1, end_event=?2 WHERE id=(SELECT id FROM processes WHERE "
+                              "host_id=?3 AND pid=?4 AND end_ts IS NULL AND (start_ts IS NULL OR start_ts<=?1) "
+                              "ORDER BY start_ts DESC LIMIT 1)");
+    m_insFile = db.prepare("INSERT INTO file_events(event, host_id, ts, kind, path, image, process_guid, pid, account_id, "
+                           "access_mask, hashes) VALUES(?,?,?,?,?,?,?,?,?,?,?)");
+    m_insNet = db.prepare("INSERT INTO net_connections(event, host_id, ts, protocol, initiated, src_ip, src_port, src_name, "
+                          "dst_ip, dst_port, dst_name, image, process_guid, pid, account_id) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+    m_insShare = db.prepare("INSERT INTO share_accesses(event, host_id, ts, code, share_name, share_path, relative_target, "
+                            "access_mask, access_list, src_ip, src_port, account_id, logon_id) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?)");
+    m_insService = db.prepare("INSERT INTO service_installs(event, host_id, ts, origin, service_name, image_path, "
+                              "service_type, start_type, service_account, account_id) VALUES(?,?,?,?,?,?,?,?,?,?)");
+    m_insDns = db.prepare("INSERT INTO dns_queries(event, host_id, ts, query, results, status, image, process_guid) "
+                          "VALUES(?,?,?,?,?,?,?,?)");
+    m_insIssue = db.prepare("INSERT INTO import_issues(source_id, position, severity, message) VALUES(?,?,?,?)");
+    m_findHostName = db.prepare("SELECT host_id FROM host_names WHERE name=?");
+    m_insHost = db.prepare("INSERT INTO hosts(name, fqdn, is_ip_only) VALUES(?,?,?) "
+                           "ON CONFLICT(name) DO UPDATE SET fqdn=coalesce(hosts.fqdn, excluded.fqdn) RETURNING id");
+    m_insHostName = db.prepare("INSERT OR IGNORE INTO host_names(name, host_id, kind) VALUES(?,?,?)");
+    m_setFqdn = db.prepare("UPDATE hosts SET fqdn=? WHERE id=? AND fqdn IS NULL");
+    m_findAccount = db.prepare("SELECT id, sid FROM accounts WHERE domain=? AND name_key=?");
+    m_insAccount = db.prepare("INSERT INTO accounts(domain, name, name_key, sid, is_machine) VALUES(?,?,?,?,?)");
+    m_setSid = db.prepare("UPDATE accounts SET sid=? WHERE id=? AND sid IS NULL");
+    m_findChannel = db.prepare("SELECT id FROM channels WHERE name=?");
+    m_insChannel = db.prepare("INSERT INTO channels(name) VALUES(?)");
+    m_findProvider = db.prepare("SELECT id FROM providers WHERE name=?");
+    m_insProvider = db.prepare("INSERT INTO providers(name) VALUES(?)");
+}
+
+CaseWriter::~CaseWriter()
+{
+    if (m_active) {
+        try {
+            rollback();
+        } catch (...) {
+        }
+    }
+}
+
+std::optional<CaseWriter::KnownSource> CaseWriter::findByStat(std::string_view path, int64_t size, int64_t mtime)
+{
+    auto st = m_db.prepare("SELECT id, sha256, path FROM sources WHERE path=? AND size=? AND mtime=? LIMIT 1");
+    st.bind(1, path).bind(2, size).bind(3, mtime);
+    if (!st.step())
+        return std::nullopt;
+    return KnownSource{st.int64(0), st.text(1), st.text(2)};
+}
+
+std::optional<CaseWriter::KnownSource> CaseWriter::findBySha(std::string_view sha256)
+{
+    auto st = m_db.prepare("SELECT id, sha256, path FROM sources WHERE sha256=? LIMIT 1");
+    st.bind(1, sha256);
+    if (!st.step())
+        return std::nullopt;
+    return KnownSource{st.int64(0), st.text(1), st.text(2)};
+}
+
+void CaseWriter::begin(const SourceRow &source)
+{
+    m_tx.emplace(m_db, true);
+    m_active = true;
+    m_issues = 0;
+    auto ins = m_db.prepare("INSERT INTO sources(path, size, mtime, sha256, format, parser, parser_version, imported_utc) "
+                            "VALUES(?,?,?,?,?,?,?,?)");
+    ins.bind(1, source.path);
+    bindTs(ins, 2, source.size);
+    bindTs(ins, 3, source.mtime);
+    // Placeholder until the content hash is known at commit (unique within the transaction).
+    ins.bind(4, std::string_view("pending"));
+    ins.bind(5, source.format).bind(6, source.parser).bind(7, source.parserVersion);
+    ins.bind(8, static_cast<int64_t>(std::time(nullptr)));
+    ins.exec();
+    m_sourceId = m_db.lastInsertId();
+}
+
+CaseWriter::CommitResult CaseWriter::commit(std::string_view sha256, const SourceCounts &counts, KnownSource *existing)
+{
+    if (auto known = findBySha(sha256)) {
+        if (existing)
+            *existing = *known;
+        rollback();
+        return CommitResult::Duplicate;
+    }
+    flushHostStats();
+    flushAddresses();
+    auto up = m_db.prepare("UPDATE sources SET sha256=?, records_read=?, records_stored=?, records_rejected=?, warnings=?, "
+                           "first_ts=?, last_ts=?, duration_ms=? WHERE id=?");
+    up.bind(1, sha256).bind(2, counts.read).bind(3, counts.stored).bind(4, counts.rejected).bind(5, counts.warnings);
+    bindTs(up, 6, counts.firstTs);
+    bindTs(up, 7, counts.lastTs);
+    up.bind(8, counts.durationMs).bind(9, m_sourceId);
+    up.exec();
+    m_tx->commit();
+    m_tx.reset();
+    m_active = false;
+    m_hostStats.clear();
+    m_addresses.clear();
+    return CommitResult::Committed;
+}
+
+void CaseWriter::rollback()
+{
+    if (m_tx) {
+        m_tx->rollback();
+        m_tx.reset();
+    }
+    m_active = false;
+    clearCaches();
+}
+
+void CaseWriter::clearCaches()
+{
+    // Ids created inside a rolled-back transaction no longer exist.
+    m_hostCache.clear();
+    m_accountCache.clear();
+    m_channelCache.clear();
+    m_providerCache.clear();
+    m_hostStats.clear();
+    m_addresses.clear();
+}
+
+int64_t CaseWriter::hostId(std::string_view rawName)
+{
+    if (rawName.empty())
+        return 0;
+    std::string raw(rawName);
+    if (auto it = m_hostCache.find(raw); it != m_hostCache.end())
+        return it->second;
+    HostName hn = normaliseHostName(rawName);
+    int64_t id = 0;
+    if (hn.valid) {
+        m_findHostName.bind(1, std::string_view(hn.key));
+        if (m_findHostName.step())
+            id = m_findHostName.int64(0);
+        m_findHostName.reset();
+        if (id == 0) {
+            m_insHost.bind(1, std::string_view(hn.key));
+            bindText(m_insHost, 2, hn.fqdn);
+            m_insHost.bind(3, hn.isIp ? 1 : 0);
+            if (m_insHost.step())
+                id = m_insHost.int64(0);
+            m_insHost.reset();
+            m_insHostName.bind(1, std::string_view(hn.key)).bind(2, id).bind(3, std::string_view(hn.isIp ? "ip" : "netbios"));
+            m_insHostName.exec();
+        } else if (!hn.fqdn.empty()) {
+            m_setFqdn.bind(1, std::string_view(hn.fqdn)).bind(2, id);
+            m_setFqdn.exec();
+        }
+        if (!hn.fqdn.empty()) {
+            m_insHostName.bind(1, std::string_view(hn.fqdn)).bind(2, id).bind(3, std::string_view("fqdn"));
+            m_insHostName.exec();
+        }
+        if (raw != hn.key && raw != hn.fqdn && raw.size() <= 255) {
+            m_insHostName.bind(1, std::string_view(raw)).bind(2, id).bind(3, std::string_view("as-written"));
+            m_insHostName.exec();
+        }
+    }
+    m_hostCache.emplace(std::move(raw), id);
+    return id;
+}
+
+int64_t CaseWriter::accountId(std::string_view domain, std::string_view name, std::string_view sid)
+{
+    if (name.empty() || name == "-" || name.size() > 512)
+        return 0;
+    if (domain == "-")
+        domain = {};
+    std::string dom = toUpperAscii(domain);
+    std::string key = toUpperAscii(name);
+    std::string cacheKey = dom + '\\' + key;
+    if (auto it = m_accountCache.find(cacheKey); it != m_accountCache.end())
+        return it->second;
+    int64_t id = 0;
+    bool hasSid = false;
+    m_findAccount.bind(1, std::string_view(dom)).bind(2, std::string_view(key));
+    if (m_findAccount.step()) {
+        id = m_findAccount.int64(0);
+        hasSid = !m_findAccount.isNull(1);
+    }
+    m_findAccount.reset();
+    if (id == 0) {
+        m_insAccount.bind(1, std::string_view(dom)).bind(2, name).bind(3, std::string_view(key));
+        bindText(m_insAccount, 4, sid == "-" ? std::string_view() : sid);
+        m_insAccount.bind(5, key.back() == '$' ? 1 : 0);
+        m_insAccount.exec();
+        id = m_db.lastInsertId();
+    } else if (!hasSid && !sid.empty() && sid != "-") {
+        m_setSid.bind(1, sid).bind(2, id);
+        m_setSid.exec();
+    }
+    m_accountCache.emplace(std::move(cacheKey), id);
+    return id;
+}
+
+int64_t CaseWriter::lookupId(std::unordered_map<std::string, int64_t> &cache, sql::Stmt &find, sql::Stmt &insert,
+                             std::string_view name)
+{
+    if (name.empty())
+        return 0;
+    std::string k(name);
+    if (auto it = cache.find(k); it != cache.end())
+        return it->second;
+    int64_t id = 0;
+    find.bind(1, name);
+    if (find.step())
+        id = find.int64(0);
+    find.reset();
+    if (id == 0) {
+        insert.bind(1, name);
+        insert.exec();
+        id = m_db.lastInsertId();
+    }
+    cache.emplace(std::move(k), id);
+    return id;
+}
+
+int64_t CaseWriter::insertEvent(const EventRow &r)
+{
+    auto &st = m_insEvent;
+    bindTs(st, 1, r.ts);
+    st.bind(2, r.tsSource);
+    bindId(st, 3, r.hostId);
+    bindId(st, 4, lookupId(m_channelCache, m_findChannel, m_insChannel, r.channel));
+    bindId(st, 5, lookupId(m_providerCache, m_findProvider, m_insProvider, r.provider));
+    st.bind(6, r.eventId);
+    bindTs(st, 7, r.recordId);
+    bindId(st, 8, r.accountId);
+    st.bind(9, m_sourceId);
+    st.bind(10, r.position);
+    st.bind(11, r.payloadFormat);
+    st.bindStatic(12, r.payload);
+    st.exec();
+    if (r.hostId) {
+        HostStats &hs = m_hostStats[r.hostId];
+        ++hs.count;
+        if (r.ts != kNoValue) {
+            if (hs.first == kNoValue || r.ts < hs.first)
+                hs.first = r.ts;
+            if (hs.last == kNoValue || r.ts > hs.last)
+                hs.last = r.ts;
+        }
+    }
+    return m_db.lastInsertId();
+}
+
+void CaseWriter::flushHostStats()
+{
+    auto up = m_db.prepare("UPDATE hosts SET event_count=event_count+?1, "
+                           "first_ts=CASE WHEN ?2 IS NULL THEN first_ts WHEN first_ts IS NULL OR ?2<first_ts THEN ?2 ELSE first_ts END, "
+                           "last_ts=CASE WHEN ?3 IS NULL THEN last_ts WHEN last_ts IS NULL OR ?3>last_ts THEN ?3 ELSE last_ts END "
+                           "WHERE id=?4");
+    for (const auto &[id, hs] : m_hostStats) {
+        up.bind(1, hs.count);
+        bindTs(up, 2, hs.first);
+        bindTs(up, 3, hs.last);
+        up.bind(4, id);
+        up.exec();
+    }
+}
+
+void CaseWriter::noteAddress(int64_t hostId, std::string_view ip, std::string_view how, int64_t ts, int64_t event)
+{
+    if (!hostId || isUninformativeIp(ip))
+        return;
+    std::string norm = normaliseIp(ip);
+    std::string key = std::to_string(hostId) + '|' + norm + '|' + std::string(how);
+    auto it = m_addresses.find(key);
+    if (it == m_addresses.end()) {
+        m_addresses.emplace(std::move(key), AddressAgg{hostId, std::move(norm), std::string(how), ts, ts, 1, event});
+        return;
+    }
+    AddressAgg &a = it->second;
+    ++a.count;
+    if (ts != kNoValue) {
+        if (a.first == kNoValue || ts < a.first) {
+            a.first = ts;
+            a.event = event;
+        }
+        if (a.last == kNoValue || ts > a.last)
+            a.last = ts;
+    }
+}
+
+void CaseWriter::flushAddresses()
+{
+    auto ins = m_db.prepare("INSERT INTO host_addresses(host_id, address, how, source_id, first_ts, last_ts, count, "
+                            "evidence_event) VALUES(?,?,?,?,?,?,?,?)");
+    std::vector<const AddressAgg *> rows;
+    rows.reserve(m_addresses.size());
+    for (const auto &kv : m_addresses)
+        rows.push_back(&kv.second);
+    // Deterministic order: the same input gives the same case.
+    std::sort(rows.begin(), rows.end(), [](const AddressAgg *a, const AddressAgg *b) {
+        return std::tie(a->hostId, a->ip, a->how) < std::tie(b->hostId, b->ip, b->how);
+    });
+    for (const AddressAgg *a : rows) {
+        ins.bind(1, a->hostId).bind(2, std::string_view(a->ip)).bind(3, std::string_view(a->how)).bind(4, m_sourceId);
+        bindTs(ins, 5, a->first);
+        bindTs(ins, 6, a->last);
+        ins.bind(7, a->count);
+        bindId(ins, 8, a->event);
+        ins.exec();
+    }
+}
+
+void CaseWriter::addIssue(int64_t position, bool reject, std::string_view message)
+{
+    if (!m_active || m_issues >= kMaxIssuesPerSource)
+        return;
+    ++m_issues;
+    m_insIssue.bind(1, m_sourceId).bind(2, position).bind(3, std::string_view(reject ? "reject" : "warning"));
+    m_insIssue.bind(4, message.substr(0, 4096));
+    m_insIssue.exec();
+}
+
+void CaseWriter::insertLogon(const LogonRow &r)
+{
+    auto &st = m_insLogon;
+    st.bind(1, r.event).bind(2, r.hostId);
+    bindTs(st, 3, r.ts);
+    st.bind(4, r.outcome).bind(5, r.origin);
+    bindText(st, 6, r.logonId);
+    bindTs(st, 7, r.logonType);
+    bindId(st, 8, r.accountId);
+    bindText(st, 9, r.sourceIp);
+    bindTs(st, 10, r.sourcePort);
+    bindText(st, 11, r.workstation);
+    bindText(st, 12, r.authPackage);
+    bindText(st, 13, r.logonProcess);
+    bindTs(st, 14, r.elevated);
+    bindText(st, 15, r.sessionId);
+    st.exec();
+}
+
+void CaseWriter::endLogon(int64_t hostId, std::string_view logonId, int64_t ts)
+{
+    if (!hostId || logonId.empty())
+        return;
+    bindTs(m_endLogon, 1, ts);
+    m_endLogon.bind(2, hostId).bind(3, logonId);
+    m_endLogon.exec();
+}
+
+void CaseWriter::markPrivileged(int64_t hostId, std::string_view logonId)
+{
+    if (!hostId || logonId.empty())
+        return;
+    m_privLogon.bind(1, hostId).bind(2, logonId);
+    m_privLogon.exec();
+}
+
+void CaseWriter::insertExplicitLogon(const ExplicitLogonRow &r)
+{
+    auto &st = m_insExplicit;
+    st.bind(1, r.event).bind(2, r.hostId);
+    bindTs(st, 3, r.ts);
+    bindId(st, 4, r.subjectAccountId);
+    bindText(st, 5, r.subjectLogonId);
+    bindId(st, 6, r.targetAccountId);
+    bindText(st, 7, r.targetServer);
+    bindText(st, 8, r.targetInfo);
+    bindText(st, 9, r.ip);
+    bindTs(st, 10, r.port);
+    bindText(st, 11, r.processImage);
+    bindTs(st, 12, r.pid);
+    st.exec();
+}
+
+void CaseWriter::insertProcess(const ProcessRow &r)
+{
+    auto &st = m_insProcess;
+    st.bind(1, r.event).bind(2, r.hostId).bind(3, r.origin);
+    bindText(st, 4, r.guid);
+    bindTs(st, 5, r.pid);
+    bindText(st, 6, r.image);
+    bindText(st, 7, r.commandLine);
+    bindText(st, 8, r.currentDirectory);
+    bindText(st, 9, r.parentGuid);
+    bindTs(st, 10, r.parentPid);
+    bindText(st, 11, r.parentImage);
+    bindText(st, 12, r.parentCommandLine);
+    bindId(st, 13, r.accountId);
+    bindText(st, 14, r.logonId);
+    bindText(st, 15, r.integrity);
+    bindText(st, 16, r.hashes);
+    bindTs(st, 17, r.startTs);
+    st.exec();
+}
+
+void CaseWriter::endProcessByGuid(int64_t hostId, std::string_view guid, int64_t ts, int64_t event)
+{
+    if (!hostId || guid.empty())
+        return;
+    bindTs(m_endProcGuid, 1, ts);
+    m_endProcGuid.bind(2, event).bind(3, hostId).bind(4, guid);
+    m_endProcGuid.exec();
+}
+
+void CaseWriter::endProcessByPid(int64_t hostId, int64_t pid, int64_t ts, int64_t event)
+{
+    if (!hostId || pid == kNoValue)
+        return;
+    bindTs(m_endProcPid, 1, ts);
+    m_endProcPid.bind(2, event).bind(3, hostId).bind(4, pid);
+    m_endProcPid.exec();
+}
+
+void CaseWriter::insertFileEvent(const FileEventRow &r)
+{
+    auto &st = m_insFile;
+    st.bind(1, r.event).bind(2, r.hostId);
+    bindTs(st, 3, r.ts);
+    st.bind(4, r.kind);
+    bindText(st, 5, r.path);
+    bindText(st, 6, r.image);
+    bindText(st, 7, r.processGuid);
+    bindTs(st, 8, r.pid);
+    bindId(st, 9, r.accountId);
+    bindTs(st, 10, r.accessMask);
+    bindText(st, 11, r.hashes);
+    st.exec();
+}
+
+void CaseWriter::insertNetConn(const NetConnRow &r)
+{
+    auto &st = m_insNet;
+    st.bind(1, r.event).bind(2, r.hostId);
+    bindTs(st, 3, r.ts);
+    bindText(st, 4, r.protocol);
+    bindTs(st, 5, r.initiated);
+    bindText(st, 6, r.srcIp);
+    bindTs(st, 7, r.srcPort);
+    bindText(st, 8, r.srcName);
+    bindText(st, 9, r.dstIp);
+    bindTs(st, 10, r.dstPort);
+    bindText(st, 11, r.dstName);
+    bindText(st, 12, r.image);
+    bindText(st, 13, r.processGuid);
+    bindTs(st, 14, r.pid);
+    bindId(st, 15, r.accountId);
+    st.exec();
+}
+
+void CaseWriter::insertShareAccess(const ShareAccessRow &r)
+{
+    auto &st = m_insShare;
+    st.bind(1, r.event).bind(2, r.hostId);
+    bindTs(st, 3, r.ts);
+    st.bind(4, r.code);
+    bindText(st, 5, r.shareName);
+    bindText(st, 6, r.sharePath);
+    bindText(st, 7, r.relativeTarget);
+    bindTs(st, 8, r.accessMask);
+    bindText(st, 9, r.accessList);
+    bindText(st, 10, r.srcIp);
+    bindTs(st, 11, r.srcPort);
+    bindId(st, 12, r.accountId);
+    bindText(st, 13, r.logonId);
+    st.exec();
+}
+
+void CaseWriter::insertServiceInstall(const ServiceInstallRow &r)
+{
+    auto &st = m_insService;
+    st.bind(1, r.event).bind(2, r.hostId);
+    bindTs(st, 3, r.ts);
+    st.bind(4, r.origin);
+    bindText(st, 5, r.serviceName);
+    bindText(st, 6, r.imagePath);
+    bindText(st, 7, r.serviceType);
+    bindText(st, 8, r.startType);
+    bindText(st, 9, r.serviceAccount);
+    bindId(st, 10, r.accountId);
+    st.exec();
+}
+
+void CaseWriter::insertDnsQuery(const DnsQueryRow &r)
+{
+    auto &st = m_insDns;
+    st.bind(1, r.event).bind(2, r.hostId);
+    bindTs(st, 3, r.ts);
+    bindText(st, 4, r.query);
+    bindText(st, 5, r.results);
+    bindText(st, 6, r.status);
+    bindText(st, 7, r.image);
+    bindText(st, 8, r.processGuid);
+    st.exec();
+}
+
+} // namespace tt::store

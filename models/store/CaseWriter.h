@@ -1,0 +1,105 @@
+#pragma once
+
+#include "store/Rows.h"
+#include "store/Sqlite.h"
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+namespace tt::store {
+
+// Writes one source file's records into a case inside a single transaction: begin(), rows,
+// then commit() or rollback(). Nothing of a rolled-back source remains, so an interrupted
+// import can simply be run again. Statements are prepared once; lookups of hosts, accounts,
+// channels and providers are cached (and the caches dropped on rollback).
+class CaseWriter {
+public:
+    explicit CaseWriter(sql::Db &db);
+    ~CaseWriter();
+    CaseWriter(const CaseWriter &) = delete;
+    CaseWriter &operator=(const CaseWriter &) = delete;
+
+    // Provenance look-ups, outside or inside a transaction.
+    struct KnownSource {
+        int64_t id = 0;
+        std::string sha256;
+        std::string path;
+    };
+    std::optional<KnownSource> findByStat(std::string_view path, int64_t size, int64_t mtime);
+    std::optional<KnownSource> findBySha(std::string_view sha256);
+
+    void begin(const SourceRow &source);
+    bool active() const { return m_active; }
+    int64_t sourceId() const { return m_sourceId; }
+
+    enum class CommitResult { Committed, Duplicate };
+    // Sets the content hash and counts; when another source already has this SHA-256 the
+    // transaction is rolled back instead and Duplicate is returned (existing id in *existing).
+    CommitResult commit(std::string_view sha256, const SourceCounts &counts, KnownSource *existing = nullptr);
+    void rollback();
+
+    // 0 when the name does not identify a host.
+    int64_t hostId(std::string_view rawName);
+    // 0 when name is empty or "-". domain/name matched case-insensitively; sid attached when new.
+    int64_t accountId(std::string_view domain, std::string_view name, std::string_view sid);
+
+    int64_t insertEvent(const EventRow &row);
+    void insertLogon(const LogonRow &row);
+    void endLogon(int64_t hostId, std::string_view logonId, int64_t ts);
+    void markPrivileged(int64_t hostId, std::string_view logonId);
+    void insertExplicitLogon(const ExplicitLogonRow &row);
+    void insertProcess(const ProcessRow &row);
+    void endProcessByGuid(int64_t hostId, std::string_view guid, int64_t ts, int64_t event);
+    void endProcessByPid(int64_t hostId, int64_t pid, int64_t ts, int64_t event);
+    void insertFileEvent(const FileEventRow &row);
+    void insertNetConn(const NetConnRow &row);
+    void insertShareAccess(const ShareAccessRow &row);
+    void insertServiceInstall(const ServiceInstallRow &row);
+    void insertDnsQuery(const DnsQueryRow &row);
+
+    // An address seen for a host, aggregated per (host, address, how) and written at commit.
+    void noteAddress(int64_t hostId, std::string_view ip, std::string_view how, int64_t ts, int64_t event);
+    // Stored up to a cap per source; all are counted by the caller.
+    void addIssue(int64_t position, bool reject, std::string_view message);
+
+    static constexpr int kMaxIssuesPerSource = 10000;
+
+private:
+    int64_t lookupId(std::unordered_map<std::string, int64_t> &cache, sql::Stmt &find, sql::Stmt &insert,
+                     std::string_view name);
+    void clearCaches();
+    void flushHostStats();
+    void flushAddresses();
+
+    sql::Db &m_db;
+    bool m_active = false;
+    int64_t m_sourceId = 0;
+    int m_issues = 0;
+    std::optional<sql::Transaction> m_tx;
+
+    sql::Stmt m_insEvent, m_insLogon, m_endLogon, m_privLogon, m_insExplicit, m_insProcess, m_endProcGuid,
+        m_endProcPid, m_insFile, m_insNet, m_insShare, m_insService, m_insDns, m_insIssue, m_findHostName,
+        m_insHost, m_insHostName, m_setFqdn, m_findAccount, m_insAccount, m_setSid, m_findChannel,
+        m_insChannel, m_findProvider, m_insProvider;
+
+    std::unordered_map<std::string, int64_t> m_hostCache;    // raw spelling -> id (0: not a host)
+    std::unordered_map<std::string, int64_t> m_accountCache; // DOMAIN\NAME -> id
+    std::unordered_map<std::string, int64_t> m_channelCache;
+    std::unordered_map<std::string, int64_t> m_providerCache;
+
+    struct HostStats {
+        int64_t count = 0, first = kNoValue, last = kNoValue;
+    };
+    std::unordered_map<int64_t, HostStats> m_hostStats;
+    struct AddressAgg {
+        int64_t hostId;
+        std::string ip, how;
+        int64_t first, last, count, event;
+    };
+    std::unordered_map<std::string, AddressAgg> m_addresses;
+};
+
+} // namespace tt::store

@@ -1,0 +1,112 @@
+#include "store/HostName.h"
+
+#include <arpa/inet.h>
+
+namespace tt::store {
+
+std::string toUpperAscii(std::string_view s)
+{
+    std::string out(s);
+    for (char &c : out)
+        if (c >= 'a' && c <= 'z')
+            c = static_cast<char>(c - 32);
+    return out;
+}
+
+std::string toLowerAscii(std::string_view s)
+{
+    std::string out(s);
+    for (char &c : out)
+        if (c >= 'A' && c <= 'Z')
+            c = static_cast<char>(c + 32);
+    return out;
+}
+
+namespace {
+std::string_view trim(std::string_view s)
+{
+    while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\r' || s.front() == '\n'))
+        s.remove_prefix(1);
+    while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r' || s.back() == '\n' || s.back() == '\0'))
+        s.remove_suffix(1);
+    return s;
+}
+} // namespace
+
+std::string normaliseIp(std::string_view s)
+{
+    s = trim(s);
+    if (s.size() >= 2 && s.front() == '[' && s.back() == ']')
+        s = s.substr(1, s.size() - 2);
+    if (auto pct = s.find('%'); pct != std::string_view::npos)
+        s = s.substr(0, pct);
+    std::string low = toLowerAscii(s);
+    static constexpr std::string_view kMapped = "::ffff:";
+    if (low.size() > kMapped.size() && low.compare(0, kMapped.size(), kMapped) == 0
+        && low.find('.') != std::string::npos)
+        low.erase(0, kMapped.size());
+    return low;
+}
+
+bool isIpAddress(std::string_view s)
+{
+    std::string ip = normaliseIp(s);
+    if (ip.empty() || ip.size() > 64)
+        return false;
+    unsigned char buf[16];
+    return inet_pton(AF_INET, ip.c_str(), buf) == 1 || inet_pton(AF_INET6, ip.c_str(), buf) == 1;
+}
+
+bool isUninformativeIp(std::string_view s)
+{
+    std::string ip = normaliseIp(s);
+    if (ip.empty() || ip == "-" || ip == "::" || ip == "::1" || ip == "0.0.0.0")
+        return true;
+    if (ip.compare(0, 4, "127.") == 0)
+        return true;
+    if (ip.compare(0, 5, "fe80:") == 0)
+        return true;
+    return !isIpAddress(ip);
+}
+
+HostName normaliseHostName(std::string_view raw)
+{
+    HostName out;
+    std::string_view s = trim(raw);
+    while (!s.empty() && s.front() == '\\')
+        s.remove_prefix(1);
+    if (s.empty() || s == "-" || s.size() > 255)
+        return out;
+    if (isIpAddress(s)) {
+        std::string ip = normaliseIp(s);
+        if (isUninformativeIp(ip))
+            return out;
+        out.key = ip;
+        out.isIp = true;
+        out.valid = true;
+        return out;
+    }
+    std::string lower = toLowerAscii(s);
+    if (lower == "localhost" || lower == "localhost.localdomain")
+        return out;
+    // Reject anything that cannot be a host name (spaces, slashes, control characters).
+    for (unsigned char c : lower)
+        if (c < 0x21 || c == '/' || c == '\\' || c == '"' || c == '<' || c == '>')
+            return out;
+    std::string_view lv(lower);
+    if (lv.back() == '.')
+        lv.remove_suffix(1);
+    auto dot = lv.find('.');
+    std::string_view shortName = lv.substr(0, dot);
+    if (!shortName.empty() && shortName.back() == '$')
+        shortName.remove_suffix(1);
+    if (shortName.empty())
+        return out;
+    out.key = toUpperAscii(shortName);
+    if (dot != std::string_view::npos)
+        out.fqdn = std::string(lv);
+    out.valid = true;
+    return out;
+}
+
+} // namespace tt::store

@@ -1,0 +1,30 @@
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace tt::store {
+
+// How a host was named in a record, reduced to the key that identifies the machine.
+struct HostName {
+    std::string key;   // upper-case short name ("WORKSTATION5"), or the address for IP-only hosts
+    std::string fqdn;  // lower-case FQDN when the spelling had a domain part, else empty
+    bool isIp = false;
+    bool valid = false;
+};
+
+// "WORKSTATION5.theshire.local", "workstation5", "WORKSTATION5$", "\\WS5", "10.0.0.5" -> key.
+// Rejects empty, "-", "localhost", loopback and unspecified addresses.
+HostName normaliseHostName(std::string_view raw);
+
+// True for an IPv4 or IPv6 literal (IPv4-mapped IPv6 included).
+bool isIpAddress(std::string_view s);
+// "::ffff:10.0.0.5" -> "10.0.0.5"; strips brackets and zone ids; lower-cases IPv6.
+std::string normaliseIp(std::string_view s);
+// Loopback, unspecified, link-local IPv6 and empty: addresses that never identify another host.
+bool isUninformativeIp(std::string_view ip);
+
+std::string toUpperAscii(std::string_view s);
+std::string toLowerAscii(std::string_view s);
+
+} // namespace tt::store

@@ -1,0 +1,324 @@
+#include "store/Schema.h"
+
+#include "store/Sqlite.h"
+
+#include <ctime>
+#include <stdexcept>
+#include <string>
+
+namespace tt::store {
+
+namespace {
+
+// Version 1: the canonical tables. Times are UTC microseconds since the Unix epoch (INTEGER).
+// Every normalised row points back to its stored record (events.id) for provenance.
+const char *const kSchemaV1 = R"SQL(
+CREATE TABLE schema_version(
+  version INTEGER NOT NULL,
+  applied_utc INTEGER NOT NULL,
+  app_version TEXT NOT NULL
+);
+CREATE TABLE case_info(key TEXT PRIMARY KEY, value TEXT) WITHOUT ROWID;
+
+-- Provenance: one row per imported input file (archive members get their own row).
+CREATE TABLE sources(
+  id INTEGER PRIMARY KEY,
+  path TEXT NOT NULL,            -- as given; archive members as 'outer.zip!/inner.json'
+  size INTEGER,
+  mtime INTEGER,                 -- seconds since epoch, when known
+  sha256 TEXT NOT NULL UNIQUE,
+  format TEXT NOT NULL,
+  parser TEXT NOT NULL,
+  parser_version TEXT NOT NULL,
+  records_read INTEGER NOT NULL DEFAULT 0,
+  records_stored INTEGER NOT NULL DEFAULT 0,
+  records_rejected INTEGER NOT NULL DEFAULT 0,
+  warnings INTEGER NOT NULL DEFAULT 0,
+  first_ts INTEGER,
+  last_ts INTEGER,
+  imported_utc INTEGER NOT NULL,
+  duration_ms INTEGER
+);
+CREATE INDEX sources_path ON sources(path, size, mtime);
+
+-- What a parser rejected or warned about, with the record / line number.
+CREATE TABLE import_issues(
+  id INTEGER PRIMARY KEY,
+  source_id INTEGER NOT NULL REFERENCES sources(id),
+  position INTEGER,
+  severity TEXT NOT NULL CHECK(severity IN ('reject','warning')),
+  message TEXT NOT NULL
+);
+CREATE INDEX import_issues_source ON import_issues(source_id);
+
+CREATE TABLE hosts(
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL UNIQUE,     -- normalised key: upper-case short (NetBIOS) name, or an IP
+  fqdn TEXT,                     -- lower-case FQDN when seen
+  is_ip_only INTEGER NOT NULL DEFAULT 0,
+  first_ts INTEGER,
+  last_ts INTEGER,
+  event_count INTEGER NOT NULL DEFAULT 0
+);
+-- Every spelling a host was seen under (FQDN, NetBIOS, machine account, as written).
+CREATE TABLE host_names(
+  name TEXT NOT NULL PRIMARY KEY,
+  host_id INTEGER NOT NULL REFERENCES hosts(id),
+  kind TEXT NOT NULL
+) WITHOUT ROWID;
+-- IP addresses of hosts: valid only within [first_ts, last_ts] and for the source they came from.
+CREATE TABLE host_addresses(
+  id INTEGER PRIMARY KEY,
+  host_id INTEGER NOT NULL REFERENCES hosts(id),
+  address TEXT NOT NULL,
+  how TEXT NOT NULL,             -- e.g. 'sysmon3-local', '4624-workstation'
+  source_id INTEGER NOT NULL REFERENCES sources(id),
+  first_ts INTEGER,
+  last_ts INTEGER,
+  count INTEGER NOT NULL,
+  evidence_event INTEGER REFERENCES events(id)
+);
+CREATE INDEX host_addresses_addr ON host_addresses(address, first_ts);
+CREATE INDEX host_addresses_host ON host_addresses(host_id);
+
+CREATE TABLE accounts(
+  id INTEGER PRIMARY KEY,
+  domain TEXT NOT NULL,          -- upper-case, '' when unknown
+  name TEXT NOT NULL,            -- as first seen
+  name_key TEXT NOT NULL,        -- upper-case name, for matching
+  sid TEXT,
+  is_machine INTEGER NOT NULL DEFAULT 0,
+  UNIQUE(domain, name_key)
+);
+CREATE INDEX accounts_sid ON accounts(sid);
+
+CREATE TABLE channels(id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);
+CREATE TABLE providers(id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);
+
+-- One row per stored record, with its full original payload.
+CREATE TABLE events(
+  id INTEGER PRIMARY KEY,
+  ts INTEGER,                    -- UTC microseconds; NULL when the record had none
+  ts_source INTEGER NOT NULL DEFAULT 0,
+  host_id INTEGER REFERENCES hosts(id),
+  channel_id INTEGER REFERENCES channels(id),
+  provider_id INTEGER REFERENCES providers(id),
+  event_id INTEGER NOT NULL,
+  record_id INTEGER,
+  account_id INTEGER REFERENCES accounts(id),
+  source_id INTEGER NOT NULL REFERENCES sources(id),
+  position INTEGER NOT NULL,     -- 1-based record ordinal or line number in the source
+  payload_format INTEGER NOT NULL, -- 1 JSON rendered from fields, 2 original JSON line, 3 original XML
+  payload BLOB NOT NULL
+);
+CREATE INDEX events_host_ts ON events(host_id, ts);
+CREATE INDEX events_ts ON events(ts);
+CREATE INDEX events_source ON events(source_id, position);
+CREATE INDEX events_account ON events(account_id, ts);
+CREATE INDEX events_eid ON events(event_id, channel_id);
+
+CREATE TABLE logon_sessions(
+  id INTEGER PRIMARY KEY,
+  event INTEGER NOT NULL REFERENCES events(id),
+  host_id INTEGER NOT NULL REFERENCES hosts(id),
+  ts INTEGER,
+  end_ts INTEGER,
+  outcome TEXT NOT NULL,         -- 'success' | 'failure'
+  origin TEXT NOT NULL,          -- '4624', '4625', 'rdp-lsm', 'rdp-rcm', 'rdp-corets'
+  logon_id TEXT,                 -- as logged, lower-case hex
+  logon_type INTEGER,
+  account_id INTEGER REFERENCES accounts(id),
+  source_ip TEXT,
+  source_port INTEGER,
+  workstation TEXT,
+  auth_package TEXT,
+  logon_process TEXT,
+  elevated INTEGER,
+  privileged INTEGER NOT NULL DEFAULT 0,  -- 4672 seen for this logon id
+  session_id TEXT                -- RDP session id
+);
+CREATE INDEX logon_sessions_host ON logon_sessions(host_id, logon_id);
+CREATE INDEX logon_sessions_account ON logon_sessions(account_id, ts);
+CREATE INDEX logon_sessions_ip ON logon_sessions(source_ip, ts);
+
+CREATE TABLE explicit_logons(
+  id INTEGER PRIMARY KEY,
+  event INTEGER NOT NULL REFERENCES events(id),
+  host_id INTEGER NOT NULL REFERENCES hosts(id),
+  ts INTEGER,
+  subject_account_id INTEGER REFERENCES accounts(id),
+  subject_logon_id TEXT,
+  target_account_id INTEGER REFERENCES accounts(id),
+  target_server TEXT,
+  target_info TEXT,
+  ip TEXT,
+  port INTEGER,
+  process_image TEXT,
+  pid INTEGER
+);
+CREATE INDEX explicit_logons_host ON explicit_logons(host_id, ts);
+
+CREATE TABLE processes(
+  id INTEGER PRIMARY KEY,
+  event INTEGER NOT NULL REFERENCES events(id),
+  host_id INTEGER NOT NULL REFERENCES hosts(id),
+  origin TEXT NOT NULL,          -- 'sysmon1' | '4688'
+  guid TEXT,                     -- Sysmon ProcessGuid, upper-case with braces
+  pid INTEGER,
+  image TEXT,
+  command_line TEXT,
+  current_directory TEXT,
+  parent_guid TEXT,
+  parent_pid INTEGER,
+  parent_image TEXT,
+  parent_command_line TEXT,
+  account_id INTEGER REFERENCES accounts(id),
+  logon_id TEXT,
+  integrity TEXT,
+  hashes TEXT,
+  start_ts INTEGER,
+  end_ts INTEGER,
+  end_event INTEGER REFERENCES events(id)
+);
+CREATE INDEX processes_host_guid ON processes(host_id, guid);
+CREATE INDEX processes_host_pid ON processes(host_id, pid, start_ts);
+CREATE INDEX processes_parent_guid ON processes(parent_guid);
+CREATE INDEX processes_parent_image ON processes(parent_image COLLATE NOCASE);
+CREATE INDEX processes_image ON processes(image COLLATE NOCASE);
+CREATE INDEX processes_account ON processes(account_id, start_ts);
+
+CREATE TABLE file_events(
+  id INTEGER PRIMARY KEY,
+  event INTEGER NOT NULL REFERENCES events(id),
+  host_id INTEGER NOT NULL REFERENCES hosts(id),
+  ts INTEGER,
+  kind TEXT NOT NULL,            -- create | stream | delete | delete-detected | access | pipe-create | pipe-connect
+  path TEXT,
+  image TEXT,
+  process_guid TEXT,
+  pid INTEGER,
+  account_id INTEGER REFERENCES accounts(id),
+  access_mask INTEGER,
+  hashes TEXT
+);
+CREATE INDEX file_events_host_ts ON file_events(host_id, ts);
+CREATE INDEX file_events_path ON file_events(path COLLATE NOCASE);
+
+CREATE TABLE net_connections(
+  id INTEGER PRIMARY KEY,
+  event INTEGER NOT NULL REFERENCES events(id),
+  host_id INTEGER NOT NULL REFERENCES hosts(id),
+  ts INTEGER,
+  protocol TEXT,
+  initiated INTEGER,
+  src_ip TEXT,
+  src_port INTEGER,
+  src_name TEXT,
+  dst_ip TEXT,
+  dst_port INTEGER,
+  dst_name TEXT,
+  image TEXT,
+  process_guid TEXT,
+  pid INTEGER,
+  account_id INTEGER REFERENCES accounts(id)
+);
+CREATE INDEX net_connections_host_ts ON net_connections(host_id, ts);
+CREATE INDEX net_connections_dst ON net_connections(dst_ip, dst_port, ts);
+CREATE INDEX net_connections_src ON net_connections(src_ip, ts);
+
+CREATE TABLE share_accesses(
+  id INTEGER PRIMARY KEY,
+  event INTEGER NOT NULL REFERENCES events(id),
+  host_id INTEGER NOT NULL REFERENCES hosts(id),
+  ts INTEGER,
+  code INTEGER NOT NULL,         -- 5140 share opened, 5142 share added, 5145 object checked
+  share_name TEXT,
+  share_path TEXT,
+  relative_target TEXT,
+  access_mask INTEGER,
+  access_list TEXT,
+  src_ip TEXT,
+  src_port INTEGER,
+  account_id INTEGER REFERENCES accounts(id),
+  logon_id TEXT
+);
+CREATE INDEX share_accesses_host_ts ON share_accesses(host_id, ts);
+CREATE INDEX share_accesses_ip ON share_accesses(src_ip, ts);
+
+CREATE TABLE service_installs(
+  id INTEGER PRIMARY KEY,
+  event INTEGER NOT NULL REFERENCES events(id),
+  host_id INTEGER NOT NULL REFERENCES hosts(id),
+  ts INTEGER,
+  origin TEXT NOT NULL,          -- '7045' | '4697'
+  service_name TEXT,
+  image_path TEXT,
+  service_type TEXT,
+  start_type TEXT,
+  service_account TEXT,
+  account_id INTEGER REFERENCES accounts(id)
+);
+CREATE INDEX service_installs_host_ts ON service_installs(host_id, ts);
+
+CREATE TABLE dns_queries(
+  id INTEGER PRIMARY KEY,
+  event INTEGER NOT NULL REFERENCES events(id),
+  host_id INTEGER NOT NULL REFERENCES hosts(id),
+  ts INTEGER,
+  query TEXT,
+  results TEXT,
+  status TEXT,
+  image TEXT,
+  process_guid TEXT
+);
+CREATE INDEX dns_queries_host_ts ON dns_queries(host_id, ts);
+)SQL";
+
+struct Step {
+    int version;
+    const char *sql;
+};
+
+const Step kSteps[] = {
+    {1, kSchemaV1},
+};
+
+bool tableExists(sql::Db &db, const char *name)
+{
+    auto st = db.prepare("SELECT 1 FROM sqlite_schema WHERE type='table' AND name=?");
+    st.bind(1, std::string_view(name));
+    return st.step();
+}
+
+} // namespace
+
+int schemaVersion(sql::Db &db)
+{
+    if (!tableExists(db, "schema_version")) {
+        if (db.queryInt("SELECT count(*) FROM sqlite_schema") > 0)
+            throw std::runtime_error("not a TransferTrace case file (it has tables but no schema_version)");
+        return 0;
+    }
+    return static_cast<int>(db.queryInt("SELECT max(version) FROM schema_version", 0));
+}
+
+void migrate(sql::Db &db, const std::string &appVersion)
+{
+    const int current = schemaVersion(db);
+    if (current > kSchemaVersion)
+        throw std::runtime_error("this case file has schema version " + std::to_string(current)
+                                 + ", newer than version " + std::to_string(kSchemaVersion)
+                                 + " that this TransferTrace understands; open it with a newer TransferTrace");
+    for (const Step &step : kSteps) {
+        if (step.version <= current)
+            continue;
+        sql::Transaction tx(db);
+        db.exec(step.sql);
+        auto ins = db.prepare("INSERT INTO schema_version(version, applied_utc, app_version) VALUES(?,?,?)");
+        ins.bind(1, step.version).bind(2, static_cast<int64_t>(std::time(nullptr))).bind(3, appVersion);
+        ins.exec();
+        tx.commit();
+    }
+}
+
+} // namespace tt::store

@@ -1,0 +1,22 @@
+#pragma once
+
+#include <string>
+
+namespace tt::sql {
+class Db;
+}
+
+namespace tt::store {
+
+// Schema version written by this build. A case file with a higher version is refused; a lower
+// one is migrated step by step (each step in its own transaction).
+inline constexpr int kSchemaVersion = 1;
+
+// Reads the version of an open case (0 for an empty database).
+int schemaVersion(sql::Db &db);
+
+// Creates or migrates the schema to kSchemaVersion. Throws sql::Error, or std::runtime_error
+// when the file is newer than this build or is not a TransferTrace case.
+void migrate(sql::Db &db, const std::string &appVersion);
+
+} // namespace tt::store

@@ -1,0 +1,265 @@
+// The import engine end to end on small JSON-lines inputs written by the test: transactions,
+// de-duplication, archives, cancel, bad input, normalised tables, schema versions.
+
+#include "core/ImportEngine.h"
+#include "store/CaseStore.h"
+#include "store/Schema.h"
+
+#include "EngineFixtures.h"
+
+#include <QDir>
+#include <QFile>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <archive.h>
+#include <archive_entry.h>
+
+using namespace tt;
+
+using namespace fixtures;
+
+namespace {
+QByteArray lines(std::initializer_list<const char *> ls)
+{
+    QByteArray out;
+    for (const char *l : ls) {
+        out += l;
+        out += '\n';
+    }
+    return out;
+}
+
+void writeFile(const QString &path, const QByteArray &data)
+{
+    QFile f(path);
+    QVERIFY2(f.open(QIODevice::WriteOnly), qPrintable(path));
+    f.write(data);
+}
+
+// Writes an archive with libarchive (format: "zip" or "ustar", filter "gzip" or "").
+void writeArchive(const QString &path, const char *format, const char *filter,
+                  const QList<QPair<QString, QByteArray>> &members)
+{
+    struct archive *a = archive_write_new();
+    QCOMPARE(archive_write_set_format_by_name(a, format), ARCHIVE_OK);
+    if (filter && *filter)
+        QCOMPARE(archive_write_add_filter_by_name(a, filter), ARCHIVE_OK);
+    QCOMPARE(archive_write_open_filename(a, path.toLocal8Bit().constData()), ARCHIVE_OK);
+    for (const auto &m : members) {
+        struct archive_entry *e = archive_entry_new();
+        archive_entry_set_pathname(e, m.first.toUtf8().constData());
+        archive_entry_set_size(e, m.second.size());
+        archive_entry_set_filetype(e, AE_IFREG);
+        archive_entry_set_perm(e, 0644);
+        archive_entry_set_mtime(e, 1600000000, 0);
+        archive_write_header(a, e);
+        archive_write_data(a, m.second.constData(), static_cast<size_t>(m.second.size()));
+        archive_entry_free(e);
+    }
+    archive_write_close(a);
+    archive_write_free(a);
+}
+
+int64_t count(store::CaseStore &cs, const char *sql) { return cs.db().queryInt(sql); }
+} // namespace
+
+class TstImportEngine : public QObject {
+    Q_OBJECT
+private:
+    QTemporaryDir m_dir;
+    QString path(const QString &name) const { return m_dir.filePath(name); }
+
+private slots:
+    void goodAndBadLines()
+    {
+        const QString input = path("mixed.json");
+        QByteArray data = lines({kLogon4624});
+        data += "{\"EventID\": 4624, \"Channel\": broken\n"; // line 2: malformed
+        data += lines({kShare5145, kSysmon1, kSysmon3});
+        writeFile(input, data);
+        auto cs = store::CaseStore::open(path("a.ttcase").toStdString(), store::CaseStore::Access::Create);
+        ImportEngine engine(*cs, {});
+        ImportSummary sum = engine.run({input.toStdString()});
+        QCOMPARE(sum.files.size(), size_t(1));
+        const FileReport &f = sum.files[0];
+        QCOMPARE(int(f.status), int(FileReport::Status::Imported));
+        QCOMPARE(f.format, std::string("jsonl"));
+        QCOMPARE(f.stored, int64_t(4));
+        QCOMPARE(f.rejected, int64_t(1));
+        QVERIFY(!f.issues.empty());
+        QCOMPARE(f.issues[0].position, int64_t(2));
+        QCOMPARE(sum.exitCode(), 2);
+
+        QCOMPARE(count(*cs, "SELECT count(*) FROM events"), int64_t(4));
+        QCOMPARE(count(*cs, "SELECT count(*) FROM import_issues WHERE severity='reject' AND position=2"), int64_t(1));
+        QCOMPARE(count(*cs, "SELECT records_rejected FROM sources"), int64_t(1));
+        // Two hosts (WS5 from its own Sysmon record, WS6), WS5 also named by the 4624.
+        QCOMPARE(count(*cs, "SELECT count(*) FROM hosts"), int64_t(2));
+        QCOMPARE(count(*cs, "SELECT count(*) FROM host_names WHERE name='ws6.corp.local'"), int64_t(1));
+        // Normalised rows.
+        QCOMPARE(count(*cs, "SELECT count(*) FROM logon_sessions WHERE logon_type=3 AND logon_id='0x23e34ce' "
+                            "AND source_ip='10.1.1.5'"),
+                 int64_t(1));
+        QCOMPARE(count(*cs, "SELECT count(*) FROM share_accesses WHERE code=5145 AND access_mask=2 AND logon_id='0x23e34ce'"),
+                 int64_t(1));
+        QCOMPARE(count(*cs, "SELECT count(*) FROM processes WHERE origin='sysmon1' AND pid=4242 AND "
+                            "guid='{B34BC01C-7FAE-5F63-1000-000000000400}' AND parent_image LIKE '%cmd.exe'"),
+                 int64_t(1));
+        QCOMPARE(count(*cs, "SELECT count(*) FROM net_connections WHERE dst_port=445 AND initiated=1"), int64_t(1));
+        // IP evidence: WS5 from its own outbound Sysmon 3 and from the 4624 WorkstationName on WS6.
+        QCOMPARE(count(*cs, "SELECT count(*) FROM host_addresses a JOIN hosts h ON h.id=a.host_id "
+                            "WHERE h.name='WS5' AND a.address='10.1.1.5'"),
+                 int64_t(2));
+        // The hostile file name is stored intact (bound, never interpolated) and events survived.
+        auto st = cs->db().prepare("SELECT relative_target FROM share_accesses");
+        QVERIFY(st.step());
+        QCOMPARE(QString::fromStdString(st.text(0)), QStringLiteral("Windows\\Temp\\x'); DROP TABLE events;--.exe"));
+        // Accounts: one CORP\pgustavo whatever event named it.
+        QCOMPARE(count(*cs, "SELECT count(*) FROM accounts WHERE domain='CORP' AND name_key='PGUSTAVO'"), int64_t(1));
+        // Local EventTime corrected to UTC with the offset learned from Sysmon (4 h).
+        QCOMPARE(count(*cs, "SELECT ts FROM events e JOIN channels c ON c.id=e.channel_id WHERE c.name='Security' "
+                            "AND event_id=4624"),
+                 int64_t(1602282631) * 1000000);
+    }
+
+    void reimportIsNoOp()
+    {
+        const QString input = path("mixed.json");
+        auto cs = store::CaseStore::open(path("a.ttcase").toStdString(), store::CaseStore::Access::ReadWrite);
+        const int64_t before = count(*cs, "SELECT count(*) FROM events");
+        ImportEngine engine(*cs, {});
+        ImportSummary sum = engine.run({input.toStdString()});
+        QCOMPARE(int(sum.files.at(0).status), int(FileReport::Status::Duplicate));
+        QCOMPARE(sum.exitCode(), 0);
+        // Same content under another name and path: still the same evidence.
+        QFile::copy(input, path("copy.json"));
+        sum = engine.run({path("copy.json").toStdString()});
+        QCOMPARE(int(sum.files.at(0).status), int(FileReport::Status::Duplicate));
+        QCOMPARE(count(*cs, "SELECT count(*) FROM events"), before);
+        QCOMPARE(count(*cs, "SELECT count(*) FROM sources"), int64_t(1));
+    }
+
+    void archives()
+    {
+        const QByteArray a = lines({kLogon4624});
+        const QByteArray b = lines({kSysmon3});
+        const QByteArray c = lines({kSysmon1});
+        writeArchive(path("inner.tar.gz"), "ustar", "gzip", {{"deep/c.json", c}});
+        QFile inner(path("inner.tar.gz"));
+        QVERIFY(inner.open(QIODevice::ReadOnly));
+        writeArchive(path("bundle.zip"), "zip", "", {{"logs/a.json", a}, {"logs/b.json", b}, {"nested.tar.gz", inner.readAll()}});
+        auto cs = store::CaseStore::open(path("z.ttcase").toStdString(), store::CaseStore::Access::Create);
+        ImportEngine engine(*cs, {});
+        ImportSummary sum = engine.run({path("bundle.zip").toStdString()});
+        QCOMPARE(sum.count(FileReport::Status::Imported), size_t(3));
+        QCOMPARE(sum.exitCode(), 0);
+        QCOMPARE(count(*cs, "SELECT count(*) FROM sources WHERE path LIKE '%bundle.zip!/logs/a.json'"), int64_t(1));
+        QCOMPARE(count(*cs, "SELECT count(*) FROM sources WHERE path LIKE '%bundle.zip!/nested.tar.gz!/deep/c.json'"),
+                 int64_t(1));
+        QCOMPARE(count(*cs, "SELECT count(*) FROM events"), int64_t(3));
+        // A bare .gz is one member named after the file.
+        writeArchive(path("single.json.gz"), "raw", "gzip", {{"data", lines({kShare5145})}});
+        sum = engine.run({path("single.json.gz").toStdString()});
+        QCOMPARE(sum.count(FileReport::Status::Imported), size_t(1));
+        QVERIFY(QString::fromStdString(sum.files[0].path).endsWith(QLatin1String("single.json.gz!/single.json")));
+    }
+
+    void folderWalk()
+    {
+        QDir(m_dir.path()).mkpath("walk/sub");
+        writeFile(path("walk/one.json"), lines({kLogon4624}));
+        writeFile(path("walk/sub/two.json"), lines({kSysmon3, kSysmon1}));
+        auto cs = store::CaseStore::open(path("w.ttcase").toStdString(), store::CaseStore::Access::Create);
+        ImportEngine engine(*cs, {});
+        ImportSummary sum = engine.run({path("walk").toStdString()});
+        QCOMPARE(sum.count(FileReport::Status::Imported), size_t(2));
+        QCOMPARE(count(*cs, "SELECT count(*) FROM events"), int64_t(3));
+    }
+
+    void cancelRollsBackTheFile()
+    {
+        QByteArray big;
+        for (int i = 0; i < 20000; ++i) {
+            QByteArray l(kSysmon3);
+            l.replace(QByteArray("\"RecordNumber\":300"), QByteArray("\"RecordNumber\":").append(QByteArray::number(1000 + i)));
+            big += l + '\n';
+        }
+        writeFile(path("big.json"), big);
+        auto cs = store::CaseStore::open(path("c.ttcase").toStdString(), store::CaseStore::Access::Create);
+        ImportEngine engine(*cs, {});
+        bool sawRecords = false;
+        ImportSummary sum = engine.run({path("big.json").toStdString()}, [&](const ImportProgress &p) {
+            if (p.records > 0) {
+                sawRecords = true;
+                engine.cancel();
+            }
+        });
+        QVERIFY(sawRecords);
+        QVERIFY(sum.cancelled);
+        QCOMPARE(sum.exitCode(), 130);
+        QCOMPARE(count(*cs, "SELECT count(*) FROM events"), int64_t(0));
+        QCOMPARE(count(*cs, "SELECT count(*) FROM sources"), int64_t(0));
+        QCOMPARE(count(*cs, "SELECT count(*) FROM hosts"), int64_t(0));
+        // Running the same command again simply imports it.
+        ImportEngine again(*cs, {});
+        sum = again.run({path("big.json").toStdString()});
+        QCOMPARE(sum.exitCode(), 0);
+        QCOMPARE(count(*cs, "SELECT count(*) FROM events"), int64_t(20000));
+    }
+
+    void badFiles()
+    {
+        writeFile(path("empty.json"), QByteArray());
+        writeFile(path("garbage.bin"), QByteArray("\x00\x01\x02\x03garbage", 11));
+        writeFile(path("truncated.zip"), QByteArray("PK\x03\x04\x14\x00\x00\x00", 8));
+        auto cs = store::CaseStore::open(path("b.ttcase").toStdString(), store::CaseStore::Access::Create);
+        ImportEngine engine(*cs, {});
+        ImportSummary sum = engine.run({path("empty.json").toStdString(), path("garbage.bin").toStdString(),
+                                        path("truncated.zip").toStdString(), path("missing.json").toStdString()});
+        QVERIFY(QString::fromStdString(sum.files[2].message).contains(QLatin1String("zip")));
+        QCOMPARE(sum.files.size(), size_t(4));
+        for (const FileReport &f : sum.files) {
+            QCOMPARE(int(f.status), int(FileReport::Status::Failed));
+            QVERIFY2(!f.message.empty(), f.path.c_str());
+        }
+        QVERIFY(QString::fromStdString(sum.files[0].message).contains(QLatin1String("empty")));
+        QVERIFY(QString::fromStdString(sum.files[1].message).contains(QLatin1String("not a supported format")));
+        QVERIFY(QString::fromStdString(sum.files[3].message).contains(QLatin1String("no such file")));
+        QCOMPARE(sum.exitCode(), 1);
+        auto st = cs->db().prepare("PRAGMA integrity_check");
+        QVERIFY(st.step());
+        QCOMPARE(QString::fromStdString(st.text(0)), QStringLiteral("ok"));
+    }
+
+    void newerSchemaRefused()
+    {
+        const std::string p = path("newer.ttcase").toStdString();
+        {
+            auto cs = store::CaseStore::open(p, store::CaseStore::Access::Create);
+            cs->db().exec("INSERT INTO schema_version VALUES(99, 0, 'future')");
+        }
+        try {
+            store::CaseStore::open(p, store::CaseStore::Access::ReadWrite);
+            QFAIL("a newer case file must be refused");
+        } catch (const std::runtime_error &e) {
+            const QString msg = QString::fromUtf8(e.what());
+            QVERIFY2(msg.contains(QLatin1String("99")) && msg.contains(QString::number(store::kSchemaVersion)),
+                     qPrintable(msg));
+        }
+    }
+
+    void notACase()
+    {
+        writeFile(path("text.ttcase"), QByteArray("this is not sqlite, just text that is long enough to matter\n").repeated(100));
+        try {
+            store::CaseStore::open(path("text.ttcase").toStdString(), store::CaseStore::Access::ReadWrite);
+            QFAIL("a non-SQLite file must be refused");
+        } catch (const std::runtime_error &e) {
+            QVERIFY2(QString::fromUtf8(e.what()).contains(QLatin1String("not a TransferTrace case")), e.what());
+        }
+    }
+};
+
+QTEST_GUILESS_MAIN(TstImportEngine)
+#include "tst_import_engine.moc"

@@ -1,0 +1,158 @@
+#include "CaseWindow.h"
+
+#include "items/HostTableModel.h"
+#include "items/SourceTableModel.h"
+#include "items/TimeFormat.h"
+#include "store/CaseStore.h"
+
+#include <QApplication>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QHeaderView>
+#include <QLabel>
+#include <QMenuBar>
+#include <QPointer>
+#include <QSortFilterProxyModel>
+#include <QStatusBar>
+#include <QTabWidget>
+#include <QTableView>
+#include <QThreadPool>
+#include <QVBoxLayout>
+
+namespace tt {
+
+struct CaseSnapshot {
+    bool ok = false;
+    QString error;
+    int schemaVersion = 0;
+    store::CaseStore::Totals totals;
+    std::vector<store::CaseStore::HostSummary> hosts;
+    std::vector<store::CaseStore::SourceSummary> sources;
+};
+
+namespace {
+QTableView *makeTable(QAbstractItemModel *model, int sortRole, QWidget *parent)
+{
+    auto *proxy = new QSortFilterProxyModel(parent);
+    proxy->setSourceModel(model);
+    proxy->setSortRole(sortRole);
+    auto *view = new QTableView(parent);
+    view->setModel(proxy);
+    view->setSortingEnabled(true);
+    view->setSelectionBehavior(QAbstractItemView::SelectRows);
+    view->setAlternatingRowColors(true);
+    view->setWordWrap(false);
+    view->verticalHeader()->hide();
+    view->horizontalHeader()->setStretchLastSection(true);
+    view->horizontalHeader()->setSectionResizeMode(QHeaderView::Interactive);
+    return view;
+}
+
+std::shared_ptr<CaseSnapshot> loadSnapshot(const QString &path)
+{
+    auto snap = std::make_shared<CaseSnapshot>();
+    try {
+        // A connection of this worker's own (one connection per thread).
+        auto cs = store::CaseStore::open(path.toStdString(), store::CaseStore::Access::ReadOnly);
+        snap->schemaVersion = cs->schemaVersion();
+        snap->totals = cs->totals();
+        snap->hosts = cs->hosts();
+        snap->sources = cs->sources();
+        snap->ok = true;
+    } catch (const std::exception &e) {
+        snap->error = QString::fromUtf8(e.what());
+    }
+    return snap;
+}
+} // namespace
+
+CaseWindow::CaseWindow(QWidget *parent)
+    : QMainWindow(parent), m_summary(new QLabel(this)), m_tabs(new QTabWidget(this)),
+      m_hosts(new HostTableModel(this)), m_sources(new SourceTableModel(this))
+{
+    setWindowTitle(tr("TransferTrace"));
+    resize(1200, 720);
+    m_summary->setTextFormat(Qt::PlainText); // case paths and host names are never rich text
+    m_summary->setMargin(6);
+    m_hostView = makeTable(m_hosts, HostTableModel::SortRole, this);
+    m_hostView->setObjectName(QStringLiteral("hostTable"));
+    m_sourceView = makeTable(m_sources, Qt::DisplayRole, this);
+    m_sourceView->setObjectName(QStringLiteral("sourceTable"));
+    m_tabs->addTab(m_hostView, tr("Hosts"));
+    m_tabs->addTab(m_sourceView, tr("Sources"));
+
+    auto *central = new QWidget(this);
+    auto *lay = new QVBoxLayout(central);
+    lay->setContentsMargins(0, 0, 0, 0);
+    lay->addWidget(m_summary);
+    lay->addWidget(m_tabs, 1);
+    setCentralWidget(central);
+
+    QMenu *file = menuBar()->addMenu(tr("&File"));
+    file->addAction(tr("&Open Case..."), QKeySequence::Open, this, &CaseWindow::chooseCase);
+    file->addAction(tr("&Reload"), QKeySequence::Refresh, this, [this] {
+        if (!m_path.isEmpty())
+            openCase(m_path);
+    });
+    file->addSeparator();
+    file->addAction(tr("&Quit"), QKeySequence::Quit, qApp, &QApplication::quit);
+    statusBar()->showMessage(tr("No case open"));
+}
+
+CaseWindow::~CaseWindow() = default;
+
+void CaseWindow::chooseCase()
+{
+    const QString path = QFileDialog::getOpenFileName(this, tr("Open Case"), QString(),
+                                                      tr("TransferTrace cases (*.ttcase);;All files (*)"));
+    if (!path.isEmpty())
+        openCase(path);
+}
+
+void CaseWindow::openCase(const QString &path)
+{
+    m_path = path;
+    const uint64_t gen = ++m_generation;
+    statusBar()->showMessage(tr("Opening %1 ...").arg(QFileInfo(path).fileName()));
+    QPointer<CaseWindow> self(this);
+    QThreadPool::globalInstance()->start([self, path, gen] {
+        auto snap = loadSnapshot(path);
+        if (!self)
+            return;
+        QMetaObject::invokeMethod(
+            self.data(), [self, gen, snap] {
+                if (self)
+                    self->applySnapshot(gen, snap);
+            },
+            Qt::QueuedConnection);
+    });
+}
+
+void CaseWindow::applySnapshot(uint64_t generation, std::shared_ptr<CaseSnapshot> snap)
+{
+    if (generation != m_generation)
+        return; // a newer load is under way: this result is stale
+    if (!snap->ok) {
+        m_summary->setText(tr("Cannot open case: %1").arg(snap->error));
+        statusBar()->showMessage(tr("Open failed"));
+        emit caseLoaded(m_path, false);
+        return;
+    }
+    m_hosts->setHosts(std::move(snap->hosts));
+    m_sources->setSources(std::move(snap->sources));
+    m_hostView->sortByColumn(HostTableModel::Events, Qt::DescendingOrder);
+    m_hostView->resizeColumnsToContents();
+    m_sourceView->resizeColumnsToContents();
+    const QLocale loc;
+    const auto &t = snap->totals;
+    m_summary->setText(tr("%1  |  %2 events from %3 source files, %4 rejected  |  %5 hosts  |  %6  to  %7 UTC")
+                           .arg(QFileInfo(m_path).fileName(), loc.toString(static_cast<qlonglong>(t.events)),
+                                loc.toString(static_cast<qlonglong>(t.sources)),
+                                loc.toString(static_cast<qlonglong>(t.rejected)), loc.toString(static_cast<qlonglong>(t.hosts)),
+                                formatUtc(t.firstTs), formatUtc(t.lastTs)));
+    setWindowTitle(tr("%1 - TransferTrace").arg(QFileInfo(m_path).fileName()));
+    statusBar()->showMessage(tr("Case %1 (schema v%2)").arg(m_path).arg(snap->schemaVersion));
+    emit caseLoaded(m_path, true);
+}
+
+} // namespace tt
