@@ -18,7 +18,6 @@ int runGui(int argc, char **argv)
 {
     QApplication app(argc, argv);
     QApplication::setApplicationName(QStringLiteral("TransferTrace"));
-    QApplication::setOrganizationName(QStringLiteral("TransferTrace"));
     QApplication::setApplicationVersion(QStringLiteral(TT_VERSION));
 
     QCommandLineParser p;

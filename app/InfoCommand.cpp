@@ -110,7 +110,7 @@ int runInfo(const QStringList &args)
             return 0;
         }
         std::printf("case        %s (schema v%d%s)\n", printable(cs->path()).c_str(), cs->schemaVersion(),
-                    cs->readOnly() ? ", read-only" : "");
+                    "");
         std::printf("events      %lld stored, %lld rejected, from %zu source file(s)\n",
                     static_cast<long long>(totals.events), static_cast<long long>(totals.rejected), sources.size());
         std::printf("time range  %s .. %s\n\n", iso(totals.firstTs).c_str(), iso(totals.lastTs).c_str());

@@ -17,7 +17,7 @@ std::string setupLogging(bool verbose, bool console)
     std::string logPath;
     const QString dir = QStandardPaths::writableLocation(QStandardPaths::AppLocalDataLocation) + QStringLiteral("/logs");
     if (QDir().mkpath(dir)) {
-        logPath = (dir + QStringLiteral("/transfertrace.log")).toStdString();
+        logPath = QString(dir + QStringLiteral("/transfertrace.log")).toStdString();
         try {
             auto file = std::make_shared<spdlog::sinks::rotating_file_sink_mt>(logPath, 5 * 1024 * 1024, 3);
             file->set_level(verbose ? spdlog::level::debug : spdlog::level::info);

@@ -41,7 +41,6 @@ int main(int argc, char **argv)
     if (argc >= 2 && isSubcommand(argv[1])) {
         QCoreApplication app(argc, argv);
         QCoreApplication::setApplicationName(QStringLiteral("TransferTrace"));
-        QCoreApplication::setOrganizationName(QStringLiteral("TransferTrace"));
         QStringList args = QCoreApplication::arguments();
         const QString cmd = args.at(1);
         args.removeAt(1); // parsers see "transfertrace <options...>"

@@ -1,0 +1,168 @@
+#include "Commands.h"
+#include "Demo.h"
+
+#include "core/ImportEngine.h"
+#include "generator/Generator.h"
+#include "store/CaseStore.h"
+
+#include <QCommandLineParser>
+#include <QDir>
+#include <QFileInfo>
+#include <QFile>
+#include <QStandardPaths>
+
+#include <spdlog/spdlog.h>
+
+#include <cstdio>
+
+namespace tt::app {
+
+namespace {
+// The demo scenario: a small domain with an attacker moving tools over four hops.
+gen::Options demoOptions(const QString &outDir)
+{
+    gen::Options o;
+    o.hosts = 14;
+    o.days = 2;
+    o.events = 40000;
+    o.seed = 1570; // T1570
+    o.attackerHops = 5;
+    o.outDir = outDir;
+    return o;
+}
+} // namespace
+
+std::string ensureDemoCase(const std::string &casePathIn, std::string *error)
+{
+    QString casePath = QString::fromStdString(casePathIn);
+    if (casePath.isEmpty())
+        casePath = QStandardPaths::writableLocation(QStandardPaths::AppLocalDataLocation)
+                   + QStringLiteral("/demo/demo-") + QStringLiteral(TT_VERSION) + QStringLiteral(".ttcase");
+    if (QFile::exists(casePath))
+        return casePath.toStdString();
+    const QString dir = QFileInfo(casePath).absolutePath();
+    const QString telemetry = dir + QStringLiteral("/telemetry");
+    QDir(telemetry).removeRecursively();
+    if (!QDir().mkpath(telemetry)) {
+        *error = "cannot create " + telemetry.toStdString();
+        return {};
+    }
+    spdlog::info("building the demo case in {}", casePath.toStdString());
+    const gen::Summary g = gen::generate(demoOptions(telemetry));
+    if (!g.error.isEmpty()) {
+        *error = "generator: " + g.error.toStdString();
+        return {};
+    }
+    // Build beside the final name and rename, so a half-built demo case never appears.
+    const QString tmp = casePath + QStringLiteral(".building");
+    QFile::remove(tmp);
+    QFile::remove(tmp + QStringLiteral("-wal"));
+    QFile::remove(tmp + QStringLiteral("-shm"));
+    try {
+        auto cs = store::CaseStore::open(tmp.toStdString(), store::CaseStore::Access::Create);
+        ImportEngine engine(*cs, {});
+        std::vector<std::string> files; // the host logs; ground_truth.json is not telemetry
+        for (const QString &f : g.files)
+            files.push_back(f.toStdString());
+        ImportSummary sum = engine.run(files);
+        if (sum.stored() == 0) {
+            *error = "the demo telemetry imported no events";
+            return {};
+        }
+        cs->db().exec("PRAGMA wal_checkpoint(TRUNCATE)");
+    } catch (const std::exception &e) {
+        *error = e.what();
+        return {};
+    }
+    QFile::remove(tmp + QStringLiteral("-wal"));
+    QFile::remove(tmp + QStringLiteral("-shm"));
+    if (!QFile::rename(tmp, casePath)) {
+        *error = "cannot move the demo case into place at " + casePath.toStdString();
+        return {};
+    }
+    return casePath.toStdString();
+}
+
+int runDemo(const QStringList &args)
+{
+    QCommandLineParser p;
+    p.setApplicationDescription(QStringLiteral("Build the built-in demo case (if missing) and print its path."));
+    p.addHelpOption();
+    QCommandLineOption caseOpt(QStringLiteral("case"), QStringLiteral("Where to build it."), QStringLiteral("PATH"));
+    QCommandLineOption verboseOpt(QStringLiteral("verbose"), QStringLiteral("Log details on the console."));
+    p.addOptions({caseOpt, verboseOpt});
+    if (!p.parse(args)) {
+        std::fprintf(stderr, "transfertrace demo: %s\n", qPrintable(p.errorText()));
+        return 64;
+    }
+    if (p.isSet(QStringLiteral("help"))) {
+        std::fputs(qPrintable(p.helpText()), stdout);
+        return 0;
+    }
+    std::string error;
+    const std::string path = ensureDemoCase(p.value(caseOpt).toStdString(), &error);
+    if (path.empty()) {
+        std::fprintf(stderr, "transfertrace demo: %s\n", error.c_str());
+        return 1;
+    }
+    std::printf("%s\n", path.c_str());
+    return 0;
+}
+
+int runGen(const QStringList &args)
+{
+    QCommandLineParser p;
+    p.setApplicationDescription(QStringLiteral("Write a generated multi-host lateral-movement recording (through the "
+                                               "real import formats) and its ground truth."));
+    p.addHelpOption();
+    QCommandLineOption outOpt(QStringLiteral("out"), QStringLiteral("Output folder."), QStringLiteral("DIR"));
+    QCommandLineOption hostsOpt(QStringLiteral("hosts"), QStringLiteral("Hosts (2-2000)."), QStringLiteral("N"),
+                                QStringLiteral("12"));
+    QCommandLineOption daysOpt(QStringLiteral("days"), QStringLiteral("Days recorded."), QStringLiteral("D"), QStringLiteral("1"));
+    QCommandLineOption eventsOpt(QStringLiteral("events"), QStringLiteral("Events in total."), QStringLiteral("M"),
+                                 QStringLiteral("20000"));
+    QCommandLineOption seedOpt(QStringLiteral("seed"), QStringLiteral("Random seed."), QStringLiteral("S"), QStringLiteral("1"));
+    QCommandLineOption hopsOpt(QStringLiteral("hops"), QStringLiteral("Attacker transfers."), QStringLiteral("H"),
+                               QStringLiteral("4"));
+    QCommandLineOption formatOpt(QStringLiteral("format"), QStringLiteral("jsonl or xml."), QStringLiteral("F"),
+                                 QStringLiteral("jsonl"));
+    QCommandLineOption verboseOpt(QStringLiteral("verbose"), QStringLiteral("Log details on the console."));
+    p.addOptions({outOpt, hostsOpt, daysOpt, eventsOpt, seedOpt, hopsOpt, formatOpt, verboseOpt});
+    if (!p.parse(args)) {
+        std::fprintf(stderr, "transfertrace gen: %s\n", qPrintable(p.errorText()));
+        return 64;
+    }
+    if (p.isSet(QStringLiteral("help"))) {
+        std::fputs(qPrintable(p.helpText()), stdout);
+        return 0;
+    }
+    if (!p.isSet(outOpt)) {
+        std::fprintf(stderr, "transfertrace gen: --out DIR is required\n");
+        return 64;
+    }
+    gen::Options o;
+    bool ok1, ok2, ok3, ok4, ok5;
+    o.outDir = p.value(outOpt);
+    o.hosts = p.value(hostsOpt).toInt(&ok1);
+    o.days = p.value(daysOpt).toInt(&ok2);
+    o.events = p.value(eventsOpt).toLongLong(&ok3);
+    o.seed = p.value(seedOpt).toULongLong(&ok4);
+    o.attackerHops = p.value(hopsOpt).toInt(&ok5);
+    const QString fmt = p.value(formatOpt);
+    if (!(ok1 && ok2 && ok3 && ok4 && ok5) || (fmt != QLatin1String("jsonl") && fmt != QLatin1String("xml"))) {
+        std::fprintf(stderr, "transfertrace gen: invalid number or format\n");
+        return 64;
+    }
+    o.format = fmt == QLatin1String("xml") ? gen::Options::Format::EventXml : gen::Options::Format::JsonLines;
+    const gen::Summary s = gen::generate(o);
+    if (!s.error.isEmpty()) {
+        std::fprintf(stderr, "transfertrace gen: %s\n", qPrintable(s.error));
+        return 1;
+    }
+    std::printf("%lld events on %d hosts, %d labelled transfers, %lld files; ground truth: %s\n",
+                static_cast<long long>(s.eventsWritten), s.hosts, s.transfers, static_cast<long long>(s.files.size()),
+                qPrintable(s.groundTruthPath));
+    return 0;
+}
+
+} // namespace tt::app
