@@ -166,9 +166,9 @@ int64_t CaseWriter::hostId(std::string_view rawName)
 {
     if (rawName.empty())
         return 0;
-    std::string raw(rawName);
-    if (auto it = m_hostCache.find(raw); it != m_hostCache.end())
+    if (auto it = m_hostCache.find(rawName); it != m_hostCache.end())
         return it->second;
+    std::string raw(rawName);
     HostName hn = normaliseHostName(rawName);
     int64_t id = 0;
     if (hn.valid) {
@@ -208,11 +208,15 @@ int64_t CaseWriter::accountId(std::string_view domain, std::string_view name, st
         return 0;
     if (domain == "-")
         domain = {};
+    // Cache by the spelling as written (cheap); the case-insensitive key is built only on a miss.
+    m_keyScratch.assign(domain);
+    m_keyScratch.push_back('\\');
+    m_keyScratch.append(name);
+    if (auto it = m_accountCache.find(std::string_view(m_keyScratch)); it != m_accountCache.end())
+        return it->second;
+    std::string cacheKey = m_keyScratch;
     std::string dom = toUpperAscii(domain);
     std::string key = toUpperAscii(name);
-    std::string cacheKey = dom + '\\' + key;
-    if (auto it = m_accountCache.find(cacheKey); it != m_accountCache.end())
-        return it->second;
     int64_t id = 0;
     bool hasSid = false;
     m_findAccount.bind(1, std::string_view(dom)).bind(2, std::string_view(key));
@@ -235,14 +239,13 @@ int64_t CaseWriter::accountId(std::string_view domain, std::string_view name, st
     return id;
 }
 
-int64_t CaseWriter::lookupId(std::unordered_map<std::string, int64_t> &cache, sql::Stmt &find, sql::Stmt &insert,
-                             std::string_view name)
+int64_t CaseWriter::lookupId(IdCache &cache, sql::Stmt &find, sql::Stmt &insert, std::string_view name)
 {
     if (name.empty())
         return 0;
-    std::string k(name);
-    if (auto it = cache.find(k); it != cache.end())
+    if (auto it = cache.find(name); it != cache.end())
         return it->second;
+    std::string k(name);
     int64_t id = 0;
     find.bind(1, name);
     if (find.step())

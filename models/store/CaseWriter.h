@@ -68,8 +68,14 @@ public:
     static constexpr int kMaxIssuesPerSource = 10000;
 
 private:
-    int64_t lookupId(std::unordered_map<std::string, int64_t> &cache, sql::Stmt &find, sql::Stmt &insert,
-                     std::string_view name);
+    // Look-ups by string_view without building a std::string per record.
+    struct StringHash {
+        using is_transparent = void;
+        size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+    };
+    using IdCache = std::unordered_map<std::string, int64_t, StringHash, std::equal_to<>>;
+
+    int64_t lookupId(IdCache &cache, sql::Stmt &find, sql::Stmt &insert, std::string_view name);
     void clearCaches();
     void flushHostStats();
     void flushAddresses();
@@ -85,10 +91,12 @@ private:
         m_insHost, m_insHostName, m_setFqdn, m_findAccount, m_insAccount, m_setSid, m_findChannel,
         m_insChannel, m_findProvider, m_insProvider;
 
-    std::unordered_map<std::string, int64_t> m_hostCache;    // raw spelling -> id (0: not a host)
-    std::unordered_map<std::string, int64_t> m_accountCache; // DOMAIN\NAME -> id
-    std::unordered_map<std::string, int64_t> m_channelCache;
-    std::unordered_map<std::string, int64_t> m_providerCache;
+
+    IdCache m_hostCache;    // raw spelling -> id (0: not a host)
+    IdCache m_accountCache; // DOMAIN\\NAME as written -> id
+    IdCache m_channelCache;
+    IdCache m_providerCache;
+    std::string m_keyScratch;
 
     struct HostStats {
         int64_t count = 0, first = kNoValue, last = kNoValue;

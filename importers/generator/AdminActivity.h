@@ -1,0 +1,25 @@
+#pragma once
+
+// Benign, scripted activity that looks like lateral tool transfer: IT admins copying
+// legitimate tools to C$ / ADMIN$ and running Sysinternals PsExec (real transfers, labelled
+// benign-admin), and backup jobs writing through \\127.0.0.1\C$ (a look-alike, not a transfer).
+
+#include "Scenario.h"
+
+namespace tt::gen {
+
+class AdminActivity {
+public:
+    explicit AdminActivity(Scenario &s) : m_s(s) {}
+    void run();
+
+private:
+    void adminCopy(int64_t us, int src, int dst, int account, int variant);
+    void adminPsexec(int64_t us, int src, int dst, int account);
+    void loopbackBackup(int64_t us, int host);
+    int64_t workTime(int day, int fromHour, int toHour);
+
+    Scenario &m_s;
+};
+
+} // namespace tt::gen

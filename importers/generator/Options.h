@@ -1,0 +1,20 @@
+#pragma once
+
+#include <QString>
+
+#include <cstdint>
+
+namespace tt::gen {
+
+// What to generate. Same options -> byte-identical output.
+struct Options {
+    int hosts = 12;          // 2..2000
+    int days = 1;            // recording span, starting Monday 00:00 in the main office zone
+    int64_t events = 20000;  // total events written (background fills up to this)
+    uint64_t seed = 1;
+    QString outDir;          // created when missing
+    enum class Format { JsonLines, EventXml } format = Format::JsonLines;
+    int attackerHops = 4;    // lateral transfers by the attacker (capped at hosts - 1)
+};
+
+} // namespace tt::gen

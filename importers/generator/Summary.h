@@ -1,0 +1,20 @@
+#pragma once
+
+#include <QString>
+#include <QStringList>
+
+#include <cstdint>
+
+namespace tt::gen {
+
+// What generate() wrote. error is empty on success.
+struct Summary {
+    int64_t eventsWritten = 0;
+    int hosts = 0;
+    int transfers = 0;       // labelled transfers (attack + benign-admin; ingress not counted)
+    QStringList files;       // per-host event files (absolute paths), in host order
+    QString groundTruthPath; // ground_truth.json
+    QString error;
+};
+
+} // namespace tt::gen

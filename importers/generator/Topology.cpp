@@ -1,0 +1,178 @@
+#include "Topology.h"
+
+#include "Rng.h"
+#include "TimeFormat.h"
+
+#include <algorithm>
+#include <cctype>
+#include <set>
+
+namespace tt::gen {
+
+namespace {
+
+struct DomainName {
+    const char *netbios, *dns, *prefix;
+};
+const DomainName kDomains[] = {
+    {"HALCYON", "halcyon.lan", "HLC"},
+    {"BRIARWOOD", "corp.briarwood.net", "BRW"},
+    {"VANTORIA", "vantoria.local", "VTR"},
+    {"OSTRALIS", "ad.ostralis.org", "OST"},
+};
+const char *const kDepts[] = {"FIN", "ENG", "HR", "OPS", "SLS", "MKT", "LEG", "RND"};
+const char *const kFirst[] = {"maria", "tomas", "kofi", "ingrid", "ravi", "lucia", "daniel", "aiko",
+                              "samuel", "fatima", "oliver", "nadia", "pedro", "hannah", "yusuf", "elena",
+                              "marcus", "priya", "jonas", "chloe", "andre", "mei", "viktor", "grace"};
+const char *const kLast[] = {"reyes", "okafor", "lindqvist", "patel", "moreau", "tanaka", "novak", "haddad",
+                             "schmidt", "obrien", "castillo", "kowalski", "nguyen", "brennan", "alvarez",
+                             "fischer", "mensah", "rossi", "larsen", "dubois", "hughes", "varga"};
+
+std::string hex8(uint64_t v)
+{
+    static const char d[] = "0123456789abcdef";
+    std::string s(8, '0');
+    for (int i = 7; i >= 0; --i) {
+        s[static_cast<size_t>(i)] = d[v & 15];
+        v >>= 4;
+    }
+    return s;
+}
+
+std::string sidTail(Rng &r)
+{
+    return std::to_string(r.range(1000000000, 4294967295LL)) + '-' + std::to_string(r.range(1000000000, 4294967295LL)) +
+           '-' + std::to_string(r.range(1000000000, 4294967295LL));
+}
+
+} // namespace
+
+Topology::Topology(int hostCount, uint64_t seed)
+{
+    hostCount = std::clamp(hostCount, 2, 2000);
+    Rng r(Rng::derive(seed, 0x7070));
+    const DomainName &dn = kDomains[(seed - 1) % (sizeof kDomains / sizeof kDomains[0])];
+    m_netbios = dn.netbios;
+    m_dns = dn.dns;
+    m_dnsUpper = m_dns;
+    std::transform(m_dnsUpper.begin(), m_dnsUpper.end(), m_dnsUpper.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+    m_domainSid = "S-1-5-21-" + sidTail(r);
+    m_collector = "wec01." + m_dns;
+    // Monday 2023-11-13 00:00 in the main zone (UTC-5, New York in winter), shifted by seed weeks.
+    const int64_t weeks = static_cast<int64_t>(seed % 20);
+    m_startUs = (TimeFormat::daysFromCivil(2023, 11, 13) + weeks * 7) * 86400000000LL - m_mainTz * 60000000LL;
+
+    const int net = 20 + static_cast<int>(r.below(200));
+    const std::string base = "10." + std::to_string(net) + '.';
+    const std::string prefix = dn.prefix;
+
+    // Composition.
+    const int dcs = hostCount >= 10 ? 2 : 1;
+    std::vector<std::pair<std::string, std::string>> servers; // kind, name
+    const char *const serverKinds[] = {"FS", "ADM", "SQL", "APP", "WSUS", "FS", "APP", "SQL", "BKP", "APP"};
+    const int serverCount = hostCount >= 4 ? std::min<int>(10, (hostCount - dcs) / 3 + (hostCount >= 6)) : 0;
+    int kindCount[16] = {};
+    for (int i = 0; i < serverCount; ++i) {
+        const std::string kind = serverKinds[i];
+        const int n = ++kindCount[std::hash<std::string>{}(kind) % 16];
+        servers.emplace_back(kind, prefix + '-' + kind + (n < 10 ? "0" : "") + std::to_string(n));
+    }
+    const int branch = hostCount >= 6 ? std::max(2, hostCount / 20) : 0;
+    const int workstations = hostCount - dcs - serverCount;
+
+    uint64_t rs = Rng::derive(seed, 0x5eed);
+    for (int i = 0; i < dcs; ++i)
+        addHost(prefix + "-DC0" + std::to_string(i + 1), HostRole::DomainController, "DC",
+                base + "1." + std::to_string(5 + i), m_mainTz, rs);
+    m_dc = 0;
+    for (size_t i = 0; i < servers.size(); ++i)
+        addHost(servers[i].second, servers[i].first == "ADM" ? HostRole::AdminStation : HostRole::Server,
+                servers[i].first, base + "1." + std::to_string(20 + i * 3), m_mainTz, rs);
+    std::set<std::string> used;
+    for (int i = 0; i < workstations; ++i) {
+        const bool isBranch = i >= workstations - branch;
+        std::string name;
+        do {
+            const int num = static_cast<int>(r.range(1, 60));
+            name = std::string(isBranch ? "BER-WS-" : std::string("WS-") + r.pick(kDepts) + '-') + (num < 10 ? "0" : "") +
+                   std::to_string(num);
+        } while (!used.insert(name).second);
+        std::string ip;
+        do {
+            ip = base + (isBranch ? std::string("200.") : std::to_string(16 + r.below(8)) + '.') +
+                 std::to_string(r.range(10, 250));
+        } while (!used.insert(ip).second);
+        addHost(name, HostRole::Workstation, std::string(), ip, isBranch ? 60 : m_mainTz, rs);
+    }
+
+    // Accounts: one user per workstation, IT admins, service accounts, a domain admin.
+    std::set<std::string> names;
+    auto addAccount = [&](std::string sam, AccountKind kind) {
+        while (!names.insert(sam).second)
+            sam += std::to_string(r.range(1, 9));
+        m_accounts.push_back({sam, m_domainSid + '-' + std::to_string(1100 + m_accounts.size() * 7 + r.below(7)), kind});
+        return static_cast<int>(m_accounts.size()) - 1;
+    };
+    for (Host &h : m_hosts)
+        if (h.role == HostRole::Workstation)
+            h.primaryUser = addAccount(std::string(1, r.pick(kFirst)[0]) + r.pick(kLast), AccountKind::User);
+    for (int i = 0; i < 3; ++i)
+        addAccount(std::string("adm-") + r.pick(kFirst)[0] + r.pick(kLast), AccountKind::ItAdmin);
+    addAccount("svc_backup", AccountKind::Service);
+    addAccount("svc_deploy", AccountKind::Service);
+    addAccount("svc_sql", AccountKind::Service);
+    addAccount(std::string("da-") + r.pick(kFirst) + '.' + r.pick(kLast), AccountKind::DomainAdmin);
+    for (Host &h : m_hosts)
+        if (h.role != HostRole::Workstation)
+            h.primaryUser = accountsOf(AccountKind::ItAdmin)[static_cast<size_t>(h.index) % 3];
+}
+
+void Topology::addHost(const std::string &name, HostRole role, const std::string &kind, const std::string &ip, int tz,
+                       uint64_t &rs)
+{
+    Rng r(Rng::splitmix(rs));
+    Host h;
+    h.index = static_cast<int>(m_hosts.size());
+    h.name = name;
+    h.fqdn = name + '.' + m_dns;
+    h.ip = ip;
+    h.role = role;
+    h.serverKind = kind;
+    h.tzMinutes = tz;
+    h.skewUs = r.range(0, 8000) * 1000 + r.range(0, 999);
+    h.guidPrefix = hex8(r.next());
+    h.machineSid = "S-1-5-21-" + sidTail(r);
+    h.sysmonPid = static_cast<uint32_t>(r.range(500, 1200)) * 4;
+    h.lsassPid = static_cast<uint32_t>(r.range(150, 200)) * 4;
+    h.servicesPid = h.lsassPid - 16;
+    h.scmThread = static_cast<uint32_t>(r.range(100, 3000)) * 4;
+    h.collectorPort = static_cast<int>(r.range(49700, 65000));
+    h.weight = role == HostRole::DomainController ? 2.5 : role == HostRole::Workstation ? 1.0 : 1.5;
+    m_hosts.push_back(std::move(h));
+}
+
+std::vector<int> Topology::indicesOf(HostRole role) const
+{
+    std::vector<int> out;
+    for (const Host &h : m_hosts)
+        if (h.role == role)
+            out.push_back(h.index);
+    return out;
+}
+
+std::vector<int> Topology::accountsOf(AccountKind kind) const
+{
+    std::vector<int> out;
+    for (size_t i = 0; i < m_accounts.size(); ++i)
+        if (m_accounts[i].kind == kind)
+            out.push_back(static_cast<int>(i));
+    return out;
+}
+
+std::string Topology::machineSidOf(const Host &h) const
+{
+    return m_domainSid + '-' + std::to_string(2000 + h.index * 3);
+}
+
+} // namespace tt::gen

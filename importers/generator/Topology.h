@@ -1,0 +1,76 @@
+#pragma once
+
+// The invented domain: hosts (name, FQDN, IP in one /16, role, local time zone, clock skew,
+// collector port, well-known process ids) and accounts (users, IT admins, service accounts,
+// a domain admin). Deterministic for a seed.
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace tt::gen {
+
+enum class HostRole : uint8_t { DomainController, Server, AdminStation, Workstation };
+
+struct Host {
+    int index = 0;
+    std::string name;      // WS-FIN-07
+    std::string fqdn;      // WS-FIN-07.halcyon.lan
+    std::string ip;        // 10.42.16.23
+    std::string serverKind; // FS, SQL, APP, WSUS, ADM, DC, or empty for workstations
+    HostRole role = HostRole::Workstation;
+    int tzMinutes = 0;     // local = UTC + tzMinutes
+    int64_t skewUs = 0;    // host clock = true UTC + skewUs
+    std::string guidPrefix; // Sysmon ProcessGuid Data1 (8 hex)
+    std::string machineSid; // S-1-5-21-... for local accounts
+    uint32_t sysmonPid = 0, lsassPid = 0, servicesPid = 0, scmThread = 0;
+    int collectorPort = 0;
+    int primaryUser = -1;  // account index of the workstation's user
+    double weight = 1.0;   // share of background volume
+};
+
+enum class AccountKind : uint8_t { User, ItAdmin, Service, DomainAdmin };
+
+struct Account {
+    std::string sam;       // mreyes
+    std::string sid;
+    AccountKind kind = AccountKind::User;
+    bool privileged() const { return kind != AccountKind::User; }
+};
+
+class Topology {
+public:
+    Topology(int hosts, uint64_t seed);
+
+    const std::vector<Host> &hosts() const { return m_hosts; }
+    const std::vector<Account> &accounts() const { return m_accounts; }
+    const Host &host(int i) const { return m_hosts[static_cast<size_t>(i)]; }
+    const Account &account(int i) const { return m_accounts[static_cast<size_t>(i)]; }
+    const std::string &netbios() const { return m_netbios; }  // HALCYON
+    const std::string &dnsDomain() const { return m_dns; }    // halcyon.lan
+    const std::string &dnsUpper() const { return m_dnsUpper; } // HALCYON.LAN
+    const std::string &domainSid() const { return m_domainSid; }
+    const std::string &collector() const { return m_collector; }
+    int64_t startUs() const { return m_startUs; } // 00:00 local (main zone) of the first day, in UTC
+    int mainTzMinutes() const { return m_mainTz; }
+
+    std::vector<int> indicesOf(HostRole role) const;
+    std::vector<int> accountsOf(AccountKind kind) const;
+    int dc() const { return m_dc; }
+    // The machine account name of a host: "WS-FIN-07$"
+    static std::string machineAccount(const Host &h) { return h.name + '$'; }
+    std::string machineSidOf(const Host &h) const;
+
+private:
+    void addHost(const std::string &name, HostRole role, const std::string &kind, const std::string &ip,
+                 int tz, uint64_t &rs);
+
+    std::vector<Host> m_hosts;
+    std::vector<Account> m_accounts;
+    std::string m_netbios, m_dns, m_dnsUpper, m_domainSid, m_collector;
+    int64_t m_startUs = 0;
+    int m_mainTz = -300;
+    int m_dc = 0;
+};
+
+} // namespace tt::gen
