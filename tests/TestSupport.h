@@ -28,7 +28,7 @@ inline void requireCorpusOrSkip()
 {
     const QByteArray dir = qgetenv("TT_CORPUS_DIR");
     const std::string readme = dir.toStdString() + "/README.md";
-    if (dir.isEmpty() || std::FILE *f = std::fopen(readme.c_str(), "rb"); !f) {
+    if (std::FILE *f = dir.isEmpty() ? nullptr : std::fopen(readme.c_str(), "rb"); !f) {
         std::fprintf(stderr, "SKIP: corpus not found at '%s' (../shared/corpus beside the checkout); "
                              "corpus tests need it\n", dir.constData());
         std::exit(77);
