@@ -103,6 +103,8 @@ void CaseWriter::begin(const SourceRow &source)
     m_tx.emplace(m_db, true);
     m_active = true;
     m_issues = 0;
+    m_firstEvent = 0;
+    m_lastEvent = 0;
     auto ins = m_db.prepare("INSERT INTO sources(path, size, mtime, sha256, format, parser, parser_version, imported_utc) "
                             "VALUES(?,?,?,?,?,?,?,?)");
     ins.bind(1, source.path);
@@ -127,11 +129,14 @@ CaseWriter::CommitResult CaseWriter::commit(std::string_view sha256, const Sourc
     flushHostStats();
     flushAddresses();
     auto up = m_db.prepare("UPDATE sources SET sha256=?, records_read=?, records_stored=?, records_rejected=?, warnings=?, "
-                           "first_ts=?, last_ts=?, duration_ms=? WHERE id=?");
+                           "first_ts=?, last_ts=?, duration_ms=?, first_event=?, last_event=? WHERE id=?");
     up.bind(1, sha256).bind(2, counts.read).bind(3, counts.stored).bind(4, counts.rejected).bind(5, counts.warnings);
     bindTs(up, 6, counts.firstTs);
     bindTs(up, 7, counts.lastTs);
-    up.bind(8, counts.durationMs).bind(9, m_sourceId);
+    up.bind(8, counts.durationMs);
+    bindId(up, 9, m_firstEvent);
+    bindId(up, 10, m_lastEvent);
+    up.bind(11, m_sourceId);
     up.exec();
     m_tx->commit();
     m_tx.reset();
@@ -286,7 +291,10 @@ int64_t CaseWriter::insertEvent(const EventRow &r)
                 hs.last = r.ts;
         }
     }
-    return m_db.lastInsertId();
+    m_lastEvent = m_db.lastInsertId();
+    if (!m_firstEvent)
+        m_firstEvent = m_lastEvent;
+    return m_lastEvent;
 }
 
 void CaseWriter::flushHostStats()

@@ -84,6 +84,8 @@ private:
     bool m_active = false;
     int64_t m_sourceId = 0;
     int m_issues = 0;
+    int64_t m_firstEvent = 0;
+    int64_t m_lastEvent = 0;
     std::optional<sql::Transaction> m_tx;
 
     sql::Stmt m_insEvent, m_insLogon, m_endLogon, m_privLogon, m_insExplicit, m_insProcess, m_endProcGuid,

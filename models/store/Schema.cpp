@@ -37,7 +37,11 @@ CREATE TABLE sources(
   first_ts INTEGER,
   last_ts INTEGER,
   imported_utc INTEGER NOT NULL,
-  duration_ms INTEGER
+  duration_ms INTEGER,
+  -- A source is imported in one transaction, so its events are the contiguous id range
+  -- [first_event, last_event]: no (source, position) index needed on the big table.
+  first_event INTEGER,
+  last_event INTEGER
 );
 CREATE INDEX sources_path ON sources(path, size, mtime);
 
@@ -113,9 +117,7 @@ CREATE TABLE events(
 );
 CREATE INDEX events_host_ts ON events(host_id, ts);
 CREATE INDEX events_ts ON events(ts);
-CREATE INDEX events_source ON events(source_id, position);
 CREATE INDEX events_account ON events(account_id, ts);
-CREATE INDEX events_eid ON events(event_id, channel_id);
 
 CREATE TABLE logon_sessions(
   id INTEGER PRIMARY KEY,
