@@ -87,9 +87,11 @@ Result importAll(const std::vector<std::string> &inputs, const std::string &case
 void printRow(const char *what, const Result &r)
 {
     const double mb = static_cast<double>(r.bytes) / (1024.0 * 1024.0);
-    std::printf("| %-38s | %9lld | %8.1f | %8.2f | %10.0f | %7.1f | %8.1f |\n", what, r.events, mb, r.seconds,
-                r.seconds > 0 ? static_cast<double>(r.events) / r.seconds : 0.0, r.seconds > 0 ? mb / r.seconds : 0.0,
-                static_cast<double>(r.maxRssKb) / 1024.0);
+    char rss[32] = "n/a"; // not known for external tools run through a shell
+    if (r.maxRssKb > 0)
+        std::snprintf(rss, sizeof rss, "%.1f", static_cast<double>(r.maxRssKb) / 1024.0);
+    std::printf("| %-38s | %9lld | %8.1f | %8.2f | %10.0f | %7.1f | %8s |\n", what, r.events, mb, r.seconds,
+                r.seconds > 0 ? static_cast<double>(r.events) / r.seconds : 0.0, r.seconds > 0 ? mb / r.seconds : 0.0, rss);
 }
 
 } // namespace
@@ -157,6 +159,7 @@ int main(int argc, char **argv)
                     return r;
                 });
                 ref.events = 0;
+                ref.maxRssKb = 0;
                 printRow("EVTX corpus -> XML text (evtxexport)", ref);
                 std::printf("\nEVTX: %zu files; TransferTrace end to end into SQLite is %.2fx the speed of evtxexport "
                             "-f xml to /dev/null (%.2f s vs %.2f s)\n\n",
