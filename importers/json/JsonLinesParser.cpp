@@ -1,6 +1,7 @@
 #include "json/JsonLinesParser.h"
 
 #include "core/ByteSource.h"
+#include "core/JsonText.h"
 #include "core/RawEvent.h"
 #include "core/RecordSink.h"
 #include "core/TimeUtil.h"
@@ -124,31 +125,6 @@ bool parseKeywordMask(std::string_view s, uint64_t &out)
     return true;
 }
 
-void appendJsonString(std::string &out, std::string_view s)
-{
-    static const char kHex[] = "0123456789abcdef";
-    out.push_back('"');
-    for (unsigned char c : s) {
-        switch (c) {
-        case '"': out += "\\\""; break;
-        case '\\': out += "\\\\"; break;
-        case '\n': out += "\\n"; break;
-        case '\r': out += "\\r"; break;
-        case '\t': out += "\\t"; break;
-        case '\b': out += "\\b"; break;
-        case '\f': out += "\\f"; break;
-        default:
-            if (c < 0x20) {
-                out += "\\u00";
-                out.push_back(kHex[c >> 4]);
-                out.push_back(kHex[c & 15]);
-            } else {
-                out.push_back(char(c));
-            }
-        }
-    }
-    out.push_back('"');
-}
 
 // Replaces invalid UTF-8 sequences by U+FFFD (used only for lines simdjson refused as non-UTF-8).
 std::string repairUtf8(std::string_view in)
@@ -483,7 +459,7 @@ struct JsonLinesParser::Impl {
                 if (!first)
                     out.push_back(',');
                 first = false;
-                appendJsonString(out, k);
+                json::appendString(out, k);
                 out.push_back(':');
                 if (auto e = appendCompact(f.value(), out, depth + 1))
                     return e;
@@ -514,7 +490,7 @@ struct JsonLinesParser::Impl {
             std::string_view s;
             if (auto e = v.get_string().get(s))
                 return e;
-            appendJsonString(out, s);
+            json::appendString(out, s);
             return sj::SUCCESS;
         }
         default: {
