@@ -10,7 +10,7 @@ PACKAGES=(
   libgraphviz-dev
   libspdlog-dev libfmt-dev
   libsimdjson-dev
-  libarchive-dev zlib1g-dev
+  libarchive-dev zlib1g-dev libzstd-dev
   libexpat1-dev
   libssl-dev
   libevtx-utils

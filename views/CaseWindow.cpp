@@ -134,6 +134,9 @@ void CaseWindow::applySnapshot(uint64_t generation, std::shared_ptr<CaseSnapshot
     if (generation != m_generation)
         return; // a newer load is under way: this result is stale
     if (!snap->ok) {
+        // Never leave the previous case's rows under the name of the one that failed.
+        m_hosts->setHosts({});
+        m_sources->setSources({});
         m_summary->setText(tr("Cannot open case: %1").arg(snap->error));
         statusBar()->showMessage(tr("Open failed"));
         emit caseLoaded(m_path, false);

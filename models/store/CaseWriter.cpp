@@ -28,7 +28,7 @@ void bindText(sql::Stmt &st, int idx, std::string_view s) { st.bindOptional(idx,
 CaseWriter::CaseWriter(sql::Db &db) : m_db(db)
 {
     m_insEvent = db.prepare("INSERT INTO events(ts, ts_source, host_id, channel_id, provider_id, event_id, record_id, "
-                            "account_id, source_id, position, payload_format, payload) VALUES(?,?,?,?,?,?,?,?,?,?,?,?)");
+                            "account_id, source_id, position, payload_format, payload_codec, payload) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?)");
     m_insLogon = db.prepare("INSERT INTO logon_sessions(event, host_id, ts, outcome, origin, logon_id, logon_type, "
                             "account_id, source_ip, source_port, workstation, auth_package, logon_process, elevated, "
                             "session_id) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
@@ -279,7 +279,9 @@ int64_t CaseWriter::insertEvent(const EventRow &r)
     st.bind(9, m_sourceId);
     st.bind(10, r.position);
     st.bind(11, r.payloadFormat);
-    st.bindStatic(12, r.payload);
+    std::string_view blob;
+    st.bind(12, static_cast<int>(m_codec.encode(r.payload, blob)));
+    st.bindBlobStatic(13, blob.data(), blob.size());
     st.exec();
     if (r.hostId) {
         HostStats &hs = m_hostStats[r.hostId];

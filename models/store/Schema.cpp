@@ -113,6 +113,7 @@ CREATE TABLE events(
   source_id INTEGER NOT NULL REFERENCES sources(id),
   position INTEGER NOT NULL,     -- 1-based record ordinal or line number in the source
   payload_format INTEGER NOT NULL, -- 1 JSON rendered from fields, 2 original JSON line, 3 original XML
+  payload_codec INTEGER NOT NULL DEFAULT 0, -- 0 raw, 1 zstd (store/PayloadCodec)
   payload BLOB NOT NULL
 );
 CREATE INDEX events_host_ts ON events(host_id, ts);
@@ -274,6 +275,49 @@ CREATE TABLE dns_queries(
   process_guid TEXT
 );
 CREATE INDEX dns_queries_host_ts ON dns_queries(host_id, ts);
+
+-- Inferred host-to-host file transfers (graph/inference). Derived data: InferenceEngine::run()
+-- replaces all rows in one transaction. src = where the bytes came from, dst = where they landed;
+-- direction says which end acted (push: the source wrote, pull: the destination fetched).
+CREATE TABLE transfers(
+  id INTEGER PRIMARY KEY,
+  src_host_id INTEGER REFERENCES hosts(id),    -- NULL when the source is unknown
+  src_ip TEXT,
+  dst_host_id INTEGER NOT NULL REFERENCES hosts(id),
+  file_name TEXT NOT NULL,
+  dst_path TEXT,
+  src_path TEXT,
+  method TEXT NOT NULL CHECK(method IN ('smb-admin-share','smb-share','psexec-service-binary','rdp-tsclient','other')),
+  direction TEXT NOT NULL CHECK(direction IN ('push','pull')),
+  account_id INTEGER REFERENCES accounts(id),
+  src_process_id INTEGER REFERENCES processes(id),
+  dst_process_id INTEGER REFERENCES processes(id), -- the process that executed the file on dst
+  first_ts INTEGER NOT NULL,
+  last_ts INTEGER NOT NULL,
+  confidence REAL NOT NULL CHECK(confidence >= 0 AND confidence <= 1),
+  confidence_label TEXT NOT NULL CHECK(confidence_label IN ('high','medium','low')),
+  executed INTEGER NOT NULL DEFAULT 0,
+  hashes TEXT,
+  rules TEXT NOT NULL                            -- contributing rule names, comma separated
+);
+CREATE INDEX transfers_src ON transfers(src_host_id, first_ts);
+CREATE INDEX transfers_dst ON transfers(dst_host_id, first_ts);
+CREATE INDEX transfers_account ON transfers(account_id, first_ts);
+CREATE INDEX transfers_ts ON transfers(first_ts);
+CREATE TABLE transfer_evidence(
+  transfer_id INTEGER NOT NULL REFERENCES transfers(id),
+  event INTEGER NOT NULL REFERENCES events(id),
+  role TEXT NOT NULL,                            -- dst-write, dst-logon, dst-share, src-connect, src-command, dst-exec ...
+  rule TEXT NOT NULL,
+  PRIMARY KEY(transfer_id, event, role)
+) WITHOUT ROWID;
+CREATE INDEX transfer_evidence_event ON transfer_evidence(event);
+-- Account spellings (DOMAIN\user, DNS-domain\user, UPN, SID-only) resolved to one account by inference.
+CREATE TABLE account_links(
+  account_id INTEGER PRIMARY KEY REFERENCES accounts(id),
+  canonical_id INTEGER NOT NULL REFERENCES accounts(id),
+  how TEXT NOT NULL
+);
 )SQL";
 
 struct Step {

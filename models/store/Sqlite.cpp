@@ -83,6 +83,14 @@ Stmt &Stmt::bindBlob(int idx, const void *data, size_t n)
     return *this;
 }
 
+Stmt &Stmt::bindBlobStatic(int idx, const void *data, size_t n)
+{
+    int rc = sqlite3_bind_blob64(m_stmt, idx, data, n, SQLITE_STATIC);
+    if (rc != SQLITE_OK)
+        fail(m_db, rc, "bind");
+    return *this;
+}
+
 Stmt &Stmt::bindNull(int idx)
 {
     int rc = sqlite3_bind_null(m_stmt, idx);

@@ -37,6 +37,7 @@ public:
     Stmt &bind(int idx, std::string_view text);          // TEXT, copied by SQLite
     Stmt &bindStatic(int idx, std::string_view text);    // TEXT, caller keeps it alive until step
     Stmt &bindBlob(int idx, const void *data, size_t n); // BLOB, copied
+    Stmt &bindBlobStatic(int idx, const void *data, size_t n); // BLOB, caller keeps it alive until step
     Stmt &bindNull(int idx);
     Stmt &bindOptional(int idx, std::string_view text)   // NULL when empty
     {

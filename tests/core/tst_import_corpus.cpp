@@ -14,12 +14,12 @@
 #include <QElapsedTimer>
 #include <QFile>
 #include <QHash>
-#include <QRegularExpression>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QMap>
 #include <QProcess>
+#include <QRegularExpression>
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -104,7 +104,10 @@ QString diffCounts(const QMap<QString, int64_t> &expected, const QMap<QString, i
     return out;
 }
 
-int64_t queryInt(store::CaseStore &cs, const char *sql) { return cs.db().queryInt(sql); }
+int64_t queryInt(store::CaseStore &cs, const char *sql)
+{
+    return cs.db().queryInt(sql);
+}
 
 int64_t utcSeconds(const char *iso)
 {
@@ -244,17 +247,20 @@ void TstImportCorpus::wholeEvtxFolder()
             totalExport += row->second.evtxexportExported;
         }
         if (stored < row->second.evtxexportExported)
-            belowExport << QStringLiteral("%1: stored %2 < evtxexport %3").arg(rel).arg(stored).arg(row->second.evtxexportExported);
+            belowExport << QStringLiteral("%1: stored %2 < evtxexport %3")
+                               .arg(rel)
+                               .arg(stored)
+                               .arg(row->second.evtxexportExported);
         if (stored < row->second.evtxinfoRecords) {
             belowInfo << rel;
             qInfo("below evtxinfo: %s: stored %lld < evtxinfo_records %lld", qPrintable(rel), qlonglong(stored),
-                  qlonglong(row->second.evtxinfoRecords));
+                qlonglong(row->second.evtxinfoRecords));
         }
     }
     qInfo("whole evtx folder: %zu files (%d duplicates by content), %lld records stored vs evtxinfo %lld and "
           "evtxexport %lld (unique files); %lld files below evtxinfo; %.1f s",
-          sum.files.size(), duplicates, qlonglong(totalStored), qlonglong(totalInfo), qlonglong(totalExport),
-          qlonglong(belowInfo.size()), double(t.elapsed()) / 1000.0);
+        sum.files.size(), duplicates, qlonglong(totalStored), qlonglong(totalInfo), qlonglong(totalExport),
+        qlonglong(belowInfo.size()), double(t.elapsed()) / 1000.0);
     QVERIFY2(failed.isEmpty(), qPrintable("files failed:\n" + failed.join('\n')));
     QVERIFY2(unknown.isEmpty(), qPrintable("files not in evtx_counts.tsv:\n" + unknown.join('\n')));
     QVERIFY2(belowExport.isEmpty(), qPrintable("fewer records than evtxexport:\n" + belowExport.join('\n')));
@@ -340,34 +346,39 @@ void TstImportCorpus::iertutilNormalised()
     auto cs = store::CaseStore::open(casePath.toStdString(), store::CaseStore::Access::ReadOnly);
     QVERIFY(queryInt(*cs, "SELECT count(*) FROM events") > 0);
 
-    QVERIFY(queryInt(*cs, "SELECT count(*) FROM share_accesses s JOIN hosts h ON h.id = s.host_id "
-                          "WHERE s.code = 5145 AND h.name = 'WORKSTATION6' "
-                          "AND s.relative_target = 'Program Files\\Internet Explorer\\iertutil.dll' "
-                          "AND s.src_ip = '172.18.39.5' AND s.logon_id = '0x23e34ce'")
-            >= 1);
-    QVERIFY(queryInt(*cs, "SELECT count(*) FROM logon_sessions l JOIN hosts h ON h.id = l.host_id "
-                          "JOIN accounts a ON a.id = l.account_id WHERE h.name = 'WORKSTATION6' "
-                          "AND l.logon_type = 3 AND l.source_ip = '172.18.39.5' AND a.name_key = 'PGUSTAVO'")
-            >= 1);
-    QVERIFY(queryInt(*cs, "SELECT count(*) FROM file_events WHERE kind = 'create' AND image = 'System' "
-                          "AND path = 'C:\\Program Files\\Internet Explorer\\iertutil.dll'")
-            >= 1);
-    QVERIFY(queryInt(*cs, "SELECT count(*) FROM host_addresses a JOIN hosts h ON h.id = a.host_id "
-                          "WHERE h.name = 'WORKSTATION5' AND a.address = '172.18.39.5'")
-            >= 1);
+    QVERIFY(queryInt(*cs,
+                "SELECT count(*) FROM share_accesses s JOIN hosts h ON h.id = s.host_id "
+                "WHERE s.code = 5145 AND h.name = 'WORKSTATION6' "
+                "AND s.relative_target = 'Program Files\\Internet Explorer\\iertutil.dll' "
+                "AND s.src_ip = '172.18.39.5' AND s.logon_id = '0x23e34ce'")
+        >= 1);
+    QVERIFY(queryInt(*cs,
+                "SELECT count(*) FROM logon_sessions l JOIN hosts h ON h.id = l.host_id "
+                "JOIN accounts a ON a.id = l.account_id WHERE h.name = 'WORKSTATION6' "
+                "AND l.logon_type = 3 AND l.source_ip = '172.18.39.5' AND a.name_key = 'PGUSTAVO'")
+        >= 1);
+    QVERIFY(queryInt(*cs,
+                "SELECT count(*) FROM file_events WHERE kind = 'create' AND image = 'System' "
+                "AND path = 'C:\\Program Files\\Internet Explorer\\iertutil.dll'")
+        >= 1);
+    QVERIFY(queryInt(*cs,
+                "SELECT count(*) FROM host_addresses a JOIN hosts h ON h.id = a.host_id "
+                "WHERE h.name = 'WORKSTATION5' AND a.address = '172.18.39.5'")
+        >= 1);
 
     // Every 5145 on the DLL happened at 22:30:31 UTC (EventTime is local; the case must hold UTC).
     const int64_t want = utcSeconds("2020-10-09T22:30:31Z");
-    auto st = cs->db().prepare("SELECT e.ts, s.ts, s.access_mask FROM share_accesses s JOIN events e ON e.id = s.event "
-                               "WHERE s.code = 5145 AND s.relative_target = 'Program Files\\Internet Explorer\\iertutil.dll'");
+    auto st = cs->db().prepare(
+        "SELECT e.ts, s.ts, s.access_mask FROM share_accesses s JOIN events e ON e.id = s.event "
+        "WHERE s.code = 5145 AND s.relative_target = 'Program Files\\Internet Explorer\\iertutil.dll'");
     int rows = 0;
     while (st.step()) {
         ++rows;
         const int64_t eventTs = st.int64(0), rowTs = st.int64(1);
         QVERIFY2(eventTs / 1000000 == want,
-                 qPrintable(QStringLiteral("events.ts %1 is %2, expected 2020-10-09T22:30:31Z")
-                                .arg(eventTs)
-                                .arg(QDateTime::fromMSecsSinceEpoch(eventTs / 1000, Qt::UTC).toString(Qt::ISODateWithMs))));
+            qPrintable(QStringLiteral("events.ts %1 is %2, expected 2020-10-09T22:30:31Z")
+                           .arg(eventTs)
+                           .arg(QDateTime::fromMSecsSinceEpoch(eventTs / 1000, Qt::UTC).toString(Qt::ISODateWithMs))));
         QCOMPARE(rowTs, eventTs);
     }
     QVERIFY(rows >= 1);
@@ -381,9 +392,10 @@ void TstImportCorpus::remoteFileCopy5145()
 {
     const QString casePath = caseFor(kRemoteFileCopy);
     auto cs = store::CaseStore::open(casePath.toStdString(), store::CaseStore::Access::ReadOnly);
-    auto st = cs->db().prepare("SELECT coalesce(src_ip,'<null>'), coalesce(access_mask,-1), relative_target, "
-                               "coalesce(ts,0) FROM share_accesses WHERE code = 5145 AND relative_target LIKE '%malwr.exe' "
-                               "ORDER BY ts, id");
+    auto st
+        = cs->db().prepare("SELECT coalesce(src_ip,'<null>'), coalesce(access_mask,-1), relative_target, "
+                           "coalesce(ts,0) FROM share_accesses WHERE code = 5145 AND relative_target LIKE '%malwr.exe' "
+                           "ORDER BY ts, id");
     QMap<int64_t, int> masks;
     int64_t firstWriteTs = 0;
     while (st.step()) {
@@ -399,7 +411,7 @@ void TstImportCorpus::remoteFileCopy5145()
         got += QStringLiteral(" 0x%1 x%2").arg(it.key(), 0, 16).arg(it.value());
     QVERIFY2(masks.value(0x17019f) == 2, qPrintable("access masks:" + got));
     QVERIFY2(masks.value(0x120089) == 2 && masks.value(0x1200a9) == 1 && masks.size() == 3,
-             qPrintable("access masks:" + got));
+        qPrintable("access masks:" + got));
     QCOMPARE(firstWriteTs / 1000000, utcSeconds("2019-03-18T14:23:26Z"));
 }
 
