@@ -53,6 +53,8 @@ struct ImportSummary {
     std::vector<FileReport> files;
     bool cancelled = false;
     double seconds = 0;
+    bool bulkIndexes = false;  // indexes were dropped and rebuilt
+    double indexSeconds = 0;   // time spent rebuilding them (part of seconds)
     int64_t stored() const;
     int64_t rejected() const;
     uint64_t bytes() const;
@@ -70,6 +72,9 @@ public:
     struct Options {
         Format forcedFormat = Format::Unknown; // Unknown: detect by content
         int maxNesting = 4;                    // archives inside archives
+        // Inputs at least this large (and at least a quarter of the case) are imported with
+        // the big tables' secondary indexes dropped and rebuilt once at the end. 0: never.
+        uint64_t bulkIndexBytes = 64ull << 20;
     };
     using ProgressFn = std::function<void(const ImportProgress &)>;
     using FileDoneFn = std::function<void(const FileReport &)>;

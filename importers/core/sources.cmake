@@ -9,6 +9,7 @@ list(APPEND TT_IMPORTER_SOURCES
   core/FormatDetector.h core/FormatDetector.cpp
   core/ArchiveReader.h core/ArchiveReader.cpp
   core/Normalizer.h core/Normalizer.cpp
+  core/ParsePipeline.h core/ParsePipeline.cpp
   core/ParserRegistry.h core/ParserRegistry.cpp
   core/ImportEngine.h core/ImportEngine.cpp
 )

@@ -53,6 +53,9 @@ std::unique_ptr<CaseStore> CaseStore::open(const std::string &path, Access acces
         }
         if (v < kSchemaVersion)
             migrate(cs->m_db, TT_VERSION);
+        // A bulk import that did not finish (crash, kill) left its indexes to rebuild.
+        if (!cs->m_readOnly && pendingBulkIndexes(cs->m_db) > 0)
+            restoreBulkIndexes(cs->m_db);
         cs->m_schemaVersion = store::schemaVersion(cs->m_db);
     } catch (const sql::Error &e) {
         if (e.code() == SQLITE_NOTADB || (e.code() & 0xff) == SQLITE_NOTADB)

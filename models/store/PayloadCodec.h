@@ -6,9 +6,9 @@
 
 namespace tt::store {
 
-// Event payloads are stored compressed (zstd): they are most of a case's size, and writing
-// fewer bytes is what makes import fast. Readers call decode() for the details pane, exports
-// and searches.
+// Event payloads larger than kMinCompressed are stored zstd-compressed (a 1 MB command line
+// stays a few KB); typical ~1 KB records stay raw because compressing them one by one costs more
+// time than the bytes it saves. Readers call decode() for the details pane, exports, searches.
 class PayloadCodec {
 public:
     enum Codec : int { Raw = 0, Zstd = 1 };
@@ -25,6 +25,7 @@ public:
     bool decode(int codec, std::string_view blob, std::string &out);
 
     static constexpr int kLevel = 1;
+    static constexpr size_t kMinCompressed = 4096;
 
 private:
     struct Impl;

@@ -5,6 +5,7 @@
 #include <ctime>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 namespace tt::store {
 
@@ -19,6 +20,9 @@ CREATE TABLE schema_version(
   app_version TEXT NOT NULL
 );
 CREATE TABLE case_info(key TEXT PRIMARY KEY, value TEXT) WITHOUT ROWID;
+-- Secondary indexes dropped for a bulk import and not yet rebuilt (names from kBulkIndexes only;
+-- the DDL always comes from the code, never from the file).
+CREATE TABLE deferred_indexes(name TEXT PRIMARY KEY) WITHOUT ROWID;
 
 -- Provenance: one row per imported input file (archive members get their own row).
 CREATE TABLE sources(
@@ -116,9 +120,6 @@ CREATE TABLE events(
   payload_codec INTEGER NOT NULL DEFAULT 0, -- 0 raw, 1 zstd (store/PayloadCodec)
   payload BLOB NOT NULL
 );
-CREATE INDEX events_host_ts ON events(host_id, ts);
-CREATE INDEX events_ts ON events(ts);
-CREATE INDEX events_account ON events(account_id, ts);
 
 CREATE TABLE logon_sessions(
   id INTEGER PRIMARY KEY,
@@ -141,8 +142,6 @@ CREATE TABLE logon_sessions(
   session_id TEXT                -- RDP session id
 );
 CREATE INDEX logon_sessions_host ON logon_sessions(host_id, logon_id);
-CREATE INDEX logon_sessions_account ON logon_sessions(account_id, ts);
-CREATE INDEX logon_sessions_ip ON logon_sessions(source_ip, ts);
 
 CREATE TABLE explicit_logons(
   id INTEGER PRIMARY KEY,
@@ -159,7 +158,6 @@ CREATE TABLE explicit_logons(
   process_image TEXT,
   pid INTEGER
 );
-CREATE INDEX explicit_logons_host ON explicit_logons(host_id, ts);
 
 CREATE TABLE processes(
   id INTEGER PRIMARY KEY,
@@ -185,10 +183,6 @@ CREATE TABLE processes(
 );
 CREATE INDEX processes_host_guid ON processes(host_id, guid);
 CREATE INDEX processes_host_pid ON processes(host_id, pid, start_ts);
-CREATE INDEX processes_parent_guid ON processes(parent_guid);
-CREATE INDEX processes_parent_image ON processes(parent_image COLLATE NOCASE);
-CREATE INDEX processes_image ON processes(image COLLATE NOCASE);
-CREATE INDEX processes_account ON processes(account_id, start_ts);
 
 CREATE TABLE file_events(
   id INTEGER PRIMARY KEY,
@@ -204,8 +198,6 @@ CREATE TABLE file_events(
   access_mask INTEGER,
   hashes TEXT
 );
-CREATE INDEX file_events_host_ts ON file_events(host_id, ts);
-CREATE INDEX file_events_path ON file_events(path COLLATE NOCASE);
 
 CREATE TABLE net_connections(
   id INTEGER PRIMARY KEY,
@@ -225,9 +217,6 @@ CREATE TABLE net_connections(
   pid INTEGER,
   account_id INTEGER REFERENCES accounts(id)
 );
-CREATE INDEX net_connections_host_ts ON net_connections(host_id, ts);
-CREATE INDEX net_connections_dst ON net_connections(dst_ip, dst_port, ts);
-CREATE INDEX net_connections_src ON net_connections(src_ip, ts);
 
 CREATE TABLE share_accesses(
   id INTEGER PRIMARY KEY,
@@ -245,8 +234,6 @@ CREATE TABLE share_accesses(
   account_id INTEGER REFERENCES accounts(id),
   logon_id TEXT
 );
-CREATE INDEX share_accesses_host_ts ON share_accesses(host_id, ts);
-CREATE INDEX share_accesses_ip ON share_accesses(src_ip, ts);
 
 CREATE TABLE service_installs(
   id INTEGER PRIMARY KEY,
@@ -261,7 +248,6 @@ CREATE TABLE service_installs(
   service_account TEXT,
   account_id INTEGER REFERENCES accounts(id)
 );
-CREATE INDEX service_installs_host_ts ON service_installs(host_id, ts);
 
 CREATE TABLE dns_queries(
   id INTEGER PRIMARY KEY,
@@ -274,7 +260,6 @@ CREATE TABLE dns_queries(
   image TEXT,
   process_guid TEXT
 );
-CREATE INDEX dns_queries_host_ts ON dns_queries(host_id, ts);
 
 -- Inferred host-to-host file transfers (graph/inference). Derived data: InferenceEngine::run()
 -- replaces all rows in one transaction. src = where the bytes came from, dst = where they landed;
@@ -320,6 +305,36 @@ CREATE TABLE account_links(
 );
 )SQL";
 
+struct BulkIndex {
+    const char *name;
+    const char *on; // "table(columns)"
+};
+
+// Secondary indexes of the big tables. Created with the schema; a large import drops them and
+// rebuilds them once at the end (sorting once beats updating B-trees per row). The writer's own
+// look-ups (logon ids, process GUIDs / PIDs) keep their indexes and are not listed here.
+const BulkIndex kBulkIndexes[] = {
+    {"events_host_ts", "events(host_id, ts)"},
+    {"events_ts", "events(ts)"},
+    {"events_account", "events(account_id, ts)"},
+    {"logon_sessions_account", "logon_sessions(account_id, ts)"},
+    {"logon_sessions_ip", "logon_sessions(source_ip, ts)"},
+    {"explicit_logons_host", "explicit_logons(host_id, ts)"},
+    {"processes_parent_guid", "processes(parent_guid)"},
+    {"processes_parent_image", "processes(parent_image COLLATE NOCASE)"},
+    {"processes_image", "processes(image COLLATE NOCASE)"},
+    {"processes_account", "processes(account_id, start_ts)"},
+    {"file_events_host_ts", "file_events(host_id, ts)"},
+    {"file_events_path", "file_events(path COLLATE NOCASE)"},
+    {"net_connections_host_ts", "net_connections(host_id, ts)"},
+    {"net_connections_dst", "net_connections(dst_ip, dst_port, ts)"},
+    {"net_connections_src", "net_connections(src_ip, ts)"},
+    {"share_accesses_host_ts", "share_accesses(host_id, ts)"},
+    {"share_accesses_ip", "share_accesses(src_ip, ts)"},
+    {"service_installs_host_ts", "service_installs(host_id, ts)"},
+    {"dns_queries_host_ts", "dns_queries(host_id, ts)"},
+};
+
 struct Step {
     int version;
     const char *sql;
@@ -360,11 +375,54 @@ void migrate(sql::Db &db, const std::string &appVersion)
             continue;
         sql::Transaction tx(db);
         db.exec(step.sql);
+        if (step.version == 1)
+            for (const BulkIndex &ix : kBulkIndexes)
+                db.exec(std::string("CREATE INDEX ") + ix.name + " ON " + ix.on);
         auto ins = db.prepare("INSERT INTO schema_version(version, applied_utc, app_version) VALUES(?,?,?)");
         ins.bind(1, step.version).bind(2, static_cast<int64_t>(std::time(nullptr))).bind(3, appVersion);
         ins.exec();
         tx.commit();
     }
+}
+
+void dropBulkIndexes(sql::Db &db)
+{
+    sql::Transaction tx(db);
+    auto note = db.prepare("INSERT OR IGNORE INTO deferred_indexes(name) VALUES(?)");
+    for (const BulkIndex &ix : kBulkIndexes) {
+        note.bind(1, std::string_view(ix.name));
+        note.exec();
+        db.exec(std::string("DROP INDEX IF EXISTS ") + ix.name);
+    }
+    tx.commit();
+}
+
+int restoreBulkIndexes(sql::Db &db)
+{
+    sql::Transaction tx(db);
+    int rebuilt = 0;
+    std::vector<std::string> pending;
+    {
+        auto st = db.prepare("SELECT name FROM deferred_indexes");
+        while (st.step())
+            pending.push_back(st.text(0));
+    }
+    for (const std::string &name : pending) {
+        for (const BulkIndex &ix : kBulkIndexes) {
+            if (name == ix.name) { // only names this build knows; DDL from the code
+                db.exec(std::string("CREATE INDEX IF NOT EXISTS ") + ix.name + " ON " + ix.on);
+                ++rebuilt;
+            }
+        }
+    }
+    db.exec("DELETE FROM deferred_indexes");
+    tx.commit();
+    return rebuilt;
+}
+
+int pendingBulkIndexes(sql::Db &db)
+{
+    return static_cast<int>(db.queryInt("SELECT count(*) FROM deferred_indexes"));
 }
 
 } // namespace tt::store

@@ -19,4 +19,11 @@ int schemaVersion(sql::Db &db);
 // when the file is newer than this build or is not a TransferTrace case.
 void migrate(sql::Db &db, const std::string &appVersion);
 
+// Bulk import: drop the big tables' secondary indexes (noting them in deferred_indexes, in the
+// same transaction) and rebuild them afterwards. A crash in between leaves the note, and the
+// next read-write open rebuilds them.
+void dropBulkIndexes(sql::Db &db);
+int restoreBulkIndexes(sql::Db &db); // returns how many were rebuilt
+int pendingBulkIndexes(sql::Db &db);
+
 } // namespace tt::store

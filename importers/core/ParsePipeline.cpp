@@ -1,0 +1,160 @@
+#include "core/ParsePipeline.h"
+
+#include "core/FormatParser.h"
+#include "core/RecordSink.h"
+
+#include <exception>
+#include <thread>
+
+namespace tt {
+
+// Collects what the parser reports into batches on the parser's thread.
+class ParsePipeline::ProducerSink final : public RecordSink {
+public:
+    explicit ProducerSink(ParsePipeline &p) : m_p(p) {}
+
+    void event(RawEvent &ev) override
+    {
+        next(Item::Kind::Event, ev.position, {}).event = ev;
+        done();
+    }
+    void reject(int64_t position, std::string_view reason) override
+    {
+        next(Item::Kind::Reject, position, reason);
+        done();
+    }
+    void warning(int64_t position, std::string_view message) override
+    {
+        next(Item::Kind::Warning, position, message);
+        done();
+    }
+    bool cancelled() const override { return m_p.m_abort.load(std::memory_order_relaxed) || m_p.m_target.cancelled(); }
+
+    void flush()
+    {
+        if (m_batch && m_batch->used) {
+            m_p.publish(m_batch);
+            m_batch = nullptr;
+        }
+    }
+
+private:
+    // The slot to fill; done() then counts it and hands a full batch over (never before the
+    // slot is filled: the consumer reads it as soon as it is published).
+    Item &next(Item::Kind kind, int64_t position, std::string_view message)
+    {
+        if (!m_batch)
+            m_batch = m_p.takeFree();
+        Item &it = m_batch->items[m_batch->used];
+        it.kind = kind;
+        it.position = position;
+        it.message.assign(message);
+        return it;
+    }
+    void done()
+    {
+        if (++m_batch->used == m_batch->items.size()) {
+            m_p.publish(m_batch);
+            m_batch = nullptr;
+        }
+    }
+
+    ParsePipeline &m_p;
+    Batch *m_batch = nullptr;
+};
+
+ParsePipeline::Batch *ParsePipeline::takeFree()
+{
+    std::unique_lock lock(m_mu);
+    m_cv.wait(lock, [this] { return !m_free.empty() || m_all.size() < kMaxBatches || m_abort.load(); });
+    if (m_free.empty()) {
+        // Below the limit (or aborting): a new batch keeps the producer from blocking forever.
+        m_all.push_back(std::make_unique<Batch>());
+        m_all.back()->items.resize(kBatchSize);
+        return m_all.back().get();
+    }
+    Batch *b = m_free.back();
+    m_free.pop_back();
+    return b;
+}
+
+void ParsePipeline::publish(Batch *batch)
+{
+    {
+        std::lock_guard lock(m_mu);
+        m_full.push_back(batch);
+    }
+    m_cv.notify_all();
+}
+
+ParsePipeline::Batch *ParsePipeline::takeFull()
+{
+    std::unique_lock lock(m_mu);
+    m_cv.wait(lock, [this] { return !m_full.empty() || m_producerDone; });
+    if (m_full.empty())
+        return nullptr;
+    Batch *b = m_full.front();
+    m_full.pop_front();
+    return b;
+}
+
+void ParsePipeline::recycle(Batch *batch)
+{
+    batch->used = 0;
+    {
+        std::lock_guard lock(m_mu);
+        m_free.push_back(batch);
+    }
+    m_cv.notify_all();
+}
+
+bool ParsePipeline::run(FormatParser &parser, ByteSource &in, RecordSink &target)
+{
+    ParsePipeline p(target);
+    bool ok = false;
+    std::exception_ptr producerError;
+    std::thread producer([&] {
+        ProducerSink sink(p);
+        try {
+            ok = parser.parse(in, sink);
+            sink.flush();
+        } catch (...) {
+            producerError = std::current_exception();
+        }
+        {
+            std::lock_guard lock(p.m_mu);
+            p.m_producerDone = true;
+        }
+        p.m_cv.notify_all();
+    });
+    std::exception_ptr consumerError;
+    try {
+        while (Batch *b = p.takeFull()) {
+            for (size_t i = 0; i < b->used; ++i) {
+                Item &it = b->items[i];
+                switch (it.kind) {
+                case Item::Kind::Event: target.event(it.event); break;
+                case Item::Kind::Reject: target.reject(it.position, it.message); break;
+                case Item::Kind::Warning: target.warning(it.position, it.message); break;
+                }
+            }
+            target.progress(0);
+            p.recycle(b);
+        }
+    } catch (...) {
+        consumerError = std::current_exception();
+        p.m_abort = true;
+        p.m_cv.notify_all();
+        // Keep taking batches so the producer can finish.
+        while (Batch *b = p.takeFull())
+            p.recycle(b);
+    }
+    producer.join();
+    if (consumerError)
+        std::rethrow_exception(consumerError);
+    if (producerError)
+        std::rethrow_exception(producerError);
+    return ok;
+}
+
+} // namespace tt

@@ -1,0 +1,62 @@
+#pragma once
+
+#include "core/RawEvent.h"
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+namespace tt {
+
+class ByteSource;
+class FormatParser;
+class RecordSink;
+
+// Runs a parser on its own thread and replays everything it reports (events, rejects,
+// warnings, in order) into `target` on the calling thread. With two cores, parsing (and the
+// parser's own reading and hashing) overlaps with the SQLite writes that the target does.
+// Batches are reused, so steady state allocates nothing; at most kMaxBatches are in flight.
+class ParsePipeline {
+public:
+    static constexpr size_t kBatchSize = 256;
+    static constexpr size_t kMaxBatches = 8;
+
+    // Returns what parser.parse() returned. If the target throws, the parser is stopped, the
+    // thread joined, and the exception rethrown.
+    static bool run(FormatParser &parser, ByteSource &in, RecordSink &target);
+
+private:
+    struct Item {
+        enum class Kind : uint8_t { Event, Reject, Warning } kind = Kind::Event;
+        int64_t position = 0;
+        std::string message;
+        RawEvent event;
+    };
+    struct Batch {
+        std::vector<Item> items;
+        size_t used = 0;
+    };
+    class ProducerSink;
+
+    explicit ParsePipeline(RecordSink &target) : m_target(target) {}
+    Batch *takeFree();           // producer: an empty batch (blocks while kMaxBatches are out)
+    void publish(Batch *batch);  // producer
+    Batch *takeFull();           // consumer: next batch, or nullptr when the producer is done
+    void recycle(Batch *batch);  // consumer
+
+    RecordSink &m_target;
+    std::mutex m_mu;
+    std::condition_variable m_cv;
+    std::deque<Batch *> m_full;
+    std::vector<Batch *> m_free;
+    std::vector<std::unique_ptr<Batch>> m_all;
+    bool m_producerDone = false;
+    std::atomic<bool> m_abort{false};
+};
+
+} // namespace tt
