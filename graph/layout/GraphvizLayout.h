@@ -1,0 +1,16 @@
+#pragma once
+
+#include "LayoutEngine.h"
+
+namespace tt::graph {
+
+// Lays out with Graphviz (cgraph + gvc): `dot` left to right for small graphs, `sfdp` for
+// large ones, `neato` when nodes are pinned (it honours fixed positions). Only ids and sizes
+// reach Graphviz, never log-derived text, so nothing attacker-controlled is parsed by it.
+// Graphviz keeps global state, so layouts are serialised process-wide.
+class GraphvizLayout final : public LayoutEngine {
+public:
+    LayoutResult layout(const LayoutInput &input) override;
+};
+
+} // namespace tt::graph

@@ -1,0 +1,69 @@
+#pragma once
+
+// Plain data in and out of graph layout (STYLE.md: layout produces rects and polylines; views
+// only turn them into items). Coordinates are pixels (Graphviz dpi=72, so points = pixels), y
+// grows downwards as in Qt, node positions are centres.
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace tt::graph {
+
+struct Point {
+    double x = 0;
+    double y = 0;
+};
+
+struct LayoutNode {
+    int64_t id = 0;
+    double width = 140;  // the size the view will draw; Graphviz never sees labels
+    double height = 44;
+    bool pinned = false; // keep (x, y) as given
+    double x = 0;
+    double y = 0;
+};
+
+struct LayoutEdge {
+    int64_t id = 0;
+    int64_t source = 0;
+    int64_t target = 0;
+    double weight = 1;   // e.g. transfer count: heavier edges are kept shorter / straighter
+};
+
+enum class Engine { Auto, Dot, Sfdp, Neato };
+
+struct LayoutInput {
+    std::vector<LayoutNode> nodes;
+    std::vector<LayoutEdge> edges;
+    Engine engine = Engine::Auto; // Auto: dot up to kDotMaxNodes nodes, sfdp above
+    bool leftToRight = true;      // dot: rank direction
+    static constexpr size_t kDotMaxNodes = 120;
+};
+
+struct NodeGeometry {
+    int64_t id = 0;
+    Point centre;
+    double width = 0;
+    double height = 0;
+};
+
+struct EdgeGeometry {
+    int64_t id = 0;
+    // Cubic Bezier control points: p0, then (c1, c2, p) triples, as Graphviz produces them.
+    std::vector<Point> spline;
+    bool hasArrow = false;
+    Point arrowTip; // where the arrowhead points to (at the target's border)
+};
+
+struct LayoutResult {
+    std::vector<NodeGeometry> nodes;
+    std::vector<EdgeGeometry> edges;
+    double width = 0;
+    double height = 0;
+    Engine engine = Engine::Dot; // what was used
+    double milliseconds = 0;
+    std::string error;           // empty on success
+};
+
+} // namespace tt::graph

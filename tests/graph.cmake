@@ -1,0 +1,1 @@
+tt_add_test(tst_graphviz_layout SOURCES graph/tst_graphviz_layout.cpp LIBS tt_graph_layout)

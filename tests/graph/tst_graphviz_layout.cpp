@@ -1,0 +1,128 @@
+#include "GraphvizLayout.h"
+
+#include <QTest>
+
+#include <cmath>
+#include <random>
+
+using namespace tt::graph;
+
+namespace {
+LayoutInput chain(int n)
+{
+    LayoutInput in;
+    for (int i = 1; i <= n; ++i)
+        in.nodes.push_back({i, 140, 44, false, 0, 0});
+    for (int i = 1; i < n; ++i)
+        in.edges.push_back({100 + i, i, i + 1, 1});
+    return in;
+}
+
+const NodeGeometry &node(const LayoutResult &r, int64_t id)
+{
+    for (const auto &n : r.nodes)
+        if (n.id == id)
+            return n;
+    qFatal("node %lld missing", static_cast<long long>(id));
+}
+
+bool overlap(const NodeGeometry &a, const NodeGeometry &b)
+{
+    return std::abs(a.centre.x - b.centre.x) < (a.width + b.width) / 2 - 0.5
+           && std::abs(a.centre.y - b.centre.y) < (a.height + b.height) / 2 - 0.5;
+}
+
+double dist(Point a, Point b) { return std::hypot(a.x - b.x, a.y - b.y); }
+} // namespace
+
+class TstGraphvizLayout : public QObject {
+    Q_OBJECT
+private slots:
+    void chainLeftToRight()
+    {
+        GraphvizLayout gv;
+        LayoutResult r = gv.layout(chain(4));
+        QVERIFY2(r.error.empty(), r.error.c_str());
+        QCOMPARE(int(r.engine), int(Engine::Dot));
+        QCOMPARE(r.nodes.size(), size_t(4));
+        QCOMPARE(r.edges.size(), size_t(3));
+        // Ranks go left to right along the chain.
+        for (int i = 1; i < 4; ++i)
+            QVERIFY(node(r, i).centre.x < node(r, i + 1).centre.x);
+        for (const auto &n : r.nodes) {
+            QCOMPARE(n.width, 140.0);
+            QCOMPARE(n.height, 44.0);
+            QVERIFY(n.centre.x - n.width / 2 >= -0.5 && n.centre.x + n.width / 2 <= r.width + 0.5);
+            QVERIFY(n.centre.y - n.height / 2 >= -0.5 && n.centre.y + n.height / 2 <= r.height + 0.5);
+        }
+        // Every edge starts at its source and its arrow ends at its target's border.
+        for (const auto &e : r.edges) {
+            QVERIFY(e.spline.size() >= 4);
+            QCOMPARE((e.spline.size() - 1) % 3, size_t(0));
+            QVERIFY(e.hasArrow);
+            const auto &src = node(r, e.id - 100);
+            const auto &dst = node(r, e.id - 99);
+            QVERIFY(dist(e.spline.front(), src.centre) <= src.width / 2 + 2);
+            QVERIFY(std::abs(e.arrowTip.x - (dst.centre.x - dst.width / 2)) < 2);
+        }
+    }
+
+    void edgesToUnknownNodesAreSkipped()
+    {
+        LayoutInput in = chain(2);
+        in.edges.push_back({999, 1, 42, 1});
+        LayoutResult r = GraphvizLayout().layout(in);
+        QVERIFY(r.error.empty());
+        QCOMPARE(r.edges.size(), size_t(1));
+    }
+
+    void pinnedNodeStaysPut()
+    {
+        LayoutInput in = chain(5);
+        in.nodes[2].pinned = true;
+        in.nodes[2].x = 1000;
+        in.nodes[2].y = 300;
+        LayoutResult r = GraphvizLayout().layout(in);
+        QVERIFY2(r.error.empty(), r.error.c_str());
+        QCOMPARE(int(r.engine), int(Engine::Neato));
+        QVERIFY(std::abs(node(r, 3).centre.x - 1000) < 0.01);
+        QVERIFY(std::abs(node(r, 3).centre.y - 300) < 0.01);
+        for (size_t i = 0; i < r.nodes.size(); ++i)
+            for (size_t j = i + 1; j < r.nodes.size(); ++j)
+                QVERIFY(!overlap(r.nodes[i], r.nodes[j]));
+    }
+
+    void largeGraphUsesSfdpWithoutOverlaps()
+    {
+        LayoutInput in;
+        std::mt19937 rng(7);
+        const int n = 200;
+        for (int i = 1; i <= n; ++i)
+            in.nodes.push_back({i, 120, 36, false, 0, 0});
+        int eid = 1;
+        for (int i = 2; i <= n; ++i) // a random tree plus extra edges, like hop chains
+            in.edges.push_back({eid++, int64_t(rng() % (i - 1) + 1), i, 1});
+        for (int k = 0; k < 100; ++k)
+            in.edges.push_back({eid++, int64_t(rng() % n + 1), int64_t(rng() % n + 1), 1});
+        LayoutResult r = GraphvizLayout().layout(in);
+        QVERIFY2(r.error.empty(), r.error.c_str());
+        QCOMPARE(int(r.engine), int(Engine::Sfdp));
+        QCOMPARE(r.nodes.size(), size_t(n));
+        int overlaps = 0;
+        for (size_t i = 0; i < r.nodes.size(); ++i)
+            for (size_t j = i + 1; j < r.nodes.size(); ++j)
+                overlaps += overlap(r.nodes[i], r.nodes[j]);
+        QCOMPARE(overlaps, 0);
+        qInfo("200 nodes, %zu edges: sfdp %.0f ms", in.edges.size(), r.milliseconds);
+    }
+
+    void emptyInput()
+    {
+        LayoutResult r = GraphvizLayout().layout({});
+        QVERIFY(r.error.empty());
+        QVERIFY(r.nodes.empty());
+    }
+};
+
+QTEST_GUILESS_MAIN(TstGraphvizLayout)
+#include "tst_graphviz_layout.moc"
