@@ -1,0 +1,221 @@
+#include "query/GraphQuery.h"
+
+#include "store/Sqlite.h"
+
+#include <QHash>
+#include <QSet>
+
+#include <algorithm>
+#include <map>
+
+namespace tt {
+
+namespace {
+// LIKE pattern for a literal substring (escape with '\').
+QString likeContains(const QString &s)
+{
+    QString e = s;
+    e.replace(QLatin1Char('\\'), QLatin1String("\\\\"));
+    e.replace(QLatin1Char('%'), QLatin1String("\\%"));
+    e.replace(QLatin1Char('_'), QLatin1String("\\_"));
+    return QLatin1Char('%') + e + QLatin1Char('%');
+}
+
+QString placeholders(qsizetype n)
+{
+    QStringList q;
+    for (qsizetype i = 0; i < n; ++i)
+        q << QStringLiteral("?");
+    return q.join(QLatin1Char(','));
+}
+
+} // namespace
+
+int bindTransferFilter(sql::Stmt &st, const TransferFilterSql &f, int first)
+{
+    const std::vector<QVariant> &binds = f.binds;
+    int i = first;
+    for (const QVariant &v : binds) {
+        if (v.typeId() == QMetaType::QString)
+            st.bind(i++, v.toString().toStdString());
+        else if (v.typeId() == QMetaType::Double)
+            st.bind(i++, v.toDouble());
+        else
+            st.bind(i++, static_cast<int64_t>(v.toLongLong()));
+    }
+    return i;
+}
+
+TransferFilterSql transferFilterSql(const FilterState &f)
+{
+    TransferFilterSql out;
+    QString w = QStringLiteral("1=1");
+    if (f.fromUs) {
+        w += QStringLiteral(" AND t.last_ts >= ?");
+        out.binds.emplace_back(QVariant::fromValue<qlonglong>(f.fromUs));
+    }
+    if (f.toUs) {
+        w += QStringLiteral(" AND t.first_ts <= ?");
+        out.binds.emplace_back(QVariant::fromValue<qlonglong>(f.toUs));
+    }
+    if (f.minConfidence > 0) {
+        w += QStringLiteral(" AND t.confidence >= ?");
+        out.binds.emplace_back(f.minConfidence);
+    }
+    if (!f.hosts.isEmpty()) {
+        QList<qint64> ids = f.hosts.values();
+        std::sort(ids.begin(), ids.end());
+        w += QStringLiteral(" AND (t.src_host_id IN (%1) OR t.dst_host_id IN (%1))").arg(placeholders(ids.size()));
+        for (int pass = 0; pass < 2; ++pass)
+            for (qint64 id : ids)
+                out.binds.emplace_back(QVariant::fromValue<qlonglong>(id));
+    }
+    if (!f.accounts.isEmpty()) {
+        QList<qint64> ids = f.accounts.values();
+        std::sort(ids.begin(), ids.end());
+        w += QStringLiteral(" AND t.account_id IN (%1)").arg(placeholders(ids.size()));
+        for (qint64 id : ids)
+            out.binds.emplace_back(QVariant::fromValue<qlonglong>(id));
+    }
+    if (!f.methods.isEmpty()) {
+        w += QStringLiteral(" AND t.method IN (%1)").arg(placeholders(f.methods.size()));
+        for (const QString &m : f.methods)
+            out.binds.emplace_back(m);
+    }
+    if (!f.parentImages.isEmpty()) {
+        QStringList ors;
+        for (const QString &img : f.parentImages) {
+            ors << QStringLiteral("p.parent_image = ? COLLATE NOCASE");
+            out.binds.emplace_back(img);
+        }
+        w += QStringLiteral(" AND EXISTS (SELECT 1 FROM processes p WHERE p.id IN (t.src_process_id, t.dst_process_id) "
+                            "AND (%1))")
+                 .arg(ors.join(QStringLiteral(" OR ")));
+    }
+    if (!f.text.isEmpty()) {
+        const QString pat = likeContains(f.text);
+        w += QStringLiteral(" AND (t.file_name LIKE ?1x ESCAPE '\\' OR t.dst_path LIKE ?1x ESCAPE '\\' OR "
+                            "t.src_path LIKE ?1x ESCAPE '\\' OR t.src_ip LIKE ?1x ESCAPE '\\' OR "
+                            "EXISTS (SELECT 1 FROM hosts h WHERE h.id IN (t.src_host_id, t.dst_host_id) AND "
+                            "(h.name LIKE ?1x ESCAPE '\\' OR h.fqdn LIKE ?1x ESCAPE '\\')) OR "
+                            "EXISTS (SELECT 1 FROM accounts a WHERE a.id = t.account_id AND a.name LIKE ?1x ESCAPE '\\'))");
+        // Each ?1x stands for one positional parameter with the same pattern.
+        int n = w.count(QLatin1String("?1x"));
+        w.replace(QLatin1String("?1x"), QLatin1String("?"));
+        for (int i = 0; i < n; ++i)
+            out.binds.emplace_back(pat);
+    }
+    out.where = w;
+    return out;
+}
+
+GraphData queryGraph(sql::Db &db, const FilterState &filter)
+{
+    GraphData out;
+    try {
+        out.transfersTotal = db.queryInt("SELECT count(*) FROM transfers");
+        const TransferFilterSql f = transferFilterSql(filter);
+        const QString sql = QStringLiteral("SELECT t.id, coalesce(t.src_host_id, -1), t.dst_host_id, t.file_name, "
+                                           "t.method, t.confidence, t.executed, t.first_ts, t.last_ts FROM transfers t WHERE ")
+                            + f.where + QStringLiteral(" ORDER BY t.first_ts, t.id");
+        auto st = db.prepare(sql.toStdString());
+        bindTransferFilter(st, f);
+        struct Key {
+            int64_t s, d;
+            bool operator<(const Key &o) const { return s < o.s || (s == o.s && d < o.d); }
+        };
+        std::map<Key, size_t> edgeIndex;
+        std::map<Key, QSet<QString>> edgeFiles;
+        QSet<qint64> hostIds;
+        QSet<qint64> reached;
+        int hopCounter = 0;
+        int64_t firstSource = 0;
+        bool first = true;
+        while (st.step()) {
+            const int64_t id = st.int64(0), src = st.int64(1), dst = st.int64(2);
+            const QString file = QString::fromStdString(st.text(3));
+            const QString method = QString::fromStdString(st.text(4));
+            const double conf = st.real(5);
+            const bool executed = st.int64(6) != 0;
+            const int64_t t0 = st.int64(7), t1 = st.int64(8);
+            ++out.transfersInView;
+            hostIds.insert(src);
+            hostIds.insert(dst);
+            const Key k{src, dst};
+            auto it = edgeIndex.find(k);
+            if (it == edgeIndex.end()) {
+                GraphEdge e;
+                e.id = static_cast<int64_t>(out.edges.size()) + 1;
+                e.source = src;
+                e.target = dst;
+                e.firstTs = t0;
+                e.lastTs = t1;
+                it = edgeIndex.emplace(k, out.edges.size()).first;
+                out.edges.push_back(e);
+            }
+            GraphEdge &e = out.edges[it->second];
+            ++e.count;
+            edgeFiles[k].insert(file.toLower());
+            if (!e.methods.contains(method))
+                e.methods << method;
+            e.minConfidence = std::min(e.minConfidence, conf);
+            e.maxConfidence = std::max(e.maxConfidence, conf);
+            e.executed |= executed;
+            e.firstTs = std::min(e.firstTs, t0);
+            e.lastTs = std::max(e.lastTs, t1);
+            e.transferIds << id;
+            // Hop order: walk transfers in time order from the first source; a transfer that
+            // reaches a new host from a reached one is the next hop.
+            if (first) {
+                firstSource = src;
+                reached.insert(src);
+                first = false;
+            }
+            if (reached.contains(src) && !reached.contains(dst)) {
+                reached.insert(dst);
+                if (e.hop == 0)
+                    e.hop = ++hopCounter;
+            }
+        }
+        for (auto &[k, files] : edgeFiles)
+            out.edges[edgeIndex[k]].files = static_cast<int>(files.size());
+
+        QHash<qint64, size_t> hostIndex;
+        auto hs = db.prepare("SELECT h.id, h.name, coalesce(h.fqdn,''), h.is_ip_only, coalesce((SELECT group_concat(address, ', ') "
+                             "FROM (SELECT DISTINCT address FROM host_addresses a WHERE a.host_id = h.id ORDER BY address)),'') "
+                             "FROM hosts h WHERE h.id = ?");
+        QList<qint64> ids = hostIds.values();
+        std::sort(ids.begin(), ids.end());
+        for (qint64 hid : ids) {
+            GraphHost h;
+            h.id = hid;
+            if (hid == kUnknownSourceHost) {
+                h.name = QStringLiteral("(unknown source)");
+            } else {
+                hs.bind(1, static_cast<int64_t>(hid));
+                if (hs.step()) {
+                    h.name = QString::fromStdString(hs.text(1));
+                    h.fqdn = QString::fromStdString(hs.text(2));
+                    h.ipOnly = hs.int64(3) != 0;
+                    h.addresses = QString::fromStdString(hs.text(4));
+                }
+                hs.reset();
+            }
+            h.firstSource = hid == firstSource && out.transfersInView > 0;
+            hostIndex.insert(hid, out.hosts.size());
+            out.hosts.push_back(h);
+        }
+        for (const GraphEdge &e : out.edges) {
+            out.hosts[hostIndex.value(e.source)].sent += e.count;
+            out.hosts[hostIndex.value(e.target)].received += e.count;
+            if (e.executed)
+                out.hosts[hostIndex.value(e.target)].executedTransferred = true;
+        }
+    } catch (const std::exception &e) {
+        out = GraphData{};
+        out.error = QString::fromUtf8(e.what());
+    }
+    return out;
+}
+
+} // namespace tt

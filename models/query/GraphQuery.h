@@ -1,0 +1,72 @@
+#pragma once
+
+#include "workbench/FilterState.h"
+
+#include <QString>
+#include <QStringList>
+#include <QVariant>
+#include <QVector>
+
+#include <cstdint>
+#include <vector>
+
+namespace tt {
+namespace sql {
+class Db;
+class Stmt;
+} // namespace sql
+
+// Hosts and host-to-host edges (transfers aggregated per source and destination) under a
+// filter: what the transfer graph draws. Runs on a worker thread with its own connection.
+struct GraphHost {
+    int64_t id = 0;
+    QString name;
+    QString fqdn;
+    QString addresses;
+    bool ipOnly = false;
+    bool firstSource = false;  // source of the earliest transfer in view
+    bool executedTransferred = false; // ran a file that was transferred to it
+    int sent = 0;
+    int received = 0;
+};
+
+struct GraphEdge {
+    int64_t id = 0;  // stable within one result: 1-based index
+    int64_t source = 0;
+    int64_t target = 0;
+    int count = 0;   // transfers
+    int files = 0;   // distinct file names
+    QStringList methods;
+    double minConfidence = 1;
+    double maxConfidence = 0;
+    bool executed = false;
+    int64_t firstTs = 0;
+    int64_t lastTs = 0;
+    int hop = 0;     // order along the earliest chain of transfers (0: not on it)
+    QVector<qint64> transferIds;
+};
+
+struct GraphData {
+    std::vector<GraphHost> hosts;
+    std::vector<GraphEdge> edges;
+    int64_t transfersInView = 0;
+    int64_t transfersTotal = 0;
+    QString error;
+};
+
+// An id for transfers whose source is known by nothing at all (no host row).
+inline constexpr int64_t kUnknownSourceHost = -1;
+
+GraphData queryGraph(sql::Db &db, const FilterState &filter);
+
+// The WHERE clause (over `transfers t`) and its bound values for a filter; shared by every
+// query that lists transfers so that all views agree on what "in view" means.
+struct TransferFilterSql {
+    QString where;             // starts with "1=1"
+    std::vector<QVariant> binds;
+};
+TransferFilterSql transferFilterSql(const FilterState &filter);
+// Binds the filter's values to a statement, from parameter `first` on; returns the next index.
+int bindTransferFilter(sql::Stmt &st, const TransferFilterSql &f, int first = 1);
+
+} // namespace tt
