@@ -1,0 +1,158 @@
+#include "inference/AccountResolver.h"
+
+#include "store/Sqlite.h"
+
+#include <algorithm>
+#include <map>
+
+namespace tt::inference {
+
+namespace {
+// "THESHIRE.LOCAL" -> "THESHIRE": the NetBIOS name is almost always the first DNS label.
+std::string firstLabel(const std::string &domain)
+{
+    return domain.substr(0, domain.find('.'));
+}
+} // namespace
+
+int64_t AccountResolver::find(int64_t id)
+{
+    int64_t r = id;
+    while (m_parent[r] != r)
+        r = m_parent[r];
+    while (m_parent[id] != r) {
+        const int64_t next = m_parent[id];
+        m_parent[id] = r;
+        id = next;
+    }
+    return r;
+}
+
+void AccountResolver::unite(int64_t a, int64_t b)
+{
+    a = find(a);
+    b = find(b);
+    if (a != b)
+        m_parent[std::max(a, b)] = std::min(a, b);
+}
+
+void AccountResolver::load()
+{
+    {
+        auto st = m_db.prepare("SELECT id, domain, name_key, name, sid, is_machine FROM accounts ORDER BY id");
+        while (st.step()) {
+            Acc a;
+            a.id = st.int64(0);
+            a.domain = st.text(1);
+            a.nameKey = st.text(2);
+            a.name = st.text(3);
+            a.sid = st.isNull(4) ? std::string() : st.text(4);
+            a.machine = st.int64(5) != 0;
+            m_parent[a.id] = a.id;
+            m_accounts.emplace(a.id, std::move(a));
+        }
+    }
+    std::vector<int64_t> ids;
+    for (const auto &kv : m_accounts)
+        ids.push_back(kv.first);
+    std::sort(ids.begin(), ids.end());
+    // Same SID: one account whatever the spelling.
+    std::map<std::string, int64_t> bySid;
+    for (int64_t id : ids) {
+        const Acc &a = m_accounts[id];
+        if (a.sid.empty())
+            continue;
+        auto [it, fresh] = bySid.emplace(a.sid, id);
+        if (!fresh)
+            unite(it->second, id);
+    }
+    // Same name in NetBIOS and DNS spellings of one domain. Local accounts of two machines
+    // (PC01\Administrator, PC02\Administrator) keep different domains and stay apart; a
+    // domain-less spelling joins only when exactly one domain uses that name.
+    std::map<std::string, std::vector<int64_t>> byName;
+    for (int64_t id : ids)
+        byName[m_accounts[id].nameKey].push_back(id);
+    for (const auto &[key, group] : byName) {
+        std::map<std::string, int64_t> byLabel;
+        std::vector<int64_t> noDomain;
+        for (int64_t id : group) {
+            const Acc &a = m_accounts[id];
+            if (a.domain.empty()) {
+                noDomain.push_back(id);
+                continue;
+            }
+            auto [it, fresh] = byLabel.emplace(firstLabel(a.domain), id);
+            if (!fresh)
+                unite(it->second, id);
+        }
+        if (byLabel.size() == 1)
+            for (int64_t id : noDomain)
+                unite(byLabel.begin()->second, id);
+    }
+    // Canonical spelling: a NetBIOS domain (what analysts write), then one with a SID, then the oldest.
+    std::map<int64_t, int64_t> best;
+    auto score = [&](const Acc &a) {
+        int s = 0;
+        if (!a.domain.empty())
+            s += 4;
+        if (!a.domain.empty() && a.domain.find('.') == std::string::npos)
+            s += 2;
+        if (!a.sid.empty())
+            s += 1;
+        return s;
+    };
+    for (int64_t id : ids) {
+        const int64_t root = find(id);
+        auto it = best.find(root);
+        if (it == best.end() || score(m_accounts[id]) > score(m_accounts[it->second]))
+            best[root] = id;
+    }
+    auto del = m_db.prepare("DELETE FROM account_links");
+    del.exec();
+    auto ins = m_db.prepare("INSERT INTO account_links(account_id, canonical_id, how) VALUES(?,?,?)");
+    for (int64_t id : ids) {
+        const int64_t c = best[find(id)];
+        m_canonical[id] = c;
+        if (c == id)
+            continue;
+        const Acc &a = m_accounts[id];
+        const Acc &b = m_accounts[c];
+        const char *how = (!a.sid.empty() && a.sid == b.sid) ? "sid" : a.domain.empty() ? "name-only" : "dns-domain";
+        ins.bind(1, id).bind(2, c).bind(3, std::string_view(how));
+        ins.exec();
+        ++m_links;
+    }
+}
+
+int64_t AccountResolver::canonical(int64_t account) const
+{
+    auto it = m_canonical.find(account);
+    return it == m_canonical.end() ? account : it->second;
+}
+
+bool AccountResolver::isServiceIdentity(int64_t account) const
+{
+    auto it = m_accounts.find(account);
+    if (it == m_accounts.end())
+        return false;
+    const Acc &a = it->second;
+    if (a.machine)
+        return true;
+    static const char *const kNames[] = {"SYSTEM", "LOCAL SERVICE", "NETWORK SERVICE", "ANONYMOUS LOGON", "LOCALSYSTEM",
+                                         "DWM-1", "UMFD-0", "UMFD-1"};
+    for (const char *n : kNames)
+        if (a.nameKey == n)
+            return true;
+    return a.sid == "S-1-5-18" || a.sid == "S-1-5-19" || a.sid == "S-1-5-20" || a.sid == "S-1-5-7";
+}
+
+std::string AccountResolver::display(int64_t account) const
+{
+    auto it = m_accounts.find(account);
+    if (it == m_accounts.end())
+        return {};
+    const Acc &a = it->second;
+    return a.domain.empty() ? a.name : a.domain + '\\' + a.name;
+}
+
+} // namespace tt::inference

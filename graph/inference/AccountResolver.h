@@ -1,0 +1,47 @@
+#pragma once
+
+// One account per identity across its spellings: DOMAIN\user, DNS-domain\user
+// (THESHIRE.LOCAL\user from Kerberos logons), user@dns.domain (UPN), and SID-only rows. The
+// importer stores each spelling as written; inference links them and records the links in
+// account_links so the CLI and views can show one account.
+
+#include <cstdint>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+namespace tt::sql {
+class Db;
+}
+
+namespace tt::inference {
+
+class AccountResolver {
+public:
+    explicit AccountResolver(sql::Db &db) : m_db(db) {}
+    // Reads accounts, links them, rewrites account_links.
+    void load();
+    int64_t canonical(int64_t account) const;
+    // SYSTEM, LOCAL / NETWORK SERVICE, ANONYMOUS LOGON, machine accounts: identities of a
+    // host itself, never the person who moved a file.
+    bool isServiceIdentity(int64_t account) const;
+    std::string display(int64_t account) const;
+    size_t linkCount() const { return m_links; }
+
+private:
+    struct Acc {
+        int64_t id = 0;
+        std::string domain, nameKey, name, sid;
+        bool machine = false;
+    };
+    int64_t find(int64_t id);
+    void unite(int64_t a, int64_t b);
+
+    sql::Db &m_db;
+    std::unordered_map<int64_t, Acc> m_accounts;
+    std::unordered_map<int64_t, int64_t> m_parent;
+    std::unordered_map<int64_t, int64_t> m_canonical;
+    size_t m_links = 0;
+};
+
+} // namespace tt::inference

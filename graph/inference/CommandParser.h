@@ -1,0 +1,51 @@
+#pragma once
+
+// Reads command lines for file moves between machines: cmd copy / xcopy / robocopy / move,
+// PowerShell Copy-Item / Move-Item / Set-Content / Out-File / Add-Content, PsExec-style -c
+// copies, scp / pscp / rsync, smbclient put / get, curl -T / --upload-file, bitsadmin /transfer
+// and certutil -urlcache pulls. Only the syntax: which host, which file, which way; the rules
+// decide what the host names mean.
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace tt::inference {
+
+struct ParsedMove {
+    enum class Kind { Share, Ssh, Http, Smbclient };
+    Kind kind = Kind::Share;
+    bool push = true;        // true: local -> remote host; false: remote -> local
+    std::string tool;        // "copy", "robocopy", "Copy-Item", "scp", ...
+    std::string host;        // remote host as written (name, FQDN, IP, "tsclient")
+    std::string share;       // share name for UNC paths
+    std::string remotePath;  // inside the share / on the remote host (file included when known)
+    std::string localPath;   // the local end (file included when known)
+    std::string fileName;    // the file moved; empty when only a wildcard or folder is known
+};
+
+class CommandParser {
+public:
+    static std::vector<ParsedMove> parse(std::string_view commandLine);
+    // Windows-style splitting: blanks separate, double quotes group (and are dropped).
+    static std::vector<std::string> tokenize(std::string_view s);
+    // Cheap pre-filter: could this command line move a file between hosts at all?
+    static bool mayMoveFiles(std::string_view commandLine);
+
+private:
+    static void parseCopy(const std::string &verb, const std::vector<std::string> &args, bool powershell,
+                          std::vector<ParsedMove> &out);
+    static void parseRobocopy(const std::vector<std::string> &args, std::vector<ParsedMove> &out);
+    static void parseWriteCmdlet(const std::string &verb, const std::vector<std::string> &args,
+                                 std::vector<ParsedMove> &out);
+    static void parsePsexec(const std::vector<std::string> &args, std::vector<ParsedMove> &out);
+    static void parseScp(const std::string &verb, const std::vector<std::string> &args, std::vector<ParsedMove> &out);
+    static void parseSmbclient(const std::vector<std::string> &args, std::vector<ParsedMove> &out);
+    static void parseCurl(const std::vector<std::string> &args, std::vector<ParsedMove> &out);
+    static void parseUrlPull(const std::string &verb, const std::vector<std::string> &args,
+                             std::vector<ParsedMove> &out);
+    static void addPair(const std::string &tool, const std::string &from, const std::string &to,
+                        const std::string &explicitFile, std::vector<ParsedMove> &out);
+};
+
+} // namespace tt::inference

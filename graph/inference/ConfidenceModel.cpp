@@ -1,0 +1,52 @@
+#include "inference/ConfidenceModel.h"
+
+#include "inference/Candidate.h"
+
+#include <cmath>
+#include <set>
+
+namespace tt::inference {
+
+double ConfidenceModel::weight(const std::string &r)
+{
+    struct W {
+        const char *role;
+        double w;
+    };
+    static const W kWeights[] = {
+        {role::kDstWrite, 0.55},   {role::kDstCreate, 0.40},  {role::kSrcCommand, 0.45}, {role::kDstCommand, 0.45},
+        {role::kSrcConnect, 0.25}, {role::kDstService, 0.30}, {role::kDstExec, 0.15},    {role::kDstLogon, 0.10},
+        {role::kDstConnect, 0.10}, {role::kSrcFile, 0.10},    {role::kRdpSession, 0.15}, {role::kDstShare, 0.05},
+    };
+    for (const W &w : kWeights)
+        if (r == w.role)
+            return w.w;
+    return 0; // context (parents) adds nothing
+}
+
+double ConfidenceModel::score(const Candidate &t)
+{
+    std::set<std::string> roles;
+    for (const Evidence &e : t.evidence)
+        roles.insert(e.role);
+    double miss = 1.0;
+    for (const std::string &r : roles)
+        miss *= 1.0 - weight(r);
+    double s = 1.0 - miss;
+    // A write nobody can be tied to (no session, only a service start) is a fact about the
+    // destination, not yet about an edge between two machines.
+    if (!t.srcHost && t.srcIp.empty())
+        s = std::min(s, 0.7);
+    return std::round(s * 1000.0) / 1000.0;
+}
+
+const char *ConfidenceModel::label(double s)
+{
+    if (s >= 0.75)
+        return "high";
+    if (s >= 0.5)
+        return "medium";
+    return "low";
+}
+
+} // namespace tt::inference

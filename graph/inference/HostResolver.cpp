@@ -1,0 +1,249 @@
+#include "inference/HostResolver.h"
+
+#include "inference/CaseSnapshot.h"
+#include "store/HostName.h"
+#include "store/Sqlite.h"
+
+#include <algorithm>
+#include <cstdlib>
+
+namespace tt::inference {
+
+namespace {
+bool servicePort(int64_t p) { return p == 445 || p == 139 || p == 3389 || p == 135; }
+} // namespace
+
+HostResolver::HostResolver(sql::Db &db) : m_db(db) {}
+
+void HostResolver::load(const CaseSnapshot &snap)
+{
+    {
+        auto st = m_db.prepare("SELECT id, name, is_ip_only FROM hosts ORDER BY id");
+        while (st.step())
+            m_hosts[st.int64(0)] = {st.text(1), st.int64(2) != 0};
+    }
+    {
+        auto st = m_db.prepare("SELECT host_id, address, source_id, first_ts, last_ts, count FROM host_addresses "
+                               "WHERE first_ts IS NOT NULL ORDER BY id");
+        while (st.step()) {
+            const std::string ip = store::normaliseIp(st.textView(1));
+            Mapping m{st.int64(0), st.int64(2), st.int64(3), st.isNull(4) ? st.int64(3) : st.int64(4), st.int64(5), 0, {}};
+            m_byIp[ip].push_back(m);
+        }
+    }
+    // Sysmon 3 names the remote end (reverse DNS on the logging host): a weaker mapping, used
+    // when the telemetry of the peer itself is not in the case.
+    for (int64_t host : snap.connections.hosts())
+        for (const NetInfo &n : snap.connections.of(host)) {
+            std::string ip, name;
+            if (n.initiated == 1) {
+                ip = n.dstIp;
+                name = n.dstName;
+            } else if (n.initiated == 0) {
+                const bool swapped = servicePort(n.srcPort) && !servicePort(n.dstPort);
+                ip = swapped ? n.dstIp : n.srcIp;
+                name = swapped ? n.dstName : n.srcName;
+            }
+            if (name.empty() || store::isUninformativeIp(ip))
+                continue;
+            const store::HostName hn = store::normaliseHostName(name);
+            if (!hn.valid || hn.isIp)
+                continue;
+            auto hit = m_hosts.find(host);
+            if (hit != m_hosts.end() && hit->second.first == hn.key)
+                continue; // its own name
+            const int64_t peer = findNamedHost(name);
+            if (peer == host)
+                continue;
+            auto &v = m_byIp[store::normaliseIp(ip)];
+            auto same = std::find_if(v.begin(), v.end(), [&](const Mapping &m) {
+                return m.rank == 1 && m.source == n.source && m.peerName == hn.key;
+            });
+            if (same == v.end()) {
+                v.push_back(Mapping{peer, n.source, n.ts, n.ts, 1, 1, hn.key});
+            } else {
+                same->first = std::min(same->first, n.ts);
+                same->last = std::max(same->last, n.ts);
+                ++same->count;
+            }
+        }
+}
+
+int64_t HostResolver::byIp(std::string_view rawIp, int64_t ts, int64_t source)
+{
+    const std::string ip = store::normaliseIp(rawIp);
+    if (store::isUninformativeIp(ip))
+        return 0;
+    auto it = m_byIp.find(ip);
+    if (it == m_byIp.end())
+        return 0;
+    auto better = [&](const Mapping &a, const Mapping *b) {
+        if (!b)
+            return true;
+        // Same recording first, then the host's own telemetry over a peer's reverse DNS, then
+        // the most sightings; the host id breaks ties so the answer does not depend on order.
+        const bool as = a.source == source, bs = b->source == source;
+        if (as != bs)
+            return as;
+        if (a.rank != b->rank)
+            return a.rank < b->rank;
+        if (a.count != b->count)
+            return a.count > b->count;
+        return a.host < b->host;
+    };
+    Mapping *pick = nullptr;
+    for (Mapping &m : it->second)
+        if (ts >= m.first - kAddressToleranceUs && ts <= m.last + kAddressToleranceUs && better(m, pick))
+            pick = &m;
+    if (pick && !pick->host)
+        pick->host = ensureNamedHost(pick->peerName);
+    return pick ? pick->host : 0;
+}
+
+int64_t HostResolver::byName(std::string_view raw, int64_t ts, int64_t source)
+{
+    const store::HostName hn = store::normaliseHostName(raw);
+    if (!hn.valid)
+        return 0;
+    if (hn.isIp)
+        return forAddress(hn.key, ts, source);
+    return ensureNamedHost(raw);
+}
+
+int64_t HostResolver::internal(std::string_view raw, int64_t ts, int64_t source)
+{
+    const store::HostName hn = store::normaliseHostName(raw);
+    if (!hn.valid)
+        return 0;
+    if (!hn.isIp)
+        return findNamedHost(raw);
+    if (int64_t h = byIp(hn.key, ts, source))
+        return h;
+    const std::string &ip = hn.key;
+    const bool priv = ip.rfind("10.", 0) == 0 || ip.rfind("192.168.", 0) == 0 ||
+                      (ip.rfind("172.", 0) == 0 && [&] {
+                          const int second = std::atoi(ip.c_str() + 4);
+                          return second >= 16 && second <= 31;
+                      }()) ||
+                      ip.rfind("fd", 0) == 0 || ip.rfind("fc", 0) == 0;
+    return priv ? ensureIpHost(ip) : 0;
+}
+
+int64_t HostResolver::forAddress(std::string_view rawIp, int64_t ts, int64_t source)
+{
+    const std::string ip = store::normaliseIp(rawIp);
+    if (store::isUninformativeIp(ip))
+        return 0;
+    if (int64_t h = byIp(ip, ts, source))
+        return h;
+    return ensureIpHost(ip);
+}
+
+bool HostResolver::hasAddress(int64_t host, std::string_view rawIp, int64_t ts) const
+{
+    const std::string ip = store::normaliseIp(rawIp);
+    auto it = m_byIp.find(ip);
+    if (it == m_byIp.end())
+        return false;
+    for (const Mapping &m : it->second)
+        if (m.host == host && ts >= m.first - kAddressToleranceUs && ts <= m.last + kAddressToleranceUs)
+            return true;
+    return false;
+}
+
+bool HostResolver::isSelf(int64_t host, std::string_view ip, int64_t ts) const
+{
+    return store::isUninformativeIp(ip) || hasAddress(host, ip, ts);
+}
+
+bool HostResolver::isIpOnly(int64_t host) const
+{
+    auto it = m_hosts.find(host);
+    return it != m_hosts.end() && it->second.second;
+}
+
+std::string HostResolver::name(int64_t host) const
+{
+    auto it = m_hosts.find(host);
+    return it == m_hosts.end() ? std::string() : it->second.first;
+}
+
+int64_t HostResolver::findNamedHost(std::string_view raw)
+{
+    const store::HostName hn = store::normaliseHostName(raw);
+    if (!hn.valid || hn.isIp)
+        return 0;
+    if (auto it = m_nameCache.find(hn.key); it != m_nameCache.end())
+        return it->second;
+    for (const std::string &n : {hn.key, hn.fqdn}) {
+        if (n.empty())
+            continue;
+        auto st = m_db.prepare("SELECT host_id FROM host_names WHERE name=?");
+        st.bind(1, std::string_view(n));
+        if (st.step()) {
+            const int64_t id = st.int64(0);
+            m_nameCache.emplace(hn.key, id);
+            return id;
+        }
+    }
+    return 0;
+}
+
+int64_t HostResolver::ensureNamedHost(std::string_view raw)
+{
+    const store::HostName hn = store::normaliseHostName(raw);
+    if (!hn.valid)
+        return 0;
+    if (hn.isIp)
+        return ensureIpHost(hn.key);
+    int64_t id = findNamedHost(raw);
+    if (id)
+        return id;
+    {
+        // A machine named only by others (a UNC path, a peer's reverse DNS): still an entity.
+        auto ins = m_db.prepare("INSERT INTO hosts(name, fqdn, is_ip_only) VALUES(?,?,0) "
+                                "ON CONFLICT(name) DO UPDATE SET fqdn=coalesce(hosts.fqdn, excluded.fqdn) RETURNING id");
+        ins.bind(1, std::string_view(hn.key)).bindOptional(2, hn.fqdn);
+        if (ins.step())
+            id = ins.int64(0);
+        ins.reset();
+        auto nm = m_db.prepare("INSERT OR IGNORE INTO host_names(name, host_id, kind) VALUES(?,?,?)");
+        nm.bind(1, std::string_view(hn.key)).bind(2, id).bind(3, std::string_view("netbios"));
+        nm.exec();
+        if (!hn.fqdn.empty()) {
+            nm.bind(1, std::string_view(hn.fqdn)).bind(2, id).bind(3, std::string_view("fqdn"));
+            nm.exec();
+        }
+        m_hosts[id] = {hn.key, false};
+    }
+    m_nameCache.emplace(hn.key, id);
+    return id;
+}
+
+int64_t HostResolver::ensureIpHost(const std::string &ip)
+{
+    if (auto it = m_nameCache.find(ip); it != m_nameCache.end())
+        return it->second;
+    int64_t id = 0;
+    {
+        auto st = m_db.prepare("SELECT id FROM hosts WHERE name=?");
+        st.bind(1, std::string_view(ip));
+        if (st.step())
+            id = st.int64(0);
+    }
+    if (!id) {
+        auto ins = m_db.prepare("INSERT INTO hosts(name, is_ip_only) VALUES(?, 1) RETURNING id");
+        ins.bind(1, std::string_view(ip));
+        if (ins.step())
+            id = ins.int64(0);
+        ins.reset();
+        auto nm = m_db.prepare("INSERT OR IGNORE INTO host_names(name, host_id, kind) VALUES(?,?,'ip')");
+        nm.bind(1, std::string_view(ip)).bind(2, id);
+        nm.exec();
+        m_hosts[id] = {ip, true};
+    }
+    m_nameCache.emplace(ip, id);
+    return id;
+}
+
+} // namespace tt::inference

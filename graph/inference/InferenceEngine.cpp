@@ -1,0 +1,102 @@
+#include "inference/InferenceEngine.h"
+
+#include "inference/AccountResolver.h"
+#include "inference/CaseSnapshot.h"
+#include "inference/ConfidenceModel.h"
+#include "inference/ExecutionRule.h"
+#include "inference/HostResolver.h"
+#include "inference/RdpRedirectionRule.h"
+#include "inference/RuleContext.h"
+#include "inference/ServiceBinaryRule.h"
+#include "inference/SmbSessions.h"
+#include "inference/SmbShareWriteRule.h"
+#include "inference/SourceCommandRule.h"
+#include "inference/SystemWriteRule.h"
+#include "inference/TransferMerger.h"
+#include "inference/TransferWriter.h"
+#include "store/Sqlite.h"
+
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+#include <memory>
+#include <stdexcept>
+
+namespace tt::inference {
+
+InferenceEngine::Result InferenceEngine::run()
+{
+    using Clock = std::chrono::steady_clock;
+    const auto t0 = Clock::now();
+    Result r;
+    if (m_db.queryInt("SELECT count(*) FROM sqlite_schema WHERE type='table' AND name='transfers'") == 0)
+        throw std::runtime_error("this case has no transfer tables (made by an older development build); "
+                                 "import its sources into a new case");
+    sql::Transaction tx(m_db);
+    r.events = m_db.queryInt("SELECT count(*) FROM events");
+
+    CaseSnapshot snap;
+    snap.load(m_db);
+    HostResolver hosts(m_db);
+    hosts.load(snap);
+    AccountResolver accounts(m_db);
+    accounts.load();
+    SmbSessions smb;
+    smb.build(snap, hosts);
+    r.loadSeconds = std::chrono::duration<double>(Clock::now() - t0).count();
+    r.accountLinks = accounts.linkCount();
+
+    RuleContext ctx{m_db, snap, hosts, accounts, smb, m_config};
+    // Order matters only for refine(): execution links the running process before the service
+    // rule looks at who started it.
+    std::vector<std::unique_ptr<Rule>> rules;
+    rules.push_back(std::make_unique<SmbShareWriteRule>());
+    rules.push_back(std::make_unique<SystemWriteRule>());
+    rules.push_back(std::make_unique<SourceCommandRule>());
+    rules.push_back(std::make_unique<RdpRedirectionRule>());
+    rules.push_back(std::make_unique<ExecutionRule>());
+    rules.push_back(std::make_unique<ServiceBinaryRule>());
+
+    std::vector<Candidate> candidates;
+    for (const auto &rule : rules) {
+        const size_t before = candidates.size();
+        rule->collect(ctx, candidates);
+        r.candidatesByRule[rule->name()] = candidates.size() - before;
+    }
+    r.candidates = candidates.size();
+    std::vector<Candidate> transfers = TransferMerger(snap, hosts, m_config).merge(std::move(candidates));
+    for (const auto &rule : rules)
+        rule->refine(ctx, transfers);
+
+    // Not transfers after all: a source that is the destination itself, or a System write that
+    // nothing tied to another machine or to a service.
+    std::vector<Candidate> kept;
+    kept.reserve(transfers.size());
+    for (Candidate &t : transfers) {
+        if (t.srcHost && t.srcHost == t.dstHost)
+            continue;
+        if (t.needsCorroboration && !t.corroborated)
+            continue;
+        std::sort(t.evidence.begin(), t.evidence.end());
+        t.evidence.erase(std::unique(t.evidence.begin(), t.evidence.end()), t.evidence.end());
+        kept.push_back(std::move(t));
+    }
+    std::vector<double> scores;
+    scores.reserve(kept.size());
+    for (const Candidate &t : kept) {
+        scores.push_back(ConfidenceModel::score(t));
+        for (const std::string &rule : t.rules)
+            ++r.transfersByRule[rule];
+        ++r.transfersByMethod[methodName(t.method)];
+        ++r.transfersByLabel[ConfidenceModel::label(scores.back())];
+    }
+    TransferWriter(m_db).replaceAll(kept, scores);
+    tx.commit();
+    r.transfers = kept.size();
+    r.seconds = std::chrono::duration<double>(Clock::now() - t0).count();
+    spdlog::debug("inference: {} events, {} candidates, {} transfers in {:.3f} s", r.events, r.candidates, r.transfers,
+                  r.seconds);
+    return r;
+}
+
+} // namespace tt::inference

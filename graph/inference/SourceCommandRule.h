@@ -1,0 +1,24 @@
+#pragma once
+
+#include "inference/Rule.h"
+
+namespace tt::inference {
+
+struct ProcessInfo;
+
+// Rule "source-command": Sysmon 1 / 4688 command lines that move a file to or from another
+// machine (see CommandParser): copy / xcopy / robocopy / move and PowerShell cmdlets to
+// \\host\share\..., PsExec -c, scp / pscp / rsync, smbclient put / get, curl -T, bitsadmin /
+// certutil pulls from internal hosts. The host comes from the arguments; the process, its parent
+// chain and the source file's creation are attached. \\tsclient paths belong to the RDP rule.
+class SourceCommandRule : public Rule {
+public:
+    const char *name() const override { return "source-command"; }
+    void collect(RuleContext &ctx, std::vector<Candidate> &out) override;
+
+    // Adds the process and up to three ancestors as evidence.
+    static void attachChain(RuleContext &ctx, Candidate &c, const ProcessInfo &p, const char *self,
+                            const char *parent, const char *rule);
+};
+
+} // namespace tt::inference

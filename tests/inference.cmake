@@ -1,0 +1,7 @@
+# Transfer inference (tt_inference): rules on small cases, the generated 50-host case, the corpus.
+tt_add_test(tst_inference_rules SOURCES inference/tst_inference_rules.cpp inference/InferenceFixtures.cpp
+            LIBS tt_inference tt_importers tt_generator)
+tt_add_test(tst_inference_generator SOURCES inference/tst_inference_generator.cpp inference/GroundTruthMatcher.cpp
+            LIBS tt_inference tt_importers tt_generator TIMEOUT 900)
+tt_add_test(tst_inference_corpus SOURCES inference/tst_inference_corpus.cpp inference/GroundTruthMatcher.cpp
+            LIBS tt_inference tt_importers tt_generator TIMEOUT 900)
