@@ -9,5 +9,7 @@ int runInfo(const QStringList &args);   // InfoCommand.cpp
 int runGen(const QStringList &args);    // DemoCommands.cpp
 int runDemo(const QStringList &args);   // DemoCommands.cpp
 int runGui(int argc, char **argv);      // Gui.cpp
+int runInfer(const QStringList &args);     // TransfersCommand.cpp
+int runTransfers(const QStringList &args); // TransfersCommand.cpp
 
 } // namespace tt::app

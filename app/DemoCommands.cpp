@@ -3,6 +3,7 @@
 
 #include "core/ImportEngine.h"
 #include "generator/Generator.h"
+#include "inference/InferenceEngine.h"
 #include "store/CaseStore.h"
 
 #include <QCommandLineParser>
@@ -69,6 +70,7 @@ std::string ensureDemoCase(const std::string &casePathIn, std::string *error)
             *error = "the demo telemetry imported no events";
             return {};
         }
+        inference::InferenceEngine(cs->db()).run();
         cs->db().exec("PRAGMA wal_checkpoint(TRUNCATE)");
     } catch (const std::exception &e) {
         *error = e.what();

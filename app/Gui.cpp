@@ -2,7 +2,9 @@
 #include "Demo.h"
 #include "Logging.h"
 
-#include "CaseWindow.h"
+#include "WorkbenchWindow.h"
+#include "workbench/FilterHistory.h"
+#include "workbench/Selection.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -44,20 +46,23 @@ int runGui(int argc, char **argv)
         casePath = p.positionalArguments().constFirst();
     }
 
-    CaseWindow window;
+    // One filter (with history) and one selection for the whole workbench, handed to every view.
+    FilterHistory filter;
+    Selection selection;
+    WorkbenchWindow window(&filter, &selection);
     window.show();
     if (!casePath.isEmpty())
         window.openCase(casePath);
     if (p.isSet(shotOpt)) {
         const QString out = p.value(shotOpt);
-        QObject::connect(&window, &CaseWindow::caseLoaded, &app, [&window, out](const QString &, bool ok) {
-            // Let the views lay out and paint before grabbing.
-            QTimer::singleShot(300, &window, [&window, out, ok] {
+        QObject::connect(&window, &WorkbenchWindow::graphShown, &app, [&window, out] {
+            // Let the other docks finish their queries and paint before grabbing.
+            QTimer::singleShot(800, &window, [&window, out] {
                 const bool saved = window.grab().save(out);
                 spdlog::info("screenshot {} {}", out.toStdString(), saved ? "saved" : "FAILED");
-                QApplication::exit(ok && saved ? 0 : 1);
+                QApplication::exit(saved ? 0 : 1);
             });
-        });
+        }, Qt::SingleShotConnection);
         if (casePath.isEmpty())
             QTimer::singleShot(300, &window, [&window, out] { QApplication::exit(window.grab().save(out) ? 0 : 1); });
     }

@@ -1,4 +1,5 @@
 #include "Commands.h"
+#include "InferenceSummary.h"
 
 #include "TerminalProgress.h"
 #include "core/ImportEngine.h"
@@ -140,7 +141,9 @@ int runImport(const QStringList &args)
     QCommandLineOption jsonOpt(QStringLiteral("json"), QStringLiteral("Print the summary as JSON on stdout."));
     QCommandLineOption quietOpt(QStringLiteral("quiet"), QStringLiteral("No progress bar."));
     QCommandLineOption verboseOpt(QStringLiteral("verbose"), QStringLiteral("Log details on the console."));
-    p.addOptions({formatOpt, jsonOpt, quietOpt, verboseOpt});
+    QCommandLineOption noInferOpt(QStringLiteral("no-infer"),
+                                  QStringLiteral("Do not recompute transfers after the import (run `infer` later)."));
+    p.addOptions({formatOpt, jsonOpt, quietOpt, verboseOpt, noInferOpt});
     if (!p.parse(args)) {
         std::fprintf(stderr, "transfertrace import: %s\n", qPrintable(p.errorText()));
         return 64;
@@ -197,13 +200,37 @@ int runImport(const QStringList &args)
     std::signal(SIGINT, SIG_DFL);
     std::signal(SIGTERM, SIG_DFL);
     spdlog::info("import done: {} stored, {} rejected, exit {}", sum.stored(), sum.rejected(), sum.exitCode());
+    // Transfers are derived data: recomputed after every import that added something.
+    std::string inferred;
+    int64_t transfers = -1;
+    int exitCode = sum.exitCode();
+    if (!p.isSet(noInferOpt) && !sum.cancelled && sum.count(FileReport::Status::Imported) > 0) {
+        try {
+            const auto r = inference::InferenceEngine(cs->db()).run();
+            inferred = inferenceSummary(r);
+            transfers = static_cast<int64_t>(r.transfers);
+            spdlog::info("{}", inferred);
+        } catch (const std::exception &e) {
+            inferred = std::string("inference failed: ") + e.what();
+            spdlog::error("{}", inferred);
+            exitCode = exitCode == 0 ? 2 : exitCode;
+        }
+    }
     if (p.isSet(jsonOpt)) {
-        std::fputs(QJsonDocument(toJson(sum, cs->path())).toJson(QJsonDocument::Indented).constData(), stdout);
+        QJsonObject root = toJson(sum, cs->path());
+        if (transfers >= 0)
+            root[QStringLiteral("transfers")] = static_cast<double>(transfers);
+        root[QStringLiteral("exit_code")] = exitCode;
+        std::fputs(QJsonDocument(root).toJson(QJsonDocument::Indented).constData(), stdout);
         printText(sum, stderr);
+        if (!inferred.empty())
+            std::fprintf(stderr, "%s\n", inferred.c_str());
     } else {
         printText(sum, stdout);
+        if (!inferred.empty())
+            std::printf("%s\n", inferred.c_str());
     }
-    return sum.exitCode();
+    return exitCode;
 }
 
 } // namespace tt::app

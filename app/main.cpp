@@ -13,15 +13,17 @@
 namespace {
 const char *const kUsage =
     "usage: transfertrace [CASE.ttcase | --demo]          open the workbench\n"
-    "       transfertrace import CASE PATH... [--format F] [--json] [--quiet] [--verbose]\n"
+    "       transfertrace import CASE PATH... [--format F] [--json] [--quiet] [--no-infer] [--verbose]\n"
     "       transfertrace info CASE [--json]\n"
+    "       transfertrace transfers CASE [--format table|csv|json] [--min-confidence X] [--host H] [--account A]\n"
+    "       transfertrace infer CASE                        recompute transfers\n"
     "       transfertrace gen --out DIR [--hosts N] [--days D] [--events M] [--seed S] [--format jsonl|xml]\n"
     "       transfertrace demo [--case PATH]                 build the demo case, print its path\n"
     "       transfertrace --version | --help\n";
 
 bool isSubcommand(const char *a)
 {
-    for (const char *c : {"import", "info", "gen", "demo"})
+    for (const char *c : {"import", "info", "gen", "demo", "infer", "transfers"})
         if (std::strcmp(a, c) == 0)
             return true;
     return false;
@@ -51,6 +53,10 @@ int main(int argc, char **argv)
             return tt::app::runInfo(args);
         if (cmd == QLatin1String("gen"))
             return tt::app::runGen(args);
+        if (cmd == QLatin1String("infer"))
+            return tt::app::runInfer(args);
+        if (cmd == QLatin1String("transfers"))
+            return tt::app::runTransfers(args);
         return tt::app::runDemo(args);
     }
     if (argc >= 2 && argv[1][0] == '-' && std::strcmp(argv[1], "--demo") != 0 && std::strcmp(argv[1], "--screenshot") != 0

@@ -127,10 +127,11 @@ GraphData queryGraph(sql::Db &db, const FilterState &filter)
         std::map<Key, size_t> edgeIndex;
         std::map<Key, QSet<QString>> edgeFiles;
         QSet<qint64> hostIds;
-        QSet<qint64> reached;
-        int hopCounter = 0;
-        int64_t firstSource = 0;
-        bool first = true;
+        // Hop order: transfers in time order; a host that sends before it ever received is the
+        // root of a chain (depth 0); a transfer that first reaches a host sets its depth to the
+        // sender's + 1, and that depth is the edge's hop number.
+        QHash<qint64, int> depth;
+        QHash<qint64, qint64> reachedFrom;
         while (st.step()) {
             const int64_t id = st.int64(0), src = st.int64(1), dst = st.int64(2);
             const QString file = QString::fromStdString(st.text(3));
@@ -164,19 +165,26 @@ GraphData queryGraph(sql::Db &db, const FilterState &filter)
             e.firstTs = std::min(e.firstTs, t0);
             e.lastTs = std::max(e.lastTs, t1);
             e.transferIds << id;
-            // Hop order: walk transfers in time order from the first source; a transfer that
-            // reaches a new host from a reached one is the next hop.
-            if (first) {
-                firstSource = src;
-                reached.insert(src);
-                first = false;
-            }
-            if (reached.contains(src) && !reached.contains(dst)) {
-                reached.insert(dst);
+            if (!depth.contains(src))
+                depth.insert(src, 0);
+            if (!depth.contains(dst)) {
+                depth.insert(dst, depth.value(src) + 1);
+                reachedFrom.insert(dst, src);
                 if (e.hop == 0)
-                    e.hop = ++hopCounter;
+                    e.hop = depth.value(dst);
             }
         }
+        // "First source": the root of the deepest chain, where an intrusion most likely began.
+        qint64 deepest = 0;
+        int maxDepth = -1;
+        for (auto it = depth.cbegin(); it != depth.cend(); ++it)
+            if (it.value() > maxDepth || (it.value() == maxDepth && it.key() < deepest)) {
+                maxDepth = it.value();
+                deepest = it.key();
+            }
+        int64_t firstSource = deepest;
+        for (int guard = 0; reachedFrom.contains(firstSource) && guard < 100000; ++guard)
+            firstSource = reachedFrom.value(firstSource);
         for (auto &[k, files] : edgeFiles)
             out.edges[edgeIndex[k]].files = static_cast<int>(files.size());
 
@@ -201,7 +209,7 @@ GraphData queryGraph(sql::Db &db, const FilterState &filter)
                 }
                 hs.reset();
             }
-            h.firstSource = hid == firstSource && out.transfersInView > 0;
+            h.firstSource = hid == firstSource && maxDepth > 0;
             hostIndex.insert(hid, out.hosts.size());
             out.hosts.push_back(h);
         }

@@ -24,7 +24,7 @@ struct GraphHost {
     QString fqdn;
     QString addresses;
     bool ipOnly = false;
-    bool firstSource = false;  // source of the earliest transfer in view
+    bool firstSource = false;  // root of the deepest chain of transfers in view
     bool executedTransferred = false; // ran a file that was transferred to it
     int sent = 0;
     int received = 0;
@@ -42,7 +42,7 @@ struct GraphEdge {
     bool executed = false;
     int64_t firstTs = 0;
     int64_t lastTs = 0;
-    int hop = 0;     // order along the earliest chain of transfers (0: not on it)
+    int hop = 0;     // depth along the chain of transfers that first reached its target (0: not first)
     QVector<qint64> transferIds;
 };
 

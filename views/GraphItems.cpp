@@ -1,0 +1,196 @@
+#include "GraphItems.h"
+
+#include "MethodColours.h"
+
+#include <QApplication>
+#include <QGraphicsSceneMouseEvent>
+#include <QPainter>
+#include <QPalette>
+#include <QStyleOptionGraphicsItem>
+
+#include <cmath>
+
+namespace tt {
+
+namespace {
+constexpr double kBadge = 14;
+}
+
+HostNodeItem::HostNodeItem(const GraphHost &host, QSizeF size) : m_host(host), m_size(size)
+{
+    setFlags(ItemIsSelectable | ItemIsMovable | ItemSendsGeometryChanges);
+    setZValue(2);
+    setCursor(Qt::PointingHandCursor);
+    m_label.setTextFormat(Qt::PlainText);
+    m_label.setText(host.name);
+    QString tip = host.name;
+    if (!host.fqdn.isEmpty())
+        tip += QLatin1Char('\n') + host.fqdn;
+    if (!host.addresses.isEmpty())
+        tip += QLatin1Char('\n') + host.addresses;
+    tip += QStringLiteral("\nsent %1, received %2").arg(host.sent).arg(host.received);
+    // Qt::mightBeRichText would treat "<b>..." as markup: force plain text with an explicit
+    // escape. toolTip() is rich-text aware, so escape it.
+    setToolTip(QStringLiteral("<pre>%1</pre>").arg(tip.toHtmlEscaped()));
+}
+
+QRectF HostNodeItem::boundingRect() const
+{
+    return QRectF(-m_size.width() / 2 - 2, -m_size.height() / 2 - kBadge / 2 - 2, m_size.width() + kBadge + 4,
+                  m_size.height() + kBadge + 4);
+}
+
+void HostNodeItem::setHighlighted(bool on)
+{
+    m_highlighted = on;
+    update();
+}
+
+void HostNodeItem::setDimmed(bool on)
+{
+    m_dimmed = on;
+    update();
+}
+
+void HostNodeItem::paint(QPainter *p, const QStyleOptionGraphicsItem *option, QWidget *)
+{
+    const QRectF r(-m_size.width() / 2, -m_size.height() / 2, m_size.width(), m_size.height());
+    const bool selected = option->state & QStyle::State_Selected;
+    p->setRenderHint(QPainter::Antialiasing);
+    QColor fill = m_host.ipOnly ? QColor(0xEE, 0xEE, 0xEE) : QColor(0xF4, 0xF8, 0xFF);
+    if (m_host.firstSource)
+        fill = QColor(0xFF, 0xEF, 0xE0);
+    QPen border(selected || m_highlighted ? QColor(0x00, 0x5A, 0xC8) : QColor(0x60, 0x6A, 0x78),
+                selected || m_highlighted ? 2.5 : 1.2);
+    if (m_host.ipOnly)
+        border.setStyle(Qt::DashLine);
+    p->setOpacity(m_dimmed ? 0.3 : 1.0);
+    p->setPen(border);
+    p->setBrush(fill);
+    p->drawRoundedRect(r, 6, 6);
+    p->setPen(QApplication::palette().color(QPalette::Text));
+    QFont f = p->font();
+    f.setBold(m_host.firstSource);
+    p->setFont(f);
+    m_label.setTextWidth(r.width() - 10);
+    const QSizeF ts = m_label.size();
+    p->drawStaticText(QPointF(-std::min(ts.width(), r.width() - 10) / 2, -ts.height() / 2), m_label);
+    // Badges: "S" first source, "X" executed a transferred file.
+    double bx = r.right() - kBadge / 2;
+    auto badge = [&](const QColor &c, const QString &letter) {
+        const QRectF b(bx - kBadge / 2, r.top() - kBadge / 2, kBadge, kBadge);
+        p->setPen(Qt::NoPen);
+        p->setBrush(c);
+        p->drawEllipse(b);
+        p->setPen(Qt::white);
+        QFont bf = p->font();
+        bf.setBold(true);
+        bf.setPointSizeF(std::max(6.0, bf.pointSizeF() * 0.7));
+        p->setFont(bf);
+        p->drawText(b, Qt::AlignCenter, letter);
+        bx -= kBadge + 2;
+    };
+    if (m_host.executedTransferred)
+        badge(QColor(0xC0, 0x1C, 0x28), QStringLiteral("X"));
+    if (m_host.firstSource)
+        badge(QColor(0xD5, 0x5E, 0x00), QStringLiteral("S"));
+}
+
+QVariant HostNodeItem::itemChange(GraphicsItemChange change, const QVariant &value)
+{
+    if (change == ItemPositionHasChanged)
+        m_moved = true;
+    return QGraphicsItem::itemChange(change, value);
+}
+
+void HostNodeItem::mouseReleaseEvent(QGraphicsSceneMouseEvent *event)
+{
+    QGraphicsItem::mouseReleaseEvent(event);
+    if (m_moved && onMoved)
+        onMoved(this);
+    m_moved = false;
+}
+
+double TransferEdgeItem::widthFor(int count) { return 1.2 + 1.6 * std::log2(1.0 + count); }
+
+TransferEdgeItem::TransferEdgeItem(const GraphEdge &edge, const QPainterPath &path, QPointF arrowTip, QPointF arrowFrom)
+    : QGraphicsPathItem(path), m_edge(edge), m_tip(arrowTip), m_from(arrowFrom)
+{
+    setFlags(ItemIsSelectable);
+    setZValue(1);
+    setCursor(Qt::PointingHandCursor);
+    m_colour = edge.methods.size() == 1 ? methodColour(edge.methods.first()) : QColor(0x44, 0x44, 0x44);
+    QString tip = QStringLiteral("%1 transfer(s), %2 file(s)\nmethods: %3\nconfidence %4-%5")
+                      .arg(edge.count)
+                      .arg(edge.files)
+                      .arg(edge.methods.join(QStringLiteral(", ")))
+                      .arg(edge.minConfidence, 0, 'f', 2)
+                      .arg(edge.maxConfidence, 0, 'f', 2);
+    if (edge.hop)
+        tip += QStringLiteral("\nhop %1: first reached its target at this depth of a chain").arg(edge.hop);
+    setToolTip(QStringLiteral("<pre>%1</pre>").arg(tip.toHtmlEscaped()));
+}
+
+void TransferEdgeItem::setHighlighted(bool on)
+{
+    m_highlighted = on;
+    update();
+}
+
+void TransferEdgeItem::setDimmed(bool on)
+{
+    m_dimmed = on;
+    update();
+}
+
+QRectF TransferEdgeItem::boundingRect() const
+{
+    return QGraphicsPathItem::boundingRect().united(QRectF(m_tip, m_from).normalized()).adjusted(-20, -20, 20, 20);
+}
+
+QPainterPath TransferEdgeItem::shape() const
+{
+    QPainterPathStroker s;
+    s.setWidth(std::max(8.0, widthFor(m_edge.count) + 4));
+    return s.createStroke(path());
+}
+
+void TransferEdgeItem::paint(QPainter *p, const QStyleOptionGraphicsItem *option, QWidget *)
+{
+    const bool selected = option->state & QStyle::State_Selected;
+    p->setRenderHint(QPainter::Antialiasing);
+    p->setOpacity(m_dimmed ? 0.2 : 1.0);
+    const double w = widthFor(m_edge.count) + (selected || m_highlighted ? 2 : 0);
+    QColor c = selected || m_highlighted ? QColor(0x00, 0x5A, 0xC8) : m_colour;
+    QPen pen(c, w, m_edge.maxConfidence < 0.5 ? Qt::DashLine : Qt::SolidLine, Qt::RoundCap, Qt::RoundJoin);
+    p->setPen(pen);
+    p->setBrush(Qt::NoBrush);
+    p->drawPath(path());
+    // Arrowhead at the target.
+    const QLineF dir(m_from, m_tip);
+    if (dir.length() > 0.1) {
+        const double len = 10 + w, half = 5 + w / 2;
+        QLineF unit = dir.unitVector();
+        const QPointF d(unit.dx(), unit.dy());
+        const QPointF n(-d.y(), d.x());
+        QPolygonF head;
+        head << m_tip << m_tip - d * len + n * half << m_tip - d * len - n * half;
+        p->setPen(Qt::NoPen);
+        p->setBrush(c);
+        p->drawPolygon(head);
+    }
+    if (m_edge.hop > 0) {
+        const QPointF mid = path().pointAtPercent(0.5);
+        const QRectF b(mid.x() - 10, mid.y() - 10, 20, 20);
+        p->setPen(QPen(c, 1.5));
+        p->setBrush(Qt::white);
+        p->drawEllipse(b);
+        p->setPen(Qt::black);
+        QFont f = p->font();
+        f.setBold(true);
+        p->setFont(f);
+        p->drawText(b, Qt::AlignCenter, QString::number(m_edge.hop));
+    }
+}
+
+} // namespace tt

@@ -1,0 +1,60 @@
+#pragma once
+
+#include "query/GraphQuery.h"
+
+#include <QGraphicsItem>
+#include <QGraphicsPathItem>
+#include <QStaticText>
+
+#include <functional>
+
+namespace tt {
+
+// A host in the transfer graph. The label is drawn as plain text (QStaticText in PlainText
+// format): host names come from logs and are never interpreted as markup.
+class HostNodeItem : public QGraphicsItem {
+public:
+    HostNodeItem(const GraphHost &host, QSizeF size);
+    QRectF boundingRect() const override;
+    void paint(QPainter *p, const QStyleOptionGraphicsItem *option, QWidget *widget) override;
+    const GraphHost &host() const { return m_host; }
+    void setHighlighted(bool on);
+    void setDimmed(bool on);
+    std::function<void(HostNodeItem *)> onMoved; // after the analyst dragged it (pins it)
+
+protected:
+    QVariant itemChange(GraphicsItemChange change, const QVariant &value) override;
+    void mouseReleaseEvent(QGraphicsSceneMouseEvent *event) override;
+
+private:
+    GraphHost m_host;
+    QSizeF m_size;
+    QStaticText m_label;
+    bool m_highlighted = false;
+    bool m_dimmed = false;
+    bool m_moved = false;
+};
+
+// A host-to-host edge: width by transfer count, colour by method, dashed when every transfer
+// on it is low confidence, arrowhead for direction, hop number along the earliest chain.
+class TransferEdgeItem : public QGraphicsPathItem {
+public:
+    TransferEdgeItem(const GraphEdge &edge, const QPainterPath &path, QPointF arrowTip, QPointF arrowFrom);
+    const GraphEdge &edge() const { return m_edge; }
+    void setHighlighted(bool on);
+    void setDimmed(bool on);
+    QRectF boundingRect() const override;
+    QPainterPath shape() const override;
+    void paint(QPainter *p, const QStyleOptionGraphicsItem *option, QWidget *widget) override;
+    static double widthFor(int count);
+
+private:
+    GraphEdge m_edge;
+    QPointF m_tip;
+    QPointF m_from;
+    QColor m_colour;
+    bool m_highlighted = false;
+    bool m_dimmed = false;
+};
+
+} // namespace tt

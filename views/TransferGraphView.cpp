@@ -1,0 +1,465 @@
+#include "TransferGraphView.h"
+
+#include "GraphItems.h"
+#include "GraphvizLayout.h"
+#include "store/CaseStore.h"
+#include "workbench/FilterHistory.h"
+#include "workbench/Selection.h"
+
+#include <QContextMenuEvent>
+#include <QGraphicsScene>
+#include <QKeyEvent>
+#include <QMenu>
+#include <QPointer>
+#include <QQueue>
+#include <QResizeEvent>
+#include <QScrollBar>
+#include <QThreadPool>
+#include <QWheelEvent>
+
+#include <cmath>
+
+namespace tt {
+
+struct TransferGraphView::Result {
+    GraphData data;
+    graph::LayoutResult layout;
+    QString error;
+};
+
+namespace {
+QSizeF nodeSize(const GraphHost &h)
+{
+    // Sized from the label length so Graphviz never needs the (attacker-controlled) text.
+    const double w = std::clamp(7.5 * static_cast<double>(std::min<qsizetype>(h.name.size(), 40)) + 36.0, 96.0, 330.0);
+    return QSizeF(w, 42);
+}
+
+QPainterPath pathFromSpline(const std::vector<graph::Point> &pts)
+{
+    QPainterPath path;
+    if (pts.empty())
+        return path;
+    path.moveTo(pts[0].x, pts[0].y);
+    for (size_t i = 1; i + 2 < pts.size(); i += 3)
+        path.cubicTo(pts[i].x, pts[i].y, pts[i + 1].x, pts[i + 1].y, pts[i + 2].x, pts[i + 2].y);
+    return path;
+}
+
+// Where the segment from the centre of `r` towards `towards` leaves the rectangle.
+QPointF borderPoint(const QRectF &r, QPointF towards)
+{
+    const QPointF c = r.center();
+    const QPointF d = towards - c;
+    if (std::abs(d.x()) < 1e-6 && std::abs(d.y()) < 1e-6)
+        return c;
+    const double sx = std::abs(d.x()) > 1e-6 ? (r.width() / 2) / std::abs(d.x()) : 1e9;
+    const double sy = std::abs(d.y()) > 1e-6 ? (r.height() / 2) / std::abs(d.y()) : 1e9;
+    const double s = std::min(sx, sy);
+    return c + d * s;
+}
+} // namespace
+
+TransferGraphView::TransferGraphView(FilterHistory *filter, Selection *selection, QWidget *parent)
+    : QGraphicsView(parent), m_filter(filter), m_selection(selection), m_scene(new QGraphicsScene(this))
+{
+    setObjectName(QStringLiteral("transferGraph"));
+    setScene(m_scene);
+    setRenderHint(QPainter::Antialiasing);
+    setDragMode(QGraphicsView::ScrollHandDrag);
+    setTransformationAnchor(QGraphicsView::AnchorUnderMouse);
+    setViewportUpdateMode(QGraphicsView::BoundingRectViewportUpdate);
+    setBackgroundBrush(QColor(0xFB, 0xFB, 0xFC));
+    connect(m_filter, &FilterHistory::changed, this, [this] { refresh(); });
+    connect(m_selection, &Selection::changed, this, &TransferGraphView::onSelection);
+    connect(m_scene, &QGraphicsScene::selectionChanged, this, &TransferGraphView::onSceneSelection);
+}
+
+TransferGraphView::~TransferGraphView() = default;
+
+void TransferGraphView::setCase(const QString &casePath)
+{
+    m_casePath = casePath;
+    m_pins.clear();
+    m_hidden.clear();
+    refresh();
+}
+
+void TransferGraphView::refresh()
+{
+    if (m_casePath.isEmpty())
+        return;
+    const uint64_t gen = ++m_generation;
+    m_pending = true;
+    const QString path = m_casePath;
+    const FilterState filter = m_filter->current();
+    const QSet<qint64> hidden = m_hidden;
+    const QHash<qint64, QPointF> pins = m_pins;
+    QPointer<TransferGraphView> self(this);
+    QThreadPool::globalInstance()->start([self, gen, path, filter, hidden, pins] {
+        auto r = std::make_shared<Result>();
+        try {
+            auto cs = store::CaseStore::open(path.toStdString(), store::CaseStore::Access::ReadOnly);
+            r->data = queryGraph(cs->db(), filter);
+            r->error = r->data.error;
+        } catch (const std::exception &e) {
+            r->error = QString::fromUtf8(e.what());
+        }
+        if (r->error.isEmpty()) {
+            // Hidden hosts and their edges are left out of the layout and the drawing.
+            if (!hidden.isEmpty()) {
+                std::erase_if(r->data.hosts, [&](const GraphHost &h) { return hidden.contains(h.id); });
+                std::erase_if(r->data.edges, [&](const GraphEdge &e) { return hidden.contains(e.source) || hidden.contains(e.target); });
+            }
+            graph::LayoutInput in;
+            for (const GraphHost &h : r->data.hosts) {
+                const QSizeF s = nodeSize(h);
+                graph::LayoutNode n;
+                n.id = h.id;
+                n.width = s.width();
+                n.height = s.height();
+                if (auto it = pins.find(h.id); it != pins.end()) {
+                    n.pinned = true;
+                    n.x = it->x();
+                    n.y = it->y();
+                }
+                in.nodes.push_back(n);
+            }
+            for (const GraphEdge &e : r->data.edges)
+                in.edges.push_back({e.id, e.source, e.target, static_cast<double>(e.count)});
+            r->layout = graph::GraphvizLayout().layout(in);
+            if (!r->layout.error.empty())
+                r->error = QString::fromStdString(r->layout.error);
+        }
+        if (!self)
+            return;
+        QMetaObject::invokeMethod(
+            self.data(), [self, gen, r] {
+                if (self)
+                    self->apply(gen, r);
+            },
+            Qt::QueuedConnection);
+    });
+}
+
+void TransferGraphView::apply(uint64_t generation, std::shared_ptr<Result> r)
+{
+    if (generation != m_generation)
+        return; // a newer query is under way
+    m_pending = false;
+    if (!r->error.isEmpty()) {
+        emit failed(r->error);
+        return;
+    }
+    m_applyingSelection = true;
+    m_scene->clear();
+    m_nodes.clear();
+    m_edges.clear();
+    m_data = std::move(r->data);
+    QHash<qint64, const graph::NodeGeometry *> geo;
+    for (const auto &n : r->layout.nodes)
+        geo.insert(n.id, &n);
+    for (const GraphHost &h : m_data.hosts) {
+        auto *item = new HostNodeItem(h, nodeSize(h));
+        if (const auto *g = geo.value(h.id))
+            item->setPos(g->centre.x, g->centre.y);
+        item->onMoved = [this](HostNodeItem *n) { onNodeMoved(n); };
+        m_scene->addItem(item);
+        m_nodes.insert(h.id, item);
+    }
+    QHash<qint64, const graph::EdgeGeometry *> egeo;
+    for (const auto &e : r->layout.edges)
+        egeo.insert(e.id, &e);
+    for (const GraphEdge &e : m_data.edges) {
+        const auto *g = egeo.value(e.id);
+        QPainterPath path;
+        QPointF tip, from;
+        if (g && g->spline.size() >= 4) {
+            path = pathFromSpline(g->spline);
+            const auto &last = g->spline.back();
+            tip = g->hasArrow ? QPointF(g->arrowTip.x, g->arrowTip.y) : QPointF(last.x, last.y);
+            from = QPointF(last.x, last.y);
+            if (!g->hasArrow)
+                from = QPointF(g->spline[g->spline.size() - 2].x, g->spline[g->spline.size() - 2].y);
+        }
+        auto *item = new TransferEdgeItem(e, path, tip, from);
+        m_scene->addItem(item);
+        m_edges.insert(e.id, item);
+    }
+    // Edges of pinned nodes follow them (Graphviz's spline may not, when shifted).
+    for (auto it = m_pins.cbegin(); it != m_pins.cend(); ++it)
+        rerouteEdgesOf(it.key());
+    m_scene->setSceneRect(m_scene->itemsBoundingRect().adjusted(-60, -60, 60, 60));
+    m_applyingSelection = false;
+    onSelection(m_selection->current());
+    if (m_pins.isEmpty()) {
+        m_userZoomed = false;
+        fitAll();
+    }
+    emit graphShown(static_cast<int>(m_data.hosts.size()), static_cast<int>(m_data.edges.size()), m_data.transfersInView,
+                    m_data.transfersTotal);
+}
+
+void TransferGraphView::rerouteEdgesOf(qint64 hostId)
+{
+    for (TransferEdgeItem *e : std::as_const(m_edges)) {
+        const GraphEdge &ge = e->edge();
+        if (ge.source != hostId && ge.target != hostId)
+            continue;
+        HostNodeItem *s = m_nodes.value(ge.source);
+        HostNodeItem *t = m_nodes.value(ge.target);
+        if (!s || !t)
+            continue;
+        const QRectF sr = s->mapRectToScene(QRectF(QPointF(-nodeSize(s->host()).width() / 2, -21), nodeSize(s->host())));
+        const QRectF tr = t->mapRectToScene(QRectF(QPointF(-nodeSize(t->host()).width() / 2, -21), nodeSize(t->host())));
+        const QPointF a = borderPoint(sr, tr.center());
+        const QPointF b = borderPoint(tr, sr.center());
+        QPainterPath p(a);
+        p.lineTo(b);
+        auto *replacement = new TransferEdgeItem(ge, p, b, a);
+        replacement->setSelected(e->isSelected());
+        m_scene->removeItem(e);
+        delete e;
+        m_scene->addItem(replacement);
+        m_edges.insert(ge.id, replacement);
+    }
+}
+
+void TransferGraphView::onNodeMoved(HostNodeItem *node)
+{
+    m_pins.insert(node->host().id, node->pos());
+    rerouteEdgesOf(node->host().id);
+}
+
+void TransferGraphView::fitAll()
+{
+    if (m_scene->items().isEmpty())
+        return;
+    fitInView(m_scene->itemsBoundingRect().adjusted(-30, -30, 30, 30), Qt::KeepAspectRatio);
+    // Never blow a tiny graph up beyond 1:1.
+    if (transform().m11() > 1.0)
+        setTransform(QTransform());
+}
+
+bool TransferGraphView::findHost(const QString &text)
+{
+    for (const GraphHost &h : m_data.hosts) {
+        if (h.name.contains(text, Qt::CaseInsensitive) || h.fqdn.contains(text, Qt::CaseInsensitive)
+            || h.addresses.contains(text)) {
+            if (HostNodeItem *n = m_nodes.value(h.id)) {
+                m_scene->clearSelection();
+                n->setSelected(true);
+                centerOn(n);
+                return true;
+            }
+        }
+    }
+    return false;
+}
+
+void TransferGraphView::showNeighbourhood(qint64 hostId, int hops)
+{
+    QSet<qint64> reached{hostId};
+    QSet<qint64> frontier{hostId};
+    for (int i = 0; i < hops; ++i) {
+        QSet<qint64> next;
+        for (const GraphEdge &e : m_data.edges) {
+            if (frontier.contains(e.source) && !reached.contains(e.target))
+                next.insert(e.target);
+            if (frontier.contains(e.target) && !reached.contains(e.source))
+                next.insert(e.source);
+        }
+        reached.unite(next);
+        frontier = next;
+    }
+    FilterState f = m_filter->current();
+    f.hosts = reached;
+    m_filter->apply(f);
+}
+
+void TransferGraphView::hideHost(qint64 hostId)
+{
+    m_hidden.insert(hostId);
+    refresh();
+}
+
+void TransferGraphView::showAllHosts()
+{
+    m_hidden.clear();
+    refresh();
+}
+
+bool TransferGraphView::highlightPath(qint64 fromHost, qint64 toHost)
+{
+    // Breadth-first over directed edges: the fewest hops that carried files from one to the other.
+    QHash<qint64, const GraphEdge *> via;
+    QQueue<qint64> queue;
+    queue.enqueue(fromHost);
+    QSet<qint64> seen{fromHost};
+    while (!queue.isEmpty() && !seen.contains(toHost)) {
+        const qint64 h = queue.dequeue();
+        for (const GraphEdge &e : m_data.edges) {
+            if (e.source == h && !seen.contains(e.target)) {
+                seen.insert(e.target);
+                via.insert(e.target, &e);
+                queue.enqueue(e.target);
+            }
+        }
+    }
+    if (!seen.contains(toHost) || fromHost == toHost)
+        return false;
+    QSet<qint64> pathHosts{toHost};
+    QSet<qint64> pathEdges;
+    for (qint64 h = toHost; h != fromHost;) {
+        const GraphEdge *e = via.value(h);
+        pathEdges.insert(e->id);
+        h = e->source;
+        pathHosts.insert(h);
+    }
+    for (auto it = m_nodes.cbegin(); it != m_nodes.cend(); ++it) {
+        it.value()->setHighlighted(pathHosts.contains(it.key()));
+        it.value()->setDimmed(!pathHosts.contains(it.key()));
+    }
+    for (auto it = m_edges.cbegin(); it != m_edges.cend(); ++it) {
+        it.value()->setHighlighted(pathEdges.contains(it.key()));
+        it.value()->setDimmed(!pathEdges.contains(it.key()));
+    }
+    return true;
+}
+
+void TransferGraphView::clearHighlight()
+{
+    for (HostNodeItem *n : std::as_const(m_nodes)) {
+        n->setHighlighted(false);
+        n->setDimmed(false);
+    }
+    for (TransferEdgeItem *e : std::as_const(m_edges)) {
+        e->setHighlighted(false);
+        e->setDimmed(false);
+    }
+}
+
+void TransferGraphView::onSceneSelection()
+{
+    if (m_applyingSelection)
+        return;
+    const QList<QGraphicsItem *> items = m_scene->selectedItems();
+    SelectedEntities s;
+    if (items.size() == 1) {
+        if (auto *n = dynamic_cast<HostNodeItem *>(items.first())) {
+            s.kind = SelectedEntities::Kind::Host;
+            s.hosts = {n->host().id};
+        } else if (auto *e = dynamic_cast<TransferEdgeItem *>(items.first())) {
+            s.kind = SelectedEntities::Kind::Edge;
+            s.hosts = {e->edge().source, e->edge().target};
+            s.transfers = e->edge().transferIds;
+        }
+    }
+    m_selection->select(s);
+}
+
+void TransferGraphView::onSelection(const SelectedEntities &s)
+{
+    m_applyingSelection = true;
+    m_scene->clearSelection();
+    if (s.kind == SelectedEntities::Kind::Host && !s.hosts.isEmpty()) {
+        if (HostNodeItem *n = m_nodes.value(s.hosts.first()))
+            n->setSelected(true);
+    } else if (s.kind == SelectedEntities::Kind::Edge || s.kind == SelectedEntities::Kind::Transfer) {
+        for (TransferEdgeItem *e : std::as_const(m_edges)) {
+            for (qint64 t : s.transfers) {
+                if (e->edge().transferIds.contains(t)) {
+                    e->setSelected(true);
+                    break;
+                }
+            }
+        }
+    }
+    m_applyingSelection = false;
+}
+
+void TransferGraphView::resizeEvent(QResizeEvent *event)
+{
+    QGraphicsView::resizeEvent(event);
+    if (!m_userZoomed)
+        fitAll();
+}
+
+void TransferGraphView::wheelEvent(QWheelEvent *event)
+{
+    m_userZoomed = true;
+    const double factor = std::pow(1.0015, event->angleDelta().y());
+    const double scaleNow = transform().m11();
+    if ((scaleNow < 0.05 && factor < 1) || (scaleNow > 8 && factor > 1))
+        return;
+    scale(factor, factor);
+}
+
+void TransferGraphView::keyPressEvent(QKeyEvent *event)
+{
+    if (event->key() == Qt::Key_F && event->modifiers() == Qt::NoModifier) {
+        fitAll();
+        return;
+    }
+    if (event->key() == Qt::Key_Plus || event->key() == Qt::Key_Equal) {
+        m_userZoomed = true;
+        scale(1.2, 1.2);
+        return;
+    }
+    if (event->key() == Qt::Key_Minus) {
+        m_userZoomed = true;
+        scale(1 / 1.2, 1 / 1.2);
+        return;
+    }
+    if (event->key() == Qt::Key_Escape) {
+        clearHighlight();
+        m_selection->clear();
+        return;
+    }
+    QGraphicsView::keyPressEvent(event);
+}
+
+void TransferGraphView::contextMenuEvent(QContextMenuEvent *event)
+{
+    QMenu menu(this);
+    auto *node = dynamic_cast<HostNodeItem *>(itemAt(event->pos()));
+    const QList<QGraphicsItem *> selected = m_scene->selectedItems();
+    if (node) {
+        const qint64 id = node->host().id;
+        menu.addAction(tr("Pivot on this host"), this, [this, id] {
+            FilterState f = m_filter->current();
+            f.hosts = {id};
+            m_filter->apply(f);
+        });
+        menu.addAction(tr("Neighbourhood: 1 hop"), this, [this, id] { showNeighbourhood(id, 1); });
+        menu.addAction(tr("Neighbourhood: 2 hops"), this, [this, id] { showNeighbourhood(id, 2); });
+        menu.addAction(tr("Hide this host"), this, [this, id] { hideHost(id); });
+        if (m_pins.contains(id))
+            menu.addAction(tr("Unpin"), this, [this, id] {
+                m_pins.remove(id);
+                refresh();
+            });
+        QList<HostNodeItem *> nodes;
+        for (QGraphicsItem *it : selected)
+            if (auto *n = dynamic_cast<HostNodeItem *>(it))
+                nodes << n;
+        if (nodes.size() == 1 && nodes.first() != node) {
+            const qint64 from = nodes.first()->host().id;
+            menu.addAction(tr("Highlight path from the selected host to here"), this, [this, from, id] { highlightPath(from, id); });
+        }
+        menu.addSeparator();
+    }
+    menu.addAction(tr("Fit (F)"), this, &TransferGraphView::fitAll);
+    menu.addAction(tr("Clear highlight (Esc)"), this, &TransferGraphView::clearHighlight);
+    if (!m_hidden.isEmpty())
+        menu.addAction(tr("Show %n hidden host(s)", nullptr, static_cast<int>(m_hidden.size())), this,
+                       &TransferGraphView::showAllHosts);
+    if (!m_pins.isEmpty())
+        menu.addAction(tr("Unpin all and re-layout"), this, [this] {
+            m_pins.clear();
+            refresh();
+        });
+    menu.exec(event->globalPos());
+}
+
+} // namespace tt

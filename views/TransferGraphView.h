@@ -1,0 +1,82 @@
+#pragma once
+
+#include "query/GraphQuery.h"
+
+#include <QGraphicsView>
+#include <QHash>
+#include <QSet>
+
+#include <memory>
+
+namespace tt {
+
+class FilterHistory;
+class Selection;
+struct SelectedEntities;
+struct FilterState;
+class HostNodeItem;
+class TransferEdgeItem;
+struct GraphLayoutResult;
+
+// The transfer graph: hosts as nodes, transfers aggregated per source and destination as
+// edges. Query and Graphviz layout run on a worker; results carry a generation number and
+// stale ones are dropped. Dragging a node pins it; pins survive re-layouts.
+class TransferGraphView : public QGraphicsView {
+    Q_OBJECT
+public:
+    TransferGraphView(FilterHistory *filter, Selection *selection, QWidget *parent = nullptr);
+    ~TransferGraphView() override;
+
+    void setCase(const QString &casePath);
+    void refresh();
+
+    // Analyst actions (also on the context menu / toolbar).
+    void fitAll();
+    bool findHost(const QString &text);            // selects and centres the first match
+    void showNeighbourhood(qint64 hostId, int hops); // filter to hosts within `hops`
+    void hideHost(qint64 hostId);
+    void showAllHosts();
+    bool highlightPath(qint64 fromHost, qint64 toHost); // shortest directed path, others dimmed
+    void clearHighlight();
+
+    const GraphData &graph() const { return m_data; }
+    QSet<qint64> hiddenHosts() const { return m_hidden; }
+    QHash<qint64, QPointF> pins() const { return m_pins; }
+    HostNodeItem *nodeItem(qint64 hostId) const { return m_nodes.value(hostId); }
+    TransferEdgeItem *edgeItem(qint64 edgeId) const { return m_edges.value(edgeId); }
+    bool busy() const { return m_pending; }
+
+signals:
+    void graphShown(int hosts, int edges, qint64 transfersInView, qint64 transfersTotal);
+    void failed(const QString &message);
+
+protected:
+    void wheelEvent(QWheelEvent *event) override;
+    void contextMenuEvent(QContextMenuEvent *event) override;
+    void keyPressEvent(QKeyEvent *event) override;
+    void resizeEvent(QResizeEvent *event) override;
+
+private:
+    struct Result;
+    void apply(uint64_t generation, std::shared_ptr<Result> result);
+    void onSceneSelection();
+    void onSelection(const SelectedEntities &s);
+    void onNodeMoved(HostNodeItem *node);
+    void rerouteEdgesOf(qint64 hostId);
+
+    FilterHistory *m_filter;
+    Selection *m_selection;
+    QGraphicsScene *m_scene;
+    QString m_casePath;
+    uint64_t m_generation = 0;
+    bool m_pending = false;
+    bool m_applyingSelection = false;
+    bool m_userZoomed = false; // until the analyst zooms, the graph keeps fitting the view
+    GraphData m_data;
+    QHash<qint64, HostNodeItem *> m_nodes;
+    QHash<qint64, TransferEdgeItem *> m_edges;
+    QHash<qint64, QPointF> m_pins;
+    QSet<qint64> m_hidden;
+};
+
+} // namespace tt

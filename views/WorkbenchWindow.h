@@ -1,0 +1,68 @@
+#pragma once
+
+#include <QMainWindow>
+
+class QDockWidget;
+class QLabel;
+class QMenu;
+
+namespace tt {
+
+class CaseWindow;
+class FilterHistory;
+class ImportRunner;
+class PivotBar;
+class Selection;
+class TransferGraphView;
+
+// The analyst's main window: the transfer graph in the centre, docks around it, the pivot bar
+// on top. Filter and selection are created by the app and shared by every view.
+class WorkbenchWindow : public QMainWindow {
+    Q_OBJECT
+public:
+    WorkbenchWindow(FilterHistory *filter, Selection *selection, QWidget *parent = nullptr);
+    ~WorkbenchWindow() override;
+
+    void openCase(const QString &path);
+    void importPaths(const QStringList &paths);
+    QString casePath() const { return m_casePath; }
+    TransferGraphView *graphView() const { return m_graph; }
+    PivotBar *pivotBar() const { return m_pivots; }
+    // Adds a dock (views added by later features call this); hidden docks keep their state.
+    QDockWidget *addDock(QWidget *content, const QString &title, Qt::DockWidgetArea area, const QString &objectName);
+
+signals:
+    void caseOpened(const QString &path);
+    void graphShown();
+
+protected:
+    void closeEvent(QCloseEvent *event) override;
+    void dragEnterEvent(QDragEnterEvent *event) override;
+    void dropEvent(QDropEvent *event) override;
+
+private:
+    void buildMenus();
+    void chooseCase();
+    void chooseImport(bool folder);
+    void newCase();
+    void updateStatus();
+    void rememberRecent(const QString &path);
+    void fillRecentMenu();
+
+    FilterHistory *m_filter;
+    Selection *m_selection;
+    QString m_casePath;
+    TransferGraphView *m_graph;
+    PivotBar *m_pivots;
+    CaseWindow *m_overview;
+    ImportRunner *m_import;
+    QLabel *m_statusCase;
+    QLabel *m_statusView;
+    QLabel *m_statusFilter;
+    QMenu *m_recentMenu = nullptr;
+    QMenu *m_viewMenu = nullptr;
+    int m_hosts = 0, m_edges = 0;
+    qint64 m_inView = 0, m_total = 0;
+};
+
+} // namespace tt
