@@ -6,6 +6,7 @@
 #include "store/CaseStore.h"
 
 #include <QApplication>
+#include <QCoreApplication>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QHeaderView>
@@ -115,15 +116,14 @@ void CaseWindow::openCase(const QString &path)
     m_path = path;
     const uint64_t gen = ++m_generation;
     statusBar()->showMessage(tr("Opening %1 ...").arg(QFileInfo(path).fileName()));
-    QPointer<CaseWindow> self(this);
-    QThreadPool::globalInstance()->start([self, path, gen] {
+    QPointer<QObject> guard(this);
+    QThreadPool::globalInstance()->start([guard, path, gen] {
         auto snap = loadSnapshot(path);
-        if (!self)
-            return;
+        // Hop through qApp (alive for the whole run) and check the window on the UI thread.
         QMetaObject::invokeMethod(
-            self.data(), [self, gen, snap] {
-                if (self)
-                    self->applySnapshot(gen, snap);
+            QCoreApplication::instance(), [guard, gen, snap] {
+                if (auto *w = qobject_cast<CaseWindow *>(guard.data()))
+                    w->applySnapshot(gen, snap);
             },
             Qt::QueuedConnection);
     });

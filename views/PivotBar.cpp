@@ -1,5 +1,7 @@
 #include "PivotBar.h"
 
+#include "WorkerQuery.h"
+
 #include "items/TimeFormat.h"
 #include "store/CaseStore.h"
 #include "workbench/FilterHistory.h"
@@ -11,8 +13,6 @@
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QLineEdit>
-#include <QPointer>
-#include <QThreadPool>
 #include <QTimer>
 #include <QToolButton>
 
@@ -125,23 +125,13 @@ void PivotBar::setCase(const QString &casePath)
 {
     m_casePath = casePath;
     const uint64_t gen = ++m_generation;
-    QPointer<PivotBar> self(this);
-    QThreadPool::globalInstance()->start([self, gen, casePath] {
-        auto c = std::make_shared<PivotChoices>();
-        try {
-            auto cs = store::CaseStore::open(casePath.toStdString(), store::CaseStore::Access::ReadOnly);
-            *c = queryPivotChoices(cs->db());
-        } catch (const std::exception &e) {
-            c->error = QString::fromUtf8(e.what());
-        }
-        if (self)
-            QMetaObject::invokeMethod(
-                self.data(), [self, gen, c] {
-                    if (self)
-                        self->applyChoices(gen, c);
-                },
-                Qt::QueuedConnection);
-    });
+    runCaseQuery<PivotChoices>(
+        this, casePath, [](sql::Db &db) { return queryPivotChoices(db); },
+        [this, gen](PivotChoices &c, const QString &error) {
+            if (!error.isEmpty())
+                c.error = error;
+            applyChoices(gen, std::make_shared<PivotChoices>(std::move(c)));
+        });
 }
 
 void PivotBar::applyChoices(uint64_t generation, std::shared_ptr<PivotChoices> choices)

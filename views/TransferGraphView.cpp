@@ -2,6 +2,7 @@
 
 #include "GraphItems.h"
 #include "GraphvizLayout.h"
+#include "WorkerQuery.h"
 #include "store/CaseStore.h"
 #include "workbench/FilterHistory.h"
 #include "workbench/Selection.h"
@@ -10,11 +11,9 @@
 #include <QGraphicsScene>
 #include <QKeyEvent>
 #include <QMenu>
-#include <QPointer>
 #include <QQueue>
 #include <QResizeEvent>
 #include <QScrollBar>
-#include <QThreadPool>
 #include <QWheelEvent>
 
 #include <cmath>
@@ -95,24 +94,22 @@ void TransferGraphView::refresh()
     const FilterState filter = m_filter->current();
     const QSet<qint64> hidden = m_hidden;
     const QHash<qint64, QPointF> pins = m_pins;
-    QPointer<TransferGraphView> self(this);
-    QThreadPool::globalInstance()->start([self, gen, path, filter, hidden, pins] {
-        auto r = std::make_shared<Result>();
-        try {
-            auto cs = store::CaseStore::open(path.toStdString(), store::CaseStore::Access::ReadOnly);
-            r->data = queryGraph(cs->db(), filter);
-            r->error = r->data.error;
-        } catch (const std::exception &e) {
-            r->error = QString::fromUtf8(e.what());
-        }
-        if (r->error.isEmpty()) {
+    runCaseQuery<Result>(
+        this, path,
+        [filter, hidden, pins](sql::Db &db) {
+            Result r;
+            r.data = queryGraph(db, filter);
+            r.error = r.data.error;
+            if (!r.error.isEmpty())
+                return r;
             // Hidden hosts and their edges are left out of the layout and the drawing.
             if (!hidden.isEmpty()) {
-                std::erase_if(r->data.hosts, [&](const GraphHost &h) { return hidden.contains(h.id); });
-                std::erase_if(r->data.edges, [&](const GraphEdge &e) { return hidden.contains(e.source) || hidden.contains(e.target); });
+                std::erase_if(r.data.hosts, [&](const GraphHost &h) { return hidden.contains(h.id); });
+                std::erase_if(r.data.edges,
+                              [&](const GraphEdge &e) { return hidden.contains(e.source) || hidden.contains(e.target); });
             }
             graph::LayoutInput in;
-            for (const GraphHost &h : r->data.hosts) {
+            for (const GraphHost &h : r.data.hosts) {
                 const QSizeF s = nodeSize(h);
                 graph::LayoutNode n;
                 n.id = h.id;
@@ -125,21 +122,18 @@ void TransferGraphView::refresh()
                 }
                 in.nodes.push_back(n);
             }
-            for (const GraphEdge &e : r->data.edges)
+            for (const GraphEdge &e : r.data.edges)
                 in.edges.push_back({e.id, e.source, e.target, static_cast<double>(e.count)});
-            r->layout = graph::GraphvizLayout().layout(in);
-            if (!r->layout.error.empty())
-                r->error = QString::fromStdString(r->layout.error);
-        }
-        if (!self)
-            return;
-        QMetaObject::invokeMethod(
-            self.data(), [self, gen, r] {
-                if (self)
-                    self->apply(gen, r);
-            },
-            Qt::QueuedConnection);
-    });
+            r.layout = graph::GraphvizLayout().layout(in);
+            if (!r.layout.error.empty())
+                r.error = QString::fromStdString(r.layout.error);
+            return r;
+        },
+        [this, gen](Result &r, const QString &error) {
+            if (!error.isEmpty())
+                r.error = error;
+            apply(gen, std::make_shared<Result>(std::move(r)));
+        });
 }
 
 void TransferGraphView::apply(uint64_t generation, std::shared_ptr<Result> r)

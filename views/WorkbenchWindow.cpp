@@ -1,8 +1,11 @@
 #include "WorkbenchWindow.h"
 
 #include "CaseWindow.h"
+#include "EventDetailsView.h"
+#include "EvidenceTableView.h"
 #include "ImportRunner.h"
 #include "PivotBar.h"
+#include "ProcessAncestryPanel.h"
 #include "TransferGraphView.h"
 #include "items/TimeFormat.h"
 #include "store/CaseStore.h"
@@ -30,7 +33,9 @@ namespace tt {
 
 WorkbenchWindow::WorkbenchWindow(FilterHistory *filter, Selection *selection, QWidget *parent)
     : QMainWindow(parent), m_filter(filter), m_selection(selection), m_graph(new TransferGraphView(filter, selection, this)),
-      m_pivots(new PivotBar(filter, this)), m_overview(new CaseWindow(this)), m_import(new ImportRunner(this)),
+      m_pivots(new PivotBar(filter, this)), m_overview(new CaseWindow(this)),
+      m_evidence(new EvidenceTableView(filter, selection, this)), m_ancestry(new ProcessAncestryPanel(filter, selection, this)),
+      m_details(new EventDetailsView(filter, selection, this)), m_import(new ImportRunner(this)),
       m_statusCase(new QLabel(this)), m_statusView(new QLabel(this)), m_statusFilter(new QLabel(this))
 {
     setObjectName(QStringLiteral("workbench"));
@@ -48,8 +53,17 @@ WorkbenchWindow::WorkbenchWindow(FilterHistory *filter, Selection *selection, QW
     // The case overview (hosts and sources) lives in a dock; its own menu bar is not used.
     m_overview->setWindowFlags(Qt::Widget);
     m_overview->menuBar()->hide();
+    QDockWidget *evidenceDock = addDock(m_evidence, tr("Events / Evidence"), Qt::BottomDockWidgetArea,
+                                        QStringLiteral("evidenceDock"));
     QDockWidget *caseDock = addDock(m_overview, tr("Case"), Qt::BottomDockWidgetArea, QStringLiteral("caseDock"));
-    resizeDocks({caseDock}, {240}, Qt::Vertical);
+    tabifyDockWidget(evidenceDock, caseDock);
+    evidenceDock->raise();
+    QDockWidget *ancestryDock = addDock(m_ancestry, tr("Process Ancestry"), Qt::RightDockWidgetArea,
+                                        QStringLiteral("ancestryDock"));
+    QDockWidget *detailsDock = addDock(m_details, tr("Details"), Qt::RightDockWidgetArea, QStringLiteral("detailsDock"));
+    splitDockWidget(ancestryDock, detailsDock, Qt::Vertical);
+    resizeDocks({evidenceDock}, {250}, Qt::Vertical);
+    resizeDocks({ancestryDock}, {430}, Qt::Horizontal);
 
     for (QLabel *l : {m_statusCase, m_statusView, m_statusFilter})
         l->setTextFormat(Qt::PlainText);
@@ -133,6 +147,9 @@ void WorkbenchWindow::openCase(const QString &path)
     m_graph->setCase(path);
     m_pivots->setCase(path);
     m_overview->openCase(path);
+    m_evidence->setCase(path);
+    m_ancestry->setCase(path);
+    m_details->setCase(path);
     setWindowTitle(tr("%1 - TransferTrace").arg(QFileInfo(path).fileName()));
     rememberRecent(path);
     updateStatus();

@@ -9,6 +9,9 @@ class QMenu;
 namespace tt {
 
 class CaseWindow;
+class EventDetailsView;
+class EvidenceTableView;
+class ProcessAncestryPanel;
 class FilterHistory;
 class ImportRunner;
 class PivotBar;
@@ -55,6 +58,9 @@ private:
     TransferGraphView *m_graph;
     PivotBar *m_pivots;
     CaseWindow *m_overview;
+    EvidenceTableView *m_evidence;
+    ProcessAncestryPanel *m_ancestry;
+    EventDetailsView *m_details;
     ImportRunner *m_import;
     QLabel *m_statusCase;
     QLabel *m_statusView;

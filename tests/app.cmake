@@ -1,0 +1,3 @@
+# The workbench's graph and pivots, and the command line, on generated cases.
+tt_add_test(tst_workbench_graph SOURCES app/tst_workbench_graph.cpp app/CaseBuilder.h app/CaseBuilder.cpp
+  LIBS tt_views tt_importers tt_inference tt_generator)

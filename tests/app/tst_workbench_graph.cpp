@@ -1,0 +1,237 @@
+// The transfer graph and pivot bar on a generated case: the graph shows exactly the transfers
+// the case holds, an account pivot leaves exactly that account's hosts and edges, a time window
+// hides transfers outside it, back / forward restore filters, selecting an edge selects its
+// transfers, hostile host names are drawn as plain text.
+
+#include "CaseBuilder.h"
+#include "GraphItems.h"
+#include "PivotBar.h"
+#include "TransferGraphView.h"
+#include "WorkbenchWindow.h"
+#include "store/CaseStore.h"
+#include "workbench/FilterHistory.h"
+#include "workbench/Selection.h"
+
+#include <QComboBox>
+#include <QSet>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace tt;
+
+namespace {
+using EdgeSet = QSet<QPair<qint64, qint64>>;
+
+EdgeSet shownEdges(const TransferGraphView &v)
+{
+    EdgeSet out;
+    for (const GraphEdge &e : v.graph().edges)
+        out.insert(qMakePair(qint64(e.source), qint64(e.target)));
+    return out;
+}
+
+QSet<qint64> shownHosts(const TransferGraphView &v)
+{
+    QSet<qint64> out;
+    for (const GraphHost &h : v.graph().hosts)
+        out.insert(h.id);
+    return out;
+}
+
+// The expectation comes straight from the transfers table, not from the code under test.
+void expected(const QString &casePath, const QString &where, EdgeSet *edges, QSet<qint64> *hosts, qint64 *count)
+{
+    auto cs = store::CaseStore::open(casePath.toStdString(), store::CaseStore::Access::ReadOnly);
+    auto st = cs->db().prepare(QString(QStringLiteral("SELECT coalesce(src_host_id,-1), dst_host_id FROM transfers WHERE ") + where).toStdString());
+    edges->clear();
+    hosts->clear();
+    *count = 0;
+    while (st.step()) {
+        edges->insert(qMakePair(qint64(st.int64(0)), qint64(st.int64(1))));
+        hosts->insert(st.int64(0));
+        hosts->insert(st.int64(1));
+        ++*count;
+    }
+}
+} // namespace
+
+class TstWorkbenchGraph : public QObject {
+    Q_OBJECT
+private:
+    QTemporaryDir m_dir;
+    QString m_case;
+
+    void waitGraph(TransferGraphView &v, QSignalSpy &spy, int before)
+    {
+        QTRY_VERIFY_WITH_TIMEOUT(spy.count() > before && !v.busy(), 20000);
+    }
+
+private slots:
+    void initTestCase()
+    {
+        QString error;
+        m_case = buildGeneratedCase(m_dir.path(), 16, 12000, 99, &error);
+        QVERIFY2(!m_case.isEmpty(), qPrintable(error));
+        auto cs = store::CaseStore::open(m_case.toStdString(), store::CaseStore::Access::ReadOnly);
+        QVERIFY(cs->db().queryInt("SELECT count(*) FROM transfers") >= 5);
+        QVERIFY(cs->db().queryInt("SELECT count(DISTINCT account_id) FROM transfers") >= 2);
+    }
+
+    void graphShowsEveryTransfer()
+    {
+        FilterHistory filter;
+        Selection selection;
+        TransferGraphView view(&filter, &selection);
+        view.resize(800, 600);
+        QSignalSpy spy(&view, &TransferGraphView::graphShown);
+        view.setCase(m_case);
+        waitGraph(view, spy, 0);
+        EdgeSet edges;
+        QSet<qint64> hosts;
+        qint64 count = 0;
+        expected(m_case, QStringLiteral("1=1"), &edges, &hosts, &count);
+        QCOMPARE(shownEdges(view), edges);
+        QCOMPARE(shownHosts(view), hosts);
+        QCOMPARE(view.graph().transfersInView, count);
+        // Every edge and node has an item placed inside the scene, and hop numbers start at 1.
+        int hops = 0;
+        for (const GraphEdge &e : view.graph().edges) {
+            QVERIFY(view.edgeItem(e.id));
+            QVERIFY(!view.edgeItem(e.id)->path().isEmpty());
+            hops += e.hop == 1;
+        }
+        QVERIFY(hops >= 1);
+        int sources = 0;
+        for (const GraphHost &h : view.graph().hosts) {
+            QVERIFY(view.nodeItem(h.id));
+            sources += h.firstSource;
+        }
+        QCOMPARE(sources, 1);
+    }
+
+    void accountPivotBackForwardAndTimeWindow()
+    {
+        FilterHistory filter;
+        Selection selection;
+        WorkbenchWindow window(&filter, &selection);
+        window.resize(1200, 800);
+        TransferGraphView &view = *window.graphView();
+        QSignalSpy spy(&view, &TransferGraphView::graphShown);
+        window.openCase(m_case);
+        waitGraph(view, spy, 0);
+        const EdgeSet all = shownEdges(view);
+
+        // Pick the account with the fewest transfers through the pivot bar's combo.
+        auto *combo = window.pivotBar()->findChild<QComboBox *>(QStringLiteral("pivotAccount"));
+        QVERIFY(combo);
+        QTRY_VERIFY_WITH_TIMEOUT(combo->count() >= 3, 10000);
+        const int pick = combo->count() - 1;
+        const qint64 accountId = combo->itemData(pick).toLongLong();
+        int before = static_cast<int>(spy.count());
+        emit combo->activated(pick);
+        waitGraph(view, spy, before);
+        EdgeSet edges;
+        QSet<qint64> hosts;
+        qint64 count = 0;
+        expected(m_case, QStringLiteral("account_id = %1").arg(accountId), &edges, &hosts, &count);
+        QVERIFY(count > 0);
+        QCOMPARE(shownEdges(view), edges);
+        QCOMPARE(shownHosts(view), hosts);
+        QVERIFY(shownEdges(view) != all);
+        QCOMPARE(window.pivotBar()->chipTexts().size(), 1);
+        QVERIFY(window.pivotBar()->chipTexts().first().startsWith(QLatin1String("account: ")));
+
+        // Back restores the unfiltered graph, forward the pivot.
+        before = static_cast<int>(spy.count());
+        filter.back();
+        waitGraph(view, spy, before);
+        QCOMPARE(shownEdges(view), all);
+        QVERIFY(window.pivotBar()->chipTexts().isEmpty());
+        before = static_cast<int>(spy.count());
+        filter.forward();
+        waitGraph(view, spy, before);
+        QCOMPARE(shownEdges(view), edges);
+
+        // A time window (as the timeline brush sets it) keeps only transfers overlapping it.
+        qint64 from = 0, to = 0;
+        {
+            auto cs = store::CaseStore::open(m_case.toStdString(), store::CaseStore::Access::ReadOnly);
+            from = cs->db().queryInt("SELECT min(first_ts) FROM transfers");
+            to = from + 60LL * 60 * 1000000; // the first hour of transfer activity
+        }
+        FilterState f;
+        f.fromUs = from;
+        f.toUs = to;
+        before = static_cast<int>(spy.count());
+        filter.apply(f);
+        waitGraph(view, spy, before);
+        expected(m_case, QStringLiteral("last_ts >= %1 AND first_ts <= %2").arg(from).arg(to), &edges, &hosts, &count);
+        QCOMPARE(view.graph().transfersInView, count);
+        QCOMPARE(shownEdges(view), edges);
+    }
+
+    void selectingAnEdgeSelectsItsTransfers()
+    {
+        FilterHistory filter;
+        Selection selection;
+        TransferGraphView view(&filter, &selection);
+        QSignalSpy spy(&view, &TransferGraphView::graphShown);
+        view.setCase(m_case);
+        waitGraph(view, spy, 0);
+        const GraphEdge &e = view.graph().edges.front();
+        view.edgeItem(e.id)->setSelected(true);
+        QCOMPARE(int(selection.current().kind), int(SelectedEntities::Kind::Edge));
+        QCOMPARE(selection.current().transfers, e.transferIds);
+        QCOMPARE(selection.current().hosts, (QVector<qint64>{e.source, e.target}));
+        // And the other way: selecting a host elsewhere selects its node here.
+        SelectedEntities s;
+        s.kind = SelectedEntities::Kind::Host;
+        s.hosts = {e.target};
+        selection.select(s);
+        QVERIFY(view.nodeItem(e.target)->isSelected());
+        QVERIFY(!view.edgeItem(e.id)->isSelected());
+    }
+
+    void pathHighlightAndHide()
+    {
+        FilterHistory filter;
+        Selection selection;
+        TransferGraphView view(&filter, &selection);
+        QSignalSpy spy(&view, &TransferGraphView::graphShown);
+        view.setCase(m_case);
+        waitGraph(view, spy, 0);
+        // The deepest chain: from its root to the host at the end of the longest hop sequence.
+        const GraphEdge *deepest = nullptr;
+        for (const GraphEdge &e : view.graph().edges)
+            if (!deepest || e.hop > deepest->hop)
+                deepest = &e;
+        QVERIFY(deepest && deepest->hop >= 2);
+        qint64 root = 0;
+        for (const GraphHost &h : view.graph().hosts)
+            if (h.firstSource)
+                root = h.id;
+        QVERIFY(view.highlightPath(root, deepest->target));
+        QVERIFY(!view.highlightPath(deepest->target, deepest->target));
+        const int hostsBefore = static_cast<int>(view.graph().hosts.size());
+        const int before = static_cast<int>(spy.count());
+        view.hideHost(deepest->target);
+        waitGraph(view, spy, before);
+        QCOMPARE(static_cast<int>(view.graph().hosts.size()), hostsBefore - 1);
+        QVERIFY(!view.nodeItem(deepest->target));
+    }
+
+    void hostileHostNameIsPlainText()
+    {
+        GraphHost h;
+        h.id = 7;
+        h.name = QStringLiteral("<img src=x onerror=alert(1)>&amp;");
+        HostNodeItem item(h, QSizeF(200, 42));
+        // The tooltip is escaped HTML inside <pre>, so the name shows literally.
+        QVERIFY(item.toolTip().contains(QStringLiteral("&lt;img src=x onerror=alert(1)&gt;&amp;amp;")));
+        QVERIFY(!item.toolTip().contains(QStringLiteral("<img")));
+    }
+};
+
+QTEST_MAIN(TstWorkbenchGraph)
+#include "tst_workbench_graph.moc"

@@ -1,0 +1,164 @@
+#include "EvidenceTableView.h"
+
+#include "WorkerQuery.h"
+#include "items/EvidenceTableModel.h"
+#include "workbench/FilterHistory.h"
+
+#include <QHeaderView>
+#include <QItemSelectionModel>
+#include <QLabel>
+#include <QLocale>
+#include <QTableView>
+#include <QVBoxLayout>
+
+namespace tt {
+
+EvidenceTableView::EvidenceTableView(FilterHistory *filters, Selection *selection, QWidget *parent)
+    : QWidget(parent)
+    , m_filters(filters)
+    , m_selection(selection)
+    , m_status(new QLabel(this))
+    , m_view(new QTableView(this))
+    , m_model(new EvidenceTableModel(this))
+{
+    m_status->setTextFormat(Qt::PlainText);
+    m_status->setObjectName(QStringLiteral("evidenceStatus"));
+    m_view->setObjectName(QStringLiteral("evidenceTable"));
+    m_view->setModel(m_model);
+    m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_view->setSelectionMode(QAbstractItemView::SingleSelection);
+    m_view->setAlternatingRowColors(true);
+    m_view->setWordWrap(false);
+    m_view->verticalHeader()->hide();
+    m_view->verticalHeader()->setDefaultSectionSize(m_view->fontMetrics().height() + 6);
+    m_view->horizontalHeader()->setStretchLastSection(true);
+    m_view->horizontalHeader()->resizeSection(EvidenceTableModel::Time, 170);
+    m_view->horizontalHeader()->resizeSection(EvidenceTableModel::Channel, 200);
+    auto *lay = new QVBoxLayout(this);
+    lay->setContentsMargins(0, 0, 0, 0);
+    lay->addWidget(m_status);
+    lay->addWidget(m_view, 1);
+
+    connect(m_selection, &Selection::changed, this, &EvidenceTableView::onSelection);
+    connect(m_filters, &FilterHistory::changed, this, &EvidenceTableView::onFilterChanged);
+    connect(m_model, &EvidenceTableModel::pageNeeded, this, &EvidenceTableView::fetchPage);
+    // Keyboard and mouse alike: the selected row is the picked event (not the current index,
+    // which a view sets on focus by itself); a click on the selected row picks it again after
+    // the selection moved elsewhere.
+    connect(m_view->selectionModel(), &QItemSelectionModel::selectionChanged, this, [this] {
+        const QModelIndexList rows = m_view->selectionModel()->selectedRows();
+        if (!rows.isEmpty())
+            pickRow(rows.first());
+    });
+    connect(m_view, &QTableView::clicked, this, &EvidenceTableView::pickRow);
+    m_status->setText(tr("No case open"));
+}
+
+EvidenceTableView::~EvidenceTableView() = default;
+
+QString EvidenceTableView::statusText() const
+{
+    return m_status->text();
+}
+
+void EvidenceTableView::setCase(const QString &path)
+{
+    m_path = path;
+    onSelection(m_selection->current());
+}
+
+void EvidenceTableView::onSelection(const SelectedEntities &s)
+{
+    using K = SelectedEntities::Kind;
+    EvidenceScope scope;
+    switch (s.kind) {
+    case K::Event:
+        return; // most likely picked here: keep the list it was picked from
+    case K::Edge:
+    case K::Transfer:
+        scope.kind = EvidenceScope::Kind::Transfers;
+        scope.transfers = s.transfers;
+        break;
+    case K::Host:
+        if (!s.hosts.isEmpty()) {
+            scope.kind = EvidenceScope::Kind::Host;
+            scope.host = s.hosts.first();
+        }
+        break;
+    case K::Process:
+        scope.kind = EvidenceScope::Kind::Process;
+        scope.process = s.process;
+        break;
+    case K::None:
+        break;
+    }
+    scope.filter = m_filters->current();
+    m_scope = scope;
+    reload();
+}
+
+void EvidenceTableView::onFilterChanged()
+{
+    // Only a host's list depends on the filter (edges and transfers come already filtered).
+    if (m_scope.kind != EvidenceScope::Kind::Host)
+        return;
+    m_scope.filter = m_filters->current();
+    reload();
+}
+
+void EvidenceTableView::reload()
+{
+    const uint64_t gen = ++m_generation;
+    if (m_path.isEmpty() || m_scope.kind == EvidenceScope::Kind::None) {
+        m_model->clear();
+        m_status->setText(
+            m_path.isEmpty() ? tr("No case open") : tr("Select an edge, a transfer, a host or a process"));
+        return;
+    }
+    m_status->setText(tr("Loading..."));
+    const EvidenceScope scope = m_scope;
+    runCaseQuery<EvidenceList>(
+        this, m_path, [scope](sql::Db &db) { return queryEvidence(db, scope); },
+        [this, gen](EvidenceList &list, const QString &error) {
+            if (gen != m_generation)
+                return; // the selection moved on
+            const QString err = error.isEmpty() ? list.error : error;
+            m_model->setRows(std::move(list.rows));
+            if (!err.isEmpty()) {
+                m_status->setText(tr("Cannot read the case: %1").arg(err));
+            } else {
+                QString text = tr("%1 rows").arg(QLocale().toString(m_model->rowCount()));
+                if (list.capped)
+                    text += tr(" (first %1 only)").arg(QLocale().toString(kMaxEvidenceRows));
+                m_status->setText(text);
+            }
+            m_model->requestPage(0); // prefetch what the view shows first
+            emit updated();
+        });
+}
+
+void EvidenceTableView::fetchPage(quint64 modelGeneration, int page, const QVector<qint64> &eventIds)
+{
+    if (m_path.isEmpty() || modelGeneration != m_model->generation())
+        return;
+    runCaseQuery<std::vector<EvidenceDetail>>(
+        this, m_path, [eventIds](sql::Db &db) { return queryEvidenceDetails(db, eventIds); },
+        [this, modelGeneration, page](std::vector<EvidenceDetail> &details, const QString &) {
+            m_model->setPage(modelGeneration, page, details); // drops windows of an older list
+            emit updated();
+        });
+}
+
+void EvidenceTableView::pickRow(const QModelIndex &index)
+{
+    if (!index.isValid())
+        return;
+    SelectedEntities s;
+    s.kind = SelectedEntities::Kind::Event;
+    s.events = {m_model->eventAt(index.row())};
+    if (const qint64 t = m_model->transferAt(index.row()))
+        s.transfers = {t};
+    m_selection->select(s);
+}
+
+} // namespace tt

@@ -1,0 +1,44 @@
+#pragma once
+
+#include "store/CaseStore.h"
+
+#include <QCoreApplication>
+#include <QMetaObject>
+#include <QPointer>
+#include <QString>
+#include <QThreadPool>
+
+#include <exception>
+#include <memory>
+#include <utility>
+
+namespace tt {
+
+// Runs `job(sql::Db &)` on a pool thread with a read-only connection of its own (one connection
+// per thread), then `apply(Result &, const QString &error)` on the UI thread. The hop goes
+// through qApp, alive for the whole run, and the receiver is checked there, on its own thread,
+// so a widget destroyed meanwhile is never touched. Callers compare a generation in `apply`.
+template<typename Result, typename Job, typename Apply>
+void runCaseQuery(QObject *receiver, const QString &path, Job job, Apply apply)
+{
+    QPointer<QObject> guard(receiver);
+    QThreadPool::globalInstance()->start([guard, path, job = std::move(job), apply = std::move(apply)]() mutable {
+        auto result = std::make_shared<Result>();
+        QString error;
+        try {
+            auto cs = store::CaseStore::open(path.toStdString(), store::CaseStore::Access::ReadOnly);
+            *result = job(cs->db());
+        } catch (const std::exception &e) {
+            error = QString::fromUtf8(e.what());
+        }
+        QMetaObject::invokeMethod(
+            QCoreApplication::instance(),
+            [guard, result, error, apply = std::move(apply)]() mutable {
+                if (guard)
+                    apply(*result, error);
+            },
+            Qt::QueuedConnection);
+    });
+}
+
+} // namespace tt
