@@ -2,6 +2,8 @@
 #include "Demo.h"
 #include "Logging.h"
 
+#include "GraphItems.h"
+#include "TransferGraphView.h"
 #include "WorkbenchWindow.h"
 #include "workbench/FilterHistory.h"
 #include "workbench/Selection.h"
@@ -29,7 +31,10 @@ int runGui(int argc, char **argv)
                                QStringLiteral("Save a PNG of the window once the case is shown, then quit."),
                                QStringLiteral("PNG"));
     QCommandLineOption verboseOpt(QStringLiteral("verbose"), QStringLiteral("Log details on the console."));
-    p.addOptions({demoOpt, shotOpt, verboseOpt});
+    QCommandLineOption shotSelectOpt(QStringLiteral("screenshot-select"),
+                                     QStringLiteral("Before the screenshot, select the edge deepest in a chain (shows its "
+                                                    "evidence and process ancestry)."));
+    p.addOptions({demoOpt, shotOpt, verboseOpt, shotSelectOpt});
     p.process(app);
     setupLogging(p.isSet(verboseOpt), p.isSet(verboseOpt));
 
@@ -55,9 +60,19 @@ int runGui(int argc, char **argv)
         window.openCase(casePath);
     if (p.isSet(shotOpt)) {
         const QString out = p.value(shotOpt);
-        QObject::connect(&window, &WorkbenchWindow::graphShown, &app, [&window, out] {
+        const bool selectEdge = p.isSet(shotSelectOpt);
+        QObject::connect(&window, &WorkbenchWindow::graphShown, &app, [&window, out, selectEdge] {
+            if (selectEdge) {
+                const GraphEdge *deepest = nullptr;
+                for (const GraphEdge &e : window.graphView()->graph().edges)
+                    if (!deepest || e.hop > deepest->hop)
+                        deepest = &e;
+                if (deepest)
+                    if (auto *item = window.graphView()->edgeItem(deepest->id))
+                        item->setSelected(true);
+            }
             // Let the other docks finish their queries and paint before grabbing.
-            QTimer::singleShot(800, &window, [&window, out] {
+            QTimer::singleShot(1500, &window, [&window, out] {
                 const bool saved = window.grab().save(out);
                 spdlog::info("screenshot {} {}", out.toStdString(), saved ? "saved" : "FAILED");
                 QApplication::exit(saved ? 0 : 1);
