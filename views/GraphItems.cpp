@@ -1,6 +1,6 @@
 #include "GraphItems.h"
 
-#include "MethodColours.h"
+#include "MethodPalette.h"
 
 #include <QApplication>
 #include <QGraphicsSceneMouseEvent>
@@ -119,7 +119,7 @@ TransferEdgeItem::TransferEdgeItem(const GraphEdge &edge, const QPainterPath &pa
     setFlags(ItemIsSelectable);
     setZValue(1);
     setCursor(Qt::PointingHandCursor);
-    m_colour = edge.methods.size() == 1 ? methodColour(edge.methods.first()) : QColor(0x44, 0x44, 0x44);
+    m_colour = edge.methods.size() == 1 ? MethodPalette::color(edge.methods.first()) : QColor(0x44, 0x44, 0x44);
     QString tip = QStringLiteral("%1 transfer(s), %2 file(s)\nmethods: %3\nconfidence %4-%5")
                       .arg(edge.count)
                       .arg(edge.files)

@@ -6,6 +6,7 @@
 #include "ImportRunner.h"
 #include "PivotBar.h"
 #include "ProcessAncestryPanel.h"
+#include "TimelineView.h"
 #include "TransferGraphView.h"
 #include "items/TimeFormat.h"
 #include "store/CaseStore.h"
@@ -35,7 +36,8 @@ WorkbenchWindow::WorkbenchWindow(FilterHistory *filter, Selection *selection, QW
     : QMainWindow(parent), m_filter(filter), m_selection(selection), m_graph(new TransferGraphView(filter, selection, this)),
       m_pivots(new PivotBar(filter, this)), m_overview(new CaseWindow(this)),
       m_evidence(new EvidenceTableView(filter, selection, this)), m_ancestry(new ProcessAncestryPanel(filter, selection, this)),
-      m_details(new EventDetailsView(filter, selection, this)), m_import(new ImportRunner(this)),
+      m_details(new EventDetailsView(filter, selection, this)), m_timeline(new TimelineView(filter, selection, this)),
+      m_import(new ImportRunner(this)),
       m_statusCase(new QLabel(this)), m_statusView(new QLabel(this)), m_statusFilter(new QLabel(this))
 {
     setObjectName(QStringLiteral("workbench"));
@@ -53,16 +55,19 @@ WorkbenchWindow::WorkbenchWindow(FilterHistory *filter, Selection *selection, QW
     // The case overview (hosts and sources) lives in a dock; its own menu bar is not used.
     m_overview->setWindowFlags(Qt::Widget);
     m_overview->menuBar()->hide();
+    QDockWidget *timelineDock = addDock(m_timeline, tr("Timeline"), Qt::BottomDockWidgetArea, QStringLiteral("timelineDock"));
     QDockWidget *evidenceDock = addDock(m_evidence, tr("Events / Evidence"), Qt::BottomDockWidgetArea,
                                         QStringLiteral("evidenceDock"));
     QDockWidget *caseDock = addDock(m_overview, tr("Case"), Qt::BottomDockWidgetArea, QStringLiteral("caseDock"));
-    tabifyDockWidget(evidenceDock, caseDock);
-    evidenceDock->raise();
     QDockWidget *ancestryDock = addDock(m_ancestry, tr("Process Ancestry"), Qt::RightDockWidgetArea,
                                         QStringLiteral("ancestryDock"));
     QDockWidget *detailsDock = addDock(m_details, tr("Details"), Qt::RightDockWidgetArea, QStringLiteral("detailsDock"));
     splitDockWidget(ancestryDock, detailsDock, Qt::Vertical);
-    resizeDocks({evidenceDock}, {250}, Qt::Vertical);
+    // Timeline above the evidence table (the case overview tabbed with it).
+    splitDockWidget(timelineDock, evidenceDock, Qt::Vertical);
+    tabifyDockWidget(evidenceDock, caseDock);
+    evidenceDock->raise();
+    resizeDocks({timelineDock, evidenceDock}, {170, 230}, Qt::Vertical);
     resizeDocks({ancestryDock}, {430}, Qt::Horizontal);
 
     for (QLabel *l : {m_statusCase, m_statusView, m_statusFilter})
@@ -150,6 +155,7 @@ void WorkbenchWindow::openCase(const QString &path)
     m_evidence->setCase(path);
     m_ancestry->setCase(path);
     m_details->setCase(path);
+    m_timeline->setCase(path);
     setWindowTitle(tr("%1 - TransferTrace").arg(QFileInfo(path).fileName()));
     rememberRecent(path);
     updateStatus();

@@ -12,6 +12,7 @@ class CaseWindow;
 class EventDetailsView;
 class EvidenceTableView;
 class ProcessAncestryPanel;
+class TimelineView;
 class FilterHistory;
 class ImportRunner;
 class PivotBar;
@@ -61,6 +62,7 @@ private:
     EvidenceTableView *m_evidence;
     ProcessAncestryPanel *m_ancestry;
     EventDetailsView *m_details;
+    TimelineView *m_timeline;
     ImportRunner *m_import;
     QLabel *m_statusCase;
     QLabel *m_statusView;

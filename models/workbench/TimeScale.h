@@ -1,0 +1,88 @@
+#pragma once
+
+#include <QString>
+
+#include <cstdint>
+#include <vector>
+
+namespace tt {
+
+// Maps the visible time window [fromUs, toUs] (UTC microseconds) to pixels [0, width] and back,
+// zooms and pans within limits, and generates "nice" UTC axis ticks. A value type: all the
+// timeline's time <-> pixel maths lives here (STYLE.md: pure maths out of paint(), unit-tested).
+class TimeScale {
+public:
+    static constexpr int64_t kSecondUs = 1000000;
+    static constexpr int64_t kMinSpanUs = kSecondUs; // zooming in stops at one second
+
+    TimeScale() = default;
+    TimeScale(int64_t fromUs, int64_t toUs, double width);
+
+    int64_t fromUs() const { return m_from; }
+    int64_t toUs() const { return m_to; }
+    int64_t spanUs() const { return m_to - m_from; }
+    double width() const { return m_width; }
+    bool isValid() const { return m_to > m_from && m_width > 0; }
+
+    // Time -> pixel (unclamped; times outside the window map outside [0, width]).
+    double toPixel(int64_t us) const;
+    // Pixel -> time, rounded to the microsecond.
+    int64_t toTime(double px) const;
+    double usPerPixel() const;
+
+    // Outer bounds for zoom and pan (the whole case plus a margin). Without limits (the
+    // default) only the one-second minimum span applies.
+    void setLimits(int64_t minUs, int64_t maxUs);
+    bool hasLimits() const { return m_limitMax > m_limitMin; }
+    int64_t limitMinUs() const { return m_limitMin; }
+    int64_t limitMaxUs() const { return m_limitMax; }
+    // The limits for a case whose events span [firstUs, lastUs]: 5 % margin each side, at least
+    // 30 s, so that a one-event case still has a window to look at.
+    static std::pair<int64_t, int64_t> caseLimits(int64_t firstUs, int64_t lastUs);
+
+    TimeScale withWidth(double width) const;
+    // Same width and limits, another window (clamped like zoom and pan).
+    TimeScale withWindow(int64_t fromUs, int64_t toUs) const;
+    // factor > 1 zooms in (the span shrinks by it), < 1 zooms out; the time under `px` stays put.
+    TimeScale zoomed(double px, double factor) const;
+    // Moves the content by dx pixels: dx > 0 drags it right, so earlier times come into view.
+    TimeScale panned(double dx) const;
+    // The whole limits range (or the current window when there are none).
+    TimeScale fitted() const;
+
+    struct Tick {
+        int64_t us = 0;
+        double x = 0;
+        QString label;
+        bool major = false; // a day boundary (or a year boundary for month/year ticks)
+    };
+    // Ticks at a "nice" step chosen so that neighbours are at least minSpacingPx apart.
+    std::vector<Tick> ticks(double minSpacingPx = 80) const;
+
+    // The smallest nice step >= minStepUs, in microseconds; months and years are returned as
+    // kMonthStep * n and kYearStep * n (calendar steps, not fixed lengths).
+    static int64_t niceStep(int64_t minStepUs);
+    static constexpr int64_t kDayUs = 86400 * kSecondUs;
+    static constexpr int64_t kMonthStep = 30 * kDayUs; // nominal length of a month step
+    static constexpr int64_t kYearStep = 365 * kDayUs; // nominal length of a year step
+    // The label of a tick at `us` for ticks `stepUs` apart: "14:23:10.500", "14:23:10", "14:00",
+    // "Mar 18" (day boundaries and day steps), "Mar 2024" (months), "2024" (years).
+    static QString tickLabel(int64_t us, int64_t stepUs);
+
+    bool operator==(const TimeScale &o) const
+    {
+        return m_from == o.m_from && m_to == o.m_to && m_width == o.m_width && m_limitMin == o.m_limitMin
+            && m_limitMax == o.m_limitMax;
+    }
+
+private:
+    void clampToLimits();
+
+    int64_t m_from = 0;
+    int64_t m_to = 0;
+    double m_width = 0;
+    int64_t m_limitMin = 0;
+    int64_t m_limitMax = 0;
+};
+
+} // namespace tt
