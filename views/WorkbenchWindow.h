@@ -32,6 +32,7 @@ public:
     QString casePath() const { return m_casePath; }
     TransferGraphView *graphView() const { return m_graph; }
     PivotBar *pivotBar() const { return m_pivots; }
+    TimelineView *timelineView() const { return m_timeline; }
     // Adds a dock (views added by later features call this); hidden docks keep their state.
     QDockWidget *addDock(QWidget *content, const QString &title, Qt::DockWidgetArea area, const QString &objectName);
 

@@ -1,0 +1,178 @@
+// Workbench responsiveness benchmark (not a test): drives the real widgets offscreen on a large
+// case and prints open -> first full paint, account pivot -> updated graph + timeline, time
+// brush -> update, Graphviz layout of 200 hosts, and peak memory.
+//
+// usage: bench_gui [--case CASE] [--events N] [--hosts H] [--workdir DIR]
+//   Without --case it generates a recording (default 1 000 000 events on 60 hosts), imports it
+//   and infers transfers first (that part is not timed here; see bench_import).
+
+#include "GraphvizLayout.h"
+#include "TimelineView.h"
+#include "TransferGraphView.h"
+#include "WorkbenchWindow.h"
+#include "core/ImportEngine.h"
+#include "generator/Generator.h"
+#include "inference/InferenceEngine.h"
+#include "store/CaseStore.h"
+#include "workbench/FilterHistory.h"
+#include "workbench/Selection.h"
+
+#include <QApplication>
+#include <QElapsedTimer>
+#include <QEventLoop>
+#include <QTemporaryDir>
+#include <QTimer>
+
+#include <spdlog/spdlog.h>
+
+#include <cstdio>
+#include <random>
+#include <sys/resource.h>
+
+using namespace tt;
+
+namespace {
+long peakRssMb()
+{
+    struct rusage ru {};
+    getrusage(RUSAGE_SELF, &ru);
+    return ru.ru_maxrss / 1024;
+}
+
+// Waits until the graph and the timeline have both shown results newer than `since`.
+double waitViews(WorkbenchWindow &w, int graphBefore, int timelineBefore, int *graphCount, int *timelineCount)
+{
+    QElapsedTimer t;
+    t.start();
+    while ((*graphCount <= graphBefore || *timelineCount <= timelineBefore) && t.elapsed() < 120000)
+        QCoreApplication::processEvents(QEventLoop::AllEvents, 5);
+    w.repaint(); // a full paint of every visible widget, synchronously
+    return static_cast<double>(t.nsecsElapsed()) / 1e6;
+}
+} // namespace
+
+int main(int argc, char **argv)
+{
+    qputenv("QT_QPA_PLATFORM", "offscreen");
+    QApplication app(argc, argv);
+    spdlog::set_level(spdlog::level::warn);
+    QString casePath, workdir = QDir::tempPath();
+    qint64 events = 1000000;
+    int hosts = 60;
+    const QStringList args = app.arguments();
+    for (int i = 1; i < args.size(); ++i) {
+        if (args[i] == QLatin1String("--case") && i + 1 < args.size())
+            casePath = args[++i];
+        else if (args[i] == QLatin1String("--events") && i + 1 < args.size())
+            events = args[++i].toLongLong();
+        else if (args[i] == QLatin1String("--hosts") && i + 1 < args.size())
+            hosts = args[++i].toInt();
+        else if (args[i] == QLatin1String("--workdir") && i + 1 < args.size())
+            workdir = args[++i];
+        else {
+            std::fprintf(stderr, "usage: bench_gui [--case CASE] [--events N] [--hosts H] [--workdir DIR]\n");
+            return 64;
+        }
+    }
+    QTemporaryDir tmp(workdir + QStringLiteral("/tt-bench-gui-XXXXXX"));
+    if (casePath.isEmpty()) {
+        gen::Options o;
+        o.hosts = hosts;
+        o.days = 5;
+        o.events = events;
+        o.seed = 4242;
+        o.attackerHops = 12;
+        o.outDir = tmp.path() + QStringLiteral("/gen");
+        const gen::Summary g = gen::generate(o);
+        casePath = tmp.path() + QStringLiteral("/bench.ttcase");
+        auto cs = store::CaseStore::open(casePath.toStdString(), store::CaseStore::Access::Create);
+        ImportEngine engine(*cs, {});
+        std::vector<std::string> files;
+        for (const QString &f : g.files)
+            files.push_back(f.toStdString());
+        engine.run(files);
+        inference::InferenceEngine(cs->db()).run();
+        cs->db().exec("PRAGMA wal_checkpoint(TRUNCATE)");
+    }
+    qint64 caseEvents = 0, caseTransfers = 0, caseHosts = 0;
+    {
+        auto cs = store::CaseStore::open(casePath.toStdString(), store::CaseStore::Access::ReadOnly);
+        caseEvents = cs->db().queryInt("SELECT count(*) FROM events");
+        caseTransfers = cs->db().queryInt("SELECT count(*) FROM transfers");
+        caseHosts = cs->db().queryInt("SELECT count(*) FROM hosts");
+    }
+    std::printf("bench_gui: case %s: %lld events, %lld hosts, %lld transfers; peak before the window %ld MiB\n\n",
+                qPrintable(casePath), static_cast<long long>(caseEvents), static_cast<long long>(caseHosts),
+                static_cast<long long>(caseTransfers), peakRssMb());
+
+    FilterHistory filter;
+    Selection selection;
+    WorkbenchWindow window(&filter, &selection);
+    window.resize(1600, 1000);
+    window.show();
+    int graphs = 0, timelines = 0;
+    QObject::connect(window.graphView(), &TransferGraphView::graphShown, [&] { ++graphs; });
+    QObject::connect(window.timelineView(), &TimelineView::dataLoaded, [&] { ++timelines; });
+    QCoreApplication::processEvents();
+
+    std::printf("| step                                   | ms     |\n|----------------------------------------|--------|\n");
+    QElapsedTimer t;
+    t.start();
+    window.openCase(casePath);
+    waitViews(window, 0, 0, &graphs, &timelines);
+    std::printf("| open case -> graph + timeline painted  | %6.0f |\n", static_cast<double>(t.nsecsElapsed()) / 1e6);
+
+    // Account pivot: the account with the most transfers.
+    qint64 account = 0;
+    {
+        auto cs = store::CaseStore::open(casePath.toStdString(), store::CaseStore::Access::ReadOnly);
+        account = cs->db().queryInt("SELECT account_id FROM transfers WHERE account_id IS NOT NULL GROUP BY account_id "
+                                    "ORDER BY count(*) DESC LIMIT 1");
+    }
+    FilterState f;
+    f.accounts.insert(account);
+    int g0 = graphs, t0 = timelines;
+    t.restart();
+    filter.apply(f);
+    waitViews(window, g0, t0, &graphs, &timelines);
+    std::printf("| account pivot -> graph + timeline      | %6.0f |\n", static_cast<double>(t.nsecsElapsed()) / 1e6);
+
+    // Brush: the middle third of the case's time span.
+    qint64 first = 0, last = 0;
+    {
+        auto cs = store::CaseStore::open(casePath.toStdString(), store::CaseStore::Access::ReadOnly);
+        first = cs->db().queryInt("SELECT min(first_ts) FROM sources");
+        last = cs->db().queryInt("SELECT max(last_ts) FROM sources");
+    }
+    f = FilterState{};
+    f.fromUs = first + (last - first) / 3;
+    f.toUs = first + 2 * (last - first) / 3;
+    g0 = graphs;
+    t0 = timelines;
+    t.restart();
+    filter.apply(f);
+    waitViews(window, g0, t0, &graphs, &timelines);
+    std::printf("| time brush -> graph + timeline         | %6.0f |\n", static_cast<double>(t.nsecsElapsed()) / 1e6);
+
+    g0 = graphs;
+    t0 = timelines;
+    t.restart();
+    filter.back();
+    waitViews(window, g0, t0, &graphs, &timelines);
+    std::printf("| back (filter history)                  | %6.0f |\n", static_cast<double>(t.nsecsElapsed()) / 1e6);
+
+    // Layout alone: 200 hosts, 400 edges (a random tree plus cross links), sfdp.
+    graph::LayoutInput in;
+    std::mt19937 rng(1);
+    for (int i = 1; i <= 200; ++i)
+        in.nodes.push_back({i, 140, 42, false, 0, 0});
+    int eid = 1;
+    for (int i = 2; i <= 200; ++i)
+        in.edges.push_back({eid++, int64_t(rng() % (i - 1) + 1), i, 1});
+    for (int k = 0; k < 200; ++k)
+        in.edges.push_back({eid++, int64_t(rng() % 200 + 1), int64_t(rng() % 200 + 1), 1});
+    const graph::LayoutResult lr = graph::GraphvizLayout().layout(in);
+    std::printf("| Graphviz layout, 200 hosts / 399 edges | %6.0f |\n", lr.milliseconds);
+    std::printf("\npeak resident memory of the process: %ld MiB\n", peakRssMb());
+    return 0;
+}
