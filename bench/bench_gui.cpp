@@ -18,6 +18,7 @@
 #include "workbench/Selection.h"
 
 #include <QApplication>
+#include <QDir>
 #include <QElapsedTimer>
 #include <QEventLoop>
 #include <QTemporaryDir>
@@ -28,6 +29,8 @@
 #include <cstdio>
 #include <random>
 #include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 using namespace tt;
 
@@ -54,12 +57,13 @@ double waitViews(WorkbenchWindow &w, int graphBefore, int timelineBefore, int *g
 int main(int argc, char **argv)
 {
     qputenv("QT_QPA_PLATFORM", "offscreen");
-    QApplication app(argc, argv);
     spdlog::set_level(spdlog::level::warn);
     QString casePath, workdir = QDir::tempPath();
     qint64 events = 1000000;
     int hosts = 60;
-    const QStringList args = app.arguments();
+    QStringList args;
+    for (int i = 0; i < argc; ++i)
+        args << QString::fromLocal8Bit(argv[i]);
     for (int i = 1; i < args.size(); ++i) {
         if (args[i] == QLatin1String("--case") && i + 1 < args.size())
             casePath = args[++i];
@@ -76,6 +80,10 @@ int main(int argc, char **argv)
     }
     QTemporaryDir tmp(workdir + QStringLiteral("/tt-bench-gui-XXXXXX"));
     if (casePath.isEmpty()) {
+        // Built in a child process so that the workbench's peak memory below is its own.
+        casePath = tmp.path() + QStringLiteral("/bench.ttcase");
+        const pid_t child = fork();
+        if (child == 0) {
         gen::Options o;
         o.hosts = hosts;
         o.days = 5;
@@ -84,7 +92,6 @@ int main(int argc, char **argv)
         o.attackerHops = 12;
         o.outDir = tmp.path() + QStringLiteral("/gen");
         const gen::Summary g = gen::generate(o);
-        casePath = tmp.path() + QStringLiteral("/bench.ttcase");
         auto cs = store::CaseStore::open(casePath.toStdString(), store::CaseStore::Access::Create);
         ImportEngine engine(*cs, {});
         std::vector<std::string> files;
@@ -93,7 +100,16 @@ int main(int argc, char **argv)
         engine.run(files);
         inference::InferenceEngine(cs->db()).run();
         cs->db().exec("PRAGMA wal_checkpoint(TRUNCATE)");
+        _exit(0);
+        }
+        int status = 0;
+        waitpid(child, &status, 0);
+        if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+            std::fprintf(stderr, "building the case failed\n");
+            return 1;
+        }
     }
+    QApplication app(argc, argv);
     qint64 caseEvents = 0, caseTransfers = 0, caseHosts = 0;
     {
         auto cs = store::CaseStore::open(casePath.toStdString(), store::CaseStore::Access::ReadOnly);
