@@ -311,8 +311,7 @@ void Normalizer::security(const RawEvent &ev, int64_t eventRow, int64_t host)
         r.parentImage = clean(ev.field("ParentProcessName"));
         // Since Windows 10 the new process may run as another user (TargetUserName).
         std::string_view tu = dashToEmpty(ev.field("TargetUserName"));
-        r.accountId = tu.empty() || tu == "-" ? subject()
-                                              : m_w.accountId(ev.field("TargetDomainName"), tu, ev.field("TargetUserSid"));
+        r.accountId = tu.empty() ? subject() : m_w.accountId(ev.field("TargetDomainName"), tu, ev.field("TargetUserSid"));
         const std::string lid = normaliseLogonId(tu.empty() ? ev.field("SubjectLogonId") : ev.field("TargetLogonId"));
         r.logonId = lid;
         r.integrity = clean(ev.field("MandatoryLabel"));
@@ -396,10 +395,7 @@ void Normalizer::system(const RawEvent &ev, int64_t eventRow, int64_t host)
     r.serviceType = ev.field("ServiceType");
     r.startType = ev.field("StartType");
     r.serviceAccount = ev.field("AccountName");
-    r.accountId = 0;
-    for (const Field &f : ev.system)
-        if (f.name == "Security.UserID")
-            r.accountId = m_w.accountId({}, {}, f.value); // name unknown: nothing stored
+    // 7045 names no installing account (only a SID in System/Security, kept in the payload).
     m_w.insertServiceInstall(r);
 }
 
@@ -549,8 +545,8 @@ void Normalizer::rdp(const RawEvent &ev, Kind kind, int64_t eventRow, int64_t ho
         splitAddrPort(ev.field("ClientIP"), addr, port);
         addr = store::normaliseIp(addr);
     }
-    if (store::isUninformativeIp(addr) && addr != "")
-        addr.clear(); // "LOCAL" and similar are not addresses
+    if (store::isUninformativeIp(addr))
+        addr.clear(); // "LOCAL", loopback and similar are not addresses
     r.sourceIp = addr;
     r.sourcePort = port;
     m_w.insertLogon(r);
