@@ -1,3 +1,4 @@
+#include "CliSupport.h"
 #include "Commands.h"
 
 #include "TerminalProgress.h"
@@ -17,44 +18,17 @@ namespace {
 QString q(const std::string &s) { return QString::fromStdString(s); }
 std::string iso(int64_t us) { return us ? timeutil::formatIsoUtc(us) : std::string("-"); }
 
-// Log content is attacker-controlled: never let it drive the terminal (escape sequences).
-std::string printable(const std::string &s)
-{
-    std::string out;
-    out.reserve(s.size());
-    for (unsigned char c : s) {
-        if (c < 0x20 || c == 0x7f) {
-            char buf[8];
-            std::snprintf(buf, sizeof buf, "\\x%02x", c);
-            out += buf;
-        } else {
-            out.push_back(static_cast<char>(c));
-        }
-    }
-    return out;
-}
 } // namespace
 
 int runInfo(const QStringList &args)
 {
     QCommandLineParser p;
     p.setApplicationDescription(QStringLiteral("Summarise a case file: hosts, sources, event counts."));
-    p.addHelpOption();
     p.addPositionalArgument(QStringLiteral("case"), QStringLiteral("Case file (*.ttcase)."));
     QCommandLineOption jsonOpt(QStringLiteral("json"), QStringLiteral("Print as JSON."));
     p.addOption(jsonOpt);
-    if (!p.parse(args)) {
-        std::fprintf(stderr, "transfertrace info: %s\n", qPrintable(p.errorText()));
-        return 64;
-    }
-    if (p.isSet(QStringLiteral("help"))) {
-        std::fputs(qPrintable(p.helpText()), stdout);
-        return 0;
-    }
-    if (p.positionalArguments().size() != 1) {
-        std::fprintf(stderr, "usage: transfertrace info CASE [--json]\n");
-        return 64;
-    }
+    if (auto stop = parseCommand(p, args, "info", "transfertrace info CASE [--json]", 1, 1))
+        return *stop;
     std::unique_ptr<store::CaseStore> cs;
     try {
         cs = store::CaseStore::open(p.positionalArguments()[0].toStdString(), store::CaseStore::Access::ReadOnly);

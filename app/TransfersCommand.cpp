@@ -1,3 +1,4 @@
+#include "CliSupport.h"
 #include "Commands.h"
 #include "InferenceSummary.h"
 
@@ -38,23 +39,6 @@ std::string csvCell(const std::string &s)
     return out;
 }
 
-// Terminal output: control characters shown as \xNN so log text cannot drive the terminal.
-std::string printable(const std::string &s, size_t max)
-{
-    std::string out;
-    for (unsigned char c : s) {
-        if (c < 0x20 || c == 0x7f) {
-            char buf[8];
-            std::snprintf(buf, sizeof buf, "\\x%02x", c);
-            out += buf;
-        } else {
-            out.push_back(static_cast<char>(c));
-        }
-    }
-    if (out.size() > max)
-        out = out.substr(0, max - 3) + "...";
-    return out;
-}
 } // namespace
 
 std::string inferenceSummary(const inference::InferenceEngine::Result &r)
@@ -78,14 +62,11 @@ int runInfer(const QStringList &args)
 {
     QCommandLineParser p;
     p.setApplicationDescription(QStringLiteral("Recompute the transfers of a case from its events (deterministic)."));
-    p.addHelpOption();
     p.addPositionalArgument(QStringLiteral("case"), QStringLiteral("Case file."));
     QCommandLineOption verboseOpt(QStringLiteral("verbose"), QStringLiteral("Log details on the console."));
     p.addOption(verboseOpt);
-    if (!p.parse(args) || p.positionalArguments().size() != 1) {
-        std::fprintf(stderr, "usage: transfertrace infer CASE\n");
-        return 64;
-    }
+    if (auto stop = parseCommand(p, args, "infer", "transfertrace infer CASE", 1, 1))
+        return *stop;
     try {
         auto cs = store::CaseStore::open(p.positionalArguments()[0].toStdString(), store::CaseStore::Access::ReadWrite);
         const auto r = inference::InferenceEngine(cs->db()).run();
@@ -101,7 +82,6 @@ int runTransfers(const QStringList &args)
 {
     QCommandLineParser p;
     p.setApplicationDescription(QStringLiteral("List the inferred host-to-host transfers of a case."));
-    p.addHelpOption();
     p.addPositionalArgument(QStringLiteral("case"), QStringLiteral("Case file."));
     QCommandLineOption formatOpt(QStringLiteral("format"), QStringLiteral("table, csv or json."), QStringLiteral("F"),
                                  QStringLiteral("table"));
@@ -113,19 +93,11 @@ int runTransfers(const QStringList &args)
                                   QStringLiteral("A"));
     QCommandLineOption verboseOpt(QStringLiteral("verbose"), QStringLiteral("Log details on the console."));
     p.addOptions({formatOpt, minOpt, hostOpt, accountOpt, verboseOpt});
-    if (!p.parse(args)) {
-        std::fprintf(stderr, "transfertrace transfers: %s\n", qPrintable(p.errorText()));
-        return 64;
-    }
-    if (p.isSet(QStringLiteral("help"))) {
-        std::fputs(qPrintable(p.helpText()), stdout);
-        return 0;
-    }
-    if (p.positionalArguments().size() != 1) {
-        std::fprintf(stderr, "usage: transfertrace transfers CASE [--format table|csv|json] [--min-confidence X] "
-                             "[--host H] [--account A]\n");
-        return 64;
-    }
+    if (auto stop = parseCommand(p, args, "transfers",
+                                 "transfertrace transfers CASE [--format table|csv|json] [--min-confidence X] "
+                                 "[--host H] [--account A]",
+                                 1, 1))
+        return *stop;
     const QString format = p.value(formatOpt);
     if (format != QLatin1String("table") && format != QLatin1String("csv") && format != QLatin1String("json")) {
         std::fprintf(stderr, "transfertrace transfers: --format is table, csv or json\n");
