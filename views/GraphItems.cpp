@@ -29,6 +29,12 @@ HostNodeItem::HostNodeItem(const GraphHost &host, QSizeF size) : m_host(host), m
     if (!host.addresses.isEmpty())
         tip += QLatin1Char('\n') + host.addresses;
     tip += QStringLiteral("\nsent %1, received %2").arg(host.sent).arg(host.received);
+    if (host.domainController)
+        tip += QStringLiteral("\ndomain controller");
+    if (host.firstSource)
+        tip += QStringLiteral("\nroot of the deepest chain of transfers");
+    if (host.executedTransferred)
+        tip += QStringLiteral("\nran a file transferred to it");
     // Qt::mightBeRichText would treat "<b>..." as markup: force plain text with an explicit
     // escape. toolTip() is rich-text aware, so escape it.
     setToolTip(QStringLiteral("<pre>%1</pre>").arg(tip.toHtmlEscaped()));
@@ -78,7 +84,8 @@ void HostNodeItem::paint(QPainter *p, const QStyleOptionGraphicsItem *option, QW
     // Badges: "S" first source, "X" executed a transferred file.
     double bx = r.right() - kBadge / 2;
     auto badge = [&](const QColor &c, const QString &letter) {
-        const QRectF b(bx - kBadge / 2, r.top() - kBadge / 2, kBadge, kBadge);
+        const double w = letter.size() > 1 ? kBadge + 8 : kBadge;
+        const QRectF b(bx + kBadge / 2 - w, r.top() - kBadge / 2, w, kBadge);
         p->setPen(Qt::NoPen);
         p->setBrush(c);
         p->drawEllipse(b);
@@ -88,12 +95,14 @@ void HostNodeItem::paint(QPainter *p, const QStyleOptionGraphicsItem *option, QW
         bf.setPointSizeF(std::max(6.0, bf.pointSizeF() * 0.7));
         p->setFont(bf);
         p->drawText(b, Qt::AlignCenter, letter);
-        bx -= kBadge + 2;
+        bx -= w + 2;
     };
     if (m_host.executedTransferred)
         badge(QColor(0xC0, 0x1C, 0x28), QStringLiteral("X"));
     if (m_host.firstSource)
         badge(QColor(0xD5, 0x5E, 0x00), QStringLiteral("S"));
+    if (m_host.domainController)
+        badge(QColor(0x1B, 0x4F, 0x9C), QStringLiteral("DC"));
 }
 
 QVariant HostNodeItem::itemChange(GraphicsItemChange change, const QVariant &value)

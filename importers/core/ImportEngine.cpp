@@ -246,6 +246,8 @@ ImportSummary ImportEngine::run(const std::vector<std::string> &inputs, const Pr
         store::dropBulkIndexes(m_store.db());
     }
     reportProgress(true);
+    // WAL checkpoints on a helper thread while this import writes (see WalCheckpointer).
+    sql::WalCheckpointer checkpointer(m_store.db(), m_store.path());
     for (const auto &[f, exists] : files) {
         if (cancelled())
             break;

@@ -354,9 +354,21 @@ void Normalizer::security(const RawEvent &ev, int64_t eventRow, int64_t host)
         m_w.insertFileEvent(r);
         break;
     }
+    case 4768:
+    case 4769:
+    case 4771:
+        m_w.noteDomainController(host); // only a KDC logs these
+        break;
     case 5140:
     case 5142:
     case 5145: {
+        // SYSVOL and NETLOGON are served by domain controllers.
+        const std::string_view share = ev.field("ShareName");
+        if (share.size() >= 6) {
+            const std::string upper = store::toUpperAscii(share);
+            if (upper.ends_with("\\SYSVOL") || upper.ends_with("\\NETLOGON"))
+                m_w.noteDomainController(host);
+        }
         store::ShareAccessRow r;
         r.event = eventRow;
         r.hostId = host;

@@ -15,7 +15,11 @@ public:
 
     void event(RawEvent &ev) override
     {
-        next(Item::Kind::Event, ev.position, {}).event = ev;
+        // Swap, not copy: the parser gets back an event the writer has finished with (its
+        // strings and field vectors keep their capacity), so steady state copies and allocates
+        // nothing here. RecordSink allows this: parsers reset every member before reuse.
+        using std::swap;
+        swap(next(Item::Kind::Event, ev.position, {}).event, ev);
         done();
     }
     void reject(int64_t position, std::string_view reason) override
@@ -63,14 +67,52 @@ private:
     Batch *m_batch = nullptr;
 };
 
+namespace {
+// Batches outlive one file: a folder of small files would otherwise build and free
+// kMaxBatches * kBatchSize events (and all their strings) per file. Bounded: at most
+// kMaxPooled batches are kept, and oversized ones are dropped.
+std::mutex g_poolMu;
+std::vector<std::unique_ptr<ParsePipeline::Batch>> g_pool;
+constexpr size_t kMaxPooled = 2 * ParsePipeline::kMaxBatches;
+} // namespace
+
+std::unique_ptr<ParsePipeline::Batch> ParsePipeline::newBatch()
+{
+    {
+        std::lock_guard lock(g_poolMu);
+        if (!g_pool.empty()) {
+            auto b = std::move(g_pool.back());
+            g_pool.pop_back();
+            return b;
+        }
+    }
+    auto b = std::make_unique<Batch>();
+    b->items.resize(kBatchSize);
+    return b;
+}
+
+ParsePipeline::~ParsePipeline()
+{
+    std::lock_guard lock(g_poolMu);
+    for (auto &b : m_all) {
+        size_t bytes = 0;
+        for (const Item &it : b->items)
+            bytes += it.event.original.capacity() + (it.event.fields.capacity() + it.event.system.capacity()) * 80;
+        // A batch that held huge records (a 100 MB line) is not worth keeping.
+        if (g_pool.size() < kMaxPooled && bytes < (16u << 20)) {
+            b->used = 0;
+            g_pool.push_back(std::move(b));
+        }
+    }
+}
+
 ParsePipeline::Batch *ParsePipeline::takeFree()
 {
     std::unique_lock lock(m_mu);
     m_cv.wait(lock, [this] { return !m_free.empty() || m_all.size() < kMaxBatches || m_abort.load(); });
     if (m_free.empty()) {
         // Below the limit (or aborting): a new batch keeps the producer from blocking forever.
-        m_all.push_back(std::make_unique<Batch>());
-        m_all.back()->items.resize(kBatchSize);
+        m_all.push_back(newBatch());
         return m_all.back().get();
     }
     Batch *b = m_free.back();

@@ -20,7 +20,8 @@ class RecordSink;
 // Runs a parser on its own thread and replays everything it reports (events, rejects,
 // warnings, in order) into `target` on the calling thread. With two cores, parsing (and the
 // parser's own reading and hashing) overlaps with the SQLite writes that the target does.
-// Batches are reused, so steady state allocates nothing; at most kMaxBatches are in flight.
+// Events are swapped (not copied) into batch slots, and batches are reused across files, so
+// steady state allocates nothing; at most kMaxBatches are in flight.
 class ParsePipeline {
 public:
     static constexpr size_t kBatchSize = 256;
@@ -30,7 +31,7 @@ public:
     // thread joined, and the exception rethrown.
     static bool run(FormatParser &parser, ByteSource &in, RecordSink &target);
 
-private:
+    // Internal (public only so that the process-wide pool of spare batches can hold them).
     struct Item {
         enum class Kind : uint8_t { Event, Reject, Warning } kind = Kind::Event;
         int64_t position = 0;
@@ -41,7 +42,11 @@ private:
         std::vector<Item> items;
         size_t used = 0;
     };
+    ~ParsePipeline(); // hands its batches back to the pool
+
+private:
     class ProducerSink;
+    static std::unique_ptr<Batch> newBatch();
 
     explicit ParsePipeline(RecordSink &target) : m_target(target) {}
     Batch *takeFree();           // producer: an empty batch (blocks while kMaxBatches are out)

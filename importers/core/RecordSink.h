@@ -11,7 +11,9 @@ struct RawEvent;
 class RecordSink {
 public:
     virtual ~RecordSink() = default;
-    // A good record. The parser may reuse ev after this returns.
+    // A good record. The sink may take ev's contents (the pipeline swaps it with an event it has
+    // finished with), so after this returns ev holds arbitrary data: the parser resets every
+    // member it fills before reusing ev (clearing strings and vectors keeps their capacity).
     virtual void event(RawEvent &ev) = 0;
     // A record the parser could not read. position: 1-based record number or line number
     // (0 when the damage is not tied to a record, e.g. a bad file header); reason: short text.

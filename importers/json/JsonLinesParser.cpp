@@ -319,13 +319,26 @@ public:
             m_v.pop_back();
         }
     }
-    // Moves entry i out to another list (keeps order of the rest).
-    void moveTo(size_t i, FieldList &other)
+    // Moves the entries at the ascending positions idx[0..n) to the end of another list, in
+    // one pass that keeps the order of the rest (a rotate per entry moved ~25 fields each).
+    void moveTo(const size_t *idx, size_t n, FieldList &other)
     {
-        Field &dst = other.next();
-        std::swap(dst, m_v[i]);
-        std::rotate(m_v.begin() + long(i), m_v.begin() + long(i) + 1, m_v.begin() + long(m_n));
-        --m_n;
+        if (n == 0)
+            return;
+        size_t out = idx[0], k = 0;
+        for (size_t i = idx[0]; i < m_n; ++i) {
+            if (k < n && idx[k] == i) {
+                std::swap(other.next(), m_v[i]);
+                ++k;
+            } else {
+                if (out != i)
+                    std::swap(m_v[out], m_v[i]);
+                ++out;
+            }
+        }
+        m_n = out;
+        // Same order in `other` as moving them one by one from the last did (kept as it was).
+        std::reverse(other.m_v.begin() + long(other.m_n - n), other.m_v.begin() + long(other.m_n));
     }
 
 private:
@@ -707,8 +720,7 @@ struct JsonLinesParser::Impl {
         // (EventTime wins over TimeCreated whatever the key order: its parseStamp overwrites.)
         if (haveUserId) {
             // NXLog resolves UserID to Domain / AccountName / AccountType: envelope, not data.
-            for (size_t i = nLookup; i-- > 0;)
-                fields.moveTo(lookupIdx[i], sys);
+            fields.moveTo(lookupIdx, nLookup, sys);
         }
         const bool sysmon = ev.channel == "Microsoft-Windows-Sysmon/Operational"
             || ev.provider == "Microsoft-Windows-Sysmon";

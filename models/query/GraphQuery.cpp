@@ -190,8 +190,8 @@ GraphData queryGraph(sql::Db &db, const FilterState &filter)
 
         QHash<qint64, size_t> hostIndex;
         auto hs = db.prepare("SELECT h.id, h.name, coalesce(h.fqdn,''), h.is_ip_only, coalesce((SELECT group_concat(address, ', ') "
-                             "FROM (SELECT DISTINCT address FROM host_addresses a WHERE a.host_id = h.id ORDER BY address)),'') "
-                             "FROM hosts h WHERE h.id = ?");
+                             "FROM (SELECT DISTINCT address FROM host_addresses a WHERE a.host_id = h.id ORDER BY address)),''), "
+                             "h.is_dc FROM hosts h WHERE h.id = ?");
         QList<qint64> ids = hostIds.values();
         std::sort(ids.begin(), ids.end());
         for (qint64 hid : ids) {
@@ -206,6 +206,7 @@ GraphData queryGraph(sql::Db &db, const FilterState &filter)
                     h.fqdn = QString::fromStdString(hs.text(2));
                     h.ipOnly = hs.int64(3) != 0;
                     h.addresses = QString::fromStdString(hs.text(4));
+                    h.domainController = hs.int64(5) != 0;
                 }
                 hs.reset();
             }

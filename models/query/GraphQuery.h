@@ -24,6 +24,7 @@ struct GraphHost {
     QString fqdn;
     QString addresses;
     bool ipOnly = false;
+    bool domainController = false;
     bool firstSource = false;  // root of the deepest chain of transfers in view
     bool executedTransferred = false; // ran a file that was transferred to it
     int sent = 0;

@@ -22,7 +22,9 @@ void bindId(sql::Stmt &st, int idx, int64_t id)
     else
         st.bind(idx, id);
 }
-void bindText(sql::Stmt &st, int idx, std::string_view s) { st.bindOptional(idx, s); }
+// Row texts are views that outlive the statement's exec() (which resets and clears the
+// bindings): bound without a copy (SQLite would otherwise malloc + copy every text value).
+void bindText(sql::Stmt &st, int idx, std::string_view s) { st.bindOptionalStatic(idx, s); }
 } // namespace
 
 CaseWriter::CaseWriter(sql::Db &db) : m_db(db)
@@ -128,6 +130,13 @@ CaseWriter::CommitResult CaseWriter::commit(std::string_view sha256, const Sourc
     }
     flushHostStats();
     flushAddresses();
+    if (!m_domainControllers.empty()) {
+        auto dc = m_db.prepare("UPDATE hosts SET is_dc=1 WHERE id=?");
+        for (int64_t id : m_domainControllers) {
+            dc.bind(1, id);
+            dc.exec();
+        }
+    }
     auto up = m_db.prepare("UPDATE sources SET sha256=?, records_read=?, records_stored=?, records_rejected=?, warnings=?, "
                            "first_ts=?, last_ts=?, duration_ms=?, first_event=?, last_event=? WHERE id=?");
     up.bind(1, sha256).bind(2, counts.read).bind(3, counts.stored).bind(4, counts.rejected).bind(5, counts.warnings);
@@ -143,6 +152,7 @@ CaseWriter::CommitResult CaseWriter::commit(std::string_view sha256, const Sourc
     m_active = false;
     m_hostStats.clear();
     m_addresses.clear();
+    m_domainControllers.clear();
     return CommitResult::Committed;
 }
 
@@ -160,19 +170,28 @@ void CaseWriter::clearCaches()
 {
     // Ids created inside a rolled-back transaction no longer exist.
     m_hostCache.clear();
+    m_lastHostValid = false;
     m_accountCache.clear();
     m_channelCache.clear();
     m_providerCache.clear();
     m_hostStats.clear();
     m_addresses.clear();
+    m_domainControllers.clear();
 }
 
 int64_t CaseWriter::hostId(std::string_view rawName)
 {
     if (rawName.empty())
         return 0;
-    if (auto it = m_hostCache.find(rawName); it != m_hostCache.end())
+    // Records come in runs from one host: the last answer saves hashing the name again.
+    if (m_lastHostValid && rawName == m_lastHostName)
+        return m_lastHostId;
+    if (auto it = m_hostCache.find(rawName); it != m_hostCache.end()) {
+        m_lastHostName.assign(rawName);
+        m_lastHostId = it->second;
+        m_lastHostValid = true;
         return it->second;
+    }
     std::string raw(rawName);
     HostName hn = normaliseHostName(rawName);
     int64_t id = 0;

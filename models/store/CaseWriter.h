@@ -5,6 +5,7 @@
 #include "store/Sqlite.h"
 
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -61,6 +62,8 @@ public:
     void insertServiceInstall(const ServiceInstallRow &row);
     void insertDnsQuery(const DnsQueryRow &row);
 
+    // The host acts as a domain controller (flag written at commit).
+    void noteDomainController(int64_t hostId) { m_domainControllers.insert(hostId); }
     // An address seen for a host, aggregated per (host, address, how) and written at commit.
     void noteAddress(int64_t hostId, std::string_view ip, std::string_view how, int64_t ts, int64_t event);
     // Stored up to a cap per source; all are counted by the caller.
@@ -97,6 +100,9 @@ private:
 
 
     IdCache m_hostCache;    // raw spelling -> id (0: not a host)
+    std::string m_lastHostName; // the last cache hit (valid while m_lastHostValid)
+    int64_t m_lastHostId = 0;
+    bool m_lastHostValid = false;
     IdCache m_accountCache; // DOMAIN\\NAME as written -> id
     IdCache m_channelCache;
     IdCache m_providerCache;
@@ -112,6 +118,7 @@ private:
         int64_t first, last, count, event;
     };
     std::unordered_map<std::string, AddressAgg> m_addresses;
+    std::set<int64_t> m_domainControllers;
 };
 
 } // namespace tt::store

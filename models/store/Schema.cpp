@@ -64,6 +64,7 @@ CREATE TABLE hosts(
   name TEXT NOT NULL UNIQUE,     -- normalised key: upper-case short (NetBIOS) name, or an IP
   fqdn TEXT,                     -- lower-case FQDN when seen
   is_ip_only INTEGER NOT NULL DEFAULT 0,
+  is_dc INTEGER NOT NULL DEFAULT 0, -- logged KDC events (4768/4769/4771) or served SYSVOL / NETLOGON
   first_ts INTEGER,
   last_ts INTEGER,
   event_count INTEGER NOT NULL DEFAULT 0

@@ -1,9 +1,12 @@
 #pragma once
 
+#include <condition_variable>
 #include <cstdint>
+#include <mutex>
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <thread>
 
 struct sqlite3;
 struct sqlite3_stmt;
@@ -42,6 +45,12 @@ public:
     Stmt &bindOptional(int idx, std::string_view text)   // NULL when empty
     {
         return text.empty() ? bindNull(idx) : bind(idx, text);
+    }
+    // Like bindOptional, without SQLite taking a copy: text must stay valid until the statement
+    // is reset (exec() resets and clears the bindings).
+    Stmt &bindOptionalStatic(int idx, std::string_view text)
+    {
+        return text.empty() ? bindNull(idx) : bindStatic(idx, text);
     }
 
     // Returns true while a row is available, false when done. Throws on error.
@@ -108,6 +117,44 @@ public:
 private:
     Db &m_db;
     bool m_open = true;
+};
+
+// Moves WAL checkpoints of a writing connection onto a helper thread with a connection of its
+// own, for the duration of a long import. SQLite's automatic checkpoint runs inside the
+// writer's COMMIT (copy the WAL into the database, two fsyncs); PASSIVE checkpoints on another
+// connection run concurrently with the writer instead, so with two cores the copying and the
+// syncing overlap with the next file's inserts. Durability and crash safety are unchanged
+// (same WAL protocol, synchronous=NORMAL as on the writer). If the WAL grows past kHardFrames
+// because the helper lags, the committing writer waits for one checkpoint to finish, so the
+// WAL is reset when its next transaction starts: the file stays bounded.
+// Inactive (automatic checkpoints as before) when the database is not in WAL mode or the
+// second connection cannot be opened. The destructor restores automatic checkpoints.
+class WalCheckpointer {
+public:
+    static constexpr int kFrames = 1000;      // like SQLite's default wal_autocheckpoint
+    static constexpr int kHardFrames = 4000;  // 62.5 MiB of 16 KiB pages
+
+    WalCheckpointer(Db &writer, const std::string &path);
+    ~WalCheckpointer();
+    WalCheckpointer(const WalCheckpointer &) = delete;
+    WalCheckpointer &operator=(const WalCheckpointer &) = delete;
+
+    bool active() const { return m_thread.joinable(); }
+    int checkpoints() const; // completed by the helper (for tests)
+
+private:
+    static int walHook(void *self, sqlite3 *db, const char *name, int frames);
+    void run();
+
+    Db &m_writer;
+    Db m_own;
+    mutable std::mutex m_mu;
+    std::condition_variable m_cv;
+    bool m_stop = false;
+    uint64_t m_requested = 0; // commits that asked for a checkpoint
+    uint64_t m_done = 0;      // request number the last finished checkpoint started after
+    int m_completed = 0;
+    std::thread m_thread;
 };
 
 } // namespace tt::sql

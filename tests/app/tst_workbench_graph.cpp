@@ -108,6 +108,16 @@ private slots:
             sources += h.firstSource;
         }
         QCOMPARE(sources, 1);
+        // Domain controllers (SYSVOL / NETLOGON served, KDC events) carry their badge.
+        auto cs = store::CaseStore::open(m_case.toStdString(), store::CaseStore::Access::ReadOnly);
+        QVERIFY(cs->db().queryInt("SELECT count(*) FROM hosts WHERE is_dc=1") >= 1);
+        for (const GraphHost &h : view.graph().hosts) {
+            auto st = cs->db().prepare("SELECT is_dc FROM hosts WHERE id=?");
+            st.bind(1, static_cast<int64_t>(h.id));
+            QCOMPARE(h.domainController, st.step() && st.int64(0) == 1);
+        }
+        QVERIFY(cs->db().queryInt("SELECT count(*) FROM hosts WHERE is_dc=1 AND name LIKE '%DC%'")
+                == cs->db().queryInt("SELECT count(*) FROM hosts WHERE is_dc=1"));
     }
 
     void accountPivotBackForwardAndTimeWindow()

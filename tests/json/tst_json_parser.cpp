@@ -82,6 +82,7 @@ private slots:
     void winlogbeat7();
     void winlogbeat8();
     void valueRendering();
+    void keysAndStringsInPlaceOrUnescaped();
     void assumedUtcWarnsOnce();
     void explicitZoneEventTime();
     void malformedLineInMiddle();
@@ -340,6 +341,34 @@ void TstJsonParser::valueRendering()
     QCOMPARE(fld(e, "U"), std::string("\xC3\xA9\xF0\x9F\x98\x80"));
     QCOMPARE(fld(e, "K"), std::string(""));
     QCOMPARE(e.fields.size(), size_t(9));
+}
+
+// Keys and strings without a backslash are read in place, the others unescaped: both must give
+// the same text, whatever the whitespace around the tokens.
+void TstJsonParser::keysAndStringsInPlaceOrUnescaped()
+{
+    const std::string text =
+        R"({ "Hostname" : "H1" , "EventID" : 4688 , "Channel":"Security", "EventTime":"2021-01-12 09:41:03",)"
+        R"( "Plain" : "abc"  , "Path":"C:\\Windows\\x.exe", "Q":"say \"hi\"", "Tail\\":"\"",)"
+        R"( "K\u0041y" : "v" , "Empty":"" ,"Uni":"\u00e9x" , "Sp" :	"a b"	})"
+        "\n";
+    Result r;
+    parseInto(text, r);
+    QCOMPARE(r.sink.rejects.size(), size_t(0));
+    QCOMPARE(r.sink.events.size(), size_t(1));
+    const RawEvent &e = r.sink.events[0];
+    QCOMPARE(e.computer, std::string("H1"));
+    QCOMPARE(e.eventId, 4688);
+    QCOMPARE(e.channel, std::string("Security"));
+    QCOMPARE(fld(e, "Plain"), std::string("abc"));
+    QCOMPARE(fld(e, "Path"), std::string("C:\\Windows\\x.exe"));
+    QCOMPARE(fld(e, "Q"), std::string("say \"hi\""));
+    QCOMPARE(fld(e, "Tail\\"), std::string("\""));
+    QCOMPARE(fld(e, "KAy"), std::string("v"));
+    QCOMPARE(fld(e, "Empty"), std::string(""));
+    QCOMPARE(fld(e, "Uni"), std::string("\xC3\xA9x"));
+    QCOMPARE(fld(e, "Sp"), std::string("a b"));
+    QCOMPARE(e.fields.size(), size_t(8));
 }
 
 void TstJsonParser::assumedUtcWarnsOnce()
