@@ -7,6 +7,7 @@
 #include "store/CaseStore.h"
 
 #include <QCommandLineParser>
+#include <QCoreApplication>
 #include <QDir>
 #include <QFileInfo>
 #include <QFile>
@@ -39,8 +40,15 @@ std::string ensureDemoCase(const std::string &casePathIn, std::string *error)
     if (casePath.isEmpty())
         casePath = QStandardPaths::writableLocation(QStandardPaths::AppLocalDataLocation)
                    + QStringLiteral("/demo/demo-") + QStringLiteral(TT_VERSION) + QStringLiteral(".ttcase");
-    if (QFile::exists(casePath))
+    // Kept between runs, but rebuilt by a newer build: importers and inference evolve, and the
+    // demo must show what this build does.
+    const QFileInfo existing(casePath);
+    const QFileInfo self(QCoreApplication::applicationFilePath());
+    if (existing.exists() && (!self.exists() || existing.lastModified() >= self.lastModified()))
         return casePath.toStdString();
+    // Never leave an old WAL beside the new file: SQLite would apply it to the new database.
+    for (const char *suffix : {"", "-wal", "-shm"})
+        QFile::remove(casePath + QLatin1String(suffix));
     const QString dir = QFileInfo(casePath).absolutePath();
     const QString telemetry = dir + QStringLiteral("/telemetry");
     QDir(telemetry).removeRecursively();

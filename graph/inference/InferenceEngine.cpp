@@ -91,6 +91,15 @@ InferenceEngine::Result InferenceEngine::run()
         ++r.transfersByLabel[ConfidenceModel::label(scores.back())];
     }
     TransferWriter(m_db).replaceAll(kept, scores);
+    // Host entities this run (or an earlier one) created for a source known only by an address
+    // or a name in a path, which no transfer uses in the end (e.g. resolved to a named host):
+    // they have no events and no address evidence, and would show up as empty hosts.
+    m_db.exec("DELETE FROM host_names WHERE host_id IN (SELECT h.id FROM hosts h WHERE h.event_count = 0 "
+              "AND NOT EXISTS (SELECT 1 FROM host_addresses a WHERE a.host_id = h.id) "
+              "AND NOT EXISTS (SELECT 1 FROM transfers t WHERE t.src_host_id = h.id OR t.dst_host_id = h.id))");
+    m_db.exec("DELETE FROM hosts WHERE event_count = 0 "
+              "AND NOT EXISTS (SELECT 1 FROM host_addresses a WHERE a.host_id = hosts.id) "
+              "AND NOT EXISTS (SELECT 1 FROM transfers t WHERE t.src_host_id = hosts.id OR t.dst_host_id = hosts.id)");
     tx.commit();
     r.transfers = kept.size();
     r.seconds = std::chrono::duration<double>(Clock::now() - t0).count();

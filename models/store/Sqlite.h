@@ -57,6 +57,7 @@ public:
     bool step();
     // Runs to completion (for INSERT/UPDATE) and resets for reuse.
     void exec();
+    // Ready for the next execution: clears the bindings too, so re-bind every parameter.
     void reset();
 
     int64_t int64(int col) const;

@@ -66,6 +66,14 @@ private slots:
         inference::InferenceEngine inf(cs->db());
         const inference::InferenceEngine::Result res = inf.run();
         const std::vector<inference::TransferRow> rows = inference::listTransfers(cs->db(), {});
+        // No empty host entities are left behind: every host either logged events, has address
+        // evidence, or takes part in a transfer.
+        QCOMPARE(cs->db().queryInt("SELECT count(*) FROM hosts h WHERE h.event_count = 0 "
+                                   "AND NOT EXISTS (SELECT 1 FROM host_addresses a WHERE a.host_id = h.id) "
+                                   "AND NOT EXISTS (SELECT 1 FROM transfers t WHERE h.id IN (t.src_host_id, t.dst_host_id))"),
+                 int64_t(0));
+        QCOMPARE(cs->db().queryInt("SELECT count(*) FROM host_names n WHERE NOT EXISTS (SELECT 1 FROM hosts h WHERE h.id = n.host_id)"),
+                 int64_t(0));
         qInfo().noquote() << QStringLiteral("generated %1 events / %2 hosts in %3 s, imported in %4 s; inference %5 s "
                                             "(load %6 s) = %7 events/s; %8 candidates -> %9 transfers")
                                  .arg(res.events)
