@@ -12,6 +12,7 @@
 #include "workbench/FilterHistory.h"
 #include "workbench/Selection.h"
 
+#include <QAbstractItemView>
 #include <QComboBox>
 #include <QSet>
 #include <QSignalSpy>
@@ -201,6 +202,71 @@ private slots:
         selection.select(s);
         QVERIFY(view.nodeItem(e.target)->isSelected());
         QVERIFY(!view.edgeItem(e.id)->isSelected());
+    }
+
+    void edgeClickFillsEvidenceAndAncestry()
+    {
+        FilterHistory filter;
+        Selection selection;
+        WorkbenchWindow window(&filter, &selection);
+        window.resize(1400, 900);
+        window.show();
+        TransferGraphView &view = *window.graphView();
+        QSignalSpy spy(&view, &TransferGraphView::graphShown);
+        window.openCase(m_case);
+        waitGraph(view, spy, 0);
+        // The edge with the deepest hop: an attacker transfer with both ends and an execution.
+        const GraphEdge *edge = nullptr;
+        for (const GraphEdge &e : view.graph().edges)
+            if (!edge || e.hop > edge->hop)
+                edge = &e;
+        QVERIFY(edge);
+        // A real click on the edge's path in the viewport.
+        TransferEdgeItem *item = view.edgeItem(edge->id);
+        const QPoint at = view.mapFromScene(item->path().pointAtPercent(0.25));
+        QTest::mouseClick(view.viewport(), Qt::LeftButton, Qt::NoModifier, at);
+        QCOMPARE(int(selection.current().kind), int(SelectedEntities::Kind::Edge));
+        QCOMPARE(selection.current().transfers, edge->transferIds);
+
+        // The evidence table lists exactly the evidence links of the edge's transfers.
+        qint64 links = 0;
+        QStringList images;
+        {
+            auto cs = store::CaseStore::open(m_case.toStdString(), store::CaseStore::Access::ReadOnly);
+            QStringList ids;
+            for (qint64 t : edge->transferIds)
+                ids << QString::number(t);
+            links = cs->db().queryInt(QString(QStringLiteral("SELECT count(*) FROM transfer_evidence WHERE transfer_id IN (")
+                                              + ids.join(QLatin1Char(',')) + QStringLiteral(")"))
+                                          .toStdString());
+            // The process that ran the first transfer's file on the destination.
+            auto st = cs->db().prepare("SELECT p.image FROM transfers t JOIN processes p ON p.id = t.dst_process_id WHERE t.id = ?");
+            st.bind(1, static_cast<int64_t>(edge->transferIds.first()));
+            if (st.step())
+                images << QString::fromStdString(st.text(0));
+        }
+        QVERIFY(links > 0);
+        auto *evidence = window.findChild<QAbstractItemView *>(QStringLiteral("evidenceTable"));
+        QVERIFY(evidence);
+        QTRY_COMPARE_WITH_TIMEOUT(qint64(evidence->model()->rowCount()), links, 10000);
+
+        // The ancestry panel shows the executing process of the (first) transfer.
+        QVERIFY2(!images.isEmpty(), "the deepest transfer was executed on its destination");
+        auto *tree = window.findChild<QAbstractItemView *>(QStringLiteral("ancestryTree"));
+        QVERIFY(tree);
+        auto findImage = [&](const QString &image) {
+            const QAbstractItemModel *m = tree->model();
+            std::function<bool(const QModelIndex &)> walk = [&](const QModelIndex &parent) {
+                for (int r = 0; r < m->rowCount(parent); ++r) {
+                    const QModelIndex i = m->index(r, 0, parent);
+                    if (i.data().toString() == image || walk(i))
+                        return true;
+                }
+                return false;
+            };
+            return walk(QModelIndex());
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(findImage(images.first()), 10000);
     }
 
     void pathHighlightAndHide()
