@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/setup.sh
-./scripts/build.sh dev
+./scripts/build.sh dev transfertrace   # the application only: tests and benches are not needed here
 bin=build/dev/app/transfertrace
 if [ -n "${DISPLAY:-}" ] || [ -n "${WAYLAND_DISPLAY:-}" ]; then
   exec "$bin" --demo "$@"
