@@ -6,6 +6,7 @@
 #include "core/RecordSink.h"
 
 #include <QByteArray>
+#include <QFile>
 #include <QString>
 #include <QtGlobal>
 
@@ -35,6 +36,39 @@ inline void requireCorpusOrSkip()
     } else {
         std::fclose(f);
     }
+}
+
+// A fixture file under tests/fixtures ("json/x.json") as bytes; fatal when missing.
+inline std::string readFixture(const QString &relativePath)
+{
+    QFile f(fixturesDir() + QStringLiteral("/") + relativePath);
+    if (!f.open(QIODevice::ReadOnly))
+        qFatal("cannot open fixture %s", qPrintable(f.fileName()));
+    const QByteArray b = f.readAll();
+    return std::string(b.constData(), size_t(b.size()));
+}
+
+// A System field of a record, or "<absent>" (distinct from an empty value).
+inline std::string sys(const RawEvent &ev, std::string_view name)
+{
+    for (const auto &f : ev.system)
+        if (f.name == name)
+            return f.value;
+    return "<absent>";
+}
+inline bool hasSys(const RawEvent &ev, std::string_view name)
+{
+    for (const auto &f : ev.system)
+        if (f.name == name)
+            return true;
+    return false;
+}
+// An event-data field, or "<absent>".
+inline std::string fld(const RawEvent &ev, std::string_view name)
+{
+    if (!ev.hasField(name))
+        return "<absent>";
+    return std::string(ev.field(name));
 }
 
 struct Reject {

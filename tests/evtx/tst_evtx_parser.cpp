@@ -12,6 +12,7 @@
 #include <random>
 
 using tt::test::CollectingSink;
+using tt::test::sys;
 using W = tt::test::EvtxTestWriter;
 
 namespace {
@@ -161,13 +162,6 @@ bool parse(const std::string &bytes, CollectingSink &sink, bool threaded = true)
 }
 
 std::string field(const tt::RawEvent &ev, std::string_view name) { return std::string(ev.field(name)); }
-std::string sys(const tt::RawEvent &ev, std::string_view name)
-{
-    for (const auto &f : ev.system)
-        if (f.name == name)
-            return f.value;
-    return "<absent>";
-}
 bool hasReason(const CollectingSink &s, int64_t pos, const char *needle)
 {
     for (const auto &r : s.rejects)

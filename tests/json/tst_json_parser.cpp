@@ -14,17 +14,13 @@
 using tt::RawEvent;
 using tt::TimeSource;
 using tt::test::CollectingSink;
+using tt::test::fld;
+using tt::test::hasSys;
+using tt::test::readFixture;
+using tt::test::sys;
 
 namespace {
 
-std::string readFixture(const QString &name)
-{
-    QFile f(tt::test::fixturesDir() + "/json/" + name);
-    if (!f.open(QIODevice::ReadOnly))
-        qFatal("cannot open fixture %s", qPrintable(f.fileName()));
-    const QByteArray b = f.readAll();
-    return std::string(b.constData(), size_t(b.size()));
-}
 
 struct Result {
     bool ok = false;
@@ -42,26 +38,6 @@ void parseInto(const std::string &text, Result &r, size_t block = 0, size_t maxL
     r.ok = p.parse(src, r.sink);
 }
 
-std::string sys(const RawEvent &ev, std::string_view name)
-{
-    for (const auto &f : ev.system)
-        if (f.name == name)
-            return f.value;
-    return "<absent>";
-}
-bool hasSys(const RawEvent &ev, std::string_view name)
-{
-    for (const auto &f : ev.system)
-        if (f.name == name)
-            return true;
-    return false;
-}
-std::string fld(const RawEvent &ev, std::string_view name)
-{
-    if (!ev.hasField(name))
-        return "<absent>";
-    return std::string(ev.field(name));
-}
 std::string iso(int64_t us) { return tt::timeutil::formatIsoUtc(us); }
 
 // A minimal NXLog-style line.
@@ -103,7 +79,7 @@ private slots:
 
 void TstJsonParser::nxlogFixture()
 {
-    const std::string text = readFixture("nxlog_mordor_like.json");
+    const std::string text = readFixture("json/nxlog_mordor_like.json");
     Result r;
     parseInto(text, r);
     QVERIFY(r.ok);
@@ -216,7 +192,7 @@ void TstJsonParser::nxlogFixture()
 
 void TstJsonParser::nxlogFixtureSmallBlocks()
 {
-    const std::string text = readFixture("nxlog_mordor_like.json");
+    const std::string text = readFixture("json/nxlog_mordor_like.json");
     Result big, small;
     parseInto(text, big);
     parseInto(text, small, 64);
@@ -232,7 +208,7 @@ void TstJsonParser::nxlogFixtureSmallBlocks()
 
 void TstJsonParser::winlogbeat7()
 {
-    const std::string text = readFixture("winlogbeat7.json");
+    const std::string text = readFixture("json/winlogbeat7.json");
     Result r;
     parseInto(text, r);
     QVERIFY(r.ok);
@@ -286,7 +262,7 @@ void TstJsonParser::winlogbeat7()
 
 void TstJsonParser::winlogbeat8()
 {
-    const std::string text = readFixture("winlogbeat8.json"); // BOM, CRLF, spaced separators
+    const std::string text = readFixture("json/winlogbeat8.json"); // BOM, CRLF, spaced separators
     Result r;
     parseInto(text, r);
     QVERIFY(r.ok);

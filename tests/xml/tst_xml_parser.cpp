@@ -15,19 +15,15 @@
 using tt::RawEvent;
 using tt::TimeSource;
 using tt::test::CollectingSink;
+using tt::test::fld;
+using tt::test::hasSys;
+using tt::test::readFixture;
+using tt::test::sys;
 
 namespace {
 
 const char *kNs = "http://schemas.microsoft.com/win/2004/08/events/event";
 
-std::string readFixture(const QString &name)
-{
-    QFile f(tt::test::fixturesDir() + "/xml/" + name);
-    if (!f.open(QIODevice::ReadOnly))
-        qFatal("cannot open fixture %s", qPrintable(f.fileName()));
-    const QByteArray b = f.readAll();
-    return std::string(b.constData(), size_t(b.size()));
-}
 
 struct Result {
     bool ok = false;
@@ -45,19 +41,6 @@ void parseInto(const std::string &text, Result &r, size_t block = 0, size_t maxR
     r.ok = p.parse(src, r.sink);
 }
 
-std::string sys(const RawEvent &ev, std::string_view name)
-{
-    for (const auto &f : ev.system)
-        if (f.name == name)
-            return f.value;
-    return "<absent>";
-}
-std::string fld(const RawEvent &ev, std::string_view name)
-{
-    if (!ev.hasField(name))
-        return "<absent>";
-    return std::string(ev.field(name));
-}
 std::string iso(int64_t us) { return tt::timeutil::formatIsoUtc(us); }
 
 // A small well-formed event.
@@ -116,7 +99,7 @@ private slots:
 
 void TstXmlParser::wevtutil()
 {
-    const std::string text = readFixture("wevtutil_security.xml");
+    const std::string text = readFixture("xml/wevtutil_security.xml");
     Result r;
     parseInto(text, r);
     QVERIFY(r.ok);
@@ -179,7 +162,7 @@ void TstXmlParser::wevtutil()
 
 void TstXmlParser::eventViewerSaveAs()
 {
-    const std::string text = readFixture("eventviewer_saveas.xml");
+    const std::string text = readFixture("xml/eventviewer_saveas.xml");
     Result r;
     parseInto(text, r);
     QVERIFY(r.ok);
@@ -235,7 +218,7 @@ void TstXmlParser::eventViewerSaveAs()
 
 void TstXmlParser::userData()
 {
-    const std::string text = readFixture("userdata_rdp.xml");
+    const std::string text = readFixture("xml/userdata_rdp.xml");
     Result r;
     parseInto(text, r);
     QVERIFY(r.ok);
@@ -264,7 +247,7 @@ void TstXmlParser::userData()
 
 void TstXmlParser::utf16()
 {
-    const std::string le = readFixture("utf16_sysmon.xml"); // UTF-16LE with BOM
+    const std::string le = readFixture("xml/utf16_sysmon.xml"); // UTF-16LE with BOM
     Result r;
     parseInto(le, r);
     QVERIFY(r.ok);
@@ -295,7 +278,7 @@ void TstXmlParser::utf16()
 void TstXmlParser::smallBlocksSameResult()
 {
     for (const char *name : {"wevtutil_security.xml", "eventviewer_saveas.xml", "userdata_rdp.xml", "utf16_sysmon.xml"}) {
-        const std::string text = readFixture(name);
+        const std::string text = readFixture(QStringLiteral("xml/") + name);
         Result big, small;
         parseInto(text, big);
         parseInto(text, small, 16);
@@ -528,7 +511,7 @@ void TstXmlParser::emptyAndGarbage()
 void TstXmlParser::throughput()
 {
     // Records/s on wevtutil-like Security records (printed, not asserted: machine dependent).
-    const std::string one = readFixture("wevtutil_security.xml");
+    const std::string one = readFixture("xml/wevtutil_security.xml");
     std::string text;
     while (text.size() < (size_t(32) << 20))
         text += one;
