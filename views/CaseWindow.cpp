@@ -1,23 +1,22 @@
 #include "CaseWindow.h"
 
+#include "WorkerQuery.h"
+
 #include "items/HostTableModel.h"
 #include "items/SourceTableModel.h"
 #include "items/TimeFormat.h"
 #include "store/CaseStore.h"
 
 #include <QApplication>
-#include <QCoreApplication>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QHeaderView>
 #include <QLabel>
 #include <QMenuBar>
-#include <QPointer>
 #include <QSortFilterProxyModel>
 #include <QStatusBar>
 #include <QTabWidget>
 #include <QTableView>
-#include <QThreadPool>
 #include <QVBoxLayout>
 
 namespace tt {
@@ -50,22 +49,6 @@ QTableView *makeTable(QAbstractItemModel *model, int sortRole, QWidget *parent)
     return view;
 }
 
-std::shared_ptr<CaseSnapshot> loadSnapshot(const QString &path)
-{
-    auto snap = std::make_shared<CaseSnapshot>();
-    try {
-        // A connection of this worker's own (one connection per thread).
-        auto cs = store::CaseStore::open(path.toStdString(), store::CaseStore::Access::ReadOnly);
-        snap->schemaVersion = cs->schemaVersion();
-        snap->totals = cs->totals();
-        snap->hosts = cs->hosts();
-        snap->sources = cs->sources();
-        snap->ok = true;
-    } catch (const std::exception &e) {
-        snap->error = QString::fromUtf8(e.what());
-    }
-    return snap;
-}
 } // namespace
 
 CaseWindow::CaseWindow(QWidget *parent)
@@ -116,17 +99,24 @@ void CaseWindow::openCase(const QString &path)
     m_path = path;
     const uint64_t gen = ++m_generation;
     statusBar()->showMessage(tr("Opening %1 ...").arg(QFileInfo(path).fileName()));
-    QPointer<QObject> guard(this);
-    QThreadPool::globalInstance()->start([guard, path, gen] {
-        auto snap = loadSnapshot(path);
-        // Hop through qApp (alive for the whole run) and check the window on the UI thread.
-        QMetaObject::invokeMethod(
-            QCoreApplication::instance(), [guard, gen, snap] {
-                if (auto *w = qobject_cast<CaseWindow *>(guard.data()))
-                    w->applySnapshot(gen, snap);
-            },
-            Qt::QueuedConnection);
-    });
+    runCaseQuery<CaseSnapshot>(
+        this, path,
+        [](store::CaseStore &cs) {
+            CaseSnapshot snap;
+            snap.schemaVersion = cs.schemaVersion();
+            snap.totals = cs.totals();
+            snap.hosts = cs.hosts();
+            snap.sources = cs.sources();
+            snap.ok = true;
+            return snap;
+        },
+        [this, gen](CaseSnapshot &snap, const QString &error) {
+            if (!error.isEmpty()) {
+                snap = CaseSnapshot{};
+                snap.error = error;
+            }
+            applySnapshot(gen, std::make_shared<CaseSnapshot>(std::move(snap)));
+        });
 }
 
 void CaseWindow::applySnapshot(uint64_t generation, std::shared_ptr<CaseSnapshot> snap)
