@@ -2,6 +2,7 @@
 
 #include "inference/ConfidenceModel.h"
 #include "inference/WinPath.h"
+#include "store/Schema.h"
 #include "store/Sqlite.h"
 
 #include <algorithm>
@@ -79,6 +80,7 @@ void TransferWriter::replaceAll(std::vector<Candidate> &transfers, const std::ve
             ev.exec();
         }
     }
+    m_db.exec(std::string("UPDATE transfers SET key = ") + store::kTransferKeySql);
 }
 
 } // namespace tt::inference

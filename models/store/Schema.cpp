@@ -306,6 +306,99 @@ CREATE TABLE account_links(
 );
 )SQL";
 
+// Version 2: the analyst's own work (issue #5) and wider transfer methods (issue #6).
+// transfers is derived data but is rebuilt with its rows: the CHECK on method cannot be altered
+// in place. transfers.key is the stable identity annotations use (ids change on re-inference):
+// destination host name | lower-case destination path (or file name) | first second.
+const char *const kSchemaV2 = R"SQL(
+CREATE TABLE transfers_v2(
+  id INTEGER PRIMARY KEY,
+  src_host_id INTEGER REFERENCES hosts(id),
+  src_ip TEXT,
+  dst_host_id INTEGER NOT NULL REFERENCES hosts(id),
+  file_name TEXT NOT NULL,
+  dst_path TEXT,
+  src_path TEXT,
+  method TEXT NOT NULL CHECK(method IN ('smb-admin-share','smb-share','psexec-service-binary','rdp-tsclient',
+                                        'scp','sftp','rsync','ftp','http','other')),
+  direction TEXT NOT NULL CHECK(direction IN ('push','pull')),
+  account_id INTEGER REFERENCES accounts(id),
+  src_process_id INTEGER REFERENCES processes(id),
+  dst_process_id INTEGER REFERENCES processes(id),
+  first_ts INTEGER NOT NULL,
+  last_ts INTEGER NOT NULL,
+  confidence REAL NOT NULL CHECK(confidence >= 0 AND confidence <= 1),
+  confidence_label TEXT NOT NULL CHECK(confidence_label IN ('high','medium','low')),
+  executed INTEGER NOT NULL DEFAULT 0,
+  hashes TEXT,
+  rules TEXT NOT NULL,
+  key TEXT
+);
+INSERT INTO transfers_v2(id, src_host_id, src_ip, dst_host_id, file_name, dst_path, src_path, method, direction,
+  account_id, src_process_id, dst_process_id, first_ts, last_ts, confidence, confidence_label, executed, hashes, rules)
+  SELECT id, src_host_id, src_ip, dst_host_id, file_name, dst_path, src_path, method, direction, account_id,
+  src_process_id, dst_process_id, first_ts, last_ts, confidence, confidence_label, executed, hashes, rules FROM transfers;
+DROP TABLE transfers;
+ALTER TABLE transfers_v2 RENAME TO transfers;
+CREATE INDEX transfers_src ON transfers(src_host_id, first_ts);
+CREATE INDEX transfers_dst ON transfers(dst_host_id, first_ts);
+CREATE INDEX transfers_account ON transfers(account_id, first_ts);
+CREATE INDEX transfers_ts ON transfers(first_ts);
+CREATE INDEX transfers_key ON transfers(key);
+
+-- Tags analysts put on annotated items; the built-in ones can be recoloured, not deleted.
+CREATE TABLE tags(
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+  color TEXT NOT NULL,           -- '#rrggbb'
+  builtin INTEGER NOT NULL DEFAULT 0,
+  created_utc INTEGER NOT NULL   -- microseconds
+);
+INSERT INTO tags(name, color, builtin, created_utc) VALUES
+  ('malicious', '#d62728', 1, 0), ('benign-admin', '#2ca02c', 1, 0), ('needs-review', '#ff7f0e', 1, 0);
+
+-- One annotation per item: a note, tags and a bookmark flag. target_key is stable across
+-- re-imports and re-inference: host -> hosts.name, transfer -> transfers.key, event / process /
+-- account -> the row id as decimal text (those rows are never renumbered). label is the item's
+-- display text when annotated, kept so an annotation whose item is gone still reads sensibly.
+CREATE TABLE annotations(
+  id INTEGER PRIMARY KEY,
+  target_kind TEXT NOT NULL CHECK(target_kind IN ('host','transfer','event','process','account')),
+  target_key TEXT NOT NULL,
+  label TEXT NOT NULL DEFAULT '',
+  note TEXT NOT NULL DEFAULT '',
+  note_format TEXT NOT NULL DEFAULT 'plain' CHECK(note_format IN ('plain','markdown')),
+  bookmarked INTEGER NOT NULL DEFAULT 0,
+  author TEXT NOT NULL DEFAULT '',
+  created_utc INTEGER NOT NULL,
+  modified_utc INTEGER NOT NULL,
+  UNIQUE(target_kind, target_key)
+);
+CREATE TABLE annotation_tags(
+  annotation_id INTEGER NOT NULL REFERENCES annotations(id),
+  tag_id INTEGER NOT NULL REFERENCES tags(id),
+  PRIMARY KEY(annotation_id, tag_id)
+) WITHOUT ROWID;
+CREATE INDEX annotation_tags_tag ON annotation_tags(tag_id);
+
+-- Named workbench states: the filter (FilterState as JSON), node positions and viewport.
+CREATE TABLE saved_views(
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL UNIQUE,
+  filter_json TEXT NOT NULL,
+  positions_json TEXT,           -- {"HOSTNAME": [x, y], ...} for nodes the analyst moved
+  viewport_json TEXT,            -- {"x":..,"y":..,"w":..,"h":..} scene rectangle shown
+  created_utc INTEGER NOT NULL,
+  modified_utc INTEGER NOT NULL
+);
+-- Nodes the analyst dragged in the current graph, by host name (survives re-layout).
+CREATE TABLE node_positions(
+  host_name TEXT PRIMARY KEY,
+  x REAL NOT NULL,
+  y REAL NOT NULL
+) WITHOUT ROWID;
+)SQL";
+
 struct BulkIndex {
     const char *name;
     const char *on; // "table(columns)"
@@ -343,6 +436,7 @@ struct Step {
 
 const Step kSteps[] = {
     {1, kSchemaV1},
+    {2, kSchemaV2},
 };
 
 bool tableExists(sql::Db &db, const char *name)
@@ -379,6 +473,8 @@ void migrate(sql::Db &db, const std::string &appVersion)
         if (step.version == 1)
             for (const BulkIndex &ix : kBulkIndexes)
                 db.exec(std::string("CREATE INDEX ") + ix.name + " ON " + ix.on);
+        if (step.version == 2)
+            db.exec(std::string("UPDATE transfers SET key = ") + kTransferKeySql);
         auto ins = db.prepare("INSERT INTO schema_version(version, applied_utc, app_version) VALUES(?,?,?)");
         ins.bind(1, step.version).bind(2, static_cast<int64_t>(std::time(nullptr))).bind(3, appVersion);
         ins.exec();
