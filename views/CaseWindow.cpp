@@ -139,11 +139,11 @@ void CaseWindow::applySnapshot(uint64_t generation, std::shared_ptr<CaseSnapshot
     m_sourceView->resizeColumnsToContents();
     const QLocale loc;
     const auto &t = snap->totals;
-    m_summary->setText(tr("%1  |  %2 events from %3 source files, %4 rejected  |  %5 hosts  |  %6  to  %7 UTC")
+    m_summary->setText(tr("%1  |  %2 events from %3 source files, %4 rejected  |  %5 hosts  |  %6  to  %7 %8")
                            .arg(QFileInfo(m_path).fileName(), loc.toString(static_cast<qlonglong>(t.events)),
                                 loc.toString(static_cast<qlonglong>(t.sources)),
                                 loc.toString(static_cast<qlonglong>(t.rejected)), loc.toString(static_cast<qlonglong>(t.hosts)),
-                                formatUtc(t.firstTs), formatUtc(t.lastTs)));
+                                formatTime(t.firstTs), formatTime(t.lastTs), displayTimeZoneName()));
     setWindowTitle(tr("%1 - TransferTrace").arg(QFileInfo(m_path).fileName()));
     statusBar()->showMessage(tr("Case %1 (schema v%2)").arg(m_path).arg(snap->schemaVersion));
     emit caseLoaded(m_path, true);

@@ -30,6 +30,8 @@ public:
     QPlainTextEdit *rawView() const { return m_raw; }
     QString headerText() const;
     qint64 eventShown() const { return m_event; }
+    // Shows the current selection again (e.g. after the display time zone changed).
+    void refresh();
 
 signals:
     void updated();

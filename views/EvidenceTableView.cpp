@@ -1,5 +1,7 @@
 #include "EvidenceTableView.h"
 
+#include "PivotActions.h"
+
 #include "WorkerQuery.h"
 #include "items/EvidenceTableModel.h"
 #include "workbench/FilterHistory.h"
@@ -7,6 +9,7 @@
 #include <QHeaderView>
 #include <QItemSelectionModel>
 #include <QLabel>
+#include <QMenu>
 #include <QLocale>
 #include <QTableView>
 #include <QVBoxLayout>
@@ -51,10 +54,52 @@ EvidenceTableView::EvidenceTableView(FilterHistory *filters, Selection *selectio
             pickRow(rows.first());
     });
     connect(m_view, &QTableView::clicked, this, &EvidenceTableView::pickRow);
+    m_view->setContextMenuPolicy(Qt::CustomContextMenu);
+    connect(m_view, &QWidget::customContextMenuRequested, this, [this](const QPoint &pos) {
+        const QModelIndex at = m_view->indexAt(pos);
+        if (!at.isValid())
+            return;
+        std::unique_ptr<QMenu> menu(contextMenuForRow(at.row(), this));
+        if (menu)
+            menu->exec(m_view->viewport()->mapToGlobal(pos));
+    });
     m_status->setText(tr("No case open"));
 }
 
 EvidenceTableView::~EvidenceTableView() = default;
+
+QMenu *EvidenceTableView::contextMenuForRow(int row, QWidget *parent)
+{
+    const EvidenceKey *key = m_model->keyAt(row);
+    if (!key)
+        return nullptr;
+    auto *menu = new QMenu(parent);
+    const qint64 transfer = key->transferId;
+    if (transfer > 0) {
+        QAction *a = menu->addAction(tr("Select this transfer"), this, [this, transfer] {
+            SelectedEntities s;
+            s.kind = SelectedEntities::Kind::Transfer;
+            s.transfers = {transfer};
+            m_selection->select(s);
+        });
+        a->setObjectName(QStringLiteral("selectTransfer"));
+        menu->addSeparator();
+    }
+    PivotTarget t;
+    t.ts = key->ts;
+    if (const EvidenceDetail *d = m_model->detailAt(row)) {
+        if (d->hostId > 0)
+            t.hosts.append({d->hostId, d->host});
+        t.accountId = d->accountId;
+        t.account = d->account;
+        if (!d->parentImage.isEmpty())
+            t.parentImages << d->parentImage;
+        if (!d->image.isEmpty() && d->image.compare(d->parentImage, Qt::CaseInsensitive) != 0)
+            t.parentImages << d->image; // the process as the parent of what it started
+    }
+    addPivotActions(menu, t, m_filters);
+    return menu;
+}
 
 QString EvidenceTableView::statusText() const
 {

@@ -8,6 +8,7 @@
 #include <cstdint>
 
 class QLabel;
+class QMenu;
 class QModelIndex;
 class QTableView;
 
@@ -30,6 +31,8 @@ public:
     EvidenceTableModel *model() const { return m_model; }
     QTableView *tableView() const { return m_view; }
     QString statusText() const;
+    // The context menu of a row (pivots on its host, account, images, time); nullptr for none.
+    QMenu *contextMenuForRow(int row, QWidget *parent);
 
 signals:
     void updated(); // a list or a window of rows was applied

@@ -37,7 +37,35 @@ HostNodeItem::HostNodeItem(const GraphHost &host, QSizeF size) : m_host(host), m
         tip += QStringLiteral("\nran a file transferred to it");
     // Qt::mightBeRichText would treat "<b>..." as markup: force plain text with an explicit
     // escape. toolTip() is rich-text aware, so escape it.
+    m_baseTip = tip;
     setToolTip(QStringLiteral("<pre>%1</pre>").arg(tip.toHtmlEscaped()));
+}
+
+namespace {
+// The annotation badge: a disc in the tag colour with a star (bookmarked) or a pen mark.
+void drawAnnotationBadge(QPainter *p, const QRectF &b, const QColor &c, bool bookmarked)
+{
+    p->setPen(QPen(Qt::white, 1.2));
+    p->setBrush(c);
+    p->drawEllipse(b);
+    p->setPen(Qt::white);
+    QFont bf = p->font();
+    bf.setBold(true);
+    bf.setPointSizeF(std::max(6.0, bf.pointSizeF() * 0.75));
+    p->setFont(bf);
+    p->drawText(b, Qt::AlignCenter, bookmarked ? QStringLiteral("\u2605") : QStringLiteral("\u270E"));
+}
+} // namespace
+
+void HostNodeItem::setAnnotation(const QColor &color, bool bookmarked, const QString &summary)
+{
+    m_annotation = color;
+    m_bookmarked = bookmarked;
+    QString tip = m_baseTip;
+    if (color.isValid())
+        tip += QStringLiteral("\nannotated: ") + summary;
+    setToolTip(QStringLiteral("<pre>%1</pre>").arg(tip.toHtmlEscaped()));
+    update();
 }
 
 QRectF HostNodeItem::boundingRect() const
@@ -103,6 +131,9 @@ void HostNodeItem::paint(QPainter *p, const QStyleOptionGraphicsItem *option, QW
         badge(QColor(0xD5, 0x5E, 0x00), QStringLiteral("S"));
     if (m_host.domainController)
         badge(QColor(0x1B, 0x4F, 0x9C), QStringLiteral("DC"));
+    if (m_annotation.isValid())
+        drawAnnotationBadge(p, QRectF(r.left() - kBadge / 2, r.bottom() - kBadge / 2, kBadge, kBadge), m_annotation,
+                            m_bookmarked);
 }
 
 QVariant HostNodeItem::itemChange(GraphicsItemChange change, const QVariant &value)
@@ -137,7 +168,19 @@ TransferEdgeItem::TransferEdgeItem(const GraphEdge &edge, const QPainterPath &pa
                       .arg(edge.maxConfidence, 0, 'f', 2);
     if (edge.hop)
         tip += QStringLiteral("\nhop %1: first reached its target at this depth of a chain").arg(edge.hop);
+    m_baseTip = tip;
     setToolTip(QStringLiteral("<pre>%1</pre>").arg(tip.toHtmlEscaped()));
+}
+
+void TransferEdgeItem::setAnnotation(const QColor &color, bool bookmarked, const QString &summary)
+{
+    m_annotation = color;
+    m_bookmarked = bookmarked;
+    QString tip = m_baseTip;
+    if (color.isValid())
+        tip += QStringLiteral("\nannotated: ") + summary;
+    setToolTip(QStringLiteral("<pre>%1</pre>").arg(tip.toHtmlEscaped()));
+    update();
 }
 
 void TransferEdgeItem::setHighlighted(bool on)
@@ -199,6 +242,10 @@ void TransferEdgeItem::paint(QPainter *p, const QStyleOptionGraphicsItem *option
         f.setBold(true);
         p->setFont(f);
         p->drawText(b, Qt::AlignCenter, QString::number(m_edge.hop));
+    }
+    if (m_annotation.isValid()) {
+        const QPointF at = path().pointAtPercent(m_edge.hop > 0 ? 0.62 : 0.5);
+        drawAnnotationBadge(p, QRectF(at.x() - 8, at.y() - 8, 16, 16), m_annotation, m_bookmarked);
     }
 }
 

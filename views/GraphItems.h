@@ -20,6 +20,10 @@ public:
     const GraphHost &host() const { return m_host; }
     void setHighlighted(bool on);
     void setDimmed(bool on);
+    // The analyst's annotation: a badge in its colour (star when bookmarked) at the lower left,
+    // the summary in the tooltip. An invalid colour removes it.
+    void setAnnotation(const QColor &color, bool bookmarked, const QString &summary);
+    bool hasAnnotationBadge() const { return m_annotation.isValid(); }
     std::function<void(HostNodeItem *)> onMoved; // after the analyst dragged it (pins it)
 
 protected:
@@ -33,6 +37,9 @@ private:
     bool m_highlighted = false;
     bool m_dimmed = false;
     bool m_moved = false;
+    QString m_baseTip;
+    QColor m_annotation;
+    bool m_bookmarked = false;
 };
 
 // A host-to-host edge: width by transfer count, colour by method, dashed when every transfer
@@ -43,6 +50,9 @@ public:
     const GraphEdge &edge() const { return m_edge; }
     void setHighlighted(bool on);
     void setDimmed(bool on);
+    // Some transfer on this edge is annotated: a badge in its colour beside the hop number.
+    void setAnnotation(const QColor &color, bool bookmarked, const QString &summary);
+    bool hasAnnotationBadge() const { return m_annotation.isValid(); }
     QRectF boundingRect() const override;
     QPainterPath shape() const override;
     void paint(QPainter *p, const QStyleOptionGraphicsItem *option, QWidget *widget) override;
@@ -55,6 +65,9 @@ private:
     QColor m_colour;
     bool m_highlighted = false;
     bool m_dimmed = false;
+    QString m_baseTip;
+    QColor m_annotation;
+    bool m_bookmarked = false;
 };
 
 } // namespace tt

@@ -203,7 +203,7 @@ void PivotBar::showFilter(const FilterState &f)
     for (const QString &m : f.methods)
         addChip(tr("method: %1").arg(m), [m](FilterState &s) { s.methods.removeAll(m); });
     if (f.hasTimeWindow())
-        addChip(tr("time: %1 .. %2").arg(formatUtc(f.fromUs), formatUtc(f.toUs)), [](FilterState &s) {
+        addChip(tr("time: %1 .. %2").arg(formatTime(f.fromUs), formatTime(f.toUs)), [](FilterState &s) {
             s.fromUs = 0;
             s.toUs = 0;
         });
@@ -215,5 +215,7 @@ void PivotBar::showFilter(const FilterState &f)
         m_text->setText(f.text);
     m_minConf->setValue(f.minConfidence);
 }
+
+void PivotBar::refreshChips() { showFilter(m_filter->current()); }
 
 } // namespace tt

@@ -27,6 +27,8 @@ public:
     void setCase(const QString &casePath);
     // The chips currently shown, as "kind: value" (tests and accessibility).
     QStringList chipTexts() const;
+    // Re-renders the chips (e.g. times after the display time zone changed).
+    void refreshChips();
 
 private:
     void applyChoices(uint64_t generation, std::shared_ptr<PivotChoices> choices);

@@ -1,6 +1,7 @@
 #include "TimelineView.h"
 
 #include "MethodPalette.h"
+#include "PivotActions.h"
 #include "items/TimeFormat.h"
 #include "store/CaseStore.h"
 #include "workbench/FilterHistory.h"
@@ -10,6 +11,7 @@
 #include <QHelpEvent>
 #include <QKeyEvent>
 #include <QLocale>
+#include <QMenu>
 #include <QMouseEvent>
 #include <QPainter>
 #include <QPainterPath>
@@ -89,6 +91,7 @@ TimelineView::TimelineView(FilterHistory *filter, Selection *selection, QWidget 
     setObjectName(QStringLiteral("timelineView"));
     setFocusPolicy(Qt::StrongFocus);
     setMouseTracking(false);
+    setContextMenuPolicy(Qt::PreventContextMenu); // right button pans; a right click on a marker opens its menu
     setAttribute(Qt::WA_OpaquePaintEvent);
     m_pool.setMaxThreadCount(1);
     m_queryTimer->setSingleShot(true);
@@ -434,8 +437,8 @@ void TimelineView::paintEvent(QPaintEvent *)
     QString head;
     if (m_scale.isValid()) {
         const QLocale loc;
-        head = tr("%1  to  %2 UTC   %3 events, %4 transfers")
-                   .arg(formatUtc(m_scale.fromUs()), formatUtc(m_scale.toUs()),
+        head = tr("%1  to  %2 %3   %4 events, %5 transfers")
+                   .arg(formatTime(m_scale.fromUs()), formatTime(m_scale.toUs()), displayTimeZoneName(),
                        loc.toString(static_cast<qlonglong>(d.eventsInWindow)),
                        loc.toString(static_cast<qlonglong>(d.markers.size())));
     }
@@ -465,7 +468,8 @@ void TimelineView::paintEvent(QPaintEvent *)
         ? QSet<qint64>(m_selection->current().hosts.begin(), m_selection->current().hosts.end())
         : QSet<qint64>();
     const std::vector<TimeScale::Tick> ticks
-        = m_scale.ticks(std::max(70.0, fm.horizontalAdvance(QStringLiteral("00:00:00.000")) + 16));
+        = m_scale.ticks(std::max(70.0, fm.horizontalAdvance(QStringLiteral("00:00:00.000")) + 16),
+            displayZoneOffsetUs((m_scale.fromUs() + m_scale.toUs()) / 2));
 
     // Grid.
     QColor grid = pal.color(QPalette::Mid);
@@ -608,13 +612,51 @@ void TimelineView::paintEvent(QPaintEvent *)
     }
 }
 
+QMenu *TimelineView::contextMenuForMarker(qint64 transferId, QWidget *parent)
+{
+    if (!m_data)
+        return nullptr;
+    const TimelineMarker *found = nullptr;
+    for (const TimelineMarker &m : m_data->markers)
+        if (m.id == transferId)
+            found = &m;
+    if (!found)
+        return nullptr;
+    const TimelineMarker m = *found;
+    auto *menu = new QMenu(parent);
+    QAction *sel = menu->addAction(tr("Select this transfer"), this, [this, id = m.id] {
+        if (!m_selection)
+            return;
+        SelectedEntities s;
+        s.kind = SelectedEntities::Kind::Transfer;
+        s.transfers = {id};
+        m_selection->select(s);
+    });
+    sel->setObjectName(QStringLiteral("selectTransfer"));
+    menu->addSeparator();
+    PivotTarget t;
+    if (m.src > 0)
+        t.hosts.append({m.src, m_data->hostNames.value(m.src)});
+    t.hosts.append({m.dst, m_data->hostNames.value(m.dst)});
+    t.accountId = m.accountId;
+    t.account = m.account;
+    t.parentImages = m.parentImages;
+    t.method = m.method;
+    t.fileName = m.fileName;
+    t.ts = m.firstTs;
+    if (m_filter)
+        addPivotActions(menu, t, m_filter);
+    return menu;
+}
+
 QString TimelineView::markerToolTip(const TimelineMarker &m) const
 {
     const QString src = m.src < 0 ? tr("(unknown source)") : m_data->hostNames.value(m.src, QString::number(m.src));
     const QString dst = m_data->hostNames.value(m.dst, QString::number(m.dst));
-    QString t = tr("%1 -> %2\n%3\n%4 UTC\nconfidence %5")
-                    .arg(src, dst, MethodPalette::label(m.method), formatUtc(m.firstTs))
-                    .arg(m.confidence, 0, 'f', 2);
+    // One multi-arg call: a host name holding "%5" is never substituted again.
+    QString t = tr("%1 -> %2\n%3\n%4 %5\nconfidence %6")
+                    .arg(src, dst, MethodPalette::label(m.method), formatTime(m.firstTs), displayTimeZoneName(),
+                        QString::number(m.confidence, 'f', 2));
     if (!m.inWindow)
         t += tr("\n(outside the time window)");
     return t;
@@ -642,9 +684,9 @@ bool TimelineView::event(QEvent *e)
                 n = lane < m_data->lanes.size() ? m_data->lanes[lane].counts[static_cast<size_t>(bin)]
                                                 : m_data->counts[static_cast<size_t>(bin)];
                 const int64_t t0 = m_data->fromUs + bin * m_data->binUs;
-                text = tr("%1 UTC\n%2 events in %3 s")
-                           .arg(formatUtc(t0), QLocale().toString(static_cast<qlonglong>(n)))
-                           .arg(static_cast<double>(m_data->binUs) / 1e6, 0, 'g', 3);
+                text = tr("%1 %2\n%3 events in %4 s")
+                           .arg(formatTime(t0), displayTimeZoneName(), QLocale().toString(static_cast<qlonglong>(n)),
+                               QString::number(static_cast<double>(m_data->binUs) / 1e6, 'g', 3));
                 if (lane < m_data->lanes.size())
                     text = m_data->lanes[lane].name + QLatin1Char('\n') + text;
             }
@@ -736,7 +778,14 @@ void TimelineView::mouseReleaseEvent(QMouseEvent *e)
     const Drag drag = m_drag;
     m_drag = Drag::None;
     unsetCursor();
-    if (drag == Drag::Brush && std::abs(m_dragX - m_pressX) >= kBrushMinPx) {
+    if (drag == Drag::Pan && e->button() == Qt::RightButton && std::abs(m_dragX - m_pressX) < kBrushMinPx) {
+        if (const Layout::Marker *m = markerAt(e->position())) {
+            setScale(m_pressScale); // undo the sub-threshold pan
+            std::unique_ptr<QMenu> menu(contextMenuForMarker(m_data->markers[m->index].id, this));
+            if (menu)
+                menu->exec(e->globalPosition().toPoint());
+        }
+    } else if (drag == Drag::Brush && std::abs(m_dragX - m_pressX) >= kBrushMinPx) {
         applyBrush(m_pressX, m_dragX);
     } else if (drag == Drag::Marker && m_selection) {
         const Layout::Marker *m = markerAt(e->position());

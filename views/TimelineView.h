@@ -14,6 +14,7 @@
 #include <vector>
 
 class QTimer;
+class QMenu;
 class QToolButton;
 
 namespace tt {
@@ -49,6 +50,9 @@ public:
     const TimelineData &data() const { return *m_data; }
     QRectF plotRect() const; // histogram area (widget coordinates); x maps through scale()
     std::optional<QPointF> markerPosition(qint64 transferId) const;
+    // The context menu of a transfer marker (pivots, select); nullptr when it is not shown.
+    // Right-click on a marker opens it (a right-drag still pans).
+    QMenu *contextMenuForMarker(qint64 transferId, QWidget *parent);
 
     QSize sizeHint() const override;
     QSize minimumSizeHint() const override;

@@ -1,6 +1,7 @@
 #include "TransferGraphView.h"
 
 #include "GraphItems.h"
+#include "PivotActions.h"
 #include "GraphvizLayout.h"
 #include "WorkerQuery.h"
 #include "store/CaseStore.h"
@@ -418,13 +419,24 @@ void TransferGraphView::contextMenuEvent(QContextMenuEvent *event)
     QMenu menu(this);
     auto *node = dynamic_cast<HostNodeItem *>(itemAt(event->pos()));
     const QList<QGraphicsItem *> selected = m_scene->selectedItems();
+    auto *edge = node ? nullptr : dynamic_cast<TransferEdgeItem *>(itemAt(event->pos()));
+    if (edge) {
+        const GraphEdge &e = edge->edge();
+        PivotTarget t;
+        for (int64_t h : {e.source, e.target})
+            if (HostNodeItem *n = m_nodes.value(h))
+                t.hosts.append({h, n->host().name});
+        if (e.methods.size() == 1)
+            t.method = e.methods.first();
+        t.ts = e.firstTs;
+        addPivotActions(&menu, t, m_filter);
+        menu.addSeparator();
+    }
     if (node) {
         const qint64 id = node->host().id;
-        menu.addAction(tr("Pivot on this host"), this, [this, id] {
-            FilterState f = m_filter->current();
-            f.hosts = {id};
-            m_filter->apply(f);
-        });
+        PivotTarget t;
+        t.hosts.append({id, node->host().name});
+        addPivotActions(&menu, t, m_filter);
         menu.addAction(tr("Neighbourhood: 1 hop"), this, [this, id] { showNeighbourhood(id, 1); });
         menu.addAction(tr("Neighbourhood: 2 hops"), this, [this, id] { showNeighbourhood(id, 2); });
         menu.addAction(tr("Hide this host"), this, [this, id] { hideHost(id); });

@@ -8,11 +8,14 @@
 #include "ProcessAncestryPanel.h"
 #include "TimelineView.h"
 #include "TransferGraphView.h"
+#include "WorkerQuery.h"
 #include "items/TimeFormat.h"
 #include "store/CaseStore.h"
 #include "workbench/FilterHistory.h"
 #include "workbench/Selection.h"
 
+#include <QAbstractItemView>
+#include <QActionGroup>
 #include <QApplication>
 #include <QCloseEvent>
 #include <QDockWidget>
@@ -28,6 +31,7 @@
 #include <QProgressDialog>
 #include <QSettings>
 #include <QStatusBar>
+#include <QTimeZone>
 #include <QToolBar>
 
 namespace tt {
@@ -94,6 +98,8 @@ WorkbenchWindow::WorkbenchWindow(FilterHistory *filter, Selection *selection, QW
     restoreState(settings.value(QStringLiteral("workbench/state")).toByteArray());
     if (!settings.contains(QStringLiteral("workbench/geometry")))
         resize(1500, 920);
+    m_tzChoice = settings.value(QStringLiteral("workbench/timeZone"), QStringLiteral("case")).toString();
+    applyTimeZone();
     updateStatus();
 }
 
@@ -140,8 +146,102 @@ void WorkbenchWindow::buildMenus()
     go->addAction(tr("&Fit Graph"), QKeySequence(Qt::CTRL | Qt::Key_0), m_graph, &TransferGraphView::fitAll);
 
     m_viewMenu = menuBar()->addMenu(tr("&View"));
+    m_tzMenu = m_viewMenu->addMenu(tr("&Time Zone"));
+    m_tzMenu->setObjectName(QStringLiteral("timeZoneMenu"));
+    connect(m_tzMenu, &QMenu::aboutToShow, this, &WorkbenchWindow::fillTimeZoneMenu);
+    m_viewMenu->addSeparator();
     for (QDockWidget *d : findChildren<QDockWidget *>())
         m_viewMenu->addAction(d->toggleViewAction());
+}
+
+void WorkbenchWindow::fillTimeZoneMenu()
+{
+    m_tzMenu->clear();
+    auto *group = new QActionGroup(m_tzMenu);
+    auto add = [&](const QString &text, const QString &choice, bool enabled = true) {
+        QAction *a = m_tzMenu->addAction(text);
+        a->setCheckable(true);
+        a->setChecked(m_tzChoice == choice);
+        a->setEnabled(enabled);
+        a->setData(choice);
+        group->addAction(a);
+        connect(a, &QAction::triggered, this, [this, choice] { setTimeZoneChoice(choice); });
+    };
+    add(m_caseTz.isEmpty() ? tr("Case Time Zone (none set: UTC)") : tr("Case Time Zone (%1)").arg(m_caseTz),
+        QStringLiteral("case"));
+    add(tr("UTC"), QStringLiteral("UTC"));
+    add(tr("This Computer (%1)").arg(QString::fromLatin1(QTimeZone::systemTimeZoneId())), QStringLiteral("system"));
+    const bool other = m_tzChoice != QLatin1String("case") && m_tzChoice != QLatin1String("UTC")
+        && m_tzChoice != QLatin1String("system");
+    if (other)
+        add(m_tzChoice, m_tzChoice);
+    m_tzMenu->addSeparator();
+    m_tzMenu->addAction(tr("Other..."), this, [this] {
+        QStringList ids;
+        for (const QByteArray &id : QTimeZone::availableTimeZoneIds())
+            ids << QString::fromLatin1(id);
+        bool ok = false;
+        const QString current = QString::fromLatin1(displayTimeZone().id());
+        const QString id = QInputDialog::getItem(this, tr("Time Zone"), tr("Show times in:"), ids,
+                                                 std::max(0, static_cast<int>(ids.indexOf(current))), false, &ok);
+        if (ok && !id.isEmpty())
+            setTimeZoneChoice(id);
+    });
+}
+
+void WorkbenchWindow::setTimeZoneChoice(const QString &choice)
+{
+    m_tzChoice = choice.isEmpty() ? QStringLiteral("case") : choice;
+    QSettings().setValue(QStringLiteral("workbench/timeZone"), m_tzChoice);
+    applyTimeZone();
+}
+
+void WorkbenchWindow::applyTimeZone()
+{
+    QTimeZone zone = QTimeZone::utc();
+    const QString id = m_tzChoice == QLatin1String("case") ? m_caseTz : m_tzChoice;
+    if (id == QLatin1String("system"))
+        zone = QTimeZone::systemTimeZone();
+    else if (!id.isEmpty() && id != QLatin1String("UTC")) {
+        const QTimeZone z(id.toLatin1());
+        if (z.isValid())
+            zone = z;
+        else
+            statusBar()->showMessage(tr("Unknown time zone '%1': showing UTC").arg(id), 8000);
+    }
+    if (zone == displayTimeZone() && zone.id() == displayTimeZone().id())
+        return;
+    setDisplayTimeZone(zone);
+    // Tables re-read their cells and headers; painted views repaint; texts made at load are redone.
+    for (QAbstractItemView *v : findChildren<QAbstractItemView *>()) {
+        if (QAbstractItemModel *m = v->model(); m && m->columnCount() > 0)
+            emit m->headerDataChanged(Qt::Horizontal, 0, m->columnCount() - 1);
+        v->viewport()->update();
+    }
+    m_timeline->update();
+    m_pivots->refreshChips();
+    m_details->refresh();
+    if (!m_casePath.isEmpty())
+        m_overview->openCase(m_casePath);
+    updateStatus();
+    emit displayTimeZoneChanged();
+}
+
+void WorkbenchWindow::loadCaseTimeZone()
+{
+    const uint64_t gen = ++m_tzGeneration;
+    runCaseQuery<QString>(
+        this, m_casePath,
+        [](sql::Db &db) {
+            auto st = db.prepare("SELECT value FROM case_info WHERE key = 'display_tz'");
+            return st.step() ? QString::fromStdString(st.text(0)).trimmed() : QString();
+        },
+        [this, gen](QString &tz, const QString &) {
+            if (gen != m_tzGeneration)
+                return;
+            m_caseTz = tz;
+            applyTimeZone();
+        });
 }
 
 void WorkbenchWindow::openCase(const QString &path)
@@ -156,6 +256,8 @@ void WorkbenchWindow::openCase(const QString &path)
     m_ancestry->setCase(path);
     m_details->setCase(path);
     m_timeline->setCase(path);
+    m_caseTz.clear();
+    loadCaseTimeZone();
     setWindowTitle(tr("%1 - TransferTrace").arg(QFileInfo(path).fileName()));
     rememberRecent(path);
     updateStatus();
@@ -252,7 +354,7 @@ void WorkbenchWindow::updateStatus()
     if (!f.methods.isEmpty())
         parts << f.methods.join(QStringLiteral(", "));
     if (f.hasTimeWindow())
-        parts << tr("%1 .. %2").arg(formatUtc(f.fromUs), formatUtc(f.toUs));
+        parts << tr("%1 .. %2").arg(formatTime(f.fromUs), formatTime(f.toUs));
     if (f.minConfidence > 0)
         parts << tr("confidence >= %1").arg(f.minConfidence, 0, 'f', 2);
     if (!f.text.isEmpty())

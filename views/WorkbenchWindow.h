@@ -36,8 +36,15 @@ public:
     // Adds a dock (views added by later features call this); hidden docks keep their state.
     QDockWidget *addDock(QWidget *content, const QString &title, Qt::DockWidgetArea area, const QString &objectName);
 
+    // The zone times are shown in: "case" (the case's display time zone, UTC when it has none),
+    // "UTC", "system", or an IANA id. Remembered in QSettings; every view re-renders.
+    void setTimeZoneChoice(const QString &choice);
+    QString timeZoneChoice() const { return m_tzChoice; }
+    QString caseTimeZone() const { return m_caseTz; }
+
 signals:
     void caseOpened(const QString &path);
+    void displayTimeZoneChanged();
     void graphShown();
 
 protected:
@@ -53,6 +60,9 @@ private:
     void updateStatus();
     void rememberRecent(const QString &path);
     void fillRecentMenu();
+    void fillTimeZoneMenu();
+    void applyTimeZone();
+    void loadCaseTimeZone();
 
     FilterHistory *m_filter;
     Selection *m_selection;
@@ -70,6 +80,10 @@ private:
     QLabel *m_statusFilter;
     QMenu *m_recentMenu = nullptr;
     QMenu *m_viewMenu = nullptr;
+    QMenu *m_tzMenu = nullptr;
+    QString m_tzChoice;
+    QString m_caseTz; // the case's display_tz ("" = none)
+    uint64_t m_tzGeneration = 0;
     int m_hosts = 0, m_edges = 0;
     qint64 m_inView = 0, m_total = 0;
 };

@@ -268,7 +268,7 @@ QVariant AncestryTreeModel::data(const QModelIndex &index, int role) const
     case LogonId:
         return p.logonId;
     case Start:
-        return formatUtc(p.startTs);
+        return formatTime(p.startTs);
     case Host:
         return p.host;
     case Pid:
@@ -294,7 +294,7 @@ QVariant AncestryTreeModel::headerData(int section, Qt::Orientation o, int role)
     case LogonId:
         return tr("Logon id");
     case Start:
-        return tr("Start (UTC)");
+        return tr("Start (%1)").arg(displayTimeZoneName());
     case Host:
         return tr("Host");
     case Pid:

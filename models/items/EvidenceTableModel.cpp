@@ -71,6 +71,18 @@ int64_t EvidenceTableModel::eventAt(int row) const
     return row >= 0 && row < static_cast<int>(m_rows.size()) ? m_rows[static_cast<size_t>(row)].key.event : 0;
 }
 
+const EvidenceKey *EvidenceTableModel::keyAt(int row) const
+{
+    return row >= 0 && row < static_cast<int>(m_rows.size()) ? &m_rows[static_cast<size_t>(row)].key : nullptr;
+}
+
+const EvidenceDetail *EvidenceTableModel::detailAt(int row) const
+{
+    if (row < 0 || row >= static_cast<int>(m_rows.size()) || !m_loaded.contains(row / kPageSize))
+        return nullptr;
+    return &m_rows[static_cast<size_t>(row)].detail;
+}
+
 int64_t EvidenceTableModel::transferAt(int row) const
 {
     return row >= 0 && row < static_cast<int>(m_rows.size()) ? m_rows[static_cast<size_t>(row)].key.transferId : 0;
@@ -122,7 +134,7 @@ QVariant EvidenceTableModel::data(const QModelIndex &index, int role) const
     // Plain strings only: log text is never interpreted as rich text by item views.
     switch (index.column()) {
     case Time:
-        return formatUtc(r.key.ts);
+        return formatTime(r.key.ts);
     case Host:
         return r.detail.host;
     case Channel:
@@ -146,7 +158,7 @@ QVariant EvidenceTableModel::headerData(int section, Qt::Orientation o, int role
         return {};
     switch (section) {
     case Time:
-        return tr("Time (UTC)");
+        return tr("Time (%1)").arg(displayTimeZoneName());
     case Host:
         return tr("Host");
     case Channel:

@@ -34,6 +34,9 @@ public:
     int64_t eventAt(int row) const;
     int64_t transferAt(int row) const;
     int rowOfEvent(int64_t event) const;
+    // The row's key, and its details once its page is loaded (nullptr before).
+    const EvidenceKey *keyAt(int row) const;
+    const EvidenceDetail *detailAt(int row) const;
 
     int rowCount(const QModelIndex &parent = {}) const override;
     int columnCount(const QModelIndex &parent = {}) const override;

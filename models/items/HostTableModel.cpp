@@ -51,8 +51,8 @@ QVariant HostTableModel::data(const QModelIndex &index, int role) const
     case Name: return QString::fromStdString(h.name);
     case Fqdn: return QString::fromStdString(h.fqdn);
     case Events: return role == Qt::DisplayRole ? QLocale().toString(static_cast<qlonglong>(h.events)) : QVariant();
-    case First: return formatUtc(h.firstTs);
-    case Last: return formatUtc(h.lastTs);
+    case First: return formatTime(h.firstTs);
+    case Last: return formatTime(h.lastTs);
     case Addresses: return QString::fromStdString(h.addresses);
     default: return {};
     }
@@ -66,8 +66,8 @@ QVariant HostTableModel::headerData(int section, Qt::Orientation o, int role) co
     case Name: return tr("Host");
     case Fqdn: return tr("FQDN");
     case Events: return tr("Events");
-    case First: return tr("First (UTC)");
-    case Last: return tr("Last (UTC)");
+    case First: return tr("First (%1)").arg(displayTimeZoneName());
+    case Last: return tr("Last (%1)").arg(displayTimeZoneName());
     case Addresses: return tr("Addresses");
     default: return {};
     }

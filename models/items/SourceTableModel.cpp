@@ -38,8 +38,8 @@ QVariant SourceTableModel::data(const QModelIndex &index, int role) const
     case Stored: return loc.toString(static_cast<qlonglong>(s.stored));
     case Rejected: return loc.toString(static_cast<qlonglong>(s.rejected));
     case Warnings: return loc.toString(static_cast<qlonglong>(s.warnings));
-    case First: return formatUtc(s.firstTs);
-    case Last: return formatUtc(s.lastTs);
+    case First: return formatTime(s.firstTs);
+    case Last: return formatTime(s.lastTs);
     case Sha256: return QString::fromStdString(s.sha256);
     default: return {};
     }
@@ -55,8 +55,8 @@ QVariant SourceTableModel::headerData(int section, Qt::Orientation o, int role) 
     case Stored: return tr("Stored");
     case Rejected: return tr("Rejected");
     case Warnings: return tr("Warnings");
-    case First: return tr("First (UTC)");
-    case Last: return tr("Last (UTC)");
+    case First: return tr("First (%1)").arg(displayTimeZoneName());
+    case Last: return tr("Last (%1)").arg(displayTimeZoneName());
     case Sha256: return tr("SHA-256");
     default: return {};
     }

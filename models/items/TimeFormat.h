@@ -1,12 +1,25 @@
 #pragma once
 
 #include <QString>
+#include <QTimeZone>
 
 #include <cstdint>
 
 namespace tt {
 
-// UTC microseconds -> "2020-10-09 22:30:31.633" (empty for 0 = unknown).
+// The zone the workbench shows times in: UTC unless the analyst (View > Time Zone) or the case's
+// display time zone chose another. Stored times stay UTC; this is presentation only. Set from the
+// UI thread; views re-render on WorkbenchWindow::displayTimeZoneChanged.
+void setDisplayTimeZone(const QTimeZone &zone);
+QTimeZone displayTimeZone();
+// "UTC" or the zone's IANA id ("Europe/Berlin").
+QString displayTimeZoneName();
+// The display zone's offset from UTC at `us`, in microseconds.
+int64_t displayZoneOffsetUs(int64_t us);
+
+// UTC microseconds -> "2020-10-09 22:30:31.633" in the display zone (empty for 0 = unknown).
+QString formatTime(int64_t us);
+// Always UTC, whatever the display zone (exports, logs).
 QString formatUtc(int64_t us);
 
 } // namespace tt

@@ -457,9 +457,12 @@ std::vector<EvidenceDetail> queryEvidenceDetails(sql::Db &db, const QVector<qint
     try {
         auto st
             = db.prepare("SELECT e.id, coalesce(e.host_id,0), coalesce(h.name,''), coalesce(c.name,''), e.event_id, "
-                         "e.payload_format, e.payload_codec, e.payload FROM events e "
+                         "e.payload_format, e.payload_codec, e.payload, coalesce(e.account_id,0), "
+                         "coalesce(CASE WHEN a.domain <> '' THEN a.domain || '\\' ELSE '' END || a.name, ''), "
+                         "coalesce(p.image,''), coalesce(p.parent_image,'') FROM events e "
                          "LEFT JOIN hosts h ON h.id=e.host_id LEFT JOIN channels c ON c.id=e.channel_id "
-                         "WHERE e.id IN (SELECT value FROM json_each(?))");
+                         "LEFT JOIN accounts a ON a.id=e.account_id LEFT JOIN processes p ON p.event=e.id "
+                         "WHERE e.id IN (SELECT value FROM json_each(?)) GROUP BY e.id");
         st.bind(1, idArray(eventIds));
         store::PayloadCodec codec;
         while (st.step()) {
@@ -469,6 +472,10 @@ std::vector<EvidenceDetail> queryEvidenceDetails(sql::Db &db, const QVector<qint
             d.host = qs(st, 2);
             d.channel = qs(st, 3);
             d.eventId = st.integer(4);
+            d.accountId = st.int64(8);
+            d.account = qs(st, 9);
+            d.image = qs(st, 10);
+            d.parentImage = qs(st, 11);
             QByteArray text;
             if (decodePayload(codec, st.integer(6), blob(st, 7), text))
                 d.summary = summarizeFields(parsePayloadFields(st.integer(5), text));

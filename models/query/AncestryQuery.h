@@ -91,6 +91,11 @@ struct EvidenceDetail {
     QString channel;
     int eventId = 0;
     QString summary; // one line
+    // For the row's pivots: the event's account, and for a process start its image and parent.
+    int64_t accountId = 0;
+    QString account;
+    QString image;
+    QString parentImage;
 };
 
 struct EvidenceScope {

@@ -116,7 +116,7 @@ GraphData queryGraph(sql::Db &db, const FilterState &filter)
         out.transfersTotal = db.queryInt("SELECT count(*) FROM transfers");
         const TransferFilterSql f = transferFilterSql(filter);
         const QString sql = QStringLiteral("SELECT t.id, coalesce(t.src_host_id, -1), t.dst_host_id, t.file_name, "
-                                           "t.method, t.confidence, t.executed, t.first_ts, t.last_ts FROM transfers t WHERE ")
+                                           "t.method, t.confidence, t.executed, t.first_ts, t.last_ts, coalesce(t.key, '') FROM transfers t WHERE ")
                             + f.where + QStringLiteral(" ORDER BY t.first_ts, t.id");
         auto st = db.prepare(sql.toStdString());
         bindTransferFilter(st, f);
@@ -165,6 +165,7 @@ GraphData queryGraph(sql::Db &db, const FilterState &filter)
             e.firstTs = std::min(e.firstTs, t0);
             e.lastTs = std::max(e.lastTs, t1);
             e.transferIds << id;
+            e.transferKeys << QString::fromStdString(st.text(9));
             if (!depth.contains(src))
                 depth.insert(src, 0);
             if (!depth.contains(dst)) {

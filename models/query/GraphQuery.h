@@ -45,6 +45,7 @@ struct GraphEdge {
     int64_t lastTs = 0;
     int hop = 0;     // depth along the chain of transfers that first reached its target (0: not first)
     QVector<qint64> transferIds;
+    QStringList transferKeys; // transfers.key of each, same order (annotations refer to these)
 };
 
 struct GraphData {

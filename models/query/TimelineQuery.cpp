@@ -162,8 +162,14 @@ TimelineData queryTimeline(sql::Db &db, const FilterState &filter, int64_t fromU
         const TransferFilterSql full = transferFilterSql(filter);
         const TransferFilterSql base = transferFilterSql(noWindow);
         const QString sqlText = QStringLiteral("SELECT t.id, t.first_ts, t.last_ts, coalesce(t.src_host_id, -1), "
-                                               "t.dst_host_id, t.method, t.confidence, (")
-            + full.where + QStringLiteral(") FROM transfers t WHERE (") + base.where
+                                               "t.dst_host_id, t.method, t.confidence, coalesce(t.account_id, 0), "
+                                               "coalesce(CASE WHEN a.domain <> '' THEN a.domain || '\\' ELSE '' END || a.name, ''), "
+                                               "t.file_name, coalesce(sp.parent_image, ''), coalesce(dp.parent_image, ''), coalesce(t.key, ''), (")
+            + full.where
+            + QStringLiteral(") FROM transfers t LEFT JOIN accounts a ON a.id = t.account_id "
+                             "LEFT JOIN processes sp ON sp.id = t.src_process_id "
+                             "LEFT JOIN processes dp ON dp.id = t.dst_process_id WHERE (")
+            + base.where
             + QStringLiteral(") AND t.first_ts >= ? AND t.first_ts < ? ORDER BY t.first_ts, t.id");
         auto st = db.prepare(sqlText.toStdString());
         int next = bindTransferFilter(st, full, 1);
@@ -178,7 +184,16 @@ TimelineData queryTimeline(sql::Db &db, const FilterState &filter, int64_t fromU
             m.dst = st.int64(4);
             m.method = QString::fromStdString(st.text(5));
             m.confidence = st.real(6);
-            m.inWindow = st.int64(7) != 0;
+            m.accountId = st.int64(7);
+            m.account = QString::fromStdString(st.text(8));
+            m.fileName = QString::fromStdString(st.text(9));
+            for (int c : {10, 11}) {
+                const QString img = QString::fromStdString(st.text(c));
+                if (!img.isEmpty() && !m.parentImages.contains(img, Qt::CaseInsensitive))
+                    m.parentImages << img;
+            }
+            m.key = QString::fromStdString(st.text(12));
+            m.inWindow = st.int64(13) != 0;
             out.markers.push_back(std::move(m));
         }
     } catch (const std::exception &e) {

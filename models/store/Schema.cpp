@@ -345,6 +345,8 @@ CREATE INDEX transfers_dst ON transfers(dst_host_id, first_ts);
 CREATE INDEX transfers_account ON transfers(account_id, first_ts);
 CREATE INDEX transfers_ts ON transfers(first_ts);
 CREATE INDEX transfers_key ON transfers(key);
+-- Event -> process look-ups (evidence rows, pivots); also in the bulk index list.
+CREATE INDEX IF NOT EXISTS processes_event ON processes(event);
 
 -- Tags analysts put on annotated items; the built-in ones can be recoloured, not deleted.
 CREATE TABLE tags(
@@ -415,6 +417,7 @@ const BulkIndex kBulkIndexes[] = {
     {"logon_sessions_ip", "logon_sessions(source_ip, ts)"},
     {"explicit_logons_host", "explicit_logons(host_id, ts)"},
     {"processes_parent_guid", "processes(parent_guid)"},
+    {"processes_event", "processes(event)"},
     {"processes_parent_image", "processes(parent_image COLLATE NOCASE)"},
     {"processes_image", "processes(image COLLATE NOCASE)"},
     {"processes_account", "processes(account_id, start_ts)"},

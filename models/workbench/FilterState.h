@@ -1,5 +1,6 @@
 #pragma once
 
+#include <QByteArray>
 #include <QSet>
 #include <QString>
 #include <QStringList>
@@ -24,6 +25,12 @@ struct FilterState {
     bool isEmpty() const;
     bool operator==(const FilterState &o) const;
     bool operator!=(const FilterState &o) const { return !(*this == o); }
+
+    // Saved views keep the filter as JSON: {"from":..,"to":..,"hosts":[ids],"accounts":[ids],
+    // "parentImages":[..],"methods":[..],"minConfidence":..,"text":".."}. fromJson ignores
+    // unknown keys and wrong types (a hand-edited or newer file) and returns false on bad JSON.
+    QByteArray toJson() const;
+    static bool fromJson(const QByteArray &json, FilterState *out);
 };
 
 } // namespace tt

@@ -202,34 +202,39 @@ QString TimeScale::tickLabel(int64_t us, int64_t stepUs)
     return c.toString(dt, QStringLiteral("HH:mm"));
 }
 
-std::vector<TimeScale::Tick> TimeScale::ticks(double minSpacingPx) const
+std::vector<TimeScale::Tick> TimeScale::ticks(double minSpacingPx, int64_t zoneOffsetUs) const
 {
     std::vector<Tick> out;
     if (!isValid())
         return out;
+    // Work in the zone's wall-clock time (local = utc + offset), place ticks back in UTC.
+    const int64_t off = zoneOffsetUs;
+    const int64_t from = m_from + off, to = m_to + off;
     const double minStep = std::max(1.0, std::ceil(std::max(minSpacingPx, 1.0) * usPerPixel()));
     const int64_t step = niceStep(static_cast<int64_t>(std::min(minStep, 1e17)));
-    auto add = [&](int64_t us, bool major) { out.push_back({us, toPixel(us), tickLabel(us, step), major}); };
+    auto add = [&](int64_t local, bool major) {
+        out.push_back({local - off, toPixel(local - off), tickLabel(local, step), major});
+    };
     if (isMonthStep(step) || isYearStep(step)) {
         const bool years = isYearStep(step);
         const int n = static_cast<int>(years ? step / kYearStep : step / kMonthStep);
-        const QDate first = utc(m_from).date();
+        const QDate first = utc(from).date();
         QDate d = years ? QDate(first.year() - (((first.year() % n) + n) % n), 1, 1)
                         : QDate(first.year(), 1 + ((first.month() - 1) / n) * n, 1);
         for (; out.size() < kMaxTicks; d = years ? d.addYears(n) : d.addMonths(n)) {
             const int64_t us = dateUs(d);
-            if (us > m_to)
+            if (us > to)
                 break;
-            if (us >= m_from)
+            if (us >= from)
                 add(us, years || d.month() == 1);
         }
         return out;
     }
     const int64_t offset = step == 7 * kDay ? kWeekOffset : 0;
-    int64_t us = floorDiv(m_from - offset + step - 1, step) * step + offset;
-    if (us < m_from)
+    int64_t us = floorDiv(from - offset + step - 1, step) * step + offset;
+    if (us < from)
         us += step;
-    for (; us <= m_to && out.size() < kMaxTicks; us += step) {
+    for (; us <= to && out.size() < kMaxTicks; us += step) {
         const bool major = step < kDay ? floorDiv(us, kDay) * kDay == us : utc(us).date().day() == 1;
         add(us, major);
     }

@@ -57,7 +57,9 @@ public:
         bool major = false; // a day boundary (or a year boundary for month/year ticks)
     };
     // Ticks at a "nice" step chosen so that neighbours are at least minSpacingPx apart.
-    std::vector<Tick> ticks(double minSpacingPx = 80) const;
+    // zoneOffsetUs: the display zone's offset from UTC (ticks fall on its round hours and days,
+    // labels show its wall-clock time); 0 = UTC.
+    std::vector<Tick> ticks(double minSpacingPx = 80, int64_t zoneOffsetUs = 0) const;
 
     // The smallest nice step >= minStepUs, in microseconds; months and years are returned as
     // kMonthStep * n and kYearStep * n (calendar steps, not fixed lengths).

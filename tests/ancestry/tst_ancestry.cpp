@@ -468,6 +468,7 @@ private slots:
         for (int r = 0; r < em->rowCount(); ++r)
             roles << em->index(r, EvidenceTableModel::Role).data().toString();
         QCOMPARE(roles, QStringList({"src-command", "dst-share", "dst-exec"}));
+
         QCOMPARE(em->index(0, EvidenceTableModel::Host).data().toString(), QStringLiteral("WS5"));
         QCOMPARE(em->index(1, EvidenceTableModel::EventId).data().toString(), QStringLiteral("5145"));
         QCOMPARE(em->index(1, EvidenceTableModel::Channel).data().toString(), QStringLiteral("Security"));
@@ -572,6 +573,41 @@ private slots:
         QCOMPARE(am->index(1, 0, explorer).data(AncestryTreeModel::ImageRole).toString(),
             QStringLiteral("C:\\Windows\\notepad.exe"));
         QVERIFY(!am->index(1, 0, explorer).data(AncestryTreeModel::OnChainRole).toBool());
+    }
+
+    void evidenceContextMenu()
+    {
+        // The evidence rows' context menu: the same pivots as the graph and the timeline.
+        FilterHistory filters;
+        Selection selection;
+        EvidenceTableView ev(&filters, &selection);
+        ev.setCase(m_case);
+        SelectedEntities tr;
+        tr.kind = SelectedEntities::Kind::Transfer;
+        tr.transfers = {1};
+        selection.select(tr);
+        settle();
+        QCOMPARE(ev.model()->rowCount(), 3);
+        QVERIFY(ev.model()->isPageLoaded(0));
+        std::unique_ptr<QMenu> menu(ev.contextMenuForRow(0, &ev)); // copy.exe started on WS5
+        QVERIFY(menu);
+        QAction *host = menuAction(menu.get(), "pivotHost");
+        QVERIFY(host && host->text().contains("WS5"));
+        QAction *img = menuAction(menu.get(), "pivotParentImage");
+        QVERIFY(img && img->text().contains(kCmd));
+        QAction *acc = menuAction(menu.get(), "pivotAccount");
+        QVERIFY(acc && acc->text().contains("alice", Qt::CaseInsensitive));
+        QVERIFY(menuAction(menu.get(), "selectTransfer"));
+        QVERIFY(menuAction(menu.get(), "pivotWindow5m"));
+        img->trigger();
+        QCOMPARE(filters.current().parentImages, QStringList({kCmd}));
+        acc->trigger();
+        QCOMPARE(filters.current().accounts,
+            QSet<qint64>({q("SELECT id FROM accounts WHERE name_key='ALICE' AND domain='CORP'")}));
+        host->trigger();
+        QCOMPARE(filters.current().hosts, QSet<qint64>({q("SELECT id FROM hosts WHERE name='WS5'")}));
+        QVERIFY(!std::unique_ptr<QMenu>(ev.contextMenuForRow(99, &ev)));
+        settle();
     }
 
     void pivotActions()

@@ -11,9 +11,13 @@
 #include "store/CaseStore.h"
 #include "workbench/FilterHistory.h"
 #include "workbench/Selection.h"
+#include "items/TimeFormat.h"
 
 #include <QAbstractItemView>
 #include <QComboBox>
+#include <QDateTime>
+#include <QFile>
+#include <QTimeZone>
 #include <QSet>
 #include <QSignalSpy>
 #include <QTemporaryDir>
@@ -267,6 +271,51 @@ private slots:
             return walk(QModelIndex());
         };
         QTRY_VERIFY_WITH_TIMEOUT(findImage(images.first()), 10000);
+    }
+
+    // The case's display time zone is applied on open; the analyst can switch to UTC and back.
+    void displayTimeZone()
+    {
+        const QString path = m_dir.filePath(QStringLiteral("tz.ttcase"));
+        QFile::remove(path);
+        QVERIFY(QFile::copy(m_case, path));
+        int64_t firstTs = 0;
+        {
+            auto cs = store::CaseStore::open(path.toStdString(), store::CaseStore::Access::ReadWrite);
+            cs->db().exec("INSERT OR REPLACE INTO case_info(key, value) VALUES('display_tz', 'Asia/Kolkata')");
+            firstTs = cs->db().queryInt("SELECT min(first_ts) FROM hosts WHERE first_ts IS NOT NULL");
+        }
+        FilterHistory filter;
+        Selection selection;
+        WorkbenchWindow window(&filter, &selection);
+        window.setTimeZoneChoice(QStringLiteral("case"));
+        window.resize(1200, 800);
+        window.show();
+        QSignalSpy tzChanged(&window, &WorkbenchWindow::displayTimeZoneChanged);
+        window.openCase(path);
+        QTRY_COMPARE_WITH_TIMEOUT(displayTimeZoneName(), QStringLiteral("Asia/Kolkata"), 10000);
+        QCOMPARE(window.caseTimeZone(), QStringLiteral("Asia/Kolkata"));
+        QVERIFY(tzChanged.count() >= 1);
+        // Times render in the zone: UTC + 05:30.
+        const QDateTime local = QDateTime::fromMSecsSinceEpoch(firstTs / 1000, QTimeZone::utc()).addSecs(5 * 3600 + 1800);
+        QCOMPARE(formatTime(firstTs).left(16), local.toString(QStringLiteral("yyyy-MM-dd HH:mm")));
+        QCOMPARE(formatUtc(firstTs).left(16),
+            QDateTime::fromMSecsSinceEpoch(firstTs / 1000, QTimeZone::utc()).toString(QStringLiteral("yyyy-MM-dd HH:mm")));
+        // Table headers name the zone.
+        auto *hostsTable = window.findChild<QAbstractItemView *>(QStringLiteral("hostTable"));
+        QVERIFY(hostsTable);
+        bool named = false;
+        for (int c = 0; c < hostsTable->model()->columnCount(); ++c)
+            named |= hostsTable->model()->headerData(c, Qt::Horizontal).toString().contains("Asia/Kolkata");
+        QVERIFY(named);
+        window.setTimeZoneChoice(QStringLiteral("UTC"));
+        QCOMPARE(displayTimeZoneName(), QStringLiteral("UTC"));
+        QCOMPARE(formatTime(firstTs), formatUtc(firstTs));
+        window.setTimeZoneChoice(QStringLiteral("No/Such_Zone")); // falls back to UTC, says so
+        QCOMPARE(displayTimeZoneName(), QStringLiteral("UTC"));
+        window.setTimeZoneChoice(QStringLiteral("case"));
+        QCOMPARE(displayTimeZoneName(), QStringLiteral("Asia/Kolkata"));
+        window.setTimeZoneChoice(QStringLiteral("UTC")); // leave UTC for the other tests
     }
 
     void pathHighlightAndHide()

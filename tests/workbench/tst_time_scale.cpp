@@ -256,6 +256,34 @@ private slots:
             QVERIFY(ticks[1].x - ticks[0].x >= 80);
         }
     }
+
+    // A display zone: ticks fall on the zone's round hours / midnight and show its wall clock.
+    void ticksInAZone()
+    {
+        // Asia/Kolkata is UTC+05:30 (no DST). Window 2024-03-17 22:00 .. 2024-03-18 08:00 UTC
+        // = 03:30 .. 13:30 local, over 400 px: 3 h steps at local 06:00, 09:00 and 12:00.
+        const int64_t off = 5 * H + 30 * MIN;
+        const TimeScale s(kDay0 - 2 * H, kDay0 + 8 * H, 400);
+        const std::vector<TimeScale::Tick> ticks = s.ticks(80, off);
+        QStringList got;
+        for (const TimeScale::Tick &t : ticks) {
+            got << t.label;
+            QCOMPARE(t.x, s.toPixel(t.us));
+            QCOMPARE(((t.us + off) % H + H) % H, int64_t(0)); // on a local round hour
+        }
+        QCOMPARE(got, (QStringList {"06:00", "09:00", "12:00"}));
+        QCOMPARE(ticks.front().us, kDay0 + 30 * MIN); // 06:00 local = 00:30 UTC
+        // Local midnight (18:30 UTC the day before) is the major, date-labelled tick.
+        const TimeScale s2(kDay0 - 13 * H, kDay0 + 13 * H, 400);
+        int majors = 0;
+        for (const TimeScale::Tick &t : s2.ticks(80, off))
+            if (t.major) {
+                ++majors;
+                QCOMPARE(t.us, kDay0 - 5 * H - 30 * MIN);
+                QCOMPARE(t.label, QStringLiteral("Mar 18"));
+            }
+        QCOMPARE(majors, 1);
+    }
 };
 
 QTEST_GUILESS_MAIN(TstTimeScale)

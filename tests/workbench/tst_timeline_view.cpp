@@ -13,6 +13,7 @@
 #include "TimelineCase.h"
 
 #include <QImage>
+#include <QMenu>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QToolButton>
@@ -72,6 +73,8 @@ private:
         return QTest::qWaitFor([&] { return !v.isLoading() && v.data().fromUs == from && v.data().toUs == to; }, 10000);
     }
 
+    qint64 m_account = 0;
+
 private slots:
     void initTestCase()
     {
@@ -79,6 +82,13 @@ private slots:
         m_case = m_dir.filePath(QStringLiteral("timeline.ttcase"));
         const QString err = build(m_case, &m_ids);
         QVERIFY2(err.isEmpty(), qPrintable(err));
+        // t2 was done as CORP\adm by a process whose parent is cmd.exe (for the marker pivots).
+        auto cs = store::CaseStore::open(m_case.toStdString(), store::CaseStore::Access::ReadWrite);
+        cs->db().exec("INSERT INTO accounts(domain, name, name_key) VALUES('CORP', 'adm', 'ADM')");
+        m_account = cs->db().lastInsertId();
+        auto up = cs->db().prepare("UPDATE transfers SET account_id = ? WHERE id = ?");
+        up.bind(1, static_cast<int64_t>(m_account)).bind(2, m_ids.t2);
+        up.exec();
     }
 
     void cleanup() { QThreadPool::globalInstance()->waitForDone(); }
@@ -220,6 +230,47 @@ private slots:
         };
         QVERIFY2(pixelsNear(img, hl, column(m_ids.t1), 24) > 0, "selected transfer not highlighted");
         QCOMPARE(pixelsNear(img, hl, column(m_ids.t3), 24), 0);
+    }
+
+    void markerContextMenuPivots()
+    {
+        FilterHistory filter;
+        Selection selection;
+        TimelineView v(&filter, &selection);
+        QVERIFY(open(v, kT0, kT0 + 120 * kSec));
+        QVERIFY(!v.contextMenuForMarker(987654, &v)); // no such marker: no menu
+        std::unique_ptr<QMenu> menu(v.contextMenuForMarker(m_ids.t2, &v));
+        QVERIFY(menu);
+        auto actions = [&](const char *name) {
+            QList<QAction *> out;
+            for (QAction *a : menu->actions())
+                if (a->objectName() == QLatin1String(name))
+                    out << a;
+            return out;
+        };
+        QCOMPARE(actions("pivotHost").size(), 2); // source and destination
+        QVERIFY(actions("pivotHost").at(1)->text().contains(QLatin1String("DC1")));
+        QCOMPARE(actions("pivotAccount").size(), 1);
+        QVERIFY(actions("pivotAccount").first()->text().contains(QLatin1String("CORP\\adm")));
+        QCOMPARE(actions("pivotMethod").size(), 1);
+        QCOMPARE(actions("pivotFile").size(), 1);
+
+        actions("pivotHost").at(1)->trigger();
+        QCOMPARE(filter.current().hosts, (QSet<qint64> {m_ids.dc1}));
+        actions("pivotAccount").first()->trigger();
+        QCOMPARE(filter.current().accounts, (QSet<qint64> {m_account}));
+        QCOMPARE(filter.current().hosts, (QSet<qint64> {m_ids.dc1})); // other facets stay
+        actions("pivotWindow5m").first()->trigger();
+        QCOMPARE(filter.current().fromUs, kT0 + 62 * kSec - 300 * kSec);
+        QCOMPARE(filter.current().toUs, kT0 + 62 * kSec + 300 * kSec);
+        actions("selectTransfer").first()->trigger();
+        QCOMPARE(selection.current().transfers, (QVector<qint64> {m_ids.t2}));
+
+        // The unknown-source transfer offers only its destination host.
+        menu.reset(v.contextMenuForMarker(m_ids.t3, &v));
+        QVERIFY(menu);
+        QCOMPARE(actions("pivotHost").size(), 1);
+        QCOMPARE(actions("pivotAccount").size(), 0);
     }
 
     void zoomAndPan()
