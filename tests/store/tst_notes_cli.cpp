@@ -189,6 +189,9 @@ private slots:
             QVERIFY2(r.err.contains(QByteArray("opened by another TransferTrace (pid " + QByteArray::number(qApp->applicationPid()))),
                      r.err.constData());
             QCOMPARE(cli({"meta", c}).code, 0); // reading is fine
+            r = cli({"import", c, m_dir.filePath("whatever.json")});
+            QCOMPARE(r.code, 1);
+            QVERIFY2(r.err.contains("is read-only: the case is opened by another TransferTrace (pid"), r.err.constData());
         }
         QCOMPARE(cli({"meta", c, "--title", "mine now"}).code, 0);
     }
