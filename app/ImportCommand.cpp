@@ -1,3 +1,4 @@
+#include "CliSupport.h"
 #include "Commands.h"
 #include "InferenceSummary.h"
 
@@ -168,15 +169,19 @@ int runImport(const QStringList &args)
     }
     std::unique_ptr<store::CaseStore> cs;
     try {
-        cs = store::CaseStore::open(pos[0].toStdString(), store::CaseStore::Access::Create);
+        cs = store::CaseStore::open(pos[0].toStdString(), store::CaseStore::Access::Create, {true}); // session lock
     } catch (const std::exception &e) {
         std::fprintf(stderr, "transfertrace import: %s\n", e.what());
         return 1;
     }
     if (cs->readOnly()) {
-        std::fprintf(stderr, "transfertrace import: case file '%s' is read-only\n", qPrintable(pos[0]));
+        std::fprintf(stderr, "transfertrace import: case file '%s' is read-only: %s\n", qPrintable(pos[0]),
+                     printable(cs->readOnlyReason()).c_str());
         return 1;
     }
+    if (!cs->migrationBackup().empty())
+        std::fprintf(stderr, "transfertrace import: upgraded the case from schema v%d; the original is kept as '%s'\n",
+                     cs->migratedFrom(), printable(cs->migrationBackup()).c_str());
     ImportEngine engine(*cs, opts);
     g_cancelFlag = engine.cancelFlag();
     std::signal(SIGINT, onSigint);

@@ -3,6 +3,7 @@
 
 #include "TerminalProgress.h"
 #include "core/TimeUtil.h"
+#include "store/AnnotationStore.h"
 #include "store/CaseStore.h"
 
 #include <QCommandLineParser>
@@ -41,10 +42,18 @@ int runInfo(const QStringList &args)
         const auto hosts = cs->hosts();
         const auto sources = cs->sources();
         const auto byEvent = cs->countsByChannelEventId();
+        const auto meta = store::AnnotationStore(cs->db()).meta();
+        const std::string upgraded = cs->temporaryCopy() ? ", read from a copy upgraded from v"
+                + std::to_string(cs->migratedFrom()) + "; the file itself is unchanged" : std::string();
         if (p.isSet(jsonOpt)) {
             QJsonObject root;
             root[QStringLiteral("case")] = q(cs->path());
             root[QStringLiteral("schema_version")] = cs->schemaVersion();
+            root[QStringLiteral("file_schema_version")] = cs->temporaryCopy() ? cs->migratedFrom() : cs->schemaVersion();
+            root[QStringLiteral("title")] = q(meta.title);
+            root[QStringLiteral("analyst")] = q(meta.analyst);
+            root[QStringLiteral("description")] = q(meta.description);
+            root[QStringLiteral("display_tz")] = q(meta.displayTz);
             root[QStringLiteral("events")] = static_cast<double>(totals.events);
             root[QStringLiteral("rejected")] = static_cast<double>(totals.rejected);
             root[QStringLiteral("first_utc")] = q(iso(totals.firstTs));
@@ -84,7 +93,11 @@ int runInfo(const QStringList &args)
             return 0;
         }
         std::printf("case        %s (schema v%d%s)\n", printable(cs->path()).c_str(), cs->schemaVersion(),
-                    "");
+                    upgraded.c_str());
+        if (!meta.title.empty())
+            std::printf("title       %s\n", printable(meta.title).c_str());
+        if (!meta.analyst.empty())
+            std::printf("analyst     %s\n", printable(meta.analyst).c_str());
         std::printf("events      %lld stored, %lld rejected, from %zu source file(s)\n",
                     static_cast<long long>(totals.events), static_cast<long long>(totals.rejected), sources.size());
         std::printf("time range  %s .. %s\n\n", iso(totals.firstTs).c_str(), iso(totals.lastTs).c_str());

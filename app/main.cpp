@@ -17,12 +17,16 @@ const char *const kUsage =
     "       transfertrace info CASE [--json]\n"
     "       transfertrace transfers CASE [--format table|csv|json] [--min-confidence X] [--host H] [--account A]\n"
     "       transfertrace infer CASE                        recompute transfers\n"
+    "       transfertrace notes CASE [--json] [--tag T] [--bookmarked] [--kind K] [--text S]\n"
+    "       transfertrace meta CASE [--title T] [--analyst A] [--description D] [--tz Z] [--json]\n"
     "       transfertrace gen --out DIR [--hosts N] [--days D] [--events M] [--seed S] [--format jsonl|xml]\n"
     "       transfertrace demo [--case PATH]                 build the demo case, print its path\n"
     "       transfertrace --version | --help\n";
 
 bool isSubcommand(const char *a)
 {
+    if (std::strcmp(a, "notes") == 0 || std::strcmp(a, "meta") == 0)
+        return true;
     for (const char *c : {"import", "info", "gen", "demo", "infer", "transfers"})
         if (std::strcmp(a, c) == 0)
             return true;
@@ -57,6 +61,8 @@ int main(int argc, char **argv)
             return tt::app::runInfer(args);
         if (cmd == QLatin1String("transfers"))
             return tt::app::runTransfers(args);
+        if (cmd == QLatin1String("notes") || cmd == QLatin1String("meta"))
+            return cmd == QLatin1String("notes") ? tt::app::runNotes(args) : tt::app::runMeta(args);
         return tt::app::runDemo(args);
     }
     if (argc >= 2 && argv[1][0] == '-' && std::strcmp(argv[1], "--demo") != 0 && std::strcmp(argv[1], "--screenshot") != 0

@@ -1,12 +1,21 @@
 #include "store/CaseStore.h"
 
+#include "store/CaseLock.h"
 #include "store/Schema.h"
 
 #include <sqlite3.h>
 
+#include <atomic>
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <fcntl.h>
+#include <filesystem>
 #include <stdexcept>
 #include <sys/stat.h>
+#include <system_error>
 #include <unistd.h>
+#include <vector>
 
 #ifndef TT_VERSION
 #define TT_VERSION "dev"
@@ -14,21 +23,195 @@
 
 namespace tt::store {
 
-std::unique_ptr<CaseStore> CaseStore::open(const std::string &path, Access access)
+namespace {
+
+bool sameFile(const std::string &a, const std::string &b)
+{
+    struct stat sa {}, sb {};
+    if (::stat(a.c_str(), &sa) == 0 && ::stat(b.c_str(), &sb) == 0)
+        return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+    std::error_code e1, e2;
+    const auto ca = std::filesystem::weakly_canonical(a, e1), cb = std::filesystem::weakly_canonical(b, e2);
+    return !e1 && !e2 && ca == cb;
+}
+
+void removeSideFiles(const std::string &db)
+{
+    for (const char *suffix : {"-wal", "-shm", "-journal"})
+        ::unlink((db + suffix).c_str());
+}
+
+void fsyncPath(const std::string &path, bool directory)
+{
+    const int fd = ::open(path.c_str(), (directory ? O_DIRECTORY : 0) | O_RDONLY | O_CLOEXEC);
+    if (fd >= 0) {
+        ::fsync(fd);
+        ::close(fd);
+    }
+}
+
+std::string parentDir(const std::string &path)
+{
+    auto parent = std::filesystem::path(path).parent_path();
+    return parent.empty() ? std::string(".") : parent.string();
+}
+
+// NAME.ttcase.v1.bak, or NAME.ttcase.v1.2.bak ... when that exists already (never overwritten:
+// an earlier one may be the only original left).
+std::string freeBackupName(const std::string &path, int version)
+{
+    const std::string base = path + ".v" + std::to_string(version);
+    std::string name = base + ".bak";
+    for (int i = 2; ::access(name.c_str(), F_OK) == 0; ++i)
+        name = base + "." + std::to_string(i) + ".bak";
+    return name;
+}
+
+} // namespace
+
+void CaseStore::backupTo(sql::Db &db, const std::string &dest)
+{
+    // A fresh file beside dest (same file system, so the final rename is atomic).
+    static std::atomic<int> counter{0};
+    std::string tmp;
+    for (int i = 0;; ++i) {
+        tmp = dest + ".tmp-" + std::to_string(::getpid()) + "-" + std::to_string(++counter);
+        const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+        if (fd >= 0) {
+            ::close(fd);
+            break;
+        }
+        if (errno != EEXIST || i > 100)
+            throw std::runtime_error("cannot write '" + dest + "': " + std::strerror(errno));
+    }
+    try {
+        sql::Db out;
+        out.open(tmp, sql::Db::Mode::ReadWrite);
+        sqlite3_backup *b = sqlite3_backup_init(out.handle(), "main", db.handle(), "main");
+        if (!b)
+            throw sql::Error(std::string("backup: ") + sqlite3_errmsg(out.handle()), sqlite3_errcode(out.handle()));
+        int rc = SQLITE_OK;
+        for (int busy = 0;;) {
+            rc = sqlite3_backup_step(b, -1);
+            if (rc == SQLITE_DONE)
+                break;
+            if ((rc == SQLITE_BUSY || rc == SQLITE_LOCKED) && ++busy < 100) {
+                sqlite3_sleep(50);
+                continue;
+            }
+            break;
+        }
+        sqlite3_backup_finish(b);
+        if (rc != SQLITE_DONE)
+            throw sql::Error(std::string("backup: ") + sqlite3_errstr(rc), rc);
+        // The copy carries the source's WAL flag in its header: make it a plain rollback-journal
+        // file, complete in itself (the next read-write open switches it back to WAL).
+        out.exec("PRAGMA journal_mode=DELETE");
+        out.close();
+        fsyncPath(tmp, false);
+        removeSideFiles(dest); // a stale -wal of whatever was at dest must never meet the copy
+        if (::rename(tmp.c_str(), dest.c_str()) != 0)
+            throw std::runtime_error(std::string("rename: ") + std::strerror(errno));
+        fsyncPath(parentDir(dest), true);
+    } catch (const std::exception &e) {
+        ::unlink(tmp.c_str());
+        removeSideFiles(tmp);
+        throw std::runtime_error("cannot write a copy of the case to '" + dest + "': " + e.what());
+    }
+}
+
+void CaseStore::saveAs(const std::string &dest)
+{
+    if (dest.empty())
+        throw std::runtime_error("no file name given to save the case as");
+    if (sameFile(dest, m_path) || sameFile(dest, m_dataPath))
+        throw std::runtime_error("'" + dest + "' is the open case itself; choose another file name");
+    struct stat st {};
+    if (::stat(dest.c_str(), &st) == 0 && S_ISDIR(st.st_mode))
+        throw std::runtime_error("'" + dest + "' is a directory");
+    std::string why;
+    auto destLock = CaseLock::acquire(dest, &why); // held while dest is replaced
+    if (!destLock)
+        throw std::runtime_error("cannot save as '" + dest + "': " + why);
+    backupTo(m_db, dest);
+}
+
+void CaseStore::migrateTemporaryCopy(int fromVersion)
+{
+    std::error_code ec;
+    auto dir = std::filesystem::temp_directory_path(ec);
+    std::string templ = (ec ? std::string("/tmp") : dir.string()) + "/transfertrace-migrated-XXXXXX";
+    std::vector<char> buf(templ.begin(), templ.end());
+    buf.push_back('\0');
+    const int fd = ::mkstemp(buf.data());
+    if (fd < 0)
+        throw std::runtime_error(std::string("cannot make a temporary copy to upgrade: ") + std::strerror(errno));
+    ::close(fd);
+    const std::string tmp(buf.data());
+    try {
+        backupTo(m_db, tmp);
+        m_db.close();
+        m_db.open(tmp, sql::Db::Mode::ReadWrite);
+        m_db.exec("PRAGMA journal_mode=DELETE; PRAGMA synchronous=OFF"); // private scratch copy
+        migrate(m_db, TT_VERSION);
+        m_db.close();
+        m_db.open(tmp, sql::Db::Mode::ReadOnly);
+    } catch (...) {
+        m_db.close();
+        ::unlink(tmp.c_str());
+        removeSideFiles(tmp);
+        throw;
+    }
+    m_dataPath = tmp;
+    m_migratedFrom = fromVersion;
+}
+
+CaseStore::CaseStore() = default;
+
+CaseStore::~CaseStore()
+{
+    m_db.close();
+    if (temporaryCopy()) {
+        ::unlink(m_dataPath.c_str());
+        removeSideFiles(m_dataPath);
+    }
+    m_lock.reset();
+}
+
+std::unique_ptr<CaseStore> CaseStore::open(const std::string &path, Access access, const OpenOptions &options)
 {
     std::unique_ptr<CaseStore> cs(new CaseStore);
     cs->m_path = path;
+    cs->m_dataPath = path;
     struct stat st {};
     const bool exists = ::stat(path.c_str(), &st) == 0;
     if (!exists && access != Access::Create)
         throw std::runtime_error("case file '" + path + "' does not exist");
     if (exists && S_ISDIR(st.st_mode))
         throw std::runtime_error("'" + path + "' is a directory, not a case file");
-    sql::Db::Mode mode = sql::Db::Mode::Create;
+    auto readOnlyBecause = [&](ReadOnlyCause cause, std::string reason) {
+        cs->m_readOnlyCause = cause;
+        cs->m_readOnlyReason = std::move(reason);
+    };
+    const bool memory = path.empty() || path == ":memory:";
     if (access == Access::ReadOnly)
-        mode = sql::Db::Mode::ReadOnly;
-    else if (exists && ::access(path.c_str(), W_OK) != 0)
-        mode = sql::Db::Mode::ReadOnly; // a read-only file opens read-only
+        readOnlyBecause(ReadOnlyCause::Requested, "it was opened read-only");
+    else if (exists && (::access(path.c_str(), W_OK) != 0 || (st.st_mode & 0222) == 0))
+        // No write bit at all counts even for root: the owner made the file read-only on purpose.
+        readOnlyBecause(ReadOnlyCause::FileNotWritable, "the case file is not writable");
+    else if (exists && ::access(parentDir(path).c_str(), W_OK) != 0)
+        readOnlyBecause(ReadOnlyCause::FolderNotWritable, "the folder of the case file is not writable");
+    else if (options.sessionLock && !memory) {
+        std::string why;
+        cs->m_lock = CaseLock::acquire(path, &why);
+        if (!cs->m_lock) {
+            if (!exists)
+                throw std::runtime_error("cannot create case file '" + path + "': " + why);
+            readOnlyBecause(ReadOnlyCause::LockedElsewhere, "the case is " + why);
+        }
+    }
+    const sql::Db::Mode mode =
+        cs->m_readOnlyCause == ReadOnlyCause::None ? sql::Db::Mode::Create : sql::Db::Mode::ReadOnly;
     try {
         cs->m_db.open(path, mode);
         cs->m_readOnly = mode == sql::Db::Mode::ReadOnly;
@@ -44,15 +227,20 @@ std::unique_ptr<CaseStore> CaseStore::open(const std::string &path, Access acces
         }
         cs->m_db.exec("PRAGMA foreign_keys=OFF; PRAGMA temp_store=MEMORY; PRAGMA cache_size=-65536");
         int v = store::schemaVersion(cs->m_db);
-        if (v > kSchemaVersion || (cs->m_readOnly && v < kSchemaVersion)) {
-            if (v > kSchemaVersion)
-                migrate(cs->m_db, TT_VERSION); // throws the "newer version" message
-            throw std::runtime_error("case file '" + path + "' has schema version " + std::to_string(v)
-                                     + " and is read-only, so it cannot be upgraded to version "
-                                     + std::to_string(kSchemaVersion));
-        }
-        if (v < kSchemaVersion)
+        if (v > kSchemaVersion)
+            migrate(cs->m_db, TT_VERSION); // throws the "newer version" message naming both
+        if (cs->m_readOnly && v == 0)
+            throw std::runtime_error("case file '" + path + "' is empty (no TransferTrace schema)");
+        if (cs->m_readOnly && v < kSchemaVersion) {
+            cs->migrateTemporaryCopy(v);
+        } else if (v < kSchemaVersion) {
+            if (v > 0) { // an existing case: keep it as it was before changing it
+                cs->m_migrationBackup = freeBackupName(path, v);
+                backupTo(cs->m_db, cs->m_migrationBackup);
+                cs->m_migratedFrom = v;
+            }
             migrate(cs->m_db, TT_VERSION);
+        }
         // A bulk import that did not finish (crash, kill) left its indexes to rebuild.
         if (!cs->m_readOnly && pendingBulkIndexes(cs->m_db) > 0)
             restoreBulkIndexes(cs->m_db);

@@ -9,6 +9,16 @@
 
 namespace tt::store {
 
+class CaseLock;
+
+// How a session opens a case (at namespace scope so that it can be a default argument).
+struct OpenOptions {
+    // Take the case's session lock (CaseLock) for a read-write open: set by the GUI window or CLI
+    // command that edits the case, never by worker connections. When another TransferTrace holds
+    // it, the case opens read-only (readOnlyCause() == LockedElsewhere, with the owner's pid).
+    bool sessionLock = false;
+};
+
 // A case file (*.ttcase): one SQLite database, opened defensively and migrated on open.
 // One CaseStore = one connection: use it from one thread only (open another for a worker).
 class CaseStore {
@@ -17,12 +27,44 @@ public:
 
     // Opens (or creates) and migrates. Throws std::runtime_error with a message fit for the
     // analyst: missing file, not a case file, newer schema, corrupt database.
-    static std::unique_ptr<CaseStore> open(const std::string &path, Access access);
+    //
+    // Read-only instead of read-write (see readOnlyCause()): a file without write permission (even
+    // for root), a folder that is not writable (WAL needs its side files), or, with
+    // options.sessionLock, a case another TransferTrace has open.
+    // An older schema is migrated. Writable: a copy of the file as it was is kept first, beside it
+    // (NAME.ttcase.v1.bak, see migrationBackup()). Read-only: the file is never changed; a private
+    // temporary copy is migrated and read instead (dataPath(); removed when the store closes).
+    static std::unique_ptr<CaseStore> open(const std::string &path, Access access, const OpenOptions &options = {});
+    ~CaseStore();
 
     sql::Db &db() { return m_db; }
     const std::string &path() const { return m_path; }
     bool readOnly() const { return m_readOnly; }
     int schemaVersion() const { return m_schemaVersion; }
+
+    enum class ReadOnlyCause { None, Requested, FileNotWritable, FolderNotWritable, LockedElsewhere };
+    ReadOnlyCause readOnlyCause() const { return m_readOnlyCause; }
+    // Why the case is read-only, for a banner ("" when writable), e.g. "the case is opened by
+    // another TransferTrace (pid 1234 on host ws7)" or "the case file is not writable".
+    const std::string &readOnlyReason() const { return m_readOnlyReason; }
+    bool hasSessionLock() const { return m_lock != nullptr; }
+
+    // The file this connection reads: path(), or for a read-only open of an older schema the
+    // private migrated copy. Worker connections of this session should open dataPath().
+    const std::string &dataPath() const { return m_dataPath; }
+    bool temporaryCopy() const { return m_dataPath != m_path; }
+    int migratedFrom() const { return m_migratedFrom; }                 // 0: no migration on this open
+    const std::string &migrationBackup() const { return m_migrationBackup; } // "" when none was made
+
+    // Save As: a complete, self-contained copy (SQLite online backup API, rollback-journal mode,
+    // no -wal needed) written to a temporary file beside dest and renamed over it, so dest is
+    // either the old file or the full copy. Refuses the open case itself (and its data file) and
+    // a dest that another TransferTrace has open. This store stays on its own file. Throws
+    // std::runtime_error with a message for the analyst.
+    void saveAs(const std::string &dest);
+
+    // Writes a consistent copy of the database behind `db` to dest (as saveAs, without checks).
+    static void backupTo(sql::Db &db, const std::string &dest);
 
     struct Totals {
         int64_t events = 0;
@@ -62,11 +104,18 @@ public:
     std::vector<CountRow> countsByHost();
 
 private:
-    CaseStore() = default;
+    CaseStore();
+    void migrateTemporaryCopy(int fromVersion);
+    std::unique_ptr<CaseLock> m_lock; // declared before m_db: released after the connection closes
     sql::Db m_db;
     std::string m_path;
+    std::string m_dataPath;
     bool m_readOnly = false;
     int m_schemaVersion = 0;
+    ReadOnlyCause m_readOnlyCause = ReadOnlyCause::None;
+    std::string m_readOnlyReason;
+    int m_migratedFrom = 0;
+    std::string m_migrationBackup;
 };
 
 } // namespace tt::store

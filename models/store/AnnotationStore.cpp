@@ -1,0 +1,586 @@
+#include "store/AnnotationStore.h"
+
+#include "store/Sqlite.h"
+
+#include <QByteArray>
+#include <QJsonDocument>
+#include <QJsonParseError>
+#include <QString>
+#include <QTimeZone>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <optional>
+#include <stdexcept>
+
+namespace tt::store {
+
+namespace {
+
+constexpr TargetKind kKinds[] = {TargetKind::Host, TargetKind::Transfer, TargetKind::Event, TargetKind::Process,
+                                 TargetKind::Account};
+
+int64_t nowUs()
+{
+    return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+
+// One committed, durable write: synchronous=FULL for this transaction (the COMMIT fsyncs the
+// WAL), the connection's previous level restored afterwards. See AnnotationStore.h.
+class DurableWrite {
+public:
+    explicit DurableWrite(sql::Db &db) : m_db(db)
+    {
+        m_prev = m_db.queryInt("PRAGMA synchronous", 2);
+        if (m_prev < 2)
+            m_db.exec("PRAGMA synchronous=FULL");
+        try {
+            m_tx.emplace(m_db);
+        } catch (...) {
+            restore();
+            throw;
+        }
+    }
+    ~DurableWrite()
+    {
+        m_tx.reset(); // rolls back unless committed
+        restore();
+    }
+    DurableWrite(const DurableWrite &) = delete;
+    DurableWrite &operator=(const DurableWrite &) = delete;
+    void commit() { m_tx->commit(); }
+
+private:
+    void restore() noexcept
+    {
+        if (m_prev >= 2)
+            return;
+        try {
+            m_db.exec(m_prev == 0 ? "PRAGMA synchronous=OFF" : "PRAGMA synchronous=NORMAL");
+        } catch (...) {
+        }
+    }
+    sql::Db &m_db;
+    int64_t m_prev = 2;
+    std::optional<sql::Transaction> m_tx;
+};
+
+std::vector<int64_t> parseIdList(std::string_view s)
+{
+    std::vector<int64_t> out;
+    int64_t v = 0;
+    bool any = false;
+    for (char c : s) {
+        if (c >= '0' && c <= '9') {
+            v = v * 10 + (c - '0');
+            any = true;
+        } else {
+            if (any)
+                out.push_back(v);
+            v = 0;
+            any = false;
+        }
+    }
+    if (any)
+        out.push_back(v);
+    std::sort(out.begin(), out.end());
+    out.erase(std::unique(out.begin(), out.end()), out.end());
+    return out;
+}
+
+std::string lowerHex(std::string_view c)
+{
+    std::string out(c);
+    for (char &ch : out)
+        if (ch >= 'A' && ch <= 'F')
+            ch = static_cast<char>(ch - 'A' + 'a');
+    return out;
+}
+
+// A display name (tag or view): trimmed, non-empty, no control characters, at most max code points.
+std::optional<std::string> normalizeName(std::string_view name, size_t max)
+{
+    const QString s = QString::fromUtf8(name.data(), static_cast<qsizetype>(name.size())).trimmed();
+    if (s.isEmpty() || s.contains(QChar::ReplacementCharacter))
+        return std::nullopt;
+    const auto ucs = s.toUcs4();
+    if (static_cast<size_t>(ucs.size()) > max)
+        return std::nullopt;
+    for (char32_t c : ucs)
+        if (c < 0x20 || (c >= 0x7f && c < 0xa0) || c == 0x2028 || c == 0x2029)
+            return std::nullopt;
+    return s.toStdString();
+}
+
+void requireJson(const std::string &text, const char *what)
+{
+    if (text.empty())
+        return;
+    QJsonParseError err{};
+    QJsonDocument::fromJson(QByteArray(text.data(), static_cast<qsizetype>(text.size())), &err);
+    if (err.error != QJsonParseError::NoError)
+        throw std::invalid_argument(std::string("saved view: ") + what + " is not valid JSON");
+}
+
+const char *const kAnnotationColumns =
+    "SELECT a.id, a.target_kind, a.target_key, a.label, a.note, a.note_format, a.bookmarked, a.author, "
+    "a.created_utc, a.modified_utc, (SELECT group_concat(tag_id) FROM annotation_tags t WHERE t.annotation_id = a.id) "
+    "FROM annotations a ";
+
+std::optional<Annotation> readAnnotation(const sql::Stmt &st)
+{
+    const auto kind = targetKindFromName(st.textView(1));
+    if (!kind)
+        return std::nullopt; // a value this build does not know (hand-edited file): skipped
+    Annotation a;
+    a.id = st.int64(0);
+    a.kind = *kind;
+    a.key = st.text(2);
+    a.label = st.text(3);
+    a.note = st.text(4);
+    a.markdown = st.textView(5) == "markdown";
+    a.bookmarked = st.int64(6) != 0;
+    a.author = st.text(7);
+    a.createdUs = st.int64(8);
+    a.modifiedUs = st.int64(9);
+    a.tagIds = parseIdList(st.textView(10));
+    return a;
+}
+
+constexpr const char *kMetaKeys[] = {"title", "analyst", "description", "display_tz"};
+
+} // namespace
+
+const char *targetKindName(TargetKind k)
+{
+    switch (k) {
+    case TargetKind::Host: return "host";
+    case TargetKind::Transfer: return "transfer";
+    case TargetKind::Event: return "event";
+    case TargetKind::Process: return "process";
+    case TargetKind::Account: return "account";
+    }
+    return "host";
+}
+
+std::optional<TargetKind> targetKindFromName(std::string_view name)
+{
+    for (TargetKind k : kKinds)
+        if (name == targetKindName(k))
+            return k;
+    return std::nullopt;
+}
+
+bool Annotation::empty() const { return note.empty() && tagIds.empty() && !bookmarked; }
+
+AnnotationStore::AnnotationStore(sql::Db &db) : m_db(db) {}
+
+bool AnnotationStore::validColor(std::string_view c)
+{
+    if (c.size() != 7 || c[0] != '#')
+        return false;
+    for (char ch : c.substr(1))
+        if (!((ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'f') || (ch >= 'A' && ch <= 'F')))
+            return false;
+    return true;
+}
+
+std::optional<std::string> AnnotationStore::normalizeTagName(std::string_view name)
+{
+    return normalizeName(name, kMaxTagName);
+}
+
+bool AnnotationStore::validTimeZone(const std::string &ianaId)
+{
+    if (ianaId.empty())
+        return true;
+    return QTimeZone::isTimeZoneIdAvailable(QByteArray(ianaId.data(), static_cast<qsizetype>(ianaId.size())));
+}
+
+// ---- tags -------------------------------------------------------------------------------------
+
+std::vector<Tag> AnnotationStore::tags()
+{
+    std::vector<Tag> out;
+    auto st = m_db.prepare("SELECT id, name, color, builtin FROM tags ORDER BY builtin DESC, name COLLATE NOCASE, id");
+    while (st.step())
+        out.push_back({st.int64(0), st.text(1), st.text(2), st.int64(3) != 0});
+    return out;
+}
+
+std::optional<Tag> AnnotationStore::tagByName(const std::string &name)
+{
+    const auto n = normalizeTagName(name);
+    if (!n)
+        return std::nullopt;
+    auto st = m_db.prepare("SELECT id, name, color, builtin FROM tags WHERE name = ? COLLATE NOCASE");
+    st.bind(1, *n);
+    if (!st.step())
+        return std::nullopt;
+    return Tag{st.int64(0), st.text(1), st.text(2), st.int64(3) != 0};
+}
+
+int64_t AnnotationStore::addTag(const std::string &name, const std::string &color)
+{
+    const auto n = normalizeTagName(name);
+    if (!n)
+        throw std::invalid_argument("a tag name must be 1 to 64 characters without control characters");
+    if (!validColor(color))
+        throw std::invalid_argument("a tag colour must be #rrggbb");
+    DurableWrite w(m_db);
+    auto dup = m_db.prepare("SELECT 1 FROM tags WHERE name = ? COLLATE NOCASE");
+    dup.bind(1, *n);
+    if (dup.step())
+        throw std::invalid_argument("a tag named '" + *n + "' already exists");
+    auto ins = m_db.prepare("INSERT INTO tags(name, color, builtin, created_utc) VALUES(?, ?, 0, ?)");
+    ins.bind(1, *n).bind(2, lowerHex(color)).bind(3, nowUs());
+    ins.exec();
+    const int64_t id = m_db.lastInsertId();
+    w.commit();
+    return id;
+}
+
+void AnnotationStore::updateTag(int64_t id, const std::string &name, const std::string &color)
+{
+    const auto n = normalizeTagName(name);
+    if (!n)
+        throw std::invalid_argument("a tag name must be 1 to 64 characters without control characters");
+    if (!validColor(color))
+        throw std::invalid_argument("a tag colour must be #rrggbb");
+    DurableWrite w(m_db);
+    auto cur = m_db.prepare("SELECT name, builtin FROM tags WHERE id = ?");
+    cur.bind(1, id);
+    if (!cur.step())
+        throw std::invalid_argument("no tag with id " + std::to_string(id));
+    const bool builtin = cur.int64(1) != 0;
+    const std::string oldName = cur.text(0);
+    cur.reset();
+    if (builtin && *n != oldName)
+        throw std::invalid_argument("built-in tag '" + oldName + "' can be recoloured but not renamed");
+    auto dup = m_db.prepare("SELECT 1 FROM tags WHERE name = ? COLLATE NOCASE AND id <> ?");
+    dup.bind(1, *n).bind(2, id);
+    if (dup.step())
+        throw std::invalid_argument("a tag named '" + *n + "' already exists");
+    auto up = m_db.prepare("UPDATE tags SET name = ?, color = ? WHERE id = ?");
+    up.bind(1, *n).bind(2, lowerHex(color)).bind(3, id);
+    up.exec();
+    w.commit();
+}
+
+void AnnotationStore::deleteTag(int64_t id)
+{
+    DurableWrite w(m_db);
+    auto cur = m_db.prepare("SELECT name, builtin FROM tags WHERE id = ?");
+    cur.bind(1, id);
+    if (!cur.step())
+        throw std::invalid_argument("no tag with id " + std::to_string(id));
+    if (cur.int64(1) != 0)
+        throw std::invalid_argument("built-in tag '" + cur.text(0) + "' cannot be deleted");
+    cur.reset();
+    auto detach = m_db.prepare("DELETE FROM annotation_tags WHERE tag_id = ?");
+    detach.bind(1, id);
+    detach.exec();
+    // An annotation that held only this tag is now empty: empty annotations have no row.
+    m_db.exec("DELETE FROM annotations WHERE note = '' AND bookmarked = 0 AND NOT EXISTS "
+              "(SELECT 1 FROM annotation_tags t WHERE t.annotation_id = annotations.id)");
+    auto del = m_db.prepare("DELETE FROM tags WHERE id = ?");
+    del.bind(1, id);
+    del.exec();
+    w.commit();
+}
+
+// ---- annotations ------------------------------------------------------------------------------
+
+std::vector<int64_t> AnnotationStore::tagIdsOf(int64_t annotationId)
+{
+    std::vector<int64_t> out;
+    auto st = m_db.prepare("SELECT tag_id FROM annotation_tags WHERE annotation_id = ? ORDER BY tag_id");
+    st.bind(1, annotationId);
+    while (st.step())
+        out.push_back(st.int64(0));
+    return out;
+}
+
+std::optional<Annotation> AnnotationStore::find(TargetKind kind, const std::string &key)
+{
+    auto st = m_db.prepare(std::string(kAnnotationColumns) + "WHERE a.target_kind = ? AND a.target_key = ?");
+    st.bind(1, std::string_view(targetKindName(kind))).bind(2, key);
+    if (!st.step())
+        return std::nullopt;
+    return readAnnotation(st);
+}
+
+Annotation AnnotationStore::put(const Annotation &in)
+{
+    if (in.key.empty())
+        throw std::invalid_argument("an annotation needs a target key");
+    Annotation a = in;
+    std::sort(a.tagIds.begin(), a.tagIds.end());
+    a.tagIds.erase(std::unique(a.tagIds.begin(), a.tagIds.end()), a.tagIds.end());
+    if (a.empty()) {
+        remove(a.kind, a.key);
+        Annotation gone;
+        gone.kind = a.kind;
+        gone.key = a.key;
+        gone.label = a.label;
+        return gone;
+    }
+    if (a.author.empty())
+        a.author = meta().analyst;
+    DurableWrite w(m_db);
+    {
+        auto known = m_db.prepare("SELECT 1 FROM tags WHERE id = ?");
+        for (int64_t t : a.tagIds) {
+            known.bind(1, t);
+            const bool ok = known.step();
+            known.reset();
+            if (!ok)
+                throw std::invalid_argument("no tag with id " + std::to_string(t));
+        }
+    }
+    const std::string_view kind = targetKindName(a.kind);
+    const int64_t now = nowUs();
+    int64_t id = 0;
+    {
+        auto cur = m_db.prepare("SELECT id, modified_utc FROM annotations WHERE target_kind = ? AND target_key = ?");
+        cur.bind(1, kind).bind(2, a.key);
+        if (cur.step()) {
+            id = cur.int64(0);
+            const int64_t modified = std::max(now, cur.int64(1));
+            cur.reset();
+            auto up = m_db.prepare("UPDATE annotations SET label = ?, note = ?, note_format = ?, bookmarked = ?, "
+                                   "author = ?, modified_utc = ? WHERE id = ?");
+            up.bind(1, a.label).bind(2, a.note).bind(3, std::string_view(a.markdown ? "markdown" : "plain"))
+                .bind(4, a.bookmarked ? 1 : 0).bind(5, a.author).bind(6, modified).bind(7, id);
+            up.exec();
+        } else {
+            cur.reset();
+            auto ins = m_db.prepare("INSERT INTO annotations(target_kind, target_key, label, note, note_format, "
+                                    "bookmarked, author, created_utc, modified_utc) VALUES(?,?,?,?,?,?,?,?,?)");
+            ins.bind(1, kind).bind(2, a.key).bind(3, a.label).bind(4, a.note)
+                .bind(5, std::string_view(a.markdown ? "markdown" : "plain")).bind(6, a.bookmarked ? 1 : 0)
+                .bind(7, a.author).bind(8, now).bind(9, now);
+            ins.exec();
+            id = m_db.lastInsertId();
+        }
+    }
+    auto clear = m_db.prepare("DELETE FROM annotation_tags WHERE annotation_id = ?");
+    clear.bind(1, id);
+    clear.exec();
+    auto link = m_db.prepare("INSERT INTO annotation_tags(annotation_id, tag_id) VALUES(?, ?)");
+    for (int64_t t : a.tagIds) {
+        link.bind(1, id).bind(2, t);
+        link.exec();
+    }
+    w.commit();
+    auto stored = find(a.kind, a.key);
+    if (!stored)
+        throw std::runtime_error("annotation vanished after it was written");
+    return *stored;
+}
+
+void AnnotationStore::remove(TargetKind kind, const std::string &key)
+{
+    DurableWrite w(m_db);
+    auto tagsOf = m_db.prepare("DELETE FROM annotation_tags WHERE annotation_id IN "
+                               "(SELECT id FROM annotations WHERE target_kind = ? AND target_key = ?)");
+    tagsOf.bind(1, std::string_view(targetKindName(kind))).bind(2, key);
+    tagsOf.exec();
+    auto del = m_db.prepare("DELETE FROM annotations WHERE target_kind = ? AND target_key = ?");
+    del.bind(1, std::string_view(targetKindName(kind))).bind(2, key);
+    del.exec();
+    w.commit();
+}
+
+std::vector<Annotation> AnnotationStore::list(const AnnotationFilter &f)
+{
+    auto st = m_db.prepare(std::string(kAnnotationColumns)
+                           + "WHERE (?1 IS NULL OR EXISTS (SELECT 1 FROM annotation_tags t WHERE t.annotation_id = a.id "
+                             "AND t.tag_id = ?1)) AND (?2 = 0 OR a.bookmarked <> 0) AND (?3 IS NULL OR a.target_kind = ?3) "
+                             "ORDER BY a.modified_utc DESC, a.id DESC");
+    if (f.tagId)
+        st.bind(1, *f.tagId);
+    else
+        st.bindNull(1);
+    st.bind(2, f.bookmarkedOnly ? 1 : 0);
+    if (f.kind)
+        st.bind(3, std::string_view(targetKindName(*f.kind)));
+    else
+        st.bindNull(3);
+    // Text matching in Qt (full Unicode case folding; SQLite's lower() folds ASCII only).
+    const QString needle = QString::fromStdString(f.text);
+    auto matches = [&](const std::string &s) {
+        return QString::fromUtf8(s.data(), static_cast<qsizetype>(s.size())).contains(needle, Qt::CaseInsensitive);
+    };
+    std::vector<Annotation> out;
+    while (st.step()) {
+        auto a = readAnnotation(st);
+        if (!a)
+            continue;
+        if (!needle.isEmpty() && !matches(a->note) && !matches(a->label) && !matches(a->key))
+            continue;
+        out.push_back(std::move(*a));
+    }
+    return out;
+}
+
+// ---- saved views ------------------------------------------------------------------------------
+
+std::vector<SavedView> AnnotationStore::views()
+{
+    std::vector<SavedView> out;
+    auto st = m_db.prepare("SELECT id, name, filter_json, coalesce(positions_json,''), coalesce(viewport_json,''), "
+                           "created_utc, modified_utc FROM saved_views ORDER BY name COLLATE NOCASE, id");
+    while (st.step())
+        out.push_back({st.int64(0), st.text(1), st.text(2), st.text(3), st.text(4), st.int64(5), st.int64(6)});
+    return out;
+}
+
+SavedView AnnotationStore::saveView(const SavedView &v)
+{
+    const auto name = normalizeName(v.name, kMaxViewName);
+    if (!name)
+        throw std::invalid_argument("a view name must be 1 to 128 characters without control characters");
+    requireJson(v.filterJson, "the filter");
+    requireJson(v.positionsJson, "the node positions");
+    requireJson(v.viewportJson, "the viewport");
+    const int64_t now = nowUs();
+    DurableWrite w(m_db);
+    auto cur = m_db.prepare("SELECT id, modified_utc FROM saved_views WHERE name = ?");
+    cur.bind(1, *name);
+    if (cur.step()) {
+        const int64_t id = cur.int64(0);
+        const int64_t modified = std::max(now, cur.int64(1));
+        cur.reset();
+        auto up = m_db.prepare("UPDATE saved_views SET filter_json = ?, positions_json = ?, viewport_json = ?, "
+                               "modified_utc = ? WHERE id = ?");
+        up.bind(1, v.filterJson).bindOptional(2, v.positionsJson).bindOptional(3, v.viewportJson).bind(4, modified)
+            .bind(5, id);
+        up.exec();
+    } else {
+        cur.reset();
+        auto ins = m_db.prepare("INSERT INTO saved_views(name, filter_json, positions_json, viewport_json, "
+                                "created_utc, modified_utc) VALUES(?,?,?,?,?,?)");
+        ins.bind(1, *name).bind(2, v.filterJson).bindOptional(3, v.positionsJson).bindOptional(4, v.viewportJson)
+            .bind(5, now).bind(6, now);
+        ins.exec();
+    }
+    w.commit();
+    for (SavedView &s : views())
+        if (s.name == *name)
+            return s;
+    throw std::runtime_error("saved view vanished after it was written");
+}
+
+void AnnotationStore::renameView(int64_t id, const std::string &name)
+{
+    const auto n = normalizeName(name, kMaxViewName);
+    if (!n)
+        throw std::invalid_argument("a view name must be 1 to 128 characters without control characters");
+    DurableWrite w(m_db);
+    auto dup = m_db.prepare("SELECT 1 FROM saved_views WHERE name = ? AND id <> ?");
+    dup.bind(1, *n).bind(2, id);
+    if (dup.step())
+        throw std::invalid_argument("a view named '" + *n + "' already exists");
+    auto up = m_db.prepare("UPDATE saved_views SET name = ?, modified_utc = max(modified_utc, ?) WHERE id = ?");
+    up.bind(1, *n).bind(2, nowUs()).bind(3, id);
+    up.exec();
+    if (m_db.changes() == 0)
+        throw std::invalid_argument("no saved view with id " + std::to_string(id));
+    w.commit();
+}
+
+void AnnotationStore::deleteView(int64_t id)
+{
+    DurableWrite w(m_db);
+    auto del = m_db.prepare("DELETE FROM saved_views WHERE id = ?");
+    del.bind(1, id);
+    del.exec();
+    w.commit();
+}
+
+// ---- node positions ---------------------------------------------------------------------------
+
+std::map<std::string, std::pair<double, double>> AnnotationStore::nodePositions()
+{
+    std::map<std::string, std::pair<double, double>> out;
+    auto st = m_db.prepare("SELECT host_name, x, y FROM node_positions");
+    while (st.step())
+        out[st.text(0)] = {st.real(1), st.real(2)};
+    return out;
+}
+
+void AnnotationStore::setNodePosition(const std::string &host, double x, double y)
+{
+    if (host.empty())
+        throw std::invalid_argument("a node position needs a host name");
+    if (!std::isfinite(x) || !std::isfinite(y))
+        throw std::invalid_argument("a node position must be finite");
+    DurableWrite w(m_db);
+    auto st = m_db.prepare("INSERT OR REPLACE INTO node_positions(host_name, x, y) VALUES(?, ?, ?)");
+    st.bind(1, host).bind(2, x).bind(3, y);
+    st.exec();
+    w.commit();
+}
+
+void AnnotationStore::clearNodePosition(const std::string &host)
+{
+    DurableWrite w(m_db);
+    auto st = m_db.prepare("DELETE FROM node_positions WHERE host_name = ?");
+    st.bind(1, host);
+    st.exec();
+    w.commit();
+}
+
+void AnnotationStore::clearNodePositions()
+{
+    DurableWrite w(m_db);
+    m_db.exec("DELETE FROM node_positions");
+    w.commit();
+}
+
+// ---- case metadata ----------------------------------------------------------------------------
+
+CaseMeta AnnotationStore::meta()
+{
+    CaseMeta m;
+    auto st = m_db.prepare("SELECT key, coalesce(value,'') FROM case_info WHERE key IN "
+                           "('title','analyst','description','display_tz')");
+    while (st.step()) {
+        const std::string_view k = st.textView(0);
+        std::string v = st.text(1);
+        if (k == "title")
+            m.title = std::move(v);
+        else if (k == "analyst")
+            m.analyst = std::move(v);
+        else if (k == "description")
+            m.description = std::move(v);
+        else
+            m.displayTz = std::move(v);
+    }
+    return m;
+}
+
+void AnnotationStore::setMeta(const CaseMeta &m)
+{
+    if (!validTimeZone(m.displayTz))
+        throw std::invalid_argument("unknown time zone '" + m.displayTz + "' (use an IANA id such as Europe/Berlin)");
+    const std::string *values[] = {&m.title, &m.analyst, &m.description, &m.displayTz};
+    DurableWrite w(m_db);
+    auto set = m_db.prepare("INSERT OR REPLACE INTO case_info(key, value) VALUES(?, ?)");
+    auto del = m_db.prepare("DELETE FROM case_info WHERE key = ?");
+    for (size_t i = 0; i < std::size(kMetaKeys); ++i) {
+        if (values[i]->empty()) {
+            del.bind(1, std::string_view(kMetaKeys[i]));
+            del.exec();
+        } else {
+            set.bind(1, std::string_view(kMetaKeys[i])).bind(2, *values[i]);
+            set.exec();
+        }
+    }
+    w.commit();
+}
+
+} // namespace tt::store
