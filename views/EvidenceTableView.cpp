@@ -1,5 +1,6 @@
 #include "EvidenceTableView.h"
 
+#include "AnnotationActions.h"
 #include "PivotActions.h"
 
 #include "WorkerQuery.h"
@@ -98,7 +99,34 @@ QMenu *EvidenceTableView::contextMenuForRow(int row, QWidget *parent)
             t.parentImages << d->image; // the process as the parent of what it started
     }
     addPivotActions(menu, t, m_filters);
+    if (m_annotations) {
+        const EvidenceDetail *d = m_model->detailAt(row);
+        const QString label = d ? tr("%1 %2 #%3 on %4").arg(d->channel, QString::number(d->eventId),
+                                                            QString::number(key->event), d->host)
+                                : tr("event #%1").arg(key->event);
+        addAnnotationActions(menu, m_annotations,
+                             {AnnotationRef {store::TargetKind::Event, QString::number(key->event), label}}, this);
+    }
     return menu;
+}
+
+void EvidenceTableView::setAnnotations(AnnotationController *annotations)
+{
+    m_annotations = annotations;
+    if (!annotations) {
+        m_model->setAnnotationColors({});
+        return;
+    }
+    auto sync = [this] {
+        QHash<qint64, QColor> colors;
+        for (const store::Annotation &a : m_annotations->all())
+            if (a.kind == store::TargetKind::Event)
+                colors.insert(QString::fromStdString(a.key).toLongLong(),
+                              m_annotations->badgeColor(a.kind, QString::fromStdString(a.key)));
+        m_model->setAnnotationColors(colors);
+    };
+    connect(annotations, &AnnotationController::changed, this, sync);
+    sync();
 }
 
 QString EvidenceTableView::statusText() const

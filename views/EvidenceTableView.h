@@ -14,6 +14,7 @@ class QTableView;
 
 namespace tt {
 
+class AnnotationController;
 class EvidenceTableModel;
 class FilterHistory;
 
@@ -33,6 +34,8 @@ public:
     QString statusText() const;
     // The context menu of a row (pivots on its host, account, images, time); nullptr for none.
     QMenu *contextMenuForRow(int row, QWidget *parent);
+    // Annotated events get an icon in the time column and Annotate / Bookmark / Tags in the menu.
+    void setAnnotations(AnnotationController *annotations);
 
 signals:
     void updated(); // a list or a window of rows was applied
@@ -52,6 +55,7 @@ private:
     QLabel *m_status;
     QTableView *m_view;
     EvidenceTableModel *m_model;
+    AnnotationController *m_annotations = nullptr;
 };
 
 } // namespace tt

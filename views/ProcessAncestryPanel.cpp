@@ -1,5 +1,7 @@
 #include "ProcessAncestryPanel.h"
 
+#include "AnnotationActions.h"
+
 #include "WorkerQuery.h"
 #include "items/AncestryTreeModel.h"
 #include "query/AncestryQuery.h"
@@ -225,6 +227,16 @@ QMenu *ProcessAncestryPanel::contextMenuFor(const QModelIndex &index, QWidget *p
     menu->addSeparator();
     QAction *ev = menu->addAction(tr("Show this process's events"), this, [this, at] { showProcessEvents(at); });
     ev->setObjectName(QStringLiteral("showProcessEvents"));
+    if (m_annotations) {
+        const qint64 process = at.data(AncestryTreeModel::ProcessIdRole).toLongLong();
+        const qint64 account = at.data(AncestryTreeModel::AccountIdRole).toLongLong();
+        QVector<AnnotationRef> refs {{store::TargetKind::Process, QString::number(process),
+                                      tr("process %1").arg(at.data(AncestryTreeModel::ImageRole).toString())}};
+        if (account > 0)
+            refs.append({store::TargetKind::Account, QString::number(account),
+                         tr("account %1").arg(at.sibling(at.row(), AncestryTreeModel::Account).data().toString())});
+        addAnnotationActions(menu, m_annotations, refs, parent);
+    }
     return menu;
 }
 

@@ -16,6 +16,7 @@ class QTreeView;
 namespace tt {
 
 class AncestryTreeModel;
+class AnnotationController;
 class FilterHistory;
 struct ProcessChain;
 struct TransferSides;
@@ -39,6 +40,8 @@ public:
     // The context menu of a row (nullptr on group rows); the caller owns it. Public so that
     // tests trigger the very actions the analyst sees.
     QMenu *contextMenuFor(const QModelIndex &index, QWidget *parent);
+    // Annotate / Bookmark / Tags for the process and its account in the context menu.
+    void setAnnotations(AnnotationController *annotations) { m_annotations = annotations; }
     void pivotOnParentImage(const QModelIndex &index);
     void pivotOnAccount(const QModelIndex &index);
     void showProcessEvents(const QModelIndex &index);
@@ -63,6 +66,7 @@ private:
     AncestryTreeModel *m_model;
     QVector<std::pair<quint64, qint64>> m_childQueue;
     bool m_childFetchScheduled = false;
+    AnnotationController *m_annotations = nullptr;
 };
 
 } // namespace tt

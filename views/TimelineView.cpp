@@ -1,6 +1,7 @@
 #include "TimelineView.h"
 
 #include "MethodPalette.h"
+#include "AnnotationActions.h"
 #include "PivotActions.h"
 #include "items/TimeFormat.h"
 #include "store/CaseStore.h"
@@ -573,6 +574,14 @@ void TimelineView::paintEvent(QPaintEvent *)
         p.setBrush(m.confidence >= 0.5 ? QBrush(c) : QBrush(pal.color(QPalette::Base)));
         p.setPen(QPen(selected ? pal.color(QPalette::Text) : c, selected ? 2 : 1.2));
         p.drawPath(tri);
+        if (m_annotations && !m.key.isEmpty()) {
+            const QColor ac = m_annotations->badgeColor(store::TargetKind::Transfer, m.key);
+            if (ac.isValid()) { // annotated: a dot in the annotation colour under the marker
+                p.setPen(QPen(pal.color(QPalette::Base), 1));
+                p.setBrush(ac);
+                p.drawEllipse(QPointF(r.center().x(), r.bottom() + 4), 3.5, 3.5);
+            }
+        }
     }
     p.setRenderHint(QPainter::Antialiasing, false);
 
@@ -646,7 +655,22 @@ QMenu *TimelineView::contextMenuForMarker(qint64 transferId, QWidget *parent)
     t.ts = m.firstTs;
     if (m_filter)
         addPivotActions(menu, t, m_filter);
+    if (m_annotations && !m.key.isEmpty()) {
+        const QString src = m.src > 0 ? m_data->hostNames.value(m.src) : tr("(unknown)");
+        addAnnotationActions(menu, m_annotations,
+                             {AnnotationRef {store::TargetKind::Transfer, m.key,
+                                             tr("%1 -> %2: %3").arg(src, m_data->hostNames.value(m.dst), m.fileName)}},
+                             this);
+    }
     return menu;
+}
+
+void TimelineView::setAnnotations(AnnotationController *annotations)
+{
+    m_annotations = annotations;
+    if (annotations)
+        connect(annotations, &AnnotationController::changed, this, qOverload<>(&QWidget::update));
+    update();
 }
 
 QString TimelineView::markerToolTip(const TimelineMarker &m) const

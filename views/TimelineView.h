@@ -15,10 +15,12 @@
 
 class QTimer;
 class QMenu;
+
 class QToolButton;
 
 namespace tt {
 
+class AnnotationController;
 class FilterHistory;
 class Selection;
 struct SelectedEntities;
@@ -53,6 +55,9 @@ public:
     // The context menu of a transfer marker (pivots, select); nullptr when it is not shown.
     // Right-click on a marker opens it (a right-drag still pans).
     QMenu *contextMenuForMarker(qint64 transferId, QWidget *parent);
+    // Annotated transfers get a dot in the annotation colour above their marker; the marker menu
+    // gets Annotate / Bookmark / Tags.
+    void setAnnotations(AnnotationController *annotations);
 
     QSize sizeHint() const override;
     QSize minimumSizeHint() const override;
@@ -123,6 +128,7 @@ private:
     TimeScale m_pressScale;
     qint64 m_pressMarker = 0;
 
+    AnnotationController *m_annotations = nullptr;
     QToolButton *m_lanesButton;
     QToolButton *m_fitButton;
     QToolButton *m_clearButton;

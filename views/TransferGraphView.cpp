@@ -1,6 +1,7 @@
 #include "TransferGraphView.h"
 
 #include "GraphItems.h"
+#include "AnnotationActions.h"
 #include "PivotActions.h"
 #include "GraphvizLayout.h"
 #include "WorkerQuery.h"
@@ -95,9 +96,13 @@ void TransferGraphView::refresh()
     const FilterState filter = m_filter->current();
     const QSet<qint64> hidden = m_hidden;
     const QHash<qint64, QPointF> pins = m_pins;
+    QHash<QString, QPointF> namePins; // positions kept in the case, by host name
+    if (m_annotations)
+        for (const auto &[name, xy] : m_annotations->nodePositions())
+            namePins.insert(QString::fromStdString(name), QPointF(xy.first, xy.second));
     runCaseQuery<Result>(
         this, path,
-        [filter, hidden, pins](sql::Db &db) {
+        [filter, hidden, pins, namePins](sql::Db &db) {
             Result r;
             r.data = queryGraph(db, filter);
             r.error = r.data.error;
@@ -120,6 +125,10 @@ void TransferGraphView::refresh()
                     n.pinned = true;
                     n.x = it->x();
                     n.y = it->y();
+                } else if (auto nt = namePins.find(h.name); nt != namePins.end()) {
+                    n.pinned = true;
+                    n.x = nt->x();
+                    n.y = nt->y();
                 }
                 in.nodes.push_back(n);
             }
@@ -181,9 +190,16 @@ void TransferGraphView::apply(uint64_t generation, std::shared_ptr<Result> r)
         m_scene->addItem(item);
         m_edges.insert(e.id, item);
     }
+    // Positions kept in the case pin their nodes like a drag in this session does.
+    if (m_annotations)
+        for (const GraphHost &h : m_data.hosts)
+            if (m_annotations->nodePositions().count(h.name.toStdString()) && !m_pins.contains(h.id))
+                if (HostNodeItem *n = m_nodes.value(h.id))
+                    m_pins.insert(h.id, n->pos());
     // Edges of pinned nodes follow them (Graphviz's spline may not, when shifted).
     for (auto it = m_pins.cbegin(); it != m_pins.cend(); ++it)
         rerouteEdgesOf(it.key());
+    applyAnnotationBadges();
     m_scene->setSceneRect(m_scene->itemsBoundingRect().adjusted(-60, -60, 60, 60));
     m_applyingSelection = false;
     onSelection(m_selection->current());
@@ -222,8 +238,55 @@ void TransferGraphView::rerouteEdgesOf(qint64 hostId)
 
 void TransferGraphView::onNodeMoved(HostNodeItem *node)
 {
+    const std::optional<QPointF> before = m_pins.contains(node->host().id)
+        ? std::optional<QPointF>(m_pins.value(node->host().id))
+        : std::nullopt;
     m_pins.insert(node->host().id, node->pos());
     rerouteEdgesOf(node->host().id);
+    applyAnnotationBadges(); // rerouted edges are new items
+    if (m_annotations)
+        m_annotations->moveNode(node->host().name, before, node->pos());
+}
+
+void TransferGraphView::setAnnotations(AnnotationController *annotations)
+{
+    m_annotations = annotations;
+    if (!annotations)
+        return;
+    connect(annotations, &AnnotationController::changed, this, &TransferGraphView::applyAnnotationBadges);
+    // Undo / redo of a move, or "unpin all": the case's positions are the truth again.
+    connect(annotations, &AnnotationController::nodePositionsChanged, this, [this] {
+        m_pins.clear();
+        refresh();
+    });
+    applyAnnotationBadges();
+}
+
+void TransferGraphView::applyAnnotationBadges()
+{
+    if (!m_annotations)
+        return;
+    using store::TargetKind;
+    for (HostNodeItem *n : std::as_const(m_nodes)) {
+        const auto a = m_annotations->find(TargetKind::Host, n->host().name);
+        n->setAnnotation(a ? m_annotations->badgeColor(TargetKind::Host, n->host().name) : QColor(),
+                         a && a->bookmarked, m_annotations->summary(TargetKind::Host, n->host().name));
+    }
+    for (TransferEdgeItem *e : std::as_const(m_edges)) {
+        QColor colour;
+        bool bookmarked = false;
+        QStringList summaries;
+        for (const QString &key : e->edge().transferKeys) {
+            const auto a = m_annotations->find(TargetKind::Transfer, key);
+            if (!a)
+                continue;
+            if (!colour.isValid())
+                colour = m_annotations->badgeColor(TargetKind::Transfer, key);
+            bookmarked |= a->bookmarked;
+            summaries << m_annotations->summary(TargetKind::Transfer, key);
+        }
+        e->setAnnotation(colour, bookmarked, summaries.join(QStringLiteral("; ")));
+    }
 }
 
 void TransferGraphView::fitAll()
@@ -430,6 +493,15 @@ void TransferGraphView::contextMenuEvent(QContextMenuEvent *event)
             t.method = e.methods.first();
         t.ts = e.firstTs;
         addPivotActions(&menu, t, m_filter);
+        if (m_annotations) {
+            const QString src = t.hosts.isEmpty() || t.hosts.first().first != e.source ? tr("(unknown)") : t.hosts.first().second;
+            const QString dst = t.hosts.isEmpty() ? QString() : t.hosts.last().second;
+            QVector<AnnotationRef> refs;
+            for (const QString &key : e.transferKeys)
+                refs.append({store::TargetKind::Transfer, key,
+                             tr("%1 -> %2: %3").arg(src, dst, key.section(QLatin1Char('|'), 1, 1))});
+            addAnnotationActions(&menu, m_annotations, refs, this);
+        }
         menu.addSeparator();
     }
     if (node) {
@@ -437,12 +509,18 @@ void TransferGraphView::contextMenuEvent(QContextMenuEvent *event)
         PivotTarget t;
         t.hosts.append({id, node->host().name});
         addPivotActions(&menu, t, m_filter);
+        addAnnotationActions(&menu, m_annotations,
+                             {AnnotationRef {store::TargetKind::Host, node->host().name, node->host().name}}, this);
+        menu.addSeparator();
         menu.addAction(tr("Neighbourhood: 1 hop"), this, [this, id] { showNeighbourhood(id, 1); });
         menu.addAction(tr("Neighbourhood: 2 hops"), this, [this, id] { showNeighbourhood(id, 2); });
         menu.addAction(tr("Hide this host"), this, [this, id] { hideHost(id); });
         if (m_pins.contains(id))
-            menu.addAction(tr("Unpin"), this, [this, id] {
+            menu.addAction(tr("Unpin"), this, [this, id, name = node->host().name] {
+                const QPointF was = m_pins.value(id);
                 m_pins.remove(id);
+                if (m_annotations)
+                    m_annotations->moveNode(name, was, std::nullopt);
                 refresh();
             });
         QList<HostNodeItem *> nodes;
@@ -463,7 +541,10 @@ void TransferGraphView::contextMenuEvent(QContextMenuEvent *event)
     if (!m_pins.isEmpty())
         menu.addAction(tr("Unpin all and re-layout"), this, [this] {
             m_pins.clear();
-            refresh();
+            if (m_annotations)
+                m_annotations->clearNodePositions(); // refreshes through nodePositionsChanged
+            else
+                refresh();
         });
     menu.exec(event->globalPos());
 }

@@ -10,6 +10,7 @@
 
 namespace tt {
 
+class AnnotationController;
 class FilterHistory;
 class Selection;
 struct SelectedEntities;
@@ -45,6 +46,9 @@ public:
     HostNodeItem *nodeItem(qint64 hostId) const { return m_nodes.value(hostId); }
     TransferEdgeItem *edgeItem(qint64 edgeId) const { return m_edges.value(edgeId); }
     bool busy() const { return m_pending; }
+    // Annotation badges on nodes and edges, Annotate / Bookmark / Tags in the context menus,
+    // and node positions kept in the case (moves are undoable).
+    void setAnnotations(AnnotationController *annotations);
 
 signals:
     void graphShown(int hosts, int edges, qint64 transfersInView, qint64 transfersTotal);
@@ -74,6 +78,8 @@ private:
     bool m_userZoomed = false; // until the analyst zooms, the graph keeps fitting the view
     GraphData m_data;
     QHash<qint64, HostNodeItem *> m_nodes;
+    AnnotationController *m_annotations = nullptr;
+    void applyAnnotationBadges();
     QHash<qint64, TransferEdgeItem *> m_edges;
     QHash<qint64, QPointF> m_pins;
     QSet<qint64> m_hidden;

@@ -3,7 +3,9 @@
 #include "CaseWindow.h"
 #include "EventDetailsView.h"
 #include "EvidenceTableView.h"
+#include "AnnotationController.h"
 #include "ImportRunner.h"
+#include "NotesPanel.h"
 #include "PivotBar.h"
 #include "ProcessAncestryPanel.h"
 #include "TimelineView.h"
@@ -33,6 +35,18 @@
 #include <QStatusBar>
 #include <QTimeZone>
 #include <QToolBar>
+#include <QUndoStack>
+#include <QVBoxLayout>
+#include <QDialog>
+#include <QDialogButtonBox>
+#include <QFormLayout>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QJsonArray>
+#include <QPlainTextEdit>
+#include <QPushButton>
+#include <QLineEdit>
+#include <QComboBox>
 
 namespace tt {
 
@@ -41,14 +55,34 @@ WorkbenchWindow::WorkbenchWindow(FilterHistory *filter, Selection *selection, QW
       m_pivots(new PivotBar(filter, this)), m_overview(new CaseWindow(this)),
       m_evidence(new EvidenceTableView(filter, selection, this)), m_ancestry(new ProcessAncestryPanel(filter, selection, this)),
       m_details(new EventDetailsView(filter, selection, this)), m_timeline(new TimelineView(filter, selection, this)),
-      m_import(new ImportRunner(this)),
+      m_import(new ImportRunner(this)), m_annotations(new AnnotationController(this)),
+      m_notes(new NotesPanel(m_annotations, filter, selection, this)), m_banner(new QLabel(this)),
       m_statusCase(new QLabel(this)), m_statusView(new QLabel(this)), m_statusFilter(new QLabel(this))
 {
     setObjectName(QStringLiteral("workbench"));
     setWindowTitle(tr("TransferTrace"));
     setAcceptDrops(true);
     setDockOptions(QMainWindow::AnimatedDocks | QMainWindow::AllowTabbedDocks | QMainWindow::AllowNestedDocks);
-    setCentralWidget(m_graph);
+    // The graph with a banner above it when the case is open read-only.
+    auto *centre = new QWidget(this);
+    auto *centreLayout = new QVBoxLayout(centre);
+    centreLayout->setContentsMargins(0, 0, 0, 0);
+    centreLayout->setSpacing(0);
+    m_banner->setObjectName(QStringLiteral("readOnlyBanner"));
+    m_banner->setTextFormat(Qt::PlainText);
+    m_banner->setWordWrap(true);
+    m_banner->setStyleSheet(QStringLiteral("QLabel { background: #fff3cd; color: #5c4400; padding: 6px 10px; "
+                                           "border-bottom: 1px solid #e0c46c; }"));
+    m_banner->hide();
+    centreLayout->addWidget(m_banner);
+    centreLayout->addWidget(m_graph, 1);
+    setCentralWidget(centre);
+    m_graph->setAnnotations(m_annotations);
+    m_timeline->setAnnotations(m_annotations);
+    m_evidence->setAnnotations(m_annotations);
+    m_ancestry->setAnnotations(m_annotations);
+    connect(m_annotations, &AnnotationController::failed, this,
+            [this](const QString &msg) { statusBar()->showMessage(msg, 10000); });
 
     auto *pivotBar = new QToolBar(tr("Pivots"), this);
     pivotBar->setObjectName(QStringLiteral("pivotToolBar"));
@@ -66,10 +100,12 @@ WorkbenchWindow::WorkbenchWindow(FilterHistory *filter, Selection *selection, QW
     QDockWidget *ancestryDock = addDock(m_ancestry, tr("Process Ancestry"), Qt::RightDockWidgetArea,
                                         QStringLiteral("ancestryDock"));
     QDockWidget *detailsDock = addDock(m_details, tr("Details"), Qt::RightDockWidgetArea, QStringLiteral("detailsDock"));
+    QDockWidget *notesDock = addDock(m_notes, tr("Notes"), Qt::BottomDockWidgetArea, QStringLiteral("notesDock"));
     splitDockWidget(ancestryDock, detailsDock, Qt::Vertical);
     // Timeline above the evidence table (the case overview tabbed with it).
     splitDockWidget(timelineDock, evidenceDock, Qt::Vertical);
     tabifyDockWidget(evidenceDock, caseDock);
+    tabifyDockWidget(caseDock, notesDock);
     evidenceDock->raise();
     resizeDocks({timelineDock, evidenceDock}, {170, 230}, Qt::Vertical);
     resizeDocks({ancestryDock}, {430}, Qt::Horizontal);
@@ -124,11 +160,23 @@ void WorkbenchWindow::buildMenus()
     file->addAction(tr("&Open Case..."), QKeySequence::Open, this, &WorkbenchWindow::chooseCase);
     m_recentMenu = file->addMenu(tr("Open &Recent"));
     connect(m_recentMenu, &QMenu::aboutToShow, this, &WorkbenchWindow::fillRecentMenu);
+    file->addAction(tr("Save Case &As..."), QKeySequence::SaveAs, this, &WorkbenchWindow::chooseSaveAs);
+    file->addAction(tr("Case &Properties..."), this, &WorkbenchWindow::editCaseProperties);
     file->addSeparator();
     file->addAction(tr("&Import Files..."), QKeySequence(Qt::CTRL | Qt::Key_I), this, [this] { chooseImport(false); });
     file->addAction(tr("Import &Folder..."), this, [this] { chooseImport(true); });
     file->addSeparator();
     file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
+
+    QMenu *edit = menuBar()->addMenu(tr("&Edit"));
+    QAction *undo = m_annotations->undoStack()->createUndoAction(this, tr("&Undo"));
+    undo->setShortcut(QKeySequence::Undo);
+    undo->setObjectName(QStringLiteral("undo"));
+    QAction *redo = m_annotations->undoStack()->createRedoAction(this, tr("&Redo"));
+    redo->setShortcut(QKeySequence::Redo);
+    redo->setObjectName(QStringLiteral("redo"));
+    edit->addAction(undo);
+    edit->addAction(redo);
 
     QMenu *go = menuBar()->addMenu(tr("&Go"));
     go->addAction(tr("&Back"), QKeySequence(Qt::ALT | Qt::Key_Left), m_filter, &FilterHistory::back);
@@ -144,6 +192,10 @@ void WorkbenchWindow::buildMenus()
             statusBar()->showMessage(tr("No host matches '%1' in the graph").arg(text), 5000);
     });
     go->addAction(tr("&Fit Graph"), QKeySequence(Qt::CTRL | Qt::Key_0), m_graph, &TransferGraphView::fitAll);
+
+    m_viewsMenu = menuBar()->addMenu(tr("View&s"));
+    m_viewsMenu->setObjectName(QStringLiteral("savedViewsMenu"));
+    connect(m_viewsMenu, &QMenu::aboutToShow, this, &WorkbenchWindow::fillViewsMenu);
 
     m_viewMenu = menuBar()->addMenu(tr("&View"));
     m_tzMenu = m_viewMenu->addMenu(tr("&Time Zone"));
@@ -222,7 +274,7 @@ void WorkbenchWindow::applyTimeZone()
     m_pivots->refreshChips();
     m_details->refresh();
     if (!m_casePath.isEmpty())
-        m_overview->openCase(m_casePath);
+        m_overview->openCase(m_annotations->dataPath().isEmpty() ? m_casePath : m_annotations->dataPath());
     updateStatus();
     emit displayTimeZoneChanged();
 }
@@ -231,7 +283,7 @@ void WorkbenchWindow::loadCaseTimeZone()
 {
     const uint64_t gen = ++m_tzGeneration;
     runCaseQuery<QString>(
-        this, m_casePath,
+        this, m_annotations->dataPath(),
         [](sql::Db &db) {
             auto st = db.prepare("SELECT value FROM case_info WHERE key = 'display_tz'");
             return st.step() ? QString::fromStdString(st.text(0)).trimmed() : QString();
@@ -249,15 +301,29 @@ void WorkbenchWindow::openCase(const QString &path)
     m_casePath = path;
     m_filter->reset();
     m_selection->clear();
-    m_graph->setCase(path);
-    m_pivots->setCase(path);
-    m_overview->openCase(path);
-    m_evidence->setCase(path);
-    m_ancestry->setCase(path);
-    m_details->setCase(path);
-    m_timeline->setCase(path);
+    // The session's own connection first: it takes the case's lock (or learns why the case is
+    // read-only), upgrades an older case, and holds the analyst's annotations.
+    QString error;
+    const bool opened = m_annotations->setCase(path, false, &error);
+    m_readOnly = !opened || !m_annotations->writable();
+    m_readOnlyReason = opened ? m_annotations->readOnlyReason() : error;
+    const QString data = opened ? m_annotations->dataPath() : path;
+    m_graph->setCase(data);
+    m_pivots->setCase(data);
+    m_overview->openCase(data);
+    m_evidence->setCase(data);
+    m_ancestry->setCase(data);
+    m_details->setCase(data);
+    m_timeline->setCase(data);
+    m_notes->setCase(data);
     m_caseTz.clear();
-    loadCaseTimeZone();
+    if (opened)
+        loadCaseTimeZone();
+    showReadOnlyBanner();
+    if (!opened)
+        statusBar()->showMessage(tr("Cannot open the case: %1").arg(error));
+    else if (!m_annotations->migrationNote().isEmpty())
+        statusBar()->showMessage(tr("Case %1").arg(m_annotations->migrationNote()), 15000);
     setWindowTitle(tr("%1 - TransferTrace").arg(QFileInfo(path).fileName()));
     rememberRecent(path);
     updateStatus();
@@ -307,6 +373,11 @@ void WorkbenchWindow::importPaths(const QStringList &paths)
 {
     if (paths.isEmpty() || m_import->running())
         return;
+    if (!m_casePath.isEmpty() && m_readOnly) {
+        statusBar()->showMessage(tr("This case is open read-only (%1): nothing can be imported into it.").arg(m_readOnlyReason),
+                                 10000);
+        return;
+    }
     if (m_casePath.isEmpty()) {
         QString path = QFileDialog::getSaveFileName(this, tr("Import into New Case"), QString(),
                                                     tr("TransferTrace cases (*.ttcase)"));
@@ -416,6 +487,224 @@ void WorkbenchWindow::dropEvent(QDropEvent *event)
     else if (!paths.isEmpty())
         importPaths(paths);
     event->acceptProposedAction();
+}
+
+void WorkbenchWindow::showReadOnlyBanner()
+{
+    if (m_readOnly && m_casePath.isEmpty()) {
+        m_banner->hide();
+    } else if (m_readOnly) {
+        m_banner->setText(tr("This case is open read-only (%1): you can look and export, but notes, tags, bookmarks, "
+                             "saved views and node positions cannot be changed.")
+                              .arg(m_readOnlyReason));
+        m_banner->show();
+    } else {
+        m_banner->hide();
+    }
+}
+
+bool WorkbenchWindow::saveView(const QString &name)
+{
+    store::AnnotationStore *st = m_annotations->store();
+    if (!st || !m_annotations->writable() || name.trimmed().isEmpty())
+        return false;
+    store::SavedView v;
+    v.name = name.trimmed().toStdString();
+    v.filterJson = m_filter->current().toJson().toStdString();
+    QJsonObject pos;
+    for (const auto &[host, xy] : m_annotations->nodePositions())
+        pos.insert(QString::fromStdString(host), QJsonArray {xy.first, xy.second});
+    v.positionsJson = QJsonDocument(pos).toJson(QJsonDocument::Compact).toStdString();
+    const QRectF r = m_graph->mapToScene(m_graph->viewport()->rect()).boundingRect();
+    v.viewportJson = QJsonDocument(QJsonObject {{QStringLiteral("x"), r.x()}, {QStringLiteral("y"), r.y()},
+                                                {QStringLiteral("w"), r.width()}, {QStringLiteral("h"), r.height()}})
+                         .toJson(QJsonDocument::Compact)
+                         .toStdString();
+    try {
+        st->saveView(v);
+    } catch (const std::exception &e) {
+        statusBar()->showMessage(tr("The view could not be saved: %1").arg(QString::fromUtf8(e.what())), 10000);
+        return false;
+    }
+    statusBar()->showMessage(tr("View '%1' saved").arg(name.trimmed()), 5000);
+    return true;
+}
+
+QStringList WorkbenchWindow::savedViewNames() const
+{
+    QStringList out;
+    if (store::AnnotationStore *st = m_annotations->store()) {
+        try {
+            for (const store::SavedView &v : st->views())
+                out << QString::fromStdString(v.name);
+        } catch (const std::exception &) {
+        }
+    }
+    return out;
+}
+
+bool WorkbenchWindow::restoreView(const QString &name)
+{
+    store::AnnotationStore *st = m_annotations->store();
+    if (!st)
+        return false;
+    std::optional<store::SavedView> found;
+    try {
+        for (const store::SavedView &v : st->views())
+            if (QString::fromStdString(v.name) == name)
+                found = v;
+    } catch (const std::exception &) {
+    }
+    if (!found)
+        return false;
+    FilterState f;
+    if (!FilterState::fromJson(QByteArray::fromStdString(found->filterJson), &f)) {
+        statusBar()->showMessage(tr("View '%1' has an unreadable filter").arg(name), 10000);
+        return false;
+    }
+    std::map<std::string, std::pair<double, double>> positions;
+    const QJsonObject pos = QJsonDocument::fromJson(QByteArray::fromStdString(found->positionsJson)).object();
+    for (auto it = pos.begin(); it != pos.end(); ++it) {
+        const QJsonArray xy = it.value().toArray();
+        if (xy.size() == 2 && xy[0].isDouble() && xy[1].isDouble())
+            positions[it.key().toStdString()] = {xy[0].toDouble(), xy[1].toDouble()};
+    }
+    const QJsonObject vp = QJsonDocument::fromJson(QByteArray::fromStdString(found->viewportJson)).object();
+    const QRectF viewport(vp.value(QStringLiteral("x")).toDouble(), vp.value(QStringLiteral("y")).toDouble(),
+                          vp.value(QStringLiteral("w")).toDouble(), vp.value(QStringLiteral("h")).toDouble());
+    // Fit the saved viewport once the graph with the restored filter and positions is shown.
+    if (viewport.isValid()) {
+        auto conn = std::make_shared<QMetaObject::Connection>();
+        *conn = connect(m_graph, &TransferGraphView::graphShown, this, [this, viewport, conn] {
+            disconnect(*conn);
+            m_graph->fitInView(viewport, Qt::KeepAspectRatio);
+        });
+    }
+    m_annotations->setNodePositions(positions); // re-lays out the graph
+    m_filter->apply(f);
+    statusBar()->showMessage(tr("View '%1' restored").arg(name), 5000);
+    return true;
+}
+
+void WorkbenchWindow::fillViewsMenu()
+{
+    m_viewsMenu->clear();
+    QAction *save = m_viewsMenu->addAction(tr("&Save Current View..."), this, [this] {
+        bool ok = false;
+        const QString name = QInputDialog::getText(this, tr("Save View"), tr("Name:"), QLineEdit::Normal, QString(), &ok);
+        if (ok && !name.trimmed().isEmpty())
+            saveView(name);
+    });
+    save->setEnabled(m_annotations->writable());
+    const QStringList names = savedViewNames();
+    if (!names.isEmpty())
+        m_viewsMenu->addSeparator();
+    for (const QString &n : names) {
+        QString text = n;
+        text.replace(QLatin1Char('&'), QStringLiteral("&&"));
+        m_viewsMenu->addAction(text, this, [this, n] { restoreView(n); });
+    }
+    if (!names.isEmpty() && m_annotations->writable()) {
+        QMenu *del = m_viewsMenu->addMenu(tr("&Delete View"));
+        for (const QString &n : names) {
+            QString text = n;
+            text.replace(QLatin1Char('&'), QStringLiteral("&&"));
+            del->addAction(text, this, [this, n] {
+                if (store::AnnotationStore *st = m_annotations->store()) {
+                    try {
+                        for (const store::SavedView &v : st->views())
+                            if (QString::fromStdString(v.name) == n)
+                                st->deleteView(v.id);
+                    } catch (const std::exception &e) {
+                        statusBar()->showMessage(QString::fromUtf8(e.what()), 10000);
+                    }
+                }
+            });
+        }
+    }
+}
+
+void WorkbenchWindow::editCaseProperties()
+{
+    store::AnnotationStore *st = m_annotations->store();
+    if (!st)
+        return;
+    store::CaseMeta meta;
+    try {
+        meta = st->meta();
+    } catch (const std::exception &e) {
+        statusBar()->showMessage(QString::fromUtf8(e.what()), 10000);
+        return;
+    }
+    QDialog dlg(this);
+    dlg.setWindowTitle(tr("Case Properties"));
+    auto *form = new QFormLayout(&dlg);
+    auto *title = new QLineEdit(QString::fromStdString(meta.title), &dlg);
+    auto *analyst = new QLineEdit(QString::fromStdString(meta.analyst), &dlg);
+    auto *description = new QPlainTextEdit(QString::fromStdString(meta.description), &dlg);
+    auto *zone = new QComboBox(&dlg);
+    zone->setEditable(true);
+    zone->addItem(QStringLiteral("UTC"));
+    for (const QByteArray &id : QTimeZone::availableTimeZoneIds())
+        zone->addItem(QString::fromLatin1(id));
+    zone->setCurrentText(meta.displayTz.empty() ? QStringLiteral("UTC") : QString::fromStdString(meta.displayTz));
+    form->addRow(tr("Title:"), title);
+    form->addRow(tr("Analyst:"), analyst);
+    form->addRow(tr("Description:"), description);
+    form->addRow(tr("Display time zone:"), zone);
+    auto *buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, &dlg);
+    buttons->button(QDialogButtonBox::Ok)->setEnabled(m_annotations->writable());
+    form->addRow(buttons);
+    connect(buttons, &QDialogButtonBox::accepted, &dlg, &QDialog::accept);
+    connect(buttons, &QDialogButtonBox::rejected, &dlg, &QDialog::reject);
+    if (dlg.exec() != QDialog::Accepted)
+        return;
+    const QString tz = zone->currentText().trimmed();
+    if (tz != QLatin1String("UTC") && !QTimeZone(tz.toLatin1()).isValid()) {
+        QMessageBox::warning(this, tr("Case Properties"), tr("'%1' is not a time zone this system knows.").arg(tz));
+        return;
+    }
+    meta.title = title->text().toStdString();
+    meta.analyst = analyst->text().toStdString();
+    meta.description = description->toPlainText().toStdString();
+    meta.displayTz = tz == QLatin1String("UTC") ? std::string() : tz.toStdString();
+    try {
+        st->setMeta(meta);
+    } catch (const std::exception &e) {
+        statusBar()->showMessage(tr("The properties could not be saved: %1").arg(QString::fromUtf8(e.what())), 10000);
+        return;
+    }
+    m_caseTz = QString::fromStdString(meta.displayTz);
+    applyTimeZone();
+}
+
+bool WorkbenchWindow::saveCaseAs(const QString &path, QString *error)
+{
+    if (m_casePath.isEmpty())
+        return false;
+    try {
+        auto cs = store::CaseStore::open(m_casePath.toStdString(), store::CaseStore::Access::ReadOnly);
+        cs->saveAs(path.toStdString());
+    } catch (const std::exception &e) {
+        if (error)
+            *error = QString::fromUtf8(e.what());
+        return false;
+    }
+    openCase(path);
+    return true;
+}
+
+void WorkbenchWindow::chooseSaveAs()
+{
+    if (m_casePath.isEmpty())
+        return;
+    const QString path = QFileDialog::getSaveFileName(this, tr("Save Case As"), QFileInfo(m_casePath).absolutePath(),
+                                                      tr("TransferTrace cases (*.ttcase)"));
+    if (path.isEmpty())
+        return;
+    QString error;
+    if (!saveCaseAs(path.endsWith(QLatin1String(".ttcase")) ? path : path + QStringLiteral(".ttcase"), &error))
+        QMessageBox::warning(this, tr("Save Case As"), tr("The case could not be saved:\n%1").arg(error));
 }
 
 } // namespace tt

@@ -8,7 +8,9 @@ class QMenu;
 
 namespace tt {
 
+class AnnotationController;
 class CaseWindow;
+class NotesPanel;
 class EventDetailsView;
 class EvidenceTableView;
 class ProcessAncestryPanel;
@@ -42,6 +44,17 @@ public:
     QString timeZoneChoice() const { return m_tzChoice; }
     QString caseTimeZone() const { return m_caseTz; }
 
+    AnnotationController *annotations() const { return m_annotations; }
+    NotesPanel *notesPanel() const { return m_notes; }
+    bool caseReadOnly() const { return m_readOnly; }
+    QString readOnlyReason() const { return m_readOnlyReason; }
+    // Saved views: the filter, node positions and viewport under a name, in the case file.
+    bool saveView(const QString &name);
+    bool restoreView(const QString &name);
+    QStringList savedViewNames() const;
+    // Save As: an online-backup copy of the case, which then becomes the open case.
+    bool saveCaseAs(const QString &path, QString *error = nullptr);
+
 signals:
     void caseOpened(const QString &path);
     void displayTimeZoneChanged();
@@ -63,6 +76,10 @@ private:
     void fillTimeZoneMenu();
     void applyTimeZone();
     void loadCaseTimeZone();
+    void fillViewsMenu();
+    void editCaseProperties();
+    void chooseSaveAs();
+    void showReadOnlyBanner();
 
     FilterHistory *m_filter;
     Selection *m_selection;
@@ -81,6 +98,12 @@ private:
     QMenu *m_recentMenu = nullptr;
     QMenu *m_viewMenu = nullptr;
     QMenu *m_tzMenu = nullptr;
+    QMenu *m_viewsMenu = nullptr;
+    AnnotationController *m_annotations;
+    NotesPanel *m_notes;
+    QLabel *m_banner;
+    bool m_readOnly = false;
+    QString m_readOnlyReason;
     QString m_tzChoice;
     QString m_caseTz; // the case's display_tz ("" = none)
     uint64_t m_tzGeneration = 0;

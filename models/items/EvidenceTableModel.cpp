@@ -71,6 +71,15 @@ int64_t EvidenceTableModel::eventAt(int row) const
     return row >= 0 && row < static_cast<int>(m_rows.size()) ? m_rows[static_cast<size_t>(row)].key.event : 0;
 }
 
+void EvidenceTableModel::setAnnotationColors(const QHash<qint64, QColor> &colors)
+{
+    if (colors == m_annotationColors)
+        return;
+    m_annotationColors = colors;
+    if (!m_rows.empty())
+        emit dataChanged(index(0, Time), index(static_cast<int>(m_rows.size()) - 1, Time), {Qt::DecorationRole});
+}
+
 const EvidenceKey *EvidenceTableModel::keyAt(int row) const
 {
     return row >= 0 && row < static_cast<int>(m_rows.size()) ? &m_rows[static_cast<size_t>(row)].key : nullptr;
@@ -124,6 +133,11 @@ QVariant EvidenceTableModel::data(const QModelIndex &index, int role) const
         return loaded;
     case Qt::TextAlignmentRole:
         return index.column() == EventId ? QVariant::fromValue(Qt::AlignRight | Qt::AlignVCenter) : QVariant();
+    case Qt::DecorationRole:
+        if (index.column() == Time)
+            if (const auto it = m_annotationColors.constFind(r.key.event); it != m_annotationColors.cend())
+                return *it; // views draw a QColor decoration as a swatch
+        return {};
     case Qt::DisplayRole:
         break;
     default:

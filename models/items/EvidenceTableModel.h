@@ -3,6 +3,8 @@
 #include "query/AncestryQuery.h"
 
 #include <QAbstractTableModel>
+#include <QColor>
+#include <QHash>
 #include <QSet>
 #include <QVector>
 
@@ -37,6 +39,8 @@ public:
     // The row's key, and its details once its page is loaded (nullptr before).
     const EvidenceKey *keyAt(int row) const;
     const EvidenceDetail *detailAt(int row) const;
+    // Annotated events (events.id -> badge colour): an icon in the time column.
+    void setAnnotationColors(const QHash<qint64, QColor> &colors);
 
     int rowCount(const QModelIndex &parent = {}) const override;
     int columnCount(const QModelIndex &parent = {}) const override;
@@ -55,6 +59,7 @@ private:
     QSet<int> m_loaded;
     mutable QSet<int> m_pending;
     quint64 m_generation = 0;
+    QHash<qint64, QColor> m_annotationColors;
 };
 
 } // namespace tt

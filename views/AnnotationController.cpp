@@ -1,0 +1,336 @@
+#include "AnnotationController.h"
+
+#include "store/CaseStore.h"
+
+#include <QCoreApplication>
+#include <QDateTime>
+#include <QUndoCommand>
+#include <QUndoStack>
+
+#include <algorithm>
+
+namespace tt {
+
+namespace {
+
+QString indexKey(store::TargetKind kind, const QString &key)
+{
+    return QString::fromLatin1(store::targetKindName(kind)) + QLatin1Char('|') + key;
+}
+
+store::Annotation blank(const AnnotationRef &ref)
+{
+    store::Annotation a;
+    a.kind = ref.kind;
+    a.key = ref.key.toStdString();
+    a.label = ref.label.toStdString();
+    return a;
+}
+
+} // namespace
+
+// Before and after states of one item's annotation; undo writes `before` back (an empty state
+// deletes the row, so undoing the first note of an item leaves nothing behind).
+class PutAnnotationCommand : public QUndoCommand {
+public:
+    PutAnnotationCommand(AnnotationController *c, store::Annotation before, store::Annotation after, const QString &text)
+        : QUndoCommand(text), m_c(c), m_before(std::move(before)), m_after(std::move(after))
+    {
+    }
+    void redo() override { m_c->write(m_after, m_after.kind, m_after.key); }
+    void undo() override { m_c->write(m_before, m_after.kind, m_after.key); }
+
+private:
+    AnnotationController *m_c;
+    store::Annotation m_before, m_after;
+};
+
+class MoveNodeCommand : public QUndoCommand {
+public:
+    MoveNodeCommand(AnnotationController *c, QString host, std::optional<QPointF> from, std::optional<QPointF> to)
+        : QUndoCommand(QCoreApplication::translate("AnnotationController", "Move %1").arg(host)), m_c(c),
+          m_host(std::move(host)), m_from(from), m_to(to)
+    {
+    }
+    void redo() override
+    {
+        if (m_first) { // the view already shows the node there; only persist
+            m_first = false;
+            m_c->writePosition(m_host, m_to);
+            return;
+        }
+        m_c->writePosition(m_host, m_to);
+        emit m_c->nodePositionsChanged();
+    }
+    void undo() override
+    {
+        m_c->writePosition(m_host, m_from);
+        emit m_c->nodePositionsChanged();
+    }
+
+private:
+    AnnotationController *m_c;
+    QString m_host;
+    std::optional<QPointF> m_from, m_to;
+    bool m_first = true;
+};
+
+AnnotationController::AnnotationController(QObject *parent) : QObject(parent), m_undo(new QUndoStack(this)) {}
+
+AnnotationController::~AnnotationController() = default;
+
+bool AnnotationController::setCase(const QString &path, bool readOnly, QString *error)
+{
+    m_undo->clear();
+    m_annotations.reset();
+    m_store.reset();
+    m_all.clear();
+    m_tags.clear();
+    m_index.clear();
+    m_positions.clear();
+    m_path = path;
+    m_dataPath = path;
+    m_readOnly = readOnly;
+    m_readOnlyReason = readOnly ? tr("opened read-only") : QString();
+    m_migrationNote.clear();
+    bool ok = true;
+    if (!path.isEmpty()) {
+        try {
+            store::OpenOptions options;
+            options.sessionLock = !readOnly;
+            m_store = store::CaseStore::open(path.toStdString(),
+                                             readOnly ? store::CaseStore::Access::ReadOnly : store::CaseStore::Access::ReadWrite,
+                                             options);
+            if (m_store->readOnly()) {
+                m_readOnly = true;
+                if (!m_store->readOnlyReason().empty())
+                    m_readOnlyReason = QString::fromStdString(m_store->readOnlyReason());
+            }
+            m_dataPath = QString::fromStdString(m_store->dataPath());
+            if (m_store->migratedFrom() > 0)
+                m_migrationNote = m_store->migrationBackup().empty()
+                    ? tr("upgraded from schema v%1 for reading (the file itself is unchanged)").arg(m_store->migratedFrom())
+                    : tr("upgraded from schema v%1; the original is kept as %2")
+                          .arg(m_store->migratedFrom())
+                          .arg(QString::fromStdString(m_store->migrationBackup()));
+            m_annotations = std::make_unique<store::AnnotationStore>(m_store->db());
+            reload();
+            m_positions = m_annotations->nodePositions();
+        } catch (const std::exception &e) {
+            m_annotations.reset();
+            m_store.reset();
+            if (error)
+                *error = QString::fromUtf8(e.what());
+            ok = false;
+        }
+    }
+    emit changed();
+    emit nodePositionsChanged();
+    return ok;
+}
+
+void AnnotationController::reload()
+{
+    m_all.clear();
+    m_index.clear();
+    if (!m_annotations)
+        return;
+    m_tags = m_annotations->tags();
+    m_all = m_annotations->list();
+    for (size_t i = 0; i < m_all.size(); ++i)
+        m_index.insert(indexKey(m_all[i].kind, QString::fromStdString(m_all[i].key)), i);
+}
+
+std::optional<store::Annotation> AnnotationController::find(store::TargetKind kind, const QString &key) const
+{
+    const auto it = m_index.constFind(indexKey(kind, key));
+    if (it == m_index.cend())
+        return std::nullopt;
+    return m_all[*it];
+}
+
+bool AnnotationController::isAnnotated(store::TargetKind kind, const QString &key) const
+{
+    return m_index.contains(indexKey(kind, key));
+}
+
+std::optional<store::Tag> AnnotationController::tag(int64_t id) const
+{
+    for (const store::Tag &t : m_tags)
+        if (t.id == id)
+            return t;
+    return std::nullopt;
+}
+
+QColor AnnotationController::badgeColor(store::TargetKind kind, const QString &key) const
+{
+    const auto a = find(kind, key);
+    if (!a)
+        return {};
+    for (int64_t id : a->tagIds)
+        if (const auto t = tag(id)) {
+            const QColor c(QString::fromStdString(t->color));
+            if (c.isValid())
+                return c;
+        }
+    return noteColor();
+}
+
+QString AnnotationController::summary(store::TargetKind kind, const QString &key) const
+{
+    const auto a = find(kind, key);
+    if (!a)
+        return {};
+    QStringList parts;
+    if (a->bookmarked)
+        parts << tr("bookmarked");
+    QStringList tagNames;
+    for (int64_t id : a->tagIds)
+        if (const auto t = tag(id))
+            tagNames << QString::fromStdString(t->name);
+    if (!tagNames.isEmpty())
+        parts << tagNames.join(QStringLiteral(", "));
+    QString note = QString::fromStdString(a->note).section(QLatin1Char('\n'), 0, 0).trimmed();
+    if (note.size() > 120)
+        note = note.left(117) + QStringLiteral("...");
+    if (!note.isEmpty())
+        parts << note;
+    return parts.join(QStringLiteral(" - "));
+}
+
+bool AnnotationController::write(const store::Annotation &state, store::TargetKind kind, const std::string &key)
+{
+    if (!writable()) {
+        emit failed(tr("This case is open read-only: annotations cannot be changed."));
+        return false;
+    }
+    try {
+        if (state.empty())
+            m_annotations->remove(kind, key);
+        else
+            m_annotations->put(state);
+    } catch (const std::exception &e) {
+        emit failed(tr("The annotation could not be saved: %1").arg(QString::fromUtf8(e.what())));
+        reload();
+        emit changed();
+        return false;
+    }
+    reload();
+    emit changed();
+    return true;
+}
+
+bool AnnotationController::put(const AnnotationRef &ref, const store::Annotation &after, const QString &undoText)
+{
+    if (!writable()) {
+        emit failed(tr("This case is open read-only: annotations cannot be changed."));
+        return false;
+    }
+    store::Annotation before = find(ref.kind, ref.key).value_or(blank(ref));
+    store::Annotation next = after;
+    next.kind = ref.kind;
+    next.key = ref.key.toStdString();
+    if (next.label.empty())
+        next.label = ref.label.toStdString();
+    std::sort(next.tagIds.begin(), next.tagIds.end());
+    m_undo->push(new PutAnnotationCommand(this, before, next, undoText));
+    // push() ran redo(); a failed write has already said why (failed()) and left the cache as stored.
+    const auto stored = find(ref.kind, ref.key);
+    const bool ok = next.empty() ? !stored.has_value() : stored.has_value();
+    return ok;
+}
+
+bool AnnotationController::toggleBookmark(const AnnotationRef &ref)
+{
+    store::Annotation a = find(ref.kind, ref.key).value_or(blank(ref));
+    a.bookmarked = !a.bookmarked;
+    return put(ref, a, a.bookmarked ? tr("Bookmark %1").arg(ref.label) : tr("Remove bookmark of %1").arg(ref.label));
+}
+
+bool AnnotationController::toggleTag(const AnnotationRef &ref, int64_t tagId)
+{
+    store::Annotation a = find(ref.kind, ref.key).value_or(blank(ref));
+    const auto t = tag(tagId);
+    const QString name = t ? QString::fromStdString(t->name) : QString::number(tagId);
+    auto it = std::find(a.tagIds.begin(), a.tagIds.end(), tagId);
+    QString text;
+    if (it != a.tagIds.end()) {
+        a.tagIds.erase(it);
+        text = tr("Remove tag %1 from %2").arg(name, ref.label);
+    } else {
+        a.tagIds.push_back(tagId);
+        text = tr("Tag %1 as %2").arg(ref.label, name);
+    }
+    return put(ref, a, text);
+}
+
+std::optional<int64_t> AnnotationController::addTag(const QString &name, const QColor &color)
+{
+    if (!writable()) {
+        emit failed(tr("This case is open read-only: tags cannot be added."));
+        return std::nullopt;
+    }
+    try {
+        const int64_t id = m_annotations->addTag(name.trimmed().toStdString(), color.name().toStdString());
+        reload();
+        emit changed();
+        return id;
+    } catch (const std::exception &e) {
+        emit failed(tr("The tag could not be added: %1").arg(QString::fromUtf8(e.what())));
+        return std::nullopt;
+    }
+}
+
+void AnnotationController::writePosition(const QString &host, std::optional<QPointF> pos)
+{
+    const std::string key = host.toStdString();
+    if (pos)
+        m_positions[key] = {pos->x(), pos->y()};
+    else
+        m_positions.erase(key);
+    if (!writable())
+        return; // read-only: the move is kept for this session only
+    try {
+        if (pos)
+            m_annotations->setNodePosition(key, pos->x(), pos->y());
+        else
+            m_annotations->clearNodePosition(key);
+    } catch (const std::exception &e) {
+        emit failed(tr("The node position could not be saved: %1").arg(QString::fromUtf8(e.what())));
+    }
+}
+
+void AnnotationController::moveNode(const QString &host, std::optional<QPointF> from, std::optional<QPointF> to)
+{
+    m_undo->push(new MoveNodeCommand(this, host, from, to));
+}
+
+void AnnotationController::clearNodePositions()
+{
+    m_positions.clear();
+    if (writable()) {
+        try {
+            m_annotations->clearNodePositions();
+        } catch (const std::exception &e) {
+            emit failed(QString::fromUtf8(e.what()));
+        }
+    }
+    emit nodePositionsChanged();
+}
+
+void AnnotationController::setNodePositions(const std::map<std::string, std::pair<double, double>> &positions)
+{
+    m_positions = positions;
+    if (writable()) {
+        try {
+            m_annotations->clearNodePositions();
+            for (const auto &[host, xy] : positions)
+                m_annotations->setNodePosition(host, xy.first, xy.second);
+        } catch (const std::exception &e) {
+            emit failed(QString::fromUtf8(e.what()));
+        }
+    }
+    emit nodePositionsChanged();
+}
+
+} // namespace tt

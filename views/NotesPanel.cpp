@@ -1,0 +1,302 @@
+#include "NotesPanel.h"
+
+#include "WorkerQuery.h"
+#include "items/TimeFormat.h"
+#include "workbench/FilterHistory.h"
+#include "workbench/Selection.h"
+
+#include <QCheckBox>
+#include <QComboBox>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPainter>
+#include <QPixmap>
+#include <QTableView>
+#include <QVBoxLayout>
+
+namespace tt {
+
+namespace {
+QString kindLabel(store::TargetKind k)
+{
+    switch (k) {
+    case store::TargetKind::Host: return QObject::tr("host");
+    case store::TargetKind::Transfer: return QObject::tr("transfer");
+    case store::TargetKind::Event: return QObject::tr("event");
+    case store::TargetKind::Process: return QObject::tr("process");
+    case store::TargetKind::Account: return QObject::tr("account");
+    }
+    return {};
+}
+
+QIcon dot(const QColor &c)
+{
+    QPixmap pm(12, 12);
+    pm.fill(Qt::transparent);
+    QPainter p(&pm);
+    p.setRenderHint(QPainter::Antialiasing);
+    p.setPen(Qt::NoPen);
+    p.setBrush(c);
+    p.drawEllipse(QRectF(1, 1, 10, 10));
+    return QIcon(pm);
+}
+
+// What a navigation resolves to, on a worker.
+struct NavTarget {
+    SelectedEntities selection;
+    qint64 account = 0;
+    QString error;
+};
+} // namespace
+
+AnnotationListModel::AnnotationListModel(AnnotationController *c, QObject *parent) : QAbstractTableModel(parent), m_c(c)
+{
+    connect(c, &AnnotationController::changed, this, &AnnotationListModel::rebuild);
+    rebuild();
+}
+
+void AnnotationListModel::setFilter(int64_t tagId, const QString &text, bool bookmarkedOnly)
+{
+    m_tag = tagId;
+    m_text = text;
+    m_bookmarked = bookmarkedOnly;
+    rebuild();
+}
+
+void AnnotationListModel::rebuild()
+{
+    beginResetModel();
+    m_rows.clear();
+    const auto &all = m_c->all();
+    for (size_t i = 0; i < all.size(); ++i) {
+        const store::Annotation &a = all[i];
+        if (m_bookmarked && !a.bookmarked)
+            continue;
+        if (m_tag && std::find(a.tagIds.begin(), a.tagIds.end(), m_tag) == a.tagIds.end())
+            continue;
+        if (!m_text.isEmpty()) {
+            const QString hay = QString::fromStdString(a.note) + QLatin1Char('\n') + QString::fromStdString(a.label)
+                + QLatin1Char('\n') + QString::fromStdString(a.key);
+            if (!hay.contains(m_text, Qt::CaseInsensitive))
+                continue;
+        }
+        m_rows.push_back(i);
+    }
+    endResetModel();
+}
+
+const store::Annotation *AnnotationListModel::at(int row) const
+{
+    if (row < 0 || row >= static_cast<int>(m_rows.size()) || m_rows[static_cast<size_t>(row)] >= m_c->all().size())
+        return nullptr;
+    return &m_c->all()[m_rows[static_cast<size_t>(row)]];
+}
+
+int AnnotationListModel::rowCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : static_cast<int>(m_rows.size());
+}
+
+int AnnotationListModel::columnCount(const QModelIndex &parent) const { return parent.isValid() ? 0 : ColumnCount; }
+
+QVariant AnnotationListModel::data(const QModelIndex &index, int role) const
+{
+    const store::Annotation *a = at(index.row());
+    if (!a || !index.isValid())
+        return {};
+    if (role == KindRole)
+        return QString::fromLatin1(store::targetKindName(a->kind));
+    if (role == KeyRole)
+        return QString::fromStdString(a->key);
+    QStringList tagNames;
+    for (int64_t id : a->tagIds)
+        if (const auto t = m_c->tag(id))
+            tagNames << QString::fromStdString(t->name);
+    if (role == Qt::DisplayRole || role == Qt::ToolTipRole) {
+        switch (index.column()) {
+        case Kind: return a->bookmarked ? QString(QStringLiteral("\u2605 ") + kindLabel(a->kind)) : kindLabel(a->kind);
+        case Item: return QString::fromStdString(a->label.empty() ? a->key : a->label);
+        case Tags: return tagNames.join(QStringLiteral(", "));
+        case Note: {
+            const QString note = QString::fromStdString(a->note);
+            return role == Qt::ToolTipRole ? note : note.section(QLatin1Char('\n'), 0, 0);
+        }
+        case Modified: return formatTime(a->modifiedUs);
+        default: return {};
+        }
+    }
+    if (role == Qt::DecorationRole && index.column() == Kind)
+        return dot(m_c->badgeColor(a->kind, QString::fromStdString(a->key)));
+    return {};
+}
+
+QVariant AnnotationListModel::headerData(int section, Qt::Orientation o, int role) const
+{
+    if (o != Qt::Horizontal || role != Qt::DisplayRole)
+        return {};
+    switch (section) {
+    case Kind: return tr("Kind");
+    case Item: return tr("Item");
+    case Tags: return tr("Tags");
+    case Note: return tr("Note");
+    case Modified: return tr("Modified (%1)").arg(displayTimeZoneName());
+    default: return {};
+    }
+}
+
+NotesPanel::NotesPanel(AnnotationController *c, FilterHistory *filter, Selection *selection, QWidget *parent)
+    : QWidget(parent), m_c(c), m_filter(filter), m_selection(selection), m_tag(new QComboBox(this)),
+      m_search(new QLineEdit(this)), m_bookmarked(new QCheckBox(tr("Bookmarked"), this)), m_status(new QLabel(this)),
+      m_view(new QTableView(this)), m_model(new AnnotationListModel(c, this))
+{
+    setObjectName(QStringLiteral("notesPanel"));
+    m_search->setPlaceholderText(tr("Search notes"));
+    m_search->setClearButtonEnabled(true);
+    m_tag->setObjectName(QStringLiteral("notesTag"));
+    m_status->setTextFormat(Qt::PlainText);
+    m_view->setObjectName(QStringLiteral("notesTable"));
+    m_view->setModel(m_model);
+    m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_view->setSelectionMode(QAbstractItemView::SingleSelection);
+    m_view->setWordWrap(false);
+    m_view->verticalHeader()->hide();
+    m_view->horizontalHeader()->setStretchLastSection(false);
+    m_view->horizontalHeader()->setSectionResizeMode(AnnotationListModel::Note, QHeaderView::Stretch);
+    auto *top = new QHBoxLayout;
+    top->addWidget(m_tag);
+    top->addWidget(m_search, 1);
+    top->addWidget(m_bookmarked);
+    auto *lay = new QVBoxLayout(this);
+    lay->setContentsMargins(0, 0, 0, 0);
+    lay->addLayout(top);
+    lay->addWidget(m_view, 1);
+    lay->addWidget(m_status);
+
+    connect(m_search, &QLineEdit::textChanged, this, &NotesPanel::applyFilter);
+    connect(m_bookmarked, &QCheckBox::toggled, this, &NotesPanel::applyFilter);
+    connect(m_tag, &QComboBox::currentIndexChanged, this, &NotesPanel::applyFilter);
+    connect(m_c, &AnnotationController::changed, this, &NotesPanel::fillTags);
+    connect(m_view, &QTableView::activated, this, [this](const QModelIndex &i) { navigate(i.row()); });
+    connect(m_view, &QTableView::clicked, this, [this](const QModelIndex &i) { navigate(i.row()); });
+    connect(m_model, &QAbstractItemModel::modelReset, this, [this] {
+        m_status->setText(tr("%1 of %2 annotations").arg(m_model->rowCount()).arg(m_c->all().size()));
+    });
+    fillTags();
+}
+
+void NotesPanel::setCase(const QString &path)
+{
+    m_path = path;
+    ++m_generation;
+}
+
+void NotesPanel::fillTags()
+{
+    const qint64 current = m_tag->currentData().toLongLong();
+    QSignalBlocker block(m_tag);
+    m_tag->clear();
+    m_tag->addItem(tr("All tags"), qint64(0));
+    for (const store::Tag &t : m_c->tags())
+        m_tag->addItem(dot(QColor(QString::fromStdString(t.color))), QString::fromStdString(t.name), qint64(t.id));
+    const int at = m_tag->findData(current);
+    m_tag->setCurrentIndex(at < 0 ? 0 : at);
+    m_status->setText(tr("%1 of %2 annotations").arg(m_model->rowCount()).arg(m_c->all().size()));
+}
+
+void NotesPanel::applyFilter()
+{
+    m_model->setFilter(m_tag->currentData().toLongLong(), m_search->text().trimmed(), m_bookmarked->isChecked());
+}
+
+void NotesPanel::navigate(int row)
+{
+    const store::Annotation *a = m_model->at(row);
+    if (!a || m_path.isEmpty())
+        return;
+    const store::TargetKind kind = a->kind;
+    const std::string key = a->key;
+    const uint64_t gen = ++m_generation;
+    runCaseQuery<NavTarget>(
+        this, m_path,
+        [kind, key](sql::Db &db) {
+            NavTarget t;
+            using K = SelectedEntities::Kind;
+            auto id = [&]() -> int64_t {
+                try {
+                    return std::stoll(key);
+                } catch (...) {
+                    return 0;
+                }
+            };
+            switch (kind) {
+            case store::TargetKind::Host: {
+                auto st = db.prepare("SELECT id FROM hosts WHERE name = ?");
+                st.bind(1, key);
+                if (st.step()) {
+                    t.selection.kind = K::Host;
+                    t.selection.hosts = {st.int64(0)};
+                }
+                break;
+            }
+            case store::TargetKind::Transfer: {
+                auto st = db.prepare("SELECT id, coalesce(src_host_id, 0), dst_host_id FROM transfers WHERE key = ? "
+                                     "ORDER BY id LIMIT 1");
+                st.bind(1, key);
+                if (st.step()) {
+                    t.selection.kind = K::Transfer;
+                    t.selection.transfers = {st.int64(0)};
+                }
+                break;
+            }
+            case store::TargetKind::Event: {
+                auto st = db.prepare("SELECT id FROM events WHERE id = ?");
+                st.bind(1, id());
+                if (st.step()) {
+                    t.selection.kind = K::Event;
+                    t.selection.events = {st.int64(0)};
+                }
+                break;
+            }
+            case store::TargetKind::Process: {
+                auto st = db.prepare("SELECT id, host_id FROM processes WHERE id = ?");
+                st.bind(1, id());
+                if (st.step()) {
+                    t.selection.kind = K::Process;
+                    t.selection.process = st.int64(0);
+                    t.selection.hosts = {st.int64(1)};
+                }
+                break;
+            }
+            case store::TargetKind::Account: {
+                auto st = db.prepare("SELECT id FROM accounts WHERE id = ?");
+                st.bind(1, id());
+                if (st.step())
+                    t.account = st.int64(0);
+                break;
+            }
+            }
+            if (t.selection.kind == K::None && !t.account)
+                t.error = QObject::tr("the annotated item is no longer in the case");
+            return t;
+        },
+        [this, gen](NavTarget &t, const QString &error) {
+            if (gen != m_generation)
+                return;
+            if (!error.isEmpty() || !t.error.isEmpty()) {
+                m_status->setText(tr("Cannot go there: %1").arg(error.isEmpty() ? t.error : error));
+                return;
+            }
+            if (t.account) {
+                FilterState f = m_filter->current();
+                f.accounts = {t.account};
+                m_filter->apply(f);
+            } else {
+                m_selection->select(t.selection);
+            }
+            emit navigated();
+        });
+}
+
+} // namespace tt

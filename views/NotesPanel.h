@@ -1,0 +1,80 @@
+#pragma once
+
+#include "AnnotationController.h"
+
+#include <QAbstractTableModel>
+#include <QWidget>
+
+class QCheckBox;
+class QComboBox;
+class QLabel;
+class QLineEdit;
+class QTableView;
+
+namespace tt {
+
+class FilterHistory;
+class Selection;
+
+// Every annotation of the case, newest first, filtered by tag / text / bookmarked.
+class AnnotationListModel : public QAbstractTableModel {
+    Q_OBJECT
+public:
+    enum Column { Kind, Item, Tags, Note, Modified, ColumnCount };
+    enum Roles { KindRole = Qt::UserRole + 1, KeyRole };
+    explicit AnnotationListModel(AnnotationController *c, QObject *parent = nullptr);
+
+    void setFilter(int64_t tagId, const QString &text, bool bookmarkedOnly); // tagId 0 = any
+    const store::Annotation *at(int row) const;
+
+    int rowCount(const QModelIndex &parent = {}) const override;
+    int columnCount(const QModelIndex &parent = {}) const override;
+    QVariant data(const QModelIndex &index, int role) const override;
+    QVariant headerData(int section, Qt::Orientation o, int role) const override;
+
+private:
+    void rebuild();
+
+    AnnotationController *m_c;
+    std::vector<size_t> m_rows; // indexes into m_c->all()
+    int64_t m_tag = 0;
+    QString m_text;
+    bool m_bookmarked = false;
+};
+
+// The notes dock: lists annotations; activating one selects its item in every view (a host,
+// transfer, event or process) or pivots on it (an account).
+class NotesPanel : public QWidget {
+    Q_OBJECT
+public:
+    NotesPanel(AnnotationController *c, FilterHistory *filter, Selection *selection, QWidget *parent = nullptr);
+
+    void setCase(const QString &path);
+    AnnotationListModel *model() const { return m_model; }
+    QTableView *tableView() const { return m_view; }
+    QLineEdit *searchEdit() const { return m_search; }
+    QComboBox *tagCombo() const { return m_tag; }
+    // Navigates to the annotation in `row` (what a double click / Enter does).
+    void navigate(int row);
+
+signals:
+    void navigated(); // the selection or filter for the last navigate() was applied
+
+private:
+    void fillTags();
+    void applyFilter();
+
+    AnnotationController *m_c;
+    FilterHistory *m_filter;
+    Selection *m_selection;
+    QString m_path;
+    uint64_t m_generation = 0;
+    QComboBox *m_tag;
+    QLineEdit *m_search;
+    QCheckBox *m_bookmarked;
+    QLabel *m_status;
+    QTableView *m_view;
+    AnnotationListModel *m_model;
+};
+
+} // namespace tt
