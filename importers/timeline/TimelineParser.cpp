@@ -80,7 +80,7 @@ bool isKeyChar(char c)
 }
 
 // Hayabusa's "Key: Val ¦ Key: Val" (or one pair per line with -M). A piece without a key
-// (a value that itself held the separator) is joined back to the value before it.
+// (a value that itself held the separator or a line break) is joined back to the value before it.
 void splitDetails(std::string_view s, std::vector<Pair> &out)
 {
     static constexpr std::string_view kSep = " \xC2\xA6 "; // " ¦ "
@@ -102,7 +102,7 @@ void splitDetails(std::string_view s, std::vector<Pair> &out)
             keyed = isKeyChar(piece[i]);
         if (keyed) {
             out.emplace_back(piece.substr(0, colon), piece.substr(colon + 2));
-        } else if (!out.empty() && sep != "\n") {
+        } else if (!out.empty()) {
             const char *b = out.back().second.data();
             out.back().second = std::string_view(b, size_t(piece.data() + piece.size() - b));
         } else if (!piece.empty()) {
