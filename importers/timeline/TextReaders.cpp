@@ -67,7 +67,6 @@ CsvReader::Status CsvReader::next(std::vector<std::string_view> &fields, int64_t
                 atEof = true;
                 break;
             }
-            const char c = m_buf[m_pos++];
             any = true;
             if (!tooLong && m_store.size() >= m_max) {
                 tooLong = true;
@@ -75,6 +74,27 @@ CsvReader::Status CsvReader::next(std::vector<std::string_view> &fields, int64_t
                 m_bounds.assign(1, 0);
                 m_quoted.clear();
             }
+            if (!tooLong && (st == St::Quoted || st == St::Unquoted)) {
+                // Bulk-copy the run of ordinary bytes (most of a payload column).
+                const char *b = m_buf.data() + m_pos;
+                const char *e = m_buf.data() + m_end;
+                const char *p = b;
+                if (st == St::Quoted) {
+                    const void *q = std::memchr(b, '"', size_t(e - b));
+                    p = q ? static_cast<const char *>(q) : e;
+                    for (const char *x = b; x < p; ++x)
+                        m_line += *x == '\n';
+                } else {
+                    while (p < e && *p != ',' && *p != '\n' && *p != '"')
+                        ++p;
+                }
+                if (p > b) {
+                    m_store.append(b, size_t(p - b));
+                    m_pos += size_t(p - b);
+                    continue;
+                }
+            }
+            const char c = m_buf[m_pos++];
             auto put = [&](char ch) {
                 if (!tooLong)
                     m_store.push_back(ch);
