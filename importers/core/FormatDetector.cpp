@@ -1,5 +1,7 @@
 #include "core/FormatDetector.h"
 
+#include "timeline/TimelineParser.h"
+
 #include <cstring>
 
 namespace tt {
@@ -28,6 +30,10 @@ std::string_view formatName(Format f)
     case Format::Evtx: return "evtx";
     case Format::WinXml: return "winxml";
     case Format::JsonLines: return "jsonl";
+    case Format::EvtxECmdCsv: return "evtxecmd-csv";
+    case Format::EvtxECmdJson: return "evtxecmd-json";
+    case Format::HayabusaCsv: return "hayabusa-csv";
+    case Format::HayabusaJsonl: return "hayabusa-jsonl";
     case Format::Gzip: return "gzip";
     case Format::Bzip2: return "bzip2";
     case Format::Xz: return "xz";
@@ -47,6 +53,9 @@ Format formatFromName(std::string_view name)
         return Format::WinXml;
     if (name == "json" || name == "jsonl" || name == "ndjson")
         return Format::JsonLines;
+    for (Format f : {Format::EvtxECmdCsv, Format::EvtxECmdJson, Format::HayabusaCsv, Format::HayabusaJsonl})
+        if (name == formatName(f))
+            return f;
     return Format::Unknown;
 }
 
@@ -115,6 +124,13 @@ Format detectFormat(const char *h, size_t n)
     // EVTX whose file header is damaged but whose first chunk survives.
     if (n >= 4096 + 8 && std::memcmp(h + 4096, "ElfChnk", 8) == 0)
         return Format::Evtx;
+    switch (detectTimeline(h, n)) { // EvtxECmd / Hayabusa CSV header or JSON keys
+    case 1: return Format::EvtxECmdCsv;
+    case 2: return Format::EvtxECmdJson;
+    case 3: return Format::HayabusaCsv;
+    case 4: return Format::HayabusaJsonl;
+    default: break;
+    }
     switch (firstTextChar(h, n)) {
     case '<': return Format::WinXml;
     case '{': return Format::JsonLines;

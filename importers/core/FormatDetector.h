@@ -11,6 +11,10 @@ enum class Format {
     Evtx,
     WinXml,
     JsonLines,
+    EvtxECmdCsv,   // timelines of other tools (importers/timeline)
+    EvtxECmdJson,
+    HayabusaCsv,
+    HayabusaJsonl,
     // Containers, read in place with libarchive:
     Gzip,
     Bzip2,
@@ -23,7 +27,8 @@ enum class Format {
 
 bool isContainer(Format f);
 std::string_view formatName(Format f);
-// From a --format value ("evtx", "xml"/"winxml", "json"/"jsonl"); Unknown when not recognised.
+// From a --format value ("evtx", "xml"/"winxml", "json"/"jsonl", "evtxecmd-csv", "evtxecmd-json",
+// "hayabusa-csv", "hayabusa-jsonl"); Unknown when not recognised.
 Format formatFromName(std::string_view name);
 
 // Decides by content, never by file name. `head` is the first bytes of the stream (64 KiB).

@@ -2,6 +2,7 @@
 
 #include "evtx/EvtxParser.h"
 #include "json/JsonLinesParser.h"
+#include "timeline/TimelineParser.h"
 #include "xml/WinXmlParser.h"
 
 namespace tt {
@@ -12,6 +13,10 @@ std::unique_ptr<FormatParser> makeParser(Format format)
     case Format::Evtx: return std::make_unique<EvtxParser>();
     case Format::JsonLines: return std::make_unique<JsonLinesParser>();
     case Format::WinXml: return std::make_unique<WinXmlParser>();
+    case Format::EvtxECmdCsv: return std::make_unique<TimelineParser>(TimelineParser::Kind::EvtxECmdCsv);
+    case Format::EvtxECmdJson: return std::make_unique<TimelineParser>(TimelineParser::Kind::EvtxECmdJson);
+    case Format::HayabusaCsv: return std::make_unique<TimelineParser>(TimelineParser::Kind::HayabusaCsv);
+    case Format::HayabusaJsonl: return std::make_unique<TimelineParser>(TimelineParser::Kind::HayabusaJsonl);
     default: return nullptr;
     }
 }
