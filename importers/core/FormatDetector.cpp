@@ -28,6 +28,7 @@ std::string_view formatName(Format f)
     case Format::Evtx: return "evtx";
     case Format::WinXml: return "winxml";
     case Format::JsonLines: return "jsonl";
+    case Format::Zeek: return "zeek";
     case Format::Gzip: return "gzip";
     case Format::Bzip2: return "bzip2";
     case Format::Xz: return "xz";
@@ -47,6 +48,8 @@ Format formatFromName(std::string_view name)
         return Format::WinXml;
     if (name == "json" || name == "jsonl" || name == "ndjson")
         return Format::JsonLines;
+    if (name == "zeek")
+        return Format::Zeek;
     return Format::Unknown;
 }
 
@@ -90,6 +93,29 @@ char firstTextChar(const char *h, size_t n)
     }
     return 0;
 }
+
+// Zeek: an ASCII log starts with its "#separator " header; a JSON log's first object has "ts"
+// and a Zeek-only key ("uid", "fuid", "id.orig_h" / "id_orig_h", "@stream", "_path").
+bool looksLikeZeek(const char *h, size_t n)
+{
+    size_t i = 0;
+    if (startsWith(h, n, "\xEF\xBB\xBF", 3))
+        i = 3;
+    if (startsWith(h + i, n - i, "#separator ", 11))
+        return true;
+    while (i < n && isSpace(h[i]))
+        ++i;
+    if (i >= n || h[i] != '{')
+        return false;
+    const std::string_view head(h + i, n - i);
+    const std::string_view line = head.substr(0, head.find('\n'));
+    if (line.find("\"ts\"") == std::string_view::npos)
+        return false;
+    for (const char *key : {"\"uid\":", "\"fuid\":", "\"id.orig_h\":", "\"id_orig_h\":", "\"@stream\":", "\"_path\":"})
+        if (line.find(key) != std::string_view::npos)
+            return true;
+    return false;
+}
 } // namespace
 
 Format detectFormat(const char *h, size_t n)
@@ -115,6 +141,8 @@ Format detectFormat(const char *h, size_t n)
     // EVTX whose file header is damaged but whose first chunk survives.
     if (n >= 4096 + 8 && std::memcmp(h + 4096, "ElfChnk", 8) == 0)
         return Format::Evtx;
+    if (looksLikeZeek(h, n))
+        return Format::Zeek;
     switch (firstTextChar(h, n)) {
     case '<': return Format::WinXml;
     case '{': return Format::JsonLines;

@@ -3,6 +3,7 @@
 #include "evtx/EvtxParser.h"
 #include "json/JsonLinesParser.h"
 #include "xml/WinXmlParser.h"
+#include "zeek/ZeekParser.h"
 
 namespace tt {
 
@@ -12,6 +13,7 @@ std::unique_ptr<FormatParser> makeParser(Format format)
     case Format::Evtx: return std::make_unique<EvtxParser>();
     case Format::JsonLines: return std::make_unique<JsonLinesParser>();
     case Format::WinXml: return std::make_unique<WinXmlParser>();
+    case Format::Zeek: return std::make_unique<ZeekParser>();
     default: return nullptr;
     }
 }
