@@ -94,8 +94,8 @@ char firstTextChar(const char *h, size_t n)
     return 0;
 }
 
-// Zeek: an ASCII log starts with its "#separator " header; a JSON log's first object has "ts"
-// and a Zeek-only key ("uid", "fuid", "id.orig_h" / "id_orig_h", "@stream", "_path").
+// Zeek: an ASCII log starts with its "#separator " header; a JSON log's first object has
+// "@stream" or "_path", or "ts" and a Zeek-only key ("uid", "fuid", "id.orig_h" / "id_orig_h").
 bool looksLikeZeek(const char *h, size_t n)
 {
     size_t i = 0;
@@ -109,9 +109,12 @@ bool looksLikeZeek(const char *h, size_t n)
         return false;
     const std::string_view head(h + i, n - i);
     const std::string_view line = head.substr(0, head.find('\n'));
+    // The log name of the "@stream" envelope or of Zeek's own _path is enough (loaded_scripts has no ts).
+    if (line.find("\"@stream\":") != std::string_view::npos || line.find("\"_path\":") != std::string_view::npos)
+        return true;
     if (line.find("\"ts\"") == std::string_view::npos)
         return false;
-    for (const char *key : {"\"uid\":", "\"fuid\":", "\"id.orig_h\":", "\"id_orig_h\":", "\"@stream\":", "\"_path\":"})
+    for (const char *key : {"\"uid\":", "\"fuid\":", "\"id.orig_h\":", "\"id_orig_h\":"})
         if (line.find(key) != std::string_view::npos)
             return true;
     return false;

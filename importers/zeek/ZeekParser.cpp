@@ -119,6 +119,10 @@ public:
             json(text, lineNo);
             return;
         }
+        if (m_mode == Mode::Json) {
+            m_sink.reject(lineNo, "not a JSON object");
+            return;
+        }
         tsv(text, lineNo);
     }
 
