@@ -70,7 +70,7 @@ ZeekNormalizer::ZeekNormalizer(store::CaseWriter &writer) : m_w(writer)
                         "dst_ip, action, name, path, size, mime, md5, sha1, sha256, status) "
                         "VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
     m_auth = db.prepare("INSERT INTO net_auth(event, ts, log, uid, orig_ip, orig_port, resp_ip, resp_port, request_type, "
-                        "client, service, workstation, success) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?)");
+                        "client, service, workstation, success, account_id) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
     m_activity = db.prepare("INSERT INTO net_activity(event, ts, log, uid, orig_ip, orig_port, resp_ip, resp_port, "
                             "name, detail) VALUES(?,?,?,?,?,?,?,?,?,?)");
 }
@@ -214,6 +214,7 @@ void ZeekNormalizer::auth(const RawEvent &ev, int64_t eventRow, int64_t ts, cons
     const std::string orig = store::normaliseIp(ev.field("id.orig_h")), resp = store::normaliseIp(ev.field("id.resp_h"));
     std::string client, service, workstation, requestType;
     int64_t success = kNoValue;
+    int64_t account = 0;
     auto boolOf = [](std::string_view v) -> int64_t {
         if (v == "T" || v == "true")
             return 1;
@@ -226,6 +227,13 @@ void ZeekNormalizer::auth(const RawEvent &ev, int64_t eventRow, int64_t ts, cons
         client = std::string(ev.field("client"));
         service = std::string(ev.field("service"));
         success = boolOf(ev.field("success"));
+        // "pbeesly/DMEVALS.LOCAL": user / realm. The realm's first label is taken as the NetBIOS
+        // domain (true for the usual AD naming; the realm itself stays in the row).
+        const auto slash = client.find('/');
+        if (slash != std::string::npos && slash > 0) {
+            const std::string realm = client.substr(slash + 1);
+            account = m_w.accountId(std::string_view(realm).substr(0, realm.find('.')), std::string_view(client).substr(0, slash), {});
+        }
     } else if (log == "ntlm") {
         const std::string_view dom = ev.field("domainname"), user = ev.field("username");
         client = dom.empty() ? std::string(user) : std::string(dom) + "\\" + std::string(user);
@@ -234,6 +242,8 @@ void ZeekNormalizer::auth(const RawEvent &ev, int64_t eventRow, int64_t ts, cons
             service = std::string(ev.field("server_dns_computer_name"));
         workstation = std::string(ev.field("hostname"));
         success = boolOf(ev.field("success"));
+        if (!user.empty())
+            account = m_w.accountId(dom, user, {});
         // The client named itself from this address: address evidence for that host.
         if (!workstation.empty() && !orig.empty() && !store::isUninformativeIp(orig))
             if (int64_t h = m_w.hostId(workstation))
@@ -257,6 +267,10 @@ void ZeekNormalizer::auth(const RawEvent &ev, int64_t eventRow, int64_t ts, cons
     st.bindOptional(11, service);
     st.bindOptional(12, workstation);
     bindInt(st, 13, success);
+    if (account)
+        st.bind(14, account);
+    else
+        st.bindNull(14);
     st.exec();
 }
 

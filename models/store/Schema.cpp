@@ -470,7 +470,8 @@ CREATE TABLE net_auth(
   client TEXT,                   -- kerberos client, ntlm DOMAIN\user, ssh user when logged
   service TEXT,                  -- kerberos service principal, ntlm server name
   workstation TEXT,              -- ntlm hostname
-  success INTEGER
+  success INTEGER,
+  account_id INTEGER REFERENCES accounts(id) -- the client account (kerberos realm's first label as domain)
 );
 CREATE INDEX net_auth_orig ON net_auth(orig_ip, ts);
 -- Other flow-level records worth a column: dce_rpc (name = endpoint, detail = operation),
