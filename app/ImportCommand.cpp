@@ -113,7 +113,7 @@ void printText(const ImportSummary &sum, std::FILE *out)
                 break;
             }
             std::fprintf(out, "          %s %s %lld: %s\n", i.reject ? "rejected" : "warning ",
-                         f.format == "jsonl" ? "line" : "record", static_cast<long long>(i.position), i.message.c_str());
+                         (f.format == "jsonl" || f.format == "zeek") ? "line" : "record", static_cast<long long>(i.position), i.message.c_str());
         }
     }
     const double rate = sum.seconds > 0 ? static_cast<double>(sum.stored()) / sum.seconds : 0;
@@ -137,7 +137,7 @@ int runImport(const QStringList &args)
     p.addPositionalArgument(QStringLiteral("case"), QStringLiteral("Case file (*.ttcase); created when missing."));
     p.addPositionalArgument(QStringLiteral("paths"), QStringLiteral("Files or folders to import."), QStringLiteral("PATH..."));
     QCommandLineOption formatOpt(QStringLiteral("format"),
-                                 QStringLiteral("Override content detection: evtx, xml, jsonl."), QStringLiteral("F"));
+                                 QStringLiteral("Override content detection: evtx, xml, jsonl, zeek."), QStringLiteral("F"));
     QCommandLineOption jsonOpt(QStringLiteral("json"), QStringLiteral("Print the summary as JSON on stdout."));
     QCommandLineOption quietOpt(QStringLiteral("quiet"), QStringLiteral("No progress bar."));
     QCommandLineOption verboseOpt(QStringLiteral("verbose"), QStringLiteral("Log details on the console."));
@@ -154,14 +154,14 @@ int runImport(const QStringList &args)
     }
     const QStringList pos = p.positionalArguments();
     if (pos.size() < 2) {
-        std::fprintf(stderr, "usage: transfertrace import CASE PATH... [--format evtx|xml|jsonl] [--json]\n");
+        std::fprintf(stderr, "usage: transfertrace import CASE PATH... [--format evtx|xml|jsonl|zeek] [--json]\n");
         return 64;
     }
     ImportEngine::Options opts;
     if (p.isSet(formatOpt)) {
         opts.forcedFormat = formatFromName(p.value(formatOpt).toStdString());
         if (opts.forcedFormat == Format::Unknown) {
-            std::fprintf(stderr, "transfertrace import: unknown format '%s' (evtx, xml, jsonl)\n",
+            std::fprintf(stderr, "transfertrace import: unknown format '%s' (evtx, xml, jsonl, zeek)\n",
                          qPrintable(p.value(formatOpt)));
             return 64;
         }

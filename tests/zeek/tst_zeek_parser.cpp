@@ -8,6 +8,8 @@
 #include "core/ByteSource.h"
 #include "core/FormatDetector.h"
 #include "core/ImportEngine.h"
+#include "inference/InferenceEngine.h"
+#include "inference/TransferQuery.h"
 #include "store/CaseStore.h"
 #include "store/Sqlite.h"
 #include "zeek/ZeekParser.h"
@@ -245,6 +247,39 @@ private slots:
         ImportEngine again(*cs, {});
         const ImportSummary sum2 = again.run({QString(fx + QStringLiteral("smb_files.log")).toStdString()});
         QCOMPARE(int(sum2.files.at(0).status), int(FileReport::Status::Duplicate));
+    }
+
+    // zeek-network on a small sensor log: a named SMB write to C$ (with its conn volume and the
+    // cifs/ ticket), an FTP STOR; not an SMB read, not a PUT to a public address, not a POST to a
+    // private address with no domain evidence.
+    void inferenceOnFixture()
+    {
+        QTemporaryDir dir;
+        auto cs = store::CaseStore::open(dir.filePath(QStringLiteral("t.ttcase")).toStdString(),
+                                         store::CaseStore::Access::Create);
+        ImportEngine engine(*cs, {});
+        const ImportSummary sum = engine.run({QString(tt::test::fixturesDir() + QStringLiteral("/zeek/transfers.json")).toStdString()});
+        QCOMPARE(sum.stored(), int64_t(8));
+        inference::InferenceEngine inf(cs->db());
+        inf.run();
+        const auto rows = inference::listTransfers(cs->db(), {});
+        QCOMPARE(rows.size(), size_t(2));
+        const inference::TransferRow *smb = nullptr, *ftp = nullptr;
+        for (const auto &r : rows) {
+            QCOMPARE(r.sourceIp, std::string("10.0.2.1"));
+            QCOMPARE(r.destination, std::string("10.0.2.2"));
+            QCOMPARE(r.direction, std::string("push"));
+            (r.method == "ftp" ? ftp : smb) = &r;
+        }
+        QVERIFY(smb && ftp);
+        QCOMPARE(smb->method, std::string("smb-admin-share"));
+        QCOMPARE(smb->file, std::string("tool.exe"));
+        QCOMPARE(smb->path, std::string("\\\\FILESRV\\C$\\Temp\\tool.exe"));
+        QCOMPARE(smb->account, std::string("CORP\\alice"));
+        QCOMPARE(smb->confidenceLabel, std::string("high")); // write + volume + ticket
+        QCOMPARE(smb->evidence, 3);
+        QCOMPARE(ftp->file, std::string("payload.bin"));
+        QCOMPARE(ftp->confidenceLabel, std::string("medium")); // the write alone
     }
 };
 
