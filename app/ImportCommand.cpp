@@ -114,7 +114,7 @@ void printText(const ImportSummary &sum, std::FILE *out)
                 break;
             }
             std::fprintf(out, "          %s %s %lld: %s\n", i.reject ? "rejected" : "warning ",
-                         (f.format == "jsonl" || f.format.find('-') != std::string::npos) ? "line" : "record", static_cast<long long>(i.position), i.message.c_str());
+                         (f.format == "jsonl" || f.format == "zeek" || f.format.find('-') != std::string::npos) ? "line" : "record", static_cast<long long>(i.position), i.message.c_str());
         }
     }
     const double rate = sum.seconds > 0 ? static_cast<double>(sum.stored()) / sum.seconds : 0;
@@ -138,7 +138,7 @@ int runImport(const QStringList &args)
     p.addPositionalArgument(QStringLiteral("case"), QStringLiteral("Case file (*.ttcase); created when missing."));
     p.addPositionalArgument(QStringLiteral("paths"), QStringLiteral("Files or folders to import."), QStringLiteral("PATH..."));
     QCommandLineOption formatOpt(QStringLiteral("format"),
-                                 QStringLiteral("Override content detection: evtx, xml, jsonl, evtxecmd-csv, evtxecmd-json, "
+                                 QStringLiteral("Override content detection: evtx, xml, jsonl, zeek, evtxecmd-csv, evtxecmd-json, "
                                                 "hayabusa-csv, hayabusa-jsonl."), QStringLiteral("F"));
     QCommandLineOption jsonOpt(QStringLiteral("json"), QStringLiteral("Print the summary as JSON on stdout."));
     QCommandLineOption quietOpt(QStringLiteral("quiet"), QStringLiteral("No progress bar."));
@@ -156,14 +156,14 @@ int runImport(const QStringList &args)
     }
     const QStringList pos = p.positionalArguments();
     if (pos.size() < 2) {
-        std::fprintf(stderr, "usage: transfertrace import CASE PATH... [--format evtx|xml|jsonl|evtxecmd-csv|evtxecmd-json|hayabusa-csv|hayabusa-jsonl] [--json]\n");
+        std::fprintf(stderr, "usage: transfertrace import CASE PATH... [--format evtx|xml|jsonl|zeek|evtxecmd-csv|evtxecmd-json|hayabusa-csv|hayabusa-jsonl] [--json]\n");
         return 64;
     }
     ImportEngine::Options opts;
     if (p.isSet(formatOpt)) {
         opts.forcedFormat = formatFromName(p.value(formatOpt).toStdString());
         if (opts.forcedFormat == Format::Unknown) {
-            std::fprintf(stderr, "transfertrace import: unknown format '%s' (evtx, xml, jsonl, evtxecmd-csv, evtxecmd-json, "
+            std::fprintf(stderr, "transfertrace import: unknown format '%s' (evtx, xml, jsonl, zeek, evtxecmd-csv, evtxecmd-json, "
                          "hayabusa-csv, hayabusa-jsonl)\n",
                          qPrintable(p.value(formatOpt)));
             return 64;

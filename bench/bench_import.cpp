@@ -22,6 +22,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <string>
 #include <sys/resource.h>
@@ -227,6 +228,18 @@ int main(int argc, char **argv)
         const QFileInfo caseFile(QString::fromStdString(dir + "/json.ttcase"));
         std::printf("\ncase file: %.1f MiB for %.1f MiB of input\n", static_cast<double>(caseFile.size()) / 1048576.0,
                     static_cast<double>(bytes) / 1048576.0);
+    }
+    if (std::getenv("TT_BENCH_SKIP_ZEEK") == nullptr) {
+        // Zeek logs of the corpus (zipped TSV and JSON lines, read in place).
+        std::vector<std::string> files;
+        QDirIterator it(QString::fromStdString(corpus + "/zeek"), {QStringLiteral("*.zip")}, QDir::Files);
+        while (it.hasNext())
+            files.push_back(it.next().toStdString());
+        std::sort(files.begin(), files.end());
+        if (!files.empty()) {
+            Result r = inChild([&] { return importAll(files, dir + "/zeek.ttcase"); });
+            printRow("Zeek corpus zips -> case", r);
+        }
     }
     return 0;
 }

@@ -13,6 +13,8 @@ const char *methodName(Method m)
     case Method::SmbShare: return "smb-share";
     case Method::PsexecServiceBinary: return "psexec-service-binary";
     case Method::RdpTsclient: return "rdp-tsclient";
+    case Method::Ftp: return "ftp";
+    case Method::Http: return "http";
     case Method::Other: break;
     }
     return "other";

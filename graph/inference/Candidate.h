@@ -9,7 +9,7 @@
 
 namespace tt::inference {
 
-enum class Method { SmbAdminShare, SmbShare, PsexecServiceBinary, RdpTsclient, Other };
+enum class Method { SmbAdminShare, SmbShare, PsexecServiceBinary, RdpTsclient, Other, Ftp, Http };
 enum class Direction { Push, Pull };
 
 const char *methodName(Method m);
@@ -32,6 +32,10 @@ inline constexpr const char *kDstParent = "dst-parent";   // ancestors of that p
 inline constexpr const char *kDstService = "dst-service"; // 7045 / 4697 or svcctl pointing at the file
 inline constexpr const char *kDstExec = "dst-exec";       // the file runs on the destination
 inline constexpr const char *kRdpSession = "rdp-session"; // the RDP logon / connection of the peer
+inline constexpr const char *kNetWrite = "net-write";     // a sensor saw the file written (smb_files, files, ftp STOR, http PUT)
+inline constexpr const char *kNetVolume = "net-volume";   // a sensor saw bulk client->server bytes on SMB (conn.log)
+inline constexpr const char *kNetAuth = "net-auth";       // the source's ticket / login for the destination (kerberos cifs/, ntlm)
+inline constexpr const char *kNetRelay = "net-relay";     // the same bytes reached the source just before (a download naming the file)
 } // namespace role
 
 struct Evidence {

@@ -5,6 +5,7 @@
 #include "inference/ConfidenceModel.h"
 #include "inference/ExecutionRule.h"
 #include "inference/HostResolver.h"
+#include "inference/NetworkTransferRule.h"
 #include "inference/RdpRedirectionRule.h"
 #include "inference/RuleContext.h"
 #include "inference/ServiceBinaryRule.h"
@@ -54,6 +55,7 @@ InferenceEngine::Result InferenceEngine::run()
     rules.push_back(std::make_unique<SystemWriteRule>());
     rules.push_back(std::make_unique<SourceCommandRule>());
     rules.push_back(std::make_unique<RdpRedirectionRule>());
+    rules.push_back(std::make_unique<NetworkTransferRule>());
     rules.push_back(std::make_unique<ExecutionRule>());
     rules.push_back(std::make_unique<ServiceBinaryRule>());
 

@@ -34,6 +34,7 @@ std::string_view formatName(Format f)
     case Format::EvtxECmdJson: return "evtxecmd-json";
     case Format::HayabusaCsv: return "hayabusa-csv";
     case Format::HayabusaJsonl: return "hayabusa-jsonl";
+    case Format::Zeek: return "zeek";
     case Format::Gzip: return "gzip";
     case Format::Bzip2: return "bzip2";
     case Format::Xz: return "xz";
@@ -56,6 +57,8 @@ Format formatFromName(std::string_view name)
     for (Format f : {Format::EvtxECmdCsv, Format::EvtxECmdJson, Format::HayabusaCsv, Format::HayabusaJsonl})
         if (name == formatName(f))
             return f;
+    if (name == "zeek")
+        return Format::Zeek;
     return Format::Unknown;
 }
 
@@ -99,6 +102,32 @@ char firstTextChar(const char *h, size_t n)
     }
     return 0;
 }
+
+// Zeek: an ASCII log starts with its "#separator " header; a JSON log's first object has
+// "@stream" or "_path", or "ts" and a Zeek-only key ("uid", "fuid", "id.orig_h" / "id_orig_h").
+bool looksLikeZeek(const char *h, size_t n)
+{
+    size_t i = 0;
+    if (startsWith(h, n, "\xEF\xBB\xBF", 3))
+        i = 3;
+    if (startsWith(h + i, n - i, "#separator ", 11))
+        return true;
+    while (i < n && isSpace(h[i]))
+        ++i;
+    if (i >= n || h[i] != '{')
+        return false;
+    const std::string_view head(h + i, n - i);
+    const std::string_view line = head.substr(0, head.find('\n'));
+    // The log name of the "@stream" envelope or of Zeek's own _path is enough (loaded_scripts has no ts).
+    if (line.find("\"@stream\":") != std::string_view::npos || line.find("\"_path\":") != std::string_view::npos)
+        return true;
+    if (line.find("\"ts\"") == std::string_view::npos)
+        return false;
+    for (const char *key : {"\"uid\":", "\"fuid\":", "\"id.orig_h\":", "\"id_orig_h\":"})
+        if (line.find(key) != std::string_view::npos)
+            return true;
+    return false;
+}
 } // namespace
 
 Format detectFormat(const char *h, size_t n)
@@ -131,6 +160,8 @@ Format detectFormat(const char *h, size_t n)
     case 4: return Format::HayabusaJsonl;
     default: break;
     }
+    if (looksLikeZeek(h, n))
+        return Format::Zeek;
     switch (firstTextChar(h, n)) {
     case '<': return Format::WinXml;
     case '{': return Format::JsonLines;

@@ -15,6 +15,7 @@ enum class Format {
     EvtxECmdJson,
     HayabusaCsv,
     HayabusaJsonl,
+    Zeek,      // Zeek logs, TSV (#separator header) or JSON lines (ts + uid / id.orig_h / @stream)
     // Containers, read in place with libarchive:
     Gzip,
     Bzip2,
@@ -27,8 +28,8 @@ enum class Format {
 
 bool isContainer(Format f);
 std::string_view formatName(Format f);
-// From a --format value ("evtx", "xml"/"winxml", "json"/"jsonl", "evtxecmd-csv", "evtxecmd-json",
-// "hayabusa-csv", "hayabusa-jsonl"); Unknown when not recognised.
+// From a --format value ("evtx", "xml"/"winxml", "json"/"jsonl", "zeek", "evtxecmd-csv",
+// "evtxecmd-json", "hayabusa-csv", "hayabusa-jsonl"); Unknown when not recognised.
 Format formatFromName(std::string_view name);
 
 // Decides by content, never by file name. `head` is the first bytes of the stream (64 KiB).

@@ -433,7 +433,7 @@ void ImportEngine::importLeaf(ByteSource &src, const std::string &path, int64_t 
     if (!parser) {
         PeekSource *peek = dynamic_cast<PeekSource *>(&src);
         report.message = "not a supported format (first bytes: " + (peek ? hexPreview(peek->head()) : std::string("?"))
-                         + "); supported: EVTX, Windows event XML, JSON lines, inside zip/tar/gz/bz2/xz/zstd";
+                         + "); supported: EVTX, Windows event XML, JSON lines, Zeek logs, inside zip/tar/gz/bz2/xz/zstd";
         finish(std::move(report));
         return;
     }

@@ -4,6 +4,7 @@
 #include "core/RawEvent.h"
 #include "store/CaseWriter.h"
 #include "store/HostName.h"
+#include "zeek/ZeekNormalizer.h"
 
 #include <charconv>
 
@@ -60,6 +61,9 @@ void splitAddrPort(std::string_view in, std::string &addr, int64_t &port)
     }
 }
 } // namespace
+
+Normalizer::Normalizer(store::CaseWriter &writer) : m_w(writer) {}
+Normalizer::~Normalizer() = default;
 
 int64_t Normalizer::parseInteger(std::string_view v)
 {
@@ -161,6 +165,8 @@ Normalizer::Kind Normalizer::classify(const RawEvent &ev) const
         return Kind::RdpCoreTs;
     if (ieq(ch, "security"))
         return Kind::Security;
+    if (ch.starts_with("zeek:"))
+        return Kind::Zeek;
     return Kind::Other;
 }
 
@@ -221,6 +227,12 @@ int64_t Normalizer::store(const RawEvent &ev)
         row.payload = m_payload;
     }
     const int64_t eventRow = m_w.insertEvent(row);
+    if (kind == Kind::Zeek) { // a sensor's record: no host of its own (importers/zeek)
+        if (!m_zeek)
+            m_zeek = std::make_unique<ZeekNormalizer>(m_w);
+        m_zeek->store(ev, eventRow);
+        return eventRow;
+    }
     if (!host)
         return eventRow;
     switch (kind) {
@@ -230,7 +242,8 @@ int64_t Normalizer::store(const RawEvent &ev)
     case Kind::RdpLsm:
     case Kind::RdpRcm:
     case Kind::RdpCoreTs: rdp(ev, kind, eventRow, host); break;
-    case Kind::Other: break;
+    case Kind::Other:
+    case Kind::Zeek: break;
     }
     return eventRow;
 }

@@ -1,12 +1,14 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 
 namespace tt {
 
 struct RawEvent;
+class ZeekNormalizer;
 namespace store {
 class CaseWriter;
 }
@@ -17,7 +19,8 @@ class CaseWriter;
 // in `events` with its payload: nothing is dropped.
 class Normalizer {
 public:
-    explicit Normalizer(store::CaseWriter &writer) : m_w(writer) {}
+    explicit Normalizer(store::CaseWriter &writer);
+    ~Normalizer();
 
     // Returns the events.id of the stored record.
     int64_t store(const RawEvent &ev);
@@ -33,7 +36,7 @@ public:
     static std::string normaliseGuid(std::string_view v);
 
 private:
-    enum class Kind { Other, Security, System, Sysmon, RdpLsm, RdpRcm, RdpCoreTs };
+    enum class Kind { Other, Security, System, Sysmon, RdpLsm, RdpRcm, RdpCoreTs, Zeek };
     Kind classify(const RawEvent &ev) const;
     int64_t primaryAccount(const RawEvent &ev, Kind kind);
     void security(const RawEvent &ev, int64_t eventRow, int64_t host);
@@ -45,6 +48,7 @@ private:
     store::CaseWriter &m_w;
     std::string m_payload;
     std::string m_scratch[4];
+    std::unique_ptr<ZeekNormalizer> m_zeek; // importers/zeek, made on the first Zeek record
 };
 
 } // namespace tt

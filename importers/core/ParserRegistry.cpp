@@ -4,6 +4,7 @@
 #include "json/JsonLinesParser.h"
 #include "timeline/TimelineParser.h"
 #include "xml/WinXmlParser.h"
+#include "zeek/ZeekParser.h"
 
 namespace tt {
 
@@ -17,6 +18,7 @@ std::unique_ptr<FormatParser> makeParser(Format format)
     case Format::EvtxECmdJson: return std::make_unique<TimelineParser>(TimelineParser::Kind::EvtxECmdJson);
     case Format::HayabusaCsv: return std::make_unique<TimelineParser>(TimelineParser::Kind::HayabusaCsv);
     case Format::HayabusaJsonl: return std::make_unique<TimelineParser>(TimelineParser::Kind::HayabusaJsonl);
+    case Format::Zeek: return std::make_unique<ZeekParser>();
     default: return nullptr;
     }
 }

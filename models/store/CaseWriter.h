@@ -35,6 +35,7 @@ public:
 
     void begin(const SourceRow &source);
     bool active() const { return m_active; }
+    sql::Db &db() { return m_db; } // for format-specific rows (importers/zeek) in this transaction
     int64_t sourceId() const { return m_sourceId; }
 
     enum class CommitResult { Committed, Duplicate };

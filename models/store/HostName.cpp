@@ -69,6 +69,18 @@ bool isUninformativeIp(std::string_view s)
     return !isIpAddress(ip);
 }
 
+bool isPrivateIp(std::string_view s)
+{
+    const std::string ip = normaliseIp(s);
+    unsigned char b[16];
+    if (inet_pton(AF_INET, ip.c_str(), b) == 1)
+        return b[0] == 10 || (b[0] == 172 && (b[1] & 0xF0) == 16) || (b[0] == 192 && b[1] == 168)
+               || (b[0] == 100 && (b[1] & 0xC0) == 64);
+    if (inet_pton(AF_INET6, ip.c_str(), b) == 1)
+        return (b[0] & 0xFE) == 0xFC;
+    return false;
+}
+
 HostName normaliseHostName(std::string_view raw)
 {
     HostName out;

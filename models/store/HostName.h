@@ -23,6 +23,8 @@ bool isIpAddress(std::string_view s);
 std::string normaliseIp(std::string_view s);
 // Loopback, unspecified, link-local IPv6 and empty: addresses that never identify another host.
 bool isUninformativeIp(std::string_view ip);
+// RFC 1918 / shared (100.64/10) IPv4 and unique-local IPv6 (fc00::/7): addresses of a site's own machines.
+bool isPrivateIp(std::string_view ip);
 
 std::string toUpperAscii(std::string_view s);
 std::string toLowerAscii(std::string_view s);

@@ -401,6 +401,99 @@ CREATE TABLE node_positions(
 ) WITHOUT ROWID;
 )SQL";
 
+// Version 3: network sensor records (Zeek, issue #6). A sensor is not a host: these rows carry the
+// addresses of both ends (resolved against host_addresses by time, like every address) and point
+// back to their events row (events.host_id is NULL for them). Columns are Zeek's own where they
+// exist; 'log' names the Zeek log the row came from.
+const char *const kSchemaV3 = R"SQL(
+-- conn.log: one row per connection (orig = the side that opened it).
+CREATE TABLE net_flows(
+  id INTEGER PRIMARY KEY,
+  event INTEGER NOT NULL REFERENCES events(id),
+  ts INTEGER,
+  uid TEXT,
+  proto TEXT,
+  service TEXT,
+  orig_ip TEXT,
+  orig_port INTEGER,
+  resp_ip TEXT,
+  resp_port INTEGER,
+  duration_us INTEGER,
+  orig_bytes INTEGER,
+  resp_bytes INTEGER,
+  missed_bytes INTEGER,
+  conn_state TEXT,
+  history TEXT
+);
+CREATE INDEX net_flows_resp ON net_flows(resp_ip, resp_port, ts);
+CREATE INDEX net_flows_orig ON net_flows(orig_ip, ts);
+CREATE INDEX net_flows_uid ON net_flows(uid);
+-- A file seen crossing the wire: smb_files (action), files (source, tx -> rx), ftp (command),
+-- http (method). src_ip / dst_ip are where the bytes came from / went to when the record says
+-- (files: tx / rx hosts; smb write, ftp STOR, http PUT / POST: client -> server; reads the
+-- other way); orig_ip / resp_ip are the connection's client and server.
+CREATE TABLE net_files(
+  id INTEGER PRIMARY KEY,
+  event INTEGER NOT NULL REFERENCES events(id),
+  ts INTEGER,
+  log TEXT NOT NULL,             -- 'smb_files' | 'files' | 'ftp' | 'http'
+  uid TEXT,
+  fuid TEXT,
+  orig_ip TEXT,
+  orig_port INTEGER,
+  resp_ip TEXT,
+  resp_port INTEGER,
+  src_ip TEXT,
+  dst_ip TEXT,
+  action TEXT,                   -- SMB::FILE_WRITE, STOR, PUT, GET, files: SMB / HTTP / FTP_DATA ...
+  name TEXT,                     -- file name or path as logged (smb name, files filename, ftp arg, http uri)
+  path TEXT,                     -- smb share path (\\HOST\SHARE), http host
+  size INTEGER,
+  mime TEXT,
+  md5 TEXT,
+  sha1 TEXT,
+  sha256 TEXT,
+  status TEXT                    -- ftp reply / http status code
+);
+CREATE INDEX net_files_ts ON net_files(ts);
+CREATE INDEX net_files_uid ON net_files(uid);
+-- kerberos / ntlm / ssh: who authenticated from where to what.
+CREATE TABLE net_auth(
+  id INTEGER PRIMARY KEY,
+  event INTEGER NOT NULL REFERENCES events(id),
+  ts INTEGER,
+  log TEXT NOT NULL,             -- 'kerberos' | 'ntlm' | 'ssh'
+  uid TEXT,
+  orig_ip TEXT,
+  orig_port INTEGER,
+  resp_ip TEXT,
+  resp_port INTEGER,
+  request_type TEXT,             -- kerberos AS / TGS
+  client TEXT,                   -- kerberos client, ntlm DOMAIN\user, ssh user when logged
+  service TEXT,                  -- kerberos service principal, ntlm server name
+  workstation TEXT,              -- ntlm hostname
+  success INTEGER,
+  account_id INTEGER REFERENCES accounts(id) -- the client account (kerberos realm's first label as domain)
+);
+CREATE INDEX net_auth_orig ON net_auth(orig_ip, ts);
+-- Other flow-level records worth a column: dce_rpc (name = endpoint, detail = operation),
+-- smb_mapping (name = share path, detail = share type), dns (name = query, detail = answers).
+CREATE TABLE net_activity(
+  id INTEGER PRIMARY KEY,
+  event INTEGER NOT NULL REFERENCES events(id),
+  ts INTEGER,
+  log TEXT NOT NULL,
+  uid TEXT,
+  orig_ip TEXT,
+  orig_port INTEGER,
+  resp_ip TEXT,
+  resp_port INTEGER,
+  name TEXT,
+  detail TEXT
+);
+CREATE INDEX net_activity_orig ON net_activity(orig_ip, ts);
+)SQL";
+
 struct BulkIndex {
     const char *name;
     const char *on; // "table(columns)"
@@ -440,6 +533,7 @@ struct Step {
 const Step kSteps[] = {
     {1, kSchemaV1},
     {2, kSchemaV2},
+    {3, kSchemaV3},
 };
 
 bool tableExists(sql::Db &db, const char *name)

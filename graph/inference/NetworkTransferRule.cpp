@@ -1,0 +1,334 @@
+#include "inference/NetworkTransferRule.h"
+
+#include "inference/AccountResolver.h"
+#include "inference/HostResolver.h"
+#include "inference/RuleContext.h"
+#include "inference/WinPath.h"
+#include "store/HostName.h"
+#include "store/Sqlite.h"
+
+#include <algorithm>
+#include <map>
+#include <set>
+#include <string>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+namespace tt::inference {
+
+namespace {
+constexpr int64_t kSec = 1000000;
+constexpr int64_t kMinFlowBytes = 256 * 1024;    // an upload-heavy SMB connection worth looking at
+constexpr int64_t kMinBurstBytes = 1024 * 1024;  // a burst that is a file, not protocol chatter
+constexpr int64_t kUploadRatio = 8;              // client->server bytes at least this many times the reply
+constexpr int64_t kBurstGap = 30 * kSec;         // flows of one pair closer than this are one copy
+constexpr int64_t kSensorDup = 5 * kSec;         // the same connection seen by two sensors
+
+struct Flow {
+    int64_t event = 0, source = 0, ts = 0, dur = 0, origBytes = 0, respBytes = 0, origPort = 0;
+    std::string uid, orig, resp, service;
+};
+
+struct NetFile {
+    int64_t event = 0, source = 0, ts = 0, size = -1;
+    std::string log, uid, orig, resp, src, dst, action, name, path, md5, sha1, sha256;
+};
+
+struct Auth {
+    int64_t event = 0, ts = 0, account = 0;
+    std::string orig, service;
+};
+
+std::string lastComponent(std::string_view p)
+{
+    if (auto q = p.find_first_of("?#"); q != std::string_view::npos)
+        p = p.substr(0, q);
+    while (!p.empty() && (p.back() == '/' || p.back() == '\\'))
+        p.remove_suffix(1);
+    const auto cut = p.find_last_of("/\\");
+    return std::string(cut == std::string_view::npos ? p : p.substr(cut + 1));
+}
+
+std::string upper(std::string s) { return store::toUpperAscii(s); }
+} // namespace
+
+void NetworkTransferRule::collect(RuleContext &ctx, std::vector<Candidate> &out)
+{
+    sql::Db &db = ctx.db;
+    if (db.queryInt("SELECT count(*) FROM sqlite_schema WHERE type='table' AND name='net_flows'") == 0)
+        return;
+    if (db.queryInt("SELECT (SELECT count(*) FROM net_flows) + (SELECT count(*) FROM net_files)") == 0)
+        return;
+
+    // Internal addresses: private, with evidence of belonging to the site's domain.
+    std::unordered_set<std::string> internal;
+    {
+        auto st = db.prepare(
+            "SELECT orig_ip FROM net_auth WHERE log IN ('kerberos','ntlm') AND orig_ip IS NOT NULL "
+            "UNION SELECT resp_ip FROM net_auth WHERE log='kerberos' AND resp_port=88 AND resp_ip IS NOT NULL "
+            "UNION SELECT resp_ip FROM net_flows WHERE resp_port IN (445,139) AND resp_ip IS NOT NULL "
+            "  AND (service LIKE '%krb%' OR service LIKE '%ntlm%') "
+            "UNION SELECT orig_ip FROM net_flows WHERE resp_port IN (445,139) AND orig_ip IS NOT NULL "
+            "  AND (service LIKE '%krb%' OR service LIKE '%ntlm%') "
+            "UNION SELECT address FROM host_addresses");
+        while (st.step()) {
+            const std::string ip = store::normaliseIp(st.textView(0));
+            if (store::isPrivateIp(ip))
+                internal.insert(ip);
+        }
+    }
+    auto isInternal = [&](const std::string &ip) { return !ip.empty() && internal.count(ip) > 0; };
+
+    // Kerberos service tickets (cifs/) and NTLM logins, by client address.
+    std::unordered_map<std::string, std::vector<Auth>> auths;
+    {
+        auto st = db.prepare("SELECT a.event, coalesce(a.ts,0), coalesce(a.orig_ip,''), coalesce(a.service,''), "
+                             "coalesce(a.account_id,0), a.log, coalesce(a.resp_ip,'') FROM net_auth a "
+                             "WHERE (a.log='kerberos' AND a.service LIKE 'cifs/%' AND coalesce(a.success,1)=1) "
+                             "OR (a.log='ntlm' AND coalesce(a.success,1)=1) ORDER BY a.ts, a.event");
+        while (st.step()) {
+            Auth a;
+            a.event = st.int64(0);
+            a.ts = st.int64(1);
+            a.orig = store::normaliseIp(st.textView(2));
+            a.service = st.text(3);
+            a.account = st.int64(4);
+            if (st.textView(5) == "ntlm")
+                a.service = "ntlm:" + store::normaliseIp(st.textView(6)); // NTLM names the server by its address
+            auths[a.orig].push_back(std::move(a));
+        }
+    }
+    // The Kerberos / NTLM evidence that src authenticated to dst around ts.
+    auto linkAuth = [&](Candidate &c, const std::string &src, const std::string &dst, int64_t ts, int64_t source) {
+        auto it = auths.find(src);
+        if (it == auths.end())
+            return;
+        const Auth *best = nullptr;
+        for (const Auth &a : it->second) {
+            if (a.ts < ts - ctx.cfg.skew || a.ts > ts + 5 * kSec)
+                continue;
+            if (a.service.rfind("ntlm:", 0) == 0) {
+                if (a.service.compare(5, std::string::npos, dst) != 0)
+                    continue;
+            } else {
+                // cifs/NAME[.domain][@REALM]: NAME must be the destination, or a name the case
+                // does not place anywhere else at that time.
+                std::string target = a.service.substr(5);
+                target = target.substr(0, target.find('@'));
+                const int64_t named = ctx.hosts.internal(target, ts, source);
+                const int64_t dstHost = ctx.hosts.byIp(dst, ts, source);
+                if (named && dstHost && named != dstHost)
+                    continue;
+                if (named && !dstHost && !ctx.hosts.isIpOnly(named) && ctx.hosts.byIp(dst, ts, 0) && named != ctx.hosts.byIp(dst, ts, 0))
+                    continue;
+            }
+            if (!best || std::llabs(a.ts - ts) < std::llabs(best->ts - ts))
+                best = &a;
+        }
+        if (!best)
+            return;
+        c.addEvidence(best->event, role::kNetAuth, name());
+        if (!c.account && best->account)
+            c.account = ctx.accounts.canonical(best->account);
+    };
+
+    // Named file movements.
+    std::vector<NetFile> files;
+    std::vector<NetFile> downloads; // files / http that reached an internal host (for net-relay)
+    {
+        auto st = db.prepare("SELECT f.event, e.source_id, coalesce(f.ts,0), f.log, coalesce(f.uid,''), coalesce(f.orig_ip,''), "
+                             "coalesce(f.resp_ip,''), coalesce(f.src_ip,''), coalesce(f.dst_ip,''), coalesce(f.action,''), "
+                             "coalesce(f.name,''), coalesce(f.path,''), coalesce(f.size,-1), coalesce(f.md5,''), "
+                             "coalesce(f.sha1,''), coalesce(f.sha256,'') FROM net_files f JOIN events e ON e.id=f.event "
+                             "WHERE f.src_ip IS NOT NULL AND f.dst_ip IS NOT NULL ORDER BY f.ts, f.event");
+        while (st.step()) {
+            NetFile f;
+            f.event = st.int64(0);
+            f.source = st.int64(1);
+            f.ts = st.int64(2);
+            f.log = st.text(3);
+            f.uid = st.text(4);
+            f.orig = st.text(5);
+            f.resp = st.text(6);
+            f.src = st.text(7);
+            f.dst = st.text(8);
+            f.action = st.text(9);
+            f.name = st.text(10);
+            f.path = st.text(11);
+            f.size = st.int64(12);
+            f.md5 = st.text(13);
+            f.sha1 = st.text(14);
+            f.sha256 = st.text(15);
+            const bool clientSent = !f.orig.empty() && f.src == f.orig;
+            bool push = false;
+            if (f.log == "smb_files")
+                push = f.action == "SMB::FILE_WRITE";
+            else if (f.log == "ftp")
+                push = f.action == "STOR" || f.action == "STOU" || f.action == "APPE";
+            else if (f.log == "http")
+                push = (f.action == "PUT" || f.action == "POST") && clientSent;
+            else if (f.log == "files")
+                push = clientSent && (f.action == "SMB" || f.action == "HTTP");
+            if (push)
+                files.push_back(f);
+            else if (f.log == "http" || f.log == "files")
+                downloads.push_back(std::move(f));
+        }
+    }
+
+    // conn.log SMB flows, upload-heavy, between internal hosts; the same connection seen by two
+    // sensors is one flow.
+    std::vector<Flow> flows;
+    {
+        auto st = db.prepare("SELECT n.event, e.source_id, coalesce(n.ts,0), coalesce(n.duration_us,0), "
+                             "coalesce(n.orig_bytes,0), coalesce(n.resp_bytes,0), coalesce(n.orig_port,0), "
+                             "coalesce(n.uid,''), n.orig_ip, n.resp_ip, coalesce(n.service,'') FROM net_flows n "
+                             "JOIN events e ON e.id=n.event WHERE n.resp_port IN (445,139) AND n.orig_bytes >= ? "
+                             "AND n.orig_ip IS NOT NULL AND n.resp_ip IS NOT NULL ORDER BY n.orig_ip, n.resp_ip, n.ts, n.event");
+        st.bind(1, kMinFlowBytes);
+        while (st.step()) {
+            Flow f;
+            f.event = st.int64(0);
+            f.source = st.int64(1);
+            f.ts = st.int64(2);
+            f.dur = st.int64(3);
+            f.origBytes = st.int64(4);
+            f.respBytes = st.int64(5);
+            f.origPort = st.int64(6);
+            f.uid = st.text(7);
+            f.orig = store::normaliseIp(st.textView(8));
+            f.resp = store::normaliseIp(st.textView(9));
+            f.service = st.text(10);
+            if (f.origBytes < kUploadRatio * std::max<int64_t>(f.respBytes, 1))
+                continue;
+            if (f.orig == f.resp || !isInternal(f.orig) || !isInternal(f.resp))
+                continue;
+            flows.push_back(std::move(f));
+        }
+    }
+
+    // Named writes become candidates; flows carrying them (same uid) are their volume evidence.
+    std::set<std::string> namedUids;
+    for (const NetFile &f : files) {
+        if (f.src == f.dst || !isInternal(f.src) || !isInternal(f.dst))
+            continue;
+        std::string file = f.log == "http" || f.log == "ftp" ? lastComponent(f.name) : std::string(WinPath::fileName(f.name));
+        if (file.empty())
+            continue;
+        Candidate c;
+        c.srcIp = f.src;
+        c.srcHost = ctx.hosts.forAddress(f.src, f.ts, f.source);
+        c.dstHost = ctx.hosts.forAddress(f.dst, f.ts, f.source);
+        if (!c.dstHost)
+            continue;
+        c.fileName = file;
+        if (f.log == "smb_files" && !f.path.empty())
+            c.dstPath = f.path + (f.path.back() == '\\' ? "" : "\\") + f.name; // \\HOST\SHARE\dir\file
+        c.method = f.log == "http" ? Method::Http : f.log == "ftp" ? Method::Ftp : Method::SmbShare;
+        if (f.log == "files")
+            c.method = f.action == "HTTP" ? Method::Http : Method::SmbShare;
+        if (c.method == Method::SmbShare && !f.path.empty()) {
+            const std::string share = WinPath::shareShortName(f.path);
+            if (WinPath::isAdminShare(share))
+                c.method = Method::SmbAdminShare;
+        }
+        c.methodRank = 2;
+        c.direction = Direction::Push;
+        c.firstTs = c.lastTs = f.ts;
+        c.lo = f.ts - ctx.cfg.sameHostSlack;
+        c.hi = f.ts + ctx.cfg.sameHostSlack;
+        c.clockHost = 0; // the sensor's clock
+        if (!f.md5.empty())
+            c.hashes = "MD5=" + upper(f.md5);
+        if (!f.sha1.empty())
+            c.hashes += std::string(c.hashes.empty() ? "" : ",") + "SHA1=" + upper(f.sha1);
+        if (!f.sha256.empty())
+            c.hashes += std::string(c.hashes.empty() ? "" : ",") + "SHA256=" + upper(f.sha256);
+        c.addEvidence(f.event, role::kNetWrite, name());
+        c.addRule(name());
+        for (const Flow &fl : flows)
+            if (!f.uid.empty() && fl.uid == f.uid)
+                c.addEvidence(fl.event, role::kNetVolume, name());
+        if (c.method == Method::SmbShare || c.method == Method::SmbAdminShare)
+            linkAuth(c, f.src, f.dst, f.ts, f.source);
+        if (!f.uid.empty())
+            namedUids.insert(f.uid);
+        out.push_back(std::move(c));
+    }
+
+    // Unnamed SMB uploads: bursts of flows of one (source, destination) pair.
+    std::vector<const Flow *> sorted;
+    for (const Flow &f : flows)
+        if (!namedUids.count(f.uid))
+            sorted.push_back(&f);
+    std::stable_sort(sorted.begin(), sorted.end(), [](const Flow *a, const Flow *b) {
+        return std::tie(a->orig, a->resp, a->ts) < std::tie(b->orig, b->resp, b->ts);
+    });
+    for (size_t i = 0; i < sorted.size();) {
+        size_t j = i + 1;
+        int64_t end = sorted[i]->ts + sorted[i]->dur;
+        while (j < sorted.size() && sorted[j]->orig == sorted[i]->orig && sorted[j]->resp == sorted[i]->resp
+               && sorted[j]->ts <= std::max(end, sorted[j - 1]->ts) + kBurstGap) {
+            end = std::max(end, sorted[j]->ts + sorted[j]->dur);
+            ++j;
+        }
+        // Bytes per distinct connection (two sensors: the larger count).
+        std::map<int64_t, int64_t> byPort;
+        std::vector<const Flow *> group(sorted.begin() + long(i), sorted.begin() + long(j));
+        for (const Flow *f : group) {
+            int64_t &b = byPort[f->origPort];
+            b = std::max(b, f->origBytes);
+        }
+        int64_t bytes = 0;
+        for (const auto &[port, b] : byPort)
+            bytes += b;
+        const Flow &first = *group.front();
+        i = j;
+        if (bytes < kMinBurstBytes)
+            continue;
+        Candidate c;
+        c.srcIp = first.orig;
+        c.srcHost = ctx.hosts.forAddress(first.orig, first.ts, first.source);
+        c.dstHost = ctx.hosts.forAddress(first.resp, first.ts, first.source);
+        if (!c.dstHost)
+            continue;
+        c.method = Method::SmbShare;
+        c.methodRank = 1;
+        c.direction = Direction::Push;
+        c.firstTs = first.ts;
+        c.lastTs = end;
+        c.lo = first.ts;
+        c.hi = end;
+        c.clockHost = 0;
+        for (const Flow *f : group)
+            c.addEvidence(f->event, role::kNetVolume, name());
+        c.addRule(name());
+        linkAuth(c, first.orig, first.resp, first.ts, first.source);
+        // The same bytes reached the source just before: a download of about that size names the file.
+        const NetFile *relay = nullptr;
+        for (const NetFile &d : downloads) {
+            if (d.dst != first.orig || d.src == first.resp || d.size <= 0)
+                continue;
+            if (d.ts < first.ts - ctx.cfg.skew || d.ts > first.ts + 5 * kSec)
+                continue;
+            if (d.size * 2 < bytes || d.size > bytes * 2)
+                continue;
+            const std::string n = d.log == "http" ? lastComponent(d.name) : std::string(WinPath::fileName(d.name));
+            if (!relay || (d.log == "http" && relay->log != "http"))
+                relay = n.empty() ? relay : &d;
+        }
+        if (relay) {
+            c.fileName = relay->log == "http" ? lastComponent(relay->name) : std::string(WinPath::fileName(relay->name));
+            c.srcPath = relay->log == "http" ? relay->path + relay->name : relay->name;
+            for (const NetFile &d : downloads)
+                if (d.dst == relay->dst && std::llabs(d.ts - relay->ts) <= 2 * kSec && d.size == relay->size)
+                    c.addEvidence(d.event, role::kNetRelay, name());
+        } else {
+            c.fileName = "(unnamed: " + std::to_string(bytes) + " bytes over SMB)";
+        }
+        out.push_back(std::move(c));
+    }
+}
+
+} // namespace tt::inference
