@@ -549,7 +549,7 @@ private slots:
         {
             auto cs = CaseStore::open(p, CaseStore::Access::ReadWrite, {true});
             QVERIFY(!cs->readOnly());
-            QCOMPARE(cs->schemaVersion(), 2);
+            QCOMPARE(cs->schemaVersion(), store::kSchemaVersion);
             QCOMPARE(cs->migratedFrom(), 1);
             QCOMPARE(QString::fromStdString(cs->migrationBackup()), c + ".v1.bak");
             QVERIFY(!cs->temporaryCopy());
@@ -620,7 +620,7 @@ private slots:
                 QCOMPARE(cs->readOnlyCause(), chmodded ? CaseStore::ReadOnlyCause::FileNotWritable
                                                        : CaseStore::ReadOnlyCause::Requested);
                 QVERIFY(!cs->readOnlyReason().empty());
-                QCOMPARE(cs->schemaVersion(), 2);
+                QCOMPARE(cs->schemaVersion(), store::kSchemaVersion);
                 QCOMPARE(cs->migratedFrom(), 1);
                 QVERIFY(cs->temporaryCopy());
                 QVERIFY(cs->migrationBackup().empty());
