@@ -137,13 +137,16 @@ int runImport(const QStringList &args)
     p.addPositionalArgument(QStringLiteral("case"), QStringLiteral("Case file (*.ttcase); created when missing."));
     p.addPositionalArgument(QStringLiteral("paths"), QStringLiteral("Files or folders to import."), QStringLiteral("PATH..."));
     QCommandLineOption formatOpt(QStringLiteral("format"),
-                                 QStringLiteral("Override content detection: evtx, xml, jsonl."), QStringLiteral("F"));
+                                 QStringLiteral("Override content detection: evtx, xml, jsonl, audit, syslog, journald."), QStringLiteral("F"));
     QCommandLineOption jsonOpt(QStringLiteral("json"), QStringLiteral("Print the summary as JSON on stdout."));
     QCommandLineOption quietOpt(QStringLiteral("quiet"), QStringLiteral("No progress bar."));
     QCommandLineOption verboseOpt(QStringLiteral("verbose"), QStringLiteral("Log details on the console."));
     QCommandLineOption noInferOpt(QStringLiteral("no-infer"),
                                   QStringLiteral("Do not recompute transfers after the import (run `infer` later)."));
-    p.addOptions({formatOpt, jsonOpt, quietOpt, verboseOpt, noInferOpt});
+    QCommandLineOption hostOpt(QStringLiteral("host"),
+                               QStringLiteral("Host of records that name none (Linux audit logs without node=)."),
+                               QStringLiteral("NAME"));
+    p.addOptions({formatOpt, jsonOpt, quietOpt, verboseOpt, noInferOpt, hostOpt});
     if (!p.parse(args)) {
         std::fprintf(stderr, "transfertrace import: %s\n", qPrintable(p.errorText()));
         return 64;
@@ -158,10 +161,11 @@ int runImport(const QStringList &args)
         return 64;
     }
     ImportEngine::Options opts;
+    opts.defaultHost = p.value(hostOpt).toStdString();
     if (p.isSet(formatOpt)) {
         opts.forcedFormat = formatFromName(p.value(formatOpt).toStdString());
         if (opts.forcedFormat == Format::Unknown) {
-            std::fprintf(stderr, "transfertrace import: unknown format '%s' (evtx, xml, jsonl)\n",
+            std::fprintf(stderr, "transfertrace import: unknown format '%s' (evtx, xml, jsonl, audit, syslog, journald)\n",
                          qPrintable(p.value(formatOpt)));
             return 64;
         }

@@ -2,6 +2,8 @@
 
 #include "evtx/EvtxParser.h"
 #include "json/JsonLinesParser.h"
+#include "linux/AuditParser.h"
+#include "linux/SyslogAuthParser.h"
 #include "xml/WinXmlParser.h"
 
 namespace tt {
@@ -12,6 +14,9 @@ std::unique_ptr<FormatParser> makeParser(Format format)
     case Format::Evtx: return std::make_unique<EvtxParser>();
     case Format::JsonLines: return std::make_unique<JsonLinesParser>();
     case Format::WinXml: return std::make_unique<WinXmlParser>();
+    case Format::LinuxAudit: return std::make_unique<AuditParser>();
+    case Format::Syslog: return std::make_unique<SyslogAuthParser>();
+    case Format::Journald: return std::make_unique<JournaldJsonParser>();
     default: return nullptr;
     }
 }
