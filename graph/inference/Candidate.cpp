@@ -13,6 +13,10 @@ const char *methodName(Method m)
     case Method::SmbShare: return "smb-share";
     case Method::PsexecServiceBinary: return "psexec-service-binary";
     case Method::RdpTsclient: return "rdp-tsclient";
+    case Method::Scp: return "scp";
+    case Method::Sftp: return "sftp";
+    case Method::Rsync: return "rsync";
+    case Method::Http: return "http";
     case Method::Other: break;
     }
     return "other";

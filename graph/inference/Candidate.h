@@ -9,7 +9,7 @@
 
 namespace tt::inference {
 
-enum class Method { SmbAdminShare, SmbShare, PsexecServiceBinary, RdpTsclient, Other };
+enum class Method { SmbAdminShare, SmbShare, PsexecServiceBinary, RdpTsclient, Other, Scp, Sftp, Rsync, Http };
 enum class Direction { Push, Pull };
 
 const char *methodName(Method m);
