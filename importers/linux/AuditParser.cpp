@@ -256,6 +256,15 @@ void Parser::line(std::string_view text, int64_t lineNo)
         return;
     }
     addRecord(*g, type, body, lineNo);
+    // User-space (1100-1199, 2100-2999) and daemon (1200-1299) messages are single records that
+    // never get an EOE: complete at once (their order matters: they name login users).
+    const int n = AuditParser::typeNumber(type);
+    if (g->types.size() == 1 && ((n >= 1100 && n < 1300) || (n >= 2100 && n < 3000))) {
+        const size_t idx = static_cast<size_t>(g - m_pending.data());
+        Group done = std::move(m_pending[idx]);
+        m_pending.erase(m_pending.begin() + static_cast<std::ptrdiff_t>(idx));
+        emit(done);
+    }
 }
 
 void Parser::addRecord(Group &g, std::string_view type, std::string_view body, int64_t lineNo)
