@@ -212,6 +212,20 @@ void SshTransferRule::sourceSide(RuleContext &ctx, std::vector<Candidate> &out)
                 }
                 if (server)
                     m_claimedServers.insert(server->id);
+                // The client's own connection to the other end (audit connect(), Sysmon 3):
+                // from this host, shortly after the command, to an address of the remote host.
+                int64_t connectEvent = 0;
+                {
+                    auto st = ctx.db.prepare("SELECT event, dst_ip, ts FROM net_connections WHERE host_id=? AND initiated=1 "
+                                             "AND ts BETWEEN ? AND ? AND dst_ip IS NOT NULL ORDER BY ts, id");
+                    st.bind(1, host).bind(2, p.ts - ctx.cfg.sameHostSlack).bind(3, p.ts + ctx.cfg.commandToWrite);
+                    while (st.step() && !connectEvent) {
+                        const std::string ip = st.text(1);
+                        if (ip == m.host || ctx.hosts.byIp(ip, st.int64(2), p.source) == remote ||
+                            (login && ctx.hosts.byIp(ip, st.int64(2), login->source) == remote))
+                            connectEvent = st.int64(0);
+                    }
+                }
                 auto make = [&](const std::string &fileName, const std::string &remotePath, int64_t createEvent) {
                     Candidate c;
                     c.fileName = fileName;
@@ -250,6 +264,8 @@ void SshTransferRule::sourceSide(RuleContext &ctx, std::vector<Candidate> &out)
                     }
                     if (createEvent)
                         c.addEvidence(createEvent, role::kDstCreate, name());
+                    if (connectEvent)
+                        c.addEvidence(connectEvent, m.push ? role::kSrcConnect : role::kDstConnect, name());
                     out.push_back(std::move(c));
                 };
                 if (!m.fileName.empty()) {
