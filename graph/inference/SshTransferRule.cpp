@@ -183,15 +183,23 @@ void SshTransferRule::sourceSide(RuleContext &ctx, std::vector<Candidate> &out)
                 if (!remote || remote == host)
                     continue;
                 const std::string user = upper(userFor(p.cmd, m.host));
-                // The session on the other end: the first ssh login from elsewhere after the
-                // command started, of the named account when the command names one.
+                // The session on the other end: the ssh login from elsewhere nearest to the
+                // command's start (a client logs in within moments), of the named account when
+                // the command names one.
                 const LogonInfo *login = nullptr;
                 {
                     auto [b, e] = ctx.snap.logons.range(remote, p.ts - ctx.cfg.skew, p.ts + ctx.cfg.commandToWrite);
-                    for (const LogonInfo *l = b; l != e && !login; ++l)
-                        if (isSshLogin(*l) && !l->ip.empty() && !ctx.hosts.isSelf(remote, l->ip, l->ts) &&
-                            (user.empty() || names.upperName(l->account) == user))
+                    int64_t best = 0;
+                    for (const LogonInfo *l = b; l != e; ++l) {
+                        if (!isSshLogin(*l) || l->ip.empty() || ctx.hosts.isSelf(remote, l->ip, l->ts) ||
+                            (!user.empty() && names.upperName(l->account) != user))
+                            continue;
+                        const int64_t d = l->ts > p.ts ? l->ts - p.ts : p.ts - l->ts;
+                        if (!login || d < best) {
                             login = l;
+                            best = d;
+                        }
+                    }
                 }
                 // The server process of that session (auditd on the other end).
                 const ProcessInfo *server = nullptr;
@@ -251,6 +259,9 @@ void SshTransferRule::sourceSide(RuleContext &ctx, std::vector<Candidate> &out)
                     SourceCommandRule::attachChain(ctx, c, p, m.push ? role::kSrcCommand : role::kDstCommand,
                                                    m.push ? role::kSrcParent : role::kDstParent, name());
                     if (login) {
+                        // The credential the file moved under: the account of the ssh login.
+                        if (const int64_t la = ctx.accounts.canonical(login->account); la && !ctx.accounts.isServiceIdentity(la))
+                            c.account = la;
                         c.addEvidence(login->event, m.push ? role::kDstLogon : role::kSrcConnect, name());
                         if (m.push)
                             c.srcIp = login->ip; // the source as the destination saw it

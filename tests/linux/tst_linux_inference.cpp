@@ -5,6 +5,7 @@
 // process ancestry over auditd rows, and the transfers: scp and rsync over ssh (both ends merged
 // into one), curl / wget pulls from internal hosts, none from a public address.
 
+#include "SshRecording.h"
 #include "TestSupport.h"
 
 #include "core/ImportEngine.h"
@@ -123,7 +124,7 @@ private slots:
         QCOMPARE(t->direction, std::string("push"));
         QCOMPARE(t->path, std::string("/var/tmp/linpeas.sh"));
         QCOMPARE(t->srcPath, std::string("/tmp/.x/linpeas.sh"));
-        QCOMPARE(t->account, std::string("WEB01\\root"));
+        QCOMPARE(t->account, std::string("DB01\\root")); // the account of the ssh login on db01
         QCOMPARE(t->confidenceLabel, std::string("high"));
         QCOMPARE(roles(t->id), std::string("dst-command,dst-logon,src-command,src-connect,src-parent"));
         // The server process is evidence of this transfer, not a transfer of its own.
@@ -157,6 +158,21 @@ private slots:
         QCOMPARE(py->path, std::string("/tmp/collect.py"));
         QVERIFY(!byFile(m_rows, "update.sh")); // a public address is the internet, not a peer
         QCOMPARE(m_rows.size(), size_t(4));
+    }
+
+    // What real sshd 9.2 (LogLevel VERBOSE) and sftp-server (-l INFO) wrote for scp, scp -O,
+    // sftp -b and rsync -e ssh between two network namespaces (tst_linux_ssh_recording with
+    // TT_RECORD_OUT), with the client-side audit log written for the recorded commands.
+    void recordedSshdLog()
+    {
+        auto cs = store::CaseStore::open(m_dir.filePath(QStringLiteral("recorded.ttcase")).toStdString(),
+                                         store::CaseStore::Access::Create);
+        ImportEngine engine(*cs, {});
+        const std::string dir = QString(test::fixturesDir() + QStringLiteral("/linux/")).toStdString();
+        const ImportSummary s = engine.run({dir + "recorded-auth.log", dir + "recorded-client-audit.log"});
+        QCOMPARE(s.count(FileReport::Status::Imported), size_t(2));
+        QCOMPARE(s.rejected(), int64_t(0));
+        sshrec::checkRecordedCase(*cs);
     }
 };
 
