@@ -458,7 +458,12 @@ void CommandParser::parseScp(const std::string &verb, const std::vector<std::str
             m.remotePath = r.path;
             m.localPath = dir ? join(pos.back(), m.fileName) : pos.back();
         }
-        if (looksLikeFile(m.fileName))
+        // Without an extension a name is taken only when the other end is plainly a folder
+        // (scp /tmp/agent host:/tmp/, scp host:/etc/passwd .).
+        const std::string &other = m.push ? r.path : pos.back();
+        const bool plainDir = other.empty() || other.back() == '/' || other.back() == '\\' || other == "." || other == "~";
+        if (looksLikeFile(m.fileName) || (plainDir && !m.fileName.empty() && !hasWildcard(m.fileName) && m.fileName != "." &&
+                                          m.fileName != ".." && m.fileName != "~"))
             out.push_back(std::move(m));
     }
 }

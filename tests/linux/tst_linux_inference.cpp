@@ -9,6 +9,7 @@
 #include "TestSupport.h"
 
 #include "core/ImportEngine.h"
+#include "inference/CommandParser.h"
 #include "inference/InferenceEngine.h"
 #include "inference/TransferQuery.h"
 #include "query/AncestryQuery.h"
@@ -158,6 +159,100 @@ private slots:
         QCOMPARE(py->path, std::string("/tmp/collect.py"));
         QVERIFY(!byFile(m_rows, "update.sh")); // a public address is the internet, not a peer
         QCOMPARE(m_rows.size(), size_t(4));
+    }
+
+    // Server side only (no telemetry of the client): `scp -t FILE` receives from the login's
+    // address, `scp -f FILE` sends to it (a pull by the client), a folder target names no file.
+    void serverSideOnly()
+    {
+        auto line = [](double sec, int serial, const std::string &type, const std::string &body) {
+            char st[64];
+            std::snprintf(st, sizeof st, "msg=audit(%.3f:%d):", 1772618400.0 + sec, serial);
+            return "node=files01 type=" + type + " " + st + " " + body + "\n";
+        };
+        auto exec = [&](double sec, int serial, int pid, const std::string &argv) {
+            return line(sec, serial, "SYSCALL", "arch=c000003e syscall=59 success=yes exit=0 ppid=" + std::to_string(pid - 1) +
+                                                    " pid=" + std::to_string(pid) +
+                                                    " auid=1001 uid=1001 ses=31 comm=\"scp\" exe=\"/usr/bin/scp\"") +
+                   line(sec, serial, "EXECVE", argv) + line(sec, serial, "EOE", "");
+        };
+        std::string audit;
+        audit += line(1, 1, "USER_LOGIN", "pid=700 uid=0 auid=1001 ses=31 msg='op=login id=1001 exe=\"/usr/sbin/sshd\" "
+                                          "hostname=192.0.2.50 addr=192.0.2.50 terminal=ssh res=success'");
+        audit += line(1.01, 2, "USER_START", "pid=700 uid=0 auid=1001 ses=31 msg='op=PAM:session_open acct=\"svc_backup\" "
+                                             "exe=\"/usr/sbin/sshd\" hostname=192.0.2.50 addr=192.0.2.50 terminal=ssh res=success'");
+        audit += exec(2, 3, 710, "argc=3 a0=\"scp\" a1=\"-t\" a2=\"/srv/drop/payload.so\"");
+        audit += exec(3, 4, 720, "argc=3 a0=\"scp\" a1=\"-f\" a2=\"/etc/shadow.bak\"");
+        audit += exec(4, 5, 730, "argc=4 a0=\"scp\" a1=\"-r\" a2=\"-t\" a3=\"/srv/drop/\"");
+        const QString path = m_dir.filePath(QStringLiteral("files01-audit.log"));
+        QFile f(path);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(audit.data(), qint64(audit.size()));
+        f.close();
+        auto cs = store::CaseStore::open(m_dir.filePath(QStringLiteral("server.ttcase")).toStdString(),
+                                         store::CaseStore::Access::Create);
+        ImportEngine engine(*cs, {});
+        QCOMPARE(engine.run({path.toStdString()}).rejected(), int64_t(0));
+        inference::InferenceEngine(cs->db()).run();
+        const auto rows = inference::listTransfers(cs->db(), {});
+        QCOMPARE(rows.size(), size_t(2));
+        const auto *in = byFile(rows, "payload.so");
+        QVERIFY(in);
+        QCOMPARE(in->destination, std::string("FILES01"));
+        QCOMPARE(in->source, std::string("192.0.2.50")); // an IP-only host: the login's address
+        QCOMPARE(in->sourceIp, std::string("192.0.2.50"));
+        QCOMPARE(in->direction, std::string("push"));
+        QCOMPARE(in->method, std::string("scp"));
+        QCOMPARE(in->path, std::string("/srv/drop/payload.so"));
+        QCOMPARE(in->account, std::string("FILES01\\svc_backup")); // auid 1001, named by USER_START
+        const auto *out = byFile(rows, "shadow.bak");
+        QVERIFY(out);
+        QCOMPARE(out->source, std::string("FILES01"));
+        QCOMPARE(out->destination, std::string("192.0.2.50"));
+        QCOMPARE(out->direction, std::string("pull"));
+        QCOMPARE(out->srcPath, std::string("/etc/shadow.bak"));
+    }
+
+    void linuxCommandLines()
+    {
+        using inference::CommandParser;
+        auto one = [](const char *cmd) {
+            const auto v = CommandParser::parse(cmd);
+            return v.size() == 1 ? v[0] : inference::ParsedMove {};
+        };
+        auto m = one("wget -q -O /tmp/x.py http://db01/collect.py");
+        QCOMPARE(m.host, std::string("db01"));
+        QCOMPARE(m.fileName, std::string("x.py"));
+        QVERIFY(!m.push);
+        m = one("wget -P /opt http://10.0.0.5:8080/a/b/tool.tar.gz");
+        QCOMPARE(m.localPath, std::string("/opt/tool.tar.gz"));
+        m = one("curl -fsSL http://10.0.0.5/install.sh");
+        QCOMPARE(m.fileName, std::string("install.sh"));
+        QVERIFY(!m.push);
+        m = one("curl -T /tmp/loot.zip http://10.0.0.5/up/");
+        QVERIFY(m.push);
+        m = one("scp user@10.0.0.9:/etc/passwd .");
+        QCOMPARE(m.fileName, std::string("passwd")); // no extension, but "." is plainly a folder
+        QVERIFY(!m.push);
+        m = one("scp /tmp/agent root@h2:/tmp/");
+        QCOMPARE(m.remotePath, std::string("/tmp/agent"));
+        QVERIFY(CommandParser::parse("scp /tmp/agent root@h2:/tmp/agent2").empty()); // folder or file: unknown
+        m = one("scp -P 2222 -r /tmp/a.bin root@h2:/var/tmp/b.bin");
+        QCOMPARE(m.fileName, std::string("b.bin"));
+        QCOMPARE(m.remotePath, std::string("/var/tmp/b.bin"));
+        m = one("scp root@h2:/var/tmp/b.bin /root/");
+        QVERIFY(!m.push);
+        QCOMPARE(m.localPath, std::string("/root/b.bin"));
+        m = one("sftp -b /tmp/batch root@h3");
+        QCOMPARE(m.host, std::string("h3"));
+        QVERIFY(m.fileName.empty());
+        m = one("sftp admin@h4:/srv/report.pdf /tmp");
+        QCOMPARE(m.fileName, std::string("report.pdf"));
+        QCOMPARE(m.localPath, std::string("/tmp/report.pdf"));
+        QVERIFY(!m.push);
+        m = one("bash -c \"rsync -az -e 'ssh -p 22' /data/x.tgz bk@h5:/backup/\"");
+        QCOMPARE(m.tool, std::string("rsync"));
+        QCOMPARE(m.remotePath, std::string("/backup/x.tgz"));
     }
 
     // What real sshd 9.2 (LogLevel VERBOSE) and sftp-server (-l INFO) wrote for scp, scp -O,
