@@ -311,11 +311,11 @@ bool SyslogAuthParser::parse(ByteSource &in, RecordSink &sink)
             splitTag(s, ident, pid, msg);
             ev.system.push_back({"Format", "rfc3339"});
         }
-        if (host.empty()) {
-            sink.reject(no, "syslog line without a host name");
+        ev.computer = host.empty() ? m_ctx.defaultHost : std::string(host);
+        if (ev.computer.empty()) {
+            sink.reject(no, "syslog line without a host name (import with --host NAME)");
             continue;
         }
-        ev.computer = host.empty() ? m_ctx.defaultHost : std::string(host);
         linuxlog::classifyMessage(ev, ident, pid, msg);
         ++good;
         sink.event(ev);
