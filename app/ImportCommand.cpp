@@ -114,7 +114,7 @@ void printText(const ImportSummary &sum, std::FILE *out)
                 break;
             }
             std::fprintf(out, "          %s %s %lld: %s\n", i.reject ? "rejected" : "warning ",
-                         (f.format == "jsonl" || f.format == "zeek" || f.format.find('-') != std::string::npos) ? "line" : "record", static_cast<long long>(i.position), i.message.c_str());
+                         (f.format == "evtx" || f.format == "winxml") ? "record" : "line", static_cast<long long>(i.position), i.message.c_str());
         }
     }
     const double rate = sum.seconds > 0 ? static_cast<double>(sum.stored()) / sum.seconds : 0;
@@ -139,13 +139,16 @@ int runImport(const QStringList &args)
     p.addPositionalArgument(QStringLiteral("paths"), QStringLiteral("Files or folders to import."), QStringLiteral("PATH..."));
     QCommandLineOption formatOpt(QStringLiteral("format"),
                                  QStringLiteral("Override content detection: evtx, xml, jsonl, zeek, evtxecmd-csv, evtxecmd-json, "
-                                                "hayabusa-csv, hayabusa-jsonl."), QStringLiteral("F"));
+                                                "hayabusa-csv, hayabusa-jsonl, audit, syslog, journald."), QStringLiteral("F"));
     QCommandLineOption jsonOpt(QStringLiteral("json"), QStringLiteral("Print the summary as JSON on stdout."));
     QCommandLineOption quietOpt(QStringLiteral("quiet"), QStringLiteral("No progress bar."));
     QCommandLineOption verboseOpt(QStringLiteral("verbose"), QStringLiteral("Log details on the console."));
     QCommandLineOption noInferOpt(QStringLiteral("no-infer"),
                                   QStringLiteral("Do not recompute transfers after the import (run `infer` later)."));
-    p.addOptions({formatOpt, jsonOpt, quietOpt, verboseOpt, noInferOpt});
+    QCommandLineOption hostOpt(QStringLiteral("host"),
+                               QStringLiteral("Host of records that name none (Linux audit logs without node=)."),
+                               QStringLiteral("NAME"));
+    p.addOptions({formatOpt, jsonOpt, quietOpt, verboseOpt, noInferOpt, hostOpt});
     if (!p.parse(args)) {
         std::fprintf(stderr, "transfertrace import: %s\n", qPrintable(p.errorText()));
         return 64;
@@ -156,15 +159,16 @@ int runImport(const QStringList &args)
     }
     const QStringList pos = p.positionalArguments();
     if (pos.size() < 2) {
-        std::fprintf(stderr, "usage: transfertrace import CASE PATH... [--format evtx|xml|jsonl|zeek|evtxecmd-csv|evtxecmd-json|hayabusa-csv|hayabusa-jsonl] [--json]\n");
+        std::fprintf(stderr, "usage: transfertrace import CASE PATH... [--format evtx|xml|jsonl|zeek|evtxecmd-csv|evtxecmd-json|hayabusa-csv|hayabusa-jsonl|audit|syslog|journald] [--host H] [--json]\n");
         return 64;
     }
     ImportEngine::Options opts;
+    opts.defaultHost = p.value(hostOpt).toStdString();
     if (p.isSet(formatOpt)) {
         opts.forcedFormat = formatFromName(p.value(formatOpt).toStdString());
         if (opts.forcedFormat == Format::Unknown) {
             std::fprintf(stderr, "transfertrace import: unknown format '%s' (evtx, xml, jsonl, zeek, evtxecmd-csv, evtxecmd-json, "
-                         "hayabusa-csv, hayabusa-jsonl)\n",
+                         "hayabusa-csv, hayabusa-jsonl, audit, syslog, journald)\n",
                          qPrintable(p.value(formatOpt)));
             return 64;
         }

@@ -16,6 +16,7 @@ PACKAGES=(
   libevtx-utils
   xvfb xauth
   fonts-dejavu-core
+  openssh-server openssh-client rsync iproute2
 )
 
 missing=()

@@ -2,6 +2,8 @@
 
 #include <QCoreApplication>
 
+#include <iterator>
+
 namespace tt {
 
 namespace {
@@ -17,9 +19,14 @@ constexpr Entry kEntries[] = {
     {"smb-share", 0xffe69f00, QT_TRANSLATE_NOOP("MethodPalette", "SMB share")},
     {"psexec-service-binary", 0xffcc79a7, QT_TRANSLATE_NOOP("MethodPalette", "PsExec service binary")},
     {"rdp-tsclient", 0xff0072b2, QT_TRANSLATE_NOOP("MethodPalette", "RDP drive (tsclient)")},
+    {"scp", 0xff009e73, QT_TRANSLATE_NOOP("MethodPalette", "scp over SSH")},
+    {"sftp", 0xff56b4e9, QT_TRANSLATE_NOOP("MethodPalette", "SFTP over SSH")},
+    {"rsync", 0xff8a7d00, QT_TRANSLATE_NOOP("MethodPalette", "rsync over SSH")},
+    {"ftp", 0xff882255, QT_TRANSLATE_NOOP("MethodPalette", "FTP")},
+    {"http", 0xff44aa99, QT_TRANSLATE_NOOP("MethodPalette", "HTTP (pull or upload)")},
     {"other", 0xff555555, QT_TRANSLATE_NOOP("MethodPalette", "Other")},
 };
-constexpr const Entry &kOther = kEntries[4];
+constexpr const Entry &kOther = kEntries[std::size(kEntries) - 1];
 
 const Entry &entry(const QString &method)
 {

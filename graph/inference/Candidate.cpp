@@ -14,6 +14,9 @@ const char *methodName(Method m)
     case Method::PsexecServiceBinary: return "psexec-service-binary";
     case Method::RdpTsclient: return "rdp-tsclient";
     case Method::Ftp: return "ftp";
+    case Method::Scp: return "scp";
+    case Method::Sftp: return "sftp";
+    case Method::Rsync: return "rsync";
     case Method::Http: return "http";
     case Method::Other: break;
     }

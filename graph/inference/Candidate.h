@@ -9,7 +9,7 @@
 
 namespace tt::inference {
 
-enum class Method { SmbAdminShare, SmbShare, PsexecServiceBinary, RdpTsclient, Other, Ftp, Http };
+enum class Method { SmbAdminShare, SmbShare, PsexecServiceBinary, RdpTsclient, Other, Ftp, Http, Scp, Sftp, Rsync };
 enum class Direction { Push, Pull };
 
 const char *methodName(Method m);

@@ -148,9 +148,9 @@ void CaseSnapshot::load(sql::Db &db)
     }
     {
         auto st = db.prepare("SELECT l.id, l.event, l.host_id, e.source_id, l.ts, l.origin, l.logon_id, l.source_ip, "
-                             "l.workstation, l.logon_type, l.account_id, l.source_port FROM logon_sessions l "
+                             "l.workstation, l.logon_type, l.account_id, l.source_port, l.end_ts FROM logon_sessions l "
                              "JOIN events e ON e.id=l.event WHERE l.ts IS NOT NULL AND l.outcome='success' AND "
-                             "(l.logon_type IN (3, 10) OR l.origin LIKE 'rdp-%') ORDER BY l.id");
+                             "(l.logon_type IN (3, 10) OR l.origin LIKE 'rdp-%' OR l.origin IN ('sshd', 'auditd')) ORDER BY l.id");
         while (st.step()) {
             LogonInfo l;
             l.id = st.int64(0);
@@ -165,6 +165,7 @@ void CaseSnapshot::load(sql::Db &db)
             l.type = static_cast<int>(i64(st, 9));
             l.account = i64(st, 10);
             l.port = i64(st, 11, -1);
+            l.endTs = i64(st, 12);
             logons.add(std::move(l));
         }
         logons.finish();

@@ -38,6 +38,7 @@ struct ShareInfo {
 
 struct LogonInfo {
     int64_t id = 0, event = 0, host = 0, source = 0, ts = 0;
+    int64_t endTs = 0; // 0: no end seen
     std::string origin, logonId, ip, workstation;
     int type = 0;
     int64_t account = 0, port = -1;
@@ -80,7 +81,7 @@ public:
     ByHost<ProcessInfo> processes;
     ByHost<FileCreateInfo> fileCreates;
     ByHost<ShareInfo> shares;        // 5140 and write-bit 5145
-    ByHost<LogonInfo> logons;        // successful network (3) and RDP (10 / rdp-*) logons
+    ByHost<LogonInfo> logons;        // successful network (3), RDP (10 / rdp-*) and ssh (sshd / auditd) logons
     ByHost<NetInfo> connections;     // SMB (445 / 139) and RDP (3389) connections
     ByHost<ServiceInfo> services;
 

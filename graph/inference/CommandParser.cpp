@@ -31,7 +31,7 @@ bool knownVerb(const std::string &v)
 {
     static const char *const kVerbs[] = {"copy", "xcopy", "move", "cp", "mv", "copy-item", "move-item", "cpi", "mi",
                                          "robocopy", "set-content", "out-file", "add-content", "scp", "pscp", "rsync",
-                                         "smbclient", "curl", "bitsadmin", "certutil", "start-bitstransfer",
+                                         "smbclient", "curl", "wget", "sftp", "bitsadmin", "certutil", "start-bitstransfer",
                                          "powershell", "pwsh", "cmd"};
     for (const char *k : kVerbs)
         if (v == k)
@@ -155,7 +155,7 @@ std::vector<std::string> CommandParser::tokenize(std::string_view s)
 
 bool CommandParser::mayMoveFiles(std::string_view cmd)
 {
-    static const char *const kNeedles[] = {"\\\\", "//", "scp", "rsync", "sftp", "curl", "bitsadmin", "certutil",
+    static const char *const kNeedles[] = {"\\\\", "//", "scp", "rsync", "sftp", "curl", "wget", "bitsadmin", "certutil",
                                            "Start-BitsTransfer", "FileSystem::"};
     for (const char *n : kNeedles)
         if (WinPath::containsI(cmd, n))
@@ -207,6 +207,10 @@ std::vector<ParsedMove> CommandParser::parse(std::string_view commandLine)
             parseScp(v, argsFrom(i + 1), out);
         } else if (v == "smbclient") {
             parseSmbclient(argsFrom(i + 1), out);
+        } else if (v == "sftp") {
+            parseSftp(argsFrom(i + 1), out);
+        } else if (v == "wget") {
+            parseWget(argsFrom(i + 1), out);
         } else if (v == "curl") {
             parseCurl(argsFrom(i + 1), out);
         } else if (v == "bitsadmin" || v == "certutil" || v == "start-bitstransfer") {
@@ -403,11 +407,11 @@ void CommandParser::parsePsexec(const std::vector<std::string> &args, std::vecto
 void CommandParser::parseScp(const std::string &verb, const std::vector<std::string> &args, std::vector<ParsedMove> &out)
 {
     std::vector<std::string> pos;
-    static const char *const kWithValue[] = {"-P", "-i", "-o", "-l", "-pw", "-F", "-e", "-c", "-S", "-J"};
+    static const char *const kWithValue[] = {"-P", "-i", "-o", "-l", "-pw", "-F", "-e", "-c", "-S", "-J", "-D", "-X", "-p2"};
     for (size_t i = 0; i < args.size(); ++i) {
         const std::string &a = args[i];
         if (!a.empty() && a[0] == '-') {
-            if (std::find(std::begin(kWithValue), std::end(kWithValue), a) != std::end(kWithValue))
+            if (std::find(std::begin(kWithValue), std::end(kWithValue), a) != std::end(kWithValue) && !(verb != "pscp" && a == "-p2"))
                 ++i;
             continue;
         }
@@ -415,6 +419,21 @@ void CommandParser::parseScp(const std::string &verb, const std::vector<std::str
     }
     if (pos.size() < 2)
         return;
+    // A path names a folder when it ends with a separator, is "." / "~" or its last part has no
+    // extension while the other end's has.
+    auto isDir = [](const std::string &p, std::string_view otherLeaf) {
+        if (p.empty() || p.back() == '/' || p.back() == '\\' || p == "." || p == "~" || p == "..")
+            return true;
+        return !looksLikeFile(WinPath::fileName(p)) && looksLikeFile(otherLeaf);
+    };
+    auto join = [](std::string dir, const std::string &file) {
+        if (dir.empty() || dir == "." || dir == "~")
+            return file; // relative to the home / working directory: folder unknown
+        const char sep = dir.find('\\') != std::string::npos && dir.find('/') == std::string::npos ? '\\' : '/';
+        while (!dir.empty() && (dir.back() == '/' || dir.back() == '\\'))
+            dir.pop_back();
+        return dir + sep + file;
+    };
     const Remote last = sshSpecOf(pos.back());
     for (size_t i = 0; i + 1 < pos.size(); ++i) {
         const Remote first = sshSpecOf(pos[i]);
@@ -426,9 +445,118 @@ void CommandParser::parseScp(const std::string &verb, const std::vector<std::str
         m.push = last.ok;
         const Remote &r = last.ok ? last : first;
         m.host = r.host;
+        if (m.push) {
+            const std::string srcLeaf(WinPath::fileName(pos[i]));
+            const bool dir = isDir(r.path, srcLeaf);
+            m.fileName = dir ? srcLeaf : std::string(WinPath::fileName(r.path));
+            m.remotePath = dir ? join(r.path, m.fileName) : r.path;
+            m.localPath = pos[i];
+        } else {
+            const std::string srcLeaf(WinPath::fileName(r.path));
+            const bool dir = isDir(pos.back(), srcLeaf);
+            m.fileName = dir ? srcLeaf : std::string(WinPath::fileName(pos.back()));
+            m.remotePath = r.path;
+            m.localPath = dir ? join(pos.back(), m.fileName) : pos.back();
+        }
+        // Without an extension a name is taken only when the other end is plainly a folder
+        // (scp /tmp/agent host:/tmp/, scp host:/etc/passwd .).
+        const std::string &other = m.push ? r.path : pos.back();
+        const bool plainDir = other.empty() || other.back() == '/' || other.back() == '\\' || other == "." || other == "~";
+        if (looksLikeFile(m.fileName) || (plainDir && !m.fileName.empty() && !hasWildcard(m.fileName) && m.fileName != "." &&
+                                          m.fileName != ".." && m.fileName != "~"))
+            out.push_back(std::move(m));
+    }
+}
+
+void CommandParser::parseSftp(const std::vector<std::string> &args, std::vector<ParsedMove> &out)
+{
+    // sftp [-b batch] [options] [user@]host[:path [localdir]]: with a path, a download; with
+    // a batch file (or interactive) the files are not on the command line (fileName empty: the
+    // rule reads the server's sftp-server log for them).
+    static const char *const kWithValue[] = {"-P", "-i", "-o", "-l", "-F", "-c", "-S", "-J", "-D", "-B", "-R", "-s", "-X"};
+    std::vector<std::string> pos;
+    bool batch = false;
+    for (size_t i = 0; i < args.size(); ++i) {
+        const std::string &a = args[i];
+        if (a == "-b") {
+            batch = true;
+            ++i;
+            continue;
+        }
+        if (!a.empty() && a[0] == '-') {
+            if (std::find(std::begin(kWithValue), std::end(kWithValue), a) != std::end(kWithValue))
+                ++i;
+            continue;
+        }
+        pos.push_back(a);
+    }
+    if (pos.empty())
+        return;
+    ParsedMove m;
+    m.kind = ParsedMove::Kind::Ssh;
+    m.tool = "sftp";
+    const Remote r = sshSpecOf(pos[0]);
+    if (r.ok && !batch) {
+        m.push = false;
+        m.host = r.host;
         m.remotePath = r.path;
-        m.localPath = last.ok ? pos[i] : pos.back();
-        m.fileName = std::string(WinPath::fileName(last.ok ? pos[i] : r.path));
+        m.fileName = std::string(WinPath::fileName(r.path));
+        if (!looksLikeFile(m.fileName))
+            return;
+        if (pos.size() > 1) {
+            std::string dir = pos[1];
+            while (!dir.empty() && dir.back() == '/')
+                dir.pop_back();
+            m.localPath = dir + '/' + m.fileName;
+        }
+        out.push_back(std::move(m));
+        return;
+    }
+    std::string host = r.ok ? r.host : pos[0];
+    if (const auto at = host.rfind('@'); at != std::string::npos)
+        host = host.substr(at + 1);
+    if (host.empty() || host.find_first_of("/\\ ") != std::string::npos)
+        return;
+    m.push = true; // direction unknown until the server says which files were written
+    m.host = host;
+    out.push_back(std::move(m));
+}
+
+void CommandParser::parseWget(const std::vector<std::string> &args, std::vector<ParsedMove> &out)
+{
+    // wget [-O file | --output-document=file] [-P dir] URL...
+    std::string output, dir;
+    std::vector<std::string> urls;
+    for (size_t i = 0; i < args.size(); ++i) {
+        const std::string &a = args[i];
+        if ((a == "-O" || a == "--output-document") && i + 1 < args.size())
+            output = args[++i];
+        else if (a.rfind("--output-document=", 0) == 0)
+            output = a.substr(18);
+        else if ((a == "-P" || a == "--directory-prefix") && i + 1 < args.size())
+            dir = args[++i];
+        else if (a.rfind("--directory-prefix=", 0) == 0)
+            dir = a.substr(19);
+        else if (urlOf(a).ok)
+            urls.push_back(a);
+    }
+    for (const std::string &u : urls) {
+        const Remote r = urlOf(u);
+        ParsedMove m;
+        m.kind = ParsedMove::Kind::Http;
+        m.tool = "wget";
+        m.push = false;
+        m.host = r.host;
+        m.remotePath = r.path;
+        const std::string leaf(WinPath::fileName(r.path));
+        if (!output.empty() && output != "-") {
+            m.localPath = output;
+            m.fileName = std::string(WinPath::fileName(output));
+        } else {
+            m.fileName = leaf;
+            if (!dir.empty())
+                m.localPath = dir + (dir.back() == '/' ? "" : "/") + leaf;
+        }
         if (looksLikeFile(m.fileName))
             out.push_back(std::move(m));
     }
@@ -474,24 +602,47 @@ void CommandParser::parseSmbclient(const std::vector<std::string> &args, std::ve
 
 void CommandParser::parseCurl(const std::vector<std::string> &args, std::vector<ParsedMove> &out)
 {
-    std::string upload, url;
+    std::string upload, url, output;
+    bool remoteName = false;
     for (size_t i = 0; i < args.size(); ++i) {
-        if ((args[i] == "-T" || args[i] == "--upload-file") && i + 1 < args.size())
+        const std::string &a = args[i];
+        if ((a == "-T" || a == "--upload-file") && i + 1 < args.size())
             upload = args[++i];
-        else if (urlOf(args[i]).ok)
-            url = args[i];
+        else if ((a == "-o" || a == "--output") && i + 1 < args.size())
+            output = args[++i];
+        else if (a == "-O" || a == "--remote-name")
+            remoteName = true;
+        else if (a.size() > 2 && a[0] == '-' && a[1] != '-' && a.find('O') != std::string::npos &&
+                 a.find_first_not_of("-sSfLOkvq#") == std::string::npos)
+            remoteName = true; // -sO, -fsSLO ...
+        else if (urlOf(a).ok)
+            url = a;
     }
     const Remote r = urlOf(url);
-    if (upload.empty() || !r.ok)
+    if (!r.ok)
         return;
     ParsedMove m;
     m.kind = ParsedMove::Kind::Http;
-    m.tool = "curl -T";
-    m.push = true;
     m.host = r.host;
     m.remotePath = r.path;
-    m.localPath = upload;
-    m.fileName = std::string(WinPath::fileName(upload));
+    if (!upload.empty()) {
+        m.tool = "curl -T";
+        m.push = true;
+        m.localPath = upload;
+        m.fileName = std::string(WinPath::fileName(upload));
+    } else {
+        // A download: to -o FILE, to the URL's name (-O), or to standard output (piped to a
+        // shell or redirected): still the file crossing, named by the URL.
+        m.tool = "curl";
+        m.push = false;
+        if (!output.empty() && output != "-") {
+            m.localPath = output;
+            m.fileName = std::string(WinPath::fileName(output));
+        } else {
+            m.fileName = std::string(WinPath::fileName(r.path));
+        }
+        (void)remoteName;
+    }
     if (looksLikeFile(m.fileName))
         out.push_back(std::move(m));
 }

@@ -2,8 +2,8 @@
 
 // Reads command lines for file moves between machines: cmd copy / xcopy / robocopy / move,
 // PowerShell Copy-Item / Move-Item / Set-Content / Out-File / Add-Content, PsExec-style -c
-// copies, scp / pscp / rsync, smbclient put / get, curl -T / --upload-file, bitsadmin /transfer
-// and certutil -urlcache pulls. Only the syntax: which host, which file, which way; the rules
+// copies, scp / pscp / rsync / sftp, smbclient put / get, curl -T / --upload-file, curl and wget
+// downloads, bitsadmin /transfer and certutil -urlcache pulls. Only the syntax: which host, which file, which way; the rules
 // decide what the host names mean.
 
 #include <string>
@@ -41,6 +41,8 @@ private:
     static void parsePsexec(const std::vector<std::string> &args, std::vector<ParsedMove> &out);
     static void parseScp(const std::string &verb, const std::vector<std::string> &args, std::vector<ParsedMove> &out);
     static void parseSmbclient(const std::vector<std::string> &args, std::vector<ParsedMove> &out);
+    static void parseSftp(const std::vector<std::string> &args, std::vector<ParsedMove> &out);
+    static void parseWget(const std::vector<std::string> &args, std::vector<ParsedMove> &out);
     static void parseCurl(const std::vector<std::string> &args, std::vector<ParsedMove> &out);
     static void parseUrlPull(const std::string &verb, const std::vector<std::string> &args,
                              std::vector<ParsedMove> &out);

@@ -12,6 +12,7 @@
 #include "inference/SmbSessions.h"
 #include "inference/SmbShareWriteRule.h"
 #include "inference/SourceCommandRule.h"
+#include "inference/SshTransferRule.h"
 #include "inference/SystemWriteRule.h"
 #include "inference/TransferMerger.h"
 #include "inference/TransferWriter.h"
@@ -54,6 +55,7 @@ InferenceEngine::Result InferenceEngine::run()
     rules.push_back(std::make_unique<SmbShareWriteRule>());
     rules.push_back(std::make_unique<SystemWriteRule>());
     rules.push_back(std::make_unique<SourceCommandRule>());
+    rules.push_back(std::make_unique<SshTransferRule>());
     rules.push_back(std::make_unique<RdpRedirectionRule>());
     rules.push_back(std::make_unique<NetworkTransferRule>());
     rules.push_back(std::make_unique<ExecutionRule>());

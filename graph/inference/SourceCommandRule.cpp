@@ -10,7 +10,10 @@
 namespace tt::inference {
 
 namespace {
-bool absolute(const std::string &p) { return p.size() > 2 && p[1] == ':' && (p[2] == '\\' || p[2] == '/'); }
+bool absolute(const std::string &p)
+{
+    return (p.size() > 2 && p[1] == ':' && (p[2] == '\\' || p[2] == '/')) || (p.size() > 1 && p[0] == '/' && p[1] != '/');
+}
 
 std::string shareRoot(const std::string &share)
 {
@@ -44,6 +47,8 @@ void SourceCommandRule::collect(RuleContext &ctx, std::vector<Candidate> &out)
             for (const ParsedMove &m : CommandParser::parse(p.cmd)) {
                 if (WinPath::key(m.host) == "tsclient" || WinPath::isLoopbackHost(m.host))
                     continue;
+                if (m.kind == ParsedMove::Kind::Ssh)
+                    continue; // scp / sftp / rsync: rule "ssh-transfer" (both ends of the session)
                 const int64_t remote = m.kind == ParsedMove::Kind::Http ? ctx.hosts.internal(m.host, p.ts, p.source)
                                                                         : ctx.hosts.byName(m.host, p.ts, p.source);
                 if (!remote || remote == host)
@@ -65,7 +70,7 @@ void SourceCommandRule::collect(RuleContext &ctx, std::vector<Candidate> &out)
                 if (m.kind == ParsedMove::Kind::Share || m.kind == ParsedMove::Kind::Smbclient)
                     c.method = WinPath::isAdminShare(m.share) ? Method::SmbAdminShare : Method::SmbShare;
                 else
-                    c.method = Method::Other;
+                    c.method = m.kind == ParsedMove::Kind::Http ? Method::Http : Method::Other;
                 c.methodRank = 2;
                 const int64_t acct = ctx.accounts.canonical(p.account);
                 if (acct && !ctx.accounts.isServiceIdentity(acct))

@@ -1,8 +1,10 @@
 #include "core/FormatDetector.h"
 
 #include "timeline/TimelineParser.h"
+#include "linux/SyslogAuthParser.h"
 
 #include <cstring>
+#include <string_view>
 
 namespace tt {
 
@@ -35,6 +37,9 @@ std::string_view formatName(Format f)
     case Format::HayabusaCsv: return "hayabusa-csv";
     case Format::HayabusaJsonl: return "hayabusa-jsonl";
     case Format::Zeek: return "zeek";
+    case Format::LinuxAudit: return "linux-audit";
+    case Format::Syslog: return "syslog";
+    case Format::Journald: return "journald";
     case Format::Gzip: return "gzip";
     case Format::Bzip2: return "bzip2";
     case Format::Xz: return "xz";
@@ -59,6 +64,12 @@ Format formatFromName(std::string_view name)
             return f;
     if (name == "zeek")
         return Format::Zeek;
+    if (name == "audit" || name == "linux-audit")
+        return Format::LinuxAudit;
+    if (name == "syslog" || name == "auth.log")
+        return Format::Syslog;
+    if (name == "journald" || name == "journal-json")
+        return Format::Journald;
     return Format::Unknown;
 }
 
@@ -162,6 +173,22 @@ Format detectFormat(const char *h, size_t n)
     }
     if (looksLikeZeek(h, n))
         return Format::Zeek;
+    // Linux text logs: judged by their first line (UTF-8).
+    {
+        std::string_view text(h, n);
+        if (text.substr(0, 3) == "\xEF\xBB\xBF")
+            text.remove_prefix(3);
+        while (!text.empty() && (text.front() == '\n' || text.front() == '\r'))
+            text.remove_prefix(1);
+        const std::string_view first = text.substr(0, text.find('\n'));
+        if ((first.substr(0, 5) == "type=" || first.substr(0, 5) == "node=") && first.find("msg=audit(") != std::string_view::npos)
+            return Format::LinuxAudit;
+        if (SyslogAuthParser::looksLikeSyslog(first))
+            return Format::Syslog;
+        if (!first.empty() && first.front() == '{' &&
+            (first.find("\"__REALTIME_TIMESTAMP\"") != std::string_view::npos || first.find("\"__CURSOR\"") != std::string_view::npos))
+            return Format::Journald;
+    }
     switch (firstTextChar(h, n)) {
     case '<': return Format::WinXml;
     case '{': return Format::JsonLines;

@@ -16,6 +16,9 @@ enum class Format {
     HayabusaCsv,
     HayabusaJsonl,
     Zeek,      // Zeek logs, TSV (#separator header) or JSON lines (ts + uid / id.orig_h / @stream)
+    LinuxAudit,   // raw audit.log
+    Syslog,       // auth.log / secure: RFC 3164, RFC 3339, RFC 5424 lines
+    Journald,     // journalctl -o json
     // Containers, read in place with libarchive:
     Gzip,
     Bzip2,
@@ -29,7 +32,7 @@ enum class Format {
 bool isContainer(Format f);
 std::string_view formatName(Format f);
 // From a --format value ("evtx", "xml"/"winxml", "json"/"jsonl", "zeek", "evtxecmd-csv",
-// "evtxecmd-json", "hayabusa-csv", "hayabusa-jsonl"); Unknown when not recognised.
+// "evtxecmd-json", "hayabusa-csv", "hayabusa-jsonl", "audit", "syslog", "journald"); Unknown when not recognised.
 Format formatFromName(std::string_view name);
 
 // Decides by content, never by file name. `head` is the first bytes of the stream (64 KiB).

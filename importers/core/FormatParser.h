@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -7,6 +8,12 @@ namespace tt {
 
 class ByteSource;
 class RecordSink;
+
+// What a parser may know about its input besides the bytes (set before parse()).
+struct ParseContext {
+    int64_t mtime = -1;       // the file's modification time (seconds since the epoch), -1 unknown
+    std::string defaultHost;  // host for records that name none (Linux audit / syslog without node=)
+};
 
 // One input format. A parser never throws for bad input: it reports rejects through the sink
 // and keeps every good record it can reach. It returns false only when the input as a whole is
@@ -17,6 +24,7 @@ public:
     virtual std::string_view name() const = 0;    // "evtx", "winxml", "jsonl"
     virtual std::string_view version() const = 0; // parser version, stored with provenance
     virtual bool parse(ByteSource &in, RecordSink &sink) = 0;
+    virtual void setContext(const ParseContext &) {}
 };
 
 } // namespace tt

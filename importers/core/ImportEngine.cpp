@@ -433,10 +433,14 @@ void ImportEngine::importLeaf(ByteSource &src, const std::string &path, int64_t 
     if (!parser) {
         PeekSource *peek = dynamic_cast<PeekSource *>(&src);
         report.message = "not a supported format (first bytes: " + (peek ? hexPreview(peek->head()) : std::string("?"))
-                         + "); supported: EVTX, Windows event XML, JSON lines, Zeek logs, inside zip/tar/gz/bz2/xz/zstd";
+                         + "); supported: EVTX, Windows event XML, JSON lines, Zeek logs, Linux audit, syslog, journald JSON, EvtxECmd / Hayabusa timelines, inside zip/tar/gz/bz2/xz/zstd";
         finish(std::move(report));
         return;
     }
+    ParseContext context;
+    context.mtime = mtime;
+    context.defaultHost = m_options.defaultHost;
+    parser->setContext(context);
     HashingSource hashing(src);
     store::CaseWriter &w = *m_writer;
     try {

@@ -75,6 +75,8 @@ public:
         // Inputs at least this large (and at least a quarter of the case) are imported with
         // the big tables' secondary indexes dropped and rebuilt once at the end. 0: never.
         uint64_t bulkIndexBytes = 64ull << 20;
+        // Host for records that name none (Linux audit logs without node=); empty: none.
+        std::string defaultHost;
     };
     using ProgressFn = std::function<void(const ImportProgress &)>;
     using FileDoneFn = std::function<void(const FileReport &)>;

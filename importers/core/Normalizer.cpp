@@ -2,6 +2,7 @@
 
 #include "core/JsonText.h"
 #include "core/RawEvent.h"
+#include "linux/LinuxNormalizer.h"
 #include "store/CaseWriter.h"
 #include "store/HostName.h"
 #include "zeek/ZeekNormalizer.h"
@@ -167,6 +168,8 @@ Normalizer::Kind Normalizer::classify(const RawEvent &ev) const
         return Kind::Security;
     if (ch.starts_with("zeek:"))
         return Kind::Zeek;
+    if (LinuxNormalizer::handles(ch))
+        return Kind::Linux;
     return Kind::Other;
 }
 
@@ -188,6 +191,8 @@ int64_t Normalizer::primaryAccount(const RawEvent &ev, Kind kind)
 {
     if (kind == Kind::Sysmon)
         return accountFromQualified(ev.field("User"));
+    if (kind == Kind::Linux)
+        return LinuxNormalizer(m_w).primaryAccount(ev);
     if (kind == Kind::Security) {
         switch (ev.eventId) {
         case 4624:
@@ -242,6 +247,7 @@ int64_t Normalizer::store(const RawEvent &ev)
     case Kind::RdpLsm:
     case Kind::RdpRcm:
     case Kind::RdpCoreTs: rdp(ev, kind, eventRow, host); break;
+    case Kind::Linux: LinuxNormalizer(m_w).normalise(ev, eventRow, host); break;
     case Kind::Other:
     case Kind::Zeek: break;
     }

@@ -3,6 +3,8 @@
 #include "evtx/EvtxParser.h"
 #include "json/JsonLinesParser.h"
 #include "timeline/TimelineParser.h"
+#include "linux/AuditParser.h"
+#include "linux/SyslogAuthParser.h"
 #include "xml/WinXmlParser.h"
 #include "zeek/ZeekParser.h"
 
@@ -19,6 +21,9 @@ std::unique_ptr<FormatParser> makeParser(Format format)
     case Format::HayabusaCsv: return std::make_unique<TimelineParser>(TimelineParser::Kind::HayabusaCsv);
     case Format::HayabusaJsonl: return std::make_unique<TimelineParser>(TimelineParser::Kind::HayabusaJsonl);
     case Format::Zeek: return std::make_unique<ZeekParser>();
+    case Format::LinuxAudit: return std::make_unique<AuditParser>();
+    case Format::Syslog: return std::make_unique<SyslogAuthParser>();
+    case Format::Journald: return std::make_unique<JournaldJsonParser>();
     default: return nullptr;
     }
 }
