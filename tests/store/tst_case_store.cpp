@@ -598,7 +598,7 @@ private slots:
             auto cs = CaseStore::open(c2.toStdString(), CaseStore::Access::ReadWrite);
             QCOMPARE(QString::fromStdString(cs->migrationBackup()), c2 + ".v1.2.bak");
         }
-        QCOMPARE(rawCount(QString(c2 + ".v1.bak").toStdString(), "SELECT max(version) FROM schema_version"), int64_t(2));
+        QCOMPARE(rawCount(QString(c2 + ".v1.bak").toStdString(), "SELECT max(version) FROM schema_version"), int64_t(store::kSchemaVersion));
         QCOMPARE(rawCount(QString(c2 + ".v1.2.bak").toStdString(), "SELECT max(version) FROM schema_version"), int64_t(1));
     }
 
@@ -634,7 +634,7 @@ private slots:
                 // Save As from a read-only old file gives an upgraded, writable copy.
                 const std::string out = path(chmodded ? "ro-v1-saved-b.ttcase" : "ro-v1-saved-a.ttcase").toStdString();
                 cs->saveAs(out);
-                QCOMPARE(rawCount(out, "SELECT max(version) FROM schema_version"), int64_t(2));
+                QCOMPARE(rawCount(out, "SELECT max(version) FROM schema_version"), int64_t(store::kSchemaVersion));
             }
             QVERIFY(!QFileInfo::exists(QString::fromStdString(tmp))); // removed on close
             QCOMPARE(fileBytes(c), original);
