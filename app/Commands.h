@@ -11,5 +11,7 @@ int runDemo(const QStringList &args);   // DemoCommands.cpp
 int runGui(int argc, char **argv);      // Gui.cpp
 int runInfer(const QStringList &args);     // TransfersCommand.cpp
 int runTransfers(const QStringList &args); // TransfersCommand.cpp
+int runExport(const QStringList &args);    // ExportCommand.cpp (needs a QApplication)
+int runReport(const QStringList &args);    // ExportCommand.cpp (needs a QApplication)
 
 } // namespace tt::app

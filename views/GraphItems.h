@@ -20,6 +20,8 @@ public:
     const GraphHost &host() const { return m_host; }
     void setHighlighted(bool on);
     void setDimmed(bool on);
+    bool isHighlighted() const { return m_highlighted; }
+    bool isDimmed() const { return m_dimmed; }
     std::function<void(HostNodeItem *)> onMoved; // after the analyst dragged it (pins it)
 
 protected:
@@ -43,6 +45,8 @@ public:
     const GraphEdge &edge() const { return m_edge; }
     void setHighlighted(bool on);
     void setDimmed(bool on);
+    bool isHighlighted() const { return m_highlighted; }
+    bool isDimmed() const { return m_dimmed; }
     QRectF boundingRect() const override;
     QPainterPath shape() const override;
     void paint(QPainter *p, const QStyleOptionGraphicsItem *option, QWidget *widget) override;

@@ -1,6 +1,7 @@
 #include "TransferGraphView.h"
 
 #include "GraphItems.h"
+#include "GraphScene.h"
 #include "GraphvizLayout.h"
 #include "WorkerQuery.h"
 #include "store/CaseStore.h"
@@ -20,30 +21,10 @@
 
 namespace tt {
 
-struct TransferGraphView::Result {
-    GraphData data;
-    graph::LayoutResult layout;
-    QString error;
-};
+struct TransferGraphView::Result : GraphSceneResult {};
 
 namespace {
-QSizeF nodeSize(const GraphHost &h)
-{
-    // Sized from the label length so Graphviz never needs the (attacker-controlled) text.
-    const double w = std::clamp(7.5 * static_cast<double>(std::min<qsizetype>(h.name.size(), 40)) + 36.0, 96.0, 330.0);
-    return QSizeF(w, 42);
-}
-
-QPainterPath pathFromSpline(const std::vector<graph::Point> &pts)
-{
-    QPainterPath path;
-    if (pts.empty())
-        return path;
-    path.moveTo(pts[0].x, pts[0].y);
-    for (size_t i = 1; i + 2 < pts.size(); i += 3)
-        path.cubicTo(pts[i].x, pts[i].y, pts[i + 1].x, pts[i + 1].y, pts[i + 2].x, pts[i + 2].y);
-    return path;
-}
+QSizeF nodeSize(const GraphHost &h) { return graphNodeSize(h); }
 
 // Where the segment from the centre of `r` towards `towards` leaves the rectangle.
 QPointF borderPoint(const QRectF &r, QPointF towards)
@@ -98,35 +79,7 @@ void TransferGraphView::refresh()
         this, path,
         [filter, hidden, pins](sql::Db &db) {
             Result r;
-            r.data = queryGraph(db, filter);
-            r.error = r.data.error;
-            if (!r.error.isEmpty())
-                return r;
-            // Hidden hosts and their edges are left out of the layout and the drawing.
-            if (!hidden.isEmpty()) {
-                std::erase_if(r.data.hosts, [&](const GraphHost &h) { return hidden.contains(h.id); });
-                std::erase_if(r.data.edges,
-                              [&](const GraphEdge &e) { return hidden.contains(e.source) || hidden.contains(e.target); });
-            }
-            graph::LayoutInput in;
-            for (const GraphHost &h : r.data.hosts) {
-                const QSizeF s = nodeSize(h);
-                graph::LayoutNode n;
-                n.id = h.id;
-                n.width = s.width();
-                n.height = s.height();
-                if (auto it = pins.find(h.id); it != pins.end()) {
-                    n.pinned = true;
-                    n.x = it->x();
-                    n.y = it->y();
-                }
-                in.nodes.push_back(n);
-            }
-            for (const GraphEdge &e : r.data.edges)
-                in.edges.push_back({e.id, e.source, e.target, static_cast<double>(e.count)});
-            r.layout = graph::GraphvizLayout().layout(in);
-            if (!r.layout.error.empty())
-                r.error = QString::fromStdString(r.layout.error);
+            static_cast<GraphSceneResult &>(r) = computeGraphScene(db, filter, hidden, pins);
             return r;
         },
         [this, gen](Result &r, const QString &error) {
@@ -150,36 +103,9 @@ void TransferGraphView::apply(uint64_t generation, std::shared_ptr<Result> r)
     m_nodes.clear();
     m_edges.clear();
     m_data = std::move(r->data);
-    QHash<qint64, const graph::NodeGeometry *> geo;
-    for (const auto &n : r->layout.nodes)
-        geo.insert(n.id, &n);
-    for (const GraphHost &h : m_data.hosts) {
-        auto *item = new HostNodeItem(h, nodeSize(h));
-        if (const auto *g = geo.value(h.id))
-            item->setPos(g->centre.x, g->centre.y);
+    populateGraphScene(m_scene, m_data, r->layout, m_nodes, m_edges);
+    for (HostNodeItem *item : std::as_const(m_nodes))
         item->onMoved = [this](HostNodeItem *n) { onNodeMoved(n); };
-        m_scene->addItem(item);
-        m_nodes.insert(h.id, item);
-    }
-    QHash<qint64, const graph::EdgeGeometry *> egeo;
-    for (const auto &e : r->layout.edges)
-        egeo.insert(e.id, &e);
-    for (const GraphEdge &e : m_data.edges) {
-        const auto *g = egeo.value(e.id);
-        QPainterPath path;
-        QPointF tip, from;
-        if (g && g->spline.size() >= 4) {
-            path = pathFromSpline(g->spline);
-            const auto &last = g->spline.back();
-            tip = g->hasArrow ? QPointF(g->arrowTip.x, g->arrowTip.y) : QPointF(last.x, last.y);
-            from = QPointF(last.x, last.y);
-            if (!g->hasArrow)
-                from = QPointF(g->spline[g->spline.size() - 2].x, g->spline[g->spline.size() - 2].y);
-        }
-        auto *item = new TransferEdgeItem(e, path, tip, from);
-        m_scene->addItem(item);
-        m_edges.insert(e.id, item);
-    }
     // Edges of pinned nodes follow them (Graphviz's spline may not, when shifted).
     for (auto it = m_pins.cbegin(); it != m_pins.cend(); ++it)
         rerouteEdgesOf(it.key());

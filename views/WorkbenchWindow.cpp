@@ -3,6 +3,7 @@
 #include "CaseWindow.h"
 #include "EventDetailsView.h"
 #include "EvidenceTableView.h"
+#include "ExportActions.h"
 #include "ImportRunner.h"
 #include "PivotBar.h"
 #include "ProcessAncestryPanel.h"
@@ -121,6 +122,8 @@ void WorkbenchWindow::buildMenus()
     file->addSeparator();
     file->addAction(tr("&Import Files..."), QKeySequence(Qt::CTRL | Qt::Key_I), this, [this] { chooseImport(false); });
     file->addAction(tr("Import &Folder..."), this, [this] { chooseImport(true); });
+    file->addSeparator();
+    new ExportActions(this, m_filter, file); // File > Export submenu (issue 5)
     file->addSeparator();
     file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
 
