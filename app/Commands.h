@@ -13,5 +13,7 @@ int runInfer(const QStringList &args);     // TransfersCommand.cpp
 int runTransfers(const QStringList &args); // TransfersCommand.cpp
 int runNotes(const QStringList &args);     // NotesCommand.cpp
 int runMeta(const QStringList &args);      // NotesCommand.cpp
+int runExport(const QStringList &args);    // ExportCommand.cpp (needs a QApplication)
+int runReport(const QStringList &args);    // ExportCommand.cpp (needs a QApplication)
 
 } // namespace tt::app

@@ -6,6 +6,7 @@
 #include "inference/InferenceEngine.h"
 #include "inference/TransferQuery.h"
 #include "store/CaseStore.h"
+#include "TransferExport.h"
 
 #include <QCommandLineParser>
 #include <QJsonArray>
@@ -18,26 +19,7 @@
 namespace tt::app {
 
 namespace {
-QString q(const std::string &s) { return QString::fromStdString(s); }
 std::string iso(int64_t us) { return us ? timeutil::formatIsoUtc(us) : std::string(); }
-
-// CSV cell: quoted, quotes doubled, and cells that a spreadsheet would take for a formula
-// (= + - @, tab, CR) prefixed with ' so that attacker-controlled text stays text.
-std::string csvCell(const std::string &s)
-{
-    std::string v = s;
-    if (!v.empty() && (v[0] == '=' || v[0] == '+' || v[0] == '-' || v[0] == '@' || v[0] == '\t' || v[0] == '\r'))
-        v.insert(v.begin(), '\'');
-    std::string out = "\"";
-    for (char c : v) {
-        if (c == '"')
-            out += "\"\"";
-        else
-            out.push_back(c);
-    }
-    out += '"';
-    return out;
-}
 
 } // namespace
 
@@ -132,44 +114,17 @@ int runTransfers(const QStringList &args)
     }
     if (format == QLatin1String("json")) {
         QJsonArray arr;
-        for (const auto &r : rows) {
-            QJsonObject o;
-            o[QStringLiteral("id")] = static_cast<double>(r.id);
-            o[QStringLiteral("source")] = q(r.source);
-            o[QStringLiteral("source_ip")] = q(r.sourceIp);
-            o[QStringLiteral("destination")] = q(r.destination);
-            o[QStringLiteral("file")] = q(r.file);
-            o[QStringLiteral("path")] = q(r.path);
-            o[QStringLiteral("source_path")] = q(r.srcPath);
-            o[QStringLiteral("method")] = q(r.method);
-            o[QStringLiteral("direction")] = q(r.direction);
-            o[QStringLiteral("account")] = q(r.account);
-            o[QStringLiteral("first_utc")] = q(iso(r.firstTs));
-            o[QStringLiteral("last_utc")] = q(iso(r.lastTs));
-            o[QStringLiteral("confidence")] = r.confidence;
-            o[QStringLiteral("confidence_label")] = q(r.confidenceLabel);
-            o[QStringLiteral("executed")] = r.executed;
-            o[QStringLiteral("hashes")] = q(r.hashes);
-            o[QStringLiteral("rules")] = q(r.rules);
-            o[QStringLiteral("evidence")] = r.evidence;
-            o[QStringLiteral("evidence_source")] = r.srcEvidence;
-            o[QStringLiteral("evidence_destination")] = r.dstEvidence;
-            arr.append(o);
-        }
+        for (const auto &r : rows)
+            arr.append(exporting::transferJson(r)); // shared with `export transfers`
         std::fputs(QJsonDocument(arr).toJson(QJsonDocument::Indented).constData(), stdout);
         return 0;
     }
     if (format == QLatin1String("csv")) {
-        std::printf("id,first_utc,last_utc,source,source_ip,destination,file,path,source_path,method,direction,account,"
-                    "confidence,confidence_label,executed,evidence,evidence_source,evidence_destination,rules,hashes\n");
-        for (const auto &r : rows) {
-            std::printf("%lld,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%.2f,%s,%d,%d,%d,%d,%s,%s\n", static_cast<long long>(r.id),
-                        iso(r.firstTs).c_str(), iso(r.lastTs).c_str(), csvCell(r.source).c_str(), csvCell(r.sourceIp).c_str(),
-                        csvCell(r.destination).c_str(), csvCell(r.file).c_str(), csvCell(r.path).c_str(),
-                        csvCell(r.srcPath).c_str(), csvCell(r.method).c_str(), csvCell(r.direction).c_str(),
-                        csvCell(r.account).c_str(), r.confidence, r.confidenceLabel.c_str(), r.executed ? 1 : 0, r.evidence,
-                        r.srcEvidence, r.dstEvidence, csvCell(r.rules).c_str(), csvCell(r.hashes).c_str());
-        }
+        // Columns shared with `export transfers` (which adds the evidence references); cells
+        // quoted and formula-neutralised there.
+        std::printf("%s\n", exporting::transferCsvHeader().c_str());
+        for (const auto &r : rows)
+            std::printf("%s\n", exporting::transferCsvRow(r).c_str());
         return 0;
     }
     std::printf("%-20s %-18s %-18s %-24s %-22s %-24s %5s %-3s %s\n", "FIRST (UTC)", "SOURCE", "DESTINATION", "FILE",

@@ -4,6 +4,7 @@
 #include "Commands.h"
 #include "Logging.h"
 
+#include <QApplication>
 #include <QCoreApplication>
 #include <QStringList>
 
@@ -19,6 +20,9 @@ const char *const kUsage =
     "       transfertrace infer CASE                        recompute transfers\n"
     "       transfertrace notes CASE [--json] [--tag T] [--bookmarked] [--kind K] [--text S]\n"
     "       transfertrace meta CASE [--title T] [--analyst A] [--description D] [--tz Z] [--json]\n"
+    "       transfertrace export graph|timeline|transfers CASE OUT [--account A] [--parent-image P] [--from T --to T]\n"
+    "                            [--scale S | --dpi D] [--whole]   (.svg .png .pdf .dot / .png .svg / .csv .json)\n"
+    "       transfertrace report CASE OUT.html [--pdf OUT.pdf]   self-contained HTML report\n"
     "       transfertrace gen --out DIR [--hosts N] [--days D] [--events M] [--seed S] [--format jsonl|xml]\n"
     "       transfertrace demo [--case PATH]                 build the demo case, print its path\n"
     "       transfertrace --version | --help\n";
@@ -43,6 +47,18 @@ int main(int argc, char **argv)
     if (argc >= 2 && std::strcmp(argv[1], "--version") == 0) {
         std::printf("transfertrace %s\n", TT_VERSION);
         return 0;
+    }
+    if (argc >= 2 && (std::strcmp(argv[1], "export") == 0 || std::strcmp(argv[1], "report") == 0)) {
+        // Exports paint with the GUI's own code: a QApplication, offscreen unless told otherwise.
+        if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
+            qputenv("QT_QPA_PLATFORM", "offscreen");
+        QApplication app(argc, argv);
+        QCoreApplication::setApplicationName(QStringLiteral("TransferTrace"));
+        QStringList args = QCoreApplication::arguments();
+        const QString cmd = args.at(1);
+        args.removeAt(1);
+        tt::app::setupLogging(args.contains(QStringLiteral("--verbose")), true);
+        return cmd == QLatin1String("export") ? tt::app::runExport(args) : tt::app::runReport(args);
     }
     if (argc >= 2 && isSubcommand(argv[1])) {
         QCoreApplication app(argc, argv);

@@ -24,6 +24,8 @@ public:
     // the summary in the tooltip. An invalid colour removes it.
     void setAnnotation(const QColor &color, bool bookmarked, const QString &summary);
     bool hasAnnotationBadge() const { return m_annotation.isValid(); }
+    bool isHighlighted() const { return m_highlighted; }
+    bool isDimmed() const { return m_dimmed; }
     std::function<void(HostNodeItem *)> onMoved; // after the analyst dragged it (pins it)
 
 protected:
@@ -53,6 +55,8 @@ public:
     // Some transfer on this edge is annotated: a badge in its colour beside the hop number.
     void setAnnotation(const QColor &color, bool bookmarked, const QString &summary);
     bool hasAnnotationBadge() const { return m_annotation.isValid(); }
+    bool isHighlighted() const { return m_highlighted; }
+    bool isDimmed() const { return m_dimmed; }
     QRectF boundingRect() const override;
     QPainterPath shape() const override;
     void paint(QPainter *p, const QStyleOptionGraphicsItem *option, QWidget *widget) override;

@@ -3,6 +3,7 @@
 #include "GraphItems.h"
 #include "AnnotationActions.h"
 #include "PivotActions.h"
+#include "GraphScene.h"
 #include "GraphvizLayout.h"
 #include "WorkerQuery.h"
 #include "store/CaseStore.h"
@@ -22,30 +23,10 @@
 
 namespace tt {
 
-struct TransferGraphView::Result {
-    GraphData data;
-    graph::LayoutResult layout;
-    QString error;
-};
+struct TransferGraphView::Result : GraphSceneResult {};
 
 namespace {
-QSizeF nodeSize(const GraphHost &h)
-{
-    // Sized from the label length so Graphviz never needs the (attacker-controlled) text.
-    const double w = std::clamp(7.5 * static_cast<double>(std::min<qsizetype>(h.name.size(), 40)) + 36.0, 96.0, 330.0);
-    return QSizeF(w, 42);
-}
-
-QPainterPath pathFromSpline(const std::vector<graph::Point> &pts)
-{
-    QPainterPath path;
-    if (pts.empty())
-        return path;
-    path.moveTo(pts[0].x, pts[0].y);
-    for (size_t i = 1; i + 2 < pts.size(); i += 3)
-        path.cubicTo(pts[i].x, pts[i].y, pts[i + 1].x, pts[i + 1].y, pts[i + 2].x, pts[i + 2].y);
-    return path;
-}
+QSizeF nodeSize(const GraphHost &h) { return graphNodeSize(h); }
 
 // Where the segment from the centre of `r` towards `towards` leaves the rectangle.
 QPointF borderPoint(const QRectF &r, QPointF towards)
@@ -104,39 +85,7 @@ void TransferGraphView::refresh()
         this, path,
         [filter, hidden, pins, namePins](sql::Db &db) {
             Result r;
-            r.data = queryGraph(db, filter);
-            r.error = r.data.error;
-            if (!r.error.isEmpty())
-                return r;
-            // Hidden hosts and their edges are left out of the layout and the drawing.
-            if (!hidden.isEmpty()) {
-                std::erase_if(r.data.hosts, [&](const GraphHost &h) { return hidden.contains(h.id); });
-                std::erase_if(r.data.edges,
-                              [&](const GraphEdge &e) { return hidden.contains(e.source) || hidden.contains(e.target); });
-            }
-            graph::LayoutInput in;
-            for (const GraphHost &h : r.data.hosts) {
-                const QSizeF s = nodeSize(h);
-                graph::LayoutNode n;
-                n.id = h.id;
-                n.width = s.width();
-                n.height = s.height();
-                if (auto it = pins.find(h.id); it != pins.end()) {
-                    n.pinned = true;
-                    n.x = it->x();
-                    n.y = it->y();
-                } else if (auto nt = namePins.find(h.name); nt != namePins.end()) {
-                    n.pinned = true;
-                    n.x = nt->x();
-                    n.y = nt->y();
-                }
-                in.nodes.push_back(n);
-            }
-            for (const GraphEdge &e : r.data.edges)
-                in.edges.push_back({e.id, e.source, e.target, static_cast<double>(e.count)});
-            r.layout = graph::GraphvizLayout().layout(in);
-            if (!r.layout.error.empty())
-                r.error = QString::fromStdString(r.layout.error);
+            static_cast<GraphSceneResult &>(r) = computeGraphScene(db, filter, hidden, pins, namePins);
             return r;
         },
         [this, gen](Result &r, const QString &error) {
@@ -160,36 +109,9 @@ void TransferGraphView::apply(uint64_t generation, std::shared_ptr<Result> r)
     m_nodes.clear();
     m_edges.clear();
     m_data = std::move(r->data);
-    QHash<qint64, const graph::NodeGeometry *> geo;
-    for (const auto &n : r->layout.nodes)
-        geo.insert(n.id, &n);
-    for (const GraphHost &h : m_data.hosts) {
-        auto *item = new HostNodeItem(h, nodeSize(h));
-        if (const auto *g = geo.value(h.id))
-            item->setPos(g->centre.x, g->centre.y);
+    populateGraphScene(m_scene, m_data, r->layout, m_nodes, m_edges);
+    for (HostNodeItem *item : std::as_const(m_nodes))
         item->onMoved = [this](HostNodeItem *n) { onNodeMoved(n); };
-        m_scene->addItem(item);
-        m_nodes.insert(h.id, item);
-    }
-    QHash<qint64, const graph::EdgeGeometry *> egeo;
-    for (const auto &e : r->layout.edges)
-        egeo.insert(e.id, &e);
-    for (const GraphEdge &e : m_data.edges) {
-        const auto *g = egeo.value(e.id);
-        QPainterPath path;
-        QPointF tip, from;
-        if (g && g->spline.size() >= 4) {
-            path = pathFromSpline(g->spline);
-            const auto &last = g->spline.back();
-            tip = g->hasArrow ? QPointF(g->arrowTip.x, g->arrowTip.y) : QPointF(last.x, last.y);
-            from = QPointF(last.x, last.y);
-            if (!g->hasArrow)
-                from = QPointF(g->spline[g->spline.size() - 2].x, g->spline[g->spline.size() - 2].y);
-        }
-        auto *item = new TransferEdgeItem(e, path, tip, from);
-        m_scene->addItem(item);
-        m_edges.insert(e.id, item);
-    }
     // Positions kept in the case pin their nodes like a drag in this session does.
     if (m_annotations)
         for (const GraphHost &h : m_data.hosts)
@@ -266,27 +188,13 @@ void TransferGraphView::applyAnnotationBadges()
 {
     if (!m_annotations)
         return;
-    using store::TargetKind;
-    for (HostNodeItem *n : std::as_const(m_nodes)) {
-        const auto a = m_annotations->find(TargetKind::Host, n->host().name);
-        n->setAnnotation(a ? m_annotations->badgeColor(TargetKind::Host, n->host().name) : QColor(),
-                         a && a->bookmarked, m_annotations->summary(TargetKind::Host, n->host().name));
-    }
-    for (TransferEdgeItem *e : std::as_const(m_edges)) {
-        QColor colour;
-        bool bookmarked = false;
-        QStringList summaries;
-        for (const QString &key : e->edge().transferKeys) {
-            const auto a = m_annotations->find(TargetKind::Transfer, key);
-            if (!a)
-                continue;
-            if (!colour.isValid())
-                colour = m_annotations->badgeColor(TargetKind::Transfer, key);
-            bookmarked |= a->bookmarked;
-            summaries << m_annotations->summary(TargetKind::Transfer, key);
-        }
-        e->setAnnotation(colour, bookmarked, summaries.join(QStringLiteral("; ")));
-    }
+    applyGraphBadges(m_nodes, m_edges, [this](const char *kind, const QString &key) -> std::optional<GraphBadge> {
+        const store::TargetKind k = *store::targetKindFromName(kind);
+        const auto a = m_annotations->find(k, key);
+        if (!a)
+            return std::nullopt;
+        return GraphBadge {m_annotations->badgeColor(k, key), a->bookmarked, m_annotations->summary(k, key)};
+    });
 }
 
 void TransferGraphView::fitAll()

@@ -4,6 +4,7 @@
 #include "EventDetailsView.h"
 #include "EvidenceTableView.h"
 #include "AnnotationController.h"
+#include "ExportActions.h"
 #include "ImportRunner.h"
 #include "NotesPanel.h"
 #include "PivotBar.h"
@@ -165,6 +166,8 @@ void WorkbenchWindow::buildMenus()
     file->addSeparator();
     file->addAction(tr("&Import Files..."), QKeySequence(Qt::CTRL | Qt::Key_I), this, [this] { chooseImport(false); });
     file->addAction(tr("Import &Folder..."), this, [this] { chooseImport(true); });
+    file->addSeparator();
+    new ExportActions(this, m_filter, file); // File > Export submenu (issue 5)
     file->addSeparator();
     file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
 

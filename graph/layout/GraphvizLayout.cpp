@@ -13,13 +13,13 @@
 
 namespace tt::graph {
 
-namespace {
-
 std::mutex &graphvizMutex()
 {
     static std::mutex m;
     return m;
 }
+
+namespace {
 
 // One context for the process: Graphviz loads its plugins once.
 GVC_t *context()

@@ -3,9 +3,12 @@
 // intact and inert, infer determinism, a newer case refused.
 
 #include "CaseBuilder.h"
+#include "HostileCase.h"
 #include "store/CaseStore.h"
 
 #include <QFile>
+#include <QImage>
+#include <QXmlStreamReader>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -117,6 +120,79 @@ private slots:
         for (const auto &v : QJsonDocument::fromJson(r.out).array())
             QVERIFY(v.toObject().value("confidence").toDouble() >= 0.8);
         QCOMPARE(cli({"transfers", c, "--min-confidence", "2"}).code, 64);
+    }
+
+    // `export` and `report` run without a display (offscreen) and write valid files; hostile text
+    // stays inert; bad arguments and unknown suffixes exit 2.
+    void exportAndReportCommands()
+    {
+        QString error;
+        const HostileCase hc = buildHostileCase(m_dir.filePath("exp"), &error);
+        QVERIFY2(!hc.path.isEmpty(), qPrintable(error));
+        const QString c = hc.path;
+        auto path = [&](const char *n) { return m_dir.filePath(QString::fromLatin1(n)); };
+        auto bytes = [](const QString &p) {
+            QFile f(p);
+            return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
+        };
+        auto wellFormed = [](const QByteArray &b) {
+            QXmlStreamReader r(b);
+            while (!r.atEnd())
+                r.readNext();
+            return !r.hasError();
+        };
+        Run r = cli({"export", "graph", c, path("g.svg")});
+        QVERIFY2(r.code == 0, r.err.constData());
+        QVERIFY(wellFormed(bytes(path("g.svg"))));
+        QVERIFY(!bytes(path("g.svg")).contains("<script"));
+        QCOMPARE(cli({"export", "graph", c, path("g1.png"), "--scale", "1"}).code, 0);
+        QCOMPARE(cli({"export", "graph", c, path("g2.png"), "--dpi", "192", "--whole"}).code, 0);
+        const QImage one(path("g1.png")), two(path("g2.png"));
+        QVERIFY(!one.isNull() && !two.isNull());
+        QVERIFY(qAbs(two.width() - 2 * one.width()) <= 1 && qAbs(two.height() - 2 * one.height()) <= 1);
+        QCOMPARE(cli({"export", "graph", c, path("g.pdf")}).code, 0);
+        QVERIFY(bytes(path("g.pdf")).startsWith("%PDF"));
+        QCOMPARE(cli({"export", "graph", c, path("g.dot")}).code, 0);
+        QVERIFY(bytes(path("g.dot")).contains("digraph"));
+        QCOMPARE(cli({"export", "timeline", c, path("t.png")}).code, 0);
+        QVERIFY(!QImage(path("t.png")).isNull());
+        QCOMPARE(cli({"export", "transfers", c, path("t.json")}).code, 0);
+        const QJsonArray arr = QJsonDocument::fromJson(bytes(path("t.json"))).array();
+        QCOMPARE(arr.size(), hc.fileNames.size());
+        QCOMPARE(cli({"export", "transfers", c, path("t.csv")}).code, 0);
+        QVERIFY(bytes(path("t.csv")).contains("\"'=cmd|' /C calc'!A0.exe\""));
+        r = cli({"report", c, path("r.html"), "--pdf", path("r.pdf")});
+        QVERIFY2(r.code == 0, r.err.constData());
+        const QByteArray html = bytes(path("r.html"));
+        QVERIFY(wellFormed(html));
+        QVERIFY(!html.contains("<script"));
+        QVERIFY(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;.exe"));
+        QVERIFY(bytes(path("r.pdf")).startsWith("%PDF"));
+
+        // Filters: an account nobody used leaves nothing in view; a time window before the case too.
+        r = cli({"export", "transfers", c, path("none.json"), "--account", "NOBODY\\nobody"});
+        QCOMPARE(r.code, 0);
+        QCOMPARE(QJsonDocument::fromJson(bytes(path("none.json"))).array().size(), 0);
+        QCOMPARE(cli({"export", "transfers", c, path("old.json"), "--from", "1990-01-01T00:00:00Z", "--to",
+                      "1990-01-02T00:00:00Z"}).code, 0);
+        QCOMPARE(QJsonDocument::fromJson(bytes(path("old.json"))).array().size(), 0);
+        QCOMPARE(cli({"export", "graph", c, path("p.svg"), "--parent-image", "C:\\nothing.exe"}).code, 0);
+
+        // Bad arguments: exit 2 with a message.
+        r = cli({"export", "graph", c, path("g.bmp")});
+        QCOMPARE(r.code, 2);
+        QVERIFY(r.err.contains(".svg"));
+        QCOMPARE(cli({"export", "timeline", c, path("t.pdf")}).code, 2);
+        QCOMPARE(cli({"export", "transfers", c, path("t.txt")}).code, 2);
+        QCOMPARE(cli({"export", "pictures", c, path("g.svg")}).code, 2);
+        QCOMPARE(cli({"export", "graph", c}).code, 2);
+        QCOMPARE(cli({"export", "graph", c, path("g.png"), "--scale", "0"}).code, 2);
+        QCOMPARE(cli({"export", "graph", c, path("g.png"), "--scale", "2", "--dpi", "96"}).code, 2);
+        QCOMPARE(cli({"export", "graph", c, path("g.svg"), "--from", "yesterday"}).code, 2);
+        QCOMPARE(cli({"export", "graph", c, path("g.svg"), "--bogus"}).code, 2);
+        QCOMPARE(cli({"report", c, path("r.txt")}).code, 2);
+        QCOMPARE(cli({"report", c, path("r2.html"), "--pdf", path("r.doc")}).code, 2);
+        QCOMPARE(cli({"export", "graph", m_dir.filePath("missing.ttcase"), path("m.svg")}).code, 1);
     }
 
     void inferIsDeterministic()

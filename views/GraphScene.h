@@ -1,0 +1,57 @@
+#pragma once
+
+// Building the transfer-graph scene, shared by the workbench view and the offscreen exporter
+// (so an export draws exactly what the workbench shows: the same items, the same paint code).
+
+#include "LayoutTypes.h"
+#include "query/GraphQuery.h"
+
+#include <QColor>
+#include <QHash>
+#include <QPointF>
+#include <QSet>
+#include <QSizeF>
+#include <QString>
+
+#include <functional>
+#include <optional>
+
+class QGraphicsScene;
+
+namespace tt {
+
+class HostNodeItem;
+class TransferEdgeItem;
+
+struct GraphSceneResult {
+    GraphData data;
+    graph::LayoutResult layout;
+    QString error;
+};
+
+// Node size from the label length, so Graphviz never needs the (attacker-controlled) text.
+QSizeF graphNodeSize(const GraphHost &h);
+
+// Query and layout (worker thread): hosts and edges under `filter`, hidden hosts left out,
+// pinned hosts at their positions (by id: this session's drags; by name: positions kept in the case).
+GraphSceneResult computeGraphScene(sql::Db &db, const FilterState &filter, const QSet<qint64> &hidden = {},
+                                   const QHash<qint64, QPointF> &pins = {}, const QHash<QString, QPointF> &namePins = {});
+
+// Adds the items for a computed graph to `scene` (UI thread); fills the id -> item maps.
+void populateGraphScene(QGraphicsScene *scene, const GraphData &data, const graph::LayoutResult &layout,
+                        QHash<qint64, HostNodeItem *> &nodes, QHash<qint64, TransferEdgeItem *> &edges);
+
+// An annotation badge as the graph draws it.
+struct GraphBadge {
+    QColor color;
+    bool bookmarked = false;
+    QString summary;
+};
+// kind is "host" (key = host name) or "transfer" (key = transfers.key).
+using GraphBadgeLookup = std::function<std::optional<GraphBadge>(const char *kind, const QString &key)>;
+// Puts the analyst's annotation badges on the items (a node per host; an edge when any of its
+// transfers is annotated): the workbench and the exports call the same function.
+void applyGraphBadges(const QHash<qint64, HostNodeItem *> &nodes, const QHash<qint64, TransferEdgeItem *> &edges,
+                      const GraphBadgeLookup &lookup);
+
+} // namespace tt
