@@ -4,3 +4,5 @@ tt_add_test(tst_workbench_graph SOURCES app/tst_workbench_graph.cpp app/CaseBuil
 tt_add_test(tst_cli SOURCES app/tst_cli.cpp app/CaseBuilder.h app/CaseBuilder.cpp app/HostileCase.h app/HostileCase.cpp
   LIBS tt_importers tt_inference tt_generator Qt6::Gui)
 add_dependencies(tst_cli transfertrace)
+tt_add_test(tst_annotations_gui SOURCES app/tst_annotations_gui.cpp app/CaseBuilder.h app/CaseBuilder.cpp
+  LIBS tt_views tt_importers tt_inference tt_generator)
