@@ -2,8 +2,9 @@
 // case and prints open -> first full paint, account pivot -> updated graph + timeline, time
 // brush -> update, Graphviz layout of 200 hosts, and peak memory.
 //
-// usage: bench_gui [--case CASE] [--events N] [--hosts H] [--workdir DIR]
-//   Without --case it generates a recording (default 1 000 000 events on 60 hosts), imports it
+// usage: bench_gui [--case CASE] [--events N] [--hosts H] [--hops T] [--workdir DIR]
+//   Without --case it generates a recording (default 1 000 000 events on 60 hosts, 12 attacker
+//   hops), imports it
 //   and infers transfers first (that part is not timed here; see bench_import).
 
 #include "GraphvizLayout.h"
@@ -61,6 +62,7 @@ int main(int argc, char **argv)
     QString casePath, workdir = QDir::tempPath();
     qint64 events = 1000000;
     int hosts = 60;
+    int hops = 12; // attacker transfers asked of the generator (it adds benign admin copies)
     QStringList args;
     for (int i = 0; i < argc; ++i)
         args << QString::fromLocal8Bit(argv[i]);
@@ -69,12 +71,14 @@ int main(int argc, char **argv)
             casePath = args[++i];
         else if (args[i] == QLatin1String("--events") && i + 1 < args.size())
             events = args[++i].toLongLong();
+        else if (args[i] == QLatin1String("--hops") && i + 1 < args.size())
+            hops = args[++i].toInt();
         else if (args[i] == QLatin1String("--hosts") && i + 1 < args.size())
             hosts = args[++i].toInt();
         else if (args[i] == QLatin1String("--workdir") && i + 1 < args.size())
             workdir = args[++i];
         else {
-            std::fprintf(stderr, "usage: bench_gui [--case CASE] [--events N] [--hosts H] [--workdir DIR]\n");
+            std::fprintf(stderr, "usage: bench_gui [--case CASE] [--events N] [--hosts H] [--hops T] [--workdir DIR]\n");
             return 64;
         }
     }
@@ -89,7 +93,7 @@ int main(int argc, char **argv)
         o.days = 5;
         o.events = events;
         o.seed = 4242;
-        o.attackerHops = 12;
+        o.attackerHops = hops;
         o.outDir = tmp.path() + QStringLiteral("/gen");
         const gen::Summary g = gen::generate(o);
         auto cs = store::CaseStore::open(casePath.toStdString(), store::CaseStore::Access::Create);

@@ -26,6 +26,7 @@ public:
     // Loads in a worker; the result arrives queued and is dropped if a newer load started.
     void openCase(const QString &path);
     QString casePath() const { return m_path; }
+    HostTableModel *hostModel() const { return m_hosts; }
 
 signals:
     void caseLoaded(const QString &path, bool ok);

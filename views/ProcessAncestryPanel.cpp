@@ -212,6 +212,23 @@ void ProcessAncestryPanel::fetchQueuedChildren()
         });
 }
 
+void ProcessAncestryPanel::setAnnotations(AnnotationController *annotations)
+{
+    m_annotations = annotations;
+    if (!annotations)
+        return;
+    auto sync = [this] {
+        QHash<qint64, QColor> colors;
+        for (const store::Annotation &a : m_annotations->all())
+            if (a.kind == store::TargetKind::Process)
+                colors.insert(QString::fromStdString(a.key).toLongLong(),
+                              m_annotations->badgeColor(a.kind, QString::fromStdString(a.key)));
+        m_model->setAnnotationColors(colors);
+    };
+    connect(annotations, &AnnotationController::changed, this, sync);
+    sync();
+}
+
 QMenu *ProcessAncestryPanel::contextMenuFor(const QModelIndex &index, QWidget *parent)
 {
     if (!index.isValid() || index.data(AncestryTreeModel::ProcessIdRole).toLongLong() == 0)

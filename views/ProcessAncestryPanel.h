@@ -41,7 +41,7 @@ public:
     // tests trigger the very actions the analyst sees.
     QMenu *contextMenuFor(const QModelIndex &index, QWidget *parent);
     // Annotate / Bookmark / Tags for the process and its account in the context menu.
-    void setAnnotations(AnnotationController *annotations) { m_annotations = annotations; }
+    void setAnnotations(AnnotationController *annotations);
     void pivotOnParentImage(const QModelIndex &index);
     void pivotOnAccount(const QModelIndex &index);
     void showProcessEvents(const QModelIndex &index);

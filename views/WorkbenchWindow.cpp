@@ -12,6 +12,7 @@
 #include "TimelineView.h"
 #include "TransferGraphView.h"
 #include "WorkerQuery.h"
+#include "items/HostTableModel.h"
 #include "items/TimeFormat.h"
 #include "store/CaseStore.h"
 #include "workbench/FilterHistory.h"
@@ -82,6 +83,14 @@ WorkbenchWindow::WorkbenchWindow(FilterHistory *filter, Selection *selection, QW
     m_timeline->setAnnotations(m_annotations);
     m_evidence->setAnnotations(m_annotations);
     m_ancestry->setAnnotations(m_annotations);
+    // Annotated hosts get a swatch in the case overview's host table.
+    connect(m_annotations, &AnnotationController::changed, this, [this] {
+        QHash<QString, QColor> colors;
+        for (const store::Annotation &a : m_annotations->all())
+            if (a.kind == store::TargetKind::Host)
+                colors.insert(QString::fromStdString(a.key), m_annotations->badgeColor(a.kind, QString::fromStdString(a.key)));
+        m_overview->hostModel()->setAnnotationColors(colors);
+    });
     connect(m_annotations, &AnnotationController::failed, this,
             [this](const QString &msg) { statusBar()->showMessage(msg, 10000); });
 

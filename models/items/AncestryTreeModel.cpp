@@ -216,6 +216,16 @@ void AncestryTreeModel::fetchMore(const QModelIndex &parent)
     emit childrenRequested(n->key, n->info.id);
 }
 
+void AncestryTreeModel::setAnnotationColors(const QHash<qint64, QColor> &colors)
+{
+    if (colors == m_annotationColors)
+        return;
+    m_annotationColors = colors;
+    // The tree is small (chains of one selection): a layout change repaints every row.
+    emit layoutAboutToBeChanged();
+    emit layoutChanged();
+}
+
 QVariant AncestryTreeModel::data(const QModelIndex &index, int role) const
 {
     if (!index.isValid())
@@ -238,6 +248,11 @@ QVariant AncestryTreeModel::data(const QModelIndex &index, int role) const
         return n->group;
     case NodeKeyRole:
         return QVariant::fromValue<quint64>(n->key);
+    case Qt::DecorationRole:
+        if (!n->group && index.column() == Image)
+            if (const auto it = m_annotationColors.constFind(n->info.id); it != m_annotationColors.cend())
+                return *it;
+        return {};
     case Qt::FontRole:
         if (n->target || n->group) {
             QFont f;

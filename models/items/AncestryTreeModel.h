@@ -3,6 +3,7 @@
 #include "query/AncestryQuery.h"
 
 #include <QAbstractItemModel>
+#include <QColor>
 #include <QHash>
 
 #include <memory>
@@ -50,6 +51,9 @@ public:
     QVariant data(const QModelIndex &index, int role) const override;
     QVariant headerData(int section, Qt::Orientation o, int role) const override;
 
+    // Annotated processes (processes.id -> badge colour): a swatch before the image. Repaints.
+    void setAnnotationColors(const QHash<qint64, QColor> &colors);
+
 signals:
     void childrenRequested(quint64 nodeKey, qint64 processId);
 
@@ -64,6 +68,7 @@ private:
     QHash<quint64, Node *> m_byKey;
     quint64 m_nextKey = 1;
     QString m_note;
+    QHash<qint64, QColor> m_annotationColors;
 };
 
 } // namespace tt

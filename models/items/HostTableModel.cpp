@@ -27,6 +27,15 @@ int HostTableModel::rowCount(const QModelIndex &parent) const
 
 int HostTableModel::columnCount(const QModelIndex &parent) const { return parent.isValid() ? 0 : ColumnCount; }
 
+void HostTableModel::setAnnotationColors(const QHash<QString, QColor> &colors)
+{
+    if (colors == m_annotationColors)
+        return;
+    m_annotationColors = colors;
+    if (!m_hosts.empty())
+        emit dataChanged(index(0, Name), index(static_cast<int>(m_hosts.size()) - 1, Name), {Qt::DecorationRole});
+}
+
 QVariant HostTableModel::data(const QModelIndex &index, int role) const
 {
     if (!index.isValid() || index.row() >= static_cast<int>(m_hosts.size()))
@@ -34,6 +43,10 @@ QVariant HostTableModel::data(const QModelIndex &index, int role) const
     const auto &h = m_hosts[static_cast<size_t>(index.row())];
     if (role == HostIdRole)
         return QVariant::fromValue<qlonglong>(h.id);
+    if (role == Qt::DecorationRole && index.column() == Name) {
+        const auto it = m_annotationColors.constFind(QString::fromStdString(h.name));
+        return it == m_annotationColors.cend() ? QVariant() : QVariant(*it);
+    }
     if (role == Qt::TextAlignmentRole && index.column() == Events)
         return QVariant::fromValue(Qt::AlignRight | Qt::AlignVCenter);
     if (role == SortRole) {

@@ -3,6 +3,8 @@
 #include "store/CaseStore.h"
 
 #include <QAbstractTableModel>
+#include <QColor>
+#include <QHash>
 
 #include <vector>
 
@@ -18,6 +20,8 @@ public:
 
     explicit HostTableModel(QObject *parent = nullptr);
     void setHosts(std::vector<store::CaseStore::HostSummary> hosts);
+    // Annotated hosts (by host name -> badge colour): a swatch before the name.
+    void setAnnotationColors(const QHash<QString, QColor> &colors);
     int64_t hostId(int row) const;
 
     int rowCount(const QModelIndex &parent = {}) const override;
@@ -27,6 +31,7 @@ public:
 
 private:
     std::vector<store::CaseStore::HostSummary> m_hosts;
+    QHash<QString, QColor> m_annotationColors;
 };
 
 } // namespace tt

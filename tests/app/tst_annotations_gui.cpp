@@ -99,6 +99,17 @@ private slots:
         QVERIFY(node->hasAnnotationBadge());
         QCOMPARE(c->badgeColor(TargetKind::Host, host.name), QColor("#d62728"));
         QCOMPARE(window.notesPanel()->model()->rowCount(), 1);
+        // ... and a swatch in the case overview's host table.
+        auto *hostTable = window.findChild<QAbstractItemView *>(QStringLiteral("hostTable"));
+        QVERIFY(hostTable);
+        QTRY_VERIFY_WITH_TIMEOUT(hostTable->model()->rowCount() > 0, 10000);
+        bool swatch = false;
+        for (int r = 0; r < hostTable->model()->rowCount(); ++r) {
+            const QModelIndex i = hostTable->model()->index(r, 0);
+            if (i.data().toString() == host.name)
+                swatch = i.data(Qt::DecorationRole).value<QColor>() == QColor("#d62728");
+        }
+        QVERIFY(swatch);
 
         // A transfer on an edge: bookmark it; the edge gets a badge.
         const GraphEdge edge = view.graph().edges.front();
