@@ -52,6 +52,17 @@
 
 namespace tt {
 
+namespace {
+// Message boxes guess "rich text" from the content: case paths, file names and import messages
+// can hold markup from an attacker's machine, so they are always plain text.
+void plainWarning(QWidget *parent, const QString &title, const QString &text)
+{
+    QMessageBox box(QMessageBox::Warning, title, text, QMessageBox::Ok, parent);
+    box.setTextFormat(Qt::PlainText);
+    box.exec();
+}
+} // namespace
+
 WorkbenchWindow::WorkbenchWindow(FilterHistory *filter, Selection *selection, QWidget *parent)
     : QMainWindow(parent), m_filter(filter), m_selection(selection), m_graph(new TransferGraphView(filter, selection, this)),
       m_pivots(new PivotBar(filter, this)), m_overview(new CaseWindow(this)),
@@ -360,7 +371,7 @@ void WorkbenchWindow::newCase()
     try {
         store::CaseStore::open(path.toStdString(), store::CaseStore::Access::Create);
     } catch (const std::exception &e) {
-        QMessageBox::warning(this, tr("New Case"), QString::fromUtf8(e.what()));
+        plainWarning(this, tr("New Case"), QString::fromUtf8(e.what()));
         return;
     }
     openCase(path);
@@ -416,7 +427,7 @@ void WorkbenchWindow::importPaths(const QStringList &paths)
         dialog->close();
         statusBar()->showMessage(summary.section(QLatin1Char('\n'), 0, 0), 15000);
         if (!ok)
-            QMessageBox::warning(this, tr("Import"), summary);
+            plainWarning(this, tr("Import"), summary);
         openCase(target);
     }, Qt::SingleShotConnection);
     m_import->start(target, paths);
@@ -673,7 +684,7 @@ void WorkbenchWindow::editCaseProperties()
         return;
     const QString tz = zone->currentText().trimmed();
     if (tz != QLatin1String("UTC") && !QTimeZone(tz.toLatin1()).isValid()) {
-        QMessageBox::warning(this, tr("Case Properties"), tr("'%1' is not a time zone this system knows.").arg(tz));
+        plainWarning(this, tr("Case Properties"), tr("'%1' is not a time zone this system knows.").arg(tz));
         return;
     }
     meta.title = title->text().toStdString();
@@ -716,7 +727,7 @@ void WorkbenchWindow::chooseSaveAs()
         return;
     QString error;
     if (!saveCaseAs(path.endsWith(QLatin1String(".ttcase")) ? path : path + QStringLiteral(".ttcase"), &error))
-        QMessageBox::warning(this, tr("Save Case As"), tr("The case could not be saved:\n%1").arg(error));
+        plainWarning(this, tr("Save Case As"), tr("The case could not be saved:\n%1").arg(error));
 }
 
 } // namespace tt
