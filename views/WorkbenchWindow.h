@@ -92,6 +92,9 @@ private:
     EventDetailsView *m_details;
     TimelineView *m_timeline;
     ImportRunner *m_import;
+    AnnotationController *m_annotations;
+    NotesPanel *m_notes;
+    QLabel *m_banner;
     QLabel *m_statusCase;
     QLabel *m_statusView;
     QLabel *m_statusFilter;
@@ -99,9 +102,6 @@ private:
     QMenu *m_viewMenu = nullptr;
     QMenu *m_tzMenu = nullptr;
     QMenu *m_viewsMenu = nullptr;
-    AnnotationController *m_annotations;
-    NotesPanel *m_notes;
-    QLabel *m_banner;
     bool m_readOnly = false;
     QString m_readOnlyReason;
     QString m_tzChoice;
