@@ -29,6 +29,8 @@ gen::Options demoOptions(const QString &outDir)
     o.events = 40000;
     o.seed = 1570; // T1570
     o.attackerHops = 5;
+    o.linuxHosts = 3; // web, build, db: the attacker reaches them over SSH; the sensor sees the SMB hops
+    o.sensor = true;
     o.outDir = outDir;
     return o;
 }
@@ -136,8 +138,13 @@ int runGen(const QStringList &args)
                                QStringLiteral("4"));
     QCommandLineOption formatOpt(QStringLiteral("format"), QStringLiteral("jsonl or xml."), QStringLiteral("F"),
                                  QStringLiteral("jsonl"));
+    QCommandLineOption linuxOpt(QStringLiteral("linux"), QStringLiteral("Linux servers beside the Windows hosts (0-200)."),
+                                QStringLiteral("N"), QStringLiteral("3"));
+    QCommandLineOption noSensorOpt(QStringLiteral("no-sensor"), QStringLiteral("No Zeek sensor logs."));
+    QCommandLineOption zeekOpt(QStringLiteral("zeek-format"), QStringLiteral("Zeek logs as tsv or json."), QStringLiteral("F"),
+                               QStringLiteral("tsv"));
     QCommandLineOption verboseOpt(QStringLiteral("verbose"), QStringLiteral("Log details on the console."));
-    p.addOptions({outOpt, hostsOpt, daysOpt, eventsOpt, seedOpt, hopsOpt, formatOpt, verboseOpt});
+    p.addOptions({outOpt, hostsOpt, daysOpt, eventsOpt, seedOpt, hopsOpt, formatOpt, linuxOpt, noSensorOpt, zeekOpt, verboseOpt});
     if (!p.parse(args)) {
         std::fprintf(stderr, "transfertrace gen: %s\n", qPrintable(p.errorText()));
         return 64;
@@ -151,15 +158,20 @@ int runGen(const QStringList &args)
         return 64;
     }
     gen::Options o;
-    bool ok1, ok2, ok3, ok4, ok5;
+    bool ok1, ok2, ok3, ok4, ok5, ok6;
     o.outDir = p.value(outOpt);
     o.hosts = p.value(hostsOpt).toInt(&ok1);
     o.days = p.value(daysOpt).toInt(&ok2);
     o.events = p.value(eventsOpt).toLongLong(&ok3);
     o.seed = p.value(seedOpt).toULongLong(&ok4);
     o.attackerHops = p.value(hopsOpt).toInt(&ok5);
+    o.linuxHosts = p.value(linuxOpt).toInt(&ok6);
+    o.sensor = !p.isSet(noSensorOpt);
+    const QString zfmt = p.value(zeekOpt);
+    o.zeekJson = zfmt == QLatin1String("json");
     const QString fmt = p.value(formatOpt);
-    if (!(ok1 && ok2 && ok3 && ok4 && ok5) || (fmt != QLatin1String("jsonl") && fmt != QLatin1String("xml"))) {
+    if (!(ok1 && ok2 && ok3 && ok4 && ok5 && ok6) || (fmt != QLatin1String("jsonl") && fmt != QLatin1String("xml")) ||
+        (zfmt != QLatin1String("tsv") && zfmt != QLatin1String("json"))) {
         std::fprintf(stderr, "transfertrace gen: invalid number or format\n");
         return 64;
     }

@@ -1,2 +1,5 @@
 # Tests of the scenario generator (tt_generator).
 tt_add_test(tst_generator SOURCES gen/tst_generator.cpp LIBS tt_generator)
+# The mixed Windows / Linux / Zeek recording through the real importers and inference.
+tt_add_test(tst_generator_mixed SOURCES gen/tst_generator_mixed.cpp inference/GroundTruthMatcher.cpp
+            LIBS tt_inference tt_importers tt_generator TIMEOUT 600)

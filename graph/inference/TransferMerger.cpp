@@ -26,7 +26,11 @@ bool TransferMerger::compatible(const Candidate &t, const Candidate &c) const
 {
     if (t.direction != c.direction)
         return false;
-    if (!t.dstPath.empty() && !c.dstPath.empty() && WinPath::key(t.dstPath) != WinPath::key(c.dstPath))
+    // A sensor's \\HOST\SHARE\... and the host's own C:\... name one file in two spellings: only
+    // paths of the same kind can contradict each other.
+    auto unc = [](const std::string &p) { return p.size() > 1 && (p[0] == '\\' || p[0] == '/') && p[1] == p[0]; };
+    if (!t.dstPath.empty() && !c.dstPath.empty() && unc(t.dstPath) == unc(c.dstPath) &&
+        WinPath::key(t.dstPath) != WinPath::key(c.dstPath))
         return false;
     if (!t.session.empty() && !c.session.empty() && t.session != c.session)
         return false;
@@ -50,8 +54,8 @@ void TransferMerger::absorb(Candidate &t, Candidate &&c) const
         t.srcHost = c.srcHost;
     if (t.srcIp.empty())
         t.srcIp = c.srcIp;
-    if (t.dstPath.empty())
-        t.dstPath = c.dstPath;
+    if (t.dstPath.empty() || (t.dstPath.rfind("\\\\", 0) == 0 && !c.dstPath.empty() && c.dstPath.rfind("\\\\", 0) != 0))
+        t.dstPath = c.dstPath; // the host's local path rather than the sensor's UNC one
     if (t.srcPath.empty())
         t.srcPath = c.srcPath;
     if (c.methodRank > t.methodRank) {

@@ -39,9 +39,9 @@ void AdminActivity::run()
     const int n = std::min(2 * m_s.days() + 1, 40);
     for (int i = 0; i < n; ++i) {
         const int day = i % m_s.days();
-        int dst = static_cast<int>(m_s.rng().below(t.hosts().size()));
+        int dst = static_cast<int>(m_s.rng().below(static_cast<uint64_t>(t.windowsCount())));
         if (dst == src)
-            dst = (dst + 1) % static_cast<int>(t.hosts().size());
+            dst = (dst + 1) % t.windowsCount();
         if (dst == src)
             continue;
         const int acct = admins[m_s.rng().below(admins.size())];

@@ -60,7 +60,7 @@ void AttackChain::run()
     if (ws.empty())
         ws = t.indicesOf(HostRole::Workstation);
     if (ws.empty())
-        ws.push_back(static_cast<int>(t.hosts().size()) - 1);
+        ws.push_back(t.windowsCount() - 1);
     const int first = ws[r.below(ws.size())];
     const int day = (m_s.days() - 1) / 2;
     const int64_t t0 = m_s.startUs() + day * 86400 * kSec + (9 * 60 + 20) * kMin + static_cast<int64_t>(r.below(90)) * kMin +
@@ -69,7 +69,7 @@ void AttackChain::run()
     // Targets: other workstations first, then servers, the last hop on a domain controller.
     std::vector<int> others, servers;
     for (const Host &h : t.hosts()) {
-        if (h.index == first)
+        if (h.index == first || h.role == HostRole::Linux)
             continue;
         if (h.role == HostRole::Workstation)
             others.push_back(h.index);
@@ -108,6 +108,7 @@ void AttackChain::run()
     Foothold fh = foothold(t0, first);
     int src = fh.host;
     Proc implant = fh.implant;
+    m_s.pivots.push_back({fh.host, fh.implant, t0});
     int64_t now = t0 + static_cast<int64_t>(r.range(12, 25)) * kMin;
     const int64_t room = std::max<int64_t>(m_s.endUs() - now - 20 * kMin, 0);
     const int64_t gap = std::clamp<int64_t>(room / (hops + 1), 4 * kMin, 50 * kMin);
@@ -125,10 +126,12 @@ void AttackChain::run()
         default: next = hopRdp(now, src, implant, dst, acct, i); break;
         }
         beacon(dst, now + 3 * kMin, next, true);
+        m_s.pivots.push_back({dst, next, now});
         src = dst;
         implant = next;
         now += gap + static_cast<int64_t>(r.below(static_cast<uint64_t>(gap / 3 + 1)));
     }
+    m_s.attackEndUs = now;
 }
 
 AttackChain::Foothold AttackChain::foothold(int64_t t0, int host)

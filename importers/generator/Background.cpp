@@ -150,12 +150,13 @@ std::string Background::port()
 const Host &Background::otherHost(bool workstationsOnly)
 {
     const auto &hs = m_topo.hosts();
+    const size_t windows = static_cast<size_t>(m_topo.windowsCount()); // Linux hosts have no Windows peers
     for (int tries = 0; tries < 8; ++tries) {
-        const Host &h = hs[m_ctx.rng().below(hs.size())];
+        const Host &h = hs[m_ctx.rng().below(windows)];
         if (h.index != m_host.index && (!workstationsOnly || h.role == HostRole::Workstation))
             return h;
     }
-    return hs[static_cast<size_t>(m_host.index == 0 ? hs.size() - 1 : 0)];
+    return hs[static_cast<size_t>(m_host.index == 0 ? windows - 1 : 0)];
 }
 
 void Background::activity(int64_t t, Out &out)
@@ -198,6 +199,8 @@ void Background::activity(int64_t t, Out &out)
         if (x < 92) return interactiveLogon(t, out);
         if (x < 94) return update(t, out);
         return dns(t, out);
+    case HostRole::Linux: // written by LinuxWriter, never through this class
+        return;
     }
 }
 

@@ -12,7 +12,20 @@
 
 namespace tt::gen {
 
-enum class Channel : uint8_t { Security, System, Sysmon };
+enum class Channel : uint8_t { Security, System, Sysmon, LinuxAudit, LinuxSshd, LinuxSyslog, Zeek };
+
+// One Linux log record (audit event or auth.log line) before rendering. Audit text holds the
+// event's records one a line without node= and with \x01 where the audit stamp goes; auth text
+// is "tag[pid]: message". Times are true UTC (the writer applies the host's skew).
+struct LinuxRecord {
+    int64_t us = 0;
+    uint64_t seq = 0;
+    Channel channel = Channel::LinuxAudit; // LinuxAudit -> audit.log, else auth.log
+    uint16_t eventId = 0;                  // audit type of the event / sshd message id (project ids)
+    int16_t transfer = -1;
+    std::string text;
+    bool operator<(const LinuxRecord &o) const { return us != o.us ? us < o.us : seq < o.seq; }
+};
 
 // Look-alikes that must not become transfers (counted and sampled into ground_truth fp_traps).
 enum class Trap : int8_t { None = -1, IpcPipeWrite, EtlFlush, Loopback, SysvolRead, TaskXml, Count };

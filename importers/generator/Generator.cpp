@@ -2,9 +2,11 @@
 
 #include "Background.h"
 #include "GroundTruth.h"
+#include "LinuxActivity.h"
 #include "RecordWriter.h"
 #include "Scenario.h"
 #include "Topology.h"
+#include "ZeekSensor.h"
 
 #include <QDir>
 #include <QFileInfo>
@@ -78,6 +80,7 @@ Summary generate(const Options &in)
     o.days = std::clamp(o.days, 1, 366);
     o.events = std::max<int64_t>(o.events, 0);
     o.attackerHops = std::clamp(o.attackerHops, 0, o.hosts - 1);
+    o.linuxHosts = std::clamp(o.linuxHosts, 0, 200);
     if (o.outDir.isEmpty()) {
         sum.error = QStringLiteral("no output folder");
         return sum;
@@ -89,19 +92,38 @@ Summary generate(const Options &in)
     }
     const std::string dirPath = QFileInfo(dir.absolutePath()).absoluteFilePath().toStdString();
 
-    const Topology topo(o.hosts, o.seed);
+    const Topology topo(o.hosts, o.seed, o.linuxHosts);
     const int64_t startUs = topo.startUs();
     const int64_t endUs = startUs + o.days * 86400LL * 1000000;
-    Scenario sc(topo, o.seed, startUs, endUs, o.days, o.attackerHops);
+    const size_t n = static_cast<size_t>(topo.windowsCount());
+    const size_t all = topo.hosts().size();
+    // A Linux server logs about half of what a Windows host does; the sensor a few percent.
+    const int64_t linuxBudget = o.events * 5 / (10 * static_cast<int64_t>(all));
+    Scenario sc(topo, o.seed, startUs, endUs, o.days, o.attackerHops, linuxBudget);
 
-    // Background budget per host: by weight, largest remainder, exact total.
-    const size_t n = topo.hosts().size();
-    const int64_t budget = std::max<int64_t>(0, o.events - sc.eventCount());
+    std::vector<HostResult> results(all);
+    int64_t otherEvents = 0;
+    for (size_t i = n; i < all; ++i) {
+        LinuxActivity::write(topo, static_cast<int>(i), o.seed, sc.linuxRecords(static_cast<int>(i)), dirPath, results[i]);
+        otherEvents += results[i].count;
+    }
+    HostResult sensor;
+    if (o.sensor) {
+        const std::string zeekDir = dirPath + "/zeek";
+        if (!QDir().mkpath(QString::fromStdString(zeekDir)))
+            sensor.error = "cannot create " + zeekDir;
+        else
+            ZeekSensor::write(topo, o.seed, sc.flows(), o.events * 3 / 100, startUs, endUs, o.zeekJson, zeekDir, sensor);
+        otherEvents += sensor.count;
+    }
+
+    // Background budget per Windows host: by weight, largest remainder, exact total.
+    const int64_t budget = std::max<int64_t>(0, o.events - sc.eventCount() - otherEvents);
     std::vector<int64_t> budgets(n, 0);
     {
         int64_t wsum = 0;
-        for (const Host &h : topo.hosts())
-            wsum += static_cast<int64_t>(h.weight * 100);
+        for (size_t i = 0; i < n; ++i)
+            wsum += static_cast<int64_t>(topo.host(static_cast<int>(i)).weight * 100);
         int64_t given = 0, cum = 0;
         for (size_t i = 0; i < n; ++i) {
             cum += static_cast<int64_t>(topo.host(static_cast<int>(i)).weight * 100);
@@ -111,7 +133,6 @@ Summary generate(const Options &in)
         }
     }
 
-    std::vector<HostResult> results(n);
     std::atomic<size_t> next{0};
     auto worker = [&] {
         for (size_t i = next++; i < n; i = next++)
@@ -126,18 +147,29 @@ Summary generate(const Options &in)
     for (std::thread &t : pool)
         t.join();
 
-    for (size_t i = 0; i < n; ++i) {
+    for (size_t i = 0; i < all; ++i) {
         if (!results[i].error.empty() && sum.error.isEmpty())
             sum.error = QString::fromStdString(results[i].error);
         sum.eventsWritten += results[i].count;
         sum.files << QString::fromStdString(dirPath + '/' + results[i].file);
+        for (const std::string &f : results[i].moreFiles)
+            sum.files << QString::fromStdString(dirPath + '/' + f);
     }
-    sum.hosts = static_cast<int>(n);
+    if (o.sensor) {
+        if (!sensor.error.empty() && sum.error.isEmpty())
+            sum.error = QString::fromStdString(sensor.error);
+        sum.eventsWritten += sensor.count;
+        sum.files << QString::fromStdString(dirPath + '/' + sensor.file);
+        for (const std::string &f : sensor.moreFiles)
+            sum.files << QString::fromStdString(dirPath + '/' + f);
+    }
+    sum.hosts = static_cast<int>(all);
     for (const Transfer &t : sc.transfers())
         if (t.category != Transfer::Category::Ingress)
             ++sum.transfers;
     sum.groundTruthPath = QString::fromStdString(dirPath + "/ground_truth.json");
-    const QString err = GroundTruth(topo, o).write(sum.groundTruthPath, sc.transfers(), sc.notes(), results);
+    const QString err = GroundTruth(topo, o).write(sum.groundTruthPath, sc.transfers(), sc.notes(), results,
+                                                o.sensor ? &sensor : nullptr);
     if (!err.isEmpty() && sum.error.isEmpty())
         sum.error = err;
     return sum;

@@ -51,7 +51,7 @@ const char *const kTrapKind[] = {"ipc-pipe-write", "etl-flush-by-system", "loopb
 } // namespace
 
 QString GroundTruth::write(const QString &path, const std::vector<Transfer> &transfers, const std::vector<std::string> &notes,
-                           const std::vector<HostResult> &hosts) const
+                           const std::vector<HostResult> &hosts, const HostResult *sensor) const
 {
     QJsonObject rec;
     const bool xml = m_options.format == Options::Format::EventXml;
@@ -69,6 +69,8 @@ QString GroundTruth::write(const QString &path, const std::vector<Transfer> &tra
         }
         hostList.append(q(host.fqdn));
         files.append(q(h.file));
+        for (const std::string &f : h.moreFiles)
+            files.append(q(f));
         byHost[q(host.fqdn)] = static_cast<qint64>(h.count);
         ipMap[q(host.ip)] = q(host.name);
         for (const auto &[key, n] : h.counts) {
@@ -78,6 +80,20 @@ QString GroundTruth::write(const QString &path, const std::vector<Transfer> &tra
             byHostChannel[q(host.fqdn + '|' + k)] = static_cast<qint64>(n);
         }
     }
+    if (sensor) {
+        total += sensor->count;
+        if (sensor->count) {
+            first = std::min(first, sensor->firstUs);
+            last = std::max(last, sensor->lastUs);
+        }
+        files.append(q(sensor->file));
+        for (const std::string &f : sensor->moreFiles)
+            files.append(q(f));
+        static const char *const logs[] = {"conn", "smb_files", "files", "kerberos", "dns"};
+        for (const auto &[key, n] : sensor->counts)
+            channelTotals[std::string("zeek:") + logs[key.second % 5] + ":0"] += n;
+        rec[QStringLiteral("sensor_events")] = static_cast<qint64>(sensor->count);
+    }
     for (const auto &[k, n] : channelTotals)
         byChannel[q(k)] = static_cast<qint64>(n);
 
@@ -85,6 +101,10 @@ QString GroundTruth::write(const QString &path, const std::vector<Transfer> &tra
     std::vector<std::vector<const EvidenceRef *>> ev(transfers.size());
     for (const HostResult &h : hosts)
         for (const EvidenceRef &r : h.evidence)
+            if (r.transfer >= 0 && static_cast<size_t>(r.transfer) < ev.size())
+                ev[static_cast<size_t>(r.transfer)].push_back(&r);
+    if (sensor)
+        for (const EvidenceRef &r : sensor->evidence)
             if (r.transfer >= 0 && static_cast<size_t>(r.transfer) < ev.size())
                 ev[static_cast<size_t>(r.transfer)].push_back(&r);
 
@@ -188,7 +208,7 @@ QString GroundTruth::write(const QString &path, const std::vector<Transfer> &tra
     rec[QStringLiteral("negative")] = tr.isEmpty();
     rec[QStringLiteral("label")] = attack ? QStringLiteral("positive") : QStringLiteral("negative");
     rec[QStringLiteral("technique")] = QStringLiteral("T1570 lateral tool transfer: %1 attacker transfer(s) over %2 hop(s) "
-                                                      "(SMB admin shares, PsExec-style service binaries, RDP tsclient) and "
+                                                      "(SMB admin shares, PsExec-style service binaries, RDP tsclient, scp / rsync over SSH) and "
                                                       "%3 benign admin transfer(s)")
                                            .arg(attack)
                                            .arg(hopsSeen.size())

@@ -19,6 +19,7 @@ namespace tt::gen {
 
 struct HostResult {
     std::string file;
+    std::vector<std::string> moreFiles; // a Linux host's auth.log beside its audit.log; the sensor's logs
     int64_t count = 0;
     int64_t firstUs = 0, lastUs = 0;
     std::map<std::pair<int, int>, int64_t> counts;
@@ -33,7 +34,7 @@ public:
     GroundTruth(const Topology &topo, const Options &options) : m_topo(topo), m_options(options) {}
     // Returns an error message, empty on success.
     QString write(const QString &path, const std::vector<Transfer> &transfers, const std::vector<std::string> &notes,
-                  const std::vector<HostResult> &hosts) const;
+                  const std::vector<HostResult> &hosts, const HostResult *sensor = nullptr) const;
 
 private:
     const Topology &m_topo;

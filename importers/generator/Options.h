@@ -15,6 +15,10 @@ struct Options {
     QString outDir;          // created when missing
     enum class Format { JsonLines, EventXml } format = Format::JsonLines;
     int attackerHops = 4;    // lateral transfers by the attacker (capped at hosts - 1)
+    int linuxHosts = 3;      // Linux servers beside the Windows hosts (audit.log + auth.log each), 0..200;
+                             // the attacker reaches min(linuxHosts, max(1, attackerHops / 2)) of them over SSH
+    bool sensor = true;      // a Zeek sensor (zeek/conn, smb_files, files, kerberos, dns) sees the flows
+    bool zeekJson = false;   // its logs as JSON lines instead of TSV
 };
 
 } // namespace tt::gen

@@ -194,6 +194,10 @@ const char *RecordWriter::channelName(Channel c)
     case Channel::Security: return "Security";
     case Channel::System: return "System";
     case Channel::Sysmon: return "Microsoft-Windows-Sysmon/Operational";
+    case Channel::LinuxAudit: return "linux:audit";
+    case Channel::LinuxSshd: return "linux:sshd";
+    case Channel::LinuxSyslog: return "linux:syslog";
+    case Channel::Zeek: return "zeek";
     }
     return "";
 }

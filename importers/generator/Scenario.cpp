@@ -2,6 +2,7 @@
 
 #include "AdminActivity.h"
 #include "AttackChain.h"
+#include "LinuxActivity.h"
 
 #include <algorithm>
 
@@ -11,12 +12,14 @@ namespace {
 constexpr int64_t kMs = 1000;
 }
 
-Scenario::Scenario(const Topology &topo, uint64_t seed, int64_t startUs, int64_t endUs, int days, int hops)
+Scenario::Scenario(const Topology &topo, uint64_t seed, int64_t startUs, int64_t endUs, int days, int hops,
+                   int64_t linuxBudget)
     : m_topo(topo), m_rng(Rng::derive(seed, 0xa77ac)), m_startUs(startUs), m_endUs(endUs), m_days(days),
-      m_hops(std::clamp(hops, 0, static_cast<int>(topo.hosts().size()) - 1))
+      m_hops(std::clamp(hops, 0, topo.windowsCount() - 1))
 {
     const size_t n = topo.hosts().size();
     m_events.resize(n);
+    m_linux.resize(n);
     for (size_t i = 0; i < n; ++i) {
         m_ctx.push_back(std::make_unique<HostContext>(topo, static_cast<int>(i), seed, 1));
         m_factories.push_back(std::make_unique<EventFactory>(*m_ctx.back()));
@@ -24,8 +27,13 @@ Scenario::Scenario(const Topology &topo, uint64_t seed, int64_t startUs, int64_t
     AdminActivity(*this).run();
     if (m_hops > 0)
         AttackChain(*this).run();
+    if (topo.windowsCount() < static_cast<int>(n))
+        LinuxActivity(*this, seed, linuxBudget).run();
     for (auto &v : m_events)
         std::sort(v.begin(), v.end(), [](const Event &a, const Event &b) { return b < a; });
+    for (auto &v : m_linux)
+        std::sort(v.begin(), v.end());
+    std::sort(m_flows.begin(), m_flows.end(), [](const NetFlow &a, const NetFlow &b) { return a.us < b.us; });
 }
 
 int64_t Scenario::eventCount() const
@@ -43,6 +51,18 @@ void Scenario::put(int host, Event &&e, int tag, Trap trap)
     if (trap != Trap::None)
         e.trap = trap;
     m_events[static_cast<size_t>(host)].push_back(std::move(e));
+}
+
+void Scenario::putLinux(int host, LinuxRecord &&r)
+{
+    r.seq = m_seq++;
+    m_linux[static_cast<size_t>(host)].push_back(std::move(r));
+}
+
+int Scenario::addFlow(NetFlow f)
+{
+    m_flows.push_back(std::move(f));
+    return static_cast<int>(m_flows.size()) - 1;
 }
 
 int Scenario::addTransfer(Transfer t)
@@ -106,6 +126,26 @@ Scenario::Session Scenario::smbSession(int src, int dst, int64_t us, int acct, b
     if (byIp)
         out.logon.workstation = s.name;
     put(dst, f(dst).logon(arrive + 20 * kMs, out.logon), tag);
+    NetFlow nf;
+    nf.us = us + 2 * kMs;
+    nf.durationUs = static_cast<int64_t>(m_rng.range(2000, 9000)) * kMs;
+    nf.origIp = s.ip;
+    nf.origPort = std::stoi(out.srcPort);
+    nf.respIp = d.ip;
+    nf.respPort = 445;
+    nf.service = byIp ? "gssapi,smb,ntlm" : "gssapi,smb,krb";
+    nf.origBytes = static_cast<int64_t>(m_rng.range(3000, 12000));
+    nf.respBytes = static_cast<int64_t>(m_rng.range(2000, 9000));
+    if (!byIp) {
+        nf.krbClient = m_topo.account(acct).sam + '/' + m_topo.dnsUpper();
+        nf.krbService = "cifs/" + d.fqdn;
+        nf.krbKdc = m_topo.host(m_topo.dc()).ip;
+        nf.dnsQuery = d.fqdn;
+        nf.dnsAnswer = d.ip;
+        nf.dnsServer = nf.krbKdc;
+    }
+    nf.transfer = static_cast<int16_t>(tag);
+    out.flow = addFlow(std::move(nf));
     if (out.logon.privileged)
         put(dst, f(dst).specialPrivileges(arrive + 20 * kMs, out.logon));
     return out;
@@ -120,6 +160,20 @@ void Scenario::shareWrite(int dst, int64_t us, const Session &s, const std::stri
     put(dst, fd.shareCheck(us + 3 * kMs, s.logon, share, localPath, rel, classic ? 0x17019f : 0x13019f), tag, trap);
     put(dst, fd.shareCheck(us + 9 * kMs, s.logon, share, localPath, rel, 0x2), tag, trap);
     put(dst, fd.fileCreate(us + 11 * kMs, ctx(dst).system(), fullPath), tag, trap);
+    if (s.flow >= 0) {
+        NetFlow &nf = flow(s.flow);
+        NetFile file;
+        std::string host = m_topo.host(dst).name;
+        file.share = share;
+        if (file.share.size() > 3 && file.share[2] == '*')
+            file.share = "\\\\" + host + file.share.substr(3);
+        file.name = rel;
+        file.us = us + 5 * kMs;
+        file.size = static_cast<int64_t>(m_rng.range(60, 2400)) * 1024 + static_cast<int64_t>(m_rng.below(1024));
+        file.transfer = static_cast<int16_t>(tag);
+        nf.origBytes += file.size + file.size / 40;
+        nf.files.push_back(std::move(file));
+    }
 }
 
 void Scenario::logoff(int dst, int64_t us, const Session &s, int tag)

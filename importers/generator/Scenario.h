@@ -8,6 +8,7 @@
 #include "Event.h"
 #include "EventFactory.h"
 #include "HostContext.h"
+#include "NetFlow.h"
 #include "Transfer.h"
 
 #include <memory>
@@ -18,7 +19,9 @@ namespace tt::gen {
 
 class Scenario {
 public:
-    Scenario(const Topology &topo, uint64_t seed, int64_t startUs, int64_t endUs, int days, int hops);
+    // linuxBudget: background records per Linux host (audit events + auth lines), about.
+    Scenario(const Topology &topo, uint64_t seed, int64_t startUs, int64_t endUs, int days, int hops,
+             int64_t linuxBudget = 0);
 
     const Topology &topo() const { return m_topo; }
     std::vector<Event> &events(int host) { return m_events[static_cast<size_t>(host)]; }
@@ -26,6 +29,22 @@ public:
     const std::vector<std::string> &notes() const { return m_notes; }
     int64_t eventCount() const;
     int hops() const { return m_hops; }
+    // Linux hosts' records (index = host index), sorted; the sensor's flows.
+    std::vector<LinuxRecord> &linuxRecords(int host) { return m_linux[static_cast<size_t>(host)]; }
+    std::vector<NetFlow> &flows() { return m_flows; }
+    int addFlow(NetFlow f);
+    NetFlow &flow(int i) { return m_flows[static_cast<size_t>(i)]; }
+    void putLinux(int host, LinuxRecord &&r);
+
+    // Where the attacker has an implant (foothold first, then each hop's destination), and when
+    // the Windows part of the chain ended: the Linux part starts from there.
+    struct Pivot {
+        int host;
+        Proc implant;
+        int64_t us;
+    };
+    std::vector<Pivot> pivots;
+    int64_t attackEndUs = 0;
 
     // --- primitives used by AttackChain / AdminActivity ---
     HostContext &ctx(int host) { return *m_ctx[static_cast<size_t>(host)]; }
@@ -49,6 +68,7 @@ public:
     struct Session {
         Logon logon;     // the destination's 4624
         std::string srcPort;
+        int flow = -1;   // the sensor's view of the session (-1: not on the wire)
     };
     // An SMB (port 445) session from src to dst as account: src DNS + Sysmon 3 by System,
     // dst Sysmon 3 inbound, 4624 type 3 and 4672 when privileged. byIp selects NTLM.
@@ -72,6 +92,8 @@ private:
     std::vector<std::unique_ptr<EventFactory>> m_factories;
     std::vector<std::vector<Event>> m_events;
     std::vector<Transfer> m_transfers;
+    std::vector<std::vector<LinuxRecord>> m_linux;
+    std::vector<NetFlow> m_flows;
     std::vector<std::string> m_notes;
 };
 

@@ -90,6 +90,25 @@ public:
         put(out, c.us, 6);
         out.append("0Z", 2);
     }
+    // "YYYY-MM-DDThh:mm:ss.uuuuuu+00:00" (rsyslog's RFC 3339 high-precision format, UTC)
+    static void appendRfc3339Utc(std::string &out, int64_t us)
+    {
+        const Civil c = civil(us);
+        appendDateTime(out, c, 'T');
+        out.push_back('.');
+        put(out, c.us, 6);
+        out.append("+00:00", 6);
+    }
+    // "YYYY-MM-DD-hh-mm-ss" (Zeek's #open / #close stamps)
+    static void appendDateTime(std::string &out, int64_t us)
+    {
+        const Civil c = civil(us);
+        put(out, static_cast<unsigned>(c.y), 4);
+        for (unsigned v : {c.mo, c.d, c.h, c.mi, c.s}) {
+            out.push_back('-');
+            put(out, v, 2);
+        }
+    }
     static std::string isoSec(int64_t us)
     {
         std::string s;

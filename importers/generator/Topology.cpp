@@ -47,7 +47,7 @@ std::string sidTail(Rng &r)
 
 } // namespace
 
-Topology::Topology(int hostCount, uint64_t seed)
+Topology::Topology(int hostCount, uint64_t seed, int linuxHosts)
 {
     hostCount = std::clamp(hostCount, 2, 2000);
     Rng r(Rng::derive(seed, 0x7070));
@@ -126,6 +126,22 @@ Topology::Topology(int hostCount, uint64_t seed)
     for (Host &h : m_hosts)
         if (h.role != HostRole::Workstation)
             h.primaryUser = accountsOf(AccountKind::ItAdmin)[static_cast<size_t>(h.index) % 3];
+
+    // Linux servers (own stream: the Windows part stays the same for a seed): a DMZ-ish server
+    // subnet, clocks in UTC, no collector.
+    m_windows = static_cast<int>(m_hosts.size());
+    const char *const linuxKinds[] = {"web", "build", "db", "app", "git", "mon", "proxy", "ci"};
+    uint64_t ls = Rng::derive(seed, 0x11a0c);
+    int kindCount2[8] = {};
+    for (int i = 0; i < std::clamp(linuxHosts, 0, 200); ++i) {
+        const int k = i % 8;
+        const int n = ++kindCount2[k];
+        addHost(std::string(linuxKinds[k]) + (n < 10 ? "0" : "") + std::to_string(n), HostRole::Linux, "LNX",
+                base + std::to_string(30 + i / 200) + '.' + std::to_string(10 + i % 200), 0, ls);
+        // HostContext models every host's Windows-side processes; give it an owner too.
+        m_hosts.back().primaryUser = accountsOf(AccountKind::ItAdmin)[static_cast<size_t>(i) % 3];
+        m_hosts.back().weight = 0.5;
+    }
 }
 
 void Topology::addHost(const std::string &name, HostRole role, const std::string &kind, const std::string &ip, int tz,

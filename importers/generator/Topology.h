@@ -10,7 +10,7 @@
 
 namespace tt::gen {
 
-enum class HostRole : uint8_t { DomainController, Server, AdminStation, Workstation };
+enum class HostRole : uint8_t { DomainController, Server, AdminStation, Workstation, Linux };
 
 struct Host {
     int index = 0;
@@ -40,7 +40,8 @@ struct Account {
 
 class Topology {
 public:
-    Topology(int hosts, uint64_t seed);
+    // hosts Windows machines (indices 0..hosts-1), then linuxHosts Linux servers (web, build, db ...)
+    Topology(int hosts, uint64_t seed, int linuxHosts = 0);
 
     const std::vector<Host> &hosts() const { return m_hosts; }
     const std::vector<Account> &accounts() const { return m_accounts; }
@@ -55,6 +56,8 @@ public:
     int mainTzMinutes() const { return m_mainTz; }
 
     std::vector<int> indicesOf(HostRole role) const;
+    int windowsCount() const { return m_windows; }
+    bool isLinux(int i) const { return i >= m_windows; }
     std::vector<int> accountsOf(AccountKind kind) const;
     int dc() const { return m_dc; }
     // The machine account name of a host: "WS-FIN-07$"
@@ -71,6 +74,7 @@ private:
     int64_t m_startUs = 0;
     int m_mainTz = -300;
     int m_dc = 0;
+    int m_windows = 0;
 };
 
 } // namespace tt::gen

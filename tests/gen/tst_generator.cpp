@@ -10,6 +10,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QRegularExpression>
 #include <QSet>
 #include <QTemporaryDir>
 #include <QTimeZone>
@@ -70,6 +71,10 @@ Options opts(const QString &dir, uint64_t seed = 1, int64_t events = 20000)
     o.outDir = dir;
     o.seed = seed;
     o.events = events;
+    // These checks read the Windows event files; the Linux servers and the sensor are covered
+    // by linuxAndSensor() and tst_generator_mixed.
+    o.linuxHosts = 0;
+    o.sensor = false;
     return o;
 }
 
@@ -134,6 +139,7 @@ private slots:
     void scenarioContent();
     void xmlWellFormed();
     void smallBudget();
+    void linuxAndSensor();
 };
 
 void TestGenerator::deterministic()
@@ -415,6 +421,84 @@ void TestGenerator::smallBudget()
     QCOMPARE(groundTruth(s).value(QStringLiteral("events")).toInteger(), s.eventsWritten);
     Options bad;
     QVERIFY(!generate(bad).error.isEmpty());
+}
+
+void TestGenerator::linuxAndSensor()
+{
+    QTemporaryDir a, b;
+    Options o = opts(a.path(), 9, 20000);
+    o.linuxHosts = 3;
+    o.sensor = true;
+    const Summary s = generate(o);
+    QVERIFY2(s.error.isEmpty(), qPrintable(s.error));
+    o.outDir = b.path();
+    const Summary s2 = generate(o);
+    QCOMPARE(s.files.size(), s2.files.size());
+    for (int i = 0; i < s.files.size(); ++i)
+        QVERIFY2(readAll(s.files[i]) == readAll(s2.files[i]), qPrintable(s.files[i]));
+    QCOMPARE(s.hosts, 12 + 3);
+    QCOMPARE(s.eventsWritten, 20000); // Linux records and sensor records count against the budget
+    const QJsonObject gt = groundTruth(s);
+    QCOMPARE(gt.value(QStringLiteral("events")).toInteger(), s.eventsWritten);
+    QCOMPARE(gt.value(QStringLiteral("files")).toArray().size(), s.files.size());
+
+    // Shapes: audit lines carry node= and a stamp, auth lines an RFC 3339 time and the host,
+    // Zeek TSV a header block.
+    int audit = 0, auth = 0, zeek = 0;
+    const QRegularExpression auditRe(QStringLiteral("^node=[a-z]+[0-9]+ type=[A-Z_]+ msg=audit\\([0-9]+\\.[0-9]{3}:[0-9]+\\):"));
+    const QRegularExpression authRe(
+        QStringLiteral("^20[0-9]{2}-[0-9]{2}-[0-9]{2}T[0-9:]{8}\\.[0-9]{6}\\+00:00 [a-z]+[0-9]+ [A-Za-z-]+\\[[0-9]+\\]: "));
+    for (const QString &f : s.files) {
+        const QList<QByteArray> ls = lines(f);
+        QVERIFY2(!ls.isEmpty(), qPrintable(f));
+        if (f.endsWith(QLatin1String("-audit.log"))) {
+            ++audit;
+            for (const QByteArray &l : ls)
+                QVERIFY2(auditRe.match(QString::fromUtf8(l)).hasMatch(), l.constData());
+        } else if (f.endsWith(QLatin1String("-auth.log"))) {
+            ++auth;
+            for (const QByteArray &l : ls)
+                QVERIFY2(authRe.match(QString::fromUtf8(l)).hasMatch(), l.constData());
+        } else if (f.contains(QLatin1String("/zeek/"))) {
+            ++zeek;
+            QVERIFY(ls.first().startsWith("#separator \\x09"));
+            QVERIFY(ls.at(6).startsWith("#fields\tts\t"));
+        }
+    }
+    QCOMPARE(audit, 3);
+    QCOMPARE(auth, 3);
+    QCOMPARE(zeek, 5);
+
+    // SSH transfers are labelled with evidence at both ends; SMB hops also on the wire.
+    int ssh = 0, wire = 0;
+    for (const QJsonValue &v : gt.value(QStringLiteral("transfers")).toArray()) {
+        const QJsonObject t = v.toObject();
+        const QString method = t.value(QStringLiteral("method")).toString();
+        const QString file = t.value(QStringLiteral("file")).toString();
+        bool atSrc = false, atDst = false, sensor = false;
+        for (const QJsonValue &rv : t.value(QStringLiteral("evidence_refs")).toArray()) {
+            const QJsonObject r = rv.toObject();
+            const QList<QByteArray> ls = lines(a.path() + QLatin1Char('/') + r.value(QStringLiteral("file")).toString());
+            const qint64 line = r.value(QStringLiteral("line")).toInteger();
+            QVERIFY(line >= 1 && line <= ls.size());
+            // An audit event's line is its first record's; the EXECVE naming the file follows.
+            QByteArray text = ls.at(line - 1);
+            for (qint64 k = line; k < ls.size() && ls.at(k - 1).contains(" type=") && !ls.at(k - 1).contains(" type=EOE"); ++k)
+                text += ls.at(k);
+            QVERIFY2(text.contains(file.toUtf8()), qPrintable(file));
+            atSrc |= r.value(QStringLiteral("host")).toString() == t.value(QStringLiteral("src")).toString();
+            atDst |= r.value(QStringLiteral("host")).toString() == t.value(QStringLiteral("dst")).toString();
+            sensor |= r.value(QStringLiteral("channel")).toString().startsWith(QLatin1String("zeek:"));
+        }
+        if (method == QLatin1String("scp") || method == QLatin1String("rsync")) {
+            ++ssh;
+            QVERIFY2(atSrc && atDst, qPrintable(file));
+            QVERIFY(t.value(QStringLiteral("path")).toString().startsWith(QLatin1Char('/')));
+        }
+        wire += sensor;
+    }
+    QVERIFY(ssh >= 3);
+    QVERIFY(wire >= 3);
 }
 
 QTEST_GUILESS_MAIN(TestGenerator)
