@@ -68,9 +68,9 @@ WorkbenchWindow::WorkbenchWindow(FilterHistory *filter, Selection *selection, QW
       m_pivots(new PivotBar(filter, this)), m_overview(new CaseWindow(this)),
       m_evidence(new EvidenceTableView(filter, selection, this)), m_ancestry(new ProcessAncestryPanel(filter, selection, this)),
       m_details(new EventDetailsView(filter, selection, this)), m_timeline(new TimelineView(filter, selection, this)),
-      m_import(new ImportRunner(this)), m_statusCase(new QLabel(this)), m_statusView(new QLabel(this)),
-      m_statusFilter(new QLabel(this)), m_annotations(new AnnotationController(this)),
-      m_notes(new NotesPanel(m_annotations, filter, selection, this)), m_banner(new QLabel(this))
+      m_import(new ImportRunner(this)), m_annotations(new AnnotationController(this)),
+      m_notes(new NotesPanel(m_annotations, filter, selection, this)), m_banner(new QLabel(this)),
+      m_statusCase(new QLabel(this)), m_statusView(new QLabel(this)), m_statusFilter(new QLabel(this))
 {
     setObjectName(QStringLiteral("workbench"));
     setWindowTitle(tr("TransferTrace"));
