@@ -23,7 +23,8 @@ const char *const kUsage =
     "       transfertrace export graph|timeline|transfers CASE OUT [--account A] [--parent-image P] [--from T --to T]\n"
     "                            [--scale S | --dpi D] [--whole]   (.svg .png .pdf .dot / .png .svg / .csv .json)\n"
     "       transfertrace report CASE OUT.html [--pdf OUT.pdf]   self-contained HTML report\n"
-    "       transfertrace gen --out DIR [--hosts N] [--days D] [--events M] [--seed S] [--format jsonl|xml]\n"
+    "       transfertrace gen --out DIR [--hosts N] [--linux N] [--days D] [--events M] [--seed S] [--hops H]\n"
+    "                         [--format jsonl|xml] [--no-sensor] [--zeek-format tsv|json]\n"
     "       transfertrace demo [--case PATH]                 build the demo case, print its path\n"
     "       transfertrace --version | --help\n";
 
