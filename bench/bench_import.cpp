@@ -7,10 +7,24 @@
 // usage: bench_import [--corpus DIR] [--events N] [--workdir DIR] [--skip-evtx] [--skip-json]
 //                     [--json-input DIR]   (import the files of DIR instead of generating; for profiling)
 //                     [--bulk-index-bytes N] (engine option; 0 keeps every index live)
+//                     [--generate DIR]     (only write the generated JSON lines into DIR, for --json-input)
+//                     [--parse-only]       (with --json-input: JsonLinesParser alone on the calling thread,
+//                                           events counted and dropped; no hashing, no store)
+//                     [--rows-only]        (with --json-input: the SQLite ceiling. Each line stored as an
+//                                           events row through CaseWriter, one transaction per file, no
+//                                           parsing, normalising or hashing; lines read up front)
 
+#include "core/FileSource.h"
+#include "core/ParsePipeline.h"
+#include "core/StreamAdapters.h"
 #include "core/ImportEngine.h"
+#include "core/RawEvent.h"
+#include "core/RecordSink.h"
+#include "json/JsonLinesParser.h"
 #include "generator/Generator.h"
 #include "store/CaseStore.h"
+#include "store/CaseWriter.h"
+#include "store/Schema.h"
 
 #include <QDir>
 #include <QDirIterator>
@@ -24,6 +38,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <fstream>
 #include <string>
 #include <sys/resource.h>
 #include <sys/wait.h>
@@ -94,6 +109,112 @@ Result importAll(const std::vector<std::string> &inputs, const std::string &case
     r.bytes = static_cast<long long>(sum.bytes());
     r.files = static_cast<long long>(sum.count(tt::FileReport::Status::Imported));
     r.exitCode = sum.exitCode();
+    if (sum.bulkIndexes)
+        std::printf("(of which rebuilding the indexes dropped for the bulk import: %.2f s)\n", sum.indexSeconds);
+    std::fflush(stdout);
+    return r;
+}
+
+// The parser's share in isolation: every file through JsonLinesParser on this thread, events
+// counted and dropped (no hashing, no pipeline, no store).
+Result parseOnlyRun(const std::vector<std::string> &files, bool pipeline, bool hashing)
+{
+    struct CountingSink final : tt::RecordSink {
+        long long events = 0, rejected = 0, bytes = 0;
+        void event(tt::RawEvent &ev) override
+        {
+            ++events;
+            bytes += static_cast<long long>(ev.original.size());
+        }
+        void reject(int64_t, std::string_view) override { ++rejected; }
+    } sink;
+    Result r;
+    const double t0 = now();
+    for (const std::string &f : files) {
+        tt::FileSource in(f);
+        tt::JsonLinesParser parser;
+        if (hashing) {
+            tt::HashingSource h(in);
+            if (pipeline)
+                tt::ParsePipeline::run(parser, h, sink);
+            else
+                parser.parse(h, sink);
+            h.drain();
+            (void)h.hexDigest();
+        } else if (pipeline) {
+            tt::ParsePipeline::run(parser, in, sink);
+        } else {
+            parser.parse(in, sink);
+        }
+        r.bytes += QFileInfo(QString::fromStdString(f)).size();
+    }
+    r.seconds = now() - t0;
+    r.events = sink.events;
+    r.rejected = sink.rejected;
+    r.files = static_cast<long long>(files.size());
+    return r;
+}
+
+// The store's share in isolation: every line of each file becomes one events row (payload = the
+// line, as the JSON-lines import stores it) in one transaction per file, like the engine does,
+// with the same case settings (CaseStore) and the bulk mode's dropped indexes. Lines are read
+// into memory before the clock starts, so this is SQLite + CaseWriter only.
+Result rowsOnlyImport(const std::vector<std::string> &files, const std::string &casePath)
+{
+    Result r;
+    std::vector<std::vector<std::string>> lines(files.size());
+    for (size_t i = 0; i < files.size(); ++i) {
+        std::ifstream in(files[i]);
+        for (std::string l; std::getline(in, l);) {
+            r.bytes += static_cast<long long>(l.size() + 1);
+            lines[i].push_back(std::move(l));
+        }
+    }
+    auto cs = tt::store::CaseStore::open(casePath, tt::store::CaseStore::Access::Create);
+    tt::store::dropBulkIndexes(cs->db());
+    tt::store::CaseWriter w(cs->db());
+    struct rusage ru0 {};
+    getrusage(RUSAGE_SELF, &ru0);
+    const double t0 = now();
+    for (size_t i = 0; i < files.size(); ++i) {
+        tt::store::SourceRow src;
+        src.path = files[i];
+        src.format = "jsonl";
+        src.parser = "bench";
+        src.parserVersion = "0";
+        w.begin(src);
+        const int64_t host = w.hostId("HOST-" + std::to_string(i));
+        int64_t pos = 0;
+        for (const std::string &l : lines[i]) {
+            tt::store::EventRow row;
+            row.ts = 1700000000000000LL + pos;
+            row.tsSource = 1;
+            row.hostId = host;
+            row.channel = "Security";
+            row.provider = "Microsoft-Windows-Security-Auditing";
+            row.eventId = 4624;
+            row.recordId = pos;
+            row.position = ++pos;
+            row.payloadFormat = 2;
+            row.payload = l;
+            w.insertEvent(row);
+            ++r.events;
+        }
+        tt::store::SourceCounts counts;
+        counts.read = counts.stored = pos;
+        w.commit("sha-" + std::to_string(i), counts);
+    }
+    tt::store::restoreBulkIndexes(cs->db());
+    r.seconds = now() - t0;
+    struct rusage ru1 {};
+    getrusage(RUSAGE_SELF, &ru1);
+    auto secs = [](const timeval &a, const timeval &b) {
+        return static_cast<double>(b.tv_sec - a.tv_sec) + static_cast<double>(b.tv_usec - a.tv_usec) / 1e6;
+    };
+    std::printf("(rows only, timed part: CPU user %.2f s + sys %.2f s)\n", secs(ru0.ru_utime, ru1.ru_utime),
+                secs(ru0.ru_stime, ru1.ru_stime));
+    std::fflush(stdout);
+    r.files = static_cast<long long>(files.size());
     return r;
 }
 
@@ -119,6 +240,8 @@ int main(int argc, char **argv)
     std::string workdir;
     bool skipEvtx = false, skipJson = false;
     std::string jsonInput;
+    std::string generateDir;
+    bool rowsOnly = false, parseOnly = false;
     for (int i = 1; i < argc; ++i) {
         const std::string a = argv[i];
         if (a == "--corpus" && i + 1 < argc)
@@ -133,17 +256,41 @@ int main(int argc, char **argv)
             skipJson = true;
         else if (a == "--json-input" && i + 1 < argc)
             jsonInput = argv[++i];
+        else if (a == "--parse-only")
+            parseOnly = true;
+        else if (a == "--rows-only")
+            rowsOnly = true;
+        else if (a == "--generate" && i + 1 < argc)
+            generateDir = argv[++i];
         else if (a == "--bulk-index-bytes" && i + 1 < argc) // 0: never drop indexes
             g_bulkIndexBytes = std::atoll(argv[++i]);
         else {
-            std::fprintf(stderr, "usage: bench_import [--corpus DIR] [--events N] [--workdir DIR] [--skip-evtx] [--skip-json] [--json-input DIR] [--bulk-index-bytes N]\n");
+            std::fprintf(stderr, "usage: bench_import [--corpus DIR] [--events N] [--workdir DIR] [--skip-evtx] [--skip-json] [--json-input DIR] [--bulk-index-bytes N] [--generate DIR]\n");
             return 64;
         }
     }
     spdlog::set_level(spdlog::level::warn);
+    if (!generateDir.empty()) {
+        tt::gen::Options o;
+        o.hosts = 50;
+        o.days = 3;
+        o.events = events;
+        o.seed = 42;
+        o.attackerHops = 8;
+        o.outDir = QString::fromStdString(generateDir);
+        tt::gen::Summary g = tt::gen::generate(o);
+        if (!g.error.isEmpty()) {
+            std::fprintf(stderr, "generator failed: %s\n", qPrintable(g.error));
+            return 1;
+        }
+        std::printf("generated %lld events into %s\n", static_cast<long long>(g.eventsWritten), generateDir.c_str());
+        return 0;
+    }
     QTemporaryDir tmp(workdir.empty() ? QDir::tempPath() + QStringLiteral("/tt-bench-XXXXXX")
                                       : QString::fromStdString(workdir) + QStringLiteral("/tt-bench-XXXXXX"));
     const std::string dir = tmp.path().toStdString();
+    if (std::getenv("TT_BENCH_KEEP") != nullptr) // keep the cases (for inspection)
+        tmp.setAutoRemove(false);
     std::printf("bench_import: %ld cores, work dir %s\n\n", sysconf(_SC_NPROCESSORS_ONLN), dir.c_str());
     std::printf("| %-38s | %9s | %8s | %8s | %10s | %7s | %8s | %12s |\n", "phase", "events", "MiB", "seconds", "events/s",
                 "MiB/s", "peak MiB", "CPU user+sys");
@@ -198,8 +345,29 @@ int main(int argc, char **argv)
         while (it.hasNext())
             files.push_back(it.next().toStdString());
         std::sort(files.begin(), files.end());
-        Result r = inChild([&] { return importAll(files, dir + "/json.ttcase"); });
-        printRow("JSON lines (given) -> case", r);
+        if (parseOnly) {
+            const char *only = std::getenv("TT_BENCH_PARSE_MODE"); // "0".."3": one of the four rows
+            if (only) {
+                const int m = std::atoi(only);
+                Result r = inChild([&] { return parseOnlyRun(files, m & 2, m & 1); });
+                printRow("parse-only (mode from TT_BENCH_PARSE_MODE)", r);
+                return 0;
+            }
+            Result r = inChild([&] { return parseOnlyRun(files, false, false); });
+            printRow("JSON lines parser alone", r);
+            r = inChild([&] { return parseOnlyRun(files, false, true); });
+            printRow("parser + SHA-256 thread", r);
+            r = inChild([&] { return parseOnlyRun(files, true, false); });
+            printRow("parser thread -> pipeline -> drop", r);
+            r = inChild([&] { return parseOnlyRun(files, true, true); });
+            printRow("same + SHA-256 thread", r);
+        } else if (rowsOnly) {
+            Result r = inChild([&] { return rowsOnlyImport(files, dir + "/rows.ttcase"); });
+            printRow("events rows only (SQLite ceiling)", r);
+        } else {
+            Result r = inChild([&] { return importAll(files, dir + "/json.ttcase"); });
+            printRow("JSON lines (given) -> case", r);
+        }
     } else if (!skipJson) {
         tt::gen::Options o;
         o.hosts = 50;

@@ -22,10 +22,14 @@ class RecordSink;
 // parser's own reading and hashing) overlaps with the SQLite writes that the target does.
 // Events are swapped (not copied) into batch slots, and batches are reused across files, so
 // steady state allocates nothing; at most kMaxBatches are in flight.
+// Few, small batches on purpose: the parser refills the events the writer has finished with,
+// and only while those (~4 KB of strings each) are still in cache is that cheap. With 8 x 256
+// events in flight (~8 MB) every refill missed the caches and the parser thread needed about
+// twice its stand-alone CPU time (bench_import --parse-only; see BENCHMARKS.md).
 class ParsePipeline {
 public:
-    static constexpr size_t kBatchSize = 256;
-    static constexpr size_t kMaxBatches = 8;
+    static constexpr size_t kBatchSize = 32;
+    static constexpr size_t kMaxBatches = 4;
 
     // Returns what parser.parse() returned. If the target throws, the parser is stopped, the
     // thread joined, and the exception rethrown.
