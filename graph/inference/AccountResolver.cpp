@@ -56,11 +56,12 @@ void AccountResolver::load()
     for (const auto &kv : m_accounts)
         ids.push_back(kv.first);
     std::sort(ids.begin(), ids.end());
-    // Same SID: one account whatever the spelling.
+    // Same SID: one account whatever the spelling. The NULL SID (S-1-0-0, written by failed
+    // logons beside any typed name; cases imported before the importer dropped it) is no identity.
     std::map<std::string, int64_t> bySid;
     for (int64_t id : ids) {
         const Acc &a = m_accounts[id];
-        if (a.sid.empty())
+        if (a.sid.empty() || a.sid == "S-1-0-0")
             continue;
         auto [it, fresh] = bySid.emplace(a.sid, id);
         if (!fresh)

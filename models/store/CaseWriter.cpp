@@ -232,12 +232,23 @@ int64_t CaseWriter::accountId(std::string_view domain, std::string_view name, st
         return 0;
     if (domain == "-")
         domain = {};
+    // "-" and the NULL SID identify no one: a failed logon (4625) writes S-1-0-0 beside whatever
+    // name was typed, so it must neither become an account's SID nor block the real one.
+    if (sid == "-" || sid == "S-1-0-0")
+        sid = {};
     // Cache by the spelling as written (cheap); the case-insensitive key is built only on a miss.
     m_keyScratch.assign(domain);
     m_keyScratch.push_back('\\');
     m_keyScratch.append(name);
-    if (auto it = m_accountCache.find(std::string_view(m_keyScratch)); it != m_accountCache.end())
+    // A cached id is negative while the account has no SID, so a later sighting can still add it.
+    if (auto it = m_accountCache.find(std::string_view(m_keyScratch)); it != m_accountCache.end()) {
+        if (it->second > 0 || sid.empty())
+            return it->second > 0 ? it->second : -it->second;
+        it->second = -it->second;
+        m_setSid.bind(1, sid).bind(2, it->second);
+        m_setSid.exec();
         return it->second;
+    }
     std::string cacheKey = m_keyScratch;
     std::string dom = toUpperAscii(domain);
     std::string key = toUpperAscii(name);
@@ -251,15 +262,15 @@ int64_t CaseWriter::accountId(std::string_view domain, std::string_view name, st
     m_findAccount.reset();
     if (id == 0) {
         m_insAccount.bind(1, std::string_view(dom)).bind(2, name).bind(3, std::string_view(key));
-        bindText(m_insAccount, 4, sid == "-" ? std::string_view() : sid);
+        bindText(m_insAccount, 4, sid);
         m_insAccount.bind(5, key.back() == '$' ? 1 : 0);
         m_insAccount.exec();
         id = m_db.lastInsertId();
-    } else if (!hasSid && !sid.empty() && sid != "-") {
+    } else if (!hasSid && !sid.empty()) {
         m_setSid.bind(1, sid).bind(2, id);
         m_setSid.exec();
     }
-    m_accountCache.emplace(std::move(cacheKey), id);
+    m_accountCache.emplace(std::move(cacheKey), hasSid || !sid.empty() ? id : -id);
     return id;
 }
 

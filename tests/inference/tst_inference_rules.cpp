@@ -2,7 +2,7 @@
 // each rule's positive case, the look-alikes that must stay non-transfers (IPC$ pipe WriteData,
 // System .etl flushes, \\127.0.0.1\C$ writes, task XML by svchost, read-only 0x120089), evidence
 // of both ends merged into one transfer across clock skew, execution after transfer, service
-// binaries, RDP drive redirection, account spellings, determinism, and the command-line reader.
+// binaries, RDP drive redirection, account spellings (and the NULL SID of failed logons), determinism, and the command-line reader.
 
 #include "InferenceFixtures.h"
 
@@ -307,6 +307,49 @@ private slots:
         QCOMPARE(inference::listTransfers(cs->db(), f).size(), size_t(0));
         f = {};
         f.minConfidence = 0.99;
+        QCOMPARE(inference::listTransfers(cs->db(), f).size(), size_t(0));
+    }
+
+    void failedLogonNullSidKeepsAccountsApart()
+    {
+        // A failed logon (4625) writes the NULL SID S-1-0-0 beside whatever name was typed, here in
+        // the DNS spelling of the domain. Seed 1 of the generator: two users' failed logons made
+        // CORP.LOCAL\lfischer and CORP.LOCAL\admin "the same SID", and the NetBIOS spellings joined
+        // them, so admin's copy was shown as lfischer's.
+        auto failed = [](double t, const char *user) {
+            return security(kDst, 4625, at(t),
+                            {{"SubjectUserSid", QStringLiteral("S-1-0-0")}, {"SubjectUserName", QStringLiteral("-")},
+                             {"TargetUserSid", QStringLiteral("S-1-0-0")}, {"TargetUserName", QString::fromLatin1(user)},
+                             {"TargetDomainName", QStringLiteral("CORP.LOCAL")}, {"LogonType", QStringLiteral("3")},
+                             {"Status", QStringLiteral("0xc000006d")}, {"IpAddress", QString::fromLatin1(kSrcIp)},
+                             {"IpPort", QStringLiteral("50090")}});
+        };
+        auto success = [](double t, const char *domain, const char *user, const char *sid, const char *logonId) {
+            return security(kDst, 4624, at(t),
+                            {{"TargetUserSid", QString::fromLatin1(sid)}, {"TargetUserName", QString::fromLatin1(user)},
+                             {"TargetDomainName", QString::fromLatin1(domain)},
+                             {"TargetLogonId", QString::fromLatin1(logonId)}, {"LogonType", QStringLiteral("3")},
+                             {"IpAddress", QString::fromLatin1(kSrcIp)}, {"IpPort", QStringLiteral("50091")},
+                             {"AuthenticationPackageName", QStringLiteral("Kerberos")}});
+        };
+        QByteArray b = failed(1, "lfischer");
+        b += failed(2, "admin");
+        b += success(3, "CORP", "lfischer", "S-1-5-21-1-2-3-1118", "0x6100");
+        b += success(4, "CORP.LOCAL", "lfischer", "S-1-5-21-1-2-3-1118", "0x6101");
+        b += logon(kDst, at(10), kSrcIp, 50092, "0x7100", 3, "CORP", "admin");
+        b += shareCheck(kDst, at(11), kSrcIp, 50092, "0x7100", "\\\\*\\ADMIN$", "\\??\\C:\\Windows", "Temp\\n.exe", "0x2");
+        auto cs = makeCase(b);
+        QVERIFY(cs);
+        const auto rows = infer(*cs);
+        QCOMPARE(rows.size(), size_t(1));
+        QCOMPARE(rows[0].account, std::string("CORP\\admin"));
+        QCOMPARE(count(*cs, "SELECT count(*) FROM accounts WHERE sid = 'S-1-0-0'"), int64_t(0));
+        // The real SID of a spelling first seen in a failed logon is still learnt.
+        QCOMPARE(count(*cs, "SELECT count(*) FROM accounts WHERE domain = 'CORP.LOCAL' AND name_key = 'LFISCHER' "
+                            "AND sid = 'S-1-5-21-1-2-3-1118'"),
+                 int64_t(1));
+        inference::TransferFilter f;
+        f.account = "CORP\\lfischer";
         QCOMPARE(inference::listTransfers(cs->db(), f).size(), size_t(0));
     }
 
