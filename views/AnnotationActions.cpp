@@ -1,6 +1,7 @@
 #include "AnnotationActions.h"
 
 #include "AnnotationDialog.h"
+#include "PivotActions.h"
 
 #include <QAction>
 #include <QCoreApplication>
@@ -12,15 +13,7 @@ namespace tt {
 namespace {
 QString tr(const char *s) { return QCoreApplication::translate("AnnotationActions", s); }
 
-QString menuText(const QString &value)
-{
-    QString v = value;
-    v.replace(QLatin1Char('\n'), QLatin1Char(' '));
-    if (v.size() > 70)
-        v = v.left(67) + QStringLiteral("...");
-    v.replace(QLatin1Char('&'), QStringLiteral("&&"));
-    return v;
-}
+QString menuText(const QString &value) { return menuSafeText(value, 70); }
 
 void addFor(QMenu *menu, AnnotationController *c, const AnnotationRef &ref, QWidget *parent)
 {

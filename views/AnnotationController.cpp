@@ -162,18 +162,31 @@ std::optional<store::Tag> AnnotationController::tag(int64_t id) const
     return std::nullopt;
 }
 
+QColor AnnotationController::badgeColorOf(const store::Annotation &a, const std::vector<store::Tag> &tags)
+{
+    for (int64_t id : a.tagIds)
+        for (const store::Tag &t : tags)
+            if (t.id == id) {
+                const QColor c(QString::fromStdString(t.color));
+                if (c.isValid())
+                    return c;
+            }
+    return noteColor();
+}
+
 QColor AnnotationController::badgeColor(store::TargetKind kind, const QString &key) const
 {
     const auto a = find(kind, key);
-    if (!a)
-        return {};
-    for (int64_t id : a->tagIds)
-        if (const auto t = tag(id)) {
-            const QColor c(QString::fromStdString(t->color));
-            if (c.isValid())
-                return c;
-        }
-    return noteColor();
+    return a ? badgeColorOf(*a, m_tags) : QColor();
+}
+
+QHash<QString, QColor> AnnotationController::badgeColors(store::TargetKind kind) const
+{
+    QHash<QString, QColor> out;
+    for (const store::Annotation &a : m_all)
+        if (a.kind == kind)
+            out.insert(QString::fromStdString(a.key), badgeColorOf(a, m_tags));
+    return out;
 }
 
 QString AnnotationController::summary(store::TargetKind kind, const QString &key) const

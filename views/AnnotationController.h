@@ -59,6 +59,11 @@ public:
     bool isAnnotated(store::TargetKind kind, const QString &key) const;
     // Badge colour: the first tag's colour, else the note colour; invalid when not annotated.
     QColor badgeColor(store::TargetKind kind, const QString &key) const;
+    // Every annotated item of one kind: key -> badge colour (for table swatches).
+    QHash<QString, QColor> badgeColors(store::TargetKind kind) const;
+    // The colour rule itself (first tag with a valid colour, else the note colour), for code that
+    // reads annotations from a store of its own (the exporter).
+    static QColor badgeColorOf(const store::Annotation &a, const std::vector<store::Tag> &tags);
     // One-line description for tooltips: "malicious, needs-review - first line of the note".
     QString summary(store::TargetKind kind, const QString &key) const;
     const std::vector<store::Annotation> &all() const { return m_all; }

@@ -119,10 +119,9 @@ void EvidenceTableView::setAnnotations(AnnotationController *annotations)
     }
     auto sync = [this] {
         QHash<qint64, QColor> colors;
-        for (const store::Annotation &a : m_annotations->all())
-            if (a.kind == store::TargetKind::Event)
-                colors.insert(QString::fromStdString(a.key).toLongLong(),
-                              m_annotations->badgeColor(a.kind, QString::fromStdString(a.key)));
+        const QHash<QString, QColor> byKey = m_annotations->badgeColors(store::TargetKind::Event);
+        for (auto it = byKey.cbegin(); it != byKey.cend(); ++it)
+            colors.insert(it.key().toLongLong(), it.value());
         m_model->setAnnotationColors(colors);
     };
     connect(annotations, &AnnotationController::changed, this, sync);

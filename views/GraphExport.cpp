@@ -1,5 +1,6 @@
 #include "GraphExport.h"
 
+#include "AnnotationController.h"
 #include "store/AnnotationStore.h"
 
 #include "DotWriter.h"
@@ -340,21 +341,16 @@ bool OffscreenGraph::load(const QString &casePath, const FilterState &filter, QS
         for (const auto &[host, xy] : as.nodePositions())
             positions.insert(QString::fromStdString(host), QPointF(xy.first, xy.second));
         r = computeGraphScene(cs->db(), filter, {}, {}, positions);
-        std::map<int64_t, store::Tag> tags;
-        for (const store::Tag &t : as.tags())
-            tags[t.id] = t;
+        const std::vector<store::Tag> tags = as.tags();
         for (const store::Annotation &a : as.list()) {
             GraphBadge b;
             b.bookmarked = a.bookmarked;
+            b.color = AnnotationController::badgeColorOf(a, tags); // the workbench's colour rule
             QStringList names;
             for (int64_t id : a.tagIds)
-                if (auto it = tags.find(id); it != tags.end()) {
-                    if (!b.color.isValid())
-                        b.color = QColor(QString::fromStdString(it->second.color));
-                    names << QString::fromStdString(it->second.name);
-                }
-            if (!b.color.isValid())
-                b.color = QColor(0x1f, 0x77, 0xb4); // the note colour (AnnotationController::noteColor)
+                for (const store::Tag &t : tags)
+                    if (t.id == id)
+                        names << QString::fromStdString(t.name);
             b.summary = names.join(QStringLiteral(", "));
             badges.insert(QString::fromLatin1(store::targetKindName(a.kind)) + QLatin1Char('|')
                               + QString::fromStdString(a.key),

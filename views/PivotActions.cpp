@@ -14,16 +14,7 @@ namespace {
 
 QString tr(const char *text) { return QCoreApplication::translate("PivotActions", text); }
 
-// Menu texts show log strings: no '&' mnemonics from attacker data, and long values elided.
-QString menuText(const QString &value)
-{
-    QString v = value;
-    v.replace(QLatin1Char('\n'), QLatin1Char(' '));
-    if (v.size() > 80)
-        v = v.left(77) + QStringLiteral("...");
-    v.replace(QLatin1Char('&'), QStringLiteral("&&"));
-    return v;
-}
+QString menuText(const QString &value) { return menuSafeText(value); }
 
 QAction *add(QMenu *menu, const QString &text, const char *objectName, FilterHistory *filter,
              std::function<void(FilterState &)> change)
@@ -39,6 +30,16 @@ QAction *add(QMenu *menu, const QString &text, const char *objectName, FilterHis
 }
 
 } // namespace
+
+QString menuSafeText(const QString &value, int maxChars)
+{
+    QString v = value;
+    v.replace(QLatin1Char('\n'), QLatin1Char(' '));
+    if (v.size() > maxChars)
+        v = v.left(maxChars - 3) + QStringLiteral("...");
+    v.replace(QLatin1Char('&'), QStringLiteral("&&"));
+    return v;
+}
 
 int addPivotActions(QMenu *menu, const PivotTarget &t, FilterHistory *filter)
 {

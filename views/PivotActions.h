@@ -26,6 +26,10 @@ struct PivotTarget {
     int64_t ts = 0; // UTC microseconds of the item, 0 = none
 };
 
+// Log text made fit for a menu entry: one line, at most maxChars (elided), '&' doubled so it is
+// never taken as a mnemonic.
+QString menuSafeText(const QString &value, int maxChars = 80);
+
 // Appends the pivots that apply to `target` (object names pivotHost, pivotAccount,
 // pivotParentImage, pivotMethod, pivotFile, pivotWindow5m, pivotWindow1h for tests).
 // Returns the number of actions added.

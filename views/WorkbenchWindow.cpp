@@ -96,11 +96,7 @@ WorkbenchWindow::WorkbenchWindow(FilterHistory *filter, Selection *selection, QW
     m_ancestry->setAnnotations(m_annotations);
     // Annotated hosts get a swatch in the case overview's host table.
     connect(m_annotations, &AnnotationController::changed, this, [this] {
-        QHash<QString, QColor> colors;
-        for (const store::Annotation &a : m_annotations->all())
-            if (a.kind == store::TargetKind::Host)
-                colors.insert(QString::fromStdString(a.key), m_annotations->badgeColor(a.kind, QString::fromStdString(a.key)));
-        m_overview->hostModel()->setAnnotationColors(colors);
+        m_overview->hostModel()->setAnnotationColors(m_annotations->badgeColors(store::TargetKind::Host));
     });
     connect(m_annotations, &AnnotationController::failed, this,
             [this](const QString &msg) { statusBar()->showMessage(msg, 10000); });
