@@ -16,23 +16,10 @@
 #include <QTemporaryDir>
 #include <QTest>
 
-namespace {
-struct Run {
-    int code = -1;
-    QByteArray out, err;
-};
+#include "CliRun.h"
 
-Run cli(const QStringList &args)
-{
-    QProcess p;
-    p.setProgram(QString::fromLocal8Bit(qgetenv("TT_BINARY_DIR")) + QStringLiteral("/app/transfertrace"));
-    p.setArguments(args);
-    p.start();
-    if (!p.waitForFinished(180000))
-        return {};
-    return {p.exitCode(), p.readAllStandardOutput(), p.readAllStandardError()};
-}
-} // namespace
+using tt::test::cli;
+using tt::test::Run;
 
 class TstCli : public QObject {
     Q_OBJECT

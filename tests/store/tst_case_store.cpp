@@ -24,7 +24,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 
-#include <zlib.h>
+#include "V1Fixture.h"
 
 #include <cmath>
 #include <cstdio>
@@ -36,6 +36,8 @@
 #include <unistd.h>
 
 using namespace tt;
+using tt::test::fileBytes;
+using tt::test::unpackV1Fixture;
 using store::AnnotationStore;
 using store::CaseStore;
 using store::TargetKind;
@@ -79,31 +81,6 @@ int64_t rawCount(const std::string &path, const char *sql)
     return db.queryInt(sql, -1);
 }
 
-QByteArray fileBytes(const QString &path)
-{
-    QFile f(path);
-    return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
-}
-
-// tests/fixtures/cases/schema-v1.ttcase.gz, decompressed to dest.
-bool unpackV1Fixture(const QString &dest)
-{
-    const QByteArray src = (QString::fromLocal8Bit(qgetenv("TT_FIXTURES_DIR")) + "/cases/schema-v1.ttcase.gz").toLocal8Bit();
-    gzFile in = gzopen(src.constData(), "rb");
-    if (!in)
-        return false;
-    QFile out(dest);
-    if (!out.open(QIODevice::WriteOnly)) {
-        gzclose(in);
-        return false;
-    }
-    char buf[65536];
-    int n = 0;
-    while ((n = gzread(in, buf, sizeof buf)) > 0)
-        out.write(buf, n);
-    gzclose(in);
-    return n == 0;
-}
 
 store::Annotation note(TargetKind k, const std::string &key, const std::string &text, std::vector<int64_t> tags = {},
                        bool bookmark = false)

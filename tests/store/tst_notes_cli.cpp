@@ -15,54 +15,18 @@
 #include <QTemporaryDir>
 #include <QTest>
 
-#include <zlib.h>
+#include "CliRun.h"
+#include "V1Fixture.h"
 
 #include "store/Schema.h"
 
 using namespace tt;
+using tt::test::fileBytes;
+using tt::test::Run;
+using tt::test::unpackV1Fixture;
 
-namespace {
-struct Run {
-    int code = -1;
-    QByteArray out, err;
-};
-
-Run cli(const QStringList &args)
-{
-    QProcess p;
-    p.setProgram(QString::fromLocal8Bit(qgetenv("TT_BINARY_DIR")) + QStringLiteral("/app/transfertrace"));
-    p.setArguments(args);
-    p.start();
-    if (!p.waitForFinished(120000))
-        return {};
-    return {p.exitCode(), p.readAllStandardOutput(), p.readAllStandardError()};
-}
-
-QByteArray fileBytes(const QString &path)
-{
-    QFile f(path);
-    return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
-}
-
-bool unpackV1Fixture(const QString &dest)
-{
-    const QByteArray src = (QString::fromLocal8Bit(qgetenv("TT_FIXTURES_DIR")) + "/cases/schema-v1.ttcase.gz").toLocal8Bit();
-    gzFile in = gzopen(src.constData(), "rb");
-    if (!in)
-        return false;
-    QFile out(dest);
-    if (!out.open(QIODevice::WriteOnly)) {
-        gzclose(in);
-        return false;
-    }
-    char buf[65536];
-    int n = 0;
-    while ((n = gzread(in, buf, sizeof buf)) > 0)
-        out.write(buf, n);
-    gzclose(in);
-    return n == 0;
-}
-} // namespace
+// The notes CLI waits at most 2 minutes per command.
+static tt::test::Run cli(const QStringList &args) { return tt::test::cli(args, 120000); }
 
 class TstNotesCli : public QObject {
     Q_OBJECT
