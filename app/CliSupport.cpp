@@ -7,7 +7,7 @@
 namespace tt::app {
 
 std::optional<int> parseCommand(QCommandLineParser &p, const QStringList &args, const char *command, const char *usage,
-                                qsizetype minPositional, qsizetype maxPositional)
+    qsizetype minPositional, qsizetype maxPositional)
 {
     p.addHelpOption();
     if (!p.parse(args)) {

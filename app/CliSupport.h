@@ -13,7 +13,7 @@ namespace tt::app {
 // (--help printed: 0; bad options or positional count: 64, with the usage line on stderr),
 // nothing when it should go on.
 std::optional<int> parseCommand(QCommandLineParser &p, const QStringList &args, const char *command, const char *usage,
-                                qsizetype minPositional, qsizetype maxPositional);
+    qsizetype minPositional, qsizetype maxPositional);
 
 // Log text for a terminal: control characters shown as \xNN so that attacker-controlled
 // content cannot move the cursor, recolour or rewrite earlier output; cut to `max` characters.

@@ -9,8 +9,8 @@
 #include <QCommandLineParser>
 #include <QCoreApplication>
 #include <QDir>
-#include <QFileInfo>
 #include <QFile>
+#include <QFileInfo>
 #include <QStandardPaths>
 
 #include <spdlog/spdlog.h>
@@ -41,7 +41,7 @@ std::string ensureDemoCase(const std::string &casePathIn, std::string *error)
     QString casePath = QString::fromStdString(casePathIn);
     if (casePath.isEmpty())
         casePath = QStandardPaths::writableLocation(QStandardPaths::AppLocalDataLocation)
-                   + QStringLiteral("/demo/demo-") + QStringLiteral(TT_VERSION) + QStringLiteral(".ttcase");
+            + QStringLiteral("/demo/demo-") + QStringLiteral(TT_VERSION) + QStringLiteral(".ttcase");
     // Kept between runs, but rebuilt by a newer build: importers and inference evolve, and the
     // demo must show what this build does.
     const QFileInfo existing(casePath);
@@ -128,23 +128,26 @@ int runGen(const QStringList &args)
                                                "real import formats) and its ground truth."));
     p.addHelpOption();
     QCommandLineOption outOpt(QStringLiteral("out"), QStringLiteral("Output folder."), QStringLiteral("DIR"));
-    QCommandLineOption hostsOpt(QStringLiteral("hosts"), QStringLiteral("Hosts (2-2000)."), QStringLiteral("N"),
-                                QStringLiteral("12"));
-    QCommandLineOption daysOpt(QStringLiteral("days"), QStringLiteral("Days recorded."), QStringLiteral("D"), QStringLiteral("1"));
-    QCommandLineOption eventsOpt(QStringLiteral("events"), QStringLiteral("Events in total."), QStringLiteral("M"),
-                                 QStringLiteral("20000"));
-    QCommandLineOption seedOpt(QStringLiteral("seed"), QStringLiteral("Random seed."), QStringLiteral("S"), QStringLiteral("1"));
-    QCommandLineOption hopsOpt(QStringLiteral("hops"), QStringLiteral("Attacker transfers."), QStringLiteral("H"),
-                               QStringLiteral("4"));
-    QCommandLineOption formatOpt(QStringLiteral("format"), QStringLiteral("jsonl or xml."), QStringLiteral("F"),
-                                 QStringLiteral("jsonl"));
-    QCommandLineOption linuxOpt(QStringLiteral("linux"), QStringLiteral("Linux servers beside the Windows hosts (0-200)."),
-                                QStringLiteral("N"), QStringLiteral("3"));
+    QCommandLineOption hostsOpt(
+        QStringLiteral("hosts"), QStringLiteral("Hosts (2-2000)."), QStringLiteral("N"), QStringLiteral("12"));
+    QCommandLineOption daysOpt(
+        QStringLiteral("days"), QStringLiteral("Days recorded."), QStringLiteral("D"), QStringLiteral("1"));
+    QCommandLineOption eventsOpt(
+        QStringLiteral("events"), QStringLiteral("Events in total."), QStringLiteral("M"), QStringLiteral("20000"));
+    QCommandLineOption seedOpt(
+        QStringLiteral("seed"), QStringLiteral("Random seed."), QStringLiteral("S"), QStringLiteral("1"));
+    QCommandLineOption hopsOpt(
+        QStringLiteral("hops"), QStringLiteral("Attacker transfers."), QStringLiteral("H"), QStringLiteral("4"));
+    QCommandLineOption formatOpt(
+        QStringLiteral("format"), QStringLiteral("jsonl or xml."), QStringLiteral("F"), QStringLiteral("jsonl"));
+    QCommandLineOption linuxOpt(QStringLiteral("linux"),
+        QStringLiteral("Linux servers beside the Windows hosts (0-200)."), QStringLiteral("N"), QStringLiteral("3"));
     QCommandLineOption noSensorOpt(QStringLiteral("no-sensor"), QStringLiteral("No Zeek sensor logs."));
-    QCommandLineOption zeekOpt(QStringLiteral("zeek-format"), QStringLiteral("Zeek logs as tsv or json."), QStringLiteral("F"),
-                               QStringLiteral("tsv"));
+    QCommandLineOption zeekOpt(QStringLiteral("zeek-format"), QStringLiteral("Zeek logs as tsv or json."),
+        QStringLiteral("F"), QStringLiteral("tsv"));
     QCommandLineOption verboseOpt(QStringLiteral("verbose"), QStringLiteral("Log details on the console."));
-    p.addOptions({outOpt, hostsOpt, daysOpt, eventsOpt, seedOpt, hopsOpt, formatOpt, linuxOpt, noSensorOpt, zeekOpt, verboseOpt});
+    p.addOptions({outOpt, hostsOpt, daysOpt, eventsOpt, seedOpt, hopsOpt, formatOpt, linuxOpt, noSensorOpt, zeekOpt,
+        verboseOpt});
     if (!p.parse(args)) {
         std::fprintf(stderr, "transfertrace gen: %s\n", qPrintable(p.errorText()));
         return 64;
@@ -170,8 +173,8 @@ int runGen(const QStringList &args)
     const QString zfmt = p.value(zeekOpt);
     o.zeekJson = zfmt == QLatin1String("json");
     const QString fmt = p.value(formatOpt);
-    if (!(ok1 && ok2 && ok3 && ok4 && ok5 && ok6) || (fmt != QLatin1String("jsonl") && fmt != QLatin1String("xml")) ||
-        (zfmt != QLatin1String("tsv") && zfmt != QLatin1String("json"))) {
+    if (!(ok1 && ok2 && ok3 && ok4 && ok5 && ok6) || (fmt != QLatin1String("jsonl") && fmt != QLatin1String("xml"))
+        || (zfmt != QLatin1String("tsv") && zfmt != QLatin1String("json"))) {
         std::fprintf(stderr, "transfertrace gen: invalid number or format\n");
         return 64;
     }
@@ -182,8 +185,8 @@ int runGen(const QStringList &args)
         return 1;
     }
     std::printf("%lld events on %d hosts, %d labelled transfers, %lld files; ground truth: %s\n",
-                static_cast<long long>(s.eventsWritten), s.hosts, s.transfers, static_cast<long long>(s.files.size()),
-                qPrintable(s.groundTruthPath));
+        static_cast<long long>(s.eventsWritten), s.hosts, s.transfers, static_cast<long long>(s.files.size()),
+        qPrintable(s.groundTruthPath));
     return 0;
 }
 

@@ -26,19 +26,22 @@ namespace tt::app {
 namespace {
 constexpr int kUsageError = 2;
 
-const char *const kExportUsage =
-    "transfertrace export graph|timeline|transfers CASE OUT [--account A] [--parent-image P] [--from T --to T] "
-    "[--scale S | --dpi D] [--whole]\n"
-    "  graph: OUT .svg .png .pdf .dot; timeline: .png .svg; transfers: .csv .json";
-const char *const kReportUsage =
-    "transfertrace report CASE OUT.html [--pdf OUT.pdf] [--account A] [--parent-image P] [--from T --to T]";
+const char *const kExportUsage
+    = "transfertrace export graph|timeline|transfers CASE OUT [--account A] [--parent-image P] [--from T --to T] "
+      "[--scale S | --dpi D] [--whole]\n"
+      "  graph: OUT .svg .png .pdf .dot; timeline: .png .svg; transfers: .csv .json";
+const char *const kReportUsage
+    = "transfertrace report CASE OUT.html [--pdf OUT.pdf] [--account A] [--parent-image P] [--from T --to T]";
 
 struct FilterOptions {
-    QCommandLineOption account{QStringLiteral("account"), QStringLiteral("Transfers done as this account (DOMAIN\\user, user@domain or user)."), QStringLiteral("A")};
-    QCommandLineOption parentImage{QStringLiteral("parent-image"), QStringLiteral("Parent image of the source or executing process (full path, any case)."), QStringLiteral("P")};
-    QCommandLineOption from{QStringLiteral("from"), QStringLiteral("Window start, ISO 8601 (UTC unless an offset is given)."), QStringLiteral("T")};
-    QCommandLineOption to{QStringLiteral("to"), QStringLiteral("Window end, ISO 8601."), QStringLiteral("T")};
-    QCommandLineOption verbose{QStringLiteral("verbose"), QStringLiteral("Log details on the console.")};
+    QCommandLineOption account {QStringLiteral("account"),
+        QStringLiteral("Transfers done as this account (DOMAIN\\user, user@domain or user)."), QStringLiteral("A")};
+    QCommandLineOption parentImage {QStringLiteral("parent-image"),
+        QStringLiteral("Parent image of the source or executing process (full path, any case)."), QStringLiteral("P")};
+    QCommandLineOption from {QStringLiteral("from"),
+        QStringLiteral("Window start, ISO 8601 (UTC unless an offset is given)."), QStringLiteral("T")};
+    QCommandLineOption to {QStringLiteral("to"), QStringLiteral("Window end, ISO 8601."), QStringLiteral("T")};
+    QCommandLineOption verbose {QStringLiteral("verbose"), QStringLiteral("Log details on the console.")};
     void add(QCommandLineParser &p) { p.addOptions({account, parentImage, from, to, verbose}); }
 };
 
@@ -72,7 +75,7 @@ bool buildFilter(const QCommandLineParser &p, const FilterOptions &o, sql::Db &d
         const auto ids = exporting::resolveAccounts(db, a.toStdString());
         if (ids.empty())
             std::fprintf(stderr, "transfertrace %s: no account in the case matches '%s': nothing is in view\n", cmd,
-                         printable(a.toStdString(), 200).c_str());
+                printable(a.toStdString(), 200).c_str());
         for (int64_t id : ids)
             f->accounts.insert(id);
         if (ids.empty())
@@ -110,9 +113,12 @@ int runExport(const QStringList &args)
     p.addPositionalArgument(QStringLiteral("out"), QStringLiteral("Output file; the format follows its suffix."));
     FilterOptions fo;
     fo.add(p);
-    QCommandLineOption scaleOpt(QStringLiteral("scale"), QStringLiteral("PNG pixels per graph unit (default 1)."), QStringLiteral("S"));
-    QCommandLineOption dpiOpt(QStringLiteral("dpi"), QStringLiteral("PNG resolution (96 = scale 1)."), QStringLiteral("D"));
-    QCommandLineOption wholeOpt(QStringLiteral("whole"), QStringLiteral("The whole graph (the default without a window)."));
+    QCommandLineOption scaleOpt(
+        QStringLiteral("scale"), QStringLiteral("PNG pixels per graph unit (default 1)."), QStringLiteral("S"));
+    QCommandLineOption dpiOpt(
+        QStringLiteral("dpi"), QStringLiteral("PNG resolution (96 = scale 1)."), QStringLiteral("D"));
+    QCommandLineOption wholeOpt(
+        QStringLiteral("whole"), QStringLiteral("The whole graph (the default without a window)."));
     p.addOptions({scaleOpt, dpiOpt, wholeOpt});
     if (auto stop = parseCommand(p, args, "export", kExportUsage, 3, 3))
         return *stop == 64 ? kUsageError : *stop;
@@ -125,7 +131,8 @@ int runExport(const QStringList &args)
         return kUsageError;
     };
     if (what == QLatin1String("graph")) {
-        if (format != ExportFormat::Svg && format != ExportFormat::Png && format != ExportFormat::Pdf && format != ExportFormat::Dot)
+        if (format != ExportFormat::Svg && format != ExportFormat::Png && format != ExportFormat::Pdf
+            && format != ExportFormat::Dot)
             return usage("the graph exports as .svg, .png, .pdf or .dot");
     } else if (what == QLatin1String("timeline")) {
         if (format != ExportFormat::Svg && format != ExportFormat::Png)
@@ -155,8 +162,9 @@ int runExport(const QStringList &args)
             return kUsageError;
         if (what == QLatin1String("transfers")) {
             const auto rows = exporting::queryExportTransfers(cs->db(), filter, true);
-            if (!writeFile(out, format == ExportFormat::Csv ? exporting::transfersCsv(rows) : exporting::transfersJson(rows),
-                           &error))
+            if (!writeFile(out,
+                    format == ExportFormat::Csv ? exporting::transfersCsv(rows) : exporting::transfersJson(rows),
+                    &error))
                 throw std::runtime_error(error.toStdString());
             std::printf("%zu transfer(s) written to %s\n", rows.size(), qPrintable(out));
             return 0;
@@ -180,7 +188,7 @@ int runExport(const QStringList &args)
         if (!exportGraph(g.ref(), wholeGraphRect(g.scene()), out, opt, &error))
             throw std::runtime_error(error.toStdString());
         std::printf("graph (%zu hosts, %zu edges) written to %s\n", g.data().hosts.size(), g.data().edges.size(),
-                    qPrintable(out));
+            qPrintable(out));
     } catch (const std::exception &e) {
         std::fprintf(stderr, "transfertrace export: %s\n", printable(e.what(), 2000).c_str());
         return 1;
@@ -191,12 +199,14 @@ int runExport(const QStringList &args)
 int runReport(const QStringList &args)
 {
     QCommandLineParser p;
-    p.setApplicationDescription(QStringLiteral("Write the case report: one self-contained HTML file (optionally a PDF too)."));
+    p.setApplicationDescription(
+        QStringLiteral("Write the case report: one self-contained HTML file (optionally a PDF too)."));
     p.addPositionalArgument(QStringLiteral("case"), QStringLiteral("Case file."));
     p.addPositionalArgument(QStringLiteral("out"), QStringLiteral("Report file (.html)."));
     FilterOptions fo;
     fo.add(p);
-    QCommandLineOption pdfOpt(QStringLiteral("pdf"), QStringLiteral("Also print the report to this PDF."), QStringLiteral("OUT.pdf"));
+    QCommandLineOption pdfOpt(
+        QStringLiteral("pdf"), QStringLiteral("Also print the report to this PDF."), QStringLiteral("OUT.pdf"));
     p.addOption(pdfOpt);
     if (auto stop = parseCommand(p, args, "report", kReportUsage, 2, 2))
         return *stop == 64 ? kUsageError : *stop;

@@ -26,14 +26,14 @@ int runGui(int argc, char **argv)
 
     QCommandLineParser p;
     p.addPositionalArgument(QStringLiteral("case"), QStringLiteral("Case file to open."), QStringLiteral("[CASE]"));
-    QCommandLineOption demoOpt(QStringLiteral("demo"), QStringLiteral("Open the built-in demo case (built on first use)."));
+    QCommandLineOption demoOpt(
+        QStringLiteral("demo"), QStringLiteral("Open the built-in demo case (built on first use)."));
     QCommandLineOption shotOpt(QStringLiteral("screenshot"),
-                               QStringLiteral("Save a PNG of the window once the case is shown, then quit."),
-                               QStringLiteral("PNG"));
+        QStringLiteral("Save a PNG of the window once the case is shown, then quit."), QStringLiteral("PNG"));
     QCommandLineOption verboseOpt(QStringLiteral("verbose"), QStringLiteral("Log details on the console."));
     QCommandLineOption shotSelectOpt(QStringLiteral("screenshot-select"),
-                                     QStringLiteral("Before the screenshot, select the edge deepest in a chain (shows its "
-                                                    "evidence and process ancestry)."));
+        QStringLiteral("Before the screenshot, select the edge deepest in a chain (shows its "
+                       "evidence and process ancestry)."));
     p.addOptions({demoOpt, shotOpt, verboseOpt, shotSelectOpt});
     p.process(app);
     setupLogging(p.isSet(verboseOpt), p.isSet(verboseOpt));
@@ -44,7 +44,7 @@ int runGui(int argc, char **argv)
         casePath = QString::fromStdString(ensureDemoCase({}, &error));
         if (casePath.isEmpty()) {
             QMessageBox::critical(nullptr, QStringLiteral("TransferTrace"),
-                                  QStringLiteral("Could not build the demo case: %1").arg(QString::fromStdString(error)));
+                QStringLiteral("Could not build the demo case: %1").arg(QString::fromStdString(error)));
             return 1;
         }
     } else if (!p.positionalArguments().isEmpty()) {
@@ -61,23 +61,26 @@ int runGui(int argc, char **argv)
     if (p.isSet(shotOpt)) {
         const QString out = p.value(shotOpt);
         const bool selectEdge = p.isSet(shotSelectOpt);
-        QObject::connect(&window, &WorkbenchWindow::graphShown, &app, [&window, out, selectEdge] {
-            if (selectEdge) {
-                const GraphEdge *deepest = nullptr;
-                for (const GraphEdge &e : window.graphView()->graph().edges)
-                    if (!deepest || e.hop > deepest->hop)
-                        deepest = &e;
-                if (deepest)
-                    if (auto *item = window.graphView()->edgeItem(deepest->id))
-                        item->setSelected(true);
-            }
-            // Let the other docks finish their queries and paint before grabbing.
-            QTimer::singleShot(1500, &window, [&window, out] {
-                const bool saved = window.grab().save(out);
-                spdlog::info("screenshot {} {}", out.toStdString(), saved ? "saved" : "FAILED");
-                QApplication::exit(saved ? 0 : 1);
-            });
-        }, Qt::SingleShotConnection);
+        QObject::connect(
+            &window, &WorkbenchWindow::graphShown, &app,
+            [&window, out, selectEdge] {
+                if (selectEdge) {
+                    const GraphEdge *deepest = nullptr;
+                    for (const GraphEdge &e : window.graphView()->graph().edges)
+                        if (!deepest || e.hop > deepest->hop)
+                            deepest = &e;
+                    if (deepest)
+                        if (auto *item = window.graphView()->edgeItem(deepest->id))
+                            item->setSelected(true);
+                }
+                // Let the other docks finish their queries and paint before grabbing.
+                QTimer::singleShot(1500, &window, [&window, out] {
+                    const bool saved = window.grab().save(out);
+                    spdlog::info("screenshot {} {}", out.toStdString(), saved ? "saved" : "FAILED");
+                    QApplication::exit(saved ? 0 : 1);
+                });
+            },
+            Qt::SingleShotConnection);
         if (casePath.isEmpty())
             QTimer::singleShot(300, &window, [&window, out] { QApplication::exit(window.grab().save(out) ? 0 : 1); });
     }

@@ -34,15 +34,22 @@ extern "C" void onSigint(int)
 const char *statusName(FileReport::Status s)
 {
     switch (s) {
-    case FileReport::Status::Imported: return "imported";
-    case FileReport::Status::Duplicate: return "duplicate";
-    case FileReport::Status::Failed: return "failed";
-    case FileReport::Status::Cancelled: return "cancelled";
+    case FileReport::Status::Imported:
+        return "imported";
+    case FileReport::Status::Duplicate:
+        return "duplicate";
+    case FileReport::Status::Failed:
+        return "failed";
+    case FileReport::Status::Cancelled:
+        return "cancelled";
     }
     return "?";
 }
 
-QString q(const std::string &s) { return QString::fromStdString(s); }
+QString q(const std::string &s)
+{
+    return QString::fromStdString(s);
+}
 
 QJsonObject toJson(const ImportSummary &sum, const std::string &casePath)
 {
@@ -102,7 +109,7 @@ void printText(const ImportSummary &sum, std::FILE *out)
         std::fprintf(out, "%-9s %s", statusName(f.status), f.path.c_str());
         if (f.status == FileReport::Status::Imported)
             std::fprintf(out, ": %lld stored, %lld rejected, %lld warnings", static_cast<long long>(f.stored),
-                         static_cast<long long>(f.rejected), static_cast<long long>(f.warnings));
+                static_cast<long long>(f.rejected), static_cast<long long>(f.warnings));
         if (!f.message.empty())
             std::fprintf(out, ": %s", f.message.c_str());
         std::fprintf(out, "\n");
@@ -110,22 +117,24 @@ void printText(const ImportSummary &sum, std::FILE *out)
         for (const ImportIssue &i : f.issues) {
             if (++shown > 10) {
                 std::fprintf(out, "          ... (%zu more listed in the case's import_issues; see `info`)\n",
-                             f.issues.size() - 10);
+                    f.issues.size() - 10);
                 break;
             }
             std::fprintf(out, "          %s %s %lld: %s\n", i.reject ? "rejected" : "warning ",
-                         (f.format == "evtx" || f.format == "winxml") ? "record" : "line", static_cast<long long>(i.position), i.message.c_str());
+                (f.format == "evtx" || f.format == "winxml") ? "record" : "line", static_cast<long long>(i.position),
+                i.message.c_str());
         }
     }
     const double rate = sum.seconds > 0 ? static_cast<double>(sum.stored()) / sum.seconds : 0;
     std::fprintf(out,
-                 "%zu file(s) imported, %zu already in the case, %zu failed%s; %s events stored, %s rejected; "
-                 "%s in %s (%s events/s)\n",
-                 sum.count(FileReport::Status::Imported), sum.count(FileReport::Status::Duplicate),
-                 sum.count(FileReport::Status::Failed), sum.cancelled ? ", CANCELLED (the interrupted file was rolled back)" : "",
-                 humanCount(static_cast<double>(sum.stored())).c_str(), humanCount(static_cast<double>(sum.rejected())).c_str(),
-                 humanBytes(static_cast<double>(sum.bytes())).c_str(), humanDuration(sum.seconds).c_str(),
-                 humanCount(rate).c_str());
+        "%zu file(s) imported, %zu already in the case, %zu failed%s; %s events stored, %s rejected; "
+        "%s in %s (%s events/s)\n",
+        sum.count(FileReport::Status::Imported), sum.count(FileReport::Status::Duplicate),
+        sum.count(FileReport::Status::Failed),
+        sum.cancelled ? ", CANCELLED (the interrupted file was rolled back)" : "",
+        humanCount(static_cast<double>(sum.stored())).c_str(), humanCount(static_cast<double>(sum.rejected())).c_str(),
+        humanBytes(static_cast<double>(sum.bytes())).c_str(), humanDuration(sum.seconds).c_str(),
+        humanCount(rate).c_str());
 }
 } // namespace
 
@@ -136,18 +145,19 @@ int runImport(const QStringList &args)
                                                "zip/tar/gz archives) into a case file."));
     p.addHelpOption();
     p.addPositionalArgument(QStringLiteral("case"), QStringLiteral("Case file (*.ttcase); created when missing."));
-    p.addPositionalArgument(QStringLiteral("paths"), QStringLiteral("Files or folders to import."), QStringLiteral("PATH..."));
+    p.addPositionalArgument(
+        QStringLiteral("paths"), QStringLiteral("Files or folders to import."), QStringLiteral("PATH..."));
     QCommandLineOption formatOpt(QStringLiteral("format"),
-                                 QStringLiteral("Override content detection: evtx, xml, jsonl, zeek, evtxecmd-csv, evtxecmd-json, "
-                                                "hayabusa-csv, hayabusa-jsonl, audit, syslog, journald."), QStringLiteral("F"));
+        QStringLiteral("Override content detection: evtx, xml, jsonl, zeek, evtxecmd-csv, evtxecmd-json, "
+                       "hayabusa-csv, hayabusa-jsonl, audit, syslog, journald."),
+        QStringLiteral("F"));
     QCommandLineOption jsonOpt(QStringLiteral("json"), QStringLiteral("Print the summary as JSON on stdout."));
     QCommandLineOption quietOpt(QStringLiteral("quiet"), QStringLiteral("No progress bar."));
     QCommandLineOption verboseOpt(QStringLiteral("verbose"), QStringLiteral("Log details on the console."));
-    QCommandLineOption noInferOpt(QStringLiteral("no-infer"),
-                                  QStringLiteral("Do not recompute transfers after the import (run `infer` later)."));
+    QCommandLineOption noInferOpt(
+        QStringLiteral("no-infer"), QStringLiteral("Do not recompute transfers after the import (run `infer` later)."));
     QCommandLineOption hostOpt(QStringLiteral("host"),
-                               QStringLiteral("Host of records that name none (Linux audit logs without node=)."),
-                               QStringLiteral("NAME"));
+        QStringLiteral("Host of records that name none (Linux audit logs without node=)."), QStringLiteral("NAME"));
     p.addOptions({formatOpt, jsonOpt, quietOpt, verboseOpt, noInferOpt, hostOpt});
     if (!p.parse(args)) {
         std::fprintf(stderr, "transfertrace import: %s\n", qPrintable(p.errorText()));
@@ -159,7 +169,10 @@ int runImport(const QStringList &args)
     }
     const QStringList pos = p.positionalArguments();
     if (pos.size() < 2) {
-        std::fprintf(stderr, "usage: transfertrace import CASE PATH... [--format evtx|xml|jsonl|zeek|evtxecmd-csv|evtxecmd-json|hayabusa-csv|hayabusa-jsonl|audit|syslog|journald] [--host H] [--json]\n");
+        std::fprintf(stderr,
+            "usage: transfertrace import CASE PATH... [--format "
+            "evtx|xml|jsonl|zeek|evtxecmd-csv|evtxecmd-json|hayabusa-csv|hayabusa-jsonl|audit|syslog|journald] [--host "
+            "H] [--json]\n");
         return 64;
     }
     ImportEngine::Options opts;
@@ -167,9 +180,10 @@ int runImport(const QStringList &args)
     if (p.isSet(formatOpt)) {
         opts.forcedFormat = formatFromName(p.value(formatOpt).toStdString());
         if (opts.forcedFormat == Format::Unknown) {
-            std::fprintf(stderr, "transfertrace import: unknown format '%s' (evtx, xml, jsonl, zeek, evtxecmd-csv, evtxecmd-json, "
-                         "hayabusa-csv, hayabusa-jsonl, audit, syslog, journald)\n",
-                         qPrintable(p.value(formatOpt)));
+            std::fprintf(stderr,
+                "transfertrace import: unknown format '%s' (evtx, xml, jsonl, zeek, evtxecmd-csv, evtxecmd-json, "
+                "hayabusa-csv, hayabusa-jsonl, audit, syslog, journald)\n",
+                qPrintable(p.value(formatOpt)));
             return 64;
         }
     }
@@ -182,12 +196,12 @@ int runImport(const QStringList &args)
     }
     if (cs->readOnly()) {
         std::fprintf(stderr, "transfertrace import: case file '%s' is read-only: %s\n", qPrintable(pos[0]),
-                     printable(cs->readOnlyReason()).c_str());
+            printable(cs->readOnlyReason()).c_str());
         return 1;
     }
     if (!cs->migrationBackup().empty())
         std::fprintf(stderr, "transfertrace import: upgraded the case from schema v%d; the original is kept as '%s'\n",
-                     cs->migratedFrom(), printable(cs->migrationBackup()).c_str());
+            cs->migratedFrom(), printable(cs->migrationBackup()).c_str());
     ImportEngine engine(*cs, opts);
     g_cancelFlag = engine.cancelFlag();
     std::signal(SIGINT, onSigint);
@@ -198,8 +212,7 @@ int runImport(const QStringList &args)
     for (int i = 1; i < pos.size(); ++i)
         inputs.push_back(pos[i].toStdString());
     spdlog::info("import into {}: {} input(s)", cs->path(), inputs.size());
-    ImportSummary sum = engine.run(
-        inputs,
+    ImportSummary sum = engine.run(inputs,
         [&](const ImportProgress &pr) {
             if (showBar)
                 bar.update(pr);

@@ -16,8 +16,14 @@
 namespace tt::app {
 
 namespace {
-QString q(const std::string &s) { return QString::fromStdString(s); }
-std::string iso(int64_t us) { return us ? timeutil::formatIsoUtc(us) : std::string("-"); }
+QString q(const std::string &s)
+{
+    return QString::fromStdString(s);
+}
+std::string iso(int64_t us)
+{
+    return us ? timeutil::formatIsoUtc(us) : std::string("-");
+}
 
 } // namespace
 
@@ -44,12 +50,14 @@ int runInfo(const QStringList &args)
         const auto byEvent = cs->countsByChannelEventId();
         const auto meta = store::AnnotationStore(cs->db()).meta();
         const std::string upgraded = cs->temporaryCopy() ? ", read from a copy upgraded from v"
-                + std::to_string(cs->migratedFrom()) + "; the file itself is unchanged" : std::string();
+                + std::to_string(cs->migratedFrom()) + "; the file itself is unchanged"
+                                                         : std::string();
         if (p.isSet(jsonOpt)) {
             QJsonObject root;
             root[QStringLiteral("case")] = q(cs->path());
             root[QStringLiteral("schema_version")] = cs->schemaVersion();
-            root[QStringLiteral("file_schema_version")] = cs->temporaryCopy() ? cs->migratedFrom() : cs->schemaVersion();
+            root[QStringLiteral("file_schema_version")]
+                = cs->temporaryCopy() ? cs->migratedFrom() : cs->schemaVersion();
             root[QStringLiteral("title")] = q(meta.title);
             root[QStringLiteral("analyst")] = q(meta.analyst);
             root[QStringLiteral("description")] = q(meta.description);
@@ -92,23 +100,23 @@ int runInfo(const QStringList &args)
             std::fputs(QJsonDocument(root).toJson(QJsonDocument::Indented).constData(), stdout);
             return 0;
         }
-        std::printf("case        %s (schema v%d%s)\n", printable(cs->path()).c_str(), cs->schemaVersion(),
-                    upgraded.c_str());
+        std::printf(
+            "case        %s (schema v%d%s)\n", printable(cs->path()).c_str(), cs->schemaVersion(), upgraded.c_str());
         if (!meta.title.empty())
             std::printf("title       %s\n", printable(meta.title).c_str());
         if (!meta.analyst.empty())
             std::printf("analyst     %s\n", printable(meta.analyst).c_str());
         std::printf("events      %lld stored, %lld rejected, from %zu source file(s)\n",
-                    static_cast<long long>(totals.events), static_cast<long long>(totals.rejected), sources.size());
+            static_cast<long long>(totals.events), static_cast<long long>(totals.rejected), sources.size());
         std::printf("time range  %s .. %s\n\n", iso(totals.firstTs).c_str(), iso(totals.lastTs).c_str());
         std::printf("%-24s %10s  %-27s %-27s %s\n", "HOST", "EVENTS", "FIRST (UTC)", "LAST (UTC)", "ADDRESSES");
         for (const auto &h : hosts)
             std::printf("%-24s %10lld  %-27s %-27s %s\n", printable(h.name).c_str(), static_cast<long long>(h.events),
-                        iso(h.firstTs).c_str(), iso(h.lastTs).c_str(), printable(h.addresses).c_str());
+                iso(h.firstTs).c_str(), iso(h.lastTs).c_str(), printable(h.addresses).c_str());
         std::printf("\n%-60s %8s %10s %9s\n", "SOURCE", "FORMAT", "STORED", "REJECTED");
         for (const auto &s : sources)
             std::printf("%-60s %8s %10lld %9lld\n", printable(s.path).c_str(), s.format.c_str(),
-                        static_cast<long long>(s.stored), static_cast<long long>(s.rejected));
+                static_cast<long long>(s.stored), static_cast<long long>(s.rejected));
         std::printf("\n%-72s %10s\n", "CHANNEL:EVENTID", "EVENTS");
         for (const auto &c : byEvent)
             std::printf("%-72s %10lld\n", printable(c.key).c_str(), static_cast<long long>(c.count));

@@ -15,7 +15,8 @@ std::string setupLogging(bool verbose, bool console)
 {
     std::vector<spdlog::sink_ptr> sinks;
     std::string logPath;
-    const QString dir = QStandardPaths::writableLocation(QStandardPaths::AppLocalDataLocation) + QStringLiteral("/logs");
+    const QString dir
+        = QStandardPaths::writableLocation(QStandardPaths::AppLocalDataLocation) + QStringLiteral("/logs");
     if (QDir().mkpath(dir)) {
         logPath = QString(dir + QStringLiteral("/transfertrace.log")).toStdString();
         try {

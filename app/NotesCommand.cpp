@@ -20,8 +20,14 @@
 namespace tt::app {
 
 namespace {
-QString q(const std::string &s) { return QString::fromStdString(s); }
-std::string iso(int64_t us) { return us ? timeutil::formatIsoUtc(us) : std::string("-"); }
+QString q(const std::string &s)
+{
+    return QString::fromStdString(s);
+}
+std::string iso(int64_t us)
+{
+    return us ? timeutil::formatIsoUtc(us) : std::string("-");
+}
 
 QJsonObject metaJson(const store::CaseMeta &m)
 {
@@ -60,12 +66,13 @@ int runNotes(const QStringList &args)
     p.setApplicationDescription(QStringLiteral("List the notes, tags and bookmarks of a case, newest first."));
     p.addPositionalArgument(QStringLiteral("case"), QStringLiteral("Case file (*.ttcase)."));
     QCommandLineOption jsonOpt(QStringLiteral("json"), QStringLiteral("Print as JSON."));
-    QCommandLineOption tagOpt(QStringLiteral("tag"), QStringLiteral("Only annotations with this tag."), QStringLiteral("T"));
+    QCommandLineOption tagOpt(
+        QStringLiteral("tag"), QStringLiteral("Only annotations with this tag."), QStringLiteral("T"));
     QCommandLineOption bookmarkedOpt(QStringLiteral("bookmarked"), QStringLiteral("Only bookmarked items."));
-    QCommandLineOption kindOpt(QStringLiteral("kind"), QStringLiteral("host, transfer, event, process or account."),
-                               QStringLiteral("K"));
-    QCommandLineOption textOpt(QStringLiteral("text"), QStringLiteral("Only annotations whose note, label or key contains S."),
-                               QStringLiteral("S"));
+    QCommandLineOption kindOpt(
+        QStringLiteral("kind"), QStringLiteral("host, transfer, event, process or account."), QStringLiteral("K"));
+    QCommandLineOption textOpt(QStringLiteral("text"),
+        QStringLiteral("Only annotations whose note, label or key contains S."), QStringLiteral("S"));
     p.addOptions({jsonOpt, tagOpt, bookmarkedOpt, kindOpt, textOpt});
     const char *usage = "transfertrace notes CASE [--json] [--tag T] [--bookmarked] [--kind K] [--text S]";
     if (auto stop = parseCommand(p, args, "notes", usage, 1, 1))
@@ -94,7 +101,7 @@ int runNotes(const QStringList &args)
                 for (const auto &k : tags)
                     known += (known.empty() ? "" : ", ") + printable(k.name);
                 std::fprintf(stderr, "transfertrace notes: no tag named '%s' in this case (tags: %s)\n",
-                             printable(p.value(tagOpt).toStdString()).c_str(), known.c_str());
+                    printable(p.value(tagOpt).toStdString()).c_str(), known.c_str());
                 return 1;
             }
             filter.tagId = t->id;
@@ -154,12 +161,12 @@ int runNotes(const QStringList &args)
             if (a.bookmarked)
                 std::printf("  *bookmarked*");
             std::printf("  %s%s%s%s\n", iso(a.modifiedUs).c_str(), a.author.empty() ? "" : " by ",
-                        printable(a.author, 60).c_str(), a.markdown ? " (markdown)" : "");
+                printable(a.author, 60).c_str(), a.markdown ? " (markdown)" : "");
             size_t start = 0;
             while (!a.note.empty() && start <= a.note.size()) {
                 const size_t nl = a.note.find('\n', start);
                 std::printf("    %s\n",
-                            printable(a.note.substr(start, nl == std::string::npos ? std::string::npos : nl - start)).c_str());
+                    printable(a.note.substr(start, nl == std::string::npos ? std::string::npos : nl - start)).c_str());
                 if (nl == std::string::npos)
                     break;
                 start = nl + 1;
@@ -176,13 +183,14 @@ int runNotes(const QStringList &args)
 int runMeta(const QStringList &args)
 {
     QCommandLineParser p;
-    p.setApplicationDescription(QStringLiteral("Show or set the case metadata: title, analyst, description, time zone."));
+    p.setApplicationDescription(
+        QStringLiteral("Show or set the case metadata: title, analyst, description, time zone."));
     p.addPositionalArgument(QStringLiteral("case"), QStringLiteral("Case file (*.ttcase)."));
     QCommandLineOption titleOpt(QStringLiteral("title"), QStringLiteral("Case title."), QStringLiteral("T"));
     QCommandLineOption analystOpt(QStringLiteral("analyst"), QStringLiteral("Analyst name."), QStringLiteral("A"));
     QCommandLineOption descOpt(QStringLiteral("description"), QStringLiteral("Description."), QStringLiteral("D"));
-    QCommandLineOption tzOpt(QStringLiteral("tz"), QStringLiteral("Display time zone (IANA id, e.g. Europe/Berlin; empty = UTC)."),
-                             QStringLiteral("Z"));
+    QCommandLineOption tzOpt(QStringLiteral("tz"),
+        QStringLiteral("Display time zone (IANA id, e.g. Europe/Berlin; empty = UTC)."), QStringLiteral("Z"));
     QCommandLineOption jsonOpt(QStringLiteral("json"), QStringLiteral("Print as JSON."));
     p.addOptions({titleOpt, analystOpt, descOpt, tzOpt, jsonOpt});
     const char *usage = "transfertrace meta CASE [--title T] [--analyst A] [--description D] [--tz Z] [--json]";
@@ -191,24 +199,25 @@ int runMeta(const QStringList &args)
     const bool change = p.isSet(titleOpt) || p.isSet(analystOpt) || p.isSet(descOpt) || p.isSet(tzOpt);
     if (p.isSet(tzOpt) && !store::AnnotationStore::validTimeZone(p.value(tzOpt).toStdString())) {
         std::fprintf(stderr, "transfertrace meta: unknown time zone '%s' (use an IANA id such as Europe/Berlin)\n",
-                     printable(p.value(tzOpt).toStdString()).c_str());
+            printable(p.value(tzOpt).toStdString()).c_str());
         return 64;
     }
     const std::string path = p.positionalArguments()[0].toStdString();
     try {
-        auto cs = store::CaseStore::open(path, change ? store::CaseStore::Access::ReadWrite : store::CaseStore::Access::ReadOnly,
-                                         {change});
+        auto cs = store::CaseStore::open(
+            path, change ? store::CaseStore::Access::ReadWrite : store::CaseStore::Access::ReadOnly, {change});
         if (change && cs->readOnly()) {
             std::fprintf(stderr, "transfertrace meta: cannot change '%s': %s\n", printable(path).c_str(),
-                         printable(cs->readOnlyReason()).c_str());
+                printable(cs->readOnlyReason()).c_str());
             return 1;
         }
         store::AnnotationStore s(cs->db());
         store::CaseMeta m = s.meta();
         if (change) {
             if (!cs->migrationBackup().empty())
-                std::fprintf(stderr, "transfertrace meta: upgraded the case from schema v%d; the original is kept as '%s'\n",
-                             cs->migratedFrom(), printable(cs->migrationBackup()).c_str());
+                std::fprintf(stderr,
+                    "transfertrace meta: upgraded the case from schema v%d; the original is kept as '%s'\n",
+                    cs->migratedFrom(), printable(cs->migrationBackup()).c_str());
             if (p.isSet(titleOpt))
                 m.title = p.value(titleOpt).toStdString();
             if (p.isSet(analystOpt))

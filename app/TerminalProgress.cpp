@@ -51,7 +51,11 @@ std::string humanDuration(double s)
     return buf;
 }
 
-TerminalProgress::TerminalProgress(std::FILE *out) : m_out(out), m_enabled(::isatty(fileno(out)) == 1) {}
+TerminalProgress::TerminalProgress(std::FILE *out)
+    : m_out(out)
+    , m_enabled(::isatty(fileno(out)) == 1)
+{
+}
 
 void TerminalProgress::update(const ImportProgress &p)
 {
@@ -61,13 +65,14 @@ void TerminalProgress::update(const ImportProgress &p)
     int cols = 100;
     if (::ioctl(fileno(m_out), TIOCGWINSZ, &ws) == 0 && ws.ws_col > 20)
         cols = ws.ws_col;
-    const double frac = p.bytesTotal ? std::min(1.0, static_cast<double>(p.bytesDone) / static_cast<double>(p.bytesTotal)) : 0.0;
+    const double frac
+        = p.bytesTotal ? std::min(1.0, static_cast<double>(p.bytesDone) / static_cast<double>(p.bytesTotal)) : 0.0;
     const double rate = p.elapsed > 0 ? static_cast<double>(p.records) / p.elapsed : 0;
     const double eta = frac > 0.01 ? p.elapsed * (1 - frac) / frac : -1;
     char stats[200];
     std::snprintf(stats, sizeof stats, " %3.0f%% files %zu/%zu  records %s  %s ev/s  ETA %s ", frac * 100, p.filesDone,
-                  p.filesTotal, humanCount(static_cast<double>(p.records)).c_str(), humanCount(rate).c_str(),
-                  eta < 0 ? "?" : humanDuration(eta).c_str());
+        p.filesTotal, humanCount(static_cast<double>(p.records)).c_str(), humanCount(rate).c_str(),
+        eta < 0 ? "?" : humanDuration(eta).c_str());
     const int barWidth = std::max(10, std::min(30, cols / 4));
     std::string line = "[";
     const int filled = static_cast<int>(frac * barWidth);

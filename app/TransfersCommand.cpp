@@ -2,11 +2,11 @@
 #include "Commands.h"
 #include "InferenceSummary.h"
 
+#include "TransferExport.h"
 #include "core/TimeUtil.h"
 #include "inference/InferenceEngine.h"
 #include "inference/TransferQuery.h"
 #include "store/CaseStore.h"
-#include "TransferExport.h"
 
 #include <QCommandLineParser>
 #include <QJsonArray>
@@ -19,7 +19,10 @@
 namespace tt::app {
 
 namespace {
-std::string iso(int64_t us) { return us ? timeutil::formatIsoUtc(us) : std::string(); }
+std::string iso(int64_t us)
+{
+    return us ? timeutil::formatIsoUtc(us) : std::string();
+}
 
 } // namespace
 
@@ -65,20 +68,20 @@ int runTransfers(const QStringList &args)
     QCommandLineParser p;
     p.setApplicationDescription(QStringLiteral("List the inferred host-to-host transfers of a case."));
     p.addPositionalArgument(QStringLiteral("case"), QStringLiteral("Case file."));
-    QCommandLineOption formatOpt(QStringLiteral("format"), QStringLiteral("table, csv or json."), QStringLiteral("F"),
-                                 QStringLiteral("table"));
-    QCommandLineOption minOpt(QStringLiteral("min-confidence"), QStringLiteral("0..1, or high / medium / low."),
-                              QStringLiteral("X"));
-    QCommandLineOption hostOpt(QStringLiteral("host"), QStringLiteral("Source or destination host (name, FQDN or address)."),
-                               QStringLiteral("H"));
-    QCommandLineOption accountOpt(QStringLiteral("account"), QStringLiteral("Account (DOMAIN\\user, user@domain or user)."),
-                                  QStringLiteral("A"));
+    QCommandLineOption formatOpt(
+        QStringLiteral("format"), QStringLiteral("table, csv or json."), QStringLiteral("F"), QStringLiteral("table"));
+    QCommandLineOption minOpt(
+        QStringLiteral("min-confidence"), QStringLiteral("0..1, or high / medium / low."), QStringLiteral("X"));
+    QCommandLineOption hostOpt(QStringLiteral("host"),
+        QStringLiteral("Source or destination host (name, FQDN or address)."), QStringLiteral("H"));
+    QCommandLineOption accountOpt(
+        QStringLiteral("account"), QStringLiteral("Account (DOMAIN\\user, user@domain or user)."), QStringLiteral("A"));
     QCommandLineOption verboseOpt(QStringLiteral("verbose"), QStringLiteral("Log details on the console."));
     p.addOptions({formatOpt, minOpt, hostOpt, accountOpt, verboseOpt});
     if (auto stop = parseCommand(p, args, "transfers",
-                                 "transfertrace transfers CASE [--format table|csv|json] [--min-confidence X] "
-                                 "[--host H] [--account A]",
-                                 1, 1))
+            "transfertrace transfers CASE [--format table|csv|json] [--min-confidence X] "
+            "[--host H] [--account A]",
+            1, 1))
         return *stop;
     const QString format = p.value(formatOpt);
     if (format != QLatin1String("table") && format != QLatin1String("csv") && format != QLatin1String("json")) {
@@ -128,13 +131,13 @@ int runTransfers(const QStringList &args)
         return 0;
     }
     std::printf("%-20s %-18s %-18s %-24s %-22s %-24s %5s %-3s %s\n", "FIRST (UTC)", "SOURCE", "DESTINATION", "FILE",
-                "METHOD", "ACCOUNT", "CONF", "EXE", "EVIDENCE src/dst");
+        "METHOD", "ACCOUNT", "CONF", "EXE", "EVIDENCE src/dst");
     for (const auto &r : rows) {
         std::string first = iso(r.firstTs).substr(0, 19);
         std::printf("%-20s %-18s %-18s %-24s %-22s %-24s %5.2f %-3s %d/%d\n", first.c_str(),
-                    printable(r.source.empty() ? r.sourceIp : r.source, 18).c_str(), printable(r.destination, 18).c_str(),
-                    printable(r.file, 24).c_str(), r.method.c_str(), printable(r.account, 24).c_str(), r.confidence,
-                    r.executed ? "yes" : "", r.srcEvidence, r.dstEvidence);
+            printable(r.source.empty() ? r.sourceIp : r.source, 18).c_str(), printable(r.destination, 18).c_str(),
+            printable(r.file, 24).c_str(), r.method.c_str(), printable(r.account, 24).c_str(), r.confidence,
+            r.executed ? "yes" : "", r.srcEvidence, r.dstEvidence);
     }
     std::printf("%zu transfer(s)\n", rows.size());
     return 0;

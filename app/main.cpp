@@ -12,21 +12,22 @@
 #include <cstring>
 
 namespace {
-const char *const kUsage =
-    "usage: transfertrace [CASE.ttcase | --demo]          open the workbench\n"
-    "       transfertrace import CASE PATH... [--format F] [--json] [--quiet] [--no-infer] [--verbose]\n"
-    "       transfertrace info CASE [--json]\n"
-    "       transfertrace transfers CASE [--format table|csv|json] [--min-confidence X] [--host H] [--account A]\n"
-    "       transfertrace infer CASE                        recompute transfers\n"
-    "       transfertrace notes CASE [--json] [--tag T] [--bookmarked] [--kind K] [--text S]\n"
-    "       transfertrace meta CASE [--title T] [--analyst A] [--description D] [--tz Z] [--json]\n"
-    "       transfertrace export graph|timeline|transfers CASE OUT [--account A] [--parent-image P] [--from T --to T]\n"
-    "                            [--scale S | --dpi D] [--whole]   (.svg .png .pdf .dot / .png .svg / .csv .json)\n"
-    "       transfertrace report CASE OUT.html [--pdf OUT.pdf]   self-contained HTML report\n"
-    "       transfertrace gen --out DIR [--hosts N] [--linux N] [--days D] [--events M] [--seed S] [--hops H]\n"
-    "                         [--format jsonl|xml] [--no-sensor] [--zeek-format tsv|json]\n"
-    "       transfertrace demo [--case PATH]                 build the demo case, print its path\n"
-    "       transfertrace --version | --help\n";
+const char *const kUsage
+    = "usage: transfertrace [CASE.ttcase | --demo]          open the workbench\n"
+      "       transfertrace import CASE PATH... [--format F] [--json] [--quiet] [--no-infer] [--verbose]\n"
+      "       transfertrace info CASE [--json]\n"
+      "       transfertrace transfers CASE [--format table|csv|json] [--min-confidence X] [--host H] [--account A]\n"
+      "       transfertrace infer CASE                        recompute transfers\n"
+      "       transfertrace notes CASE [--json] [--tag T] [--bookmarked] [--kind K] [--text S]\n"
+      "       transfertrace meta CASE [--title T] [--analyst A] [--description D] [--tz Z] [--json]\n"
+      "       transfertrace export graph|timeline|transfers CASE OUT [--account A] [--parent-image P] [--from T --to "
+      "T]\n"
+      "                            [--scale S | --dpi D] [--whole]   (.svg .png .pdf .dot / .png .svg / .csv .json)\n"
+      "       transfertrace report CASE OUT.html [--pdf OUT.pdf]   self-contained HTML report\n"
+      "       transfertrace gen --out DIR [--hosts N] [--linux N] [--days D] [--events M] [--seed S] [--hops H]\n"
+      "                         [--format jsonl|xml] [--no-sensor] [--zeek-format tsv|json]\n"
+      "       transfertrace demo [--case PATH]                 build the demo case, print its path\n"
+      "       transfertrace --version | --help\n";
 
 bool isSubcommand(const char *a)
 {
@@ -82,8 +83,8 @@ int main(int argc, char **argv)
             return cmd == QLatin1String("notes") ? tt::app::runNotes(args) : tt::app::runMeta(args);
         return tt::app::runDemo(args);
     }
-    if (argc >= 2 && argv[1][0] == '-' && std::strcmp(argv[1], "--demo") != 0 && std::strcmp(argv[1], "--screenshot") != 0
-        && std::strcmp(argv[1], "--verbose") != 0) {
+    if (argc >= 2 && argv[1][0] == '-' && std::strcmp(argv[1], "--demo") != 0
+        && std::strcmp(argv[1], "--screenshot") != 0 && std::strcmp(argv[1], "--verbose") != 0) {
         std::fprintf(stderr, "transfertrace: unknown option '%s'\n%s", argv[1], kUsage);
         return 64;
     }

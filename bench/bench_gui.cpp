@@ -38,7 +38,7 @@ using namespace tt;
 namespace {
 long peakRssMb()
 {
-    struct rusage ru {};
+    struct rusage ru { };
     getrusage(RUSAGE_SELF, &ru);
     return ru.ru_maxrss / 1024;
 }
@@ -78,7 +78,8 @@ int main(int argc, char **argv)
         else if (args[i] == QLatin1String("--workdir") && i + 1 < args.size())
             workdir = args[++i];
         else {
-            std::fprintf(stderr, "usage: bench_gui [--case CASE] [--events N] [--hosts H] [--hops T] [--workdir DIR]\n");
+            std::fprintf(
+                stderr, "usage: bench_gui [--case CASE] [--events N] [--hosts H] [--hops T] [--workdir DIR]\n");
             return 64;
         }
     }
@@ -88,23 +89,23 @@ int main(int argc, char **argv)
         casePath = tmp.path() + QStringLiteral("/bench.ttcase");
         const pid_t child = fork();
         if (child == 0) {
-        gen::Options o;
-        o.hosts = hosts;
-        o.days = 5;
-        o.events = events;
-        o.seed = 4242;
-        o.attackerHops = hops;
-        o.outDir = tmp.path() + QStringLiteral("/gen");
-        const gen::Summary g = gen::generate(o);
-        auto cs = store::CaseStore::open(casePath.toStdString(), store::CaseStore::Access::Create);
-        ImportEngine engine(*cs, {});
-        std::vector<std::string> files;
-        for (const QString &f : g.files)
-            files.push_back(f.toStdString());
-        engine.run(files);
-        inference::InferenceEngine(cs->db()).run();
-        cs->db().exec("PRAGMA wal_checkpoint(TRUNCATE)");
-        _exit(0);
+            gen::Options o;
+            o.hosts = hosts;
+            o.days = 5;
+            o.events = events;
+            o.seed = 4242;
+            o.attackerHops = hops;
+            o.outDir = tmp.path() + QStringLiteral("/gen");
+            const gen::Summary g = gen::generate(o);
+            auto cs = store::CaseStore::open(casePath.toStdString(), store::CaseStore::Access::Create);
+            ImportEngine engine(*cs, {});
+            std::vector<std::string> files;
+            for (const QString &f : g.files)
+                files.push_back(f.toStdString());
+            engine.run(files);
+            inference::InferenceEngine(cs->db()).run();
+            cs->db().exec("PRAGMA wal_checkpoint(TRUNCATE)");
+            _exit(0);
         }
         int status = 0;
         waitpid(child, &status, 0);
@@ -122,8 +123,8 @@ int main(int argc, char **argv)
         caseHosts = cs->db().queryInt("SELECT count(*) FROM hosts");
     }
     std::printf("bench_gui: case %s: %lld events, %lld hosts, %lld transfers; peak before the window %ld MiB\n\n",
-                qPrintable(casePath), static_cast<long long>(caseEvents), static_cast<long long>(caseHosts),
-                static_cast<long long>(caseTransfers), peakRssMb());
+        qPrintable(casePath), static_cast<long long>(caseEvents), static_cast<long long>(caseHosts),
+        static_cast<long long>(caseTransfers), peakRssMb());
 
     FilterHistory filter;
     Selection selection;
@@ -135,7 +136,8 @@ int main(int argc, char **argv)
     QObject::connect(window.timelineView(), &TimelineView::dataLoaded, [&] { ++timelines; });
     QCoreApplication::processEvents();
 
-    std::printf("| step                                   | ms     |\n|----------------------------------------|--------|\n");
+    std::printf(
+        "| step                                   | ms     |\n|----------------------------------------|--------|\n");
     QElapsedTimer t;
     t.start();
     window.openCase(casePath);
@@ -164,7 +166,7 @@ int main(int argc, char **argv)
         first = cs->db().queryInt("SELECT min(first_ts) FROM sources");
         last = cs->db().queryInt("SELECT max(last_ts) FROM sources");
     }
-    f = FilterState{};
+    f = FilterState {};
     f.fromUs = first + (last - first) / 3;
     f.toUs = first + 2 * (last - first) / 3;
     g0 = graphs;

@@ -15,16 +15,16 @@
 //                                           parsing, normalising or hashing; lines read up front)
 
 #include "core/FileSource.h"
-#include "core/ParsePipeline.h"
-#include "core/StreamAdapters.h"
 #include "core/ImportEngine.h"
+#include "core/ParsePipeline.h"
 #include "core/RawEvent.h"
 #include "core/RecordSink.h"
-#include "json/JsonLinesParser.h"
+#include "core/StreamAdapters.h"
 #include "generator/Generator.h"
 #include "store/CaseStore.h"
 #include "store/CaseWriter.h"
 #include "store/Schema.h"
+#include "json/JsonLinesParser.h"
 
 #include <QDir>
 #include <QDirIterator>
@@ -65,8 +65,7 @@ struct Result {
 };
 
 // Runs fn in a child; the child writes a Result into a pipe; the parent adds the child's peak RSS.
-template <typename Fn>
-Result inChild(Fn fn)
+template<typename Fn> Result inChild(Fn fn)
 {
     int fds[2];
     if (pipe(fds) != 0)
@@ -83,7 +82,7 @@ Result inChild(Fn fn)
     (void)!read(fds[0], &r, sizeof r);
     close(fds[0]);
     int status = 0;
-    struct rusage ru {};
+    struct rusage ru { };
     wait4(pid, &status, 0, &ru);
     r.maxRssKb = ru.ru_maxrss;
     r.userSeconds = static_cast<double>(ru.ru_utime.tv_sec) + static_cast<double>(ru.ru_utime.tv_usec) / 1e6;
@@ -173,7 +172,7 @@ Result rowsOnlyImport(const std::vector<std::string> &files, const std::string &
     auto cs = tt::store::CaseStore::open(casePath, tt::store::CaseStore::Access::Create);
     tt::store::dropBulkIndexes(cs->db());
     tt::store::CaseWriter w(cs->db());
-    struct rusage ru0 {};
+    struct rusage ru0 { };
     getrusage(RUSAGE_SELF, &ru0);
     const double t0 = now();
     for (size_t i = 0; i < files.size(); ++i) {
@@ -206,13 +205,13 @@ Result rowsOnlyImport(const std::vector<std::string> &files, const std::string &
     }
     tt::store::restoreBulkIndexes(cs->db());
     r.seconds = now() - t0;
-    struct rusage ru1 {};
+    struct rusage ru1 { };
     getrusage(RUSAGE_SELF, &ru1);
     auto secs = [](const timeval &a, const timeval &b) {
         return static_cast<double>(b.tv_sec - a.tv_sec) + static_cast<double>(b.tv_usec - a.tv_usec) / 1e6;
     };
     std::printf("(rows only, timed part: CPU user %.2f s + sys %.2f s)\n", secs(ru0.ru_utime, ru1.ru_utime),
-                secs(ru0.ru_stime, ru1.ru_stime));
+        secs(ru0.ru_stime, ru1.ru_stime));
     std::fflush(stdout);
     r.files = static_cast<long long>(files.size());
     return r;
@@ -226,9 +225,9 @@ void printRow(const char *what, const Result &r)
         std::snprintf(rss, sizeof rss, "%.1f", static_cast<double>(r.maxRssKb) / 1024.0);
     // CPU of the whole child (user+sys, all threads): includes the child's set-up, so it is a
     // little more than the timed part; with 2 cores it shows whether both were busy.
-    std::printf("| %-38s | %9lld | %8.1f | %8.2f | %10.0f | %7.1f | %8s | %6.2f+%-5.2f |\n", what, r.events, mb, r.seconds,
-                r.seconds > 0 ? static_cast<double>(r.events) / r.seconds : 0.0, r.seconds > 0 ? mb / r.seconds : 0.0, rss,
-                r.userSeconds, r.sysSeconds);
+    std::printf("| %-38s | %9lld | %8.1f | %8.2f | %10.0f | %7.1f | %8s | %6.2f+%-5.2f |\n", what, r.events, mb,
+        r.seconds, r.seconds > 0 ? static_cast<double>(r.events) / r.seconds : 0.0,
+        r.seconds > 0 ? mb / r.seconds : 0.0, rss, r.userSeconds, r.sysSeconds);
 }
 
 } // namespace
@@ -265,7 +264,9 @@ int main(int argc, char **argv)
         else if (a == "--bulk-index-bytes" && i + 1 < argc) // 0: never drop indexes
             g_bulkIndexBytes = std::atoll(argv[++i]);
         else {
-            std::fprintf(stderr, "usage: bench_import [--corpus DIR] [--events N] [--workdir DIR] [--skip-evtx] [--skip-json] [--json-input DIR] [--bulk-index-bytes N] [--generate DIR]\n");
+            std::fprintf(stderr,
+                "usage: bench_import [--corpus DIR] [--events N] [--workdir DIR] [--skip-evtx] [--skip-json] "
+                "[--json-input DIR] [--bulk-index-bytes N] [--generate DIR]\n");
             return 64;
         }
     }
@@ -292,17 +293,17 @@ int main(int argc, char **argv)
     if (std::getenv("TT_BENCH_KEEP") != nullptr) // keep the cases (for inspection)
         tmp.setAutoRemove(false);
     std::printf("bench_import: %ld cores, work dir %s\n\n", sysconf(_SC_NPROCESSORS_ONLN), dir.c_str());
-    std::printf("| %-38s | %9s | %8s | %8s | %10s | %7s | %8s | %12s |\n", "phase", "events", "MiB", "seconds", "events/s",
-                "MiB/s", "peak MiB", "CPU user+sys");
+    std::printf("| %-38s | %9s | %8s | %8s | %10s | %7s | %8s | %12s |\n", "phase", "events", "MiB", "seconds",
+        "events/s", "MiB/s", "peak MiB", "CPU user+sys");
     std::printf("|%s|%s|%s|%s|%s|%s|%s|%s|\n", std::string(40, '-').c_str(), std::string(11, '-').c_str(),
-                std::string(10, '-').c_str(), std::string(10, '-').c_str(), std::string(12, '-').c_str(),
-                std::string(9, '-').c_str(), std::string(10, '-').c_str(), std::string(14, '-').c_str());
+        std::string(10, '-').c_str(), std::string(10, '-').c_str(), std::string(12, '-').c_str(),
+        std::string(9, '-').c_str(), std::string(10, '-').c_str(), std::string(14, '-').c_str());
     std::fflush(stdout);
 
     if (!skipEvtx) {
         std::vector<std::string> files;
         QDirIterator it(QString::fromStdString(corpus + "/evtx"), {QStringLiteral("*.evtx")}, QDir::Files,
-                        QDirIterator::Subdirectories);
+            QDirIterator::Subdirectories);
         while (it.hasNext())
             files.push_back(it.next().toStdString());
         std::sort(files.begin(), files.end());
@@ -322,7 +323,7 @@ int main(int argc, char **argv)
                         r.bytes += QFileInfo(QString::fromStdString(f)).size();
                     }
                     r.seconds = now() - t0;
-                    struct rusage ru {};
+                    struct rusage ru { };
                     getrusage(RUSAGE_CHILDREN, &ru);
                     return r;
                 });
@@ -331,7 +332,7 @@ int main(int argc, char **argv)
                 printRow("EVTX corpus -> XML text (evtxexport)", ref);
                 std::printf("\nEVTX: %zu files; TransferTrace end to end into SQLite is %.2fx the speed of evtxexport "
                             "-f xml to /dev/null (%.2f s vs %.2f s)\n\n",
-                            files.size(), ours.seconds > 0 ? ref.seconds / ours.seconds : 0.0, ours.seconds, ref.seconds);
+                    files.size(), ours.seconds > 0 ? ref.seconds / ours.seconds : 0.0, ours.seconds, ref.seconds);
             } else {
                 std::printf("\n(evtxexport not installed: no baseline ratio)\n\n");
             }
@@ -390,12 +391,12 @@ int main(int argc, char **argv)
             bytes += QFileInfo(f).size();
         }
         std::printf("(generated %lld events, %.1f MiB of JSON lines on %d hosts in %.1f s)\n\n",
-                    static_cast<long long>(g.eventsWritten), static_cast<double>(bytes) / 1048576.0, g.hosts, gs);
+            static_cast<long long>(g.eventsWritten), static_cast<double>(bytes) / 1048576.0, g.hosts, gs);
         Result r = inChild([&] { return importAll(files, dir + "/json.ttcase"); });
         printRow("JSON lines (generated) -> case", r);
         const QFileInfo caseFile(QString::fromStdString(dir + "/json.ttcase"));
         std::printf("\ncase file: %.1f MiB for %.1f MiB of input\n", static_cast<double>(caseFile.size()) / 1048576.0,
-                    static_cast<double>(bytes) / 1048576.0);
+            static_cast<double>(bytes) / 1048576.0);
     }
     if (std::getenv("TT_BENCH_SKIP_ZEEK") == nullptr) {
         // Zeek logs of the corpus (zipped TSV and JSON lines, read in place).

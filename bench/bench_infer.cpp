@@ -22,7 +22,10 @@
 #include <unistd.h>
 
 namespace {
-double now() { return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count(); }
+double now()
+{
+    return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
 
 struct Timing {
     double seconds = 0;
@@ -30,8 +33,7 @@ struct Timing {
     long maxRssKb = 0;
 };
 
-template <typename Fn>
-Timing inChild(Fn fn)
+template<typename Fn> Timing inChild(Fn fn)
 {
     int fds[2];
     if (pipe(fds) != 0)
@@ -48,7 +50,7 @@ Timing inChild(Fn fn)
     (void)!read(fds[0], &t, sizeof t);
     close(fds[0]);
     int status = 0;
-    struct rusage ru {};
+    struct rusage ru { };
     wait4(pid, &status, 0, &ru);
     t.maxRssKb = ru.ru_maxrss;
     return t;
@@ -108,13 +110,14 @@ int main(int argc, char **argv)
         t.count = static_cast<long long>(r.transfers);
         return t;
     });
-    std::printf("bench_infer: %lld events generated on %d hosts (%d labelled transfers)\n\n", static_cast<long long>(g.eventsWritten),
-                g.hosts, g.transfers);
-    std::printf("| step      | events    | seconds | events/s | peak MiB | result |\n|-----------|-----------|---------|----------|----------|--------|\n");
+    std::printf("bench_infer: %lld events generated on %d hosts (%d labelled transfers)\n\n",
+        static_cast<long long>(g.eventsWritten), g.hosts, g.transfers);
+    std::printf("| step      | events    | seconds | events/s | peak MiB | result "
+                "|\n|-----------|-----------|---------|----------|----------|--------|\n");
     std::printf("| import    | %9lld | %7.1f | %8.0f | %8.1f | |\n", imp.count, imp.seconds, imp.count / imp.seconds,
-                imp.maxRssKb / 1024.0);
+        imp.maxRssKb / 1024.0);
     std::printf("| inference | %9lld | %7.1f | %8.0f | %8.1f | %lld transfers |\n", imp.count, inf.seconds,
-                imp.count / inf.seconds, inf.maxRssKb / 1024.0, inf.count);
+        imp.count / inf.seconds, inf.maxRssKb / 1024.0, inf.count);
     std::printf("\ninference adds %.1f %% to import time (target: at most 25 %%)\n", 100.0 * inf.seconds / imp.seconds);
     return 0;
 }

@@ -21,7 +21,10 @@
 #include <string>
 
 namespace {
-double now() { return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count(); }
+double now()
+{
+    return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
 
 class CountingSink : public tt::RecordSink {
 public:
@@ -56,15 +59,16 @@ int main(int argc, char **argv)
         double t0 = now();
         parser->parse(src, sink);
         const double parseS = now() - t0;
-        auto cs = tt::store::CaseStore::open(dir.filePath(QStringLiteral("c%1.ttcase").arg(i)).toStdString(),
-                                             tt::store::CaseStore::Access::Create);
+        auto cs = tt::store::CaseStore::open(
+            dir.filePath(QStringLiteral("c%1.ttcase").arg(i)).toStdString(), tt::store::CaseStore::Access::Create);
         tt::ImportEngine engine(*cs, {});
         t0 = now();
         const tt::ImportSummary s = engine.run({path});
         const double importS = now() - t0;
-        std::printf("%-16s %8.1f MB %9lld rows (%lld rejected)  parse %9.0f rows/s %6.1f MB/s   import %8.0f rows/s %6.1f MB/s\n",
-                    std::string(tt::formatName(fmt)).c_str(), mb, sink.events, sink.rejects, double(sink.events) / parseS,
-                    mb / parseS, double(s.stored()) / importS, mb / importS);
+        std::printf("%-16s %8.1f MB %9lld rows (%lld rejected)  parse %9.0f rows/s %6.1f MB/s   import %8.0f rows/s "
+                    "%6.1f MB/s\n",
+            std::string(tt::formatName(fmt)).c_str(), mb, sink.events, sink.rejects, double(sink.events) / parseS,
+            mb / parseS, double(s.stored()) / importS, mb / importS);
     }
     return 0;
 }

@@ -21,8 +21,14 @@ inline QString envDir(const char *name)
 {
     return QString::fromLocal8Bit(qgetenv(name));
 }
-inline QString fixturesDir() { return envDir("TT_FIXTURES_DIR"); }
-inline QString corpusDir() { return envDir("TT_CORPUS_DIR"); }
+inline QString fixturesDir()
+{
+    return envDir("TT_FIXTURES_DIR");
+}
+inline QString corpusDir()
+{
+    return envDir("TT_CORPUS_DIR");
+}
 
 // For corpus tests' main(): when the corpus is absent, say so and exit 77 (ctest: skipped).
 inline void requireCorpusOrSkip()
@@ -30,8 +36,10 @@ inline void requireCorpusOrSkip()
     const QByteArray dir = qgetenv("TT_CORPUS_DIR");
     const std::string readme = dir.toStdString() + "/README.md";
     if (std::FILE *f = dir.isEmpty() ? nullptr : std::fopen(readme.c_str(), "rb"); !f) {
-        std::fprintf(stderr, "SKIP: corpus not found at '%s' (../shared/corpus beside the checkout); "
-                             "corpus tests need it\n", dir.constData());
+        std::fprintf(stderr,
+            "SKIP: corpus not found at '%s' (../shared/corpus beside the checkout); "
+            "corpus tests need it\n",
+            dir.constData());
         std::exit(77);
     } else {
         std::fclose(f);

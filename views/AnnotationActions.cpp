@@ -11,9 +11,15 @@
 namespace tt {
 
 namespace {
-QString tr(const char *s) { return QCoreApplication::translate("AnnotationActions", s); }
+QString tr(const char *s)
+{
+    return QCoreApplication::translate("AnnotationActions", s);
+}
 
-QString menuText(const QString &value) { return menuSafeText(value, 70); }
+QString menuText(const QString &value)
+{
+    return menuSafeText(value, 70);
+}
 
 void addFor(QMenu *menu, AnnotationController *c, const AnnotationRef &ref, QWidget *parent)
 {
@@ -30,7 +36,8 @@ void addFor(QMenu *menu, AnnotationController *c, const AnnotationRef &ref, QWid
         QAction *a = tags->addAction(menuText(QString::fromStdString(t.name)));
         a->setObjectName(QStringLiteral("tag:") + QString::fromStdString(t.name));
         a->setCheckable(true);
-        a->setChecked(current && std::find(current->tagIds.begin(), current->tagIds.end(), t.id) != current->tagIds.end());
+        a->setChecked(
+            current && std::find(current->tagIds.begin(), current->tagIds.end(), t.id) != current->tagIds.end());
         const int64_t id = t.id;
         QObject::connect(a, &QAction::triggered, c, [c, ref, id] { c->toggleTag(ref, id); });
     }

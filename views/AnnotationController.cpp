@@ -33,8 +33,12 @@ store::Annotation blank(const AnnotationRef &ref)
 // deletes the row, so undoing the first note of an item leaves nothing behind).
 class PutAnnotationCommand : public QUndoCommand {
 public:
-    PutAnnotationCommand(AnnotationController *c, store::Annotation before, store::Annotation after, const QString &text)
-        : QUndoCommand(text), m_c(c), m_before(std::move(before)), m_after(std::move(after))
+    PutAnnotationCommand(
+        AnnotationController *c, store::Annotation before, store::Annotation after, const QString &text)
+        : QUndoCommand(text)
+        , m_c(c)
+        , m_before(std::move(before))
+        , m_after(std::move(after))
     {
     }
     void redo() override { m_c->write(m_after, m_after.kind, m_after.key); }
@@ -48,8 +52,11 @@ private:
 class MoveNodeCommand : public QUndoCommand {
 public:
     MoveNodeCommand(AnnotationController *c, QString host, std::optional<QPointF> from, std::optional<QPointF> to)
-        : QUndoCommand(QCoreApplication::translate("AnnotationController", "Move %1").arg(host)), m_c(c),
-          m_host(std::move(host)), m_from(from), m_to(to)
+        : QUndoCommand(QCoreApplication::translate("AnnotationController", "Move %1").arg(host))
+        , m_c(c)
+        , m_host(std::move(host))
+        , m_from(from)
+        , m_to(to)
     {
     }
     void redo() override
@@ -75,7 +82,11 @@ private:
     bool m_first = true;
 };
 
-AnnotationController::AnnotationController(QObject *parent) : QObject(parent), m_undo(new QUndoStack(this)) {}
+AnnotationController::AnnotationController(QObject *parent)
+    : QObject(parent)
+    , m_undo(new QUndoStack(this))
+{
+}
 
 AnnotationController::~AnnotationController() = default;
 
@@ -99,8 +110,7 @@ bool AnnotationController::setCase(const QString &path, bool readOnly, QString *
             store::OpenOptions options;
             options.sessionLock = !readOnly;
             m_store = store::CaseStore::open(path.toStdString(),
-                                             readOnly ? store::CaseStore::Access::ReadOnly : store::CaseStore::Access::ReadWrite,
-                                             options);
+                readOnly ? store::CaseStore::Access::ReadOnly : store::CaseStore::Access::ReadWrite, options);
             if (m_store->readOnly()) {
                 m_readOnly = true;
                 if (!m_store->readOnlyReason().empty())
@@ -109,7 +119,8 @@ bool AnnotationController::setCase(const QString &path, bool readOnly, QString *
             m_dataPath = QString::fromStdString(m_store->dataPath());
             if (m_store->migratedFrom() > 0)
                 m_migrationNote = m_store->migrationBackup().empty()
-                    ? tr("upgraded from schema v%1 for reading (the file itself is unchanged)").arg(m_store->migratedFrom())
+                    ? tr("upgraded from schema v%1 for reading (the file itself is unchanged)")
+                          .arg(m_store->migratedFrom())
                     : tr("upgraded from schema v%1; the original is kept as %2")
                           .arg(m_store->migratedFrom())
                           .arg(QString::fromStdString(m_store->migrationBackup()));

@@ -92,7 +92,7 @@ public:
     static QColor noteColor() { return QColor(0x1f, 0x77, 0xb4); }
 
 signals:
-    void changed();          // annotations or tags
+    void changed(); // annotations or tags
     void nodePositionsChanged();
     void failed(const QString &message);
 

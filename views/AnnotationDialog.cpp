@@ -31,20 +31,30 @@ QIcon swatch(const QColor &c)
 QString kindText(store::TargetKind k)
 {
     switch (k) {
-    case store::TargetKind::Host: return QObject::tr("Host");
-    case store::TargetKind::Transfer: return QObject::tr("Transfer");
-    case store::TargetKind::Event: return QObject::tr("Event");
-    case store::TargetKind::Process: return QObject::tr("Process");
-    case store::TargetKind::Account: return QObject::tr("Account");
+    case store::TargetKind::Host:
+        return QObject::tr("Host");
+    case store::TargetKind::Transfer:
+        return QObject::tr("Transfer");
+    case store::TargetKind::Event:
+        return QObject::tr("Event");
+    case store::TargetKind::Process:
+        return QObject::tr("Process");
+    case store::TargetKind::Account:
+        return QObject::tr("Account");
     }
     return {};
 }
 } // namespace
 
 AnnotationDialog::AnnotationDialog(AnnotationController *controller, const AnnotationRef &ref, QWidget *parent)
-    : QDialog(parent), m_c(controller), m_ref(ref), m_title(new QLabel(this)), m_note(new QPlainTextEdit(this)),
-      m_markdown(new QCheckBox(tr("Markdown"), this)), m_bookmark(new QCheckBox(tr("Bookmark"), this)),
-      m_tags(new QListWidget(this))
+    : QDialog(parent)
+    , m_c(controller)
+    , m_ref(ref)
+    , m_title(new QLabel(this))
+    , m_note(new QPlainTextEdit(this))
+    , m_markdown(new QCheckBox(tr("Markdown"), this))
+    , m_bookmark(new QCheckBox(tr("Bookmark"), this))
+    , m_tags(new QListWidget(this))
 {
     setObjectName(QStringLiteral("annotationDialog"));
     setWindowTitle(tr("Annotate %1").arg(kindText(ref.kind)));
@@ -94,7 +104,8 @@ void AnnotationDialog::fillTags(const std::vector<int64_t> &checked)
 {
     m_tags->clear();
     for (const store::Tag &t : m_c->tags()) {
-        auto *item = new QListWidgetItem(swatch(QColor(QString::fromStdString(t.color))), QString::fromStdString(t.name), m_tags);
+        auto *item = new QListWidgetItem(
+            swatch(QColor(QString::fromStdString(t.color))), QString::fromStdString(t.name), m_tags);
         item->setFlags(Qt::ItemIsEnabled | Qt::ItemIsUserCheckable);
         item->setData(Qt::UserRole, static_cast<qlonglong>(t.id));
         const bool on = std::find(checked.begin(), checked.end(), t.id) != checked.end();
@@ -105,7 +116,8 @@ void AnnotationDialog::fillTags(const std::vector<int64_t> &checked)
 void AnnotationDialog::newTag()
 {
     bool ok = false;
-    const QString name = QInputDialog::getText(this, tr("New Tag"), tr("Tag name:"), QLineEdit::Normal, QString(), &ok).trimmed();
+    const QString name
+        = QInputDialog::getText(this, tr("New Tag"), tr("Tag name:"), QLineEdit::Normal, QString(), &ok).trimmed();
     if (!ok || name.isEmpty())
         return;
     const QColor color = QColorDialog::getColor(QColor(0x94, 0x67, 0xbd), this, tr("Tag Colour"));

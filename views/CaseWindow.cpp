@@ -52,8 +52,11 @@ QTableView *makeTable(QAbstractItemModel *model, int sortRole, QWidget *parent)
 } // namespace
 
 CaseWindow::CaseWindow(QWidget *parent)
-    : QMainWindow(parent), m_summary(new QLabel(this)), m_tabs(new QTabWidget(this)),
-      m_hosts(new HostTableModel(this)), m_sources(new SourceTableModel(this))
+    : QMainWindow(parent)
+    , m_summary(new QLabel(this))
+    , m_tabs(new QTabWidget(this))
+    , m_hosts(new HostTableModel(this))
+    , m_sources(new SourceTableModel(this))
 {
     setWindowTitle(tr("TransferTrace"));
     resize(1200, 720);
@@ -88,8 +91,8 @@ CaseWindow::~CaseWindow() = default;
 
 void CaseWindow::chooseCase()
 {
-    const QString path = QFileDialog::getOpenFileName(this, tr("Open Case"), QString(),
-                                                      tr("TransferTrace cases (*.ttcase);;All files (*)"));
+    const QString path = QFileDialog::getOpenFileName(
+        this, tr("Open Case"), QString(), tr("TransferTrace cases (*.ttcase);;All files (*)"));
     if (!path.isEmpty())
         openCase(path);
 }
@@ -112,7 +115,7 @@ void CaseWindow::openCase(const QString &path)
         },
         [this, gen](CaseSnapshot &snap, const QString &error) {
             if (!error.isEmpty()) {
-                snap = CaseSnapshot{};
+                snap = CaseSnapshot {};
                 snap.error = error;
             }
             applySnapshot(gen, std::make_shared<CaseSnapshot>(std::move(snap)));
@@ -139,11 +142,12 @@ void CaseWindow::applySnapshot(uint64_t generation, std::shared_ptr<CaseSnapshot
     m_sourceView->resizeColumnsToContents();
     const QLocale loc;
     const auto &t = snap->totals;
-    m_summary->setText(tr("%1  |  %2 events from %3 source files, %4 rejected  |  %5 hosts  |  %6  to  %7 %8")
-                           .arg(QFileInfo(m_path).fileName(), loc.toString(static_cast<qlonglong>(t.events)),
-                                loc.toString(static_cast<qlonglong>(t.sources)),
-                                loc.toString(static_cast<qlonglong>(t.rejected)), loc.toString(static_cast<qlonglong>(t.hosts)),
-                                formatTime(t.firstTs), formatTime(t.lastTs), displayTimeZoneName()));
+    m_summary->setText(
+        tr("%1  |  %2 events from %3 source files, %4 rejected  |  %5 hosts  |  %6  to  %7 %8")
+            .arg(QFileInfo(m_path).fileName(), loc.toString(static_cast<qlonglong>(t.events)),
+                loc.toString(static_cast<qlonglong>(t.sources)), loc.toString(static_cast<qlonglong>(t.rejected)),
+                loc.toString(static_cast<qlonglong>(t.hosts)), formatTime(t.firstTs), formatTime(t.lastTs),
+                displayTimeZoneName()));
     setWindowTitle(tr("%1 - TransferTrace").arg(QFileInfo(m_path).fileName()));
     statusBar()->showMessage(tr("Case %1 (schema v%2)").arg(m_path).arg(snap->schemaVersion));
     emit caseLoaded(m_path, true);

@@ -105,9 +105,10 @@ void EventDetailsView::onSelection(const SelectedEntities &s)
                 m_model->setFields(std::move(d.fields));
                 m_raw->setPlainText(d.raw);
                 // One multi-arg call: a host or path holding "%1" is never substituted again.
-                m_header->setText(tr("Event %1  |  %2 %8  |  %3  |  %4 %5  |  %6 #%7")
-                                      .arg(QString::number(d.id), formatTime(d.ts), d.host, d.channel,
-                                          QString::number(d.eventId), d.source, QString::number(d.position), displayTimeZoneName()));
+                m_header->setText(
+                    tr("Event %1  |  %2 %8  |  %3  |  %4 %5  |  %6 #%7")
+                        .arg(QString::number(d.id), formatTime(d.ts), d.host, d.channel, QString::number(d.eventId),
+                            d.source, QString::number(d.position), displayTimeZoneName()));
             }
             emit updated();
         });

@@ -10,8 +10,8 @@
 #include <QHeaderView>
 #include <QItemSelectionModel>
 #include <QLabel>
-#include <QMenu>
 #include <QLocale>
+#include <QMenu>
 #include <QTableView>
 #include <QVBoxLayout>
 
@@ -101,11 +101,11 @@ QMenu *EvidenceTableView::contextMenuForRow(int row, QWidget *parent)
     addPivotActions(menu, t, m_filters);
     if (m_annotations) {
         const EvidenceDetail *d = m_model->detailAt(row);
-        const QString label = d ? tr("%1 %2 #%3 on %4").arg(d->channel, QString::number(d->eventId),
-                                                            QString::number(key->event), d->host)
-                                : tr("event #%1").arg(key->event);
-        addAnnotationActions(menu, m_annotations,
-                             {AnnotationRef {store::TargetKind::Event, QString::number(key->event), label}}, this);
+        const QString label = d
+            ? tr("%1 %2 #%3 on %4").arg(d->channel, QString::number(d->eventId), QString::number(key->event), d->host)
+            : tr("event #%1").arg(key->event);
+        addAnnotationActions(
+            menu, m_annotations, {AnnotationRef {store::TargetKind::Event, QString::number(key->event), label}}, this);
     }
     return menu;
 }

@@ -32,7 +32,8 @@ struct CaptionResult {
 QString captionFor(const QString &casePath, const QString &filterText, qint64 inView, qint64 total)
 {
     return QStringLiteral("%1 - %2\n%3 of %4 transfer(s) in view; exported %5")
-        .arg(QFileInfo(casePath).fileName(), filterText.isEmpty() ? QStringLiteral("no filter (whole case)") : filterText)
+        .arg(QFileInfo(casePath).fileName(),
+            filterText.isEmpty() ? QStringLiteral("no filter (whole case)") : filterText)
         .arg(inView)
         .arg(total)
         .arg(exporting::formatTime(QDateTime::currentMSecsSinceEpoch() * 1000, QTimeZone::utc()));
@@ -50,7 +51,9 @@ GraphSceneRef liveRef(TransferGraphView *v)
 } // namespace
 
 ExportActions::ExportActions(WorkbenchWindow *window, FilterHistory *filter, QMenu *menu)
-    : QObject(window), m_window(window), m_filter(filter)
+    : QObject(window)
+    , m_window(window)
+    , m_filter(filter)
 {
     QMenu *m = menu->addMenu(tr("&Export"));
     m->addAction(tr("Graph (&Current View)..."), this, [this] { exportGraph(false); });
@@ -81,8 +84,8 @@ void ExportActions::exportGraph(bool wholeGraph)
         report(tr("Open a case and wait for the graph first."), false);
         return;
     }
-    const QString path = QFileDialog::getSaveFileName(m_window, tr("Export Graph"), QString(),
-                                                      tr("SVG (*.svg);;PNG (*.png);;PDF (*.pdf);;Graphviz DOT (*.dot)"));
+    const QString path = QFileDialog::getSaveFileName(
+        m_window, tr("Export Graph"), QString(), tr("SVG (*.svg);;PNG (*.png);;PDF (*.pdf);;Graphviz DOT (*.dot)"));
     if (path.isEmpty())
         return;
     if (exportFormatFor(path) == ExportFormat::Unknown) {
@@ -92,17 +95,17 @@ void ExportActions::exportGraph(bool wholeGraph)
     SnapshotOptions opt;
     if (exportFormatFor(path) == ExportFormat::Png) {
         bool ok = false;
-        opt.scale = QInputDialog::getDouble(m_window, tr("PNG Scale"), tr("Pixels per graph unit (2 = 192 dpi):"), 2, 0.25,
-                                            8, 2, &ok);
+        opt.scale = QInputDialog::getDouble(
+            m_window, tr("PNG Scale"), tr("Pixels per graph unit (2 = 192 dpi):"), 2, 0.25, 8, 2, &ok);
         if (!ok)
             return;
     }
-    const QRectF source = wholeGraph ? wholeGraphRect(view->scene())
-                                     : view->mapToScene(view->viewport()->rect()).boundingRect();
+    const QRectF source
+        = wholeGraph ? wholeGraphRect(view->scene()) : view->mapToScene(view->viewport()->rect()).boundingRect();
     const FilterState filter = m_filter->current();
     const qint64 inView = view->graph().transfersInView, total = view->graph().transfersTotal;
     runCaseQuery<CaptionResult>(
-        this, casePath, [filter](sql::Db &db) { return CaptionResult{exporting::describeFilter(db, filter)}; },
+        this, casePath, [filter](sql::Db &db) { return CaptionResult {exporting::describeFilter(db, filter)}; },
         [this, view, source, path, opt, casePath, inView, total](CaptionResult &r, const QString &error) mutable {
             opt.caption = captionFor(casePath, error.isEmpty() ? r.caption : QString(), inView, total);
             QString err;
@@ -118,18 +121,18 @@ void ExportActions::exportTimeline()
         report(tr("Open a case first."), false);
         return;
     }
-    const QString path =
-        QFileDialog::getSaveFileName(m_window, tr("Export Timeline"), QString(), tr("SVG (*.svg);;PNG (*.png)"));
+    const QString path
+        = QFileDialog::getSaveFileName(m_window, tr("Export Timeline"), QString(), tr("SVG (*.svg);;PNG (*.png)"));
     if (path.isEmpty())
         return;
     const FilterState filter = m_filter->current();
     runCaseQuery<CaptionResult>(
-        this, casePath, [filter](sql::Db &db) { return CaptionResult{exporting::describeFilter(db, filter)}; },
+        this, casePath, [filter](sql::Db &db) { return CaptionResult {exporting::describeFilter(db, filter)}; },
         [this, path, casePath](CaptionResult &r, const QString &) {
             SnapshotOptions opt;
             opt.scale = 2;
-            opt.caption = QStringLiteral("%1 - %2").arg(QFileInfo(casePath).fileName(),
-                                                         r.caption.isEmpty() ? QStringLiteral("no filter") : r.caption);
+            opt.caption = QStringLiteral("%1 - %2").arg(
+                QFileInfo(casePath).fileName(), r.caption.isEmpty() ? QStringLiteral("no filter") : r.caption);
             QString err;
             const bool ok = tt::exportTimeline(m_window->timelineView(), path, opt, &err);
             report(ok ? tr("Timeline exported to %1").arg(path) : err, ok);
@@ -143,8 +146,8 @@ void ExportActions::exportTransfers()
         report(tr("Open a case first."), false);
         return;
     }
-    const QString path =
-        QFileDialog::getSaveFileName(m_window, tr("Export Transfers"), QString(), tr("CSV (*.csv);;JSON (*.json)"));
+    const QString path
+        = QFileDialog::getSaveFileName(m_window, tr("Export Transfers"), QString(), tr("CSV (*.csv);;JSON (*.json)"));
     if (path.isEmpty())
         return;
     const ExportFormat format = exportFormatFor(path);
@@ -161,8 +164,8 @@ void ExportActions::exportTransfers()
         this, casePath,
         [filter, format](sql::Db &db) {
             const auto rows = exporting::queryExportTransfers(db, filter, true);
-            return Bytes{format == ExportFormat::Csv ? exporting::transfersCsv(rows) : exporting::transfersJson(rows),
-                         static_cast<int>(rows.size())};
+            return Bytes {format == ExportFormat::Csv ? exporting::transfersCsv(rows) : exporting::transfersJson(rows),
+                static_cast<int>(rows.size())};
         },
         [this, path](Bytes &b, const QString &error) {
             if (!error.isEmpty()) {
@@ -171,7 +174,9 @@ void ExportActions::exportTransfers()
             }
             QSaveFile f(path);
             const bool ok = f.open(QIODevice::WriteOnly) && f.write(b.data) == b.data.size() && f.commit();
-            report(ok ? tr("%n transfer(s) exported to %1", nullptr, b.count).arg(path) : tr("Cannot write %1").arg(path), ok);
+            report(
+                ok ? tr("%n transfer(s) exported to %1", nullptr, b.count).arg(path) : tr("Cannot write %1").arg(path),
+                ok);
         });
 }
 
@@ -183,8 +188,8 @@ void ExportActions::writeReport()
         report(tr("Open a case and wait for the graph first."), false);
         return;
     }
-    const QString path = QFileDialog::getSaveFileName(m_window, tr("Write Report"), QString(),
-                                                      tr("HTML report (*.html);;PDF (*.pdf)"));
+    const QString path = QFileDialog::getSaveFileName(
+        m_window, tr("Write Report"), QString(), tr("HTML report (*.html);;PDF (*.pdf)"));
     if (path.isEmpty())
         return;
     const ExportFormat format = exportFormatFor(path);

@@ -29,8 +29,8 @@
 #include <QSaveFile>
 #include <QSvgGenerator>
 #include <QTextDocument>
-#include <QUrl>
 #include <QTimer>
+#include <QUrl>
 
 #include <cmath>
 
@@ -92,8 +92,14 @@ bool writeBytes(const QString &path, const QByteArray &bytes, QString *error)
     return true;
 }
 
-std::string s8(const QString &s) { return s.toStdString(); }
-std::string num(double v) { return QString::number(v, 'f', 2).toStdString(); }
+std::string s8(const QString &s)
+{
+    return s.toStdString();
+}
+std::string num(double v)
+{
+    return QString::number(v, 'f', 2).toStdString();
+}
 } // namespace
 
 ExportFormat exportFormatFor(const QString &path)
@@ -142,7 +148,7 @@ QByteArray pictureSvg(const PaintFn &paint, const QSizeF &size, const SnapshotOp
 }
 
 bool writePicture(const PaintFn &paint, const QSizeF &size, const QString &path, ExportFormat format,
-                  const SnapshotOptions &options, QString *error)
+    const SnapshotOptions &options, QString *error)
 {
     const QSizeF total = snapshotSize(size, !options.caption.isEmpty());
     if (total.isEmpty())
@@ -152,9 +158,11 @@ bool writePicture(const PaintFn &paint, const QSizeF &size, const QString &path,
         const double s = options.scale;
         if (!(s > 0) || total.width() * s > 32000 || total.height() * s > 32000)
             return fail(error, QStringLiteral("scale %1 gives an image too large (max 32000 px a side)").arg(s));
-        QImage img(QSize(int(std::lround(total.width() * s)), int(std::lround(total.height() * s))), QImage::Format_ARGB32);
+        QImage img(
+            QSize(int(std::lround(total.width() * s)), int(std::lround(total.height() * s))), QImage::Format_ARGB32);
         if (img.isNull())
-            return fail(error, QStringLiteral("out of memory for a %1 x %2 image").arg(total.width() * s).arg(total.height() * s));
+            return fail(error,
+                QStringLiteral("out of memory for a %1 x %2 image").arg(total.width() * s).arg(total.height() * s));
         img.fill(kBackground);
         {
             QPainter p(&img);
@@ -216,13 +224,14 @@ exporting::DotGraph graphDot(const GraphSceneRef &g, const QRectF &source, const
         if (h.executedTransferred)
             badges << QStringLiteral("X");
         const QPointF pos = item->pos();
-        n.attrs = {{"label", s8(h.name)},
-                   {"shape", "box"},
-                   {"style", h.ipOnly ? "rounded,filled,dashed" : "rounded,filled"},
-                   {"fillcolor", h.firstSource ? "#ffefe0" : h.ipOnly ? "#eeeeee" : "#f4f8ff"},
-                   {"pos", num(pos.x()) + "," + num(-pos.y()) + "!"},
-                   {"sent", std::to_string(h.sent)},
-                   {"received", std::to_string(h.received)}};
+        n.attrs = {{"label", s8(h.name)}, {"shape", "box"},
+            {"style", h.ipOnly ? "rounded,filled,dashed" : "rounded,filled"},
+            {"fillcolor",
+                h.firstSource  ? "#ffefe0"
+                    : h.ipOnly ? "#eeeeee"
+                               : "#f4f8ff"},
+            {"pos", num(pos.x()) + "," + num(-pos.y()) + "!"}, {"sent", std::to_string(h.sent)},
+            {"received", std::to_string(h.received)}};
         if (!h.fqdn.isEmpty())
             n.attrs["fqdn"] = s8(h.fqdn);
         if (!h.addresses.isEmpty())
@@ -248,13 +257,14 @@ exporting::DotGraph graphDot(const GraphSceneRef &g, const QRectF &source, const
         if (e.hop)
             label += QStringLiteral(", hop %1").arg(e.hop);
         const bool hl = item && (item->isSelected() || item->isHighlighted());
-        d.attrs = {{"label", s8(label)},
-                   {"methods", s8(e.methods.join(QLatin1Char(',')))},
-                   {"transfers", std::to_string(e.count)},
-                   {"color", s8((hl ? QColor(0x00, 0x5A, 0xC8)
-                                    : e.methods.size() == 1 ? MethodPalette::color(e.methods.first()) : QColor(0x44, 0x44, 0x44))
-                                    .name())},
-                   {"penwidth", num(TransferEdgeItem::widthFor(e.count) + (hl ? 2 : 0))}};
+        d.attrs = {{"label", s8(label)}, {"methods", s8(e.methods.join(QLatin1Char(',')))},
+            {"transfers", std::to_string(e.count)},
+            {"color",
+                s8((hl                          ? QColor(0x00, 0x5A, 0xC8)
+                        : e.methods.size() == 1 ? MethodPalette::color(e.methods.first())
+                                                : QColor(0x44, 0x44, 0x44))
+                        .name())},
+            {"penwidth", num(TransferEdgeItem::widthFor(e.count) + (hl ? 2 : 0))}};
         if (e.maxConfidence < 0.5)
             d.attrs["style"] = "dashed";
         if (item && item->isDimmed())
@@ -266,12 +276,13 @@ exporting::DotGraph graphDot(const GraphSceneRef &g, const QRectF &source, const
 
 QByteArray graphSvg(const GraphSceneRef &g, const QRectF &source, const SnapshotOptions &options)
 {
-    return pictureSvg([&](QPainter *p, const QRectF &target) { g.scene->render(p, target, source, Qt::IgnoreAspectRatio); },
-                      source.size(), options);
+    return pictureSvg(
+        [&](QPainter *p, const QRectF &target) { g.scene->render(p, target, source, Qt::IgnoreAspectRatio); },
+        source.size(), options);
 }
 
-bool exportGraph(const GraphSceneRef &g, const QRectF &source, const QString &path, const SnapshotOptions &options,
-                 QString *error)
+bool exportGraph(
+    const GraphSceneRef &g, const QRectF &source, const QString &path, const SnapshotOptions &options, QString *error)
 {
     const ExportFormat format = exportFormatFor(path);
     if (format == ExportFormat::Dot) {
@@ -283,12 +294,13 @@ bool exportGraph(const GraphSceneRef &g, const QRectF &source, const QString &pa
     }
     if (format != ExportFormat::Png && format != ExportFormat::Svg && format != ExportFormat::Pdf)
         return fail(error, QStringLiteral("%1: the graph exports as .svg, .png, .pdf or .dot").arg(path));
-    return writePicture([&](QPainter *p, const QRectF &target) { g.scene->render(p, target, source, Qt::IgnoreAspectRatio); },
-                        source.size(), path, format, options, error);
+    return writePicture(
+        [&](QPainter *p, const QRectF &target) { g.scene->render(p, target, source, Qt::IgnoreAspectRatio); },
+        source.size(), path, format, options, error);
 }
 
-bool writeReportFile(const exporting::ReportData &data, const GraphSceneRef &g, const QRectF &source, const QString &path,
-                     ExportFormat format, QString *error)
+bool writeReportFile(const exporting::ReportData &data, const GraphSceneRef &g, const QRectF &source,
+    const QString &path, ExportFormat format, QString *error)
 {
     exporting::ReportOptions ro;
     if (format == ExportFormat::Html) {
@@ -310,7 +322,7 @@ bool writeReportFile(const exporting::ReportData &data, const GraphSceneRef &g, 
     ro.graphImageUrl = QStringLiteral("tt-graph.png");
     QTextDocument doc;
     doc.addResource(QTextDocument::ImageResource, QUrl(ro.graphImageUrl),
-                    img.scaledToWidth(std::min(img.width(), 640), Qt::SmoothTransformation));
+        img.scaledToWidth(std::min(img.width(), 640), Qt::SmoothTransformation));
     doc.setHtml(QString::fromUtf8(exporting::writeReport(data, ro)));
     QBuffer buf;
     buf.open(QIODevice::WriteOnly);
@@ -324,7 +336,10 @@ bool writeReportFile(const exporting::ReportData &data, const GraphSceneRef &g, 
     return writeBytes(path, buf.data(), error);
 }
 
-OffscreenGraph::OffscreenGraph() : m_scene(std::make_unique<QGraphicsScene>()) {}
+OffscreenGraph::OffscreenGraph()
+    : m_scene(std::make_unique<QGraphicsScene>())
+{
+}
 OffscreenGraph::~OffscreenGraph() = default;
 
 bool OffscreenGraph::load(const QString &casePath, const FilterState &filter, QString *error)
@@ -352,9 +367,9 @@ bool OffscreenGraph::load(const QString &casePath, const FilterState &filter, QS
                     if (t.id == id)
                         names << QString::fromStdString(t.name);
             b.summary = names.join(QStringLiteral(", "));
-            badges.insert(QString::fromLatin1(store::targetKindName(a.kind)) + QLatin1Char('|')
-                              + QString::fromStdString(a.key),
-                          b);
+            badges.insert(
+                QString::fromLatin1(store::targetKindName(a.kind)) + QLatin1Char('|') + QString::fromStdString(a.key),
+                b);
         }
     } catch (const std::exception &e) {
         r.error = QString::fromUtf8(e.what());
@@ -398,15 +413,17 @@ bool exportTimeline(QWidget *timeline, const QString &path, const SnapshotOption
 }
 
 OffscreenTimeline::OffscreenTimeline()
-    : m_filter(std::make_unique<FilterHistory>()), m_selection(std::make_unique<Selection>()),
-      m_view(std::make_unique<TimelineView>(m_filter.get(), m_selection.get()))
+    : m_filter(std::make_unique<FilterHistory>())
+    , m_selection(std::make_unique<Selection>())
+    , m_view(std::make_unique<TimelineView>(m_filter.get(), m_selection.get()))
 {
     m_view->setAttribute(Qt::WA_DontShowOnScreen);
 }
 
 OffscreenTimeline::~OffscreenTimeline() = default;
 
-bool OffscreenTimeline::load(const QString &casePath, const FilterState &filter, QSize size, QString *error, int timeoutMs)
+bool OffscreenTimeline::load(
+    const QString &casePath, const FilterState &filter, QSize size, QString *error, int timeoutMs)
 {
     m_filter->apply(filter);
     m_view->resize(size);

@@ -33,8 +33,8 @@ enum class ExportFormat { Unknown, Png, Svg, Pdf, Dot, Csv, Json, Html };
 ExportFormat exportFormatFor(const QString &path);
 
 struct SnapshotOptions {
-    double scale = 1;  // PNG pixels per scene unit (--dpi D means D / 96)
-    QString caption;   // plain text under the picture (elided); empty: no caption band
+    double scale = 1; // PNG pixels per scene unit (--dpi D means D / 96)
+    QString caption; // plain text under the picture (elided); empty: no caption band
 };
 
 inline constexpr double kCaptionBand = 40; // scene units below the picture
@@ -45,7 +45,7 @@ QSizeF snapshotSize(const QSizeF &source, bool withCaption);
 // band, to a PNG, SVG or PDF file. False with *error on failure.
 using PaintFn = std::function<void(QPainter *p, const QRectF &target)>;
 bool writePicture(const PaintFn &paint, const QSizeF &size, const QString &path, ExportFormat format,
-                  const SnapshotOptions &options, QString *error);
+    const SnapshotOptions &options, QString *error);
 QByteArray pictureSvg(const PaintFn &paint, const QSizeF &size, const SnapshotOptions &options);
 
 // The items of one transfer graph (a live view's or an offscreen one's).
@@ -61,8 +61,8 @@ QRectF wholeGraphRect(QGraphicsScene *scene);
 // colours, badges and highlight state as drawn.
 exporting::DotGraph graphDot(const GraphSceneRef &g, const QRectF &source, const QString &caption);
 // PNG / SVG / PDF / DOT by the suffix of `path`.
-bool exportGraph(const GraphSceneRef &g, const QRectF &source, const QString &path, const SnapshotOptions &options,
-                 QString *error);
+bool exportGraph(
+    const GraphSceneRef &g, const QRectF &source, const QString &path, const SnapshotOptions &options, QString *error);
 QByteArray graphSvg(const GraphSceneRef &g, const QRectF &source, const SnapshotOptions &options);
 
 // A transfer graph built from a case and a filter without a window (same query, layout and
@@ -88,8 +88,8 @@ private:
 namespace exporting {
 struct ReportData;
 }
-bool writeReportFile(const exporting::ReportData &data, const GraphSceneRef &g, const QRectF &source, const QString &path,
-                     ExportFormat format, QString *error);
+bool writeReportFile(const exporting::ReportData &data, const GraphSceneRef &g, const QRectF &source,
+    const QString &path, ExportFormat format, QString *error);
 
 // The timeline widget as it paints itself (no child buttons), PNG or SVG.
 bool exportTimeline(QWidget *timeline, const QString &path, const SnapshotOptions &options, QString *error);

@@ -16,7 +16,9 @@ namespace {
 constexpr double kBadge = 14;
 }
 
-HostNodeItem::HostNodeItem(const GraphHost &host, QSizeF size) : m_host(host), m_size(size)
+HostNodeItem::HostNodeItem(const GraphHost &host, QSizeF size)
+    : m_host(host)
+    , m_size(size)
 {
     setFlags(ItemIsSelectable | ItemIsMovable | ItemSendsGeometryChanges);
     setZValue(2);
@@ -71,7 +73,7 @@ void HostNodeItem::setAnnotation(const QColor &color, bool bookmarked, const QSt
 QRectF HostNodeItem::boundingRect() const
 {
     return QRectF(-m_size.width() / 2 - 2, -m_size.height() / 2 - kBadge / 2 - 2, m_size.width() + kBadge + 4,
-                  m_size.height() + kBadge + 4);
+        m_size.height() + kBadge + 4);
 }
 
 void HostNodeItem::setHighlighted(bool on)
@@ -95,7 +97,7 @@ void HostNodeItem::paint(QPainter *p, const QStyleOptionGraphicsItem *option, QW
     if (m_host.firstSource)
         fill = QColor(0xFF, 0xEF, 0xE0);
     QPen border(selected || m_highlighted ? QColor(0x00, 0x5A, 0xC8) : QColor(0x60, 0x6A, 0x78),
-                selected || m_highlighted ? 2.5 : 1.2);
+        selected || m_highlighted ? 2.5 : 1.2);
     if (m_host.ipOnly)
         border.setStyle(Qt::DashLine);
     p->setOpacity(m_dimmed ? 0.3 : 1.0);
@@ -132,8 +134,8 @@ void HostNodeItem::paint(QPainter *p, const QStyleOptionGraphicsItem *option, QW
     if (m_host.domainController)
         badge(QColor(0x1B, 0x4F, 0x9C), QStringLiteral("DC"));
     if (m_annotation.isValid())
-        drawAnnotationBadge(p, QRectF(r.left() - kBadge / 2, r.bottom() - kBadge / 2, kBadge, kBadge), m_annotation,
-                            m_bookmarked);
+        drawAnnotationBadge(
+            p, QRectF(r.left() - kBadge / 2, r.bottom() - kBadge / 2, kBadge, kBadge), m_annotation, m_bookmarked);
 }
 
 QVariant HostNodeItem::itemChange(GraphicsItemChange change, const QVariant &value)
@@ -151,10 +153,16 @@ void HostNodeItem::mouseReleaseEvent(QGraphicsSceneMouseEvent *event)
     m_moved = false;
 }
 
-double TransferEdgeItem::widthFor(int count) { return 1.2 + 1.6 * std::log2(1.0 + count); }
+double TransferEdgeItem::widthFor(int count)
+{
+    return 1.2 + 1.6 * std::log2(1.0 + count);
+}
 
 TransferEdgeItem::TransferEdgeItem(const GraphEdge &edge, const QPainterPath &path, QPointF arrowTip, QPointF arrowFrom)
-    : QGraphicsPathItem(path), m_edge(edge), m_tip(arrowTip), m_from(arrowFrom)
+    : QGraphicsPathItem(path)
+    , m_edge(edge)
+    , m_tip(arrowTip)
+    , m_from(arrowFrom)
 {
     setFlags(ItemIsSelectable);
     setZValue(1);

@@ -30,7 +30,7 @@ QSizeF graphNodeSize(const GraphHost &h)
 }
 
 GraphSceneResult computeGraphScene(sql::Db &db, const FilterState &filter, const QSet<qint64> &hidden,
-                                   const QHash<qint64, QPointF> &pins, const QHash<QString, QPointF> &namePins)
+    const QHash<qint64, QPointF> &pins, const QHash<QString, QPointF> &namePins)
 {
     GraphSceneResult r;
     r.data = queryGraph(db, filter);
@@ -40,7 +40,8 @@ GraphSceneResult computeGraphScene(sql::Db &db, const FilterState &filter, const
     // Hidden hosts and their edges are left out of the layout and the drawing.
     if (!hidden.isEmpty()) {
         std::erase_if(r.data.hosts, [&](const GraphHost &h) { return hidden.contains(h.id); });
-        std::erase_if(r.data.edges, [&](const GraphEdge &e) { return hidden.contains(e.source) || hidden.contains(e.target); });
+        std::erase_if(
+            r.data.edges, [&](const GraphEdge &e) { return hidden.contains(e.source) || hidden.contains(e.target); });
     }
     graph::LayoutInput in;
     for (const GraphHost &h : r.data.hosts) {
@@ -69,7 +70,7 @@ GraphSceneResult computeGraphScene(sql::Db &db, const FilterState &filter, const
 }
 
 void populateGraphScene(QGraphicsScene *scene, const GraphData &data, const graph::LayoutResult &layout,
-                        QHash<qint64, HostNodeItem *> &nodes, QHash<qint64, TransferEdgeItem *> &edges)
+    QHash<qint64, HostNodeItem *> &nodes, QHash<qint64, TransferEdgeItem *> &edges)
 {
     QHash<qint64, const graph::NodeGeometry *> geo;
     for (const auto &n : layout.nodes)
@@ -103,7 +104,7 @@ void populateGraphScene(QGraphicsScene *scene, const GraphData &data, const grap
 }
 
 void applyGraphBadges(const QHash<qint64, HostNodeItem *> &nodes, const QHash<qint64, TransferEdgeItem *> &edges,
-                      const GraphBadgeLookup &lookup)
+    const GraphBadgeLookup &lookup)
 {
     for (HostNodeItem *n : nodes) {
         const auto b = lookup("host", n->host().name);

@@ -35,11 +35,11 @@ QSizeF graphNodeSize(const GraphHost &h);
 // Query and layout (worker thread): hosts and edges under `filter`, hidden hosts left out,
 // pinned hosts at their positions (by id: this session's drags; by name: positions kept in the case).
 GraphSceneResult computeGraphScene(sql::Db &db, const FilterState &filter, const QSet<qint64> &hidden = {},
-                                   const QHash<qint64, QPointF> &pins = {}, const QHash<QString, QPointF> &namePins = {});
+    const QHash<qint64, QPointF> &pins = {}, const QHash<QString, QPointF> &namePins = {});
 
 // Adds the items for a computed graph to `scene` (UI thread); fills the id -> item maps.
 void populateGraphScene(QGraphicsScene *scene, const GraphData &data, const graph::LayoutResult &layout,
-                        QHash<qint64, HostNodeItem *> &nodes, QHash<qint64, TransferEdgeItem *> &edges);
+    QHash<qint64, HostNodeItem *> &nodes, QHash<qint64, TransferEdgeItem *> &edges);
 
 // An annotation badge as the graph draws it.
 struct GraphBadge {
@@ -52,6 +52,6 @@ using GraphBadgeLookup = std::function<std::optional<GraphBadge>(const char *kin
 // Puts the analyst's annotation badges on the items (a node per host; an edge when any of its
 // transfers is annotated): the workbench and the exports call the same function.
 void applyGraphBadges(const QHash<qint64, HostNodeItem *> &nodes, const QHash<qint64, TransferEdgeItem *> &edges,
-                      const GraphBadgeLookup &lookup);
+    const GraphBadgeLookup &lookup);
 
 } // namespace tt

@@ -10,7 +10,10 @@
 
 namespace tt {
 
-ImportRunner::ImportRunner(QObject *parent) : QObject(parent) {}
+ImportRunner::ImportRunner(QObject *parent)
+    : QObject(parent)
+{
+}
 
 ImportRunner::~ImportRunner()
 {
@@ -44,49 +47,63 @@ void ImportRunner::start(const QString &casePath, const QStringList &paths)
             ImportSummary sum = engine.run(inputs, [&](const ImportProgress &p) {
                 if (cancelFlag->load())
                     engine.cancel();
-                const int pct = p.bytesTotal ? static_cast<int>(100.0 * static_cast<double>(p.bytesDone) / static_cast<double>(p.bytesTotal)) : 0;
+                const int pct = p.bytesTotal
+                    ? static_cast<int>(100.0 * static_cast<double>(p.bytesDone) / static_cast<double>(p.bytesTotal))
+                    : 0;
                 const QString text = QObject::tr("%1 of %2 files, %3 records\n%4")
                                          .arg(p.filesDone)
                                          .arg(p.filesTotal)
                                          .arg(QLocale().toString(static_cast<qlonglong>(p.records)))
                                          .arg(QString::fromStdString(p.current));
                 if (self)
-                    QMetaObject::invokeMethod(self.data(), [self, pct, text] {
-                        if (self)
-                            emit self->progress(pct, text);
-                    }, Qt::QueuedConnection);
+                    QMetaObject::invokeMethod(
+                        self.data(),
+                        [self, pct, text] {
+                            if (self)
+                                emit self->progress(pct, text);
+                        },
+                        Qt::QueuedConnection);
             });
             ok = sum.exitCode() == 0 || sum.exitCode() == 2;
-            summary = QObject::tr("%1 file(s) imported, %2 already in the case, %3 failed; %4 events stored, %5 rejected%6")
-                          .arg(sum.count(FileReport::Status::Imported))
-                          .arg(sum.count(FileReport::Status::Duplicate))
-                          .arg(sum.count(FileReport::Status::Failed))
-                          .arg(QLocale().toString(static_cast<qlonglong>(sum.stored())))
-                          .arg(QLocale().toString(static_cast<qlonglong>(sum.rejected())))
-                          .arg(sum.cancelled ? QObject::tr(" (cancelled: the interrupted file was rolled back)") : QString());
+            summary
+                = QObject::tr("%1 file(s) imported, %2 already in the case, %3 failed; %4 events stored, %5 rejected%6")
+                      .arg(sum.count(FileReport::Status::Imported))
+                      .arg(sum.count(FileReport::Status::Duplicate))
+                      .arg(sum.count(FileReport::Status::Failed))
+                      .arg(QLocale().toString(static_cast<qlonglong>(sum.stored())))
+                      .arg(QLocale().toString(static_cast<qlonglong>(sum.rejected())))
+                      .arg(sum.cancelled ? QObject::tr(" (cancelled: the interrupted file was rolled back)")
+                                         : QString());
             // Transfers are derived: recomputed after an import that added something.
             if (!sum.cancelled && sum.count(FileReport::Status::Imported) > 0) {
                 if (self)
-                    QMetaObject::invokeMethod(self.data(), [self] {
-                        if (self)
-                            emit self->progress(100, QObject::tr("Inferring transfers..."));
-                    }, Qt::QueuedConnection);
+                    QMetaObject::invokeMethod(
+                        self.data(),
+                        [self] {
+                            if (self)
+                                emit self->progress(100, QObject::tr("Inferring transfers..."));
+                        },
+                        Qt::QueuedConnection);
                 const auto r = inference::InferenceEngine(cs->db()).run();
                 summary += QObject::tr("; %n transfer(s) inferred", nullptr, static_cast<int>(r.transfers));
             }
             for (const FileReport &f : sum.files)
                 if (f.status == FileReport::Status::Failed)
-                    summary += QStringLiteral("\n%1: %2").arg(QString::fromStdString(f.path), QString::fromStdString(f.message));
+                    summary += QStringLiteral("\n%1: %2")
+                                   .arg(QString::fromStdString(f.path), QString::fromStdString(f.message));
         } catch (const std::exception &e) {
             summary = QString::fromUtf8(e.what());
         }
         if (self)
-            QMetaObject::invokeMethod(self.data(), [self, ok, summary] {
-                if (!self)
-                    return;
-                self->m_running = false;
-                emit self->finished(ok, summary);
-            }, Qt::QueuedConnection);
+            QMetaObject::invokeMethod(
+                self.data(),
+                [self, ok, summary] {
+                    if (!self)
+                        return;
+                    self->m_running = false;
+                    emit self->finished(ok, summary);
+                },
+                Qt::QueuedConnection);
     });
     connect(worker, &QThread::finished, worker, &QObject::deleteLater);
     worker->start();

@@ -22,11 +22,16 @@ namespace {
 QString kindLabel(store::TargetKind k)
 {
     switch (k) {
-    case store::TargetKind::Host: return QObject::tr("host");
-    case store::TargetKind::Transfer: return QObject::tr("transfer");
-    case store::TargetKind::Event: return QObject::tr("event");
-    case store::TargetKind::Process: return QObject::tr("process");
-    case store::TargetKind::Account: return QObject::tr("account");
+    case store::TargetKind::Host:
+        return QObject::tr("host");
+    case store::TargetKind::Transfer:
+        return QObject::tr("transfer");
+    case store::TargetKind::Event:
+        return QObject::tr("event");
+    case store::TargetKind::Process:
+        return QObject::tr("process");
+    case store::TargetKind::Account:
+        return QObject::tr("account");
     }
     return {};
 }
@@ -51,7 +56,9 @@ struct NavTarget {
 };
 } // namespace
 
-AnnotationListModel::AnnotationListModel(AnnotationController *c, QObject *parent) : QAbstractTableModel(parent), m_c(c)
+AnnotationListModel::AnnotationListModel(AnnotationController *c, QObject *parent)
+    : QAbstractTableModel(parent)
+    , m_c(c)
 {
     connect(c, &AnnotationController::changed, this, &AnnotationListModel::rebuild);
     rebuild();
@@ -99,7 +106,10 @@ int AnnotationListModel::rowCount(const QModelIndex &parent) const
     return parent.isValid() ? 0 : static_cast<int>(m_rows.size());
 }
 
-int AnnotationListModel::columnCount(const QModelIndex &parent) const { return parent.isValid() ? 0 : ColumnCount; }
+int AnnotationListModel::columnCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : ColumnCount;
+}
 
 QVariant AnnotationListModel::data(const QModelIndex &index, int role) const
 {
@@ -116,15 +126,20 @@ QVariant AnnotationListModel::data(const QModelIndex &index, int role) const
             tagNames << QString::fromStdString(t->name);
     if (role == Qt::DisplayRole || role == Qt::ToolTipRole) {
         switch (index.column()) {
-        case Kind: return a->bookmarked ? QString(QStringLiteral("\u2605 ") + kindLabel(a->kind)) : kindLabel(a->kind);
-        case Item: return QString::fromStdString(a->label.empty() ? a->key : a->label);
-        case Tags: return tagNames.join(QStringLiteral(", "));
+        case Kind:
+            return a->bookmarked ? QString(QStringLiteral("\u2605 ") + kindLabel(a->kind)) : kindLabel(a->kind);
+        case Item:
+            return QString::fromStdString(a->label.empty() ? a->key : a->label);
+        case Tags:
+            return tagNames.join(QStringLiteral(", "));
         case Note: {
             const QString note = QString::fromStdString(a->note);
             return role == Qt::ToolTipRole ? note : note.section(QLatin1Char('\n'), 0, 0);
         }
-        case Modified: return formatTime(a->modifiedUs);
-        default: return {};
+        case Modified:
+            return formatTime(a->modifiedUs);
+        default:
+            return {};
         }
     }
     if (role == Qt::DecorationRole && index.column() == Kind)
@@ -137,19 +152,32 @@ QVariant AnnotationListModel::headerData(int section, Qt::Orientation o, int rol
     if (o != Qt::Horizontal || role != Qt::DisplayRole)
         return {};
     switch (section) {
-    case Kind: return tr("Kind");
-    case Item: return tr("Item");
-    case Tags: return tr("Tags");
-    case Note: return tr("Note");
-    case Modified: return tr("Modified (%1)").arg(displayTimeZoneName());
-    default: return {};
+    case Kind:
+        return tr("Kind");
+    case Item:
+        return tr("Item");
+    case Tags:
+        return tr("Tags");
+    case Note:
+        return tr("Note");
+    case Modified:
+        return tr("Modified (%1)").arg(displayTimeZoneName());
+    default:
+        return {};
     }
 }
 
 NotesPanel::NotesPanel(AnnotationController *c, FilterHistory *filter, Selection *selection, QWidget *parent)
-    : QWidget(parent), m_c(c), m_filter(filter), m_selection(selection), m_tag(new QComboBox(this)),
-      m_search(new QLineEdit(this)), m_bookmarked(new QCheckBox(tr("Bookmarked"), this)), m_status(new QLabel(this)),
-      m_view(new QTableView(this)), m_model(new AnnotationListModel(c, this))
+    : QWidget(parent)
+    , m_c(c)
+    , m_filter(filter)
+    , m_selection(selection)
+    , m_tag(new QComboBox(this))
+    , m_search(new QLineEdit(this))
+    , m_bookmarked(new QCheckBox(tr("Bookmarked"), this))
+    , m_status(new QLabel(this))
+    , m_view(new QTableView(this))
+    , m_model(new AnnotationListModel(c, this))
 {
     setObjectName(QStringLiteral("notesPanel"));
     m_search->setPlaceholderText(tr("Search notes"));
@@ -180,9 +208,8 @@ NotesPanel::NotesPanel(AnnotationController *c, FilterHistory *filter, Selection
     connect(m_c, &AnnotationController::changed, this, &NotesPanel::fillTags);
     connect(m_view, &QTableView::activated, this, [this](const QModelIndex &i) { navigate(i.row()); });
     connect(m_view, &QTableView::clicked, this, [this](const QModelIndex &i) { navigate(i.row()); });
-    connect(m_model, &QAbstractItemModel::modelReset, this, [this] {
-        m_status->setText(tr("%1 of %2 annotations").arg(m_model->rowCount()).arg(m_c->all().size()));
-    });
+    connect(m_model, &QAbstractItemModel::modelReset, this,
+        [this] { m_status->setText(tr("%1 of %2 annotations").arg(m_model->rowCount()).arg(m_c->all().size())); });
     fillTags();
 }
 

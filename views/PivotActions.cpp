@@ -12,12 +12,18 @@ namespace tt {
 
 namespace {
 
-QString tr(const char *text) { return QCoreApplication::translate("PivotActions", text); }
+QString tr(const char *text)
+{
+    return QCoreApplication::translate("PivotActions", text);
+}
 
-QString menuText(const QString &value) { return menuSafeText(value); }
+QString menuText(const QString &value)
+{
+    return menuSafeText(value);
+}
 
 QAction *add(QMenu *menu, const QString &text, const char *objectName, FilterHistory *filter,
-             std::function<void(FilterState &)> change)
+    std::function<void(FilterState &)> change)
 {
     QAction *a = menu->addAction(text);
     a->setObjectName(QLatin1String(objectName));

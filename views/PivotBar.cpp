@@ -33,7 +33,9 @@ QComboBox *makeCombo(QWidget *parent, const QString &name)
 }
 } // namespace
 
-PivotBar::PivotBar(FilterHistory *filter, QWidget *parent) : QWidget(parent), m_filter(filter)
+PivotBar::PivotBar(FilterHistory *filter, QWidget *parent)
+    : QWidget(parent)
+    , m_filter(filter)
 {
     setObjectName(QStringLiteral("pivotBar"));
     auto *lay = new QHBoxLayout(this);
@@ -68,11 +70,11 @@ PivotBar::PivotBar(FilterHistory *filter, QWidget *parent) : QWidget(parent), m_
     m_text->setObjectName(QStringLiteral("pivotText"));
     m_text->setPlaceholderText(tr("Search files, paths, hosts, accounts"));
     m_text->setClearButtonEnabled(true);
-    for (auto [label, w] : {std::pair{tr("Account"), static_cast<QWidget *>(m_account)},
-                            std::pair{tr("Parent image"), static_cast<QWidget *>(m_parent)},
-                            std::pair{tr("Host"), static_cast<QWidget *>(m_host)},
-                            std::pair{tr("Method"), static_cast<QWidget *>(m_method)},
-                            std::pair{tr("Min conf."), static_cast<QWidget *>(m_minConf)}}) {
+    for (auto [label, w] : {std::pair {tr("Account"), static_cast<QWidget *>(m_account)},
+             std::pair {tr("Parent image"), static_cast<QWidget *>(m_parent)},
+             std::pair {tr("Host"), static_cast<QWidget *>(m_host)},
+             std::pair {tr("Method"), static_cast<QWidget *>(m_method)},
+             std::pair {tr("Min conf."), static_cast<QWidget *>(m_minConf)}}) {
         lay->addWidget(new QLabel(label, this));
         lay->addWidget(w);
     }
@@ -195,7 +197,8 @@ void PivotBar::showFilter(const FilterState &f)
         return QStringLiteral("#%1").arg(id);
     };
     for (qint64 id : f.accounts)
-        addChip(tr("account: %1").arg(labelFor(m_choices.accounts, id)), [id](FilterState &s) { s.accounts.remove(id); });
+        addChip(
+            tr("account: %1").arg(labelFor(m_choices.accounts, id)), [id](FilterState &s) { s.accounts.remove(id); });
     for (qint64 id : f.hosts)
         addChip(tr("host: %1").arg(labelFor(m_choices.hosts, id)), [id](FilterState &s) { s.hosts.remove(id); });
     for (const QString &img : f.parentImages)
@@ -216,6 +219,9 @@ void PivotBar::showFilter(const FilterState &f)
     m_minConf->setValue(f.minConfidence);
 }
 
-void PivotBar::refreshChips() { showFilter(m_filter->current()); }
+void PivotBar::refreshChips()
+{
+    showFilter(m_filter->current());
+}
 
 } // namespace tt

@@ -247,10 +247,10 @@ QMenu *ProcessAncestryPanel::contextMenuFor(const QModelIndex &index, QWidget *p
         const qint64 process = at.data(AncestryTreeModel::ProcessIdRole).toLongLong();
         const qint64 account = at.data(AncestryTreeModel::AccountIdRole).toLongLong();
         QVector<AnnotationRef> refs {{store::TargetKind::Process, QString::number(process),
-                                      tr("process %1").arg(at.data(AncestryTreeModel::ImageRole).toString())}};
+            tr("process %1").arg(at.data(AncestryTreeModel::ImageRole).toString())}};
         if (account > 0)
             refs.append({store::TargetKind::Account, QString::number(account),
-                         tr("account %1").arg(at.sibling(at.row(), AncestryTreeModel::Account).data().toString())});
+                tr("account %1").arg(at.sibling(at.row(), AncestryTreeModel::Account).data().toString())});
         addAnnotationActions(menu, m_annotations, refs, parent);
     }
     return menu;

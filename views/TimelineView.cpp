@@ -1,7 +1,7 @@
 #include "TimelineView.h"
 
-#include "MethodPalette.h"
 #include "AnnotationActions.h"
+#include "MethodPalette.h"
 #include "PivotActions.h"
 #include "items/TimeFormat.h"
 #include "store/CaseStore.h"
@@ -658,9 +658,9 @@ QMenu *TimelineView::contextMenuForMarker(qint64 transferId, QWidget *parent)
     if (m_annotations && !m.key.isEmpty()) {
         const QString src = m.src > 0 ? m_data->hostNames.value(m.src) : tr("(unknown)");
         addAnnotationActions(menu, m_annotations,
-                             {AnnotationRef {store::TargetKind::Transfer, m.key,
-                                             tr("%1 -> %2: %3").arg(src, m_data->hostNames.value(m.dst), m.fileName)}},
-                             this);
+            {AnnotationRef {store::TargetKind::Transfer, m.key,
+                tr("%1 -> %2: %3").arg(src, m_data->hostNames.value(m.dst), m.fileName)}},
+            this);
     }
     return menu;
 }

@@ -1,10 +1,10 @@
 #include "TransferGraphView.h"
 
-#include "GraphItems.h"
 #include "AnnotationActions.h"
-#include "PivotActions.h"
+#include "GraphItems.h"
 #include "GraphScene.h"
 #include "GraphvizLayout.h"
+#include "PivotActions.h"
 #include "WorkerQuery.h"
 #include "store/CaseStore.h"
 #include "workbench/FilterHistory.h"
@@ -23,10 +23,13 @@
 
 namespace tt {
 
-struct TransferGraphView::Result : GraphSceneResult {};
+struct TransferGraphView::Result : GraphSceneResult { };
 
 namespace {
-QSizeF nodeSize(const GraphHost &h) { return graphNodeSize(h); }
+QSizeF nodeSize(const GraphHost &h)
+{
+    return graphNodeSize(h);
+}
 
 // Where the segment from the centre of `r` towards `towards` leaves the rectangle.
 QPointF borderPoint(const QRectF &r, QPointF towards)
@@ -43,7 +46,10 @@ QPointF borderPoint(const QRectF &r, QPointF towards)
 } // namespace
 
 TransferGraphView::TransferGraphView(FilterHistory *filter, Selection *selection, QWidget *parent)
-    : QGraphicsView(parent), m_filter(filter), m_selection(selection), m_scene(new QGraphicsScene(this))
+    : QGraphicsView(parent)
+    , m_filter(filter)
+    , m_selection(selection)
+    , m_scene(new QGraphicsScene(this))
 {
     setObjectName(QStringLiteral("transferGraph"));
     setScene(m_scene);
@@ -129,8 +135,8 @@ void TransferGraphView::apply(uint64_t generation, std::shared_ptr<Result> r)
         m_userZoomed = false;
         fitAll();
     }
-    emit graphShown(static_cast<int>(m_data.hosts.size()), static_cast<int>(m_data.edges.size()), m_data.transfersInView,
-                    m_data.transfersTotal);
+    emit graphShown(static_cast<int>(m_data.hosts.size()), static_cast<int>(m_data.edges.size()),
+        m_data.transfersInView, m_data.transfersTotal);
 }
 
 void TransferGraphView::rerouteEdgesOf(qint64 hostId)
@@ -143,8 +149,10 @@ void TransferGraphView::rerouteEdgesOf(qint64 hostId)
         HostNodeItem *t = m_nodes.value(ge.target);
         if (!s || !t)
             continue;
-        const QRectF sr = s->mapRectToScene(QRectF(QPointF(-nodeSize(s->host()).width() / 2, -21), nodeSize(s->host())));
-        const QRectF tr = t->mapRectToScene(QRectF(QPointF(-nodeSize(t->host()).width() / 2, -21), nodeSize(t->host())));
+        const QRectF sr
+            = s->mapRectToScene(QRectF(QPointF(-nodeSize(s->host()).width() / 2, -21), nodeSize(s->host())));
+        const QRectF tr
+            = t->mapRectToScene(QRectF(QPointF(-nodeSize(t->host()).width() / 2, -21), nodeSize(t->host())));
         const QPointF a = borderPoint(sr, tr.center());
         const QPointF b = borderPoint(tr, sr.center());
         QPainterPath p(a);
@@ -160,9 +168,8 @@ void TransferGraphView::rerouteEdgesOf(qint64 hostId)
 
 void TransferGraphView::onNodeMoved(HostNodeItem *node)
 {
-    const std::optional<QPointF> before = m_pins.contains(node->host().id)
-        ? std::optional<QPointF>(m_pins.value(node->host().id))
-        : std::nullopt;
+    const std::optional<QPointF> before
+        = m_pins.contains(node->host().id) ? std::optional<QPointF>(m_pins.value(node->host().id)) : std::nullopt;
     m_pins.insert(node->host().id, node->pos());
     rerouteEdgesOf(node->host().id);
     applyAnnotationBadges(); // rerouted edges are new items
@@ -225,8 +232,8 @@ bool TransferGraphView::findHost(const QString &text)
 
 void TransferGraphView::showNeighbourhood(qint64 hostId, int hops)
 {
-    QSet<qint64> reached{hostId};
-    QSet<qint64> frontier{hostId};
+    QSet<qint64> reached {hostId};
+    QSet<qint64> frontier {hostId};
     for (int i = 0; i < hops; ++i) {
         QSet<qint64> next;
         for (const GraphEdge &e : m_data.edges) {
@@ -261,7 +268,7 @@ bool TransferGraphView::highlightPath(qint64 fromHost, qint64 toHost)
     QHash<qint64, const GraphEdge *> via;
     QQueue<qint64> queue;
     queue.enqueue(fromHost);
-    QSet<qint64> seen{fromHost};
+    QSet<qint64> seen {fromHost};
     while (!queue.isEmpty() && !seen.contains(toHost)) {
         const qint64 h = queue.dequeue();
         for (const GraphEdge &e : m_data.edges) {
@@ -274,7 +281,7 @@ bool TransferGraphView::highlightPath(qint64 fromHost, qint64 toHost)
     }
     if (!seen.contains(toHost) || fromHost == toHost)
         return false;
-    QSet<qint64> pathHosts{toHost};
+    QSet<qint64> pathHosts {toHost};
     QSet<qint64> pathEdges;
     for (qint64 h = toHost; h != fromHost;) {
         const GraphEdge *e = via.value(h);
@@ -402,12 +409,13 @@ void TransferGraphView::contextMenuEvent(QContextMenuEvent *event)
         t.ts = e.firstTs;
         addPivotActions(&menu, t, m_filter);
         if (m_annotations) {
-            const QString src = t.hosts.isEmpty() || t.hosts.first().first != e.source ? tr("(unknown)") : t.hosts.first().second;
+            const QString src
+                = t.hosts.isEmpty() || t.hosts.first().first != e.source ? tr("(unknown)") : t.hosts.first().second;
             const QString dst = t.hosts.isEmpty() ? QString() : t.hosts.last().second;
             QVector<AnnotationRef> refs;
             for (const QString &key : e.transferKeys)
                 refs.append({store::TargetKind::Transfer, key,
-                             tr("%1 -> %2: %3").arg(src, dst, key.section(QLatin1Char('|'), 1, 1))});
+                    tr("%1 -> %2: %3").arg(src, dst, key.section(QLatin1Char('|'), 1, 1))});
             addAnnotationActions(&menu, m_annotations, refs, this);
         }
         menu.addSeparator();
@@ -418,7 +426,7 @@ void TransferGraphView::contextMenuEvent(QContextMenuEvent *event)
         t.hosts.append({id, node->host().name});
         addPivotActions(&menu, t, m_filter);
         addAnnotationActions(&menu, m_annotations,
-                             {AnnotationRef {store::TargetKind::Host, node->host().name, node->host().name}}, this);
+            {AnnotationRef {store::TargetKind::Host, node->host().name, node->host().name}}, this);
         menu.addSeparator();
         menu.addAction(tr("Neighbourhood: 1 hop"), this, [this, id] { showNeighbourhood(id, 1); });
         menu.addAction(tr("Neighbourhood: 2 hops"), this, [this, id] { showNeighbourhood(id, 2); });
@@ -437,7 +445,8 @@ void TransferGraphView::contextMenuEvent(QContextMenuEvent *event)
                 nodes << n;
         if (nodes.size() == 1 && nodes.first() != node) {
             const qint64 from = nodes.first()->host().id;
-            menu.addAction(tr("Highlight path from the selected host to here"), this, [this, from, id] { highlightPath(from, id); });
+            menu.addAction(tr("Highlight path from the selected host to here"), this,
+                [this, from, id] { highlightPath(from, id); });
         }
         menu.addSeparator();
     }
@@ -445,7 +454,7 @@ void TransferGraphView::contextMenuEvent(QContextMenuEvent *event)
     menu.addAction(tr("Clear highlight (Esc)"), this, &TransferGraphView::clearHighlight);
     if (!m_hidden.isEmpty())
         menu.addAction(tr("Show %n hidden host(s)", nullptr, static_cast<int>(m_hidden.size())), this,
-                       &TransferGraphView::showAllHosts);
+            &TransferGraphView::showAllHosts);
     if (!m_pins.isEmpty())
         menu.addAction(tr("Unpin all and re-layout"), this, [this] {
             m_pins.clear();

@@ -33,7 +33,7 @@ public:
 
     // Analyst actions (also on the context menu / toolbar).
     void fitAll();
-    bool findHost(const QString &text);            // selects and centres the first match
+    bool findHost(const QString &text); // selects and centres the first match
     void showNeighbourhood(qint64 hostId, int hops); // filter to hosts within `hops`
     void hideHost(qint64 hostId);
     void showAllHosts();

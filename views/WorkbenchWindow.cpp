@@ -1,9 +1,9 @@
 #include "WorkbenchWindow.h"
 
+#include "AnnotationController.h"
 #include "CaseWindow.h"
 #include "EventDetailsView.h"
 #include "EvidenceTableView.h"
-#include "AnnotationController.h"
 #include "ExportActions.h"
 #include "ImportRunner.h"
 #include "NotesPanel.h"
@@ -22,33 +22,33 @@
 #include <QActionGroup>
 #include <QApplication>
 #include <QCloseEvent>
+#include <QComboBox>
+#include <QDialog>
+#include <QDialogButtonBox>
 #include <QDockWidget>
 #include <QDragEnterEvent>
 #include <QDropEvent>
 #include <QFileDialog>
 #include <QFileInfo>
+#include <QFormLayout>
 #include <QInputDialog>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QLabel>
+#include <QLineEdit>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QMimeData>
+#include <QPlainTextEdit>
 #include <QProgressDialog>
+#include <QPushButton>
 #include <QSettings>
 #include <QStatusBar>
 #include <QTimeZone>
 #include <QToolBar>
 #include <QUndoStack>
 #include <QVBoxLayout>
-#include <QDialog>
-#include <QDialogButtonBox>
-#include <QFormLayout>
-#include <QJsonDocument>
-#include <QJsonObject>
-#include <QJsonArray>
-#include <QPlainTextEdit>
-#include <QPushButton>
-#include <QLineEdit>
-#include <QComboBox>
 
 namespace tt {
 
@@ -64,13 +64,23 @@ void plainWarning(QWidget *parent, const QString &title, const QString &text)
 } // namespace
 
 WorkbenchWindow::WorkbenchWindow(FilterHistory *filter, Selection *selection, QWidget *parent)
-    : QMainWindow(parent), m_filter(filter), m_selection(selection), m_graph(new TransferGraphView(filter, selection, this)),
-      m_pivots(new PivotBar(filter, this)), m_overview(new CaseWindow(this)),
-      m_evidence(new EvidenceTableView(filter, selection, this)), m_ancestry(new ProcessAncestryPanel(filter, selection, this)),
-      m_details(new EventDetailsView(filter, selection, this)), m_timeline(new TimelineView(filter, selection, this)),
-      m_import(new ImportRunner(this)), m_annotations(new AnnotationController(this)),
-      m_notes(new NotesPanel(m_annotations, filter, selection, this)), m_banner(new QLabel(this)),
-      m_statusCase(new QLabel(this)), m_statusView(new QLabel(this)), m_statusFilter(new QLabel(this))
+    : QMainWindow(parent)
+    , m_filter(filter)
+    , m_selection(selection)
+    , m_graph(new TransferGraphView(filter, selection, this))
+    , m_pivots(new PivotBar(filter, this))
+    , m_overview(new CaseWindow(this))
+    , m_evidence(new EvidenceTableView(filter, selection, this))
+    , m_ancestry(new ProcessAncestryPanel(filter, selection, this))
+    , m_details(new EventDetailsView(filter, selection, this))
+    , m_timeline(new TimelineView(filter, selection, this))
+    , m_import(new ImportRunner(this))
+    , m_annotations(new AnnotationController(this))
+    , m_notes(new NotesPanel(m_annotations, filter, selection, this))
+    , m_banner(new QLabel(this))
+    , m_statusCase(new QLabel(this))
+    , m_statusView(new QLabel(this))
+    , m_statusFilter(new QLabel(this))
 {
     setObjectName(QStringLiteral("workbench"));
     setWindowTitle(tr("TransferTrace"));
@@ -95,11 +105,10 @@ WorkbenchWindow::WorkbenchWindow(FilterHistory *filter, Selection *selection, QW
     m_evidence->setAnnotations(m_annotations);
     m_ancestry->setAnnotations(m_annotations);
     // Annotated hosts get a swatch in the case overview's host table.
-    connect(m_annotations, &AnnotationController::changed, this, [this] {
-        m_overview->hostModel()->setAnnotationColors(m_annotations->badgeColors(store::TargetKind::Host));
-    });
+    connect(m_annotations, &AnnotationController::changed, this,
+        [this] { m_overview->hostModel()->setAnnotationColors(m_annotations->badgeColors(store::TargetKind::Host)); });
     connect(m_annotations, &AnnotationController::failed, this,
-            [this](const QString &msg) { statusBar()->showMessage(msg, 10000); });
+        [this](const QString &msg) { statusBar()->showMessage(msg, 10000); });
 
     auto *pivotBar = new QToolBar(tr("Pivots"), this);
     pivotBar->setObjectName(QStringLiteral("pivotToolBar"));
@@ -110,13 +119,15 @@ WorkbenchWindow::WorkbenchWindow(FilterHistory *filter, Selection *selection, QW
     // The case overview (hosts and sources) lives in a dock; its own menu bar is not used.
     m_overview->setWindowFlags(Qt::Widget);
     m_overview->menuBar()->hide();
-    QDockWidget *timelineDock = addDock(m_timeline, tr("Timeline"), Qt::BottomDockWidgetArea, QStringLiteral("timelineDock"));
-    QDockWidget *evidenceDock = addDock(m_evidence, tr("Events / Evidence"), Qt::BottomDockWidgetArea,
-                                        QStringLiteral("evidenceDock"));
+    QDockWidget *timelineDock
+        = addDock(m_timeline, tr("Timeline"), Qt::BottomDockWidgetArea, QStringLiteral("timelineDock"));
+    QDockWidget *evidenceDock
+        = addDock(m_evidence, tr("Events / Evidence"), Qt::BottomDockWidgetArea, QStringLiteral("evidenceDock"));
     QDockWidget *caseDock = addDock(m_overview, tr("Case"), Qt::BottomDockWidgetArea, QStringLiteral("caseDock"));
-    QDockWidget *ancestryDock = addDock(m_ancestry, tr("Process Ancestry"), Qt::RightDockWidgetArea,
-                                        QStringLiteral("ancestryDock"));
-    QDockWidget *detailsDock = addDock(m_details, tr("Details"), Qt::RightDockWidgetArea, QStringLiteral("detailsDock"));
+    QDockWidget *ancestryDock
+        = addDock(m_ancestry, tr("Process Ancestry"), Qt::RightDockWidgetArea, QStringLiteral("ancestryDock"));
+    QDockWidget *detailsDock
+        = addDock(m_details, tr("Details"), Qt::RightDockWidgetArea, QStringLiteral("detailsDock"));
     QDockWidget *notesDock = addDock(m_notes, tr("Notes"), Qt::BottomDockWidgetArea, QStringLiteral("notesDock"));
     splitDockWidget(ancestryDock, detailsDock, Qt::Vertical);
     // Timeline above the evidence table (the case overview tabbed with it).
@@ -142,7 +153,7 @@ WorkbenchWindow::WorkbenchWindow(FilterHistory *filter, Selection *selection, QW
         emit graphShown();
     });
     connect(m_graph, &TransferGraphView::failed, this,
-            [this](const QString &msg) { statusBar()->showMessage(tr("Graph: %1").arg(msg), 10000); });
+        [this](const QString &msg) { statusBar()->showMessage(tr("Graph: %1").arg(msg), 10000); });
     connect(m_filter, &FilterHistory::changed, this, [this] { updateStatus(); });
     buildMenus();
 
@@ -158,8 +169,8 @@ WorkbenchWindow::WorkbenchWindow(FilterHistory *filter, Selection *selection, QW
 
 WorkbenchWindow::~WorkbenchWindow() = default;
 
-QDockWidget *WorkbenchWindow::addDock(QWidget *content, const QString &title, Qt::DockWidgetArea area,
-                                      const QString &objectName)
+QDockWidget *WorkbenchWindow::addDock(
+    QWidget *content, const QString &title, Qt::DockWidgetArea area, const QString &objectName)
 {
     auto *dock = new QDockWidget(title, this);
     dock->setObjectName(objectName);
@@ -201,12 +212,12 @@ void WorkbenchWindow::buildMenus()
     go->addAction(tr("&Back"), QKeySequence(Qt::ALT | Qt::Key_Left), m_filter, &FilterHistory::back);
     go->addAction(tr("&Forward"), QKeySequence(Qt::ALT | Qt::Key_Right), m_filter, &FilterHistory::forward);
     go->addAction(tr("&Clear Filter"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_Backspace), this,
-                  [this] { m_filter->apply(FilterState{}); });
+        [this] { m_filter->apply(FilterState {}); });
     go->addSeparator();
     go->addAction(tr("&Find Host..."), QKeySequence::Find, this, [this] {
         bool ok = false;
-        const QString text = QInputDialog::getText(this, tr("Find Host"), tr("Host name, FQDN or address:"), QLineEdit::Normal,
-                                                   QString(), &ok);
+        const QString text = QInputDialog::getText(
+            this, tr("Find Host"), tr("Host name, FQDN or address:"), QLineEdit::Normal, QString(), &ok);
         if (ok && !text.isEmpty() && !m_graph->findHost(text))
             statusBar()->showMessage(tr("No host matches '%1' in the graph").arg(text), 5000);
     });
@@ -254,7 +265,7 @@ void WorkbenchWindow::fillTimeZoneMenu()
         bool ok = false;
         const QString current = QString::fromLatin1(displayTimeZone().id());
         const QString id = QInputDialog::getItem(this, tr("Time Zone"), tr("Show times in:"), ids,
-                                                 std::max(0, static_cast<int>(ids.indexOf(current))), false, &ok);
+            std::max(0, static_cast<int>(ids.indexOf(current))), false, &ok);
         if (ok && !id.isEmpty())
             setTimeZoneChoice(id);
     });
@@ -351,8 +362,8 @@ void WorkbenchWindow::openCase(const QString &path)
 
 void WorkbenchWindow::chooseCase()
 {
-    const QString path = QFileDialog::getOpenFileName(this, tr("Open Case"), QString(),
-                                                      tr("TransferTrace cases (*.ttcase);;All files (*)"));
+    const QString path = QFileDialog::getOpenFileName(
+        this, tr("Open Case"), QString(), tr("TransferTrace cases (*.ttcase);;All files (*)"));
     if (!path.isEmpty())
         openCase(path);
 }
@@ -382,7 +393,7 @@ void WorkbenchWindow::chooseImport(bool folder)
             paths << dir;
     } else {
         paths = QFileDialog::getOpenFileNames(this, tr("Import Files"), QString(),
-                                              tr("Telemetry (*.evtx *.xml *.json *.jsonl *.ndjson *.zip *.gz *.tar *.tgz);;All files (*)"));
+            tr("Telemetry (*.evtx *.xml *.json *.jsonl *.ndjson *.zip *.gz *.tar *.tgz);;All files (*)"));
     }
     if (!paths.isEmpty())
         importPaths(paths);
@@ -393,13 +404,13 @@ void WorkbenchWindow::importPaths(const QStringList &paths)
     if (paths.isEmpty() || m_import->running())
         return;
     if (!m_casePath.isEmpty() && m_readOnly) {
-        statusBar()->showMessage(tr("This case is open read-only (%1): nothing can be imported into it.").arg(m_readOnlyReason),
-                                 10000);
+        statusBar()->showMessage(
+            tr("This case is open read-only (%1): nothing can be imported into it.").arg(m_readOnlyReason), 10000);
         return;
     }
     if (m_casePath.isEmpty()) {
-        QString path = QFileDialog::getSaveFileName(this, tr("Import into New Case"), QString(),
-                                                    tr("TransferTrace cases (*.ttcase)"));
+        QString path = QFileDialog::getSaveFileName(
+            this, tr("Import into New Case"), QString(), tr("TransferTrace cases (*.ttcase)"));
         if (path.isEmpty())
             return;
         if (!path.endsWith(QLatin1String(".ttcase")))
@@ -418,21 +429,25 @@ void WorkbenchWindow::importPaths(const QStringList &paths)
         dialog->setLabelText(text);
     });
     const QString target = m_casePath;
-    connect(m_import, &ImportRunner::finished, this, [this, dialog, target](bool ok, const QString &summary) {
-        disconnect(m_import, nullptr, dialog, nullptr);
-        dialog->close();
-        statusBar()->showMessage(summary.section(QLatin1Char('\n'), 0, 0), 15000);
-        if (!ok)
-            plainWarning(this, tr("Import"), summary);
-        openCase(target);
-    }, Qt::SingleShotConnection);
+    connect(
+        m_import, &ImportRunner::finished, this,
+        [this, dialog, target](bool ok, const QString &summary) {
+            disconnect(m_import, nullptr, dialog, nullptr);
+            dialog->close();
+            statusBar()->showMessage(summary.section(QLatin1Char('\n'), 0, 0), 15000);
+            if (!ok)
+                plainWarning(this, tr("Import"), summary);
+            openCase(target);
+        },
+        Qt::SingleShotConnection);
     m_import->start(target, paths);
 }
 
 void WorkbenchWindow::updateStatus()
 {
     m_statusCase->setText(m_casePath.isEmpty() ? tr("No case") : QFileInfo(m_casePath).fileName());
-    m_statusView->setText(tr("%1 hosts, %2 edges, %3 of %4 transfers in view").arg(m_hosts).arg(m_edges).arg(m_inView).arg(m_total));
+    m_statusView->setText(
+        tr("%1 hosts, %2 edges, %3 of %4 transfers in view").arg(m_hosts).arg(m_edges).arg(m_inView).arg(m_total));
     const FilterState &f = m_filter->current();
     QStringList parts;
     if (!f.accounts.isEmpty())
@@ -536,7 +551,7 @@ bool WorkbenchWindow::saveView(const QString &name)
     v.positionsJson = QJsonDocument(pos).toJson(QJsonDocument::Compact).toStdString();
     const QRectF r = m_graph->mapToScene(m_graph->viewport()->rect()).boundingRect();
     v.viewportJson = QJsonDocument(QJsonObject {{QStringLiteral("x"), r.x()}, {QStringLiteral("y"), r.y()},
-                                                {QStringLiteral("w"), r.width()}, {QStringLiteral("h"), r.height()}})
+                                       {QStringLiteral("w"), r.width()}, {QStringLiteral("h"), r.height()}})
                          .toJson(QJsonDocument::Compact)
                          .toStdString();
     try {
@@ -590,7 +605,7 @@ bool WorkbenchWindow::restoreView(const QString &name)
     }
     const QJsonObject vp = QJsonDocument::fromJson(QByteArray::fromStdString(found->viewportJson)).object();
     const QRectF viewport(vp.value(QStringLiteral("x")).toDouble(), vp.value(QStringLiteral("y")).toDouble(),
-                          vp.value(QStringLiteral("w")).toDouble(), vp.value(QStringLiteral("h")).toDouble());
+        vp.value(QStringLiteral("w")).toDouble(), vp.value(QStringLiteral("h")).toDouble());
     // Fit the saved viewport once the graph with the restored filter and positions is shown.
     if (viewport.isValid()) {
         auto conn = std::make_shared<QMetaObject::Connection>();
@@ -610,7 +625,8 @@ void WorkbenchWindow::fillViewsMenu()
     m_viewsMenu->clear();
     QAction *save = m_viewsMenu->addAction(tr("&Save Current View..."), this, [this] {
         bool ok = false;
-        const QString name = QInputDialog::getText(this, tr("Save View"), tr("Name:"), QLineEdit::Normal, QString(), &ok);
+        const QString name
+            = QInputDialog::getText(this, tr("Save View"), tr("Name:"), QLineEdit::Normal, QString(), &ok);
         if (ok && !name.trimmed().isEmpty())
             saveView(name);
     });
@@ -717,8 +733,8 @@ void WorkbenchWindow::chooseSaveAs()
 {
     if (m_casePath.isEmpty())
         return;
-    const QString path = QFileDialog::getSaveFileName(this, tr("Save Case As"), QFileInfo(m_casePath).absolutePath(),
-                                                      tr("TransferTrace cases (*.ttcase)"));
+    const QString path = QFileDialog::getSaveFileName(
+        this, tr("Save Case As"), QFileInfo(m_casePath).absolutePath(), tr("TransferTrace cases (*.ttcase)"));
     if (path.isEmpty())
         return;
     QString error;

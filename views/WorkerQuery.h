@@ -15,10 +15,10 @@
 
 namespace tt {
 
-// Runs `job(sql::Db &)` (or `job(store::CaseStore &)`) on a pool thread with a read-only connection of its own (one connection
-// per thread), then `apply(Result &, const QString &error)` on the UI thread. The hop goes
-// through qApp, alive for the whole run, and the receiver is checked there, on its own thread,
-// so a widget destroyed meanwhile is never touched. Callers compare a generation in `apply`.
+// Runs `job(sql::Db &)` (or `job(store::CaseStore &)`) on a pool thread with a read-only connection of its own (one
+// connection per thread), then `apply(Result &, const QString &error)` on the UI thread. The hop goes through qApp,
+// alive for the whole run, and the receiver is checked there, on its own thread, so a widget destroyed meanwhile is
+// never touched. Callers compare a generation in `apply`.
 template<typename Result, typename Job, typename Apply>
 void runCaseQuery(QObject *receiver, const QString &path, Job job, Apply apply)
 {

@@ -12,7 +12,10 @@
 namespace tt::exporting {
 
 namespace {
-char *cs(const std::string &s) { return const_cast<char *>(s.c_str()); }
+char *cs(const std::string &s)
+{
+    return const_cast<char *>(s.c_str());
+}
 
 std::string doubled(const std::string &s)
 {

@@ -13,8 +13,14 @@
 namespace tt::exporting {
 
 namespace {
-QString qs(const std::string &s) { return QString::fromStdString(s); }
-QString colText(sql::Stmt &st, int c) { return st.isNull(c) ? QString() : qs(st.text(c)); }
+QString qs(const std::string &s)
+{
+    return QString::fromStdString(s);
+}
+QString colText(sql::Stmt &st, int c)
+{
+    return st.isNull(c) ? QString() : qs(st.text(c));
+}
 
 bool tableExists(sql::Db &db, const char *name)
 {
@@ -37,7 +43,7 @@ std::vector<ExportTransfer> queryExportTransfers(sql::Db &db, const FilterState 
     const TransferFilterSql f = transferFilterSql(filter);
     const QString sql = QStringLiteral("SELECT t.id, coalesce(t.key,''), coalesce(t.src_process_id,0), "
                                        "coalesce(t.dst_process_id,0) FROM transfers t WHERE ")
-                        + f.where;
+        + f.where;
     auto ids = db.prepare(sql.toStdString());
     bindTransferFilter(ids, f);
     struct Extra {
@@ -46,7 +52,7 @@ std::vector<ExportTransfer> queryExportTransfers(sql::Db &db, const FilterState 
     };
     QHash<qint64, Extra> inView;
     while (ids.step())
-        inView.insert(ids.int64(0), Extra{ids.text(1), ids.int64(2), ids.int64(3)});
+        inView.insert(ids.int64(0), Extra {ids.text(1), ids.int64(2), ids.int64(3)});
     std::vector<ExportTransfer> out;
     for (inference::TransferRow &r : inference::listTransfers(db, {})) {
         auto it = inView.constFind(r.id);
@@ -158,8 +164,9 @@ QString describeFilter(sql::Db &db, const FilterState &f, const QTimeZone &zone)
         parts << QStringLiteral("hosts: ") + names("SELECT name FROM hosts WHERE id = ?", f.hosts);
     if (!f.accounts.isEmpty())
         parts << QStringLiteral("accounts: ")
-                     + names("SELECT CASE WHEN domain = '' THEN name ELSE domain || '\\' || name END FROM accounts WHERE id = ?",
-                             f.accounts);
+                + names(
+                    "SELECT CASE WHEN domain = '' THEN name ELSE domain || '\\' || name END FROM accounts WHERE id = ?",
+                    f.accounts);
     if (!f.parentImages.isEmpty())
         parts << QStringLiteral("parent image: ") + f.parentImages.join(QStringLiteral(", "));
     if (!f.methods.isEmpty())
@@ -171,7 +178,7 @@ QString describeFilter(sql::Db &db, const FilterState &f, const QTimeZone &zone)
     if (f.hasTimeWindow())
         parts << QStringLiteral("time: %1 .. %2")
                      .arg(f.fromUs ? formatTime(f.fromUs, zone) : QStringLiteral("open"),
-                          f.toUs ? formatTime(f.toUs, zone) : QStringLiteral("open"));
+                         f.toUs ? formatTime(f.toUs, zone) : QStringLiteral("open"));
     return parts.join(QStringLiteral("; "));
 }
 

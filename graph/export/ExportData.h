@@ -30,7 +30,7 @@ struct EvidenceRef {
     int64_t ts = 0;
     QString host;
     QString channel;
-    int eventId = 0;      // Windows event id
+    int eventId = 0; // Windows event id
     int64_t recordId = 0; // EventRecordID, 0 when none
     QString sourceFile;
     int64_t position = 0; // record number / line in the source file
@@ -45,8 +45,8 @@ struct ExportTransfer {
 
 // One annotation as the analyst left it (annotations + tags tables).
 struct AnnotationRow {
-    QString kind;  // host | transfer | event | process | account
-    QString key;   // hosts.name, transfers.key, or the row id
+    QString kind; // host | transfer | event | process | account
+    QString key; // hosts.name, transfers.key, or the row id
     QString label; // the item's display text when annotated
     QString note;
     QStringList tags;
@@ -67,7 +67,7 @@ struct ReportData {
     QString zoneName = QStringLiteral("UTC");
     QString filterText; // the filter in words ("" = whole case)
     std::vector<ExportTransfer> transfers; // in view, chronological
-    std::vector<TransferSides> chains;     // one per transfer, same order
+    std::vector<TransferSides> chains; // one per transfer, same order
     std::vector<AnnotationRow> annotations;
     QString error;
 };

@@ -9,7 +9,10 @@ bool xmlForbidden(char16_t c)
 {
     return (c < 0x20 && c != 0x09 && c != 0x0A && c != 0x0D) || c == 0xFFFE || c == 0xFFFF;
 }
-QChar standIn(char16_t c) { return c < 0x20 ? QChar(char16_t(0x2400 + c)) : QChar(char16_t(0xFFFD)); }
+QChar standIn(char16_t c)
+{
+    return c < 0x20 ? QChar(char16_t(0x2400 + c)) : QChar(char16_t(0xFFFD));
+}
 } // namespace
 
 QString htmlEscape(QStringView s)
@@ -29,15 +32,31 @@ QString htmlEscape(QStringView s)
             continue;
         }
         switch (c) {
-        case u'&': out += QLatin1String("&amp;"); break;
-        case u'<': out += QLatin1String("&lt;"); break;
-        case u'>': out += QLatin1String("&gt;"); break;
-        case u'"': out += QLatin1String("&quot;"); break;
-        case u'\'': out += QLatin1String("&#39;"); break;
+        case u'&':
+            out += QLatin1String("&amp;");
+            break;
+        case u'<':
+            out += QLatin1String("&lt;");
+            break;
+        case u'>':
+            out += QLatin1String("&gt;");
+            break;
+        case u'"':
+            out += QLatin1String("&quot;");
+            break;
+        case u'\'':
+            out += QLatin1String("&#39;");
+            break;
         // Kept through attribute-value normalisation and line-end handling of XML parsers.
-        case u'\r': out += QLatin1String("&#13;"); break;
-        case u'\n': out += QLatin1String("&#10;"); break;
-        case u'\t': out += QLatin1String("&#9;"); break;
+        case u'\r':
+            out += QLatin1String("&#13;");
+            break;
+        case u'\n':
+            out += QLatin1String("&#10;");
+            break;
+        case u'\t':
+            out += QLatin1String("&#9;");
+            break;
         default:
             if (xmlForbidden(c))
                 out += standIn(c);
@@ -106,13 +125,13 @@ QString formatTime(int64_t us, const QTimeZone &zone)
     const bool utc = !zone.isValid() || zone == QTimeZone::utc();
     const QDateTime dt = QDateTime::fromMSecsSinceEpoch(ms, utc ? QTimeZone::utc() : zone);
     QString s = dt.toString(QStringLiteral("yyyy-MM-ddTHH:mm:ss")) + QLatin1Char('.')
-                + QString::number(micro).rightJustified(6, QLatin1Char('0'));
+        + QString::number(micro).rightJustified(6, QLatin1Char('0'));
     if (utc)
         return s + QLatin1Char('Z');
     const int off = dt.offsetFromUtc();
     const int a = off < 0 ? -off : off;
     return s + (off < 0 ? QLatin1Char('-') : QLatin1Char('+'))
-           + QStringLiteral("%1:%2").arg(a / 3600, 2, 10, QLatin1Char('0')).arg((a % 3600) / 60, 2, 10, QLatin1Char('0'));
+        + QStringLiteral("%1:%2").arg(a / 3600, 2, 10, QLatin1Char('0')).arg((a % 3600) / 60, 2, 10, QLatin1Char('0'));
 }
 
 } // namespace tt::exporting

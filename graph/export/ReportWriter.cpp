@@ -62,7 +62,10 @@ public:
     }
 };
 
-QString chainKey(const QString &kind, const QString &key) { return kind + QChar(31) + key; }
+QString chainKey(const QString &kind, const QString &key)
+{
+    return kind + QChar(31) + key;
+}
 
 void processChain(Html &h, const ProcessChain &c, const QTimeZone &zone, const char *missing)
 {
@@ -76,7 +79,9 @@ void processChain(Html &h, const ProcessChain &c, const QTimeZone &zone, const c
     }
     h.raw("<ol class=\"chain\">");
     for (const ProcessInfo &p : c.chain) {
-        h.raw("<li><span class=\"txt\">").text(p.image.isEmpty() ? QStringLiteral("(image unknown)") : p.image).raw("</span>");
+        h.raw("<li><span class=\"txt\">")
+            .text(p.image.isEmpty() ? QStringLiteral("(image unknown)") : p.image)
+            .raw("</span>");
         h.raw(" <span class=\"meta\">");
         QStringList meta;
         if (p.pid >= 0)
@@ -124,13 +129,20 @@ QByteArray writeReport(const ReportData &d, const ReportOptions &o)
         annotated.insert(chainKey(a.kind, a.key), &a);
 
     Html h;
-    h.raw("<!DOCTYPE html>\n<html xmlns=\"http://www.w3.org/1999/xhtml\" lang=\"en\">\n<head>\n<meta charset=\"utf-8\"/>\n");
-    h.raw("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; img-src data:\"/>\n");
-    h.raw("<title>").text(QStringLiteral("TransferTrace report: ") + d.summary.name).raw("</title>\n<style>").raw(kCss).raw("</style>\n</head>\n<body>\n");
+    h.raw("<!DOCTYPE html>\n<html xmlns=\"http://www.w3.org/1999/xhtml\" lang=\"en\">\n<head>\n<meta "
+          "charset=\"utf-8\"/>\n");
+    h.raw("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; "
+          "img-src data:\"/>\n");
+    h.raw("<title>")
+        .text(QStringLiteral("TransferTrace report: ") + d.summary.name)
+        .raw("</title>\n<style>")
+        .raw(kCss)
+        .raw("</style>\n</head>\n<body>\n");
     h.el("h1", QStringLiteral("TransferTrace report: ") + d.summary.name);
-    h.raw("<p class=\"meta\">").text(QStringLiteral("Generated %1 by TransferTrace %2. Times in %3.")
-                                          .arg(formatTime(o.generated.toMSecsSinceEpoch() * 1000, zone),
-                                               QStringLiteral(TT_VERSION), d.zoneName))
+    h.raw("<p class=\"meta\">")
+        .text(
+            QStringLiteral("Generated %1 by TransferTrace %2. Times in %3.")
+                .arg(formatTime(o.generated.toMSecsSinceEpoch() * 1000, zone), QStringLiteral(TT_VERSION), d.zoneName))
         .raw("</p>\n");
     if (!d.error.isEmpty())
         h.el("p", QStringLiteral("Error reading the case: ") + d.error, "exe");
@@ -140,16 +152,22 @@ QByteArray writeReport(const ReportData &d, const ReportOptions &o)
     for (const ExportTransfer &x : d.transfers)
         executed += x.row.executed ? 1 : 0;
     h.raw("<h2 id=\"summary\">Case summary</h2>\n<table>");
-    auto row = [&](const QString &k, const QString &v) { h.raw("<tr><th>").text(k).raw("</th><td class=\"txt\">").text(v).raw("</td></tr>"); };
+    auto row = [&](const QString &k, const QString &v) {
+        h.raw("<tr><th>").text(k).raw("</th><td class=\"txt\">").text(v).raw("</td></tr>");
+    };
     row(QStringLiteral("Case"), d.summary.name);
     row(QStringLiteral("Filter"), d.filterText.isEmpty() ? QStringLiteral("none (whole case)") : d.filterText);
     row(QStringLiteral("Events"), QString::number(d.summary.events));
     row(QStringLiteral("Hosts"), QString::number(d.summary.hosts));
-    row(QStringLiteral("Source files"), QStringLiteral("%1 (%2 records rejected)").arg(d.summary.sources).arg(d.summary.rejected));
+    row(QStringLiteral("Source files"),
+        QStringLiteral("%1 (%2 records rejected)").arg(d.summary.sources).arg(d.summary.rejected));
     row(QStringLiteral("Telemetry from"), t(d.summary.firstTs));
     row(QStringLiteral("Telemetry to"), t(d.summary.lastTs));
     row(QStringLiteral("Transfers in this report"),
-        QStringLiteral("%1 of %2 (%3 executed afterwards)").arg(d.transfers.size()).arg(d.summary.transfersTotal).arg(executed));
+        QStringLiteral("%1 of %2 (%3 executed afterwards)")
+            .arg(d.transfers.size())
+            .arg(d.summary.transfersTotal)
+            .arg(executed));
     row(QStringLiteral("Annotated items"), QString::number(d.annotations.size()));
     h.raw("</table>\n");
 
@@ -164,8 +182,10 @@ QByteArray writeReport(const ReportData &d, const ReportOptions &o)
     h.raw("</figure>\n");
 
     // Transfers with evidence.
-    h.raw("<h2 id=\"transfers\">Transfers</h2>\n<table>\n<tr><th>#</th><th>First seen</th><th>Source</th><th>Destination</th>"
-          "<th>File</th><th>Path</th><th>Method</th><th>Account</th><th>Confidence</th><th>Executed</th><th>Annotation</th>"
+    h.raw("<h2 id=\"transfers\">Transfers</h2>\n<table>\n<tr><th>#</th><th>First "
+          "seen</th><th>Source</th><th>Destination</th>"
+          "<th>File</th><th>Path</th><th>Method</th><th>Account</th><th>Confidence</th><th>Executed</"
+          "th><th>Annotation</th>"
           "<th>Evidence</th></tr>\n");
     for (const ExportTransfer &x : d.transfers) {
         const inference::TransferRow &r = x.row;
@@ -173,11 +193,13 @@ QByteArray writeReport(const ReportData &d, const ReportOptions &o)
         h.el("td", t(r.firstTs));
         h.el("td", hostOf(r), "txt").el("td", r.destination, "txt").el("td", r.file, "txt").el("td", r.path, "txt");
         h.el("td", r.method).el("td", r.account, "txt");
-        h.el("td", QStringLiteral("%1 (%2)").arg(r.confidence, 0, 'f', 2).arg(QString::fromStdString(r.confidenceLabel)),
-             r.confidence < 0.5 ? "low" : nullptr);
+        h.el("td",
+            QStringLiteral("%1 (%2)").arg(r.confidence, 0, 'f', 2).arg(QString::fromStdString(r.confidenceLabel)),
+            r.confidence < 0.5 ? "low" : nullptr);
         h.el("td", r.executed ? QStringLiteral("yes") : QString(), r.executed ? "exe" : nullptr);
         h.raw("<td class=\"txt\">");
-        if (const AnnotationRow *a = annotated.value(chainKey(QStringLiteral("transfer"), QString::fromStdString(x.key)));
+        if (const AnnotationRow *a
+            = annotated.value(chainKey(QStringLiteral("transfer"), QString::fromStdString(x.key)));
             a && !x.key.empty()) {
             for (const QString &tag : a->tags)
                 h.el("span", tag, "tag");
@@ -191,7 +213,8 @@ QByteArray writeReport(const ReportData &d, const ReportOptions &o)
             h.el("li", t(e.ts) + QLatin1Char(' ') + evidenceRefText(e), "txt");
         }
         if (static_cast<int>(x.evidence.size()) > o.maxEvidencePerTransfer)
-            h.el("li", QStringLiteral("... and %1 more").arg(x.evidence.size() - size_t(o.maxEvidencePerTransfer)), "meta");
+            h.el("li", QStringLiteral("... and %1 more").arg(x.evidence.size() - size_t(o.maxEvidencePerTransfer)),
+                "meta");
         h.raw("</ul></td></tr>\n");
     }
     h.raw("</table>\n");
@@ -201,8 +224,10 @@ QByteArray writeReport(const ReportData &d, const ReportOptions &o)
     for (size_t i = 0; i < d.transfers.size() && i < d.chains.size(); ++i) {
         const inference::TransferRow &r = d.transfers[i].row;
         const TransferSides &c = d.chains[i];
-        h.raw("<h3>").text(QStringLiteral("#%1 %2 from %3 to %4").arg(r.id).arg(QString::fromStdString(r.file), hostOf(r),
-                                                                              QString::fromStdString(r.destination)))
+        h.raw("<h3>")
+            .text(QStringLiteral("#%1 %2 from %3 to %4")
+                      .arg(r.id)
+                      .arg(QString::fromStdString(r.file), hostOf(r), QString::fromStdString(r.destination)))
             .raw("</h3>\n");
         if (!c.error.isEmpty()) {
             h.el("p", QStringLiteral("error: ") + c.error, "meta");
@@ -221,7 +246,8 @@ QByteArray writeReport(const ReportData &d, const ReportOptions &o)
     if (d.annotations.empty()) {
         h.el("p", QStringLiteral("No annotations."), "meta");
     } else {
-        h.raw("<table>\n<tr><th>Kind</th><th>Item</th><th>Tags</th><th>Bookmarked</th><th>Note</th><th>Modified</th></tr>\n");
+        h.raw("<table>\n<tr><th>Kind</th><th>Item</th><th>Tags</th><th>Bookmarked</th><th>Note</th><th>Modified</th></"
+              "tr>\n");
         for (const AnnotationRow &a : d.annotations) {
             h.raw("<tr>").el("td", a.kind).el("td", a.label.isEmpty() ? a.key : a.label, "txt").raw("<td>");
             for (const QString &tag : a.tags)
@@ -237,8 +263,8 @@ QByteArray writeReport(const ReportData &d, const ReportOptions &o)
     for (const ExportTransfer &x : d.transfers) {
         const inference::TransferRow &r = x.row;
         QString line = QStringLiteral("%1  %2 -> %3  %4  (%5")
-                           .arg(t(r.firstTs), hostOf(r), QString::fromStdString(r.destination), QString::fromStdString(r.file),
-                                QString::fromStdString(r.method));
+                           .arg(t(r.firstTs), hostOf(r), QString::fromStdString(r.destination),
+                               QString::fromStdString(r.file), QString::fromStdString(r.method));
         if (!r.account.empty())
             line += QStringLiteral(", ") + QString::fromStdString(r.account);
         if (r.executed)

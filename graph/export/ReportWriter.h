@@ -14,8 +14,8 @@
 namespace tt::exporting {
 
 struct ReportOptions {
-    QByteArray graphSvg;     // an SVG document (UTF-8); empty: no graph section picture
-    QString graphImageUrl;   // instead of the SVG (for the PDF path: a resource URL of a PNG)
+    QByteArray graphSvg; // an SVG document (UTF-8); empty: no graph section picture
+    QString graphImageUrl; // instead of the SVG (for the PDF path: a resource URL of a PNG)
     QDateTime generated = QDateTime::currentDateTimeUtc();
     int maxEvidencePerTransfer = 200; // the rest is counted, not listed
 };

@@ -10,8 +10,14 @@
 namespace tt::exporting {
 
 namespace {
-QString q(const std::string &s) { return QString::fromStdString(s); }
-std::string iso(int64_t us) { return formatTime(us, QTimeZone::utc()).toStdString(); }
+QString q(const std::string &s)
+{
+    return QString::fromStdString(s);
+}
+std::string iso(int64_t us)
+{
+    return formatTime(us, QTimeZone::utc()).toStdString();
+}
 } // namespace
 
 std::string transferCsvHeader()
@@ -26,11 +32,11 @@ std::string transferCsvRow(const inference::TransferRow &r)
     std::snprintf(conf, sizeof conf, "%.2f", r.confidence);
     std::string s = std::to_string(r.id);
     s += ',' + iso(r.firstTs) + ',' + iso(r.lastTs);
-    s += ',' + csvCell(r.source) + ',' + csvCell(r.sourceIp) + ',' + csvCell(r.destination) + ',' + csvCell(r.file) + ','
-         + csvCell(r.path) + ',' + csvCell(r.srcPath) + ',' + csvCell(r.method) + ',' + csvCell(r.direction) + ','
-         + csvCell(r.account);
+    s += ',' + csvCell(r.source) + ',' + csvCell(r.sourceIp) + ',' + csvCell(r.destination) + ',' + csvCell(r.file)
+        + ',' + csvCell(r.path) + ',' + csvCell(r.srcPath) + ',' + csvCell(r.method) + ',' + csvCell(r.direction) + ','
+        + csvCell(r.account);
     s += std::string(",") + conf + ',' + r.confidenceLabel + ',' + (r.executed ? "1" : "0") + ','
-         + std::to_string(r.evidence) + ',' + std::to_string(r.srcEvidence) + ',' + std::to_string(r.dstEvidence);
+        + std::to_string(r.evidence) + ',' + std::to_string(r.srcEvidence) + ',' + std::to_string(r.dstEvidence);
     s += ',' + csvCell(r.rules) + ',' + csvCell(r.hashes);
     return s;
 }
@@ -78,7 +84,7 @@ QByteArray transfersCsv(const std::vector<ExportTransfer> &transfers)
         for (const EvidenceRef &e : t.evidence)
             refs << evidenceRefText(e);
         out += transferCsvRow(t.row) + ',' + csvCell(t.key) + ','
-               + csvCell(refs.join(QStringLiteral(" | ")).toStdString()) + '\n';
+            + csvCell(refs.join(QStringLiteral(" | ")).toStdString()) + '\n';
     }
     return QByteArray::fromStdString(out);
 }

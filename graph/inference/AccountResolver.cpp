@@ -139,8 +139,8 @@ bool AccountResolver::isServiceIdentity(int64_t account) const
     const Acc &a = it->second;
     if (a.machine)
         return true;
-    static const char *const kNames[] = {"SYSTEM", "LOCAL SERVICE", "NETWORK SERVICE", "ANONYMOUS LOGON", "LOCALSYSTEM",
-                                         "DWM-1", "UMFD-0", "UMFD-1"};
+    static const char *const kNames[]
+        = {"SYSTEM", "LOCAL SERVICE", "NETWORK SERVICE", "ANONYMOUS LOGON", "LOCALSYSTEM", "DWM-1", "UMFD-0", "UMFD-1"};
     for (const char *n : kNames)
         if (a.nameKey == n)
             return true;

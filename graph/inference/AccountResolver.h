@@ -18,7 +18,10 @@ namespace tt::inference {
 
 class AccountResolver {
 public:
-    explicit AccountResolver(sql::Db &db) : m_db(db) {}
+    explicit AccountResolver(sql::Db &db)
+        : m_db(db)
+    {
+    }
     // Reads accounts, links them, rewrites account_links.
     void load();
     int64_t canonical(int64_t account) const;

@@ -9,21 +9,34 @@ namespace tt::inference {
 const char *methodName(Method m)
 {
     switch (m) {
-    case Method::SmbAdminShare: return "smb-admin-share";
-    case Method::SmbShare: return "smb-share";
-    case Method::PsexecServiceBinary: return "psexec-service-binary";
-    case Method::RdpTsclient: return "rdp-tsclient";
-    case Method::Ftp: return "ftp";
-    case Method::Scp: return "scp";
-    case Method::Sftp: return "sftp";
-    case Method::Rsync: return "rsync";
-    case Method::Http: return "http";
-    case Method::Other: break;
+    case Method::SmbAdminShare:
+        return "smb-admin-share";
+    case Method::SmbShare:
+        return "smb-share";
+    case Method::PsexecServiceBinary:
+        return "psexec-service-binary";
+    case Method::RdpTsclient:
+        return "rdp-tsclient";
+    case Method::Ftp:
+        return "ftp";
+    case Method::Scp:
+        return "scp";
+    case Method::Sftp:
+        return "sftp";
+    case Method::Rsync:
+        return "rsync";
+    case Method::Http:
+        return "http";
+    case Method::Other:
+        break;
     }
     return "other";
 }
 
-const char *directionName(Direction d) { return d == Direction::Push ? "push" : "pull"; }
+const char *directionName(Direction d)
+{
+    return d == Direction::Push ? "push" : "pull";
+}
 
 bool Evidence::operator<(const Evidence &o) const
 {

@@ -18,24 +18,27 @@ const char *directionName(Direction d);
 // Evidence roles. The role, not the rule, decides how much an event adds to confidence: two
 // rules citing the same kind of fact are not independent corroboration.
 namespace role {
-inline constexpr const char *kDstWrite = "dst-write";     // 5145 with WriteData / AppendData
-inline constexpr const char *kDstCreate = "dst-create";   // Sysmon 11 file create on the destination
-inline constexpr const char *kDstLogon = "dst-logon";     // 4624 of the writing session
-inline constexpr const char *kDstShare = "dst-share";     // 5140 share opened by the session
+inline constexpr const char *kDstWrite = "dst-write"; // 5145 with WriteData / AppendData
+inline constexpr const char *kDstCreate = "dst-create"; // Sysmon 11 file create on the destination
+inline constexpr const char *kDstLogon = "dst-logon"; // 4624 of the writing session
+inline constexpr const char *kDstShare = "dst-share"; // 5140 share opened by the session
 inline constexpr const char *kDstConnect = "dst-connect"; // Sysmon 3 inbound on the destination
 inline constexpr const char *kSrcConnect = "src-connect"; // Sysmon 3 outbound on the source (same port)
 inline constexpr const char *kSrcCommand = "src-command"; // command line that moves the file
-inline constexpr const char *kSrcFile = "src-file";       // the file created on the source beforehand
-inline constexpr const char *kSrcParent = "src-parent";   // ancestors of the source command's process
+inline constexpr const char *kSrcFile = "src-file"; // the file created on the source beforehand
+inline constexpr const char *kSrcParent = "src-parent"; // ancestors of the source command's process
 inline constexpr const char *kDstCommand = "dst-command"; // command on the destination that fetched the file
-inline constexpr const char *kDstParent = "dst-parent";   // ancestors of that process
+inline constexpr const char *kDstParent = "dst-parent"; // ancestors of that process
 inline constexpr const char *kDstService = "dst-service"; // 7045 / 4697 or svcctl pointing at the file
-inline constexpr const char *kDstExec = "dst-exec";       // the file runs on the destination
+inline constexpr const char *kDstExec = "dst-exec"; // the file runs on the destination
 inline constexpr const char *kRdpSession = "rdp-session"; // the RDP logon / connection of the peer
-inline constexpr const char *kNetWrite = "net-write";     // a sensor saw the file written (smb_files, files, ftp STOR, http PUT)
-inline constexpr const char *kNetVolume = "net-volume";   // a sensor saw bulk client->server bytes on SMB (conn.log)
-inline constexpr const char *kNetAuth = "net-auth";       // the source's ticket / login for the destination (kerberos cifs/, ntlm)
-inline constexpr const char *kNetRelay = "net-relay";     // the same bytes reached the source just before (a download naming the file)
+inline constexpr const char *kNetWrite
+    = "net-write"; // a sensor saw the file written (smb_files, files, ftp STOR, http PUT)
+inline constexpr const char *kNetVolume = "net-volume"; // a sensor saw bulk client->server bytes on SMB (conn.log)
+inline constexpr const char *kNetAuth
+    = "net-auth"; // the source's ticket / login for the destination (kerberos cifs/, ntlm)
+inline constexpr const char *kNetRelay
+    = "net-relay"; // the same bytes reached the source just before (a download naming the file)
 } // namespace role
 
 struct Evidence {
@@ -47,24 +50,24 @@ struct Evidence {
 };
 
 struct Candidate {
-    int64_t srcHost = 0;      // hosts.id, 0 unknown
-    std::string srcIp;        // normalised, empty unknown
-    int64_t dstHost = 0;      // hosts.id, always known
-    std::string fileName;     // as seen (case kept)
-    std::string dstPath;      // full path on the destination, empty when unknown
-    std::string srcPath;      // full path on the source, when known
+    int64_t srcHost = 0; // hosts.id, 0 unknown
+    std::string srcIp; // normalised, empty unknown
+    int64_t dstHost = 0; // hosts.id, always known
+    std::string fileName; // as seen (case kept)
+    std::string dstPath; // full path on the destination, empty when unknown
+    std::string srcPath; // full path on the source, when known
     Method method = Method::Other;
-    int methodRank = 0;       // how sure the method is: 3 service evidence, 2 share / command named it, 1 default
+    int methodRank = 0; // how sure the method is: 3 service evidence, 2 share / command named it, 1 default
     Direction direction = Direction::Push;
-    int64_t account = 0;      // canonical accounts.id
-    int64_t srcProcess = 0;   // processes.id
+    int64_t account = 0; // canonical accounts.id
+    int64_t srcProcess = 0; // processes.id
     int64_t dstProcess = 0;
-    int64_t firstTs = 0;      // first and last evidence time
+    int64_t firstTs = 0; // first and last evidence time
     int64_t lastTs = 0;
     // When the write itself happened, as far as this evidence tells, on the clock of clockHost.
     int64_t lo = 0, hi = 0;
     int64_t clockHost = 0;
-    std::string session;      // destination logon id: writes of two sessions are two transfers
+    std::string session; // destination logon id: writes of two sessions are two transfers
     std::string hashes;
     std::vector<Evidence> evidence;
     std::vector<std::string> rules;

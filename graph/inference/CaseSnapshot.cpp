@@ -6,16 +6,14 @@
 
 namespace tt::inference {
 
-template<typename T>
-void ByHost<T>::finish()
+template<typename T> void ByHost<T>::finish()
 {
     for (auto &[host, rows] : m_rows)
         std::stable_sort(rows.begin(), rows.end(),
-                         [](const T &a, const T &b) { return a.ts != b.ts ? a.ts < b.ts : a.event < b.event; });
+            [](const T &a, const T &b) { return a.ts != b.ts ? a.ts < b.ts : a.event < b.event; });
 }
 
-template<typename T>
-std::pair<const T *, const T *> ByHost<T>::range(int64_t host, int64_t lo, int64_t hi) const
+template<typename T> std::pair<const T *, const T *> ByHost<T>::range(int64_t host, int64_t lo, int64_t hi) const
 {
     auto it = m_rows.find(host);
     if (it == m_rows.end() || it->second.empty())
@@ -26,16 +24,14 @@ std::pair<const T *, const T *> ByHost<T>::range(int64_t host, int64_t lo, int64
     return {v.data() + (b - v.begin()), v.data() + (e - v.begin())};
 }
 
-template<typename T>
-const std::vector<T> &ByHost<T>::of(int64_t host) const
+template<typename T> const std::vector<T> &ByHost<T>::of(int64_t host) const
 {
     static const std::vector<T> kEmpty;
     auto it = m_rows.find(host);
     return it == m_rows.end() ? kEmpty : it->second;
 }
 
-template<typename T>
-std::vector<int64_t> ByHost<T>::hosts() const
+template<typename T> std::vector<int64_t> ByHost<T>::hosts() const
 {
     std::vector<int64_t> out;
     out.reserve(m_rows.size());
@@ -45,8 +41,7 @@ std::vector<int64_t> ByHost<T>::hosts() const
     return out;
 }
 
-template<typename T>
-size_t ByHost<T>::size() const
+template<typename T> size_t ByHost<T>::size() const
 {
     size_t n = 0;
     for (const auto &kv : m_rows)
@@ -62,17 +57,24 @@ template class ByHost<NetInfo>;
 template class ByHost<ServiceInfo>;
 
 namespace {
-int64_t i64(const sql::Stmt &st, int col, int64_t fallback = 0) { return st.isNull(col) ? fallback : st.int64(col); }
-std::string txt(const sql::Stmt &st, int col) { return st.isNull(col) ? std::string() : st.text(col); }
+int64_t i64(const sql::Stmt &st, int col, int64_t fallback = 0)
+{
+    return st.isNull(col) ? fallback : st.int64(col);
+}
+std::string txt(const sql::Stmt &st, int col)
+{
+    return st.isNull(col) ? std::string() : st.text(col);
+}
 } // namespace
 
 void CaseSnapshot::load(sql::Db &db)
 {
     // Rows without a time cannot be correlated and are left out.
     {
-        auto st = db.prepare("SELECT p.id, p.event, p.host_id, e.source_id, p.start_ts, p.origin, p.guid, p.pid, p.image, "
-                             "p.command_line, p.parent_guid, p.parent_pid, p.parent_image, p.account_id, p.logon_id, p.hashes "
-                             "FROM processes p JOIN events e ON e.id=p.event WHERE p.start_ts IS NOT NULL ORDER BY p.id");
+        auto st = db.prepare(
+            "SELECT p.id, p.event, p.host_id, e.source_id, p.start_ts, p.origin, p.guid, p.pid, p.image, "
+            "p.command_line, p.parent_guid, p.parent_pid, p.parent_image, p.account_id, p.logon_id, p.hashes "
+            "FROM processes p JOIN events e ON e.id=p.event WHERE p.start_ts IS NOT NULL ORDER BY p.id");
         while (st.step()) {
             ProcessInfo p;
             p.id = st.int64(0);
@@ -96,9 +98,10 @@ void CaseSnapshot::load(sql::Db &db)
         processes.finish();
     }
     {
-        auto st = db.prepare("SELECT f.id, f.event, f.host_id, e.source_id, f.ts, f.path, f.image, f.process_guid, f.pid, "
-                             "f.account_id, f.hashes FROM file_events f JOIN events e ON e.id=f.event "
-                             "WHERE f.kind='create' AND f.ts IS NOT NULL AND f.path IS NOT NULL ORDER BY f.id");
+        auto st
+            = db.prepare("SELECT f.id, f.event, f.host_id, e.source_id, f.ts, f.path, f.image, f.process_guid, f.pid, "
+                         "f.account_id, f.hashes FROM file_events f JOIN events e ON e.id=f.event "
+                         "WHERE f.kind='create' AND f.ts IS NOT NULL AND f.path IS NOT NULL ORDER BY f.id");
         while (st.step()) {
             FileCreateInfo f;
             f.id = st.int64(0);
@@ -120,7 +123,8 @@ void CaseSnapshot::load(sql::Db &db)
         // 5140 (sessions opening shares) and 5145 that asked for WriteData / AppendData, plus the
         // IPC$ svcctl opens that follow a service binary drop.
         auto st = db.prepare(
-            "SELECT s.id, s.event, s.host_id, e.source_id, s.ts, s.code, s.share_name, s.share_path, s.relative_target, "
+            "SELECT s.id, s.event, s.host_id, e.source_id, s.ts, s.code, s.share_name, s.share_path, "
+            "s.relative_target, "
             "s.access_mask, s.access_list, s.src_ip, s.src_port, s.account_id, s.logon_id FROM share_accesses s "
             "JOIN events e ON e.id=s.event WHERE s.ts IS NOT NULL AND (s.code=5140 OR (s.code=5145 AND "
             "((s.access_mask & 6) != 0 OR s.access_list LIKE '%4417%' OR s.access_list LIKE '%4418%' "
@@ -147,10 +151,11 @@ void CaseSnapshot::load(sql::Db &db)
         shares.finish();
     }
     {
-        auto st = db.prepare("SELECT l.id, l.event, l.host_id, e.source_id, l.ts, l.origin, l.logon_id, l.source_ip, "
-                             "l.workstation, l.logon_type, l.account_id, l.source_port, l.end_ts FROM logon_sessions l "
-                             "JOIN events e ON e.id=l.event WHERE l.ts IS NOT NULL AND l.outcome='success' AND "
-                             "(l.logon_type IN (3, 10) OR l.origin LIKE 'rdp-%' OR l.origin IN ('sshd', 'auditd')) ORDER BY l.id");
+        auto st = db.prepare(
+            "SELECT l.id, l.event, l.host_id, e.source_id, l.ts, l.origin, l.logon_id, l.source_ip, "
+            "l.workstation, l.logon_type, l.account_id, l.source_port, l.end_ts FROM logon_sessions l "
+            "JOIN events e ON e.id=l.event WHERE l.ts IS NOT NULL AND l.outcome='success' AND "
+            "(l.logon_type IN (3, 10) OR l.origin LIKE 'rdp-%' OR l.origin IN ('sshd', 'auditd')) ORDER BY l.id");
         while (st.step()) {
             LogonInfo l;
             l.id = st.int64(0);
@@ -171,10 +176,11 @@ void CaseSnapshot::load(sql::Db &db)
         logons.finish();
     }
     {
-        auto st = db.prepare("SELECT n.id, n.event, n.host_id, e.source_id, n.ts, n.initiated, n.src_ip, n.src_port, "
-                             "n.src_name, n.dst_ip, n.dst_port, n.dst_name, n.image, n.process_guid FROM net_connections n "
-                             "JOIN events e ON e.id=n.event WHERE n.ts IS NOT NULL AND (n.dst_port IN (445, 139, 3389) "
-                             "OR n.src_port IN (445, 139, 3389)) ORDER BY n.id");
+        auto st
+            = db.prepare("SELECT n.id, n.event, n.host_id, e.source_id, n.ts, n.initiated, n.src_ip, n.src_port, "
+                         "n.src_name, n.dst_ip, n.dst_port, n.dst_name, n.image, n.process_guid FROM net_connections n "
+                         "JOIN events e ON e.id=n.event WHERE n.ts IS NOT NULL AND (n.dst_port IN (445, 139, 3389) "
+                         "OR n.src_port IN (445, 139, 3389)) ORDER BY n.id");
         while (st.step()) {
             NetInfo n;
             n.id = st.int64(0);
@@ -196,9 +202,10 @@ void CaseSnapshot::load(sql::Db &db)
         connections.finish();
     }
     {
-        auto st = db.prepare("SELECT s.id, s.event, s.host_id, e.source_id, s.ts, s.origin, s.service_name, s.image_path, "
-                             "s.account_id FROM service_installs s JOIN events e ON e.id=s.event WHERE s.ts IS NOT NULL "
-                             "ORDER BY s.id");
+        auto st
+            = db.prepare("SELECT s.id, s.event, s.host_id, e.source_id, s.ts, s.origin, s.service_name, s.image_path, "
+                         "s.account_id FROM service_installs s JOIN events e ON e.id=s.event WHERE s.ts IS NOT NULL "
+                         "ORDER BY s.id");
         while (st.step()) {
             ServiceInfo s;
             s.id = st.int64(0);

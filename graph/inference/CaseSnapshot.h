@@ -58,8 +58,7 @@ struct ServiceInfo {
 };
 
 // Rows of one kind grouped per host, each group sorted by (ts, event).
-template<typename T>
-class ByHost {
+template<typename T> class ByHost {
 public:
     void add(T row) { m_rows[row.host].push_back(std::move(row)); }
     void finish();
@@ -80,9 +79,9 @@ public:
 
     ByHost<ProcessInfo> processes;
     ByHost<FileCreateInfo> fileCreates;
-    ByHost<ShareInfo> shares;        // 5140 and write-bit 5145
-    ByHost<LogonInfo> logons;        // successful network (3), RDP (10 / rdp-*) and ssh (sshd / auditd) logons
-    ByHost<NetInfo> connections;     // SMB (445 / 139) and RDP (3389) connections
+    ByHost<ShareInfo> shares; // 5140 and write-bit 5145
+    ByHost<LogonInfo> logons; // successful network (3), RDP (10 / rdp-*) and ssh (sshd / auditd) logons
+    ByHost<NetInfo> connections; // SMB (445 / 139) and RDP (3389) connections
     ByHost<ServiceInfo> services;
 
     const ProcessInfo *processById(int64_t id) const;

@@ -30,9 +30,8 @@ std::string verbOf(std::string_view token)
 bool knownVerb(const std::string &v)
 {
     static const char *const kVerbs[] = {"copy", "xcopy", "move", "cp", "mv", "copy-item", "move-item", "cpi", "mi",
-                                         "robocopy", "set-content", "out-file", "add-content", "scp", "pscp", "rsync",
-                                         "smbclient", "curl", "wget", "sftp", "bitsadmin", "certutil", "start-bitstransfer",
-                                         "powershell", "pwsh", "cmd"};
+        "robocopy", "set-content", "out-file", "add-content", "scp", "pscp", "rsync", "smbclient", "curl", "wget",
+        "sftp", "bitsadmin", "certutil", "start-bitstransfer", "powershell", "pwsh", "cmd"};
     for (const char *k : kVerbs)
         if (v == k)
             return true;
@@ -41,18 +40,21 @@ bool knownVerb(const std::string &v)
 
 bool isSeparator(const std::string &t)
 {
-    return t == "&" || t == "&&" || t == "|" || t == "||" || t == ";" || t == ">" || t == ">>" || t == "1>" ||
-           t == "2>" || t == "2>&1";
+    return t == "&" || t == "&&" || t == "|" || t == "||" || t == ";" || t == ">" || t == ">>" || t == "1>" || t == "2>"
+        || t == "2>&1";
 }
 
 bool looksLikeFile(std::string_view name)
 {
     const auto dot = name.rfind('.');
-    return !name.empty() && dot != std::string_view::npos && dot > 0 && dot + 1 < name.size() &&
-           name.find_first_of("*?") == std::string_view::npos;
+    return !name.empty() && dot != std::string_view::npos && dot > 0 && dot + 1 < name.size()
+        && name.find_first_of("*?") == std::string_view::npos;
 }
 
-bool hasWildcard(std::string_view s) { return s.find_first_of("*?") != std::string_view::npos; }
+bool hasWildcard(std::string_view s)
+{
+    return s.find_first_of("*?") != std::string_view::npos;
+}
 
 struct Remote {
     std::string host, share, path;
@@ -155,8 +157,8 @@ std::vector<std::string> CommandParser::tokenize(std::string_view s)
 
 bool CommandParser::mayMoveFiles(std::string_view cmd)
 {
-    static const char *const kNeedles[] = {"\\\\", "//", "scp", "rsync", "sftp", "curl", "wget", "bitsadmin", "certutil",
-                                           "Start-BitsTransfer", "FileSystem::"};
+    static const char *const kNeedles[] = {"\\\\", "//", "scp", "rsync", "sftp", "curl", "wget", "bitsadmin",
+        "certutil", "Start-BitsTransfer", "FileSystem::"};
     for (const char *n : kNeedles)
         if (WinPath::containsI(cmd, n))
             return true;
@@ -196,8 +198,8 @@ std::vector<ParsedMove> CommandParser::parse(std::string_view commandLine)
             }
             return a;
         };
-        if (v == "copy" || v == "xcopy" || v == "move" || v == "cp" || v == "mv" || v == "copy-item" ||
-            v == "move-item" || v == "cpi" || v == "mi" || v == "cpy") {
+        if (v == "copy" || v == "xcopy" || v == "move" || v == "cp" || v == "mv" || v == "copy-item" || v == "move-item"
+            || v == "cpi" || v == "mi" || v == "cpy") {
             parseCopy(v, argsFrom(i + 1), v.find('-') != std::string::npos || v == "cpi" || v == "mi", out);
         } else if (v == "robocopy") {
             parseRobocopy(argsFrom(i + 1), out);
@@ -222,20 +224,20 @@ std::vector<ParsedMove> CommandParser::parse(std::string_view commandLine)
     }
     // The same move read twice (cmd /c copy ... spawning copy): keep one.
     std::sort(out.begin(), out.end(), [](const ParsedMove &a, const ParsedMove &b) {
-        return std::tie(a.host, a.remotePath, a.localPath, a.fileName, a.push) <
-               std::tie(b.host, b.remotePath, b.localPath, b.fileName, b.push);
+        return std::tie(a.host, a.remotePath, a.localPath, a.fileName, a.push)
+            < std::tie(b.host, b.remotePath, b.localPath, b.fileName, b.push);
     });
     out.erase(std::unique(out.begin(), out.end(),
-                          [](const ParsedMove &a, const ParsedMove &b) {
-                              return a.host == b.host && a.remotePath == b.remotePath && a.localPath == b.localPath &&
-                                     a.fileName == b.fileName && a.push == b.push;
-                          }),
-              out.end());
+                  [](const ParsedMove &a, const ParsedMove &b) {
+                      return a.host == b.host && a.remotePath == b.remotePath && a.localPath == b.localPath
+                          && a.fileName == b.fileName && a.push == b.push;
+                  }),
+        out.end());
     return out;
 }
 
 void CommandParser::addPair(const std::string &tool, const std::string &from, const std::string &to,
-                            const std::string &explicitFile, std::vector<ParsedMove> &out)
+    const std::string &explicitFile, std::vector<ParsedMove> &out)
 {
     const Remote rf = uncOf(from), rt = uncOf(to);
     if (rf.ok == rt.ok)
@@ -252,8 +254,8 @@ void CommandParser::addPair(const std::string &tool, const std::string &from, co
     const std::string dstLeaf(WinPath::fileName(rt.ok ? r.path : to));
     // The destination is a folder when it ends with a separator or its last part has no
     // extension while the source's has: copy x.exe \\h\C$\Users\Public\ .
-    const bool dstIsDir = (!to.empty() && (to.back() == '\\' || to.back() == '/')) ||
-                          (!looksLikeFile(dstLeaf) && looksLikeFile(srcLeaf)) || (rt.ok && r.path.empty());
+    const bool dstIsDir = (!to.empty() && (to.back() == '\\' || to.back() == '/'))
+        || (!looksLikeFile(dstLeaf) && looksLikeFile(srcLeaf)) || (rt.ok && r.path.empty());
     std::string file = explicitFile.empty() ? (dstIsDir ? srcLeaf : dstLeaf) : explicitFile;
     if (file.empty() || hasWildcard(file))
         return;
@@ -273,8 +275,8 @@ void CommandParser::addPair(const std::string &tool, const std::string &from, co
     out.push_back(std::move(m));
 }
 
-void CommandParser::parseCopy(const std::string &verb, const std::vector<std::string> &args, bool powershell,
-                              std::vector<ParsedMove> &out)
+void CommandParser::parseCopy(
+    const std::string &verb, const std::vector<std::string> &args, bool powershell, std::vector<ParsedMove> &out)
 {
     std::vector<std::string> pos;
     std::string path, dest;
@@ -282,9 +284,8 @@ void CommandParser::parseCopy(const std::string &verb, const std::vector<std::st
         const std::string &a = args[i];
         const std::string l = lower(a);
         if (powershell && !a.empty() && a[0] == '-') {
-            const bool takesValue = l == "-path" || l == "-literalpath" || l == "-destination" || l == "-filter" ||
-                                    l == "-include" || l == "-exclude" || l == "-tosession" || l == "-fromsession" ||
-                                    l == "-credential";
+            const bool takesValue = l == "-path" || l == "-literalpath" || l == "-destination" || l == "-filter"
+                || l == "-include" || l == "-exclude" || l == "-tosession" || l == "-fromsession" || l == "-credential";
             if (takesValue && i + 1 < args.size()) {
                 if (l == "-path" || l == "-literalpath")
                     path = args[i + 1];
@@ -325,8 +326,8 @@ void CommandParser::parseRobocopy(const std::vector<std::string> &args, std::vec
         addPair("robocopy", pos[0], pos[1] + '\\', pos[i], out);
 }
 
-void CommandParser::parseWriteCmdlet(const std::string &verb, const std::vector<std::string> &args,
-                                     std::vector<ParsedMove> &out)
+void CommandParser::parseWriteCmdlet(
+    const std::string &verb, const std::vector<std::string> &args, std::vector<ParsedMove> &out)
 {
     std::string target;
     for (size_t i = 0; i + 1 < args.size() && target.empty(); ++i) {
@@ -336,8 +337,8 @@ void CommandParser::parseWriteCmdlet(const std::string &verb, const std::vector<
     }
     // Else the first positional argument; other named parameters take the token after them,
     // except the switches.
-    static const char *const kSwitches[] = {"-force", "-append", "-noclobber", "-nonewline", "-confirm",
-                                            "-whatif", "-passthru", "-asbytestream"};
+    static const char *const kSwitches[]
+        = {"-force", "-append", "-noclobber", "-nonewline", "-confirm", "-whatif", "-passthru", "-asbytestream"};
     for (size_t i = 0; i < args.size() && target.empty(); ++i) {
         const std::string l = lower(args[i]);
         if (!l.empty() && l[0] == '-') {
@@ -404,14 +405,17 @@ void CommandParser::parsePsexec(const std::vector<std::string> &args, std::vecto
     }
 }
 
-void CommandParser::parseScp(const std::string &verb, const std::vector<std::string> &args, std::vector<ParsedMove> &out)
+void CommandParser::parseScp(
+    const std::string &verb, const std::vector<std::string> &args, std::vector<ParsedMove> &out)
 {
     std::vector<std::string> pos;
-    static const char *const kWithValue[] = {"-P", "-i", "-o", "-l", "-pw", "-F", "-e", "-c", "-S", "-J", "-D", "-X", "-p2"};
+    static const char *const kWithValue[]
+        = {"-P", "-i", "-o", "-l", "-pw", "-F", "-e", "-c", "-S", "-J", "-D", "-X", "-p2"};
     for (size_t i = 0; i < args.size(); ++i) {
         const std::string &a = args[i];
         if (!a.empty() && a[0] == '-') {
-            if (std::find(std::begin(kWithValue), std::end(kWithValue), a) != std::end(kWithValue) && !(verb != "pscp" && a == "-p2"))
+            if (std::find(std::begin(kWithValue), std::end(kWithValue), a) != std::end(kWithValue)
+                && !(verb != "pscp" && a == "-p2"))
                 ++i;
             continue;
         }
@@ -461,9 +465,11 @@ void CommandParser::parseScp(const std::string &verb, const std::vector<std::str
         // Without an extension a name is taken only when the other end is plainly a folder
         // (scp /tmp/agent host:/tmp/, scp host:/etc/passwd .).
         const std::string &other = m.push ? r.path : pos.back();
-        const bool plainDir = other.empty() || other.back() == '/' || other.back() == '\\' || other == "." || other == "~";
-        if (looksLikeFile(m.fileName) || (plainDir && !m.fileName.empty() && !hasWildcard(m.fileName) && m.fileName != "." &&
-                                          m.fileName != ".." && m.fileName != "~"))
+        const bool plainDir
+            = other.empty() || other.back() == '/' || other.back() == '\\' || other == "." || other == "~";
+        if (looksLikeFile(m.fileName)
+            || (plainDir && !m.fileName.empty() && !hasWildcard(m.fileName) && m.fileName != "." && m.fileName != ".."
+                && m.fileName != "~"))
             out.push_back(std::move(m));
     }
 }
@@ -473,7 +479,8 @@ void CommandParser::parseSftp(const std::vector<std::string> &args, std::vector<
     // sftp [-b batch] [options] [user@]host[:path [localdir]]: with a path, a download; with
     // a batch file (or interactive) the files are not on the command line (fileName empty: the
     // rule reads the server's sftp-server log for them).
-    static const char *const kWithValue[] = {"-P", "-i", "-o", "-l", "-F", "-c", "-S", "-J", "-D", "-B", "-R", "-s", "-X"};
+    static const char *const kWithValue[]
+        = {"-P", "-i", "-o", "-l", "-F", "-c", "-S", "-J", "-D", "-B", "-R", "-s", "-X"};
     std::vector<std::string> pos;
     bool batch = false;
     for (size_t i = 0; i < args.size(); ++i) {
@@ -578,7 +585,8 @@ void CommandParser::parseSmbclient(const std::vector<std::string> &args, std::ve
     size_t start = 0;
     while (start < commands.size()) {
         auto end = commands.find(';', start);
-        const std::vector<std::string> t = tokenize(commands.substr(start, end == std::string::npos ? end : end - start));
+        const std::vector<std::string> t
+            = tokenize(commands.substr(start, end == std::string::npos ? end : end - start));
         start = end == std::string::npos ? commands.size() : end + 1;
         if (t.size() < 2)
             continue;
@@ -612,8 +620,8 @@ void CommandParser::parseCurl(const std::vector<std::string> &args, std::vector<
             output = args[++i];
         else if (a == "-O" || a == "--remote-name")
             remoteName = true;
-        else if (a.size() > 2 && a[0] == '-' && a[1] != '-' && a.find('O') != std::string::npos &&
-                 a.find_first_not_of("-sSfLOkvq#") == std::string::npos)
+        else if (a.size() > 2 && a[0] == '-' && a[1] != '-' && a.find('O') != std::string::npos
+            && a.find_first_not_of("-sSfLOkvq#") == std::string::npos)
             remoteName = true; // -sO, -fsSLO ...
         else if (urlOf(a).ok)
             url = a;
@@ -647,8 +655,8 @@ void CommandParser::parseCurl(const std::vector<std::string> &args, std::vector<
         out.push_back(std::move(m));
 }
 
-void CommandParser::parseUrlPull(const std::string &verb, const std::vector<std::string> &args,
-                                 std::vector<ParsedMove> &out)
+void CommandParser::parseUrlPull(
+    const std::string &verb, const std::vector<std::string> &args, std::vector<ParsedMove> &out)
 {
     // bitsadmin /transfer job [/download] URL LOCAL; certutil -urlcache -split -f URL [LOCAL];
     // Start-BitsTransfer -Source URL -Destination LOCAL.

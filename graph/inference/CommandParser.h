@@ -3,8 +3,8 @@
 // Reads command lines for file moves between machines: cmd copy / xcopy / robocopy / move,
 // PowerShell Copy-Item / Move-Item / Set-Content / Out-File / Add-Content, PsExec-style -c
 // copies, scp / pscp / rsync / sftp, smbclient put / get, curl -T / --upload-file, curl and wget
-// downloads, bitsadmin /transfer and certutil -urlcache pulls. Only the syntax: which host, which file, which way; the rules
-// decide what the host names mean.
+// downloads, bitsadmin /transfer and certutil -urlcache pulls. Only the syntax: which host, which file, which way; the
+// rules decide what the host names mean.
 
 #include <string>
 #include <string_view>
@@ -15,13 +15,13 @@ namespace tt::inference {
 struct ParsedMove {
     enum class Kind { Share, Ssh, Http, Smbclient };
     Kind kind = Kind::Share;
-    bool push = true;        // true: local -> remote host; false: remote -> local
-    std::string tool;        // "copy", "robocopy", "Copy-Item", "scp", ...
-    std::string host;        // remote host as written (name, FQDN, IP, "tsclient")
-    std::string share;       // share name for UNC paths
-    std::string remotePath;  // inside the share / on the remote host (file included when known)
-    std::string localPath;   // the local end (file included when known)
-    std::string fileName;    // the file moved; empty when only a wildcard or folder is known
+    bool push = true; // true: local -> remote host; false: remote -> local
+    std::string tool; // "copy", "robocopy", "Copy-Item", "scp", ...
+    std::string host; // remote host as written (name, FQDN, IP, "tsclient")
+    std::string share; // share name for UNC paths
+    std::string remotePath; // inside the share / on the remote host (file included when known)
+    std::string localPath; // the local end (file included when known)
+    std::string fileName; // the file moved; empty when only a wildcard or folder is known
 };
 
 class CommandParser {
@@ -33,21 +33,21 @@ public:
     static bool mayMoveFiles(std::string_view commandLine);
 
 private:
-    static void parseCopy(const std::string &verb, const std::vector<std::string> &args, bool powershell,
-                          std::vector<ParsedMove> &out);
+    static void parseCopy(
+        const std::string &verb, const std::vector<std::string> &args, bool powershell, std::vector<ParsedMove> &out);
     static void parseRobocopy(const std::vector<std::string> &args, std::vector<ParsedMove> &out);
-    static void parseWriteCmdlet(const std::string &verb, const std::vector<std::string> &args,
-                                 std::vector<ParsedMove> &out);
+    static void parseWriteCmdlet(
+        const std::string &verb, const std::vector<std::string> &args, std::vector<ParsedMove> &out);
     static void parsePsexec(const std::vector<std::string> &args, std::vector<ParsedMove> &out);
     static void parseScp(const std::string &verb, const std::vector<std::string> &args, std::vector<ParsedMove> &out);
     static void parseSmbclient(const std::vector<std::string> &args, std::vector<ParsedMove> &out);
     static void parseSftp(const std::vector<std::string> &args, std::vector<ParsedMove> &out);
     static void parseWget(const std::vector<std::string> &args, std::vector<ParsedMove> &out);
     static void parseCurl(const std::vector<std::string> &args, std::vector<ParsedMove> &out);
-    static void parseUrlPull(const std::string &verb, const std::vector<std::string> &args,
-                             std::vector<ParsedMove> &out);
+    static void parseUrlPull(
+        const std::string &verb, const std::vector<std::string> &args, std::vector<ParsedMove> &out);
     static void addPair(const std::string &tool, const std::string &from, const std::string &to,
-                        const std::string &explicitFile, std::vector<ParsedMove> &out);
+        const std::string &explicitFile, std::vector<ParsedMove> &out);
 };
 
 } // namespace tt::inference

@@ -14,10 +14,22 @@ double ConfidenceModel::weight(const std::string &r)
         double w;
     };
     static const W kWeights[] = {
-        {role::kDstWrite, 0.55},   {role::kDstCreate, 0.40},  {role::kSrcCommand, 0.45}, {role::kDstCommand, 0.45},
-        {role::kSrcConnect, 0.25}, {role::kDstService, 0.30}, {role::kDstExec, 0.15},    {role::kDstLogon, 0.10},
-        {role::kDstConnect, 0.10}, {role::kSrcFile, 0.10},    {role::kRdpSession, 0.15}, {role::kDstShare, 0.05},
-        {role::kNetWrite, 0.55},   {role::kNetVolume, 0.40},  {role::kNetAuth, 0.20},    {role::kNetRelay, 0.10},
+        {role::kDstWrite, 0.55},
+        {role::kDstCreate, 0.40},
+        {role::kSrcCommand, 0.45},
+        {role::kDstCommand, 0.45},
+        {role::kSrcConnect, 0.25},
+        {role::kDstService, 0.30},
+        {role::kDstExec, 0.15},
+        {role::kDstLogon, 0.10},
+        {role::kDstConnect, 0.10},
+        {role::kSrcFile, 0.10},
+        {role::kRdpSession, 0.15},
+        {role::kDstShare, 0.05},
+        {role::kNetWrite, 0.55},
+        {role::kNetVolume, 0.40},
+        {role::kNetAuth, 0.20},
+        {role::kNetRelay, 0.10},
     };
     for (const W &w : kWeights)
         if (r == w.role)

@@ -15,7 +15,8 @@ namespace tt::inference {
 namespace {
 bool runByHost(std::string_view path)
 {
-    static const char *const kExt[] = {".dll", ".ps1", ".bat", ".cmd", ".vbs", ".js", ".hta", ".xml", ".msi", ".cpl", ".ocx", ".sct", ".wsf"};
+    static const char *const kExt[]
+        = {".dll", ".ps1", ".bat", ".cmd", ".vbs", ".js", ".hta", ".xml", ".msi", ".cpl", ".ocx", ".sct", ".wsf"};
     for (const char *e : kExt)
         if (WinPath::endsWithI(path, e))
             return true;
@@ -55,7 +56,8 @@ void ExecutionRule::refine(RuleContext &ctx, std::vector<Candidate> &transfers)
         if (!transfers[i].dstPath.empty())
             byPath[{transfers[i].dstHost, WinPath::key(transfers[i].dstPath)}].push_back(i);
     for (auto &[key, idx] : byPath) {
-        std::sort(idx.begin(), idx.end(), [&](size_t a, size_t b) { return transfers[a].firstTs < transfers[b].firstTs; });
+        std::sort(
+            idx.begin(), idx.end(), [&](size_t a, size_t b) { return transfers[a].firstTs < transfers[b].firstTs; });
         for (size_t n = 0; n < idx.size(); ++n) {
             Candidate &t = transfers[idx[n]];
             if (t.executed)
@@ -68,7 +70,8 @@ void ExecutionRule::refine(RuleContext &ctx, std::vector<Candidate> &transfers)
             const auto &images = imagesOf(t.dstHost);
             if (auto it = images.find(std::get<1>(key)); it != images.end())
                 for (const ProcessInfo *p : it->second)
-                    if (p->ts >= lo && p->ts <= hi && (!run || p->ts < run->ts || (p->ts == run->ts && p->sysmon && !run->sysmon)))
+                    if (p->ts >= lo && p->ts <= hi
+                        && (!run || p->ts < run->ts || (p->ts == run->ts && p->sysmon && !run->sysmon)))
                         run = p;
             if (!run && runByHost(t.dstPath)) {
                 auto [b, e] = ctx.snap.processes.range(t.dstHost, lo, hi);

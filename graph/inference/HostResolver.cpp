@@ -10,10 +10,16 @@
 namespace tt::inference {
 
 namespace {
-bool servicePort(int64_t p) { return p == 445 || p == 139 || p == 3389 || p == 135; }
+bool servicePort(int64_t p)
+{
+    return p == 445 || p == 139 || p == 3389 || p == 135;
+}
 } // namespace
 
-HostResolver::HostResolver(sql::Db &db) : m_db(db) {}
+HostResolver::HostResolver(sql::Db &db)
+    : m_db(db)
+{
+}
 
 void HostResolver::load(const CaseSnapshot &snap)
 {
@@ -27,7 +33,8 @@ void HostResolver::load(const CaseSnapshot &snap)
                                "WHERE first_ts IS NOT NULL ORDER BY id");
         while (st.step()) {
             const std::string ip = store::normaliseIp(st.textView(1));
-            Mapping m{st.int64(0), st.int64(2), st.int64(3), st.isNull(4) ? st.int64(3) : st.int64(4), st.int64(5), 0, {}};
+            Mapping m {
+                st.int64(0), st.int64(2), st.int64(3), st.isNull(4) ? st.int64(3) : st.int64(4), st.int64(5), 0, {}};
             m_byIp[ip].push_back(m);
         }
     }
@@ -56,11 +63,10 @@ void HostResolver::load(const CaseSnapshot &snap)
             if (peer == host)
                 continue;
             auto &v = m_byIp[store::normaliseIp(ip)];
-            auto same = std::find_if(v.begin(), v.end(), [&](const Mapping &m) {
-                return m.rank == 1 && m.source == n.source && m.peerName == hn.key;
-            });
+            auto same = std::find_if(v.begin(), v.end(),
+                [&](const Mapping &m) { return m.rank == 1 && m.source == n.source && m.peerName == hn.key; });
             if (same == v.end()) {
-                v.push_back(Mapping{peer, n.source, n.ts, n.ts, 1, 1, hn.key});
+                v.push_back(Mapping {peer, n.source, n.ts, n.ts, 1, 1, hn.key});
             } else {
                 same->first = std::min(same->first, n.ts);
                 same->last = std::max(same->last, n.ts);
@@ -120,12 +126,13 @@ int64_t HostResolver::internal(std::string_view raw, int64_t ts, int64_t source)
     if (int64_t h = byIp(hn.key, ts, source))
         return h;
     const std::string &ip = hn.key;
-    const bool priv = ip.rfind("10.", 0) == 0 || ip.rfind("192.168.", 0) == 0 ||
-                      (ip.rfind("172.", 0) == 0 && [&] {
-                          const int second = std::atoi(ip.c_str() + 4);
-                          return second >= 16 && second <= 31;
-                      }()) ||
-                      ip.rfind("fd", 0) == 0 || ip.rfind("fc", 0) == 0;
+    const bool priv = ip.rfind("10.", 0) == 0 || ip.rfind("192.168.", 0) == 0
+        || (ip.rfind("172.", 0) == 0 &&
+            [&] {
+                const int second = std::atoi(ip.c_str() + 4);
+                return second >= 16 && second <= 31;
+            }())
+        || ip.rfind("fd", 0) == 0 || ip.rfind("fc", 0) == 0;
     return priv ? ensureIpHost(ip) : 0;
 }
 
@@ -201,8 +208,9 @@ int64_t HostResolver::ensureNamedHost(std::string_view raw)
         return id;
     {
         // A machine named only by others (a UNC path, a peer's reverse DNS): still an entity.
-        auto ins = m_db.prepare("INSERT INTO hosts(name, fqdn, is_ip_only) VALUES(?,?,0) "
-                                "ON CONFLICT(name) DO UPDATE SET fqdn=coalesce(hosts.fqdn, excluded.fqdn) RETURNING id");
+        auto ins
+            = m_db.prepare("INSERT INTO hosts(name, fqdn, is_ip_only) VALUES(?,?,0) "
+                           "ON CONFLICT(name) DO UPDATE SET fqdn=coalesce(hosts.fqdn, excluded.fqdn) RETURNING id");
         ins.bind(1, std::string_view(hn.key)).bindOptional(2, hn.fqdn);
         if (ins.step())
             id = ins.int64(0);

@@ -49,7 +49,7 @@ public:
 private:
     struct Mapping {
         int64_t host, source, first, last, count;
-        int rank;             // 0 telemetry of the host itself / logon, 1 a peer's reverse-DNS name
+        int rank; // 0 telemetry of the host itself / logon, 1 a peer's reverse-DNS name
         std::string peerName; // rank 1: the host is created only when a rule needs it
     };
     int64_t ensureNamedHost(std::string_view raw);

@@ -7,14 +7,14 @@ namespace tt::inference {
 // Correlation windows, in microseconds. Documented with the rules in docs/inference.md.
 struct InferenceConfig {
     static constexpr int64_t kSec = 1000000;
-    int64_t skew = 10 * kSec;             // clock difference tolerated between two hosts
-    int64_t sameHostSlack = 3 * kSec;     // Security vs Sysmon time of one action on one host
-    int64_t smbLookback = 5 * 60 * kSec;  // an SMB session may start this long before its write
-    int64_t commandToWrite = 120 * kSec;  // a copy command to the write it causes
+    int64_t skew = 10 * kSec; // clock difference tolerated between two hosts
+    int64_t sameHostSlack = 3 * kSec; // Security vs Sysmon time of one action on one host
+    int64_t smbLookback = 5 * 60 * kSec; // an SMB session may start this long before its write
+    int64_t commandToWrite = 120 * kSec; // a copy command to the write it causes
     int64_t serviceWindow = 10 * 60 * kSec; // a binary drop to the service install naming it
-    int64_t execWindow = 24 * 3600 * kSec;  // a transfer to the first run of the file
+    int64_t execWindow = 24 * 3600 * kSec; // a transfer to the first run of the file
     int64_t rdpLookback = 24 * 3600 * kSec; // an RDP session may be this old when its drive is used
-    int64_t sessionGap = 60 * kSec;       // 5145 writes of one file in one session closer than this are one write
+    int64_t sessionGap = 60 * kSec; // 5145 writes of one file in one session closer than this are one write
 };
 
 } // namespace tt::inference

@@ -48,7 +48,7 @@ InferenceEngine::Result InferenceEngine::run()
     r.loadSeconds = std::chrono::duration<double>(Clock::now() - t0).count();
     r.accountLinks = accounts.linkCount();
 
-    RuleContext ctx{m_db, snap, hosts, accounts, smb, m_config};
+    RuleContext ctx {m_db, snap, hosts, accounts, smb, m_config};
     // Order matters only for refine(): execution links the running process before the service
     // rule looks at who started it.
     std::vector<std::unique_ptr<Rule>> rules;
@@ -108,7 +108,7 @@ InferenceEngine::Result InferenceEngine::run()
     r.transfers = kept.size();
     r.seconds = std::chrono::duration<double>(Clock::now() - t0).count();
     spdlog::debug("inference: {} events, {} candidates, {} transfers in {:.3f} s", r.events, r.candidates, r.transfers,
-                  r.seconds);
+        r.seconds);
     return r;
 }
 

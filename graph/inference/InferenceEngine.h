@@ -19,19 +19,23 @@ namespace tt::inference {
 class InferenceEngine {
 public:
     struct Result {
-        int64_t events = 0;          // events in the case
-        size_t candidates = 0;       // claims made by the rules before the merge
-        size_t transfers = 0;        // transfers written
-        size_t accountLinks = 0;     // account spellings linked to another
+        int64_t events = 0; // events in the case
+        size_t candidates = 0; // claims made by the rules before the merge
+        size_t transfers = 0; // transfers written
+        size_t accountLinks = 0; // account spellings linked to another
         std::map<std::string, size_t> candidatesByRule;
-        std::map<std::string, size_t> transfersByRule;   // transfers a rule contributed to
+        std::map<std::string, size_t> transfersByRule; // transfers a rule contributed to
         std::map<std::string, size_t> transfersByMethod;
-        std::map<std::string, size_t> transfersByLabel;  // high / medium / low
+        std::map<std::string, size_t> transfersByLabel; // high / medium / low
         double seconds = 0;
-        double loadSeconds = 0;      // reading the case into memory
+        double loadSeconds = 0; // reading the case into memory
     };
 
-    explicit InferenceEngine(sql::Db &db, InferenceConfig config = {}) : m_db(db), m_config(config) {}
+    explicit InferenceEngine(sql::Db &db, InferenceConfig config = {})
+        : m_db(db)
+        , m_config(config)
+    {
+    }
     // Throws sql::Error, or std::runtime_error when the case predates the transfer tables.
     Result run();
 

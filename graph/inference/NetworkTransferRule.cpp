@@ -19,11 +19,11 @@ namespace tt::inference {
 
 namespace {
 constexpr int64_t kSec = 1000000;
-constexpr int64_t kMinFlowBytes = 256 * 1024;    // an upload-heavy SMB connection worth looking at
-constexpr int64_t kMinBurstBytes = 1024 * 1024;  // a burst that is a file, not protocol chatter
-constexpr int64_t kUploadRatio = 8;              // client->server bytes at least this many times the reply
-constexpr int64_t kBurstGap = 30 * kSec;         // flows of one pair closer than this are one copy
-constexpr int64_t kSensorDup = 5 * kSec;         // the same connection seen by two sensors
+constexpr int64_t kMinFlowBytes = 256 * 1024; // an upload-heavy SMB connection worth looking at
+constexpr int64_t kMinBurstBytes = 1024 * 1024; // a burst that is a file, not protocol chatter
+constexpr int64_t kUploadRatio = 8; // client->server bytes at least this many times the reply
+constexpr int64_t kBurstGap = 30 * kSec; // flows of one pair closer than this are one copy
+constexpr int64_t kSensorDup = 5 * kSec; // the same connection seen by two sensors
 
 struct Flow {
     int64_t event = 0, source = 0, ts = 0, dur = 0, origBytes = 0, respBytes = 0, origPort = 0;
@@ -50,7 +50,10 @@ std::string lastComponent(std::string_view p)
     return std::string(cut == std::string_view::npos ? p : p.substr(cut + 1));
 }
 
-std::string upper(std::string s) { return store::toUpperAscii(s); }
+std::string upper(std::string s)
+{
+    return store::toUpperAscii(s);
+}
 } // namespace
 
 void NetworkTransferRule::collect(RuleContext &ctx, std::vector<Candidate> &out)
@@ -120,7 +123,8 @@ void NetworkTransferRule::collect(RuleContext &ctx, std::vector<Candidate> &out)
                 const int64_t dstHost = ctx.hosts.byIp(dst, ts, source);
                 if (named && dstHost && named != dstHost)
                     continue;
-                if (named && !dstHost && !ctx.hosts.isIpOnly(named) && ctx.hosts.byIp(dst, ts, 0) && named != ctx.hosts.byIp(dst, ts, 0))
+                if (named && !dstHost && !ctx.hosts.isIpOnly(named) && ctx.hosts.byIp(dst, ts, 0)
+                    && named != ctx.hosts.byIp(dst, ts, 0))
                     continue;
             }
             if (!best || std::llabs(a.ts - ts) < std::llabs(best->ts - ts))
@@ -137,11 +141,12 @@ void NetworkTransferRule::collect(RuleContext &ctx, std::vector<Candidate> &out)
     std::vector<NetFile> files;
     std::vector<NetFile> downloads; // files / http that reached an internal host (for net-relay)
     {
-        auto st = db.prepare("SELECT f.event, e.source_id, coalesce(f.ts,0), f.log, coalesce(f.uid,''), coalesce(f.orig_ip,''), "
-                             "coalesce(f.resp_ip,''), coalesce(f.src_ip,''), coalesce(f.dst_ip,''), coalesce(f.action,''), "
-                             "coalesce(f.name,''), coalesce(f.path,''), coalesce(f.size,-1), coalesce(f.md5,''), "
-                             "coalesce(f.sha1,''), coalesce(f.sha256,'') FROM net_files f JOIN events e ON e.id=f.event "
-                             "WHERE f.src_ip IS NOT NULL AND f.dst_ip IS NOT NULL ORDER BY f.ts, f.event");
+        auto st = db.prepare(
+            "SELECT f.event, e.source_id, coalesce(f.ts,0), f.log, coalesce(f.uid,''), coalesce(f.orig_ip,''), "
+            "coalesce(f.resp_ip,''), coalesce(f.src_ip,''), coalesce(f.dst_ip,''), coalesce(f.action,''), "
+            "coalesce(f.name,''), coalesce(f.path,''), coalesce(f.size,-1), coalesce(f.md5,''), "
+            "coalesce(f.sha1,''), coalesce(f.sha256,'') FROM net_files f JOIN events e ON e.id=f.event "
+            "WHERE f.src_ip IS NOT NULL AND f.dst_ip IS NOT NULL ORDER BY f.ts, f.event");
         while (st.step()) {
             NetFile f;
             f.event = st.int64(0);
@@ -181,11 +186,12 @@ void NetworkTransferRule::collect(RuleContext &ctx, std::vector<Candidate> &out)
     // sensors is one flow.
     std::vector<Flow> flows;
     {
-        auto st = db.prepare("SELECT n.event, e.source_id, coalesce(n.ts,0), coalesce(n.duration_us,0), "
-                             "coalesce(n.orig_bytes,0), coalesce(n.resp_bytes,0), coalesce(n.orig_port,0), "
-                             "coalesce(n.uid,''), n.orig_ip, n.resp_ip, coalesce(n.service,'') FROM net_flows n "
-                             "JOIN events e ON e.id=n.event WHERE n.resp_port IN (445,139) AND n.orig_bytes >= ? "
-                             "AND n.orig_ip IS NOT NULL AND n.resp_ip IS NOT NULL ORDER BY n.orig_ip, n.resp_ip, n.ts, n.event");
+        auto st = db.prepare(
+            "SELECT n.event, e.source_id, coalesce(n.ts,0), coalesce(n.duration_us,0), "
+            "coalesce(n.orig_bytes,0), coalesce(n.resp_bytes,0), coalesce(n.orig_port,0), "
+            "coalesce(n.uid,''), n.orig_ip, n.resp_ip, coalesce(n.service,'') FROM net_flows n "
+            "JOIN events e ON e.id=n.event WHERE n.resp_port IN (445,139) AND n.orig_bytes >= ? "
+            "AND n.orig_ip IS NOT NULL AND n.resp_ip IS NOT NULL ORDER BY n.orig_ip, n.resp_ip, n.ts, n.event");
         st.bind(1, kMinFlowBytes);
         while (st.step()) {
             Flow f;
@@ -213,7 +219,8 @@ void NetworkTransferRule::collect(RuleContext &ctx, std::vector<Candidate> &out)
     for (const NetFile &f : files) {
         if (f.src == f.dst || !isInternal(f.src) || !isInternal(f.dst))
             continue;
-        std::string file = f.log == "http" || f.log == "ftp" ? lastComponent(f.name) : std::string(WinPath::fileName(f.name));
+        std::string file
+            = f.log == "http" || f.log == "ftp" ? lastComponent(f.name) : std::string(WinPath::fileName(f.name));
         if (file.empty())
             continue;
         Candidate c;
@@ -269,7 +276,7 @@ void NetworkTransferRule::collect(RuleContext &ctx, std::vector<Candidate> &out)
         size_t j = i + 1;
         int64_t end = sorted[i]->ts + sorted[i]->dur;
         while (j < sorted.size() && sorted[j]->orig == sorted[i]->orig && sorted[j]->resp == sorted[i]->resp
-               && sorted[j]->ts <= std::max(end, sorted[j - 1]->ts) + kBurstGap) {
+            && sorted[j]->ts <= std::max(end, sorted[j - 1]->ts) + kBurstGap) {
             end = std::max(end, sorted[j]->ts + sorted[j]->dur);
             ++j;
         }
@@ -319,7 +326,8 @@ void NetworkTransferRule::collect(RuleContext &ctx, std::vector<Candidate> &out)
                 relay = n.empty() ? relay : &d;
         }
         if (relay) {
-            c.fileName = relay->log == "http" ? lastComponent(relay->name) : std::string(WinPath::fileName(relay->name));
+            c.fileName
+                = relay->log == "http" ? lastComponent(relay->name) : std::string(WinPath::fileName(relay->name));
             c.srcPath = relay->log == "http" ? relay->path + relay->name : relay->name;
             for (const NetFile &d : downloads)
                 if (d.dst == relay->dst && std::llabs(d.ts - relay->ts) <= 2 * kSec && d.size == relay->size)

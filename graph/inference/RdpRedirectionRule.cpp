@@ -27,11 +27,14 @@ std::string clientPath(std::string_view path)
     return WinPath::join(std::string(1, u->share[0]) + ":\\", u->rest);
 }
 
-bool absolute(const std::string &p) { return p.size() > 2 && p[1] == ':' && (p[2] == '\\' || p[2] == '/'); }
+bool absolute(const std::string &p)
+{
+    return p.size() > 2 && p[1] == ':' && (p[2] == '\\' || p[2] == '/');
+}
 } // namespace
 
-RdpRedirectionRule::Peer RdpRedirectionRule::serverPeer(RuleContext &ctx, int64_t host, int64_t ts,
-                                                        const std::string &logonId, int64_t account) const
+RdpRedirectionRule::Peer RdpRedirectionRule::serverPeer(
+    RuleContext &ctx, int64_t host, int64_t ts, const std::string &logonId, int64_t account) const
 {
     Peer byLogon, byAccount, latestLogon, latestConn;
     int64_t tLogon = 0, tAccount = 0, tConn = 0;
@@ -40,7 +43,7 @@ RdpRedirectionRule::Peer RdpRedirectionRule::serverPeer(RuleContext &ctx, int64_
         const bool rdp = l->type == 10 || l->origin.rfind("rdp-", 0) == 0;
         if (!rdp || l->ip.empty() || ctx.hosts.isSelf(host, l->ip, l->ts))
             continue;
-        const Peer p{store::normaliseIp(l->ip), l->event, l->source};
+        const Peer p {store::normaliseIp(l->ip), l->event, l->source};
         if (!logonId.empty() && l->logonId == logonId)
             byLogon = p;
         if (account && ctx.accounts.canonical(l->account) == account && l->ts >= tAccount) {
@@ -62,7 +65,7 @@ RdpRedirectionRule::Peer RdpRedirectionRule::serverPeer(RuleContext &ctx, int64_
         const std::string ip = store::normaliseIp(swapped ? n->dstIp : n->srcIp);
         if (ctx.hosts.isSelf(host, ip, n->ts) || n->ts < tConn)
             continue;
-        latestConn = Peer{ip, n->event, n->source};
+        latestConn = Peer {ip, n->event, n->source};
         tConn = n->ts;
     }
     if (!byLogon.ip.empty())
@@ -72,8 +75,8 @@ RdpRedirectionRule::Peer RdpRedirectionRule::serverPeer(RuleContext &ctx, int64_
     return tConn >= tLogon && !latestConn.ip.empty() ? latestConn : latestLogon;
 }
 
-RdpRedirectionRule::Peer RdpRedirectionRule::clientPeer(RuleContext &ctx, int64_t host, int64_t ts,
-                                                        const std::string &guid) const
+RdpRedirectionRule::Peer RdpRedirectionRule::clientPeer(
+    RuleContext &ctx, int64_t host, int64_t ts, const std::string &guid) const
 {
     Peer best;
     int64_t tBest = 0;
@@ -84,7 +87,7 @@ RdpRedirectionRule::Peer RdpRedirectionRule::clientPeer(RuleContext &ctx, int64_
             continue;
         const bool same = !guid.empty() && n->guid == guid;
         if ((same && !sameProcess) || (same == sameProcess && n->ts >= tBest)) {
-            best = Peer{store::normaliseIp(n->dstIp), n->event, n->source};
+            best = Peer {store::normaliseIp(n->dstIp), n->event, n->source};
             tBest = n->ts;
             sameProcess = same;
         }
@@ -147,11 +150,12 @@ void RdpRedirectionRule::fromProcess(RuleContext &ctx, const ProcessInfo &p, std
         if (m.push)
             c.srcProcess = p.id;
         SourceCommandRule::attachChain(ctx, c, p, m.push ? role::kSrcCommand : role::kDstCommand,
-                                       m.push ? role::kSrcParent : role::kDstParent, name());
+            m.push ? role::kSrcParent : role::kDstParent, name());
         c.addEvidence(peer.event, role::kRdpSession, name());
         // The copy landing on this server.
         if (!m.push && !c.dstPath.empty()) {
-            auto [b, e] = ctx.snap.fileCreates.range(p.host, p.ts - ctx.cfg.sameHostSlack, p.ts + ctx.cfg.commandToWrite);
+            auto [b, e]
+                = ctx.snap.fileCreates.range(p.host, p.ts - ctx.cfg.sameHostSlack, p.ts + ctx.cfg.commandToWrite);
             for (const FileCreateInfo *f = b; f != e; ++f)
                 if (WinPath::equal(f->path, c.dstPath)) {
                     c.addEvidence(f->event, role::kDstCreate, name());
@@ -176,8 +180,9 @@ void RdpRedirectionRule::collect(RuleContext &ctx, std::vector<Candidate> &out)
             if (!toClientDrive && !byClient)
                 continue;
             // mstsc's own files: connection settings and the bitmap cache.
-            if (byClient && (WinPath::containsI(f.path, "\\Terminal Server Client\\") || WinPath::endsWithI(f.path, ".rdp") ||
-                             WinPath::endsWithI(f.path, ".bmc")))
+            if (byClient
+                && (WinPath::containsI(f.path, "\\Terminal Server Client\\") || WinPath::endsWithI(f.path, ".rdp")
+                    || WinPath::endsWithI(f.path, ".bmc")))
                 continue;
             Candidate c;
             c.method = Method::RdpTsclient;

@@ -14,8 +14,8 @@ class Rule {
 public:
     virtual ~Rule() = default;
     virtual const char *name() const = 0;
-    virtual void collect(RuleContext &, std::vector<Candidate> &) {}
-    virtual void refine(RuleContext &, std::vector<Candidate> &) {}
+    virtual void collect(RuleContext &, std::vector<Candidate> &) { }
+    virtual void refine(RuleContext &, std::vector<Candidate> &) { }
 };
 
 } // namespace tt::inference

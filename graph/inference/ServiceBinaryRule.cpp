@@ -39,8 +39,8 @@ void ServiceBinaryRule::refine(RuleContext &ctx, std::vector<Candidate> &transfe
             Candidate *best = nullptr;
             for (size_t i : it->second) {
                 Candidate &t = transfers[i];
-                if (t.firstTs >= s.ts - ctx.cfg.serviceWindow && t.firstTs <= s.ts + ctx.cfg.skew &&
-                    (!best || t.firstTs > best->firstTs))
+                if (t.firstTs >= s.ts - ctx.cfg.serviceWindow && t.firstTs <= s.ts + ctx.cfg.skew
+                    && (!best || t.firstTs > best->firstTs))
                     best = &t;
             }
             if (!best)

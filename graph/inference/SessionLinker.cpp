@@ -11,13 +11,14 @@
 namespace tt::inference {
 
 void SessionLinker::link(Candidate &c, const std::string &rawIp, int64_t port, const std::string &logonId, int64_t ts,
-                         int64_t source, const char *rule)
+    int64_t source, const char *rule)
 {
     const InferenceConfig &cfg = m_ctx.cfg;
     const std::string ip = store::normaliseIp(rawIp);
     c.srcIp = ip;
     // The source's own record of the connection names the machine without any address mapping.
-    if (const NetInfo *out = m_ctx.smb.outboundFrom(ip, port, ts, cfg.smbLookback + cfg.skew); out && out->host != c.dstHost) {
+    if (const NetInfo *out = m_ctx.smb.outboundFrom(ip, port, ts, cfg.smbLookback + cfg.skew);
+        out && out->host != c.dstHost) {
         c.srcHost = out->host;
         c.addEvidence(out->event, role::kSrcConnect, rule);
     }

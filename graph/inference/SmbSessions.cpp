@@ -11,7 +11,10 @@
 namespace tt::inference {
 
 namespace {
-bool smbPort(int64_t p) { return p == 445 || p == 139; }
+bool smbPort(int64_t p)
+{
+    return p == 445 || p == 139;
+}
 } // namespace
 
 void SmbSessions::build(const CaseSnapshot &snap, const HostResolver &hosts)
@@ -76,7 +79,7 @@ void SmbSessions::build(const CaseSnapshot &snap, const HostResolver &hosts)
         }
     for (auto &[host, v] : m_starts)
         std::stable_sort(v.begin(), v.end(),
-                         [](const Start &a, const Start &b) { return a.ts != b.ts ? a.ts < b.ts : a.event < b.event; });
+            [](const Start &a, const Start &b) { return a.ts != b.ts ? a.ts < b.ts : a.event < b.event; });
 }
 
 std::vector<const SmbSessions::Start *> SmbSessions::startsOn(int64_t host, int64_t lo, int64_t hi) const

@@ -20,8 +20,8 @@ class SmbSessions {
 public:
     struct Start {
         int64_t ts = 0, event = 0, source = 0;
-        std::string ip;     // the remote end
-        int64_t port = -1;  // remote port when known
+        std::string ip; // the remote end
+        int64_t port = -1; // remote port when known
         std::string logonId;
         int64_t account = 0;
         const char *role = "";

@@ -12,7 +12,8 @@ namespace tt::inference {
 namespace {
 bool absolute(const std::string &p)
 {
-    return (p.size() > 2 && p[1] == ':' && (p[2] == '\\' || p[2] == '/')) || (p.size() > 1 && p[0] == '/' && p[1] != '/');
+    return (p.size() > 2 && p[1] == ':' && (p[2] == '\\' || p[2] == '/'))
+        || (p.size() > 1 && p[0] == '/' && p[1] != '/');
 }
 
 std::string shareRoot(const std::string &share)
@@ -25,8 +26,8 @@ std::string shareRoot(const std::string &share)
 }
 } // namespace
 
-void SourceCommandRule::attachChain(RuleContext &ctx, Candidate &c, const ProcessInfo &p, const char *self,
-                                    const char *parent, const char *rule)
+void SourceCommandRule::attachChain(
+    RuleContext &ctx, Candidate &c, const ProcessInfo &p, const char *self, const char *parent, const char *rule)
 {
     c.addEvidence(p.event, self, rule);
     const ProcessInfo *cur = &p;
@@ -83,10 +84,11 @@ void SourceCommandRule::collect(RuleContext &ctx, std::vector<Candidate> &out)
                 c.clockHost = host;
                 c.addRule(name());
                 attachChain(ctx, c, p, m.push ? role::kSrcCommand : role::kDstCommand,
-                            m.push ? role::kSrcParent : role::kDstParent, name());
+                    m.push ? role::kSrcParent : role::kDstParent, name());
                 // The file on the source before it left (the stage copy), with its hashes.
                 if (m.push && !c.srcPath.empty()) {
-                    auto [b, e] = ctx.snap.fileCreates.range(host, p.ts - ctx.cfg.execWindow, p.ts + ctx.cfg.sameHostSlack);
+                    auto [b, e]
+                        = ctx.snap.fileCreates.range(host, p.ts - ctx.cfg.execWindow, p.ts + ctx.cfg.sameHostSlack);
                     const std::string k = WinPath::key(c.srcPath);
                     for (const FileCreateInfo *f = e; f != b;) {
                         --f;

@@ -17,8 +17,8 @@ public:
     void collect(RuleContext &ctx, std::vector<Candidate> &out) override;
 
     // Adds the process and up to three ancestors as evidence.
-    static void attachChain(RuleContext &ctx, Candidate &c, const ProcessInfo &p, const char *self,
-                            const char *parent, const char *rule);
+    static void attachChain(
+        RuleContext &ctx, Candidate &c, const ProcessInfo &p, const char *self, const char *parent, const char *rule);
 };
 
 } // namespace tt::inference

@@ -17,7 +17,10 @@ namespace {
 
 constexpr int64_t kLoginLookback = 24LL * 3600 * 1000000; // a session may be this old when it moves a file
 
-bool isSshLogin(const LogonInfo &l) { return l.origin == "sshd" || l.origin == "auditd"; }
+bool isSshLogin(const LogonInfo &l)
+{
+    return l.origin == "sshd" || l.origin == "auditd";
+}
 
 std::string upper(std::string_view s)
 {
@@ -31,8 +34,8 @@ std::string upper(std::string_view s)
 bool looksLikeFile(std::string_view name)
 {
     const auto dot = name.rfind('.');
-    return !name.empty() && dot != std::string_view::npos && dot > 0 && dot + 1 < name.size() &&
-           name.find_first_of("*?") == std::string_view::npos;
+    return !name.empty() && dot != std::string_view::npos && dot > 0 && dot + 1 < name.size()
+        && name.find_first_of("*?") == std::string_view::npos;
 }
 
 // The server end of an SSH file copy, from the process's own command line.
@@ -118,7 +121,10 @@ std::string userFor(const std::string &cmd, const std::string &host)
 
 class AccountNames {
 public:
-    explicit AccountNames(sql::Db &db) : m_db(db) {}
+    explicit AccountNames(sql::Db &db)
+        : m_db(db)
+    {
+    }
     const std::string &upperName(int64_t id)
     {
         auto it = m_names.find(id);
@@ -141,8 +147,8 @@ private:
 
 } // namespace
 
-const LogonInfo *SshTransferRule::loginFor(RuleContext &ctx, int64_t host, int64_t ts, int64_t account,
-                                           const std::string &logonId)
+const LogonInfo *SshTransferRule::loginFor(
+    RuleContext &ctx, int64_t host, int64_t ts, int64_t account, const std::string &logonId)
 {
     const LogonInfo *byLogon = nullptr, *byAccount = nullptr, *latest = nullptr;
     const int64_t acct = account ? ctx.accounts.canonical(account) : 0;
@@ -191,8 +197,8 @@ void SshTransferRule::sourceSide(RuleContext &ctx, std::vector<Candidate> &out)
                     auto [b, e] = ctx.snap.logons.range(remote, p.ts - ctx.cfg.skew, p.ts + ctx.cfg.commandToWrite);
                     int64_t best = 0;
                     for (const LogonInfo *l = b; l != e; ++l) {
-                        if (!isSshLogin(*l) || l->ip.empty() || ctx.hosts.isSelf(remote, l->ip, l->ts) ||
-                            (!user.empty() && names.upperName(l->account) != user))
+                        if (!isSshLogin(*l) || l->ip.empty() || ctx.hosts.isSelf(remote, l->ip, l->ts)
+                            || (!user.empty() && names.upperName(l->account) != user))
                             continue;
                         const int64_t d = l->ts > p.ts ? l->ts - p.ts : p.ts - l->ts;
                         if (!login || d < best) {
@@ -210,7 +216,8 @@ void SshTransferRule::sourceSide(RuleContext &ctx, std::vector<Candidate> &out)
                         if (m_claimedServers.count(q->id))
                             continue;
                         const Server s = serverOf(*q);
-                        const bool fits = s.kind == Server::Sftp || (m.push ? s.kind == Server::Receive : s.kind == Server::Send);
+                        const bool fits
+                            = s.kind == Server::Sftp || (m.push ? s.kind == Server::Receive : s.kind == Server::Send);
                         if (!fits)
                             continue;
                         if (login && login->origin == "auditd" && !q->logonId.empty() && q->logonId != login->logonId)
@@ -224,13 +231,14 @@ void SshTransferRule::sourceSide(RuleContext &ctx, std::vector<Candidate> &out)
                 // from this host, shortly after the command, to an address of the remote host.
                 int64_t connectEvent = 0;
                 {
-                    auto st = ctx.db.prepare("SELECT event, dst_ip, ts FROM net_connections WHERE host_id=? AND initiated=1 "
-                                             "AND ts BETWEEN ? AND ? AND dst_ip IS NOT NULL ORDER BY ts, id");
+                    auto st = ctx.db.prepare(
+                        "SELECT event, dst_ip, ts FROM net_connections WHERE host_id=? AND initiated=1 "
+                        "AND ts BETWEEN ? AND ? AND dst_ip IS NOT NULL ORDER BY ts, id");
                     st.bind(1, host).bind(2, p.ts - ctx.cfg.sameHostSlack).bind(3, p.ts + ctx.cfg.commandToWrite);
                     while (st.step() && !connectEvent) {
                         const std::string ip = st.text(1);
-                        if (ip == m.host || ctx.hosts.byIp(ip, st.int64(2), p.source) == remote ||
-                            (login && ctx.hosts.byIp(ip, st.int64(2), login->source) == remote))
+                        if (ip == m.host || ctx.hosts.byIp(ip, st.int64(2), p.source) == remote
+                            || (login && ctx.hosts.byIp(ip, st.int64(2), login->source) == remote))
                             connectEvent = st.int64(0);
                     }
                 }
@@ -257,10 +265,11 @@ void SshTransferRule::sourceSide(RuleContext &ctx, std::vector<Candidate> &out)
                     c.clockHost = host;
                     c.addRule(name());
                     SourceCommandRule::attachChain(ctx, c, p, m.push ? role::kSrcCommand : role::kDstCommand,
-                                                   m.push ? role::kSrcParent : role::kDstParent, name());
+                        m.push ? role::kSrcParent : role::kDstParent, name());
                     if (login) {
                         // The credential the file moved under: the account of the ssh login.
-                        if (const int64_t la = ctx.accounts.canonical(login->account); la && !ctx.accounts.isServiceIdentity(la))
+                        if (const int64_t la = ctx.accounts.canonical(login->account);
+                            la && !ctx.accounts.isServiceIdentity(la))
                             c.account = la;
                         c.addEvidence(login->event, m.push ? role::kDstLogon : role::kSrcConnect, name());
                         if (m.push)
@@ -286,7 +295,8 @@ void SshTransferRule::sourceSide(RuleContext &ctx, std::vector<Candidate> &out)
                 // sftp -b batch / interactive: the files are those sftp-server wrote in the session.
                 if (!login)
                     continue;
-                auto [b, e] = ctx.snap.fileCreates.range(remote, login->ts, login->endTs ? login->endTs : login->ts + ctx.cfg.commandToWrite);
+                auto [b, e] = ctx.snap.fileCreates.range(
+                    remote, login->ts, login->endTs ? login->endTs : login->ts + ctx.cfg.commandToWrite);
                 for (const FileCreateInfo *f = b; f != e; ++f) {
                     const std::string_view img = WinPath::fileName(f->image);
                     if (img != "sftp-server" && img != "internal-sftp")

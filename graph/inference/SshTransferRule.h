@@ -31,8 +31,8 @@ public:
     void refine(RuleContext &ctx, std::vector<Candidate> &transfers) override;
 
     // The sshd / audit login on host that a process of (account, logonId) at ts belongs to.
-    static const LogonInfo *loginFor(RuleContext &ctx, int64_t host, int64_t ts, int64_t account,
-                                     const std::string &logonId);
+    static const LogonInfo *loginFor(
+        RuleContext &ctx, int64_t host, int64_t ts, int64_t account, const std::string &logonId);
 
 private:
     void sourceSide(RuleContext &ctx, std::vector<Candidate> &out);

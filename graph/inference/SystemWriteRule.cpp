@@ -29,8 +29,7 @@ bool SystemWriteRule::isLocalNoise(const std::string &path)
         if (WinPath::endsWithI(path, e))
             return true;
     static const char *const kPrefix[] = {"C:\\pagefile.sys", "C:\\swapfile.sys", "C:\\hiberfil.sys",
-                                          "C:\\Windows\\System32\\config\\", "C:\\System Volume Information\\",
-                                          "C:\\$"};
+        "C:\\Windows\\System32\\config\\", "C:\\System Volume Information\\", "C:\\$"};
     for (const char *p : kPrefix)
         if (WinPath::startsWithI(path, p))
             return true;
@@ -42,7 +41,8 @@ bool SystemWriteRule::writtenThroughLoopback(RuleContext &ctx, const FileCreateI
     const std::string file = WinPath::key(WinPath::fileName(f.path));
     // A local command that writes through \\127.0.0.1\C$\... naming this file (wmiexec-style
     // output redirection, backup jobs).
-    auto [pb, pe] = ctx.snap.processes.range(f.host, f.ts - 2 * 60 * InferenceConfig::kSec, f.ts + ctx.cfg.sameHostSlack);
+    auto [pb, pe]
+        = ctx.snap.processes.range(f.host, f.ts - 2 * 60 * InferenceConfig::kSec, f.ts + ctx.cfg.sameHostSlack);
     const std::string self = ctx.hosts.name(f.host);
     for (const ProcessInfo *p = pb; p != pe; ++p) {
         if (p->cmd.empty() || !WinPath::containsI(p->cmd, file))
@@ -52,8 +52,8 @@ bool SystemWriteRule::writtenThroughLoopback(RuleContext &ctx, const FileCreateI
             if (!unc)
                 continue;
             const store::HostName hn = store::normaliseHostName(unc->host);
-            const bool local = WinPath::isLoopbackHost(unc->host) || (hn.valid && !hn.isIp && hn.key == self) ||
-                               (hn.valid && hn.isIp && ctx.hosts.isSelf(f.host, hn.key, f.ts));
+            const bool local = WinPath::isLoopbackHost(unc->host) || (hn.valid && !hn.isIp && hn.key == self)
+                || (hn.valid && hn.isIp && ctx.hosts.isSelf(f.host, hn.key, f.ts));
             if (local && WinPath::containsI(unc->rest, file))
                 return true;
         }
@@ -113,7 +113,8 @@ void SystemWriteRule::collect(RuleContext &ctx, std::vector<Candidate> &out)
             }
             // Else the latest remote session that started before the write.
             const SmbSessions::Start *best = nullptr;
-            for (const SmbSessions::Start *s : ctx.smb.startsOn(host, f.ts - ctx.cfg.smbLookback, f.ts + ctx.cfg.sameHostSlack))
+            for (const SmbSessions::Start *s :
+                ctx.smb.startsOn(host, f.ts - ctx.cfg.smbLookback, f.ts + ctx.cfg.sameHostSlack))
                 if (!s->loopback && (!best || s->ts >= best->ts))
                     best = s;
             if (best) {

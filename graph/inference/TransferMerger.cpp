@@ -29,8 +29,8 @@ bool TransferMerger::compatible(const Candidate &t, const Candidate &c) const
     // A sensor's \\HOST\SHARE\... and the host's own C:\... name one file in two spellings: only
     // paths of the same kind can contradict each other.
     auto unc = [](const std::string &p) { return p.size() > 1 && (p[0] == '\\' || p[0] == '/') && p[1] == p[0]; };
-    if (!t.dstPath.empty() && !c.dstPath.empty() && unc(t.dstPath) == unc(c.dstPath) &&
-        WinPath::key(t.dstPath) != WinPath::key(c.dstPath))
+    if (!t.dstPath.empty() && !c.dstPath.empty() && unc(t.dstPath) == unc(c.dstPath)
+        && WinPath::key(t.dstPath) != WinPath::key(c.dstPath))
         return false;
     if (!t.session.empty() && !c.session.empty() && t.session != c.session)
         return false;

@@ -18,7 +18,9 @@ struct InferenceConfig;
 class TransferMerger {
 public:
     TransferMerger(const CaseSnapshot &snap, const HostResolver &hosts, const InferenceConfig &cfg)
-        : m_snap(snap), m_hosts(hosts), m_cfg(cfg)
+        : m_snap(snap)
+        , m_hosts(hosts)
+        , m_cfg(cfg)
     {
     }
     std::vector<Candidate> merge(std::vector<Candidate> candidates) const;

@@ -15,27 +15,27 @@ namespace tt::inference {
 
 struct TransferFilter {
     double minConfidence = 0;
-    std::string host;    // matches source or destination: name, FQDN, any spelling, or address
+    std::string host; // matches source or destination: name, FQDN, any spelling, or address
     std::string account; // DOMAIN\user, user@domain or user (case-insensitive), any linked spelling
 };
 
 struct TransferRow {
     int64_t id = 0;
     int64_t srcHostId = 0, dstHostId = 0, accountId = 0; // 0 when unknown
-    std::string source;      // host name, else the address, else empty
+    std::string source; // host name, else the address, else empty
     std::string sourceIp;
     std::string destination;
     std::string file, path, srcPath;
     std::string method, direction;
-    std::string account;     // DOMAIN\user of the canonical account
+    std::string account; // DOMAIN\user of the canonical account
     int64_t firstTs = 0, lastTs = 0; // UTC microseconds
     double confidence = 0;
     std::string confidenceLabel;
     bool executed = false;
     std::string hashes, rules;
-    int evidence = 0;        // evidence links
-    int srcEvidence = 0;     // of them seen on the source (src-*)
-    int dstEvidence = 0;     // on the destination (dst-*, rdp-session)
+    int evidence = 0; // evidence links
+    int srcEvidence = 0; // of them seen on the source (src-*)
+    int dstEvidence = 0; // on the destination (dst-*, rdp-session)
 };
 
 std::vector<TransferRow> listTransfers(sql::Db &db, const TransferFilter &filter);

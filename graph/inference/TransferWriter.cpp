@@ -46,12 +46,13 @@ void TransferWriter::replaceAll(std::vector<Candidate> &transfers, const std::ve
         const Candidate &x = transfers[a], &y = transfers[b];
         const int64_t ex = x.evidence.empty() ? 0 : x.evidence.front().event;
         const int64_t ey = y.evidence.empty() ? 0 : y.evidence.front().event;
-        return std::tie(x.firstTs, x.dstHost, fileKeys[a], x.srcHost, ex) <
-               std::tie(y.firstTs, y.dstHost, fileKeys[b], y.srcHost, ey);
+        return std::tie(x.firstTs, x.dstHost, fileKeys[a], x.srcHost, ex)
+            < std::tie(y.firstTs, y.dstHost, fileKeys[b], y.srcHost, ey);
     });
-    auto ins = m_db.prepare("INSERT INTO transfers(src_host_id, src_ip, dst_host_id, file_name, dst_path, src_path, method, "
-                            "direction, account_id, src_process_id, dst_process_id, first_ts, last_ts, confidence, "
-                            "confidence_label, executed, hashes, rules) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+    auto ins
+        = m_db.prepare("INSERT INTO transfers(src_host_id, src_ip, dst_host_id, file_name, dst_path, src_path, method, "
+                       "direction, account_id, src_process_id, dst_process_id, first_ts, last_ts, confidence, "
+                       "confidence_label, executed, hashes, rules) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
     auto ev = m_db.prepare("INSERT OR IGNORE INTO transfer_evidence(transfer_id, event, role, rule) VALUES(?,?,?,?)");
     for (size_t i : order) {
         const Candidate &t = transfers[i];

@@ -16,7 +16,10 @@ class HostResolver;
 // (first time, destination, file, source), so the same case always gets the same rows and ids.
 class TransferWriter {
 public:
-    explicit TransferWriter(sql::Db &db) : m_db(db) {}
+    explicit TransferWriter(sql::Db &db)
+        : m_db(db)
+    {
+    }
     void replaceAll(std::vector<Candidate> &transfers, const std::vector<double> &scores);
 
 private:

@@ -5,7 +5,10 @@
 namespace tt::inference {
 
 namespace {
-char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c; }
+char lower(char c)
+{
+    return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c;
+}
 bool ieqChar(char a, char b)
 {
     if (a == '/')
@@ -26,7 +29,8 @@ std::string_view trimQuotes(std::string_view s)
 
 std::string WinPath::stripNtPrefix(std::string_view p)
 {
-    for (std::string_view pre : {std::string_view("\\??\\"), std::string_view("\\\\?\\"), std::string_view("\\DosDevices\\")})
+    for (std::string_view pre :
+        {std::string_view("\\??\\"), std::string_view("\\\\?\\"), std::string_view("\\DosDevices\\")})
         if (startsWithI(p, pre))
             return std::string(p.substr(pre.size()));
     return std::string(p);
@@ -75,7 +79,10 @@ std::string WinPath::key(std::string_view p)
     return out;
 }
 
-bool WinPath::equal(std::string_view a, std::string_view b) { return key(a) == key(b); }
+bool WinPath::equal(std::string_view a, std::string_view b)
+{
+    return key(a) == key(b);
+}
 
 bool WinPath::endsWithI(std::string_view s, std::string_view suffix)
 {
@@ -114,10 +121,9 @@ std::string WinPath::expandEnv(std::string_view p)
     struct Var {
         std::string_view name, value;
     };
-    static constexpr Var kVars[] = {{"%systemroot%", "C:\\Windows"},        {"%windir%", "C:\\Windows"},
-                                    {"\\systemroot", "C:\\Windows"},        {"%programdata%", "C:\\ProgramData"},
-                                    {"%systemdrive%", "C:"},                {"%programfiles%", "C:\\Program Files"},
-                                    {"%public%", "C:\\Users\\Public"},      {"%temp%", "C:\\Windows\\Temp"}};
+    static constexpr Var kVars[] = {{"%systemroot%", "C:\\Windows"}, {"%windir%", "C:\\Windows"},
+        {"\\systemroot", "C:\\Windows"}, {"%programdata%", "C:\\ProgramData"}, {"%systemdrive%", "C:"},
+        {"%programfiles%", "C:\\Program Files"}, {"%public%", "C:\\Users\\Public"}, {"%temp%", "C:\\Windows\\Temp"}};
     for (const Var &v : kVars)
         if (startsWithI(p, v.name)) {
             std::string out(v.value);
@@ -143,7 +149,7 @@ std::string WinPath::serviceExecutable(std::string_view imagePath)
         // the first blank. Service paths with spaces are usually quoted; this covers the rest.
         size_t end = std::string_view::npos;
         for (std::string_view ext : {std::string_view(".exe"), std::string_view(".dll"), std::string_view(".sys"),
-                                     std::string_view(".bat"), std::string_view(".cmd")}) {
+                 std::string_view(".bat"), std::string_view(".cmd")}) {
             for (size_t i = 0; i + ext.size() <= s.size(); ++i)
                 if (startsWithI(s.substr(i), ext) && (i + ext.size() == s.size() || s[i + ext.size()] == ' ')) {
                     end = std::min(end, i + ext.size());
@@ -168,7 +174,8 @@ std::string WinPath::serviceExecutable(std::string_view imagePath)
 std::optional<WinPath::Unc> WinPath::parseUnc(std::string_view p)
 {
     p = trimQuotes(p);
-    for (std::string_view pre : {std::string_view("Microsoft.PowerShell.Core\\FileSystem::"), std::string_view("FileSystem::")})
+    for (std::string_view pre :
+        {std::string_view("Microsoft.PowerShell.Core\\FileSystem::"), std::string_view("FileSystem::")})
         if (startsWithI(p, pre))
             p.remove_prefix(pre.size());
     if (p.size() < 3 || !((p[0] == '\\' && p[1] == '\\') || (p[0] == '/' && p[1] == '/')))
@@ -205,7 +212,10 @@ bool WinPath::isAdminShare(std::string_view s)
     return key(s) == "admin$";
 }
 
-bool WinPath::isIpcShare(std::string_view s) { return key(s) == "ipc$"; }
+bool WinPath::isIpcShare(std::string_view s)
+{
+    return key(s) == "ipc$";
+}
 
 bool WinPath::isLoopbackHost(std::string_view host)
 {

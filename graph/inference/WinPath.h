@@ -12,9 +12,9 @@ namespace tt::inference {
 class WinPath {
 public:
     struct Unc {
-        std::string host;  // as written (name, FQDN or IP)
+        std::string host; // as written (name, FQDN or IP)
         std::string share; // "C$", "ADMIN$", "tsclient" share letter for \\tsclient\C ...
-        std::string rest;  // path inside the share, without a leading '\'
+        std::string rest; // path inside the share, without a leading '\'
     };
 
     // "\??\C:\x" -> "C:\x"; also "\\?\" and "\DosDevices\".

@@ -49,9 +49,12 @@ std::string num(double v)
 const char *engineName(Engine e)
 {
     switch (e) {
-    case Engine::Sfdp: return "sfdp";
-    case Engine::Neato: return "neato";
-    default: return "dot";
+    case Engine::Sfdp:
+        return "sfdp";
+    case Engine::Neato:
+        return "neato";
+    default:
+        return "dot";
     }
 }
 
@@ -66,7 +69,8 @@ LayoutResult GraphvizLayout::layout(const LayoutInput &input)
         anyPinned |= n.pinned;
     Engine engine = input.engine;
     if (engine == Engine::Auto)
-        engine = anyPinned ? Engine::Neato : (input.nodes.size() <= LayoutInput::kDotMaxNodes ? Engine::Dot : Engine::Sfdp);
+        engine = anyPinned ? Engine::Neato
+                           : (input.nodes.size() <= LayoutInput::kDotMaxNodes ? Engine::Dot : Engine::Sfdp);
     out.engine = engine;
     if (input.nodes.empty())
         return out;
@@ -126,7 +130,7 @@ LayoutResult GraphvizLayout::layout(const LayoutInput &input)
     // Graphviz y up -> Qt y down, origin at the bounding box's top-left.
     double dx = -bb.LL.x;
     double dy = bb.UR.y;
-    auto toQt = [&](pointf p) { return Point{p.x + dx, dy - p.y}; };
+    auto toQt = [&](pointf p) { return Point {p.x + dx, dy - p.y}; };
     // Pinned nodes stay exactly where the analyst put them: shift everything accordingly.
     for (const auto &n : input.nodes) {
         if (!n.pinned)
@@ -170,7 +174,8 @@ LayoutResult GraphvizLayout::layout(const LayoutInput &input)
         }
     }
     // Deterministic order for callers and tests.
-    std::sort(out.edges.begin(), out.edges.end(), [](const EdgeGeometry &a, const EdgeGeometry &b) { return a.id < b.id; });
+    std::sort(
+        out.edges.begin(), out.edges.end(), [](const EdgeGeometry &a, const EdgeGeometry &b) { return a.id < b.id; });
     gvFreeLayout(gvc, g.get());
     out.milliseconds = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
     return out;

@@ -17,7 +17,7 @@ struct Point {
 
 struct LayoutNode {
     int64_t id = 0;
-    double width = 140;  // the size the view will draw; Graphviz never sees labels
+    double width = 140; // the size the view will draw; Graphviz never sees labels
     double height = 44;
     bool pinned = false; // keep (x, y) as given
     double x = 0;
@@ -28,7 +28,7 @@ struct LayoutEdge {
     int64_t id = 0;
     int64_t source = 0;
     int64_t target = 0;
-    double weight = 1;   // e.g. transfer count: heavier edges are kept shorter / straighter
+    double weight = 1; // e.g. transfer count: heavier edges are kept shorter / straighter
 };
 
 enum class Engine { Auto, Dot, Sfdp, Neato };
@@ -37,7 +37,7 @@ struct LayoutInput {
     std::vector<LayoutNode> nodes;
     std::vector<LayoutEdge> edges;
     Engine engine = Engine::Auto; // Auto: dot up to kDotMaxNodes nodes, sfdp above
-    bool leftToRight = true;      // dot: rank direction
+    bool leftToRight = true; // dot: rank direction
     static constexpr size_t kDotMaxNodes = 120;
 };
 
@@ -63,7 +63,7 @@ struct LayoutResult {
     double height = 0;
     Engine engine = Engine::Dot; // what was used
     double milliseconds = 0;
-    std::string error;           // empty on success
+    std::string error; // empty on success
 };
 
 } // namespace tt::graph

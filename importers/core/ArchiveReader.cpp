@@ -7,7 +7,10 @@ namespace tt {
 
 class ArchiveReader::EntrySource final : public ByteSource {
 public:
-    explicit EntrySource(ArchiveReader &r) : m_r(r) {}
+    explicit EntrySource(ArchiveReader &r)
+        : m_r(r)
+    {
+    }
     long long read(char *buf, size_t n) override
     {
         la_ssize_t got = archive_read_data(m_r.m_a, buf, n);
@@ -26,7 +29,10 @@ private:
     ArchiveReader &m_r;
 };
 
-ArchiveReader::ArchiveReader() : m_entry(std::make_unique<EntrySource>(*this)) {}
+ArchiveReader::ArchiveReader()
+    : m_entry(std::make_unique<EntrySource>(*this))
+{
+}
 
 ArchiveReader::~ArchiveReader()
 {
@@ -62,11 +68,12 @@ bool ArchiveReader::open(ByteSource &src)
     m_buf.resize(1 << 16);
     if (!setup())
         return false;
-    int rc = archive_read_open(m_a, this, nullptr,
-                               [](struct archive *a, void *c, const void **b) -> la_ssize_t {
-                                   return static_cast<la_ssize_t>(readCallback(a, c, b));
-                               },
-                               nullptr);
+    int rc = archive_read_open(
+        m_a, this, nullptr,
+        [](struct archive *a, void *c, const void **b) -> la_ssize_t {
+            return static_cast<la_ssize_t>(readCallback(a, c, b));
+        },
+        nullptr);
     if (rc != ARCHIVE_OK) {
         m_error = archive_error_string(m_a) ? archive_error_string(m_a) : "cannot open archive";
         return false;
@@ -112,10 +119,16 @@ bool ArchiveReader::next(Entry &entry)
     }
 }
 
-int64_t ArchiveReader::compressedBytes() const { return m_a ? archive_filter_bytes(m_a, -1) : 0; }
+int64_t ArchiveReader::compressedBytes() const
+{
+    return m_a ? archive_filter_bytes(m_a, -1) : 0;
+}
 
 } // namespace tt
 
 namespace tt {
-ByteSource &ArchiveReader::entryData() { return *m_entry; }
+ByteSource &ArchiveReader::entryData()
+{
+    return *m_entry;
+}
 } // namespace tt

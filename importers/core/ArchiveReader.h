@@ -26,8 +26,8 @@ public:
     bool openFile(const std::string &path);
 
     struct Entry {
-        std::string name;     // path inside the archive ("data" for a bare compressed stream)
-        int64_t size = -1;    // uncompressed size when the archive says
+        std::string name; // path inside the archive ("data" for a bare compressed stream)
+        int64_t size = -1; // uncompressed size when the archive says
         int64_t mtime = -1;
         bool rawStream = false; // a compressed single stream, not an archive member
     };

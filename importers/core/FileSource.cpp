@@ -13,7 +13,7 @@ FileSource::FileSource(const std::string &path)
         m_error = std::strerror(errno);
         return;
     }
-    struct stat st {};
+    struct stat st { };
     if (::fstat(fileno(m_file), &st) == 0) {
         if (S_ISDIR(st.st_mode)) {
             std::fclose(m_file);

@@ -30,8 +30,16 @@ private:
 // Bytes already in memory (tests, small decompressed members). Does not own the data.
 class MemorySource final : public ByteSource {
 public:
-    MemorySource(const char *data, size_t size) : m_data(data), m_size(size) {}
-    explicit MemorySource(std::string_view s) : m_data(s.data()), m_size(s.size()) {}
+    MemorySource(const char *data, size_t size)
+        : m_data(data)
+        , m_size(size)
+    {
+    }
+    explicit MemorySource(std::string_view s)
+        : m_data(s.data())
+        , m_size(s.size())
+    {
+    }
     long long read(char *buf, size_t n) override;
     long long sizeHint() const override { return static_cast<long long>(m_size); }
 

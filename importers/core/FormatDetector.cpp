@@ -1,7 +1,7 @@
 #include "core/FormatDetector.h"
 
-#include "timeline/TimelineParser.h"
 #include "linux/SyslogAuthParser.h"
+#include "timeline/TimelineParser.h"
 
 #include <cstring>
 #include <string_view>
@@ -27,26 +27,46 @@ bool isContainer(Format f)
 std::string_view formatName(Format f)
 {
     switch (f) {
-    case Format::Unknown: return "unknown";
-    case Format::Empty: return "empty";
-    case Format::Evtx: return "evtx";
-    case Format::WinXml: return "winxml";
-    case Format::JsonLines: return "jsonl";
-    case Format::EvtxECmdCsv: return "evtxecmd-csv";
-    case Format::EvtxECmdJson: return "evtxecmd-json";
-    case Format::HayabusaCsv: return "hayabusa-csv";
-    case Format::HayabusaJsonl: return "hayabusa-jsonl";
-    case Format::Zeek: return "zeek";
-    case Format::LinuxAudit: return "linux-audit";
-    case Format::Syslog: return "syslog";
-    case Format::Journald: return "journald";
-    case Format::Gzip: return "gzip";
-    case Format::Bzip2: return "bzip2";
-    case Format::Xz: return "xz";
-    case Format::Zstd: return "zstd";
-    case Format::Zip: return "zip";
-    case Format::Tar: return "tar";
-    case Format::SevenZip: return "7z";
+    case Format::Unknown:
+        return "unknown";
+    case Format::Empty:
+        return "empty";
+    case Format::Evtx:
+        return "evtx";
+    case Format::WinXml:
+        return "winxml";
+    case Format::JsonLines:
+        return "jsonl";
+    case Format::EvtxECmdCsv:
+        return "evtxecmd-csv";
+    case Format::EvtxECmdJson:
+        return "evtxecmd-json";
+    case Format::HayabusaCsv:
+        return "hayabusa-csv";
+    case Format::HayabusaJsonl:
+        return "hayabusa-jsonl";
+    case Format::Zeek:
+        return "zeek";
+    case Format::LinuxAudit:
+        return "linux-audit";
+    case Format::Syslog:
+        return "syslog";
+    case Format::Journald:
+        return "journald";
+    case Format::Gzip:
+        return "gzip";
+    case Format::Bzip2:
+        return "bzip2";
+    case Format::Xz:
+        return "xz";
+    case Format::Zstd:
+        return "zstd";
+    case Format::Zip:
+        return "zip";
+    case Format::Tar:
+        return "tar";
+    case Format::SevenZip:
+        return "7z";
     }
     return "unknown";
 }
@@ -79,7 +99,10 @@ bool startsWith(const char *h, size_t n, const char *magic, size_t m)
     return n >= m && std::memcmp(h, magic, m) == 0;
 }
 
-bool isSpace(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
+bool isSpace(char c)
+{
+    return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
 
 // First non-blank character of text in UTF-8 or UTF-16 (either byte order), 0 if none.
 char firstTextChar(const char *h, size_t n)
@@ -151,7 +174,10 @@ Format detectFormat(const char *h, size_t n)
         return Format::Gzip;
     if (startsWith(h, n, "BZh", 3))
         return Format::Bzip2;
-    if (startsWith(h, n, "\xFD" "7zXZ\0", 6))
+    if (startsWith(h, n,
+            "\xFD"
+            "7zXZ\0",
+            6))
         return Format::Xz;
     if (startsWith(h, n, "\x28\xB5\x2F\xFD", 4))
         return Format::Zstd;
@@ -165,11 +191,16 @@ Format detectFormat(const char *h, size_t n)
     if (n >= 4096 + 8 && std::memcmp(h + 4096, "ElfChnk", 8) == 0)
         return Format::Evtx;
     switch (detectTimeline(h, n)) { // EvtxECmd / Hayabusa CSV header or JSON keys
-    case 1: return Format::EvtxECmdCsv;
-    case 2: return Format::EvtxECmdJson;
-    case 3: return Format::HayabusaCsv;
-    case 4: return Format::HayabusaJsonl;
-    default: break;
+    case 1:
+        return Format::EvtxECmdCsv;
+    case 2:
+        return Format::EvtxECmdJson;
+    case 3:
+        return Format::HayabusaCsv;
+    case 4:
+        return Format::HayabusaJsonl;
+    default:
+        break;
     }
     if (looksLikeZeek(h, n))
         return Format::Zeek;
@@ -181,19 +212,25 @@ Format detectFormat(const char *h, size_t n)
         while (!text.empty() && (text.front() == '\n' || text.front() == '\r'))
             text.remove_prefix(1);
         const std::string_view first = text.substr(0, text.find('\n'));
-        if ((first.substr(0, 5) == "type=" || first.substr(0, 5) == "node=") && first.find("msg=audit(") != std::string_view::npos)
+        if ((first.substr(0, 5) == "type=" || first.substr(0, 5) == "node=")
+            && first.find("msg=audit(") != std::string_view::npos)
             return Format::LinuxAudit;
         if (SyslogAuthParser::looksLikeSyslog(first))
             return Format::Syslog;
-        if (!first.empty() && first.front() == '{' &&
-            (first.find("\"__REALTIME_TIMESTAMP\"") != std::string_view::npos || first.find("\"__CURSOR\"") != std::string_view::npos))
+        if (!first.empty() && first.front() == '{'
+            && (first.find("\"__REALTIME_TIMESTAMP\"") != std::string_view::npos
+                || first.find("\"__CURSOR\"") != std::string_view::npos))
             return Format::Journald;
     }
     switch (firstTextChar(h, n)) {
-    case '<': return Format::WinXml;
-    case '{': return Format::JsonLines;
-    case 0: return Format::Empty; // only white space
-    default: return Format::Unknown;
+    case '<':
+        return Format::WinXml;
+    case '{':
+        return Format::JsonLines;
+    case 0:
+        return Format::Empty; // only white space
+    default:
+        return Format::Unknown;
     }
 }
 

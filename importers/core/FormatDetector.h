@@ -11,14 +11,14 @@ enum class Format {
     Evtx,
     WinXml,
     JsonLines,
-    EvtxECmdCsv,   // timelines of other tools (importers/timeline)
+    EvtxECmdCsv, // timelines of other tools (importers/timeline)
     EvtxECmdJson,
     HayabusaCsv,
     HayabusaJsonl,
-    Zeek,      // Zeek logs, TSV (#separator header) or JSON lines (ts + uid / id.orig_h / @stream)
-    LinuxAudit,   // raw audit.log
-    Syslog,       // auth.log / secure: RFC 3164, RFC 3339, RFC 5424 lines
-    Journald,     // journalctl -o json
+    Zeek, // Zeek logs, TSV (#separator header) or JSON lines (ts + uid / id.orig_h / @stream)
+    LinuxAudit, // raw audit.log
+    Syslog, // auth.log / secure: RFC 3164, RFC 3339, RFC 5424 lines
+    Journald, // journalctl -o json
     // Containers, read in place with libarchive:
     Gzip,
     Bzip2,

@@ -11,8 +11,8 @@ class RecordSink;
 
 // What a parser may know about its input besides the bytes (set before parse()).
 struct ParseContext {
-    int64_t mtime = -1;       // the file's modification time (seconds since the epoch), -1 unknown
-    std::string defaultHost;  // host for records that name none (Linux audit / syslog without node=)
+    int64_t mtime = -1; // the file's modification time (seconds since the epoch), -1 unknown
+    std::string defaultHost; // host for records that name none (Linux audit / syslog without node=)
 };
 
 // One input format. A parser never throws for bad input: it reports rejects through the sink
@@ -21,10 +21,10 @@ struct ParseContext {
 class FormatParser {
 public:
     virtual ~FormatParser() = default;
-    virtual std::string_view name() const = 0;    // "evtx", "winxml", "jsonl"
+    virtual std::string_view name() const = 0; // "evtx", "winxml", "jsonl"
     virtual std::string_view version() const = 0; // parser version, stored with provenance
     virtual bool parse(ByteSource &in, RecordSink &sink) = 0;
-    virtual void setContext(const ParseContext &) {}
+    virtual void setContext(const ParseContext &) { }
 };
 
 } // namespace tt

@@ -92,7 +92,8 @@ uint64_t ImportSummary::bytes() const
 
 size_t ImportSummary::count(FileReport::Status s) const
 {
-    return static_cast<size_t>(std::count_if(files.begin(), files.end(), [s](const FileReport &f) { return f.status == s; }));
+    return static_cast<size_t>(
+        std::count_if(files.begin(), files.end(), [s](const FileReport &f) { return f.status == s; }));
 }
 
 int ImportSummary::exitCode() const
@@ -113,7 +114,10 @@ int ImportSummary::exitCode() const
 class ImportEngine::Sink final : public RecordSink {
 public:
     Sink(ImportEngine &engine, Normalizer &norm, store::CaseWriter &writer, FileReport &report)
-        : m_engine(engine), m_norm(norm), m_writer(writer), m_report(report)
+        : m_engine(engine)
+        , m_norm(norm)
+        , m_writer(writer)
+        , m_report(report)
     {
     }
 
@@ -176,7 +180,9 @@ private:
 };
 
 ImportEngine::ImportEngine(store::CaseStore &store, Options options)
-    : m_store(store), m_options(options), m_writer(std::make_unique<store::CaseWriter>(store.db()))
+    : m_store(store)
+    , m_options(options)
+    , m_writer(std::make_unique<store::CaseWriter>(store.db()))
 {
 }
 
@@ -195,8 +201,8 @@ void ImportEngine::reportProgress(bool force)
     m_progressFn(m_progress);
 }
 
-ImportSummary ImportEngine::run(const std::vector<std::string> &inputs, const ProgressFn &progress,
-                                const FileDoneFn &fileDone)
+ImportSummary ImportEngine::run(
+    const std::vector<std::string> &inputs, const ProgressFn &progress, const FileDoneFn &fileDone)
 {
     m_summary = {};
     m_progress = {};
@@ -240,7 +246,7 @@ ImportSummary ImportEngine::run(const std::vector<std::string> &inputs, const Pr
     // Bulk mode: sorting each index once at the end beats updating B-trees row by row.
     const int64_t caseBytes = m_store.db().queryInt("PRAGMA page_count") * m_store.db().queryInt("PRAGMA page_size");
     const bool bulk = m_options.bulkIndexBytes > 0 && m_progress.bytesTotal >= m_options.bulkIndexBytes
-                      && static_cast<int64_t>(m_progress.bytesTotal) >= caseBytes / 4;
+        && static_cast<int64_t>(m_progress.bytesTotal) >= caseBytes / 4;
     if (bulk) {
         spdlog::info("bulk import of {} bytes: secondary indexes dropped until the end", m_progress.bytesTotal);
         store::dropBulkIndexes(m_store.db());
@@ -284,7 +290,7 @@ void ImportEngine::finish(FileReport &&report)
     ++m_progress.filesDone;
     if (report.status == FileReport::Status::Imported)
         spdlog::info("imported {} ({}): read {}, stored {}, rejected {}, warnings {} in {:.2f} s", report.path,
-                     report.format, report.read, report.stored, report.rejected, report.warnings, report.seconds);
+            report.format, report.read, report.stored, report.rejected, report.warnings, report.seconds);
     else if (report.status == FileReport::Status::Duplicate)
         spdlog::info("skipped {}: {}", report.path, report.message);
     else if (report.status == FileReport::Status::Cancelled)
@@ -303,7 +309,7 @@ void ImportEngine::finish(FileReport &&report)
 void ImportEngine::importPath(const std::string &path)
 {
     m_progress.current = path;
-    struct stat st {};
+    struct stat st { };
     int64_t size = -1, mtime = -1;
     if (::stat(path.c_str(), &st) == 0) {
         size = st.st_size;
@@ -345,8 +351,8 @@ void ImportEngine::importPath(const std::string &path)
         m_diskBytes += static_cast<uint64_t>(size) - consumed;
 }
 
-void ImportEngine::importStream(ByteSource &src, const std::string &path, int64_t size, int64_t mtime, int depth,
-                                const std::string &outerFile)
+void ImportEngine::importStream(
+    ByteSource &src, const std::string &path, int64_t size, int64_t mtime, int depth, const std::string &outerFile)
 {
     PeekSource peek(src, 64 * 1024);
     if (peek.headError()) {
@@ -392,8 +398,8 @@ void ImportEngine::importStream(ByteSource &src, const std::string &path, int64_
         ++m_progress.filesTotal;
         const std::string memberName = entry.rawStream ? strippedCompressionSuffix(baseName(path)) : entry.name;
         const std::string memberPath = path + "!/" + memberName;
-        importStream(archive.entryData(), memberPath, entry.size, entry.mtime >= 0 ? entry.mtime : mtime, depth + 1,
-                     outerFile);
+        importStream(
+            archive.entryData(), memberPath, entry.size, entry.mtime >= 0 ? entry.mtime : mtime, depth + 1, outerFile);
         if (seekable) {
             const int64_t c = archive.compressedBytes();
             m_diskBytes += static_cast<uint64_t>(std::max<int64_t>(0, c - lastCompressed));
@@ -433,7 +439,8 @@ void ImportEngine::importLeaf(ByteSource &src, const std::string &path, int64_t 
     if (!parser) {
         PeekSource *peek = dynamic_cast<PeekSource *>(&src);
         report.message = "not a supported format (first bytes: " + (peek ? hexPreview(peek->head()) : std::string("?"))
-                         + "); supported: EVTX, Windows event XML, JSON lines, Zeek logs, Linux audit, syslog, journald JSON, EvtxECmd / Hayabusa timelines, inside zip/tar/gz/bz2/xz/zstd";
+            + "); supported: EVTX, Windows event XML, JSON lines, Zeek logs, Linux audit, syslog, journald JSON, "
+              "EvtxECmd / Hayabusa timelines, inside zip/tar/gz/bz2/xz/zstd";
         finish(std::move(report));
         return;
     }
@@ -500,7 +507,7 @@ void ImportEngine::importLeaf(ByteSource &src, const std::string &path, int64_t 
         if (w.commit(report.sha256, counts, &existing) == store::CaseWriter::CommitResult::Duplicate) {
             report.status = FileReport::Status::Duplicate;
             report.message = "already in the case (same SHA-256 as source #" + std::to_string(existing.id) + ", "
-                             + existing.path + ")";
+                + existing.path + ")";
             report.stored = 0;
             report.rejected = 0;
             report.issues.clear();

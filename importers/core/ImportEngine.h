@@ -19,30 +19,30 @@ class CaseWriter;
 
 struct ImportIssue {
     int64_t position = 0; // record number or line number; 0 = not tied to a record
-    bool reject = true;   // false: a warning that lost nothing
+    bool reject = true; // false: a warning that lost nothing
     std::string message;
 };
 
 struct FileReport {
     enum class Status { Imported, Duplicate, Failed, Cancelled };
     Status status = Status::Failed;
-    std::string path;     // archive members: "outer.zip!/inner.json"
-    std::string format;   // "evtx", "jsonl", "winxml" (or what was detected when failing)
+    std::string path; // archive members: "outer.zip!/inner.json"
+    std::string format; // "evtx", "jsonl", "winxml" (or what was detected when failing)
     int64_t read = 0, stored = 0, rejected = 0, warnings = 0;
     int64_t firstTs = 0, lastTs = 0; // 0 when none
     uint64_t bytes = 0;
     double seconds = 0;
     std::string sha256;
-    std::string message;  // why it failed / which source it duplicates
+    std::string message; // why it failed / which source it duplicates
     std::vector<ImportIssue> issues; // the first kMaxIssuesInReport
     static constexpr size_t kMaxIssuesInReport = 50;
 };
 
 struct ImportProgress {
     size_t filesDone = 0;
-    size_t filesTotal = 0;   // plain files found on disk (archive members are counted as they come)
+    size_t filesTotal = 0; // plain files found on disk (archive members are counted as they come)
     std::string current;
-    uint64_t bytesDone = 0;  // on-disk bytes consumed
+    uint64_t bytesDone = 0; // on-disk bytes consumed
     uint64_t bytesTotal = 0; // on-disk bytes of all inputs
     int64_t records = 0;
     int64_t rejected = 0;
@@ -53,8 +53,8 @@ struct ImportSummary {
     std::vector<FileReport> files;
     bool cancelled = false;
     double seconds = 0;
-    bool bulkIndexes = false;  // indexes were dropped and rebuilt
-    double indexSeconds = 0;   // time spent rebuilding them (part of seconds)
+    bool bulkIndexes = false; // indexes were dropped and rebuilt
+    double indexSeconds = 0; // time spent rebuilding them (part of seconds)
     int64_t stored() const;
     int64_t rejected() const;
     uint64_t bytes() const;
@@ -71,7 +71,7 @@ class ImportEngine {
 public:
     struct Options {
         Format forcedFormat = Format::Unknown; // Unknown: detect by content
-        int maxNesting = 4;                    // archives inside archives
+        int maxNesting = 4; // archives inside archives
         // Inputs at least this large (and at least a quarter of the case) are imported with
         // the big tables' secondary indexes dropped and rebuilt once at the end. 0: never.
         uint64_t bulkIndexBytes = 64ull << 20;
@@ -84,8 +84,8 @@ public:
     ImportEngine(store::CaseStore &store, Options options);
     ~ImportEngine();
 
-    ImportSummary run(const std::vector<std::string> &inputs, const ProgressFn &progress = {},
-                      const FileDoneFn &fileDone = {});
+    ImportSummary run(
+        const std::vector<std::string> &inputs, const ProgressFn &progress = {}, const FileDoneFn &fileDone = {});
     void cancel() { m_cancel.store(true, std::memory_order_relaxed); }
     bool cancelled() const { return m_cancel.load(std::memory_order_relaxed); }
     std::atomic<bool> *cancelFlag() { return &m_cancel; }
@@ -93,8 +93,8 @@ public:
 private:
     class Sink;
     void importPath(const std::string &path);
-    void importStream(ByteSource &src, const std::string &path, int64_t size, int64_t mtime, int depth,
-                      const std::string &outerFile);
+    void importStream(
+        ByteSource &src, const std::string &path, int64_t size, int64_t mtime, int depth, const std::string &outerFile);
     void importLeaf(ByteSource &src, const std::string &path, int64_t size, int64_t mtime, Format fmt);
     void finish(FileReport &&report);
     void reportProgress(bool force);
@@ -102,8 +102,8 @@ private:
     store::CaseStore &m_store;
     Options m_options;
     std::unique_ptr<store::CaseWriter> m_writer;
-    std::atomic<bool> m_cancel{false};
-    std::atomic<uint64_t> m_diskBytes{0};
+    std::atomic<bool> m_cancel {false};
+    std::atomic<uint64_t> m_diskBytes {0};
     ImportSummary m_summary;
     ImportProgress m_progress;
     ProgressFn m_progressFn;

@@ -30,12 +30,21 @@ bool ieq(std::string_view a, std::string_view b)
     return true;
 }
 
-std::string_view dashToEmpty(std::string_view v) { return v == "-" ? std::string_view() : v; }
+std::string_view dashToEmpty(std::string_view v)
+{
+    return v == "-" ? std::string_view() : v;
+}
 
 // "C:\x\y.exe" stays; "\??\C:\" stays; empties and "-" become empty.
-std::string_view clean(std::string_view v) { return dashToEmpty(v); }
+std::string_view clean(std::string_view v)
+{
+    return dashToEmpty(v);
+}
 
-bool isTrue(std::string_view v) { return ieq(v, "true") || v == "1"; }
+bool isTrue(std::string_view v)
+{
+    return ieq(v, "true") || v == "1";
+}
 
 // "172.18.39.5:3389" / "[fe80::1]:3389" -> address and port.
 void splitAddrPort(std::string_view in, std::string &addr, int64_t &port)
@@ -63,7 +72,10 @@ void splitAddrPort(std::string_view in, std::string &addr, int64_t &port)
 }
 } // namespace
 
-Normalizer::Normalizer(store::CaseWriter &writer) : m_w(writer) {}
+Normalizer::Normalizer(store::CaseWriter &writer)
+    : m_w(writer)
+{
+}
 Normalizer::~Normalizer() = default;
 
 int64_t Normalizer::parseInteger(std::string_view v)
@@ -204,7 +216,8 @@ int64_t Normalizer::primaryAccount(const RawEvent &ev, Kind kind)
             break;
         }
         if (ev.hasField("SubjectUserName"))
-            return m_w.accountId(ev.field("SubjectDomainName"), ev.field("SubjectUserName"), ev.field("SubjectUserSid"));
+            return m_w.accountId(
+                ev.field("SubjectDomainName"), ev.field("SubjectUserName"), ev.field("SubjectUserSid"));
     }
     return 0;
 }
@@ -241,15 +254,26 @@ int64_t Normalizer::store(const RawEvent &ev)
     if (!host)
         return eventRow;
     switch (kind) {
-    case Kind::Security: security(ev, eventRow, host); break;
-    case Kind::System: system(ev, eventRow, host); break;
-    case Kind::Sysmon: sysmon(ev, eventRow, host); break;
+    case Kind::Security:
+        security(ev, eventRow, host);
+        break;
+    case Kind::System:
+        system(ev, eventRow, host);
+        break;
+    case Kind::Sysmon:
+        sysmon(ev, eventRow, host);
+        break;
     case Kind::RdpLsm:
     case Kind::RdpRcm:
-    case Kind::RdpCoreTs: rdp(ev, kind, eventRow, host); break;
-    case Kind::Linux: LinuxNormalizer(m_w).normalise(ev, eventRow, host); break;
+    case Kind::RdpCoreTs:
+        rdp(ev, kind, eventRow, host);
+        break;
+    case Kind::Linux:
+        LinuxNormalizer(m_w).normalise(ev, eventRow, host);
+        break;
     case Kind::Other:
-    case Kind::Zeek: break;
+    case Kind::Zeek:
+        break;
     }
     return eventRow;
 }
@@ -272,7 +296,8 @@ void Normalizer::security(const RawEvent &ev, int64_t eventRow, int64_t host)
         const std::string logonId = normaliseLogonId(ev.field("TargetLogonId"));
         r.logonId = logonId;
         r.logonType = parseInteger(ev.field("LogonType"));
-        r.accountId = m_w.accountId(ev.field("TargetDomainName"), ev.field("TargetUserName"), ev.field("TargetUserSid"));
+        r.accountId
+            = m_w.accountId(ev.field("TargetDomainName"), ev.field("TargetUserName"), ev.field("TargetUserSid"));
         const std::string ip = store::normaliseIp(dashToEmpty(ev.field("IpAddress")));
         r.sourceIp = ip;
         r.sourcePort = parseInteger(ev.field("IpPort"));
@@ -330,7 +355,8 @@ void Normalizer::security(const RawEvent &ev, int64_t eventRow, int64_t host)
         r.parentImage = clean(ev.field("ParentProcessName"));
         // Since Windows 10 the new process may run as another user (TargetUserName).
         std::string_view tu = dashToEmpty(ev.field("TargetUserName"));
-        r.accountId = tu.empty() ? subject() : m_w.accountId(ev.field("TargetDomainName"), tu, ev.field("TargetUserSid"));
+        r.accountId
+            = tu.empty() ? subject() : m_w.accountId(ev.field("TargetDomainName"), tu, ev.field("TargetUserSid"));
         const std::string lid = normaliseLogonId(tu.empty() ? ev.field("SubjectLogonId") : ev.field("TargetLogonId"));
         r.logonId = lid;
         r.integrity = clean(ev.field("MandatoryLabel"));
@@ -489,12 +515,14 @@ void Normalizer::sysmon(const RawEvent &ev, int64_t eventRow, int64_t host)
         // The local end is this host's address. Older Sysmon swaps the ends of inbound
         // connections (local side reported as source with a service port), so for inbound
         // records take the side that holds a well-known service port.
-        auto servicePort = [](int64_t p) { return p == 445 || p == 139 || p == 135 || p == 3389 || p == 5985 || p == 5986 || p == 22; };
+        auto servicePort = [](int64_t p) {
+            return p == 445 || p == 139 || p == 135 || p == 3389 || p == 5985 || p == 5986 || p == 22;
+        };
         if (r.initiated == 1)
             m_w.noteAddress(host, sip, "sysmon3-local", ts, eventRow);
         else if (r.initiated == 0)
-            m_w.noteAddress(host, servicePort(r.srcPort) && !servicePort(r.dstPort) ? sip : dip, "sysmon3-local", ts,
-                            eventRow);
+            m_w.noteAddress(
+                host, servicePort(r.srcPort) && !servicePort(r.dstPort) ? sip : dip, "sysmon3-local", ts, eventRow);
         break;
     }
     case 11:
@@ -508,12 +536,24 @@ void Normalizer::sysmon(const RawEvent &ev, int64_t eventRow, int64_t host)
         r.hostId = host;
         r.ts = ts;
         switch (ev.eventId) {
-        case 11: r.kind = "create"; break;
-        case 15: r.kind = "stream"; break;
-        case 23: r.kind = "delete"; break;
-        case 26: r.kind = "delete-detected"; break;
-        case 17: r.kind = "pipe-create"; break;
-        default: r.kind = "pipe-connect"; break;
+        case 11:
+            r.kind = "create";
+            break;
+        case 15:
+            r.kind = "stream";
+            break;
+        case 23:
+            r.kind = "delete";
+            break;
+        case 26:
+            r.kind = "delete-detected";
+            break;
+        case 17:
+            r.kind = "pipe-create";
+            break;
+        default:
+            r.kind = "pipe-connect";
+            break;
         }
         r.path = (ev.eventId == 17 || ev.eventId == 18) ? ev.field("PipeName") : ev.field("TargetFilename");
         r.image = clean(ev.field("Image"));

@@ -11,7 +11,10 @@ namespace tt {
 // Collects what the parser reports into batches on the parser's thread.
 class ParsePipeline::ProducerSink final : public RecordSink {
 public:
-    explicit ProducerSink(ParsePipeline &p) : m_p(p) {}
+    explicit ProducerSink(ParsePipeline &p)
+        : m_p(p)
+    {
+    }
 
     void event(RawEvent &ev) override
     {
@@ -175,9 +178,15 @@ bool ParsePipeline::run(FormatParser &parser, ByteSource &in, RecordSink &target
             for (size_t i = 0; i < b->used; ++i) {
                 Item &it = b->items[i];
                 switch (it.kind) {
-                case Item::Kind::Event: target.event(it.event); break;
-                case Item::Kind::Reject: target.reject(it.position, it.message); break;
-                case Item::Kind::Warning: target.warning(it.position, it.message); break;
+                case Item::Kind::Event:
+                    target.event(it.event);
+                    break;
+                case Item::Kind::Reject:
+                    target.reject(it.position, it.message);
+                    break;
+                case Item::Kind::Warning:
+                    target.warning(it.position, it.message);
+                    break;
                 }
             }
             target.progress(0);

@@ -52,11 +52,14 @@ private:
     class ProducerSink;
     static std::unique_ptr<Batch> newBatch();
 
-    explicit ParsePipeline(RecordSink &target) : m_target(target) {}
-    Batch *takeFree();           // producer: an empty batch (blocks while kMaxBatches are out)
-    void publish(Batch *batch);  // producer
-    Batch *takeFull();           // consumer: next batch, or nullptr when the producer is done
-    void recycle(Batch *batch);  // consumer
+    explicit ParsePipeline(RecordSink &target)
+        : m_target(target)
+    {
+    }
+    Batch *takeFree(); // producer: an empty batch (blocks while kMaxBatches are out)
+    void publish(Batch *batch); // producer
+    Batch *takeFull(); // consumer: next batch, or nullptr when the producer is done
+    void recycle(Batch *batch); // consumer
 
     RecordSink &m_target;
     std::mutex m_mu;
@@ -65,7 +68,7 @@ private:
     std::vector<Batch *> m_free;
     std::vector<std::unique_ptr<Batch>> m_all;
     bool m_producerDone = false;
-    std::atomic<bool> m_abort{false};
+    std::atomic<bool> m_abort {false};
 };
 
 } // namespace tt

@@ -20,7 +20,11 @@ public:
     virtual void reject(int64_t position, std::string_view reason) = 0;
     // A problem worth reporting that lost no record (e.g. a chunk checksum mismatch whose
     // records still parsed).
-    virtual void warning(int64_t position, std::string_view message) { (void)position; (void)message; }
+    virtual void warning(int64_t position, std::string_view message)
+    {
+        (void)position;
+        (void)message;
+    }
     // Polled in hot loops; when true the parser stops promptly and returns.
     virtual bool cancelled() const { return false; }
     // Bytes of the input consumed so far (for progress).

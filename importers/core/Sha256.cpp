@@ -13,13 +13,17 @@ struct Sha256::Impl {
     EVP_MD_CTX *ctx = nullptr;
 };
 
-Sha256::Sha256() : m_d(std::make_unique<Impl>())
+Sha256::Sha256()
+    : m_d(std::make_unique<Impl>())
 {
     m_d->ctx = EVP_MD_CTX_new();
     EVP_DigestInit_ex(m_d->ctx, EVP_sha256(), nullptr);
 }
 
-Sha256::~Sha256() { EVP_MD_CTX_free(m_d->ctx); }
+Sha256::~Sha256()
+{
+    EVP_MD_CTX_free(m_d->ctx);
+}
 
 void Sha256::update(const void *data, size_t n)
 {

@@ -5,7 +5,8 @@
 
 namespace tt {
 
-PeekSource::PeekSource(ByteSource &inner, size_t peekBytes) : m_inner(inner)
+PeekSource::PeekSource(ByteSource &inner, size_t peekBytes)
+    : m_inner(inner)
 {
     m_head.resize(peekBytes);
     long long r = m_inner.readFully(m_head.data(), peekBytes);
@@ -27,7 +28,8 @@ long long PeekSource::read(char *buf, size_t n)
     return m_inner.read(buf, n);
 }
 
-HashingSource::HashingSource(ByteSource &inner) : m_inner(inner)
+HashingSource::HashingSource(ByteSource &inner)
+    : m_inner(inner)
 {
     m_pending.reserve(kBlock);
     m_worker = std::thread([this] { run(); });

@@ -7,8 +7,8 @@
 #include <condition_variable>
 #include <deque>
 #include <mutex>
-#include <thread>
 #include <string>
+#include <thread>
 #include <vector>
 
 namespace tt {
@@ -72,7 +72,11 @@ private:
 // Counts bytes read from an outer (on-disk) file, for progress through archives.
 class CountingSource final : public ByteSource {
 public:
-    explicit CountingSource(ByteSource &inner, std::atomic<uint64_t> *counter) : m_inner(inner), m_counter(counter) {}
+    explicit CountingSource(ByteSource &inner, std::atomic<uint64_t> *counter)
+        : m_inner(inner)
+        , m_counter(counter)
+    {
+    }
     long long read(char *buf, size_t n) override
     {
         long long r = m_inner.read(buf, n);

@@ -37,7 +37,10 @@ bool digits(std::string_view s, size_t pos, size_t n, int &out)
     return true;
 }
 
-bool isLeap(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
+bool isLeap(int y)
+{
+    return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
 int daysInMonth(int y, int m)
 {
     static const int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
@@ -53,8 +56,8 @@ std::optional<ParsedTime> parseIso8601(std::string_view s)
         s.remove_suffix(1);
     int y, mo, d, h, mi, sec = 0;
     if (!digits(s, 0, 4, y) || s.size() < 16 || s[4] != '-' || !digits(s, 5, 2, mo) || s[7] != '-'
-        || !digits(s, 8, 2, d) || (s[10] != 'T' && s[10] != ' ' && s[10] != 't')
-        || !digits(s, 11, 2, h) || s[13] != ':' || !digits(s, 14, 2, mi))
+        || !digits(s, 8, 2, d) || (s[10] != 'T' && s[10] != ' ' && s[10] != 't') || !digits(s, 11, 2, h) || s[13] != ':'
+        || !digits(s, 14, 2, mi))
         return std::nullopt;
     size_t pos = 16;
     int64_t frac = 0;
@@ -144,10 +147,9 @@ std::string formatIsoUtc(int64_t us)
     const unsigned m = mp < 10 ? mp + 3 : mp - 9;
     y += m <= 2;
     char buf[40];
-    std::snprintf(buf, sizeof buf, "%04lld-%02u-%02uT%02lld:%02lld:%02lld.%06lldZ",
-                  static_cast<long long>(y), m, d, static_cast<long long>(rem / 3600),
-                  static_cast<long long>((rem / 60) % 60), static_cast<long long>(rem % 60),
-                  static_cast<long long>(micro));
+    std::snprintf(buf, sizeof buf, "%04lld-%02u-%02uT%02lld:%02lld:%02lld.%06lldZ", static_cast<long long>(y), m, d,
+        static_cast<long long>(rem / 3600), static_cast<long long>((rem / 60) % 60), static_cast<long long>(rem % 60),
+        static_cast<long long>(micro));
     return buf;
 }
 

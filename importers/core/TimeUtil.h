@@ -14,7 +14,7 @@ int64_t daysFromCivil(int64_t y, unsigned m, unsigned d);
 int64_t filetimeToUs(uint64_t filetime);
 
 struct ParsedTime {
-    int64_t us = 0;       // microseconds since the epoch, UTC if hasZone, else wall-clock as if UTC
+    int64_t us = 0; // microseconds since the epoch, UTC if hasZone, else wall-clock as if UTC
     bool hasZone = false; // 'Z' or +hh:mm / -hhmm present
 };
 

@@ -33,53 +33,74 @@ Name classifyElement(std::string_view n)
 {
     switch (n.size()) {
     case 4:
-        if (n == "Data") return Name::Data;
+        if (n == "Data")
+            return Name::Data;
         break;
     case 5:
-        if (n == "Event") return Name::Event;
+        if (n == "Event")
+            return Name::Event;
         break;
     case 6:
-        if (n == "System") return Name::System;
-        if (n == "Binary") return Name::Binary;
+        if (n == "System")
+            return Name::System;
+        if (n == "Binary")
+            return Name::Binary;
         break;
     case 7:
-        if (n == "EventID") return Name::EventID;
-        if (n == "Channel") return Name::Channel;
+        if (n == "EventID")
+            return Name::EventID;
+        if (n == "Channel")
+            return Name::Channel;
         break;
     case 8:
-        if (n == "Provider") return Name::Provider;
-        if (n == "Computer") return Name::Computer;
-        if (n == "UserData") return Name::UserData;
+        if (n == "Provider")
+            return Name::Provider;
+        if (n == "Computer")
+            return Name::Computer;
+        if (n == "UserData")
+            return Name::UserData;
         break;
     case 9:
-        if (n == "EventData") return Name::EventData;
+        if (n == "EventData")
+            return Name::EventData;
         break;
     case 11:
-        if (n == "TimeCreated") return Name::TimeCreated;
+        if (n == "TimeCreated")
+            return Name::TimeCreated;
         break;
     case 13:
-        if (n == "EventRecordID") return Name::EventRecordID;
+        if (n == "EventRecordID")
+            return Name::EventRecordID;
         break;
-    default: break;
+    default:
+        break;
     }
     return Name::Other;
 }
 
 Name classifyAttribute(std::string_view n)
 {
-    if (n == "Name") return Name::NameAttr;
-    if (n == "SystemTime") return Name::SystemTimeAttr;
-    if (n == "xmlns" || n.substr(0, 6) == "xmlns:") return Name::Xmlns;
+    if (n == "Name")
+        return Name::NameAttr;
+    if (n == "SystemTime")
+        return Name::SystemTimeAttr;
+    if (n == "xmlns" || n.substr(0, 6) == "xmlns:")
+        return Name::Xmlns;
     return Name::Other;
 }
 
 std::string_view entityText(std::string_view name)
 {
-    if (name == "amp") return "&";
-    if (name == "lt") return "<";
-    if (name == "gt") return ">";
-    if (name == "quot") return "\"";
-    if (name == "apos") return "'";
+    if (name == "amp")
+        return "&";
+    if (name == "lt")
+        return "<";
+    if (name == "gt")
+        return ">";
+    if (name == "quot")
+        return "\"";
+    if (name == "apos")
+        return "'";
     return {};
 }
 
@@ -201,7 +222,8 @@ bool BinXmlReader::parseContentToken(uint32_t &pos, std::vector<BinXmlTemplate::
         parts.push_back(part);
         return true;
     }
-    default: break;
+    default:
+        break;
     }
     if (tok == NormalSubstitution || tok == OptionalSubstitution) {
         if (pos + 4 > m_end)
@@ -303,8 +325,8 @@ bool BinXmlReader::parseElement(uint32_t &pos, int depth, uint32_t &index)
             if (!parseContentToken(pos, content, handled))
                 return false;
             if (!handled)
-                return fail(tok == EndOfStream ? "end of stream inside an element"
-                                               : "unexpected token in element content");
+                return fail(
+                    tok == EndOfStream ? "end of stream inside an element" : "unexpected token in element content");
         }
     } else if (close != CloseEmptyElement) {
         return fail("element start not closed");

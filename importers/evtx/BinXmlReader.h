@@ -19,7 +19,11 @@ struct SubValue {
 // chunk and the stream end). Never reads outside [0, chunkSize).
 class BinXmlReader {
 public:
-    BinXmlReader(const uint8_t *chunk, size_t chunkSize) : m_data(chunk), m_size(chunkSize) {}
+    BinXmlReader(const uint8_t *chunk, size_t chunkSize)
+        : m_data(chunk)
+        , m_size(chunkSize)
+    {
+    }
 
     // Compiles the token stream [begin, end) into t (cleared first). Stops at end-of-stream.
     // Returns false with a static reason on malformed input (template instances are not

@@ -36,9 +36,9 @@ public:
 
     struct Part {
         PartKind kind = PartKind::Text;
-        bool optional = false;  // optional substitution (0x0e)
-        uint16_t subId = 0;     // substitution index
-        uint32_t index = 0;     // text index (Text) or element index (Element)
+        bool optional = false; // optional substitution (0x0e)
+        uint16_t subId = 0; // substitution index
+        uint32_t index = 0; // text index (Text) or element index (Element)
     };
     struct Attribute {
         uint32_t name = 0; // text index

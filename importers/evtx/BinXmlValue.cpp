@@ -9,24 +9,21 @@ namespace tt {
 
 namespace {
 
-template<typename T>
-T load(const uint8_t *p)
+template<typename T> T load(const uint8_t *p)
 {
     T v;
     std::memcpy(&v, p, sizeof v);
     return v;
 }
 
-template<typename T>
-void appendNumber(std::string &out, T v)
+template<typename T> void appendNumber(std::string &out, T v)
 {
     char buf[32];
     auto r = std::to_chars(buf, buf + sizeof buf, v);
     out.append(buf, r.ptr);
 }
 
-template<typename T>
-void appendFloat(std::string &out, T v)
+template<typename T> void appendFloat(std::string &out, T v)
 {
     char buf[64];
     auto r = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::general);
@@ -65,8 +62,8 @@ void civilFromDays(int64_t z, int64_t &y, unsigned &m, unsigned &d)
     y += m <= 2;
 }
 
-void appendDateTime(std::string &out, int64_t y, unsigned mo, unsigned d, unsigned h, unsigned mi,
-                    unsigned s, unsigned frac7)
+void appendDateTime(
+    std::string &out, int64_t y, unsigned mo, unsigned d, unsigned h, unsigned mi, unsigned s, unsigned frac7)
 {
     char buf[40];
     char *p = buf;
@@ -159,7 +156,7 @@ void BinXmlValue::renderFileTime(uint64_t ft, std::string &out)
     unsigned m, d;
     civilFromDays(days, y, m, d);
     appendDateTime(out, y, m, d, static_cast<unsigned>(rem / 3600), static_cast<unsigned>(rem / 60 % 60),
-                   static_cast<unsigned>(rem % 60), frac);
+        static_cast<unsigned>(rem % 60), frac);
 }
 
 void BinXmlValue::renderSid(const uint8_t *p, size_t size, std::string &out, size_t *consumed)
@@ -196,13 +193,32 @@ void BinXmlValue::renderSid(const uint8_t *p, size_t size, std::string &out, siz
 size_t BinXmlValue::fixedSize(uint8_t type, size_t total)
 {
     switch (type) {
-    case Int8: case UInt8: return 1;
-    case Int16: case UInt16: return 2;
-    case Int32: case UInt32: case Real32: case Bool: case HexInt32: return 4;
-    case Int64: case UInt64: case Real64: case FileTime: case HexInt64: return 8;
-    case Guid: case SystemTime: return 16;
-    case SizeT: case EvtHandle: return total % 8 == 0 ? 8 : 4;
-    default: return 0;
+    case Int8:
+    case UInt8:
+        return 1;
+    case Int16:
+    case UInt16:
+        return 2;
+    case Int32:
+    case UInt32:
+    case Real32:
+    case Bool:
+    case HexInt32:
+        return 4;
+    case Int64:
+    case UInt64:
+    case Real64:
+    case FileTime:
+    case HexInt64:
+        return 8;
+    case Guid:
+    case SystemTime:
+        return 16;
+    case SizeT:
+    case EvtHandle:
+        return total % 8 == 0 ? 8 : 4;
+    default:
+        return 0;
     }
 }
 
@@ -215,31 +231,64 @@ void BinXmlValue::renderScalar(uint8_t type, const uint8_t *p, size_t size, std:
         return;
     }
     switch (type) {
-    case Null: return;
-    case String: Utf16::appendUtf8TrimNul(out, p, size / 2); return;
-    case AnsiString: appendAnsi(p, size, out); return;
-    case Int8: appendNumber(out, static_cast<int>(static_cast<int8_t>(p[0]))); return;
-    case UInt8: appendNumber(out, static_cast<unsigned>(p[0])); return;
-    case Int16: appendNumber(out, load<int16_t>(p)); return;
-    case UInt16: appendNumber(out, load<uint16_t>(p)); return;
-    case Int32: appendNumber(out, load<int32_t>(p)); return;
-    case UInt32: appendNumber(out, load<uint32_t>(p)); return;
-    case Int64: appendNumber(out, load<int64_t>(p)); return;
-    case UInt64: appendNumber(out, load<uint64_t>(p)); return;
-    case Real32: appendFloat(out, load<float>(p)); return;
-    case Real64: appendFloat(out, load<double>(p)); return;
-    case Bool: out.append(load<uint32_t>(p) ? "true" : "false"); return;
-    case Binary: appendHexUpper(p, size, out); return;
-    case Guid: appendGuid(p, out); return;
+    case Null:
+        return;
+    case String:
+        Utf16::appendUtf8TrimNul(out, p, size / 2);
+        return;
+    case AnsiString:
+        appendAnsi(p, size, out);
+        return;
+    case Int8:
+        appendNumber(out, static_cast<int>(static_cast<int8_t>(p[0])));
+        return;
+    case UInt8:
+        appendNumber(out, static_cast<unsigned>(p[0]));
+        return;
+    case Int16:
+        appendNumber(out, load<int16_t>(p));
+        return;
+    case UInt16:
+        appendNumber(out, load<uint16_t>(p));
+        return;
+    case Int32:
+        appendNumber(out, load<int32_t>(p));
+        return;
+    case UInt32:
+        appendNumber(out, load<uint32_t>(p));
+        return;
+    case Int64:
+        appendNumber(out, load<int64_t>(p));
+        return;
+    case UInt64:
+        appendNumber(out, load<uint64_t>(p));
+        return;
+    case Real32:
+        appendFloat(out, load<float>(p));
+        return;
+    case Real64:
+        appendFloat(out, load<double>(p));
+        return;
+    case Bool:
+        out.append(load<uint32_t>(p) ? "true" : "false");
+        return;
+    case Binary:
+        appendHexUpper(p, size, out);
+        return;
+    case Guid:
+        appendGuid(p, out);
+        return;
     case SizeT:
     case EvtHandle:
         appendHexLower(out, fs == 8 ? load<uint64_t>(p) : load<uint32_t>(p));
         return;
-    case FileTime: renderFileTime(load<uint64_t>(p), out); return;
+    case FileTime:
+        renderFileTime(load<uint64_t>(p), out);
+        return;
     case SystemTime: {
         const unsigned y = load<uint16_t>(p), mo = load<uint16_t>(p + 2), d = load<uint16_t>(p + 6),
-                       h = load<uint16_t>(p + 8), mi = load<uint16_t>(p + 10),
-                       s = load<uint16_t>(p + 12), ms = load<uint16_t>(p + 14);
+                       h = load<uint16_t>(p + 8), mi = load<uint16_t>(p + 10), s = load<uint16_t>(p + 12),
+                       ms = load<uint16_t>(p + 14);
         appendDateTime(out, y, mo % 100, d % 100, h % 100, mi % 100, s % 100, (ms % 1000) * 10000);
         return;
     }
@@ -248,15 +297,23 @@ void BinXmlValue::renderScalar(uint8_t type, const uint8_t *p, size_t size, std:
         renderSid(p, size, out, &used);
         return;
     }
-    case HexInt32: appendHexLower(out, load<uint32_t>(p)); return;
-    case HexInt64: appendHexLower(out, load<uint64_t>(p)); return;
-    case EvtXml: Utf16::appendUtf8TrimNul(out, p, size / 2); return;
-    default: appendHexUpper(p, size, out); return;
+    case HexInt32:
+        appendHexLower(out, load<uint32_t>(p));
+        return;
+    case HexInt64:
+        appendHexLower(out, load<uint64_t>(p));
+        return;
+    case EvtXml:
+        Utf16::appendUtf8TrimNul(out, p, size / 2);
+        return;
+    default:
+        appendHexUpper(p, size, out);
+        return;
     }
 }
 
-void BinXmlValue::arrayItems(uint8_t type, const uint8_t *p, size_t size,
-                             std::vector<std::pair<uint32_t, uint32_t>> &items)
+void BinXmlValue::arrayItems(
+    uint8_t type, const uint8_t *p, size_t size, std::vector<std::pair<uint32_t, uint32_t>> &items)
 {
     items.clear();
     const uint8_t base = type & 0x7F;

@@ -51,8 +51,8 @@ public:
 
     // Splits an array value (type | ArrayFlag) into its items: (offset, size) relative to p.
     // Strings lose their NUL terminators.
-    static void arrayItems(uint8_t type, const uint8_t *p, size_t size,
-                           std::vector<std::pair<uint32_t, uint32_t>> &items);
+    static void arrayItems(
+        uint8_t type, const uint8_t *p, size_t size, std::vector<std::pair<uint32_t, uint32_t>> &items);
 
 private:
     static void renderScalar(uint8_t type, const uint8_t *p, size_t size, std::string &out);

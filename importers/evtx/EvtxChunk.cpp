@@ -23,7 +23,11 @@ std::string chunkText(uint64_t index, const char *what)
 }
 } // namespace
 
-EvtxChunk::EvtxChunk() : m_buf(new uint8_t[kSize]), m_reader(m_buf.get(), 0) {}
+EvtxChunk::EvtxChunk()
+    : m_buf(new uint8_t[kSize])
+    , m_reader(m_buf.get(), 0)
+{
+}
 
 uint32_t EvtxChunk::u32(uint32_t off) const
 {
@@ -116,7 +120,8 @@ void EvtxChunk::checkHeader(EvtxChunkResult &out, uint32_t &freeSpace)
         // (remnants of older records), not part of the log.
         if (headerOk)
             freeSpace = free;
-        const uint32_t dataCrc = static_cast<uint32_t>(crc32(crc32(0L, Z_NULL, 0), d + kHeaderSize, free - kHeaderSize));
+        const uint32_t dataCrc
+            = static_cast<uint32_t>(crc32(crc32(0L, Z_NULL, 0), d + kHeaderSize, free - kHeaderSize));
         if (dataCrc != u32(52))
             out.warning(0, chunkText(m_index, "record data checksum mismatch"));
     }
@@ -220,10 +225,14 @@ void EvtxChunk::parse(EvtxEventBuilder &builder, EvtxChunkResult &out)
     }
     if (freeSpace < m_size) {
         int slack = 0;
-        for (uint32_t p = findRecord(freeSpace, static_cast<uint32_t>(m_size)); p; p = findRecord(p + 4, static_cast<uint32_t>(m_size)))
+        for (uint32_t p = findRecord(freeSpace, static_cast<uint32_t>(m_size)); p;
+             p = findRecord(p + 4, static_cast<uint32_t>(m_size)))
             ++slack;
         if (slack)
-            out.warning(0, chunkText(m_index, (std::to_string(slack) + " old record(s) in the slack space after the last record ignored").c_str()));
+            out.warning(0,
+                chunkText(m_index,
+                    (std::to_string(slack) + " old record(s) in the slack space after the last record ignored")
+                        .c_str()));
     }
 }
 

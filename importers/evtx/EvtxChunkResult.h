@@ -45,7 +45,7 @@ public:
 
     std::vector<RawEvent> m_events; // first m_eventCount are valid
     size_t m_eventCount = 0;
-    int64_t m_records = 0;          // record positions used by this chunk (events + rejects)
+    int64_t m_records = 0; // record positions used by this chunk (events + rejects)
     std::vector<Message> m_messages;
 };
 

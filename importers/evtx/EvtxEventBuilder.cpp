@@ -119,7 +119,7 @@ bool EvtxEventBuilder::walkFragment(uint32_t begin, uint32_t end, int depth, Ctx
         std::vector<SubValue> &subs = m_subs[static_cast<size_t>(depth)];
         if (!m_chunk->reader().readSubstitutions(pos, end, subs, err))
             return fail(err);
-        const Frame f{t, subs.data(), subs.size(), depth};
+        const Frame f {t, subs.data(), subs.size(), depth};
         return walkParts(f, t->m_rootFirst, t->m_rootCount, ctx, text, children);
     }
     // A stream without a template instance: compile it on the spot.
@@ -129,12 +129,12 @@ bool EvtxEventBuilder::walkFragment(uint32_t begin, uint32_t end, int depth, Ctx
     BinXmlReader reader(d, m_chunk->size());
     if (!reader.compile(pos, end, *adhoc, err))
         return fail(err);
-    const Frame f{adhoc.get(), nullptr, 0, depth};
+    const Frame f {adhoc.get(), nullptr, 0, depth};
     return walkParts(f, adhoc->m_rootFirst, adhoc->m_rootCount, ctx, text, children);
 }
 
-bool EvtxEventBuilder::walkParts(const Frame &f, uint32_t first, uint32_t count, Ctx ctx, std::string *text,
-                                 int &children)
+bool EvtxEventBuilder::walkParts(
+    const Frame &f, uint32_t first, uint32_t count, Ctx ctx, std::string *text, int &children)
 {
     const BinXmlTemplate &t = *f.t;
     for (uint32_t i = 0; i < count; ++i) {
@@ -198,9 +198,9 @@ bool EvtxEventBuilder::arrayElement(const Frame &f, uint32_t index, uint16_t sub
     std::vector<SubValue> &subs = m_arraySubs[static_cast<size_t>(f.depth)];
     subs.assign(f.subs, f.subs + f.nSubs);
     const std::vector<std::pair<uint32_t, uint32_t>> items = m_items; // element() may reuse m_items
-    const Frame item{f.t, subs.data(), subs.size(), f.depth};
+    const Frame item {f.t, subs.data(), subs.size(), f.depth};
     for (const auto &[off, size] : items) {
-        subs[subId] = SubValue{static_cast<uint8_t>(array.type & 0x7F), array.offset + off, size};
+        subs[subId] = SubValue {static_cast<uint8_t>(array.type & 0x7F), array.offset + off, size};
         ++children;
         if (!element(item, index, ctx))
             return false;
@@ -234,11 +234,16 @@ bool EvtxEventBuilder::element(const Frame &f, uint32_t index, Ctx ctx)
         return children(f, e, Ctx::Event); // <Event> (or whatever the root is called)
     case Ctx::Event:
         switch (e.kind) {
-        case N::System: return children(f, e, Ctx::System);
-        case N::EventData: return children(f, e, Ctx::EventData);
-        case N::UserData: return children(f, e, Ctx::UserData);
-        case N::Event: return children(f, e, Ctx::Event);
-        default: return bodyElement(f, e); // ProcessingErrorData, DebugData...: flattened
+        case N::System:
+            return children(f, e, Ctx::System);
+        case N::EventData:
+            return children(f, e, Ctx::EventData);
+        case N::UserData:
+            return children(f, e, Ctx::UserData);
+        case N::Event:
+            return children(f, e, Ctx::Event);
+        default:
+            return bodyElement(f, e); // ProcessingErrorData, DebugData...: flattened
         }
     case Ctx::System:
         return systemElement(f, e);
@@ -314,8 +319,12 @@ bool EvtxEventBuilder::systemElement(const Frame &f, const BinXmlTemplate::Eleme
         if (parseUnsigned(text, v))
             ev.recordId = static_cast<int64_t>(v);
         break;
-    case N::Channel: ev.channel.assign(text); break;
-    case N::Computer: ev.computer.assign(text); break;
+    case N::Channel:
+        ev.channel.assign(text);
+        break;
+    case N::Computer:
+        ev.computer.assign(text);
+        break;
     default:
         if (!text.empty()) {
             Field &fl = addField(ev.system, m_systemCount);

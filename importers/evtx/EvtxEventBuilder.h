@@ -55,15 +55,15 @@ private:
     EvtxChunk *m_chunk = nullptr;
     RawEvent *m_ev = nullptr;
     const char *m_error = nullptr;
-    std::vector<std::vector<SubValue>> m_subs;                // per nesting depth
-    std::vector<std::vector<SubValue>> m_arraySubs;           // per nesting depth
+    std::vector<std::vector<SubValue>> m_subs; // per nesting depth
+    std::vector<std::vector<SubValue>> m_arraySubs; // per nesting depth
     std::vector<std::pair<uint32_t, uint32_t>> m_items;
-    std::vector<std::unique_ptr<BinXmlTemplate>> m_adhoc;     // streams without a template, per depth
-    std::vector<std::string> m_texts;                         // per element level
+    std::vector<std::unique_ptr<BinXmlTemplate>> m_adhoc; // streams without a template, per depth
+    std::vector<std::string> m_texts; // per element level
     size_t m_level = 0;
     std::string m_attr;
     std::string m_path;
-    std::vector<Field> m_spare;                               // Fields kept for reuse
+    std::vector<Field> m_spare; // Fields kept for reuse
     size_t m_fieldCount = 0;
     size_t m_systemCount = 0;
     int m_dataIndex = 0;

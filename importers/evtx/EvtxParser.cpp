@@ -96,17 +96,17 @@ bool EvtxParser::parse(ByteSource &in, RecordSink &sink)
         return false;
     }
     if (static_cast<size_t>(got) < kFileHeaderSize) {
-        sink.reject(0, std::memcmp(header.data(), kFileMagic, 8) == 0 && got >= 8
-                           ? "file truncated inside the EVTX file header"
-                           : "not an EVTX file (too short)");
+        sink.reject(0,
+            std::memcmp(header.data(), kFileMagic, 8) == 0 && got >= 8 ? "file truncated inside the EVTX file header"
+                                                                       : "not an EVTX file (too short)");
         return false;
     }
     const bool headerOk = std::memcmp(header.data(), kFileMagic, 8) == 0;
     if (!headerOk) {
         sink.reject(0, "bad EVTX file header signature");
     } else {
-        const uint32_t crc = static_cast<uint32_t>(
-            crc32(crc32(0L, Z_NULL, 0), reinterpret_cast<const Bytef *>(header.data()), 120));
+        const uint32_t crc
+            = static_cast<uint32_t>(crc32(crc32(0L, Z_NULL, 0), reinterpret_cast<const Bytef *>(header.data()), 120));
         if (crc != le32(header.data() + 124))
             sink.warning(0, "file header checksum mismatch");
     }

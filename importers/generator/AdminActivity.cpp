@@ -25,9 +25,9 @@ int64_t AdminActivity::workTime(int day, int fromHour, int toHour)
 {
     const Topology &t = m_s.topo();
     (void)t;
-    return m_s.startUs() + day * 86400 * kSec + fromHour * 3600 * kSec +
-           static_cast<int64_t>(m_s.rng().below(static_cast<uint64_t>((toHour - fromHour) * 3600))) * kSec +
-           static_cast<int64_t>(m_s.rng().below(1000)) * kMs;
+    return m_s.startUs() + day * 86400 * kSec + fromHour * 3600 * kSec
+        + static_cast<int64_t>(m_s.rng().below(static_cast<uint64_t>((toHour - fromHour) * 3600))) * kSec
+        + static_cast<int64_t>(m_s.rng().below(1000)) * kMs;
 }
 
 void AdminActivity::run()
@@ -79,19 +79,21 @@ void AdminActivity::adminCopy(int64_t us, int src, int dst, int acct, int varian
 
     HostContext &sc = m_s.ctx(src);
     const Proc shell = sc.userProc(us - 30 * kSec, acct, sc.newLogonId(), 2, "C:\\Windows\\System32\\cmd.exe",
-                                   "\"C:\\Windows\\system32\\cmd.exe\" ", true);
+        "\"C:\\Windows\\system32\\cmd.exe\" ", true);
     std::string cmd;
     std::string image = "C:\\Windows\\System32\\cmd.exe";
     const bool robo = variant % 2 == 1;
     if (robo) {
         image = "C:\\Windows\\System32\\Robocopy.exe";
-        cmd = std::string("robocopy  ") + tool.srcDir + " \\\\" + d.name + "\\C$\\IT\\Tools " + tool.file + " /R:1 /W:1 /NP";
+        cmd = std::string("robocopy  ") + tool.srcDir + " \\\\" + d.name + "\\C$\\IT\\Tools " + tool.file
+            + " /R:1 /W:1 /NP";
     } else {
         cmd = std::string("cmd.exe /c copy /y \"") + tr.srcPath + "\" \"\\\\" + d.name + "\\C$\\IT\\Tools\\\"";
     }
     const Proc p = m_s.start(src, us, shell, image, cmd, tag);
     const Scenario::Session s = m_s.smbSession(src, dst, us + 300 * kMs, acct, false, tag, &p);
-    m_s.shareWrite(dst, us + 400 * kMs, s, "\\\\*\\C$", "\\??\\C:\\", std::string("IT\\Tools\\") + tool.file, tr.path, tag);
+    m_s.shareWrite(
+        dst, us + 400 * kMs, s, "\\\\*\\C$", "\\??\\C:\\", std::string("IT\\Tools\\") + tool.file, tr.path, tag);
     m_s.transfer(tag).utcUs = us + 411 * kMs + d.skewUs;
     m_s.stop(src, us + 2 * kSec, p);
     m_s.logoff(dst, us + static_cast<int64_t>(m_s.rng().range(10, 60)) * kSec, s);
@@ -117,9 +119,9 @@ void AdminActivity::adminPsexec(int64_t us, int src, int dst, int acct)
 
     HostContext &sc = m_s.ctx(src);
     const Proc shell = sc.userProc(us - 20 * kSec, acct, sc.newLogonId(), 2, "C:\\Windows\\System32\\cmd.exe",
-                                   "\"C:\\Windows\\system32\\cmd.exe\" ", true);
+        "\"C:\\Windows\\system32\\cmd.exe\" ", true);
     const Proc px = m_s.start(src, us, shell, "C:\\IT\\Tools\\Sysinternals\\PsExec.exe",
-                              "PsExec.exe  \\\\" + d.name + " -accepteula -s cmd /c gpupdate /force", tag);
+        "PsExec.exe  \\\\" + d.name + " -accepteula -s cmd /c gpupdate /force", tag);
     const Scenario::Session s = m_s.smbSession(src, dst, us + 200 * kMs, acct, false, tag, &px);
     m_s.shareWrite(dst, us + 300 * kMs, s, "\\\\*\\ADMIN$", "\\??\\C:\\Windows", "PSEXESVC.exe", tr.path, tag);
     m_s.transfer(tag).utcUs = us + 311 * kMs + d.skewUs;
@@ -131,8 +133,8 @@ void AdminActivity::adminPsexec(int64_t us, int src, int dst, int acct)
     sys.userDomain = t.netbios();
     m_s.put(dst, std::move(sys), tag);
     m_s.put(dst, fd.serviceInstalledSecurity(us + 600 * kMs, s.logon, "PSEXESVC", "%SystemRoot%\\PSEXESVC.exe"), tag);
-    const Proc svc = m_s.start(dst, us + 700 * kMs, dc.services(), "C:\\Windows\\PSEXESVC.exe",
-                               "C:\\Windows\\PSEXESVC.exe", tag);
+    const Proc svc
+        = m_s.start(dst, us + 700 * kMs, dc.services(), "C:\\Windows\\PSEXESVC.exe", "C:\\Windows\\PSEXESVC.exe", tag);
     const Proc cmd = m_s.start(dst, us + 900 * kMs, svc, "C:\\Windows\\System32\\cmd.exe", "cmd /c gpupdate /force");
     const Proc gp = m_s.start(dst, us + 950 * kMs, cmd, "C:\\Windows\\System32\\gpupdate.exe", "gpupdate  /force");
     m_s.stop(dst, us + 9 * kSec, gp);
@@ -151,8 +153,7 @@ void AdminActivity::loopbackBackup(int64_t us, int host)
     const Proc job = c.userProc(us - 2 * kSec, svc, c.newLogonId(), 0, "C:\\Windows\\System32\\cmd.exe", "", true);
     const std::string file = "nightly_" + m_s.randomName(6, 6) + ".bak";
     const Proc p = m_s.start(host, us, c.svchostSchedule(), "C:\\Windows\\System32\\cmd.exe",
-                             "C:\\Windows\\system32\\cmd.exe /c copy /y D:\\SQLBackup\\" + file + " \\\\127.0.0.1\\C$\\Backup\\",
-                             -1, &job);
+        "C:\\Windows\\system32\\cmd.exe /c copy /y D:\\SQLBackup\\" + file + " \\\\127.0.0.1\\C$\\Backup\\", -1, &job);
     const std::string port = m_s.ephemeralPort();
     EventFactory &fh = m_s.f(host);
     m_s.put(host, fh.networkConnect(us + 100 * kMs, c.system(), true, "127.0.0.1", port, "127.0.0.1", "445"));
@@ -165,7 +166,7 @@ void AdminActivity::loopbackBackup(int64_t us, int host)
     m_s.put(host, fh.logon(us + 120 * kMs, s.logon));
     m_s.put(host, fh.specialPrivileges(us + 120 * kMs, s.logon));
     m_s.shareWrite(host, us + 150 * kMs, s, "\\\\*\\C$", "\\??\\C:\\", "Backup\\" + file, "C:\\Backup\\" + file, -1,
-                   Trap::Loopback);
+        Trap::Loopback);
     m_s.stop(host, us + 40 * kSec, p);
     m_s.logoff(host, us + 41 * kSec, s);
 }

@@ -10,7 +10,10 @@ namespace tt::gen {
 
 class AdminActivity {
 public:
-    explicit AdminActivity(Scenario &s) : m_s(s) {}
+    explicit AdminActivity(Scenario &s)
+        : m_s(s)
+    {
+    }
     void run();
 
 private:

@@ -12,7 +12,10 @@ namespace tt::gen {
 
 class AttackChain {
 public:
-    explicit AttackChain(Scenario &s) : m_s(s) {}
+    explicit AttackChain(Scenario &s)
+        : m_s(s)
+    {
+    }
     void run();
 
 private:
@@ -30,7 +33,7 @@ private:
     void explicitCreds(int src, int64_t us, const Proc &p, int dst, int account);
     std::string toolName();
     int newTransfer(int src, int dst, const std::string &path, int account, const std::string &method,
-                    const std::string &share, int hop);
+        const std::string &share, int hop);
 
     Scenario &m_s;
     std::string m_c2Ip, m_c2Name;

@@ -21,7 +21,7 @@ struct LinuxRecord {
     int64_t us = 0;
     uint64_t seq = 0;
     Channel channel = Channel::LinuxAudit; // LinuxAudit -> audit.log, else auth.log
-    uint16_t eventId = 0;                  // audit type of the event / sshd message id (project ids)
+    uint16_t eventId = 0; // audit type of the event / sshd message id (project ids)
     int16_t transfer = -1;
     std::string text;
     bool operator<(const LinuxRecord &o) const { return us != o.us ? us < o.us : seq < o.seq; }
@@ -37,20 +37,23 @@ struct Event {
         uint32_t len;
     };
 
-    int64_t us = 0;      // true UTC, microseconds
-    uint64_t seq = 0;    // tie-breaker: keeps ordering total and deterministic
+    int64_t us = 0; // true UTC, microseconds
+    uint64_t seq = 0; // tie-breaker: keeps ordering total and deterministic
     Channel channel = Channel::Security;
     uint16_t eventId = 0;
     Trap trap = Trap::None;
     int16_t transfer = -1; // index into the scenario's transfer list, -1 when not evidence
     std::string data;
     std::vector<Field> fields;
-    std::string userSid;  // System channel: the Security UserID of the event (7045: the installer)
+    std::string userSid; // System channel: the Security UserID of the event (7045: the installer)
     std::string userName; // ... and its account name / domain as NXLog renders them
     std::string userDomain;
 
     Event() = default;
-    Event(int64_t t, Channel ch, uint16_t id) : us(t), channel(ch), eventId(id)
+    Event(int64_t t, Channel ch, uint16_t id)
+        : us(t)
+        , channel(ch)
+        , eventId(id)
     {
         data.reserve(512);
         fields.reserve(24);

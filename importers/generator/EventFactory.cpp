@@ -29,7 +29,10 @@ Event EventFactory::processCreate(int64_t us, const Proc &c, const Proc &parent)
 {
     Event e(us, Channel::Sysmon, 1);
     const ImageInfo info = Catalog::info(c.image);
-    e.add("RuleName", "-").add("UtcTime", sysmonTime(us + m_ctx.host().skewUs)).add("ProcessGuid", c.guid).addInt("ProcessId", c.pid);
+    e.add("RuleName", "-")
+        .add("UtcTime", sysmonTime(us + m_ctx.host().skewUs))
+        .add("ProcessGuid", c.guid)
+        .addInt("ProcessId", c.pid);
     e.add("Image", c.image).add("FileVersion", info.fileVersion).add("Description", info.description);
     e.add("Product", info.product).add("Company", info.company).add("OriginalFileName", info.originalFileName);
     e.add("CommandLine", c.cmd).add("CurrentDirectory", c.curDir).add("User", c.user).add("LogonGuid", c.logonGuid);
@@ -41,10 +44,13 @@ Event EventFactory::processCreate(int64_t us, const Proc &c, const Proc &parent)
 }
 
 Event EventFactory::networkConnect(int64_t us, const Proc &p, bool initiated, std::string_view srcIp,
-                                   std::string_view srcPort, std::string_view dstIp, std::string_view dstPort)
+    std::string_view srcPort, std::string_view dstIp, std::string_view dstPort)
 {
     Event e(us, Channel::Sysmon, 3);
-    e.add("RuleName", "-").add("UtcTime", sysmonTime(us + m_ctx.host().skewUs)).add("ProcessGuid", p.guid).addInt("ProcessId", p.pid);
+    e.add("RuleName", "-")
+        .add("UtcTime", sysmonTime(us + m_ctx.host().skewUs))
+        .add("ProcessGuid", p.guid)
+        .addInt("ProcessId", p.pid);
     e.add("Image", p.image).add("User", p.user).add("Protocol", "tcp").add("Initiated", initiated ? "true" : "false");
     e.add("SourceIsIpv6", "false").add("SourceIp", srcIp).add("SourceHostname", "-").add("SourcePort", srcPort);
     e.add("SourcePortName", "-").add("DestinationIsIpv6", "false").add("DestinationIp", dstIp);
@@ -56,7 +62,10 @@ Event EventFactory::networkConnect(int64_t us, const Proc &p, bool initiated, st
 Event EventFactory::processEnd(int64_t us, const Proc &p)
 {
     Event e(us, Channel::Sysmon, 5);
-    e.add("RuleName", "-").add("UtcTime", sysmonTime(us + m_ctx.host().skewUs)).add("ProcessGuid", p.guid).addInt("ProcessId", p.pid);
+    e.add("RuleName", "-")
+        .add("UtcTime", sysmonTime(us + m_ctx.host().skewUs))
+        .add("ProcessGuid", p.guid)
+        .addInt("ProcessId", p.pid);
     e.add("Image", p.image);
     return e;
 }
@@ -73,7 +82,10 @@ Event EventFactory::fileCreate(int64_t us, const Proc &p, std::string_view targe
 Event EventFactory::registrySet(int64_t us, const Proc &p, std::string_view key, std::string_view details)
 {
     Event e(us, Channel::Sysmon, 13);
-    e.add("RuleName", "-").add("EventType", "SetValue").add("UtcTime", sysmonTime(us + m_ctx.host().skewUs)).add("ProcessGuid", p.guid);
+    e.add("RuleName", "-")
+        .add("EventType", "SetValue")
+        .add("UtcTime", sysmonTime(us + m_ctx.host().skewUs))
+        .add("ProcessGuid", p.guid);
     e.addInt("ProcessId", p.pid).add("Image", p.image).add("TargetObject", key).add("Details", details);
     return e;
 }
@@ -81,7 +93,10 @@ Event EventFactory::registrySet(int64_t us, const Proc &p, std::string_view key,
 Event EventFactory::dnsQuery(int64_t us, const Proc &p, std::string_view name, std::string_view results)
 {
     Event e(us, Channel::Sysmon, 22);
-    e.add("RuleName", "-").add("UtcTime", sysmonTime(us + m_ctx.host().skewUs)).add("ProcessGuid", p.guid).addInt("ProcessId", p.pid);
+    e.add("RuleName", "-")
+        .add("UtcTime", sysmonTime(us + m_ctx.host().skewUs))
+        .add("ProcessGuid", p.guid)
+        .addInt("ProcessId", p.pid);
     e.add("QueryName", name).add("QueryStatus", "0").add("QueryResults", results).add("Image", p.image);
     return e;
 }
@@ -89,7 +104,8 @@ Event EventFactory::dnsQuery(int64_t us, const Proc &p, std::string_view name, s
 void EventFactory::subject(Event &e, const Proc &p)
 {
     const bool system = p.userSid == "S-1-5-18";
-    e.add("SubjectUserSid", p.userSid).add("SubjectUserName", system ? Topology::machineAccount(m_ctx.host()) : p.subjectName);
+    e.add("SubjectUserSid", p.userSid)
+        .add("SubjectUserName", system ? Topology::machineAccount(m_ctx.host()) : p.subjectName);
     e.add("SubjectDomainName", p.subjectDomain).addHex("SubjectLogonId", p.logonId);
 }
 
@@ -106,7 +122,10 @@ Event EventFactory::newProcess(int64_t us, const Proc &c, const Proc &parent)
     e.addHex("NewProcessId", c.pid).add("NewProcessName", c.image);
     e.add("TokenElevationType", c.integrity == "High" ? "%%1937" : c.integrity == "System" ? "%%1936" : "%%1938");
     e.addHex("ProcessId", parent.pid).add("CommandLine", c.cmd);
-    e.add("TargetUserSid", "S-1-0-0").add("TargetUserName", "-").add("TargetDomainName", "-").add("TargetLogonId", "0x0");
+    e.add("TargetUserSid", "S-1-0-0")
+        .add("TargetUserName", "-")
+        .add("TargetDomainName", "-")
+        .add("TargetLogonId", "0x0");
     e.add("ParentProcessName", parent.image).add("MandatoryLabel", mandatoryLabel(c.integrity));
     return e;
 }
@@ -127,7 +146,10 @@ Event EventFactory::logon(int64_t us, const Logon &l, std::string_view procName,
         e.add("SubjectUserSid", "S-1-5-18").add("SubjectUserName", Topology::machineAccount(m_ctx.host()));
         e.add("SubjectDomainName", m_ctx.topo().netbios()).add("SubjectLogonId", "0x3e7");
     } else {
-        e.add("SubjectUserSid", "S-1-0-0").add("SubjectUserName", "-").add("SubjectDomainName", "-").add("SubjectLogonId", "0x0");
+        e.add("SubjectUserSid", "S-1-0-0")
+            .add("SubjectUserName", "-")
+            .add("SubjectDomainName", "-")
+            .add("SubjectLogonId", "0x0");
     }
     e.add("TargetUserSid", l.sid).add("TargetUserName", l.sam).add("TargetDomainName", l.domain);
     e.addHex("TargetLogonId", l.logonId).addInt("LogonType", static_cast<uint64_t>(l.type));
@@ -150,7 +172,10 @@ Event EventFactory::logon(int64_t us, const Logon &l, std::string_view procName,
 Event EventFactory::logonFailed(int64_t us, const Logon &l)
 {
     Event e(us, Channel::Security, 4625);
-    e.add("SubjectUserSid", "S-1-0-0").add("SubjectUserName", "-").add("SubjectDomainName", "-").add("SubjectLogonId", "0x0");
+    e.add("SubjectUserSid", "S-1-0-0")
+        .add("SubjectUserName", "-")
+        .add("SubjectDomainName", "-")
+        .add("SubjectLogonId", "0x0");
     e.add("TargetUserSid", "S-1-0-0").add("TargetUserName", l.sam).add("TargetDomainName", l.domain);
     e.add("Status", "0xc000006d").add("FailureReason", "%%2313").add("SubStatus", "0xc000006a");
     e.addInt("LogonType", static_cast<uint64_t>(l.type)).add("LogonProcessName", "NtLmSsp ");
@@ -168,14 +193,18 @@ Event EventFactory::logoff(int64_t us, const Logon &l)
     return e;
 }
 
-Event EventFactory::explicitCredentials(int64_t us, const Proc &p, const Logon &target, std::string_view server,
-                                        std::string_view info)
+Event EventFactory::explicitCredentials(
+    int64_t us, const Proc &p, const Logon &target, std::string_view server, std::string_view info)
 {
     Event e(us, Channel::Security, 4648);
     subject(e, p);
     e.add("LogonGuid", p.logonGuid).add("TargetUserName", target.sam).add("TargetDomainName", m_ctx.topo().netbios());
     e.add("TargetLogonGuid", "{00000000-0000-0000-0000-000000000000}").add("TargetServerName", server);
-    e.add("TargetInfo", info).addHex("ProcessId", p.pid).add("ProcessName", p.image).add("IpAddress", "-").add("IpPort", "-");
+    e.add("TargetInfo", info)
+        .addHex("ProcessId", p.pid)
+        .add("ProcessName", p.image)
+        .add("IpAddress", "-")
+        .add("IpPort", "-");
     return e;
 }
 
@@ -183,19 +212,22 @@ Event EventFactory::specialPrivileges(int64_t us, const Logon &l)
 {
     Event e(us, Channel::Security, 4672);
     subject(e, l);
-    e.add("PrivilegeList", "SeSecurityPrivilege\r\n\t\t\tSeBackupPrivilege\r\n\t\t\tSeRestorePrivilege\r\n\t\t\t"
-                           "SeTakeOwnershipPrivilege\r\n\t\t\tSeDebugPrivilege\r\n\t\t\tSeSystemEnvironmentPrivilege\r\n\t\t\t"
-                           "SeLoadDriverPrivilege\r\n\t\t\tSeImpersonatePrivilege\r\n\t\t\tSeDelegateSessionUserImpersonatePrivilege");
+    e.add("PrivilegeList",
+        "SeSecurityPrivilege\r\n\t\t\tSeBackupPrivilege\r\n\t\t\tSeRestorePrivilege\r\n\t\t\t"
+        "SeTakeOwnershipPrivilege\r\n\t\t\tSeDebugPrivilege\r\n\t\t\tSeSystemEnvironmentPrivilege\r\n\t\t\t"
+        "SeLoadDriverPrivilege\r\n\t\t\tSeImpersonatePrivilege\r\n\t\t\tSeDelegateSessionUserImpersonatePrivilege");
     return e;
 }
 
-Event EventFactory::objectAccess(int64_t us, const Proc &p, std::string_view objectType, std::string_view object,
-                                 uint32_t mask)
+Event EventFactory::objectAccess(
+    int64_t us, const Proc &p, std::string_view objectType, std::string_view object, uint32_t mask)
 {
     Event e(us, Channel::Security, 4663);
     subject(e, p);
     e.add("ObjectServer", "Security").add("ObjectType", objectType).add("ObjectName", object);
-    e.addHex("HandleId", 0x200 + 4 * m_ctx.rng().below(400)).add("AccessList", accessList(mask)).addHex("AccessMask", mask);
+    e.addHex("HandleId", 0x200 + 4 * m_ctx.rng().below(400))
+        .add("AccessList", accessList(mask))
+        .addHex("AccessMask", mask);
     e.addHex("ProcessId", p.pid).add("ProcessName", p.image).add("ResourceAttributes", "-");
     return e;
 }
@@ -219,7 +251,7 @@ Event EventFactory::shareAccess(int64_t us, const Logon &l, std::string_view sha
 }
 
 Event EventFactory::shareCheck(int64_t us, const Logon &l, std::string_view share, std::string_view localPath,
-                               std::string_view relTarget, uint32_t mask)
+    std::string_view relTarget, uint32_t mask)
 {
     Event e(us, Channel::Security, 5145);
     subject(e, l);
@@ -241,11 +273,16 @@ Event EventFactory::serviceInstalled(int64_t us, const Logon &by, std::string_vi
 std::string_view EventFactory::accessList(uint32_t mask)
 {
     switch (mask) {
-    case 0x1: return "%%4416\r\n\t\t\t\t";
-    case 0x2: return "%%4417\r\n\t\t\t\t";
-    case 0x80: return "%%4423\r\n\t\t\t\t";
-    case 0x100080: return "%%1541\r\n\t\t\t\t%%4423\r\n\t\t\t\t";
-    case 0x120089: return "%%1538\r\n\t\t\t\t%%1541\r\n\t\t\t\t%%4416\r\n\t\t\t\t%%4419\r\n\t\t\t\t%%4423\r\n\t\t\t\t";
+    case 0x1:
+        return "%%4416\r\n\t\t\t\t";
+    case 0x2:
+        return "%%4417\r\n\t\t\t\t";
+    case 0x80:
+        return "%%4423\r\n\t\t\t\t";
+    case 0x100080:
+        return "%%1541\r\n\t\t\t\t%%4423\r\n\t\t\t\t";
+    case 0x120089:
+        return "%%1538\r\n\t\t\t\t%%1541\r\n\t\t\t\t%%4416\r\n\t\t\t\t%%4419\r\n\t\t\t\t%%4423\r\n\t\t\t\t";
     case 0x12019f:
         return "%%1538\r\n\t\t\t\t%%1541\r\n\t\t\t\t%%4416\r\n\t\t\t\t%%4417\r\n\t\t\t\t%%4418\r\n\t\t\t\t"
                "%%4419\r\n\t\t\t\t%%4420\r\n\t\t\t\t%%4423\r\n\t\t\t\t%%4424\r\n\t\t\t\t";
@@ -253,7 +290,8 @@ std::string_view EventFactory::accessList(uint32_t mask)
     case 0x17019f:
         return "%%1537\r\n\t\t\t\t%%1538\r\n\t\t\t\t%%1541\r\n\t\t\t\t%%4416\r\n\t\t\t\t%%4417\r\n\t\t\t\t"
                "%%4418\r\n\t\t\t\t%%4419\r\n\t\t\t\t%%4420\r\n\t\t\t\t%%4423\r\n\t\t\t\t%%4424\r\n\t\t\t\t";
-    default: return "%%4416\r\n\t\t\t\t";
+    default:
+        return "%%4416\r\n\t\t\t\t";
     }
 }
 

@@ -22,11 +22,11 @@ namespace {
 // Writes one host: its background stream (slot by slot, through a small min-heap) merged with
 // the scenario's pre-planned events, in time order.
 void writeHost(const Topology &topo, int host, const Options &o, int64_t budget, int64_t startUs, int64_t endUs,
-               const std::vector<Event> &scripted, const std::string &dir, HostResult &res)
+    const std::vector<Event> &scripted, const std::string &dir, HostResult &res)
 {
     RecordWriter w(topo, topo.host(host),
-                   o.format == Options::Format::EventXml ? RecordWriter::Format::EventXml : RecordWriter::Format::JsonLines,
-                   o.seed);
+        o.format == Options::Format::EventXml ? RecordWriter::Format::EventXml : RecordWriter::Format::JsonLines,
+        o.seed);
     res.file = w.fileName();
     if (!w.open(dir)) {
         res.error = w.error();
@@ -104,7 +104,8 @@ Summary generate(const Options &in)
     std::vector<HostResult> results(all);
     int64_t otherEvents = 0;
     for (size_t i = n; i < all; ++i) {
-        LinuxActivity::write(topo, static_cast<int>(i), o.seed, sc.linuxRecords(static_cast<int>(i)), dirPath, results[i]);
+        LinuxActivity::write(
+            topo, static_cast<int>(i), o.seed, sc.linuxRecords(static_cast<int>(i)), dirPath, results[i]);
         otherEvents += results[i].count;
     }
     HostResult sensor;
@@ -113,7 +114,8 @@ Summary generate(const Options &in)
         if (!QDir().mkpath(QString::fromStdString(zeekDir)))
             sensor.error = "cannot create " + zeekDir;
         else
-            ZeekSensor::write(topo, o.seed, sc.flows(), o.events * 3 / 100, startUs, endUs, o.zeekJson, zeekDir, sensor);
+            ZeekSensor::write(
+                topo, o.seed, sc.flows(), o.events * 3 / 100, startUs, endUs, o.zeekJson, zeekDir, sensor);
         otherEvents += sensor.count;
     }
 
@@ -133,11 +135,11 @@ Summary generate(const Options &in)
         }
     }
 
-    std::atomic<size_t> next{0};
+    std::atomic<size_t> next {0};
     auto worker = [&] {
         for (size_t i = next++; i < n; i = next++)
             writeHost(topo, static_cast<int>(i), o, budgets[i], startUs, endUs, sc.events(static_cast<int>(i)), dirPath,
-                      results[i]);
+                results[i]);
     };
     const unsigned threads = std::clamp(std::thread::hardware_concurrency(), 1u, 2u);
     std::vector<std::thread> pool;
@@ -168,8 +170,8 @@ Summary generate(const Options &in)
         if (t.category != Transfer::Category::Ingress)
             ++sum.transfers;
     sum.groundTruthPath = QString::fromStdString(dirPath + "/ground_truth.json");
-    const QString err = GroundTruth(topo, o).write(sum.groundTruthPath, sc.transfers(), sc.notes(), results,
-                                                o.sensor ? &sensor : nullptr);
+    const QString err = GroundTruth(topo, o).write(
+        sum.groundTruthPath, sc.transfers(), sc.notes(), results, o.sensor ? &sensor : nullptr);
     if (!err.isEmpty() && sum.error.isEmpty())
         sum.error = err;
     return sum;

@@ -15,12 +15,15 @@ namespace tt::gen {
 
 namespace {
 
-QString q(const std::string &s) { return QString::fromStdString(s); }
+QString q(const std::string &s)
+{
+    return QString::fromStdString(s);
+}
 
 QString refText(const EvidenceRef &r)
 {
-    return q(r.file + ":L" + std::to_string(r.line) + " (RecordNumber " + std::to_string(r.record) + ") " + r.host + ' ' +
-             r.channel + " EventID " + std::to_string(r.eventId) + ' ' + r.time + " | " + r.summary);
+    return q(r.file + ":L" + std::to_string(r.line) + " (RecordNumber " + std::to_string(r.record) + ") " + r.host + ' '
+        + r.channel + " EventID " + std::to_string(r.eventId) + ' ' + r.time + " | " + r.summary);
 }
 
 QJsonObject refObject(const EvidenceRef &r)
@@ -39,19 +42,20 @@ QJsonObject refObject(const EvidenceRef &r)
 const char *const kTrapText[] = {
     "Named-pipe writes on IPC$ (5145 ShareName=\\\\*\\IPC$, RelativeTargetName srvsvc/lsarpc/samr/svcctl/atsvc..., "
     "AccessMask 0x12019f includes WriteData): RPC, not files",
-    "Sysmon 11 Image=System writing local .etl files (ETW real-time backup flushes): System writes without any SMB session",
+    "Sysmon 11 Image=System writing local .etl files (ETW real-time backup flushes): System writes without any SMB "
+    "session",
     "Backup job copying through \\\\127.0.0.1\\C$ (4624/5140/5145 IpAddress=127.0.0.1, Sysmon 11 by System): "
     "loopback, source and destination are the same host",
     "Group Policy reads on the domain controller's SYSVOL (5145 AccessMask 0x120089, read only)",
     "Task XML under C:\\Windows\\System32\\Tasks written by svchost (Schedule service)",
 };
-const char *const kTrapKind[] = {"ipc-pipe-write", "etl-flush-by-system", "loopback-admin-share", "sysvol-read",
-                                 "task-xml-by-svchost"};
+const char *const kTrapKind[]
+    = {"ipc-pipe-write", "etl-flush-by-system", "loopback-admin-share", "sysvol-read", "task-xml-by-svchost"};
 
 } // namespace
 
-QString GroundTruth::write(const QString &path, const std::vector<Transfer> &transfers, const std::vector<std::string> &notes,
-                           const std::vector<HostResult> &hosts, const HostResult *sensor) const
+QString GroundTruth::write(const QString &path, const std::vector<Transfer> &transfers,
+    const std::vector<std::string> &notes, const std::vector<HostResult> &hosts, const HostResult *sensor) const
 {
     QJsonObject rec;
     const bool xml = m_options.format == Options::Format::EventXml;
@@ -74,8 +78,8 @@ QString GroundTruth::write(const QString &path, const std::vector<Transfer> &tra
         byHost[q(host.fqdn)] = static_cast<qint64>(h.count);
         ipMap[q(host.ip)] = q(host.name);
         for (const auto &[key, n] : h.counts) {
-            const std::string k = std::string(RecordWriter::channelName(static_cast<Channel>(key.first))) + ':' +
-                                  std::to_string(key.second);
+            const std::string k = std::string(RecordWriter::channelName(static_cast<Channel>(key.first))) + ':'
+                + std::to_string(key.second);
             channelTotals[k] += n;
             byHostChannel[q(host.fqdn + '|' + k)] = static_cast<qint64>(n);
         }
@@ -129,7 +133,7 @@ QString GroundTruth::write(const QString &path, const std::vector<Transfer> &tra
         o[QStringLiteral("visibility")] = q(t.visibility);
         o[QStringLiteral("confidence")] = q(t.confidence);
         o[QStringLiteral("label")] = t.category == Transfer::Category::BenignAdmin ? QStringLiteral("benign-admin")
-                                     : ingress                                     ? QStringLiteral("ingress")
+            : ingress                                                              ? QStringLiteral("ingress")
                                                                                    : QStringLiteral("attack");
         if (!t.share.empty())
             o[QStringLiteral("share")] = q(t.share);
@@ -178,8 +182,8 @@ QString GroundTruth::write(const QString &path, const std::vector<Transfer> &tra
         }
         if (!n)
             continue;
-        const QString text = QString::fromUtf8(kTrapText[k]) + QStringLiteral(" - ") + QString::number(n) +
-                             QStringLiteral(" events, e.g. ") + where.mid(0, 3).join(QStringLiteral(", "));
+        const QString text = QString::fromUtf8(kTrapText[k]) + QStringLiteral(" - ") + QString::number(n)
+            + QStringLiteral(" events, e.g. ") + where.mid(0, 3).join(QStringLiteral(", "));
         traps.append(text);
         QJsonObject o;
         o[QStringLiteral("kind")] = QString::fromUtf8(kTrapKind[k]);
@@ -191,9 +195,10 @@ QString GroundTruth::write(const QString &path, const std::vector<Transfer> &tra
     QStringList noteList;
     for (const std::string &s : notes)
         noteList << q(s);
-    noteList << QStringLiteral("Synthetic recording by tt::gen (seed %1, %2 hosts, %3 days). EventTime is host local "
-                               "time; @timestamp is collector time (1-30 s later, UTC); Sysmon UtcTime is the host clock "
-                               "in UTC; host clocks are skewed 0-8 s.")
+    noteList << QStringLiteral(
+        "Synthetic recording by tt::gen (seed %1, %2 hosts, %3 days). EventTime is host local "
+        "time; @timestamp is collector time (1-30 s later, UTC); Sysmon UtcTime is the host clock "
+        "in UTC; host clocks are skewed 0-8 s.")
                     .arg(m_options.seed)
                     .arg(m_topo.hosts().size())
                     .arg(m_options.days);
@@ -207,18 +212,19 @@ QString GroundTruth::write(const QString &path, const std::vector<Transfer> &tra
     rec[QStringLiteral("other_transfers")] = other;
     rec[QStringLiteral("negative")] = tr.isEmpty();
     rec[QStringLiteral("label")] = attack ? QStringLiteral("positive") : QStringLiteral("negative");
-    rec[QStringLiteral("technique")] = QStringLiteral("T1570 lateral tool transfer: %1 attacker transfer(s) over %2 hop(s) "
-                                                      "(SMB admin shares, PsExec-style service binaries, RDP tsclient, scp / rsync over SSH) and "
-                                                      "%3 benign admin transfer(s)")
-                                           .arg(attack)
-                                           .arg(hopsSeen.size())
-                                           .arg(benign);
+    rec[QStringLiteral("technique")]
+        = QStringLiteral("T1570 lateral tool transfer: %1 attacker transfer(s) over %2 hop(s) "
+                         "(SMB admin shares, PsExec-style service binaries, RDP tsclient, scp / rsync over SSH) and "
+                         "%3 benign admin transfer(s)")
+              .arg(attack)
+              .arg(hopsSeen.size())
+              .arg(benign);
     rec[QStringLiteral("host_ip_map")] = ipMap;
     rec[QStringLiteral("fp_traps")] = traps;
     rec[QStringLiteral("fp_trap_refs")] = trapRefs;
     rec[QStringLiteral("notes")] = noteList.join(QLatin1Char(' '));
-    rec[QStringLiteral("time_range_utc")] =
-        QJsonArray{q(TimeFormat::isoSec(total ? first : 0)), q(TimeFormat::isoSec(total ? last : 0))};
+    rec[QStringLiteral("time_range_utc")]
+        = QJsonArray {q(TimeFormat::isoSec(total ? first : 0)), q(TimeFormat::isoSec(total ? last : 0))};
     rec[QStringLiteral("counts_by_channel_eventid")] = byChannel;
     rec[QStringLiteral("counts_by_host")] = byHost;
     rec[QStringLiteral("counts_by_host_channel_eventid")] = byHostChannel;
@@ -234,7 +240,7 @@ QString GroundTruth::write(const QString &path, const std::vector<Transfer> &tra
     QFile f(path);
     if (!f.open(QIODevice::WriteOnly | QIODevice::Truncate))
         return QStringLiteral("cannot write %1: %2").arg(path, f.errorString());
-    const QByteArray bytes = QJsonDocument(QJsonArray{rec}).toJson(QJsonDocument::Indented);
+    const QByteArray bytes = QJsonDocument(QJsonArray {rec}).toJson(QJsonDocument::Indented);
     if (f.write(bytes) != bytes.size())
         return QStringLiteral("write failed for %1").arg(path);
     return {};

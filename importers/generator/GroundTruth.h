@@ -31,10 +31,14 @@ struct HostResult {
 
 class GroundTruth {
 public:
-    GroundTruth(const Topology &topo, const Options &options) : m_topo(topo), m_options(options) {}
+    GroundTruth(const Topology &topo, const Options &options)
+        : m_topo(topo)
+        , m_options(options)
+    {
+    }
     // Returns an error message, empty on success.
     QString write(const QString &path, const std::vector<Transfer> &transfers, const std::vector<std::string> &notes,
-                  const std::vector<HostResult> &hosts, const HostResult *sensor = nullptr) const;
+        const std::vector<HostResult> &hosts, const HostResult *sensor = nullptr) const;
 
 private:
     const Topology &m_topo;

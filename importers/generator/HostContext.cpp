@@ -14,7 +14,9 @@ void hex(std::string &s, uint64_t v, int n)
 } // namespace
 
 HostContext::HostContext(const Topology &topo, int host, uint64_t seed, int stream)
-    : m_topo(topo), m_host(topo.host(host)), m_rng(Rng::derive(seed, static_cast<uint64_t>(host) * 16 + static_cast<uint64_t>(stream)))
+    : m_topo(topo)
+    , m_host(topo.host(host))
+    , m_rng(Rng::derive(seed, static_cast<uint64_t>(host) * 16 + static_cast<uint64_t>(stream)))
 {
     m_pidBase = stream == 0 ? 1200 : 9000;
     m_guidCounter = stream == 0 ? 0x100 : 0x8000;
@@ -41,23 +43,27 @@ HostContext::HostContext(const Topology &topo, int host, uint64_t seed, int stre
         return p;
     };
     m_system = sysProc("System", "", 4, 0);
-    m_services = sysProc("C:\\Windows\\System32\\services.exe", "C:\\Windows\\system32\\services.exe", m_host.servicesPid, 6);
+    m_services
+        = sysProc("C:\\Windows\\System32\\services.exe", "C:\\Windows\\system32\\services.exe", m_host.servicesPid, 6);
     m_svcDcom = sysProc("C:\\Windows\\System32\\svchost.exe", "C:\\Windows\\system32\\svchost.exe -k DcomLaunch -p",
-                        m_host.servicesPid + 156, 7);
+        m_host.servicesPid + 156, 7);
     m_svcNetsvcs = sysProc("C:\\Windows\\System32\\svchost.exe", "C:\\Windows\\system32\\svchost.exe -k netsvcs -p",
-                           m_host.servicesPid + 400 + 4 * static_cast<uint32_t>(boot.below(60)), 8);
-    m_svcSchedule = sysProc("C:\\Windows\\System32\\svchost.exe", "C:\\Windows\\system32\\svchost.exe -k netsvcs -p -s Schedule",
-                            m_host.servicesPid + 800 + 4 * static_cast<uint32_t>(boot.below(60)), 9);
-    m_svcTerm = sysProc("C:\\Windows\\System32\\svchost.exe", "C:\\Windows\\System32\\svchost.exe -k NetworkService -s TermService",
-                        m_host.servicesPid + 1100 + 4 * static_cast<uint32_t>(boot.below(60)), 10);
+        m_host.servicesPid + 400 + 4 * static_cast<uint32_t>(boot.below(60)), 8);
+    m_svcSchedule
+        = sysProc("C:\\Windows\\System32\\svchost.exe", "C:\\Windows\\system32\\svchost.exe -k netsvcs -p -s Schedule",
+            m_host.servicesPid + 800 + 4 * static_cast<uint32_t>(boot.below(60)), 9);
+    m_svcTerm = sysProc("C:\\Windows\\System32\\svchost.exe",
+        "C:\\Windows\\System32\\svchost.exe -k NetworkService -s TermService",
+        m_host.servicesPid + 1100 + 4 * static_cast<uint32_t>(boot.below(60)), 10);
     m_svcTerm.user = "NT AUTHORITY\\NETWORK SERVICE";
     m_defender = sysProc("C:\\ProgramData\\Microsoft\\Windows Defender\\Platform\\4.18.23090.2008-0\\MsMpEng.exe",
-                         "\"C:\\ProgramData\\Microsoft\\Windows Defender\\Platform\\4.18.23090.2008-0\\MsMpEng.exe\"",
-                         3000 + 4 * static_cast<uint32_t>(boot.below(200)), 12);
+        "\"C:\\ProgramData\\Microsoft\\Windows Defender\\Platform\\4.18.23090.2008-0\\MsMpEng.exe\"",
+        3000 + 4 * static_cast<uint32_t>(boot.below(200)), 12);
     // The primary user's explorer, from a logon on the first morning (or at boot for servers).
     const int acct = m_host.primaryUser;
     const uint64_t lid = 0x60000 + boot.below(0x100000);
-    m_explorer = userProc(bootUs + 600 * 1000000LL, acct, lid, 1, "C:\\Windows\\explorer.exe", "C:\\Windows\\Explorer.EXE", false);
+    m_explorer = userProc(
+        bootUs + 600 * 1000000LL, acct, lid, 1, "C:\\Windows\\explorer.exe", "C:\\Windows\\Explorer.EXE", false);
     m_explorer.pid = 4000 + 4 * static_cast<uint32_t>(boot.below(400));
     m_guidCounter = savedCounter;
 }
@@ -154,8 +160,8 @@ Proc HostContext::systemProc(int64_t us, std::string image, std::string cmd)
     return spawn(us, m_system, std::move(image), std::move(cmd));
 }
 
-Proc HostContext::userProc(int64_t us, int account, uint64_t logonId, int session, std::string image, std::string cmd,
-                           bool elevated)
+Proc HostContext::userProc(
+    int64_t us, int account, uint64_t logonId, int session, std::string image, std::string cmd, bool elevated)
 {
     const Account &a = m_topo.account(account);
     Proc p;

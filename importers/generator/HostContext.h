@@ -13,8 +13,8 @@
 namespace tt::gen {
 
 struct Logon {
-    std::string sam;      // TargetUserName
-    std::string domain;   // TargetDomainName (NETBIOS or DNS upper for Kerberos)
+    std::string sam; // TargetUserName
+    std::string domain; // TargetDomainName (NETBIOS or DNS upper for Kerberos)
     std::string sid;
     std::string ip = "-"; // IpAddress
     std::string port = "-";
@@ -56,8 +56,8 @@ public:
     Proc spawn(int64_t us, const Proc &parent, std::string image, std::string cmd, const Proc *asUser = nullptr);
     // A SYSTEM process / a process of an account's interactive (or network) logon.
     Proc systemProc(int64_t us, std::string image, std::string cmd);
-    Proc userProc(int64_t us, int account, uint64_t logonId, int session, std::string image, std::string cmd,
-                  bool elevated);
+    Proc userProc(
+        int64_t us, int account, uint64_t logonId, int session, std::string image, std::string cmd, bool elevated);
     Logon logonFor(int account, int type, int64_t us, bool kerberos);
     Logon machineLogon(const Host &from, int64_t us);
 

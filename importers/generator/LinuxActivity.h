@@ -21,7 +21,7 @@ public:
 
     // Writes one Linux host's <name>-audit.log and <name>-auth.log into dir.
     static void write(const Topology &topo, int host, uint64_t seed, const std::vector<LinuxRecord> &records,
-                      const std::string &dir, HostResult &res);
+        const std::string &dir, HostResult &res);
 
 private:
     struct State {
@@ -43,18 +43,18 @@ private:
     void audit(int host, int64_t us, uint16_t type, std::string text, int tag = -1);
     void auth(int host, int64_t us, uint16_t id, std::string text, int tag = -1, Channel ch = Channel::LinuxSshd);
     uint32_t exec(int host, int64_t us, uint32_t ppid, uint32_t pid, const Login &who, const std::string &exe,
-                  const std::vector<std::string> &argv, const std::string &cwd, int tag = -1);
+        const std::vector<std::string> &argv, const std::string &cwd, int tag = -1);
     void connect(int host, int64_t us, uint32_t ppid, uint32_t pid, const Login &who, const std::string &exe,
-                 const std::string &ip, int port, int tag = -1);
+        const std::string &ip, int port, int tag = -1);
     Login sshLogin(int host, int64_t us, const std::string &fromIp, int fromPort, const std::string &user, uint32_t uid,
-                   const std::string &kind, int tag = -1);
+        const std::string &kind, int tag = -1);
     void sshLogout(int host, int64_t us, const Login &l, int tag = -1);
     void sshFlow(int64_t us, const std::string &fromIp, int fromPort, const std::string &toIp, int64_t bytes, int tag);
 
     // A file pushed over SSH from src (Windows or Linux) to dst; returns the transfer index.
     int sshCopy(int src, int64_t us, const Proc *winParent, const Shell *linParent, int dst, const std::string &user,
-                uint32_t uid, bool rsync, const std::string &localPath, const std::string &remotePath,
-                Transfer::Category category, int hop, bool byName);
+        uint32_t uid, bool rsync, const std::string &localPath, const std::string &remotePath,
+        Transfer::Category category, int hop, bool byName);
     Shell executeRemote(int dst, int64_t us, const std::string &fromIp, const std::string &path, int tag);
 
     void background(int host);

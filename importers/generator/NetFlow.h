@@ -11,8 +11,8 @@
 namespace tt::gen {
 
 struct NetFile {
-    std::string share;   // \\WS-FIN-07\C$
-    std::string name;    // ProgramData\tool.exe (relative to the share)
+    std::string share; // \\WS-FIN-07\C$
+    std::string name; // ProgramData\tool.exe (relative to the share)
     int64_t us = 0;
     int64_t size = 0;
     int16_t transfer = -1;
@@ -24,7 +24,7 @@ struct NetFlow {
     std::string origIp, respIp;
     int origPort = 0, respPort = 0;
     std::string proto = "tcp";
-    std::string service;  // smb,gssapi,krb | ssh | dns ... (empty: unknown)
+    std::string service; // smb,gssapi,krb | ssh | dns ... (empty: unknown)
     int64_t origBytes = 0, respBytes = 0;
     std::string state = "SF";
     std::vector<NetFile> files;

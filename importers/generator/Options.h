@@ -8,17 +8,17 @@ namespace tt::gen {
 
 // What to generate. Same options -> byte-identical output.
 struct Options {
-    int hosts = 12;          // 2..2000
-    int days = 1;            // recording span, starting Monday 00:00 in the main office zone
-    int64_t events = 20000;  // total events written (background fills up to this)
+    int hosts = 12; // 2..2000
+    int days = 1; // recording span, starting Monday 00:00 in the main office zone
+    int64_t events = 20000; // total events written (background fills up to this)
     uint64_t seed = 1;
-    QString outDir;          // created when missing
+    QString outDir; // created when missing
     enum class Format { JsonLines, EventXml } format = Format::JsonLines;
-    int attackerHops = 4;    // lateral transfers by the attacker (capped at hosts - 1)
-    int linuxHosts = 3;      // Linux servers beside the Windows hosts (audit.log + auth.log each), 0..200;
-                             // the attacker reaches min(linuxHosts, max(1, attackerHops / 2)) of them over SSH
-    bool sensor = true;      // a Zeek sensor (zeek/conn, smb_files, files, kerberos, dns) sees the flows
-    bool zeekJson = false;   // its logs as JSON lines instead of TSV
+    int attackerHops = 4; // lateral transfers by the attacker (capped at hosts - 1)
+    int linuxHosts = 3; // Linux servers beside the Windows hosts (audit.log + auth.log each), 0..200;
+                        // the attacker reaches min(linuxHosts, max(1, attackerHops / 2)) of them over SSH
+    bool sensor = true; // a Zeek sensor (zeek/conn, smb_files, files, kerberos, dns) sees the flows
+    bool zeekJson = false; // its logs as JSON lines instead of TSV
 };
 
 } // namespace tt::gen

@@ -9,12 +9,12 @@
 namespace tt::gen {
 
 struct Proc {
-    std::string image;     // C:\Windows\System32\cmd.exe
-    std::string cmd;       // command line
-    std::string guid;      // {xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx}
-    std::string user;      // HALCYON\mreyes or NT AUTHORITY\SYSTEM
+    std::string image; // C:\Windows\System32\cmd.exe
+    std::string cmd; // command line
+    std::string guid; // {xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx}
+    std::string user; // HALCYON\mreyes or NT AUTHORITY\SYSTEM
     std::string userSid;
-    std::string subjectName;   // 4688 Subject: account name (user or HOST$)
+    std::string subjectName; // 4688 Subject: account name (user or HOST$)
     std::string subjectDomain; // 4688 Subject: domain
     std::string logonGuid;
     std::string integrity = "Medium";

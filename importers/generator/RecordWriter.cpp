@@ -13,39 +13,57 @@ struct Meta {
     int task;
     int version;
     const char *category; // NXLog "Category"
-    const char *title;    // first line of the rendered message
+    const char *title; // first line of the rendered message
 };
 
 Meta meta(Channel ch, int id)
 {
     if (ch == Channel::Sysmon) {
         switch (id) {
-        case 1: return {1, 5, "Process Create (rule: ProcessCreate)", "Process Create:"};
-        case 3: return {3, 5, "Network connection detected (rule: NetworkConnect)", "Network connection detected:"};
-        case 5: return {5, 3, "Process terminated (rule: ProcessTerminate)", "Process terminated:"};
-        case 11: return {11, 2, "File created (rule: FileCreate)", "File created:"};
-        case 13: return {13, 2, "Registry value set (rule: RegistryEvent)", "Registry value set:"};
-        case 22: return {22, 5, "Dns query (rule: DnsQuery)", "Dns query:"};
-        default: return {id, 1, "-", "-"};
+        case 1:
+            return {1, 5, "Process Create (rule: ProcessCreate)", "Process Create:"};
+        case 3:
+            return {3, 5, "Network connection detected (rule: NetworkConnect)", "Network connection detected:"};
+        case 5:
+            return {5, 3, "Process terminated (rule: ProcessTerminate)", "Process terminated:"};
+        case 11:
+            return {11, 2, "File created (rule: FileCreate)", "File created:"};
+        case 13:
+            return {13, 2, "Registry value set (rule: RegistryEvent)", "Registry value set:"};
+        case 22:
+            return {22, 5, "Dns query (rule: DnsQuery)", "Dns query:"};
+        default:
+            return {id, 1, "-", "-"};
         }
     }
     if (ch == Channel::System)
         return {0, 0, nullptr, "A service was installed in the system."};
     switch (id) {
-    case 4624: return {12544, 2, "Logon", "An account was successfully logged on."};
-    case 4625: return {12544, 0, "Logon", "An account failed to log on."};
-    case 4634: return {12545, 0, "Logoff", "An account was logged off."};
-    case 4648: return {12544, 0, "Logon", "A logon was attempted using explicit credentials."};
-    case 4672: return {12548, 0, "Special Logon", "Special privileges assigned to new logon."};
-    case 4688: return {13312, 2, "Process Creation", "A new process has been created."};
-    case 4689: return {13313, 0, "Process Termination", "A process has exited."};
-    case 4697: return {12289, 1, "Security System Extension", "A service was installed in the system."};
-    case 4663: return {12800, 1, "File System", "An attempt was made to access an object."};
-    case 5140: return {12808, 1, "File Share", "A network share object was accessed."};
+    case 4624:
+        return {12544, 2, "Logon", "An account was successfully logged on."};
+    case 4625:
+        return {12544, 0, "Logon", "An account failed to log on."};
+    case 4634:
+        return {12545, 0, "Logoff", "An account was logged off."};
+    case 4648:
+        return {12544, 0, "Logon", "A logon was attempted using explicit credentials."};
+    case 4672:
+        return {12548, 0, "Special Logon", "Special privileges assigned to new logon."};
+    case 4688:
+        return {13312, 2, "Process Creation", "A new process has been created."};
+    case 4689:
+        return {13313, 0, "Process Termination", "A process has exited."};
+    case 4697:
+        return {12289, 1, "Security System Extension", "A service was installed in the system."};
+    case 4663:
+        return {12800, 1, "File System", "An attempt was made to access an object."};
+    case 5140:
+        return {12808, 1, "File Share", "A network share object was accessed."};
     case 5145:
         return {12811, 0, "Detailed File Share",
-                "A network share object was checked to see whether client can be granted desired access."};
-    default: return {0, 0, "-", "-"};
+            "A network share object was checked to see whether client can be granted desired access."};
+    default:
+        return {0, 0, "-", "-"};
     }
 }
 
@@ -80,11 +98,21 @@ void appendJsonEscapedSlow(std::string &out, std::string_view s)
     for (const char ch : s) {
         const unsigned char c = static_cast<unsigned char>(ch);
         switch (c) {
-        case '"': out.append("\\\"", 2); break;
-        case '\\': out.append("\\\\", 2); break;
-        case '\n': out.append("\\n", 2); break;
-        case '\r': out.append("\\r", 2); break;
-        case '\t': out.append("\\t", 2); break;
+        case '"':
+            out.append("\\\"", 2);
+            break;
+        case '\\':
+            out.append("\\\\", 2);
+            break;
+        case '\n':
+            out.append("\\n", 2);
+            break;
+        case '\r':
+            out.append("\\r", 2);
+            break;
+        case '\t':
+            out.append("\\t", 2);
+            break;
         default:
             if (c < 0x20) {
                 const char u[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
@@ -143,15 +171,32 @@ void appendXmlEscaped(std::string &out, std::string_view s)
         const char c = s[i];
         const char *rep = nullptr;
         switch (c) {
-        case '&': rep = "&amp;"; break;
-        case '<': rep = "&lt;"; break;
-        case '>': rep = "&gt;"; break;
-        case '\'': rep = "&apos;"; break;
-        case '"': rep = "&quot;"; break;
-        case '\r': rep = "&#13;"; break;
-        case '\n': rep = "&#10;"; break;
-        case '\t': rep = "&#9;"; break;
-        default: continue;
+        case '&':
+            rep = "&amp;";
+            break;
+        case '<':
+            rep = "&lt;";
+            break;
+        case '>':
+            rep = "&gt;";
+            break;
+        case '\'':
+            rep = "&apos;";
+            break;
+        case '"':
+            rep = "&quot;";
+            break;
+        case '\r':
+            rep = "&#13;";
+            break;
+        case '\n':
+            rep = "&#10;";
+            break;
+        case '\t':
+            rep = "&#9;";
+            break;
+        default:
+            continue;
         }
         out.append(s.data() + run, i - run);
         out.append(rep);
@@ -180,30 +225,40 @@ void kn(std::string &out, const char *k, int64_t v)
     out.push_back(',');
 }
 
-const std::string_view kSummaryKeys[] = {
-    "TargetUserName", "LogonType", "AuthenticationPackageName", "IpAddress", "IpPort", "ShareName",
-    "RelativeTargetName", "AccessMask", "SubjectUserName", "TargetServerName", "Image", "CommandLine",
-    "ParentImage", "TargetFilename", "Initiated", "SourceIp", "SourcePort", "DestinationIp", "DestinationPort",
-    "NewProcessName", "ParentProcessName", "ServiceName", "ImagePath", "ServiceFileName", "QueryName"};
+const std::string_view kSummaryKeys[]
+    = {"TargetUserName", "LogonType", "AuthenticationPackageName", "IpAddress", "IpPort", "ShareName",
+        "RelativeTargetName", "AccessMask", "SubjectUserName", "TargetServerName", "Image", "CommandLine",
+        "ParentImage", "TargetFilename", "Initiated", "SourceIp", "SourcePort", "DestinationIp", "DestinationPort",
+        "NewProcessName", "ParentProcessName", "ServiceName", "ImagePath", "ServiceFileName", "QueryName"};
 
 } // namespace
 
 const char *RecordWriter::channelName(Channel c)
 {
     switch (c) {
-    case Channel::Security: return "Security";
-    case Channel::System: return "System";
-    case Channel::Sysmon: return "Microsoft-Windows-Sysmon/Operational";
-    case Channel::LinuxAudit: return "linux:audit";
-    case Channel::LinuxSshd: return "linux:sshd";
-    case Channel::LinuxSyslog: return "linux:syslog";
-    case Channel::Zeek: return "zeek";
+    case Channel::Security:
+        return "Security";
+    case Channel::System:
+        return "System";
+    case Channel::Sysmon:
+        return "Microsoft-Windows-Sysmon/Operational";
+    case Channel::LinuxAudit:
+        return "linux:audit";
+    case Channel::LinuxSshd:
+        return "linux:sshd";
+    case Channel::LinuxSyslog:
+        return "linux:syslog";
+    case Channel::Zeek:
+        return "zeek";
     }
     return "";
 }
 
 RecordWriter::RecordWriter(const Topology &topo, const Host &host, Format format, uint64_t seed)
-    : m_topo(topo), m_host(host), m_format(format), m_rng(Rng::derive(seed, 0x3000 + static_cast<uint64_t>(host.index)))
+    : m_topo(topo)
+    , m_host(host)
+    , m_format(format)
+    , m_rng(Rng::derive(seed, 0x3000 + static_cast<uint64_t>(host.index)))
 {
     m_records[static_cast<int>(Channel::Security)] = m_rng.range(80000, 4000000);
     m_records[static_cast<int>(Channel::System)] = m_rng.range(900, 60000);
@@ -320,7 +375,8 @@ void RecordWriter::appendMessage(std::string &out, const Event &e) const
         out.append(e.get("ServiceName"));
         out.append("\r\nService File Name:  ");
         out.append(e.get("ImagePath"));
-        out.append("\r\nService Type:  user mode service\r\nService Start Type:  demand start\r\nService Account:  LocalSystem");
+        out.append("\r\nService Type:  user mode service\r\nService Start Type:  demand start\r\nService Account:  "
+                   "LocalSystem");
         return;
     }
     out.append("\r\n", 2);
@@ -341,29 +397,33 @@ void RecordWriter::writeJson(const Event &e, int64_t record)
     const int64_t clock = e.us + m_host.skewUs;
     const int64_t tz = m_host.tzMinutes * 60000000LL;
     // Collector lag: mostly 1-4 s, sometimes up to 30 s.
-    const int64_t lag = (m_rng.chance(0.85) ? m_rng.range(1000, 4000) : m_rng.range(4000, 30000)) * 1000 + m_rng.range(0, 999);
+    const int64_t lag
+        = (m_rng.chance(0.85) ? m_rng.range(1000, 4000) : m_rng.range(4000, 30000)) * 1000 + m_rng.range(0, 999);
     const bool failure = e.eventId == 4625;
     const int ch = static_cast<int>(e.channel);
 
     o.push_back('{');
-    kn(o, "Keywords", e.channel == Channel::Sysmon ? INT64_MIN
-                      : e.channel == Channel::System ? -9187343239835811840LL
-                      : failure                       ? -9218868437227405312LL
-                                                      : -9214364837600034816LL);
+    kn(o, "Keywords",
+        e.channel == Channel::Sysmon       ? INT64_MIN
+            : e.channel == Channel::System ? -9187343239835811840LL
+            : failure                      ? -9218868437227405312LL
+                                           : -9214364837600034816LL);
     kn(o, "SeverityValue", failure ? 4 : 2);
     key(o, "EventReceivedTime");
     o.push_back('"');
     TimeFormat::appendLocal(o, clock + tz + lag - 300000);
     o.append("\",", 2);
     kn(o, "EventID", e.eventId);
-    kv(o, "ProviderGuid", e.channel == Channel::Sysmon   ? "{5770385F-C22A-43E0-BF4C-06F5698FFBD9}"
-                          : e.channel == Channel::System ? "{555908D1-A6D7-4695-8E1E-26931D2012F4}"
-                                                         : "{54849625-5478-4994-A5BA-3E3B0328C30D}");
+    kv(o, "ProviderGuid",
+        e.channel == Channel::Sysmon       ? "{5770385F-C22A-43E0-BF4C-06F5698FFBD9}"
+            : e.channel == Channel::System ? "{555908D1-A6D7-4695-8E1E-26931D2012F4}"
+                                           : "{54849625-5478-4994-A5BA-3E3B0328C30D}");
     const bool lsass = e.channel == Channel::Security && (e.eventId < 4660 || e.eventId == 4697);
-    kn(o, "ExecutionProcessID", e.channel == Channel::Sysmon   ? m_host.sysmonPid
-                                : e.channel == Channel::System ? m_host.servicesPid
-                                : lsass                        ? m_host.lsassPid
-                                                               : 4);
+    kn(o, "ExecutionProcessID",
+        e.channel == Channel::Sysmon       ? m_host.sysmonPid
+            : e.channel == Channel::System ? m_host.servicesPid
+            : lsass                        ? m_host.lsassPid
+                                           : 4);
     kv(o, "Channel", channelName(e.channel));
     kv(o, "host", m_topo.collector());
     if (e.channel == Channel::Sysmon) {
@@ -387,7 +447,8 @@ void RecordWriter::writeJson(const Event &e, int64_t record)
     o.append("\",", 2);
     for (const Event::Field &f : e.fields) {
         // NXLog's own keys win over event data of the same name (as in real exports).
-        if ((e.channel == Channel::System && f.key == "AccountName") || (e.channel == Channel::Sysmon && f.key == "EventType"))
+        if ((e.channel == Channel::System && f.key == "AccountName")
+            || (e.channel == Channel::Sysmon && f.key == "EventType"))
             continue;
         o.push_back('"');
         o.append(f.key);
@@ -409,9 +470,10 @@ void RecordWriter::writeJson(const Event &e, int64_t record)
     kn(o, "Task", m.task);
     o.append(R"("@version":"1","OpcodeValue":0,"SourceModuleName":"eventlog",)");
     kv(o, "Severity", failure ? "ERROR" : "INFO");
-    kv(o, "SourceName", e.channel == Channel::Sysmon   ? "Microsoft-Windows-Sysmon"
-                        : e.channel == Channel::System ? "Service Control Manager"
-                                                       : "Microsoft-Windows-Security-Auditing");
+    kv(o, "SourceName",
+        e.channel == Channel::Sysmon       ? "Microsoft-Windows-Sysmon"
+            : e.channel == Channel::System ? "Service Control Manager"
+                                           : "Microsoft-Windows-Security-Auditing");
     kn(o, "Version", m.version);
     if (m.category)
         kv(o, "Category", m.category);
@@ -432,7 +494,8 @@ void RecordWriter::writeXml(const Event &e, int64_t record)
         o.append("<Provider Name='Service Control Manager' Guid='{555908d1-a6d7-4695-8e1e-26931d2012f4}' "
                  "EventSourceName='Service Control Manager'/><EventID Qualifiers='16384'>");
     else
-        o.append("<Provider Name='Microsoft-Windows-Security-Auditing' Guid='{54849625-5478-4994-a5ba-3e3b0328c30d}'/><EventID>");
+        o.append("<Provider Name='Microsoft-Windows-Security-Auditing' "
+                 "Guid='{54849625-5478-4994-a5ba-3e3b0328c30d}'/><EventID>");
     appendInt(o, e.eventId);
     o.append("</EventID><Version>");
     appendInt(o, m.version);
@@ -441,20 +504,21 @@ void RecordWriter::writeXml(const Event &e, int64_t record)
     o.append("</Level><Task>");
     appendInt(o, m.task);
     o.append("</Task><Opcode>0</Opcode><Keywords>");
-    o.append(e.channel == Channel::Sysmon   ? "0x8000000000000000"
-             : e.channel == Channel::System ? "0x8080000000000000"
-             : e.eventId == 4625            ? "0x8010000000000000"
-                                            : "0x8020000000000000");
+    o.append(e.channel == Channel::Sysmon  ? "0x8000000000000000"
+            : e.channel == Channel::System ? "0x8080000000000000"
+            : e.eventId == 4625            ? "0x8010000000000000"
+                                           : "0x8020000000000000");
     o.append("</Keywords><TimeCreated SystemTime='");
     TimeFormat::appendSystemTime(o, e.us + m_host.skewUs);
     o.append("'/><EventRecordID>");
     appendInt(o, record);
     o.append("</EventRecordID><Correlation/><Execution ProcessID='");
     const bool lsass = e.channel == Channel::Security && (e.eventId < 4660 || e.eventId == 4697);
-    appendInt(o, e.channel == Channel::Sysmon   ? m_host.sysmonPid
-                 : e.channel == Channel::System ? m_host.servicesPid
-                 : lsass                        ? m_host.lsassPid
-                                                : 4);
+    appendInt(o,
+        e.channel == Channel::Sysmon       ? m_host.sysmonPid
+            : e.channel == Channel::System ? m_host.servicesPid
+            : lsass                        ? m_host.lsassPid
+                                           : 4);
     o.append("' ThreadID='");
     appendInt(o, m_threads[ch][m_rng.below(4)]);
     o.append("'/><Channel>");

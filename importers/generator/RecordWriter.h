@@ -18,15 +18,15 @@ namespace tt::gen {
 struct EvidenceRef {
     int transfer = -1;
     Trap trap = Trap::None;
-    std::string file;     // file name relative to the output folder
-    int64_t line = 0;     // 1-based line in the file
+    std::string file; // file name relative to the output folder
+    int64_t line = 0; // 1-based line in the file
     int64_t position = 0; // 1-based ordinal of the record in the file
-    int64_t record = 0;   // RecordNumber / EventRecordID
+    int64_t record = 0; // RecordNumber / EventRecordID
     std::string host;
     std::string channel;
     int eventId = 0;
-    std::string time;     // as recorded: EventTime (local) or UtcTime (Sysmon)
-    std::string summary;  // key=value of the fields that matter
+    std::string time; // as recorded: EventTime (local) or UtcTime (Sysmon)
+    std::string summary; // key=value of the fields that matter
 };
 
 class RecordWriter {

@@ -54,13 +54,15 @@ public:
     // Uniform in [0, n); n > 0.
     uint64_t below(uint64_t n) { return static_cast<uint64_t>((static_cast<Uint128>(next()) * n) >> 64); }
     // Uniform in [lo, hi] (inclusive).
-    int64_t range(int64_t lo, int64_t hi) { return lo + static_cast<int64_t>(below(static_cast<uint64_t>(hi - lo + 1))); }
+    int64_t range(int64_t lo, int64_t hi)
+    {
+        return lo + static_cast<int64_t>(below(static_cast<uint64_t>(hi - lo + 1)));
+    }
     // Uniform in [0, 1).
     double unit() { return static_cast<double>(next() >> 11) * 0x1.0p-53; }
     bool chance(double p) { return unit() < p; }
 
-    template <typename T, size_t N>
-    const T &pick(const T (&arr)[N]) { return arr[below(N)]; }
+    template<typename T, size_t N> const T &pick(const T (&arr)[N]) { return arr[below(N)]; }
 
 private:
     static uint64_t rotl(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }

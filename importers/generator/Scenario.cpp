@@ -12,10 +12,14 @@ namespace {
 constexpr int64_t kMs = 1000;
 }
 
-Scenario::Scenario(const Topology &topo, uint64_t seed, int64_t startUs, int64_t endUs, int days, int hops,
-                   int64_t linuxBudget)
-    : m_topo(topo), m_rng(Rng::derive(seed, 0xa77ac)), m_startUs(startUs), m_endUs(endUs), m_days(days),
-      m_hops(std::clamp(hops, 0, topo.windowsCount() - 1))
+Scenario::Scenario(
+    const Topology &topo, uint64_t seed, int64_t startUs, int64_t endUs, int days, int hops, int64_t linuxBudget)
+    : m_topo(topo)
+    , m_rng(Rng::derive(seed, 0xa77ac))
+    , m_startUs(startUs)
+    , m_endUs(endUs)
+    , m_days(days)
+    , m_hops(std::clamp(hops, 0, topo.windowsCount() - 1))
 {
     const size_t n = topo.hosts().size();
     m_events.resize(n);
@@ -76,8 +80,8 @@ std::string Scenario::account(int a) const
     return m_topo.netbios() + '\\' + m_topo.account(a).sam;
 }
 
-Proc Scenario::start(int host, int64_t us, const Proc &parent, std::string image, std::string cmd, int tag,
-                     const Proc *asUser)
+Proc Scenario::start(
+    int host, int64_t us, const Proc &parent, std::string image, std::string cmd, int tag, const Proc *asUser)
 {
     Proc p = ctx(host).spawn(us, parent, std::move(image), std::move(cmd), asUser);
     put(host, f(host).processCreate(us, p, parent), tag);
@@ -152,7 +156,7 @@ Scenario::Session Scenario::smbSession(int src, int dst, int64_t us, int acct, b
 }
 
 void Scenario::shareWrite(int dst, int64_t us, const Session &s, const std::string &share, const std::string &localPath,
-                          const std::string &rel, const std::string &fullPath, int tag, Trap trap)
+    const std::string &rel, const std::string &fullPath, int tag, Trap trap)
 {
     EventFactory &fd = f(dst);
     put(dst, fd.shareAccess(us, s.logon, share, localPath), tag, trap);

@@ -21,7 +21,7 @@ class Scenario {
 public:
     // linuxBudget: background records per Linux host (audit events + auth lines), about.
     Scenario(const Topology &topo, uint64_t seed, int64_t startUs, int64_t endUs, int days, int hops,
-             int64_t linuxBudget = 0);
+        int64_t linuxBudget = 0);
 
     const Topology &topo() const { return m_topo; }
     std::vector<Event> &events(int host) { return m_events[static_cast<size_t>(host)]; }
@@ -62,20 +62,20 @@ public:
 
     // Sysmon 1 + 4688 for child started by parent on host.
     Proc start(int host, int64_t us, const Proc &parent, std::string image, std::string cmd, int tag = -1,
-               const Proc *asUser = nullptr);
+        const Proc *asUser = nullptr);
     void stop(int host, int64_t us, const Proc &p);
 
     struct Session {
-        Logon logon;     // the destination's 4624
+        Logon logon; // the destination's 4624
         std::string srcPort;
-        int flow = -1;   // the sensor's view of the session (-1: not on the wire)
+        int flow = -1; // the sensor's view of the session (-1: not on the wire)
     };
     // An SMB (port 445) session from src to dst as account: src DNS + Sysmon 3 by System,
     // dst Sysmon 3 inbound, 4624 type 3 and 4672 when privileged. byIp selects NTLM.
     Session smbSession(int src, int dst, int64_t us, int account, bool byIp, int tag, const Proc *srcProc);
     // 5140 + 5145 (create, then WriteData) + Sysmon 11 by System on dst, for a write through share.
     void shareWrite(int dst, int64_t us, const Session &s, const std::string &share, const std::string &localPath,
-                    const std::string &rel, const std::string &fullPath, int tag, Trap trap = Trap::None);
+        const std::string &rel, const std::string &fullPath, int tag, Trap trap = Trap::None);
     void logoff(int dst, int64_t us, const Session &s, int tag = -1);
     std::string randomName(int minLen, int maxLen, bool mixedCase = false);
     std::string ephemeralPort();

@@ -11,9 +11,9 @@ namespace tt::gen {
 struct Summary {
     int64_t eventsWritten = 0;
     int hosts = 0;
-    int transfers = 0;       // labelled transfers (attack + benign-admin; ingress not counted)
-    QStringList files;       // per-host event files (absolute paths), in host order: Windows hosts' event files,
-                             // then each Linux host's audit.log and auth.log, then the sensor's zeek/*.log
+    int transfers = 0; // labelled transfers (attack + benign-admin; ingress not counted)
+    QStringList files; // per-host event files (absolute paths), in host order: Windows hosts' event files,
+                       // then each Linux host's audit.log and auth.log, then the sensor's zeek/*.log
     QString groundTruthPath; // ground_truth.json
     QString error;
 };

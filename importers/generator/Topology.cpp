@@ -21,12 +21,12 @@ const DomainName kDomains[] = {
     {"OSTRALIS", "ad.ostralis.org", "OST"},
 };
 const char *const kDepts[] = {"FIN", "ENG", "HR", "OPS", "SLS", "MKT", "LEG", "RND"};
-const char *const kFirst[] = {"maria", "tomas", "kofi", "ingrid", "ravi", "lucia", "daniel", "aiko",
-                              "samuel", "fatima", "oliver", "nadia", "pedro", "hannah", "yusuf", "elena",
-                              "marcus", "priya", "jonas", "chloe", "andre", "mei", "viktor", "grace"};
-const char *const kLast[] = {"reyes", "okafor", "lindqvist", "patel", "moreau", "tanaka", "novak", "haddad",
-                             "schmidt", "obrien", "castillo", "kowalski", "nguyen", "brennan", "alvarez",
-                             "fischer", "mensah", "rossi", "larsen", "dubois", "hughes", "varga"};
+const char *const kFirst[]
+    = {"maria", "tomas", "kofi", "ingrid", "ravi", "lucia", "daniel", "aiko", "samuel", "fatima", "oliver", "nadia",
+        "pedro", "hannah", "yusuf", "elena", "marcus", "priya", "jonas", "chloe", "andre", "mei", "viktor", "grace"};
+const char *const kLast[] = {"reyes", "okafor", "lindqvist", "patel", "moreau", "tanaka", "novak", "haddad", "schmidt",
+    "obrien", "castillo", "kowalski", "nguyen", "brennan", "alvarez", "fischer", "mensah", "rossi", "larsen", "dubois",
+    "hughes", "varga"};
 
 std::string hex8(uint64_t v)
 {
@@ -41,8 +41,8 @@ std::string hex8(uint64_t v)
 
 std::string sidTail(Rng &r)
 {
-    return std::to_string(r.range(1000000000, 4294967295LL)) + '-' + std::to_string(r.range(1000000000, 4294967295LL)) +
-           '-' + std::to_string(r.range(1000000000, 4294967295LL));
+    return std::to_string(r.range(1000000000, 4294967295LL)) + '-' + std::to_string(r.range(1000000000, 4294967295LL))
+        + '-' + std::to_string(r.range(1000000000, 4294967295LL));
 }
 
 } // namespace
@@ -56,7 +56,7 @@ Topology::Topology(int hostCount, uint64_t seed, int linuxHosts)
     m_dns = dn.dns;
     m_dnsUpper = m_dns;
     std::transform(m_dnsUpper.begin(), m_dnsUpper.end(), m_dnsUpper.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+        [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
     m_domainSid = "S-1-5-21-" + sidTail(r);
     m_collector = "wec01." + m_dns;
     // Monday 2023-11-13 00:00 in the main zone (UTC-5, New York in winter), shifted by seed weeks.
@@ -75,7 +75,7 @@ Topology::Topology(int hostCount, uint64_t seed, int linuxHosts)
     int kindCount[16] = {};
     for (int i = 0; i < serverCount; ++i) {
         const std::string kind = serverKinds[i];
-        const int n = ++kindCount[std::hash<std::string>{}(kind) % 16];
+        const int n = ++kindCount[std::hash<std::string> {}(kind) % 16];
         servers.emplace_back(kind, prefix + '-' + kind + (n < 10 ? "0" : "") + std::to_string(n));
     }
     const int branch = hostCount >= 6 ? std::max(2, hostCount / 20) : 0;
@@ -84,24 +84,24 @@ Topology::Topology(int hostCount, uint64_t seed, int linuxHosts)
     uint64_t rs = Rng::derive(seed, 0x5eed);
     for (int i = 0; i < dcs; ++i)
         addHost(prefix + "-DC0" + std::to_string(i + 1), HostRole::DomainController, "DC",
-                base + "1." + std::to_string(5 + i), m_mainTz, rs);
+            base + "1." + std::to_string(5 + i), m_mainTz, rs);
     m_dc = 0;
     for (size_t i = 0; i < servers.size(); ++i)
         addHost(servers[i].second, servers[i].first == "ADM" ? HostRole::AdminStation : HostRole::Server,
-                servers[i].first, base + "1." + std::to_string(20 + i * 3), m_mainTz, rs);
+            servers[i].first, base + "1." + std::to_string(20 + i * 3), m_mainTz, rs);
     std::set<std::string> used;
     for (int i = 0; i < workstations; ++i) {
         const bool isBranch = i >= workstations - branch;
         std::string name;
         do {
             const int num = static_cast<int>(r.range(1, 60));
-            name = std::string(isBranch ? "BER-WS-" : std::string("WS-") + r.pick(kDepts) + '-') + (num < 10 ? "0" : "") +
-                   std::to_string(num);
+            name = std::string(isBranch ? "BER-WS-" : std::string("WS-") + r.pick(kDepts) + '-') + (num < 10 ? "0" : "")
+                + std::to_string(num);
         } while (!used.insert(name).second);
         std::string ip;
         do {
-            ip = base + (isBranch ? std::string("200.") : std::to_string(16 + r.below(8)) + '.') +
-                 std::to_string(r.range(10, 250));
+            ip = base + (isBranch ? std::string("200.") : std::to_string(16 + r.below(8)) + '.')
+                + std::to_string(r.range(10, 250));
         } while (!used.insert(ip).second);
         addHost(name, HostRole::Workstation, std::string(), ip, isBranch ? 60 : m_mainTz, rs);
     }
@@ -111,7 +111,8 @@ Topology::Topology(int hostCount, uint64_t seed, int linuxHosts)
     auto addAccount = [&](std::string sam, AccountKind kind) {
         while (!names.insert(sam).second)
             sam += std::to_string(r.range(1, 9));
-        m_accounts.push_back({sam, m_domainSid + '-' + std::to_string(1100 + m_accounts.size() * 7 + r.below(7)), kind});
+        m_accounts.push_back(
+            {sam, m_domainSid + '-' + std::to_string(1100 + m_accounts.size() * 7 + r.below(7)), kind});
         return static_cast<int>(m_accounts.size()) - 1;
     };
     for (Host &h : m_hosts)
@@ -137,15 +138,15 @@ Topology::Topology(int hostCount, uint64_t seed, int linuxHosts)
         const int k = i % 8;
         const int n = ++kindCount2[k];
         addHost(std::string(linuxKinds[k]) + (n < 10 ? "0" : "") + std::to_string(n), HostRole::Linux, "LNX",
-                base + std::to_string(30 + i / 200) + '.' + std::to_string(10 + i % 200), 0, ls);
+            base + std::to_string(30 + i / 200) + '.' + std::to_string(10 + i % 200), 0, ls);
         // HostContext models every host's Windows-side processes; give it an owner too.
         m_hosts.back().primaryUser = accountsOf(AccountKind::ItAdmin)[static_cast<size_t>(i) % 3];
         m_hosts.back().weight = 0.5;
     }
 }
 
-void Topology::addHost(const std::string &name, HostRole role, const std::string &kind, const std::string &ip, int tz,
-                       uint64_t &rs)
+void Topology::addHost(
+    const std::string &name, HostRole role, const std::string &kind, const std::string &ip, int tz, uint64_t &rs)
 {
     Rng r(Rng::splitmix(rs));
     Host h;

@@ -14,25 +14,25 @@ enum class HostRole : uint8_t { DomainController, Server, AdminStation, Workstat
 
 struct Host {
     int index = 0;
-    std::string name;      // WS-FIN-07
-    std::string fqdn;      // WS-FIN-07.halcyon.lan
-    std::string ip;        // 10.42.16.23
+    std::string name; // WS-FIN-07
+    std::string fqdn; // WS-FIN-07.halcyon.lan
+    std::string ip; // 10.42.16.23
     std::string serverKind; // FS, SQL, APP, WSUS, ADM, DC, or empty for workstations
     HostRole role = HostRole::Workstation;
-    int tzMinutes = 0;     // local = UTC + tzMinutes
-    int64_t skewUs = 0;    // host clock = true UTC + skewUs
+    int tzMinutes = 0; // local = UTC + tzMinutes
+    int64_t skewUs = 0; // host clock = true UTC + skewUs
     std::string guidPrefix; // Sysmon ProcessGuid Data1 (8 hex)
     std::string machineSid; // S-1-5-21-... for local accounts
     uint32_t sysmonPid = 0, lsassPid = 0, servicesPid = 0, scmThread = 0;
     int collectorPort = 0;
-    int primaryUser = -1;  // account index of the workstation's user
-    double weight = 1.0;   // share of background volume
+    int primaryUser = -1; // account index of the workstation's user
+    double weight = 1.0; // share of background volume
 };
 
 enum class AccountKind : uint8_t { User, ItAdmin, Service, DomainAdmin };
 
 struct Account {
-    std::string sam;       // mreyes
+    std::string sam; // mreyes
     std::string sid;
     AccountKind kind = AccountKind::User;
     bool privileged() const { return kind != AccountKind::User; }
@@ -47,8 +47,8 @@ public:
     const std::vector<Account> &accounts() const { return m_accounts; }
     const Host &host(int i) const { return m_hosts[static_cast<size_t>(i)]; }
     const Account &account(int i) const { return m_accounts[static_cast<size_t>(i)]; }
-    const std::string &netbios() const { return m_netbios; }  // HALCYON
-    const std::string &dnsDomain() const { return m_dns; }    // halcyon.lan
+    const std::string &netbios() const { return m_netbios; } // HALCYON
+    const std::string &dnsDomain() const { return m_dns; } // halcyon.lan
     const std::string &dnsUpper() const { return m_dnsUpper; } // HALCYON.LAN
     const std::string &domainSid() const { return m_domainSid; }
     const std::string &collector() const { return m_collector; }
@@ -65,8 +65,8 @@ public:
     std::string machineSidOf(const Host &h) const;
 
 private:
-    void addHost(const std::string &name, HostRole role, const std::string &kind, const std::string &ip,
-                 int tz, uint64_t &rs);
+    void addHost(
+        const std::string &name, HostRole role, const std::string &kind, const std::string &ip, int tz, uint64_t &rs);
 
     std::vector<Host> m_hosts;
     std::vector<Account> m_accounts;

@@ -11,22 +11,22 @@ namespace tt::gen {
 struct Transfer {
     enum class Category { Attack, BenignAdmin, Ingress };
     Category category = Category::Attack;
-    int src = -1;            // host index, -1 for an external source
+    int src = -1; // host index, -1 for an external source
     int dst = -1;
-    std::string srcName;     // FQDN, or "external" for ingress
+    std::string srcName; // FQDN, or "external" for ingress
     std::string srcIp;
-    std::string path;        // on the destination
-    std::string srcPath;     // on the source, when known
+    std::string path; // on the destination
+    std::string srcPath; // on the source, when known
     std::string file;
-    std::string account;     // DOMAIN\sam
-    int64_t utcUs = 0;       // destination host clock at the write
-    std::string method;      // smb-admin-share | smb-share | psexec-service-binary | rdp-tsclient | other
-    std::string direction;   // push | pull
+    std::string account; // DOMAIN\sam
+    int64_t utcUs = 0; // destination host clock at the write
+    std::string method; // smb-admin-share | smb-share | psexec-service-binary | rdp-tsclient | other
+    std::string direction; // push | pull
     std::string visibility = "both";
     std::string confidence = "high";
-    std::string share;       // \\*\C$ ...
+    std::string share; // \\*\C$ ...
     std::string notes;
-    int hop = -1;            // attacker hop number (0-based), -1 otherwise
+    int hop = -1; // attacker hop number (0-based), -1 otherwise
 };
 
 } // namespace tt::gen

@@ -23,30 +23,38 @@ struct LogDef {
 };
 const LogDef kLogs[LogCount] = {
     {"conn",
-     "ts uid id.orig_h id.orig_p id.resp_h id.resp_p proto service duration orig_bytes resp_bytes conn_state local_orig "
-     "local_resp missed_bytes history orig_pkts orig_ip_bytes resp_pkts resp_ip_bytes tunnel_parents",
-     "time string addr port addr port enum string interval count count string bool bool count string count count count "
-     "count set[string]"},
+        "ts uid id.orig_h id.orig_p id.resp_h id.resp_p proto service duration orig_bytes resp_bytes conn_state "
+        "local_orig "
+        "local_resp missed_bytes history orig_pkts orig_ip_bytes resp_pkts resp_ip_bytes tunnel_parents",
+        "time string addr port addr port enum string interval count count string bool bool count string count count "
+        "count "
+        "count set[string]"},
     {"smb_files",
-     "ts uid id.orig_h id.orig_p id.resp_h id.resp_p fuid action path name size prev_name times.modified times.accessed "
-     "times.created times.changed",
-     "time string addr port addr port string enum string string count string time time time time"},
+        "ts uid id.orig_h id.orig_p id.resp_h id.resp_p fuid action path name size prev_name times.modified "
+        "times.accessed "
+        "times.created times.changed",
+        "time string addr port addr port string enum string string count string time time time time"},
     {"files",
-     "ts fuid tx_hosts rx_hosts conn_uids source depth analyzers mime_type filename duration local_orig is_orig seen_bytes "
-     "total_bytes missing_bytes overflow_bytes timedout parent_fuid md5 sha1 sha256 extracted extracted_cutoff "
-     "extracted_size",
-     "time string set[addr] set[addr] set[string] string count set[string] string string interval bool bool count count "
-     "count count bool string string string string string bool count"},
+        "ts fuid tx_hosts rx_hosts conn_uids source depth analyzers mime_type filename duration local_orig is_orig "
+        "seen_bytes "
+        "total_bytes missing_bytes overflow_bytes timedout parent_fuid md5 sha1 sha256 extracted extracted_cutoff "
+        "extracted_size",
+        "time string set[addr] set[addr] set[string] string count set[string] string string interval bool bool count "
+        "count "
+        "count count bool string string string string string bool count"},
     {"kerberos",
-     "ts uid id.orig_h id.orig_p id.resp_h id.resp_p request_type client service success error_msg from till cipher "
-     "forwardable renewable client_cert_subject client_cert_fuid server_cert_subject server_cert_fuid",
-     "time string addr port addr port string string string bool string time time string bool bool string string string "
-     "string"},
+        "ts uid id.orig_h id.orig_p id.resp_h id.resp_p request_type client service success error_msg from till cipher "
+        "forwardable renewable client_cert_subject client_cert_fuid server_cert_subject server_cert_fuid",
+        "time string addr port addr port string string string bool string time time string bool bool string string "
+        "string "
+        "string"},
     {"dns",
-     "ts uid id.orig_h id.orig_p id.resp_h id.resp_p proto trans_id rtt query qclass qclass_name qtype qtype_name rcode "
-     "rcode_name AA TC RD RA Z answers TTLs rejected",
-     "time string addr port addr port enum count interval string count string count string count string bool bool bool "
-     "bool count vector[string] vector[interval] bool"},
+        "ts uid id.orig_h id.orig_p id.resp_h id.resp_p proto trans_id rtt query qclass qclass_name qtype qtype_name "
+        "rcode "
+        "rcode_name AA TC RD RA Z answers TTLs rejected",
+        "time string addr port addr port enum count interval string count string count string count string bool bool "
+        "bool "
+        "bool count vector[string] vector[interval] bool"},
 };
 
 std::vector<std::string> split(const char *s)
@@ -123,7 +131,11 @@ void jsonString(std::string &o, const std::string &s)
 
 class Sensor {
 public:
-    Sensor(const Topology &t, uint64_t seed) : m_t(t), m_r(Rng::derive(seed, 0x2ee4)) {}
+    Sensor(const Topology &t, uint64_t seed)
+        : m_t(t)
+        , m_r(Rng::derive(seed, 0x2ee4))
+    {
+    }
 
     std::string uid(char prefix)
     {
@@ -159,25 +171,28 @@ public:
     }
 
     void dns(int64_t us, const std::string &client, const std::string &server, const std::string &query,
-             const std::string &answer, int tag)
+        const std::string &answer, int tag)
     {
         const std::string port = std::to_string(49152 + m_r.below(16300));
-        add(Dns, us, {ts(us), uid('C'), client, port, server, "53", "udp", std::to_string(m_r.below(65536)),
-                      interval(static_cast<int64_t>(m_r.range(200, 3000))), query, "1", "C_INTERNET", "1", "A", "0",
-                      "NOERROR", "T", "F", "T", "T", "0", answer.empty() ? "-" : answer, answer.empty() ? "-" : "600.000000",
-                      "F"},
+        add(Dns, us,
+            {ts(us), uid('C'), client, port, server, "53", "udp", std::to_string(m_r.below(65536)),
+                interval(static_cast<int64_t>(m_r.range(200, 3000))), query, "1", "C_INTERNET", "1", "A", "0",
+                "NOERROR", "T", "F", "T", "T", "0", answer.empty() ? "-" : answer, answer.empty() ? "-" : "600.000000",
+                "F"},
             tag);
     }
     void kerberos(int64_t us, const std::string &client, const std::string &kdc, const std::string &principal,
-                  const std::string &service, int tag)
+        const std::string &service, int tag)
     {
         const std::string u = uid('C');
         const std::string port = std::to_string(49152 + m_r.below(16300));
-        add(Kerberos, us, {ts(us), u, client, port, kdc, "88", "TGS", principal, service, "T", "-", "-",
-                           ts(us + 10LL * 3600 * kSec), "aes256-cts-hmac-sha1-96", "T", "F", "-", "-", "-", "-"},
+        add(Kerberos, us,
+            {ts(us), u, client, port, kdc, "88", "TGS", principal, service, "T", "-", "-", ts(us + 10LL * 3600 * kSec),
+                "aes256-cts-hmac-sha1-96", "T", "F", "-", "-", "-", "-"},
             tag);
-        add(Conn, us - 1 * kMs, {ts(us - 1 * kMs), u, client, port, kdc, "88", "tcp", "krb_tcp", interval(4000), "1610",
-                                 "1590", "SF", "T", "T", "0", "ShADadFf", "6", "1930", "5", "1858", "-"});
+        add(Conn, us - 1 * kMs,
+            {ts(us - 1 * kMs), u, client, port, kdc, "88", "tcp", "krb_tcp", interval(4000), "1610", "1590", "SF", "T",
+                "T", "0", "ShADadFf", "6", "1930", "5", "1858", "-"});
     }
     void flow(const NetFlow &f)
     {
@@ -188,19 +203,20 @@ public:
         const std::string u = uid('C');
         const int64_t pkts = f.origBytes / 1400 + 8;
         const int64_t rpkts = f.respBytes / 1400 + 6;
-        add(Conn, f.us, {ts(f.us), u, f.origIp, std::to_string(f.origPort), f.respIp, std::to_string(f.respPort), f.proto,
-                         f.service.empty() ? "-" : f.service, interval(f.durationUs), std::to_string(f.origBytes),
-                         std::to_string(f.respBytes), f.state, "T", "T", "0", "ShADadFf", std::to_string(pkts),
-                         std::to_string(f.origBytes + pkts * 40), std::to_string(rpkts),
-                         std::to_string(f.respBytes + rpkts * 40), "-"},
+        add(Conn, f.us,
+            {ts(f.us), u, f.origIp, std::to_string(f.origPort), f.respIp, std::to_string(f.respPort), f.proto,
+                f.service.empty() ? "-" : f.service, interval(f.durationUs), std::to_string(f.origBytes),
+                std::to_string(f.respBytes), f.state, "T", "T", "0", "ShADadFf", std::to_string(pkts),
+                std::to_string(f.origBytes + pkts * 40), std::to_string(rpkts),
+                std::to_string(f.respBytes + rpkts * 40), "-"},
             f.transfer);
         for (const NetFile &file : f.files) {
             const std::string fu = uid('F');
             const std::string mod = ts(file.us - static_cast<int64_t>(m_r.range(1, 400)) * 86400 * kSec);
             add(SmbFiles, file.us,
                 {ts(file.us), u, f.origIp, std::to_string(f.origPort), f.respIp, std::to_string(f.respPort), fu,
-                 "SMB::FILE_WRITE", file.share, file.name, std::to_string(file.size), "-", mod, ts(file.us), ts(file.us),
-                 ts(file.us)},
+                    "SMB::FILE_WRITE", file.share, file.name, std::to_string(file.size), "-", mod, ts(file.us),
+                    ts(file.us), ts(file.us)},
                 file.transfer);
             std::string leaf = file.name;
             if (const auto i = leaf.find_last_of('\\'); i != std::string::npos)
@@ -208,9 +224,9 @@ public:
             const bool exe = leaf.size() > 4 && (leaf.compare(leaf.size() - 4, 4, ".exe") == 0);
             add(Files, file.us + 3 * kMs,
                 {ts(file.us + 3 * kMs), fu, f.origIp, f.respIp, u, "SMB", "0", "MD5,SHA1,PE",
-                 exe ? "application/x-dosexec" : "application/octet-stream", file.name, interval(120000), "T", "T",
-                 std::to_string(file.size), std::to_string(file.size), "0", "0", "F", "-", hexs(32), hexs(40), "-", "-", "-",
-                 "-"},
+                    exe ? "application/x-dosexec" : "application/octet-stream", file.name, interval(120000), "T", "T",
+                    std::to_string(file.size), std::to_string(file.size), "0", "0", "F", "-", hexs(32), hexs(40), "-",
+                    "-", "-", "-"},
                 file.transfer);
         }
     }
@@ -220,11 +236,9 @@ public:
         const auto &hs = m_t.hosts();
         const std::string dc = m_t.host(m_t.dc()).ip;
         const std::string dcName = m_t.host(m_t.dc()).name;
-        const char *const ext[][2] = {{"login.microsoftonline.com", "20.190.151.7"},
-                                      {"www.bing.com", "204.79.197.200"},
-                                      {"ctldl.windowsupdate.com", "93.184.221.240"},
-                                      {"deb.debian.org", "151.101.2.132"},
-                                      {"outlook.office365.com", "52.97.146.18"}};
+        const char *const ext[][2] = {{"login.microsoftonline.com", "20.190.151.7"}, {"www.bing.com", "204.79.197.200"},
+            {"ctldl.windowsupdate.com", "93.184.221.240"}, {"deb.debian.org", "151.101.2.132"},
+            {"outlook.office365.com", "52.97.146.18"}};
         const int64_t span = std::max<int64_t>(endUs - startUs, 1);
         while (count() < budget) {
             const int64_t us = startUs + static_cast<int64_t>(m_r.below(static_cast<uint64_t>(span)));
@@ -239,20 +253,21 @@ public:
                 const std::string port = std::to_string(49152 + m_r.below(16300));
                 add(Conn, us + 30 * kMs,
                     {ts(us + 30 * kMs), uid('C'), h.ip, port, e[1], "443", "tcp", "ssl",
-                     interval(static_cast<int64_t>(m_r.range(100, 60000)) * kMs), std::to_string(m_r.range(800, 9000)),
-                     std::to_string(m_r.range(4000, 400000)), "SF", "T", "F", "0", "ShADadFf", "14", "2200", "40", "90000",
-                     "-"});
+                        interval(static_cast<int64_t>(m_r.range(100, 60000)) * kMs),
+                        std::to_string(m_r.range(800, 9000)), std::to_string(m_r.range(4000, 400000)), "SF", "T", "F",
+                        "0", "ShADadFf", "14", "2200", "40", "90000", "-"});
             } else if (x < 65 && h.index < windows) {
                 const Host &o = hs[m_r.below(static_cast<uint64_t>(windows))];
                 // The machine's own tickets (its users' tickets come with the flows that use them).
                 kerberos(us, h.ip, dc, Topology::machineAccount(h) + '/' + m_t.dnsUpper(),
-                         std::string(m_r.chance(0.5) ? "ldap/" : "host/") + o.fqdn, -1);
+                    std::string(m_r.chance(0.5) ? "ldap/" : "host/") + o.fqdn, -1);
             } else if (x < 80 && h.index < windows) {
                 const std::string port = std::to_string(49152 + m_r.below(16300));
                 add(Conn, us,
                     {ts(us), uid('C'), h.ip, port, dc, "389", "tcp", "ldap_tcp",
-                     interval(static_cast<int64_t>(m_r.range(5, 900)) * kMs), std::to_string(m_r.range(300, 3000)),
-                     std::to_string(m_r.range(900, 40000)), "SF", "T", "T", "0", "ShADadFf", "8", "900", "9", "4000", "-"});
+                        interval(static_cast<int64_t>(m_r.range(5, 900)) * kMs), std::to_string(m_r.range(300, 3000)),
+                        std::to_string(m_r.range(900, 40000)), "SF", "T", "T", "0", "ShADadFf", "8", "900", "9", "4000",
+                        "-"});
             } else if (h.index < windows) {
                 // Group Policy: SYSVOL reads over SMB from the domain controller.
                 const std::string u = uid('C');
@@ -260,12 +275,14 @@ public:
                 const int64_t size = static_cast<int64_t>(m_r.range(200, 6000));
                 add(Conn, us,
                     {ts(us), u, h.ip, port, dc, "445", "tcp", "gssapi,smb,krb",
-                     interval(static_cast<int64_t>(m_r.range(50, 900)) * kMs), std::to_string(m_r.range(1500, 4000)),
-                     std::to_string(size + 3000), "SF", "T", "T", "0", "ShADadFf", "12", "2000", "12", "9000", "-"});
-                const std::string name = m_t.dnsDomain() + "\\Policies\\{31B2F340-016D-11D2-945F-00C04FB984F9}\\GPT.INI";
+                        interval(static_cast<int64_t>(m_r.range(50, 900)) * kMs), std::to_string(m_r.range(1500, 4000)),
+                        std::to_string(size + 3000), "SF", "T", "T", "0", "ShADadFf", "12", "2000", "12", "9000", "-"});
+                const std::string name
+                    = m_t.dnsDomain() + "\\Policies\\{31B2F340-016D-11D2-945F-00C04FB984F9}\\GPT.INI";
                 add(SmbFiles, us + 20 * kMs,
-                    {ts(us + 20 * kMs), u, h.ip, port, dc, "445", "-", m_r.chance(0.5) ? "SMB::FILE_OPEN" : "SMB::FILE_READ",
-                     "\\\\" + dcName + "\\SYSVOL", name, std::to_string(size), "-", "-", "-", "-", "-"});
+                    {ts(us + 20 * kMs), u, h.ip, port, dc, "445", "-",
+                        m_r.chance(0.5) ? "SMB::FILE_OPEN" : "SMB::FILE_READ", "\\\\" + dcName + "\\SYSVOL", name,
+                        std::to_string(size), "-", "-", "-", "-", "-"});
             }
         }
     }
@@ -332,7 +349,8 @@ public:
                             bool firstItem = true;
                             while (s <= r.v[i].size()) {
                                 const size_t c = r.v[i].find(',', s);
-                                const std::string item = r.v[i].substr(s, c == std::string::npos ? std::string::npos : c - s);
+                                const std::string item
+                                    = r.v[i].substr(s, c == std::string::npos ? std::string::npos : c - s);
                                 if (!firstItem)
                                     text.push_back(',');
                                 firstItem = false;
@@ -396,7 +414,7 @@ private:
 } // namespace
 
 void ZeekSensor::write(const Topology &topo, uint64_t seed, const std::vector<NetFlow> &flows, int64_t background,
-                       int64_t startUs, int64_t endUs, bool json, const std::string &dir, HostResult &res)
+    int64_t startUs, int64_t endUs, bool json, const std::string &dir, HostResult &res)
 {
     Sensor s(topo, seed);
     for (const NetFlow &f : flows)

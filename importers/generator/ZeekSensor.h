@@ -18,7 +18,7 @@ class ZeekSensor {
 public:
     // Writes the logs into dir (created by the caller); background: about this many extra records.
     static void write(const Topology &topo, uint64_t seed, const std::vector<NetFlow> &flows, int64_t background,
-                      int64_t startUs, int64_t endUs, bool json, const std::string &dir, HostResult &res);
+        int64_t startUs, int64_t endUs, bool json, const std::string &dir, HostResult &res);
 };
 
 } // namespace tt::gen

@@ -125,7 +125,6 @@ bool parseKeywordMask(std::string_view s, uint64_t &out)
     return true;
 }
 
-
 // Replaces invalid UTF-8 sequences by U+FFFD (used only for lines simdjson refused as non-UTF-8).
 std::string repairUtf8(std::string_view in)
 {
@@ -159,8 +158,8 @@ std::string repairUtf8(std::string_view in)
                 cp = (cp << 6) | (p[i + k] & 0x3F);
         }
         if (ok) {
-            if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000)
-                || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+            if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) || cp > 0x10FFFF
+                || (cp >= 0xD800 && cp <= 0xDFFF))
                 ok = false;
         }
         if (ok) {
@@ -178,18 +177,18 @@ std::string repairUtf8(std::string_view in)
 // Key classification for the NXLog / Logstash flat shape.
 
 enum class Kind : uint8_t {
-    Data,        // event data -> fields
-    Computer,    // Hostname
-    EventId,     // EventID
-    Channel,     // Channel
-    Provider,    // SourceName
-    Record,      // RecordNumber
-    Sys,         // system field, under sysName
-    Keywords,    // system "Keywords"; integers rendered as 0x hex
-    EventTime,   // system + host-local time
+    Data, // event data -> fields
+    Computer, // Hostname
+    EventId, // EventID
+    Channel, // Channel
+    Provider, // SourceName
+    Record, // RecordNumber
+    Sys, // system field, under sysName
+    Keywords, // system "Keywords"; integers rendered as 0x hex
+    EventTime, // system + host-local time
     TimeCreated, // system + local-or-zoned time (exports without EventTime)
-    Timestamp,   // system + collector time
-    UserLookup,  // Domain / AccountName / AccountType: envelope when UserID is present
+    Timestamp, // system + collector time
+    UserLookup, // Domain / AccountName / AccountType: envelope when UserID is present
 };
 
 struct KeyInfo {
@@ -202,68 +201,106 @@ KeyInfo classifyFlat(std::string_view k)
     using K = Kind;
     switch (k.size()) {
     case 4:
-        if (k == "Task") return {K::Sys, "Task"};
-        if (k == "host") return {K::Sys, "host"};
-        if (k == "port") return {K::Sys, "port"};
-        if (k == "tags") return {K::Sys, "tags"};
-        if (k == "type") return {K::Sys, "type"};
+        if (k == "Task")
+            return {K::Sys, "Task"};
+        if (k == "host")
+            return {K::Sys, "host"};
+        if (k == "port")
+            return {K::Sys, "port"};
+        if (k == "tags")
+            return {K::Sys, "tags"};
+        if (k == "type")
+            return {K::Sys, "type"};
         break;
     case 5:
-        if (k == "Level") return {K::Sys, "Level"};
+        if (k == "Level")
+            return {K::Sys, "Level"};
         break;
     case 6:
-        if (k == "Domain") return {K::UserLookup, "Domain"};
-        if (k == "UserID") return {K::Sys, "Security.UserID"};
-        if (k == "Opcode") return {K::Sys, "RenderingInfo.Opcode"};
+        if (k == "Domain")
+            return {K::UserLookup, "Domain"};
+        if (k == "UserID")
+            return {K::Sys, "Security.UserID"};
+        if (k == "Opcode")
+            return {K::Sys, "RenderingInfo.Opcode"};
         break;
     case 7:
-        if (k == "EventID") return {K::EventId, {}};
-        if (k == "Channel") return {K::Channel, {}};
-        if (k == "Version") return {K::Sys, "Version"};
-        if (k == "Message") return {K::Sys, "RenderingInfo.Message"};
+        if (k == "EventID")
+            return {K::EventId, {}};
+        if (k == "Channel")
+            return {K::Channel, {}};
+        if (k == "Version")
+            return {K::Sys, "Version"};
+        if (k == "Message")
+            return {K::Sys, "RenderingInfo.Message"};
         break;
     case 8:
-        if (k == "Hostname") return {K::Computer, {}};
-        if (k == "Keywords") return {K::Keywords, "Keywords"};
-        if (k == "ThreadID") return {K::Sys, "Execution.ThreadID"};
-        if (k == "Severity") return {K::Sys, "Severity"};
-        if (k == "Category") return {K::Sys, "RenderingInfo.Task"};
-        if (k == "@version") return {K::Sys, "@version"};
+        if (k == "Hostname")
+            return {K::Computer, {}};
+        if (k == "Keywords")
+            return {K::Keywords, "Keywords"};
+        if (k == "ThreadID")
+            return {K::Sys, "Execution.ThreadID"};
+        if (k == "Severity")
+            return {K::Sys, "Severity"};
+        if (k == "Category")
+            return {K::Sys, "RenderingInfo.Task"};
+        if (k == "@version")
+            return {K::Sys, "@version"};
         break;
     case 9:
-        if (k == "EventTime") return {K::EventTime, "EventTime"};
-        if (k == "EventType") return {K::Sys, "EventType"};
+        if (k == "EventTime")
+            return {K::EventTime, "EventTime"};
+        if (k == "EventType")
+            return {K::Sys, "EventType"};
         break;
     case 10:
-        if (k == "SourceName") return {K::Provider, {}};
-        if (k == "ActivityID") return {K::Sys, "Correlation.ActivityID"};
-        if (k == "@timestamp") return {K::Timestamp, "@timestamp"};
+        if (k == "SourceName")
+            return {K::Provider, {}};
+        if (k == "ActivityID")
+            return {K::Sys, "Correlation.ActivityID"};
+        if (k == "@timestamp")
+            return {K::Timestamp, "@timestamp"};
         break;
     case 11:
-        if (k == "OpcodeValue") return {K::Sys, "Opcode"};
-        if (k == "AccountName") return {K::UserLookup, "AccountName"};
-        if (k == "AccountType") return {K::UserLookup, "AccountType"};
-        if (k == "TimeCreated") return {K::TimeCreated, "TimeCreated"};
+        if (k == "OpcodeValue")
+            return {K::Sys, "Opcode"};
+        if (k == "AccountName")
+            return {K::UserLookup, "AccountName"};
+        if (k == "AccountType")
+            return {K::UserLookup, "AccountType"};
+        if (k == "TimeCreated")
+            return {K::TimeCreated, "TimeCreated"};
         break;
     case 12:
-        if (k == "RecordNumber") return {K::Record, {}};
-        if (k == "ProviderGuid") return {K::Sys, "Provider.Guid"};
+        if (k == "RecordNumber")
+            return {K::Record, {}};
+        if (k == "ProviderGuid")
+            return {K::Sys, "Provider.Guid"};
         break;
     case 13:
-        if (k == "SeverityValue") return {K::Sys, "SeverityValue"};
+        if (k == "SeverityValue")
+            return {K::Sys, "SeverityValue"};
         break;
     case 16:
-        if (k == "SourceModuleName") return {K::Sys, "SourceModuleName"};
-        if (k == "SourceModuleType") return {K::Sys, "SourceModuleType"};
-        if (k == "EventTypeOrignal") return {K::Sys, "EventTypeOrignal"}; // sic, as NXLog/Mordor spell it
+        if (k == "SourceModuleName")
+            return {K::Sys, "SourceModuleName"};
+        if (k == "SourceModuleType")
+            return {K::Sys, "SourceModuleType"};
+        if (k == "EventTypeOrignal")
+            return {K::Sys, "EventTypeOrignal"}; // sic, as NXLog/Mordor spell it
         break;
     case 17:
-        if (k == "EventReceivedTime") return {K::Sys, "EventReceivedTime"};
-        if (k == "RelatedActivityID") return {K::Sys, "Correlation.RelatedActivityID"};
-        if (k == "EventTypeOriginal") return {K::Sys, "EventTypeOriginal"};
+        if (k == "EventReceivedTime")
+            return {K::Sys, "EventReceivedTime"};
+        if (k == "RelatedActivityID")
+            return {K::Sys, "Correlation.RelatedActivityID"};
+        if (k == "EventTypeOriginal")
+            return {K::Sys, "EventTypeOriginal"};
         break;
     case 18:
-        if (k == "ExecutionProcessID") return {K::Sys, "Execution.ProcessID"};
+        if (k == "ExecutionProcessID")
+            return {K::Sys, "Execution.ProcessID"};
         break;
     default:
         break;
@@ -274,15 +311,24 @@ KeyInfo classifyFlat(std::string_view k)
 // Names of winlog.* keys (Winlogbeat) with an equivalent in the conventions' system names.
 std::string_view winlogSysName(std::string_view path)
 {
-    if (path == "provider_guid") return "Provider.Guid";
-    if (path == "version") return "Version";
-    if (path == "opcode") return "RenderingInfo.Opcode";
-    if (path == "task") return "RenderingInfo.Task";
-    if (path == "activity_id") return "Correlation.ActivityID";
-    if (path == "related_activity_id") return "Correlation.RelatedActivityID";
-    if (path == "process.pid") return "Execution.ProcessID";
-    if (path == "process.thread.id") return "Execution.ThreadID";
-    if (path == "user.identifier") return "Security.UserID";
+    if (path == "provider_guid")
+        return "Provider.Guid";
+    if (path == "version")
+        return "Version";
+    if (path == "opcode")
+        return "RenderingInfo.Opcode";
+    if (path == "task")
+        return "RenderingInfo.Task";
+    if (path == "activity_id")
+        return "Correlation.ActivityID";
+    if (path == "related_activity_id")
+        return "Correlation.RelatedActivityID";
+    if (path == "process.pid")
+        return "Execution.ProcessID";
+    if (path == "process.thread.id")
+        return "Execution.ThreadID";
+    if (path == "user.identifier")
+        return "Security.UserID";
     return {};
 }
 
@@ -291,7 +337,11 @@ std::string_view winlogSysName(std::string_view path)
 
 class FieldList {
 public:
-    FieldList(std::vector<Field> &v, std::vector<Field> &spare) : m_v(v), m_spare(spare) {}
+    FieldList(std::vector<Field> &v, std::vector<Field> &spare)
+        : m_v(v)
+        , m_spare(spare)
+    {
+    }
     Field &next()
     {
         if (m_n < m_v.size())
@@ -368,14 +418,14 @@ bool parseStamp(std::string_view s, TimeStamp &out)
 struct HostState {
     int64_t offset = 0;
     uint8_t learned = 0; // 0 none, 1 from @timestamp, 2 from Sysmon UtcTime
-    size_t waiting = 0;  // pending records of this host that wait for a Sysmon-learned offset
+    size_t waiting = 0; // pending records of this host that wait for a Sysmon-learned offset
 };
 
 struct Pending {
     RawEvent ev;
     int host = -1;
-    TimeStamp local;     // EventTime / TimeCreated (host-local unless explicitly zoned)
-    TimeStamp utc;       // Sysmon UtcTime
+    TimeStamp local; // EventTime / TimeCreated (host-local unless explicitly zoned)
+    TimeStamp utc; // Sysmon UtcTime
     TimeStamp collector; // @timestamp (NXLog/Logstash)
     bool resolved = false;
     bool waits = false;
@@ -389,7 +439,7 @@ struct JsonLinesParser::Impl {
     RecordSink *sink = nullptr;
     od::parser parser;
     std::vector<Field> spare;
-    std::string scratch;  // compact JSON rendering, key paths
+    std::string scratch; // compact JSON rendering, key paths
     std::string scratch2;
     std::string repaired; // line text after UTF-8 repair
 
@@ -673,9 +723,15 @@ struct JsonLinesParser::Impl {
                 if (key == "UtcTime" && t == od::json_type::string)
                     parseStamp(val, utcStamp);
                 break;
-            case Kind::Computer: ev.computer.assign(val); break;
-            case Kind::Channel: ev.channel.assign(val); break;
-            case Kind::Provider: ev.provider.assign(val); break;
+            case Kind::Computer:
+                ev.computer.assign(val);
+                break;
+            case Kind::Channel:
+                ev.channel.assign(val);
+                break;
+            case Kind::Provider:
+                ev.provider.assign(val);
+                break;
             case Kind::EventId: {
                 int64_t id;
                 if ((t == od::json_type::number || t == od::json_type::string) && parseInt64(val, id) && id >= 0
@@ -722,8 +778,8 @@ struct JsonLinesParser::Impl {
             // NXLog resolves UserID to Domain / AccountName / AccountType: envelope, not data.
             fields.moveTo(lookupIdx, nLookup, sys);
         }
-        const bool sysmon = ev.channel == "Microsoft-Windows-Sysmon/Operational"
-            || ev.provider == "Microsoft-Windows-Sysmon";
+        const bool sysmon
+            = ev.channel == "Microsoft-Windows-Sysmon/Operational" || ev.provider == "Microsoft-Windows-Sysmon";
         if (sysmon)
             p.utc = utcStamp;
         if (p.local.us != kNoTime && p.local.zone && !p.local.zulu) {
@@ -995,8 +1051,8 @@ struct JsonLinesParser::Impl {
                     ev.timeSource = TimeSource::SysmonUtcTime;
                 } else {
                     ev.timeUs = t;
-                    ev.timeSource = (p.local.zone && h->offset == 0) ? TimeSource::ExplicitZone
-                                                                       : TimeSource::LocalPlusOffset;
+                    ev.timeSource
+                        = (p.local.zone && h->offset == 0) ? TimeSource::ExplicitZone : TimeSource::LocalPlusOffset;
                 }
             } else if (p.local.zone) {
                 ev.timeUs = p.local.us;
@@ -1095,7 +1151,10 @@ struct JsonLinesParser::Impl {
 
 // =============================================================================================
 
-JsonLinesParser::JsonLinesParser() : d(std::make_unique<Impl>()) {}
+JsonLinesParser::JsonLinesParser()
+    : d(std::make_unique<Impl>())
+{
+}
 JsonLinesParser::~JsonLinesParser() = default;
 
 bool JsonLinesParser::parse(ByteSource &in, RecordSink &sink)

@@ -20,7 +20,10 @@ namespace {
 constexpr int64_t kGroupWindowLines = 64;
 constexpr std::string_view kUnsetId = "4294967295"; // (uint32)-1: auid / ses never set
 
-bool isHexDigit(char c) { return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'F') || (c >= 'a' && c <= 'f'); }
+bool isHexDigit(char c)
+{
+    return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'F') || (c >= 'a' && c <= 'f');
+}
 
 bool allDigits(std::string_view s)
 {
@@ -33,7 +36,8 @@ bool isEncodedField(std::string_view type, std::string_view key)
 {
     if (type == "EXECVE" && key.size() >= 2 && key[0] == 'a' && key[1] >= '0' && key[1] <= '9')
         return key.find("_len") == std::string_view::npos;
-    static const char *const kEncoded[] = {"proctitle", "name", "comm", "exe", "cwd", "acct", "cmd", "key", "data", "path"};
+    static const char *const kEncoded[]
+        = {"proctitle", "name", "comm", "exe", "cwd", "acct", "cmd", "key", "data", "path"};
     for (const char *k : kEncoded)
         if (key == k)
             return true;
@@ -173,7 +177,11 @@ void decodeSockaddr(std::string_view hex, std::vector<Field> &out, const std::st
 
 class Parser {
 public:
-    Parser(RecordSink &sink, std::string defaultHost) : m_sink(sink), m_defaultHost(std::move(defaultHost)) {}
+    Parser(RecordSink &sink, std::string defaultHost)
+        : m_sink(sink)
+        , m_defaultHost(std::move(defaultHost))
+    {
+    }
 
     void line(std::string_view text, int64_t lineNo);
     void flushOlderThan(int64_t lineNo);
@@ -282,8 +290,8 @@ void Parser::addRecord(Group &g, std::string_view type, std::string_view body, i
         tokenize(text, m_tokens);
         for (const Token &t : m_tokens) {
             std::string value;
-            if (!t.quoted && isEncodedField(type, t.key) && t.value.size() >= 2 && t.value != "(null)" &&
-                std::all_of(t.value.begin(), t.value.end(), isHexDigit)) {
+            if (!t.quoted && isEncodedField(type, t.key) && t.value.size() >= 2 && t.value != "(null)"
+                && std::all_of(t.value.begin(), t.value.end(), isHexDigit)) {
                 if (!AuditParser::decodeHex(t.value, value))
                     value.assign(t.value);
                 if (type == "PROCTITLE") {
@@ -382,8 +390,9 @@ void Parser::emit(Group &g)
             int64_t want = -1;
             std::from_chars(lenIt->second.data(), lenIt->second.data() + lenIt->second.size(), want);
             if (want >= 0 && static_cast<int64_t>(joined.size()) != want)
-                m_sink.warning(g.firstLine, "audit event " + g.key + ": EXECVE argument " + a + " has " +
-                                                std::to_string(joined.size()) + " of " + std::to_string(want) + " bytes");
+                m_sink.warning(g.firstLine,
+                    "audit event " + g.key + ": EXECVE argument " + a + " has " + std::to_string(joined.size()) + " of "
+                        + std::to_string(want) + " bytes");
             argv.push_back(std::move(joined));
         }
     }
@@ -450,7 +459,7 @@ void Parser::flushOlderThan(int64_t lineNo)
 {
     while (!m_pending.empty()) {
         auto it = std::find_if(m_pending.begin(), m_pending.end(),
-                               [&](const Group &g) { return g.lastLine + kGroupWindowLines < lineNo; });
+            [&](const Group &g) { return g.lastLine + kGroupWindowLines < lineNo; });
         if (it == m_pending.end())
             break;
         Group g = std::move(*it);
@@ -475,27 +484,101 @@ int AuditParser::typeNumber(std::string_view t)
         int number;
     };
     static const T kTypes[] = {
-        {"USER_AUTH", 1100}, {"USER_ACCT", 1101}, {"USER_MGMT", 1102}, {"CRED_ACQ", 1103}, {"CRED_DISP", 1104},
-        {"USER_START", 1105}, {"USER_END", 1106}, {"USER_AVC", 1107}, {"USER_CHAUTHTOK", 1108}, {"USER_ERR", 1109},
-        {"CRED_REFR", 1110}, {"USYS_CONFIG", 1111}, {"USER_LOGIN", 1112}, {"USER_LOGOUT", 1113}, {"ADD_USER", 1114},
-        {"DEL_USER", 1115}, {"ADD_GROUP", 1116}, {"DEL_GROUP", 1117}, {"DAC_CHECK", 1118}, {"CHGRP_ID", 1119},
-        {"TEST", 1120}, {"TRUSTED_APP", 1121}, {"USER_SELINUX_ERR", 1122}, {"USER_CMD", 1123}, {"USER_TTY", 1124},
-        {"CHUSER_ID", 1125}, {"GRP_AUTH", 1126}, {"SYSTEM_BOOT", 1127}, {"SYSTEM_SHUTDOWN", 1128},
-        {"SYSTEM_RUNLEVEL", 1129}, {"SERVICE_START", 1130}, {"SERVICE_STOP", 1131}, {"GRP_MGMT", 1132},
-        {"GRP_CHAUTHTOK", 1133}, {"DAEMON_START", 1200}, {"DAEMON_END", 1201}, {"DAEMON_ABORT", 1202},
-        {"DAEMON_CONFIG", 1203}, {"DAEMON_ROTATE", 1205}, {"DAEMON_RESUME", 1206}, {"SYSCALL", 1300}, {"PATH", 1302},
-        {"IPC", 1303}, {"SOCKETCALL", 1304}, {"CONFIG_CHANGE", 1305}, {"SOCKADDR", 1306}, {"CWD", 1307},
-        {"EXECVE", 1309}, {"IPC_SET_PERM", 1311}, {"MQ_OPEN", 1312}, {"MQ_SENDRECV", 1313}, {"MQ_NOTIFY", 1314},
-        {"MQ_GETSETATTR", 1315}, {"KERNEL_OTHER", 1316}, {"FD_PAIR", 1317}, {"OBJ_PID", 1318}, {"TTY", 1319},
-        {"EOE", 1320}, {"BPRM_FCAPS", 1321}, {"CAPSET", 1322}, {"MMAP", 1323}, {"NETFILTER_PKT", 1324},
-        {"NETFILTER_CFG", 1325}, {"SECCOMP", 1326}, {"PROCTITLE", 1327}, {"FEATURE_CHANGE", 1328}, {"REPLACE", 1329},
-        {"KERN_MODULE", 1330}, {"FANOTIFY", 1331}, {"TIME_INJOFFSET", 1332}, {"TIME_ADJNTPVAL", 1333}, {"BPF", 1334},
-        {"EVENT_LISTENER", 1335}, {"URINGOP", 1336}, {"OPENAT2", 1337}, {"AVC", 1400}, {"SELINUX_ERR", 1401},
-        {"MAC_STATUS", 1404}, {"MAC_CONFIG_CHANGE", 1405}, {"ANOM_PROMISCUOUS", 1700}, {"ANOM_ABEND", 1701},
-        {"ANOM_LINK", 1702}, {"ANOM_CREAT", 1703}, {"INTEGRITY_DATA", 1800}, {"ANOM_LOGIN_FAILURES", 2100},
-        {"ANOM_LOGIN_TIME", 2101}, {"ANOM_LOGIN_SESSIONS", 2102}, {"ANOM_LOGIN_ACCT", 2103},
-        {"ANOM_LOGIN_LOCATION", 2104}, {"ANOM_MAX_DAC", 2105}, {"ANOM_MAX_MAC", 2106}, {"RESP_ANOMALY", 2200},
-        {"USER_ROLE_CHANGE", 2300}, {"LABEL_LEVEL_CHANGE", 2309}, {"VIRT_CONTROL", 2500},
+        {"USER_AUTH", 1100},
+        {"USER_ACCT", 1101},
+        {"USER_MGMT", 1102},
+        {"CRED_ACQ", 1103},
+        {"CRED_DISP", 1104},
+        {"USER_START", 1105},
+        {"USER_END", 1106},
+        {"USER_AVC", 1107},
+        {"USER_CHAUTHTOK", 1108},
+        {"USER_ERR", 1109},
+        {"CRED_REFR", 1110},
+        {"USYS_CONFIG", 1111},
+        {"USER_LOGIN", 1112},
+        {"USER_LOGOUT", 1113},
+        {"ADD_USER", 1114},
+        {"DEL_USER", 1115},
+        {"ADD_GROUP", 1116},
+        {"DEL_GROUP", 1117},
+        {"DAC_CHECK", 1118},
+        {"CHGRP_ID", 1119},
+        {"TEST", 1120},
+        {"TRUSTED_APP", 1121},
+        {"USER_SELINUX_ERR", 1122},
+        {"USER_CMD", 1123},
+        {"USER_TTY", 1124},
+        {"CHUSER_ID", 1125},
+        {"GRP_AUTH", 1126},
+        {"SYSTEM_BOOT", 1127},
+        {"SYSTEM_SHUTDOWN", 1128},
+        {"SYSTEM_RUNLEVEL", 1129},
+        {"SERVICE_START", 1130},
+        {"SERVICE_STOP", 1131},
+        {"GRP_MGMT", 1132},
+        {"GRP_CHAUTHTOK", 1133},
+        {"DAEMON_START", 1200},
+        {"DAEMON_END", 1201},
+        {"DAEMON_ABORT", 1202},
+        {"DAEMON_CONFIG", 1203},
+        {"DAEMON_ROTATE", 1205},
+        {"DAEMON_RESUME", 1206},
+        {"SYSCALL", 1300},
+        {"PATH", 1302},
+        {"IPC", 1303},
+        {"SOCKETCALL", 1304},
+        {"CONFIG_CHANGE", 1305},
+        {"SOCKADDR", 1306},
+        {"CWD", 1307},
+        {"EXECVE", 1309},
+        {"IPC_SET_PERM", 1311},
+        {"MQ_OPEN", 1312},
+        {"MQ_SENDRECV", 1313},
+        {"MQ_NOTIFY", 1314},
+        {"MQ_GETSETATTR", 1315},
+        {"KERNEL_OTHER", 1316},
+        {"FD_PAIR", 1317},
+        {"OBJ_PID", 1318},
+        {"TTY", 1319},
+        {"EOE", 1320},
+        {"BPRM_FCAPS", 1321},
+        {"CAPSET", 1322},
+        {"MMAP", 1323},
+        {"NETFILTER_PKT", 1324},
+        {"NETFILTER_CFG", 1325},
+        {"SECCOMP", 1326},
+        {"PROCTITLE", 1327},
+        {"FEATURE_CHANGE", 1328},
+        {"REPLACE", 1329},
+        {"KERN_MODULE", 1330},
+        {"FANOTIFY", 1331},
+        {"TIME_INJOFFSET", 1332},
+        {"TIME_ADJNTPVAL", 1333},
+        {"BPF", 1334},
+        {"EVENT_LISTENER", 1335},
+        {"URINGOP", 1336},
+        {"OPENAT2", 1337},
+        {"AVC", 1400},
+        {"SELINUX_ERR", 1401},
+        {"MAC_STATUS", 1404},
+        {"MAC_CONFIG_CHANGE", 1405},
+        {"ANOM_PROMISCUOUS", 1700},
+        {"ANOM_ABEND", 1701},
+        {"ANOM_LINK", 1702},
+        {"ANOM_CREAT", 1703},
+        {"INTEGRITY_DATA", 1800},
+        {"ANOM_LOGIN_FAILURES", 2100},
+        {"ANOM_LOGIN_TIME", 2101},
+        {"ANOM_LOGIN_SESSIONS", 2102},
+        {"ANOM_LOGIN_ACCT", 2103},
+        {"ANOM_LOGIN_LOCATION", 2104},
+        {"ANOM_MAX_DAC", 2105},
+        {"ANOM_MAX_MAC", 2106},
+        {"RESP_ANOMALY", 2200},
+        {"USER_ROLE_CHANGE", 2300},
+        {"LABEL_LEVEL_CHANGE", 2309},
+        {"VIRT_CONTROL", 2500},
     };
     for (const T &x : kTypes)
         if (t == x.name)

@@ -11,7 +11,12 @@ namespace {
 constexpr size_t kChunk = 256 * 1024;
 }
 
-LineReader::LineReader(ByteSource &in, RecordSink &sink, size_t maxLine) : m_in(in), m_sink(sink), m_maxLine(maxLine) {}
+LineReader::LineReader(ByteSource &in, RecordSink &sink, size_t maxLine)
+    : m_in(in)
+    , m_sink(sink)
+    , m_maxLine(maxLine)
+{
+}
 
 bool LineReader::fill()
 {

@@ -19,7 +19,7 @@ public:
     // The next line without its ending; false at end of input (or a read error: error() says).
     bool next(std::string_view &line);
     int64_t lineNumber() const { return m_lineNo; } // 1-based number of the line last returned
-    bool truncated() const { return m_truncated; }  // the line last returned was longer than maxLine
+    bool truncated() const { return m_truncated; } // the line last returned was longer than maxLine
     const std::string &error() const { return m_error; }
 
 private:

@@ -21,9 +21,15 @@ std::string_view firstOf(const RawEvent &ev, std::initializer_list<std::string_v
     return {};
 }
 
-std::string_view known(std::string_view v) { return (v == "?" || v == "(null)" || v == kUnset) ? std::string_view() : v; }
+std::string_view known(std::string_view v)
+{
+    return (v == "?" || v == "(null)" || v == kUnset) ? std::string_view() : v;
+}
 
-int64_t tsOf(const RawEvent &ev) { return ev.timeUs == kNoTime ? kNoValue : ev.timeUs; }
+int64_t tsOf(const RawEvent &ev)
+{
+    return ev.timeUs == kNoTime ? kNoValue : ev.timeUs;
+}
 } // namespace
 
 std::string LinuxNormalizer::accountDomain(std::string_view computer)
@@ -121,8 +127,8 @@ void LinuxNormalizer::audit(const RawEvent &ev, int64_t eventRow, int64_t host)
         if (fam != "inet" && fam != "inet6")
             break;
         const std::string_view arch = ev.field("SYSCALL.arch"), sc = ev.field("SYSCALL.syscall");
-        const bool connect = sc == "connect" || (arch == "c000003e" && sc == "42") || (arch == "c00000b7" && sc == "203") ||
-                             (arch == "40000003" && sc == "362");
+        const bool connect = sc == "connect" || (arch == "c000003e" && sc == "42")
+            || (arch == "c00000b7" && sc == "203") || (arch == "40000003" && sc == "362");
         const std::string_view exitCode = ev.field("SYSCALL.exit");
         if (!connect || (ev.field("SYSCALL.success") != "yes" && exitCode != "-115" && exitCode != "EINPROGRESS"))
             break;

@@ -21,7 +21,10 @@ class CaseWriter;
 // WRITE / CREATE -> file create events. See docs/record-conventions.md, "Linux".
 class LinuxNormalizer {
 public:
-    explicit LinuxNormalizer(store::CaseWriter &writer) : m_w(writer) {}
+    explicit LinuxNormalizer(store::CaseWriter &writer)
+        : m_w(writer)
+    {
+    }
 
     static bool handles(std::string_view channel) { return channel.rfind("linux:", 0) == 0; }
     // The account the record is about (events.account_id), 0 when none.

@@ -14,7 +14,8 @@ bool match(std::string_view text, std::string_view pattern, std::vector<std::str
     size_t t = 0, p = 0;
     while (p < pattern.size()) {
         const size_t brace = pattern.find("{}", p);
-        const std::string_view lit = pattern.substr(p, brace == std::string_view::npos ? std::string_view::npos : brace - p);
+        const std::string_view lit
+            = pattern.substr(p, brace == std::string_view::npos ? std::string_view::npos : brace - p);
         if (text.substr(t, lit.size()) != lit)
             return false;
         t += lit.size();
@@ -22,8 +23,8 @@ bool match(std::string_view text, std::string_view pattern, std::vector<std::str
             return t == text.size();
         p = brace + 2;
         const size_t nextBrace = pattern.find("{}", p);
-        const std::string_view next =
-            pattern.substr(p, nextBrace == std::string_view::npos ? std::string_view::npos : nextBrace - p);
+        const std::string_view next
+            = pattern.substr(p, nextBrace == std::string_view::npos ? std::string_view::npos : nextBrace - p);
         if (next.empty()) {
             if (t >= text.size())
                 return false;
@@ -48,7 +49,10 @@ std::string_view leadingDigits(std::string_view s)
     return s.substr(0, i);
 }
 
-void add(std::vector<Field> &f, const char *name, std::string_view v) { f.push_back({name, std::string(v)}); }
+void add(std::vector<Field> &f, const char *name, std::string_view v)
+{
+    f.push_back({name, std::string(v)});
+}
 
 // "root(uid=0)" -> "root"
 std::string_view pamUser(std::string_view u)
@@ -79,7 +83,8 @@ int classify(std::string_view m, std::vector<Field> &f)
             add(f, "key", c[3].substr(colon + 2));
         return kAccepted;
     }
-    if (match(m, "Failed {} for invalid user {} from {} port {}", c) || match(m, "Failed {} for {} from {} port {}", c)) {
+    if (match(m, "Failed {} for invalid user {} from {} port {}", c)
+        || match(m, "Failed {} for {} from {} port {}", c)) {
         add(f, "method", c[0]);
         add(f, "user", c[1]);
         add(f, "ip", c[2]);
@@ -96,8 +101,8 @@ int classify(std::string_view m, std::vector<Field> &f)
         add(f, "invalid_user", "1");
         return kInvalidUser;
     }
-    if (match(m, "pam_unix(sshd:session): session opened for user {} by {}", c) ||
-        match(m, "pam_unix(sshd:session): session opened for user {}", c)) {
+    if (match(m, "pam_unix(sshd:session): session opened for user {} by {}", c)
+        || match(m, "pam_unix(sshd:session): session opened for user {}", c)) {
         add(f, "user", pamUser(c[0]));
         return kPamSessionOpen;
     }

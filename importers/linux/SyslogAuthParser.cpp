@@ -18,12 +18,15 @@ namespace {
 
 constexpr int64_t kDayUs = 86400LL * 1000000;
 
-bool isDigit(char c) { return c >= '0' && c <= '9'; }
+bool isDigit(char c)
+{
+    return c >= '0' && c <= '9';
+}
 
 int monthOf(std::string_view s)
 {
-    static const char *const kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
-                                          "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+    static const char *const kMonths[]
+        = {"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
     for (int i = 0; i < 12; ++i)
         if (s == kMonths[i])
             return i + 1;
@@ -245,7 +248,8 @@ bool SyslogAuthParser::parse(ByteSource &in, RecordSink &sink)
             pid = nextToken(s);
             const std::string_view msgId = nextToken(s);
             std::string_view sd;
-            if (ts.empty() || host.empty() || ident.empty() || pid.empty() || msgId.empty() || !takeStructuredData(s, sd)) {
+            if (ts.empty() || host.empty() || ident.empty() || pid.empty() || msgId.empty()
+                || !takeStructuredData(s, sd)) {
                 sink.reject(no, "RFC 5424 line with missing header fields");
                 continue;
             }
@@ -277,22 +281,23 @@ bool SyslogAuthParser::parse(ByteSource &in, RecordSink &sink)
                 // The first stamp: this year of the reference time, or the year before when
                 // the date lies after the reference date (a log is not written in the future).
                 year = refYear;
-                if (month > static_cast<int>(refMonth) ||
-                    (month == static_cast<int>(refMonth) && day > static_cast<int>(refDay) + 1))
+                if (month > static_cast<int>(refMonth)
+                    || (month == static_cast<int>(refMonth) && day > static_cast<int>(refDay) + 1))
                     --year;
             } else if (month < prevMonth) {
                 ++year; // Dec -> Jan: a new year began
             }
             prevMonth = month;
-            ev.timeUs = (timeutil::daysFromCivil(year, static_cast<unsigned>(month), static_cast<unsigned>(day)) * 86400 +
-                         sod) *
-                        1000000;
+            ev.timeUs = (timeutil::daysFromCivil(year, static_cast<unsigned>(month), static_cast<unsigned>(day)) * 86400
+                            + sod)
+                * 1000000;
             ev.timeSource = TimeSource::AssumedUtc;
             if (!warned3164) {
                 warned3164 = true;
-                sink.warning(no, "RFC 3164 time stamps carry no year and no zone: year inferred from the " +
-                                     std::string(fromMtime ? "file's modification time" : "import time") + " (" +
-                                     std::to_string(year) + " for the first line), times taken as UTC");
+                sink.warning(no,
+                    "RFC 3164 time stamps carry no year and no zone: year inferred from the "
+                        + std::string(fromMtime ? "file's modification time" : "import time") + " ("
+                        + std::to_string(year) + " for the first line), times taken as UTC");
             }
             s.remove_prefix(15);
             host = nextToken(s);

@@ -19,7 +19,7 @@ std::string_view fieldFromDetailsKey(std::string_view channel, int eventId, std:
 // -> "3" (LogonType), "WRITE_DATA" -> "%%4417" (AccessList of 5140 / 5145), "YES" / "NO" ->
 // "%%1842" / "%%1843" (4624 ElevatedToken, VirtualAccount, RestrictedAdminMode), 4688
 // MandatoryLabel and TokenElevationType. Returns false (out untouched) when nothing applies.
-bool originalValue(std::string_view channel, int eventId, std::string_view field, std::string_view value,
-                   std::string &out);
+bool originalValue(
+    std::string_view channel, int eventId, std::string_view field, std::string_view value, std::string &out);
 
 } // namespace tt::hayabusa

@@ -10,7 +10,9 @@ namespace tt {
 // CsvReader
 
 CsvReader::CsvReader(ByteSource &in, size_t maxRecordBytes, size_t blockSize)
-    : m_in(in), m_max(maxRecordBytes), m_buf(blockSize < 16 ? 16 : blockSize)
+    : m_in(in)
+    , m_max(maxRecordBytes)
+    , m_buf(blockSize < 16 ? 16 : blockSize)
 {
 }
 
@@ -49,7 +51,7 @@ CsvReader::Status CsvReader::next(std::vector<std::string_view> &fields, int64_t
         m_error.clear();
         line = m_line;
         St st = St::FieldStart;
-        bool any = false;      // read at least one byte of this record
+        bool any = false; // read at least one byte of this record
         bool tooLong = false;
         const char *bad = nullptr;
         bool fieldQuoted = false;
@@ -196,7 +198,10 @@ CsvReader::Status CsvReader::next(std::vector<std::string_view> &fields, int64_t
 // LineReader
 
 LineReader::LineReader(ByteSource &in, size_t maxLineBytes, size_t blockSize)
-    : m_in(in), m_max(maxLineBytes), m_block(blockSize < 16 ? 16 : blockSize), m_buf(m_block)
+    : m_in(in)
+    , m_max(maxLineBytes)
+    , m_block(blockSize < 16 ? 16 : blockSize)
+    , m_buf(m_block)
 {
 }
 

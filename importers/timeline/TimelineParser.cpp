@@ -75,8 +75,8 @@ std::optional<timeutil::ParsedTime> parseToolTime(std::string_view s, std::strin
 
 bool isKeyChar(char c)
 {
-    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-' || c == '.'
-        || c == '[' || c == ']';
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-'
+        || c == '.' || c == '[' || c == ']';
 }
 
 // Hayabusa's "Key: Val ¦ Key: Val" (or one pair per line with -M). A piece without a key
@@ -136,7 +136,7 @@ bool ieq(std::string_view a, std::string_view b)
 
 struct TimelineParser::Impl {
     RecordSink *sink = nullptr;
-    dom::parser lineParser;    // a JSON line
+    dom::parser lineParser; // a JSON line
     dom::parser payloadParser; // EvtxECmd's Payload column
     std::deque<std::string> tmp; // storage for rendered values of the current row
     std::string scratch;
@@ -161,17 +161,22 @@ struct TimelineParser::Impl {
         switch (e.type()) {
         case dom::element_type::STRING: {
             std::string_view s;
-            if (e.get_string().get(s)) {}
+            if (e.get_string().get(s)) { }
             return s;
         }
-        case dom::element_type::NULL_VALUE: return {};
-        default: return keep(simdjson::minify(e));
+        case dom::element_type::NULL_VALUE:
+            return {};
+        default:
+            return keep(simdjson::minify(e));
         }
     }
 
     // ---- EvtxECmd Payload -> event data ----------------------------------------------------------
 
-    void addField(std::string_view name, std::string_view value) { ev.fields.push_back({std::string(name), std::string(value)}); }
+    void addField(std::string_view name, std::string_view value)
+    {
+        ev.fields.push_back({std::string(name), std::string(value)});
+    }
 
     // UserData below the wrapper element (and anything else that is not EventData/Data):
     // element paths joined with '.', attributes ("@x") skipped, repeated elements kept.
@@ -181,7 +186,7 @@ struct TimelineParser::Impl {
             return;
         if (e.type() == dom::element_type::OBJECT) {
             dom::object o;
-            if (e.get_object().get(o)) {}
+            if (e.get_object().get(o)) { }
             const size_t base = path.size();
             for (auto [k, v] : o) {
                 if (!k.empty() && k[0] == '@')
@@ -198,7 +203,7 @@ struct TimelineParser::Impl {
             }
         } else if (e.type() == dom::element_type::ARRAY) {
             dom::array a;
-            if (e.get_array().get(a)) {}
+            if (e.get_array().get(a)) { }
             for (dom::element x : a)
                 flatten(x, path, depth + 1);
         } else {
@@ -210,7 +215,7 @@ struct TimelineParser::Impl {
     {
         if (item.type() == dom::element_type::OBJECT) {
             dom::object o;
-            if (item.get_object().get(o)) {}
+            if (item.get_object().get(o)) { }
             std::string_view name, value;
             bool named = false;
             for (auto [k, v] : o) {
@@ -238,7 +243,8 @@ struct TimelineParser::Impl {
             return true;
         dom::element root;
         if (auto err = payloadParser.parse(payload.data(), payload.size()).get(root)) {
-            why = std::string("Payload is not valid JSON (") + simdjson::error_message(err) + "): event data not recovered";
+            why = std::string("Payload is not valid JSON (") + simdjson::error_message(err)
+                + "): event data not recovered";
             return false;
         }
         if (root.type() != dom::element_type::OBJECT) {
@@ -246,18 +252,18 @@ struct TimelineParser::Impl {
             return false;
         }
         dom::object top;
-        if (root.get_object().get(top)) {}
+        if (root.get_object().get(top)) { }
         std::string path;
         for (auto [k, v] : top) {
             if (k == "EventData" && v.type() == dom::element_type::OBJECT) {
                 dom::object ed;
-                if (v.get_object().get(ed)) {}
+                if (v.get_object().get(ed)) { }
                 int unnamed = 0;
                 for (auto [ek, evv] : ed) {
                     if (ek == "Data") {
                         if (evv.type() == dom::element_type::ARRAY) {
                             dom::array a;
-                            if (evv.get_array().get(a)) {}
+                            if (evv.get_array().get(a)) { }
                             for (dom::element item : a)
                                 dataItem(item, unnamed);
                         } else {
@@ -273,7 +279,7 @@ struct TimelineParser::Impl {
             } else if (v.type() == dom::element_type::OBJECT) {
                 // UserData / other wrappers: names below the wrapper element.
                 dom::object w;
-                if (v.get_object().get(w)) {}
+                if (v.get_object().get(w)) { }
                 for (auto [wk, wv] : w) {
                     if (!wk.empty() && wk[0] == '@')
                         continue;
@@ -378,7 +384,7 @@ struct TimelineParser::Impl {
     // cells: the scalar columns; details / extra / all: the pairs of Details, ExtraFieldInfo,
     // AllFieldInfo. Returns a reject reason or empty.
     std::string hayabusaRow(const std::vector<Pair> &cells, const std::vector<Pair> &details,
-                            const std::vector<Pair> &extra, const std::vector<Pair> &all, std::string_view detailsText)
+        const std::vector<Pair> &extra, const std::vector<Pair> &all, std::string_view detailsText)
     {
         std::string_view timeText, channelText;
         bool haveEventId = false;
@@ -439,7 +445,8 @@ struct TimelineParser::Impl {
         for (const auto &[k, v] : details) {
             if (v == "n/a")
                 continue; // Hayabusa found no such field in the record
-            const std::string_view name = k.empty() ? std::string_view() : hayabusa::fieldFromDetailsKey(ev.channel, ev.eventId, k);
+            const std::string_view name
+                = k.empty() ? std::string_view() : hayabusa::fieldFromDetailsKey(ev.channel, ev.eventId, k);
             if (!name.empty()) {
                 if (!ev.hasField(name))
                     addHayabusaField(name, v);
@@ -492,8 +499,10 @@ struct TimelineParser::Impl {
     void finish()
     {
         if (duplicates > 0)
-            sink->warning(firstDuplicate, std::to_string(duplicates) + " row(s) repeated a record already read "
-                                                                        "(several rules matched it; stored once)");
+            sink->warning(firstDuplicate,
+                std::to_string(duplicates)
+                    + " row(s) repeated a record already read "
+                      "(several rules matched it; stored once)");
         if (payloadWarnings > 20)
             sink->warning(0, std::to_string(payloadWarnings) + " rows had a Payload that could not be read");
     }
@@ -533,7 +542,8 @@ struct TimelineParser::Impl {
         };
         if (hayabusaFormat) {
             if (!(has("Timestamp") || has("datetime")) || !has("Computer") || !has("Channel") || !has("EventID")) {
-                sink->reject(0, "not a Hayabusa CSV timeline: the header lacks Timestamp, Computer, Channel or EventID");
+                sink->reject(
+                    0, "not a Hayabusa CSV timeline: the header lacks Timestamp, Computer, Channel or EventID");
                 return false;
             }
         } else if (!has("TimeCreated") || !has("EventId") || !has("Computer")) {
@@ -561,8 +571,9 @@ struct TimelineParser::Impl {
                 continue;
             }
             if (f.size() != header.size()) {
-                sink->reject(line, std::to_string(f.size()) + " field(s) where the header has "
-                                       + std::to_string(header.size()) + (f.size() < header.size() ? " (truncated row?)" : ""));
+                sink->reject(line,
+                    std::to_string(f.size()) + " field(s) where the header has " + std::to_string(header.size())
+                        + (f.size() < header.size() ? " (truncated row?)" : ""));
                 continue;
             }
             cells.clear();
@@ -583,7 +594,8 @@ struct TimelineParser::Impl {
                     cells.emplace_back(name, f[i]);
                 }
             }
-            const std::string reason = hayabusaFormat ? hayabusaRow(cells, details, extra, all, detailsText) : evtxecmdRow(cells);
+            const std::string reason
+                = hayabusaFormat ? hayabusaRow(cells, details, extra, all, detailsText) : evtxecmdRow(cells);
             if (reason.empty()) {
                 // The row as the tool wrote it: a JSON object of column -> value.
                 std::string &o = ev.original;
@@ -612,11 +624,11 @@ struct TimelineParser::Impl {
     {
         if (e.type() == dom::element_type::OBJECT) {
             dom::object o;
-            if (e.get_object().get(o)) {}
+            if (e.get_object().get(o)) { }
             for (auto [k, v] : o) {
                 if (v.type() == dom::element_type::ARRAY) {
                     dom::array a;
-                    if (v.get_array().get(a)) {}
+                    if (v.get_array().get(a)) { }
                     for (dom::element x : a)
                         out.emplace_back(k, text(x));
                 } else {
@@ -659,8 +671,9 @@ struct TimelineParser::Impl {
             dom::element doc;
             if (auto err = lineParser.parse(text_.data(), text_.size()).get(doc)) {
                 if (!decided) {
-                    sink->reject(0, std::string("not JSON lines: the first line is not a JSON object (")
-                                        + simdjson::error_message(err) + ")");
+                    sink->reject(0,
+                        std::string("not JSON lines: the first line is not a JSON object (")
+                            + simdjson::error_message(err) + ")");
                     return false;
                 }
                 sink->reject(line, std::string("malformed JSON: ") + simdjson::error_message(err));
@@ -672,7 +685,7 @@ struct TimelineParser::Impl {
             }
             decided = true;
             dom::object obj;
-            if (doc.get_object().get(obj)) {}
+            if (doc.get_object().get(obj)) { }
             cells.clear();
             details.clear();
             extra.clear();
@@ -690,7 +703,8 @@ struct TimelineParser::Impl {
                     cells.emplace_back(k, text(v));
                 }
             }
-            const std::string reason = hayabusaFormat ? hayabusaRow(cells, details, extra, all, detailsText) : evtxecmdRow(cells);
+            const std::string reason
+                = hayabusaFormat ? hayabusaRow(cells, details, extra, all, detailsText) : evtxecmdRow(cells);
             if (reason.empty()) {
                 ev.original.assign(text_);
                 ev.originalFormat = "json";
@@ -707,16 +721,24 @@ struct TimelineParser::Impl {
 
 // =============================================================================================
 
-TimelineParser::TimelineParser(Kind kind) : d(std::make_unique<Impl>()), m_kind(kind) {}
+TimelineParser::TimelineParser(Kind kind)
+    : d(std::make_unique<Impl>())
+    , m_kind(kind)
+{
+}
 TimelineParser::~TimelineParser() = default;
 
 std::string_view TimelineParser::name() const
 {
     switch (m_kind) {
-    case Kind::EvtxECmdCsv: return "evtxecmd-csv";
-    case Kind::EvtxECmdJson: return "evtxecmd-json";
-    case Kind::HayabusaCsv: return "hayabusa-csv";
-    case Kind::HayabusaJsonl: return "hayabusa-jsonl";
+    case Kind::EvtxECmdCsv:
+        return "evtxecmd-csv";
+    case Kind::EvtxECmdJson:
+        return "evtxecmd-json";
+    case Kind::HayabusaCsv:
+        return "hayabusa-csv";
+    case Kind::HayabusaJsonl:
+        return "hayabusa-jsonl";
     }
     return "timeline";
 }
@@ -730,10 +752,14 @@ bool TimelineParser::parse(ByteSource &in, RecordSink &sink)
     d->firstDuplicate = 0;
     d->payloadWarnings = 0;
     switch (m_kind) {
-    case Kind::EvtxECmdCsv: return d->parseCsv(in, false, m_block);
-    case Kind::HayabusaCsv: return d->parseCsv(in, true, m_block);
-    case Kind::EvtxECmdJson: return d->parseJsonl(in, false, m_block);
-    case Kind::HayabusaJsonl: return d->parseJsonl(in, true, m_block);
+    case Kind::EvtxECmdCsv:
+        return d->parseCsv(in, false, m_block);
+    case Kind::HayabusaCsv:
+        return d->parseCsv(in, true, m_block);
+    case Kind::EvtxECmdJson:
+        return d->parseJsonl(in, false, m_block);
+    case Kind::HayabusaJsonl:
+        return d->parseJsonl(in, true, m_block);
     }
     return false;
 }
@@ -752,7 +778,8 @@ int detectTimeline(const char *head, size_t n)
         return 0;
     auto contains = [&](std::string_view s) { return first.find(s) != std::string_view::npos; };
     if (first.front() == '{') {
-        if (contains("\"RuleTitle\"") && (contains("\"Timestamp\"") || contains("\"datetime\"")) && contains("\"EventID\""))
+        if (contains("\"RuleTitle\"") && (contains("\"Timestamp\"") || contains("\"datetime\""))
+            && contains("\"EventID\""))
             return 4;
         if (contains("\"EventRecordId\"") && contains("\"TimeCreated\"") && contains("\"ChunkNumber\""))
             return 2;
@@ -778,7 +805,8 @@ int detectTimeline(const char *head, size_t n)
                 return true;
         return false;
     };
-    if (has("EventRecordId") && has("TimeCreated") && has("EventId") && (has("PayloadData1") || has("ChunkNumber") || has("MapDescription")))
+    if (has("EventRecordId") && has("TimeCreated") && has("EventId")
+        && (has("PayloadData1") || has("ChunkNumber") || has("MapDescription")))
         return 1;
     if ((has("Timestamp") || has("datetime")) && has("Computer") && has("Channel") && has("EventID")
         && (has("RuleTitle") || has("Details") || has("message")))

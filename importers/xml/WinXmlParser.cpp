@@ -17,7 +17,10 @@ namespace {
 
 constexpr size_t npos = std::string::npos;
 
-bool isXmlSpace(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
+bool isXmlSpace(char c)
+{
+    return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
 
 std::string_view localName(const char *name)
 {
@@ -62,10 +65,17 @@ bool validUtf8(std::string_view s)
         }
         size_t len;
         uint32_t cp;
-        if ((c & 0xE0) == 0xC0) { len = 2; cp = c & 0x1F; }
-        else if ((c & 0xF0) == 0xE0) { len = 3; cp = c & 0x0F; }
-        else if ((c & 0xF8) == 0xF0) { len = 4; cp = c & 0x07; }
-        else return false;
+        if ((c & 0xE0) == 0xC0) {
+            len = 2;
+            cp = c & 0x1F;
+        } else if ((c & 0xF0) == 0xE0) {
+            len = 3;
+            cp = c & 0x0F;
+        } else if ((c & 0xF8) == 0xF0) {
+            len = 4;
+            cp = c & 0x07;
+        } else
+            return false;
         if (i + len > n)
             return false;
         for (size_t k = 1; k < len; ++k) {
@@ -170,8 +180,14 @@ struct WinXmlParser::Impl {
             XML_ParserFree(xp);
     }
 
-    void sysAdd(std::string_view name, std::string_view value) { ev.system.push_back({std::string(name), std::string(value)}); }
-    void fieldAdd(std::string_view name, std::string_view value) { ev.fields.push_back({std::string(name), std::string(value)}); }
+    void sysAdd(std::string_view name, std::string_view value)
+    {
+        ev.system.push_back({std::string(name), std::string(value)});
+    }
+    void fieldAdd(std::string_view name, std::string_view value)
+    {
+        ev.fields.push_back({std::string(name), std::string(value)});
+    }
 
     void stop(std::string reason)
     {
@@ -192,7 +208,7 @@ struct WinXmlParser::Impl {
         static_cast<Impl *>(ud)->text.append(s, size_t(len));
     }
     static void XMLCALL onEntityDecl(void *ud, const XML_Char *, int, const XML_Char *, int, const XML_Char *,
-                                     const XML_Char *, const XML_Char *, const XML_Char *)
+        const XML_Char *, const XML_Char *, const XML_Char *)
     {
         static_cast<Impl *>(ud)->stop("entity declarations are not allowed");
     }
@@ -468,7 +484,7 @@ enum class Enc : uint8_t { Unknown, Utf8, Utf16LE, Utf16BE };
 
 struct Decoder {
     Enc enc = Enc::Unknown;
-    std::string carry;      // undecoded bytes (detection, an odd byte)
+    std::string carry; // undecoded bytes (detection, an odd byte)
     uint32_t highSurrogate = 0;
 
     void decode16(const unsigned char *p, size_t n, std::string &out)
@@ -560,7 +576,10 @@ bool isEventStart(const std::string &s, size_t pos)
 
 } // namespace
 
-WinXmlParser::WinXmlParser() : d(std::make_unique<Impl>()) {}
+WinXmlParser::WinXmlParser()
+    : d(std::make_unique<Impl>())
+{
+}
 WinXmlParser::~WinXmlParser() = default;
 
 bool WinXmlParser::parse(ByteSource &in, RecordSink &sink)
@@ -578,10 +597,10 @@ bool WinXmlParser::parse(ByteSource &in, RecordSink &sink)
     enum class St { Outside, StartTag, Inside, Skip };
     St st = St::Outside;
     Decoder dec;
-    std::string text;   // decoded UTF-8 not yet consumed
-    size_t pos = 0;     // scan position in text
+    std::string text; // decoded UTF-8 not yet consumed
+    size_t pos = 0; // scan position in text
     size_t spanStart = npos;
-    char quote = 0;     // inside a quoted attribute value (StartTag)
+    char quote = 0; // inside a quoted attribute value (StartTag)
     bool eof = false;
     bool sawAnything = false; // any non-space byte
     uint64_t consumed = 0;
@@ -647,13 +666,22 @@ bool WinXmlParser::parse(ByteSource &in, RecordSink &sink)
                 }
                 if (startsWith(text, lt, "<!--")) {
                     pos = lt + 4;
-                    if (!skipPast("-->")) { pos = lt; needMore = true; }
+                    if (!skipPast("-->")) {
+                        pos = lt;
+                        needMore = true;
+                    }
                 } else if (startsWith(text, lt, "<![CDATA[")) {
                     pos = lt + 9;
-                    if (!skipPast("]]>")) { pos = lt; needMore = true; }
+                    if (!skipPast("]]>")) {
+                        pos = lt;
+                        needMore = true;
+                    }
                 } else if (startsWith(text, lt, "<?")) {
                     pos = lt + 2;
-                    if (!skipPast("?>")) { pos = lt; needMore = true; }
+                    if (!skipPast("?>")) {
+                        pos = lt;
+                        needMore = true;
+                    }
                 } else if (startsWith(text, lt, "<!")) {
                     // DOCTYPE and other declarations, with an internal subset: skipped unread.
                     int bracket = 0;
@@ -754,10 +782,16 @@ bool WinXmlParser::parse(ByteSource &in, RecordSink &sink)
                     }
                 } else if (startsWith(text, lt, "<!--")) {
                     pos = lt + 4;
-                    if (!skipPast("-->")) { pos = lt; needMore = true; }
+                    if (!skipPast("-->")) {
+                        pos = lt;
+                        needMore = true;
+                    }
                 } else if (startsWith(text, lt, "<![CDATA[")) {
                     pos = lt + 9;
-                    if (!skipPast("]]>")) { pos = lt; needMore = true; }
+                    if (!skipPast("]]>")) {
+                        pos = lt;
+                        needMore = true;
+                    }
                 } else if (isEventStart(text, lt)) {
                     sink.reject(im.ordinal, "unclosed <Event> element (the next record starts inside it)");
                     beginSpan(lt);

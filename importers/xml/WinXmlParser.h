@@ -20,7 +20,7 @@ namespace tt {
 class WinXmlParser final : public FormatParser {
 public:
     static constexpr size_t kDefaultMaxRecordBytes = size_t(64) << 20; // 64 MiB
-    static constexpr int kMaxDepth = 64;                                // element nesting in a record
+    static constexpr int kMaxDepth = 64; // element nesting in a record
 
     WinXmlParser();
     ~WinXmlParser() override;

@@ -27,7 +27,10 @@ void bindInt(sql::Stmt &st, int idx, int64_t v)
         st.bind(idx, v);
 }
 
-int64_t num(const RawEvent &ev, std::string_view name) { return Normalizer::parseInteger(ev.field(name)); }
+int64_t num(const RawEvent &ev, std::string_view name)
+{
+    return Normalizer::parseInteger(ev.field(name));
+}
 
 // "10.740680932998657" seconds -> microseconds.
 int64_t durationUs(std::string_view v)
@@ -55,22 +58,31 @@ int64_t durationUs(std::string_view v)
 }
 
 // First element of a ','-joined set ("10.0.0.4,10.0.0.5" -> "10.0.0.4").
-std::string firstOf(std::string_view v) { return store::normaliseIp(v.substr(0, v.find(','))); }
+std::string firstOf(std::string_view v)
+{
+    return store::normaliseIp(v.substr(0, v.find(',')));
+}
 
-bool isAddressRecordType(std::string_view qtype) { return qtype == "A" || qtype == "AAAA"; }
+bool isAddressRecordType(std::string_view qtype)
+{
+    return qtype == "A" || qtype == "AAAA";
+}
 } // namespace
 
-ZeekNormalizer::ZeekNormalizer(store::CaseWriter &writer) : m_w(writer)
+ZeekNormalizer::ZeekNormalizer(store::CaseWriter &writer)
+    : m_w(writer)
 {
     sql::Db &db = m_w.db();
     m_flow = db.prepare("INSERT INTO net_flows(event, ts, uid, proto, service, orig_ip, orig_port, resp_ip, resp_port, "
                         "duration_us, orig_bytes, resp_bytes, missed_bytes, conn_state, history) "
                         "VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
-    m_file = db.prepare("INSERT INTO net_files(event, ts, log, uid, fuid, orig_ip, orig_port, resp_ip, resp_port, src_ip, "
-                        "dst_ip, action, name, path, size, mime, md5, sha1, sha256, status) "
-                        "VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
-    m_auth = db.prepare("INSERT INTO net_auth(event, ts, log, uid, orig_ip, orig_port, resp_ip, resp_port, request_type, "
-                        "client, service, workstation, success, account_id) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+    m_file
+        = db.prepare("INSERT INTO net_files(event, ts, log, uid, fuid, orig_ip, orig_port, resp_ip, resp_port, src_ip, "
+                     "dst_ip, action, name, path, size, mime, md5, sha1, sha256, status) "
+                     "VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+    m_auth
+        = db.prepare("INSERT INTO net_auth(event, ts, log, uid, orig_ip, orig_port, resp_ip, resp_port, request_type, "
+                     "client, service, workstation, success, account_id) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
     m_activity = db.prepare("INSERT INTO net_activity(event, ts, log, uid, orig_ip, orig_port, resp_ip, resp_port, "
                             "name, detail) VALUES(?,?,?,?,?,?,?,?,?,?)");
 }
@@ -211,7 +223,8 @@ void ZeekNormalizer::file(const RawEvent &ev, int64_t eventRow, int64_t ts, cons
 
 void ZeekNormalizer::auth(const RawEvent &ev, int64_t eventRow, int64_t ts, const std::string &log)
 {
-    const std::string orig = store::normaliseIp(ev.field("id.orig_h")), resp = store::normaliseIp(ev.field("id.resp_h"));
+    const std::string orig = store::normaliseIp(ev.field("id.orig_h")),
+                      resp = store::normaliseIp(ev.field("id.resp_h"));
     std::string client, service, workstation, requestType;
     int64_t success = kNoValue;
     int64_t account = 0;
@@ -232,7 +245,8 @@ void ZeekNormalizer::auth(const RawEvent &ev, int64_t eventRow, int64_t ts, cons
         const auto slash = client.find('/');
         if (slash != std::string::npos && slash > 0) {
             const std::string realm = client.substr(slash + 1);
-            account = m_w.accountId(std::string_view(realm).substr(0, realm.find('.')), std::string_view(client).substr(0, slash), {});
+            account = m_w.accountId(
+                std::string_view(realm).substr(0, realm.find('.')), std::string_view(client).substr(0, slash), {});
         }
     } else if (log == "ntlm") {
         const std::string_view dom = ev.field("domainname"), user = ev.field("username");

@@ -28,7 +28,10 @@ int hexValue(char c)
     return -1;
 }
 
-bool startsWith(std::string_view s, std::string_view p) { return s.size() >= p.size() && s.compare(0, p.size(), p) == 0; }
+bool startsWith(std::string_view s, std::string_view p)
+{
+    return s.size() >= p.size() && s.compare(0, p.size(), p) == 0;
+}
 
 // JSON names of the connection tuple as the underscore option writes them.
 std::string_view canonicalName(std::string_view k)
@@ -98,7 +101,10 @@ struct TsvHeader {
 
 class LineParser {
 public:
-    explicit LineParser(RecordSink &sink) : m_sink(sink) {}
+    explicit LineParser(RecordSink &sink)
+        : m_sink(sink)
+    {
+    }
 
     void line(std::string_view text, int64_t lineNo)
     {
@@ -146,7 +152,8 @@ private:
         const std::string &sep = m_header.separator;
         const size_t cut = text.find(sep);
         const std::string_view key = cut == std::string_view::npos ? text : text.substr(0, cut);
-        const std::string_view rest = cut == std::string_view::npos ? std::string_view() : text.substr(cut + sep.size());
+        const std::string_view rest
+            = cut == std::string_view::npos ? std::string_view() : text.substr(cut + sep.size());
         if (key == "#set_separator")
             m_header.setSeparator = ZeekParser::unescape(rest);
         else if (key == "#empty_field")
@@ -190,8 +197,9 @@ private:
         }
         split(text, m_header.separator, m_parts);
         if (m_parts.size() != m_header.fields.size()) {
-            m_sink.reject(lineNo, "expected " + std::to_string(m_header.fields.size()) + " fields, found "
-                                      + std::to_string(m_parts.size()) + " (truncated or damaged line)");
+            m_sink.reject(lineNo,
+                "expected " + std::to_string(m_header.fields.size()) + " fields, found "
+                    + std::to_string(m_parts.size()) + " (truncated or damaged line)");
             return;
         }
         RawEvent &ev = m_ev;
@@ -223,7 +231,8 @@ private:
         if (m_header.tsIndex >= 0 && m_parts[size_t(m_header.tsIndex)] != m_header.unsetField) {
             int64_t us = 0;
             if (!ZeekParser::parseTime(m_parts[size_t(m_header.tsIndex)], us)) {
-                m_sink.reject(lineNo, "ts is not a time: '" + std::string(m_parts[size_t(m_header.tsIndex)].substr(0, 40)) + "'");
+                m_sink.reject(
+                    lineNo, "ts is not a time: '" + std::string(m_parts[size_t(m_header.tsIndex)].substr(0, 40)) + "'");
                 return;
             }
             ev.timeUs = us;
@@ -283,7 +292,9 @@ private:
             std::string value;
             bool present = true;
             switch (type) {
-            case od::json_type::null: present = false; break;
+            case od::json_type::null:
+                present = false;
+                break;
             case od::json_type::string: {
                 std::string_view s;
                 if (auto e = v.get_string().get(s)) {
@@ -304,7 +315,8 @@ private:
             }
             case od::json_type::number: {
                 std::string_view tok = v.raw_json_token();
-                while (!tok.empty() && (tok.back() == ' ' || tok.back() == '\t' || tok.back() == ',' || tok.back() == '}'))
+                while (
+                    !tok.empty() && (tok.back() == ' ' || tok.back() == '\t' || tok.back() == ',' || tok.back() == '}'))
                     tok.remove_suffix(1);
                 value.assign(tok);
                 // Validate: a number token that is not a number is damage.
@@ -354,7 +366,9 @@ private:
                 value.assign(raw);
                 break;
             }
-            default: present = false; break;
+            default:
+                present = false;
+                break;
             }
             if (!present)
                 continue;

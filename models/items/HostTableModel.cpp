@@ -6,7 +6,10 @@
 
 namespace tt {
 
-HostTableModel::HostTableModel(QObject *parent) : QAbstractTableModel(parent) {}
+HostTableModel::HostTableModel(QObject *parent)
+    : QAbstractTableModel(parent)
+{
+}
 
 void HostTableModel::setHosts(std::vector<store::CaseStore::HostSummary> hosts)
 {
@@ -25,7 +28,10 @@ int HostTableModel::rowCount(const QModelIndex &parent) const
     return parent.isValid() ? 0 : static_cast<int>(m_hosts.size());
 }
 
-int HostTableModel::columnCount(const QModelIndex &parent) const { return parent.isValid() ? 0 : ColumnCount; }
+int HostTableModel::columnCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : ColumnCount;
+}
 
 void HostTableModel::setAnnotationColors(const QHash<QString, QColor> &colors)
 {
@@ -51,23 +57,34 @@ QVariant HostTableModel::data(const QModelIndex &index, int role) const
         return QVariant::fromValue(Qt::AlignRight | Qt::AlignVCenter);
     if (role == SortRole) {
         switch (index.column()) {
-        case Events: return QVariant::fromValue<qlonglong>(h.events);
-        case First: return QVariant::fromValue<qlonglong>(h.firstTs);
-        case Last: return QVariant::fromValue<qlonglong>(h.lastTs);
-        default: break;
+        case Events:
+            return QVariant::fromValue<qlonglong>(h.events);
+        case First:
+            return QVariant::fromValue<qlonglong>(h.firstTs);
+        case Last:
+            return QVariant::fromValue<qlonglong>(h.lastTs);
+        default:
+            break;
         }
     }
     if (role != Qt::DisplayRole && role != SortRole && role != Qt::ToolTipRole)
         return {};
     // Plain strings only: log content is never interpreted as rich text by item views.
     switch (index.column()) {
-    case Name: return QString::fromStdString(h.name);
-    case Fqdn: return QString::fromStdString(h.fqdn);
-    case Events: return role == Qt::DisplayRole ? QLocale().toString(static_cast<qlonglong>(h.events)) : QVariant();
-    case First: return formatTime(h.firstTs);
-    case Last: return formatTime(h.lastTs);
-    case Addresses: return QString::fromStdString(h.addresses);
-    default: return {};
+    case Name:
+        return QString::fromStdString(h.name);
+    case Fqdn:
+        return QString::fromStdString(h.fqdn);
+    case Events:
+        return role == Qt::DisplayRole ? QLocale().toString(static_cast<qlonglong>(h.events)) : QVariant();
+    case First:
+        return formatTime(h.firstTs);
+    case Last:
+        return formatTime(h.lastTs);
+    case Addresses:
+        return QString::fromStdString(h.addresses);
+    default:
+        return {};
     }
 }
 
@@ -76,13 +93,20 @@ QVariant HostTableModel::headerData(int section, Qt::Orientation o, int role) co
     if (o != Qt::Horizontal || role != Qt::DisplayRole)
         return {};
     switch (section) {
-    case Name: return tr("Host");
-    case Fqdn: return tr("FQDN");
-    case Events: return tr("Events");
-    case First: return tr("First (%1)").arg(displayTimeZoneName());
-    case Last: return tr("Last (%1)").arg(displayTimeZoneName());
-    case Addresses: return tr("Addresses");
-    default: return {};
+    case Name:
+        return tr("Host");
+    case Fqdn:
+        return tr("FQDN");
+    case Events:
+        return tr("Events");
+    case First:
+        return tr("First (%1)").arg(displayTimeZoneName());
+    case Last:
+        return tr("Last (%1)").arg(displayTimeZoneName());
+    case Addresses:
+        return tr("Addresses");
+    default:
+        return {};
     }
 }
 

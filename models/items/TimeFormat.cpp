@@ -12,9 +12,15 @@ QTimeZone &zoneRef()
 }
 } // namespace
 
-void setDisplayTimeZone(const QTimeZone &zone) { zoneRef() = zone.isValid() ? zone : QTimeZone::utc(); }
+void setDisplayTimeZone(const QTimeZone &zone)
+{
+    zoneRef() = zone.isValid() ? zone : QTimeZone::utc();
+}
 
-QTimeZone displayTimeZone() { return zoneRef(); }
+QTimeZone displayTimeZone()
+{
+    return zoneRef();
+}
 
 QString displayTimeZoneName()
 {

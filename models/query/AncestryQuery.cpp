@@ -561,15 +561,16 @@ QString summarizeFields(const std::vector<EventField> &fields, int maxChars)
         // Not a Windows event the keys above know (Zeek, Linux, other tools): the first fields in
         // the record's own order, leaving out bookkeeping ones.
         static const char *const kSkip[] = {"ts", "uid", "fuid", "_path", "_write_ts", "@stream", "@system", "@proc",
-            "Line", "type", "msg", "serial", "Channel", "EventID", "Provider", "Computer", "TimeCreated", "EventRecordID",
-            "orig_p", "id.orig_p"};
+            "Line", "type", "msg", "serial", "Channel", "EventID", "Provider", "Computer", "TimeCreated",
+            "EventRecordID", "orig_p", "id.orig_p"};
         for (const EventField &f : fields) {
             if (parts.size() >= 6)
                 break;
             const qsizetype dot = f.name.lastIndexOf(QLatin1Char('.'));
             const QString leaf = dot < 0 || f.name.startsWith(QLatin1String("id.")) ? f.name : f.name.mid(dot + 1);
             if (f.value.isEmpty() || f.value == QLatin1String("-") || f.name.startsWith(QLatin1String("System."))
-                || std::any_of(std::begin(kSkip), std::end(kSkip), [&](const char *k) { return leaf == QLatin1String(k); }))
+                || std::any_of(
+                    std::begin(kSkip), std::end(kSkip), [&](const char *k) { return leaf == QLatin1String(k); }))
                 continue;
             parts << leaf + QLatin1Char('=') + f.value.left(200);
         }

@@ -94,11 +94,12 @@ TransferFilterSql transferFilterSql(const FilterState &f)
     }
     if (!f.text.isEmpty()) {
         const QString pat = likeContains(f.text);
-        w += QStringLiteral(" AND (t.file_name LIKE ?1x ESCAPE '\\' OR t.dst_path LIKE ?1x ESCAPE '\\' OR "
-                            "t.src_path LIKE ?1x ESCAPE '\\' OR t.src_ip LIKE ?1x ESCAPE '\\' OR "
-                            "EXISTS (SELECT 1 FROM hosts h WHERE h.id IN (t.src_host_id, t.dst_host_id) AND "
-                            "(h.name LIKE ?1x ESCAPE '\\' OR h.fqdn LIKE ?1x ESCAPE '\\')) OR "
-                            "EXISTS (SELECT 1 FROM accounts a WHERE a.id = t.account_id AND a.name LIKE ?1x ESCAPE '\\'))");
+        w += QStringLiteral(
+            " AND (t.file_name LIKE ?1x ESCAPE '\\' OR t.dst_path LIKE ?1x ESCAPE '\\' OR "
+            "t.src_path LIKE ?1x ESCAPE '\\' OR t.src_ip LIKE ?1x ESCAPE '\\' OR "
+            "EXISTS (SELECT 1 FROM hosts h WHERE h.id IN (t.src_host_id, t.dst_host_id) AND "
+            "(h.name LIKE ?1x ESCAPE '\\' OR h.fqdn LIKE ?1x ESCAPE '\\')) OR "
+            "EXISTS (SELECT 1 FROM accounts a WHERE a.id = t.account_id AND a.name LIKE ?1x ESCAPE '\\'))");
         // Each ?1x stands for one positional parameter with the same pattern.
         int n = w.count(QLatin1String("?1x"));
         w.replace(QLatin1String("?1x"), QLatin1String("?"));
@@ -116,8 +117,9 @@ GraphData queryGraph(sql::Db &db, const FilterState &filter)
         out.transfersTotal = db.queryInt("SELECT count(*) FROM transfers");
         const TransferFilterSql f = transferFilterSql(filter);
         const QString sql = QStringLiteral("SELECT t.id, coalesce(t.src_host_id, -1), t.dst_host_id, t.file_name, "
-                                           "t.method, t.confidence, t.executed, t.first_ts, t.last_ts, coalesce(t.key, '') FROM transfers t WHERE ")
-                            + f.where + QStringLiteral(" ORDER BY t.first_ts, t.id");
+                                           "t.method, t.confidence, t.executed, t.first_ts, t.last_ts, coalesce(t.key, "
+                                           "'') FROM transfers t WHERE ")
+            + f.where + QStringLiteral(" ORDER BY t.first_ts, t.id");
         auto st = db.prepare(sql.toStdString());
         bindTransferFilter(st, f);
         struct Key {
@@ -142,7 +144,7 @@ GraphData queryGraph(sql::Db &db, const FilterState &filter)
             ++out.transfersInView;
             hostIds.insert(src);
             hostIds.insert(dst);
-            const Key k{src, dst};
+            const Key k {src, dst};
             auto it = edgeIndex.find(k);
             if (it == edgeIndex.end()) {
                 GraphEdge e;
@@ -190,9 +192,10 @@ GraphData queryGraph(sql::Db &db, const FilterState &filter)
             out.edges[edgeIndex[k]].files = static_cast<int>(files.size());
 
         QHash<qint64, size_t> hostIndex;
-        auto hs = db.prepare("SELECT h.id, h.name, coalesce(h.fqdn,''), h.is_ip_only, coalesce((SELECT group_concat(address, ', ') "
-                             "FROM (SELECT DISTINCT address FROM host_addresses a WHERE a.host_id = h.id ORDER BY address)),''), "
-                             "h.is_dc FROM hosts h WHERE h.id = ?");
+        auto hs = db.prepare(
+            "SELECT h.id, h.name, coalesce(h.fqdn,''), h.is_ip_only, coalesce((SELECT group_concat(address, ', ') "
+            "FROM (SELECT DISTINCT address FROM host_addresses a WHERE a.host_id = h.id ORDER BY address)),''), "
+            "h.is_dc FROM hosts h WHERE h.id = ?");
         QList<qint64> ids = hostIds.values();
         std::sort(ids.begin(), ids.end());
         for (qint64 hid : ids) {
@@ -222,7 +225,7 @@ GraphData queryGraph(sql::Db &db, const FilterState &filter)
                 out.hosts[hostIndex.value(e.target)].executedTransferred = true;
         }
     } catch (const std::exception &e) {
-        out = GraphData{};
+        out = GraphData {};
         out.error = QString::fromUtf8(e.what());
     }
     return out;

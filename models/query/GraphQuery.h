@@ -25,25 +25,25 @@ struct GraphHost {
     QString addresses;
     bool ipOnly = false;
     bool domainController = false;
-    bool firstSource = false;  // root of the deepest chain of transfers in view
+    bool firstSource = false; // root of the deepest chain of transfers in view
     bool executedTransferred = false; // ran a file that was transferred to it
     int sent = 0;
     int received = 0;
 };
 
 struct GraphEdge {
-    int64_t id = 0;  // stable within one result: 1-based index
+    int64_t id = 0; // stable within one result: 1-based index
     int64_t source = 0;
     int64_t target = 0;
-    int count = 0;   // transfers
-    int files = 0;   // distinct file names
+    int count = 0; // transfers
+    int files = 0; // distinct file names
     QStringList methods;
     double minConfidence = 1;
     double maxConfidence = 0;
     bool executed = false;
     int64_t firstTs = 0;
     int64_t lastTs = 0;
-    int hop = 0;     // depth along the chain of transfers that first reached its target (0: not first)
+    int hop = 0; // depth along the chain of transfers that first reached its target (0: not first)
     QVector<qint64> transferIds;
     QStringList transferKeys; // transfers.key of each, same order (annotations refer to these)
 };
@@ -64,7 +64,7 @@ GraphData queryGraph(sql::Db &db, const FilterState &filter);
 // The WHERE clause (over `transfers t`) and its bound values for a filter; shared by every
 // query that lists transfers so that all views agree on what "in view" means.
 struct TransferFilterSql {
-    QString where;             // starts with "1=1"
+    QString where; // starts with "1=1"
     std::vector<QVariant> binds;
 };
 TransferFilterSql transferFilterSql(const FilterState &filter);

@@ -12,7 +12,7 @@ class Db;
 
 // Values the pivot bar offers, each with the number of transfers it would keep.
 struct PivotValue {
-    qint64 id = 0;    // accounts.id / hosts.id; 0 for text values (images, methods)
+    qint64 id = 0; // accounts.id / hosts.id; 0 for text values (images, methods)
     QString label;
     qint64 count = 0;
 };

@@ -161,16 +161,17 @@ TimelineData queryTimeline(sql::Db &db, const FilterState &filter, int64_t fromU
         noWindow.toUs = 0;
         const TransferFilterSql full = transferFilterSql(filter);
         const TransferFilterSql base = transferFilterSql(noWindow);
-        const QString sqlText = QStringLiteral("SELECT t.id, t.first_ts, t.last_ts, coalesce(t.src_host_id, -1), "
-                                               "t.dst_host_id, t.method, t.confidence, coalesce(t.account_id, 0), "
-                                               "coalesce(CASE WHEN a.domain <> '' THEN a.domain || '\\' ELSE '' END || a.name, ''), "
-                                               "t.file_name, coalesce(sp.parent_image, ''), coalesce(dp.parent_image, ''), coalesce(t.key, ''), (")
+        const QString sqlText
+            = QStringLiteral(
+                  "SELECT t.id, t.first_ts, t.last_ts, coalesce(t.src_host_id, -1), "
+                  "t.dst_host_id, t.method, t.confidence, coalesce(t.account_id, 0), "
+                  "coalesce(CASE WHEN a.domain <> '' THEN a.domain || '\\' ELSE '' END || a.name, ''), "
+                  "t.file_name, coalesce(sp.parent_image, ''), coalesce(dp.parent_image, ''), coalesce(t.key, ''), (")
             + full.where
             + QStringLiteral(") FROM transfers t LEFT JOIN accounts a ON a.id = t.account_id "
                              "LEFT JOIN processes sp ON sp.id = t.src_process_id "
                              "LEFT JOIN processes dp ON dp.id = t.dst_process_id WHERE (")
-            + base.where
-            + QStringLiteral(") AND t.first_ts >= ? AND t.first_ts < ? ORDER BY t.first_ts, t.id");
+            + base.where + QStringLiteral(") AND t.first_ts >= ? AND t.first_ts < ? ORDER BY t.first_ts, t.id");
         auto st = db.prepare(sqlText.toStdString());
         int next = bindTransferFilter(st, full, 1);
         next = bindTransferFilter(st, base, next);

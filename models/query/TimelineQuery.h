@@ -26,10 +26,10 @@ struct TimelineMarker {
     bool inWindow = true; // also inside the filter's time window (false: drawn faded)
     // For the pivots of the marker's context menu.
     int64_t accountId = 0;
-    QString account;           // DOMAIN\name as stored
+    QString account; // DOMAIN\name as stored
     QString fileName;
-    QString key;               // transfers.key (annotations)
-    QStringList parentImages;  // parent image of the source process and of the executing process
+    QString key; // transfers.key (annotations)
+    QStringList parentImages; // parent image of the source process and of the executing process
 };
 
 // Event counts of one host over the bins.

@@ -18,8 +18,8 @@ namespace tt::store {
 
 namespace {
 
-constexpr TargetKind kKinds[] = {TargetKind::Host, TargetKind::Transfer, TargetKind::Event, TargetKind::Process,
-                                 TargetKind::Account};
+constexpr TargetKind kKinds[]
+    = {TargetKind::Host, TargetKind::Transfer, TargetKind::Event, TargetKind::Process, TargetKind::Account};
 
 int64_t nowUs()
 {
@@ -31,7 +31,8 @@ int64_t nowUs()
 // WAL), the connection's previous level restored afterwards. See AnnotationStore.h.
 class DurableWrite {
 public:
-    explicit DurableWrite(sql::Db &db) : m_db(db)
+    explicit DurableWrite(sql::Db &db)
+        : m_db(db)
     {
         m_prev = m_db.queryInt("PRAGMA synchronous", 2);
         if (m_prev < 2)
@@ -118,16 +119,17 @@ void requireJson(const std::string &text, const char *what)
 {
     if (text.empty())
         return;
-    QJsonParseError err{};
+    QJsonParseError err {};
     QJsonDocument::fromJson(QByteArray(text.data(), static_cast<qsizetype>(text.size())), &err);
     if (err.error != QJsonParseError::NoError)
         throw std::invalid_argument(std::string("saved view: ") + what + " is not valid JSON");
 }
 
-const char *const kAnnotationColumns =
-    "SELECT a.id, a.target_kind, a.target_key, a.label, a.note, a.note_format, a.bookmarked, a.author, "
-    "a.created_utc, a.modified_utc, (SELECT group_concat(tag_id) FROM annotation_tags t WHERE t.annotation_id = a.id) "
-    "FROM annotations a ";
+const char *const kAnnotationColumns
+    = "SELECT a.id, a.target_kind, a.target_key, a.label, a.note, a.note_format, a.bookmarked, a.author, "
+      "a.created_utc, a.modified_utc, (SELECT group_concat(tag_id) FROM annotation_tags t WHERE t.annotation_id = "
+      "a.id) "
+      "FROM annotations a ";
 
 std::optional<Annotation> readAnnotation(const sql::Stmt &st)
 {
@@ -156,11 +158,16 @@ constexpr const char *kMetaKeys[] = {"title", "analyst", "description", "display
 const char *targetKindName(TargetKind k)
 {
     switch (k) {
-    case TargetKind::Host: return "host";
-    case TargetKind::Transfer: return "transfer";
-    case TargetKind::Event: return "event";
-    case TargetKind::Process: return "process";
-    case TargetKind::Account: return "account";
+    case TargetKind::Host:
+        return "host";
+    case TargetKind::Transfer:
+        return "transfer";
+    case TargetKind::Event:
+        return "event";
+    case TargetKind::Process:
+        return "process";
+    case TargetKind::Account:
+        return "account";
     }
     return "host";
 }
@@ -173,9 +180,15 @@ std::optional<TargetKind> targetKindFromName(std::string_view name)
     return std::nullopt;
 }
 
-bool Annotation::empty() const { return note.empty() && tagIds.empty() && !bookmarked; }
+bool Annotation::empty() const
+{
+    return note.empty() && tagIds.empty() && !bookmarked;
+}
 
-AnnotationStore::AnnotationStore(sql::Db &db) : m_db(db) {}
+AnnotationStore::AnnotationStore(sql::Db &db)
+    : m_db(db)
+{
+}
 
 bool AnnotationStore::validColor(std::string_view c)
 {
@@ -219,7 +232,7 @@ std::optional<Tag> AnnotationStore::tagByName(const std::string &name)
     st.bind(1, *n);
     if (!st.step())
         return std::nullopt;
-    return Tag{st.int64(0), st.text(1), st.text(2), st.int64(3) != 0};
+    return Tag {st.int64(0), st.text(1), st.text(2), st.int64(3) != 0};
 }
 
 int64_t AnnotationStore::addTag(const std::string &name, const std::string &color)
@@ -352,16 +365,27 @@ Annotation AnnotationStore::put(const Annotation &in)
             cur.reset();
             auto up = m_db.prepare("UPDATE annotations SET label = ?, note = ?, note_format = ?, bookmarked = ?, "
                                    "author = ?, modified_utc = ? WHERE id = ?");
-            up.bind(1, a.label).bind(2, a.note).bind(3, std::string_view(a.markdown ? "markdown" : "plain"))
-                .bind(4, a.bookmarked ? 1 : 0).bind(5, a.author).bind(6, modified).bind(7, id);
+            up.bind(1, a.label)
+                .bind(2, a.note)
+                .bind(3, std::string_view(a.markdown ? "markdown" : "plain"))
+                .bind(4, a.bookmarked ? 1 : 0)
+                .bind(5, a.author)
+                .bind(6, modified)
+                .bind(7, id);
             up.exec();
         } else {
             cur.reset();
             auto ins = m_db.prepare("INSERT INTO annotations(target_kind, target_key, label, note, note_format, "
                                     "bookmarked, author, created_utc, modified_utc) VALUES(?,?,?,?,?,?,?,?,?)");
-            ins.bind(1, kind).bind(2, a.key).bind(3, a.label).bind(4, a.note)
-                .bind(5, std::string_view(a.markdown ? "markdown" : "plain")).bind(6, a.bookmarked ? 1 : 0)
-                .bind(7, a.author).bind(8, now).bind(9, now);
+            ins.bind(1, kind)
+                .bind(2, a.key)
+                .bind(3, a.label)
+                .bind(4, a.note)
+                .bind(5, std::string_view(a.markdown ? "markdown" : "plain"))
+                .bind(6, a.bookmarked ? 1 : 0)
+                .bind(7, a.author)
+                .bind(8, now)
+                .bind(9, now);
             ins.exec();
             id = m_db.lastInsertId();
         }
@@ -397,9 +421,9 @@ void AnnotationStore::remove(TargetKind kind, const std::string &key)
 std::vector<Annotation> AnnotationStore::list(const AnnotationFilter &f)
 {
     auto st = m_db.prepare(std::string(kAnnotationColumns)
-                           + "WHERE (?1 IS NULL OR EXISTS (SELECT 1 FROM annotation_tags t WHERE t.annotation_id = a.id "
-                             "AND t.tag_id = ?1)) AND (?2 = 0 OR a.bookmarked <> 0) AND (?3 IS NULL OR a.target_kind = ?3) "
-                             "ORDER BY a.modified_utc DESC, a.id DESC");
+        + "WHERE (?1 IS NULL OR EXISTS (SELECT 1 FROM annotation_tags t WHERE t.annotation_id = a.id "
+          "AND t.tag_id = ?1)) AND (?2 = 0 OR a.bookmarked <> 0) AND (?3 IS NULL OR a.target_kind = ?3) "
+          "ORDER BY a.modified_utc DESC, a.id DESC");
     if (f.tagId)
         st.bind(1, *f.tagId);
     else
@@ -456,15 +480,22 @@ SavedView AnnotationStore::saveView(const SavedView &v)
         cur.reset();
         auto up = m_db.prepare("UPDATE saved_views SET filter_json = ?, positions_json = ?, viewport_json = ?, "
                                "modified_utc = ? WHERE id = ?");
-        up.bind(1, v.filterJson).bindOptional(2, v.positionsJson).bindOptional(3, v.viewportJson).bind(4, modified)
+        up.bind(1, v.filterJson)
+            .bindOptional(2, v.positionsJson)
+            .bindOptional(3, v.viewportJson)
+            .bind(4, modified)
             .bind(5, id);
         up.exec();
     } else {
         cur.reset();
         auto ins = m_db.prepare("INSERT INTO saved_views(name, filter_json, positions_json, viewport_json, "
                                 "created_utc, modified_utc) VALUES(?,?,?,?,?,?)");
-        ins.bind(1, *name).bind(2, v.filterJson).bindOptional(3, v.positionsJson).bindOptional(4, v.viewportJson)
-            .bind(5, now).bind(6, now);
+        ins.bind(1, *name)
+            .bind(2, v.filterJson)
+            .bindOptional(3, v.positionsJson)
+            .bindOptional(4, v.viewportJson)
+            .bind(5, now)
+            .bind(6, now);
         ins.exec();
     }
     w.commit();

@@ -31,7 +31,7 @@ class Db;
 namespace tt::store {
 
 enum class TargetKind { Host, Transfer, Event, Process, Account };
-const char *targetKindName(TargetKind);                  // "host", "transfer", ... (the DB spelling)
+const char *targetKindName(TargetKind); // "host", "transfer", ... (the DB spelling)
 std::optional<TargetKind> targetKindFromName(std::string_view);
 
 struct Tag {
@@ -53,7 +53,7 @@ struct Annotation {
     std::string author;
     int64_t createdUs = 0, modifiedUs = 0;
     std::vector<int64_t> tagIds; // sorted
-    bool empty() const;          // no note, no tags, not bookmarked
+    bool empty() const; // no note, no tags, not bookmarked
     bool operator==(const Annotation &) const = default;
 };
 
@@ -80,7 +80,7 @@ class AnnotationStore {
 public:
     explicit AnnotationStore(sql::Db &db);
 
-    static constexpr size_t kMaxTagName = 64;   // characters (code points), after trimming
+    static constexpr size_t kMaxTagName = 64; // characters (code points), after trimming
     static constexpr size_t kMaxViewName = 128; // characters
 
     std::vector<Tag> tags(); // built-in first, then by name
@@ -111,9 +111,9 @@ public:
     void setMeta(const CaseMeta &m); // throws on an unknown time zone id
 
     // Validation helpers (also used by the GUI to check input before writing).
-    static bool validColor(std::string_view c);                  // #rrggbb
+    static bool validColor(std::string_view c); // #rrggbb
     static std::optional<std::string> normalizeTagName(std::string_view name); // trimmed, or nullopt
-    static bool validTimeZone(const std::string &ianaId);        // "" (UTC) or a known IANA id
+    static bool validTimeZone(const std::string &ianaId); // "" (UTC) or a known IANA id
 
 private:
     std::vector<int64_t> tagIdsOf(int64_t annotationId);

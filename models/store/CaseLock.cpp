@@ -2,8 +2,8 @@
 
 #include <cerrno>
 #include <cstring>
-#include <filesystem>
 #include <fcntl.h>
+#include <filesystem>
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <system_error>
@@ -52,7 +52,10 @@ std::string heldMessage(const std::string &owner)
 
 } // namespace
 
-std::string CaseLock::lockPathFor(const std::string &casePath) { return canonical(casePath) + ".lock"; }
+std::string CaseLock::lockPathFor(const std::string &casePath)
+{
+    return canonical(casePath) + ".lock";
+}
 
 std::unique_ptr<CaseLock> CaseLock::acquire(const std::string &casePath, std::string *why)
 {
@@ -73,7 +76,8 @@ std::unique_ptr<CaseLock> CaseLock::acquire(const std::string &casePath, std::st
             if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
                 const int err = errno;
                 ::close(fd);
-                say(err == EWOULDBLOCK ? heldMessage({}) : std::string("cannot take the case lock: ") + std::strerror(err));
+                say(err == EWOULDBLOCK ? heldMessage({})
+                                       : std::string("cannot take the case lock: ") + std::strerror(err));
                 return nullptr;
             }
             std::unique_ptr<CaseLock> l(new CaseLock);
@@ -88,12 +92,14 @@ std::unique_ptr<CaseLock> CaseLock::acquire(const std::string &casePath, std::st
             const int err = errno;
             const std::string owner = err == EWOULDBLOCK ? ownerOf(fd) : std::string();
             ::close(fd);
-            say(err == EWOULDBLOCK ? heldMessage(owner) : std::string("cannot take the case lock: ") + std::strerror(err));
+            say(err == EWOULDBLOCK ? heldMessage(owner)
+                                   : std::string("cannot take the case lock: ") + std::strerror(err));
             return nullptr;
         }
         // The previous owner may have removed the sidecar between our open and flock: then we
         // hold a lock on an unlinked file; start over on the current one.
-        struct stat mine {}, now {};
+        struct stat mine {
+        }, now {};
         if (::fstat(fd, &mine) != 0 || ::stat(lockPath.c_str(), &now) != 0 || mine.st_ino != now.st_ino
             || mine.st_dev != now.st_dev) {
             ::close(fd);

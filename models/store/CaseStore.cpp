@@ -27,7 +27,8 @@ namespace {
 
 bool sameFile(const std::string &a, const std::string &b)
 {
-    struct stat sa {}, sb {};
+    struct stat sa {
+    }, sb {};
     if (::stat(a.c_str(), &sa) == 0 && ::stat(b.c_str(), &sb) == 0)
         return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
     std::error_code e1, e2;
@@ -72,7 +73,7 @@ std::string freeBackupName(const std::string &path, int version)
 void CaseStore::backupTo(sql::Db &db, const std::string &dest)
 {
     // A fresh file beside dest (same file system, so the final rename is atomic).
-    static std::atomic<int> counter{0};
+    static std::atomic<int> counter {0};
     std::string tmp;
     for (int i = 0;; ++i) {
         tmp = dest + ".tmp-" + std::to_string(::getpid()) + "-" + std::to_string(++counter);
@@ -126,7 +127,7 @@ void CaseStore::saveAs(const std::string &dest)
         throw std::runtime_error("no file name given to save the case as");
     if (sameFile(dest, m_path) || sameFile(dest, m_dataPath))
         throw std::runtime_error("'" + dest + "' is the open case itself; choose another file name");
-    struct stat st {};
+    struct stat st { };
     if (::stat(dest.c_str(), &st) == 0 && S_ISDIR(st.st_mode))
         throw std::runtime_error("'" + dest + "' is a directory");
     std::string why;
@@ -183,7 +184,7 @@ std::unique_ptr<CaseStore> CaseStore::open(const std::string &path, Access acces
     std::unique_ptr<CaseStore> cs(new CaseStore);
     cs->m_path = path;
     cs->m_dataPath = path;
-    struct stat st {};
+    struct stat st { };
     const bool exists = ::stat(path.c_str(), &st) == 0;
     if (!exists && access != Access::Create)
         throw std::runtime_error("case file '" + path + "' does not exist");
@@ -210,8 +211,8 @@ std::unique_ptr<CaseStore> CaseStore::open(const std::string &path, Access acces
             readOnlyBecause(ReadOnlyCause::LockedElsewhere, "the case is " + why);
         }
     }
-    const sql::Db::Mode mode =
-        cs->m_readOnlyCause == ReadOnlyCause::None ? sql::Db::Mode::Create : sql::Db::Mode::ReadOnly;
+    const sql::Db::Mode mode
+        = cs->m_readOnlyCause == ReadOnlyCause::None ? sql::Db::Mode::Create : sql::Db::Mode::ReadOnly;
     try {
         cs->m_db.open(path, mode);
         cs->m_readOnly = mode == sql::Db::Mode::ReadOnly;
@@ -272,11 +273,11 @@ CaseStore::Totals CaseStore::totals()
 std::vector<CaseStore::HostSummary> CaseStore::hosts()
 {
     std::vector<HostSummary> out;
-    auto st = m_db.prepare(
-        "SELECT h.id, h.name, coalesce(h.fqdn,''), h.is_ip_only, h.event_count, coalesce(h.first_ts,0), "
-        "coalesce(h.last_ts,0), coalesce((SELECT group_concat(address, ', ') FROM "
-        "(SELECT DISTINCT address FROM host_addresses a WHERE a.host_id = h.id ORDER BY address)),'') "
-        "FROM hosts h ORDER BY h.event_count DESC, h.name");
+    auto st
+        = m_db.prepare("SELECT h.id, h.name, coalesce(h.fqdn,''), h.is_ip_only, h.event_count, coalesce(h.first_ts,0), "
+                       "coalesce(h.last_ts,0), coalesce((SELECT group_concat(address, ', ') FROM "
+                       "(SELECT DISTINCT address FROM host_addresses a WHERE a.host_id = h.id ORDER BY address)),'') "
+                       "FROM hosts h ORDER BY h.event_count DESC, h.name");
     while (st.step()) {
         HostSummary h;
         h.id = st.int64(0);
@@ -295,8 +296,9 @@ std::vector<CaseStore::HostSummary> CaseStore::hosts()
 std::vector<CaseStore::SourceSummary> CaseStore::sources()
 {
     std::vector<SourceSummary> out;
-    auto st = m_db.prepare("SELECT id, path, format, sha256, coalesce(size,0), records_read, records_stored, "
-                           "records_rejected, warnings, coalesce(first_ts,0), coalesce(last_ts,0) FROM sources ORDER BY id");
+    auto st = m_db.prepare(
+        "SELECT id, path, format, sha256, coalesce(size,0), records_read, records_stored, "
+        "records_rejected, warnings, coalesce(first_ts,0), coalesce(last_ts,0) FROM sources ORDER BY id");
     while (st.step()) {
         SourceSummary s;
         s.id = st.int64(0);

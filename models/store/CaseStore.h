@@ -53,7 +53,7 @@ public:
     // private migrated copy. Worker connections of this session should open dataPath().
     const std::string &dataPath() const { return m_dataPath; }
     bool temporaryCopy() const { return m_dataPath != m_path; }
-    int migratedFrom() const { return m_migratedFrom; }                 // 0: no migration on this open
+    int migratedFrom() const { return m_migratedFrom; } // 0: no migration on this open
     const std::string &migrationBackup() const { return m_migrationBackup; } // "" when none was made
 
     // Save As: a complete, self-contained copy (SQLite online backup API, rollback-journal mode,

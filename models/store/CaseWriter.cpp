@@ -24,13 +24,18 @@ void bindId(sql::Stmt &st, int idx, int64_t id)
 }
 // Row texts are views that outlive the statement's exec() (which resets and clears the
 // bindings): bound without a copy (SQLite would otherwise malloc + copy every text value).
-void bindText(sql::Stmt &st, int idx, std::string_view s) { st.bindOptionalStatic(idx, s); }
+void bindText(sql::Stmt &st, int idx, std::string_view s)
+{
+    st.bindOptionalStatic(idx, s);
+}
 } // namespace
 
-CaseWriter::CaseWriter(sql::Db &db) : m_db(db)
+CaseWriter::CaseWriter(sql::Db &db)
+    : m_db(db)
 {
-    m_insEvent = db.prepare("INSERT INTO events(ts, ts_source, host_id, channel_id, provider_id, event_id, record_id, "
-                            "account_id, source_id, position, payload_format, payload_codec, payload) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?)");
+    m_insEvent = db.prepare(
+        "INSERT INTO events(ts, ts_source, host_id, channel_id, provider_id, event_id, record_id, "
+        "account_id, source_id, position, payload_format, payload_codec, payload) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?)");
     m_insLogon = db.prepare("INSERT INTO logon_sessions(event, host_id, ts, outcome, origin, logon_id, logon_type, "
                             "account_id, source_ip, source_port, workstation, auth_package, logon_process, elevated, "
                             "session_id) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
@@ -40,19 +45,24 @@ CaseWriter::CaseWriter(sql::Db &db) : m_db(db)
     m_insExplicit = db.prepare("INSERT INTO explicit_logons(event, host_id, ts, subject_account_id, subject_logon_id, "
                                "target_account_id, target_server, target_info, ip, port, process_image, pid) "
                                "VALUES(?,?,?,?,?,?,?,?,?,?,?,?)");
-    m_insProcess = db.prepare("INSERT INTO processes(event, host_id, origin, guid, pid, image, command_line, "
-                              "current_directory, parent_guid, parent_pid, parent_image, parent_command_line, "
-                              "account_id, logon_id, integrity, hashes, start_ts) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
-    m_endProcGuid = db.prepare("UPDATE processes SET end_ts=?, end_event=? WHERE host_id=? AND guid=? AND end_ts IS NULL");
+    m_insProcess
+        = db.prepare("INSERT INTO processes(event, host_id, origin, guid, pid, image, command_line, "
+                     "current_directory, parent_guid, parent_pid, parent_image, parent_command_line, "
+                     "account_id, logon_id, integrity, hashes, start_ts) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+    m_endProcGuid
+        = db.prepare("UPDATE processes SET end_ts=?, end_event=? WHERE host_id=? AND guid=? AND end_ts IS NULL");
     m_endProcPid = db.prepare("UPDATE processes SET end_ts=?1, end_event=?2 WHERE id=(SELECT id FROM processes WHERE "
                               "host_id=?3 AND pid=?4 AND end_ts IS NULL AND (start_ts IS NULL OR start_ts<=?1) "
                               "ORDER BY start_ts DESC LIMIT 1)");
-    m_insFile = db.prepare("INSERT INTO file_events(event, host_id, ts, kind, path, image, process_guid, pid, account_id, "
-                           "access_mask, hashes) VALUES(?,?,?,?,?,?,?,?,?,?,?)");
-    m_insNet = db.prepare("INSERT INTO net_connections(event, host_id, ts, protocol, initiated, src_ip, src_port, src_name, "
-                          "dst_ip, dst_port, dst_name, image, process_guid, pid, account_id) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
-    m_insShare = db.prepare("INSERT INTO share_accesses(event, host_id, ts, code, share_name, share_path, relative_target, "
-                            "access_mask, access_list, src_ip, src_port, account_id, logon_id) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?)");
+    m_insFile
+        = db.prepare("INSERT INTO file_events(event, host_id, ts, kind, path, image, process_guid, pid, account_id, "
+                     "access_mask, hashes) VALUES(?,?,?,?,?,?,?,?,?,?,?)");
+    m_insNet = db.prepare(
+        "INSERT INTO net_connections(event, host_id, ts, protocol, initiated, src_ip, src_port, src_name, "
+        "dst_ip, dst_port, dst_name, image, process_guid, pid, account_id) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+    m_insShare = db.prepare(
+        "INSERT INTO share_accesses(event, host_id, ts, code, share_name, share_path, relative_target, "
+        "access_mask, access_list, src_ip, src_port, account_id, logon_id) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?)");
     m_insService = db.prepare("INSERT INTO service_installs(event, host_id, ts, origin, service_name, image_path, "
                               "service_type, start_type, service_account, account_id) VALUES(?,?,?,?,?,?,?,?,?,?)");
     m_insDns = db.prepare("INSERT INTO dns_queries(event, host_id, ts, query, results, status, image, process_guid) "
@@ -88,7 +98,7 @@ std::optional<CaseWriter::KnownSource> CaseWriter::findByStat(std::string_view p
     st.bind(1, path).bind(2, size).bind(3, mtime);
     if (!st.step())
         return std::nullopt;
-    return KnownSource{st.int64(0), st.text(1), st.text(2)};
+    return KnownSource {st.int64(0), st.text(1), st.text(2)};
 }
 
 std::optional<CaseWriter::KnownSource> CaseWriter::findBySha(std::string_view sha256)
@@ -97,7 +107,7 @@ std::optional<CaseWriter::KnownSource> CaseWriter::findBySha(std::string_view sh
     st.bind(1, sha256);
     if (!st.step())
         return std::nullopt;
-    return KnownSource{st.int64(0), st.text(1), st.text(2)};
+    return KnownSource {st.int64(0), st.text(1), st.text(2)};
 }
 
 void CaseWriter::begin(const SourceRow &source)
@@ -107,8 +117,9 @@ void CaseWriter::begin(const SourceRow &source)
     m_issues = 0;
     m_firstEvent = 0;
     m_lastEvent = 0;
-    auto ins = m_db.prepare("INSERT INTO sources(path, size, mtime, sha256, format, parser, parser_version, imported_utc) "
-                            "VALUES(?,?,?,?,?,?,?,?)");
+    auto ins
+        = m_db.prepare("INSERT INTO sources(path, size, mtime, sha256, format, parser, parser_version, imported_utc) "
+                       "VALUES(?,?,?,?,?,?,?,?)");
     ins.bind(1, source.path);
     bindTs(ins, 2, source.size);
     bindTs(ins, 3, source.mtime);
@@ -137,8 +148,9 @@ CaseWriter::CommitResult CaseWriter::commit(std::string_view sha256, const Sourc
             dc.exec();
         }
     }
-    auto up = m_db.prepare("UPDATE sources SET sha256=?, records_read=?, records_stored=?, records_rejected=?, warnings=?, "
-                           "first_ts=?, last_ts=?, duration_ms=?, first_event=?, last_event=? WHERE id=?");
+    auto up
+        = m_db.prepare("UPDATE sources SET sha256=?, records_read=?, records_stored=?, records_rejected=?, warnings=?, "
+                       "first_ts=?, last_ts=?, duration_ms=?, first_event=?, last_event=? WHERE id=?");
     up.bind(1, sha256).bind(2, counts.read).bind(3, counts.stored).bind(4, counts.rejected).bind(5, counts.warnings);
     bindTs(up, 6, counts.firstTs);
     bindTs(up, 7, counts.lastTs);
@@ -207,7 +219,9 @@ int64_t CaseWriter::hostId(std::string_view rawName)
             if (m_insHost.step())
                 id = m_insHost.int64(0);
             m_insHost.reset();
-            m_insHostName.bind(1, std::string_view(hn.key)).bind(2, id).bind(3, std::string_view(hn.isIp ? "ip" : "netbios"));
+            m_insHostName.bind(1, std::string_view(hn.key))
+                .bind(2, id)
+                .bind(3, std::string_view(hn.isIp ? "ip" : "netbios"));
             m_insHostName.exec();
         } else if (!hn.fqdn.empty()) {
             m_setFqdn.bind(1, std::string_view(hn.fqdn)).bind(2, id);
@@ -331,10 +345,11 @@ int64_t CaseWriter::insertEvent(const EventRow &r)
 
 void CaseWriter::flushHostStats()
 {
-    auto up = m_db.prepare("UPDATE hosts SET event_count=event_count+?1, "
-                           "first_ts=CASE WHEN ?2 IS NULL THEN first_ts WHEN first_ts IS NULL OR ?2<first_ts THEN ?2 ELSE first_ts END, "
-                           "last_ts=CASE WHEN ?3 IS NULL THEN last_ts WHEN last_ts IS NULL OR ?3>last_ts THEN ?3 ELSE last_ts END "
-                           "WHERE id=?4");
+    auto up = m_db.prepare(
+        "UPDATE hosts SET event_count=event_count+?1, "
+        "first_ts=CASE WHEN ?2 IS NULL THEN first_ts WHEN first_ts IS NULL OR ?2<first_ts THEN ?2 ELSE first_ts END, "
+        "last_ts=CASE WHEN ?3 IS NULL THEN last_ts WHEN last_ts IS NULL OR ?3>last_ts THEN ?3 ELSE last_ts END "
+        "WHERE id=?4");
     for (const auto &[id, hs] : m_hostStats) {
         up.bind(1, hs.count);
         bindTs(up, 2, hs.first);
@@ -352,7 +367,7 @@ void CaseWriter::noteAddress(int64_t hostId, std::string_view ip, std::string_vi
     std::string key = std::to_string(hostId) + '|' + norm + '|' + std::string(how);
     auto it = m_addresses.find(key);
     if (it == m_addresses.end()) {
-        m_addresses.emplace(std::move(key), AddressAgg{hostId, std::move(norm), std::string(how), ts, ts, 1, event});
+        m_addresses.emplace(std::move(key), AddressAgg {hostId, std::move(norm), std::string(how), ts, ts, 1, event});
         return;
     }
     AddressAgg &a = it->second;

@@ -76,7 +76,7 @@ private:
     // Look-ups by string_view without building a std::string per record.
     struct StringHash {
         using is_transparent = void;
-        size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+        size_t operator()(std::string_view s) const { return std::hash<std::string_view> {}(s); }
     };
     using IdCache = std::unordered_map<std::string, int64_t, StringHash, std::equal_to<>>;
 
@@ -94,13 +94,11 @@ private:
     std::optional<sql::Transaction> m_tx;
     PayloadCodec m_codec;
 
-    sql::Stmt m_insEvent, m_insLogon, m_endLogon, m_privLogon, m_insExplicit, m_insProcess, m_endProcGuid,
-        m_endProcPid, m_insFile, m_insNet, m_insShare, m_insService, m_insDns, m_insIssue, m_findHostName,
-        m_insHost, m_insHostName, m_setFqdn, m_findAccount, m_insAccount, m_setSid, m_findChannel,
-        m_insChannel, m_findProvider, m_insProvider;
+    sql::Stmt m_insEvent, m_insLogon, m_endLogon, m_privLogon, m_insExplicit, m_insProcess, m_endProcGuid, m_endProcPid,
+        m_insFile, m_insNet, m_insShare, m_insService, m_insDns, m_insIssue, m_findHostName, m_insHost, m_insHostName,
+        m_setFqdn, m_findAccount, m_insAccount, m_setSid, m_findChannel, m_insChannel, m_findProvider, m_insProvider;
 
-
-    IdCache m_hostCache;    // raw spelling -> id (0: not a host)
+    IdCache m_hostCache; // raw spelling -> id (0: not a host)
     std::string m_lastHostName; // the last cache hit (valid while m_lastHostValid)
     int64_t m_lastHostId = 0;
     bool m_lastHostValid = false;

@@ -27,7 +27,8 @@ std::string_view trim(std::string_view s)
 {
     while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\r' || s.front() == '\n'))
         s.remove_prefix(1);
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r' || s.back() == '\n' || s.back() == '\0'))
+    while (
+        !s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r' || s.back() == '\n' || s.back() == '\0'))
         s.remove_suffix(1);
     return s;
 }
@@ -75,7 +76,7 @@ bool isPrivateIp(std::string_view s)
     unsigned char b[16];
     if (inet_pton(AF_INET, ip.c_str(), b) == 1)
         return b[0] == 10 || (b[0] == 172 && (b[1] & 0xF0) == 16) || (b[0] == 192 && b[1] == 168)
-               || (b[0] == 100 && (b[1] & 0xC0) == 64);
+            || (b[0] == 100 && (b[1] & 0xC0) == 64);
     if (inet_pton(AF_INET6, ip.c_str(), b) == 1)
         return (b[0] & 0xFE) == 0xFC;
     return false;

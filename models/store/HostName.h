@@ -7,8 +7,8 @@ namespace tt::store {
 
 // How a host was named in a record, reduced to the key that identifies the machine.
 struct HostName {
-    std::string key;   // upper-case short name ("WORKSTATION5"), or the address for IP-only hosts
-    std::string fqdn;  // lower-case FQDN when the spelling had a domain part, else empty
+    std::string key; // upper-case short name ("WORKSTATION5"), or the address for IP-only hosts
+    std::string fqdn; // lower-case FQDN when the spelling had a domain part, else empty
     bool isIp = false;
     bool valid = false;
 };

@@ -17,7 +17,10 @@ struct PayloadCodec::Impl {
     }
 };
 
-PayloadCodec::PayloadCodec() : m_d(std::make_unique<Impl>()) {}
+PayloadCodec::PayloadCodec()
+    : m_d(std::make_unique<Impl>())
+{
+}
 PayloadCodec::~PayloadCodec() = default;
 
 PayloadCodec::Codec PayloadCodec::encode(std::string_view in, std::string_view &out)

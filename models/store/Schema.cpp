@@ -560,8 +560,8 @@ void migrate(sql::Db &db, const std::string &appVersion)
     const int current = schemaVersion(db);
     if (current > kSchemaVersion)
         throw std::runtime_error("this case file has schema version " + std::to_string(current)
-                                 + ", newer than version " + std::to_string(kSchemaVersion)
-                                 + " that this TransferTrace understands; open it with a newer TransferTrace");
+            + ", newer than version " + std::to_string(kSchemaVersion)
+            + " that this TransferTrace understands; open it with a newer TransferTrace");
     for (const Step &step : kSteps) {
         if (step.version <= current)
             continue;

@@ -15,9 +15,9 @@ inline constexpr int kSchemaVersion = 3;
 // The stable identity of a transfer row (transfers.key), as an SQL expression over its columns:
 // destination host name | lower-case destination path or file name | first second (UTC).
 // Inference sets it after writing the rows; annotations on transfers refer to it.
-inline constexpr const char *kTransferKeySql =
-    "(SELECT name FROM hosts WHERE hosts.id = transfers.dst_host_id) || '|' || "
-    "lower(coalesce(transfers.dst_path, transfers.file_name)) || '|' || (transfers.first_ts / 1000000)";
+inline constexpr const char *kTransferKeySql
+    = "(SELECT name FROM hosts WHERE hosts.id = transfers.dst_host_id) || '|' || "
+      "lower(coalesce(transfers.dst_path, transfers.file_name)) || '|' || (transfers.first_ts / 1000000)";
 
 // Reads the version of an open case (0 for an empty database).
 int schemaVersion(sql::Db &db);

@@ -16,10 +16,11 @@ namespace {
 }
 } // namespace
 
-Stmt::Stmt(sqlite3 *db, std::string_view sql) : m_db(db)
+Stmt::Stmt(sqlite3 *db, std::string_view sql)
+    : m_db(db)
 {
-    int rc = sqlite3_prepare_v3(db, sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT,
-                                &m_stmt, nullptr);
+    int rc
+        = sqlite3_prepare_v3(db, sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT, &m_stmt, nullptr);
     if (rc != SQLITE_OK)
         fail(db, rc, std::string("prepare '") + std::string(sql.substr(0, 120)) + "'");
 }
@@ -30,7 +31,11 @@ Stmt::~Stmt()
         sqlite3_finalize(m_stmt);
 }
 
-Stmt::Stmt(Stmt &&o) noexcept : m_db(std::exchange(o.m_db, nullptr)), m_stmt(std::exchange(o.m_stmt, nullptr)) {}
+Stmt::Stmt(Stmt &&o) noexcept
+    : m_db(std::exchange(o.m_db, nullptr))
+    , m_stmt(std::exchange(o.m_stmt, nullptr))
+{
+}
 
 Stmt &Stmt::operator=(Stmt &&o) noexcept
 {
@@ -113,8 +118,7 @@ bool Stmt::step()
 
 void Stmt::exec()
 {
-    while (step()) {
-    }
+    while (step()) { }
     reset();
 }
 
@@ -124,12 +128,27 @@ void Stmt::reset()
     sqlite3_clear_bindings(m_stmt);
 }
 
-int64_t Stmt::int64(int col) const { return sqlite3_column_int64(m_stmt, col); }
-double Stmt::real(int col) const { return sqlite3_column_double(m_stmt, col); }
-bool Stmt::isNull(int col) const { return sqlite3_column_type(m_stmt, col) == SQLITE_NULL; }
-int Stmt::columnCount() const { return sqlite3_column_count(m_stmt); }
+int64_t Stmt::int64(int col) const
+{
+    return sqlite3_column_int64(m_stmt, col);
+}
+double Stmt::real(int col) const
+{
+    return sqlite3_column_double(m_stmt, col);
+}
+bool Stmt::isNull(int col) const
+{
+    return sqlite3_column_type(m_stmt, col) == SQLITE_NULL;
+}
+int Stmt::columnCount() const
+{
+    return sqlite3_column_count(m_stmt);
+}
 
-std::string Stmt::text(int col) const { return std::string(textView(col)); }
+std::string Stmt::text(int col) const
+{
+    return std::string(textView(col));
+}
 
 std::string_view Stmt::textView(int col) const
 {
@@ -139,9 +158,15 @@ std::string_view Stmt::textView(int col) const
     return std::string_view(p, static_cast<size_t>(sqlite3_column_bytes(m_stmt, col)));
 }
 
-Db::~Db() { close(); }
+Db::~Db()
+{
+    close();
+}
 
-Db::Db(Db &&o) noexcept : m_db(std::exchange(o.m_db, nullptr)) {}
+Db::Db(Db &&o) noexcept
+    : m_db(std::exchange(o.m_db, nullptr))
+{
+}
 
 Db &Db::operator=(Db &&o) noexcept
 {
@@ -162,9 +187,15 @@ void Db::open(const std::string &path, Mode mode)
     close();
     int flags = SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE;
     switch (mode) {
-    case Mode::ReadOnly: flags |= SQLITE_OPEN_READONLY; break;
-    case Mode::ReadWrite: flags |= SQLITE_OPEN_READWRITE; break;
-    case Mode::Create: flags |= SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE; break;
+    case Mode::ReadOnly:
+        flags |= SQLITE_OPEN_READONLY;
+        break;
+    case Mode::ReadWrite:
+        flags |= SQLITE_OPEN_READWRITE;
+        break;
+    case Mode::Create:
+        flags |= SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+        break;
     }
     sqlite3 *db = nullptr;
     int rc = sqlite3_open_v2(path.c_str(), &db, flags, nullptr);
@@ -212,11 +243,21 @@ int64_t Db::queryInt(std::string_view sql, int64_t fallback)
     return fallback;
 }
 
-int64_t Db::lastInsertId() const { return sqlite3_last_insert_rowid(m_db); }
-int Db::changes() const { return sqlite3_changes(m_db); }
-bool Db::readOnly() const { return sqlite3_db_readonly(m_db, "main") == 1; }
+int64_t Db::lastInsertId() const
+{
+    return sqlite3_last_insert_rowid(m_db);
+}
+int Db::changes() const
+{
+    return sqlite3_changes(m_db);
+}
+bool Db::readOnly() const
+{
+    return sqlite3_db_readonly(m_db, "main") == 1;
+}
 
-Transaction::Transaction(Db &db, bool immediate) : m_db(db)
+Transaction::Transaction(Db &db, bool immediate)
+    : m_db(db)
 {
     m_db.exec(immediate ? "BEGIN IMMEDIATE" : "BEGIN");
 }
@@ -243,7 +284,8 @@ void Transaction::rollback()
     m_open = false;
 }
 
-WalCheckpointer::WalCheckpointer(Db &writer, const std::string &path) : m_writer(writer)
+WalCheckpointer::WalCheckpointer(Db &writer, const std::string &path)
+    : m_writer(writer)
 {
     try {
         if (!writer.isOpen() || writer.readOnly() || path.empty() || path == ":memory:")

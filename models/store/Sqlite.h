@@ -16,7 +16,11 @@ namespace tt::sql {
 // Thrown on any SQLite failure; carries the SQLite message and, where known, the statement.
 class Error : public std::runtime_error {
 public:
-    Error(const std::string &what, int code) : std::runtime_error(what), m_code(code) {}
+    Error(const std::string &what, int code)
+        : std::runtime_error(what)
+        , m_code(code)
+    {
+    }
     int code() const { return m_code; }
 
 private:
@@ -37,12 +41,12 @@ public:
     Stmt &bind(int idx, int64_t v);
     Stmt &bind(int idx, int v) { return bind(idx, static_cast<int64_t>(v)); }
     Stmt &bind(int idx, double v);
-    Stmt &bind(int idx, std::string_view text);          // TEXT, copied by SQLite
-    Stmt &bindStatic(int idx, std::string_view text);    // TEXT, caller keeps it alive until step
+    Stmt &bind(int idx, std::string_view text); // TEXT, copied by SQLite
+    Stmt &bindStatic(int idx, std::string_view text); // TEXT, caller keeps it alive until step
     Stmt &bindBlob(int idx, const void *data, size_t n); // BLOB, copied
     Stmt &bindBlobStatic(int idx, const void *data, size_t n); // BLOB, caller keeps it alive until step
     Stmt &bindNull(int idx);
-    Stmt &bindOptional(int idx, std::string_view text)   // NULL when empty
+    Stmt &bindOptional(int idx, std::string_view text) // NULL when empty
     {
         return text.empty() ? bindNull(idx) : bind(idx, text);
     }
@@ -92,7 +96,7 @@ public:
     void close();
     bool isOpen() const { return m_db != nullptr; }
 
-    void exec(std::string_view sql);       // one or more statements without parameters
+    void exec(std::string_view sql); // one or more statements without parameters
     Stmt prepare(std::string_view sql) { return Stmt(m_db, sql); }
     int64_t queryInt(std::string_view sql, int64_t fallback = 0);
     int64_t lastInsertId() const;
@@ -132,8 +136,8 @@ private:
 // second connection cannot be opened. The destructor restores automatic checkpoints.
 class WalCheckpointer {
 public:
-    static constexpr int kFrames = 1000;      // like SQLite's default wal_autocheckpoint
-    static constexpr int kHardFrames = 4000;  // 62.5 MiB of 16 KiB pages
+    static constexpr int kFrames = 1000; // like SQLite's default wal_autocheckpoint
+    static constexpr int kHardFrames = 4000; // 62.5 MiB of 16 KiB pages
 
     WalCheckpointer(Db &writer, const std::string &path);
     ~WalCheckpointer();
@@ -153,7 +157,7 @@ private:
     std::condition_variable m_cv;
     bool m_stop = false;
     uint64_t m_requested = 0; // commits that asked for a checkpoint
-    uint64_t m_done = 0;      // request number the last finished checkpoint started after
+    uint64_t m_done = 0; // request number the last finished checkpoint started after
     int m_completed = 0;
     std::thread m_thread;
 };

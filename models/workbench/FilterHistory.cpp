@@ -2,7 +2,11 @@
 
 namespace tt {
 
-FilterHistory::FilterHistory(QObject *parent) : QObject(parent), m_states(1) {}
+FilterHistory::FilterHistory(QObject *parent)
+    : QObject(parent)
+    , m_states(1)
+{
+}
 
 void FilterHistory::apply(const FilterState &state)
 {
@@ -37,7 +41,7 @@ void FilterHistory::forward()
 
 void FilterHistory::reset()
 {
-    m_states.assign(1, FilterState{});
+    m_states.assign(1, FilterState {});
     m_index = 0;
     emit changed(current());
     emit historyChanged();

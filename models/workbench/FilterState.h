@@ -14,12 +14,12 @@ namespace tt {
 struct FilterState {
     int64_t fromUs = 0; // UTC microseconds, 0 = open
     int64_t toUs = 0;
-    QSet<qint64> hosts;        // transfers touching any of these hosts
-    QSet<qint64> accounts;     // transfers done as any of these accounts
-    QStringList parentImages;  // parent image of the source or the executing process (case-insensitive)
-    QStringList methods;       // smb-admin-share, psexec-service-binary, ...
-    double minConfidence = 0;  // 0..1
-    QString text;              // free text: file name, path, host or account name
+    QSet<qint64> hosts; // transfers touching any of these hosts
+    QSet<qint64> accounts; // transfers done as any of these accounts
+    QStringList parentImages; // parent image of the source or the executing process (case-insensitive)
+    QStringList methods; // smb-admin-share, psexec-service-binary, ...
+    double minConfidence = 0; // 0..1
+    QString text; // free text: file name, path, host or account name
 
     bool hasTimeWindow() const { return fromUs != 0 || toUs != 0; }
     bool isEmpty() const;

@@ -12,21 +12,24 @@ namespace tt {
 struct SelectedEntities {
     enum class Kind { None, Host, Edge, Transfer, Event, Process };
     Kind kind = Kind::None;
-    QVector<qint64> hosts;     // Host: one; Edge: source and target
+    QVector<qint64> hosts; // Host: one; Edge: source and target
     QVector<qint64> transfers; // Edge: its transfers; Transfer: one
-    QVector<qint64> events;    // Event: one (events.id)
-    qint64 process = 0;        // Process: processes.id
+    QVector<qint64> events; // Event: one (events.id)
+    qint64 process = 0; // Process: processes.id
     bool operator==(const SelectedEntities &o) const
     {
         return kind == o.kind && hosts == o.hosts && transfers == o.transfers && events == o.events
-               && process == o.process;
+            && process == o.process;
     }
 };
 
 class Selection : public QObject {
     Q_OBJECT
 public:
-    explicit Selection(QObject *parent = nullptr) : QObject(parent) {}
+    explicit Selection(QObject *parent = nullptr)
+        : QObject(parent)
+    {
+    }
     const SelectedEntities &current() const { return m_current; }
     void select(const SelectedEntities &s)
     {

@@ -6,15 +6,10 @@
 
 QStringList hostileStrings()
 {
-    return {QStringLiteral("<script>alert(1)</script>.exe"),
-            QStringLiteral("q\"uo'te.exe"),
-            QStringLiteral("{brace}.exe"),
-            QStringLiteral("a -> b.exe"),
-            QStringLiteral("]bracket[.exe"),
-            QStringLiteral("line1\nline2.exe"),
-            QStringLiteral("=cmd|' /C calc'!A0.exe"),
-            QStringLiteral("back\\slash\\N&amp;.exe"),
-            QString(100000, QLatin1Char('A')) + QStringLiteral(".exe")};
+    return {QStringLiteral("<script>alert(1)</script>.exe"), QStringLiteral("q\"uo'te.exe"),
+        QStringLiteral("{brace}.exe"), QStringLiteral("a -> b.exe"), QStringLiteral("]bracket[.exe"),
+        QStringLiteral("line1\nline2.exe"), QStringLiteral("=cmd|' /C calc'!A0.exe"),
+        QStringLiteral("back\\slash\\N&amp;.exe"), QString(100000, QLatin1Char('A')) + QStringLiteral(".exe")};
 }
 
 HostileCase buildHostileCase(const QString &dir, QString *error)

@@ -9,10 +9,10 @@
 // annotation with a hostile note. For the export tests (library and command line).
 struct HostileCase {
     QString path;
-    QStringList fileNames;   // every transfer's file name after planting, in id order
-    QString hostName;        // the crafted host name (a host that is in the graph)
-    QString commandLine;     // planted on a transfer's source process
-    QString note;            // annotation note on a transfer
+    QStringList fileNames; // every transfer's file name after planting, in id order
+    QString hostName; // the crafted host name (a host that is in the graph)
+    QString commandLine; // planted on a transfer's source process
+    QString note; // annotation note on a transfer
 };
 
 // The strings planted as file names (the fifth also gets an escape character, which XML cannot

@@ -21,8 +21,8 @@
 #include <QAbstractItemView>
 #include <QCheckBox>
 #include <QComboBox>
-#include <QLineEdit>
 #include <QLabel>
+#include <QLineEdit>
 #include <QListWidget>
 #include <QMenu>
 #include <QPlainTextEdit>
@@ -209,15 +209,16 @@ private slots:
         QCOMPARE(c->nodePositions().count(host.name.toStdString()), size_t(0));
         waitGraph(view, shown, shown.count() - 1);
         c->undoStack()->redo();
-        QTRY_VERIFY_WITH_TIMEOUT(!view.busy() && view.nodeItem(host.id)
-                                     && QLineF(view.nodeItem(host.id)->pos(), target).length() < 1.0,
-                                 20000);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            !view.busy() && view.nodeItem(host.id) && QLineF(view.nodeItem(host.id)->pos(), target).length() < 1.0,
+            20000);
 
         // A saved view: an account pivot; clear it; restore it.
         FilterState pivot;
         {
             auto cs = store::CaseStore::open(m_case.toStdString(), store::CaseStore::Access::ReadOnly);
-            pivot.accounts = {cs->db().queryInt("SELECT account_id FROM transfers WHERE account_id IS NOT NULL LIMIT 1")};
+            pivot.accounts
+                = {cs->db().queryInt("SELECT account_id FROM transfers WHERE account_id IS NOT NULL LIMIT 1")};
         }
         filter.apply(pivot);
         waitGraph(view, shown, shown.count() - 1);
@@ -278,7 +279,8 @@ private slots:
         QVERIFY(row >= 0);
         // Item views draw DisplayRole as plain text; the label and note come back verbatim.
         QCOMPARE(m->index(row, AnnotationListModel::Item).data().toString(), QString("<img src=x onerror=alert(1)>"));
-        QCOMPARE(m->index(row, AnnotationListModel::Note).data().toString(), QString("<b>bold</b><script>alert(1)</script>\" ]; a -> b {"));
+        QCOMPARE(m->index(row, AnnotationListModel::Note).data().toString(),
+            QString("<b>bold</b><script>alert(1)</script>\" ]; a -> b {"));
         QCOMPARE(m->index(row, AnnotationListModel::Note).data(Qt::ToolTipRole).toString(), hostile);
         AnnotationDialog dlg(c, ref, &window);
         QCOMPARE(dlg.noteEdit()->toPlainText(), hostile);

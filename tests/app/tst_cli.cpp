@@ -8,13 +8,13 @@
 
 #include <QFile>
 #include <QImage>
-#include <QXmlStreamReader>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QXmlStreamReader>
 
 #include "CliRun.h"
 
@@ -33,7 +33,8 @@ private slots:
         const QString bad = m_dir.filePath("bad.json");
         QFile g(good);
         QVERIFY(g.open(QIODevice::WriteOnly));
-        g.write("{\"EventID\":4624,\"Channel\":\"Security\",\"Hostname\":\"WS1.corp.local\",\"EventTime\":\"2024-03-04 10:00:00\","
+        g.write("{\"EventID\":4624,\"Channel\":\"Security\",\"Hostname\":\"WS1.corp.local\",\"EventTime\":\"2024-03-04 "
+                "10:00:00\","
                 "\"@timestamp\":\"2024-03-04T10:00:01.000Z\",\"TargetUserName\":\"bob\",\"TargetDomainName\":\"CORP\","
                 "\"LogonType\":\"3\",\"IpAddress\":\"10.0.0.9\",\"TargetLogonId\":\"0x10\"}\n");
         g.close();
@@ -161,7 +162,9 @@ private slots:
         QCOMPARE(r.code, 0);
         QCOMPARE(QJsonDocument::fromJson(bytes(path("none.json"))).array().size(), 0);
         QCOMPARE(cli({"export", "transfers", c, path("old.json"), "--from", "1990-01-01T00:00:00Z", "--to",
-                      "1990-01-02T00:00:00Z"}).code, 0);
+                         "1990-01-02T00:00:00Z"})
+                     .code,
+            0);
         QCOMPARE(QJsonDocument::fromJson(bytes(path("old.json"))).array().size(), 0);
         QCOMPARE(cli({"export", "graph", c, path("p.svg"), "--parent-image", "C:\\nothing.exe"}).code, 0);
 

@@ -8,20 +8,20 @@
 #include "PivotBar.h"
 #include "TransferGraphView.h"
 #include "WorkbenchWindow.h"
+#include "items/TimeFormat.h"
 #include "store/CaseStore.h"
 #include "workbench/FilterHistory.h"
 #include "workbench/Selection.h"
-#include "items/TimeFormat.h"
 
 #include <QAbstractItemView>
 #include <QComboBox>
 #include <QDateTime>
 #include <QFile>
-#include <QTimeZone>
 #include <QSet>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTimeZone>
 
 using namespace tt;
 
@@ -48,7 +48,9 @@ QSet<qint64> shownHosts(const TransferGraphView &v)
 void expected(const QString &casePath, const QString &where, EdgeSet *edges, QSet<qint64> *hosts, qint64 *count)
 {
     auto cs = store::CaseStore::open(casePath.toStdString(), store::CaseStore::Access::ReadOnly);
-    auto st = cs->db().prepare(QString(QStringLiteral("SELECT coalesce(src_host_id,-1), dst_host_id FROM transfers WHERE ") + where).toStdString());
+    auto st = cs->db().prepare(
+        QString(QStringLiteral("SELECT coalesce(src_host_id,-1), dst_host_id FROM transfers WHERE ") + where)
+            .toStdString());
     edges->clear();
     hosts->clear();
     *count = 0;
@@ -122,7 +124,7 @@ private slots:
             QCOMPARE(h.domainController, st.step() && st.int64(0) == 1);
         }
         QVERIFY(cs->db().queryInt("SELECT count(*) FROM hosts WHERE is_dc=1 AND name LIKE '%DC%'")
-                == cs->db().queryInt("SELECT count(*) FROM hosts WHERE is_dc=1"));
+            == cs->db().queryInt("SELECT count(*) FROM hosts WHERE is_dc=1"));
     }
 
     void accountPivotBackForwardAndTimeWindow()
@@ -198,7 +200,7 @@ private slots:
         view.edgeItem(e.id)->setSelected(true);
         QCOMPARE(int(selection.current().kind), int(SelectedEntities::Kind::Edge));
         QCOMPARE(selection.current().transfers, e.transferIds);
-        QCOMPARE(selection.current().hosts, (QVector<qint64>{e.source, e.target}));
+        QCOMPARE(selection.current().hosts, (QVector<qint64> {e.source, e.target}));
         // And the other way: selecting a host elsewhere selects its node here.
         SelectedEntities s;
         s.kind = SelectedEntities::Kind::Host;
@@ -240,11 +242,13 @@ private slots:
             QStringList ids;
             for (qint64 t : edge->transferIds)
                 ids << QString::number(t);
-            links = cs->db().queryInt(QString(QStringLiteral("SELECT count(*) FROM transfer_evidence WHERE transfer_id IN (")
-                                              + ids.join(QLatin1Char(',')) + QStringLiteral(")"))
-                                          .toStdString());
+            links = cs->db().queryInt(
+                QString(QStringLiteral("SELECT count(*) FROM transfer_evidence WHERE transfer_id IN (")
+                    + ids.join(QLatin1Char(',')) + QStringLiteral(")"))
+                    .toStdString());
             // The process that ran the first transfer's file on the destination.
-            auto st = cs->db().prepare("SELECT p.image FROM transfers t JOIN processes p ON p.id = t.dst_process_id WHERE t.id = ?");
+            auto st = cs->db().prepare(
+                "SELECT p.image FROM transfers t JOIN processes p ON p.id = t.dst_process_id WHERE t.id = ?");
             st.bind(1, static_cast<int64_t>(edge->transferIds.first()));
             if (st.step())
                 images << QString::fromStdString(st.text(0));
@@ -297,10 +301,12 @@ private slots:
         QCOMPARE(window.caseTimeZone(), QStringLiteral("Asia/Kolkata"));
         QVERIFY(tzChanged.count() >= 1);
         // Times render in the zone: UTC + 05:30.
-        const QDateTime local = QDateTime::fromMSecsSinceEpoch(firstTs / 1000, QTimeZone::utc()).addSecs(5 * 3600 + 1800);
+        const QDateTime local
+            = QDateTime::fromMSecsSinceEpoch(firstTs / 1000, QTimeZone::utc()).addSecs(5 * 3600 + 1800);
         QCOMPARE(formatTime(firstTs).left(16), local.toString(QStringLiteral("yyyy-MM-dd HH:mm")));
         QCOMPARE(formatUtc(firstTs).left(16),
-            QDateTime::fromMSecsSinceEpoch(firstTs / 1000, QTimeZone::utc()).toString(QStringLiteral("yyyy-MM-dd HH:mm")));
+            QDateTime::fromMSecsSinceEpoch(firstTs / 1000, QTimeZone::utc())
+                .toString(QStringLiteral("yyyy-MM-dd HH:mm")));
         // Table headers name the zone.
         auto *hostsTable = window.findChild<QAbstractItemView *>(QStringLiteral("hostTable"));
         QVERIFY(hostsTable);

@@ -14,19 +14,32 @@ private slots:
         QTest::addColumn<bool>("valid");
         QTest::addColumn<QString>("key");
         QTest::addColumn<QString>("fqdn");
-        QTest::newRow("fqdn") << "WORKSTATION5.theshire.local" << true << "WORKSTATION5" << "workstation5.theshire.local";
-        QTest::newRow("short lower") << "workstation5" << true << "WORKSTATION5" << "";
-        QTest::newRow("machine account") << "WORKSTATION5$" << true << "WORKSTATION5" << "";
-        QTest::newRow("unc prefix") << "\\\\PC01" << true << "PC01" << "";
-        QTest::newRow("trailing dot") << "pc01.example.corp." << true << "PC01" << "pc01.example.corp";
-        QTest::newRow("ipv4") << "10.0.2.15" << true << "10.0.2.15" << "";
-        QTest::newRow("mapped ipv6") << "::ffff:172.18.39.5" << true << "172.18.39.5" << "";
-        QTest::newRow("loopback") << "127.0.0.1" << false << "" << "";
-        QTest::newRow("dash") << "-" << false << "" << "";
-        QTest::newRow("localhost") << "localhost" << false << "" << "";
-        QTest::newRow("empty") << "" << false << "" << "";
-        QTest::newRow("injection") << "a<script>" << false << "" << "";
-        QTest::newRow("spaces") << "two words" << false << "" << "";
+        QTest::newRow("fqdn") << "WORKSTATION5.theshire.local" << true << "WORKSTATION5"
+                              << "workstation5.theshire.local";
+        QTest::newRow("short lower") << "workstation5" << true << "WORKSTATION5"
+                                     << "";
+        QTest::newRow("machine account") << "WORKSTATION5$" << true << "WORKSTATION5"
+                                         << "";
+        QTest::newRow("unc prefix") << "\\\\PC01" << true << "PC01"
+                                    << "";
+        QTest::newRow("trailing dot") << "pc01.example.corp." << true << "PC01"
+                                      << "pc01.example.corp";
+        QTest::newRow("ipv4") << "10.0.2.15" << true << "10.0.2.15"
+                              << "";
+        QTest::newRow("mapped ipv6") << "::ffff:172.18.39.5" << true << "172.18.39.5"
+                                     << "";
+        QTest::newRow("loopback") << "127.0.0.1" << false << ""
+                                  << "";
+        QTest::newRow("dash") << "-" << false << ""
+                              << "";
+        QTest::newRow("localhost") << "localhost" << false << ""
+                                   << "";
+        QTest::newRow("empty") << "" << false << ""
+                               << "";
+        QTest::newRow("injection") << "a<script>" << false << ""
+                                   << "";
+        QTest::newRow("spaces") << "two words" << false << ""
+                                << "";
     }
     void normalise()
     {

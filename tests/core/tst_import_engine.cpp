@@ -43,8 +43,8 @@ void writeFile(const QString &path, const QByteArray &data)
 }
 
 // Writes an archive with libarchive (format: "zip" or "ustar", filter "gzip" or "").
-void writeArchive(const QString &path, const char *format, const char *filter,
-                  const QList<QPair<QString, QByteArray>> &members)
+void writeArchive(
+    const QString &path, const char *format, const char *filter, const QList<QPair<QString, QByteArray>> &members)
 {
     struct archive *a = archive_write_new();
     QCOMPARE(archive_write_set_format_by_name(a, format), ARCHIVE_OK);
@@ -66,7 +66,10 @@ void writeArchive(const QString &path, const char *format, const char *filter,
     archive_write_free(a);
 }
 
-int64_t count(store::CaseStore &cs, const char *sql) { return cs.db().queryInt(sql); }
+int64_t count(store::CaseStore &cs, const char *sql)
+{
+    return cs.db().queryInt(sql);
+}
 
 QString integrity(store::CaseStore &cs)
 {
@@ -80,7 +83,8 @@ QByteArray sysmonLines(int first, int n)
     QByteArray out;
     for (int i = 0; i < n; ++i) {
         QByteArray l(kSysmon3);
-        l.replace(QByteArray("\"RecordNumber\":300"), QByteArray("\"RecordNumber\":").append(QByteArray::number(first + i)));
+        l.replace(
+            QByteArray("\"RecordNumber\":300"), QByteArray("\"RecordNumber\":").append(QByteArray::number(first + i)));
         out += l + '\n';
     }
     return out;
@@ -88,7 +92,7 @@ QByteArray sysmonLines(int first, int n)
 
 int64_t fileSize(const std::string &p)
 {
-    struct stat st {};
+    struct stat st { };
     return ::stat(p.c_str(), &st) == 0 ? static_cast<int64_t>(st.st_size) : 0;
 }
 } // namespace
@@ -127,19 +131,23 @@ private slots:
         QCOMPARE(count(*cs, "SELECT count(*) FROM hosts"), int64_t(2));
         QCOMPARE(count(*cs, "SELECT count(*) FROM host_names WHERE name='ws6.corp.local'"), int64_t(1));
         // Normalised rows.
-        QCOMPARE(count(*cs, "SELECT count(*) FROM logon_sessions WHERE logon_type=3 AND logon_id='0x23e34ce' "
-                            "AND source_ip='10.1.1.5'"),
-                 int64_t(1));
-        QCOMPARE(count(*cs, "SELECT count(*) FROM share_accesses WHERE code=5145 AND access_mask=2 AND logon_id='0x23e34ce'"),
-                 int64_t(1));
-        QCOMPARE(count(*cs, "SELECT count(*) FROM processes WHERE origin='sysmon1' AND pid=4242 AND "
-                            "guid='{B34BC01C-7FAE-5F63-1000-000000000400}' AND parent_image LIKE '%cmd.exe'"),
-                 int64_t(1));
+        QCOMPARE(count(*cs,
+                     "SELECT count(*) FROM logon_sessions WHERE logon_type=3 AND logon_id='0x23e34ce' "
+                     "AND source_ip='10.1.1.5'"),
+            int64_t(1));
+        QCOMPARE(count(*cs,
+                     "SELECT count(*) FROM share_accesses WHERE code=5145 AND access_mask=2 AND logon_id='0x23e34ce'"),
+            int64_t(1));
+        QCOMPARE(count(*cs,
+                     "SELECT count(*) FROM processes WHERE origin='sysmon1' AND pid=4242 AND "
+                     "guid='{B34BC01C-7FAE-5F63-1000-000000000400}' AND parent_image LIKE '%cmd.exe'"),
+            int64_t(1));
         QCOMPARE(count(*cs, "SELECT count(*) FROM net_connections WHERE dst_port=445 AND initiated=1"), int64_t(1));
         // IP evidence: WS5 from its own outbound Sysmon 3 and from the 4624 WorkstationName on WS6.
-        QCOMPARE(count(*cs, "SELECT count(*) FROM host_addresses a JOIN hosts h ON h.id=a.host_id "
-                            "WHERE h.name='WS5' AND a.address='10.1.1.5'"),
-                 int64_t(2));
+        QCOMPARE(count(*cs,
+                     "SELECT count(*) FROM host_addresses a JOIN hosts h ON h.id=a.host_id "
+                     "WHERE h.name='WS5' AND a.address='10.1.1.5'"),
+            int64_t(2));
         // The hostile file name is stored intact (bound, never interpolated) and events survived.
         auto st = cs->db().prepare("SELECT relative_target FROM share_accesses");
         QVERIFY(st.step());
@@ -147,9 +155,10 @@ private slots:
         // Accounts: one CORP\pgustavo whatever event named it.
         QCOMPARE(count(*cs, "SELECT count(*) FROM accounts WHERE domain='CORP' AND name_key='PGUSTAVO'"), int64_t(1));
         // Local EventTime corrected to UTC with the offset learned from Sysmon (4 h).
-        QCOMPARE(count(*cs, "SELECT ts FROM events e JOIN channels c ON c.id=e.channel_id WHERE c.name='Security' "
-                            "AND event_id=4624"),
-                 int64_t(1602282631) * 1000000);
+        QCOMPARE(count(*cs,
+                     "SELECT ts FROM events e JOIN channels c ON c.id=e.channel_id WHERE c.name='Security' "
+                     "AND event_id=4624"),
+            int64_t(1602282631) * 1000000);
     }
 
     void reimportIsNoOp()
@@ -177,7 +186,8 @@ private slots:
         writeArchive(path("inner.tar.gz"), "ustar", "gzip", {{"deep/c.json", c}});
         QFile inner(path("inner.tar.gz"));
         QVERIFY(inner.open(QIODevice::ReadOnly));
-        writeArchive(path("bundle.zip"), "zip", "", {{"logs/a.json", a}, {"logs/b.json", b}, {"nested.tar.gz", inner.readAll()}});
+        writeArchive(path("bundle.zip"), "zip", "",
+            {{"logs/a.json", a}, {"logs/b.json", b}, {"nested.tar.gz", inner.readAll()}});
         auto cs = store::CaseStore::open(path("z.ttcase").toStdString(), store::CaseStore::Access::Create);
         ImportEngine engine(*cs, {});
         ImportSummary sum = engine.run({path("bundle.zip").toStdString()});
@@ -185,7 +195,7 @@ private slots:
         QCOMPARE(sum.exitCode(), 0);
         QCOMPARE(count(*cs, "SELECT count(*) FROM sources WHERE path LIKE '%bundle.zip!/logs/a.json'"), int64_t(1));
         QCOMPARE(count(*cs, "SELECT count(*) FROM sources WHERE path LIKE '%bundle.zip!/nested.tar.gz!/deep/c.json'"),
-                 int64_t(1));
+            int64_t(1));
         QCOMPARE(count(*cs, "SELECT count(*) FROM events"), int64_t(3));
         // A bare .gz is one member named after the file.
         writeArchive(path("single.json.gz"), "raw", "gzip", {{"data", lines({kShare5145})}});
@@ -211,7 +221,8 @@ private slots:
         QByteArray big;
         for (int i = 0; i < 20000; ++i) {
             QByteArray l(kSysmon3);
-            l.replace(QByteArray("\"RecordNumber\":300"), QByteArray("\"RecordNumber\":").append(QByteArray::number(1000 + i)));
+            l.replace(QByteArray("\"RecordNumber\":300"),
+                QByteArray("\"RecordNumber\":").append(QByteArray::number(1000 + i)));
             big += l + '\n';
         }
         writeFile(path("big.json"), big);
@@ -328,12 +339,14 @@ private slots:
         QCOMPARE(count(*cs, "SELECT count(*) FROM sources WHERE sha256='pending'"), int64_t(0));
         QCOMPARE(count(*cs, "SELECT count(*) FROM events"), sources * 6000);
         QCOMPARE(count(*cs, "SELECT sum(records_stored) FROM sources"), sources * 6000);
-        QCOMPARE(count(*cs, "SELECT count(*) FROM events e WHERE NOT EXISTS (SELECT 1 FROM sources s WHERE "
-                            "e.id BETWEEN s.first_event AND s.last_event AND e.source_id = s.id)"),
-                 int64_t(0));
-        QCOMPARE(count(*cs, "SELECT count(*) FROM net_connections n WHERE NOT EXISTS (SELECT 1 FROM events e "
-                            "WHERE e.id = n.event)"),
-                 int64_t(0));
+        QCOMPARE(count(*cs,
+                     "SELECT count(*) FROM events e WHERE NOT EXISTS (SELECT 1 FROM sources s WHERE "
+                     "e.id BETWEEN s.first_event AND s.last_event AND e.source_id = s.id)"),
+            int64_t(0));
+        QCOMPARE(count(*cs,
+                     "SELECT count(*) FROM net_connections n WHERE NOT EXISTS (SELECT 1 FROM events e "
+                     "WHERE e.id = n.event)"),
+            int64_t(0));
         // The rest imports on a second run; what was committed is recognised as a duplicate.
         ImportEngine again(*cs, {});
         ImportSummary sum = again.run({inputs.begin(), inputs.end()});
@@ -350,7 +363,7 @@ private slots:
         auto cs = store::CaseStore::open(path("b.ttcase").toStdString(), store::CaseStore::Access::Create);
         ImportEngine engine(*cs, {});
         ImportSummary sum = engine.run({path("empty.json").toStdString(), path("garbage.bin").toStdString(),
-                                        path("truncated.zip").toStdString(), path("missing.json").toStdString()});
+            path("truncated.zip").toStdString(), path("missing.json").toStdString()});
         QVERIFY(QString::fromStdString(sum.files[2].message).contains(QLatin1String("zip")));
         QCOMPARE(sum.files.size(), size_t(4));
         for (const FileReport &f : sum.files) {
@@ -379,13 +392,14 @@ private slots:
         } catch (const std::runtime_error &e) {
             const QString msg = QString::fromUtf8(e.what());
             QVERIFY2(msg.contains(QLatin1String("99")) && msg.contains(QString::number(store::kSchemaVersion)),
-                     qPrintable(msg));
+                qPrintable(msg));
         }
     }
 
     void notACase()
     {
-        writeFile(path("text.ttcase"), QByteArray("this is not sqlite, just text that is long enough to matter\n").repeated(100));
+        writeFile(path("text.ttcase"),
+            QByteArray("this is not sqlite, just text that is long enough to matter\n").repeated(100));
         try {
             store::CaseStore::open(path("text.ttcase").toStdString(), store::CaseStore::Access::ReadWrite);
             QFAIL("a non-SQLite file must be refused");

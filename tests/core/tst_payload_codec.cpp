@@ -12,9 +12,9 @@ private slots:
         QTest::addColumn<QByteArray>("payload");
         QTest::addColumn<int>("codec");
         QTest::newRow("small stays raw") << QByteArray("{\"EventID\":1}") << int(PayloadCodec::Raw);
-        QTest::newRow("large json") << QByteArray("{\"EventID\":4624,\"Channel\":\"Security\",\"TargetUserName\":\"admin\"}")
-                                             .repeated(80)
-                                      << int(PayloadCodec::Zstd);
+        QTest::newRow("large json")
+            << QByteArray("{\"EventID\":4624,\"Channel\":\"Security\",\"TargetUserName\":\"admin\"}").repeated(80)
+            << int(PayloadCodec::Zstd);
         QByteArray noise(4096, '\0');
         for (int i = 0; i < noise.size(); ++i)
             noise[i] = char((i * 7919 + (i >> 3) * 104729) & 0xff);

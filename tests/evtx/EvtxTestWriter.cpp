@@ -36,8 +36,8 @@ void set64(std::string &s, size_t at, uint64_t v)
 }
 uint32_t crc(const std::string &s, size_t from, size_t n)
 {
-    return static_cast<uint32_t>(crc32(crc32(0L, Z_NULL, 0), reinterpret_cast<const Bytef *>(s.data() + from),
-                                       static_cast<uInt>(n)));
+    return static_cast<uint32_t>(
+        crc32(crc32(0L, Z_NULL, 0), reinterpret_cast<const Bytef *>(s.data() + from), static_cast<uInt>(n)));
 }
 EvtxTestWriter::Value fixed(uint8_t type, const void *p, size_t n)
 {
@@ -107,7 +107,10 @@ std::string EvtxTestWriter::utf16(const std::string &u)
     return out;
 }
 
-EvtxTestWriter::Value EvtxTestWriter::null() { return Value{}; }
+EvtxTestWriter::Value EvtxTestWriter::null()
+{
+    return Value {};
+}
 EvtxTestWriter::Value EvtxTestWriter::str(const std::string &utf8)
 {
     Value v;
@@ -123,27 +126,57 @@ EvtxTestWriter::Value EvtxTestWriter::rawString(std::string b)
     v.bytes = std::move(b);
     return v;
 }
-EvtxTestWriter::Value EvtxTestWriter::u8(uint8_t x) { return fixed(0x04, &x, 1); }
-EvtxTestWriter::Value EvtxTestWriter::u16(uint16_t x) { return fixed(0x06, &x, 2); }
-EvtxTestWriter::Value EvtxTestWriter::u32(uint32_t x) { return fixed(0x08, &x, 4); }
-EvtxTestWriter::Value EvtxTestWriter::u64(uint64_t x) { return fixed(0x0a, &x, 8); }
-EvtxTestWriter::Value EvtxTestWriter::i32(int32_t x) { return fixed(0x07, &x, 4); }
-EvtxTestWriter::Value EvtxTestWriter::hex32(uint32_t x) { return fixed(0x14, &x, 4); }
-EvtxTestWriter::Value EvtxTestWriter::hex64(uint64_t x) { return fixed(0x15, &x, 8); }
+EvtxTestWriter::Value EvtxTestWriter::u8(uint8_t x)
+{
+    return fixed(0x04, &x, 1);
+}
+EvtxTestWriter::Value EvtxTestWriter::u16(uint16_t x)
+{
+    return fixed(0x06, &x, 2);
+}
+EvtxTestWriter::Value EvtxTestWriter::u32(uint32_t x)
+{
+    return fixed(0x08, &x, 4);
+}
+EvtxTestWriter::Value EvtxTestWriter::u64(uint64_t x)
+{
+    return fixed(0x0a, &x, 8);
+}
+EvtxTestWriter::Value EvtxTestWriter::i32(int32_t x)
+{
+    return fixed(0x07, &x, 4);
+}
+EvtxTestWriter::Value EvtxTestWriter::hex32(uint32_t x)
+{
+    return fixed(0x14, &x, 4);
+}
+EvtxTestWriter::Value EvtxTestWriter::hex64(uint64_t x)
+{
+    return fixed(0x15, &x, 8);
+}
 EvtxTestWriter::Value EvtxTestWriter::boolean(bool b)
 {
     uint32_t x = b ? 1 : 0;
     return fixed(0x0d, &x, 4);
 }
-EvtxTestWriter::Value EvtxTestWriter::real64(double x) { return fixed(0x0c, &x, 8); }
-EvtxTestWriter::Value EvtxTestWriter::fileTime(uint64_t ft) { return fixed(0x11, &ft, 8); }
-EvtxTestWriter::Value EvtxTestWriter::systemTime(uint16_t y, uint16_t mo, uint16_t d, uint16_t h, uint16_t mi,
-                                                 uint16_t s, uint16_t ms)
+EvtxTestWriter::Value EvtxTestWriter::real64(double x)
+{
+    return fixed(0x0c, &x, 8);
+}
+EvtxTestWriter::Value EvtxTestWriter::fileTime(uint64_t ft)
+{
+    return fixed(0x11, &ft, 8);
+}
+EvtxTestWriter::Value EvtxTestWriter::systemTime(
+    uint16_t y, uint16_t mo, uint16_t d, uint16_t h, uint16_t mi, uint16_t s, uint16_t ms)
 {
     const uint16_t st[8] = {y, mo, 0, d, h, mi, s, ms};
     return fixed(0x12, st, 16);
 }
-EvtxTestWriter::Value EvtxTestWriter::guid(const uint8_t (&b)[16]) { return fixed(0x0f, b, 16); }
+EvtxTestWriter::Value EvtxTestWriter::guid(const uint8_t (&b)[16])
+{
+    return fixed(0x0f, b, 16);
+}
 EvtxTestWriter::Value EvtxTestWriter::sid(uint8_t authority, std::vector<uint32_t> subs)
 {
     std::string b;
@@ -246,7 +279,9 @@ public:
             put16(buf, c.sub);
             buf.push_back(static_cast<char>(c.type));
             break;
-        case Content::Elem: element(*c.elem); break;
+        case Content::Elem:
+            element(*c.elem);
+            break;
         }
     }
     void element(const Element &e)

@@ -53,8 +53,8 @@ public:
 
     static std::string utf16(const std::string &utf8); // UTF-16LE bytes, no terminator
     static Value null();
-    static Value str(const std::string &utf8);           // with a trailing NUL, as Windows writes
-    static Value rawString(std::string utf16le);         // arbitrary (possibly invalid) UTF-16
+    static Value str(const std::string &utf8); // with a trailing NUL, as Windows writes
+    static Value rawString(std::string utf16le); // arbitrary (possibly invalid) UTF-16
     static Value u8(uint8_t v);
     static Value u16(uint16_t v);
     static Value u32(uint32_t v);

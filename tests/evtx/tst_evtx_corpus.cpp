@@ -39,12 +39,15 @@ const char *const kCrossCheck[] = {
     "EVTX-ATTACK-SAMPLES/Lateral_Movement/RemotePowerShell_MS_Windows-Remote_Management_EventID_169.evtx",
     "EVTX-ATTACK-SAMPLES/Lateral_Movement/LM_dcom_shwnd_shbrwnd_mmc20_failed_traces_system_10016.evtx",
     "EVTX-ATTACK-SAMPLES/Lateral_Movement/remote_task_update_4624_4702_same_logonid.evtx",
-    "EVTX-ATTACK-SAMPLES/Command_and_Control/DE_RDP_Tunneling_TerminalServices-RemoteConnectionManagerOperational_1149.evtx",
+    "EVTX-ATTACK-SAMPLES/Command_and_Control/"
+    "DE_RDP_Tunneling_TerminalServices-RemoteConnectionManagerOperational_1149.evtx",
     "EVTX-ATTACK-SAMPLES/AutomatedTestingTools/PanacheSysmon_vs_AtomicRedTeam01.evtx",
     "EVTX-ATTACK-SAMPLES/Credential_Access/sysmon_10_11_lsass_memdump.evtx",
     "EVTX-to-MITRE-Attack/TA0005-Defense_Evasion/T1070.001-Clear_Windows_event_logs/ID104-1102-Event_log_cleared.evtx",
-    "EVTX-to-MITRE-Attack/TA0004-Privilege_Escalation/T1574-DLL_side-loading/ID354-808-Mimispool_printer_installation_(PrintNightmare).evtx",
-    "EVTX-to-MITRE-Attack/TA0006-Credential_Access/T1003-Credential_dumping/ID4656,_5145,_4674-Impacket_secret_dump_via_SMB.evtx",
+    "EVTX-to-MITRE-Attack/TA0004-Privilege_Escalation/T1574-DLL_side-loading/"
+    "ID354-808-Mimispool_printer_installation_(PrintNightmare).evtx",
+    "EVTX-to-MITRE-Attack/TA0006-Credential_Access/T1003-Credential_dumping/"
+    "ID4656,_5145,_4674-Impacket_secret_dump_via_SMB.evtx",
     "EVTX-to-MITRE-Attack/EVTX_full_APT_attack_steps/ID5145-4624-DonPAPI_full_extraction.evtx",
     "YamatoSecurity/IntialAccess/ValidAccounts/ID302_RDS_Gateway_Logon_Logoff.evtx",
     "DeepBlueCLI/Powershell-Invoke-Obfuscation-many.evtx",
@@ -61,7 +64,11 @@ struct FileResult {
 
 class CountingSink : public tt::RecordSink {
 public:
-    explicit CountingSink(FileResult &r, bool keep) : m_r(r), m_keep(keep) {}
+    explicit CountingSink(FileResult &r, bool keep)
+        : m_r(r)
+        , m_keep(keep)
+    {
+    }
     void event(tt::RawEvent &ev) override
     {
         ++m_r.records;
@@ -87,7 +94,10 @@ struct RefEvent {
     std::vector<std::pair<std::string, std::string>> fields;
 };
 
-std::string s(const QStringView v) { return v.toString().toStdString(); }
+std::string s(const QStringView v)
+{
+    return v.toString().toStdString();
+}
 
 // Flattens <UserData>'s wrapper content like the parser (paths of local names below it).
 void readUserBody(QXmlStreamReader &x, const std::string &path, RefEvent &ev)
@@ -156,7 +166,8 @@ std::vector<RefEvent> parseReference(const QByteArray &out, QString &error)
                         const std::string attr = s(x.attributes().value(QLatin1String("Name")));
                         name = attr.empty() ? "Data" + std::to_string(index) : attr;
                     }
-                    ev.fields.push_back({name, x.readElementText(QXmlStreamReader::IncludeChildElements).toStdString()});
+                    ev.fields.push_back(
+                        {name, x.readElementText(QXmlStreamReader::IncludeChildElements).toStdString()});
                 }
             } else if (x.name() == QLatin1String("UserData")) {
                 while (x.readNextStartElement()) // the wrapper
@@ -171,7 +182,6 @@ std::vector<RefEvent> parseReference(const QByteArray &out, QString &error)
         error = x.errorString();
     return events;
 }
-
 
 // evtxexport prints 9 fractional digits (100 ns ticks followed by "00"); the parser prints the
 // 7 that FILETIME holds, as Windows does.
@@ -272,9 +282,10 @@ void TestEvtxCorpus::initTestCase()
         records += r.records;
     }
     const double secs = static_cast<double>(timer.nsecsElapsed()) / 1e9;
-    qInfo("parsed %zu files, %llu records, %.1f MB in %.3f s (incl. keeping %zu files' events): %.0f records/s, %.1f MB/s",
-          m_rows.size(), static_cast<unsigned long long>(records), static_cast<double>(bytes) / 1e6, secs, keep.size(),
-          static_cast<double>(records) / secs, static_cast<double>(bytes) / 1e6 / secs);
+    qInfo("parsed %zu files, %llu records, %.1f MB in %.3f s (incl. keeping %zu files' events): %.0f records/s, %.1f "
+          "MB/s",
+        m_rows.size(), static_cast<unsigned long long>(records), static_cast<double>(bytes) / 1e6, secs, keep.size(),
+        static_cast<double>(records) / secs, static_cast<double>(bytes) / 1e6 / secs);
 }
 
 void TestEvtxCorpus::counts()
@@ -288,22 +299,22 @@ void TestEvtxCorpus::counts()
         if (static_cast<long long>(r.records) < row.infoRecords) {
             ++below;
             qInfo("below evtxinfo: %s: %llu records, evtxinfo %lld", row.path.c_str(),
-                  static_cast<unsigned long long>(r.records), row.infoRecords);
+                static_cast<unsigned long long>(r.records), row.infoRecords);
         }
         if (static_cast<long long>(r.records) > row.infoRecords)
             ++beyond;
         if (static_cast<long long>(r.records) > row.exported) {
             ++beat;
             qInfo("beats evtxexport: %s: %llu records, evtxexport %lld, evtxinfo %lld", row.path.c_str(),
-                  static_cast<unsigned long long>(r.records), row.exported, row.infoRecords);
+                static_cast<unsigned long long>(r.records), row.exported, row.infoRecords);
         }
         QVERIFY2(static_cast<long long>(r.records) >= row.exported, row.path.c_str());
     }
     qInfo("TOTAL: %zu files, %llu records (%llu rejects), evtxexport %llu; %llu files beat evtxexport, %llu below "
           "evtxinfo, %llu above evtxinfo",
-          m_rows.size(), static_cast<unsigned long long>(total), static_cast<unsigned long long>(rejects),
-          static_cast<unsigned long long>(reference), static_cast<unsigned long long>(beat),
-          static_cast<unsigned long long>(below), static_cast<unsigned long long>(beyond));
+        m_rows.size(), static_cast<unsigned long long>(total), static_cast<unsigned long long>(rejects),
+        static_cast<unsigned long long>(reference), static_cast<unsigned long long>(beat),
+        static_cast<unsigned long long>(below), static_cast<unsigned long long>(beyond));
 }
 
 void TestEvtxCorpus::groundTruth()
@@ -352,7 +363,8 @@ void TestEvtxCorpus::crossCheck()
     for (const char *rel : kCrossCheck) {
         const FileResult &mine = m_results[rel];
         QProcess p;
-        p.start(tool, {QStringLiteral("-f"), QStringLiteral("xml"), m_dir + QStringLiteral("/evtx/") + QString::fromUtf8(rel)});
+        p.start(tool,
+            {QStringLiteral("-f"), QStringLiteral("xml"), m_dir + QStringLiteral("/evtx/") + QString::fromUtf8(rel)});
         QVERIFY(p.waitForFinished(120000));
         QString error;
         const std::vector<RefEvent> ref = parseReference(xmlSafe(p.readAllStandardOutput()), error);
@@ -362,16 +374,18 @@ void TestEvtxCorpus::crossCheck()
         for (const auto &ev : mine.events)
             byId.emplace(ev.recordId, &ev);
         uint64_t fileMismatches = 0;
-        auto mismatch = [&](const RefEvent &r, const std::string &what, const std::string &theirs, const std::string &ours) {
-            if (++fileMismatches > 5)
-                return;
-            size_t at = 0;
-            while (at < theirs.size() && at < ours.size() && theirs[at] == ours[at])
-                ++at;
-            const size_t from = at > 20 ? at - 20 : 0;
-            qInfo("  %s record %s %s: differs at %zu of %zu/%zu: evtxexport '%s' parser '%s'", rel, r.recordId.c_str(),
-                  what.c_str(), at, theirs.size(), ours.size(), theirs.substr(from, 60).c_str(), ours.substr(from, 60).c_str());
-        };
+        auto mismatch
+            = [&](const RefEvent &r, const std::string &what, const std::string &theirs, const std::string &ours) {
+                  if (++fileMismatches > 5)
+                      return;
+                  size_t at = 0;
+                  while (at < theirs.size() && at < ours.size() && theirs[at] == ours[at])
+                      ++at;
+                  const size_t from = at > 20 ? at - 20 : 0;
+                  qInfo("  %s record %s %s: differs at %zu of %zu/%zu: evtxexport '%s' parser '%s'", rel,
+                      r.recordId.c_str(), what.c_str(), at, theirs.size(), ours.size(), theirs.substr(from, 60).c_str(),
+                      ours.substr(from, 60).c_str());
+              };
         for (const RefEvent &r : ref) {
             auto it = byId.find(std::stoll(r.recordId));
             if (it == byId.end()) {
@@ -406,11 +420,11 @@ void TestEvtxCorpus::crossCheck()
         }
         mismatches += fileMismatches;
         qInfo("cross-check %s: %zu reference events, %llu mismatches", rel, ref.size(),
-              static_cast<unsigned long long>(fileMismatches));
+            static_cast<unsigned long long>(fileMismatches));
     }
     qInfo("cross-check total: %llu events, %llu fields compared, %llu mismatches",
-          static_cast<unsigned long long>(comparedEvents), static_cast<unsigned long long>(comparedFields),
-          static_cast<unsigned long long>(mismatches));
+        static_cast<unsigned long long>(comparedEvents), static_cast<unsigned long long>(comparedFields),
+        static_cast<unsigned long long>(mismatches));
     QCOMPARE(mismatches, uint64_t(0));
 }
 

@@ -25,40 +25,41 @@ const char *kGuidText = "{03020100-0504-0706-0809-0A0B0C0D0E0F}";
 // The <System> part shared by the templates: substitutions 0..15.
 W::Element systemElement(bool qualifiers)
 {
-    W::Element sys{"System"};
-    sys.child(W::Element{"Provider"}.attr("Name", W::sub(0, 0x01)).attr("Guid", W::sub(1, 0x0f)));
-    W::Element eid{"EventID"};
+    W::Element sys {"System"};
+    sys.child(W::Element {"Provider"}.attr("Name", W::sub(0, 0x01)).attr("Guid", W::sub(1, 0x0f)));
+    W::Element eid {"EventID"};
     if (qualifiers)
         eid.attr("Qualifiers", W::optSub(16, 0x06));
     eid.add(W::sub(2, 0x06));
     sys.child(eid);
-    sys.child(W::Element{"Version"}.add(W::sub(3, 0x04)));
-    sys.child(W::Element{"Level"}.add(W::sub(4, 0x04)));
-    sys.child(W::Element{"Task"}.add(W::sub(5, 0x06)));
-    sys.child(W::Element{"Opcode"}.add(W::sub(6, 0x04)));
-    sys.child(W::Element{"Keywords"}.add(W::sub(7, 0x15)));
-    sys.child(W::Element{"TimeCreated"}.attr("SystemTime", W::sub(8, 0x11)));
-    sys.child(W::Element{"EventRecordID"}.add(W::sub(9, 0x0a)));
-    sys.child(W::Element{"Correlation"}.attr("ActivityID", W::optSub(10, 0x0f)).attr("RelatedActivityID", W::optSub(17, 0x0f)));
-    sys.child(W::Element{"Execution"}.attr("ProcessID", W::sub(11, 0x08)).attr("ThreadID", W::sub(12, 0x08)));
-    sys.child(W::Element{"Channel"}.add(W::sub(13, 0x01)));
-    sys.child(W::Element{"Computer"}.add(W::sub(14, 0x01)));
-    sys.child(W::Element{"Security"}.attr("UserID", W::optSub(15, 0x13)));
+    sys.child(W::Element {"Version"}.add(W::sub(3, 0x04)));
+    sys.child(W::Element {"Level"}.add(W::sub(4, 0x04)));
+    sys.child(W::Element {"Task"}.add(W::sub(5, 0x06)));
+    sys.child(W::Element {"Opcode"}.add(W::sub(6, 0x04)));
+    sys.child(W::Element {"Keywords"}.add(W::sub(7, 0x15)));
+    sys.child(W::Element {"TimeCreated"}.attr("SystemTime", W::sub(8, 0x11)));
+    sys.child(W::Element {"EventRecordID"}.add(W::sub(9, 0x0a)));
+    sys.child(W::Element {"Correlation"}
+                  .attr("ActivityID", W::optSub(10, 0x0f))
+                  .attr("RelatedActivityID", W::optSub(17, 0x0f)));
+    sys.child(W::Element {"Execution"}.attr("ProcessID", W::sub(11, 0x08)).attr("ThreadID", W::sub(12, 0x08)));
+    sys.child(W::Element {"Channel"}.add(W::sub(13, 0x01)));
+    sys.child(W::Element {"Computer"}.add(W::sub(14, 0x01)));
+    sys.child(W::Element {"Security"}.attr("UserID", W::optSub(15, 0x13)));
     return sys;
 }
 
-std::vector<W::Value> systemValues(const char *provider, uint16_t eventId, uint64_t recordId, const char *channel,
-                                   bool withActivity = true)
+std::vector<W::Value> systemValues(
+    const char *provider, uint16_t eventId, uint64_t recordId, const char *channel, bool withActivity = true)
 {
     return {W::str(provider), W::guid(kGuid), W::u16(eventId), W::u8(2), W::u8(0), W::u16(12544), W::u8(0),
-            W::hex64(0x8020000000000000ULL), W::fileTime(kFt), W::u64(recordId),
-            withActivity ? W::guid(kGuid) : W::null(), W::u32(588), W::u32(4120), W::str(channel),
-            W::str("WS01.corp.example"), W::sid(5, {18}), W::null(), W::null()};
+        W::hex64(0x8020000000000000ULL), W::fileTime(kFt), W::u64(recordId), withActivity ? W::guid(kGuid) : W::null(),
+        W::u32(588), W::u32(4120), W::str(channel), W::str("WS01.corp.example"), W::sid(5, {18}), W::null(), W::null()};
 }
 
 W::Element eventRoot(W::Element sys, W::Element body)
 {
-    W::Element ev{"Event"};
+    W::Element ev {"Event"};
     ev.attr("xmlns", W::text("http://schemas.microsoft.com/win/2004/08/events/event"));
     ev.child(std::move(sys));
     ev.child(std::move(body));
@@ -76,35 +77,37 @@ Sample makeSample(int extra4624 = 2, int perChunk = 1000000)
 {
     W w;
     w.setRecordsPerChunk(perChunk);
-    W::Element data4624{"EventData"};
-    const char *names[] = {"SubjectUserSid", "SubjectUserName", "SubjectLogonId", "LogonType", "IpAddress", "LogonGuid", "TargetUserName"};
+    W::Element data4624 {"EventData"};
+    const char *names[] = {
+        "SubjectUserSid", "SubjectUserName", "SubjectLogonId", "LogonType", "IpAddress", "LogonGuid", "TargetUserName"};
     const uint8_t types[] = {0x13, 0x01, 0x15, 0x08, 0x01, 0x0f, 0x01};
     for (int i = 0; i < 7; ++i)
-        data4624.child(W::Element{"Data"}.attr("Name", W::text(names[i])).add(W::sub(static_cast<uint16_t>(18 + i), types[i])));
+        data4624.child(
+            W::Element {"Data"}.attr("Name", W::text(names[i])).add(W::sub(static_cast<uint16_t>(18 + i), types[i])));
     const int t4624 = w.addTemplate(eventRoot(systemElement(false), data4624));
 
-    W::Element user{"UserData"};
-    W::Element wrapper{"EventXML"};
+    W::Element user {"UserData"};
+    W::Element wrapper {"EventXML"};
     wrapper.attr("xmlns", W::text("Event_NS"));
-    wrapper.child(W::Element{"User"}.add(W::sub(18, 0x01)));
-    wrapper.child(W::Element{"SessionID"}.add(W::sub(19, 0x08)));
-    wrapper.child(W::Element{"Client"}.child(W::Element{"Address"}.add(W::sub(20, 0x01))));
+    wrapper.child(W::Element {"User"}.add(W::sub(18, 0x01)));
+    wrapper.child(W::Element {"SessionID"}.add(W::sub(19, 0x08)));
+    wrapper.child(W::Element {"Client"}.child(W::Element {"Address"}.add(W::sub(20, 0x01))));
     user.child(wrapper);
     const int tUser = w.addTemplate(eventRoot(systemElement(false), user));
 
-    W::Element classic{"EventData"};
-    classic.child(W::Element{"Data"}.add(W::sub(18, 0x01)));
-    classic.child(W::Element{"Data"}.add(W::sub(19, 0x01)));
-    classic.child(W::Element{"Binary"}.add(W::sub(20, 0x0e)));
+    W::Element classic {"EventData"};
+    classic.child(W::Element {"Data"}.add(W::sub(18, 0x01)));
+    classic.child(W::Element {"Data"}.add(W::sub(19, 0x01)));
+    classic.child(W::Element {"Binary"}.add(W::sub(20, 0x0e)));
     const int tClassic = w.addTemplate(eventRoot(systemElement(true), classic));
 
-    W::Element typed{"EventData"};
+    W::Element typed {"EventData"};
     const char *tn[] = {"Time", "SysTime", "Flag", "Ratio", "Strings", "Numbers", "Hex32", "Signed", "Bad16", "Nested"};
     const uint8_t tt[] = {0x11, 0x12, 0x0d, 0x0c, 0x81, 0x88, 0x14, 0x07, 0x01, 0x21};
     for (int i = 0; i < 10; ++i)
-        typed.child(W::Element{"Data"}.attr("Name", W::text(tn[i])).add(W::sub(static_cast<uint16_t>(18 + i), tt[i])));
-    typed.child(W::Element{"Data"}.attr("Name", W::text("Joined")).add(W::text("")).add(W::sub(28, 0x81)));
-    typed.child(W::Element{"Data"}.attr("Name", W::text("Absent")).add(W::optSub(29, 0x0e)));
+        typed.child(W::Element {"Data"}.attr("Name", W::text(tn[i])).add(W::sub(static_cast<uint16_t>(18 + i), tt[i])));
+    typed.child(W::Element {"Data"}.attr("Name", W::text("Joined")).add(W::text("")).add(W::sub(28, 0x81)));
+    typed.child(W::Element {"Data"}.attr("Name", W::text("Absent")).add(W::optSub(29, 0x0e)));
     const int tTyped = w.addTemplate(eventRoot(systemElement(false), typed));
 
     auto v4624 = [&](uint64_t id) {
@@ -120,7 +123,7 @@ Sample makeSample(int extra4624 = 2, int perChunk = 1000000)
     };
     w.addRecord(t4624, v4624(1001), 1001, kFt);
     auto vu = systemValues("Microsoft-Windows-TerminalServices-LocalSessionManager", 21, 1002,
-                           "Microsoft-Windows-TerminalServices-LocalSessionManager/Operational", false);
+        "Microsoft-Windows-TerminalServices-LocalSessionManager/Operational", false);
     vu.push_back(W::str("CORP\\alice"));
     vu.push_back(W::u32(2));
     vu.push_back(W::str("10.0.0.7"));
@@ -140,8 +143,12 @@ Sample makeSample(int extra4624 = 2, int perChunk = 1000000)
     vt.push_back(W::u32Array({1, 2, 3}));
     vt.push_back(W::hex32(0x1f));
     vt.push_back(W::i32(-5));
-    vt.push_back(W::rawString(std::string("\x00\xd8" "A\x00" "\x00\xdc" "\x3d\xd8\x00\xde", 10))); // lone high, A, lone low, U+1F600
-    vt.push_back(W::binXml(W::Element{"Inner"}.child(W::Element{"Leaf"}.add(W::text("deep")))));
+    vt.push_back(W::rawString(std::string("\x00\xd8"
+                                          "A\x00"
+                                          "\x00\xdc"
+                                          "\x3d\xd8\x00\xde",
+        10))); // lone high, A, lone low, U+1F600
+    vt.push_back(W::binXml(W::Element {"Inner"}.child(W::Element {"Leaf"}.add(W::text("deep")))));
     vt.push_back(W::stringArray({"x", "y"}));
     vt.push_back(W::null());
     w.addRecord(tTyped, vt, 1004, kFt);
@@ -161,7 +168,10 @@ bool parse(const std::string &bytes, CollectingSink &sink, bool threaded = true)
     return p.parse(src, sink);
 }
 
-std::string field(const tt::RawEvent &ev, std::string_view name) { return std::string(ev.field(name)); }
+std::string field(const tt::RawEvent &ev, std::string_view name)
+{
+    return std::string(ev.field(name));
+}
 bool hasReason(const CollectingSink &s, int64_t pos, const char *needle)
 {
     for (const auto &r : s.rejects)
@@ -169,7 +179,10 @@ bool hasReason(const CollectingSink &s, int64_t pos, const char *needle)
             return true;
     return false;
 }
-void put32(std::string &s, size_t at, uint32_t v) { std::memcpy(s.data() + at, &v, 4); }
+void put32(std::string &s, size_t at, uint32_t v)
+{
+    std::memcpy(s.data() + at, &v, 4);
+}
 
 } // namespace
 
@@ -290,13 +303,17 @@ void TestEvtxParser::valueTypes()
         if (f.name == "Numbers")
             numbers.push_back(f.value);
     }
-    QCOMPARE(strings, (std::vector<std::string>{"a", "b c"}));
-    QCOMPARE(numbers, (std::vector<std::string>{"1", "2", "3"}));
+    QCOMPARE(strings, (std::vector<std::string> {"a", "b c"}));
+    QCOMPARE(numbers, (std::vector<std::string> {"1", "2", "3"}));
     QCOMPARE(field(ev, "Joined"), std::string("x, y")); // an array in mixed content is joined
-    QCOMPARE(ev.hasField("Absent"), false);              // empty optional substitution: no element
+    QCOMPARE(ev.hasField("Absent"), false); // empty optional substitution: no element
     QCOMPARE(field(ev, "Hex32"), std::string("0x1f"));
     QCOMPARE(field(ev, "Signed"), std::string("-5"));
-    QCOMPARE(field(ev, "Bad16"), std::string("\xEF\xBF\xBD" "A" "\xEF\xBF\xBD" "\xF0\x9F\x98\x80"));
+    QCOMPARE(field(ev, "Bad16"),
+        std::string("\xEF\xBF\xBD"
+                    "A"
+                    "\xEF\xBF\xBD"
+                    "\xF0\x9F\x98\x80"));
     // Nested BinXML (type 0x21) inside <Data Name="Nested">: flattened below the Data name.
     QCOMPARE(field(ev, "Nested.Inner.Leaf"), std::string("deep"));
 }
@@ -439,7 +456,7 @@ void TestEvtxParser::templateOffsetIntoRecord()
     const Sample s = makeSample();
     const size_t defAt = s.offsets[4] + 24 + 4 + 6;
     for (uint32_t target : {uint32_t(s.offsets[4] - 4096 + 28), uint32_t(0), uint32_t(200), uint32_t(513),
-                            uint32_t(s.offsets[1] - 4096 + 31), uint32_t(65536 - 24), uint32_t(65536 - 23)}) {
+             uint32_t(s.offsets[1] - 4096 + 31), uint32_t(65536 - 24), uint32_t(65536 - 23)}) {
         std::string f = s.file;
         put32(f, defAt, target);
         CollectingSink sink;
@@ -455,12 +472,12 @@ void TestEvtxParser::nestedTooDeep()
     // Template T: <Event><UserData>[sub 0: BinXML]</UserData></Event>. Each nested value is a
     // template instance of T again whose substitution 0 holds the next level.
     W probe;
-    W::Element user{"UserData"};
+    W::Element user {"UserData"};
     user.add(W::sub(0, 0x21));
-    W::Element root{"Event"};
+    W::Element root {"Event"};
     root.child(user);
     const int t = probe.addTemplate(root);
-    probe.addRecord(t, {W::binXml(W::Element{"W"}.child(W::Element{"A"}.add(W::text("x"))))}, 1, kFt);
+    probe.addRecord(t, {W::binXml(W::Element {"W"}.child(W::Element {"A"}.add(W::text("x"))))}, 1, kFt);
     const std::string first = probe.build();
     const size_t r1 = probe.recordOffsets()[0];
     uint32_t def;
@@ -485,12 +502,12 @@ void TestEvtxParser::nestedTooDeep()
     for (int levels : {3, 20}) {
         W w;
         const int tt2 = w.addTemplate(root);
-        w.addRecord(tt2, {W::binXml(W::Element{"W"}.child(W::Element{"A"}.add(W::text("x"))))}, 1, kFt);
+        w.addRecord(tt2, {W::binXml(W::Element {"W"}.child(W::Element {"A"}.add(W::text("x"))))}, 1, kFt);
         W::Value deep;
         deep.type = 0x21;
         deep.bytes = nest(levels);
         w.addRecord(tt2, {deep}, 2, kFt);
-        w.addRecord(tt2, {W::binXml(W::Element{"W"}.child(W::Element{"A"}.add(W::text("y"))))}, 3, kFt);
+        w.addRecord(tt2, {W::binXml(W::Element {"W"}.child(W::Element {"A"}.add(W::text("y"))))}, 3, kFt);
         CollectingSink sink;
         QVERIFY(parse(w.build(), sink));
         QCOMPARE(field(sink.events.at(0), "A"), std::string("x"));
@@ -509,9 +526,9 @@ void TestEvtxParser::largeString()
     // A record cannot exceed its 64 KiB chunk (a 1 MB value cannot exist in EVTX: see
     // recordSizePastChunk for a size field claiming 1 MB); the largest string that fits parses.
     W w;
-    W::Element data{"EventData"};
-    data.child(W::Element{"Data"}.attr("Name", W::text("Big")).add(W::sub(0, 0x01)));
-    W::Element root{"Event"};
+    W::Element data {"EventData"};
+    data.child(W::Element {"Data"}.attr("Name", W::text("Big")).add(W::sub(0, 0x01)));
+    W::Element root {"Event"};
     root.child(data);
     const int t = w.addTemplate(root);
     w.addRecord(t, {W::str(std::string(32000, 'z'))}, 7, kFt);
@@ -564,7 +581,9 @@ void TestEvtxParser::fuzz()
 {
     const Sample s = makeSample(96, 40);
     std::mt19937 rng(1234);
-    const int rounds = qEnvironmentVariableIntValue("TT_EVTX_FUZZ_ROUNDS") > 0 ? qEnvironmentVariableIntValue("TT_EVTX_FUZZ_ROUNDS") : 400;
+    const int rounds = qEnvironmentVariableIntValue("TT_EVTX_FUZZ_ROUNDS") > 0
+        ? qEnvironmentVariableIntValue("TT_EVTX_FUZZ_ROUNDS")
+        : 400;
     for (int round = 0; round < rounds; ++round) {
         std::string f = s.file;
         const int flips = 1 + static_cast<int>(rng() % 40);

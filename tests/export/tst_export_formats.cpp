@@ -35,9 +35,10 @@ class TstExportFormats : public QObject {
 private slots:
     void htmlEscapeIsInertAndIntact()
     {
-        const QStringList cases = {QStringLiteral("<script>alert(1)</script>"), QStringLiteral("\"'&<>"), QStringLiteral("{x}->]y["),
-                                   QStringLiteral("line1\nline2\ttab"), QString(100000, QLatin1Char('x')) + QStringLiteral("<b>"),
-                                   QStringLiteral("&amp; already"), QStringLiteral("]]> cdata end")};
+        const QStringList cases
+            = {QStringLiteral("<script>alert(1)</script>"), QStringLiteral("\"'&<>"), QStringLiteral("{x}->]y["),
+                QStringLiteral("line1\nline2\ttab"), QString(100000, QLatin1Char('x')) + QStringLiteral("<b>"),
+                QStringLiteral("&amp; already"), QStringLiteral("]]> cdata end")};
         for (const QString &s : cases) {
             const QString e = htmlEscape(s);
             QVERIFY(!e.contains(QLatin1Char('<')));
@@ -124,7 +125,8 @@ private slots:
         g.nodes.push_back({"x\" -> y [color=red", {{"label", "crafted name"}}});
         g.nodes.push_back({"n\\", {{"label", "name ending in a backslash"}}});
         for (size_t i = 0; i + 1 < labels.size(); ++i)
-            g.edges.push_back({"h" + std::to_string(i), "h" + std::to_string(i + 1), {{"label", labels[i + 1]}, {"color", "#123456"}}});
+            g.edges.push_back({"h" + std::to_string(i), "h" + std::to_string(i + 1),
+                {{"label", labels[i + 1]}, {"color", "#123456"}}});
         g.edges.push_back({"h0", "h1", {{"label", "second edge, same pair"}}});
         std::string err;
         const auto text = writeDot(g, &err);

@@ -143,7 +143,7 @@ private slots:
         QVERIFY(!svg.contains("<script"));
         // The crafted host name is drawn as text: intact once the XML is parsed.
         QVERIFY2(p.text.contains(QStringLiteral("EVIL\"];injected->pwned[color=red];{<script>alert(1)</script>")),
-                 qPrintable(p.text.left(400)));
+            qPrintable(p.text.left(400)));
         QSvgRenderer r(svg);
         QVERIFY(r.isValid());
         QImage img(400, 300, QImage::Format_ARGB32);
@@ -168,7 +168,8 @@ private slots:
         // Without a caption the picture is the graph's extent alone.
         QString error;
         QVERIFY(exportGraph(m_graph->ref(), m_whole, out("n.png"), {}, &error));
-        QCOMPARE(QImage(out("n.png")).size(), QSize(int(std::lround(m_whole.width())), int(std::lround(m_whole.height()))));
+        QCOMPARE(
+            QImage(out("n.png")).size(), QSize(int(std::lround(m_whole.width())), int(std::lround(m_whole.height()))));
         // Not all background: the graph was drawn.
         QImage img(out("n.png"));
         QSet<QRgb> colours;
@@ -202,8 +203,8 @@ private slots:
         std::map<std::string, std::string> want, got;
         for (const GraphHost &h : m_graph->data().hosts)
             want["h" + std::to_string(h.id)] = h.name.toStdString();
-        const std::set<std::string> allowed = {"label", "shape", "style", "fillcolor", "pos", "sent", "received", "fqdn",
-                                               "addresses", "xlabel", "color", "penwidth", "tt_dimmed"};
+        const std::set<std::string> allowed = {"label", "shape", "style", "fillcolor", "pos", "sent", "received",
+            "fqdn", "addresses", "xlabel", "color", "penwidth", "tt_dimmed"};
         for (const auto &n : dot->nodes) {
             got[n.name] = n.attrs.count("label") ? n.attrs.at("label") : std::string();
             for (const auto &[k, v] : n.attrs)
@@ -248,7 +249,8 @@ private slots:
         QVERIFY2(d.error.isEmpty(), qPrintable(d.error));
         QCOMPARE(qsizetype(d.transfers.size()), m_case.fileNames.size());
         QString error;
-        QVERIFY2(writeReportFile(d, m_graph->ref(), m_whole, out("r.html"), ExportFormat::Html, &error), qPrintable(error));
+        QVERIFY2(
+            writeReportFile(d, m_graph->ref(), m_whole, out("r.html"), ExportFormat::Html, &error), qPrintable(error));
         const QByteArray html = readAll(out("r.html"));
         QVERIFY(html.startsWith("<!DOCTYPE html>"));
         const Parsed p = parseXml(html);
@@ -258,7 +260,8 @@ private slots:
             QVERIFY2(!p.elements.contains(QLatin1String(bad)), bad);
         QVERIFY(!html.toLower().contains("<script"));
         for (const QString &v : p.attributeValues)
-            QVERIFY2(!v.contains(QStringLiteral("://")) || v.startsWith(QStringLiteral("http://www.w3.org/")), qPrintable(v));
+            QVERIFY2(!v.contains(QStringLiteral("://")) || v.startsWith(QStringLiteral("http://www.w3.org/")),
+                qPrintable(v));
         QVERIFY(p.elements.contains(QStringLiteral("svg"))); // the graph, inline
         // Every transfer's file name, intact (the escape character as its visible stand-in).
         for (const QString &f : m_case.fileNames) {
@@ -266,8 +269,8 @@ private slots:
             shown.replace(QChar(0x1b), QChar(0x241B));
             QVERIFY2(p.text.contains(shown), qPrintable(f.left(80)));
         }
-        QVERIFY(p.text.contains(m_case.commandLine));   // process chains
-        QVERIFY(p.text.contains(m_case.note));          // annotations
+        QVERIFY(p.text.contains(m_case.commandLine)); // process chains
+        QVERIFY(p.text.contains(m_case.note)); // annotations
         QVERIFY(p.text.contains(QStringLiteral("malicious")));
         QVERIFY(p.text.contains(m_case.hostName));
         QVERIFY(p.text.contains(QStringLiteral("Chronology of transfers")));
@@ -286,7 +289,8 @@ private slots:
         for (size_t i = 1; i < d.transfers.size(); ++i)
             QVERIFY(d.transfers[i - 1].row.firstTs <= d.transfers[i].row.firstTs);
 
-        QVERIFY2(writeReportFile(d, m_graph->ref(), m_whole, out("r.pdf"), ExportFormat::Pdf, &error), qPrintable(error));
+        QVERIFY2(
+            writeReportFile(d, m_graph->ref(), m_whole, out("r.pdf"), ExportFormat::Pdf, &error), qPrintable(error));
         QVERIFY(readAll(out("r.pdf")).startsWith("%PDF"));
     }
 

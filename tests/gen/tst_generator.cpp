@@ -1,5 +1,6 @@
 // Tests of the scenario generator: determinism, the real field shapes of NXLog / Logstash JSON
-// and event XML, counts against the ground truth, evidence references, per-host clocks. (Speed is measured by bench/, not here.)
+// and event XML, counts against the ground truth, evidence references, per-host clocks. (Speed is measured by bench/,
+// not here.)
 
 #include "generator/Generator.h"
 
@@ -79,11 +80,10 @@ Options opts(const QString &dir, uint64_t seed = 1, int64_t events = 20000)
 }
 
 // Keys every NXLog record carries, and the event data keys of the real providers.
-const char *const kEnvelope[] = {"Keywords", "SeverityValue", "EventReceivedTime", "EventID", "ProviderGuid",
-                                 "ExecutionProcessID", "Channel", "host", "ThreadID", "EventTime", "Message",
-                                 "@timestamp", "SourceModuleType", "port", "RecordNumber", "Task", "@version",
-                                 "OpcodeValue", "SourceModuleName", "Severity", "SourceName", "Version", "Hostname",
-                                 "tags"};
+const char *const kEnvelope[]
+    = {"Keywords", "SeverityValue", "EventReceivedTime", "EventID", "ProviderGuid", "ExecutionProcessID", "Channel",
+        "host", "ThreadID", "EventTime", "Message", "@timestamp", "SourceModuleType", "port", "RecordNumber", "Task",
+        "@version", "OpcodeValue", "SourceModuleName", "Severity", "SourceName", "Version", "Hostname", "tags"};
 struct Shape {
     const char *channel;
     int id;
@@ -94,33 +94,44 @@ QList<Shape> shapes()
     auto k = [](const char *s) { return QString::fromLatin1(s).split(QLatin1Char(' ')); };
     const char *sys = "Microsoft-Windows-Sysmon/Operational";
     return {
-        {sys, 1, k("UtcTime ProcessGuid ProcessId Image FileVersion Description Product Company OriginalFileName CommandLine "
-                   "CurrentDirectory User LogonGuid LogonId TerminalSessionId IntegrityLevel Hashes ParentProcessGuid "
-                   "ParentProcessId ParentImage ParentCommandLine RuleName AccountName Domain UserID Category")},
-        {sys, 3, k("UtcTime ProcessGuid ProcessId Image User Protocol Initiated SourceIsIpv6 SourceIp SourceHostname "
-                   "SourcePort SourcePortName DestinationIsIpv6 DestinationIp DestinationHostname DestinationPort "
-                   "DestinationPortName")},
+        {sys, 1,
+            k("UtcTime ProcessGuid ProcessId Image FileVersion Description Product Company OriginalFileName "
+              "CommandLine "
+              "CurrentDirectory User LogonGuid LogonId TerminalSessionId IntegrityLevel Hashes ParentProcessGuid "
+              "ParentProcessId ParentImage ParentCommandLine RuleName AccountName Domain UserID Category")},
+        {sys, 3,
+            k("UtcTime ProcessGuid ProcessId Image User Protocol Initiated SourceIsIpv6 SourceIp SourceHostname "
+              "SourcePort SourcePortName DestinationIsIpv6 DestinationIp DestinationHostname DestinationPort "
+              "DestinationPortName")},
         {sys, 5, k("UtcTime ProcessGuid ProcessId Image")},
         {sys, 11, k("UtcTime ProcessGuid ProcessId Image TargetFilename CreationUtcTime")},
         {sys, 13, k("UtcTime ProcessGuid ProcessId Image TargetObject Details EventTypeOrignal")},
         {sys, 22, k("UtcTime ProcessGuid ProcessId QueryName QueryStatus QueryResults Image")},
-        {"Security", 4624, k("SubjectUserSid SubjectUserName SubjectDomainName SubjectLogonId TargetUserSid TargetUserName "
-                             "TargetDomainName TargetLogonId LogonType LogonProcessName AuthenticationPackageName "
-                             "WorkstationName LogonGuid TransmittedServices LmPackageName KeyLength ProcessId ProcessName "
-                             "IpAddress IpPort ImpersonationLevel RestrictedAdminMode TargetOutboundUserName "
-                             "TargetOutboundDomainName VirtualAccount TargetLinkedLogonId ElevatedToken EventType Opcode Category")},
+        {"Security", 4624,
+            k("SubjectUserSid SubjectUserName SubjectDomainName SubjectLogonId TargetUserSid TargetUserName "
+              "TargetDomainName TargetLogonId LogonType LogonProcessName AuthenticationPackageName "
+              "WorkstationName LogonGuid TransmittedServices LmPackageName KeyLength ProcessId ProcessName "
+              "IpAddress IpPort ImpersonationLevel RestrictedAdminMode TargetOutboundUserName "
+              "TargetOutboundDomainName VirtualAccount TargetLinkedLogonId ElevatedToken EventType Opcode Category")},
         {"Security", 4634, k("TargetUserSid TargetUserName TargetDomainName TargetLogonId LogonType")},
         {"Security", 4672, k("SubjectUserSid SubjectUserName SubjectDomainName SubjectLogonId PrivilegeList")},
-        {"Security", 4688, k("SubjectUserSid SubjectUserName SubjectDomainName SubjectLogonId NewProcessId NewProcessName "
-                             "TokenElevationType ProcessId CommandLine TargetUserSid TargetUserName TargetDomainName "
-                             "TargetLogonId ParentProcessName MandatoryLabel")},
-        {"Security", 4689, k("SubjectUserSid SubjectUserName SubjectDomainName SubjectLogonId Status ProcessId ProcessName")},
-        {"Security", 5140, k("SubjectUserSid SubjectUserName SubjectDomainName SubjectLogonId ObjectType IpAddress IpPort "
-                             "ShareName ShareLocalPath AccessMask AccessList")},
-        {"Security", 5145, k("SubjectUserSid SubjectUserName SubjectDomainName SubjectLogonId ObjectType IpAddress IpPort "
-                             "ShareName ShareLocalPath RelativeTargetName AccessMask AccessList AccessReason")},
-        {"Security", 4648, k("SubjectUserSid SubjectUserName TargetUserName TargetServerName TargetInfo ProcessId ProcessName")},
-        {"Security", 4697, k("SubjectUserSid SubjectUserName ServiceName ServiceFileName ServiceType ServiceStartType ServiceAccount")},
+        {"Security", 4688,
+            k("SubjectUserSid SubjectUserName SubjectDomainName SubjectLogonId NewProcessId NewProcessName "
+              "TokenElevationType ProcessId CommandLine TargetUserSid TargetUserName TargetDomainName "
+              "TargetLogonId ParentProcessName MandatoryLabel")},
+        {"Security", 4689,
+            k("SubjectUserSid SubjectUserName SubjectDomainName SubjectLogonId Status ProcessId ProcessName")},
+        {"Security", 5140,
+            k("SubjectUserSid SubjectUserName SubjectDomainName SubjectLogonId ObjectType IpAddress IpPort "
+              "ShareName ShareLocalPath AccessMask AccessList")},
+        {"Security", 5145,
+            k("SubjectUserSid SubjectUserName SubjectDomainName SubjectLogonId ObjectType IpAddress IpPort "
+              "ShareName ShareLocalPath RelativeTargetName AccessMask AccessList AccessReason")},
+        {"Security", 4648,
+            k("SubjectUserSid SubjectUserName TargetUserName TargetServerName TargetInfo ProcessId ProcessName")},
+        {"Security", 4697,
+            k("SubjectUserSid SubjectUserName ServiceName ServiceFileName ServiceType ServiceStartType "
+              "ServiceAccount")},
         {"System", 7045, k("ServiceName ImagePath ServiceType StartType AccountName AccountType UserID Domain")},
     };
 }
@@ -177,11 +188,13 @@ void TestGenerator::jsonShapes()
             QVERIFY2(err.error == QJsonParseError::NoError && doc.isObject(), line.left(200).constData());
             const QJsonObject o = doc.object();
             for (const char *k : kEnvelope)
-                QVERIFY2(o.contains(QLatin1String(k)), qPrintable(QLatin1String(k) + QLatin1Char(' ') + QString::fromUtf8(line.left(300))));
+                QVERIFY2(o.contains(QLatin1String(k)),
+                    qPrintable(QLatin1String(k) + QLatin1Char(' ') + QString::fromUtf8(line.left(300))));
             QVERIFY(o.value(QStringLiteral("Hostname")).toString().startsWith(host + QLatin1Char('.')));
             QVERIFY(o.value(QStringLiteral("@timestamp")).toString().endsWith(QLatin1Char('Z')));
             QVERIFY(!o.value(QStringLiteral("EventTime")).toString().endsWith(QLatin1Char('Z')));
-            QVERIFY(o.value(QStringLiteral("EventID")).isDouble() && o.value(QStringLiteral("RecordNumber")).isDouble());
+            QVERIFY(
+                o.value(QStringLiteral("EventID")).isDouble() && o.value(QStringLiteral("RecordNumber")).isDouble());
             const QString ch = o.value(QStringLiteral("Channel")).toString();
             const int id = o.value(QStringLiteral("EventID")).toInt();
             for (const Shape &shp : sh) {
@@ -189,7 +202,8 @@ void TestGenerator::jsonShapes()
                     continue;
                 seen.insert(ch + QLatin1Char(':') + QString::number(id));
                 for (const QString &k : shp.keys)
-                    QVERIFY2(o.contains(k), qPrintable(ch + QLatin1Char(':') + QString::number(id) + QLatin1String(" lacks ") + k));
+                    QVERIFY2(o.contains(k),
+                        qPrintable(ch + QLatin1Char(':') + QString::number(id) + QLatin1String(" lacks ") + k));
             }
             if (ch.startsWith(QLatin1String("Microsoft-Windows-Sysmon")))
                 QVERIFY(o.value(QStringLiteral("ProcessGuid")).toString().size() == 38);
@@ -200,7 +214,7 @@ void TestGenerator::jsonShapes()
     // The scenario must exercise every shape listed.
     for (const Shape &shp : sh)
         QVERIFY2(seen.contains(QLatin1String(shp.channel) + QLatin1Char(':') + QString::number(shp.id)),
-                 qPrintable(QLatin1String(shp.channel) + QLatin1Char(':') + QString::number(shp.id)));
+            qPrintable(QLatin1String(shp.channel) + QLatin1Char(':') + QString::number(shp.id)));
 }
 
 void TestGenerator::countsMatch()
@@ -223,8 +237,8 @@ void TestGenerator::countsMatch()
         for (const QByteArray &l : ls) {
             const QJsonObject o = QJsonDocument::fromJson(l).object();
             host = o.value(QStringLiteral("Hostname")).toString();
-            ++byChannel[o.value(QStringLiteral("Channel")).toString() + QLatin1Char(':') +
-                        QString::number(o.value(QStringLiteral("EventID")).toInt())];
+            ++byChannel[o.value(QStringLiteral("Channel")).toString() + QLatin1Char(':')
+                + QString::number(o.value(QStringLiteral("EventID")).toInt())];
         }
         QCOMPARE(byHost.value(host).toInteger(), qint64(ls.size()));
     }
@@ -253,7 +267,8 @@ void TestGenerator::evidenceLines()
         const QJsonArray refs = t.value(QStringLiteral("evidence_refs")).toArray();
         QVERIFY2(!refs.isEmpty(), qPrintable(file));
         QCOMPARE(refs.size(), t.value(QStringLiteral("evidence")).toArray().size());
-        QCOMPARE(t.value(QStringLiteral("context_refs")).toArray().size(), t.value(QStringLiteral("context")).toArray().size());
+        QCOMPARE(t.value(QStringLiteral("context_refs")).toArray().size(),
+            t.value(QStringLiteral("context")).toArray().size());
         bool atDst = false, atSrc = false;
         for (const QJsonValue &rv : t.value(QStringLiteral("context_refs")).toArray()) {
             const QJsonObject r = rv.toObject();
@@ -268,9 +283,11 @@ void TestGenerator::evidenceLines()
             const qint64 line = r.value(QStringLiteral("line")).toInteger();
             QVERIFY(line >= 1 && line <= ls.size());
             const QByteArray &text = ls[line - 1];
-            QVERIFY2(text.contains(file.toUtf8()), qPrintable(file + QLatin1String(" not in ") + QString::fromUtf8(text.left(400))));
+            QVERIFY2(text.contains(file.toUtf8()),
+                qPrintable(file + QLatin1String(" not in ") + QString::fromUtf8(text.left(400))));
             const QJsonObject o = QJsonDocument::fromJson(text).object();
-            QCOMPARE(o.value(QStringLiteral("RecordNumber")).toInteger(), r.value(QStringLiteral("record")).toInteger());
+            QCOMPARE(
+                o.value(QStringLiteral("RecordNumber")).toInteger(), r.value(QStringLiteral("record")).toInteger());
             QCOMPARE(o.value(QStringLiteral("EventID")).toInt(), r.value(QStringLiteral("event_id")).toInt());
             const QString host = o.value(QStringLiteral("Hostname")).toString();
             atDst |= host == t.value(QStringLiteral("dst")).toString();
@@ -400,12 +417,13 @@ void TestGenerator::xmlWellFormed()
         const QJsonObject t = v.toObject();
         for (const QJsonValue &rv : t.value(QStringLiteral("evidence_refs")).toArray()) {
             const QJsonObject r = rv.toObject();
-            const QList<QByteArray> ls = lines(d.path() + QLatin1Char('/') + r.value(QStringLiteral("file")).toString());
+            const QList<QByteArray> ls
+                = lines(d.path() + QLatin1Char('/') + r.value(QStringLiteral("file")).toString());
             const QByteArray &l = ls.at(r.value(QStringLiteral("line")).toInt() - 1);
             QVERIFY(l.startsWith("<Event "));
             QVERIFY(l.contains(t.value(QStringLiteral("file")).toString().toUtf8()));
-            const QByteArray rec = QByteArray("<EventRecordID>") + QByteArray::number(r.value(QStringLiteral("record")).toInteger()) +
-                                   QByteArray("</EventRecordID>");
+            const QByteArray rec = QByteArray("<EventRecordID>")
+                + QByteArray::number(r.value(QStringLiteral("record")).toInteger()) + QByteArray("</EventRecordID>");
             QVERIFY(l.contains(rec));
         }
     }
@@ -445,9 +463,10 @@ void TestGenerator::linuxAndSensor()
     // Shapes: audit lines carry node= and a stamp, auth lines an RFC 3339 time and the host,
     // Zeek TSV a header block.
     int audit = 0, auth = 0, zeek = 0;
-    const QRegularExpression auditRe(QStringLiteral("^node=[a-z]+[0-9]+ type=[A-Z_]+ msg=audit\\([0-9]+\\.[0-9]{3}:[0-9]+\\):"));
-    const QRegularExpression authRe(
-        QStringLiteral("^20[0-9]{2}-[0-9]{2}-[0-9]{2}T[0-9:]{8}\\.[0-9]{6}\\+00:00 [a-z]+[0-9]+ [A-Za-z-]+\\[[0-9]+\\]: "));
+    const QRegularExpression auditRe(
+        QStringLiteral("^node=[a-z]+[0-9]+ type=[A-Z_]+ msg=audit\\([0-9]+\\.[0-9]{3}:[0-9]+\\):"));
+    const QRegularExpression authRe(QStringLiteral(
+        "^20[0-9]{2}-[0-9]{2}-[0-9]{2}T[0-9:]{8}\\.[0-9]{6}\\+00:00 [a-z]+[0-9]+ [A-Za-z-]+\\[[0-9]+\\]: "));
     for (const QString &f : s.files) {
         const QList<QByteArray> ls = lines(f);
         QVERIFY2(!ls.isEmpty(), qPrintable(f));
@@ -478,12 +497,14 @@ void TestGenerator::linuxAndSensor()
         bool atSrc = false, atDst = false, sensor = false;
         for (const QJsonValue &rv : t.value(QStringLiteral("evidence_refs")).toArray()) {
             const QJsonObject r = rv.toObject();
-            const QList<QByteArray> ls = lines(a.path() + QLatin1Char('/') + r.value(QStringLiteral("file")).toString());
+            const QList<QByteArray> ls
+                = lines(a.path() + QLatin1Char('/') + r.value(QStringLiteral("file")).toString());
             const qint64 line = r.value(QStringLiteral("line")).toInteger();
             QVERIFY(line >= 1 && line <= ls.size());
             // An audit event's line is its first record's; the EXECVE naming the file follows.
             QByteArray text = ls.at(line - 1);
-            for (qint64 k = line; k < ls.size() && ls.at(k - 1).contains(" type=") && !ls.at(k - 1).contains(" type=EOE"); ++k)
+            for (qint64 k = line;
+                 k < ls.size() && ls.at(k - 1).contains(" type=") && !ls.at(k - 1).contains(" type=EOE"); ++k)
                 text += ls.at(k);
             QVERIFY2(text.contains(file.toUtf8()), qPrintable(file));
             atSrc |= r.value(QStringLiteral("host")).toString() == t.value(QStringLiteral("src")).toString();

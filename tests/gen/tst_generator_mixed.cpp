@@ -67,7 +67,8 @@ private slots:
         if (full)
             QCOMPARE(zeekFiles, 5);
 
-        auto cs = store::CaseStore::open(dir.filePath(QStringLiteral("m.ttcase")).toStdString(), store::CaseStore::Access::Create);
+        auto cs = store::CaseStore::open(
+            dir.filePath(QStringLiteral("m.ttcase")).toStdString(), store::CaseStore::Access::Create);
         std::vector<std::string> inputs;
         for (const QString &f : s.files)
             inputs.push_back(f.toStdString());
@@ -109,18 +110,21 @@ private slots:
         for (size_t i = 0; i < labels.size(); ++i) {
             const int r = out.rowOfLabel[i];
             if (r < 0)
-                problems << QStringLiteral("missed %1 %2 -> %3 %4 [%5]").arg(labels[i].category, labels[i].src, labels[i].dst,
-                                                                                labels[i].file, labels[i].method);
+                problems << QStringLiteral("missed %1 %2 -> %3 %4 [%5]")
+                                .arg(
+                                    labels[i].category, labels[i].src, labels[i].dst, labels[i].file, labels[i].method);
             else if (!GroundTruthMatcher::sameAccount(labels[i].account, rows[size_t(r)].account))
                 problems << QStringLiteral("account of %1: %2, labelled %3")
-                                .arg(labels[i].file, QString::fromStdString(rows[size_t(r)].account), labels[i].account);
+                                .arg(
+                                    labels[i].file, QString::fromStdString(rows[size_t(r)].account), labels[i].account);
         }
         for (size_t j = 0; j < rows.size(); ++j)
             if (out.labelOfRow[j] < 0)
                 problems << QStringLiteral("unlabelled: %1 -> %2 %3 [%4] rules=%5 path=%6")
-                                .arg(QString::fromStdString(rows[j].source), QString::fromStdString(rows[j].destination),
-                                     QString::fromStdString(rows[j].file), QString::fromStdString(rows[j].method),
-                                     QString::fromStdString(rows[j].rules), QString::fromStdString(rows[j].path));
+                                .arg(QString::fromStdString(rows[j].source),
+                                    QString::fromStdString(rows[j].destination), QString::fromStdString(rows[j].file),
+                                    QString::fromStdString(rows[j].method), QString::fromStdString(rows[j].rules),
+                                    QString::fromStdString(rows[j].path));
         for (const QString &p : problems)
             qInfo().noquote() << " " << p;
         QVERIFY2(problems.isEmpty(), qPrintable(problems.join(QLatin1String("; "))));

@@ -29,10 +29,13 @@ const NodeGeometry &node(const LayoutResult &r, int64_t id)
 bool overlap(const NodeGeometry &a, const NodeGeometry &b)
 {
     return std::abs(a.centre.x - b.centre.x) < (a.width + b.width) / 2 - 0.5
-           && std::abs(a.centre.y - b.centre.y) < (a.height + b.height) / 2 - 0.5;
+        && std::abs(a.centre.y - b.centre.y) < (a.height + b.height) / 2 - 0.5;
 }
 
-double dist(Point a, Point b) { return std::hypot(a.x - b.x, a.y - b.y); }
+double dist(Point a, Point b)
+{
+    return std::hypot(a.x - b.x, a.y - b.y);
+}
 } // namespace
 
 class TstGraphvizLayout : public QObject {

@@ -56,8 +56,8 @@ bool GroundTruthMatcher::pairs(const Label &l, const TransferRow &r, qint64 tole
     return d <= toleranceMs;
 }
 
-GroundTruthMatcher::Outcome GroundTruthMatcher::match(const std::vector<Label> &labels, const std::vector<TransferRow> &rows,
-                                                      qint64 toleranceMs)
+GroundTruthMatcher::Outcome GroundTruthMatcher::match(
+    const std::vector<Label> &labels, const std::vector<TransferRow> &rows, qint64 toleranceMs)
 {
     Outcome o;
     o.rowOfLabel.assign(labels.size(), -1);
@@ -72,9 +72,8 @@ GroundTruthMatcher::Outcome GroundTruthMatcher::match(const std::vector<Label> &
         for (size_t j = 0; j < rows.size(); ++j)
             if (pairs(labels[i], rows[j], toleranceMs))
                 cand.push_back({std::llabs(labels[i].utcMs - rows[j].firstTs / 1000), int(i), int(j)});
-    std::sort(cand.begin(), cand.end(), [](const Pair &a, const Pair &b) {
-        return a.d != b.d ? a.d < b.d : (a.l != b.l ? a.l < b.l : a.r < b.r);
-    });
+    std::sort(cand.begin(), cand.end(),
+        [](const Pair &a, const Pair &b) { return a.d != b.d ? a.d < b.d : (a.l != b.l ? a.l < b.l : a.r < b.r); });
     for (const Pair &p : cand)
         if (o.rowOfLabel[size_t(p.l)] < 0 && o.labelOfRow[size_t(p.r)] < 0) {
             o.rowOfLabel[size_t(p.l)] = p.r;
@@ -84,7 +83,7 @@ GroundTruthMatcher::Outcome GroundTruthMatcher::match(const std::vector<Label> &
 }
 
 void GroundTruthMatcher::count(const std::vector<Label> &labels, const std::vector<TransferRow> &rows, const Outcome &o,
-                               std::map<QString, MethodStats> &stats)
+    std::map<QString, MethodStats> &stats)
 {
     for (size_t i = 0; i < labels.size(); ++i) {
         const int r = o.rowOfLabel[i];

@@ -37,9 +37,9 @@ public:
         std::vector<int> rowOfLabel; // -1 unpaired
         std::vector<int> labelOfRow; // -1 unpaired
     };
-    static Outcome match(const std::vector<Label> &labels, const std::vector<tt::inference::TransferRow> &rows,
-                         qint64 toleranceMs);
+    static Outcome match(
+        const std::vector<Label> &labels, const std::vector<tt::inference::TransferRow> &rows, qint64 toleranceMs);
     static void count(const std::vector<Label> &labels, const std::vector<tt::inference::TransferRow> &rows,
-                      const Outcome &o, std::map<QString, MethodStats> &stats);
+        const Outcome &o, std::map<QString, MethodStats> &stats);
     static QString table(const std::map<QString, MethodStats> &stats);
 };

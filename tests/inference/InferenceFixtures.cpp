@@ -10,10 +10,13 @@ namespace fixtures {
 namespace {
 int g_record = 1000;
 
-QDateTime utc(qint64 ms) { return QDateTime::fromMSecsSinceEpoch(ms, QTimeZone::utc()); }
+QDateTime utc(qint64 ms)
+{
+    return QDateTime::fromMSecsSinceEpoch(ms, QTimeZone::utc());
+}
 
-QByteArray line(const char *host, int eventId, qint64 ms, const char *channel, const char *provider, Fields fields,
-                bool sysmonTime)
+QByteArray line(
+    const char *host, int eventId, qint64 ms, const char *channel, const char *provider, Fields fields, bool sysmonTime)
 {
     QJsonObject o;
     o.insert(QStringLiteral("EventID"), eventId);
@@ -30,7 +33,10 @@ QByteArray line(const char *host, int eventId, qint64 ms, const char *channel, c
     return QJsonDocument(o).toJson(QJsonDocument::Compact) + '\n';
 }
 
-QString s(const char *v) { return QString::fromLatin1(v); }
+QString s(const char *v)
+{
+    return QString::fromLatin1(v);
+}
 } // namespace
 
 qint64 at(double seconds)
@@ -53,65 +59,65 @@ QByteArray sysmon(const char *host, int eventId, qint64 ms, Fields fields)
     return line(host, eventId, ms, "Microsoft-Windows-Sysmon/Operational", "Microsoft-Windows-Sysmon", fields, true);
 }
 
-QByteArray logon(const char *host, qint64 ms, const char *ip, int port, const char *logonId, int type, const char *domain,
-                 const char *user)
+QByteArray logon(const char *host, qint64 ms, const char *ip, int port, const char *logonId, int type,
+    const char *domain, const char *user)
 {
     return security(host, 4624, ms,
-                    {{"TargetUserName", s(user)}, {"TargetDomainName", s(domain)}, {"TargetLogonId", s(logonId)},
-                     {"LogonType", QString::number(type)}, {"IpAddress", s(ip)}, {"IpPort", QString::number(port)},
-                     {"AuthenticationPackageName", s("Kerberos")}, {"WorkstationName", s("-")}});
+        {{"TargetUserName", s(user)}, {"TargetDomainName", s(domain)}, {"TargetLogonId", s(logonId)},
+            {"LogonType", QString::number(type)}, {"IpAddress", s(ip)}, {"IpPort", QString::number(port)},
+            {"AuthenticationPackageName", s("Kerberos")}, {"WorkstationName", s("-")}});
 }
 
 QByteArray shareOpen(const char *host, qint64 ms, const char *ip, int port, const char *logonId, const char *share,
-                     const char *localPath)
+    const char *localPath)
 {
     return security(host, 5140, ms,
-                    {{"SubjectUserName", s("admin")}, {"SubjectDomainName", s("CORP")}, {"SubjectLogonId", s(logonId)},
-                     {"ShareName", s(share)}, {"ShareLocalPath", s(localPath)}, {"IpAddress", s(ip)},
-                     {"IpPort", QString::number(port)}, {"AccessMask", s("0x1")}});
+        {{"SubjectUserName", s("admin")}, {"SubjectDomainName", s("CORP")}, {"SubjectLogonId", s(logonId)},
+            {"ShareName", s(share)}, {"ShareLocalPath", s(localPath)}, {"IpAddress", s(ip)},
+            {"IpPort", QString::number(port)}, {"AccessMask", s("0x1")}});
 }
 
 QByteArray shareCheck(const char *host, qint64 ms, const char *ip, int port, const char *logonId, const char *share,
-                      const char *localPath, const char *relative, const char *mask)
+    const char *localPath, const char *relative, const char *mask)
 {
     return security(host, 5145, ms,
-                    {{"SubjectUserName", s("admin")}, {"SubjectDomainName", s("CORP")}, {"SubjectLogonId", s(logonId)},
-                     {"ShareName", s(share)}, {"ShareLocalPath", s(localPath)}, {"RelativeTargetName", s(relative)},
-                     {"AccessMask", s(mask)}, {"IpAddress", s(ip)}, {"IpPort", QString::number(port)}});
+        {{"SubjectUserName", s("admin")}, {"SubjectDomainName", s("CORP")}, {"SubjectLogonId", s(logonId)},
+            {"ShareName", s(share)}, {"ShareLocalPath", s(localPath)}, {"RelativeTargetName", s(relative)},
+            {"AccessMask", s(mask)}, {"IpAddress", s(ip)}, {"IpPort", QString::number(port)}});
 }
 
 QByteArray netConnect(const char *host, qint64 ms, bool initiated, const char *srcIp, int srcPort, const char *dstIp,
-                      int dstPort, const char *image)
+    int dstPort, const char *image)
 {
     return sysmon(host, 3, ms,
-                  {{"Image", s(image)}, {"ProcessId", s("4")}, {"Protocol", s("tcp")},
-                   {"Initiated", s(initiated ? "true" : "false")}, {"SourceIp", s(srcIp)},
-                   {"SourcePort", QString::number(srcPort)}, {"DestinationIp", s(dstIp)},
-                   {"DestinationPort", QString::number(dstPort)}});
+        {{"Image", s(image)}, {"ProcessId", s("4")}, {"Protocol", s("tcp")},
+            {"Initiated", s(initiated ? "true" : "false")}, {"SourceIp", s(srcIp)},
+            {"SourcePort", QString::number(srcPort)}, {"DestinationIp", s(dstIp)},
+            {"DestinationPort", QString::number(dstPort)}});
 }
 
 QByteArray fileCreate(const char *host, qint64 ms, const char *image, const char *path, int pid)
 {
     return sysmon(host, 11, ms,
-                  {{"Image", s(image)}, {"ProcessId", QString::number(pid)}, {"TargetFilename", s(path)},
-                   {"Hashes", s("SHA256=0123456789ABCDEF")}});
+        {{"Image", s(image)}, {"ProcessId", QString::number(pid)}, {"TargetFilename", s(path)},
+            {"Hashes", s("SHA256=0123456789ABCDEF")}});
 }
 
 QByteArray process(const char *host, qint64 ms, const char *guid, int pid, const char *image, const char *cmd,
-                   const char *user, const char *logonId, const char *parentImage)
+    const char *user, const char *logonId, const char *parentImage)
 {
     return sysmon(host, 1, ms,
-                  {{"ProcessGuid", s(guid)}, {"ProcessId", QString::number(pid)}, {"Image", s(image)},
-                   {"CommandLine", s(cmd)}, {"User", s(user)}, {"LogonId", s(logonId)},
-                   {"ParentProcessGuid", s("{00000000-0000-0000-0000-000000000001}")}, {"ParentProcessId", s("100")},
-                   {"ParentImage", s(parentImage)}, {"Hashes", s("SHA256=FEEDFACE")}});
+        {{"ProcessGuid", s(guid)}, {"ProcessId", QString::number(pid)}, {"Image", s(image)}, {"CommandLine", s(cmd)},
+            {"User", s(user)}, {"LogonId", s(logonId)},
+            {"ParentProcessGuid", s("{00000000-0000-0000-0000-000000000001}")}, {"ParentProcessId", s("100")},
+            {"ParentImage", s(parentImage)}, {"Hashes", s("SHA256=FEEDFACE")}});
 }
 
 QByteArray service(const char *host, qint64 ms, const char *name, const char *imagePath)
 {
     return system(host, 7045, ms,
-                  {{"ServiceName", s(name)}, {"ImagePath", s(imagePath)}, {"ServiceType", s("user mode service")},
-                   {"StartType", s("demand start")}, {"AccountName", s("LocalSystem")}});
+        {{"ServiceName", s(name)}, {"ImagePath", s(imagePath)}, {"ServiceType", s("user mode service")},
+            {"StartType", s("demand start")}, {"AccountName", s("LocalSystem")}});
 }
 
 } // namespace fixtures

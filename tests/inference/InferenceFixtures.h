@@ -23,17 +23,17 @@ QByteArray sysmon(const char *host, int eventId, qint64 utcMs, Fields fields);
 
 // Common records.
 QByteArray logon(const char *host, qint64 ms, const char *ip, int port, const char *logonId, int type = 3,
-                 const char *domain = "CORP", const char *user = "admin");
+    const char *domain = "CORP", const char *user = "admin");
 QByteArray shareOpen(const char *host, qint64 ms, const char *ip, int port, const char *logonId, const char *share,
-                     const char *localPath);
+    const char *localPath);
 QByteArray shareCheck(const char *host, qint64 ms, const char *ip, int port, const char *logonId, const char *share,
-                      const char *localPath, const char *relative, const char *mask);
+    const char *localPath, const char *relative, const char *mask);
 QByteArray netConnect(const char *host, qint64 ms, bool initiated, const char *srcIp, int srcPort, const char *dstIp,
-                      int dstPort, const char *image = "System");
+    int dstPort, const char *image = "System");
 QByteArray fileCreate(const char *host, qint64 ms, const char *image, const char *path, int pid = 4);
 QByteArray process(const char *host, qint64 ms, const char *guid, int pid, const char *image, const char *cmd,
-                   const char *user = "CORP\\admin", const char *logonId = "0x5000",
-                   const char *parentImage = "C:\\Windows\\explorer.exe");
+    const char *user = "CORP\\admin", const char *logonId = "0x5000",
+    const char *parentImage = "C:\\Windows\\explorer.exe");
 QByteArray service(const char *host, qint64 ms, const char *name, const char *imagePath);
 
 } // namespace fixtures

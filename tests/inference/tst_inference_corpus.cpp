@@ -36,8 +36,8 @@ QString describe(const inference::TransferRow &r)
 {
     return QStringLiteral("%1 -> %2 %3 [%4] %5 acct=%6 %7 conf=%8 exec=%9 rules=%10 path=%11")
         .arg(QString::fromStdString(r.source.empty() ? std::string("?") : r.source),
-             QString::fromStdString(r.destination), QString::fromStdString(r.file), QString::fromStdString(r.method),
-             QString::fromStdString(r.direction), QString::fromStdString(r.account), iso(r.firstTs))
+            QString::fromStdString(r.destination), QString::fromStdString(r.file), QString::fromStdString(r.method),
+            QString::fromStdString(r.direction), QString::fromStdString(r.account), iso(r.firstTs))
         .arg(r.confidence)
         .arg(r.executed)
         .arg(QString::fromStdString(r.rules), QString::fromStdString(r.path));
@@ -80,8 +80,8 @@ private slots:
         const QJsonObject o = m_truth.at(index).toObject();
         const QString file = tt::test::corpusDir() + QLatin1Char('/') + o.value(QStringLiteral("file")).toString();
         const QString labelKind = o.value(QStringLiteral("label")).toString();
-        auto cs = store::CaseStore::open(m_dir.filePath(QStringLiteral("c%1.ttcase").arg(++m_case)).toStdString(),
-                                         store::CaseStore::Access::Create);
+        auto cs = store::CaseStore::open(
+            m_dir.filePath(QStringLiteral("c%1.ttcase").arg(++m_case)).toStdString(), store::CaseStore::Access::Create);
         ImportEngine engine(*cs, {});
         const ImportSummary sum = engine.run({file.toStdString()});
         QVERIFY2(sum.stored() > 0, qPrintable(file));
@@ -115,7 +115,8 @@ private slots:
                 continue;
             const int r = out.rowOfLabel[i];
             if (r < 0) {
-                problems << QStringLiteral("missed %1 -> %2 %3 at %4").arg(l.src.isEmpty() ? l.srcIp : l.src, l.dst, l.file)
+                problems << QStringLiteral("missed %1 -> %2 %3 at %4")
+                                .arg(l.src.isEmpty() ? l.srcIp : l.src, l.dst, l.file)
                                 .arg(QDateTime::fromMSecsSinceEpoch(l.utcMs, QTimeZone::utc()).toString(Qt::ISODate));
                 continue;
             }
@@ -134,7 +135,8 @@ private slots:
         qInfo().noquote() << "\nCorpus, files labelled positive (all their labelled transfers):\n"
                           << GroundTruthMatcher::table(m_positive);
         qInfo().noquote() << "Corpus, positive + borderline files:\n" << GroundTruthMatcher::table(m_all);
-        qInfo().noquote() << QStringLiteral("Inference: %1 events in %2 s over all files").arg(m_events).arg(m_seconds, 0, 'f', 3);
+        qInfo().noquote()
+            << QStringLiteral("Inference: %1 events in %2 s over all files").arg(m_events).arg(m_seconds, 0, 'f', 3);
     }
 };
 

@@ -53,8 +53,8 @@ private slots:
         QVERIFY2(s.error.isEmpty(), qPrintable(s.error));
         const double genSec = timer.restart() / 1000.0;
 
-        auto cs = store::CaseStore::open(m_dir.filePath(QStringLiteral("g.ttcase")).toStdString(),
-                                         store::CaseStore::Access::Create);
+        auto cs = store::CaseStore::open(
+            m_dir.filePath(QStringLiteral("g.ttcase")).toStdString(), store::CaseStore::Access::Create);
         std::vector<std::string> inputs;
         for (const QString &f : s.files)
             inputs.push_back(f.toStdString());
@@ -68,12 +68,15 @@ private slots:
         const std::vector<inference::TransferRow> rows = inference::listTransfers(cs->db(), {});
         // No empty host entities are left behind: every host either logged events, has address
         // evidence, or takes part in a transfer.
-        QCOMPARE(cs->db().queryInt("SELECT count(*) FROM hosts h WHERE h.event_count = 0 "
-                                   "AND NOT EXISTS (SELECT 1 FROM host_addresses a WHERE a.host_id = h.id) "
-                                   "AND NOT EXISTS (SELECT 1 FROM transfers t WHERE h.id IN (t.src_host_id, t.dst_host_id))"),
-                 int64_t(0));
-        QCOMPARE(cs->db().queryInt("SELECT count(*) FROM host_names n WHERE NOT EXISTS (SELECT 1 FROM hosts h WHERE h.id = n.host_id)"),
-                 int64_t(0));
+        QCOMPARE(cs->db().queryInt(
+                     "SELECT count(*) FROM hosts h WHERE h.event_count = 0 "
+                     "AND NOT EXISTS (SELECT 1 FROM host_addresses a WHERE a.host_id = h.id) "
+                     "AND NOT EXISTS (SELECT 1 FROM transfers t WHERE h.id IN (t.src_host_id, t.dst_host_id))"),
+            int64_t(0));
+        QCOMPARE(
+            cs->db().queryInt(
+                "SELECT count(*) FROM host_names n WHERE NOT EXISTS (SELECT 1 FROM hosts h WHERE h.id = n.host_id)"),
+            int64_t(0));
         qInfo().noquote() << QStringLiteral("generated %1 events / %2 hosts in %3 s, imported in %4 s; inference %5 s "
                                             "(load %6 s) = %7 events/s; %8 candidates -> %9 transfers")
                                  .arg(res.events)
@@ -106,8 +109,8 @@ private slots:
         for (size_t j = 0; j < rows.size(); ++j)
             if (out.labelOfRow[j] < 0 || labels[size_t(out.labelOfRow[j])].category == QLatin1String("attack"))
                 attackRows.push_back(rows[j]);
-        GroundTruthMatcher::count(attackLabels, attackRows, GroundTruthMatcher::match(attackLabels, attackRows, kToleranceMs),
-                                  attack);
+        GroundTruthMatcher::count(
+            attackLabels, attackRows, GroundTruthMatcher::match(attackLabels, attackRows, kToleranceMs), attack);
         qInfo().noquote() << "\nAttack transfers:\n" << GroundTruthMatcher::table(attack);
         qInfo().noquote() << "All labelled transfers (attack + benign-admin):\n" << GroundTruthMatcher::table(all);
 
@@ -115,18 +118,21 @@ private slots:
         for (size_t i = 0; i < labels.size(); ++i) {
             const int r = out.rowOfLabel[i];
             if (r < 0)
-                problems << QStringLiteral("missed %1 %2 -> %3 %4 [%5]").arg(labels[i].category, labels[i].src, labels[i].dst,
-                                                                                labels[i].file, labels[i].method);
+                problems << QStringLiteral("missed %1 %2 -> %3 %4 [%5]")
+                                .arg(
+                                    labels[i].category, labels[i].src, labels[i].dst, labels[i].file, labels[i].method);
             else if (!GroundTruthMatcher::sameAccount(labels[i].account, rows[size_t(r)].account))
                 problems << QStringLiteral("account of %1: %2, labelled %3")
-                                .arg(labels[i].file, QString::fromStdString(rows[size_t(r)].account), labels[i].account);
+                                .arg(
+                                    labels[i].file, QString::fromStdString(rows[size_t(r)].account), labels[i].account);
         }
         for (size_t j = 0; j < rows.size(); ++j)
             if (out.labelOfRow[j] < 0)
                 problems << QStringLiteral("unlabelled: %1 -> %2 %3 [%4] rules=%5 path=%6")
-                                .arg(QString::fromStdString(rows[j].source), QString::fromStdString(rows[j].destination),
-                                     QString::fromStdString(rows[j].file), QString::fromStdString(rows[j].method),
-                                     QString::fromStdString(rows[j].rules), QString::fromStdString(rows[j].path));
+                                .arg(QString::fromStdString(rows[j].source),
+                                    QString::fromStdString(rows[j].destination), QString::fromStdString(rows[j].file),
+                                    QString::fromStdString(rows[j].method), QString::fromStdString(rows[j].rules),
+                                    QString::fromStdString(rows[j].path));
         for (const QString &p : problems)
             qInfo().noquote() << " " << p;
         for (const auto &[method, st] : attack) {
@@ -140,7 +146,8 @@ private slots:
         // Executed attack hops are flagged as such.
         for (size_t i = 0; i < labels.size(); ++i)
             if (labels[i].category == QLatin1String("attack") && out.rowOfLabel[i] >= 0)
-                QVERIFY2(rows[size_t(out.rowOfLabel[i])].executed, qPrintable(labels[i].file + QStringLiteral(" not executed")));
+                QVERIFY2(rows[size_t(out.rowOfLabel[i])].executed,
+                    qPrintable(labels[i].file + QStringLiteral(" not executed")));
     }
 };
 

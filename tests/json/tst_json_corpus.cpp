@@ -121,11 +121,12 @@ void TstJsonCorpus::mordor()
     const auto t0 = std::chrono::steady_clock::now();
     QVERIFY(parser.parse(src, sink));
     const double dt = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    qInfo("%s: %llu events, %zu rejects, %.1f MB, %.3f s, %.0f lines/s, %.0f MB/s", qPrintable(QFileInfo(zip).fileName()),
-          static_cast<unsigned long long>(sink.events), sink.rejects.size(), data.size() / 1e6, dt,
-          double(sink.events + sink.rejects.size()) / dt, data.size() / 1e6 / dt);
+    qInfo("%s: %llu events, %zu rejects, %.1f MB, %.3f s, %.0f lines/s, %.0f MB/s",
+        qPrintable(QFileInfo(zip).fileName()), static_cast<unsigned long long>(sink.events), sink.rejects.size(),
+        data.size() / 1e6, dt, double(sink.events + sink.rejects.size()) / dt, data.size() / 1e6 / dt);
     for (size_t i = 0; i < sink.rejects.size() && i < 5; ++i)
-        qWarning("reject line %lld: %s", static_cast<long long>(sink.rejects[i].position), sink.rejects[i].reason.c_str());
+        qWarning(
+            "reject line %lld: %s", static_cast<long long>(sink.rejects[i].position), sink.rejects[i].reason.c_str());
 
     QCOMPARE(int64_t(sink.events + sink.rejects.size()), nonBlankLines(data));
 
@@ -150,7 +151,7 @@ void TstJsonCorpus::mordor()
     for (const auto &[k, n] : expectCe)
         if (sink.byChannelEventId[k] != n)
             qWarning("%s: expected %lld got %lld", k.c_str(), static_cast<long long>(n),
-                     static_cast<long long>(sink.byChannelEventId[k]));
+                static_cast<long long>(sink.byChannelEventId[k]));
     std::erase_if(sink.byChannelEventId, [](const auto &kv) { return kv.second == 0; });
     QCOMPARE(sink.byChannelEventId, expectCe);
     QCOMPARE(sink.byHost, expectHost);

@@ -21,7 +21,6 @@ using tt::test::sys;
 
 namespace {
 
-
 struct Result {
     bool ok = false;
     CollectingSink sink;
@@ -38,7 +37,10 @@ void parseInto(const std::string &text, Result &r, size_t block = 0, size_t maxL
     r.ok = p.parse(src, r.sink);
 }
 
-std::string iso(int64_t us) { return tt::timeutil::formatIsoUtc(us); }
+std::string iso(int64_t us)
+{
+    return tt::timeutil::formatIsoUtc(us);
+}
 
 // A minimal NXLog-style line.
 std::string nx(const std::string &host, int id, const std::string &extra = {})
@@ -113,7 +115,7 @@ void TstJsonParser::nxlogFixture()
     QCOMPARE(sys(a, "RenderingInfo.Opcode"), std::string("Info"));
     QCOMPARE(sys(a, "RenderingInfo.Task"), std::string("Logon"));
     QCOMPARE(sys(a, "RenderingInfo.Message"),
-             std::string("An account was successfully logged on.\r\n\r\nSubject:\r\n\tSecurity ID:\t\tS-1-0-0"));
+        std::string("An account was successfully logged on.\r\n\r\nSubject:\r\n\tSecurity ID:\t\tS-1-0-0"));
     QCOMPARE(sys(a, "Execution.ProcessID"), std::string("652"));
     QCOMPARE(sys(a, "Execution.ThreadID"), std::string("4120"));
     QCOMPARE(sys(a, "Correlation.ActivityID"), std::string("{2B7C3A19-E8F1-0003-6C3B-7C2BF1E8D601}"));
@@ -236,7 +238,8 @@ void TstJsonParser::winlogbeat7()
     QCOMPARE(sys(a, "RenderingInfo.Task"), std::string("Logon"));
     QCOMPARE(sys(a, "RenderingInfo.Opcode"), std::string("Info"));
     QCOMPARE(sys(a, "RenderingInfo.Level"), std::string("information"));
-    QCOMPARE(sys(a, "RenderingInfo.Message"), std::string("An account was successfully logged on.\n\nSubject:\n\tSecurity ID:\t\tS-1-5-18"));
+    QCOMPARE(sys(a, "RenderingInfo.Message"),
+        std::string("An account was successfully logged on.\n\nSubject:\n\tSecurity ID:\t\tS-1-5-18"));
     QCOMPARE(sys(a, "winlog.logon.id"), std::string("0x9b0e22"));
     QCOMPARE(sys(a, "winlog.api"), std::string("wineventlog"));
     QCOMPARE(sys(a, "event.category"), std::string("[\"authentication\"]"));
@@ -271,8 +274,8 @@ void TstJsonParser::winlogbeat8()
     const RawEvent &a = r.sink.events[0];
     QCOMPARE(a.position, int64_t(1));
     QCOMPARE(a.computer, std::string("FS01.contoso.local")); // winlog.computer_name beats host.name
-    QCOMPARE(a.eventId, 5145);                               // from a string
-    QCOMPARE(a.recordId, int64_t(1183302));                  // from a string
+    QCOMPARE(a.eventId, 5145); // from a string
+    QCOMPARE(a.recordId, int64_t(1183302)); // from a string
     QCOMPARE(a.channel, std::string("Security"));
     QCOMPARE(fld(a, "ShareName"), std::string("\\\\*\\ADMIN$"));
     QCOMPARE(fld(a, "RelativeTargetName"), std::string("PSEXESVC.exe"));
@@ -299,8 +302,9 @@ void TstJsonParser::winlogbeat8()
 
 void TstJsonParser::valueRendering()
 {
-    const std::string text =
-        nx("H1", 4688, R"(,"F":1.50,"E":-2e+10,"B":true,"C":false,"N":null,"O":{"a":[1, 2,{"b":"c\"d"}]},"A":[],"U":"\u00e9\ud83d\ude00","K":"")")
+    const std::string text
+        = nx("H1", 4688,
+              R"(,"F":1.50,"E":-2e+10,"B":true,"C":false,"N":null,"O":{"a":[1, 2,{"b":"c\"d"}]},"A":[],"U":"\u00e9\ud83d\ude00","K":"")")
         + "\n";
     Result r;
     parseInto(text, r);
@@ -323,11 +327,11 @@ void TstJsonParser::valueRendering()
 // the same text, whatever the whitespace around the tokens.
 void TstJsonParser::keysAndStringsInPlaceOrUnescaped()
 {
-    const std::string text =
-        R"({ "Hostname" : "H1" , "EventID" : 4688 , "Channel":"Security", "EventTime":"2021-01-12 09:41:03",)"
-        R"( "Plain" : "abc"  , "Path":"C:\\Windows\\x.exe", "Q":"say \"hi\"", "Tail\\":"\"",)"
-        R"( "K\u0041y" : "v" , "Empty":"" ,"Uni":"\u00e9x" , "Sp" :	"a b"	})"
-        "\n";
+    const std::string text
+        = R"({ "Hostname" : "H1" , "EventID" : 4688 , "Channel":"Security", "EventTime":"2021-01-12 09:41:03",)"
+          R"( "Plain" : "abc"  , "Path":"C:\\Windows\\x.exe", "Q":"say \"hi\"", "Tail\\":"\"",)"
+          R"( "K\u0041y" : "v" , "Empty":"" ,"Uni":"\u00e9x" , "Sp" :	"a b"	})"
+          "\n";
     Result r;
     parseInto(text, r);
     QCOMPARE(r.sink.rejects.size(), size_t(0));
@@ -351,10 +355,14 @@ void TstJsonParser::assumedUtcWarnsOnce()
 {
     // EventTime without zone, no @timestamp, no Sysmon: taken as UTC, one warning per file.
     std::string text;
-    text += R"({"Hostname":"H","EventID":4624,"Channel":"Security","EventTime":"2021-01-12 09:41:03"})" "\n";
-    text += R"({"Hostname":"H","EventID":4625,"Channel":"Security","EventTime":"2021-01-12 09:41:04"})" "\n";
+    text += R"({"Hostname":"H","EventID":4624,"Channel":"Security","EventTime":"2021-01-12 09:41:03"})"
+            "\n";
+    text += R"({"Hostname":"H","EventID":4625,"Channel":"Security","EventTime":"2021-01-12 09:41:04"})"
+            "\n";
     // Winlogbeat-shaped line whose @timestamp has no zone.
-    text += R"({"@timestamp":"2021-01-12 09:41:05","winlog":{"computer_name":"H","event_id":4634,"channel":"Security"}})" "\n";
+    text
+        += R"({"@timestamp":"2021-01-12 09:41:05","winlog":{"computer_name":"H","event_id":4634,"channel":"Security"}})"
+           "\n";
     Result r;
     parseInto(text, r);
     QCOMPARE(r.sink.rejects.size(), size_t(0));
@@ -378,9 +386,14 @@ void TstJsonParser::explicitZoneEventTime()
     // A numeric zone on EventTime is trusted; "Z"-marked TimeCreated (exports without EventTime)
     // is treated like local time and corrected by the Sysmon-learned offset (Mordor 2020-12 sets).
     std::string text;
-    text += R"({"Hostname":"H","EventID":4624,"EventTime":"2021-01-12T09:41:03-05:00"})" "\n";
-    text += R"({"Hostname":"W","EventID":4624,"Channel":"Security","TimeCreated":"2020-12-19T06:59:28.410Z","@timestamp":"2020-12-19T06:59:28.410Z"})" "\n";
-    text += R"({"Hostname":"W","EventID":1,"Channel":"Microsoft-Windows-Sysmon/Operational","SourceName":"Microsoft-Windows-Sysmon","TimeCreated":"2020-12-19T06:59:30.000Z","@timestamp":"2020-12-19T06:59:30.000Z","UtcTime":"2020-12-19 11:59:29.981"})" "\n";
+    text += R"({"Hostname":"H","EventID":4624,"EventTime":"2021-01-12T09:41:03-05:00"})"
+            "\n";
+    text
+        += R"({"Hostname":"W","EventID":4624,"Channel":"Security","TimeCreated":"2020-12-19T06:59:28.410Z","@timestamp":"2020-12-19T06:59:28.410Z"})"
+           "\n";
+    text
+        += R"({"Hostname":"W","EventID":1,"Channel":"Microsoft-Windows-Sysmon/Operational","SourceName":"Microsoft-Windows-Sysmon","TimeCreated":"2020-12-19T06:59:30.000Z","@timestamp":"2020-12-19T06:59:30.000Z","UtcTime":"2020-12-19 11:59:29.981"})"
+           "\n";
     Result r;
     parseInto(text, r);
     QCOMPARE(r.sink.events.size(), size_t(3));
@@ -396,8 +409,8 @@ void TstJsonParser::explicitZoneEventTime()
 
 void TstJsonParser::malformedLineInMiddle()
 {
-    const std::string text = nx("H1", 4624) + "\n" + nx("H1", 4625) + "\n" + R"({"Hostname":"H1","EventID":4624,)" + "\n"
-        + nx("H1", 4634) + "\n";
+    const std::string text = nx("H1", 4624) + "\n" + nx("H1", 4625) + "\n" + R"({"Hostname":"H1","EventID":4624,)"
+        + "\n" + nx("H1", 4634) + "\n";
     Result r;
     parseInto(text, r);
     QVERIFY(r.ok);
@@ -508,7 +521,8 @@ void TstJsonParser::oneMegabyteCommandLine()
     while (cmd.size() < (size_t(1) << 20))
         cmd += "SQBFAFgAIAAoAE4AZQB3AC0ATwBiAGoAZQBjAHQAIABOAGUAdAAuAFcAZQBiAEMAbABpAGUAbgB0ACkA";
     cmd.resize(size_t(1) << 20);
-    const std::string line = R"({"Hostname":"WS07","EventID":1,"Channel":"Microsoft-Windows-Sysmon/Operational","CommandLine":")" + cmd
+    const std::string line
+        = R"({"Hostname":"WS07","EventID":1,"Channel":"Microsoft-Windows-Sysmon/Operational","CommandLine":")" + cmd
         + R"(","Image":"C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\powershell.exe"})";
     const std::string text = nx("H1", 4624) + "\n" + line + "\n" + nx("H1", 4625) + "\n";
     for (size_t block : {size_t(0), size_t(4096)}) {
@@ -518,7 +532,8 @@ void TstJsonParser::oneMegabyteCommandLine()
         QCOMPARE(r.sink.events.size(), size_t(3));
         QCOMPARE(r.sink.events[1].field("CommandLine").size(), size_t(1) << 20);
         QVERIFY(r.sink.events[1].field("CommandLine") == cmd);
-        QCOMPARE(fld(r.sink.events[1], "Image"), std::string("C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\powershell.exe"));
+        QCOMPARE(fld(r.sink.events[1], "Image"),
+            std::string("C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\powershell.exe"));
         QCOMPARE(r.sink.events[1].original, line);
     }
 }

@@ -46,16 +46,17 @@ private:
     }
     std::string roles(int64_t transferId)
     {
-        return text("SELECT group_concat(role, ',') FROM (SELECT DISTINCT role FROM transfer_evidence WHERE transfer_id=" +
-                    std::to_string(transferId) + " ORDER BY role)");
+        return text(
+            "SELECT group_concat(role, ',') FROM (SELECT DISTINCT role FROM transfer_evidence WHERE transfer_id="
+            + std::to_string(transferId) + " ORDER BY role)");
     }
 
 private slots:
     void initTestCase()
     {
         QVERIFY(m_dir.isValid());
-        m_case = store::CaseStore::open(m_dir.filePath(QStringLiteral("linux.ttcase")).toStdString(),
-                                        store::CaseStore::Access::Create);
+        m_case = store::CaseStore::open(
+            m_dir.filePath(QStringLiteral("linux.ttcase")).toStdString(), store::CaseStore::Access::Create);
         std::vector<std::string> inputs;
         for (const char *f : {"web01-audit.log", "db01-audit.log", "db01-auth.log", "web01-journal.json"})
             inputs.push_back(QString(test::fixturesDir() + QStringLiteral("/linux/") + QLatin1String(f)).toStdString());
@@ -71,13 +72,17 @@ private slots:
 
     void processes()
     {
-        QCOMPARE(q("SELECT count(*) FROM processes p JOIN hosts h ON h.id=p.host_id WHERE h.name='WEB01' AND origin='auditd'"),
-                 int64_t(7));
-        QCOMPARE(text("SELECT command_line || '|' || parent_pid || '|' || logon_id || '|' || current_directory || '|' || image "
+        QCOMPARE(q("SELECT count(*) FROM processes p JOIN hosts h ON h.id=p.host_id WHERE h.name='WEB01' AND "
+                   "origin='auditd'"),
+            int64_t(7));
+        QCOMPARE(text("SELECT command_line || '|' || parent_pid || '|' || logon_id || '|' || current_directory || '|' "
+                      "|| image "
                       "FROM processes WHERE pid=2101"),
-                 std::string("scp -O -i /root/.ssh/id_ed25519 /tmp/.x/linpeas.sh root@10.20.0.12:/var/tmp/|2000|12|/root|/usr/bin/scp"));
-        QCOMPARE(text("SELECT a.domain || '\\' || a.name FROM processes p JOIN accounts a ON a.id=p.account_id WHERE p.pid=2101"),
-                 std::string("WEB01\\root"));
+            std::string("scp -O -i /root/.ssh/id_ed25519 /tmp/.x/linpeas.sh "
+                        "root@10.20.0.12:/var/tmp/|2000|12|/root|/usr/bin/scp"));
+        QCOMPARE(text("SELECT a.domain || '\\' || a.name FROM processes p JOIN accounts a ON a.id=p.account_id WHERE "
+                      "p.pid=2101"),
+            std::string("WEB01\\root"));
         // bash -c 'scp -t' exec'd in place: two rows with one pid, the later one is scp.
         QCOMPARE(q("SELECT count(*) FROM processes WHERE pid=3300"), int64_t(2));
     }
@@ -86,19 +91,22 @@ private slots:
     {
         QCOMPARE(q("SELECT count(*) FROM logon_sessions l JOIN hosts h ON h.id=l.host_id WHERE h.name='DB01' AND "
                    "origin='sshd' AND outcome='success' AND source_ip='10.20.0.11'"),
-                 int64_t(2));
-        QCOMPARE(text("SELECT source_port || '|' || logon_id || '|' || auth_package || '|' || (end_ts > ts) FROM logon_sessions "
+            int64_t(2));
+        QCOMPARE(text("SELECT source_port || '|' || logon_id || '|' || auth_package || '|' || (end_ts > ts) FROM "
+                      "logon_sessions "
                       "WHERE origin='sshd' AND source_port=51514"),
-                 std::string("51514|sshd:3290|publickey|1"));
-        QCOMPARE(text("SELECT a.name FROM logon_sessions l JOIN accounts a ON a.id=l.account_id WHERE outcome='failure'"),
-                 std::string("oracle"));
+            std::string("51514|sshd:3290|publickey|1"));
+        QCOMPARE(
+            text("SELECT a.name FROM logon_sessions l JOIN accounts a ON a.id=l.account_id WHERE outcome='failure'"),
+            std::string("oracle"));
         QCOMPARE(text("SELECT logon_id || '|' || source_ip || '|' || (end_ts IS NOT NULL) FROM logon_sessions WHERE "
                       "origin='auditd' AND logon_id='21'"),
-                 std::string("21|10.20.0.11|1"));
+            std::string("21|10.20.0.11|1"));
         QCOMPARE(text("SELECT group_concat(x, ' ') FROM (SELECT h.name || '=' || a.address || ':' || a.how AS x FROM "
                       "host_addresses a JOIN hosts h ON h.id=a.host_id ORDER BY h.name)"),
-                 std::string("DB01=10.20.0.12:sshd-local WEB01=10.20.0.11:sshd-local"));
-        QCOMPARE(text("SELECT dst_ip || ':' || dst_port || '|' || image FROM net_connections"), std::string("10.20.0.12:22|/usr/bin/ssh"));
+            std::string("DB01=10.20.0.12:sshd-local WEB01=10.20.0.11:sshd-local"));
+        QCOMPARE(text("SELECT dst_ip || ':' || dst_port || '|' || image FROM net_connections"),
+            std::string("10.20.0.12:22|/usr/bin/ssh"));
     }
 
     void ancestryOverAuditdProcesses()
@@ -171,16 +179,18 @@ private slots:
             return "node=files01 type=" + type + " " + st + " " + body + "\n";
         };
         auto exec = [&](double sec, int serial, int pid, const std::string &argv) {
-            return line(sec, serial, "SYSCALL", "arch=c000003e syscall=59 success=yes exit=0 ppid=" + std::to_string(pid - 1) +
-                                                    " pid=" + std::to_string(pid) +
-                                                    " auid=1001 uid=1001 ses=31 comm=\"scp\" exe=\"/usr/bin/scp\"") +
-                   line(sec, serial, "EXECVE", argv) + line(sec, serial, "EOE", "");
+            return line(sec, serial, "SYSCALL",
+                       "arch=c000003e syscall=59 success=yes exit=0 ppid=" + std::to_string(pid - 1) + " pid="
+                           + std::to_string(pid) + " auid=1001 uid=1001 ses=31 comm=\"scp\" exe=\"/usr/bin/scp\"")
+                + line(sec, serial, "EXECVE", argv) + line(sec, serial, "EOE", "");
         };
         std::string audit;
-        audit += line(1, 1, "USER_LOGIN", "pid=700 uid=0 auid=1001 ses=31 msg='op=login id=1001 exe=\"/usr/sbin/sshd\" "
-                                          "hostname=192.0.2.50 addr=192.0.2.50 terminal=ssh res=success'");
-        audit += line(1.01, 2, "USER_START", "pid=700 uid=0 auid=1001 ses=31 msg='op=PAM:session_open acct=\"svc_backup\" "
-                                             "exe=\"/usr/sbin/sshd\" hostname=192.0.2.50 addr=192.0.2.50 terminal=ssh res=success'");
+        audit += line(1, 1, "USER_LOGIN",
+            "pid=700 uid=0 auid=1001 ses=31 msg='op=login id=1001 exe=\"/usr/sbin/sshd\" "
+            "hostname=192.0.2.50 addr=192.0.2.50 terminal=ssh res=success'");
+        audit += line(1.01, 2, "USER_START",
+            "pid=700 uid=0 auid=1001 ses=31 msg='op=PAM:session_open acct=\"svc_backup\" "
+            "exe=\"/usr/sbin/sshd\" hostname=192.0.2.50 addr=192.0.2.50 terminal=ssh res=success'");
         audit += exec(2, 3, 710, "argc=3 a0=\"scp\" a1=\"-t\" a2=\"/srv/drop/payload.so\"");
         audit += exec(3, 4, 720, "argc=3 a0=\"scp\" a1=\"-f\" a2=\"/etc/shadow.bak\"");
         audit += exec(4, 5, 730, "argc=4 a0=\"scp\" a1=\"-r\" a2=\"-t\" a3=\"/srv/drop/\"");
@@ -189,8 +199,8 @@ private slots:
         QVERIFY(f.open(QIODevice::WriteOnly));
         f.write(audit.data(), qint64(audit.size()));
         f.close();
-        auto cs = store::CaseStore::open(m_dir.filePath(QStringLiteral("server.ttcase")).toStdString(),
-                                         store::CaseStore::Access::Create);
+        auto cs = store::CaseStore::open(
+            m_dir.filePath(QStringLiteral("server.ttcase")).toStdString(), store::CaseStore::Access::Create);
         ImportEngine engine(*cs, {});
         QCOMPARE(engine.run({path.toStdString()}).rejected(), int64_t(0));
         inference::InferenceEngine(cs->db()).run();
@@ -260,8 +270,8 @@ private slots:
     // TT_RECORD_OUT), with the client-side audit log written for the recorded commands.
     void recordedSshdLog()
     {
-        auto cs = store::CaseStore::open(m_dir.filePath(QStringLiteral("recorded.ttcase")).toStdString(),
-                                         store::CaseStore::Access::Create);
+        auto cs = store::CaseStore::open(
+            m_dir.filePath(QStringLiteral("recorded.ttcase")).toStdString(), store::CaseStore::Access::Create);
         ImportEngine engine(*cs, {});
         const std::string dir = QString(test::fixturesDir() + QStringLiteral("/linux/")).toStdString();
         const ImportSummary s = engine.run({dir + "recorded-auth.log", dir + "recorded-client-audit.log"});

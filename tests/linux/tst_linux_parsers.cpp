@@ -19,7 +19,10 @@ using namespace tt;
 using namespace tt::test;
 
 namespace {
-std::string iso(int64_t us) { return timeutil::formatIsoUtc(us); }
+std::string iso(int64_t us)
+{
+    return timeutil::formatIsoUtc(us);
+}
 
 int64_t utc(int y, unsigned m, unsigned d, int hh, int mi, int ss)
 {
@@ -42,8 +45,7 @@ bool hasReject(const CollectingSink &s, int64_t line)
     return false;
 }
 
-template<typename P>
-bool parseText(P &p, const std::string &text, CollectingSink &sink)
+template<typename P> bool parseText(P &p, const std::string &text, CollectingSink &sink)
 {
     MemorySource src(text);
     return p.parse(src, sink);
@@ -84,7 +86,7 @@ private slots:
         QCOMPARE(fld(*e, "EXECVE.a3"), "--exclude=" + std::string(40, 'x'));
         QCOMPARE(fld(*e, "EXECVE.a3[0]"), std::string("<absent>"));
         QCOMPARE(fld(*e, "cmdline"),
-                 "rsync -az \"/srv/my files/dump.tar.gz\" --exclude=" + std::string(40, 'x') + " db01:/backup/");
+            "rsync -az \"/srv/my files/dump.tar.gz\" --exclude=" + std::string(40, 'x') + " db01:/backup/");
         QCOMPARE(fld(*e, "CWD.cwd"), std::string("/home/alice/my dir"));
         QCOMPARE(fld(*e, "PROCTITLE.proctitle"), std::string("rsync -az /srv/my files/dump.tar.gz"));
 
@@ -122,9 +124,10 @@ private slots:
     {
         AuditParser p;
         CollectingSink sink;
-        QVERIFY(parseText(p, "node=srv7 type=USER_LOGIN msg=audit(1700000000.5:9): pid=1 uid=0 auid=0 ses=2 "
-                             "msg='op=login id=0 exe=\"/usr/sbin/sshd\" hostname=? addr=192.0.2.9 terminal=ssh res=success'\n",
-                          sink));
+        QVERIFY(parseText(p,
+            "node=srv7 type=USER_LOGIN msg=audit(1700000000.5:9): pid=1 uid=0 auid=0 ses=2 "
+            "msg='op=login id=0 exe=\"/usr/sbin/sshd\" hostname=? addr=192.0.2.9 terminal=ssh res=success'\n",
+            sink));
         QCOMPARE(sink.events.size(), size_t(1));
         QCOMPARE(sink.events[0].computer, std::string("srv7"));
         QCOMPARE(sink.events[0].eventId, 1112);
@@ -139,11 +142,13 @@ private slots:
     void syslogAcrossNewYear()
     {
         // auth.log rotated on 3 Jan 2027: December lines are 2026, January lines 2027.
-        const std::string text = "Dec 31 23:59:58 gw sshd[411]: Accepted password for bob from 198.51.100.20 port 40022 ssh2\n"
-                                 "Jan  1 00:00:03 gw sshd[411]: pam_unix(sshd:session): session closed for user bob\n"
-                                 "garbage without a stamp\n"
-                                 "<38>Jan  2 08:15:00 gw sshd[500]: Failed publickey for invalid user admin from 203.0.113.4 port 5555 ssh2\n"
-                                 "Jan 02 08:15:01 gw CRON[501]: pam_unix(cron:session): session opened for user root(uid=0) by (uid=0)\n";
+        const std::string text
+            = "Dec 31 23:59:58 gw sshd[411]: Accepted password for bob from 198.51.100.20 port 40022 ssh2\n"
+              "Jan  1 00:00:03 gw sshd[411]: pam_unix(sshd:session): session closed for user bob\n"
+              "garbage without a stamp\n"
+              "<38>Jan  2 08:15:00 gw sshd[500]: Failed publickey for invalid user admin from 203.0.113.4 port 5555 "
+              "ssh2\n"
+              "Jan 02 08:15:01 gw CRON[501]: pam_unix(cron:session): session opened for user root(uid=0) by (uid=0)\n";
         SyslogAuthParser p;
         ParseContext ctx;
         ctx.mtime = utc(2027, 1, 3, 6, 25, 0) / 1000000;
@@ -186,12 +191,16 @@ private slots:
 
     void syslogRfc5424AndRfc3339()
     {
-        const std::string text =
-            "<86>1 2026-03-04T11:00:01.123456+01:00 bastion.corp.example sshd 2211 - - Accepted publickey for ops from 10.9.8.7 port 61000 ssh2: RSA SHA256:abc\n"
-            "<86>1 2026-03-04T10:00:02.5Z bastion sshd 2211 ID47 [origin ip=\"10.0.0.1\" x=\"a\\]b\"] \xEF\xBB\xBFStarting session: subsystem 'sftp' for ops from 10.9.8.7 port 61000 id 0\n"
-            "<86>1 2026-03-04T10:00:03Z bastion sftp-server 2213 - - open \"/srv/in/x y.bin\" flags WRITE,CREATE,TRUNCATE mode 0644\n"
-            "<86>1 broken\n"
-            "2026-03-04T10:00:04.000001-05:00 bastion sshd[2211]: Connection from 10.9.8.7 port 61000 on 10.9.8.1 port 22 rdomain \"\"\n";
+        const std::string text
+            = "<86>1 2026-03-04T11:00:01.123456+01:00 bastion.corp.example sshd 2211 - - Accepted publickey for ops "
+              "from 10.9.8.7 port 61000 ssh2: RSA SHA256:abc\n"
+              "<86>1 2026-03-04T10:00:02.5Z bastion sshd 2211 ID47 [origin ip=\"10.0.0.1\" x=\"a\\]b\"] "
+              "\xEF\xBB\xBFStarting session: subsystem 'sftp' for ops from 10.9.8.7 port 61000 id 0\n"
+              "<86>1 2026-03-04T10:00:03Z bastion sftp-server 2213 - - open \"/srv/in/x y.bin\" flags "
+              "WRITE,CREATE,TRUNCATE mode 0644\n"
+              "<86>1 broken\n"
+              "2026-03-04T10:00:04.000001-05:00 bastion sshd[2211]: Connection from 10.9.8.7 port 61000 on 10.9.8.1 "
+              "port 22 rdomain \"\"\n";
         SyslogAuthParser p;
         CollectingSink sink;
         QVERIFY(parseText(p, text, sink));
@@ -228,7 +237,8 @@ private slots:
         QCOMPARE(e.channel, std::string("linux:sshd"));
         QCOMPARE(e.eventId, int(sshd::kPamSessionOpen));
         QCOMPARE(fld(e, "user"), std::string("root"));
-        QCOMPARE(fld(e, "message"), std::string("pam_unix(sshd:session): session opened for user root(uid=0) by \xff(uid=0)"));
+        QCOMPARE(fld(e, "message"),
+            std::string("pam_unix(sshd:session): session opened for user root(uid=0) by \xff(uid=0)"));
         QCOMPARE(sys(e, "_SYSTEMD_UNIT"), std::string("ssh.service"));
         QCOMPARE(iso(sink.events[0].timeUs), std::string("2026-03-04T09:50:00.000000Z"));
         QCOMPARE(sink.events[0].eventId, int(sshd::kConnection));
@@ -254,7 +264,8 @@ private slots:
     void sshdMessages()
     {
         std::vector<Field> f;
-        QCOMPARE(sshd::classify("Accepted keyboard-interactive/pam for u1 from 2001:db8::5 port 2222 ssh2", f), int(sshd::kAccepted));
+        QCOMPARE(sshd::classify("Accepted keyboard-interactive/pam for u1 from 2001:db8::5 port 2222 ssh2", f),
+            int(sshd::kAccepted));
         QCOMPARE(f[0].value, std::string("keyboard-interactive/pam"));
         QCOMPARE(f[2].value, std::string("2001:db8::5"));
         f.clear();

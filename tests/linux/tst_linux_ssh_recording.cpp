@@ -43,7 +43,8 @@ struct Datagram {
 
 int64_t nowUs()
 {
-    return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+    return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch())
+        .count();
 }
 
 bool writeFile(const QString &path, const std::string &data)
@@ -147,8 +148,8 @@ private slots:
         QVERIFY(writeFile(clientLog, sshrec::clientAuditLog(commands, int64_t(::getpid()), work.toStdString())));
         if (const QByteArray out = qgetenv("TT_RECORD_OUT"); !out.isEmpty()) {
             QVERIFY(writeFile(QString::fromLocal8Bit(out) + QStringLiteral("/recorded-auth.log"), precise));
-            QVERIFY(writeFile(QString::fromLocal8Bit(out) + QStringLiteral("/recorded-client-audit.log"),
-                              readFile(clientLog)));
+            QVERIFY(writeFile(
+                QString::fromLocal8Bit(out) + QStringLiteral("/recorded-client-audit.log"), readFile(clientLog)));
         }
 
         // The traditional (RFC 3164) spelling of the same lines reads to the same events.
@@ -165,8 +166,8 @@ private slots:
             }
         }
 
-        auto cs = store::CaseStore::open(m_dir.filePath(QStringLiteral("rec.ttcase")).toStdString(),
-                                         store::CaseStore::Access::Create);
+        auto cs = store::CaseStore::open(
+            m_dir.filePath(QStringLiteral("rec.ttcase")).toStdString(), store::CaseStore::Access::Create);
         ImportEngine engine(*cs, {});
         const ImportSummary s = engine.run({authLog.toStdString(), clientLog.toStdString()});
         QCOMPARE(s.count(FileReport::Status::Imported), size_t(2));

@@ -21,7 +21,8 @@ inline QByteArray fileBytes(const QString &path)
 inline bool unpackV1Fixture(const QString &dest)
 {
     const QByteArray src
-        = (QString::fromLocal8Bit(qgetenv("TT_FIXTURES_DIR")) + QStringLiteral("/cases/schema-v1.ttcase.gz")).toLocal8Bit();
+        = (QString::fromLocal8Bit(qgetenv("TT_FIXTURES_DIR")) + QStringLiteral("/cases/schema-v1.ttcase.gz"))
+              .toLocal8Bit();
     gzFile in = gzopen(src.constData(), "rb");
     if (!in)
         return false;

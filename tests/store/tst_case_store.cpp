@@ -36,11 +36,11 @@
 #include <unistd.h>
 
 using namespace tt;
-using tt::test::fileBytes;
-using tt::test::unpackV1Fixture;
 using store::AnnotationStore;
 using store::CaseStore;
 using store::TargetKind;
+using tt::test::fileBytes;
+using tt::test::unpackV1Fixture;
 
 namespace {
 
@@ -59,7 +59,8 @@ struct Snapshot {
     }
     bool operator==(const Snapshot &o) const
     {
-        return annotations == o.annotations && tags == o.tags && views == o.views && positions == o.positions && meta == o.meta;
+        return annotations == o.annotations && tags == o.tags && views == o.views && positions == o.positions
+            && meta == o.meta;
     }
 };
 
@@ -81,9 +82,8 @@ int64_t rawCount(const std::string &path, const char *sql)
     return db.queryInt(sql, -1);
 }
 
-
 store::Annotation note(TargetKind k, const std::string &key, const std::string &text, std::vector<int64_t> tags = {},
-                       bool bookmark = false)
+    bool bookmark = false)
 {
     store::Annotation a;
     a.kind = k;
@@ -137,7 +137,10 @@ int holdLock(const std::string &path)
     return lock ? 0 : 1;
 }
 
-QString selfPath() { return QCoreApplication::applicationFilePath(); }
+QString selfPath()
+{
+    return QCoreApplication::applicationFilePath();
+}
 
 } // namespace
 
@@ -150,8 +153,8 @@ private:
 private slots:
     void targetKindNames()
     {
-        for (TargetKind k : {TargetKind::Host, TargetKind::Transfer, TargetKind::Event, TargetKind::Process,
-                             TargetKind::Account})
+        for (TargetKind k :
+            {TargetKind::Host, TargetKind::Transfer, TargetKind::Event, TargetKind::Process, TargetKind::Account})
             QCOMPARE(store::targetKindFromName(store::targetKindName(k)), std::optional<TargetKind>(k));
         QCOMPARE(QString(store::targetKindName(TargetKind::Transfer)), QString("transfer"));
         QVERIFY(!store::targetKindFromName("Host"));
@@ -170,15 +173,15 @@ private slots:
             const auto tags = s.tags();
             QCOMPARE(tags.size(), size_t(4));
             QCOMPARE(tags[3].name, std::string("exfil-staging")); // trimmed
-            QCOMPARE(tags[3].color, std::string("#00aaff"));       // lower-case
+            QCOMPARE(tags[3].color, std::string("#00aaff")); // lower-case
             const int64_t mal = s.tagByName("MALICIOUS")->id;
             const int64_t review = s.tagByName("needs-review")->id;
             auto h = s.put(note(TargetKind::Host, "WS01", "patient zero", {mal, mine}, true));
             QVERIFY(h.id > 0);
             QCOMPARE(h.author, std::string("A. Analyst")); // from the case metadata
-            QCOMPARE(h.tagIds, (std::vector<int64_t>{std::min(mal, mine), std::max(mal, mine)}));
+            QCOMPARE(h.tagIds, (std::vector<int64_t> {std::min(mal, mine), std::max(mal, mine)}));
             auto md = note(TargetKind::Transfer, "SRV02|c:\\windows\\psexesvc.exe|1700000000",
-                           "# Finding\n\n* pushed via **ADMIN$**\n* `psexesvc.exe`", {review});
+                "# Finding\n\n* pushed via **ADMIN$**\n* `psexesvc.exe`", {review});
             md.markdown = true;
             md.author = "B. Colleague";
             QVERIFY(s.put(md).markdown);
@@ -265,7 +268,7 @@ private slots:
         QCOMPARE(second.id, first.id);
         QCOMPARE(second.createdUs, first.createdUs);
         QVERIFY(second.modifiedUs > first.modifiedUs);
-        QCOMPARE(second.tagIds, std::vector<int64_t>{custom});
+        QCOMPARE(second.tagIds, std::vector<int64_t> {custom});
         QCOMPARE(second.note, std::string("second"));
 
         // Deleting a tag detaches it; an annotation left empty disappears, others stay.
@@ -277,7 +280,7 @@ private slots:
         QVERIFY(s.find(TargetKind::Process, "8")->tagIds.empty());
         QVERIFY(s.find(TargetKind::Host, "H1")->tagIds.empty());
         QCOMPARE(cs->db().queryInt("SELECT count(*) FROM annotation_tags WHERE tag_id NOT IN (SELECT id FROM tags)"),
-                 int64_t(0));
+            int64_t(0));
 
         // An empty put deletes; remove() too.
         QVERIFY(s.put(note(TargetKind::Host, "H1", "")).id == 0);
@@ -306,15 +309,15 @@ private slots:
             return out;
         };
         using V = std::vector<std::string>;
-        QCOMPARE(keys({}), (V{"GAMMA", "BETA|x|1", "ALPHA"}));
-        QCOMPARE(keys({review, "", false, std::nullopt}), (V{"GAMMA", "ALPHA"}));
-        QCOMPARE(keys({std::nullopt, "", true, std::nullopt}), (V{"GAMMA", "BETA|x|1"}));
-        QCOMPARE(keys({review, "", true, std::nullopt}), (V{"GAMMA"}));
-        QCOMPARE(keys({std::nullopt, "", false, TargetKind::Host}), (V{"GAMMA", "ALPHA"}));
-        QCOMPARE(keys({std::nullopt, "ärger", false, std::nullopt}), (V{"ALPHA"})); // Unicode case-insensitive
-        QCOMPARE(keys({std::nullopt, "beta|", false, std::nullopt}), (V{"BETA|x|1"}));   // matches the key
-        QCOMPARE(keys({std::nullopt, "LABEL OF G", false, std::nullopt}), (V{"GAMMA"})); // matches the label
-        QCOMPARE(keys({std::nullopt, "no such text", false, std::nullopt}), V{});
+        QCOMPARE(keys({}), (V {"GAMMA", "BETA|x|1", "ALPHA"}));
+        QCOMPARE(keys({review, "", false, std::nullopt}), (V {"GAMMA", "ALPHA"}));
+        QCOMPARE(keys({std::nullopt, "", true, std::nullopt}), (V {"GAMMA", "BETA|x|1"}));
+        QCOMPARE(keys({review, "", true, std::nullopt}), (V {"GAMMA"}));
+        QCOMPARE(keys({std::nullopt, "", false, TargetKind::Host}), (V {"GAMMA", "ALPHA"}));
+        QCOMPARE(keys({std::nullopt, "ärger", false, std::nullopt}), (V {"ALPHA"})); // Unicode case-insensitive
+        QCOMPARE(keys({std::nullopt, "beta|", false, std::nullopt}), (V {"BETA|x|1"})); // matches the key
+        QCOMPARE(keys({std::nullopt, "LABEL OF G", false, std::nullopt}), (V {"GAMMA"})); // matches the label
+        QCOMPARE(keys({std::nullopt, "no such text", false, std::nullopt}), V {});
 
         // Saved views: replace by name keeps the id, rename, duplicates, bad JSON.
         store::SavedView v;
@@ -357,7 +360,7 @@ private slots:
         QVERIFY_THROWS_EXCEPTION(std::invalid_argument, s.setMeta({"t", "", "", "Mars/Olympus_Mons"}));
         s.setMeta({"t", "me", "", "America/New_York"});
         s.setMeta({"t2", "", "", ""}); // empty fields are cleared
-        QCOMPARE(s.meta(), (store::CaseMeta{"t2", "", "", ""}));
+        QCOMPARE(s.meta(), (store::CaseMeta {"t2", "", "", ""}));
         QCOMPARE(cs->db().queryInt("SELECT count(*) FROM case_info WHERE key IN ('analyst','display_tz')"), int64_t(0));
     }
 
@@ -389,7 +392,7 @@ private slots:
         }
         const double normal = double(t.nsecsElapsed()) / 1e6 / n;
         qInfo("put(): %.2f ms per committed, fsynced edit; %.2f ms per synchronous=NORMAL commit (%d each)", full,
-              normal, n);
+            normal, n);
     }
 
     void hostileStringsIntact()
@@ -436,14 +439,15 @@ private slots:
             return out;
         };
         using S = std::set<std::string>;
-        QCOMPARE(keysFor("%"), (S{"1", "2"}));
-        QCOMPARE(keysFor("_"), (S{"1", "3"}));
-        QCOMPARE(keysFor("a_b"), (S{"3"}));
-        QCOMPARE(keysFor("100% sure"), (S{"2"}));
-        QCOMPARE(keysFor("DROP TABLE"), (S{sqlKey}));
-        QCOMPARE(keysFor("'"), (S{"1", sqlKey}));
-        QCOMPARE(cs->db().queryInt("SELECT count(*) FROM sqlite_schema WHERE name IN ('annotations','tags','saved_views')"),
-                 int64_t(3));
+        QCOMPARE(keysFor("%"), (S {"1", "2"}));
+        QCOMPARE(keysFor("_"), (S {"1", "3"}));
+        QCOMPARE(keysFor("a_b"), (S {"3"}));
+        QCOMPARE(keysFor("100% sure"), (S {"2"}));
+        QCOMPARE(keysFor("DROP TABLE"), (S {sqlKey}));
+        QCOMPARE(keysFor("'"), (S {"1", sqlKey}));
+        QCOMPARE(
+            cs->db().queryInt("SELECT count(*) FROM sqlite_schema WHERE name IN ('annotations','tags','saved_views')"),
+            int64_t(3));
     }
 
     // A writer killed (SIGKILL) at a random point, three times over: every write it reported
@@ -511,7 +515,7 @@ private slots:
             // Nothing half-written: every annotation row has its tag links or is a v2.
             QCOMPARE(cs->db().queryInt("SELECT count(*) FROM annotations a WHERE a.note LIKE 'v1 %' AND NOT EXISTS "
                                        "(SELECT 1 FROM annotation_tags t WHERE t.annotation_id = a.id)"),
-                     int64_t(0));
+                int64_t(0));
         }
         qInfo("%d reported writes checked after 3 kills", totalLines);
         QVERIFY(totalLines >= 3 * 40);
@@ -534,8 +538,9 @@ private slots:
             QCOMPARE(cs->db().queryInt("SELECT count(*) FROM hosts"), int64_t(5));
             QCOMPARE(cs->db().queryInt("SELECT count(*) FROM transfers"), int64_t(7));
             QCOMPARE(cs->db().queryInt("SELECT count(*) FROM transfers WHERE key IS NULL OR key = ''"), int64_t(0));
-            QCOMPARE(cs->db().queryInt(std::string("SELECT count(*) FROM transfers WHERE key = ") + store::kTransferKeySql),
-                     int64_t(7));
+            QCOMPARE(
+                cs->db().queryInt(std::string("SELECT count(*) FROM transfers WHERE key = ") + store::kTransferKeySql),
+                int64_t(7));
             QCOMPARE(cs->db().queryInt("SELECT count(DISTINCT key) FROM transfers"), int64_t(7));
             QCOMPARE(cs->db().queryInt("SELECT count(*) FROM tags WHERE builtin = 1"), int64_t(3));
             // The new tables work on the migrated file.
@@ -575,8 +580,10 @@ private slots:
             auto cs = CaseStore::open(c2.toStdString(), CaseStore::Access::ReadWrite);
             QCOMPARE(QString::fromStdString(cs->migrationBackup()), c2 + ".v1.2.bak");
         }
-        QCOMPARE(rawCount(QString(c2 + ".v1.bak").toStdString(), "SELECT max(version) FROM schema_version"), int64_t(store::kSchemaVersion));
-        QCOMPARE(rawCount(QString(c2 + ".v1.2.bak").toStdString(), "SELECT max(version) FROM schema_version"), int64_t(1));
+        QCOMPARE(rawCount(QString(c2 + ".v1.bak").toStdString(), "SELECT max(version) FROM schema_version"),
+            int64_t(store::kSchemaVersion));
+        QCOMPARE(
+            rawCount(QString(c2 + ".v1.2.bak").toStdString(), "SELECT max(version) FROM schema_version"), int64_t(1));
     }
 
     // `transfertrace info` opens read-only: an older file is read through a migrated private
@@ -591,11 +598,11 @@ private slots:
                 QVERIFY(::chmod(c.toLocal8Bit().constData(), 0444) == 0);
             std::string tmp;
             {
-                auto cs = CaseStore::open(c.toStdString(),
-                                          chmodded ? CaseStore::Access::ReadWrite : CaseStore::Access::ReadOnly);
+                auto cs = CaseStore::open(
+                    c.toStdString(), chmodded ? CaseStore::Access::ReadWrite : CaseStore::Access::ReadOnly);
                 QVERIFY(cs->readOnly());
-                QCOMPARE(cs->readOnlyCause(), chmodded ? CaseStore::ReadOnlyCause::FileNotWritable
-                                                       : CaseStore::ReadOnlyCause::Requested);
+                QCOMPARE(cs->readOnlyCause(),
+                    chmodded ? CaseStore::ReadOnlyCause::FileNotWritable : CaseStore::ReadOnlyCause::Requested);
                 QVERIFY(!cs->readOnlyReason().empty());
                 QCOMPARE(cs->schemaVersion(), store::kSchemaVersion);
                 QCOMPARE(cs->migratedFrom(), 1);
@@ -716,8 +723,9 @@ private slots:
         {
             auto cs = CaseStore::open(c.toStdString(), CaseStore::Access::ReadWrite, {true});
             QCOMPARE(cs->readOnlyCause(), CaseStore::ReadOnlyCause::LockedElsewhere);
-            QVERIFY2(QString::fromStdString(cs->readOnlyReason()).contains("pid " + QString::number(holder.processId())),
-                     cs->readOnlyReason().c_str());
+            QVERIFY2(
+                QString::fromStdString(cs->readOnlyReason()).contains("pid " + QString::number(holder.processId())),
+                cs->readOnlyReason().c_str());
         }
         holder.kill();
         QVERIFY(holder.waitForFinished(10000));

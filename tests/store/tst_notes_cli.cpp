@@ -26,7 +26,10 @@ using tt::test::Run;
 using tt::test::unpackV1Fixture;
 
 // The notes CLI waits at most 2 minutes per command.
-static tt::test::Run cli(const QStringList &args) { return tt::test::cli(args, 120000); }
+static tt::test::Run cli(const QStringList &args)
+{
+    return tt::test::cli(args, 120000);
+}
 
 class TstNotesCli : public QObject {
     Q_OBJECT
@@ -44,7 +47,8 @@ private slots:
             s.setMeta({"Night shift", "Ana Lyst", "", ""});
             const int64_t mal = s.tagByName("malicious")->id;
             // A hostile file can carry names the API would refuse: planted directly.
-            auto plant = cs->db().prepare("INSERT INTO tags(name, color, builtin, created_utc) VALUES(?, '#123456', 0, 0)");
+            auto plant
+                = cs->db().prepare("INSERT INTO tags(name, color, builtin, created_utc) VALUES(?, '#123456', 0, 0)");
             plant.bind(1, std::string_view("lab \x1b[2Jclear"));
             plant.exec();
             const int64_t mine = cs->db().lastInsertId();
@@ -124,7 +128,7 @@ private slots:
         const QString c = m_dir.filePath("m.ttcase");
         store::CaseStore::open(c.toStdString(), store::CaseStore::Access::Create);
         Run r = cli({"meta", c, "--title", "Case \x1b[1m42", "--analyst", "Bob", "--tz", "Europe/Berlin",
-                     "--description", "line one\nline two"});
+            "--description", "line one\nline two"});
         QCOMPARE(r.code, 0);
         QVERIFY(!r.out.contains('\x1b'));
         QVERIFY(r.out.contains("line one\n             line two"));
@@ -152,12 +156,14 @@ private slots:
             QVERIFY(lock);
             r = cli({"meta", c, "--title", "mine now"});
             QCOMPARE(r.code, 1);
-            QVERIFY2(r.err.contains(QByteArray("opened by another TransferTrace (pid " + QByteArray::number(qApp->applicationPid()))),
-                     r.err.constData());
+            QVERIFY2(r.err.contains(QByteArray(
+                         "opened by another TransferTrace (pid " + QByteArray::number(qApp->applicationPid()))),
+                r.err.constData());
             QCOMPARE(cli({"meta", c}).code, 0); // reading is fine
             r = cli({"import", c, m_dir.filePath("whatever.json")});
             QCOMPARE(r.code, 1);
-            QVERIFY2(r.err.contains("is read-only: the case is opened by another TransferTrace (pid"), r.err.constData());
+            QVERIFY2(
+                r.err.contains("is read-only: the case is opened by another TransferTrace (pid"), r.err.constData());
         }
         QCOMPARE(cli({"meta", c, "--title", "mine now"}).code, 0);
     }
@@ -170,10 +176,11 @@ private slots:
         // info opens read-only: works on the v1 file and leaves it as it was.
         Run r = cli({"info", c});
         QCOMPARE(r.code, 0);
-        QVERIFY2(r.out.contains(QStringLiteral("(schema v%1, read from a copy upgraded from v1; the file itself is unchanged)")
-                                    .arg(store::kSchemaVersion)
-                                    .toUtf8()),
-                 r.out.constData());
+        QVERIFY2(r.out.contains(
+                     QStringLiteral("(schema v%1, read from a copy upgraded from v1; the file itself is unchanged)")
+                         .arg(store::kSchemaVersion)
+                         .toUtf8()),
+            r.out.constData());
         r = cli({"info", c, "--json"});
         QCOMPARE(r.code, 0);
         const QJsonObject o = QJsonDocument::fromJson(r.out).object();

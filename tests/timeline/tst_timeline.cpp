@@ -89,7 +89,7 @@ private:
             QCOMPARE(g->channel, r.channel);
             QCOMPARE(g->eventId, r.eventId);
             QVERIFY2(std::llabs(g->timeUs - r.timeUs) <= timeToleranceUs,
-                     qPrintable(QStringLiteral("record %1: %2 vs %3").arg(r.recordId).arg(g->timeUs).arg(r.timeUs)));
+                qPrintable(QStringLiteral("record %1: %2 vs %3").arg(r.recordId).arg(g->timeUs).arg(r.timeUs)));
             if (exactFields) {
                 QCOMPARE(g->provider, r.provider);
                 QCOMPARE(g->fields.size(), r.fields.size());
@@ -103,14 +103,14 @@ private:
             for (const Field &f : r.fields) {
                 const std::string v = fld(*g, f.name);
                 QVERIFY2(v == f.value || sameNumber(v, f.value),
-                         qPrintable(QStringLiteral("record %1 field %2: '%3' vs '%4'")
-                                        .arg(r.recordId)
-                                        .arg(QString::fromStdString(f.name), QString::fromStdString(v),
-                                             QString::fromStdString(f.value))));
+                    qPrintable(QStringLiteral("record %1 field %2: '%3' vs '%4'")
+                                   .arg(r.recordId)
+                                   .arg(QString::fromStdString(f.name), QString::fromStdString(v),
+                                       QString::fromStdString(f.value))));
             }
             for (const Field &f : g->fields)
                 QVERIFY2(f.name.rfind("Hayabusa.", 0) == 0 || r.hasField(f.name),
-                         qPrintable(QStringLiteral("invented field %1").arg(QString::fromStdString(f.name))));
+                    qPrintable(QStringLiteral("invented field %1").arg(QString::fromStdString(f.name))));
         }
     }
 
@@ -158,7 +158,8 @@ private slots:
     {
         // Small blocks: quoted fields and records straddle refills.
         for (size_t block : {size_t(1) << 20, size_t(37)}) {
-            auto r = parseTimeline(TimelineParser::Kind::EvtxECmdCsv, readFixture(QStringLiteral("timeline/evtxecmd.csv")), block);
+            auto r = parseTimeline(
+                TimelineParser::Kind::EvtxECmdCsv, readFixture(QStringLiteral("timeline/evtxecmd.csv")), block);
             QVERIFY(r->ok);
             QVERIFY(r->sink.rejects.empty());
             QVERIFY(r->sink.warnings.empty());
@@ -177,13 +178,14 @@ private slots:
             QVERIFY(e.original.find("\"MapDescription\":\"Successful logon\"") != std::string::npos);
             // A doubled quote inside the quoted Payload inside the quoted CSV field.
             QCOMPARE(fld(*byRecord(r->sink.events, 5004), "CommandLine"),
-                     std::string("C:\\Windows\\Temp\\tool.exe -accepteula \"x y\""));
+                std::string("C:\\Windows\\Temp\\tool.exe -accepteula \"x y\""));
         }
     }
 
     void evtxecmdJson()
     {
-        auto r = parseTimeline(TimelineParser::Kind::EvtxECmdJson, readFixture(QStringLiteral("timeline/evtxecmd.json")));
+        auto r
+            = parseTimeline(TimelineParser::Kind::EvtxECmdJson, readFixture(QStringLiteral("timeline/evtxecmd.json")));
         QVERIFY(r->ok);
         QVERIFY(r->sink.rejects.empty());
         compareToReference(r->sink.events, true, 0);
@@ -238,9 +240,9 @@ private slots:
         compareToReference(r->sink.events, false, 1000);
         const RawEvent &logon = *byRecord(r->sink.events, 5001);
         QCOMPARE(int(logon.timeSource), int(TimeSource::ExplicitZone));
-        QCOMPARE(fld(logon, "LogonType"), std::string("3"));         // "3 - NETWORK" undone
+        QCOMPARE(fld(logon, "LogonType"), std::string("3")); // "3 - NETWORK" undone
         QCOMPARE(fld(logon, "ElevatedToken"), std::string("%%1842")); // "YES" undone
-        QCOMPARE(fld(logon, "IpAddress"), std::string("10.1.1.5"));  // SrcIP
+        QCOMPARE(fld(logon, "IpAddress"), std::string("10.1.1.5")); // SrcIP
         QCOMPARE(test::sys(logon, "Hayabusa.Channel"), std::string("Sec"));
         QCOMPARE(test::sys(logon, "Hayabusa.RuleTitle"), std::string("Logon (Network)"));
         const RawEvent &write = *byRecord(r->sink.events, 5003);
@@ -277,17 +279,17 @@ private slots:
     void badRowsKeepTheRest()
     {
         std::string t = "Timestamp,Computer,Channel,EventID,RecordID,RuleTitle,Details\n"; // line 1
-        t += "2024-03-04 10:00:00.000 +00:00,H1,Sec,4624,1,R,TgtUser: a\n";                  // 2 good
-        t += "2024-03-04 10:00:01.000 +00:00,H1,Sec,46x4,2,R,TgtUser: b\n";                  // 3 bad event id
-        t += "2024-03-04 10:00:02.000 +00:00,H1,Sec,4624,3,R,\"Cmdline: a\nb\nc\"\n";        // 4-6 embedded newlines
-        t += "not a time,H1,Sec,4624,4,R,x\n";                                               // 7 bad time
-        t += "2024-03-04 10:00:04.000 +00:00,,Sec,4624,5,R,x\n";                              // 8 no computer
-        t += "2024-03-04 10:00:05.000 +00:00,H1,Sec,4624,6,R,a \"quoted\" b\n";               // 9 stray quote
-        t += "\n";                                                                           // 10 blank
-        t += "2024-03-04 10:00:06.000 +00:00,H1,Sec,4624,7,R,TgtUser: g\r\n";                 // 11 good (CRLF)
-        t += "2024-03-04 10:00:07.000 +00:00,H1,Sec,4624,8,R\n";                              // 12 missing field
-        t += "2024-03-04 10:00:08.000 +00:00,H1,Sec,4624,9,R,TgtUser: i\n";                   // 13 good
-        t += "2024-03-04 10:00:09.000 +00:00,H1,Sec,4624,10";                                 // 14 truncated
+        t += "2024-03-04 10:00:00.000 +00:00,H1,Sec,4624,1,R,TgtUser: a\n"; // 2 good
+        t += "2024-03-04 10:00:01.000 +00:00,H1,Sec,46x4,2,R,TgtUser: b\n"; // 3 bad event id
+        t += "2024-03-04 10:00:02.000 +00:00,H1,Sec,4624,3,R,\"Cmdline: a\nb\nc\"\n"; // 4-6 embedded newlines
+        t += "not a time,H1,Sec,4624,4,R,x\n"; // 7 bad time
+        t += "2024-03-04 10:00:04.000 +00:00,,Sec,4624,5,R,x\n"; // 8 no computer
+        t += "2024-03-04 10:00:05.000 +00:00,H1,Sec,4624,6,R,a \"quoted\" b\n"; // 9 stray quote
+        t += "\n"; // 10 blank
+        t += "2024-03-04 10:00:06.000 +00:00,H1,Sec,4624,7,R,TgtUser: g\r\n"; // 11 good (CRLF)
+        t += "2024-03-04 10:00:07.000 +00:00,H1,Sec,4624,8,R\n"; // 12 missing field
+        t += "2024-03-04 10:00:08.000 +00:00,H1,Sec,4624,9,R,TgtUser: i\n"; // 13 good
+        t += "2024-03-04 10:00:09.000 +00:00,H1,Sec,4624,10"; // 14 truncated
         for (size_t block : {size_t(1) << 20, size_t(16)}) {
             auto r = parseTimeline(TimelineParser::Kind::HayabusaCsv, t, block);
             QVERIFY(r->ok);
@@ -296,8 +298,8 @@ private slots:
                 good.push_back(e.position);
             for (const auto &x : r->sink.rejects)
                 bad.push_back(x.position);
-            QCOMPARE(good, (std::vector<int64_t>{2, 4, 11, 13}));
-            QCOMPARE(bad, (std::vector<int64_t>{3, 7, 8, 9, 12, 14}));
+            QCOMPARE(good, (std::vector<int64_t> {2, 4, 11, 13}));
+            QCOMPARE(bad, (std::vector<int64_t> {3, 7, 8, 9, 12, 14}));
             QCOMPARE(r->sink.events[1].recordId, int64_t(3));
             QCOMPARE(fld(r->sink.events[1], "Hayabusa.Details.Cmdline"), std::string("a\nb\nc"));
             QCOMPARE(fld(r->sink.events[2], "TargetUserName"), std::string("g"));
@@ -329,8 +331,9 @@ private slots:
     {
         std::string t = readFixture(QStringLiteral("timeline/hayabusa.jsonl"));
         const size_t second = t.find('\n') + 1;
-        t.insert(second, "{\"Timestamp\":\"2024-03-04 10:00:00 +00:00\",\"Computer\":\"H\",\"Channel\":\"Sec\",\"EventID\":\n"
-                         "[1,2\n");
+        t.insert(second,
+            "{\"Timestamp\":\"2024-03-04 10:00:00 +00:00\",\"Computer\":\"H\",\"Channel\":\"Sec\",\"EventID\":\n"
+            "[1,2\n");
         auto r = parseTimeline(TimelineParser::Kind::HayabusaJsonl, t);
         QVERIFY(r->ok);
         QCOMPARE(r->sink.events.size(), size_t(7));
@@ -355,8 +358,8 @@ private slots:
         QFETCH(QString, file);
         QTemporaryDir dir;
         auto infer = [&](const QString &input, const char *caseName, ImportSummary &sum) {
-            auto cs = store::CaseStore::open(dir.filePath(QLatin1String(caseName)).toStdString(),
-                                             store::CaseStore::Access::Create);
+            auto cs = store::CaseStore::open(
+                dir.filePath(QLatin1String(caseName)).toStdString(), store::CaseStore::Access::Create);
             ImportEngine engine(*cs, {});
             sum = engine.run({input.toStdString()});
             inference::InferenceEngine(cs->db()).run();
@@ -369,7 +372,8 @@ private slots:
         QCOMPARE(sum.rejected(), int64_t(0));
         QCOMPARE(sum.files.size(), size_t(1));
         QCOMPARE(QString::fromStdString(sum.files[0].format),
-                 QString::fromLatin1(formatName(detectFormat(readFixture(QStringLiteral("timeline/") + file).data(), 4096))));
+            QString::fromLatin1(
+                formatName(detectFormat(readFixture(QStringLiteral("timeline/") + file).data(), 4096))));
         QCOMPARE(ref.size(), size_t(1));
         QCOMPARE(got.size(), ref.size());
         const auto &a = ref[0], &b = got[0];

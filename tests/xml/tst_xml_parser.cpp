@@ -24,7 +24,6 @@ namespace {
 
 const char *kNs = "http://schemas.microsoft.com/win/2004/08/events/event";
 
-
 struct Result {
     bool ok = false;
     CollectingSink sink;
@@ -41,11 +40,14 @@ void parseInto(const std::string &text, Result &r, size_t block = 0, size_t maxR
     r.ok = p.parse(src, r.sink);
 }
 
-std::string iso(int64_t us) { return tt::timeutil::formatIsoUtc(us); }
+std::string iso(int64_t us)
+{
+    return tt::timeutil::formatIsoUtc(us);
+}
 
 // A small well-formed event.
 std::string ev(int id, int rec, const std::string &data = "<Data Name='X'>1</Data>",
-               const std::string &time = "2021-01-12T14:41:03.5550731Z")
+    const std::string &time = "2021-01-12T14:41:03.5550731Z")
 {
     return std::string("<Event xmlns='") + kNs + "'><System><Provider Name='P'/><EventID>" + std::to_string(id)
         + "</EventID><TimeCreated SystemTime='" + time + "'/><EventRecordID>" + std::to_string(rec)
@@ -179,7 +181,8 @@ void TstXmlParser::eventViewerSaveAs()
     QCOMPARE(a.fields.size(), size_t(8));
     QCOMPARE(sys(a, "Security.UserID"), std::string("S-1-5-18"));
     QCOMPARE(sys(a, "RenderingInfo.Culture"), std::string("en-US"));
-    QCOMPARE(sys(a, "RenderingInfo.Message"), std::string("Process Create:\r\nRuleName: -\r\nUtcTime: 2021-01-12 14:41:12.406"));
+    QCOMPARE(sys(a, "RenderingInfo.Message"),
+        std::string("Process Create:\r\nRuleName: -\r\nUtcTime: 2021-01-12 14:41:12.406"));
     QCOMPARE(sys(a, "RenderingInfo.Level"), std::string("Information"));
     QCOMPARE(sys(a, "RenderingInfo.Task"), std::string("Process Create (rule: ProcessCreate)"));
     QCOMPARE(sys(a, "RenderingInfo.Opcode"), std::string("Info"));
@@ -212,7 +215,8 @@ void TstXmlParser::eventViewerSaveAs()
     QCOMPARE(c.fields[0].value, std::string("Product: Remote Support Agent -- Installation completed successfully."));
     QCOMPARE(fld(c, "Data2"), std::string("(NULL)"));
     QCOMPARE(fld(c, "Data3"), std::string(""));
-    QCOMPARE(fld(c, "Binary"), std::string("7B34314131444642312D413341302D344133332D423945392D3741393130303337333343367D"));
+    QCOMPARE(
+        fld(c, "Binary"), std::string("7B34314131444642312D413341302D344133332D423945392D3741393130303337333343367D"));
     QCOMPARE(sys(c, "RenderingInfo.Keywords"), std::string("Classic"));
 }
 
@@ -258,13 +262,14 @@ void TstXmlParser::utf16()
     QCOMPARE(a.recordId, int64_t(81234));
     QCOMPARE(a.computer, std::string("PC-M\xC3\x9CNCHEN-04"));
     QCOMPARE(fld(a, "TargetFilename"),
-             std::string("C:\\Users\\j\xC3\xBCrgen.wei\xC3\x9F\\Desktop\\\xC3\x9C" "berweisung \xF0\x9F\x93\x84.pdf.exe"));
+        std::string("C:\\Users\\j\xC3\xBCrgen.wei\xC3\x9F\\Desktop\\\xC3\x9C"
+                    "berweisung \xF0\x9F\x93\x84.pdf.exe"));
     QCOMPARE(iso(a.timeUs), std::string("2022-11-30T07:15:42.118002Z"));
     QVERIFY(a.original.rfind("<Event xmlns=", 0) == 0); // stored as UTF-8
 
     // The same record as UTF-16BE with BOM, and UTF-16LE without BOM.
     const std::string utf8 = a.original;
-    for (auto [be, bom] : {std::pair{true, true}, std::pair{false, false}, std::pair{true, false}}) {
+    for (auto [be, bom] : {std::pair {true, true}, std::pair {false, false}, std::pair {true, false}}) {
         Result o;
         parseInto(toUtf16(utf8 + "\r\n" + utf8, be, bom), o, 33); // odd block size splits code units
         QVERIFY(o.ok);
@@ -277,7 +282,8 @@ void TstXmlParser::utf16()
 
 void TstXmlParser::smallBlocksSameResult()
 {
-    for (const char *name : {"wevtutil_security.xml", "eventviewer_saveas.xml", "userdata_rdp.xml", "utf16_sysmon.xml"}) {
+    for (const char *name :
+        {"wevtutil_security.xml", "eventviewer_saveas.xml", "userdata_rdp.xml", "utf16_sysmon.xml"}) {
         const std::string text = readFixture(QStringLiteral("xml/") + name);
         Result big, small;
         parseInto(text, big);
@@ -295,7 +301,8 @@ void TstXmlParser::smallBlocksSameResult()
 
 void TstXmlParser::zonelessSystemTime()
 {
-    const std::string text = ev(4624, 1, "", "2021-01-12T14:41:03.5") + ev(4625, 2, "", "2021-01-12 14:41:04") + ev(4634, 3);
+    const std::string text
+        = ev(4624, 1, "", "2021-01-12T14:41:03.5") + ev(4625, 2, "", "2021-01-12 14:41:04") + ev(4634, 3);
     Result r;
     parseInto(text, r);
     QCOMPARE(r.sink.events.size(), size_t(3));
@@ -310,7 +317,8 @@ void TstXmlParser::zonelessSystemTime()
 void TstXmlParser::invalidRecordBetweenGoodOnes()
 {
     const std::string bad = std::string("<Event xmlns='") + kNs
-        + "'><System><EventID>4624</EventID><Computer>H1</Computer></System><EventData><Data Name='A'>x</Dat></EventData></Event>";
+        + "'><System><EventID>4624</EventID><Computer>H1</Computer></System><EventData><Data "
+          "Name='A'>x</Dat></EventData></Event>";
     const std::string text = "<Events>\n" + ev(4624, 1) + "\n" + bad + "\n" + ev(4625, 3) + "\n</Events>\n";
     Result r;
     parseInto(text, r);
@@ -365,8 +373,8 @@ void TstXmlParser::entityBomb()
         prev = name;
     }
     dtd += "]>\n";
-    const std::string text = dtd + "<Events>" + ev(4624, 1) + ev(4625, 2, "<Data Name='X'>&lol9;</Data>") + ev(4634, 3)
-        + "</Events>";
+    const std::string text
+        = dtd + "<Events>" + ev(4624, 1) + ev(4625, 2, "<Data Name='X'>&lol9;</Data>") + ev(4634, 3) + "</Events>";
     const auto t0 = std::chrono::steady_clock::now();
     Result r;
     parseInto(text, r);
@@ -377,7 +385,8 @@ void TstXmlParser::entityBomb()
     QCOMPARE(r.sink.rejects[0].position, int64_t(2));
 
     // A DOCTYPE / entity declaration inside a record: rejected as well.
-    const std::string inside = ev(4624, 1) + "<Event><!DOCTYPE x [<!ENTITY a \"aaaaaaaaaa\">]><System/></Event>" + ev(4625, 3);
+    const std::string inside
+        = ev(4624, 1) + "<Event><!DOCTYPE x [<!ENTITY a \"aaaaaaaaaa\">]><System/></Event>" + ev(4625, 3);
     Result r2;
     parseInto(inside, r2);
     QCOMPARE(r2.sink.events.size(), size_t(2));
@@ -394,7 +403,8 @@ void TstXmlParser::deepNesting()
     for (int i = 0; i < 5000; ++i)
         deep += "</a>";
     const std::string bad = std::string("<Event xmlns='") + kNs
-        + "'><System><EventID>1</EventID><Computer>H1</Computer></System><UserData><W>" + deep + "</W></UserData></Event>";
+        + "'><System><EventID>1</EventID><Computer>H1</Computer></System><UserData><W>" + deep
+        + "</W></UserData></Event>";
     const std::string text = ev(4624, 1) + bad + ev(4625, 3);
     Result r;
     parseInto(text, r);
@@ -406,7 +416,8 @@ void TstXmlParser::deepNesting()
 
 void TstXmlParser::oversizedRecord()
 {
-    const std::string big = ev(4688, 2, "<Data Name='CommandLine'>" + std::string(10000, 'A') + "</Data><Data Name='Y'>2</Data>");
+    const std::string big
+        = ev(4688, 2, "<Data Name='CommandLine'>" + std::string(10000, 'A') + "</Data><Data Name='Y'>2</Data>");
     const std::string text = ev(4624, 1) + "\n" + big + "\n" + ev(4625, 3) + "\n";
     for (size_t block : {size_t(0), size_t(100)}) {
         Result r;
@@ -440,8 +451,8 @@ void TstXmlParser::commentsAndCdata()
 {
     const std::string text = "<!-- exported <Event> list -->\n<Events>" + ev(4624, 1)
         + "<!-- <Event> in a comment between records -->"
-        + ev(4625, 2, "<Data Name='Script'><![CDATA[if (a <Event b) { x = \"</Event>\"; }]]></Data><!-- </Event> -->") + ev(4634, 3)
-        + "</Events>";
+        + ev(4625, 2, "<Data Name='Script'><![CDATA[if (a <Event b) { x = \"</Event>\"; }]]></Data><!-- </Event> -->")
+        + ev(4634, 3) + "</Events>";
     Result r;
     parseInto(text, r);
     QCOMPARE(r.sink.rejects.size(), size_t(0));
@@ -524,7 +535,8 @@ void TstXmlParser::throughput()
     const double dt = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     QCOMPARE(sink.rejects.size(), size_t(0));
     qInfo("winxml: %llu records, %.1f MB in %.3f s: %.0f records/s, %.0f MB/s",
-          static_cast<unsigned long long>(sink.count), text.size() / 1e6, dt, double(sink.count) / dt, text.size() / 1e6 / dt);
+        static_cast<unsigned long long>(sink.count), text.size() / 1e6, dt, double(sink.count) / dt,
+        text.size() / 1e6 / dt);
 }
 
 QTEST_APPLESS_MAIN(TstXmlParser)

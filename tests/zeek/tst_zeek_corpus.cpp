@@ -71,7 +71,10 @@ std::map<std::string, int64_t> countLines(const std::string &zip)
     return out;
 }
 
-QString iso(int64_t us) { return QDateTime::fromMSecsSinceEpoch(us / 1000, QTimeZone::utc()).toString(Qt::ISODate); }
+QString iso(int64_t us)
+{
+    return QDateTime::fromMSecsSinceEpoch(us / 1000, QTimeZone::utc()).toString(Qt::ISODate);
+}
 } // namespace
 
 class TstZeekCorpus : public QObject {
@@ -93,8 +96,8 @@ private:
 
     std::unique_ptr<store::CaseStore> importCase(const QStringList &files, ImportSummary *summary = nullptr)
     {
-        auto cs = store::CaseStore::open(m_dir.filePath(QStringLiteral("z%1.ttcase").arg(++m_case)).toStdString(),
-                                         store::CaseStore::Access::Create);
+        auto cs = store::CaseStore::open(
+            m_dir.filePath(QStringLiteral("z%1.ttcase").arg(++m_case)).toStdString(), store::CaseStore::Access::Create);
         std::vector<std::string> in;
         for (const QString &f : files)
             in.push_back(QString(tt::test::corpusDir() + QLatin1Char('/') + f).toStdString());
@@ -164,8 +167,11 @@ private slots:
             }
             QCOMPARE(rep->format, std::string("zeek"));
             QVERIFY2(rep->stored + rep->rejected == n,
-                     qPrintable(QStringLiteral("%1: %2 lines, %3 stored, %4 rejected")
-                                    .arg(QString::fromStdString(member)).arg(n).arg(rep->stored).arg(rep->rejected)));
+                qPrintable(QStringLiteral("%1: %2 lines, %3 stored, %4 rejected")
+                               .arg(QString::fromStdString(member))
+                               .arg(n)
+                               .arg(rep->stored)
+                               .arg(rep->rejected)));
             for (const ImportIssue &i : rep->issues)
                 QVERIFY2(!i.reject || (i.position > 0 && !i.message.empty()), i.message.c_str());
             stored += rep->stored;
@@ -197,7 +203,9 @@ private slots:
         QCOMPARE(label.value(QStringLiteral("confidence")).toString(), QStringLiteral("medium"));
         auto cs = importCase({file});
         const auto rows = infer(*cs);
-        const int64_t labelUs = QDateTime::fromString(label.value(QStringLiteral("utc")).toString(), Qt::ISODate).toMSecsSinceEpoch() * 1000;
+        const int64_t labelUs
+            = QDateTime::fromString(label.value(QStringLiteral("utc")).toString(), Qt::ISODate).toMSecsSinceEpoch()
+            * 1000;
         const inference::TransferRow *hit = nullptr;
         for (const auto &r : rows)
             if (r.sourceIp == label.value(QStringLiteral("src_ip")).toString().toStdString()
@@ -208,8 +216,10 @@ private slots:
         QCOMPARE(QString::fromStdString(hit->confidenceLabel), label.value(QStringLiteral("confidence")).toString());
         QCOMPARE(QString::fromStdString(hit->file), label.value(QStringLiteral("file")).toString());
         QCOMPARE(QString::fromStdString(hit->direction), QStringLiteral("push"));
-        QVERIFY2(QString::fromStdString(hit->account).compare(label.value(QStringLiteral("account")).toString(), Qt::CaseInsensitive) == 0,
-                 hit->account.c_str());
+        QVERIFY2(QString::fromStdString(hit->account)
+                     .compare(label.value(QStringLiteral("account")).toString(), Qt::CaseInsensitive)
+                == 0,
+            hit->account.c_str());
         // The destination is the address the label names (no name for it in this sensor's logs).
         const std::string dstIp = label.value(QStringLiteral("dst_ip")).toString().toStdString();
         QVERIFY2(hit->destination == dstIp || hit->destination == "NASHUA", hit->destination.c_str());
@@ -217,7 +227,8 @@ private slots:
         // the SYSVOL reads are not transfers either.
         for (const auto &r : rows) {
             QVERIFY2(r.destination != "192.168.0.4", r.file.c_str());
-            QVERIFY2(r.file.find(".inf") == std::string::npos && r.file.find("gpt.ini") == std::string::npos, r.file.c_str());
+            QVERIFY2(r.file.find(".inf") == std::string::npos && r.file.find("gpt.ini") == std::string::npos,
+                r.file.c_str());
         }
     }
 
@@ -227,7 +238,8 @@ private slots:
     {
         const QString nashua = QStringLiteral("zeek/apt29__day1__zeek__NASHUA-zeek_logs.zip");
         const QString scranton = QStringLiteral("zeek/apt29__day1__zeek__SCRANTON-zeek_logs.zip");
-        const int64_t labelUs = QDateTime::fromString(QStringLiteral("2020-04-30T00:35:25Z"), Qt::ISODate).toMSecsSinceEpoch() * 1000;
+        const int64_t labelUs
+            = QDateTime::fromString(QStringLiteral("2020-04-30T00:35:25Z"), Qt::ISODate).toMSecsSinceEpoch() * 1000;
         auto near = [&](const std::vector<inference::TransferRow> &rows) {
             std::vector<const inference::TransferRow *> out;
             for (const auto &r : rows)
@@ -263,7 +275,8 @@ private slots:
         for (const QJsonValue &v : m_truth) {
             const QJsonObject o = v.toObject();
             const QString f = o.value(QStringLiteral("file")).toString();
-            if (f.startsWith(QLatin1String("zeek/")) && o.value(QStringLiteral("label")).toString() == QLatin1String("negative"))
+            if (f.startsWith(QLatin1String("zeek/"))
+                && o.value(QStringLiteral("label")).toString() == QLatin1String("negative"))
                 QTest::newRow(qPrintable(f)) << f;
         }
     }
@@ -278,7 +291,10 @@ private slots:
     void cleanupTestCase()
     {
         qInfo().noquote() << QStringLiteral("Zeek corpus: %1 record lines, %2 stored, %3 rejected, import %4 s")
-                                 .arg(m_totalLines).arg(m_totalStored).arg(m_totalRejected).arg(m_importSeconds, 0, 'f', 2);
+                                 .arg(m_totalLines)
+                                 .arg(m_totalStored)
+                                 .arg(m_totalRejected)
+                                 .arg(m_importSeconds, 0, 'f', 2);
     }
 };
 

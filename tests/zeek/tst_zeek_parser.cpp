@@ -27,7 +27,11 @@ using tt::test::sys;
 namespace {
 class StringSource : public ByteSource {
 public:
-    explicit StringSource(std::string s, size_t chunk = 7) : m_s(std::move(s)), m_chunk(chunk) {}
+    explicit StringSource(std::string s, size_t chunk = 7)
+        : m_s(std::move(s))
+        , m_chunk(chunk)
+    {
+    }
     long long read(char *buf, size_t n) override
     {
         n = std::min({n, m_chunk, m_s.size() - m_pos});
@@ -51,7 +55,10 @@ tt::test::CollectingSink parse(const std::string &text, size_t chunk = 7)
     return sink;
 }
 
-std::string fixture(const char *name) { return tt::test::readFixture(QStringLiteral("zeek/") + QString::fromLatin1(name)); }
+std::string fixture(const char *name)
+{
+    return tt::test::readFixture(QStringLiteral("zeek/") + QString::fromLatin1(name));
+}
 
 std::string scalar(store::CaseStore &cs, const char *sql)
 {
@@ -97,7 +104,7 @@ private slots:
         QVERIFY(sys(w, "Line").find("Temp\\tab\\x09name.exe") != std::string::npos);
         const RawEvent &o = sink.events[1];
         QCOMPARE(fld(o, "name"), std::string("back\\x41slash")); // \x5c -> '\', not decoded twice
-        QCOMPARE(fld(o, "size"), std::string(""));                // (empty) = present, empty
+        QCOMPARE(fld(o, "size"), std::string("")); // (empty) = present, empty
         QCOMPARE(fld(o, "fuid"), std::string("<absent>"));
         QCOMPARE(sink.events[2].position, int64_t(13));
         QCOMPARE(sink.events[2].timeUs, int64_t(1588206928250000));
@@ -120,7 +127,7 @@ private slots:
         QCOMPARE(fld(a, "vlans"), std::string("10,20"));
         QCOMPARE(fld(a, "service"), std::string("gssapi,smb"));
         QCOMPARE(fld(sink.events[1], "tunnel_parents"), std::string("")); // empty set
-        QCOMPARE(fld(sink.events[1], "vlans"), std::string("<absent>"));   // unset vector
+        QCOMPARE(fld(sink.events[1], "vlans"), std::string("<absent>")); // unset vector
         QCOMPARE(fld(sink.events[1], "duration"), std::string("<absent>"));
         QCOMPARE(fld(sink.events[2], "tunnel_parents"), std::string("a,b,c")); // \x2c inside an element decoded
         // Second block: separator '|', set separator ';', EMPTY / NONE markers.
@@ -140,7 +147,7 @@ private slots:
         QCOMPARE(h.channel, std::string("zeek:http"));
         QCOMPARE(h.timeUs, int64_t(1588206925658000)); // ISO 8601 ts
         QCOMPARE(fld(h, "orig_mime_types"), std::string("application/x-dosexec"));
-        QCOMPARE(fld(h, "tags"), std::string(""));            // [] = empty, present
+        QCOMPARE(fld(h, "tags"), std::string("")); // [] = empty, present
         QCOMPARE(fld(h, "proxied"), std::string("<absent>")); // null = unset
         QCOMPARE(fld(h, "request_body_len"), std::string("5305104"));
         QCOMPARE(sys(h, "_path"), std::string("http"));
@@ -200,13 +207,13 @@ private slots:
     void importIntoCase()
     {
         QTemporaryDir dir;
-        auto cs = store::CaseStore::open(dir.filePath(QStringLiteral("z.ttcase")).toStdString(),
-                                         store::CaseStore::Access::Create);
+        auto cs = store::CaseStore::open(
+            dir.filePath(QStringLiteral("z.ttcase")).toStdString(), store::CaseStore::Access::Create);
         ImportEngine engine(*cs, {});
         const QString fx = tt::test::fixturesDir() + QStringLiteral("/zeek/");
         const ImportSummary sum = engine.run({QString(fx + QStringLiteral("smb_files.log")).toStdString(),
-                                              QString(fx + QStringLiteral("mixed.json")).toStdString(),
-                                              QString(fx + QStringLiteral("conn.2020-04-30-00-00-00.log.gz")).toStdString()});
+            QString(fx + QStringLiteral("mixed.json")).toStdString(),
+            QString(fx + QStringLiteral("conn.2020-04-30-00-00-00.log.gz")).toStdString()});
         QCOMPARE(sum.files.size(), size_t(3));
         for (const FileReport &r : sum.files)
             QCOMPARE(r.format, std::string("zeek"));
@@ -220,29 +227,42 @@ private slots:
         QCOMPARE(db.queryInt("SELECT count(*) FROM import_issues WHERE position IN (11,12,4,5,8)"), int64_t(5));
         // Rows in the network tables, addresses of both ends.
         QCOMPARE(db.queryInt("SELECT count(*) FROM net_flows"), int64_t(6));
-        QCOMPARE(scalar(*cs, "SELECT orig_bytes || '/' || resp_bytes || '/' || duration_us || '/' || service FROM net_flows WHERE uid='CE5Tb'"),
-                 std::string("4261160/3871/10740680/gssapi,smb"));
+        QCOMPARE(scalar(*cs,
+                     "SELECT orig_bytes || '/' || resp_bytes || '/' || duration_us || '/' || service FROM net_flows "
+                     "WHERE uid='CE5Tb'"),
+            std::string("4261160/3871/10740680/gssapi,smb"));
         QCOMPARE(scalar(*cs, "SELECT orig_ip FROM net_flows WHERE uid='CE5Tg'"), std::string("<null>"));
-        QCOMPARE(scalar(*cs, "SELECT src_ip || '>' || dst_ip || ' ' || name || ' ' || size FROM net_files WHERE log='smb_files' AND action='SMB::FILE_WRITE'"),
-                 std::string("10.0.1.4>10.0.1.6 Temp\\tab\tname.exe 4261160"));
-        QCOMPARE(scalar(*cs, "SELECT src_ip || '>' || dst_ip FROM net_files WHERE log='smb_files' AND action='SMB::FILE_READ'"),
-                 std::string("10.0.1.6>10.0.1.4"));
-        QCOMPARE(scalar(*cs, "SELECT src_ip || '>' || dst_ip || ' ' || size || ' ' || action FROM net_files WHERE log='http'"),
-                 std::string("10.0.1.4>10.0.1.9 5305104 PUT"));
+        QCOMPARE(scalar(*cs,
+                     "SELECT src_ip || '>' || dst_ip || ' ' || name || ' ' || size FROM net_files WHERE "
+                     "log='smb_files' AND action='SMB::FILE_WRITE'"),
+            std::string("10.0.1.4>10.0.1.6 Temp\\tab\tname.exe 4261160"));
+        QCOMPARE(scalar(*cs,
+                     "SELECT src_ip || '>' || dst_ip FROM net_files WHERE log='smb_files' AND action='SMB::FILE_READ'"),
+            std::string("10.0.1.6>10.0.1.4"));
+        QCOMPARE(scalar(*cs,
+                     "SELECT src_ip || '>' || dst_ip || ' ' || size || ' ' || action FROM net_files WHERE log='http'"),
+            std::string("10.0.1.4>10.0.1.9 5305104 PUT"));
         QCOMPARE(scalar(*cs, "SELECT src_ip || '>' || dst_ip || ' ' || md5 FROM net_files WHERE log='files'"),
-                 std::string("10.0.1.4>10.0.1.9 dd5ea7248edbdc4b158e3c81c154857b"));
+            std::string("10.0.1.4>10.0.1.9 dd5ea7248edbdc4b158e3c81c154857b"));
         QCOMPARE(scalar(*cs, "SELECT src_ip || '>' || dst_ip || ' ' || name FROM net_files WHERE log='ftp'"),
-                 std::string("10.0.1.4>10.0.1.9 ftp://10.0.1.9/./drop.bin"));
+            std::string("10.0.1.4>10.0.1.9 ftp://10.0.1.9/./drop.bin"));
         QCOMPARE(scalar(*cs, "SELECT client || ' ' || service || ' ' || success FROM net_auth WHERE log='kerberos'"),
-                 std::string("pbeesly/DMEVALS.LOCAL cifs/NASHUA 1"));
-        QCOMPARE(scalar(*cs, "SELECT client || ' ' || workstation FROM net_auth WHERE log='ntlm'"), std::string("DMEVALS\\mscott UTICA"));
+            std::string("pbeesly/DMEVALS.LOCAL cifs/NASHUA 1"));
+        QCOMPARE(scalar(*cs, "SELECT client || ' ' || workstation FROM net_auth WHERE log='ntlm'"),
+            std::string("DMEVALS\\mscott UTICA"));
         // DNS answer and NTLM workstation: address evidence for named hosts.
-        QCOMPARE(scalar(*cs, "SELECT h.name || ' ' || a.address || ' ' || a.how FROM host_addresses a JOIN hosts h ON h.id=a.host_id WHERE a.how='zeek-dns'"),
-                 std::string("NASHUA 10.0.1.6 zeek-dns"));
-        QCOMPARE(scalar(*cs, "SELECT h.name || ' ' || a.address FROM host_addresses a JOIN hosts h ON h.id=a.host_id WHERE a.how='zeek-ntlm'"),
-                 std::string("UTICA 10.0.1.7"));
-        QCOMPARE(scalar(*cs, "SELECT c.name FROM events e JOIN channels c ON c.id=e.channel_id WHERE e.position=9 AND c.name LIKE 'zeek:smb%'"),
-                 std::string("zeek:smb_files"));
+        QCOMPARE(scalar(*cs,
+                     "SELECT h.name || ' ' || a.address || ' ' || a.how FROM host_addresses a JOIN hosts h ON "
+                     "h.id=a.host_id WHERE a.how='zeek-dns'"),
+            std::string("NASHUA 10.0.1.6 zeek-dns"));
+        QCOMPARE(scalar(*cs,
+                     "SELECT h.name || ' ' || a.address FROM host_addresses a JOIN hosts h ON h.id=a.host_id WHERE "
+                     "a.how='zeek-ntlm'"),
+            std::string("UTICA 10.0.1.7"));
+        QCOMPARE(scalar(*cs,
+                     "SELECT c.name FROM events e JOIN channels c ON c.id=e.channel_id WHERE e.position=9 AND c.name "
+                     "LIKE 'zeek:smb%'"),
+            std::string("zeek:smb_files"));
         // Re-importing the same files is a no-op.
         ImportEngine again(*cs, {});
         const ImportSummary sum2 = again.run({QString(fx + QStringLiteral("smb_files.log")).toStdString()});
@@ -255,10 +275,11 @@ private slots:
     void inferenceOnFixture()
     {
         QTemporaryDir dir;
-        auto cs = store::CaseStore::open(dir.filePath(QStringLiteral("t.ttcase")).toStdString(),
-                                         store::CaseStore::Access::Create);
+        auto cs = store::CaseStore::open(
+            dir.filePath(QStringLiteral("t.ttcase")).toStdString(), store::CaseStore::Access::Create);
         ImportEngine engine(*cs, {});
-        const ImportSummary sum = engine.run({QString(tt::test::fixturesDir() + QStringLiteral("/zeek/transfers.json")).toStdString()});
+        const ImportSummary sum
+            = engine.run({QString(tt::test::fixturesDir() + QStringLiteral("/zeek/transfers.json")).toStdString()});
         QCOMPARE(sum.stored(), int64_t(8));
         inference::InferenceEngine inf(cs->db());
         inf.run();
