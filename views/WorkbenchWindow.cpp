@@ -1,6 +1,5 @@
 #include "WorkbenchWindow.h"
 
-#include "AnnotationController.h"
 #include "CaseWindow.h"
 #include "EventDetailsView.h"
 #include "EvidenceTableView.h"
@@ -15,6 +14,7 @@
 #include "items/HostTableModel.h"
 #include "items/TimeFormat.h"
 #include "store/CaseStore.h"
+#include "workbench/AnnotationController.h"
 #include "workbench/FilterHistory.h"
 #include "workbench/Selection.h"
 
