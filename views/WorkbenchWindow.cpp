@@ -1,6 +1,6 @@
 #include "WorkbenchWindow.h"
 
-#include "CaseWindow.h"
+#include "CaseOverviewDock.h"
 #include "EventDetailsView.h"
 #include "EvidenceTableView.h"
 #include "ExportActions.h"
@@ -69,7 +69,7 @@ WorkbenchWindow::WorkbenchWindow(FilterHistory *filter, Selection *selection, Ca
     , m_selection(selection)
     , m_graph(new TransferGraphView(filter, selection, this))
     , m_pivots(new PivotBar(filter, this))
-    , m_overview(new CaseWindow(this))
+    , m_overview(new CaseOverviewDock(this))
     , m_evidence(new EvidenceTableView(filter, selection, this))
     , m_ancestry(new ProcessAncestryPanel(filter, selection, this))
     , m_details(new EventDetailsView(filter, selection, this))

@@ -10,7 +10,7 @@ namespace tt {
 
 class AnnotationController;
 class CaseImporter;
-class CaseWindow;
+class CaseOverviewDock;
 class NotesPanel;
 class EventDetailsView;
 class EvidenceTableView;
@@ -88,7 +88,7 @@ private:
     QString m_casePath;
     TransferGraphView *m_graph;
     PivotBar *m_pivots;
-    CaseWindow *m_overview;
+    CaseOverviewDock *m_overview;
     EvidenceTableView *m_evidence;
     ProcessAncestryPanel *m_ancestry;
     EventDetailsView *m_details;
