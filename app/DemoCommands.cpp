@@ -128,8 +128,9 @@ int runGen(const QStringList &args)
                                                "real import formats) and its ground truth."));
     p.addHelpOption();
     QCommandLineOption outOpt(QStringLiteral("out"), QStringLiteral("Output folder."), QStringLiteral("DIR"));
-    QCommandLineOption hostsOpt(
-        QStringLiteral("hosts"), QStringLiteral("Hosts (2-2000)."), QStringLiteral("N"), QStringLiteral("12"));
+    QCommandLineOption hostsOpt(QStringLiteral("hosts"),
+        QStringLiteral("Windows hosts (2-%1).").arg(gen::Options::kMaxHosts), QStringLiteral("N"),
+        QStringLiteral("12"));
     QCommandLineOption daysOpt(
         QStringLiteral("days"), QStringLiteral("Days recorded."), QStringLiteral("D"), QStringLiteral("1"));
     QCommandLineOption eventsOpt(

@@ -1,5 +1,6 @@
 #include "Commands.h"
 #include "Demo.h"
+#include "ImportRunner.h"
 #include "Logging.h"
 
 #include "GraphItems.h"
@@ -51,10 +52,12 @@ int runGui(int argc, char **argv)
         casePath = p.positionalArguments().constFirst();
     }
 
-    // One filter (with history) and one selection for the whole workbench, handed to every view.
+    // One filter (with history) and one selection for the whole workbench, handed to every view;
+    // the importer the window's File > Import runs (the views do not link the importers).
     FilterHistory filter;
     Selection selection;
-    WorkbenchWindow window(&filter, &selection);
+    ImportRunner importer;
+    WorkbenchWindow window(&filter, &selection, &importer);
     window.show();
     if (!casePath.isEmpty())
         window.openCase(casePath);

@@ -3,3 +3,5 @@ tt_add_test(tst_generator SOURCES gen/tst_generator.cpp LIBS tt_generator)
 # The mixed Windows / Linux / Zeek recording through the real importers and inference.
 tt_add_test(tst_generator_mixed SOURCES gen/tst_generator_mixed.cpp inference/GroundTruthMatcher.cpp
             LIBS tt_inference tt_importers tt_generator TIMEOUT 600)
+# Enterprise-size topologies: unique names and addresses for thousands of hosts.
+tt_add_test(tst_generator_scale SOURCES gen/tst_generator_scale.cpp LIBS tt_generator)

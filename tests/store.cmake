@@ -1,4 +1,4 @@
-# Issue 5, the case store side: annotations, tags, bookmarks, saved views, case metadata, the
+# The case store's annotation side: annotations, tags, bookmarks, saved views, case metadata, the
 # session lock, Save As, migration of the v1 fixture (zlib unpacks it), a writer killed mid-edit.
 tt_add_test(tst_case_store SOURCES store/tst_case_store.cpp LIBS tt_store ZLIB::ZLIB)
 # `transfertrace notes` / `meta` / `info` on annotated and v1 cases (the real executable).

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "AnnotationController.h"
+#include "workbench/AnnotationController.h"
 
 #include <QDialog>
 

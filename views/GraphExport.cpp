@@ -1,7 +1,7 @@
 #include "GraphExport.h"
 
-#include "AnnotationController.h"
 #include "store/AnnotationStore.h"
+#include "workbench/AnnotationController.h"
 
 #include "DotWriter.h"
 #include "ExportText.h"

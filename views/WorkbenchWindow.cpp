@@ -1,11 +1,9 @@
 #include "WorkbenchWindow.h"
 
-#include "AnnotationController.h"
-#include "CaseWindow.h"
+#include "CaseOverviewDock.h"
 #include "EventDetailsView.h"
 #include "EvidenceTableView.h"
 #include "ExportActions.h"
-#include "ImportRunner.h"
 #include "NotesPanel.h"
 #include "PivotBar.h"
 #include "ProcessAncestryPanel.h"
@@ -15,6 +13,8 @@
 #include "items/HostTableModel.h"
 #include "items/TimeFormat.h"
 #include "store/CaseStore.h"
+#include "workbench/AnnotationController.h"
+#include "workbench/CaseImporter.h"
 #include "workbench/FilterHistory.h"
 #include "workbench/Selection.h"
 
@@ -63,18 +63,18 @@ void plainWarning(QWidget *parent, const QString &title, const QString &text)
 }
 } // namespace
 
-WorkbenchWindow::WorkbenchWindow(FilterHistory *filter, Selection *selection, QWidget *parent)
+WorkbenchWindow::WorkbenchWindow(FilterHistory *filter, Selection *selection, CaseImporter *importer, QWidget *parent)
     : QMainWindow(parent)
     , m_filter(filter)
     , m_selection(selection)
     , m_graph(new TransferGraphView(filter, selection, this))
     , m_pivots(new PivotBar(filter, this))
-    , m_overview(new CaseWindow(this))
+    , m_overview(new CaseOverviewDock(this))
     , m_evidence(new EvidenceTableView(filter, selection, this))
     , m_ancestry(new ProcessAncestryPanel(filter, selection, this))
     , m_details(new EventDetailsView(filter, selection, this))
     , m_timeline(new TimelineView(filter, selection, this))
-    , m_import(new ImportRunner(this))
+    , m_import(importer)
     , m_annotations(new AnnotationController(this))
     , m_notes(new NotesPanel(m_annotations, filter, selection, this))
     , m_banner(new QLabel(this))
@@ -401,7 +401,13 @@ void WorkbenchWindow::chooseImport(bool folder)
 
 void WorkbenchWindow::importPaths(const QStringList &paths)
 {
-    if (paths.isEmpty() || m_import->running())
+    if (paths.isEmpty())
+        return;
+    if (!m_import) {
+        statusBar()->showMessage(tr("Importing is not available in this window."), 10000);
+        return;
+    }
+    if (m_import->running())
         return;
     if (!m_casePath.isEmpty() && m_readOnly) {
         statusBar()->showMessage(
@@ -423,14 +429,14 @@ void WorkbenchWindow::importPaths(const QStringList &paths)
     dialog->setWindowModality(Qt::NonModal);
     dialog->setMinimumDuration(0);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
-    connect(dialog, &QProgressDialog::canceled, m_import, &ImportRunner::cancel);
-    connect(m_import, &ImportRunner::progress, dialog, [dialog](int pct, const QString &text) {
+    connect(dialog, &QProgressDialog::canceled, m_import, &CaseImporter::cancel);
+    connect(m_import, &CaseImporter::progress, dialog, [dialog](int pct, const QString &text) {
         dialog->setValue(pct);
         dialog->setLabelText(text);
     });
     const QString target = m_casePath;
     connect(
-        m_import, &ImportRunner::finished, this,
+        m_import, &CaseImporter::finished, this,
         [this, dialog, target](bool ok, const QString &summary) {
             disconnect(m_import, nullptr, dialog, nullptr);
             dialog->close();
@@ -493,7 +499,7 @@ void WorkbenchWindow::fillRecentMenu()
 
 void WorkbenchWindow::closeEvent(QCloseEvent *event)
 {
-    if (m_import->running())
+    if (m_import && m_import->running())
         m_import->cancel();
     QSettings settings;
     settings.setValue(QStringLiteral("workbench/geometry"), saveGeometry());

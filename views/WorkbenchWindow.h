@@ -9,24 +9,26 @@ class QMenu;
 namespace tt {
 
 class AnnotationController;
-class CaseWindow;
+class CaseImporter;
+class CaseOverviewDock;
 class NotesPanel;
 class EventDetailsView;
 class EvidenceTableView;
 class ProcessAncestryPanel;
 class TimelineView;
 class FilterHistory;
-class ImportRunner;
 class PivotBar;
 class Selection;
 class TransferGraphView;
 
 // The analyst's main window: the transfer graph in the centre, docks around it, the pivot bar
-// on top. Filter and selection are created by the app and shared by every view.
+// on top. Filter and selection are created by the app and shared by every view; so is the
+// importer behind File > Import and drag and drop (none: importing is refused with a message).
 class WorkbenchWindow : public QMainWindow {
     Q_OBJECT
 public:
-    WorkbenchWindow(FilterHistory *filter, Selection *selection, QWidget *parent = nullptr);
+    WorkbenchWindow(
+        FilterHistory *filter, Selection *selection, CaseImporter *importer = nullptr, QWidget *parent = nullptr);
     ~WorkbenchWindow() override;
 
     void openCase(const QString &path);
@@ -86,12 +88,12 @@ private:
     QString m_casePath;
     TransferGraphView *m_graph;
     PivotBar *m_pivots;
-    CaseWindow *m_overview;
+    CaseOverviewDock *m_overview;
     EvidenceTableView *m_evidence;
     ProcessAncestryPanel *m_ancestry;
     EventDetailsView *m_details;
     TimelineView *m_timeline;
-    ImportRunner *m_import;
+    CaseImporter *m_import;
     AnnotationController *m_annotations;
     NotesPanel *m_notes;
     QLabel *m_banner;

@@ -5,7 +5,6 @@
 // and a hostile note is stored and listed intact without markup interpretation.
 
 #include "AnnotationActions.h"
-#include "AnnotationController.h"
 #include "AnnotationDialog.h"
 #include "CaseBuilder.h"
 #include "GraphItems.h"
@@ -13,8 +12,10 @@
 #include "TimelineView.h"
 #include "TransferGraphView.h"
 #include "WorkbenchWindow.h"
+#include "items/AnnotationListModel.h"
 #include "store/AnnotationStore.h"
 #include "store/CaseStore.h"
+#include "workbench/AnnotationController.h"
 #include "workbench/FilterHistory.h"
 #include "workbench/Selection.h"
 

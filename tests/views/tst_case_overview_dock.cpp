@@ -1,8 +1,8 @@
-// tt::CaseWindow offscreen: a small case built with the import engine from JSON lines written by
+// tt::CaseOverviewDock offscreen: a small case built with the import engine from JSON lines written by
 // the test, opened in the window; the host and source tables, a broken case, a stale load dropped
 // when a second case is opened quickly, item-model conformance and hostile host names.
 
-#include "CaseWindow.h"
+#include "CaseOverviewDock.h"
 #include "core/ImportEngine.h"
 #include "items/HostTableModel.h"
 #include "items/SourceTableModel.h"
@@ -43,7 +43,7 @@ QByteArray onHost(const char *line, const char *from, const char *to)
     return QByteArray(line).replace(from, to);
 }
 
-QTableView *table(CaseWindow &w, const char *name)
+QTableView *table(CaseOverviewDock &w, const char *name)
 {
     return w.findChild<QTableView *>(QString::fromLatin1(name));
 }
@@ -71,7 +71,7 @@ QString describe(const HostCounts &h)
     return parts.join(QStringLiteral(", "));
 }
 
-QString summaryText(CaseWindow &w)
+QString summaryText(CaseOverviewDock &w)
 {
     // The summary label is the only QLabel above the tabs with text.
     for (QLabel *l : w.findChildren<QLabel *>())
@@ -88,7 +88,7 @@ template<typename T> T *sourceModel(QTableView *view)
 
 } // namespace
 
-class TstCaseWindow : public QObject {
+class TstCaseOverviewDock : public QObject {
     Q_OBJECT
 private slots:
     void initTestCase();
@@ -108,7 +108,7 @@ private:
     HostCounts m_hostsA, m_hostsB;
 };
 
-QString TstCaseWindow::makeCase(const QString &name, const QString &file, const QByteArray &data)
+QString TstCaseOverviewDock::makeCase(const QString &name, const QString &file, const QByteArray &data)
 {
     const QString input = m_dir.filePath(file);
     QFile f(input);
@@ -124,7 +124,7 @@ QString TstCaseWindow::makeCase(const QString &name, const QString &file, const 
     return casePath;
 }
 
-void TstCaseWindow::initTestCase()
+void TstCaseOverviewDock::initTestCase()
 {
     QVERIFY(m_dir.isValid());
     // Case A: WS6 logs a network logon, a share access and a process; WS5 logs its SMB connection.
@@ -141,7 +141,7 @@ void TstCaseWindow::initTestCase()
     m_hostsB = {{QStringLiteral("DC1"), 2}};
 }
 
-bool TstCaseWindow::waitLoaded(QSignalSpy &spy, const QString &path, bool *ok)
+bool TstCaseOverviewDock::waitLoaded(QSignalSpy &spy, const QString &path, bool *ok)
 {
     for (int i = 0; i < 200; ++i) {
         for (const QList<QVariant> &args : std::as_const(spy)) {
@@ -155,11 +155,11 @@ bool TstCaseWindow::waitLoaded(QSignalSpy &spy, const QString &path, bool *ok)
     return false;
 }
 
-void TstCaseWindow::showsHostsAndSources()
+void TstCaseOverviewDock::showsHostsAndSources()
 {
-    CaseWindow w;
+    CaseOverviewDock w;
     w.show();
-    QSignalSpy spy(&w, &CaseWindow::caseLoaded);
+    QSignalSpy spy(&w, &CaseOverviewDock::caseLoaded);
     QVERIFY(spy.isValid());
     QTableView *hosts = table(w, "hostTable");
     QTableView *sources = table(w, "sourceTable");
@@ -188,7 +188,7 @@ void TstCaseWindow::showsHostsAndSources()
     QVERIFY2(summaryText(w).contains(QLatin1String("a.ttcase")), qPrintable(summaryText(w)));
 }
 
-void TstCaseWindow::brokenCaseReportsError()
+void TstCaseOverviewDock::brokenCaseReportsError()
 {
     // Not a database at all, and a path that does not exist.
     const QString garbage = m_dir.filePath("garbage.ttcase");
@@ -199,9 +199,9 @@ void TstCaseWindow::brokenCaseReportsError()
     }
     const QString missing = m_dir.filePath("no/such/case.ttcase");
 
-    CaseWindow w;
+    CaseOverviewDock w;
     w.show();
-    QSignalSpy spy(&w, &CaseWindow::caseLoaded);
+    QSignalSpy spy(&w, &CaseOverviewDock::caseLoaded);
     for (const QString &bad : {garbage, missing}) {
         spy.clear();
         w.openCase(bad);
@@ -234,12 +234,12 @@ void TstCaseWindow::brokenCaseReportsError()
     QCOMPARE(table(w, "sourceTable")->model()->rowCount(), 0);
 }
 
-void TstCaseWindow::secondOpenWinsOverStaleFirst()
+void TstCaseOverviewDock::secondOpenWinsOverStaleFirst()
 {
     for (int round = 0; round < 5; ++round) {
-        CaseWindow w;
+        CaseOverviewDock w;
         w.show();
-        QSignalSpy spy(&w, &CaseWindow::caseLoaded);
+        QSignalSpy spy(&w, &CaseOverviewDock::caseLoaded);
         const QString first = round % 2 ? m_caseB : m_caseA;
         const QString second = round % 2 ? m_caseA : m_caseB;
         const HostCounts &want = round % 2 ? m_hostsA : m_hostsB;
@@ -261,7 +261,7 @@ void TstCaseWindow::secondOpenWinsOverStaleFirst()
     }
 }
 
-void TstCaseWindow::modelsPassModelTester()
+void TstCaseOverviewDock::modelsPassModelTester()
 {
     auto cs = store::CaseStore::open(m_caseA.toStdString(), store::CaseStore::Access::ReadOnly);
     const auto hostRows = cs->hosts();
@@ -311,7 +311,7 @@ void TstCaseWindow::modelsPassModelTester()
     QCOMPARE(sources.rowCount(), 0);
 }
 
-void TstCaseWindow::hostNamesAreShownLiterally()
+void TstCaseOverviewDock::hostNamesAreShownLiterally()
 {
     const QString raw = QStringLiteral("<b>x</b>");
     // In the model: DisplayRole (and tooltip) carry the raw text, never rendered markup.
@@ -339,9 +339,9 @@ void TstCaseWindow::hostNamesAreShownLiterally()
         ins.bind(1, std::string_view("<b>x</b>")).bind(2, std::string_view("<b>x</b>.corp.local"));
         ins.exec();
     }
-    CaseWindow w;
+    CaseOverviewDock w;
     w.show();
-    QSignalSpy spy(&w, &CaseWindow::caseLoaded);
+    QSignalSpy spy(&w, &CaseOverviewDock::caseLoaded);
     w.openCase(hostile);
     QTRY_COMPARE_WITH_TIMEOUT(spy.count(), 1, 10000);
     QCOMPARE(spy.at(0).at(1).toBool(), true);
@@ -356,5 +356,5 @@ void TstCaseWindow::hostNamesAreShownLiterally()
     QVERIFY(found);
 }
 
-QTEST_MAIN(TstCaseWindow)
-#include "tst_case_window.moc"
+QTEST_MAIN(TstCaseOverviewDock)
+#include "tst_case_overview_dock.moc"

@@ -76,7 +76,7 @@ Summary generate(const Options &in)
 {
     Summary sum;
     Options o = in;
-    o.hosts = std::clamp(o.hosts, 2, 2000);
+    o.hosts = std::clamp(o.hosts, 2, Options::kMaxHosts);
     o.days = std::clamp(o.days, 1, 366);
     o.events = std::max<int64_t>(o.events, 0);
     o.attackerHops = std::clamp(o.attackerHops, 0, o.hosts - 1);

@@ -1,4 +1,4 @@
-#include "AnnotationController.h"
+#include "workbench/AnnotationController.h"
 
 #include "store/CaseStore.h"
 

@@ -8,7 +8,9 @@ namespace tt::gen {
 
 // What to generate. Same options -> byte-identical output.
 struct Options {
-    int hosts = 12; // 2..2000
+    // Windows hosts: every name and address space in Topology is sized for this many.
+    static constexpr int kMaxHosts = 10000;
+    int hosts = 12; // 2..kMaxHosts
     int days = 1; // recording span, starting Monday 00:00 in the main office zone
     int64_t events = 20000; // total events written (background fills up to this)
     uint64_t seed = 1;

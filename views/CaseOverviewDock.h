@@ -13,15 +13,16 @@ namespace tt {
 
 class HostTableModel;
 class SourceTableModel;
-struct CaseSnapshot;
+struct CaseOverview;
 
-// The workbench window while the full workbench (graph, timeline, ancestry) is built: it opens
-// a case off the UI thread and lists its hosts with event counts and its source files.
-class CaseWindow : public QMainWindow {
+// The workbench's case overview dock: opens a case off the UI thread and lists its hosts with
+// event counts and its source files under a one-line summary. (A QMainWindow for its status bar;
+// the workbench hides its menu bar.)
+class CaseOverviewDock : public QMainWindow {
     Q_OBJECT
 public:
-    explicit CaseWindow(QWidget *parent = nullptr);
-    ~CaseWindow() override;
+    explicit CaseOverviewDock(QWidget *parent = nullptr);
+    ~CaseOverviewDock() override;
 
     // Loads in a worker; the result arrives queued and is dropped if a newer load started.
     void openCase(const QString &path);
@@ -32,7 +33,7 @@ signals:
     void caseLoaded(const QString &path, bool ok);
 
 private:
-    void applySnapshot(uint64_t generation, std::shared_ptr<CaseSnapshot> snap);
+    void applyOverview(uint64_t generation, std::shared_ptr<CaseOverview> overview);
     void chooseCase();
 
     QString m_path;

@@ -1,4 +1,4 @@
-#include "CaseWindow.h"
+#include "CaseOverviewDock.h"
 
 #include "WorkerQuery.h"
 
@@ -21,7 +21,8 @@
 
 namespace tt {
 
-struct CaseSnapshot {
+// What the dock shows of a case, read on a worker (not graph/inference's CaseSnapshot).
+struct CaseOverview {
     bool ok = false;
     QString error;
     int schemaVersion = 0;
@@ -51,7 +52,7 @@ QTableView *makeTable(QAbstractItemModel *model, int sortRole, QWidget *parent)
 
 } // namespace
 
-CaseWindow::CaseWindow(QWidget *parent)
+CaseOverviewDock::CaseOverviewDock(QWidget *parent)
     : QMainWindow(parent)
     , m_summary(new QLabel(this))
     , m_tabs(new QTabWidget(this))
@@ -77,7 +78,7 @@ CaseWindow::CaseWindow(QWidget *parent)
     setCentralWidget(central);
 
     QMenu *file = menuBar()->addMenu(tr("&File"));
-    file->addAction(tr("&Open Case..."), QKeySequence::Open, this, &CaseWindow::chooseCase);
+    file->addAction(tr("&Open Case..."), QKeySequence::Open, this, &CaseOverviewDock::chooseCase);
     file->addAction(tr("&Reload"), QKeySequence::Refresh, this, [this] {
         if (!m_path.isEmpty())
             openCase(m_path);
@@ -87,9 +88,9 @@ CaseWindow::CaseWindow(QWidget *parent)
     statusBar()->showMessage(tr("No case open"));
 }
 
-CaseWindow::~CaseWindow() = default;
+CaseOverviewDock::~CaseOverviewDock() = default;
 
-void CaseWindow::chooseCase()
+void CaseOverviewDock::chooseCase()
 {
     const QString path = QFileDialog::getOpenFileName(
         this, tr("Open Case"), QString(), tr("TransferTrace cases (*.ttcase);;All files (*)"));
@@ -97,51 +98,51 @@ void CaseWindow::chooseCase()
         openCase(path);
 }
 
-void CaseWindow::openCase(const QString &path)
+void CaseOverviewDock::openCase(const QString &path)
 {
     m_path = path;
     const uint64_t gen = ++m_generation;
     statusBar()->showMessage(tr("Opening %1 ...").arg(QFileInfo(path).fileName()));
-    runCaseQuery<CaseSnapshot>(
+    runCaseQuery<CaseOverview>(
         this, path,
         [](store::CaseStore &cs) {
-            CaseSnapshot snap;
-            snap.schemaVersion = cs.schemaVersion();
-            snap.totals = cs.totals();
-            snap.hosts = cs.hosts();
-            snap.sources = cs.sources();
-            snap.ok = true;
-            return snap;
+            CaseOverview overview;
+            overview.schemaVersion = cs.schemaVersion();
+            overview.totals = cs.totals();
+            overview.hosts = cs.hosts();
+            overview.sources = cs.sources();
+            overview.ok = true;
+            return overview;
         },
-        [this, gen](CaseSnapshot &snap, const QString &error) {
+        [this, gen](CaseOverview &overview, const QString &error) {
             if (!error.isEmpty()) {
-                snap = CaseSnapshot {};
-                snap.error = error;
+                overview = CaseOverview {};
+                overview.error = error;
             }
-            applySnapshot(gen, std::make_shared<CaseSnapshot>(std::move(snap)));
+            applyOverview(gen, std::make_shared<CaseOverview>(std::move(overview)));
         });
 }
 
-void CaseWindow::applySnapshot(uint64_t generation, std::shared_ptr<CaseSnapshot> snap)
+void CaseOverviewDock::applyOverview(uint64_t generation, std::shared_ptr<CaseOverview> overview)
 {
     if (generation != m_generation)
         return; // a newer load is under way: this result is stale
-    if (!snap->ok) {
+    if (!overview->ok) {
         // Never leave the previous case's rows under the name of the one that failed.
         m_hosts->setHosts({});
         m_sources->setSources({});
-        m_summary->setText(tr("Cannot open case: %1").arg(snap->error));
+        m_summary->setText(tr("Cannot open case: %1").arg(overview->error));
         statusBar()->showMessage(tr("Open failed"));
         emit caseLoaded(m_path, false);
         return;
     }
-    m_hosts->setHosts(std::move(snap->hosts));
-    m_sources->setSources(std::move(snap->sources));
+    m_hosts->setHosts(std::move(overview->hosts));
+    m_sources->setSources(std::move(overview->sources));
     m_hostView->sortByColumn(HostTableModel::Events, Qt::DescendingOrder);
     m_hostView->resizeColumnsToContents();
     m_sourceView->resizeColumnsToContents();
     const QLocale loc;
-    const auto &t = snap->totals;
+    const auto &t = overview->totals;
     m_summary->setText(
         tr("%1  |  %2 events from %3 source files, %4 rejected  |  %5 hosts  |  %6  to  %7 %8")
             .arg(QFileInfo(m_path).fileName(), loc.toString(static_cast<qlonglong>(t.events)),
@@ -149,7 +150,7 @@ void CaseWindow::applySnapshot(uint64_t generation, std::shared_ptr<CaseSnapshot
                 loc.toString(static_cast<qlonglong>(t.hosts)), formatTime(t.firstTs), formatTime(t.lastTs),
                 displayTimeZoneName()));
     setWindowTitle(tr("%1 - TransferTrace").arg(QFileInfo(m_path).fileName()));
-    statusBar()->showMessage(tr("Case %1 (schema v%2)").arg(m_path).arg(snap->schemaVersion));
+    statusBar()->showMessage(tr("Case %1 (schema v%2)").arg(m_path).arg(overview->schemaVersion));
     emit caseLoaded(m_path, true);
 }
 

@@ -11,7 +11,7 @@
 namespace tt {
 
 ImportRunner::ImportRunner(QObject *parent)
-    : QObject(parent)
+    : CaseImporter(parent)
 {
 }
 

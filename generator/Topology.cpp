@@ -1,10 +1,13 @@
 #include "Topology.h"
 
+#include "Options.h"
 #include "Rng.h"
 #include "TimeFormat.h"
 
 #include <algorithm>
+#include <cassert>
 #include <cctype>
+#include <iterator>
 #include <set>
 
 namespace tt::gen {
@@ -45,11 +48,32 @@ std::string sidTail(Rng &r)
         + '-' + std::to_string(r.range(1000000000, 4294967295LL));
 }
 
+// How many blocks (department numbers, /24 subnets) a name or address space needs so that
+// `needed` items drawn at random always find a free slot. Up to minBlocks * perBlock items keep
+// the historical size (same output for a seed); past it the space grows to at most half full, so
+// the draw loops below stay short. A fixed space (8 departments x 60 numbers) was what made
+// `gen --hosts 518` loop forever.
+int blocksFor(int needed, int perBlock, int minBlocks)
+{
+    if (needed <= minBlocks * perBlock)
+        return minBlocks;
+    return (2 * needed + perBlock - 1) / perBlock;
+}
+
+// Workstation subnets: 10.N.16-23.x first, then 10.N.40-199.x (1 holds the servers, 30-39 the
+// Linux servers, 200 and up the branch office).
+int workstationSubnet(int block)
+{
+    return block < 8 ? 16 + block : 40 + (block - 8);
+}
+
+constexpr int kHostsPerSubnet = 241; // .10 .. .250
+
 } // namespace
 
 Topology::Topology(int hostCount, uint64_t seed, int linuxHosts)
 {
-    hostCount = std::clamp(hostCount, 2, 2000);
+    hostCount = std::clamp(hostCount, 2, Options::kMaxHosts);
     Rng r(Rng::derive(seed, 0x7070));
     const DomainName &dn = kDomains[(seed - 1) % (sizeof kDomains / sizeof kDomains[0])];
     m_netbios = dn.netbios;
@@ -89,19 +113,31 @@ Topology::Topology(int hostCount, uint64_t seed, int linuxHosts)
     for (size_t i = 0; i < servers.size(); ++i)
         addHost(servers[i].second, servers[i].first == "ADM" ? HostRole::AdminStation : HostRole::Server,
             servers[i].first, base + "1." + std::to_string(20 + i * 3), m_mainTz, rs);
+    // Random names and addresses, drawn until unused, from spaces sized for the counts.
+    const int office = workstations - branch;
+    const int officeNumbers = blocksFor(office, static_cast<int>(std::size(kDepts)), 60);
+    const int branchNumbers = blocksFor(branch, 1, 60);
+    const int officeSubnets = blocksFor(office, kHostsPerSubnet, 8);
+    const int branchSubnets = blocksFor(branch, kHostsPerSubnet, 1);
+    // Options::kMaxHosts keeps both inside the /16: 10.N.40-199 and 10.N.200-255.
+    assert(workstationSubnet(officeSubnets - 1) < 200 && 200 + branchSubnets - 1 <= 255);
     std::set<std::string> used;
     for (int i = 0; i < workstations; ++i) {
-        const bool isBranch = i >= workstations - branch;
+        const bool isBranch = i >= office;
         std::string name;
         do {
-            const int num = static_cast<int>(r.range(1, 60));
+            const int num = static_cast<int>(r.range(1, isBranch ? branchNumbers : officeNumbers));
             name = std::string(isBranch ? "BER-WS-" : std::string("WS-") + r.pick(kDepts) + '-') + (num < 10 ? "0" : "")
                 + std::to_string(num);
         } while (!used.insert(name).second);
         std::string ip;
         do {
-            ip = base + (isBranch ? std::string("200.") : std::to_string(16 + r.below(8)) + '.')
-                + std::to_string(r.range(10, 250));
+            // The host part is drawn first (the order this expression had before the fix, so
+            // that small networks stay the same for a seed).
+            const int64_t last = r.range(10, 9 + kHostsPerSubnet);
+            const int subnet = isBranch ? 200 + (branchSubnets > 1 ? static_cast<int>(r.below(branchSubnets)) : 0)
+                                        : workstationSubnet(static_cast<int>(r.below(officeSubnets)));
+            ip = base + std::to_string(subnet) + '.' + std::to_string(last);
         } while (!used.insert(ip).second);
         addHost(name, HostRole::Workstation, std::string(), ip, isBranch ? 60 : m_mainTz, rs);
     }
