@@ -65,9 +65,50 @@ bool isUninformativeIp(std::string_view s)
         return true;
     if (ip.compare(0, 4, "127.") == 0)
         return true;
-    if (ip.compare(0, 5, "fe80:") == 0)
+    if (ip.compare(0, 5, "fe80:") == 0 || ip.compare(0, 2, "ff") == 0)
         return true;
+    unsigned char b[4];
+    if (inet_pton(AF_INET, ip.c_str(), b) == 1)
+        return (b[0] == 169 && b[1] == 254) || b[0] >= 224 || b[3] == 255;
     return !isIpAddress(ip);
+}
+
+bool isServicePort(long long port)
+{
+    if (port > 0 && port < 1024)
+        return true;
+    switch (port) {
+    case 1433:
+    case 1434:
+    case 3268:
+    case 3269:
+    case 3389:
+    case 5353:
+    case 5355:
+    case 5985:
+    case 5986:
+    case 1900:
+    case 3702:
+    case 8080:
+    case 8443:
+        return true;
+    default:
+        return false;
+    }
+}
+
+LocalEnd localEndOfConnection(long long initiated, long long srcPort, long long dstPort)
+{
+    if (initiated == 1)
+        return LocalEnd::Source;
+    if (initiated != 0)
+        return LocalEnd::Unknown;
+    const bool srcService = isServicePort(srcPort), dstService = isServicePort(dstPort);
+    if (dstService && !srcService)
+        return LocalEnd::Destination;
+    if (srcService && !dstService)
+        return LocalEnd::Source; // swapped ends
+    return LocalEnd::Unknown;
 }
 
 bool isPrivateIp(std::string_view s)
