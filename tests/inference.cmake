@@ -7,3 +7,5 @@ tt_add_test(tst_inference_corpus SOURCES inference/tst_inference_corpus.cpp infe
             LIBS tt_inference tt_importers tt_generator TIMEOUT 900)
 tt_add_test(tst_identity SOURCES inference/tst_identity.cpp inference/InferenceFixtures.cpp
             LIBS tt_inference tt_importers)
+tt_add_test(tst_inference_mixed SOURCES inference/tst_inference_mixed.cpp inference/GroundTruthMatcher.cpp
+            LIBS tt_inference tt_importers TIMEOUT 900)

@@ -43,7 +43,7 @@ void HostResolver::load(const CaseSnapshot &snap)
         for (const NetInfo &n : snap.connections.of(host)) {
             // The remote end is the one that is not local; unknown for ambiguous inbound records.
             std::string ip, name;
-            switch (store::localEndOfConnection(n.initiated, n.srcPort, n.dstPort)) {
+            switch (store::localEndOfConnection(n.initiated, n.protocol, n.srcPort, n.dstPort)) {
             case store::LocalEnd::Source:
                 ip = n.dstIp;
                 name = n.dstName;

@@ -514,7 +514,7 @@ void Normalizer::sysmon(const RawEvent &ev, int64_t eventRow, int64_t host)
         m_w.insertNetConn(r);
         // The local end is this host's address; an inbound record whose ends are swapped or whose
         // ports do not say which end listens gives no address (never the remote one).
-        switch (store::localEndOfConnection(r.initiated, r.srcPort, r.dstPort)) {
+        switch (store::localEndOfConnection(r.initiated, r.protocol, r.srcPort, r.dstPort)) {
         case store::LocalEnd::Source:
             m_w.noteAddress(host, sip, "sysmon3-local", ts, eventRow);
             break;

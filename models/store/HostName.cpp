@@ -2,6 +2,8 @@
 
 #include <arpa/inet.h>
 
+#include <algorithm>
+
 namespace tt::store {
 
 std::string toUpperAscii(std::string_view s)
@@ -42,11 +44,19 @@ std::string normaliseIp(std::string_view s)
     if (auto pct = s.find('%'); pct != std::string_view::npos)
         s = s.substr(0, pct);
     std::string low = toLowerAscii(s);
-    static constexpr std::string_view kMapped = "::ffff:";
-    if (low.size() > kMapped.size() && low.compare(0, kMapped.size(), kMapped) == 0
-        && low.find('.') != std::string::npos)
-        low.erase(0, kMapped.size());
-    return low;
+    if (low.find(':') == std::string::npos || low.size() > 64)
+        return low;
+    // IPv6 in its canonical (RFC 5952) spelling: NXLog writes 0:0:0:0:0:0:0:1 for ::1; an
+    // IPv4-mapped address in any spelling is its IPv4 address.
+    unsigned char b[16];
+    if (inet_pton(AF_INET6, low.c_str(), b) != 1)
+        return low;
+    static constexpr unsigned char kMapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+    const bool mapped = std::equal(kMapped, kMapped + 12, b);
+    char buf[INET6_ADDRSTRLEN];
+    if (!inet_ntop(mapped ? AF_INET : AF_INET6, mapped ? b + 12 : b, buf, sizeof buf))
+        return low;
+    return buf;
 }
 
 bool isIpAddress(std::string_view s)
@@ -97,11 +107,11 @@ bool isServicePort(long long port)
     }
 }
 
-LocalEnd localEndOfConnection(long long initiated, long long srcPort, long long dstPort)
+LocalEnd localEndOfConnection(long long initiated, std::string_view protocol, long long srcPort, long long dstPort)
 {
     if (initiated == 1)
         return LocalEnd::Source;
-    if (initiated != 0)
+    if (initiated != 0 || toLowerAscii(protocol) == "udp")
         return LocalEnd::Unknown;
     const bool srcService = isServicePort(srcPort), dstService = isServicePort(dstPort);
     if (dstService && !srcService)

@@ -27,13 +27,14 @@ bool isUninformativeIp(std::string_view ip);
 // RFC 1918 / shared (100.64/10) IPv4 and unique-local IPv6 (fc00::/7): addresses of a site's own machines.
 bool isPrivateIp(std::string_view ip);
 
-// Which end of a Sysmon 3 record is the logging host. Initiated=true: the source. Initiated=false:
-// the destination, unless the ends are swapped (older Sysmon, UDP: dns.exe answering from port 53
-// logged with the server as "source"), seen as a service port on the source side only. When both
-// or neither port is a service port (NetBIOS 137 -> 137, RPC dynamic ports) an inbound record
-// says nothing about which address is local: Unknown, never the remote end.
+// Which end of a Sysmon 3 record is the logging host. Initiated=true: the source. Initiated=false
+// over UDP: Unknown; Sysmon guesses the direction of datagrams and gets both the flag and the ends
+// wrong (dns.exe answering from port 53 logged with the server as "source", a client's own DNS
+// query logged as inbound, NetBIOS 137 -> 137). Initiated=false over TCP: the destination, unless
+// the ends are swapped (a service port on the source side only); when both or neither port is a
+// service port (RPC dynamic ports) Unknown, never a guess that could be the remote end.
 enum class LocalEnd { Unknown, Source, Destination };
-LocalEnd localEndOfConnection(long long initiated, long long srcPort, long long dstPort);
+LocalEnd localEndOfConnection(long long initiated, std::string_view protocol, long long srcPort, long long dstPort);
 // A port a server listens on: below 1024, or a registered service port (RDP, WinRM, SQL, ...).
 bool isServicePort(long long port);
 

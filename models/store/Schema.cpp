@@ -523,12 +523,12 @@ void rebuildSysmonBindings(sql::Db &db)
     {
         auto st
             = db.prepare("SELECT n.host_id, n.initiated, n.src_ip, n.src_port, n.dst_ip, n.dst_port, n.ts, n.event, "
-                         "e.source_id FROM net_connections n JOIN events e ON e.id = n.event "
+                         "e.source_id, n.protocol FROM net_connections n JOIN events e ON e.id = n.event "
                          "WHERE n.ts IS NOT NULL ORDER BY n.event");
         auto ins = db.prepare("INSERT INTO temp.local_ends VALUES(?,?,?,?,?)");
         while (st.step()) {
-            const LocalEnd end = localEndOfConnection(
-                st.isNull(1) ? -1 : st.int64(1), st.isNull(3) ? -1 : st.int64(3), st.isNull(5) ? -1 : st.int64(5));
+            const LocalEnd end = localEndOfConnection(st.isNull(1) ? -1 : st.int64(1), st.textView(9),
+                st.isNull(3) ? -1 : st.int64(3), st.isNull(5) ? -1 : st.int64(5));
             if (end == LocalEnd::Unknown)
                 continue;
             const std::string ip = normaliseIp(st.textView(end == LocalEnd::Source ? 2 : 4));

@@ -222,29 +222,47 @@ private slots:
     void localEnd_data()
     {
         QTest::addColumn<int>("initiated");
+        QTest::addColumn<QString>("protocol");
         QTest::addColumn<int>("srcPort");
         QTest::addColumn<int>("dstPort");
         QTest::addColumn<int>("expected");
         const int src = int(store::LocalEnd::Source), dst = int(store::LocalEnd::Destination),
                   unknown = int(store::LocalEnd::Unknown);
-        QTest::newRow("outbound smb") << 1 << 50001 << 445 << src;
-        QTest::newRow("outbound, odd ports") << 1 << 137 << 137 << src;
-        QTest::newRow("inbound smb") << 0 << 50001 << 445 << dst;
-        QTest::newRow("inbound winrm") << 0 << 50001 << 5985 << dst;
-        QTest::newRow("swapped dns.exe answer") << 0 << 53 << 61234 << src;
-        QTest::newRow("swapped smb") << 0 << 445 << 50001 << src;
-        QTest::newRow("netbios 137 -> 137") << 0 << 137 << 137 << unknown;
-        QTest::newRow("rpc dynamic ports") << 0 << 49667 << 51234 << unknown;
-        QTest::newRow("no Initiated field") << -1 << 50001 << 445 << unknown;
+        const QString tcp = str("tcp"), udp = str("udp");
+        QTest::newRow("outbound smb") << 1 << tcp << 50001 << 445 << src;
+        QTest::newRow("outbound ntp") << 1 << udp << 123 << 123 << src;
+        QTest::newRow("inbound smb") << 0 << tcp << 50001 << 445 << dst;
+        QTest::newRow("inbound winrm") << 0 << tcp << 50001 << 5985 << dst;
+        QTest::newRow("swapped smb") << 0 << tcp << 445 << 50001 << src;
+        QTest::newRow("swapped dns.exe answer (udp)") << 0 << udp << 53 << 61234 << unknown;
+        QTest::newRow("own dns query logged inbound (udp)") << 0 << udp << 61234 << 53 << unknown;
+        QTest::newRow("netbios 137 -> 137") << 0 << tcp << 137 << 137 << unknown;
+        QTest::newRow("rpc dynamic ports") << 0 << tcp << 49667 << 51234 << unknown;
+        QTest::newRow("no Initiated field") << -1 << tcp << 50001 << 445 << unknown;
     }
 
     void localEnd()
     {
         QFETCH(int, initiated);
+        QFETCH(QString, protocol);
         QFETCH(int, srcPort);
         QFETCH(int, dstPort);
         QFETCH(int, expected);
-        QCOMPARE(int(store::localEndOfConnection(initiated, srcPort, dstPort)), expected);
+        QCOMPARE(int(store::localEndOfConnection(initiated, protocol.toStdString(), srcPort, dstPort)), expected);
+    }
+
+    void addressSpellings()
+    {
+        // NXLog spells IPv6 loopback 0:0:0:0:0:0:0:1: it made MORDORDC and WORKSTATION5 "share" it.
+        QCOMPARE(store::normaliseIp("0:0:0:0:0:0:0:1"), std::string("::1"));
+        QCOMPARE(store::normaliseIp("0:0:0:0:0:ffff:10.1.1.5"), std::string("10.1.1.5"));
+        QCOMPARE(store::normaliseIp("::FFFF:10.1.1.5"), std::string("10.1.1.5"));
+        QCOMPARE(store::normaliseIp("FD00:0:0:0:0:0:0:5"), std::string("fd00::5"));
+        for (const char *ip : {"0:0:0:0:0:0:0:1", "::", "0.0.0.0", "127.0.0.2", "169.254.10.1", "fe80::1%12",
+                 "224.0.0.251", "ff02::1:2", "10.1.1.255", "255.255.255.255"})
+            QVERIFY2(store::isUninformativeIp(ip), ip);
+        for (const char *ip : {"10.1.1.5", "::ffff:172.18.39.5", "fd00::5", "8.8.8.8"})
+            QVERIFY2(!store::isUninformativeIp(ip), ip);
     }
 
     void swappedInboundGivesNoRemoteAddress()
@@ -260,6 +278,12 @@ private slots:
         b += netConnect("DC1.corp.local", at(5), false, "169.254.3.3", 50003, "169.254.3.4", 445);
         b += netConnect("DC1.corp.local", at(6), true, "::ffff:10.1.1.2", 50004, "10.1.1.9", 389);
         b += netConnect("WS6.corp.local", at(7), true, "10.1.1.6", 137, "10.1.1.255", 137);
+        // WS6's own DNS query, logged by Sysmon as an inbound datagram (covenant_psremoting_grunt:
+        // ACCT001 was given the DC's address by it).
+        b += sysmon("WS6.corp.local", 3, at(8),
+            {{"Image", str("C:\\Windows\\System32\\svchost.exe")}, {"ProcessId", str("900")}, {"Protocol", str("udp")},
+                {"Initiated", str("false")}, {"SourceIp", str("10.1.1.6")}, {"SourcePort", str("61000")},
+                {"DestinationIp", str("10.1.1.2")}, {"DestinationPort", str("53")}});
         auto cs = makeCase(b);
         QVERIFY(cs);
         infer(*cs);
