@@ -352,14 +352,14 @@ private slots:
 
     void bindingByTime()
     {
-        // DHCP churn: 10.1.1.50 is WS5's until 10:02, then WS7's from 10:10. WS6 is written to from
+        // DHCP churn: 10.1.1.50 is WS5's until 10:02, then WS7's from 10:10 (seen until 10:15). WS6 is written to from
         // that address at 10:12, within the tolerance of both bindings; WS5 has more sightings,
         // but only WS7's binding is valid at that time.
         QByteArray b;
         for (int i = 0; i < 4; ++i)
             b += netConnect("WS5.corp.local", at(i * 40), true, "10.1.1.50", 50010 + i, "10.1.1.2", 445);
         b += netConnect("WS7.corp.local", at(600), true, "10.1.1.50", 50020, "10.1.1.2", 445);
-        b += netConnect("WS7.corp.local", at(700), true, "10.1.1.50", 50021, "10.1.1.6", 445);
+        b += netConnect("WS7.corp.local", at(900), true, "10.1.1.50", 50030, "10.1.1.2", 445);
         b += logon("WS6.corp.local", at(720), "10.1.1.50", 50021, "0x900");
         b += shareCheck(
             "WS6.corp.local", at(721), "10.1.1.50", 50021, "0x900", "\\\\*\\C$", "\\??\\C:\\", "Temp\\t.exe", "0x2");

@@ -160,10 +160,11 @@ private slots:
             if (h.name == "MORDORDC" || h.name == "WORKSTATION6")
                 qInfo().noquote() << QString::fromStdString(h.name)
                                   << "addresses:" << QString::fromStdString(h.addresses);
-        QCOMPARE(mixed->db().queryInt("SELECT count(*) FROM host_addresses a JOIN hosts h ON h.id = a.host_id "
-                                      "WHERE h.name = 'MORDORDC' AND a.address IN ('172.18.39.5', '172.18.39.6', "
-                                      "'172.18.39.7')"),
-            int64_t(0));
+        const int64_t dcHoldsOthers = mixed->db().queryInt(
+            "SELECT count(*) FROM host_addresses a JOIN hosts h ON h.id = a.host_id "
+            "WHERE h.name = 'MORDORDC' AND a.address IN ('172.18.39.5', '172.18.39.6', '172.18.39.7')");
+        if (dcHoldsOthers)
+            problems << QStringLiteral("MORDORDC holds %1 workstation address(es)").arg(dcHoldsOthers);
         QVERIFY2(problems.isEmpty(), qPrintable(problems.join(QLatin1Char('\n'))));
     }
 };
