@@ -55,6 +55,25 @@ void AccountResolver::unite(int64_t a, int64_t b)
         m_parent[std::max(a, b)] = std::min(a, b);
 }
 
+void AccountResolver::uniteByDomain(const std::vector<int64_t> &group)
+{
+    std::map<std::string, int64_t> byLabel;
+    std::vector<int64_t> noDomain;
+    for (int64_t id : group) {
+        const Acc &a = m_accounts[id];
+        if (a.domain.empty()) {
+            noDomain.push_back(id);
+            continue;
+        }
+        auto [it, fresh] = byLabel.emplace(firstLabel(a.domain), id);
+        if (!fresh)
+            unite(it->second, id);
+    }
+    if (byLabel.size() == 1)
+        for (int64_t id : noDomain)
+            unite(byLabel.begin()->second, id);
+}
+
 void AccountResolver::load()
 {
     {
@@ -112,21 +131,7 @@ void AccountResolver::load()
         }
         // A machine-local SID: spellings of one machine join; a domain-less spelling joins
         // only when a single machine holds the SID.
-        std::map<std::string, int64_t> byLabel;
-        std::vector<int64_t> noDomain;
-        for (int64_t id : group) {
-            const Acc &a = m_accounts[id];
-            if (a.domain.empty()) {
-                noDomain.push_back(id);
-                continue;
-            }
-            auto [it, fresh] = byLabel.emplace(firstLabel(a.domain), id);
-            if (!fresh)
-                unite(it->second, id);
-        }
-        if (byLabel.size() == 1)
-            for (int64_t id : noDomain)
-                unite(byLabel.begin()->second, id);
+        uniteByDomain(group);
     }
     // Same name in NetBIOS and DNS spellings of one domain. Local accounts of two machines
     // (PC01\Administrator, PC02\Administrator) keep different domains and stay apart; a
@@ -134,23 +139,8 @@ void AccountResolver::load()
     std::map<std::string, std::vector<int64_t>> byName;
     for (int64_t id : ids)
         byName[m_accounts[id].nameKey].push_back(id);
-    for (const auto &[key, group] : byName) {
-        std::map<std::string, int64_t> byLabel;
-        std::vector<int64_t> noDomain;
-        for (int64_t id : group) {
-            const Acc &a = m_accounts[id];
-            if (a.domain.empty()) {
-                noDomain.push_back(id);
-                continue;
-            }
-            auto [it, fresh] = byLabel.emplace(firstLabel(a.domain), id);
-            if (!fresh)
-                unite(it->second, id);
-        }
-        if (byLabel.size() == 1)
-            for (int64_t id : noDomain)
-                unite(byLabel.begin()->second, id);
-    }
+    for (const auto &[key, group] : byName)
+        uniteByDomain(group);
     // Canonical spelling: a NetBIOS domain (what analysts write), then one with a SID, then the oldest.
     std::map<int64_t, int64_t> best;
     auto score = [&](const Acc &a) {

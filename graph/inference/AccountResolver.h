@@ -46,6 +46,9 @@ private:
     };
     int64_t find(int64_t id);
     void unite(int64_t a, int64_t b);
+    // Joins the accounts of group that share a domain (NetBIOS or DNS spelling); domain-less
+    // ones join when the group holds a single domain.
+    void uniteByDomain(const std::vector<int64_t> &group);
 
     sql::Db &m_db;
     std::unordered_map<int64_t, Acc> m_accounts;
