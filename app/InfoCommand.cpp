@@ -76,6 +76,20 @@ int runInfo(const QStringList &args)
                 o[QStringLiteral("first_utc")] = q(iso(h.firstTs));
                 o[QStringLiteral("last_utc")] = q(iso(h.lastTs));
                 o[QStringLiteral("addresses")] = q(h.addresses);
+                QJsonArray ba;
+                for (const auto &b : h.bindings) {
+                    QJsonObject bo;
+                    bo[QStringLiteral("address")] = q(b.address);
+                    bo[QStringLiteral("how")] = q(b.how);
+                    bo[QStringLiteral("from_utc")] = q(iso(b.firstTs));
+                    bo[QStringLiteral("until_utc")] = q(iso(b.lastTs));
+                    bo[QStringLiteral("records")] = static_cast<double>(b.count);
+                    bo[QStringLiteral("evidence_event")] = static_cast<double>(b.evidenceEvent);
+                    bo[QStringLiteral("source")] = q(b.source);
+                    bo[QStringLiteral("conflicts_with")] = q(b.conflictsWith);
+                    ba.append(bo);
+                }
+                o[QStringLiteral("bindings")] = ba;
                 ha.append(o);
             }
             root[QStringLiteral("hosts")] = ha;
@@ -113,6 +127,18 @@ int runInfo(const QStringList &args)
         for (const auto &h : hosts)
             std::printf("%-24s %10lld  %-27s %-27s %s\n", printable(h.name).c_str(), static_cast<long long>(h.events),
                 iso(h.firstTs).c_str(), iso(h.lastTs).c_str(), printable(h.addresses).c_str());
+        std::printf("\n%-24s %-16s %-16s %-20s %-20s %8s %10s  %s\n", "HOST", "ADDRESS", "RULE", "FROM (UTC)",
+            "UNTIL (UTC)", "RECORDS", "EVENT", "SOURCE");
+        for (const auto &h : hosts)
+            for (const auto &b : h.bindings) {
+                std::printf("%-24s %-16s %-16s %-20s %-20s %8lld %10lld  %s\n", printable(h.name).c_str(),
+                    printable(b.address).c_str(), printable(b.how).c_str(), iso(b.firstTs).substr(0, 19).c_str(),
+                    iso(b.lastTs).substr(0, 19).c_str(), static_cast<long long>(b.count),
+                    static_cast<long long>(b.evidenceEvent), printable(b.source).c_str());
+                if (!b.conflictsWith.empty())
+                    std::printf("%-24s   CONFLICT: %s held by %s at an overlapping time\n", "",
+                        printable(b.address).c_str(), printable(b.conflictsWith).c_str());
+            }
         std::printf("\n%-60s %8s %10s %9s\n", "SOURCE", "FORMAT", "STORED", "REJECTED");
         for (const auto &s : sources)
             std::printf("%-60s %8s %10lld %9lld\n", printable(s.path).c_str(), s.format.c_str(),

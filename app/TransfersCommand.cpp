@@ -130,14 +130,18 @@ int runTransfers(const QStringList &args)
             std::printf("%s\n", exporting::transferCsvRow(r).c_str());
         return 0;
     }
-    std::printf("%-20s %-18s %-18s %-24s %-22s %-24s %5s %-3s %s\n", "FIRST (UTC)", "SOURCE", "DESTINATION", "FILE",
+    std::printf("%-20s %-32s %-18s %-24s %-22s %-24s %5s %-3s %s\n", "FIRST (UTC)", "SOURCE", "DESTINATION", "FILE",
         "METHOD", "ACCOUNT", "CONF", "EXE", "EVIDENCE src/dst");
     for (const auto &r : rows) {
         std::string first = iso(r.firstTs).substr(0, 19);
-        std::printf("%-20s %-18s %-18s %-24s %-22s %-24s %5.2f %-3s %d/%d\n", first.c_str(),
-            printable(r.source.empty() ? r.sourceIp : r.source, 18).c_str(), printable(r.destination, 18).c_str(),
-            printable(r.file, 24).c_str(), r.method.c_str(), printable(r.account, 24).c_str(), r.confidence,
-            r.executed ? "yes" : "", r.srcEvidence, r.dstEvidence);
+        // A resolved source keeps the address it was seen from beside its name.
+        const std::string source = r.source.empty()        ? r.sourceIp
+            : r.sourceIp.empty() || r.sourceIp == r.source ? r.source
+                                                           : r.source + " (" + r.sourceIp + ")";
+        std::printf("%-20s %-32s %-18s %-24s %-22s %-24s %5.2f %-3s %d/%d\n", first.c_str(),
+            printable(source, 32).c_str(), printable(r.destination, 18).c_str(), printable(r.file, 24).c_str(),
+            r.method.c_str(), printable(r.account, 24).c_str(), r.confidence, r.executed ? "yes" : "", r.srcEvidence,
+            r.dstEvidence);
     }
     std::printf("%zu transfer(s)\n", rows.size());
     return 0;

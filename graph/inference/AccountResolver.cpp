@@ -1,9 +1,11 @@
 #include "inference/AccountResolver.h"
 
+#include "store/HostName.h"
 #include "store/Sqlite.h"
 
 #include <algorithm>
 #include <map>
+#include <set>
 
 namespace tt::inference {
 
@@ -14,6 +16,23 @@ std::string firstLabel(const std::string &domain)
     return domain.substr(0, domain.find('.'));
 }
 } // namespace
+
+// "S-1-5-21-a-b-c-RID" -> "S-1-5-21-a-b-c" (the domain or machine SID); "" for any other SID.
+std::string AccountResolver::domainSidOf(const std::string &sid)
+{
+    if (sid.rfind("S-1-5-21-", 0) != 0)
+        return {};
+    const size_t last = sid.rfind('-');
+    return last > 9 ? sid.substr(0, last) : std::string();
+}
+
+bool AccountResolver::isIdentitySid(const std::string &sid)
+{
+    // Domain / machine accounts (S-1-5-21-...) and Entra ID accounts (S-1-12-1-...) name one
+    // identity; every other SID (S-1-5-18, S-1-0-0, S-1-5-7, S-1-5-32-544, S-1-5-90-0-1, ...) is
+    // well-known and the same everywhere.
+    return !domainSidOf(sid).empty() || sid.rfind("S-1-12-1-", 0) == 0;
+}
 
 int64_t AccountResolver::find(int64_t id)
 {
@@ -36,6 +55,25 @@ void AccountResolver::unite(int64_t a, int64_t b)
         m_parent[std::max(a, b)] = std::min(a, b);
 }
 
+void AccountResolver::uniteByDomain(const std::vector<int64_t> &group)
+{
+    std::map<std::string, int64_t> byLabel;
+    std::vector<int64_t> noDomain;
+    for (int64_t id : group) {
+        const Acc &a = m_accounts[id];
+        if (a.domain.empty()) {
+            noDomain.push_back(id);
+            continue;
+        }
+        auto [it, fresh] = byLabel.emplace(firstLabel(a.domain), id);
+        if (!fresh)
+            unite(it->second, id);
+    }
+    if (byLabel.size() == 1)
+        for (int64_t id : noDomain)
+            unite(byLabel.begin()->second, id);
+}
+
 void AccountResolver::load()
 {
     {
@@ -56,16 +94,44 @@ void AccountResolver::load()
     for (const auto &kv : m_accounts)
         ids.push_back(kv.first);
     std::sort(ids.begin(), ids.end());
-    // Same SID: one account whatever the spelling. The NULL SID (S-1-0-0, written by failed
-    // logons beside any typed name; cases imported before the importer dropped it) is no identity.
-    std::map<std::string, int64_t> bySid;
+    // Same SID: one account whatever the spelling, but only where a SID names one identity.
+    // Well-known SIDs (SYSTEM, LOCAL / NETWORK SERVICE, the NULL SID, ANONYMOUS, BUILTIN groups,
+    // DWM / UMFD sessions) are the same on every machine. A local account's SID is unique only per
+    // machine image: cloned VMs share the machine SID, so IEWIN7\IEUser and PC01\IEUser both hold
+    // S-1-5-21-...-1000. Such SIDs join only spellings of the same machine.
+    std::set<std::string> hostNames;
+    {
+        auto st = m_db.prepare("SELECT name FROM host_names UNION SELECT name FROM hosts WHERE is_ip_only = 0");
+        while (st.step())
+            hostNames.insert(store::toUpperAscii(st.textView(0)));
+    }
+    std::map<std::string, std::set<std::string>> labelsOfDomainSid; // domain SID -> domain labels seen
+    std::set<std::string> machineSids;
     for (int64_t id : ids) {
         const Acc &a = m_accounts[id];
-        if (a.sid.empty() || a.sid == "S-1-0-0")
+        const std::string ds = domainSidOf(a.sid);
+        if (ds.empty() || a.domain.empty())
             continue;
-        auto [it, fresh] = bySid.emplace(a.sid, id);
-        if (!fresh)
-            unite(it->second, id);
+        labelsOfDomainSid[ds].insert(firstLabel(a.domain));
+        if (hostNames.count(a.domain) || hostNames.count(firstLabel(a.domain)))
+            machineSids.insert(ds);
+    }
+    for (const auto &[ds, labels] : labelsOfDomainSid)
+        if (labels.size() > 1) // a domain has one name; one SID under two names is a cloned machine
+            machineSids.insert(ds);
+    std::map<std::string, std::vector<int64_t>> bySid;
+    for (int64_t id : ids)
+        if (isIdentitySid(m_accounts[id].sid))
+            bySid[m_accounts[id].sid].push_back(id);
+    for (const auto &[sid, group] : bySid) {
+        if (!machineSids.count(domainSidOf(sid))) {
+            for (int64_t id : group)
+                unite(group.front(), id);
+            continue;
+        }
+        // A machine-local SID: spellings of one machine join; a domain-less spelling joins
+        // only when a single machine holds the SID.
+        uniteByDomain(group);
     }
     // Same name in NetBIOS and DNS spellings of one domain. Local accounts of two machines
     // (PC01\Administrator, PC02\Administrator) keep different domains and stay apart; a
@@ -73,23 +139,8 @@ void AccountResolver::load()
     std::map<std::string, std::vector<int64_t>> byName;
     for (int64_t id : ids)
         byName[m_accounts[id].nameKey].push_back(id);
-    for (const auto &[key, group] : byName) {
-        std::map<std::string, int64_t> byLabel;
-        std::vector<int64_t> noDomain;
-        for (int64_t id : group) {
-            const Acc &a = m_accounts[id];
-            if (a.domain.empty()) {
-                noDomain.push_back(id);
-                continue;
-            }
-            auto [it, fresh] = byLabel.emplace(firstLabel(a.domain), id);
-            if (!fresh)
-                unite(it->second, id);
-        }
-        if (byLabel.size() == 1)
-            for (int64_t id : noDomain)
-                unite(byLabel.begin()->second, id);
-    }
+    for (const auto &[key, group] : byName)
+        uniteByDomain(group);
     // Canonical spelling: a NetBIOS domain (what analysts write), then one with a SID, then the oldest.
     std::map<int64_t, int64_t> best;
     auto score = [&](const Acc &a) {
@@ -118,7 +169,9 @@ void AccountResolver::load()
             continue;
         const Acc &a = m_accounts[id];
         const Acc &b = m_accounts[c];
-        const char *how = (!a.sid.empty() && a.sid == b.sid) ? "sid" : a.domain.empty() ? "name-only" : "dns-domain";
+        const char *how = (!a.sid.empty() && a.sid == b.sid && isIdentitySid(a.sid)) ? "sid"
+            : a.domain.empty()                                                       ? "name-only"
+                                                                                     : "dns-domain";
         ins.bind(1, id).bind(2, c).bind(3, std::string_view(how));
         ins.exec();
         ++m_links;
@@ -144,7 +197,8 @@ bool AccountResolver::isServiceIdentity(int64_t account) const
     for (const char *n : kNames)
         if (a.nameKey == n)
             return true;
-    return a.sid == "S-1-5-18" || a.sid == "S-1-5-19" || a.sid == "S-1-5-20" || a.sid == "S-1-5-7";
+    return a.sid == "S-1-5-18" || a.sid == "S-1-5-19" || a.sid == "S-1-5-20" || a.sid == "S-1-5-7"
+        || a.sid.rfind("S-1-5-90-", 0) == 0 || a.sid.rfind("S-1-5-96-", 0) == 0;
 }
 
 std::string AccountResolver::display(int64_t account) const

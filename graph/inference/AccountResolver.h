@@ -3,7 +3,9 @@
 // One account per identity across its spellings: DOMAIN\user, DNS-domain\user
 // (THESHIRE.LOCAL\user from Kerberos logons), user@dns.domain (UPN), and SID-only rows. The
 // importer stores each spelling as written; inference links them and records the links in
-// account_links so the CLI and views can show one account.
+// account_links so the CLI and views can show one account. A SID joins spellings only when it
+// is a domain account's: a local account (its domain is a host's name, or its machine SID is
+// seen under two names, as on cloned VMs) is keyed by (machine, name).
 
 #include <cstdint>
 #include <string>
@@ -30,6 +32,11 @@ public:
     bool isServiceIdentity(int64_t account) const;
     std::string display(int64_t account) const;
     size_t linkCount() const { return m_links; }
+    // The domain (or machine) part of an S-1-5-21 account SID; "" for other SIDs.
+    static std::string domainSidOf(const std::string &sid);
+    // False for well-known SIDs (SYSTEM, the NULL SID, ANONYMOUS, BUILTIN groups, ...) that are
+    // the same on every machine and so never join two accounts.
+    static bool isIdentitySid(const std::string &sid);
 
 private:
     struct Acc {
@@ -39,6 +46,9 @@ private:
     };
     int64_t find(int64_t id);
     void unite(int64_t a, int64_t b);
+    // Joins the accounts of group that share a domain (NetBIOS or DNS spelling); domain-less
+    // ones join when the group holds a single domain.
+    void uniteByDomain(const std::vector<int64_t> &group);
 
     sql::Db &m_db;
     std::unordered_map<int64_t, Acc> m_accounts;

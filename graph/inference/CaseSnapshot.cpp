@@ -176,11 +176,11 @@ void CaseSnapshot::load(sql::Db &db)
         logons.finish();
     }
     {
-        auto st
-            = db.prepare("SELECT n.id, n.event, n.host_id, e.source_id, n.ts, n.initiated, n.src_ip, n.src_port, "
-                         "n.src_name, n.dst_ip, n.dst_port, n.dst_name, n.image, n.process_guid FROM net_connections n "
-                         "JOIN events e ON e.id=n.event WHERE n.ts IS NOT NULL AND (n.dst_port IN (445, 139, 3389) "
-                         "OR n.src_port IN (445, 139, 3389)) ORDER BY n.id");
+        auto st = db.prepare(
+            "SELECT n.id, n.event, n.host_id, e.source_id, n.ts, n.initiated, n.src_ip, n.src_port, "
+            "n.src_name, n.dst_ip, n.dst_port, n.dst_name, n.image, n.process_guid, n.protocol FROM net_connections n "
+            "JOIN events e ON e.id=n.event WHERE n.ts IS NOT NULL AND (n.dst_port IN (445, 139, 3389) "
+            "OR n.src_port IN (445, 139, 3389)) ORDER BY n.id");
         while (st.step()) {
             NetInfo n;
             n.id = st.int64(0);
@@ -197,6 +197,7 @@ void CaseSnapshot::load(sql::Db &db)
             n.dstName = txt(st, 11);
             n.image = txt(st, 12);
             n.guid = txt(st, 13);
+            n.protocol = txt(st, 14);
             connections.add(std::move(n));
         }
         connections.finish();

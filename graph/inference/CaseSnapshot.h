@@ -47,7 +47,7 @@ struct LogonInfo {
 struct NetInfo {
     int64_t id = 0, event = 0, host = 0, source = 0, ts = 0;
     int initiated = -1;
-    std::string srcIp, srcName, dstIp, dstName, image, guid;
+    std::string srcIp, srcName, dstIp, dstName, image, guid, protocol;
     int64_t srcPort = -1, dstPort = -1;
 };
 

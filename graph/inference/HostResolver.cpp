@@ -9,12 +9,10 @@
 
 namespace tt::inference {
 
-namespace {
-bool servicePort(int64_t p)
+bool HostResolver::isWeakBinding(std::string_view how)
 {
-    return p == 445 || p == 139 || p == 3389 || p == 135;
+    return how == "zeek-netbios";
 }
-} // namespace
 
 HostResolver::HostResolver(sql::Db &db)
     : m_db(db)
@@ -29,27 +27,33 @@ void HostResolver::load(const CaseSnapshot &snap)
             m_hosts[st.int64(0)] = {st.text(1), st.int64(2) != 0};
     }
     {
-        auto st = m_db.prepare("SELECT host_id, address, source_id, first_ts, last_ts, count FROM host_addresses "
+        auto st = m_db.prepare("SELECT host_id, address, source_id, first_ts, last_ts, count, how FROM host_addresses "
                                "WHERE first_ts IS NOT NULL ORDER BY id");
         while (st.step()) {
             const std::string ip = store::normaliseIp(st.textView(1));
-            Mapping m {
-                st.int64(0), st.int64(2), st.int64(3), st.isNull(4) ? st.int64(3) : st.int64(4), st.int64(5), 0, {}};
+            Mapping m {st.int64(0), st.int64(2), st.int64(3), st.isNull(4) ? st.int64(3) : st.int64(4), st.int64(5),
+                isWeakBinding(st.textView(6)) ? 1 : 0, {}};
             m_byIp[ip].push_back(m);
         }
     }
+    recordConflicts();
     // Sysmon 3 names the remote end (reverse DNS on the logging host): a weaker mapping, used
     // when the telemetry of the peer itself is not in the case.
     for (int64_t host : snap.connections.hosts())
         for (const NetInfo &n : snap.connections.of(host)) {
+            // The remote end is the one that is not local; unknown for ambiguous inbound records.
             std::string ip, name;
-            if (n.initiated == 1) {
+            switch (store::localEndOfConnection(n.initiated, n.protocol, n.srcPort, n.dstPort)) {
+            case store::LocalEnd::Source:
                 ip = n.dstIp;
                 name = n.dstName;
-            } else if (n.initiated == 0) {
-                const bool swapped = servicePort(n.srcPort) && !servicePort(n.dstPort);
-                ip = swapped ? n.dstIp : n.srcIp;
-                name = swapped ? n.dstName : n.srcName;
+                break;
+            case store::LocalEnd::Destination:
+                ip = n.srcIp;
+                name = n.srcName;
+                break;
+            case store::LocalEnd::Unknown:
+                break;
             }
             if (name.empty() || store::isUninformativeIp(ip))
                 continue;
@@ -75,6 +79,21 @@ void HostResolver::load(const CaseSnapshot &snap)
         }
 }
 
+void HostResolver::recordConflicts()
+{
+    // Two named hosts holding one address at overlapping times: DHCP churn inside a recording,
+    // cloned VMs, or a wrong record. Both bindings are kept; byIp() picks per time and source.
+    m_db.exec("DELETE FROM address_conflicts");
+    m_db.exec("INSERT INTO address_conflicts(address, binding_a, binding_b, first_ts, last_ts) "
+              "SELECT a.address, a.id, b.id, max(a.first_ts, b.first_ts), min(coalesce(a.last_ts, a.first_ts), "
+              "coalesce(b.last_ts, b.first_ts)) FROM host_addresses a JOIN host_addresses b "
+              "ON b.address = a.address AND b.host_id > a.host_id "
+              "AND a.first_ts <= coalesce(b.last_ts, b.first_ts) AND b.first_ts <= coalesce(a.last_ts, a.first_ts) "
+              "JOIN hosts ha ON ha.id = a.host_id JOIN hosts hb ON hb.id = b.host_id "
+              "WHERE ha.is_ip_only = 0 AND hb.is_ip_only = 0 AND a.how <> 'zeek-netbios' AND b.how <> 'zeek-netbios' "
+              "ORDER BY a.id, b.id");
+}
+
 int64_t HostResolver::byIp(std::string_view rawIp, int64_t ts, int64_t source)
 {
     const std::string ip = store::normaliseIp(rawIp);
@@ -86,11 +105,15 @@ int64_t HostResolver::byIp(std::string_view rawIp, int64_t ts, int64_t source)
     auto better = [&](const Mapping &a, const Mapping *b) {
         if (!b)
             return true;
-        // Same recording first, then the host's own telemetry over a peer's reverse DNS, then
-        // the most sightings; the host id breaks ties so the answer does not depend on order.
+        // Same recording first, then the binding valid at ts, then the host's own telemetry over a peer's reverse DNS,
+        // then the most sightings; the host id breaks ties so the answer does not depend on order.
         const bool as = a.source == source, bs = b->source == source;
         if (as != bs)
             return as;
+        // The binding valid at that time over one only within the tolerance (DHCP churn).
+        const bool ain = ts >= a.first && ts <= a.last, bin = ts >= b->first && ts <= b->last;
+        if (ain != bin)
+            return ain;
         if (a.rank != b->rank)
             return a.rank < b->rank;
         if (a.count != b->count)

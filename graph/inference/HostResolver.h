@@ -44,14 +44,19 @@ public:
     // True when ip is one of host's own addresses around ts or a loopback address.
     bool isSelf(int64_t host, std::string_view ip, int64_t ts) const;
     bool isIpOnly(int64_t host) const;
+    // Bindings that hold only where nothing stronger names the address (a NetBIOS broadcast the
+    // host sent about its own name); they never make an address conflict.
+    static bool isWeakBinding(std::string_view how);
     std::string name(int64_t host) const;
 
 private:
     struct Mapping {
         int64_t host, source, first, last, count;
-        int rank; // 0 telemetry of the host itself / logon, 1 a peer's reverse-DNS name
+        int rank; // 0 telemetry of the host itself / logon, 1 a peer's reverse-DNS name or a weak binding
         std::string peerName; // rank 1: the host is created only when a rule needs it
     };
+    // Rewrites address_conflicts from host_addresses.
+    void recordConflicts();
     int64_t ensureNamedHost(std::string_view raw);
     int64_t findNamedHost(std::string_view raw);
     int64_t ensureIpHost(const std::string &ip);

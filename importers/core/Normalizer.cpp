@@ -512,17 +512,18 @@ void Normalizer::sysmon(const RawEvent &ev, int64_t eventRow, int64_t host)
         r.pid = parseInteger(ev.field("ProcessId"));
         r.accountId = accountFromQualified(ev.field("User"));
         m_w.insertNetConn(r);
-        // The local end is this host's address. Older Sysmon swaps the ends of inbound
-        // connections (local side reported as source with a service port), so for inbound
-        // records take the side that holds a well-known service port.
-        auto servicePort = [](int64_t p) {
-            return p == 445 || p == 139 || p == 135 || p == 3389 || p == 5985 || p == 5986 || p == 22;
-        };
-        if (r.initiated == 1)
+        // The local end is this host's address; an inbound record whose ends are swapped or whose
+        // ports do not say which end listens gives no address (never the remote one).
+        switch (store::localEndOfConnection(r.initiated, r.protocol, r.srcPort, r.dstPort)) {
+        case store::LocalEnd::Source:
             m_w.noteAddress(host, sip, "sysmon3-local", ts, eventRow);
-        else if (r.initiated == 0)
-            m_w.noteAddress(
-                host, servicePort(r.srcPort) && !servicePort(r.dstPort) ? sip : dip, "sysmon3-local", ts, eventRow);
+            break;
+        case store::LocalEnd::Destination:
+            m_w.noteAddress(host, dip, "sysmon3-local", ts, eventRow);
+            break;
+        case store::LocalEnd::Unknown:
+            break;
+        }
         break;
     }
     case 11:

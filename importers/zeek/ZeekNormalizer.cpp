@@ -245,8 +245,12 @@ void ZeekNormalizer::auth(const RawEvent &ev, int64_t eventRow, int64_t ts, cons
         const auto slash = client.find('/');
         if (slash != std::string::npos && slash > 0) {
             const std::string realm = client.substr(slash + 1);
-            account = m_w.accountId(
-                std::string_view(realm).substr(0, realm.find('.')), std::string_view(client).substr(0, slash), {});
+            const std::string_view user = std::string_view(client).substr(0, slash);
+            account = m_w.accountId(std::string_view(realm).substr(0, realm.find('.')), user, {});
+            // A machine account (SCRANTON$) asking the KDC from this address: that host's address.
+            if (user.size() > 1 && user.back() == '$' && success == 1 && !store::isUninformativeIp(orig))
+                if (int64_t h = m_w.hostId(user))
+                    m_w.noteAddress(h, orig, "zeek-kerberos", ts, eventRow);
         }
     } else if (log == "ntlm") {
         const std::string_view dom = ev.field("domainname"), user = ev.field("username");
@@ -315,6 +319,16 @@ void ZeekNormalizer::activity(const RawEvent &ev, int64_t eventRow, int64_t ts, 
                 rest.remove_prefix(comma + 1);
             }
         }
+        // A NetBIOS broadcast from port 137 about a single-label name is the sender speaking for
+        // itself (registering / refreshing its name, or a local logon looking its own name up as
+        // a domain): weak evidence, used by inference only where nothing stronger names the address.
+        const std::string orig = store::normaliseIp(ev.field("id.orig_h"));
+        const std::string resp = store::normaliseIp(ev.field("id.resp_h"));
+        if (ev.field("qtype_name") == "NB" && num(ev, "id.orig_p") == 137 && detail.empty()
+            && name.find('.') == std::string_view::npos && store::isPrivateIp(orig)
+            && (resp.size() > 4 && resp.compare(resp.size() - 4, 4, ".255") == 0))
+            if (int64_t h = m_w.hostId(name))
+                m_w.noteAddress(h, orig, "zeek-netbios", ts, eventRow);
     }
     sql::Stmt &st = m_activity;
     st.bind(1, eventRow);

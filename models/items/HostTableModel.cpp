@@ -3,6 +3,7 @@
 #include "items/TimeFormat.h"
 
 #include <QLocale>
+#include <QStringList>
 
 namespace tt {
 
@@ -82,10 +83,36 @@ QVariant HostTableModel::data(const QModelIndex &index, int role) const
     case Last:
         return formatTime(h.lastTs);
     case Addresses:
-        return QString::fromStdString(h.addresses);
+        return role == Qt::ToolTipRole ? bindingsText(h) : addressesText(h);
     default:
         return {};
     }
+}
+
+QString HostTableModel::addressesText(const store::CaseStore::HostSummary &h)
+{
+    QString out = QString::fromStdString(h.addresses);
+    for (const auto &b : h.bindings)
+        if (!b.conflictsWith.empty())
+            return out + tr(" (conflict)");
+    return out;
+}
+
+QString HostTableModel::bindingsText(const store::CaseStore::HostSummary &h)
+{
+    QStringList lines;
+    for (const auto &b : h.bindings) {
+        QString line = tr("%1  %2 .. %3  by %4 (%5 records, first event %6, %7)")
+                           .arg(QString::fromStdString(b.address), formatTime(b.firstTs), formatTime(b.lastTs),
+                               QString::fromStdString(b.how))
+                           .arg(b.count)
+                           .arg(b.evidenceEvent)
+                           .arg(QString::fromStdString(b.source));
+        if (!b.conflictsWith.empty())
+            line += tr("  CONFLICT: also held by %1").arg(QString::fromStdString(b.conflictsWith));
+        lines << line;
+    }
+    return lines.join(QLatin1Char('\n'));
 }
 
 QVariant HostTableModel::headerData(int section, Qt::Orientation o, int role) const

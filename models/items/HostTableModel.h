@@ -10,7 +10,8 @@
 
 namespace tt {
 
-// Hosts of a case with their event counts, time span and addresses. Filled from a snapshot
+// Hosts of a case with their event counts, time span and addresses (each binding with its
+// interval and evidence in the tooltip). Filled from a snapshot
 // loaded off the UI thread.
 class HostTableModel : public QAbstractTableModel {
     Q_OBJECT
@@ -28,6 +29,11 @@ public:
     int columnCount(const QModelIndex &parent = {}) const override;
     QVariant data(const QModelIndex &index, int role) const override;
     QVariant headerData(int section, Qt::Orientation o, int role) const override;
+
+    // The Addresses cell (a conflict is flagged) and its tooltip: every binding with its
+    // interval, rule, evidence and source. Plain text.
+    static QString addressesText(const store::CaseStore::HostSummary &h);
+    static QString bindingsText(const store::CaseStore::HostSummary &h);
 
 private:
     std::vector<store::CaseStore::HostSummary> m_hosts;

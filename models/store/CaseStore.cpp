@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 #include <system_error>
 #include <unistd.h>
+#include <unordered_map>
 #include <vector>
 
 #ifndef TT_VERSION
@@ -289,6 +290,32 @@ std::vector<CaseStore::HostSummary> CaseStore::hosts()
         h.lastTs = st.int64(6);
         h.addresses = st.text(7);
         out.push_back(std::move(h));
+    }
+    std::unordered_map<int64_t, size_t> rowOf;
+    for (size_t i = 0; i < out.size(); ++i)
+        rowOf.emplace(out[i].id, i);
+    auto b = m_db.prepare(
+        "SELECT a.host_id, a.id, a.address, a.how, coalesce(s.path,''), coalesce(a.first_ts,0), coalesce(a.last_ts,0), "
+        "a.count, coalesce(a.evidence_event,0), coalesce((SELECT group_concat(name, ', ') FROM (SELECT DISTINCT o.name "
+        "FROM address_conflicts c JOIN host_addresses x ON x.id = CASE WHEN c.binding_a = a.id THEN c.binding_b "
+        "ELSE c.binding_a END JOIN hosts o ON o.id = x.host_id WHERE c.binding_a = a.id OR c.binding_b = a.id "
+        "ORDER BY o.name)),'') FROM host_addresses a LEFT JOIN sources s ON s.id = a.source_id "
+        "ORDER BY a.host_id, a.address, a.first_ts, a.id");
+    while (b.step()) {
+        auto it = rowOf.find(b.int64(0));
+        if (it == rowOf.end())
+            continue;
+        AddressBinding ab;
+        ab.id = b.int64(1);
+        ab.address = b.text(2);
+        ab.how = b.text(3);
+        ab.source = b.text(4);
+        ab.firstTs = b.int64(5);
+        ab.lastTs = b.int64(6);
+        ab.count = b.int64(7);
+        ab.evidenceEvent = b.int64(8);
+        ab.conflictsWith = b.text(9);
+        out[it->second].bindings.push_back(std::move(ab));
     }
     return out;
 }

@@ -76,6 +76,16 @@ public:
     };
     Totals totals();
 
+    // One host <-> address binding: valid over [firstTs, lastTs] by `how` (the rule: sysmon3-local,
+    // 4624-workstation, zeek-dns, zeek-ntlm, zeek-kerberos, zeek-netbios, sshd-local), learnt from
+    // one source file, its earliest record `evidenceEvent`. conflictsWith: the other hosts that held
+    // the address at an overlapping time (address_conflicts, written by inference).
+    struct AddressBinding {
+        int64_t id = 0;
+        std::string address, how, source, conflictsWith;
+        int64_t firstTs = 0, lastTs = 0, count = 0, evidenceEvent = 0;
+    };
+
     struct HostSummary {
         int64_t id = 0;
         std::string name;
@@ -85,6 +95,7 @@ public:
         int64_t firstTs = 0;
         int64_t lastTs = 0;
         std::string addresses; // distinct addresses, comma separated
+        std::vector<AddressBinding> bindings; // by address, then time
     };
     std::vector<HostSummary> hosts();
 

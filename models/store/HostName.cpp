@@ -2,6 +2,8 @@
 
 #include <arpa/inet.h>
 
+#include <algorithm>
+
 namespace tt::store {
 
 std::string toUpperAscii(std::string_view s)
@@ -42,11 +44,19 @@ std::string normaliseIp(std::string_view s)
     if (auto pct = s.find('%'); pct != std::string_view::npos)
         s = s.substr(0, pct);
     std::string low = toLowerAscii(s);
-    static constexpr std::string_view kMapped = "::ffff:";
-    if (low.size() > kMapped.size() && low.compare(0, kMapped.size(), kMapped) == 0
-        && low.find('.') != std::string::npos)
-        low.erase(0, kMapped.size());
-    return low;
+    if (low.find(':') == std::string::npos || low.size() > 64)
+        return low;
+    // IPv6 in its canonical (RFC 5952) spelling: NXLog writes 0:0:0:0:0:0:0:1 for ::1; an
+    // IPv4-mapped address in any spelling is its IPv4 address.
+    unsigned char b[16];
+    if (inet_pton(AF_INET6, low.c_str(), b) != 1)
+        return low;
+    static constexpr unsigned char kMapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+    const bool mapped = std::equal(kMapped, kMapped + 12, b);
+    char buf[INET6_ADDRSTRLEN];
+    if (!inet_ntop(mapped ? AF_INET : AF_INET6, mapped ? b + 12 : b, buf, sizeof buf))
+        return low;
+    return buf;
 }
 
 bool isIpAddress(std::string_view s)
@@ -65,9 +75,50 @@ bool isUninformativeIp(std::string_view s)
         return true;
     if (ip.compare(0, 4, "127.") == 0)
         return true;
-    if (ip.compare(0, 5, "fe80:") == 0)
+    if (ip.compare(0, 5, "fe80:") == 0 || ip.compare(0, 2, "ff") == 0)
         return true;
+    unsigned char b[4];
+    if (inet_pton(AF_INET, ip.c_str(), b) == 1)
+        return (b[0] == 169 && b[1] == 254) || b[0] >= 224 || b[3] == 255;
     return !isIpAddress(ip);
+}
+
+bool isServicePort(long long port)
+{
+    if (port > 0 && port < 1024)
+        return true;
+    switch (port) {
+    case 1433:
+    case 1434:
+    case 3268:
+    case 3269:
+    case 3389:
+    case 5353:
+    case 5355:
+    case 5985:
+    case 5986:
+    case 1900:
+    case 3702:
+    case 8080:
+    case 8443:
+        return true;
+    default:
+        return false;
+    }
+}
+
+LocalEnd localEndOfConnection(long long initiated, std::string_view protocol, long long srcPort, long long dstPort)
+{
+    if (initiated == 1)
+        return LocalEnd::Source;
+    if (initiated != 0 || toLowerAscii(protocol) == "udp")
+        return LocalEnd::Unknown;
+    const bool srcService = isServicePort(srcPort), dstService = isServicePort(dstPort);
+    if (dstService && !srcService)
+        return LocalEnd::Destination;
+    if (srcService && !dstService)
+        return LocalEnd::Source; // swapped ends
+    return LocalEnd::Unknown;
 }
 
 bool isPrivateIp(std::string_view s)

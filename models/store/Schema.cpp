@@ -1,5 +1,6 @@
 #include "store/Schema.h"
 
+#include "store/HostName.h"
 #include "store/Sqlite.h"
 
 #include <ctime>
@@ -494,6 +495,58 @@ CREATE TABLE net_activity(
 CREATE INDEX net_activity_orig ON net_activity(orig_ip, ts);
 )SQL";
 
+// Version 4: host <-> address bindings you can trust (issue #10). Two hosts holding one address
+// at overlapping times are recorded with both bindings (derived by inference, rebuilt each run).
+// The step also re-derives the Sysmon 3 bindings of existing cases from net_connections: older
+// builds gave the remote end of swapped inbound records (dns.exe on 53, NetBIOS 137 -> 137) to
+// the logging host.
+const char *const kSchemaV4 = R"SQL(
+CREATE TABLE address_conflicts(
+  address TEXT NOT NULL,
+  binding_a INTEGER NOT NULL REFERENCES host_addresses(id), -- the lower host id
+  binding_b INTEGER NOT NULL REFERENCES host_addresses(id),
+  first_ts INTEGER,                                         -- the overlap of the two intervals
+  last_ts INTEGER,
+  PRIMARY KEY(binding_a, binding_b)
+) WITHOUT ROWID;
+CREATE INDEX address_conflicts_b ON address_conflicts(binding_b);
+)SQL";
+
+// Rebuilds host_addresses rows of rule 'sysmon3-local' from net_connections with the local-end
+// rule of the importer (localEndOfConnection): one row per (host, address, source) with its span,
+// count and earliest record.
+void rebuildSysmonBindings(sql::Db &db)
+{
+    db.exec("DELETE FROM host_addresses WHERE how = 'sysmon3-local'");
+    db.exec(
+        "CREATE TEMP TABLE local_ends(host_id INTEGER, address TEXT, source_id INTEGER, ts INTEGER, event INTEGER)");
+    {
+        auto st
+            = db.prepare("SELECT n.host_id, n.initiated, n.src_ip, n.src_port, n.dst_ip, n.dst_port, n.ts, n.event, "
+                         "e.source_id, n.protocol FROM net_connections n JOIN events e ON e.id = n.event "
+                         "WHERE n.ts IS NOT NULL ORDER BY n.event");
+        auto ins = db.prepare("INSERT INTO temp.local_ends VALUES(?,?,?,?,?)");
+        while (st.step()) {
+            const LocalEnd end = localEndOfConnection(st.isNull(1) ? -1 : st.int64(1), st.textView(9),
+                st.isNull(3) ? -1 : st.int64(3), st.isNull(5) ? -1 : st.int64(5));
+            if (end == LocalEnd::Unknown)
+                continue;
+            const std::string ip = normaliseIp(st.textView(end == LocalEnd::Source ? 2 : 4));
+            if (isUninformativeIp(ip))
+                continue;
+            ins.bind(1, st.int64(0)).bind(2, std::string_view(ip)).bind(3, st.int64(8)).bind(4, st.int64(6));
+            ins.bind(5, st.int64(7));
+            ins.exec();
+        }
+    }
+    // SQLite's bare columns: with min(ts), `event` comes from the row holding the minimum.
+    db.exec("INSERT INTO host_addresses(host_id, address, how, source_id, first_ts, last_ts, count, evidence_event) "
+            "SELECT host_id, address, 'sysmon3-local', source_id, min(ts), max(ts), count(*), event FROM "
+            "(SELECT host_id, address, source_id, ts, event FROM temp.local_ends ORDER BY event) "
+            "GROUP BY host_id, address, source_id ORDER BY host_id, address, source_id");
+    db.exec("DROP TABLE temp.local_ends");
+}
+
 struct BulkIndex {
     const char *name;
     const char *on; // "table(columns)"
@@ -534,6 +587,7 @@ const Step kSteps[] = {
     {1, kSchemaV1},
     {2, kSchemaV2},
     {3, kSchemaV3},
+    {4, kSchemaV4},
 };
 
 bool tableExists(sql::Db &db, const char *name)
@@ -572,6 +626,8 @@ void migrate(sql::Db &db, const std::string &appVersion)
                 db.exec(std::string("CREATE INDEX ") + ix.name + " ON " + ix.on);
         if (step.version == 2)
             db.exec(std::string("UPDATE transfers SET key = ") + kTransferKeySql);
+        if (step.version == 4 && current > 0)
+            rebuildSysmonBindings(db);
         auto ins = db.prepare("INSERT INTO schema_version(version, applied_utc, app_version) VALUES(?,?,?)");
         ins.bind(1, step.version).bind(2, static_cast<int64_t>(std::time(nullptr))).bind(3, appVersion);
         ins.exec();

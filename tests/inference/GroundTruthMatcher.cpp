@@ -1,13 +1,25 @@
 #include "GroundTruthMatcher.h"
 
+#include "TestSupport.h"
+
 #include "store/HostName.h"
 
 #include <QDateTime>
+#include <QFile>
+#include <QJsonDocument>
 #include <QTimeZone>
 
 #include <cstdlib>
 
 using tt::inference::TransferRow;
+
+QJsonArray GroundTruthMatcher::corpusTruth()
+{
+    QFile f(tt::test::corpusDir() + QStringLiteral("/ground_truth.json"));
+    if (!f.open(QIODevice::ReadOnly))
+        return {};
+    return QJsonDocument::fromJson(f.readAll()).array();
+}
 
 Label GroundTruthMatcher::label(const QJsonObject &o)
 {

@@ -7,6 +7,7 @@
 
 #include "inference/TransferQuery.h"
 
+#include <QJsonArray>
 #include <QJsonObject>
 #include <QString>
 
@@ -27,6 +28,8 @@ struct MethodStats {
 class GroundTruthMatcher {
 public:
     static Label label(const QJsonObject &o);
+    // The corpus's ground_truth.json (TT_CORPUS_DIR): one object per labelled file; empty when unreadable.
+    static QJsonArray corpusTruth();
     // Upper-case short host key ("PC01.example.corp" -> "PC01"), addresses as they are.
     static QString hostKey(const QString &name);
     // "EXAMPLE\Administrator" vs the inferred account, case-insensitively; empty label = no check.

@@ -57,9 +57,7 @@ private:
 private slots:
     void initTestCase()
     {
-        QFile f(tt::test::corpusDir() + QStringLiteral("/ground_truth.json"));
-        QVERIFY(f.open(QIODevice::ReadOnly));
-        m_truth = QJsonDocument::fromJson(f.readAll()).array();
+        m_truth = GroundTruthMatcher::corpusTruth();
         QVERIFY(!m_truth.isEmpty());
     }
 

@@ -216,6 +216,9 @@ private slots:
         QCOMPARE(QString::fromStdString(hit->confidenceLabel), label.value(QStringLiteral("confidence")).toString());
         QCOMPARE(QString::fromStdString(hit->file), label.value(QStringLiteral("file")).toString());
         QCOMPARE(QString::fromStdString(hit->direction), QStringLiteral("push"));
+        // The source is named by the case (SCRANTON's NetBIOS broadcasts of its own name from
+        // 10.0.1.4), the address kept beside the name (issue #10).
+        QCOMPARE(hit->source, std::string("SCRANTON"));
         QVERIFY2(QString::fromStdString(hit->account)
                      .compare(label.value(QStringLiteral("account")).toString(), Qt::CaseInsensitive)
                 == 0,
@@ -262,6 +265,7 @@ private slots:
         const auto hits = near(rows);
         QCOMPARE(hits.size(), size_t(1));
         QCOMPARE(hits[0]->file, std::string("python.exe"));
+        QCOMPARE(hits[0]->source, std::string("SCRANTON"));
         QCOMPARE(hits[0]->confidenceLabel, std::string("medium"));
         // Evidence from both sensors: the two conn.log views of the 4.26 MB connection at least.
         QVERIFY(hits[0]->evidence >= 4);
