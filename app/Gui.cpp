@@ -2,6 +2,8 @@
 #include "Demo.h"
 #include "Logging.h"
 
+#include "AppIcons.h"
+
 #include "GraphItems.h"
 #include "TransferGraphView.h"
 #include "WorkbenchWindow.h"
@@ -23,6 +25,9 @@ int runGui(int argc, char **argv)
     QApplication app(argc, argv);
     QApplication::setApplicationName(QStringLiteral("TransferTrace"));
     QApplication::setApplicationVersion(QStringLiteral(TT_VERSION));
+    // The desktop file name lets a Wayland compositor match the window to its launcher and icon.
+    QGuiApplication::setDesktopFileName(tt::applicationId());
+    QApplication::setWindowIcon(tt::applicationIcon());
 
     QCommandLineParser p;
     p.addPositionalArgument(QStringLiteral("case"), QStringLiteral("Case file to open."), QStringLiteral("[CASE]"));
