@@ -6,6 +6,7 @@
 #include <QProcess>
 #include <QString>
 #include <QTemporaryDir>
+#include <QTest>
 
 #include <memory>
 
@@ -56,5 +57,20 @@ inline int runTool(const QString &program, const QStringList &args, QString *out
     *output = QString::fromLocal8Bit(p.readAll());
     return done && p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
 }
+
+// A test case that starts by installing into its own temporary prefix (m_tree).
+class InstalledTreeTest : public QObject {
+    Q_OBJECT
+
+protected:
+    InstallTree m_tree;
+
+private slots:
+    void initTestCase()
+    {
+        m_tree = installIntoTemporaryPrefix();
+        QVERIFY2(m_tree.error.isEmpty(), qPrintable(m_tree.error));
+    }
+};
 
 } // namespace tt::test

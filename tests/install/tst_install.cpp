@@ -99,23 +99,10 @@ bool writeFile(const QString &path, const QByteArray &data)
 
 } // namespace
 
-class TstInstall : public QObject {
+class TstInstall : public InstalledTreeTest {
     Q_OBJECT
-    InstallTree m_tree;
 
 private slots:
-    void initTestCase()
-    {
-        m_tree = installIntoTemporaryPrefix();
-        QVERIFY2(m_tree.error.isEmpty(), qPrintable(m_tree.error));
-        // A desktop's view: the installed prefix first, then the system's MIME database (the
-        // SQLite type ours refines lives there). Set before the first QMimeDatabase use, which
-        // reads the data directories once.
-        qputenv("XDG_DATA_HOME", m_tree.share(QString()).toLocal8Bit());
-        qputenv(
-            "XDG_DATA_DIRS", (m_tree.share(QString()) + QStringLiteral(":/usr/local/share:/usr/share")).toLocal8Bit());
-    }
-
     void binaryRuns()
     {
         const QString exe = m_tree.prefix + QStringLiteral("/bin/transfertrace");
@@ -152,6 +139,12 @@ private slots:
 
     void mimeType()
     {
+        // A desktop's view: the installed prefix first, then the system's MIME database (the
+        // SQLite type ours refines lives there). Set before the first QMimeDatabase use, which
+        // reads the data directories once.
+        qputenv("XDG_DATA_HOME", m_tree.share(QString()).toLocal8Bit());
+        qputenv(
+            "XDG_DATA_DIRS", (m_tree.share(QString()) + QStringLiteral(":/usr/local/share:/usr/share")).toLocal8Bit());
         const QString path = m_tree.share(QStringLiteral("mime/packages/") + applicationId() + QStringLiteral(".xml"));
         const QString err = xmlError(path);
         QVERIFY2(err.isEmpty(), qPrintable(err));

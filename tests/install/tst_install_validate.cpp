@@ -13,17 +13,10 @@
 
 using namespace tt::test;
 
-class TstInstallValidate : public QObject {
+class TstInstallValidate : public InstalledTreeTest {
     Q_OBJECT
-    InstallTree m_tree;
 
 private slots:
-    void initTestCase()
-    {
-        m_tree = installIntoTemporaryPrefix();
-        QVERIFY2(m_tree.error.isEmpty(), qPrintable(m_tree.error));
-    }
-
     void desktopFileValidate()
     {
         QString out;
