@@ -9,11 +9,12 @@ set(CPACK_PACKAGE_NAME transfertrace)
 set(CPACK_PACKAGE_VENDOR "TransferTrace")
 set(CPACK_PACKAGE_CONTACT "TransferTrace maintainers <maintainers@transfertrace.org>")
 set(CPACK_PACKAGE_DESCRIPTION_SUMMARY "workbench for investigating lateral tool transfer (MITRE T1570)")
-set(CPACK_PACKAGE_DESCRIPTION
-  "TransferTrace reads Windows and Linux host telemetry (EVTX, event XML, NXLog / Winlogbeat JSON,\n"
-  "Zeek, EvtxECmd / Hayabusa timelines, audit, syslog, journald) into one SQLite case file and\n"
-  "infers which host pushed which file to which host, as which account and by which process chain.\n"
-  "A Qt workbench (graph, timeline, process ancestry, evidence) and a command line.")
+# One string (separate arguments would become a ;-list), lines under 80 columns for dpkg.
+set(CPACK_PACKAGE_DESCRIPTION "TransferTrace reads Windows and Linux host telemetry (EVTX, event XML,\n\
+NXLog / Winlogbeat JSON, Zeek, EvtxECmd / Hayabusa timelines, audit, syslog,\n\
+journald) into one SQLite case file and infers which host pushed which file\n\
+to which host, as which account and by which process chain. A Qt workbench\n\
+(graph, timeline, process ancestry, evidence) and a command line.")
 set(CPACK_STRIP_FILES ON)
 set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
 set(CPACK_DEBIAN_PACKAGE_SECTION utils)
