@@ -3,6 +3,8 @@
 #include "ImportRunner.h"
 #include "Logging.h"
 
+#include "AppIcons.h"
+
 #include "GraphItems.h"
 #include "TransferGraphView.h"
 #include "WorkbenchWindow.h"
@@ -24,6 +26,9 @@ int runGui(int argc, char **argv)
     QApplication app(argc, argv);
     QApplication::setApplicationName(QStringLiteral("TransferTrace"));
     QApplication::setApplicationVersion(QStringLiteral(TT_VERSION));
+    // The desktop file name lets a Wayland compositor match the window to its launcher and icon.
+    QGuiApplication::setDesktopFileName(tt::applicationId());
+    QApplication::setWindowIcon(tt::applicationIcon());
 
     QCommandLineParser p;
     p.addPositionalArgument(QStringLiteral("case"), QStringLiteral("Case file to open."), QStringLiteral("[CASE]"));

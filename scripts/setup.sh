@@ -17,6 +17,7 @@ PACKAGES=(
   xvfb xauth
   fonts-dejavu-core
   openssh-server openssh-client rsync iproute2
+  desktop-file-utils appstream shared-mime-info file  # install test validators; CPack shlibdeps
 )
 
 missing=()

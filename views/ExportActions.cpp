@@ -1,5 +1,6 @@
 #include "ExportActions.h"
 
+#include "AppIcons.h"
 #include "ExportData.h"
 #include "ExportText.h"
 #include "GraphExport.h"
@@ -55,7 +56,7 @@ ExportActions::ExportActions(WorkbenchWindow *window, FilterHistory *filter, QMe
     , m_window(window)
     , m_filter(filter)
 {
-    QMenu *m = menu->addMenu(tr("&Export"));
+    QMenu *m = menu->addMenu(themedIcon(QStringLiteral("document-export")), tr("&Export"));
     m->addAction(tr("Graph (&Current View)..."), this, [this] { exportGraph(false); });
     m->addAction(tr("Graph (&Whole Graph)..."), this, [this] { exportGraph(true); });
     m->addAction(tr("&Timeline..."), this, &ExportActions::exportTimeline);

@@ -1,6 +1,7 @@
 #include "TransferGraphView.h"
 
 #include "AnnotationActions.h"
+#include "AppIcons.h"
 #include "GraphItems.h"
 #include "GraphScene.h"
 #include "GraphvizLayout.h"
@@ -450,13 +451,13 @@ void TransferGraphView::contextMenuEvent(QContextMenuEvent *event)
         }
         menu.addSeparator();
     }
-    menu.addAction(tr("Fit (F)"), this, &TransferGraphView::fitAll);
+    menu.addAction(themedIcon(QStringLiteral("zoom-fit-best")), tr("Fit (F)"), this, &TransferGraphView::fitAll);
     menu.addAction(tr("Clear highlight (Esc)"), this, &TransferGraphView::clearHighlight);
     if (!m_hidden.isEmpty())
         menu.addAction(tr("Show %n hidden host(s)", nullptr, static_cast<int>(m_hidden.size())), this,
             &TransferGraphView::showAllHosts);
     if (!m_pins.isEmpty())
-        menu.addAction(tr("Unpin all and re-layout"), this, [this] {
+        menu.addAction(themedIcon(QStringLiteral("view-refresh")), tr("Unpin all and re-layout"), this, [this] {
             m_pins.clear();
             if (m_annotations)
                 m_annotations->clearNodePositions(); // refreshes through nodePositionsChanged

@@ -1,5 +1,6 @@
 #include "WorkbenchWindow.h"
 
+#include "AppIcons.h"
 #include "CaseOverviewDock.h"
 #include "EventDetailsView.h"
 #include "EvidenceTableView.h"
@@ -184,14 +185,18 @@ QDockWidget *WorkbenchWindow::addDock(
 void WorkbenchWindow::buildMenus()
 {
     QMenu *file = menuBar()->addMenu(tr("&File"));
-    file->addAction(tr("&New Case..."), QKeySequence::New, this, &WorkbenchWindow::newCase);
-    file->addAction(tr("&Open Case..."), QKeySequence::Open, this, &WorkbenchWindow::chooseCase);
+    file->addAction(themedIcon(QStringLiteral("document-new")), tr("&New Case..."), QKeySequence::New, this,
+        &WorkbenchWindow::newCase);
+    file->addAction(themedIcon(QStringLiteral("document-open")), tr("&Open Case..."), QKeySequence::Open, this,
+        &WorkbenchWindow::chooseCase);
     m_recentMenu = file->addMenu(tr("Open &Recent"));
     connect(m_recentMenu, &QMenu::aboutToShow, this, &WorkbenchWindow::fillRecentMenu);
-    file->addAction(tr("Save Case &As..."), QKeySequence::SaveAs, this, &WorkbenchWindow::chooseSaveAs);
+    file->addAction(themedIcon(QStringLiteral("document-save-as")), tr("Save Case &As..."), QKeySequence::SaveAs, this,
+        &WorkbenchWindow::chooseSaveAs);
     file->addAction(tr("Case &Properties..."), this, &WorkbenchWindow::editCaseProperties);
     file->addSeparator();
-    file->addAction(tr("&Import Files..."), QKeySequence(Qt::CTRL | Qt::Key_I), this, [this] { chooseImport(false); });
+    file->addAction(themedIcon(QStringLiteral("document-import")), tr("&Import Files..."),
+        QKeySequence(Qt::CTRL | Qt::Key_I), this, [this] { chooseImport(false); });
     file->addAction(tr("Import &Folder..."), this, [this] { chooseImport(true); });
     file->addSeparator();
     new ExportActions(this, m_filter, file); // File > Export submenu (issue 5)
@@ -200,17 +205,21 @@ void WorkbenchWindow::buildMenus()
 
     QMenu *edit = menuBar()->addMenu(tr("&Edit"));
     QAction *undo = m_annotations->undoStack()->createUndoAction(this, tr("&Undo"));
+    undo->setIcon(themedIcon(QStringLiteral("edit-undo")));
     undo->setShortcut(QKeySequence::Undo);
     undo->setObjectName(QStringLiteral("undo"));
     QAction *redo = m_annotations->undoStack()->createRedoAction(this, tr("&Redo"));
+    redo->setIcon(themedIcon(QStringLiteral("edit-redo")));
     redo->setShortcut(QKeySequence::Redo);
     redo->setObjectName(QStringLiteral("redo"));
     edit->addAction(undo);
     edit->addAction(redo);
 
     QMenu *go = menuBar()->addMenu(tr("&Go"));
-    go->addAction(tr("&Back"), QKeySequence(Qt::ALT | Qt::Key_Left), m_filter, &FilterHistory::back);
-    go->addAction(tr("&Forward"), QKeySequence(Qt::ALT | Qt::Key_Right), m_filter, &FilterHistory::forward);
+    go->addAction(themedIcon(QStringLiteral("go-previous")), tr("&Back"), QKeySequence(Qt::ALT | Qt::Key_Left),
+        m_filter, &FilterHistory::back);
+    go->addAction(themedIcon(QStringLiteral("go-next")), tr("&Forward"), QKeySequence(Qt::ALT | Qt::Key_Right),
+        m_filter, &FilterHistory::forward);
     go->addAction(tr("&Clear Filter"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_Backspace), this,
         [this] { m_filter->apply(FilterState {}); });
     go->addSeparator();
@@ -221,7 +230,8 @@ void WorkbenchWindow::buildMenus()
         if (ok && !text.isEmpty() && !m_graph->findHost(text))
             statusBar()->showMessage(tr("No host matches '%1' in the graph").arg(text), 5000);
     });
-    go->addAction(tr("&Fit Graph"), QKeySequence(Qt::CTRL | Qt::Key_0), m_graph, &TransferGraphView::fitAll);
+    go->addAction(themedIcon(QStringLiteral("zoom-fit-best")), tr("&Fit Graph"), QKeySequence(Qt::CTRL | Qt::Key_0),
+        m_graph, &TransferGraphView::fitAll);
 
     m_viewsMenu = menuBar()->addMenu(tr("View&s"));
     m_viewsMenu->setObjectName(QStringLiteral("savedViewsMenu"));
