@@ -1,8 +1,8 @@
 #include "linux/AuditParser.h"
 
+#include "core/LineReader.h"
 #include "core/RawEvent.h"
 #include "core/RecordSink.h"
-#include "linux/LineReader.h"
 
 #include <algorithm>
 #include <charconv>
@@ -636,23 +636,18 @@ std::string AuditParser::joinArgv(const std::string *args, size_t n)
 
 bool AuditParser::parse(ByteSource &in, RecordSink &sink)
 {
-    LineReader lines(in, sink);
+    LineReader lines(in, size_t(1) << 20, size_t(256) << 10); // log lines of up to 1 MiB
     Parser p(sink, m_defaultHost);
     std::string_view line;
-    while (lines.next(line)) {
+    int64_t no = 0;
+    while (nextLine(lines, sink, line, no)) {
         if (sink.cancelled())
             return true;
-        if (lines.truncated()) {
-            sink.reject(lines.lineNumber(), "line longer than 1 MiB: not read");
-            continue;
-        }
-        p.line(line, lines.lineNumber());
-        if ((lines.lineNumber() & 15) == 0)
-            p.flushOlderThan(lines.lineNumber());
+        p.line(line, no);
+        if ((no & 15) == 0)
+            p.flushOlderThan(no);
     }
     p.flushAll();
-    if (!lines.error().empty())
-        sink.warning(lines.lineNumber(), "read error: " + lines.error());
     if (!p.sawRecord()) {
         sink.reject(0, "no audit record found");
         return false;

@@ -2,11 +2,12 @@
 
 #include "core/ByteSource.h"
 #include "core/JsonText.h"
+#include "core/LineReader.h"
 #include "core/RawEvent.h"
 #include "core/RecordSink.h"
 #include "core/TimeUtil.h"
+#include "timeline/CsvReader.h"
 #include "timeline/HayabusaTables.h"
-#include "timeline/TextReaders.h"
 
 #include <simdjson.h>
 
