@@ -1,5 +1,6 @@
 #include "evtx/EvtxChunk.h"
 
+#include "core/Integer.h"
 #include "core/TimeUtil.h"
 #include "evtx/EvtxChunkResult.h"
 #include "evtx/EvtxEventBuilder.h"
@@ -214,8 +215,13 @@ void EvtxChunk::parse(EvtxEventBuilder &builder, EvtxChunkResult &out)
                 ev.timeUs = timeutil::filetimeToUs(written);
                 ev.timeSource = TimeSource::SystemTimeUtc;
             }
-            if (ev.recordId < 0)
-                ev.recordId = static_cast<int64_t>(u64(pos + 8));
+            if (ev.recordId < 0) {
+                const uint64_t headerId = u64(pos + 8);
+                if (headerId <= uint64_t(INT64_MAX))
+                    ev.recordId = static_cast<int64_t>(headerId);
+                else
+                    out.warning(position, integer::recordNumberWarning("EventRecordID", std::to_string(headerId)));
+            }
             ev.position = position;
             out.commitEvent();
         } else {

@@ -1,6 +1,7 @@
 #include "json/JsonLinesParser.h"
 
 #include "core/ByteSource.h"
+#include "core/Integer.h"
 #include "core/JsonText.h"
 #include "core/RawEvent.h"
 #include "core/RecordSink.h"
@@ -68,61 +69,6 @@ bool isJsonNumber(std::string_view s)
             return false;
     }
     return i == n;
-}
-
-// Decimal integer text (optionally signed) to int64; false when not a plain integer.
-bool parseInt64(std::string_view s, int64_t &out)
-{
-    while (!s.empty() && s.front() == ' ')
-        s.remove_prefix(1);
-    s = trimRight(s);
-    if (s.empty())
-        return false;
-    bool neg = false;
-    size_t i = 0;
-    if (s[0] == '-' || s[0] == '+') {
-        neg = s[0] == '-';
-        i = 1;
-    }
-    if (i >= s.size() || s.size() - i > 19)
-        return false;
-    uint64_t v = 0;
-    for (; i < s.size(); ++i) {
-        char c = s[i];
-        if (c < '0' || c > '9')
-            return false;
-        v = v * 10 + uint64_t(c - '0');
-    }
-    if (v > uint64_t(INT64_MAX))
-        return false;
-    out = neg ? -int64_t(v) : int64_t(v);
-    return true;
-}
-
-// A 64-bit keyword mask written as a decimal integer, signed (NXLog: -9214364837600034816) or
-// unsigned, to its bit pattern.
-bool parseKeywordMask(std::string_view s, uint64_t &out)
-{
-    bool neg = false;
-    if (!s.empty() && s[0] == '-') {
-        neg = true;
-        s.remove_prefix(1);
-    }
-    if (s.empty() || s.size() > 20)
-        return false;
-    uint64_t v = 0;
-    for (char c : s) {
-        if (c < '0' || c > '9')
-            return false;
-        const uint64_t d = uint64_t(c - '0');
-        if (v > (UINT64_MAX - d) / 10)
-            return false;
-        v = v * 10 + d;
-    }
-    if (neg && v > (uint64_t(1) << 63))
-        return false;
-    out = neg ? uint64_t(0) - v : v;
-    return true;
 }
 
 // Replaces invalid UTF-8 sequences by U+FFFD (used only for lines simdjson refused as non-UTF-8).
@@ -454,6 +400,7 @@ struct JsonLinesParser::Impl {
     size_t waiting = 0;
     bool warnedAssumedUtc = false;
     bool warnedUtf8 = false;
+    std::string recordIdWarning; // of the line being read
 
     void reset()
     {
@@ -700,7 +647,7 @@ struct JsonLinesParser::Impl {
                 if (!isJsonNumber(tok))
                     return errText(sj::NUMBER_ERROR);
                 uint64_t k;
-                if (parseKeywordMask(tok, k)) {
+                if (integer::parseBits64(tok, k)) {
                     char buf[20];
                     char *e = buf + sizeof buf, *b = e;
                     do {
@@ -734,17 +681,14 @@ struct JsonLinesParser::Impl {
                 break;
             case Kind::EventId: {
                 int64_t id;
-                if ((t == od::json_type::number || t == od::json_type::string) && parseInt64(val, id) && id >= 0
-                    && id <= 0xFFFFFFFFLL)
+                if ((t == od::json_type::number || t == od::json_type::string) && integer::parseInt64(val, id)
+                    && id >= 0 && id <= 0xFFFFFFFFLL)
                     ev.eventId = int32_t(id & 0xFFFF);
                 break;
             }
-            case Kind::Record: {
-                int64_t id;
-                if ((t == od::json_type::number || t == od::json_type::string) && parseInt64(val, id))
-                    ev.recordId = id;
+            case Kind::Record:
+                takeRecordNumber(t, key, val, ev);
                 break;
-            }
             case Kind::Sys:
             case Kind::Keywords:
                 sys.add(ki.sysName, val);
@@ -898,7 +842,7 @@ struct JsonLinesParser::Impl {
             ev.computer = hostName;
         if (ev.eventId < 0 && !eventCode.empty()) {
             int64_t id;
-            if (parseInt64(eventCode, id) && id >= 0 && id <= 0xFFFFFFFFLL)
+            if (integer::parseInt64(eventCode, id) && id >= 0 && id <= 0xFFFFFFFFLL)
                 ev.eventId = int32_t(id & 0xFFFF);
         }
         // Winlogbeat's @timestamp is the event's own TimeCreated, in UTC.
@@ -988,13 +932,11 @@ struct JsonLinesParser::Impl {
                 ev.provider.assign(val);
             } else if (key == "event_id") {
                 int64_t id;
-                if ((t == od::json_type::number || t == od::json_type::string) && parseInt64(val, id) && id >= 0
-                    && id <= 0xFFFFFFFFLL)
+                if ((t == od::json_type::number || t == od::json_type::string) && integer::parseInt64(val, id)
+                    && id >= 0 && id <= 0xFFFFFFFFLL)
                     ev.eventId = int32_t(id & 0xFFFF);
             } else if (key == "record_id") {
-                int64_t id;
-                if ((t == od::json_type::number || t == od::json_type::string) && parseInt64(val, id))
-                    ev.recordId = id;
+                takeRecordNumber(t, "winlog.record_id", val, ev);
             } else {
                 std::string_view canon = winlogSysName(key);
                 if (!canon.empty()) {
@@ -1107,8 +1049,19 @@ struct JsonLinesParser::Impl {
         p.waits = false;
     }
 
+    // A record number: set, or (present but not a number from 0 to INT64_MAX) warned about.
+    void takeRecordNumber(od::json_type t, std::string_view name, std::string_view val, RawEvent &ev)
+    {
+        int64_t id;
+        if ((t == od::json_type::number || t == od::json_type::string) && integer::parseInt64(val, id) && id >= 0)
+            ev.recordId = id;
+        else if (t != od::json_type::null && !val.empty())
+            recordIdWarning = integer::recordNumberWarning(name, val);
+    }
+
     void line(const char *data, size_t len, size_t capacity, int64_t lineNo)
     {
+        recordIdWarning.clear();
         if (nPending == slots.size())
             slots.emplace_back();
         Pending &p = slots[nPending];
@@ -1132,6 +1085,8 @@ struct JsonLinesParser::Impl {
             sink->reject(lineNo, reason);
             return;
         }
+        if (!recordIdWarning.empty())
+            sink->warning(lineNo, recordIdWarning);
         p.ev.original.assign(text);
         p.ev.originalFormat.assign("json");
         if (!p.resolved)

@@ -1,5 +1,6 @@
 #include "linux/SyslogAuthParser.h"
 
+#include "core/Integer.h"
 #include "core/LineReader.h"
 #include "core/RawEvent.h"
 #include "core/RecordSink.h"
@@ -8,7 +9,6 @@
 
 #include <simdjson.h>
 
-#include <charconv>
 #include <ctime>
 #include <string>
 
@@ -402,8 +402,7 @@ bool JournaldJsonParser::parse(ByteSource &in, RecordSink &sink)
         }
         const std::string_view stamp = !sourceTime.empty() ? sourceTime : realtime;
         int64_t us = 0;
-        const auto r = std::from_chars(stamp.data(), stamp.data() + stamp.size(), us);
-        if (stamp.empty() || r.ec != std::errc() || r.ptr != stamp.data() + stamp.size()) {
+        if (!integer::parseInt64(stamp, us)) {
             sink.reject(no, "journal entry without a readable __REALTIME_TIMESTAMP");
             continue;
         }

@@ -1,12 +1,13 @@
 #include "zeek/ZeekParser.h"
 
 #include "core/ByteSource.h"
+#include "core/Integer.h"
 #include "core/RecordSink.h"
 #include "core/TimeUtil.h"
 
 #include <simdjson.h>
 
-#include <charconv>
+#include <algorithm>
 #include <cstring>
 #include <string>
 #include <vector>
@@ -489,10 +490,10 @@ bool ZeekParser::parseTime(std::string_view v, int64_t &us)
     int64_t secs = 0;
     auto dot = v.find('.', i);
     std::string_view whole = v.substr(i, dot == std::string_view::npos ? std::string_view::npos : dot - i);
-    if (whole.empty() || whole.size() > 12)
-        return false;
-    auto r = std::from_chars(whole.data(), whole.data() + whole.size(), secs);
-    if (r.ec != std::errc() || r.ptr != whole.data() + whole.size())
+    // Plain digits only (the sign was taken above), at most 12 of them.
+    if (whole.empty() || whole.size() > 12
+        || !std::all_of(whole.begin(), whole.end(), [](char c) { return c >= '0' && c <= '9'; })
+        || !integer::parseInt64(whole, secs))
         return false;
     int64_t frac = 0;
     if (dot != std::string_view::npos) {

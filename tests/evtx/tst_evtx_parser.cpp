@@ -207,6 +207,7 @@ private slots:
     void randomBytes();
     void cancel();
     void fuzz();
+    void outOfRangeRecordId();
 };
 
 void TestEvtxParser::security4624()
@@ -602,6 +603,30 @@ void TestEvtxParser::fuzz()
         QVERIFY(sink.events.size() <= 100);
         for (const auto &r : sink.rejects)
             QVERIFY(!r.reason.empty());
+    }
+}
+
+// An EventRecordID past INT64_MAX (in the BinXML and in the record header) keeps its record
+// without a record number and says so with the record's position; INT64_MAX itself is one.
+void TestEvtxParser::outOfRangeRecordId()
+{
+    W w;
+    const int t = w.addTemplate(eventRoot(systemElement(false), W::Element {"EventData"}));
+    const uint64_t big = 9999999999999999999ULL, max = uint64_t(std::numeric_limits<int64_t>::max());
+    w.addRecord(t, systemValues("P", 4624, big, "Security"), big, kFt);
+    w.addRecord(t, systemValues("P", 4624, max, "Security"), max, kFt);
+    for (bool threaded : {false, true}) {
+        CollectingSink sink;
+        QVERIFY(parse(w.build(), sink, threaded));
+        QCOMPARE(sink.rejects.size(), size_t(0));
+        QCOMPARE(sink.events.size(), size_t(2));
+        QCOMPARE(sink.events[0].recordId, int64_t(-1));
+        QCOMPARE(sink.events[1].recordId, std::numeric_limits<int64_t>::max());
+        QCOMPARE(sink.warnings.size(), size_t(1));
+        QCOMPARE(sink.warnings[0].position, int64_t(1));
+        QCOMPARE(sink.warnings[0].reason,
+            std::string("EventRecordID '9999999999999999999' is not a record number from 0 to 9223372036854775807: "
+                        "record kept without it"));
     }
 }
 
