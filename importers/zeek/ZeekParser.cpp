@@ -98,7 +98,27 @@ struct TsvHeader {
     std::vector<std::string> fields;
     std::vector<std::string> types;
     int tsIndex = -1;
+    int64_t separatorLine = 0; // where #separator was declared (0: the default tab)
+    bool separatorMismatch = false; // a #fields / #types line not split by that separator
 };
+
+// A separator as Zeek writes it, for messages: printable bytes as they are, others as \xHH.
+std::string showSeparator(std::string_view sep)
+{
+    static const char *kHex = "0123456789abcdef";
+    std::string out;
+    for (char c : sep) {
+        const auto u = static_cast<unsigned char>(c);
+        if (u > 0x20 && u < 0x7f && c != '\\') {
+            out.push_back(c);
+        } else {
+            out += "\\x";
+            out.push_back(kHex[u >> 4]);
+            out.push_back(kHex[u & 15]);
+        }
+    }
+    return out;
+}
 
 class LineParser {
 public:
@@ -143,6 +163,7 @@ private:
         // "#separator \x09" uses a space; the others use the separator itself.
         if (startsWith(text, "#separator ")) {
             m_header = TsvHeader();
+            m_header.separatorLine = lineNo;
             m_header.separator = ZeekParser::unescape(text.substr(11));
             if (m_header.separator.empty()) {
                 m_sink.reject(lineNo, "empty #separator");
@@ -155,6 +176,15 @@ private:
         const std::string_view key = cut == std::string_view::npos ? text : text.substr(0, cut);
         const std::string_view rest
             = cut == std::string_view::npos ? std::string_view() : text.substr(cut + sep.size());
+        if (cut == std::string_view::npos && (startsWith(text, "#fields") || startsWith(text, "#types"))) {
+            // The header names its columns with the separator declared above: when it does not,
+            // that separator is what is wrong, not the records that follow.
+            m_header.separatorMismatch = true;
+            m_sink.reject(lineNo,
+                std::string(startsWith(text, "#fields") ? "#fields" : "#types") + " header not split by "
+                    + separatorText() + ": invalid separator, the header cannot be read");
+            return;
+        }
         if (key == "#set_separator")
             m_header.setSeparator = ZeekParser::unescape(rest);
         else if (key == "#empty_field")
@@ -182,6 +212,15 @@ private:
         // #open, #close and comments carry nothing per record.
     }
 
+    // "the #separator 'x' declared on line 3", for messages.
+    std::string separatorText() const
+    {
+        const std::string shown = "'" + showSeparator(m_header.separator) + "'";
+        return m_header.separatorLine
+            ? "the #separator " + shown + " declared on line " + std::to_string(m_header.separatorLine)
+            : "the default separator " + shown + " (no #separator line)";
+    }
+
     bool isContainerType(size_t i) const
     {
         if (i >= m_header.types.size())
@@ -193,7 +232,10 @@ private:
     void tsv(std::string_view text, int64_t lineNo)
     {
         if (m_header.fields.empty()) {
-            m_sink.reject(lineNo, "Zeek TSV record before any #fields header");
+            m_sink.reject(lineNo,
+                m_header.separatorMismatch
+                    ? "Zeek TSV record without a readable #fields header (" + separatorText() + " is invalid)"
+                    : std::string("Zeek TSV record before any #fields header"));
             return;
         }
         split(text, m_header.separator, m_parts);
