@@ -401,6 +401,8 @@ struct JsonLinesParser::Impl {
     bool warnedAssumedUtc = false;
     bool warnedUtf8 = false;
     std::string recordIdWarning; // of the line being read
+    int64_t untimed = 0, firstUntimed = 0; // records without a time, the first one's line
+    std::vector<std::string> untimedFields; // time-like field names those records held
 
     void reset()
     {
@@ -413,6 +415,42 @@ struct JsonLinesParser::Impl {
         waiting = 0;
         warnedAssumedUtc = false;
         warnedUtf8 = false;
+        untimed = 0;
+        firstUntimed = 0;
+        untimedFields.clear();
+    }
+
+    // A record no time field of its format could date (e.g. only a UtcTime on a Security record:
+    // Sysmon documents its UtcTime as UTC, other providers do not). Counted, said once per file.
+    void noteUntimed(const RawEvent &ev)
+    {
+        if (untimed++ == 0)
+            firstUntimed = ev.position;
+        auto timeLike = [](std::string_view n) {
+            for (std::string_view w : {"Time", "time", "Date", "date"})
+                if (n.find(w) != std::string_view::npos)
+                    return true;
+            return false;
+        };
+        for (const auto *list : {&ev.system, &ev.fields})
+            for (const Field &f : *list)
+                if (timeLike(f.name) && untimedFields.size() < 8
+                    && std::find(untimedFields.begin(), untimedFields.end(), f.name) == untimedFields.end())
+                    untimedFields.push_back(f.name);
+    }
+
+    void warnUntimed()
+    {
+        if (untimed == 0)
+            return;
+        std::string seen;
+        for (const std::string &n : untimedFields)
+            seen += (seen.empty() ? "" : ", ") + n;
+        sink->warning(firstUntimed,
+            std::to_string(untimed)
+                + " record(s) stored without a time: no recognised time field (time-like fields seen: "
+                + (seen.empty() ? std::string("none") : seen)
+                + "; recognised: EventTime, TimeCreated, @timestamp, and UtcTime on Sysmon records)");
     }
 
     // After a file: give back what a long look-ahead made the slot pool hold.
@@ -1018,6 +1056,8 @@ struct JsonLinesParser::Impl {
         for (size_t i = 0; i < nPending; ++i) {
             Pending &p = slots[i];
             resolve(p);
+            if (p.ev.timeUs == kNoTime)
+                noteUntimed(p.ev);
             sink->event(p.ev);
             if (p.waits && p.host >= 0)
                 hosts[size_t(p.host)].waiting = 0;
@@ -1228,6 +1268,7 @@ bool JsonLinesParser::parse(ByteSource &in, RecordSink &sink)
         end += size_t(r);
     }
     d->flush();
+    d->warnUntimed();
     d->release();
     if (!decided)
         sink.warning(0, "empty input");

@@ -78,6 +78,7 @@ private slots:
     void trailingContentAndBadNumbers();
     void xmlFedToJsonParser();
     void outOfRangeRecordNumber();
+    void unrecognisedTimeFieldWarnsOnce();
 };
 
 void TstJsonParser::nxlogFixture()
@@ -652,6 +653,33 @@ void TstJsonParser::outOfRangeRecordNumber()
     QCOMPARE(numberWarnings[1].position, int64_t(3));
     QCOMPARE(numberWarnings[2].position, int64_t(1));
     QVERIFY(numberWarnings[2].reason.find("winlog.record_id '99999999999999999999'") == 0);
+}
+
+// Records whose only time field is not one the format documents (UtcTime on a Security record)
+// are stored without a time, and the file says so once with the field names seen; Sysmon's
+// UtcTime (UTC by Sysmon's documentation) dates its record.
+void TstJsonParser::unrecognisedTimeFieldWarnsOnce()
+{
+    Result r;
+    parseInto(
+        std::string(R"({"Hostname":"H1","EventID":4624,"Channel":"Security","UtcTime":"2021-01-12 09:41:03.123"})")
+            + "\n"
+            + R"({"Hostname":"H1","EventID":1,"Channel":"Microsoft-Windows-Sysmon/Operational","UtcTime":"2021-01-12 09:41:04.500"})"
+            + "\n" + R"({"Hostname":"H1","EventID":4634,"Channel":"Security","LogonDate":"yesterday","UtcTime":"x"})"
+            + "\n",
+        r);
+    QVERIFY(r.ok);
+    QCOMPARE(r.sink.rejects.size(), size_t(0));
+    QCOMPARE(r.sink.events.size(), size_t(3));
+    QCOMPARE(r.sink.events[0].timeUs, tt::kNoTime);
+    QCOMPARE(iso(r.sink.events[1].timeUs), std::string("2021-01-12T09:41:04.500000Z"));
+    QVERIFY(r.sink.events[1].timeSource == TimeSource::SysmonUtcTime);
+    QCOMPARE(r.sink.events[2].timeUs, tt::kNoTime);
+    QCOMPARE(r.sink.warnings.size(), size_t(1));
+    QCOMPARE(r.sink.warnings[0].position, int64_t(1));
+    QCOMPARE(r.sink.warnings[0].reason,
+        std::string("2 record(s) stored without a time: no recognised time field (time-like fields seen: UtcTime, "
+                    "LogonDate; recognised: EventTime, TimeCreated, @timestamp, and UtcTime on Sysmon records)"));
 }
 
 QTEST_APPLESS_MAIN(TstJsonParser)
