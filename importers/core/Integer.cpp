@@ -18,17 +18,6 @@ std::string_view trim(std::string_view s)
     return s;
 }
 
-int hexDigit(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 bool isHexPrefixed(std::string_view s)
 {
     return s.size() > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X');
@@ -82,6 +71,17 @@ bool signedMagnitude(
 }
 
 } // namespace
+
+int hexDigit(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
 
 bool parseUInt64(std::string_view text, uint64_t &out, Hex hex)
 {

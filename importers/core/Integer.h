@@ -26,6 +26,9 @@ bool parseUInt64(std::string_view text, uint64_t &out, Hex hex = Hex::Refused);
 // masks as -9214364837600034816, others as 9232379236109516800), or as hex with Hex::Allowed.
 bool parseBits64(std::string_view text, uint64_t &out, Hex hex = Hex::Refused);
 
+// The value of a hex digit (0-9, a-f, A-F), -1 for any other character.
+int hexDigit(char c);
+
 // A record number (EventRecordID, RecordNumber, audit serial) that is not a number from 0 to
 // INT64_MAX: every importer keeps the record without a record number and warns with this text.
 std::string recordNumberWarning(std::string_view field, std::string_view text);

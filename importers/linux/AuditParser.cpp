@@ -22,7 +22,7 @@ constexpr std::string_view kUnsetId = "4294967295"; // (uint32)-1: auid / ses ne
 
 bool isHexDigit(char c)
 {
-    return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'F') || (c >= 'a' && c <= 'f');
+    return integer::hexDigit(c) >= 0;
 }
 
 bool allDigits(std::string_view s)
@@ -596,17 +596,8 @@ bool AuditParser::decodeHex(std::string_view hex, std::string &out)
     if (hex.size() % 2)
         return false;
     out.reserve(hex.size() / 2);
-    auto nib = [](char c) -> int {
-        if (c >= '0' && c <= '9')
-            return c - '0';
-        if (c >= 'A' && c <= 'F')
-            return c - 'A' + 10;
-        if (c >= 'a' && c <= 'f')
-            return c - 'a' + 10;
-        return -1;
-    };
     for (size_t i = 0; i < hex.size(); i += 2) {
-        const int h = nib(hex[i]), l = nib(hex[i + 1]);
+        const int h = integer::hexDigit(hex[i]), l = integer::hexDigit(hex[i + 1]);
         if (h < 0 || l < 0) {
             out.clear();
             return false;

@@ -18,17 +18,6 @@ namespace od = simdjson::ondemand;
 
 namespace {
 
-int hexValue(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 bool startsWith(std::string_view s, std::string_view p)
 {
     return s.size() >= p.size() && s.compare(0, p.size(), p) == 0;
@@ -466,7 +455,7 @@ std::string ZeekParser::unescape(std::string_view v)
     out.reserve(v.size());
     for (size_t i = 0; i < v.size(); ++i) {
         if (v[i] == '\\' && i + 3 < v.size() && v[i + 1] == 'x') {
-            const int hi = hexValue(v[i + 2]), lo = hexValue(v[i + 3]);
+            const int hi = integer::hexDigit(v[i + 2]), lo = integer::hexDigit(v[i + 3]);
             if (hi >= 0 && lo >= 0) {
                 out.push_back(static_cast<char>(hi * 16 + lo));
                 i += 3;
