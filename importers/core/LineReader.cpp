@@ -15,7 +15,7 @@ LineReader::LineReader(ByteSource &in, size_t maxLineBytes, size_t blockSize)
 {
 }
 
-LineReader::Status LineReader::emit(size_t start, size_t len, std::string_view &text, int64_t &line)
+LineReader::Status LineReader::deliver(size_t start, size_t len, std::string_view &text, int64_t &line)
 {
     ++m_line;
     line = m_line;
@@ -42,7 +42,7 @@ LineReader::Status LineReader::next(std::string_view &text, int64_t &line)
                     m_skipping = false;
                     continue;
                 }
-                return emit(start, nlPos - start, text, line);
+                return deliver(start, nlPos - start, text, line);
             }
             m_scan = m_end;
         }
@@ -50,7 +50,7 @@ LineReader::Status LineReader::next(std::string_view &text, int64_t &line)
             if (m_start < m_end && !m_skipping) {
                 const size_t start = m_start;
                 m_start = m_scan = m_end;
-                return emit(start, m_end - start, text, line);
+                return deliver(start, m_end - start, text, line);
             }
             return m_error.empty() ? Status::End : Status::ReadError;
         }

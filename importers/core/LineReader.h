@@ -27,7 +27,7 @@ public:
     size_t maxLineBytes() const { return m_max; }
 
 private:
-    Status emit(size_t start, size_t len, std::string_view &text, int64_t &line);
+    Status deliver(size_t start, size_t len, std::string_view &text, int64_t &line);
 
     ByteSource &m_in;
     size_t m_max;
