@@ -42,6 +42,8 @@ const char *statusName(FileReport::Status s)
         return "failed";
     case FileReport::Status::Cancelled:
         return "cancelled";
+    case FileReport::Status::Skipped:
+        return "skipped";
     }
     return "?";
 }
@@ -91,6 +93,8 @@ QJsonObject toJson(const ImportSummary &sum, const std::string &casePath)
     root[QStringLiteral("imported")] = static_cast<double>(sum.count(FileReport::Status::Imported));
     root[QStringLiteral("duplicates")] = static_cast<double>(sum.count(FileReport::Status::Duplicate));
     root[QStringLiteral("failed")] = static_cast<double>(sum.count(FileReport::Status::Failed));
+    root[QStringLiteral("skipped")] = static_cast<double>(sum.count(FileReport::Status::Skipped));
+    root[QStringLiteral("apple_double_skipped")] = static_cast<double>(sum.appleDoubleSkipped);
     root[QStringLiteral("stored")] = static_cast<double>(sum.stored());
     root[QStringLiteral("rejected")] = static_cast<double>(sum.rejected());
     root[QStringLiteral("bytes")] = static_cast<double>(sum.bytes());
@@ -120,17 +124,26 @@ void printText(const ImportSummary &sum, std::FILE *out)
                     f.issues.size() - 10);
                 break;
             }
-            std::fprintf(out, "          %s %s %lld: %s\n", i.reject ? "rejected" : "warning ",
-                (f.format == "evtx" || f.format == "winxml") ? "record" : "line", static_cast<long long>(i.position),
-                i.message.c_str());
+            // Position 0: about the file or a part of it (an EVTX chunk), not a record.
+            if (i.position == 0)
+                std::fprintf(out, "          %s %s\n", i.reject ? "rejected" : "warning ", i.message.c_str());
+            else
+                std::fprintf(out, "          %s %s %lld: %s\n", i.reject ? "rejected" : "warning ",
+                    (f.format == "evtx" || f.format == "winxml") ? "record" : "line",
+                    static_cast<long long>(i.position), i.message.c_str());
         }
     }
     const double rate = sum.seconds > 0 ? static_cast<double>(sum.stored()) / sum.seconds : 0;
+    std::string skipped;
+    if (const size_t n = sum.count(FileReport::Status::Skipped))
+        skipped += ", " + std::to_string(n) + " skipped (not telemetry)";
+    if (sum.appleDoubleSkipped > 0)
+        skipped += ", " + std::to_string(sum.appleDoubleSkipped) + " macOS metadata file(s) (__MACOSX/, ._*) skipped";
     std::fprintf(out,
-        "%zu file(s) imported, %zu already in the case, %zu failed%s; %s events stored, %s rejected; "
+        "%zu file(s) imported, %zu already in the case, %zu failed%s%s; %s events stored, %s rejected; "
         "%s in %s (%s events/s)\n",
         sum.count(FileReport::Status::Imported), sum.count(FileReport::Status::Duplicate),
-        sum.count(FileReport::Status::Failed),
+        sum.count(FileReport::Status::Failed), skipped.c_str(),
         sum.cancelled ? ", CANCELLED (the interrupted file was rolled back)" : "",
         humanCount(static_cast<double>(sum.stored())).c_str(), humanCount(static_cast<double>(sum.rejected())).c_str(),
         humanBytes(static_cast<double>(sum.bytes())).c_str(), humanDuration(sum.seconds).c_str(),

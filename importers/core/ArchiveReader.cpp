@@ -119,6 +119,12 @@ bool ArchiveReader::next(Entry &entry)
     }
 }
 
+std::string ArchiveReader::contentFormat() const
+{
+    const char *name = m_a ? archive_format_name(m_a) : nullptr;
+    return name ? name : "";
+}
+
 int64_t ArchiveReader::compressedBytes() const
 {
     return m_a ? archive_filter_bytes(m_a, -1) : 0;

@@ -36,6 +36,9 @@ public:
     // The current member's bytes; valid until next().
     ByteSource &entryData();
     std::string error() const { return m_error; }
+    // What libarchive read the content as ("POSIX ustar format", "ZIP 2.0 (deflation)", "raw"),
+    // empty before the first header was read.
+    std::string contentFormat() const;
     // Compressed bytes consumed so far (progress).
     int64_t compressedBytes() const;
 

@@ -162,7 +162,34 @@ bool looksLikeZeek(const char *h, size_t n)
             return true;
     return false;
 }
+// The first line, without white space around it, is a lone "{".
+bool startsJsonDocument(const char *h, size_t n)
+{
+    size_t i = startsWith(h, n, "\xEF\xBB\xBF", 3) ? 3 : 0;
+    while (i < n && (h[i] == ' ' || h[i] == '\t' || h[i] == '\r' || h[i] == '\n'))
+        ++i;
+    if (i >= n || h[i] != '{')
+        return false;
+    for (++i; i < n && h[i] != '\n'; ++i)
+        if (h[i] != ' ' && h[i] != '\t' && h[i] != '\r')
+            return false;
+    return i < n;
+}
 } // namespace
+
+bool isAppleDouble(const char *h, size_t n)
+{
+    return startsWith(h, n, "\x00\x05\x16\x07", 4);
+}
+
+std::string unknownFormatReason(const char *h, size_t n)
+{
+    if (isAppleDouble(h, n))
+        return "macOS AppleDouble metadata (a resource fork), not telemetry";
+    if (startsJsonDocument(h, n))
+        return "a JSON document spread over several lines, not JSON lines (one record per line)";
+    return "no known format";
+}
 
 Format detectFormat(const char *h, size_t n)
 {
@@ -226,7 +253,9 @@ Format detectFormat(const char *h, size_t n)
     case '<':
         return Format::WinXml;
     case '{':
-        return Format::JsonLines;
+        // A first line that is only "{" opens a pretty-printed JSON document (a ground truth, a
+        // configuration), not JSON lines, which hold one whole object per line.
+        return startsJsonDocument(h, n) ? Format::Unknown : Format::JsonLines;
     case 0:
         return Format::Empty; // only white space
     default:

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstddef>
+#include <string>
 #include <string_view>
 
 namespace tt {
@@ -37,5 +38,11 @@ Format formatFromName(std::string_view name);
 
 // Decides by content, never by file name. `head` is the first bytes of the stream (64 KiB).
 Format detectFormat(const char *head, size_t n);
+
+// A macOS AppleDouble file (magic 0x00051607): the resource fork / Finder metadata a Mac writes
+// as "._NAME" beside a file and under "__MACOSX/" in the zips it makes. Metadata, not telemetry.
+bool isAppleDouble(const char *head, size_t n);
+// Why content detectFormat() called Unknown is not telemetry, in a few words for messages.
+std::string unknownFormatReason(const char *head, size_t n);
 
 } // namespace tt

@@ -212,13 +212,14 @@ ImportSummary ImportEngine::run(
     m_diskBytes = 0;
 
     // Expand folders first so progress knows the total; inputs keep their order, and a missing
-    // one is reported where it stood.
-    std::vector<std::pair<std::string, bool>> files; // path, exists
+    // one (or an empty folder) is reported where it stood.
+    enum class Kind { Named, Found, Missing, EmptyFolder };
+    std::vector<std::pair<std::string, Kind>> files;
     for (const std::string &in : inputs) {
         std::error_code ec;
         fs::file_status st = fs::status(in, ec);
         if (ec || !fs::exists(st)) {
-            files.emplace_back(in, false);
+            files.emplace_back(in, Kind::Missing);
             continue;
         }
         if (fs::is_directory(st)) {
@@ -230,16 +231,18 @@ ImportSummary ImportEngine::run(
                     found.push_back(it->path().string());
             }
             std::sort(found.begin(), found.end());
+            if (found.empty())
+                files.emplace_back(in, Kind::EmptyFolder);
             for (auto &f : found)
-                files.emplace_back(std::move(f), true);
+                files.emplace_back(std::move(f), Kind::Found);
         } else {
-            files.emplace_back(in, true);
+            files.emplace_back(in, Kind::Named);
         }
     }
     m_progress.filesTotal = files.size();
-    for (const auto &[f, exists] : files) {
+    for (const auto &[f, kind] : files) {
         std::error_code ec;
-        auto sz = exists ? fs::file_size(f, ec) : 0;
+        auto sz = kind == Kind::Named || kind == Kind::Found ? fs::file_size(f, ec) : 0;
         if (!ec)
             m_progress.bytesTotal += sz;
     }
@@ -254,17 +257,17 @@ ImportSummary ImportEngine::run(
     reportProgress(true);
     // WAL checkpoints on a helper thread while this import writes (see WalCheckpointer).
     sql::WalCheckpointer checkpointer(m_store.db(), m_store.path());
-    for (const auto &[f, exists] : files) {
+    for (const auto &[f, kind] : files) {
         if (cancelled())
             break;
-        if (!exists) {
+        if (kind == Kind::Missing || kind == Kind::EmptyFolder) {
             FileReport r;
             r.path = f;
-            r.message = "no such file or folder";
+            r.message = kind == Kind::Missing ? "no such file or folder" : f + " holds no files";
             finish(std::move(r));
             continue;
         }
-        importPath(f);
+        importPath(f, kind == Kind::Named);
     }
     if (bulk) {
         m_progress.current = "rebuilding indexes";
@@ -291,7 +294,7 @@ void ImportEngine::finish(FileReport &&report)
     if (report.status == FileReport::Status::Imported)
         spdlog::info("imported {} ({}): read {}, stored {}, rejected {}, warnings {} in {:.2f} s", report.path,
             report.format, report.read, report.stored, report.rejected, report.warnings, report.seconds);
-    else if (report.status == FileReport::Status::Duplicate)
+    else if (report.status == FileReport::Status::Duplicate || report.status == FileReport::Status::Skipped)
         spdlog::info("skipped {}: {}", report.path, report.message);
     else if (report.status == FileReport::Status::Cancelled)
         spdlog::warn("cancelled {}: nothing of it was kept", report.path);
@@ -306,7 +309,7 @@ void ImportEngine::finish(FileReport &&report)
     reportProgress(true);
 }
 
-void ImportEngine::importPath(const std::string &path)
+void ImportEngine::importPath(const std::string &path, bool named)
 {
     m_progress.current = path;
     struct stat st { };
@@ -344,15 +347,15 @@ void ImportEngine::importPath(const std::string &path)
         spdlog::warn("provenance look-up failed for {}: {}", path, e.what());
     }
     CountingSource counting(file, &m_diskBytes);
-    importStream(counting, path, size, mtime, 0, path);
+    importStream(counting, path, size, mtime, 0, path, named);
     // Whatever the parser did not read still counts as done for progress.
     const uint64_t consumed = m_diskBytes.load() - diskBefore;
     if (size > 0 && consumed < static_cast<uint64_t>(size))
         m_diskBytes += static_cast<uint64_t>(size) - consumed;
 }
 
-void ImportEngine::importStream(
-    ByteSource &src, const std::string &path, int64_t size, int64_t mtime, int depth, const std::string &outerFile)
+void ImportEngine::importStream(ByteSource &src, const std::string &path, int64_t size, int64_t mtime, int depth,
+    const std::string &outerFile, bool named)
 {
     PeekSource peek(src, 64 * 1024);
     if (peek.headError()) {
@@ -362,12 +365,19 @@ void ImportEngine::importStream(
         finish(std::move(r));
         return;
     }
+    // A Mac's resource forks beside the files it zipped or copied: said once in the summary.
+    if (!named && isAppleDouble(peek.head().data(), peek.head().size())) {
+        ++m_summary.appleDoubleSkipped;
+        ++m_progress.filesDone;
+        spdlog::info("skipped {}: macOS AppleDouble metadata", path);
+        return;
+    }
     const Format detected = detectFormat(peek.head().data(), peek.head().size());
     Format fmt = detected;
     if (m_options.forcedFormat != Format::Unknown && !isContainer(detected))
         fmt = m_options.forcedFormat;
     if (!isContainer(fmt)) {
-        importLeaf(peek, path, size, mtime, fmt);
+        importLeaf(peek, path, size, mtime, fmt, named);
         return;
     }
     if (depth >= m_options.maxNesting) {
@@ -398,8 +408,8 @@ void ImportEngine::importStream(
         ++m_progress.filesTotal;
         const std::string memberName = entry.rawStream ? strippedCompressionSuffix(baseName(path)) : entry.name;
         const std::string memberPath = path + "!/" + memberName;
-        importStream(
-            archive.entryData(), memberPath, entry.size, entry.mtime >= 0 ? entry.mtime : mtime, depth + 1, outerFile);
+        importStream(archive.entryData(), memberPath, entry.size, entry.mtime >= 0 ? entry.mtime : mtime, depth + 1,
+            outerFile, false);
         if (seekable) {
             const int64_t c = archive.compressedBytes();
             m_diskBytes += static_cast<uint64_t>(std::max<int64_t>(0, c - lastCompressed));
@@ -416,14 +426,25 @@ void ImportEngine::importStream(
         FileReport r;
         r.path = path;
         r.format = std::string(formatName(fmt));
-        r.message = "archive holds no files";
+        // A compressed stream of zeros reads as a tar holding only its end marker: say so.
+        const std::string content = archive.contentFormat();
+        const bool stream = fmt == Format::Gzip || fmt == Format::Bzip2 || fmt == Format::Xz || fmt == Format::Zstd;
+        if (stream)
+            r.message = "not a valid " + r.format + " archive stream: it decompresses to "
+                + (content.empty() || content == "Empty file"
+                        ? std::string("nothing")
+                        : "data read as '" + content + "' with no members (e.g. only zero bytes)")
+                + ": no files, no telemetry";
+        else
+            r.message = "archive holds no files (an empty " + r.format + ")";
         finish(std::move(r));
     }
     if (members > 0 && m_progress.filesTotal > 0)
         --m_progress.filesTotal; // the archive itself is replaced by its members
 }
 
-void ImportEngine::importLeaf(ByteSource &src, const std::string &path, int64_t size, int64_t mtime, Format fmt)
+void ImportEngine::importLeaf(
+    ByteSource &src, const std::string &path, int64_t size, int64_t mtime, Format fmt, bool named)
 {
     const int64_t t0 = nowNs();
     m_progress.current = path;
@@ -437,10 +458,20 @@ void ImportEngine::importLeaf(ByteSource &src, const std::string &path, int64_t 
     }
     std::unique_ptr<FormatParser> parser = makeParser(fmt);
     if (!parser) {
+        // Inside a folder or an archive, a README or a ground truth beside the logs is expected:
+        // skipped and named. Named on the command line, the user meant it as telemetry: an error.
         PeekSource *peek = dynamic_cast<PeekSource *>(&src);
-        report.message = "not a supported format (first bytes: " + (peek ? hexPreview(peek->head()) : std::string("?"))
-            + "); supported: EVTX, Windows event XML, JSON lines, Zeek logs, Linux audit, syslog, journald JSON, "
-              "EvtxECmd / Hayabusa timelines, inside zip/tar/gz/bz2/xz/zstd";
+        const std::string reason
+            = peek ? unknownFormatReason(peek->head().data(), peek->head().size()) : std::string("no known format");
+        const std::string preview = " (first bytes: " + (peek ? hexPreview(peek->head()) : std::string("?")) + ")";
+        if (!named) {
+            report.status = FileReport::Status::Skipped;
+            report.message = "not telemetry: " + reason + preview;
+        } else {
+            report.message = "not a supported format: " + reason + preview
+                + "; supported: EVTX, Windows event XML, JSON lines, Zeek logs, Linux audit, syslog, journald JSON, "
+                  "EvtxECmd / Hayabusa timelines, inside zip/tar/gz/bz2/xz/zstd";
+        }
         finish(std::move(report));
         return;
     }

@@ -24,7 +24,9 @@ struct ImportIssue {
 };
 
 struct FileReport {
-    enum class Status { Imported, Duplicate, Failed, Cancelled };
+    // Skipped: found inside a folder or archive but not telemetry (no known format): reported with
+    // its name, never a failure. Named on the command line, the same file is Failed.
+    enum class Status { Imported, Duplicate, Failed, Cancelled, Skipped };
     Status status = Status::Failed;
     std::string path; // archive members: "outer.zip!/inner.json"
     std::string format; // "evtx", "jsonl", "winxml" (or what was detected when failing)
@@ -55,6 +57,9 @@ struct ImportSummary {
     double seconds = 0;
     bool bulkIndexes = false; // indexes were dropped and rebuilt
     double indexSeconds = 0; // time spent rebuilding them (part of seconds)
+    // macOS AppleDouble entries ("__MACOSX/..." and "._NAME" in folders and archives): metadata,
+    // skipped and counted here once, not listed per file and never a failure.
+    int64_t appleDoubleSkipped = 0;
     int64_t stored() const;
     int64_t rejected() const;
     uint64_t bytes() const;
@@ -92,10 +97,11 @@ public:
 
 private:
     class Sink;
-    void importPath(const std::string &path);
-    void importStream(
-        ByteSource &src, const std::string &path, int64_t size, int64_t mtime, int depth, const std::string &outerFile);
-    void importLeaf(ByteSource &src, const std::string &path, int64_t size, int64_t mtime, Format fmt);
+    // named: the path was given as an input, not found inside a folder or an archive.
+    void importPath(const std::string &path, bool named);
+    void importStream(ByteSource &src, const std::string &path, int64_t size, int64_t mtime, int depth,
+        const std::string &outerFile, bool named);
+    void importLeaf(ByteSource &src, const std::string &path, int64_t size, int64_t mtime, Format fmt, bool named);
     void finish(FileReport &&report);
     void reportProgress(bool force);
 

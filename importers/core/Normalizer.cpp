@@ -1,5 +1,6 @@
 #include "core/Normalizer.h"
 
+#include "core/Integer.h"
 #include "core/JsonText.h"
 #include "core/RawEvent.h"
 #include "linux/LinuxNormalizer.h"
@@ -80,24 +81,8 @@ Normalizer::~Normalizer() = default;
 
 int64_t Normalizer::parseInteger(std::string_view v)
 {
-    while (!v.empty() && v.front() == ' ')
-        v.remove_prefix(1);
-    if (v.empty())
-        return kNoValue;
     int64_t out = 0;
-    const char *b = v.data();
-    const char *e = v.data() + v.size();
-    std::from_chars_result r;
-    if (v.size() > 2 && v[0] == '0' && (v[1] == 'x' || v[1] == 'X')) {
-        uint64_t u = 0;
-        r = std::from_chars(b + 2, e, u, 16);
-        out = static_cast<int64_t>(u);
-    } else {
-        r = std::from_chars(b, e, out, 10);
-    }
-    if (r.ec != std::errc() || r.ptr != e)
-        return kNoValue;
-    return out;
+    return integer::parseInt64(v, out, integer::Hex::Allowed) ? out : kNoValue;
 }
 
 std::string Normalizer::normaliseLogonId(std::string_view v)

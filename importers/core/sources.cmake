@@ -5,7 +5,9 @@ list(APPEND TT_IMPORTER_SOURCES
   core/StreamAdapters.h core/StreamAdapters.cpp
   core/Sha256.h core/Sha256.cpp
   core/TimeUtil.h core/TimeUtil.cpp
+  core/Integer.h core/Integer.cpp
   core/JsonText.h core/JsonText.cpp
+  core/LineReader.h core/LineReader.cpp
   core/FormatDetector.h core/FormatDetector.cpp
   core/ArchiveReader.h core/ArchiveReader.cpp
   core/Normalizer.h core/Normalizer.cpp

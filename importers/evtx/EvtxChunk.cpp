@@ -1,11 +1,14 @@
 #include "evtx/EvtxChunk.h"
 
+#include "core/Integer.h"
 #include "core/TimeUtil.h"
 #include "evtx/EvtxChunkResult.h"
 #include "evtx/EvtxEventBuilder.h"
+#include "evtx/EvtxParser.h"
 
 #include <zlib.h>
 
+#include <cstdio>
 #include <cstring>
 #include <string>
 
@@ -17,9 +20,18 @@ constexpr uint32_t kRecordMagic = 0x00002a2a;
 constexpr uint32_t kRecordHeader = 24; // magic, size, record id, written time
 constexpr uint32_t kMinRecord = kRecordHeader + 4 + 4;
 
-std::string chunkText(uint64_t index, const char *what)
+std::string hex(uint64_t v)
 {
-    return "chunk " + std::to_string(index) + ": " + what;
+    char buf[24];
+    std::snprintf(buf, sizeof buf, "0x%llx", static_cast<unsigned long long>(v));
+    return buf;
+}
+
+// "chunk 3 (file offset 0x34000): what": these messages concern a chunk, not a record.
+std::string chunkText(uint64_t index, const std::string &what)
+{
+    return "chunk " + std::to_string(index) + " (file offset "
+        + hex(EvtxParser::kFileHeaderSize + index * uint64_t(EvtxChunk::kSize)) + "): " + what;
 }
 } // namespace
 
@@ -214,8 +226,13 @@ void EvtxChunk::parse(EvtxEventBuilder &builder, EvtxChunkResult &out)
                 ev.timeUs = timeutil::filetimeToUs(written);
                 ev.timeSource = TimeSource::SystemTimeUtc;
             }
-            if (ev.recordId < 0)
-                ev.recordId = static_cast<int64_t>(u64(pos + 8));
+            if (ev.recordId < 0) {
+                const uint64_t headerId = u64(pos + 8);
+                if (headerId <= uint64_t(INT64_MAX))
+                    ev.recordId = static_cast<int64_t>(headerId);
+                else
+                    out.warning(position, integer::recordNumberWarning("EventRecordID", std::to_string(headerId)));
+            }
             ev.position = position;
             out.commitEvent();
         } else {
@@ -228,11 +245,14 @@ void EvtxChunk::parse(EvtxEventBuilder &builder, EvtxChunkResult &out)
         for (uint32_t p = findRecord(freeSpace, static_cast<uint32_t>(m_size)); p;
              p = findRecord(p + 4, static_cast<uint32_t>(m_size)))
             ++slack;
+        // Windows reuses chunks without zeroing them: past the free-space offset lie remnants of
+        // records that were overwritten. They are not part of the log any more.
         if (slack)
             out.warning(0,
                 chunkText(m_index,
-                    (std::to_string(slack) + " old record(s) in the slack space after the last record ignored")
-                        .c_str()));
+                    std::to_string(m_size - freeSpace) + " bytes of slack space after the last record (chunk offset "
+                        + hex(freeSpace) + ") hold " + std::to_string(slack)
+                        + " remnant(s) of overwritten records: not part of the log, not imported"));
     }
 }
 

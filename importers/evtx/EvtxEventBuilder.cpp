@@ -1,5 +1,6 @@
 #include "evtx/EvtxEventBuilder.h"
 
+#include "core/Integer.h"
 #include "core/TimeUtil.h"
 #include "evtx/BinXmlValue.h"
 #include "evtx/EvtxChunk.h"
@@ -12,16 +13,6 @@ namespace tt {
 namespace {
 constexpr size_t kMaxLevels = (BinXmlReader::kMaxElementDepth + 2) * (EvtxEventBuilder::kMaxNesting + 2);
 
-bool parseUnsigned(const std::string &s, uint64_t &v)
-{
-    const char *b = s.data();
-    const char *e = b + s.size();
-    while (b < e && *b == ' ')
-        ++b;
-    if (e - b > 2 && b[0] == '0' && (b[1] == 'x' || b[1] == 'X'))
-        return std::from_chars(b + 2, e, v, 16).ec == std::errc();
-    return b < e && std::from_chars(b, e, v).ec == std::errc();
-}
 } // namespace
 
 EvtxEventBuilder::EvtxEventBuilder()
@@ -312,11 +303,11 @@ bool EvtxEventBuilder::systemElement(const Frame &f, const BinXmlTemplate::Eleme
     uint64_t v = 0;
     switch (e.kind) {
     case N::EventID:
-        if (parseUnsigned(text, v))
+        if (integer::parseUInt64(text, v, integer::Hex::Allowed))
             ev.eventId = static_cast<int32_t>(v & 0xFFFF);
         break;
     case N::EventRecordID:
-        if (parseUnsigned(text, v))
+        if (integer::parseUInt64(text, v, integer::Hex::Allowed) && v <= uint64_t(INT64_MAX))
             ev.recordId = static_cast<int64_t>(v);
         break;
     case N::Channel:

@@ -1,11 +1,11 @@
 #include "linux/AuditParser.h"
 
+#include "core/Integer.h"
+#include "core/LineReader.h"
 #include "core/RawEvent.h"
 #include "core/RecordSink.h"
-#include "linux/LineReader.h"
 
 #include <algorithm>
-#include <charconv>
 #include <cstdio>
 #include <string>
 #include <unordered_map>
@@ -22,7 +22,7 @@ constexpr std::string_view kUnsetId = "4294967295"; // (uint32)-1: auid / ses ne
 
 bool isHexDigit(char c)
 {
-    return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'F') || (c >= 'a' && c <= 'f');
+    return integer::hexDigit(c) >= 0;
 }
 
 bool allDigits(std::string_view s)
@@ -126,15 +126,14 @@ bool parseStamp(std::string_view s, int64_t &timeUs, int64_t &serial)
     if (!allDigits(sec) || !allDigits(frac) || !allDigits(ser) || sec.size() > 12 || frac.size() > 9 || ser.size() > 19)
         return false;
     int64_t secs = 0, f = 0;
-    std::from_chars(sec.data(), sec.data() + sec.size(), secs);
-    std::from_chars(frac.data(), frac.data() + frac.size(), f);
+    if (!integer::parseInt64(sec, secs) || !integer::parseInt64(frac, f) || !integer::parseInt64(ser, serial))
+        return false; // a serial past INT64_MAX: the event cannot be grouped
     int64_t us = f;
     for (size_t i = frac.size(); i < 6; ++i)
         us *= 10;
     for (size_t i = 6; i < frac.size(); ++i)
         us /= 10;
     timeUs = secs * 1000000 + us;
-    std::from_chars(ser.data(), ser.data() + ser.size(), serial);
     return true;
 }
 
@@ -231,7 +230,9 @@ void Parser::line(std::string_view text, int64_t lineNo)
     const size_t close = rest.find(')');
     int64_t timeUs = 0, serial = 0;
     if (close == std::string_view::npos || !parseStamp(rest.substr(10, close - 10), timeUs, serial)) {
-        m_sink.reject(lineNo, "audit record with an unreadable msg=audit(TIME:SERIAL) stamp");
+        m_sink.reject(lineNo,
+            "audit record with an unreadable msg=audit(TIME:SERIAL) stamp (seconds, fraction and a serial from 0 to "
+            "9223372036854775807 expected)");
         return;
     }
     const std::string_view key = rest.substr(10, close - 10);
@@ -334,10 +335,12 @@ void Parser::emit(Group &g)
     const bool hasSyscall = std::find(g.types.begin(), g.types.end(), "SYSCALL") != g.types.end();
     ev.eventId = AuditParser::typeNumber(hasSyscall ? std::string_view("SYSCALL") : std::string_view(g.types.front()));
     if (ev.eventId < 0 && g.types.front().rfind("UNKNOWN[", 0) == 0) {
-        int v = -1;
-        const std::string &t = g.types.front();
-        std::from_chars(t.data() + 8, t.data() + t.size(), v);
-        ev.eventId = v;
+        // "UNKNOWN[1327]": the record type number, when it is one.
+        const std::string_view t = std::string_view(g.types.front()).substr(8);
+        int64_t v = -1;
+        if (!t.empty() && t.back() == ']' && integer::parseInt64(t.substr(0, t.size() - 1), v) && v >= 0
+            && v <= INT32_MAX)
+            ev.eventId = int32_t(v);
     }
     ev.recordId = g.serial;
     ev.position = g.firstLine;
@@ -359,8 +362,8 @@ void Parser::emit(Group &g)
         if (f.name.rfind("EXECVE.", 0) == 0) {
             std::string_view k = std::string_view(f.name).substr(7);
             if (k == "argc") {
-                if (argc < 0)
-                    std::from_chars(f.value.data(), f.value.data() + f.value.size(), argc);
+                if (argc < 0 && !integer::parseInt64(f.value, argc))
+                    argc = -1;
             } else {
                 execve.emplace(k, f.value);
             }
@@ -388,7 +391,8 @@ void Parser::emit(Group &g)
                 joined.append(p->second);
             }
             int64_t want = -1;
-            std::from_chars(lenIt->second.data(), lenIt->second.data() + lenIt->second.size(), want);
+            if (!integer::parseInt64(lenIt->second, want))
+                want = -1;
             if (want >= 0 && static_cast<int64_t>(joined.size()) != want)
                 m_sink.warning(g.firstLine,
                     "audit event " + g.key + ": EXECVE argument " + a + " has " + std::to_string(joined.size()) + " of "
@@ -592,17 +596,8 @@ bool AuditParser::decodeHex(std::string_view hex, std::string &out)
     if (hex.size() % 2)
         return false;
     out.reserve(hex.size() / 2);
-    auto nib = [](char c) -> int {
-        if (c >= '0' && c <= '9')
-            return c - '0';
-        if (c >= 'A' && c <= 'F')
-            return c - 'A' + 10;
-        if (c >= 'a' && c <= 'f')
-            return c - 'a' + 10;
-        return -1;
-    };
     for (size_t i = 0; i < hex.size(); i += 2) {
-        const int h = nib(hex[i]), l = nib(hex[i + 1]);
+        const int h = integer::hexDigit(hex[i]), l = integer::hexDigit(hex[i + 1]);
         if (h < 0 || l < 0) {
             out.clear();
             return false;
@@ -636,23 +631,18 @@ std::string AuditParser::joinArgv(const std::string *args, size_t n)
 
 bool AuditParser::parse(ByteSource &in, RecordSink &sink)
 {
-    LineReader lines(in, sink);
+    LineReader lines(in, size_t(1) << 20, size_t(256) << 10); // log lines of up to 1 MiB
     Parser p(sink, m_defaultHost);
     std::string_view line;
-    while (lines.next(line)) {
+    int64_t no = 0;
+    while (nextLine(lines, sink, line, no)) {
         if (sink.cancelled())
             return true;
-        if (lines.truncated()) {
-            sink.reject(lines.lineNumber(), "line longer than 1 MiB: not read");
-            continue;
-        }
-        p.line(line, lines.lineNumber());
-        if ((lines.lineNumber() & 15) == 0)
-            p.flushOlderThan(lines.lineNumber());
+        p.line(line, no);
+        if ((no & 15) == 0)
+            p.flushOlderThan(no);
     }
     p.flushAll();
-    if (!lines.error().empty())
-        sink.warning(lines.lineNumber(), "read error: " + lines.error());
     if (!p.sawRecord()) {
         sink.reject(0, "no audit record found");
         return false;

@@ -1,14 +1,14 @@
 #include "linux/SyslogAuthParser.h"
 
+#include "core/Integer.h"
+#include "core/LineReader.h"
 #include "core/RawEvent.h"
 #include "core/RecordSink.h"
 #include "core/TimeUtil.h"
-#include "linux/LineReader.h"
 #include "linux/SshdMessage.h"
 
 #include <simdjson.h>
 
-#include <charconv>
 #include <ctime>
 #include <string>
 
@@ -202,7 +202,7 @@ bool SyslogAuthParser::looksLikeSyslog(std::string_view s)
 
 bool SyslogAuthParser::parse(ByteSource &in, RecordSink &sink)
 {
-    LineReader lines(in, sink);
+    LineReader lines(in, size_t(1) << 20, size_t(256) << 10); // log lines of up to 1 MiB
     RawEvent ev;
     std::string_view line;
     // Year inference for RFC 3164 stamps.
@@ -216,14 +216,10 @@ bool SyslogAuthParser::parse(ByteSource &in, RecordSink &sink)
     bool warned3164 = false;
     int64_t good = 0;
 
-    while (lines.next(line)) {
+    int64_t no = 0;
+    while (nextLine(lines, sink, line, no)) {
         if (sink.cancelled())
             return true;
-        const int64_t no = lines.lineNumber();
-        if (lines.truncated()) {
-            sink.reject(no, "line longer than 1 MiB: not read");
-            continue;
-        }
         std::string_view s = line;
         while (!s.empty() && (s.back() == ' ' || s.back() == '\t'))
             s.remove_suffix(1);
@@ -325,8 +321,6 @@ bool SyslogAuthParser::parse(ByteSource &in, RecordSink &sink)
         ++good;
         sink.event(ev);
     }
-    if (!lines.error().empty())
-        sink.warning(lines.lineNumber(), "read error: " + lines.error());
     if (!good) {
         sink.reject(0, "no syslog line found");
         return false;
@@ -337,20 +331,16 @@ bool SyslogAuthParser::parse(ByteSource &in, RecordSink &sink)
 bool JournaldJsonParser::parse(ByteSource &in, RecordSink &sink)
 {
     namespace dom = simdjson::dom;
-    LineReader lines(in, sink);
+    LineReader lines(in, size_t(1) << 20, size_t(256) << 10); // log lines of up to 1 MiB
     dom::parser parser;
     RawEvent ev;
     std::string_view line;
     int64_t good = 0;
     std::string message, scratch;
-    while (lines.next(line)) {
+    int64_t no = 0;
+    while (nextLine(lines, sink, line, no)) {
         if (sink.cancelled())
             return true;
-        const int64_t no = lines.lineNumber();
-        if (lines.truncated()) {
-            sink.reject(no, "line longer than 1 MiB: not read");
-            continue;
-        }
         std::string_view s = line;
         if (!s.empty() && s.front() == '\x1e')
             s.remove_prefix(1); // json-seq record separator
@@ -412,8 +402,7 @@ bool JournaldJsonParser::parse(ByteSource &in, RecordSink &sink)
         }
         const std::string_view stamp = !sourceTime.empty() ? sourceTime : realtime;
         int64_t us = 0;
-        const auto r = std::from_chars(stamp.data(), stamp.data() + stamp.size(), us);
-        if (stamp.empty() || r.ec != std::errc() || r.ptr != stamp.data() + stamp.size()) {
+        if (!integer::parseInt64(stamp, us)) {
             sink.reject(no, "journal entry without a readable __REALTIME_TIMESTAMP");
             continue;
         }
@@ -430,8 +419,6 @@ bool JournaldJsonParser::parse(ByteSource &in, RecordSink &sink)
         ++good;
         sink.event(ev);
     }
-    if (!lines.error().empty())
-        sink.warning(lines.lineNumber(), "read error: " + lines.error());
     if (!good) {
         sink.reject(0, "no journal entry found");
         return false;

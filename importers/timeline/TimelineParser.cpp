@@ -1,12 +1,14 @@
 #include "timeline/TimelineParser.h"
 
 #include "core/ByteSource.h"
+#include "core/Integer.h"
 #include "core/JsonText.h"
+#include "core/LineReader.h"
 #include "core/RawEvent.h"
 #include "core/RecordSink.h"
 #include "core/TimeUtil.h"
+#include "timeline/CsvReader.h"
 #include "timeline/HayabusaTables.h"
-#include "timeline/TextReaders.h"
 
 #include <simdjson.h>
 
@@ -32,29 +34,6 @@ std::string_view trim(std::string_view s)
     while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r' || s.back() == '\n'))
         s.remove_suffix(1);
     return s;
-}
-
-bool parseInt(std::string_view s, int64_t &out)
-{
-    s = trim(s);
-    if (s.empty() || s.size() > 19)
-        return false;
-    bool neg = false;
-    size_t i = 0;
-    if (s[0] == '-') {
-        neg = true;
-        i = 1;
-        if (s.size() == 1)
-            return false;
-    }
-    int64_t v = 0;
-    for (; i < s.size(); ++i) {
-        if (s[i] < '0' || s[i] > '9')
-            return false;
-        v = v * 10 + (s[i] - '0');
-    }
-    out = neg ? -v : v;
-    return true;
 }
 
 // "2024-01-02 03:04:05.678 +09:00" (Hayabusa's default: a space before the zone), ISO 8601 /
@@ -140,6 +119,7 @@ struct TimelineParser::Impl {
     dom::parser payloadParser; // EvtxECmd's Payload column
     std::deque<std::string> tmp; // storage for rendered values of the current row
     std::string scratch;
+    std::string recordIdWarning; // of the row being read
     std::string scratch2;
     RawEvent ev;
     bool warnedAssumedUtc = false;
@@ -312,16 +292,12 @@ struct TimelineParser::Impl {
                 ev.provider.assign(v);
             } else if (k == "EventId") {
                 int64_t id;
-                if (!parseInt(v, id) || id < 0 || id > 0xFFFFFFFFLL)
+                if (!integer::parseInt64(v, id) || id < 0 || id > 0xFFFFFFFFLL)
                     return "EventId is not a number: '" + std::string(v.substr(0, 40)) + "'";
                 ev.eventId = int32_t(id & 0xFFFF);
                 haveEventId = true;
             } else if (k == "EventRecordId") {
-                int64_t id;
-                if (parseInt(v, id)) {
-                    ev.recordId = id;
-                    haveRecordId = true;
-                }
+                haveRecordId = takeRecordNumber("EventRecordId", v);
             } else if (k == "Payload") {
                 payload = v;
             } else if (v.empty()) {
@@ -331,7 +307,7 @@ struct TimelineParser::Impl {
                 ev.system.push_back({"EvtxECmd.RecordNumber", std::string(v)});
             } else if (k == "Level") {
                 int64_t n;
-                ev.system.push_back({parseInt(v, n) ? "Level" : "RenderingInfo.Level", std::string(v)});
+                ev.system.push_back({integer::parseInt64(v, n) ? "Level" : "RenderingInfo.Level", std::string(v)});
             } else if (k == "Keywords") {
                 const bool hex = v.size() > 2 && v[0] == '0' && (v[1] == 'x' || v[1] == 'X');
                 ev.system.push_back({hex ? "Keywords" : "RenderingInfo.Keywords", std::string(v)});
@@ -345,11 +321,8 @@ struct TimelineParser::Impl {
                 ev.system.push_back({"EvtxECmd." + std::string(k), std::string(v)});
             }
         }
-        if (!haveRecordId && !recordNumber.empty()) {
-            int64_t id;
-            if (parseInt(recordNumber, id))
-                ev.recordId = id;
-        }
+        if (!haveRecordId && !recordNumber.empty())
+            takeRecordNumber("RecordNumber", recordNumber);
         if (ev.computer.empty())
             return "no Computer";
         if (!haveEventId)
@@ -398,14 +371,12 @@ struct TimelineParser::Impl {
                 channelText = v;
             } else if (k == "EventID") {
                 int64_t id;
-                if (!parseInt(v, id) || id < 0 || id > 0xFFFFFFFFLL)
+                if (!integer::parseInt64(v, id) || id < 0 || id > 0xFFFFFFFFLL)
                     return "EventID is not a number: '" + std::string(v.substr(0, 40)) + "'";
                 ev.eventId = int32_t(id & 0xFFFF);
                 haveEventId = true;
             } else if (k == "RecordID") {
-                int64_t id;
-                if (parseInt(v, id))
-                    ev.recordId = id;
+                takeRecordNumber("RecordID", v);
             } else if (!v.empty() && v != "-") {
                 ev.system.push_back({"Hayabusa." + std::string(k), std::string(v)});
             }
@@ -478,8 +449,23 @@ struct TimelineParser::Impl {
         return {};
     }
 
+    // The record number column: set, or (when present but not a number in range) warned about
+    // when the record is delivered. True when set.
+    bool takeRecordNumber(std::string_view column, std::string_view v)
+    {
+        int64_t id;
+        if (integer::parseInt64(v, id) && id >= 0) {
+            ev.recordId = id;
+            return true;
+        }
+        if (!trim(v).empty() && v != "-")
+            recordIdWarning = integer::recordNumberWarning(column, v);
+        return false;
+    }
+
     void resetEvent(int64_t position)
     {
+        recordIdWarning.clear();
         ev.clear();
         ev.position = position;
         tmp.clear();
@@ -493,6 +479,8 @@ struct TimelineParser::Impl {
             sink->reject(ev.position, reason);
             return;
         }
+        if (!recordIdWarning.empty())
+            sink->warning(ev.position, recordIdWarning);
         sink->event(ev);
     }
 

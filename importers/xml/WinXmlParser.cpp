@@ -1,6 +1,7 @@
 #include "xml/WinXmlParser.h"
 
 #include "core/ByteSource.h"
+#include "core/Integer.h"
 #include "core/RawEvent.h"
 #include "core/RecordSink.h"
 #include "core/TimeUtil.h"
@@ -123,24 +124,6 @@ std::string upperHex(std::string_view s)
     return out;
 }
 
-bool parseInt(std::string_view s, int64_t &out)
-{
-    while (!s.empty() && isXmlSpace(s.front()))
-        s.remove_prefix(1);
-    while (!s.empty() && isXmlSpace(s.back()))
-        s.remove_suffix(1);
-    if (s.empty() || s.size() > 19)
-        return false;
-    int64_t v = 0;
-    for (char c : s) {
-        if (c < '0' || c > '9')
-            return false;
-        v = v * 10 + (c - '0');
-    }
-    out = v;
-    return true;
-}
-
 enum class Section : uint8_t { None, System, EventData, UserData, Rendering, Other };
 
 } // namespace
@@ -165,6 +148,7 @@ struct WinXmlParser::Impl {
     int dataIndex = 0;
     bool sawEventId = false;
     bool sawSystem = false;
+    std::string recordIdWarning;
     std::string stopReason;
     TimeSource pendingSource = TimeSource::Unknown;
 
@@ -345,14 +329,16 @@ struct WinXmlParser::Impl {
                 if (depth == 3 && leaf) {
                     if (local == "EventID") {
                         int64_t id;
-                        if (parseInt(text, id) && id <= 0xFFFFFFFFLL) {
+                        if (integer::parseInt64(text, id) && id >= 0 && id <= 0xFFFFFFFFLL) {
                             ev.eventId = int32_t(id & 0xFFFF);
                             sawEventId = true;
                         }
                     } else if (local == "EventRecordID") {
                         int64_t id;
-                        if (parseInt(text, id))
+                        if (integer::parseInt64(text, id) && id >= 0)
                             ev.recordId = id;
+                        else
+                            recordIdWarning = integer::recordNumberWarning("EventRecordID", text);
                     } else if (local == "Channel") {
                         ev.channel = text;
                     } else if (local == "Computer") {
@@ -413,6 +399,7 @@ struct WinXmlParser::Impl {
         dataIndex = 0;
         sawEventId = false;
         sawSystem = false;
+        recordIdWarning.clear();
         stopReason.clear();
         pendingSource = TimeSource::Unknown;
     }
@@ -461,6 +448,8 @@ struct WinXmlParser::Impl {
             sink->reject(position, reason);
             return;
         }
+        if (!recordIdWarning.empty())
+            sink->warning(position, recordIdWarning);
         ev.position = position;
         if (ev.timeUs != kNoTime) {
             ev.timeSource = pendingSource;

@@ -1,12 +1,13 @@
 #include "zeek/ZeekParser.h"
 
 #include "core/ByteSource.h"
+#include "core/Integer.h"
 #include "core/RecordSink.h"
 #include "core/TimeUtil.h"
 
 #include <simdjson.h>
 
-#include <charconv>
+#include <algorithm>
 #include <cstring>
 #include <string>
 #include <vector>
@@ -16,17 +17,6 @@ namespace tt {
 namespace od = simdjson::ondemand;
 
 namespace {
-
-int hexValue(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
 
 bool startsWith(std::string_view s, std::string_view p)
 {
@@ -97,7 +87,27 @@ struct TsvHeader {
     std::vector<std::string> fields;
     std::vector<std::string> types;
     int tsIndex = -1;
+    int64_t separatorLine = 0; // where #separator was declared (0: the default tab)
+    bool separatorMismatch = false; // a #fields / #types line not split by that separator
 };
+
+// A separator as Zeek writes it, for messages: printable bytes as they are, others as \xHH.
+std::string showSeparator(std::string_view sep)
+{
+    static const char *kHex = "0123456789abcdef";
+    std::string out;
+    for (char c : sep) {
+        const auto u = static_cast<unsigned char>(c);
+        if (u > 0x20 && u < 0x7f && c != '\\') {
+            out.push_back(c);
+        } else {
+            out += "\\x";
+            out.push_back(kHex[u >> 4]);
+            out.push_back(kHex[u & 15]);
+        }
+    }
+    return out;
+}
 
 class LineParser {
 public:
@@ -142,6 +152,7 @@ private:
         // "#separator \x09" uses a space; the others use the separator itself.
         if (startsWith(text, "#separator ")) {
             m_header = TsvHeader();
+            m_header.separatorLine = lineNo;
             m_header.separator = ZeekParser::unescape(text.substr(11));
             if (m_header.separator.empty()) {
                 m_sink.reject(lineNo, "empty #separator");
@@ -154,6 +165,15 @@ private:
         const std::string_view key = cut == std::string_view::npos ? text : text.substr(0, cut);
         const std::string_view rest
             = cut == std::string_view::npos ? std::string_view() : text.substr(cut + sep.size());
+        if (cut == std::string_view::npos && (startsWith(text, "#fields") || startsWith(text, "#types"))) {
+            // The header names its columns with the separator declared above: when it does not,
+            // that separator is what is wrong, not the records that follow.
+            m_header.separatorMismatch = true;
+            m_sink.reject(lineNo,
+                std::string(startsWith(text, "#fields") ? "#fields" : "#types") + " header not split by "
+                    + separatorText() + ": invalid separator, the header cannot be read");
+            return;
+        }
         if (key == "#set_separator")
             m_header.setSeparator = ZeekParser::unescape(rest);
         else if (key == "#empty_field")
@@ -181,6 +201,15 @@ private:
         // #open, #close and comments carry nothing per record.
     }
 
+    // "the #separator 'x' declared on line 3", for messages.
+    std::string separatorText() const
+    {
+        const std::string shown = "'" + showSeparator(m_header.separator) + "'";
+        return m_header.separatorLine
+            ? "the #separator " + shown + " declared on line " + std::to_string(m_header.separatorLine)
+            : "the default separator " + shown + " (no #separator line)";
+    }
+
     bool isContainerType(size_t i) const
     {
         if (i >= m_header.types.size())
@@ -192,7 +221,10 @@ private:
     void tsv(std::string_view text, int64_t lineNo)
     {
         if (m_header.fields.empty()) {
-            m_sink.reject(lineNo, "Zeek TSV record before any #fields header");
+            m_sink.reject(lineNo,
+                m_header.separatorMismatch
+                    ? "Zeek TSV record without a readable #fields header (" + separatorText() + " is invalid)"
+                    : std::string("Zeek TSV record before any #fields header"));
             return;
         }
         split(text, m_header.separator, m_parts);
@@ -423,7 +455,7 @@ std::string ZeekParser::unescape(std::string_view v)
     out.reserve(v.size());
     for (size_t i = 0; i < v.size(); ++i) {
         if (v[i] == '\\' && i + 3 < v.size() && v[i + 1] == 'x') {
-            const int hi = hexValue(v[i + 2]), lo = hexValue(v[i + 3]);
+            const int hi = integer::hexDigit(v[i + 2]), lo = integer::hexDigit(v[i + 3]);
             if (hi >= 0 && lo >= 0) {
                 out.push_back(static_cast<char>(hi * 16 + lo));
                 i += 3;
@@ -489,10 +521,10 @@ bool ZeekParser::parseTime(std::string_view v, int64_t &us)
     int64_t secs = 0;
     auto dot = v.find('.', i);
     std::string_view whole = v.substr(i, dot == std::string_view::npos ? std::string_view::npos : dot - i);
-    if (whole.empty() || whole.size() > 12)
-        return false;
-    auto r = std::from_chars(whole.data(), whole.data() + whole.size(), secs);
-    if (r.ec != std::errc() || r.ptr != whole.data() + whole.size())
+    // Plain digits only (the sign was taken above), at most 12 of them.
+    if (whole.empty() || whole.size() > 12
+        || !std::all_of(whole.begin(), whole.end(), [](char c) { return c >= '0' && c <= '9'; })
+        || !integer::parseInt64(whole, secs))
         return false;
     int64_t frac = 0;
     if (dot != std::string_view::npos) {

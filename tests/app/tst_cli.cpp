@@ -64,6 +64,41 @@ private slots:
         QCOMPARE(QJsonDocument::fromJson(r.out).object().value("events").toInt(), 1);
     }
 
+    // `import DIR` on the generator's own output (ground_truth.json beside the logs) and with a
+    // Mac's ._ file in it: the ground truth is skipped by name, the ._ file counted once, exit 0.
+    void importGeneratedFolderSkipsNonTelemetry()
+    {
+        const QString dir = m_dir.filePath("genout");
+        Run r = cli({"gen", "--out", dir, "--hosts", "3", "--events", "500"});
+        QCOMPARE(r.code, 0);
+        QVERIFY(QFile::exists(dir + "/ground_truth.json"));
+        QFile mac(dir + "/._ground_truth.json");
+        QVERIFY(mac.open(QIODevice::WriteOnly));
+        mac.write(QByteArray("\x00\x05\x16\x07\x00\x02\x00\x00", 8));
+        mac.close();
+        const QString c = m_dir.filePath("genout.ttcase");
+        r = cli({"import", c, dir, "--json", "--quiet"});
+        QCOMPARE(r.code, 0);
+        const QJsonObject o = QJsonDocument::fromJson(r.out).object();
+        QCOMPARE(o.value("failed").toInt(), 0);
+        QCOMPARE(o.value("skipped").toInt(), 1);
+        QCOMPARE(o.value("apple_double_skipped").toInt(), 1);
+        QStringList skipped;
+        for (const QJsonValue f : o.value("files").toArray())
+            if (f.toObject().value("status").toString() == "skipped")
+                skipped << f.toObject().value("path").toString().section('/', -1) + ": "
+                        + f.toObject().value("message").toString().section(':', 0, 1);
+        QCOMPARE(skipped, QStringList({"ground_truth.json: not telemetry: no known format (first bytes"}));
+        // The text summary says it once; re-importing is a no-op, still exit 0.
+        r = cli({"import", c, dir});
+        QCOMPARE(r.code, 0);
+        QVERIFY2(r.out.contains("1 skipped (not telemetry), 1 macOS metadata file(s) (__MACOSX/, ._*) skipped"),
+            r.out.constData());
+        const QByteArray line
+            = QByteArray("skipped   ") + dir.toUtf8() + QByteArray("/ground_truth.json: not telemetry");
+        QVERIFY(r.out.contains(line));
+    }
+
     void transfersAreEscapedInEveryFormat()
     {
         QString error;

@@ -4,10 +4,12 @@
 #include "EvtxTestWriter.h"
 #include "TestSupport.h"
 #include "core/FileSource.h"
+#include "evtx/EvtxChunk.h"
 #include "evtx/EvtxParser.h"
 
 #include <QtTest>
 
+#include <cstdio>
 #include <cstring>
 #include <random>
 
@@ -207,6 +209,8 @@ private slots:
     void randomBytes();
     void cancel();
     void fuzz();
+    void outOfRangeRecordId();
+    void slackSpaceRemnant();
 };
 
 void TestEvtxParser::security4624()
@@ -603,6 +607,53 @@ void TestEvtxParser::fuzz()
         for (const auto &r : sink.rejects)
             QVERIFY(!r.reason.empty());
     }
+}
+
+// An EventRecordID past INT64_MAX (in the BinXML and in the record header) keeps its record
+// without a record number and says so with the record's position; INT64_MAX itself is one.
+void TestEvtxParser::outOfRangeRecordId()
+{
+    W w;
+    const int t = w.addTemplate(eventRoot(systemElement(false), W::Element {"EventData"}));
+    const uint64_t big = 9999999999999999999ULL, max = uint64_t(std::numeric_limits<int64_t>::max());
+    w.addRecord(t, systemValues("P", 4624, big, "Security"), big, kFt);
+    w.addRecord(t, systemValues("P", 4624, max, "Security"), max, kFt);
+    for (bool threaded : {false, true}) {
+        CollectingSink sink;
+        QVERIFY(parse(w.build(), sink, threaded));
+        QCOMPARE(sink.rejects.size(), size_t(0));
+        QCOMPARE(sink.events.size(), size_t(2));
+        QCOMPARE(sink.events[0].recordId, int64_t(-1));
+        QCOMPARE(sink.events[1].recordId, std::numeric_limits<int64_t>::max());
+        QCOMPARE(sink.warnings.size(), size_t(1));
+        QCOMPARE(sink.warnings[0].position, int64_t(1));
+        QCOMPARE(sink.warnings[0].reason,
+            std::string("EventRecordID '9999999999999999999' is not a record number from 0 to 9223372036854775807: "
+                        "record kept without it"));
+    }
+}
+
+// A record left past the chunk's free-space offset (Windows reuses chunks without zeroing them) is
+// not imported, and the warning says what it is, in which chunk, at which offsets: no "record 0".
+void TestEvtxParser::slackSpaceRemnant()
+{
+    Sample s = makeSample(0);
+    const size_t chunk = tt::EvtxParser::kFileHeaderSize;
+    const uint32_t freeSpace = uint32_t(s.offsets[3] - chunk);
+    put32(s.file, chunk + 48, freeSpace);
+    W::fixChunkCrcs(s.file, 0);
+    CollectingSink sink;
+    QVERIFY(parse(s.file, sink));
+    QCOMPARE(sink.events.size(), size_t(3));
+    QCOMPARE(sink.rejects.size(), size_t(0));
+    QCOMPARE(sink.warnings.size(), size_t(1));
+    QCOMPARE(sink.warnings[0].position, int64_t(0));
+    char offset[16];
+    std::snprintf(offset, sizeof offset, "0x%x", freeSpace);
+    QCOMPARE(sink.warnings[0].reason,
+        "chunk 0 (file offset 0x1000): " + std::to_string(tt::EvtxChunk::kSize - freeSpace)
+            + " bytes of slack space after the last record (chunk offset " + offset
+            + ") hold 1 remnant(s) of overwritten records: not part of the log, not imported");
 }
 
 QTEST_GUILESS_MAIN(TestEvtxParser)

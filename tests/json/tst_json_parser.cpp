@@ -77,6 +77,8 @@ private slots:
     void missingHostOrEventId();
     void trailingContentAndBadNumbers();
     void xmlFedToJsonParser();
+    void outOfRangeRecordNumber();
+    void unrecognisedTimeFieldWarnsOnce();
 };
 
 void TstJsonParser::nxlogFixture()
@@ -613,6 +615,71 @@ void TstJsonParser::xmlFedToJsonParser()
     QCOMPARE(r.sink.events.size(), size_t(0));
     QCOMPARE(r.sink.rejects.size(), size_t(1));
     QCOMPARE(r.sink.rejects[0].position, int64_t(0));
+}
+
+// A RecordNumber / winlog.record_id past INT64_MAX keeps its line, without a record number, and
+// says so with the line number (never signed overflow); INT64_MAX itself is a record number.
+void TstJsonParser::outOfRangeRecordNumber()
+{
+    Result r;
+    parseInto(nx("H1", 4624, R"(,"RecordNumber":9999999999999999999)") + "\n"
+            + nx("H1", 4624, R"(,"RecordNumber":"9223372036854775807")") + "\n"
+            + nx("H1", 4624, R"(,"RecordNumber":-5)") + "\n",
+        r);
+    QVERIFY(r.ok);
+    QCOMPARE(r.sink.rejects.size(), size_t(0));
+    QCOMPARE(r.sink.events.size(), size_t(3));
+    QCOMPARE(r.sink.events[0].recordId, int64_t(-1));
+    QCOMPARE(r.sink.events[1].recordId, std::numeric_limits<int64_t>::max());
+    QCOMPARE(r.sink.events[2].recordId, int64_t(-1));
+    Result wlb;
+    parseInto(
+        R"({"@timestamp":"2021-01-12T14:41:05.218Z","winlog":{"computer_name":"H2","event_id":4624,"channel":"Security","record_id":99999999999999999999}})"
+        "\n",
+        wlb);
+    QVERIFY(wlb.ok);
+    QCOMPARE(wlb.sink.events.size(), size_t(1));
+    QCOMPARE(wlb.sink.events[0].recordId, int64_t(-1));
+    std::vector<tt::test::Reject> numberWarnings;
+    for (const auto *sink : {&r.sink, &wlb.sink})
+        for (const auto &w : sink->warnings)
+            if (w.reason.find("record number") != std::string::npos)
+                numberWarnings.push_back(w);
+    QCOMPARE(numberWarnings.size(), size_t(3));
+    QCOMPARE(numberWarnings[0].position, int64_t(1));
+    QCOMPARE(numberWarnings[0].reason,
+        std::string("RecordNumber '9999999999999999999' is not a record number from 0 to 9223372036854775807: record "
+                    "kept without it"));
+    QCOMPARE(numberWarnings[1].position, int64_t(3));
+    QCOMPARE(numberWarnings[2].position, int64_t(1));
+    QVERIFY(numberWarnings[2].reason.find("winlog.record_id '99999999999999999999'") == 0);
+}
+
+// Records whose only time field is not one the format documents (UtcTime on a Security record)
+// are stored without a time, and the file says so once with the field names seen; Sysmon's
+// UtcTime (UTC by Sysmon's documentation) dates its record.
+void TstJsonParser::unrecognisedTimeFieldWarnsOnce()
+{
+    Result r;
+    parseInto(
+        std::string(R"({"Hostname":"H1","EventID":4624,"Channel":"Security","UtcTime":"2021-01-12 09:41:03.123"})")
+            + "\n"
+            + R"({"Hostname":"H1","EventID":1,"Channel":"Microsoft-Windows-Sysmon/Operational","UtcTime":"2021-01-12 09:41:04.500"})"
+            + "\n" + R"({"Hostname":"H1","EventID":4634,"Channel":"Security","LogonDate":"yesterday","UtcTime":"x"})"
+            + "\n",
+        r);
+    QVERIFY(r.ok);
+    QCOMPARE(r.sink.rejects.size(), size_t(0));
+    QCOMPARE(r.sink.events.size(), size_t(3));
+    QCOMPARE(r.sink.events[0].timeUs, tt::kNoTime);
+    QCOMPARE(iso(r.sink.events[1].timeUs), std::string("2021-01-12T09:41:04.500000Z"));
+    QVERIFY(r.sink.events[1].timeSource == TimeSource::SysmonUtcTime);
+    QCOMPARE(r.sink.events[2].timeUs, tt::kNoTime);
+    QCOMPARE(r.sink.warnings.size(), size_t(1));
+    QCOMPARE(r.sink.warnings[0].position, int64_t(1));
+    QCOMPARE(r.sink.warnings[0].reason,
+        std::string("2 record(s) stored without a time: no recognised time field (time-like fields seen: UtcTime, "
+                    "LogonDate; recognised: EventTime, TimeCreated, @timestamp, and UtcTime on Sysmon records)"));
 }
 
 QTEST_APPLESS_MAIN(TstJsonParser)

@@ -55,6 +55,22 @@ template<typename P> bool parseText(P &p, const std::string &text, CollectingSin
 class TstLinuxParsers : public QObject {
     Q_OBJECT
 private slots:
+    // An audit serial past INT64_MAX cannot group its event: the record is rejected with the line
+    // and the stamp's rule (never signed overflow); its neighbours are kept.
+    void auditSerialOutOfRange()
+    {
+        AuditParser p;
+        CollectingSink sink;
+        const std::string text = "type=SYSCALL msg=audit(1364481363.243:9999999999999999999): syscall=2 pid=1\n"
+                                 "type=SYSCALL msg=audit(1364481363.243:9223372036854775807): syscall=2 pid=2\n";
+        QVERIFY(parseText(p, text, sink));
+        QCOMPARE(sink.rejects.size(), size_t(1));
+        QCOMPARE(sink.rejects[0].position, int64_t(1));
+        QVERIFY(sink.rejects[0].reason.find("serial from 0 to 9223372036854775807") != std::string::npos);
+        QCOMPARE(sink.events.size(), size_t(1));
+        QCOMPARE(sink.events[0].recordId, std::numeric_limits<int64_t>::max());
+    }
+
     void auditGroupsInterleavedRecords()
     {
         AuditParser p;

@@ -319,6 +319,35 @@ private slots:
         QVERIFY(QString::fromStdString(r->sink.rejects[0].reason).contains(QLatin1String("quoted")));
     }
 
+    // An EventRecordId / RecordID past INT64_MAX keeps its row without a record number and says
+    // so with the line number; EvtxECmd's RecordNumber is then not used in its place either.
+    void outOfRangeRecordNumber()
+    {
+        std::string t = "EventRecordId,RecordNumber,TimeCreated,EventId,Provider,Channel,Computer,Payload\n";
+        t += "9999999999999999999,9999999999999999999,2024-03-04 10:00:10.1500000,4624,P,Security,WS6,\n";
+        t += "9223372036854775807,,2024-03-04 10:00:10.1500000,4624,P,Security,WS6,\n";
+        auto r = parseTimeline(TimelineParser::Kind::EvtxECmdCsv, t);
+        QVERIFY(r->ok);
+        QVERIFY(r->sink.rejects.empty());
+        QCOMPARE(r->sink.events.size(), size_t(2));
+        QCOMPARE(r->sink.events[0].recordId, int64_t(-1));
+        QCOMPARE(r->sink.events[1].recordId, std::numeric_limits<int64_t>::max());
+        QCOMPARE(r->sink.warnings.size(), size_t(1));
+        QCOMPARE(r->sink.warnings[0].position, int64_t(2));
+        QVERIFY(r->sink.warnings[0].reason.find("'9999999999999999999' is not a record number") != std::string::npos);
+
+        std::string h = "Timestamp,Computer,Channel,EventID,Level,RecordID,RuleTitle,Details\n";
+        h += "2024-03-04 10:00:10.150 +00:00,WS6,Sec,4624,info,18446744073709551616,Logon,LID: 0x1\n";
+        auto hr = parseTimeline(TimelineParser::Kind::HayabusaCsv, h);
+        QVERIFY(hr->ok);
+        QCOMPARE(hr->sink.events.size(), size_t(1));
+        QCOMPARE(hr->sink.events[0].recordId, int64_t(-1));
+        QCOMPARE(hr->sink.warnings.size(), size_t(1));
+        QCOMPARE(hr->sink.warnings[0].reason,
+            std::string("RecordID '18446744073709551616' is not a record number from 0 to 9223372036854775807: record "
+                        "kept without it"));
+    }
+
     void wrongHeaderIsRefused()
     {
         auto r = parseTimeline(TimelineParser::Kind::EvtxECmdCsv, "a,b\n1,2\n");

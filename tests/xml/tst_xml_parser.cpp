@@ -96,6 +96,7 @@ private slots:
     void missingSystemOrEventId();
     void jsonFedToXmlParser();
     void emptyAndGarbage();
+    void outOfRangeRecordId();
     void throughput();
 };
 
@@ -537,6 +538,36 @@ void TstXmlParser::throughput()
     qInfo("winxml: %llu records, %.1f MB in %.3f s: %.0f records/s, %.0f MB/s",
         static_cast<unsigned long long>(sink.count), text.size() / 1e6, dt, double(sink.count) / dt,
         text.size() / 1e6 / dt);
+}
+
+// An EventRecordID past INT64_MAX (19 and 20 digits, negative) keeps its record, without a record
+// number, and says so with the record's position; INT64_MAX itself is a record number.
+void TstXmlParser::outOfRangeRecordId()
+{
+    auto withId = [](const std::string &id) {
+        std::string e = ev(4624, 1);
+        const std::string from = "<EventRecordID>1</EventRecordID>";
+        return e.replace(e.find(from), from.size(), "<EventRecordID>" + id + "</EventRecordID>");
+    };
+    Result r;
+    parseInto("<Events>" + withId("9999999999999999999") + withId("9223372036854775807")
+            + withId("18446744073709551616") + withId("-1") + "</Events>",
+        r);
+    QVERIFY(r.ok);
+    QCOMPARE(r.sink.rejects.size(), size_t(0));
+    QCOMPARE(r.sink.events.size(), size_t(4));
+    QCOMPARE(r.sink.events[0].recordId, int64_t(-1));
+    QCOMPARE(r.sink.events[1].recordId, std::numeric_limits<int64_t>::max());
+    QCOMPARE(r.sink.events[2].recordId, int64_t(-1));
+    QCOMPARE(r.sink.events[3].recordId, int64_t(-1));
+    QCOMPARE(r.sink.warnings.size(), size_t(3));
+    QCOMPARE(r.sink.warnings[0].position, int64_t(1));
+    QCOMPARE(r.sink.warnings[0].reason,
+        std::string("EventRecordID '9999999999999999999' is not a record number from 0 to 9223372036854775807: "
+                    "record kept without it"));
+    QCOMPARE(r.sink.warnings[1].position, int64_t(3));
+    QVERIFY(r.sink.warnings[1].reason.find("'18446744073709551616'") != std::string::npos);
+    QCOMPARE(r.sink.warnings[2].position, int64_t(4));
 }
 
 QTEST_APPLESS_MAIN(TstXmlParser)

@@ -190,6 +190,36 @@ private slots:
         QCOMPARE(sink.rejects[0].position, int64_t(2));
     }
 
+    // A #separator that does not split the header is named as the culprit, on the header line and
+    // on every record after it; not "record before any #fields header".
+    void tsvInvalidSeparator()
+    {
+        auto sink = parse("#separator \\x7c\n#fields\tts\tuid\n#types\ttime\tstring\n1.0\tC\n");
+        QCOMPARE(sink.events.size(), size_t(0));
+        QCOMPARE(sink.rejects.size(), size_t(3));
+        QCOMPARE(sink.rejects[0].position, int64_t(2));
+        QCOMPARE(sink.rejects[0].reason,
+            std::string("#fields header not split by the #separator '|' declared on line 1: invalid separator, the "
+                        "header cannot be read"));
+        QCOMPARE(sink.rejects[1].position, int64_t(3));
+        QCOMPARE(sink.rejects[2].position, int64_t(4));
+        QCOMPARE(sink.rejects[2].reason,
+            std::string("Zeek TSV record without a readable #fields header (the #separator '|' declared on "
+                        "line 1 is invalid)"));
+    }
+
+    // A ts past what int64 microseconds hold is rejected with its line, never overflowed.
+    void tsOutOfRange()
+    {
+        auto sink = parse("#separator \\x09\n#fields\tts\tuid\n#types\ttime\tstring\n9999999999999999999.0\tC1\n"
+                          "1588206925.5\tC2\n");
+        QCOMPARE(sink.events.size(), size_t(1));
+        QCOMPARE(sink.events[0].timeUs, int64_t(1588206925500000));
+        QCOMPARE(sink.rejects.size(), size_t(1));
+        QCOMPARE(sink.rejects[0].position, int64_t(4));
+        QCOMPARE(sink.rejects[0].reason, std::string("ts is not a time: '9999999999999999999.0'"));
+    }
+
     void unescapeAndTime()
     {
         QCOMPARE(ZeekParser::unescape("a\\x09b\\x5c\\x"), std::string("a\tb\\\\x"));

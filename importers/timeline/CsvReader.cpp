@@ -1,4 +1,4 @@
-#include "timeline/TextReaders.h"
+#include "timeline/CsvReader.h"
 
 #include "core/ByteSource.h"
 
@@ -191,90 +191,6 @@ CsvReader::Status CsvReader::next(std::vector<std::string_view> &fields, int64_t
         for (size_t i = 0; i + 1 < m_bounds.size(); ++i)
             fields.emplace_back(m_store.data() + m_bounds[i], m_bounds[i + 1] - m_bounds[i]);
         return Status::Record;
-    }
-}
-
-// ---------------------------------------------------------------------------------------------
-// LineReader
-
-LineReader::LineReader(ByteSource &in, size_t maxLineBytes, size_t blockSize)
-    : m_in(in)
-    , m_max(maxLineBytes)
-    , m_block(blockSize < 16 ? 16 : blockSize)
-    , m_buf(m_block)
-{
-}
-
-LineReader::Status LineReader::next(std::string_view &text, int64_t &line)
-{
-    for (;;) {
-        if (m_scan < m_end) {
-            const void *nl = std::memchr(m_buf.data() + m_scan, '\n', m_end - m_scan);
-            if (nl) {
-                const size_t nlPos = size_t(static_cast<const char *>(nl) - m_buf.data());
-                ++m_line;
-                const size_t start = m_start;
-                m_start = m_scan = nlPos + 1;
-                if (m_skipping) {
-                    m_skipping = false;
-                    continue;
-                }
-                size_t len = nlPos - start;
-                if (len && m_buf[start + len - 1] == '\r')
-                    --len;
-                text = std::string_view(m_buf.data() + start, len);
-                line = m_line;
-                return Status::Line;
-            }
-            m_scan = m_end;
-        }
-        if (m_eof) {
-            if (m_start < m_end && !m_skipping) {
-                ++m_line;
-                size_t len = m_end - m_start;
-                if (len && m_buf[m_start + len - 1] == '\r')
-                    --len;
-                text = std::string_view(m_buf.data() + m_start, len);
-                line = m_line;
-                m_start = m_scan = m_end;
-                return Status::Line;
-            }
-            return m_error.empty() ? Status::End : Status::ReadError;
-        }
-        // Make room: drop consumed bytes, grow for a long line, skip an overlong one.
-        if (!m_skipping && m_end - m_start > m_max) {
-            m_skipping = true;
-            m_start = m_scan = m_end = 0;
-            line = m_line + 1;
-            return Status::TooLong;
-        }
-        if (m_skipping) {
-            m_start = m_scan = m_end = 0;
-        } else if (m_start > 0) {
-            std::memmove(m_buf.data(), m_buf.data() + m_start, m_end - m_start);
-            m_end -= m_start;
-            m_scan -= m_start;
-            m_start = 0;
-        }
-        if (m_end == m_buf.size())
-            m_buf.resize(m_buf.size() * 2);
-        long long r = m_in.read(m_buf.data() + m_end, m_buf.size() - m_end);
-        if (r < 0) {
-            m_error = "read error: " + m_in.error();
-            m_eof = true;
-            continue;
-        }
-        if (r == 0) {
-            m_eof = true;
-            continue;
-        }
-        m_consumed += uint64_t(r);
-        if (m_first) {
-            m_first = false;
-            if (m_end == 0 && r >= 3 && std::memcmp(m_buf.data(), "\xEF\xBB\xBF", 3) == 0)
-                m_start = m_scan = 3;
-        }
-        m_end += size_t(r);
     }
 }
 

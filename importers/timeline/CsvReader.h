@@ -46,28 +46,4 @@ private:
     std::string m_error;
 };
 
-// Lines of a text stream (LF or CRLF), a UTF-8 BOM at the start skipped, the last line without
-// a terminating newline included. Lines longer than maxLineBytes are reported (and skipped).
-class LineReader {
-public:
-    enum class Status { Line, End, TooLong, ReadError };
-
-    LineReader(ByteSource &in, size_t maxLineBytes = size_t(64) << 20, size_t blockSize = size_t(1) << 20);
-    // line: 1-based number; text: without the line break, valid until the next call.
-    Status next(std::string_view &text, int64_t &line);
-    const std::string &error() const { return m_error; }
-    uint64_t consumed() const { return m_consumed; }
-
-private:
-    ByteSource &m_in;
-    size_t m_max;
-    size_t m_block;
-    std::vector<char> m_buf;
-    size_t m_start = 0, m_end = 0, m_scan = 0;
-    bool m_eof = false, m_first = true, m_skipping = false;
-    int64_t m_line = 0;
-    uint64_t m_consumed = 0;
-    std::string m_error;
-};
-
 } // namespace tt
