@@ -1,16 +1,11 @@
 # ctest -P script: a bench given a work folder that does not exist must refuse it (exit 1, a
 # message naming the problem) and write nothing, least of all at the file-system root.
-# -DBENCH=path -DMISSING=a path that does not exist [-DUSE_TMPDIR=1: pass it as TMPDIR instead]
+# -DBENCH=path -DMISSING=a path that does not exist
 if(EXISTS "${MISSING}")
   message(FATAL_ERROR "${MISSING} exists; the test needs a missing folder")
 endif()
-if(USE_TMPDIR)
-  execute_process(COMMAND ${CMAKE_COMMAND} -E env TMPDIR=${MISSING} ${BENCH} /dev/null
-    RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err TIMEOUT 120)
-else()
-  execute_process(COMMAND ${BENCH} --workdir ${MISSING}
-    RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err TIMEOUT 120)
-endif()
+execute_process(COMMAND ${BENCH} --workdir ${MISSING}
+  RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err TIMEOUT 120)
 if(NOT rc EQUAL 1)
   message(FATAL_ERROR "expected exit 1, got '${rc}'\nstdout: ${out}\nstderr: ${err}")
 endif()
