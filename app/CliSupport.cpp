@@ -3,6 +3,7 @@
 #include <QCommandLineParser>
 
 #include <cstdio>
+#include <unistd.h>
 
 namespace tt::app {
 
@@ -12,7 +13,7 @@ std::optional<int> parseCommand(QCommandLineParser &p, const QStringList &args, 
     p.addHelpOption();
     if (!p.parse(args)) {
         std::fprintf(stderr, "transfertrace %s: %s\n", command, qPrintable(p.errorText()));
-        return 64;
+        return kUsageError;
     }
     if (p.isSet(QStringLiteral("help"))) {
         std::fputs(qPrintable(p.helpText()), stdout);
@@ -21,27 +22,84 @@ std::optional<int> parseCommand(QCommandLineParser &p, const QStringList &args, 
     const qsizetype n = p.positionalArguments().size();
     if (n < minPositional || n > maxPositional) {
         std::fprintf(stderr, "usage: %s\n", usage);
-        return 64;
+        return kUsageError;
     }
     return std::nullopt;
 }
 
-std::string printable(const std::string &s, size_t max)
+namespace {
+// Length of the valid UTF-8 sequence at s[i] and its code point; 0 when the bytes are not UTF-8.
+size_t decodeUtf8(std::string_view s, size_t i, char32_t *cp)
+{
+    const auto b = [&](size_t k) { return static_cast<unsigned char>(s[k]); };
+    const unsigned char c = b(i);
+    size_t n = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
+    if (n == 0 || i + n > s.size())
+        return 0;
+    char32_t v = n == 1 ? c : n == 2 ? (c & 0x1f) : n == 3 ? (c & 0x0f) : (c & 0x07);
+    for (size_t k = 1; k < n; ++k) {
+        if ((b(i + k) & 0xc0) != 0x80)
+            return 0;
+        v = (v << 6) | (b(i + k) & 0x3f);
+    }
+    static constexpr char32_t kMin[] = {0, 0, 0x80, 0x800, 0x10000};
+    if (v < kMin[n] || v > 0x10ffff || (v >= 0xd800 && v <= 0xdfff))
+        return 0; // overlong, out of range or a surrogate
+    *cp = v;
+    return n;
+}
+
+bool isTerminalControl(char32_t cp, bool keepLineBreaks)
+{
+    if (cp == '\n' || cp == '\t')
+        return !keepLineBreaks;
+    return cp < 0x20 || (cp >= 0x7f && cp <= 0x9f) || (cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069);
+}
+} // namespace
+
+std::string escapeControls(std::string_view s, Escape how, bool keepLineBreaks)
 {
     std::string out;
     out.reserve(s.size());
-    for (unsigned char c : s) {
-        if (c < 0x20 || c == 0x7f) {
-            char buf[8];
-            std::snprintf(buf, sizeof buf, "\\x%02x", c);
+    char buf[16];
+    for (size_t i = 0; i < s.size();) {
+        char32_t cp = 0;
+        const size_t n = decodeUtf8(s, i, &cp);
+        if (n == 0) { // not UTF-8: a lone byte, shown as such
+            std::snprintf(
+                buf, sizeof buf, how == Escape::Json ? "\\ufffd" : "\\x%02x", static_cast<unsigned char>(s[i]));
+            out += buf;
+            ++i;
+            continue;
+        }
+        if (isTerminalControl(cp, keepLineBreaks)) {
+            if (how == Escape::Json || cp > 0xff)
+                std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned>(cp));
+            else
+                std::snprintf(buf, sizeof buf, "\\x%02x", static_cast<unsigned>(cp));
             out += buf;
         } else {
-            out.push_back(static_cast<char>(c));
+            out.append(s.substr(i, n));
         }
+        i += n;
     }
+    return out;
+}
+
+std::string printable(const std::string &s, size_t max)
+{
+    std::string out = escapeControls(s, Escape::Text, false);
     if (max != std::string::npos && out.size() > max && max > 3)
         out = out.substr(0, max - 3) + "...";
     return out;
+}
+
+void writeOutput(const std::string &text, std::FILE *out, Escape how)
+{
+    if (::isatty(fileno(out)))
+        std::fputs(escapeControls(text, how, true).c_str(), out);
+    else
+        std::fwrite(text.data(), 1, text.size(), out);
 }
 
 } // namespace tt::app

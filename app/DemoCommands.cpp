@@ -1,3 +1,4 @@
+#include "CliSupport.h"
 #include "Commands.h"
 #include "Demo.h"
 
@@ -105,7 +106,7 @@ int runDemo(const QStringList &args)
     p.addOptions({caseOpt, verboseOpt});
     if (!p.parse(args)) {
         std::fprintf(stderr, "transfertrace demo: %s\n", qPrintable(p.errorText()));
-        return 64;
+        return kUsageError;
     }
     if (p.isSet(QStringLiteral("help"))) {
         std::fputs(qPrintable(p.helpText()), stdout);
@@ -151,7 +152,7 @@ int runGen(const QStringList &args)
         verboseOpt});
     if (!p.parse(args)) {
         std::fprintf(stderr, "transfertrace gen: %s\n", qPrintable(p.errorText()));
-        return 64;
+        return kUsageError;
     }
     if (p.isSet(QStringLiteral("help"))) {
         std::fputs(qPrintable(p.helpText()), stdout);
@@ -159,7 +160,7 @@ int runGen(const QStringList &args)
     }
     if (!p.isSet(outOpt)) {
         std::fprintf(stderr, "transfertrace gen: --out DIR is required\n");
-        return 64;
+        return kUsageError;
     }
     gen::Options o;
     bool ok1, ok2, ok3, ok4, ok5, ok6;
@@ -177,7 +178,7 @@ int runGen(const QStringList &args)
     if (!(ok1 && ok2 && ok3 && ok4 && ok5 && ok6) || (fmt != QLatin1String("jsonl") && fmt != QLatin1String("xml"))
         || (zfmt != QLatin1String("tsv") && zfmt != QLatin1String("json"))) {
         std::fprintf(stderr, "transfertrace gen: invalid number or format\n");
-        return 64;
+        return kUsageError;
     }
     o.format = fmt == QLatin1String("xml") ? gen::Options::Format::EventXml : gen::Options::Format::JsonLines;
     const gen::Summary s = gen::generate(o);

@@ -4,6 +4,7 @@
 
 #include "CliSupport.h"
 #include "Commands.h"
+#include "TerminalProgress.h"
 
 #include "ExportData.h"
 #include "ExportText.h"
@@ -24,7 +25,6 @@
 namespace tt::app {
 
 namespace {
-constexpr int kUsageError = 2;
 
 const char *const kExportUsage
     = "transfertrace export graph|timeline|transfers CASE OUT [--account A] [--parent-image P] [--from T --to T] "
@@ -121,7 +121,7 @@ int runExport(const QStringList &args)
         QStringLiteral("whole"), QStringLiteral("The whole graph (the default without a window)."));
     p.addOptions({scaleOpt, dpiOpt, wholeOpt});
     if (auto stop = parseCommand(p, args, "export", kExportUsage, 3, 3))
-        return *stop == 64 ? kUsageError : *stop;
+        return *stop;
     const QString what = p.positionalArguments()[0];
     const QString casePath = p.positionalArguments()[1];
     const QString out = p.positionalArguments()[2];
@@ -209,7 +209,7 @@ int runReport(const QStringList &args)
         QStringLiteral("pdf"), QStringLiteral("Also print the report to this PDF."), QStringLiteral("OUT.pdf"));
     p.addOption(pdfOpt);
     if (auto stop = parseCommand(p, args, "report", kReportUsage, 2, 2))
-        return *stop == 64 ? kUsageError : *stop;
+        return *stop;
     const QString casePath = p.positionalArguments()[0];
     const QString out = p.positionalArguments()[1];
     if (exportFormatFor(out) != ExportFormat::Html) {
@@ -237,7 +237,11 @@ int runReport(const QStringList &args)
             throw std::runtime_error(error.toStdString());
         if (p.isSet(pdfOpt) && !writeReportFile(data, g.ref(), whole, p.value(pdfOpt), ExportFormat::Pdf, &error))
             throw std::runtime_error(error.toStdString());
-        std::printf("report (%zu transfer(s)) written to %s\n", data.transfers.size(), qPrintable(out));
+        std::printf("report (%zu transfer(s)) written to %s (%s)\n", data.transfers.size(),
+            printable(out.toStdString()).c_str(), humanBytes(double(QFileInfo(out).size())).c_str());
+        if (p.isSet(pdfOpt))
+            std::printf("PDF written to %s (%s)\n", printable(p.value(pdfOpt).toStdString()).c_str(),
+                humanBytes(double(QFileInfo(p.value(pdfOpt)).size())).c_str());
     } catch (const std::exception &e) {
         std::fprintf(stderr, "transfertrace report: %s\n", printable(e.what(), 2000).c_str());
         return 1;

@@ -1,11 +1,13 @@
 #include "CliSupport.h"
 #include "Commands.h"
 #include "InferenceSummary.h"
+#include "SignalCancel.h"
 
 #include "TerminalProgress.h"
 #include "core/ImportEngine.h"
 #include "core/TimeUtil.h"
 #include "store/CaseStore.h"
+#include "store/InferenceState.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -15,22 +17,11 @@
 
 #include <spdlog/spdlog.h>
 
-#include <atomic>
-#include <csignal>
 #include <cstdio>
 
 namespace tt::app {
 
 namespace {
-std::atomic<bool> *g_cancelFlag = nullptr;
-
-extern "C" void onSigint(int)
-{
-    if (g_cancelFlag)
-        g_cancelFlag->store(true);
-    std::signal(SIGINT, SIG_DFL); // a second Ctrl-C kills; the open transaction is lost, not half-kept
-}
-
 const char *statusName(FileReport::Status s)
 {
     switch (s) {
@@ -110,12 +101,12 @@ void printText(const ImportSummary &sum, std::FILE *out)
     for (const FileReport &f : sum.files) {
         if (f.status == FileReport::Status::Imported && f.rejected == 0 && f.warnings == 0)
             continue;
-        std::fprintf(out, "%-9s %s", statusName(f.status), f.path.c_str());
+        std::fprintf(out, "%-9s %s", statusName(f.status), printable(f.path).c_str());
         if (f.status == FileReport::Status::Imported)
             std::fprintf(out, ": %lld stored, %lld rejected, %lld warnings", static_cast<long long>(f.stored),
                 static_cast<long long>(f.rejected), static_cast<long long>(f.warnings));
         if (!f.message.empty())
-            std::fprintf(out, ": %s", f.message.c_str());
+            std::fprintf(out, ": %s", printable(f.message).c_str());
         std::fprintf(out, "\n");
         size_t shown = 0;
         for (const ImportIssue &i : f.issues) {
@@ -126,11 +117,11 @@ void printText(const ImportSummary &sum, std::FILE *out)
             }
             // Position 0: about the file or a part of it (an EVTX chunk), not a record.
             if (i.position == 0)
-                std::fprintf(out, "          %s %s\n", i.reject ? "rejected" : "warning ", i.message.c_str());
+                std::fprintf(out, "          %s %s\n", i.reject ? "rejected" : "warning ", printable(i.message).c_str());
             else
                 std::fprintf(out, "          %s %s %lld: %s\n", i.reject ? "rejected" : "warning ",
                     (f.format == "evtx" || f.format == "winxml") ? "record" : "line",
-                    static_cast<long long>(i.position), i.message.c_str());
+                    static_cast<long long>(i.position), printable(i.message).c_str());
         }
     }
     const double rate = sum.seconds > 0 ? static_cast<double>(sum.stored()) / sum.seconds : 0;
@@ -174,7 +165,7 @@ int runImport(const QStringList &args)
     p.addOptions({formatOpt, jsonOpt, quietOpt, verboseOpt, noInferOpt, hostOpt});
     if (!p.parse(args)) {
         std::fprintf(stderr, "transfertrace import: %s\n", qPrintable(p.errorText()));
-        return 64;
+        return kUsageError;
     }
     if (p.isSet(QStringLiteral("help"))) {
         std::fputs(qPrintable(p.helpText()), stdout);
@@ -186,7 +177,7 @@ int runImport(const QStringList &args)
             "usage: transfertrace import CASE PATH... [--format "
             "evtx|xml|jsonl|zeek|evtxecmd-csv|evtxecmd-json|hayabusa-csv|hayabusa-jsonl|audit|syslog|journald] [--host "
             "H] [--json]\n");
-        return 64;
+        return kUsageError;
     }
     ImportEngine::Options opts;
     opts.defaultHost = p.value(hostOpt).toStdString();
@@ -197,28 +188,27 @@ int runImport(const QStringList &args)
                 "transfertrace import: unknown format '%s' (evtx, xml, jsonl, zeek, evtxecmd-csv, evtxecmd-json, "
                 "hayabusa-csv, hayabusa-jsonl, audit, syslog, journald)\n",
                 qPrintable(p.value(formatOpt)));
-            return 64;
+            return kUsageError;
         }
     }
+    SignalCancel interrupt; // before the case is opened: a signal at any moment cancels cleanly
     std::unique_ptr<store::CaseStore> cs;
     try {
         cs = store::CaseStore::open(pos[0].toStdString(), store::CaseStore::Access::Create, {true}); // session lock
     } catch (const std::exception &e) {
-        std::fprintf(stderr, "transfertrace import: %s\n", e.what());
+        std::fprintf(stderr, "transfertrace import: %s\n", printable(e.what()).c_str());
         return 1;
     }
     if (cs->readOnly()) {
-        std::fprintf(stderr, "transfertrace import: case file '%s' is read-only: %s\n", qPrintable(pos[0]),
-            printable(cs->readOnlyReason()).c_str());
+        std::fprintf(stderr, "transfertrace import: case file '%s' is read-only: %s\n",
+            printable(pos[0].toStdString()).c_str(), printable(cs->readOnlyReason()).c_str());
         return 1;
     }
     if (!cs->migrationBackup().empty())
         std::fprintf(stderr, "transfertrace import: upgraded the case from schema v%d; the original is kept as '%s'\n",
             cs->migratedFrom(), printable(cs->migrationBackup()).c_str());
     ImportEngine engine(*cs, opts);
-    g_cancelFlag = engine.cancelFlag();
-    std::signal(SIGINT, onSigint);
-    std::signal(SIGTERM, onSigint);
+    interrupt.forward(engine.cancelFlag());
     TerminalProgress bar(stderr);
     const bool showBar = !p.isSet(quietOpt) && !p.isSet(verboseOpt) && bar.enabled();
     std::vector<std::string> inputs;
@@ -233,39 +223,59 @@ int runImport(const QStringList &args)
         {});
     if (showBar)
         bar.clear();
-    g_cancelFlag = nullptr;
-    std::signal(SIGINT, SIG_DFL);
-    std::signal(SIGTERM, SIG_DFL);
     spdlog::info("import done: {} stored, {} rejected, exit {}", sum.stored(), sum.rejected(), sum.exitCode());
-    // Transfers are derived data: recomputed after every import that added something.
+    // Transfers are derived data and part of the import's contract: recomputed whenever the case
+    // says they are stale (this import added something, or an earlier one was killed before its
+    // inference committed), even when every file was already in the case.
     std::string inferred;
     int64_t transfers = -1;
     int exitCode = sum.exitCode();
-    if (!p.isSet(noInferOpt) && !sum.cancelled && sum.count(FileReport::Status::Imported) > 0) {
+    bool inferenceCancelled = false;
+    if (!p.isSet(noInferOpt) && !interrupt.caught() && store::inferencePending(cs->db())) {
         try {
-            const auto r = inference::InferenceEngine(cs->db()).run();
+            const auto r = inferStale(*cs, interrupt);
             inferred = inferenceSummary(r);
             transfers = static_cast<int64_t>(r.transfers);
             spdlog::info("{}", inferred);
+        } catch (const inference::InferenceEngine::Cancelled &) {
+            inferenceCancelled = true;
         } catch (const std::exception &e) {
-            inferred = std::string("inference failed: ") + e.what();
+            inferred = std::string("inference failed: ") + printable(e.what());
             spdlog::error("{}", inferred);
             exitCode = exitCode == 0 ? 2 : exitCode;
         }
     }
+    std::string cancelLine;
+    if (interrupt.caught() || sum.cancelled) {
+        exitCode = interrupt.exitCode();
+        cancelLine = std::string("cancelled by ") + interrupt.signalName()
+            + (inferenceCancelled ? " during inference: the imported files are kept; their transfers are recomputed by "
+                                    "the next import, `infer` or opening the case"
+                                  : ": the interrupted file was rolled back; run the same import again to go on");
+    }
     if (p.isSet(jsonOpt)) {
         QJsonObject root = toJson(sum, cs->path());
+        root[QStringLiteral("cancelled")] = !cancelLine.empty();
         if (transfers >= 0)
             root[QStringLiteral("transfers")] = static_cast<double>(transfers);
+        root[QStringLiteral("inference")] = inferenceCancelled ? QStringLiteral("cancelled")
+            : store::inferencePending(cs->db())                ? QStringLiteral("pending")
+                                                               : QStringLiteral("done");
+        if (!cancelLine.empty())
+            root[QStringLiteral("message")] = q(cancelLine);
         root[QStringLiteral("exit_code")] = exitCode;
-        std::fputs(QJsonDocument(root).toJson(QJsonDocument::Indented).constData(), stdout);
+        writeOutput(QJsonDocument(root).toJson(QJsonDocument::Indented).toStdString(), stdout, Escape::Json);
         printText(sum, stderr);
         if (!inferred.empty())
             std::fprintf(stderr, "%s\n", inferred.c_str());
+        if (!cancelLine.empty())
+            std::fprintf(stderr, "%s\n", cancelLine.c_str());
     } else {
         printText(sum, stdout);
         if (!inferred.empty())
             std::printf("%s\n", inferred.c_str());
+        if (!cancelLine.empty())
+            std::printf("%s\n", cancelLine.c_str());
     }
     return exitCode;
 }

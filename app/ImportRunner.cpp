@@ -3,6 +3,7 @@
 #include "core/ImportEngine.h"
 #include "inference/InferenceEngine.h"
 #include "store/CaseStore.h"
+#include "store/InferenceState.h"
 
 #include <QLocale>
 #include <QPointer>
@@ -64,7 +65,7 @@ void ImportRunner::start(const QString &casePath, const QStringList &paths)
                         },
                         Qt::QueuedConnection);
             });
-            ok = sum.exitCode() == 0 || sum.exitCode() == 2;
+            ok = (paths.isEmpty() && !sum.cancelled) || sum.exitCode() == 0 || sum.exitCode() == 2;
             summary
                 = QObject::tr("%1 file(s) imported, %2 already in the case, %3 failed; %4 events stored, %5 rejected%6")
                       .arg(sum.count(FileReport::Status::Imported))
@@ -74,8 +75,9 @@ void ImportRunner::start(const QString &casePath, const QStringList &paths)
                       .arg(QLocale().toString(static_cast<qlonglong>(sum.rejected())))
                       .arg(sum.cancelled ? QObject::tr(" (cancelled: the interrupted file was rolled back)")
                                          : QString());
-            // Transfers are derived: recomputed after an import that added something.
-            if (!sum.cancelled && sum.count(FileReport::Status::Imported) > 0) {
+            // Transfers are derived: recomputed whenever the case says they are stale (this import
+            // added something, or an earlier one was killed before its inference committed).
+            if (!sum.cancelled && store::inferencePending(cs->db())) {
                 if (self)
                     QMetaObject::invokeMethod(
                         self.data(),
@@ -84,7 +86,9 @@ void ImportRunner::start(const QString &casePath, const QStringList &paths)
                                 emit self->progress(100, QObject::tr("Inferring transfers..."));
                         },
                         Qt::QueuedConnection);
-                const auto r = inference::InferenceEngine(cs->db()).run();
+                inference::InferenceEngine infer(cs->db());
+                infer.setCancelFlag(cancelFlag.get());
+                const auto r = infer.run();
                 summary += QObject::tr("; %n transfer(s) inferred", nullptr, static_cast<int>(r.transfers));
             }
             for (const FileReport &f : sum.files)

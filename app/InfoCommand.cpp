@@ -1,10 +1,12 @@
 #include "CliSupport.h"
 #include "Commands.h"
+#include "InferenceSummary.h"
 
 #include "TerminalProgress.h"
 #include "core/TimeUtil.h"
 #include "store/AnnotationStore.h"
 #include "store/CaseStore.h"
+#include "store/InferenceState.h"
 
 #include <QCommandLineParser>
 #include <QJsonArray>
@@ -40,7 +42,7 @@ int runInfo(const QStringList &args)
     try {
         cs = store::CaseStore::open(p.positionalArguments()[0].toStdString(), store::CaseStore::Access::ReadOnly);
     } catch (const std::exception &e) {
-        std::fprintf(stderr, "transfertrace info: %s\n", e.what());
+        std::fprintf(stderr, "transfertrace info: %s\n", printable(e.what()).c_str());
         return 1;
     }
     try {
@@ -49,6 +51,8 @@ int runInfo(const QStringList &args)
         const auto sources = cs->sources();
         const auto byEvent = cs->countsByChannelEventId();
         const auto meta = store::AnnotationStore(cs->db()).meta();
+        const bool stale = store::inferencePending(cs->db());
+        warnIfInferencePending(*cs, "info");
         const std::string upgraded = cs->temporaryCopy() ? ", read from a copy upgraded from v"
                 + std::to_string(cs->migratedFrom()) + "; the file itself is unchanged"
                                                          : std::string();
@@ -64,6 +68,7 @@ int runInfo(const QStringList &args)
             root[QStringLiteral("display_tz")] = q(meta.displayTz);
             root[QStringLiteral("events")] = static_cast<double>(totals.events);
             root[QStringLiteral("rejected")] = static_cast<double>(totals.rejected);
+            root[QStringLiteral("transfers_stale")] = stale;
             root[QStringLiteral("first_utc")] = q(iso(totals.firstTs));
             root[QStringLiteral("last_utc")] = q(iso(totals.lastTs));
             QJsonArray ha;
@@ -111,7 +116,7 @@ int runInfo(const QStringList &args)
             for (const auto &c : byEvent)
                 ev[q(c.key)] = static_cast<double>(c.count);
             root[QStringLiteral("counts_by_channel_eventid")] = ev;
-            std::fputs(QJsonDocument(root).toJson(QJsonDocument::Indented).constData(), stdout);
+            writeOutput(QJsonDocument(root).toJson(QJsonDocument::Indented).toStdString(), stdout, Escape::Json);
             return 0;
         }
         std::printf(
@@ -147,7 +152,7 @@ int runInfo(const QStringList &args)
         for (const auto &c : byEvent)
             std::printf("%-72s %10lld\n", printable(c.key).c_str(), static_cast<long long>(c.count));
     } catch (const std::exception &e) {
-        std::fprintf(stderr, "transfertrace info: %s\n", e.what());
+        std::fprintf(stderr, "transfertrace info: %s\n", printable(e.what()).c_str());
         return 1;
     }
     return 0;

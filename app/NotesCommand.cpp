@@ -84,7 +84,7 @@ int runNotes(const QStringList &args)
         filter.kind = store::targetKindFromName(p.value(kindOpt).toStdString());
         if (!filter.kind) {
             std::fprintf(stderr, "transfertrace notes: --kind must be host, transfer, event, process or account\n");
-            return 64;
+            return kUsageError;
         }
     }
     try {
@@ -146,7 +146,7 @@ int runNotes(const QStringList &args)
                 aa.append(o);
             }
             root[QStringLiteral("annotations")] = aa;
-            std::fputs(QJsonDocument(root).toJson(QJsonDocument::Indented).constData(), stdout);
+            writeOutput(QJsonDocument(root).toJson(QJsonDocument::Indented).toStdString(), stdout, Escape::Json);
             return 0;
         }
         for (const auto &a : list) {
@@ -174,7 +174,7 @@ int runNotes(const QStringList &args)
         }
         std::printf("%zu annotation(s)\n", list.size());
     } catch (const std::exception &e) {
-        std::fprintf(stderr, "transfertrace notes: %s\n", e.what());
+        std::fprintf(stderr, "transfertrace notes: %s\n", printable(e.what()).c_str());
         return 1;
     }
     return 0;
@@ -200,7 +200,7 @@ int runMeta(const QStringList &args)
     if (p.isSet(tzOpt) && !store::AnnotationStore::validTimeZone(p.value(tzOpt).toStdString())) {
         std::fprintf(stderr, "transfertrace meta: unknown time zone '%s' (use an IANA id such as Europe/Berlin)\n",
             printable(p.value(tzOpt).toStdString()).c_str());
-        return 64;
+        return kUsageError;
     }
     const std::string path = p.positionalArguments()[0].toStdString();
     try {
@@ -230,11 +230,11 @@ int runMeta(const QStringList &args)
             m = s.meta();
         }
         if (p.isSet(jsonOpt))
-            std::fputs(QJsonDocument(metaJson(m)).toJson(QJsonDocument::Indented).constData(), stdout);
+            writeOutput(QJsonDocument(metaJson(m)).toJson(QJsonDocument::Indented).toStdString(), stdout, Escape::Json);
         else
             printMeta(m);
     } catch (const std::exception &e) {
-        std::fprintf(stderr, "transfertrace meta: %s\n", e.what());
+        std::fprintf(stderr, "transfertrace meta: %s\n", printable(e.what()).c_str());
         return 1;
     }
     return 0;

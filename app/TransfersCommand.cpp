@@ -1,12 +1,14 @@
 #include "CliSupport.h"
 #include "Commands.h"
 #include "InferenceSummary.h"
+#include "SignalCancel.h"
 
 #include "TransferExport.h"
 #include "core/TimeUtil.h"
 #include "inference/InferenceEngine.h"
 #include "inference/TransferQuery.h"
 #include "store/CaseStore.h"
+#include "store/InferenceState.h"
 
 #include <QCommandLineParser>
 #include <QJsonArray>
@@ -43,6 +45,23 @@ std::string inferenceSummary(const inference::InferenceEngine::Result &r)
     return s + buf;
 }
 
+inference::InferenceEngine::Result inferStale(store::CaseStore &cs, SignalCancel &interrupt)
+{
+    pauseForTest("inference", *interrupt.flag());
+    inference::InferenceEngine engine(cs.db());
+    engine.setCancelFlag(interrupt.flag());
+    return engine.run();
+}
+
+void warnIfInferencePending(store::CaseStore &cs, const char *command)
+{
+    if (store::inferencePending(cs.db()))
+        std::fprintf(stderr,
+            "transfertrace %s: warning: the transfers are stale (the inference after an import did not finish); "
+            "run `transfertrace infer %s` to recompute them\n",
+            command, printable(cs.path()).c_str());
+}
+
 int runInfer(const QStringList &args)
 {
     QCommandLineParser p;
@@ -52,12 +71,28 @@ int runInfer(const QStringList &args)
     p.addOption(verboseOpt);
     if (auto stop = parseCommand(p, args, "infer", "transfertrace infer CASE", 1, 1))
         return *stop;
+    SignalCancel interrupt;
     try {
-        auto cs = store::CaseStore::open(p.positionalArguments()[0].toStdString(), store::CaseStore::Access::ReadWrite);
-        const auto r = inference::InferenceEngine(cs->db()).run();
+        // A writer like import: takes the session lock, and refuses a case another session holds.
+        auto cs = store::CaseStore::open(
+            p.positionalArguments()[0].toStdString(), store::CaseStore::Access::ReadWrite, {true});
+        if (cs->readOnly()) {
+            std::fprintf(stderr, "transfertrace infer: case file '%s' is read-only: %s\n",
+                printable(cs->path()).c_str(), printable(cs->readOnlyReason()).c_str());
+            return 1;
+        }
+        const auto r = inferStale(*cs, interrupt);
         std::printf("%s\n", inferenceSummary(r).c_str());
+    } catch (const inference::InferenceEngine::Cancelled &) {
+        std::printf("cancelled by %s: the case keeps its previous transfers (still marked stale if they were)\n",
+            interrupt.signalName());
+        return interrupt.exitCode();
     } catch (const std::exception &e) {
-        std::fprintf(stderr, "transfertrace infer: %s\n", e.what());
+        if (interrupt.caught()) {
+            std::printf("cancelled by %s\n", interrupt.signalName());
+            return interrupt.exitCode();
+        }
+        std::fprintf(stderr, "transfertrace infer: %s\n", printable(e.what()).c_str());
         return 1;
     }
     return 0;
@@ -86,7 +121,7 @@ int runTransfers(const QStringList &args)
     const QString format = p.value(formatOpt);
     if (format != QLatin1String("table") && format != QLatin1String("csv") && format != QLatin1String("json")) {
         std::fprintf(stderr, "transfertrace transfers: --format is table, csv or json\n");
-        return 64;
+        return 2;
     }
     inference::TransferFilter filter;
     if (p.isSet(minOpt)) {
@@ -102,7 +137,7 @@ int runTransfers(const QStringList &args)
             filter.minConfidence = v.toDouble(&ok);
         if (!ok || filter.minConfidence < 0 || filter.minConfidence > 1) {
             std::fprintf(stderr, "transfertrace transfers: --min-confidence is 0..1 or high/medium/low\n");
-            return 64;
+            return 2;
         }
     }
     filter.host = p.value(hostOpt).toStdString();
@@ -110,24 +145,26 @@ int runTransfers(const QStringList &args)
     std::vector<inference::TransferRow> rows;
     try {
         auto cs = store::CaseStore::open(p.positionalArguments()[0].toStdString(), store::CaseStore::Access::ReadOnly);
+        warnIfInferencePending(*cs, "transfers");
         rows = inference::listTransfers(cs->db(), filter);
     } catch (const std::exception &e) {
-        std::fprintf(stderr, "transfertrace transfers: %s\n", e.what());
+        std::fprintf(stderr, "transfertrace transfers: %s\n", printable(e.what()).c_str());
         return 1;
     }
     if (format == QLatin1String("json")) {
         QJsonArray arr;
         for (const auto &r : rows)
             arr.append(exporting::transferJson(r)); // shared with `export transfers`
-        std::fputs(QJsonDocument(arr).toJson(QJsonDocument::Indented).constData(), stdout);
+        writeOutput(QJsonDocument(arr).toJson(QJsonDocument::Indented).toStdString(), stdout, Escape::Json);
         return 0;
     }
     if (format == QLatin1String("csv")) {
         // Columns shared with `export transfers` (which adds the evidence references); cells
         // quoted and formula-neutralised there.
-        std::printf("%s\n", exporting::transferCsvHeader().c_str());
+        std::string csv = exporting::transferCsvHeader() + "\n";
         for (const auto &r : rows)
-            std::printf("%s\n", exporting::transferCsvRow(r).c_str());
+            csv += exporting::transferCsvRow(r) + "\n";
+        writeOutput(csv, stdout, Escape::Text);
         return 0;
     }
     std::printf("%-20s %-32s %-18s %-24s %-22s %-24s %5s %-3s %s\n", "FIRST (UTC)", "SOURCE", "DESTINATION", "FILE",

@@ -1,6 +1,7 @@
 // transfertrace: one executable. A sub-command runs headless (no display needed); no
 // sub-command, or a case path, opens the workbench.
 
+#include "CliSupport.h"
 #include "Commands.h"
 #include "Logging.h"
 
@@ -10,6 +11,10 @@
 
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
+#include <string>
+#include <sys/stat.h>
+#include <unistd.h>
 
 namespace {
 const char *const kUsage
@@ -27,7 +32,28 @@ const char *const kUsage
       "       transfertrace gen --out DIR [--hosts N] [--linux N] [--days D] [--events M] [--seed S] [--hops H]\n"
       "                         [--format jsonl|xml] [--no-sensor] [--zeek-format tsv|json]\n"
       "       transfertrace demo [--case PATH]                 build the demo case, print its path\n"
-      "       transfertrace --version | --help\n";
+      "       transfertrace --version | --help\n"
+      "exit status: 0 done, 1 failed, 2 bad arguments (or some input rejected), 128+N stopped by signal N\n"
+      "             (130 SIGINT, 143 SIGTERM, 129 SIGHUP: cancelled cleanly)\n";
+
+// Qt's platform plugins ask for the runtime directory and warn on every run when XDG_RUNTIME_DIR
+// is unset (root shells, CI, cron). Give them a private one quietly: ours, 0700, not a symlink.
+void ensureRuntimeDir()
+{
+    if (!qEnvironmentVariableIsEmpty("XDG_RUNTIME_DIR"))
+        return;
+    const uid_t uid = ::getuid();
+    std::string dir = std::filesystem::temp_directory_path().string() + "/transfertrace-runtime-" + std::to_string(uid);
+    struct stat st { };
+    if (::mkdir(dir.c_str(), 0700) != 0
+        && !(::lstat(dir.c_str(), &st) == 0 && S_ISDIR(st.st_mode) && st.st_uid == uid && (st.st_mode & 077) == 0)) {
+        std::string templ = std::filesystem::temp_directory_path().string() + "/transfertrace-runtime-XXXXXX";
+        if (!::mkdtemp(templ.data()))
+            return; // Qt's own fallback (and its warning) then
+        dir = templ;
+    }
+    qputenv("XDG_RUNTIME_DIR", QByteArray::fromStdString(dir));
+}
 
 bool isSubcommand(const char *a)
 {
@@ -54,6 +80,7 @@ int main(int argc, char **argv)
         // Exports paint with the GUI's own code: a QApplication, offscreen unless told otherwise.
         if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
             qputenv("QT_QPA_PLATFORM", "offscreen");
+        ensureRuntimeDir();
         QApplication app(argc, argv);
         QCoreApplication::setApplicationName(QStringLiteral("TransferTrace"));
         QStringList args = QCoreApplication::arguments();
@@ -63,6 +90,7 @@ int main(int argc, char **argv)
         return cmd == QLatin1String("export") ? tt::app::runExport(args) : tt::app::runReport(args);
     }
     if (argc >= 2 && isSubcommand(argv[1])) {
+        ensureRuntimeDir();
         QCoreApplication app(argc, argv);
         QCoreApplication::setApplicationName(QStringLiteral("TransferTrace"));
         QStringList args = QCoreApplication::arguments();
@@ -85,8 +113,16 @@ int main(int argc, char **argv)
     }
     if (argc >= 2 && argv[1][0] == '-' && std::strcmp(argv[1], "--demo") != 0
         && std::strcmp(argv[1], "--screenshot") != 0 && std::strcmp(argv[1], "--verbose") != 0) {
-        std::fprintf(stderr, "transfertrace: unknown option '%s'\n%s", argv[1], kUsage);
-        return 64;
+        std::fprintf(stderr, "transfertrace: unknown option '%s'\n%s", tt::app::printable(argv[1]).c_str(), kUsage);
+        return tt::app::kUsageError;
     }
+    // A word that is no command opens the workbench only when it names a file (a case); a typo such
+    // as `transfertrace frobnicate x` is a usage error, not a window (or a crash without a display).
+    if (argc >= 2 && argv[1][0] != '-' && !std::filesystem::is_regular_file(argv[1])) {
+        std::fprintf(stderr, "transfertrace: '%s' is neither a command nor an existing case file\n%s",
+            tt::app::printable(argv[1]).c_str(), kUsage);
+        return tt::app::kUsageError;
+    }
+    ensureRuntimeDir();
     return tt::app::runGui(argc, argv);
 }

@@ -23,6 +23,8 @@
 #include <QElapsedTimer>
 #include <QEventLoop>
 #include <QTemporaryDir>
+
+#include "WorkDir.h"
 #include <QTimer>
 
 #include <spdlog/spdlog.h>
@@ -84,6 +86,8 @@ int main(int argc, char **argv)
         }
     }
     QTemporaryDir tmp(workdir + QStringLiteral("/tt-bench-gui-XXXXXX"));
+    if (!workDirUsable(tmp, "bench_gui"))
+        return 1;
     if (casePath.isEmpty()) {
         // Built in a child process so that the workbench's peak memory below is its own.
         casePath = tmp.path() + QStringLiteral("/bench.ttcase");

@@ -31,6 +31,8 @@
 #include <QFileInfo>
 #include <QTemporaryDir>
 
+#include "WorkDir.h"
+
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
@@ -289,6 +291,8 @@ int main(int argc, char **argv)
     }
     QTemporaryDir tmp(workdir.empty() ? QDir::tempPath() + QStringLiteral("/tt-bench-XXXXXX")
                                       : QString::fromStdString(workdir) + QStringLiteral("/tt-bench-XXXXXX"));
+    if (!workDirUsable(tmp, "bench_import"))
+        return 1;
     const std::string dir = tmp.path().toStdString();
     if (std::getenv("TT_BENCH_KEEP") != nullptr) // keep the cases (for inspection)
         tmp.setAutoRemove(false);

@@ -12,6 +12,8 @@
 #include <QDir>
 #include <QTemporaryDir>
 
+#include "WorkDir.h"
+
 #include <spdlog/spdlog.h>
 
 #include <chrono>
@@ -76,6 +78,8 @@ int main(int argc, char **argv)
     }
     spdlog::set_level(spdlog::level::warn);
     QTemporaryDir tmp(workdir + QStringLiteral("/tt-bench-infer-XXXXXX"));
+    if (!workDirUsable(tmp, "bench_infer"))
+        return 1;
     tt::gen::Options o;
     o.hosts = hosts;
     o.days = 7;

@@ -14,6 +14,8 @@
 
 #include <QTemporaryDir>
 
+#include "WorkDir.h"
+
 #include <spdlog/spdlog.h>
 
 #include <chrono>
@@ -38,6 +40,8 @@ int main(int argc, char **argv)
 {
     spdlog::set_level(spdlog::level::warn);
     QTemporaryDir dir;
+    if (!workDirUsable(dir, "bench_timeline"))
+        return 1;
     for (int i = 1; i < argc; ++i) {
         const std::string path = argv[i];
         std::string head(65536, '\0');

@@ -6,3 +6,6 @@ tt_add_test(tst_cli SOURCES app/tst_cli.cpp app/CaseBuilder.h app/CaseBuilder.cp
 add_dependencies(tst_cli transfertrace)
 tt_add_test(tst_annotations_gui SOURCES app/tst_annotations_gui.cpp app/CaseBuilder.h app/CaseBuilder.cpp
   LIBS tt_views tt_importers tt_inference tt_generator)
+# Issue 15: the command line against hostile input and signals (the real executable).
+tt_add_test(tst_cli_hardening SOURCES app/tst_cli_hardening.cpp LIBS tt_store)
+add_dependencies(tst_cli_hardening transfertrace)

@@ -14,6 +14,7 @@
 #include "items/HostTableModel.h"
 #include "items/TimeFormat.h"
 #include "store/CaseStore.h"
+#include "store/InferenceState.h"
 #include "workbench/AnnotationController.h"
 #include "workbench/CaseImporter.h"
 #include "workbench/FilterHistory.h"
@@ -368,6 +369,28 @@ void WorkbenchWindow::openCase(const QString &path)
     rememberRecent(path);
     updateStatus();
     emit caseOpened(path);
+    if (opened)
+        handlePendingInference(path, data);
+}
+
+void WorkbenchWindow::handlePendingInference(const QString &path, const QString &dataPath)
+{
+    bool pending = false;
+    try {
+        auto cs = store::CaseStore::open(dataPath.toStdString(), store::CaseStore::Access::ReadOnly);
+        pending = store::inferencePending(cs->db());
+    } catch (const std::exception &) {
+        return; // the views say what is wrong with the case
+    }
+    if (!pending)
+        return;
+    if (m_readOnly || !m_import || m_inferenceRetried.contains(path) || m_import->running()) {
+        statusBar()->showMessage(tr("The transfers of this case are stale: the inference after its last import did "
+                                    "not finish. Re-run it with Import (any file) or `transfertrace infer`."));
+        return;
+    }
+    m_inferenceRetried << path;
+    startImport({}, tr("Recomputing the transfers (the last import's inference did not finish)..."));
 }
 
 void WorkbenchWindow::chooseCase()
@@ -411,8 +434,12 @@ void WorkbenchWindow::chooseImport(bool folder)
 
 void WorkbenchWindow::importPaths(const QStringList &paths)
 {
-    if (paths.isEmpty())
-        return;
+    if (!paths.isEmpty())
+        startImport(paths, tr("Importing..."));
+}
+
+void WorkbenchWindow::startImport(const QStringList &paths, const QString &label)
+{
     if (!m_import) {
         statusBar()->showMessage(tr("Importing is not available in this window."), 10000);
         return;
@@ -434,7 +461,7 @@ void WorkbenchWindow::importPaths(const QStringList &paths)
         m_casePath = path;
     }
     // Non-blocking: the window stays usable; the dialog shows progress and can cancel.
-    auto *dialog = new QProgressDialog(tr("Importing..."), tr("Cancel"), 0, 100, this);
+    auto *dialog = new QProgressDialog(label, tr("Cancel"), 0, 100, this);
     dialog->setObjectName(QStringLiteral("importProgress"));
     dialog->setWindowModality(Qt::NonModal);
     dialog->setMinimumDuration(0);

@@ -68,6 +68,11 @@ protected:
     void dropEvent(QDropEvent *event) override;
 
 private:
+    // The import job behind importPaths(); with no paths it only re-runs a pending inference.
+    void startImport(const QStringList &paths, const QString &label);
+    // A case whose last import was killed before its inference committed: re-run it (once per
+    // case and session) when writable, or say that the transfers shown are stale.
+    void handlePendingInference(const QString &path, const QString &dataPath);
     void buildMenus();
     void chooseCase();
     void chooseImport(bool folder);
@@ -86,6 +91,7 @@ private:
     FilterHistory *m_filter;
     Selection *m_selection;
     QString m_casePath;
+    QStringList m_inferenceRetried; // cases whose pending inference this session re-ran
     TransferGraphView *m_graph;
     PivotBar *m_pivots;
     CaseOverviewDock *m_overview;

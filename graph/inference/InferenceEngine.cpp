@@ -16,7 +16,10 @@
 #include "inference/SystemWriteRule.h"
 #include "inference/TransferMerger.h"
 #include "inference/TransferWriter.h"
+#include "store/InferenceState.h"
 #include "store/Sqlite.h"
+
+#include <sqlite3.h>
 
 #include <spdlog/spdlog.h>
 
@@ -26,7 +29,40 @@
 
 namespace tt::inference {
 
+namespace {
+// Aborts a running query (SQLITE_INTERRUPT) once the flag is set.
+int onProgress(void *flag)
+{
+    return static_cast<const std::atomic<bool> *>(flag)->load(std::memory_order_relaxed) ? 1 : 0;
+}
+} // namespace
+
+void InferenceEngine::checkCancelled() const
+{
+    if (m_cancel && m_cancel->load())
+        throw Cancelled();
+}
+
 InferenceEngine::Result InferenceEngine::run()
+{
+    if (!m_cancel)
+        return runSteps();
+    sqlite3_progress_handler(m_db.handle(), 10000, onProgress, const_cast<std::atomic<bool> *>(m_cancel));
+    try {
+        Result r = runSteps();
+        sqlite3_progress_handler(m_db.handle(), 0, nullptr, nullptr);
+        return r;
+    } catch (const sql::Error &) {
+        sqlite3_progress_handler(m_db.handle(), 0, nullptr, nullptr);
+        checkCancelled(); // an interrupted query: say so
+        throw;
+    } catch (...) {
+        sqlite3_progress_handler(m_db.handle(), 0, nullptr, nullptr);
+        throw;
+    }
+}
+
+InferenceEngine::Result InferenceEngine::runSteps()
 {
     using Clock = std::chrono::steady_clock;
     const auto t0 = Clock::now();
@@ -34,6 +70,7 @@ InferenceEngine::Result InferenceEngine::run()
     if (m_db.queryInt("SELECT count(*) FROM sqlite_schema WHERE type='table' AND name='transfers'") == 0)
         throw std::runtime_error("this case has no transfer tables (made by an older development build); "
                                  "import its sources into a new case");
+    checkCancelled();
     sql::Transaction tx(m_db);
     r.events = m_db.queryInt("SELECT count(*) FROM events");
 
@@ -47,6 +84,7 @@ InferenceEngine::Result InferenceEngine::run()
     smb.build(snap, hosts);
     r.loadSeconds = std::chrono::duration<double>(Clock::now() - t0).count();
     r.accountLinks = accounts.linkCount();
+    checkCancelled();
 
     RuleContext ctx {m_db, snap, hosts, accounts, smb, m_config};
     // Order matters only for refine(): execution links the running process before the service
@@ -65,12 +103,14 @@ InferenceEngine::Result InferenceEngine::run()
     for (const auto &rule : rules) {
         const size_t before = candidates.size();
         rule->collect(ctx, candidates);
+        checkCancelled();
         r.candidatesByRule[rule->name()] = candidates.size() - before;
     }
     r.candidates = candidates.size();
     std::vector<Candidate> transfers = TransferMerger(snap, hosts, m_config).merge(std::move(candidates));
     for (const auto &rule : rules)
         rule->refine(ctx, transfers);
+    checkCancelled();
 
     // Not transfers after all: a source that is the destination itself, or a System write that
     // nothing tied to another machine or to a service.
@@ -104,6 +144,8 @@ InferenceEngine::Result InferenceEngine::run()
     m_db.exec("DELETE FROM hosts WHERE event_count = 0 "
               "AND NOT EXISTS (SELECT 1 FROM host_addresses a WHERE a.host_id = hosts.id) "
               "AND NOT EXISTS (SELECT 1 FROM transfers t WHERE t.src_host_id = hosts.id OR t.dst_host_id = hosts.id)");
+    store::markInferenceDone(m_db);
+    checkCancelled();
     tx.commit();
     r.transfers = kept.size();
     r.seconds = std::chrono::duration<double>(Clock::now() - t0).count();

@@ -6,8 +6,10 @@
 
 #include "inference/InferenceConfig.h"
 
+#include <atomic>
 #include <cstdint>
 #include <map>
+#include <stdexcept>
 #include <string>
 
 namespace tt::sql {
@@ -36,12 +38,27 @@ public:
         , m_config(config)
     {
     }
-    // Throws sql::Error, or std::runtime_error when the case predates the transfer tables.
+    // Thrown by run() when the cancel flag was set: the transaction is rolled back, the case keeps
+    // its previous transfers and its "inference pending" mark (store/InferenceState.h).
+    struct Cancelled : std::runtime_error {
+        Cancelled()
+            : std::runtime_error("inference cancelled")
+        {
+        }
+    };
+    // Checked between the steps of run() and, through SQLite's progress handler, inside its queries.
+    void setCancelFlag(const std::atomic<bool> *flag) { m_cancel = flag; }
+
+    // Throws sql::Error, or std::runtime_error when the case predates the transfer tables, or
+    // Cancelled. A committed run marks the case's inference done.
     Result run();
 
 private:
+    Result runSteps();
+    void checkCancelled() const;
     sql::Db &m_db;
     InferenceConfig m_config;
+    const std::atomic<bool> *m_cancel = nullptr;
 };
 
 } // namespace tt::inference

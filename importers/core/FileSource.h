@@ -2,6 +2,7 @@
 
 #include "core/ByteSource.h"
 
+#include <atomic>
 #include <cstdio>
 #include <string>
 #include <string_view>
@@ -9,20 +10,26 @@
 namespace tt {
 
 // A plain file read sequentially with a large buffer (no mmap: resident memory stays bounded).
+// A FIFO (named pipe) is read too, without ever blocking uninterruptibly: it is opened
+// non-blocking (opening a FIFO that has no writer would wait for one), then read as data comes,
+// waiting in poll() rounds that check `cancel`; a set cancel flag ends the read with an error.
 class FileSource final : public ByteSource {
 public:
-    explicit FileSource(const std::string &path);
+    explicit FileSource(const std::string &path, const std::atomic<bool> *cancel = nullptr);
     ~FileSource() override;
     FileSource(const FileSource &) = delete;
     FileSource &operator=(const FileSource &) = delete;
 
-    bool isOpen() const { return m_file != nullptr; }
+    bool isOpen() const { return m_file != nullptr || m_fifo >= 0; }
     long long read(char *buf, size_t n) override;
     std::string error() const override { return m_error; }
     long long sizeHint() const override { return m_size; }
 
 private:
+    long long readFifo(char *buf, size_t n);
     std::FILE *m_file = nullptr;
+    int m_fifo = -1; // a FIFO's descriptor (m_file is null then)
+    const std::atomic<bool> *m_cancel = nullptr;
     long long m_size = -1;
     std::string m_error;
 };

@@ -319,7 +319,7 @@ void ImportEngine::importPath(const std::string &path, bool named)
         mtime = st.st_mtime;
     }
     const uint64_t diskBefore = m_diskBytes.load();
-    FileSource file(path);
+    FileSource file(path, &m_cancel);
     if (!file.isOpen()) {
         FileReport r;
         r.path = path;
@@ -329,7 +329,8 @@ void ImportEngine::importPath(const std::string &path, bool named)
     }
     // Fast path for a re-run: same path, size and mtime as an imported source, and same hash.
     try {
-        if (auto known = m_writer->findByStat(path, size, mtime)) {
+        // (Regular files only: hashing a FIFO here would consume the data it is about to import.)
+        if (auto known = S_ISREG(st.st_mode) ? m_writer->findByStat(path, size, mtime) : std::nullopt) {
             std::string err;
             std::string sha = Sha256::ofFile(path, &err);
             if (!sha.empty() && sha == known->sha256) {

@@ -2,6 +2,7 @@
 
 #include "store/CaseLock.h"
 #include "store/Schema.h"
+#include "store/SchemaCheck.h"
 
 #include <sqlite3.h>
 
@@ -217,18 +218,26 @@ std::unique_ptr<CaseStore> CaseStore::open(const std::string &path, Access acces
     try {
         cs->m_db.open(path, mode);
         cs->m_readOnly = mode == sql::Db::Mode::ReadOnly;
-        // Any read fails on a file that is not SQLite: make that a clear message.
-        cs->m_db.queryInt("SELECT count(*) FROM sqlite_schema");
+        // Identity first, with reads only: a file that is not SQLite (any read fails), an SQLite
+        // file that is not a case (schemaVersion throws) or a case whose tables were replaced
+        // must be refused before anything (even a pragma such as journal_mode) writes to it.
+        const int64_t objects = cs->m_db.queryInt("SELECT count(*) FROM sqlite_schema");
+        int v = store::schemaVersion(cs->m_db);
+        if (v > kSchemaVersion)
+            migrate(cs->m_db, TT_VERSION); // throws the "newer version" message naming both
+        if (v == kSchemaVersion)
+            checkSchema(cs->m_db);
+        else if (v > 0)
+            checkTableKinds(cs->m_db);
         if (!cs->m_readOnly) {
             // Larger pages for new cases: payload rows are ~1 KB, fewer page splits (no effect
             // on an existing file).
-            if (cs->m_db.queryInt("SELECT count(*) FROM sqlite_schema") == 0)
+            if (objects == 0)
                 cs->m_db.exec("PRAGMA page_size=16384");
             cs->m_db.exec("PRAGMA journal_mode=WAL");
             cs->m_db.exec("PRAGMA synchronous=NORMAL");
         }
         cs->m_db.exec("PRAGMA foreign_keys=OFF; PRAGMA temp_store=MEMORY; PRAGMA cache_size=-65536");
-        int v = store::schemaVersion(cs->m_db);
         if (v > kSchemaVersion)
             migrate(cs->m_db, TT_VERSION); // throws the "newer version" message naming both
         if (cs->m_readOnly && v == 0)
@@ -243,6 +252,8 @@ std::unique_ptr<CaseStore> CaseStore::open(const std::string &path, Access acces
             }
             migrate(cs->m_db, TT_VERSION);
         }
+        if (v < kSchemaVersion)
+            checkSchema(cs->m_db); // what the migrations made of the file's tables
         // A bulk import that did not finish (crash, kill) left its indexes to rebuild.
         if (!cs->m_readOnly && pendingBulkIndexes(cs->m_db) > 0)
             restoreBulkIndexes(cs->m_db);

@@ -1,6 +1,7 @@
 #include "store/CaseWriter.h"
 
 #include "store/HostName.h"
+#include "store/InferenceState.h"
 
 #include <algorithm>
 #include <ctime>
@@ -159,6 +160,7 @@ CaseWriter::CommitResult CaseWriter::commit(std::string_view sha256, const Sourc
     bindId(up, 10, m_lastEvent);
     up.bind(11, m_sourceId);
     up.exec();
+    markInferencePending(m_db); // new events: the transfers are stale until inference commits
     m_tx->commit();
     m_tx.reset();
     m_active = false;

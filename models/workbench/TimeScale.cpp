@@ -55,8 +55,8 @@ bool isYearStep(int64_t step)
 } // namespace
 
 TimeScale::TimeScale(int64_t fromUs, int64_t toUs, double width)
-    : m_from(fromUs)
-    , m_to(toUs)
+    : m_from(clampTime(fromUs))
+    , m_to(clampTime(toUs))
     , m_width(width)
 {
 }
@@ -65,7 +65,7 @@ double TimeScale::toPixel(int64_t us) const
 {
     if (!isValid())
         return 0;
-    return static_cast<double>(us - m_from) * m_width / static_cast<double>(spanUs());
+    return static_cast<double>(clampTime(us) - m_from) * m_width / static_cast<double>(spanUs());
 }
 
 int64_t TimeScale::toTime(double px) const
@@ -82,17 +82,19 @@ double TimeScale::usPerPixel() const
 
 void TimeScale::setLimits(int64_t minUs, int64_t maxUs)
 {
-    m_limitMin = minUs;
-    m_limitMax = maxUs;
+    m_limitMin = clampTime(minUs);
+    m_limitMax = clampTime(maxUs);
     clampToLimits();
 }
 
 std::pair<int64_t, int64_t> TimeScale::caseLimits(int64_t firstUs, int64_t lastUs)
 {
+    firstUs = clampTime(firstUs);
+    lastUs = clampTime(lastUs);
     if (lastUs < firstUs)
         std::swap(firstUs, lastUs);
     const int64_t margin = std::max((lastUs - firstUs) / 20, 30 * kS);
-    return {firstUs - margin, lastUs + margin};
+    return {clampTime(firstUs - margin), clampTime(lastUs + margin)};
 }
 
 void TimeScale::clampToLimits()
@@ -105,6 +107,8 @@ void TimeScale::clampToLimits()
         if (m_from + span > m_limitMax)
             m_from = m_limitMax - span;
     }
+    span = std::min(span, kLatestUs - kEarliestUs);
+    m_from = std::clamp(m_from, kEarliestUs, kLatestUs - span);
     m_to = m_from + span;
 }
 
@@ -118,6 +122,8 @@ TimeScale TimeScale::withWidth(double width) const
 TimeScale TimeScale::withWindow(int64_t fromUs, int64_t toUs) const
 {
     TimeScale s = *this;
+    fromUs = clampTime(fromUs);
+    toUs = clampTime(toUs);
     if (toUs < fromUs)
         std::swap(fromUs, toUs);
     if (toUs - fromUs < kMinSpanUs) { // widen around the middle

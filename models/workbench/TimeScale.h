@@ -14,6 +14,12 @@ class TimeScale {
 public:
     static constexpr int64_t kSecondUs = 1000000;
     static constexpr int64_t kMinSpanUs = kSecondUs; // zooming in stops at one second
+    // Every time the scale handles is clamped to 1601-01-01 (the Windows FILETIME epoch) ..
+    // 9999-12-31 UTC: a crafted or corrupt timestamp (events.ts = INT64_MIN) lands at an edge, and
+    // differences of two times stay far from int64 overflow.
+    static constexpr int64_t kEarliestUs = -11644473600LL * kSecondUs;
+    static constexpr int64_t kLatestUs = 253402300799LL * kSecondUs;
+    static int64_t clampTime(int64_t us) { return us < kEarliestUs ? kEarliestUs : us > kLatestUs ? kLatestUs : us; }
 
     TimeScale() = default;
     TimeScale(int64_t fromUs, int64_t toUs, double width);
@@ -37,7 +43,7 @@ public:
     int64_t limitMinUs() const { return m_limitMin; }
     int64_t limitMaxUs() const { return m_limitMax; }
     // The limits for a case whose events span [firstUs, lastUs]: 5 % margin each side, at least
-    // 30 s, so that a one-event case still has a window to look at.
+    // 30 s, so that a one-event case still has a window to look at; within [kEarliestUs, kLatestUs].
     static std::pair<int64_t, int64_t> caseLimits(int64_t firstUs, int64_t lastUs);
 
     TimeScale withWidth(double width) const;

@@ -10,6 +10,7 @@
 #include "WorkbenchWindow.h"
 #include "items/TimeFormat.h"
 #include "store/CaseStore.h"
+#include "store/InferenceState.h"
 #include "workbench/FilterHistory.h"
 #include "workbench/Selection.h"
 
@@ -361,6 +362,37 @@ private slots:
         // The tooltip is escaped HTML inside <pre>, so the name shows literally.
         QVERIFY(item.toolTip().contains(QStringLiteral("&lt;img src=x onerror=alert(1)&gt;&amp;amp;")));
         QVERIFY(!item.toolTip().contains(QStringLiteral("<img")));
+    }
+
+    // Issue 15: a case whose last import was killed before its inference committed (sources, no
+    // transfers, inference pending) gets its transfers back when the workbench opens it.
+    void pendingInferenceIsRedoneOnOpen()
+    {
+        const QString c = m_dir.filePath(QStringLiteral("pending.ttcase"));
+        int64_t transfers = 0;
+        {
+            auto cs = tt::store::CaseStore::open(m_case.toStdString(), tt::store::CaseStore::Access::ReadOnly);
+            transfers = cs->db().queryInt("SELECT count(*) FROM transfers");
+            tt::store::CaseStore::backupTo(cs->db(), c.toStdString());
+        }
+        QVERIFY(transfers > 0);
+        {
+            auto cs = tt::store::CaseStore::open(c.toStdString(), tt::store::CaseStore::Access::ReadWrite);
+            cs->db().exec("DELETE FROM transfer_evidence; DELETE FROM transfers");
+            tt::store::markInferencePending(cs->db());
+        }
+        FilterHistory filter;
+        Selection selection;
+        WorkbenchWindow window(&filter, &selection);
+        window.resize(1200, 800);
+        window.openCase(c);
+        auto state = [&] {
+            auto cs = tt::store::CaseStore::open(c.toStdString(), tt::store::CaseStore::Access::ReadOnly);
+            return std::pair {
+                tt::store::inferencePending(cs->db()), cs->db().queryInt("SELECT count(*) FROM transfers")};
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(!state().first, 60000);
+        QCOMPARE(state().second, transfers);
     }
 };
 

@@ -5,6 +5,9 @@
 
 #include <QTest>
 
+#include <cmath>
+#include <limits>
+
 using namespace tt;
 
 namespace {
@@ -149,6 +152,37 @@ private slots:
         QCOMPARE(s.withWidth(250).width(), 250.0);
         QVERIFY(!TimeScale().isValid());
         QCOMPARE(TimeScale().zoomed(10, 2), TimeScale());
+    }
+
+    // Issue 15: a case holding an extreme timestamp (events.ts = INT64_MIN or INT64_MAX) must not
+    // overflow the limits, and the ticks of any window within them come to an end.
+    void extremeTimesAreClamped_data()
+    {
+        QTest::addColumn<int64_t>("first");
+        QTest::addColumn<int64_t>("last");
+        const int64_t lo = std::numeric_limits<int64_t>::min(), hi = std::numeric_limits<int64_t>::max();
+        QTest::newRow("INT64_MIN alone") << lo << lo;
+        QTest::newRow("INT64_MIN .. 2024") << lo << kT0;
+        QTest::newRow("2024 .. INT64_MAX") << kT0 << hi;
+        QTest::newRow("INT64_MIN .. INT64_MAX") << lo << hi;
+    }
+    void extremeTimesAreClamped()
+    {
+        QFETCH(int64_t, first);
+        QFETCH(int64_t, last);
+        const auto [lo, hi] = TimeScale::caseLimits(first, last);
+        QVERIFY(lo >= TimeScale::kEarliestUs && hi <= TimeScale::kLatestUs);
+        QVERIFY(hi > lo);
+        TimeScale s(lo, hi, 800);
+        s.setLimits(lo, hi);
+        QVERIFY(s.isValid());
+        for (const TimeScale &t : {s.fitted(), s.zoomed(400, 1e6), s.zoomed(0, 0.5), s.panned(-1e9), s.panned(1e9)}) {
+            QVERIFY(t.isValid());
+            QVERIFY(t.fromUs() >= TimeScale::kEarliestUs && t.toUs() <= TimeScale::kLatestUs);
+            const auto ticks = t.ticks(80);
+            QVERIFY(!ticks.empty() && ticks.size() < 2000);
+            QVERIFY(std::isfinite(t.toPixel(std::numeric_limits<int64_t>::min())));
+        }
     }
 
     void niceStep_data()

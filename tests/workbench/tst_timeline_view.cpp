@@ -422,6 +422,38 @@ private slots:
             "no rdp-tsclient marker drawn");
         QVERIFY(full.save(m_dir.filePath(QStringLiteral("timeline-unfiltered.png"))));
     }
+
+    // Issue 15: one event at INT64_MIN: the view loads, paints and zooms (no overflow, no endless
+    // tick or bin loop), the window stays inside the clamped range.
+    void extremeTimestampCase()
+    {
+        const QString extreme = m_dir.filePath(QStringLiteral("extreme.ttcase"));
+        {
+            auto cs = store::CaseStore::open(m_case.toStdString(), store::CaseStore::Access::ReadOnly);
+            store::CaseStore::backupTo(cs->db(), extreme.toStdString());
+        }
+        {
+            auto cs = store::CaseStore::open(extreme.toStdString(), store::CaseStore::Access::ReadWrite);
+            cs->db().exec("UPDATE events SET ts = -9223372036854775807 - 1 WHERE id = (SELECT min(id) FROM events)");
+            cs->db().exec("UPDATE sources SET first_ts = -9223372036854775807 - 1");
+        }
+        FilterHistory filter;
+        Selection selection;
+        TimelineView v(&filter, &selection);
+        v.resize(800, 300);
+        v.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&v));
+        v.setCase(extreme);
+        QTRY_VERIFY_WITH_TIMEOUT(!v.isLoading() && v.scale().isValid(), 20000);
+        QVERIFY(v.scale().fromUs() >= TimeScale::kEarliestUs && v.scale().toUs() <= TimeScale::kLatestUs);
+        const QImage img = v.grab().toImage();
+        QVERIFY(!img.isNull());
+        QWheelEvent wheel(QPointF(400, 150), v.mapToGlobal(QPointF(400, 150)), QPoint(), QPoint(0, -120 * 10),
+            Qt::NoButton, Qt::NoModifier, Qt::NoScrollPhase, false);
+        QApplication::sendEvent(&v, &wheel);
+        QTRY_VERIFY_WITH_TIMEOUT(!v.isLoading(), 20000);
+        QVERIFY(!v.grab().toImage().isNull());
+    }
 };
 
 QTEST_MAIN(TstTimelineView)

@@ -1,0 +1,23 @@
+#pragma once
+
+// Transfers are derived from the events by inference, which runs after the import's files are
+// committed. A kill in between would leave sources without transfers and a re-run of the same
+// import would find nothing new to do; so every committed import marks the case "inference
+// pending" in its own transaction, and only a committed inference marks it "done". Whoever opens
+// the case can then see that its transfers are stale and re-run inference.
+
+namespace tt::sql {
+class Db;
+}
+
+namespace tt::store {
+
+// case_info key holding "pending" or "done" (absent: a case from before the flag, taken as done).
+inline constexpr const char *kInferenceStateKey = "inference_state";
+
+// Both are meant to run inside the caller's open transaction.
+void markInferencePending(sql::Db &db);
+void markInferenceDone(sql::Db &db);
+bool inferencePending(sql::Db &db);
+
+} // namespace tt::store
