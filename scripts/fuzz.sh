@@ -20,7 +20,7 @@ mapfile -t all_targets < <(awk '!/^#/ && NF >= 2 { print $1 }' "$seedlist" | awk
 if [ "$target" = all ]; then
   targets=("${all_targets[@]}")
 else
-  if ! printf '%s\n' "${all_targets[@]}" | grep -qx -- "$target"; then
+  if ! printf '%s\n' "${all_targets[@]}" | grep -x -- "$target" >/dev/null; then
     echo "fuzz: unknown target '$target'; one of: all ${all_targets[*]}" >&2
     exit 2
   fi
@@ -61,7 +61,7 @@ add_fixture_seeds() { # target dir
     [ "$name" = "$t" ] || continue
     pattern=${rel##*/}
     for f in tests/fixtures/${rel%/*}/$pattern; do
-      [ -f "$f" ] && cp "$f" "$dir/$(echo "${f#tests/fixtures/}" | tr / _)"
+      if [ -f "$f" ]; then cp "$f" "$dir/$(echo "${f#tests/fixtures/}" | tr / _)"; fi
     done
   done < <(awk '!/^#/ && NF >= 2' "$seedlist")
 }
@@ -77,11 +77,11 @@ add_corpus_seeds() { # target dir
         n=$((n + 1))
         case $t in
           evtx) cp "$f" "$dir/corpus-$n.evtx" ;;
-          evtx_chunk) tail -c +4097 "$f" | head -c 65536 > "$dir/corpus-$n.chunk" ;;
+          evtx_chunk) dd if="$f" of="$dir/corpus-$n.chunk" bs=4096 skip=1 count=16 status=none ;;
           binxml)
             size=$(od -An -tu4 -j 4612 -N4 "$f" | tr -d ' ')
             if [ -n "$size" ] && [ "$size" -gt 24 ] && [ "$size" -le 65024 ]; then
-              tail -c +4609 "$f" | head -c "$size" > "$dir/corpus-$n.bin"
+              dd if="$f" of="$dir/corpus-$n.bin" iflag=skip_bytes,count_bytes skip=4608 count="$size" status=none
             fi
             ;;
         esac
@@ -90,14 +90,14 @@ add_corpus_seeds() { # target dir
     jsonl)
       while IFS= read -r f; do
         n=$((n + 1))
-        unzip -p "$f" 2>/dev/null | head -n 40 > "$dir/corpus-$n.json" || true
+        { unzip -p "$f" 2>/dev/null || true; } | head -n 40 > "$dir/corpus-$n.json"
       done < <(find "$corpus_src/mordor" -name '*.zip' 2>/dev/null | sort | head -n 8)
       ;;
     zeek)
       while IFS= read -r f; do
         while IFS= read -r member; do
           n=$((n + 1))
-          unzip -p "$f" "$member" 2>/dev/null | head -n 30 > "$dir/corpus-$n.log" || true
+          { unzip -p "$f" "$member" 2>/dev/null || true; } | head -n 30 > "$dir/corpus-$n.log"
         done < <(unzip -Z1 "$f" 2>/dev/null | grep -E '\.(log|json)$' | head -n 12)
       done < <(find "$corpus_src/zeek" -name '*.zip' 2>/dev/null | sort | head -n 2)
       ;;
@@ -109,7 +109,7 @@ for t in "${targets[@]}"; do
   add_fixture_seeds "$t" "$seeds_root/$t"
   add_corpus_seeds "$t" "$seeds_root/$t"
 done
-if printf '%s\n' "${targets[@]}" | grep -qx detect; then
+if printf '%s\n' "${targets[@]}" | grep -x detect >/dev/null; then
   # The detector sees the heads of every other target's seeds.
   for t in "${all_targets[@]}"; do
     [ "$t" = detect ] && continue
@@ -117,7 +117,7 @@ if printf '%s\n' "${targets[@]}" | grep -qx detect; then
     add_fixture_seeds "$t" "$seeds_root/$t.tmp"
     add_corpus_seeds "$t" "$seeds_root/$t.tmp"
     for f in "$seeds_root/$t.tmp"/*; do
-      [ -f "$f" ] && head -c 8192 "$f" > "$seeds_root/detect/$t-${f##*/}"
+      if [ -f "$f" ]; then dd if="$f" of="$seeds_root/detect/$t-${f##*/}" bs=8192 count=1 status=none; fi
     done
     rm -rf "$seeds_root/$t.tmp"
   done

@@ -11,6 +11,7 @@ add_library(tt_fuzz_targets STATIC
   fuzz/FuzzZeek.cpp fuzz/FuzzAudit.cpp fuzz/FuzzSyslog.cpp fuzz/FuzzJournald.cpp
   fuzz/FuzzEvtxECmdCsv.cpp fuzz/FuzzEvtxECmdJson.cpp fuzz/FuzzHayabusaCsv.cpp fuzz/FuzzHayabusaJsonl.cpp
   fuzz/FuzzArchive.cpp fuzz/FuzzDetect.cpp fuzz/FuzzCaseOpen.cpp)
+set_target_properties(tt_fuzz_targets PROPERTIES AUTOMOC OFF)
 target_include_directories(tt_fuzz_targets PUBLIC ${CMAKE_CURRENT_SOURCE_DIR}/fuzz)
 target_link_libraries(tt_fuzz_targets PUBLIC tt_importers tt_store)
 
@@ -24,6 +25,7 @@ if(TT_FUZZ)
     target_compile_definitions(fuzz_${target} PRIVATE TT_FUZZ_ENTRY=${target})
     target_link_libraries(fuzz_${target} PRIVATE tt_fuzz_targets)
     target_link_options(fuzz_${target} PRIVATE -fsanitize=fuzzer)
+    set_target_properties(fuzz_${target} PROPERTIES AUTOMOC OFF)
     list(APPEND TT_FUZZ_EXECUTABLES fuzz_${target})
   endforeach()
   add_custom_target(fuzz_all DEPENDS ${TT_FUZZ_EXECUTABLES})

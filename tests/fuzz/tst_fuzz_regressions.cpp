@@ -1,14 +1,16 @@
-// Every committed fuzz input (tests/fixtures/fuzz/<target>/: seeds and the reproducers of the
-// crashes the fuzzers found, named regress-*) through its fuzz target, in the ordinary build and
-// under the sanitizer build: a reproducer that crashes again fails (or aborts) this test.
+// Every committed fuzz input through its fuzz target, in the ordinary build and under the
+// sanitizer build: the seeds listed in tests/fixtures/fuzz/seeds.txt (which scripts/fuzz.sh reads
+// too) and the reproducers of the crashes the fuzzers found (tests/fixtures/fuzz/<target>/regress-*).
+// A reproducer that crashes again fails (or aborts) this test.
 #include "FuzzTargets.h"
 #include "TestSupport.h"
 
 #include <QDir>
 #include <QFile>
+#include <QRegularExpression>
 #include <QTest>
 
-#include <string_view>
+#include <algorithm>
 
 namespace {
 
@@ -21,44 +23,81 @@ struct Target {
 constexpr Target kTargets[] = {TT_FUZZ_TARGETS(TT_FUZZ_ENTRY_ROW)};
 #undef TT_FUZZ_ENTRY_ROW
 
+struct Input {
+    QString target;
+    QString path;
+};
+
+// seeds.txt: "target  dir/pattern" per line (paths under tests/fixtures), # comments.
+QList<Input> committedInputs()
+{
+    const QString fixtures = tt::test::fixturesDir();
+    QFile list(fixtures + QStringLiteral("/fuzz/seeds.txt"));
+    if (!list.open(QIODevice::ReadOnly | QIODevice::Text))
+        qFatal("cannot read %s", qPrintable(list.fileName()));
+    QList<Input> inputs;
+    while (!list.atEnd()) {
+        const QString line = QString::fromUtf8(list.readLine()).trimmed();
+        if (line.isEmpty() || line.startsWith(QLatin1Char('#')))
+            continue;
+        const QStringList parts = line.split(QRegularExpression(QStringLiteral("\\s+")));
+        if (parts.size() != 2)
+            qFatal("seeds.txt: bad line '%s'", qPrintable(line));
+        const QString rel = parts[1];
+        const int slash = rel.lastIndexOf(QLatin1Char('/'));
+        const QDir dir(fixtures + QLatin1Char('/') + rel.left(slash));
+        for (const QString &file : dir.entryList({rel.mid(slash + 1)}, QDir::Files, QDir::Name))
+            inputs.push_back({parts[0], dir.filePath(file)});
+    }
+    return inputs;
+}
+
+const Target *findTarget(const QString &name)
+{
+    for (const Target &t : kTargets)
+        if (name == QLatin1String(t.name))
+            return &t;
+    return nullptr;
+}
+
 } // namespace
 
 class TstFuzzRegressions : public QObject {
     Q_OBJECT
 private slots:
-    // Every target has committed inputs (a target without seeds is fuzzed from nothing).
-    void everyTargetHasInputs_data()
-    {
-        QTest::addColumn<QString>("target");
-        for (const Target &t : kTargets)
-            QTest::newRow(t.name) << QString::fromLatin1(t.name);
-    }
+    // Every target has committed inputs (a target without seeds is fuzzed from nothing), and
+    // seeds.txt names no target that does not exist.
     void everyTargetHasInputs()
     {
-        QFETCH(QString, target);
-        const QDir dir(tt::test::fixturesDir() + QStringLiteral("/fuzz/") + target);
-        QVERIFY2(!dir.entryList(QDir::Files).isEmpty(), qPrintable(dir.path() + QStringLiteral(" has no inputs")));
+        const QList<Input> inputs = committedInputs();
+        for (const Input &in : inputs)
+            QVERIFY2(findTarget(in.target), qPrintable(QStringLiteral("seeds.txt: unknown target ") + in.target));
+        for (const Target &t : kTargets) {
+            const bool any = std::any_of(
+                inputs.begin(), inputs.end(), [&](const Input &in) { return in.target == QLatin1String(t.name); });
+            QVERIFY2(any, t.name);
+        }
     }
 
     void inputsRunClean_data()
     {
-        QTest::addColumn<int>("target");
+        QTest::addColumn<QString>("target");
         QTest::addColumn<QString>("path");
-        for (int i = 0; i < int(std::size(kTargets)); ++i) {
-            const QString name = QString::fromLatin1(kTargets[i].name);
-            const QDir dir(tt::test::fixturesDir() + QStringLiteral("/fuzz/") + name);
-            for (const QString &file : dir.entryList(QDir::Files, QDir::Name))
-                QTest::newRow(qPrintable(name + QLatin1Char('/') + file)) << i << dir.filePath(file);
-        }
+        for (const Input &in : committedInputs())
+            QTest::newRow(
+                qPrintable(in.target + QLatin1Char(' ') + QDir(tt::test::fixturesDir()).relativeFilePath(in.path)))
+                << in.target << in.path;
     }
     void inputsRunClean()
     {
-        QFETCH(int, target);
+        QFETCH(QString, target);
         QFETCH(QString, path);
+        const Target *t = findTarget(target);
+        QVERIFY(t);
         QFile f(path);
         QVERIFY2(f.open(QIODevice::ReadOnly), qPrintable(path));
         const QByteArray bytes = f.readAll();
-        QCOMPARE(kTargets[target].entry(reinterpret_cast<const uint8_t *>(bytes.constData()), size_t(bytes.size())), 0);
+        QCOMPARE(t->entry(reinterpret_cast<const uint8_t *>(bytes.constData()), size_t(bytes.size())), 0);
     }
 };
 
