@@ -6,6 +6,7 @@
 int tt::fuzz::hayabusa_jsonl(const uint8_t *data, size_t size)
 {
     TimelineParser parser(TimelineParser::Kind::HayabusaJsonl);
+    parser.setBlockSize(4096); // records straddle refills
     runParser(parser, data, size);
     return 0;
 }
