@@ -7,7 +7,7 @@
 # leaving the reproducer in build/fuzz-crashes/<target>/ (path printed); feed it back with
 #   build/fuzz/tests/fuzz_<target> <reproducer>
 # and commit it under tests/fixtures/fuzz/<target>/regress-* with the fix (tst_fuzz_regressions).
-# The lead's long run: scripts/fuzz.sh all 600
+# The lead's long run: scripts/fuzz.sh all 600   (TT_FUZZ_NO_BUILD=1: run what is built)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -27,10 +27,12 @@ else
   targets=("$target")
 fi
 
-./scripts/setup.sh
-build_targets=()
-for t in "${targets[@]}"; do build_targets+=("fuzz_$t"); done
-./scripts/build.sh fuzz "${build_targets[@]}"
+if [ -z "${TT_FUZZ_NO_BUILD:-}" ]; then # set it to run the executables already built
+  ./scripts/setup.sh
+  build_targets=()
+  for t in "${targets[@]}"; do build_targets+=("fuzz_$t"); done
+  ./scripts/build.sh fuzz "${build_targets[@]}"
+fi
 
 bin=build/fuzz/tests
 corpus_src=${TT_CORPUS_DIR:-$root/../shared/corpus}

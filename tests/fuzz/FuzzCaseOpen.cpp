@@ -14,23 +14,30 @@ namespace {
 namespace fs = std::filesystem;
 
 // SQLite needs a file: one private folder per process, in memory (/dev/shm) when there is one,
-// emptied after every input and removed at exit.
-const fs::path &workDir()
-{
-    static const fs::path dir = [] {
+// emptied after every input and removed when the process exits.
+struct WorkDir {
+    fs::path path;
+    WorkDir()
+    {
         std::string tmpl = (fs::is_directory("/dev/shm") ? std::string("/dev/shm") : fs::temp_directory_path().string())
             + "/tt-fuzz-case-XXXXXX";
         if (!::mkdtemp(tmpl.data())) {
             std::perror("mkdtemp");
             std::abort();
         }
-        std::atexit([] {
-            std::error_code ec;
-            fs::remove_all(workDir(), ec);
-        });
-        return fs::path(tmpl);
-    }();
-    return dir;
+        path = tmpl;
+    }
+    ~WorkDir()
+    {
+        std::error_code ec;
+        fs::remove_all(path, ec);
+    }
+};
+
+const fs::path &workDir()
+{
+    static const WorkDir dir;
+    return dir.path;
 }
 
 void writeFile(const fs::path &path, const uint8_t *data, size_t size)
