@@ -64,7 +64,13 @@ TransferGraphView::TransferGraphView(FilterHistory *filter, Selection *selection
     connect(m_scene, &QGraphicsScene::selectionChanged, this, &TransferGraphView::onSceneSelection);
 }
 
-TransferGraphView::~TransferGraphView() = default;
+TransferGraphView::~TransferGraphView()
+{
+    // The scene is a child, deleted by ~QObject after this class is gone: deleting its selected
+    // items emits selectionChanged, which must not reach onSceneSelection (UBSan in
+    // tst_workbench_graph / tst_annotations_gui: a slot called on a destroyed TransferGraphView).
+    m_scene->disconnect(this);
+}
 
 void TransferGraphView::setCase(const QString &casePath)
 {
@@ -160,10 +166,10 @@ void TransferGraphView::rerouteEdgesOf(qint64 hostId)
         p.lineTo(b);
         auto *replacement = new TransferEdgeItem(ge, p, b, a);
         replacement->setSelected(e->isSelected());
+        m_edges.insert(ge.id, replacement); // before delete e: ge is e's edge (ASan: use after free)
         m_scene->removeItem(e);
         delete e;
         m_scene->addItem(replacement);
-        m_edges.insert(ge.id, replacement);
     }
 }
 
