@@ -117,7 +117,8 @@ void printText(const ImportSummary &sum, std::FILE *out)
             }
             // Position 0: about the file or a part of it (an EVTX chunk), not a record.
             if (i.position == 0)
-                std::fprintf(out, "          %s %s\n", i.reject ? "rejected" : "warning ", printable(i.message).c_str());
+                std::fprintf(
+                    out, "          %s %s\n", i.reject ? "rejected" : "warning ", printable(i.message).c_str());
             else
                 std::fprintf(out, "          %s %s %lld: %s\n", i.reject ? "rejected" : "warning ",
                     (f.format == "evtx" || f.format == "winxml") ? "record" : "line",

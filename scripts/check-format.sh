@@ -3,7 +3,7 @@
 # usage: check-format.sh [--fix]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-fmt=$(command -v clang-format-14 || command -v clang-format || true)
+fmt=$(command -v clang-format-14 2>/dev/null || command -v clang-format || true)
 if [ -z "$fmt" ]; then
   echo "check-format: clang-format not found (scripts/setup.sh installs it)" >&2
   exit 1
