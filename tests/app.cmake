@@ -1,6 +1,6 @@
 # The workbench's graph and pivots, and the command line, on generated cases.
 tt_add_test(tst_workbench_graph SOURCES app/tst_workbench_graph.cpp app/CaseBuilder.h app/CaseBuilder.cpp
-  LIBS tt_views tt_importers tt_inference tt_generator)
+  LIBS tt_views tt_app_import tt_importers tt_inference tt_generator)
 tt_add_test(tst_cli SOURCES app/tst_cli.cpp app/CaseBuilder.h app/CaseBuilder.cpp app/HostileCase.h app/HostileCase.cpp
   LIBS tt_importers tt_inference tt_generator Qt6::Gui)
 add_dependencies(tst_cli transfertrace)

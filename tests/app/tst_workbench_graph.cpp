@@ -5,6 +5,7 @@
 
 #include "CaseBuilder.h"
 #include "GraphItems.h"
+#include "ImportRunner.h"
 #include "PivotBar.h"
 #include "TransferGraphView.h"
 #include "WorkbenchWindow.h"
@@ -384,7 +385,8 @@ private slots:
         }
         FilterHistory filter;
         Selection selection;
-        WorkbenchWindow window(&filter, &selection);
+        ImportRunner importer; // the real one, as the app injects it
+        WorkbenchWindow window(&filter, &selection, &importer);
         window.resize(1200, 800);
         window.openCase(c);
         auto state = [&] {

@@ -4,7 +4,9 @@
 
 #include "WorkbenchWindow.h"
 #include "core/ImportEngine.h"
+#include "inference/InferenceEngine.h"
 #include "store/CaseStore.h"
+#include "store/InferenceState.h"
 #include "workbench/CaseImporter.h"
 #include "workbench/FilterHistory.h"
 #include "workbench/Selection.h"
@@ -54,6 +56,7 @@ private slots:
     void initTestCase();
     void importsThroughTheInjectedImporter();
     void withoutImporterImportIsRefused();
+    void pendingInferenceIsHandedToTheImporter();
 
 private:
     QTemporaryDir m_dir;
@@ -72,6 +75,9 @@ void TstWorkbenchImport::initTestCase()
     auto cs = store::CaseStore::open(m_case.toStdString(), store::CaseStore::Access::Create);
     ImportEngine engine(*cs, {});
     QCOMPARE(static_cast<int>(engine.run({input.toStdString()}).files.size()), 1);
+    // As the CLI does after an import: the case's transfers are current, nothing is pending.
+    inference::InferenceEngine(cs->db()).run();
+    QVERIFY(!store::inferencePending(cs->db()));
 }
 
 void TstWorkbenchImport::importsThroughTheInjectedImporter()
@@ -108,6 +114,29 @@ void TstWorkbenchImport::withoutImporterImportIsRefused()
     window.openCase(m_case);
     window.importPaths({m_dir.filePath(QStringLiteral("more.json"))});
     QVERIFY(window.statusBar()->currentMessage().contains(QStringLiteral("not available")));
+}
+
+void TstWorkbenchImport::pendingInferenceIsHandedToTheImporter()
+{
+    // A case whose last import was killed before its inference committed: opening it asks the
+    // importer to re-run the inference (no paths), once.
+    const QString pending = m_dir.filePath(QStringLiteral("pending.ttcase"));
+    {
+        auto cs = store::CaseStore::open(m_case.toStdString(), store::CaseStore::Access::ReadOnly);
+        store::CaseStore::backupTo(cs->db(), pending.toStdString());
+    }
+    {
+        auto cs = store::CaseStore::open(pending.toStdString(), store::CaseStore::Access::ReadWrite);
+        store::markInferencePending(cs->db());
+    }
+    FilterHistory filter;
+    Selection selection;
+    FakeImporter importer;
+    WorkbenchWindow window(&filter, &selection, &importer);
+    window.openCase(pending);
+    QVERIFY(importer.running());
+    QCOMPARE(importer.startedCase, pending);
+    QVERIFY(importer.startedPaths.isEmpty());
 }
 
 QTEST_MAIN(TstWorkbenchImport)
