@@ -26,6 +26,17 @@ constexpr int64_t kWeekOffset = 4 * kDay;
 constexpr int64_t kMaxSpanUs = int64_t(1) << 60;
 constexpr size_t kMaxTicks = 2000;
 
+// An offset in microseconds from a double (pixels x us per pixel), bounded by the whole
+// representable range first: llround of an out-of-range double is unspecified (it gave INT64_MIN)
+// and the int64 sums it enters would overflow. Past the range means "to the edge" anyway.
+int64_t roundedOffset(double us)
+{
+    constexpr double kRange = static_cast<double>(TimeScale::kLatestUs - TimeScale::kEarliestUs);
+    if (std::isnan(us))
+        return 0;
+    return std::llround(std::clamp(us, -kRange, kRange));
+}
+
 int64_t floorDiv(int64_t a, int64_t b)
 {
     int64_t q = a / b;
@@ -72,7 +83,7 @@ int64_t TimeScale::toTime(double px) const
 {
     if (!isValid())
         return m_from;
-    return m_from + std::llround(px * static_cast<double>(spanUs()) / m_width);
+    return clampTime(m_from + roundedOffset(px * static_cast<double>(spanUs()) / m_width));
 }
 
 double TimeScale::usPerPixel() const
@@ -147,7 +158,7 @@ TimeScale TimeScale::zoomed(double px, double factor) const
     const double wanted = static_cast<double>(spanUs()) / factor;
     const int64_t span = std::clamp(static_cast<int64_t>(std::llround(std::min(wanted, 1e18))), kMinSpanUs, maxSpan);
     TimeScale s = *this;
-    s.m_from = anchor - std::llround(px / m_width * static_cast<double>(span));
+    s.m_from = anchor - roundedOffset(px / m_width * static_cast<double>(span));
     s.m_to = s.m_from + span;
     s.clampToLimits();
     return s;
@@ -157,7 +168,7 @@ TimeScale TimeScale::panned(double dx) const
 {
     if (!isValid())
         return *this;
-    const int64_t shift = std::llround(dx * usPerPixel());
+    const int64_t shift = roundedOffset(dx * usPerPixel());
     TimeScale s = *this;
     s.m_from -= shift;
     s.m_to -= shift;

@@ -182,6 +182,11 @@ private slots:
             const auto ticks = t.ticks(80);
             QVERIFY(!ticks.empty() && ticks.size() < 2000);
             QVERIFY(std::isfinite(t.toPixel(std::numeric_limits<int64_t>::min())));
+            // Pixels far outside the view map to the edges of time, never past them (UBSan: no overflow).
+            for (double px : {1e300, -1e300, 1e18, -1e18}) {
+                const int64_t us = t.toTime(px);
+                QVERIFY(us >= TimeScale::kEarliestUs && us <= TimeScale::kLatestUs);
+            }
         }
     }
 
