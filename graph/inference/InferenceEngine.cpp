@@ -9,6 +9,7 @@
 #include "inference/RdpRedirectionRule.h"
 #include "inference/RuleContext.h"
 #include "inference/ServiceBinaryRule.h"
+#include "inference/ServiceDropRule.h"
 #include "inference/SmbSessions.h"
 #include "inference/SmbShareWriteRule.h"
 #include "inference/SourceCommandRule.h"
@@ -92,6 +93,7 @@ InferenceEngine::Result InferenceEngine::runSteps()
     std::vector<std::unique_ptr<Rule>> rules;
     rules.push_back(std::make_unique<SmbShareWriteRule>());
     rules.push_back(std::make_unique<SystemWriteRule>());
+    rules.push_back(std::make_unique<ServiceDropRule>());
     rules.push_back(std::make_unique<SourceCommandRule>());
     rules.push_back(std::make_unique<SshTransferRule>());
     rules.push_back(std::make_unique<RdpRedirectionRule>());
