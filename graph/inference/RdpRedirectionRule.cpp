@@ -124,6 +124,9 @@ void RdpRedirectionRule::fromProcess(RuleContext &ctx, const ProcessInfo &p, std
         c.hi = p.ts + ctx.cfg.sameHostSlack;
         c.executed = true;
         c.dstProcess = p.id;
+        // The process is both the fetch (the loader read the image from the client's drive over
+        // the RDP channel, as a copy command would) and the run.
+        c.addEvidence(p.event, role::kDstCommand, name());
         c.addEvidence(p.event, role::kDstExec, name());
         c.addEvidence(peer.event, role::kRdpSession, name());
         out.push_back(std::move(c));

@@ -10,6 +10,7 @@
 #include "core/ImportEngine.h"
 #include "inference/CommandParser.h"
 #include "inference/InferenceEngine.h"
+#include "inference/ServiceDropRule.h"
 #include "inference/TransferQuery.h"
 #include "store/CaseStore.h"
 #include "store/Sqlite.h"
@@ -58,6 +59,12 @@ private:
             return nullptr;
         f.write(lines);
         f.close();
+        return importFile(input);
+    }
+
+    std::unique_ptr<store::CaseStore> importFile(const QString &input)
+    {
+        ++m_n;
         auto cs = store::CaseStore::open(
             m_dir.filePath(QStringLiteral("c%1.ttcase").arg(m_n)).toStdString(), store::CaseStore::Access::Create);
         ImportEngine engine(*cs, {});
@@ -245,6 +252,129 @@ private slots:
         QVERIFY(rows[0].source.empty());
     }
 
+    void serviceDropPath_data()
+    {
+        QTest::addColumn<QString>("imagePath");
+        QTest::addColumn<QString>("expected");
+        // The documented drops of the remote service tools.
+        QTest::newRow("metasploit psexec") << "%SYSTEMROOT%\\duKhLYUX.exe"
+                                           << "C:\\Windows\\duKhLYUX.exe";
+        QTest::newRow("impacket psexec ADMIN$") << "%systemroot%\\qWeRtYuI.exe"
+                                                << "C:\\Windows\\qWeRtYuI.exe";
+        QTest::newRow("impacket psexec C$") << "C:\\aBcDeFgH.exe"
+                                            << "C:\\aBcDeFgH.exe";
+        QTest::newRow("cobalt strike jump psexec") << "\\\\WS6\\ADMIN$\\a1b2c3d.exe"
+                                                   << "C:\\Windows\\a1b2c3d.exe";
+        QTest::newRow("cobalt strike loopback") << "\\\\127.0.0.1\\ADMIN$\\7f8e9d0.exe"
+                                                << "C:\\Windows\\7f8e9d0.exe";
+        QTest::newRow("unc drive share") << "\\\\10.1.1.6\\C$\\x1y2z3w4.exe"
+                                         << "C:\\x1y2z3w4.exe";
+        QTest::newRow("sysinternals psexec") << "\"%SystemRoot%\\PSEXESVC.exe\""
+                                             << "C:\\Windows\\PSEXESVC.exe";
+        QTest::newRow("with arguments") << "C:\\Windows\\RemComSvc.exe -s"
+                                        << "C:\\Windows\\RemComSvc.exe";
+        // Commands as services, bare names, Windows' own binaries, other folders: no drop.
+        QTest::newRow("smbexec") << "%COMSPEC% /Q /c echo cd  ^> \\\\127.0.0.1\\C$\\__output 2^>^&1 > "
+                                    "%TEMP%\\execute.bat & %COMSPEC% /Q /c %TEMP%\\execute.bat & del "
+                                    "%TEMP%\\execute.bat"
+                                 << "";
+        QTest::newRow("psexec_psh") << "%COMSPEC% /b /c start /b /min powershell.exe -nop -w hidden -c abc"
+                                    << "";
+        QTest::newRow("getsystem pipe") << "cmd.exe /c echo hgabms > \\\\.\\pipe\\hgabms"
+                                        << "";
+        QTest::newRow("bare cmd.exe") << "cmd.exe"
+                                      << "";
+        QTest::newRow("bare calc.exe") << "calc.exe"
+                                       << "";
+        QTest::newRow("explorer") << "C:\\Windows\\explorer.exe"
+                                  << "";
+        QTest::newRow("system32") << "C:\\Windows\\System32\\svchost.exe -k netsvcs"
+                                  << "";
+        QTest::newRow("driver") << "\\SystemRoot\\system32\\DRIVERS\\npcap.sys"
+                                << "";
+        QTest::newRow("tools folder") << "C:\\TOOLS\\mimidrv.sys"
+                                      << "";
+        QTest::newRow("ADMIN$ subfolder") << "\\\\WS6\\ADMIN$\\Temp\\x.exe"
+                                          << "";
+        QTest::newRow("plain share") << "\\\\WS6\\tools\\x.exe"
+                                     << "";
+        QTest::newRow("script") << "%SystemRoot%\\run.bat"
+                                << "";
+    }
+
+    void serviceDropPath()
+    {
+        QFETCH(QString, imagePath);
+        QFETCH(QString, expected);
+        QCOMPARE(QString::fromStdString(inference::ServiceDropRule::dropPath(imagePath.toStdString())), expected);
+    }
+
+    void serviceDropRealRecording()
+    {
+        // Metasploit psexec as the target logged it (System 7045 + Security 4688, real records):
+        // the binary arrived, from a source these logs do not name.
+        auto cs = importFile(qEnvironmentVariable("TT_FIXTURES_DIR") + "/inference/metasploit-psexec-native.xml");
+        QVERIFY(cs);
+        const auto rows = infer(*cs);
+        QCOMPARE(rows.size(), size_t(1));
+        const auto &r = rows[0];
+        QVERIFY(r.source.empty());
+        QVERIFY(r.sourceIp.empty());
+        QCOMPARE(r.destination, std::string("IE10WIN7"));
+        QCOMPARE(r.file, std::string("duKhLYUX.exe"));
+        QCOMPARE(r.path, std::string("C:\\Windows\\duKhLYUX.exe"));
+        QCOMPARE(r.method, std::string("psexec-service-binary"));
+        QCOMPARE(r.direction, std::string("push"));
+        QVERIFY(r.account.empty()); // the service control manager logs no installer; LocalSystem runs it
+        QVERIFY(r.executed); // services.exe started it (4688)
+        QCOMPARE(r.confidenceLabel, std::string("medium")); // certain drop, unknown source
+        QCOMPARE(count(*cs, "SELECT count(*) FROM transfer_evidence WHERE role='dst-drop-site'"), int64_t(1));
+    }
+
+    void serviceDropWithSession()
+    {
+        // Cobalt Strike jump psexec: a network logon and ADMIN$ open from the source, then the
+        // service naming \\WS6\ADMIN$\<7 alphanumerics>.exe, started by services.exe.
+        QByteArray b = logon(kDst, at(10), kSrcIp, 50100, "0x9000");
+        b += shareOpen(kDst, at(10.5), kSrcIp, 50100, "0x9000", "\\\\*\\ADMIN$", "\\??\\C:\\Windows");
+        b += service(kDst, at(12), "a1b2c3d", "\\\\WS6\\ADMIN$\\a1b2c3d.exe");
+        b += process(kDst, at(12.2), "{ABABABAB-0000-0000-0000-000000000001}", 7200, "C:\\Windows\\a1b2c3d.exe",
+            "\\\\WS6\\ADMIN$\\a1b2c3d.exe", "NT AUTHORITY\\SYSTEM", "0x3e7", "C:\\Windows\\System32\\services.exe");
+        auto cs = makeCase(b);
+        QVERIFY(cs);
+        const auto rows = infer(*cs);
+        QCOMPARE(rows.size(), size_t(1));
+        const auto &r = rows[0];
+        QCOMPARE(r.source, std::string(kSrcIp));
+        QCOMPARE(r.sourceIp, std::string(kSrcIp));
+        QCOMPARE(r.destination, std::string("WS6"));
+        QCOMPARE(r.account, std::string("CORP\\admin")); // the network logon's, not SYSTEM's
+        QCOMPARE(r.file, std::string("a1b2c3d.exe"));
+        QCOMPARE(r.path, std::string("C:\\Windows\\a1b2c3d.exe"));
+        QCOMPARE(r.method, std::string("psexec-service-binary"));
+        QCOMPARE(r.direction, std::string("push"));
+        QVERIFY(r.executed);
+        QCOMPARE(count(*cs, "SELECT count(*) FROM transfer_evidence WHERE role='dst-logon'"), int64_t(1));
+    }
+
+    void serviceDropLookAlikes()
+    {
+        QByteArray b = logon(kDst, at(10), kSrcIp, 50110, "0x9100");
+        // Impacket smbexec: a command as the service, the output written locally (no read logged).
+        b += service(kDst, at(11), "BTOBTO",
+            "%COMSPEC% /Q /c echo cd  ^> \\\\127.0.0.1\\C$\\__output 2^>^&1 > %TEMP%\\execute.bat & "
+            "%COMSPEC% /Q /c %TEMP%\\execute.bat & del %TEMP%\\execute.bat");
+        // Services of binaries that were already there.
+        b += service(kDst, at(12), "spoolfool", "cmd.exe");
+        b += service(kDst, at(13), "shell", "C:\\Windows\\explorer.exe");
+        // PsExec run locally (-s): PsExec.exe itself writes PSEXESVC.exe, then installs it.
+        b += fileCreate(kDst, at(20), "C:\\Tools\\PsExec.exe", "C:\\Windows\\PSEXESVC.exe", 3300);
+        b += service(kDst, at(20.5), "PSEXESVC", "%SystemRoot%\\PSEXESVC.exe");
+        auto cs = makeCase(b);
+        QVERIFY(cs);
+        QCOMPARE(infer(*cs).size(), size_t(0));
+    }
+
     void rdpDriveRedirection()
     {
         QByteArray b;
@@ -273,6 +403,10 @@ private slots:
         QCOMPARE(rows[0].path, std::string("C:\\Users\\admin\\AppData\\Local\\Temp\\t.exe"));
         QCOMPARE(rows[1].file, std::string("a.exe"));
         QVERIFY(rows[1].executed);
+        // Run from the client's drive: the image crossed the RDP channel; scored as a fetch, not
+        // only as a run (it was 0.28, low, before issue 10).
+        QCOMPARE(rows[1].confidenceLabel, std::string("medium"));
+        QCOMPARE(rows[1].account, std::string("CORP\\admin"));
     }
 
     void rdpClientReceives()
