@@ -9,3 +9,5 @@ tt_add_test(tst_identity SOURCES inference/tst_identity.cpp inference/InferenceF
             LIBS tt_inference tt_importers)
 tt_add_test(tst_inference_mixed SOURCES inference/tst_inference_mixed.cpp inference/GroundTruthMatcher.cpp
             LIBS tt_inference tt_importers TIMEOUT 900)
+tt_add_test(tst_inference_procedures SOURCES inference/tst_inference_procedures.cpp
+            LIBS tt_inference tt_importers TIMEOUT 900)
