@@ -167,18 +167,19 @@ int runTransfers(const QStringList &args)
         writeOutput(csv, stdout, Escape::Text);
         return 0;
     }
-    std::printf("%-20s %-32s %-18s %-24s %-22s %-24s %5s %-3s %s\n", "FIRST (UTC)", "SOURCE", "DESTINATION", "FILE",
-        "METHOD", "ACCOUNT", "CONF", "EXE", "EVIDENCE src/dst");
+    // DIR: which end acted (push: the source wrote, pull: the destination fetched).
+    std::printf("%-20s %-32s %-18s %-24s %-22s %-4s %-24s %5s %-3s %s\n", "FIRST (UTC)", "SOURCE", "DESTINATION",
+        "FILE", "METHOD", "DIR", "ACCOUNT", "CONF", "EXE", "EVIDENCE src/dst");
     for (const auto &r : rows) {
         std::string first = iso(r.firstTs).substr(0, 19);
         // A resolved source keeps the address it was seen from beside its name.
         const std::string source = r.source.empty()        ? r.sourceIp
             : r.sourceIp.empty() || r.sourceIp == r.source ? r.source
                                                            : r.source + " (" + r.sourceIp + ")";
-        std::printf("%-20s %-32s %-18s %-24s %-22s %-24s %5.2f %-3s %d/%d\n", first.c_str(),
+        std::printf("%-20s %-32s %-18s %-24s %-22s %-4s %-24s %5.2f %-3s %d/%d\n", first.c_str(),
             printable(source, 32).c_str(), printable(r.destination, 18).c_str(), printable(r.file, 24).c_str(),
-            r.method.c_str(), printable(r.account, 24).c_str(), r.confidence, r.executed ? "yes" : "", r.srcEvidence,
-            r.dstEvidence);
+            r.method.c_str(), r.direction.c_str(), printable(r.account, 24).c_str(), r.confidence,
+            r.executed ? "yes" : "", r.srcEvidence, r.dstEvidence);
     }
     std::printf("%zu transfer(s)\n", rows.size());
     return 0;

@@ -26,6 +26,7 @@ inline constexpr const char *kDstConnect = "dst-connect"; // Sysmon 3 inbound on
 inline constexpr const char *kSrcConnect = "src-connect"; // Sysmon 3 outbound on the source (same port)
 inline constexpr const char *kSrcCommand = "src-command"; // command line that moves the file
 inline constexpr const char *kSrcFile = "src-file"; // the file created on the source beforehand
+inline constexpr const char *kSrcRead = "src-read"; // the server logged sending the whole file (pull)
 inline constexpr const char *kSrcParent = "src-parent"; // ancestors of the source command's process
 inline constexpr const char *kDstCommand = "dst-command"; // command on the destination that fetched the file
 inline constexpr const char *kDstParent = "dst-parent"; // ancestors of that process

@@ -79,6 +79,7 @@ public:
 
     ByHost<ProcessInfo> processes;
     ByHost<FileCreateInfo> fileCreates;
+    ByHost<FileCreateInfo> fileReads; // whole-file reads a server logged sending (sftp-server close)
     ByHost<ShareInfo> shares; // 5140 and write-bit 5145
     ByHost<LogonInfo> logons; // successful network (3), RDP (10 / rdp-*) and ssh (sshd / auditd) logons
     ByHost<NetInfo> connections; // SMB (445 / 139) and RDP (3389) connections

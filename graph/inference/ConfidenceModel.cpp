@@ -16,6 +16,7 @@ double ConfidenceModel::weight(const std::string &r)
     static const W kWeights[] = {
         {role::kDstWrite, 0.55},
         {role::kDstCreate, 0.40},
+        {role::kSrcRead, 0.40},
         {role::kSrcCommand, 0.45},
         {role::kDstCommand, 0.45},
         {role::kSrcConnect, 0.25},

@@ -173,6 +173,7 @@ void SshTransferRule::collect(RuleContext &ctx, std::vector<Candidate> &out)
     sourceSide(ctx, out);
     serverSide(ctx, out);
     sftpWrites(ctx, out);
+    sftpReads(ctx, out);
 }
 
 void SshTransferRule::sourceSide(RuleContext &ctx, std::vector<Candidate> &out)
@@ -390,6 +391,45 @@ void SshTransferRule::sftpWrites(RuleContext &ctx, std::vector<Candidate> &out)
                     c.account = acct;
                 c.firstTs = login->ts;
             }
+            out.push_back(std::move(c));
+        }
+    }
+}
+
+void SshTransferRule::sftpReads(RuleContext &ctx, std::vector<Candidate> &out)
+{
+    // sftp `get`, and scp downloads since OpenSSH 9.0 (SFTP underneath): the file left this
+    // server for the session's peer, which fetched it.
+    for (int64_t host : ctx.snap.fileReads.hosts()) {
+        for (const FileCreateInfo &f : ctx.snap.fileReads.of(host)) {
+            const std::string_view img = WinPath::fileName(f.image);
+            const std::string_view leaf = WinPath::fileName(f.path);
+            if ((img != "sftp-server" && img != "internal-sftp") || leaf.empty())
+                continue;
+            const LogonInfo *login = loginFor(ctx, host, f.ts, 0, {});
+            if (!login)
+                continue;
+            Candidate c;
+            c.dstHost = ctx.hosts.forAddress(login->ip, login->ts, login->source);
+            if (!c.dstHost || c.dstHost == host)
+                continue;
+            c.srcHost = host;
+            c.srcPath = f.path;
+            c.fileName = std::string(leaf);
+            c.method = Method::Sftp;
+            c.methodRank = 1;
+            c.direction = Direction::Pull;
+            c.firstTs = login->ts;
+            c.lastTs = f.ts;
+            c.lo = f.ts - ctx.cfg.sameHostSlack;
+            c.hi = f.ts + ctx.cfg.sameHostSlack;
+            c.clockHost = host;
+            c.addRule(name());
+            c.addEvidence(f.event, role::kSrcRead, name());
+            c.addEvidence(login->event, role::kSrcConnect, name());
+            const int64_t acct = ctx.accounts.canonical(login->account);
+            if (acct && !ctx.accounts.isServiceIdentity(acct))
+                c.account = acct;
             out.push_back(std::move(c));
         }
     }

@@ -38,6 +38,8 @@ private:
     void sourceSide(RuleContext &ctx, std::vector<Candidate> &out);
     void serverSide(RuleContext &ctx, std::vector<Candidate> &out);
     void sftpWrites(RuleContext &ctx, std::vector<Candidate> &out);
+    // sftp-server closing a file it only read (a download): a pull by the session's peer.
+    void sftpReads(RuleContext &ctx, std::vector<Candidate> &out);
 
     std::set<int64_t> m_claimedServers; // server processes already tied to a source-side command
 };

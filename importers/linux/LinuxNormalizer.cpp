@@ -208,6 +208,23 @@ void LinuxNormalizer::sshd(const RawEvent &ev, int64_t eventRow, int64_t host)
         m_w.insertFileEvent(r);
         break;
     }
+    case sshd::kSftpClose: {
+        // A file the client downloaded: sftp-server read it and wrote nothing ("bytes read N
+        // written 0"). The close carries the amount, so it stands for the whole read.
+        const int64_t read = Normalizer::parseInteger(ev.field("bytes_read"));
+        if (read <= 0 || Normalizer::parseInteger(ev.field("bytes_written")) != 0)
+            break;
+        store::FileEventRow r;
+        r.event = eventRow;
+        r.hostId = host;
+        r.ts = ts;
+        r.kind = "read";
+        r.path = ev.field("path");
+        r.image = ev.field("identifier");
+        r.pid = Normalizer::parseInteger(pid);
+        m_w.insertFileEvent(r);
+        break;
+    }
     default:
         break;
     }

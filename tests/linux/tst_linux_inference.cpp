@@ -223,6 +223,30 @@ private slots:
         QCOMPARE(out->srcPath, std::string("/etc/shadow.bak"));
     }
 
+    void sftpGetIsAPull()
+    {
+        // sftp-server (-l INFO) on db01 logs a client's `get /etc/hostname`: opened READ, closed
+        // with "bytes read 3 written 0". A READ opened and closed with nothing read is no transfer.
+        auto cs = store::CaseStore::open(
+            m_dir.filePath(QStringLiteral("sftpget.ttcase")).toStdString(), store::CaseStore::Access::Create);
+        ImportEngine engine(*cs, {});
+        const ImportSummary s
+            = engine.run({QString(test::fixturesDir() + QStringLiteral("/linux/sftp-get-auth.log")).toStdString()});
+        QCOMPARE(s.rejected(), int64_t(0));
+        inference::InferenceEngine(cs->db()).run();
+        const auto rows = inference::listTransfers(cs->db(), {});
+        QCOMPARE(rows.size(), size_t(1));
+        const auto &r = rows[0];
+        QCOMPARE(r.file, std::string("hostname"));
+        QCOMPARE(r.srcPath, std::string("/etc/hostname"));
+        QCOMPARE(r.source, std::string("DB01")); // the server holding the file
+        QCOMPARE(r.destination, std::string("10.20.0.15")); // the client that fetched it (IP-only)
+        QCOMPARE(r.direction, std::string("pull"));
+        QCOMPARE(r.method, std::string("sftp"));
+        QCOMPARE(r.account, std::string("DB01\\deploy"));
+        QCOMPARE(cs->db().queryInt("SELECT count(*) FROM transfer_evidence WHERE role='src-read'"), int64_t(1));
+    }
+
     void linuxCommandLines()
     {
         using inference::CommandParser;
