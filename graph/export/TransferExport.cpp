@@ -64,6 +64,10 @@ QJsonObject transferJson(const inference::TransferRow &r)
     o[QStringLiteral("evidence")] = r.evidence;
     o[QStringLiteral("evidence_source")] = r.srcEvidence;
     o[QStringLiteral("evidence_destination")] = r.dstEvidence;
+    QJsonArray reasons;
+    for (const std::string &why : r.reasons)
+        reasons.append(q(why));
+    o[QStringLiteral("confidence_reasons")] = reasons;
     return o;
 }
 

@@ -3,6 +3,7 @@
 #include "inference/Candidate.h"
 
 #include <cmath>
+#include <cstdio>
 #include <set>
 
 namespace tt::inference {
@@ -51,8 +52,26 @@ double ConfidenceModel::score(const Candidate &t)
     // A write nobody can be tied to (no session, only a service start) is a fact about the
     // destination, not yet about an edge between two machines.
     if (!t.srcHost && t.srcIp.empty())
-        s = std::min(s, 0.7);
+        s = std::min(s, kNoSourceCap);
     return std::round(s * 1000.0) / 1000.0;
+}
+
+std::vector<std::string> ConfidenceModel::reasons(const std::vector<std::string> &distinctRoles, bool hasSource)
+{
+    std::vector<std::string> out;
+    double miss = 1.0;
+    char buf[96];
+    for (const std::string &r : distinctRoles) {
+        const double w = weight(r);
+        miss *= 1.0 - w;
+        std::snprintf(buf, sizeof buf, "%s +%.2f", r.c_str(), w);
+        out.emplace_back(buf);
+    }
+    if (!hasSource && 1.0 - miss > kNoSourceCap) {
+        std::snprintf(buf, sizeof buf, "no source: capped at %.2f", kNoSourceCap);
+        out.emplace_back(buf);
+    }
+    return out;
 }
 
 const char *ConfidenceModel::label(double s)

@@ -6,6 +6,7 @@
 // rarely are. Two events of one kind count once: repetition is not corroboration.
 
 #include <string>
+#include <vector>
 
 namespace tt::inference {
 
@@ -16,6 +17,12 @@ public:
     static double score(const Candidate &t);
     static const char *label(double score); // high >= 0.75, medium >= 0.5, else low
     static double weight(const std::string &role);
+    // Why a transfer scores what it does, for its JSON and tooltip: "dst-write +0.55" per kind of
+    // evidence (context roles "+0"), and "no source: capped at 0.70" when the cap lowered it.
+    static std::vector<std::string> reasons(const std::vector<std::string> &distinctRoles, bool hasSource);
+
+private:
+    static constexpr double kNoSourceCap = 0.7;
 };
 
 } // namespace tt::inference

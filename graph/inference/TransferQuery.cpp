@@ -1,7 +1,10 @@
 #include "inference/TransferQuery.h"
 
+#include "inference/ConfidenceModel.h"
 #include "store/HostName.h"
 #include "store/Sqlite.h"
+
+#include <algorithm>
 
 namespace tt::inference {
 
@@ -44,7 +47,9 @@ SELECT t.id, t.src_host_id, t.dst_host_id, t.account_id, sh.name, t.src_ip, dh.n
        t.executed, t.hashes, t.rules,
        (SELECT count(*) FROM transfer_evidence e WHERE e.transfer_id = t.id),
        (SELECT count(*) FROM transfer_evidence e WHERE e.transfer_id = t.id AND e.role LIKE 'src-%'),
-       (SELECT count(*) FROM transfer_evidence e WHERE e.transfer_id = t.id AND e.role NOT LIKE 'src-%')
+       (SELECT count(*) FROM transfer_evidence e WHERE e.transfer_id = t.id AND e.role NOT LIKE 'src-%'),
+       (SELECT group_concat(role, ',') FROM (SELECT DISTINCT e.role FROM transfer_evidence e
+                                             WHERE e.transfer_id = t.id ORDER BY e.role))
 FROM transfers t
 LEFT JOIN hosts sh ON sh.id = t.src_host_id
 JOIN hosts dh ON dh.id = t.dst_host_id
@@ -89,6 +94,14 @@ ORDER BY t.first_ts, t.id
         r.evidence = st.integer(21);
         r.srcEvidence = st.integer(22);
         r.dstEvidence = st.integer(23);
+        std::vector<std::string> roles;
+        const std::string joined = text(24);
+        for (size_t b = 0; b < joined.size();) {
+            const size_t e = std::min(joined.find(',', b), joined.size());
+            roles.push_back(joined.substr(b, e - b));
+            b = e + 1;
+        }
+        r.reasons = ConfidenceModel::reasons(roles, r.srcHostId || !r.sourceIp.empty());
         out.push_back(std::move(r));
     }
     return out;

@@ -36,6 +36,8 @@ struct TransferRow {
     int evidence = 0; // evidence links
     int srcEvidence = 0; // of them seen on the source (src-*)
     int dstEvidence = 0; // on the destination (dst-*, rdp-session)
+    // What raised (each kind of evidence and its weight) or lowered (the no-source cap) the score.
+    std::vector<std::string> reasons;
 };
 
 std::vector<TransferRow> listTransfers(sql::Db &db, const TransferFilter &filter);

@@ -250,6 +250,27 @@ private slots:
         QCOMPARE(rows[0].file, std::string("RENAMEDSVC.exe"));
         QCOMPARE(rows[0].method, std::string("psexec-service-binary"));
         QVERIFY(rows[0].source.empty());
+        // Its reasons: each kind of evidence with its weight.
+        const std::vector<std::string> why {"dst-create +0.40", "dst-exec +0.15", "dst-service +0.30"};
+        QCOMPARE(rows[0].reasons, why);
+    }
+
+    void confidenceReasonsNameTheCap()
+    {
+        // System writes the binary, a 7045 installs it from the ADMIN$ root, services.exe runs it:
+        // 0.77 by the evidence, lowered to 0.70 because no source is known.
+        QByteArray b = fileCreate(kDst, at(10), "System", "C:\\Windows\\qWeRtYuI.exe");
+        b += service(kDst, at(10.5), "AbCdEfGh", "%systemroot%\\qWeRtYuI.exe");
+        b += process(kDst, at(10.7), "{EEEEEEEE-0000-0000-0000-000000000002}", 7110, "C:\\Windows\\qWeRtYuI.exe",
+            "C:\\Windows\\qWeRtYuI.exe", "NT AUTHORITY\\SYSTEM", "0x3e7", "C:\\Windows\\System32\\services.exe");
+        auto cs = makeCase(b);
+        QVERIFY(cs);
+        const auto rows = infer(*cs);
+        QCOMPARE(rows.size(), size_t(1));
+        const std::vector<std::string> why {"dst-create +0.40", "dst-drop-site +0.35", "dst-exec +0.15",
+            "dst-service +0.30", "no source: capped at 0.70"};
+        QCOMPARE(rows[0].reasons, why);
+        QCOMPARE(rows[0].confidence, 0.7);
     }
 
     void serviceDropPath_data()
@@ -329,6 +350,8 @@ private slots:
         QVERIFY(r.executed); // services.exe started it (4688)
         QCOMPARE(r.confidenceLabel, std::string("medium")); // certain drop, unknown source
         QCOMPARE(count(*cs, "SELECT count(*) FROM transfer_evidence WHERE role='dst-drop-site'"), int64_t(1));
+        const std::vector<std::string> why {"dst-drop-site +0.35", "dst-exec +0.15", "dst-service +0.30"};
+        QCOMPARE(r.reasons, why);
     }
 
     void serviceDropWithSession()
