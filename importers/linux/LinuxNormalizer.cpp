@@ -157,6 +157,18 @@ void LinuxNormalizer::sshd(const RawEvent &ev, int64_t eventRow, int64_t host)
     const int64_t ts = tsOf(ev);
     const std::string_view pid = ev.field("pid");
     const std::string logonId = pid.empty() ? std::string() : "sshd:" + std::string(pid);
+    // A file sftp-server names (-l INFO): written ("create") or sent whole to the client ("read").
+    auto sftpFileEvent = [&](const char *kind) {
+        store::FileEventRow r;
+        r.event = eventRow;
+        r.hostId = host;
+        r.ts = ts;
+        r.kind = kind;
+        r.path = ev.field("path");
+        r.image = ev.field("identifier");
+        r.pid = Normalizer::parseInteger(pid);
+        m_w.insertFileEvent(r);
+    };
     switch (ev.eventId) {
     case sshd::kAccepted:
     case sshd::kFailed:
@@ -197,15 +209,7 @@ void LinuxNormalizer::sshd(const RawEvent &ev, int64_t eventRow, int64_t host)
         const std::string_view flags = ev.field("flags");
         if (flags.find("WRITE") == std::string_view::npos && flags.find("CREATE") == std::string_view::npos)
             break;
-        store::FileEventRow r;
-        r.event = eventRow;
-        r.hostId = host;
-        r.ts = ts;
-        r.kind = "create";
-        r.path = ev.field("path");
-        r.image = ev.field("identifier");
-        r.pid = Normalizer::parseInteger(pid);
-        m_w.insertFileEvent(r);
+        sftpFileEvent("create");
         break;
     }
     case sshd::kSftpClose: {
@@ -214,15 +218,7 @@ void LinuxNormalizer::sshd(const RawEvent &ev, int64_t eventRow, int64_t host)
         const int64_t read = Normalizer::parseInteger(ev.field("bytes_read"));
         if (read <= 0 || Normalizer::parseInteger(ev.field("bytes_written")) != 0)
             break;
-        store::FileEventRow r;
-        r.event = eventRow;
-        r.hostId = host;
-        r.ts = ts;
-        r.kind = "read";
-        r.path = ev.field("path");
-        r.image = ev.field("identifier");
-        r.pid = Normalizer::parseInteger(pid);
-        m_w.insertFileEvent(r);
+        sftpFileEvent("read");
         break;
     }
     default:
