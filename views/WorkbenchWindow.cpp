@@ -2,6 +2,7 @@
 
 #include "AppIcons.h"
 #include "CaseOverviewDock.h"
+#include "EmptyResultNotice.h"
 #include "EventDetailsView.h"
 #include "EvidenceTableView.h"
 #include "ExportActions.h"
@@ -154,6 +155,31 @@ WorkbenchWindow::WorkbenchWindow(FilterHistory *filter, Selection *selection, Ca
         updateStatus();
         emit graphShown();
     });
+    // An empty graph says why, with a way out.
+    auto *graphNotice = new EmptyResultNotice(m_graph->viewport());
+    connect(m_graph, &TransferGraphView::graphShown, graphNotice,
+        [this, graphNotice](int, int, qint64 inView, qint64 total) {
+            if (inView > 0) {
+                graphNotice->hide();
+            } else if (total == 0) {
+                graphNotice->showNotice(tr("No transfers were inferred in this case. Its events are on the timeline; "
+                                           "its hosts and sources under Case."));
+            } else if (!m_filter->current().isEmpty()) {
+                QStringList why;
+                for (const QString &chip : m_pivots->chipTexts()) { // "account: X" -> "account X"
+                    const qsizetype colon = chip.indexOf(QLatin1String(": "));
+                    why << (colon > 0 ? chip.left(colon) + QLatin1Char(' ') + chip.mid(colon + 2) : chip);
+                }
+                QList<std::pair<QString, std::function<void()>>> actions {
+                    {tr("Clear filter"), [this] { m_filter->apply(FilterState {}); }}};
+                if (m_filter->canGoBack())
+                    actions.append({tr("Back"), [this] { m_filter->back(); }});
+                graphNotice->showNotice(tr("No transfers match: %1").arg(why.join(QStringLiteral(", "))), actions);
+            } else {
+                graphNotice->showNotice(tr("Every host with transfers is hidden."),
+                    {{tr("Show hidden hosts"), [this] { m_graph->showAllHosts(); }}});
+            }
+        });
     connect(m_graph, &TransferGraphView::failed, this,
         [this](const QString &msg) { statusBar()->showMessage(tr("Graph: %1").arg(msg), 10000); });
     connect(m_filter, &FilterHistory::changed, this, [this] { updateStatus(); });
