@@ -9,6 +9,7 @@
 #include "EmptyResultNotice.h"
 #include "EvidenceTableView.h"
 #include "GraphItems.h"
+#include "HostFinder.h"
 #include "PathElideDelegate.h"
 #include "PivotBar.h"
 #include "ProcessAncestryPanel.h"
@@ -16,6 +17,8 @@
 #include "WorkbenchWindow.h"
 #include "items/AncestryTreeModel.h"
 #include "items/EvidenceTableModel.h"
+#include "items/HostTableModel.h"
+#include "query/HostLookup.h"
 #include "store/CaseStore.h"
 #include "workbench/FilterHistory.h"
 #include "workbench/Selection.h"
@@ -23,10 +26,12 @@
 #include <QComboBox>
 #include <QDockWidget>
 #include <QLineEdit>
+#include <QMessageBox>
 #include <QPushButton>
 #include <QScrollArea>
 #include <QScrollBar>
 #include <QSignalSpy>
+#include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QToolButton>
@@ -54,6 +59,9 @@ class TstWorkbenchPanels : public QObject {
 private:
     QTemporaryDir m_dir;
     QString m_case;
+    qint64 m_addressed = 0; // a host in the graph that had 10.9.9.9 among its addresses
+    qint64 m_ipHost = 0; // the host named "10.9.9.9", in the graph by a transfer of its own
+    qint64 m_lonely = 0; // LONELY: events, no transfers
 
     // A shown window with the case open and its graph and pivot choices loaded.
     bool open(WorkbenchWindow &w, QSignalSpy &shown)
@@ -79,6 +87,175 @@ private slots:
         m_case = buildGeneratedCase(m_dir.path(), 16, 12000, 99, &error);
         QVERIFY2(!m_case.isEmpty(), qPrintable(error));
         QVERIFY(queryInt(m_case, QStringLiteral("SELECT count(DISTINCT account_id) FROM transfers")) >= 2);
+        // For Find Host: the lowest-id host with transfers also had the address 10.9.9.9, and a
+        // host is named by that address (a later id: the graph lists hosts by id, so a first-match
+        // search meets the other one first); LONELY has events but no transfers.
+        auto cs = store::CaseStore::open(m_case.toStdString(), store::CaseStore::Access::ReadWrite);
+        sql::Db &db = cs->db();
+        m_addressed = db.queryInt("SELECT min(dst_host_id) FROM transfers");
+        const int64_t source = db.queryInt("SELECT min(id) FROM sources");
+        auto addr = db.prepare("INSERT INTO host_addresses(host_id, address, how, source_id, count) "
+                               "VALUES(?, '10.9.9.9', 'test', ?, 1)");
+        addr.bind(1, static_cast<int64_t>(m_addressed)).bind(2, source);
+        addr.exec();
+        db.exec("INSERT INTO hosts(name, is_ip_only, event_count) VALUES('10.9.9.9', 1, 0)");
+        m_ipHost = db.lastInsertId();
+        auto t = db.prepare("INSERT INTO transfers(src_host_id, dst_host_id, file_name, method, direction, first_ts, "
+                            "last_ts, confidence, confidence_label, rules) SELECT ?, dst_host_id, 'x.exe', method, "
+                            "direction, first_ts, last_ts, confidence, confidence_label, rules FROM transfers WHERE "
+                            "id = (SELECT min(id) FROM transfers)");
+        t.bind(1, static_cast<int64_t>(m_ipHost));
+        t.exec();
+        db.exec("INSERT INTO hosts(name, fqdn, event_count) VALUES('LONELY', 'lonely.corp.local', 7)");
+        m_lonely = db.lastInsertId();
+        QVERIFY(m_ipHost > m_addressed);
+    }
+
+    void hostMatchRank_data()
+    {
+        QTest::addColumn<QString>("text");
+        QTest::addColumn<int>("exactName");
+        QTest::addColumn<int>("address");
+        QTest::addColumn<int>("fuzzy");
+        // Each row: the rank of the host named 10.0.2.15, of MSEDGEWIN10 (10.0.2.15 among its
+        // addresses) and of WS10 (a substring).
+        QTest::newRow("ip") << "10.0.2.15" << 7 << 5 << 0;
+        QTest::newRow("name") << "msedgewin10" << 0 << 7 << 0;
+        QTest::newRow("fqdn") << "msedgewin10.corp.local" << 0 << 6 << 0;
+        QTest::newRow("prefix") << "10.0.2" << 4 << 2 << 0;
+        QTest::newRow("substring") << "10" << 4 << 2 << 1;
+    }
+    void hostMatchRank()
+    {
+        QFETCH(QString, text);
+        QFETCH(int, exactName);
+        QFETCH(int, address);
+        QFETCH(int, fuzzy);
+        QCOMPARE(tt::hostMatchRank(text, QStringLiteral("10.0.2.15"), QString(), QString()), exactName);
+        QCOMPARE(tt::hostMatchRank(text, QStringLiteral("MSEDGEWIN10"), QStringLiteral("msedgewin10.corp.local"),
+                     QStringLiteral("10.0.2.15, 10.0.2.17")),
+            address);
+        QCOMPARE(tt::hostMatchRank(text, QStringLiteral("WS10"), QString(), QString()), fuzzy);
+    }
+
+    // Find Host "10.9.9.9" selects the node labelled 10.9.9.9, not the host that had the address.
+    void findHostPrefersTheExactLabel()
+    {
+        FilterHistory filter;
+        Selection selection;
+        WorkbenchWindow w(&filter, &selection);
+        QSignalSpy shown(&w, &WorkbenchWindow::graphShown);
+        QVERIFY(open(w, shown));
+        QVERIFY(w.graphView()->nodeItem(m_ipHost));
+        QVERIFY(w.graphView()->nodeItem(m_addressed));
+        auto *finder = w.findChild<HostFinder *>();
+        QVERIFY(finder);
+        finder->find(QStringLiteral("10.9.9.9"));
+        QTRY_VERIFY_WITH_TIMEOUT(selection.current().kind == SelectedEntities::Kind::Host, 10000);
+        QCOMPARE(selection.current().hosts, QVector<qint64> {m_ipHost});
+        QVERIFY(w.graphView()->nodeItem(m_ipHost)->isSelected());
+        // Straight on the graph as well.
+        QVERIFY(w.graphView()->findHost(QStringLiteral("10.9.9.9")));
+        QVERIFY(w.graphView()->nodeItem(m_ipHost)->isSelected());
+        QVERIFY(!w.graphView()->nodeItem(m_addressed)->isSelected());
+    }
+
+    // A host without transfers is found in the case (not "absent"), selected, and offered.
+    void findHostWithoutTransfersIsOffered()
+    {
+        FilterHistory filter;
+        Selection selection;
+        WorkbenchWindow w(&filter, &selection);
+        QSignalSpy shown(&w, &WorkbenchWindow::graphShown);
+        QVERIFY(open(w, shown));
+        auto *finder = w.findChild<HostFinder *>();
+        QSignalSpy finished(finder, &HostFinder::finished);
+        finder->find(QStringLiteral("lonely"));
+        QTRY_VERIFY_WITH_TIMEOUT(finished.count() == 1, 10000);
+        QVERIFY(finder->offer());
+        QVERIFY2(finder->offer()->text().contains(QLatin1String("LONELY has no transfers in this case (7 events)")),
+            qPrintable(finder->offer()->text()));
+        QCOMPARE(selection.current().hosts, QVector<qint64> {m_lonely});
+        auto *events = finder->offer()->findChild<QPushButton *>(QStringLiteral("showHostEvents"));
+        QVERIFY(events);
+        qsizetype before = shown.count();
+        QTest::mouseClick(events, Qt::LeftButton);
+        QCOMPARE(filter.current().hosts, QSet<qint64> {m_lonely});
+        QVERIFY(waitGraph(w, shown, before));
+        QVERIFY(w.timelineView()); // the timeline follows the host pivot (tst_timeline_view)
+
+        // A host with transfers, none of them under the filter: said so, and Clear filter finds it.
+        const qint64 host = m_addressed;
+        FilterState f;
+        f.minConfidence = 1.01; // keeps nothing
+        before = shown.count();
+        filter.apply(f);
+        QVERIFY(waitGraph(w, shown, before));
+        QVERIFY(!w.graphView()->nodeItem(host));
+        QString name;
+        {
+            auto cs = store::CaseStore::open(m_case.toStdString(), store::CaseStore::Access::ReadOnly);
+            auto st = cs->db().prepare("SELECT name FROM hosts WHERE id = ?");
+            st.bind(1, static_cast<int64_t>(host));
+            QVERIFY(st.step());
+            name = QString::fromStdString(st.text(0));
+        }
+        finder->find(name);
+        QTRY_VERIFY_WITH_TIMEOUT(finished.count() == 2, 10000);
+        QVERIFY(finder->offer());
+        QVERIFY2(finder->offer()->text().contains(QLatin1String("has no transfers under the current filter")),
+            qPrintable(finder->offer()->text()));
+        auto *clear = finder->offer()->findChild<QPushButton *>(QStringLiteral("clearFilter"));
+        QVERIFY(clear);
+        before = shown.count();
+        QTest::mouseClick(clear, Qt::LeftButton);
+        QVERIFY(filter.current().isEmpty());
+        QVERIFY(waitGraph(w, shown, before));
+        QTRY_VERIFY(w.graphView()->nodeItem(host) && w.graphView()->nodeItem(host)->isSelected());
+    }
+
+    // Picking an edge while the Case tab covers Events / Evidence brings it forward; a host row
+    // double-clicked in Case > Hosts selects the host everywhere and leaves the Case tab up.
+    void selectionBringsItsDockForward()
+    {
+        FilterHistory filter;
+        Selection selection;
+        WorkbenchWindow w(&filter, &selection);
+        QSignalSpy shown(&w, &WorkbenchWindow::graphShown);
+        QVERIFY(open(w, shown));
+        QApplication::setActiveWindow(&w);
+        QVERIFY(QTest::qWaitForWindowActive(&w));
+        auto *evidence = w.findChild<QDockWidget *>(QStringLiteral("evidenceDock"));
+        auto *caseDock = w.findChild<QDockWidget *>(QStringLiteral("caseDock"));
+        QVERIFY(evidence && caseDock);
+        caseDock->raise();
+        QTRY_VERIFY(evidence->visibleRegion().isEmpty() && !caseDock->visibleRegion().isEmpty());
+        w.graphView()->setFocus();
+        const GraphEdge edge = w.graphView()->graph().edges.front();
+        w.graphView()->edgeItem(edge.id)->setSelected(true);
+        QCOMPARE(selection.current().kind, SelectedEntities::Kind::Edge);
+        QTRY_VERIFY(!evidence->visibleRegion().isEmpty());
+
+        // Double-click on a host row: selected in the graph (and so everywhere), Case stays up.
+        caseDock->raise();
+        QTRY_VERIFY(!caseDock->visibleRegion().isEmpty());
+        auto *hosts = w.findChild<QTableView *>(QStringLiteral("hostTable"));
+        QVERIFY(hosts);
+        QTRY_VERIFY_WITH_TIMEOUT(hosts->model()->rowCount() > 2, 10000);
+        int row = -1;
+        for (int r = 0; r < hosts->model()->rowCount() && row < 0; ++r)
+            if (hosts->model()->index(r, 0).data(HostTableModel::HostIdRole).toLongLong() == m_addressed)
+                row = r;
+        QVERIFY(row >= 0);
+        hosts->scrollTo(hosts->model()->index(row, 0));
+        hosts->setFocus();
+        const QRect cell = hosts->visualRect(hosts->model()->index(row, 0));
+        QTest::mouseClick(hosts->viewport(), Qt::LeftButton, {}, cell.center());
+        QTest::mouseDClick(hosts->viewport(), Qt::LeftButton, {}, cell.center());
+        QTRY_COMPARE(selection.current().hosts, QVector<qint64> {m_addressed});
+        QCOMPARE(selection.current().kind, SelectedEntities::Kind::Host);
+        QVERIFY(w.graphView()->nodeItem(m_addressed)->isSelected());
+        QVERIFY(!caseDock->visibleRegion().isEmpty()); // the analyst is working there
     }
 
     // Many long chips scroll in the bar; the window keeps its width (it grew past a 1600 px
