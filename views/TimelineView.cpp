@@ -626,8 +626,9 @@ void TimelineView::paintEvent(QPaintEvent *)
     // Markers: in lane mode a connector from the source lane to the destination lane.
     p.setRenderHint(QPainter::Antialiasing, true);
     QHash<qint64, double> laneCentre;
-    for (size_t i = 0; i < L.lanes.size(); ++i) // lanes scrolled out of view: to the plot's edge
-        laneCentre.insert(d.lanes[i].hostId, std::clamp(L.lanes[i].center().y(), L.plot.top(), L.plot.bottom()));
+    for (size_t i = 0; i < L.lanes.size(); ++i) // lanes scrolled out of view have no connector end
+        if (L.plot.contains(QPointF(L.plot.left(), L.lanes[i].center().y())))
+            laneCentre.insert(d.lanes[i].hostId, L.lanes[i].center().y());
     std::vector<const Layout::Marker *> order;
     for (const Layout::Marker &m : L.markers)
         order.push_back(&m);
