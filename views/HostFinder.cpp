@@ -109,7 +109,7 @@ void HostFinder::showOffer(const HostLookup &found)
             m_filter->apply(FilterState {});
         });
     }
-    if (found.transfers > 0 && !filtered) {
+    if (found.transfersInFilter > 0) { // in the filter but not in the graph: hidden
         QPushButton *all = box->addButton(tr("Show hidden hosts"), QMessageBox::ActionRole);
         connect(all, &QPushButton::clicked, m_graph, &TransferGraphView::showAllHosts);
     }
