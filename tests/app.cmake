@@ -9,3 +9,6 @@ tt_add_test(tst_annotations_gui SOURCES app/tst_annotations_gui.cpp app/CaseBuil
 # Issue 15: the command line against hostile input and signals (the real executable).
 tt_add_test(tst_cli_hardening SOURCES app/tst_cli_hardening.cpp LIBS tt_store)
 add_dependencies(tst_cli_hardening transfertrace)
+# Issue 11, item 5: chips, path combos, empty results, stale panels, Find Host, docks following the selection.
+tt_add_test(tst_workbench_panels SOURCES app/tst_workbench_panels.cpp app/CaseBuilder.h app/CaseBuilder.cpp
+  LIBS tt_views tt_importers tt_inference tt_generator)

@@ -67,6 +67,11 @@ CaseOverviewDock::CaseOverviewDock(QWidget *parent)
     m_hostView->setObjectName(QStringLiteral("hostTable"));
     m_sourceView = makeTable(m_sources, Qt::DisplayRole, this);
     m_sourceView->setObjectName(QStringLiteral("sourceTable"));
+    connect(m_hostView, &QAbstractItemView::activated, this, [this](const QModelIndex &index) {
+        const QModelIndex row = index.sibling(index.row(), HostTableModel::Name);
+        if (const qint64 id = row.data(HostTableModel::HostIdRole).toLongLong())
+            emit hostActivated(id, row.data(Qt::DisplayRole).toString());
+    });
     m_tabs->addTab(m_hostView, tr("Hosts"));
     m_tabs->addTab(m_sourceView, tr("Sources"));
 

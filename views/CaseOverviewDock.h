@@ -28,9 +28,12 @@ public:
     void openCase(const QString &path);
     QString casePath() const { return m_path; }
     HostTableModel *hostModel() const { return m_hosts; }
+    QTableView *hostView() const { return m_hostView; }
 
 signals:
     void caseLoaded(const QString &path, bool ok);
+    // A host row was double-clicked (or Enter pressed on it): the workbench selects it everywhere.
+    void hostActivated(qint64 hostId, const QString &name);
 
 private:
     void applyOverview(uint64_t generation, std::shared_ptr<CaseOverview> overview);

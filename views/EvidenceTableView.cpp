@@ -164,15 +164,19 @@ void EvidenceTableView::onSelection(const SelectedEntities &s)
     case K::None:
         break;
     }
-    scope.filter = m_filters->current();
+    // A picked edge or transfer shows all its evidence (a faded timeline marker outside the time
+    // window included); a pivot made afterwards narrows it (onFilterChanged).
+    if (scope.kind != EvidenceScope::Kind::Transfers)
+        scope.filter = m_filters->current();
     m_scope = scope;
     reload();
 }
 
 void EvidenceTableView::onFilterChanged()
 {
-    // Only a host's list depends on the filter (edges and transfers come already filtered).
-    if (m_scope.kind != EvidenceScope::Kind::Host)
+    // A host's list and a picked edge's or transfer's follow the filter: rows of transfers a
+    // pivot has filtered out go. A process's own events do not depend on it.
+    if (m_scope.kind != EvidenceScope::Kind::Host && m_scope.kind != EvidenceScope::Kind::Transfers)
         return;
     m_scope.filter = m_filters->current();
     reload();
@@ -198,6 +202,8 @@ void EvidenceTableView::reload()
             m_model->setRows(std::move(list.rows));
             if (!err.isEmpty()) {
                 m_status->setText(tr("Cannot read the case: %1").arg(err));
+            } else if (m_model->rowCount() == 0) {
+                m_status->setText(emptyReason());
             } else {
                 QString text = tr("%1 rows").arg(QLocale().toString(m_model->rowCount()));
                 if (list.capped)
@@ -207,6 +213,25 @@ void EvidenceTableView::reload()
             m_model->requestPage(0); // prefetch what the view shows first
             emit updated();
         });
+}
+
+QString EvidenceTableView::emptyReason() const
+{
+    const bool filtered = !m_scope.filter.isEmpty();
+    switch (m_scope.kind) {
+    case EvidenceScope::Kind::Transfers:
+        return filtered ? tr("No rows: the current filter leaves none of the selected transfers (clear or go back "
+                             "to see them)")
+                        : tr("No evidence events are recorded for the selected transfers");
+    case EvidenceScope::Kind::Host:
+        return filtered ? tr("No rows: this host has no transfers under the current filter")
+                        : tr("No rows: this host has no transfers (its events are on the timeline)");
+    case EvidenceScope::Kind::Process:
+        return tr("No events are recorded for this process");
+    case EvidenceScope::Kind::None:
+        break;
+    }
+    return QString();
 }
 
 void EvidenceTableView::fetchPage(quint64 modelGeneration, int page, const QVector<qint64> &eventIds)

@@ -44,6 +44,7 @@ private:
     void onSelection(const SelectedEntities &s);
     void onFilterChanged();
     void reload();
+    QString emptyReason() const; // why the list is empty, for the status line
     void fetchPage(quint64 modelGeneration, int page, const QVector<qint64> &eventIds);
     void pickRow(const QModelIndex &index);
 

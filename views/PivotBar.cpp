@@ -1,11 +1,13 @@
 #include "PivotBar.h"
 
+#include "PathElideDelegate.h"
 #include "WorkerQuery.h"
 
 #include "items/TimeFormat.h"
 #include "store/CaseStore.h"
 #include "workbench/FilterHistory.h"
 
+#include <QAbstractItemView>
 #include <QAction>
 #include <QComboBox>
 #include <QCompleter>
@@ -13,8 +15,12 @@
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QLineEdit>
+#include <QScrollArea>
+#include <QScrollBar>
+#include <QStandardItemModel>
 #include <QTimer>
 #include <QToolButton>
+#include <QVBoxLayout>
 
 namespace tt {
 
@@ -38,8 +44,12 @@ PivotBar::PivotBar(FilterHistory *filter, QWidget *parent)
     , m_filter(filter)
 {
     setObjectName(QStringLiteral("pivotBar"));
-    auto *lay = new QHBoxLayout(this);
-    lay->setContentsMargins(4, 2, 4, 2);
+    auto *outer = new QVBoxLayout(this);
+    outer->setContentsMargins(4, 2, 4, 2);
+    outer->setSpacing(2);
+    auto *lay = new QHBoxLayout;
+    lay->setContentsMargins(0, 0, 0, 0);
+    outer->addLayout(lay);
     m_back = new QToolButton(this);
     m_back->setObjectName(QStringLiteral("filterBack"));
     m_back->setArrowType(Qt::LeftArrow);
@@ -79,9 +89,30 @@ PivotBar::PivotBar(FilterHistory *filter, QWidget *parent)
         lay->addWidget(w);
     }
     lay->addWidget(m_text, 1);
-    m_chips = new QHBoxLayout;
+    // Chips get a row of their own under the controls and scroll sideways in it: however many and
+    // long they are, they never widen the bar (and with it the main window) past the screen.
+    m_chipArea = new QScrollArea(this);
+    m_chipArea->setObjectName(QStringLiteral("pivotChips"));
+    m_chipArea->setFrameShape(QFrame::NoFrame);
+    m_chipArea->setWidgetResizable(true);
+    m_chipArea->setVerticalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    m_chipArea->setHorizontalScrollBarPolicy(Qt::ScrollBarAsNeeded);
+    m_chipArea->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Fixed);
+    m_chipBox = new QWidget(m_chipArea);
+    m_chips = new QHBoxLayout(m_chipBox);
+    m_chips->setContentsMargins(0, 0, 0, 0);
     m_chips->setSpacing(4);
-    lay->addLayout(m_chips);
+    m_chips->addStretch(1);
+    m_chipArea->setWidget(m_chipBox);
+    m_chipArea->setFixedHeight(
+        QToolButton().sizeHint().height() + m_chipArea->horizontalScrollBar()->sizeHint().height());
+    m_chipArea->hide();
+    outer->addWidget(m_chipArea);
+    // Paths keep their program name ("C:\Windows\...\services.exe"); the popup is wider than
+    // the combo, the full path is in the tooltip.
+    m_parent->view()->setItemDelegate(new PathElideDelegate(m_parent));
+    m_parent->view()->setMinimumWidth(fontMetrics().averageCharWidth() * 60);
+    m_parent->view()->setTextElideMode(Qt::ElideNone);
 
     // A combo pick adds a pivot; index 0 is the placeholder.
     auto onPick = [this](QComboBox *box, const std::function<void(FilterState &, const QVariant &)> &add) {
@@ -119,16 +150,27 @@ PivotBar::PivotBar(FilterHistory *filter, QWidget *parent)
         f.text = m_text->text().trimmed();
         m_filter->apply(f);
     });
+    m_textDebounce = debounce;
     connect(m_filter, &FilterHistory::changed, this, &PivotBar::showFilter);
+    // The combos' counts follow the filter.
+    connect(m_filter, &FilterHistory::changed, this, &PivotBar::loadChoices);
     showFilter(m_filter->current());
 }
 
 void PivotBar::setCase(const QString &casePath)
 {
     m_casePath = casePath;
+    loadChoices();
+}
+
+void PivotBar::loadChoices()
+{
     const uint64_t gen = ++m_generation;
+    if (m_casePath.isEmpty())
+        return;
+    const FilterState filter = m_filter->current();
     runCaseQuery<PivotChoices>(
-        this, casePath, [](sql::Db &db) { return queryPivotChoices(db); },
+        this, m_casePath, [filter](sql::Db &db) { return queryPivotChoices(db, filter); },
         [this, gen](PivotChoices &c, const QString &error) {
             if (!error.isEmpty())
                 c.error = error;
@@ -150,10 +192,25 @@ void PivotBar::applyChoices(uint64_t generation, std::shared_ptr<PivotChoices> c
 
 void PivotBar::fill(QComboBox *box, const QVector<PivotValue> &values, const QString &placeholder)
 {
+    const QString typed = box->lineEdit() && box->lineEdit()->hasFocus() ? box->currentText() : QString();
     box->clear();
     box->addItem(placeholder);
-    for (const PivotValue &v : values)
-        box->addItem(QStringLiteral("%1 (%2)").arg(v.label).arg(v.count), v.id ? QVariant(v.id) : QVariant(v.label));
+    const bool filtered = !m_filter->current().isEmpty();
+    auto *model = qobject_cast<QStandardItemModel *>(box->model());
+    for (const PivotValue &v : values) {
+        // Under a filter: "N of M" transfers; a value that would leave nothing is greyed (still
+        // pickable: the graph then says why it is empty).
+        const QString count
+            = filtered && v.count != v.total ? tr("%1 of %2").arg(v.count).arg(v.total) : QString::number(v.total);
+        box->addItem(QStringLiteral("%1 (%2)").arg(v.label, count), v.id ? QVariant(v.id) : QVariant(v.label));
+        const int row = box->count() - 1;
+        box->setItemData(row, v.label, Qt::ToolTipRole);
+        box->setItemData(row, v.count, PivotBar::CountRole);
+        if (filtered && v.count == 0 && model)
+            model->item(row)->setForeground(box->palette().brush(QPalette::Disabled, QPalette::Text));
+    }
+    if (!typed.isEmpty())
+        box->setEditText(typed);
 }
 
 void PivotBar::addChip(const QString &text, const std::function<void(FilterState &)> &remove)
@@ -165,14 +222,15 @@ void PivotBar::addChip(const QString &text, const std::function<void(FilterState
     shown.replace(QLatin1Char('&'), QLatin1String("&&"));
     chip->setText(shown + QStringLiteral("  \u2715"));
     chip->setProperty("chipText", text);
-    chip->setToolTip(tr("Remove this pivot"));
     chip->setAutoRaise(false);
+    chip->setToolTip(tr("Remove this pivot: %1").arg(text));
     connect(chip, &QToolButton::clicked, this, [this, remove] {
         FilterState f = m_filter->current();
         remove(f);
         m_filter->apply(f);
     });
-    m_chips->addWidget(chip);
+    m_chips->insertWidget(m_chips->count() - 1, chip); // before the stretch
+    chip->show(); // now, not when the layout gets round to it: showFilter() measures the chips
     m_chipButtons << chip;
 }
 
@@ -188,7 +246,11 @@ void PivotBar::showFilter(const FilterState &f)
 {
     m_back->setEnabled(m_filter->canGoBack());
     m_forward->setEnabled(m_filter->canGoForward());
-    qDeleteAll(m_chipButtons);
+    // Later: a chip's click removes its pivot, which lands here while the chip is still emitting.
+    for (QToolButton *b : std::as_const(m_chipButtons)) {
+        b->hide();
+        b->deleteLater();
+    }
     m_chipButtons.clear();
     auto labelFor = [](const QVector<PivotValue> &values, qint64 id) {
         for (const PivotValue &v : values)
@@ -214,7 +276,14 @@ void PivotBar::showFilter(const FilterState &f)
         addChip(tr("confidence >= %1").arg(f.minConfidence, 0, 'f', 2), [](FilterState &s) { s.minConfidence = 0; });
     if (!f.text.isEmpty())
         addChip(tr("text: %1").arg(f.text), [](FilterState &s) { s.text.clear(); });
-    if (!m_text->hasFocus())
+    // The strip scrolls when the chips are wider than it (the scroll area sizes its widget to at
+    // least its minimum width; the hidden chips going away no longer count).
+    m_chips->invalidate();
+    m_chipBox->setMinimumWidth(m_chips->sizeHint().width());
+    m_chipArea->setVisible(!m_chipButtons.isEmpty());
+    // The search box shows the filter's text, unless the analyst is typing what will replace it
+    // (a removed text chip clears it even while the box has focus).
+    if (!m_textDebounce->isActive() && m_text->text().trimmed() != f.text)
         m_text->setText(f.text);
     m_minConf->setValue(f.minConfidence);
 }

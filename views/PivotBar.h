@@ -10,6 +10,8 @@ class QComboBox;
 class QDoubleSpinBox;
 class QHBoxLayout;
 class QLineEdit;
+class QScrollArea;
+class QTimer;
 class QToolButton;
 
 namespace tt {
@@ -17,12 +19,16 @@ namespace tt {
 class FilterHistory;
 struct FilterState;
 
-// Pivots on account, parent process image, host and method (combos with counts and
-// completion), minimum confidence and free text; active pivots show as removable chips; back /
-// forward through filter history (Alt+Left / Alt+Right).
+// Pivots on account, parent process image, host and method (combos with completion and the
+// counts of transfers under the current filter), minimum confidence and free text; active pivots
+// show as removable chips (scrolling sideways, never widening the window); back / forward through
+// filter history (Alt+Left / Alt+Right).
 class PivotBar : public QWidget {
     Q_OBJECT
 public:
+    // Combo items: the value's transfers under the current filter (int), for tests and tools.
+    static constexpr int CountRole = Qt::UserRole + 1;
+
     explicit PivotBar(FilterHistory *filter, QWidget *parent = nullptr);
     void setCase(const QString &casePath);
     // The chips currently shown, as "kind: value" (tests and accessibility).
@@ -31,6 +37,7 @@ public:
     void refreshChips();
 
 private:
+    void loadChoices();
     void applyChoices(uint64_t generation, std::shared_ptr<PivotChoices> choices);
     void fill(QComboBox *box, const QVector<PivotValue> &values, const QString &placeholder);
     void showFilter(const FilterState &f);
@@ -48,6 +55,9 @@ private:
     QComboBox *m_method;
     QDoubleSpinBox *m_minConf;
     QLineEdit *m_text;
+    QTimer *m_textDebounce = nullptr;
+    QScrollArea *m_chipArea = nullptr;
+    QWidget *m_chipBox = nullptr;
     QHBoxLayout *m_chips;
     QList<QToolButton *> m_chipButtons;
 };

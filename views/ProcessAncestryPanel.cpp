@@ -109,9 +109,11 @@ void ProcessAncestryPanel::reload()
     const qint64 transfer = wantsTransfer ? s.transfers.first() : 0;
     const qint64 process = wantsProcess ? s.process : 0;
     const qint64 event = wantsEvent ? s.events.first() : 0;
+    // An evidence row carries the transfer it is evidence of.
+    const qint64 eventTransfer = wantsEvent && !s.transfers.isEmpty() ? s.transfers.first() : 0;
     runCaseQuery<AncestryResult>(
         this, m_path,
-        [transfer, process, event](sql::Db &db) {
+        [transfer, process, event, eventTransfer](sql::Db &db) {
             AncestryResult r;
             if (transfer) {
                 r.kind = AncestryResult::Kind::Transfer;
@@ -122,6 +124,8 @@ void ProcessAncestryPanel::reload()
             r.event = event;
             if (!pid) {
                 r.kind = AncestryResult::Kind::NoProcess;
+                if (eventTransfer) // show what the event is evidence of, and say so
+                    r.sides = queryTransferAncestry(db, eventTransfer);
                 return r;
             }
             r.kind = AncestryResult::Kind::Chain;
@@ -135,9 +139,19 @@ void ProcessAncestryPanel::reload()
                 m_model->clear();
                 setStatus(tr("Cannot read the case: %1").arg(error));
             } else if (r.kind == AncestryResult::Kind::NoProcess) {
-                // An event no process is known for (a logon, a share access): keep what is
-                // shown, usually the transfer the event is evidence of.
-                setStatus(tr("Event %1: no process known for it").arg(r.event));
+                // An event no process is known for (a logon, a share access): the chains of the
+                // transfer it is evidence of, said so, or nothing (never the previous subject's).
+                if (r.sides.transferId) {
+                    m_model->setTransfer(r.sides);
+                    setStatus(tr("Event %1: no process known for it; transfer %2 (%3) it is evidence of")
+                                  .arg(r.event)
+                                  .arg(r.sides.transferId)
+                                  .arg(r.sides.fileName));
+                    expandChain();
+                } else {
+                    m_model->clear();
+                    setStatus(tr("Event %1: no process known for it").arg(r.event));
+                }
             } else {
                 if (r.kind == AncestryResult::Kind::Transfer) {
                     m_model->setTransfer(r.sides);

@@ -17,6 +17,7 @@
 #include <QPainter>
 #include <QPainterPath>
 #include <QPointer>
+#include <QScrollBar>
 #include <QTimer>
 #include <QToolButton>
 #include <QToolTip>
@@ -35,6 +36,15 @@ constexpr double kMarkerRowH = 10;
 constexpr int kMaxMarkerRows = 3;
 constexpr double kBrushMinPx = 3; // a shorter left drag is a click
 constexpr int kWheelDebounceMs = 40; // coalesces a burst of wheel / drag steps into one query
+constexpr double kMaxLabelWidth = 170; // lane labels: longer host names are elided in the middle
+
+int64_t floorDiv(int64_t a, int64_t b)
+{
+    int64_t q = a / b;
+    if ((a % b != 0) && ((a < 0) != (b < 0)))
+        --q;
+    return q;
+}
 
 // Bars of one histogram in `area`: x from the bin's times through the scale, height linear in
 // the count (at least one pixel, so that a single event in a busy case stays visible).
@@ -48,7 +58,7 @@ std::vector<QRectF> barRects(
     for (size_t i = 0; i < counts.size(); ++i) {
         if (counts[i] <= 0)
             continue;
-        const int64_t t0 = d.fromUs + static_cast<int64_t>(i) * d.binUs;
+        const int64_t t0 = d.binStartUs(static_cast<int>(i));
         double x0 = area.left() + s.toPixel(t0);
         double x1 = area.left() + s.toPixel(t0 + d.binUs);
         if (x1 < area.left() || x0 > area.right())
@@ -88,6 +98,7 @@ TimelineView::TimelineView(FilterHistory *filter, Selection *selection, QWidget 
     , m_lanesButton(new QToolButton(this))
     , m_fitButton(new QToolButton(this))
     , m_clearButton(new QToolButton(this))
+    , m_laneBar(new QScrollBar(Qt::Vertical, this))
 {
     setObjectName(QStringLiteral("timelineView"));
     setFocusPolicy(Qt::StrongFocus);
@@ -115,6 +126,19 @@ TimelineView::TimelineView(FilterHistory *filter, Selection *selection, QWidget 
         b->setAutoRaise(true);
         b->setFocusPolicy(Qt::NoFocus);
     }
+
+    // Many hosts: lanes keep a readable height and scroll (the bar, PageUp / PageDown, the wheel
+    // over the host names) instead of shrinking to a pixel each.
+    m_laneBar->setObjectName(QStringLiteral("timelineLaneScroll"));
+    m_laneBar->setFocusPolicy(Qt::NoFocus);
+    m_laneBar->hide();
+    connect(m_laneBar, &QScrollBar::valueChanged, this, [this](int v) {
+        if (v == m_laneScroll)
+            return;
+        m_laneScroll = v;
+        relayout();
+        update();
+    });
 
     if (m_filter)
         connect(m_filter, &FilterHistory::changed, this, &TimelineView::onFilterChanged);
@@ -296,9 +320,33 @@ void TimelineView::onFilterChanged(const FilterState &)
     update();
 }
 
-void TimelineView::onSelectionChanged(const SelectedEntities &)
+void TimelineView::onSelectionChanged(const SelectedEntities &s)
 {
+    if (s.kind == SelectedEntities::Kind::Host && !s.hosts.isEmpty())
+        scrollToLane(s.hosts.first());
     update();
+}
+
+double TimelineView::minimumLaneHeight() const
+{
+    return std::ceil(QFontMetricsF(font()).height()) + 6;
+}
+
+bool TimelineView::scrollToLane(qint64 hostId)
+{
+    for (size_t i = 0; i < m_data->lanes.size() && i < m_layout.lanes.size(); ++i) {
+        if (m_data->lanes[i].hostId != hostId)
+            continue;
+        const QRectF lane = m_layout.lanes[i];
+        int v = m_laneScroll;
+        if (lane.top() < m_layout.plot.top())
+            v -= static_cast<int>(std::ceil(m_layout.plot.top() - lane.top()));
+        else if (lane.bottom() > m_layout.plot.bottom())
+            v += static_cast<int>(std::ceil(lane.bottom() - m_layout.plot.bottom()));
+        m_laneBar->setValue(v); // clamped to the bar's range; relayout() follows
+        return true;
+    }
+    return false;
 }
 
 void TimelineView::updateButtons()
@@ -337,6 +385,21 @@ void TimelineView::clearWindow()
 void TimelineView::relayout()
 {
     m_layout = computeLayout();
+    const int scrollMax = static_cast<int>(std::ceil(m_layout.laneScrollMax));
+    if (m_laneScroll > scrollMax) { // fewer lanes or a taller view: scroll back into range
+        m_laneScroll = scrollMax;
+        m_layout = computeLayout();
+    }
+    {
+        const QSignalBlocker block(m_laneBar);
+        m_laneBar->setRange(0, scrollMax);
+        m_laneBar->setPageStep(std::max(1, static_cast<int>(m_layout.plot.height())));
+        m_laneBar->setSingleStep(std::max(1, static_cast<int>(minimumLaneHeight())));
+        m_laneBar->setValue(m_laneScroll);
+    }
+    m_laneBar->setVisible(!m_layout.laneBar.isEmpty());
+    if (!m_layout.laneBar.isEmpty())
+        m_laneBar->setGeometry(m_layout.laneBar.toAlignedRect());
     // Buttons sit at the right of the header row.
     int x = width() - 4;
     for (QToolButton *b : {m_clearButton, m_fitButton, m_lanesButton}) {
@@ -360,14 +423,23 @@ TimelineView::Layout TimelineView::computeLayout() const
     const QFontMetricsF fm(font());
     const double headerH = std::max<double>(m_lanesButton->sizeHint().height(), fm.height() + 6) + 4;
     const double axisH = fm.height() + 10;
-    if (m_perHost && !m_data->lanes.empty()) {
+    const bool lanes = m_perHost && !m_data->lanes.empty();
+    if (lanes) {
         double w = 0;
         for (const TimelineLane &lane : m_data->lanes)
             w = std::max(w, fm.horizontalAdvance(lane.name));
-        L.labelWidth = std::min(140.0, w + 12);
+        L.labelWidth = std::clamp(w + 12, 40.0, kMaxLabelWidth);
     }
     const double left = L.labelWidth + 2;
-    const double plotW = std::max(1.0, width() - left - 4);
+    // Lanes of at least minimumLaneHeight() (a host name fits) that do not fit scroll: the bar
+    // takes its width from the plot. The plot's height does not depend on the bar, only on the
+    // marker rows, which depend on the width: one pass with the bar's width decided first.
+    const double laneH0 = minimumLaneHeight();
+    const double barW = m_laneBar->sizeHint().width();
+    const double plotH0 = height() - std::max<double>(m_lanesButton->sizeHint().height(), fm.height() + 6) - 4
+        - (kMaxMarkerRows * kMarkerRowH + 6) - (fm.height() + 10); // the smallest plot the strip leaves
+    const bool scrolls = lanes && laneH0 * static_cast<double>(m_data->lanes.size()) > std::max(10.0, plotH0);
+    const double plotW = std::max(1.0, width() - left - 4 - (scrolls ? barW : 0));
     const TimeScale s = m_scale.withWidth(plotW);
 
     // Markers share a strip under the bars; overlapping ones stack in up to three rows.
@@ -401,10 +473,15 @@ TimelineView::Layout TimelineView::computeLayout() const
     L.plot = QRectF(left, headerH, plotW, plotH);
     L.strip = QRectF(left, L.plot.bottom(), plotW, stripH);
     L.axis = QRectF(left, L.strip.bottom(), plotW, axisH);
-    if (m_perHost && !m_data->lanes.empty()) {
-        const double laneH = plotH / static_cast<double>(m_data->lanes.size());
+    if (lanes) {
+        const double n = static_cast<double>(m_data->lanes.size());
+        const double laneH = std::max(laneH0, plotH / n);
+        L.laneScrollMax = std::max(0.0, laneH * n - plotH);
+        const double scroll = std::min<double>(m_laneScroll, L.laneScrollMax);
         for (size_t i = 0; i < m_data->lanes.size(); ++i)
-            L.lanes.emplace_back(0, L.plot.top() + laneH * static_cast<double>(i), left + plotW, laneH);
+            L.lanes.emplace_back(0, L.plot.top() + laneH * static_cast<double>(i) - scroll, left + plotW, laneH);
+        if (scrolls || L.laneScrollMax > 0)
+            L.laneBar = QRectF(left + plotW + 2, L.plot.top(), barW, plotH);
     }
     for (const Placed &p : placed)
         L.markers.push_back(
@@ -493,12 +570,16 @@ void TimelineView::paintEvent(QPaintEvent *)
             p.setPen(pal.color(QPalette::PlaceholderText));
             p.drawText(L.plot.adjusted(4, 2, -4, 0), Qt::AlignTop | Qt::AlignLeft,
                 tr("max %1 / %2")
-                    .arg(QLocale().toString(static_cast<qlonglong>(maxCount)),
-                        QLocale().toString(static_cast<double>(d.binUs) / 1e6, 'g', 3) + tr(" s")));
+                    .arg(QLocale().toString(static_cast<qlonglong>(maxCount)), TimeScale::durationLabel(d.binUs)));
         }
     } else {
+        // Lanes scroll: only what is inside the plot's rows is drawn (labels included).
+        p.save();
+        p.setClipRect(QRectF(0, L.plot.top(), width(), L.plot.height()));
         for (size_t i = 0; i < L.lanes.size(); ++i) {
             const QRectF lane = L.lanes[i];
+            if (lane.bottom() < L.plot.top() || lane.top() > L.plot.bottom())
+                continue;
             const TimelineLane &ld = d.lanes[i];
             if (selHosts.contains(ld.hostId))
                 p.fillRect(lane, pal.color(QPalette::Highlight).lighter(185));
@@ -509,13 +590,20 @@ void TimelineView::paintEvent(QPaintEvent *)
             const QRectF area(L.plot.left(), lane.top() + 1, L.plot.width(), lane.height() - 1);
             for (const QRectF &r : barRects(ld.counts, d, m_scale, area, maxCount))
                 p.fillRect(r, c);
-            if (lane.height() >= fm.height() - 2) {
-                p.setPen(pal.color(QPalette::Text));
-                const QRectF label(4, lane.top(), L.labelWidth - 8, lane.height());
-                p.drawText(
-                    label, Qt::AlignVCenter | Qt::AlignLeft, fm.elidedText(ld.name, Qt::ElideMiddle, label.width()));
-            }
+            p.setPen(pal.color(QPalette::Text));
+            const QRectF label(4, lane.top(), L.labelWidth - 8, lane.height());
+            p.drawText(label, Qt::AlignVCenter | Qt::AlignLeft, fm.elidedText(ld.name, Qt::ElideMiddle, label.width()));
         }
+        p.restore();
+    }
+    // An empty window says why rather than showing a blank plot.
+    if (d.eventsInWindow == 0 && d.markers.empty()) {
+        const bool hostFilter = m_filter && !m_filter->current().hosts.isEmpty();
+        p.setPen(pal.color(QPalette::PlaceholderText));
+        p.drawText(L.plot, Qt::AlignCenter | Qt::TextWordWrap,
+            hostFilter ? tr("No events of the filtered hosts in this window (zoom out with Home, or remove the host "
+                            "pivot)")
+                       : tr("No events in this window (zoom out with Home)"));
     }
 
     // The filter's time window: everything outside it is dimmed.
@@ -538,8 +626,9 @@ void TimelineView::paintEvent(QPaintEvent *)
     // Markers: in lane mode a connector from the source lane to the destination lane.
     p.setRenderHint(QPainter::Antialiasing, true);
     QHash<qint64, double> laneCentre;
-    for (size_t i = 0; i < L.lanes.size(); ++i)
-        laneCentre.insert(d.lanes[i].hostId, L.lanes[i].center().y());
+    for (size_t i = 0; i < L.lanes.size(); ++i) // lanes scrolled out of view have no connector end
+        if (L.plot.contains(QPointF(L.plot.left(), L.lanes[i].center().y())))
+            laneCentre.insert(d.lanes[i].hostId, L.lanes[i].center().y());
     std::vector<const Layout::Marker *> order;
     for (const Layout::Marker &m : L.markers)
         order.push_back(&m);
@@ -698,19 +787,19 @@ bool TimelineView::event(QEvent *e)
             text = markerToolTip(m_data->markers[m->index]);
         } else if (m_scale.isValid() && m_layout.plot.contains(pos) && m_data->binUs > 0) {
             const int64_t t = m_scale.toTime(pos.x() - m_layout.plot.left());
-            const int64_t bin = (t - m_data->fromUs) / m_data->binUs;
+            const int64_t bin = floorDiv(t - m_data->binFromUs, m_data->binUs);
             int64_t n = 0;
-            if (t >= m_data->fromUs && bin < m_data->bins()) {
+            if (bin >= 0 && bin < m_data->bins()) {
                 size_t lane = m_layout.lanes.size();
                 for (size_t i = 0; i < m_layout.lanes.size(); ++i)
                     if (m_layout.lanes[i].contains(pos))
                         lane = i;
                 n = lane < m_data->lanes.size() ? m_data->lanes[lane].counts[static_cast<size_t>(bin)]
                                                 : m_data->counts[static_cast<size_t>(bin)];
-                const int64_t t0 = m_data->fromUs + bin * m_data->binUs;
-                text = tr("%1 %2\n%3 events in %4 s")
+                const int64_t t0 = m_data->binStartUs(static_cast<int>(bin));
+                text = tr("%1 %2\n%3 events in %4")
                            .arg(formatTime(t0), displayTimeZoneName(), QLocale().toString(static_cast<qlonglong>(n)),
-                               QString::number(static_cast<double>(m_data->binUs) / 1e6, 'g', 3));
+                               TimeScale::durationLabel(m_data->binUs));
                 if (lane < m_data->lanes.size())
                     text = m_data->lanes[lane].name + QLatin1Char('\n') + text;
             }
@@ -737,6 +826,11 @@ void TimelineView::wheelEvent(QWheelEvent *e)
         return;
     }
     const QPoint delta = e->angleDelta();
+    if (m_laneBar->isVisible() && e->position().x() < m_layout.plot.left() && delta.y() != 0) {
+        m_laneBar->setValue(m_laneBar->value() - delta.y() / 120 * m_laneBar->singleStep() * 3);
+        e->accept();
+        return;
+    }
     const double x = std::clamp(e->position().x() - m_layout.plot.left(), 0.0, m_layout.plot.width());
     if (delta.x() != 0 || (e->modifiers() & Qt::ShiftModifier)) {
         const int d = delta.x() != 0 ? delta.x() : delta.y();
@@ -858,6 +952,12 @@ void TimelineView::keyPressEvent(QKeyEvent *e)
     case Qt::Key_Home:
     case Qt::Key_0:
         fitAll();
+        break;
+    case Qt::Key_PageUp:
+        m_laneBar->setValue(m_laneBar->value() - m_laneBar->pageStep());
+        break;
+    case Qt::Key_PageDown:
+        m_laneBar->setValue(m_laneBar->value() + m_laneBar->pageStep());
         break;
     default:
         QWidget::keyPressEvent(e);

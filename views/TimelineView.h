@@ -16,6 +16,7 @@
 class QTimer;
 class QMenu;
 
+class QScrollBar;
 class QToolButton;
 
 namespace tt {
@@ -51,6 +52,14 @@ public:
     bool isLoading() const;
     const TimelineData &data() const { return *m_data; }
     QRectF plotRect() const; // histogram area (widget coordinates); x maps through scale()
+    // Lanes (perHost): one rectangle per data lane in widget coordinates, scrolled (lanes out of
+    // view lie outside plotRect()); at least minimumLaneHeight() tall, the host name at the left.
+    std::vector<QRectF> laneRects() const { return m_layout.lanes; }
+    double minimumLaneHeight() const;
+    double laneLabelWidth() const { return m_layout.labelWidth; }
+    QScrollBar *laneScrollBar() const { return m_laneBar; }
+    // Scrolls the lanes so that the host's lane is in view; false when it has none.
+    bool scrollToLane(qint64 hostId);
     std::optional<QPointF> markerPosition(qint64 transferId) const;
     // The context menu of a transfer marker (pivots, select); nullptr when it is not shown.
     // Right-click on a marker opens it (a right-drag still pans).
@@ -81,7 +90,9 @@ private:
     struct Layout {
         QRectF header, plot, strip, axis;
         double labelWidth = 0;
-        std::vector<QRectF> lanes; // one per data lane (perHost)
+        std::vector<QRectF> lanes; // one per data lane (perHost), shifted by the lane scroll
+        double laneScrollMax = 0; // lanes taller than the plot scroll vertically
+        QRectF laneBar; // where the lanes' scroll bar goes (empty when not needed)
         struct Marker {
             size_t index = 0; // into TimelineData::markers
             QRectF hit;
@@ -132,6 +143,8 @@ private:
     QToolButton *m_lanesButton;
     QToolButton *m_fitButton;
     QToolButton *m_clearButton;
+    QScrollBar *m_laneBar;
+    int m_laneScroll = 0; // pixels the lanes are scrolled up by
 };
 
 } // namespace tt

@@ -7,6 +7,7 @@
 #include "GraphvizLayout.h"
 #include "PivotActions.h"
 #include "WorkerQuery.h"
+#include "query/HostLookup.h"
 #include "store/CaseStore.h"
 #include "workbench/FilterHistory.h"
 #include "workbench/Selection.h"
@@ -223,18 +224,34 @@ void TransferGraphView::fitAll()
 
 bool TransferGraphView::findHost(const QString &text)
 {
+    return selectHost(matchHost(text));
+}
+
+qint64 TransferGraphView::matchHost(const QString &text, int *rank) const
+{
+    qint64 best = 0;
+    int bestRank = 0;
     for (const GraphHost &h : m_data.hosts) {
-        if (h.name.contains(text, Qt::CaseInsensitive) || h.fqdn.contains(text, Qt::CaseInsensitive)
-            || h.addresses.contains(text)) {
-            if (HostNodeItem *n = m_nodes.value(h.id)) {
-                m_scene->clearSelection();
-                n->setSelected(true);
-                centerOn(n);
-                return true;
-            }
+        const int r = hostMatchRank(text, h.name, h.fqdn, h.addresses);
+        if (r > bestRank && m_nodes.contains(h.id)) {
+            best = h.id;
+            bestRank = r;
         }
     }
-    return false;
+    if (rank)
+        *rank = bestRank;
+    return best;
+}
+
+bool TransferGraphView::selectHost(qint64 hostId)
+{
+    HostNodeItem *n = m_nodes.value(hostId);
+    if (!n)
+        return false;
+    m_scene->clearSelection();
+    n->setSelected(true);
+    centerOn(n);
+    return true;
 }
 
 void TransferGraphView::showNeighbourhood(qint64 hostId, int hops)

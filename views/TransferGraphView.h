@@ -33,7 +33,11 @@ public:
 
     // Analyst actions (also on the context menu / toolbar).
     void fitAll();
-    bool findHost(const QString &text); // selects and centres the first match
+    // Find Host: the node that best matches `text` (hostMatchRank: exact name, FQDN or address
+    // before prefixes and substrings), selected and centred; false when none in the graph.
+    bool findHost(const QString &text);
+    qint64 matchHost(const QString &text, int *rank = nullptr) const; // 0: none
+    bool selectHost(qint64 hostId); // selects and centres its node; false when not in the graph
     void showNeighbourhood(qint64 hostId, int hops); // filter to hosts within `hops`
     void hideHost(qint64 hostId);
     void showAllHosts();

@@ -2,9 +2,12 @@
 
 #include "AppIcons.h"
 #include "CaseOverviewDock.h"
+#include "DockFollower.h"
+#include "EmptyResultNotice.h"
 #include "EventDetailsView.h"
 #include "EvidenceTableView.h"
 #include "ExportActions.h"
+#include "HostFinder.h"
 #include "NotesPanel.h"
 #include "PivotBar.h"
 #include "ProcessAncestryPanel.h"
@@ -139,6 +142,13 @@ WorkbenchWindow::WorkbenchWindow(FilterHistory *filter, Selection *selection, Ca
     evidenceDock->raise();
     resizeDocks({timelineDock, evidenceDock}, {170, 230}, Qt::Vertical);
     resizeDocks({ancestryDock}, {430}, Qt::Horizontal);
+    // A selection brings the dock that shows it forward (an edge picked while Case is showing).
+    auto *follower = new DockFollower(m_selection, this);
+    using K = SelectedEntities::Kind;
+    for (K k : {K::Edge, K::Transfer, K::Host})
+        follower->setDock(k, evidenceDock);
+    follower->setDock(K::Process, ancestryDock);
+    follower->setDock(K::Event, detailsDock);
 
     for (QLabel *l : {m_statusCase, m_statusView, m_statusFilter})
         l->setTextFormat(Qt::PlainText);
@@ -154,6 +164,31 @@ WorkbenchWindow::WorkbenchWindow(FilterHistory *filter, Selection *selection, Ca
         updateStatus();
         emit graphShown();
     });
+    // An empty graph says why, with a way out.
+    auto *graphNotice = new EmptyResultNotice(m_graph->viewport());
+    connect(m_graph, &TransferGraphView::graphShown, graphNotice,
+        [this, graphNotice](int, int, qint64 inView, qint64 total) {
+            if (inView > 0) {
+                graphNotice->hide();
+            } else if (total == 0) {
+                graphNotice->showNotice(tr("No transfers were inferred in this case. Its events are on the timeline; "
+                                           "its hosts and sources under Case."));
+            } else if (!m_filter->current().isEmpty()) {
+                QStringList why;
+                for (const QString &chip : m_pivots->chipTexts()) { // "account: X" -> "account X"
+                    const qsizetype colon = chip.indexOf(QLatin1String(": "));
+                    why << (colon > 0 ? chip.left(colon) + QLatin1Char(' ') + chip.mid(colon + 2) : chip);
+                }
+                QList<std::pair<QString, std::function<void()>>> actions {
+                    {tr("Clear filter"), [this] { m_filter->apply(FilterState {}); }}};
+                if (m_filter->canGoBack())
+                    actions.append({tr("Back"), [this] { m_filter->back(); }});
+                graphNotice->showNotice(tr("No transfers match: %1").arg(why.join(QStringLiteral(", "))), actions);
+            } else {
+                graphNotice->showNotice(tr("Every host with transfers is hidden."),
+                    {{tr("Show hidden hosts"), [this] { m_graph->showAllHosts(); }}});
+            }
+        });
     connect(m_graph, &TransferGraphView::failed, this,
         [this](const QString &msg) { statusBar()->showMessage(tr("Graph: %1").arg(msg), 10000); });
     connect(m_filter, &FilterHistory::changed, this, [this] { updateStatus(); });
@@ -224,12 +259,25 @@ void WorkbenchWindow::buildMenus()
     go->addAction(tr("&Clear Filter"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_Backspace), this,
         [this] { m_filter->apply(FilterState {}); });
     go->addSeparator();
-    go->addAction(tr("&Find Host..."), QKeySequence::Find, this, [this] {
+    // Find Host and a double-click on a Case > Hosts row: the node, or why there is none.
+    auto *finder = new HostFinder(m_graph, m_filter, m_selection, this);
+    connect(finder, &HostFinder::finished, this, [this](const QString &message) {
+        if (!message.isEmpty())
+            statusBar()->showMessage(message, 10000);
+    });
+    connect(this, &WorkbenchWindow::caseOpened, finder, [this, finder] {
+        finder->setCase(m_annotations->dataPath().isEmpty() ? m_casePath : m_annotations->dataPath());
+    });
+    connect(m_overview, &CaseOverviewDock::hostActivated, finder, [this, finder](qint64 id, const QString &name) {
+        if (!m_graph->selectHost(id))
+            finder->find(name);
+    });
+    go->addAction(tr("&Find Host..."), QKeySequence::Find, this, [this, finder] {
         bool ok = false;
         const QString text = QInputDialog::getText(
             this, tr("Find Host"), tr("Host name, FQDN or address:"), QLineEdit::Normal, QString(), &ok);
-        if (ok && !text.isEmpty() && !m_graph->findHost(text))
-            statusBar()->showMessage(tr("No host matches '%1' in the graph").arg(text), 5000);
+        if (ok && !text.trimmed().isEmpty())
+            finder->find(text.trimmed());
     });
     go->addAction(themedIcon(QStringLiteral("zoom-fit-best")), tr("&Fit Graph"), QKeySequence(Qt::CTRL | Qt::Key_0),
         m_graph, &TransferGraphView::fitAll);

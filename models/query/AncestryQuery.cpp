@@ -401,9 +401,14 @@ EvidenceList queryEvidence(sql::Db &db, const EvidenceScope &scope)
         case EvidenceScope::Kind::None:
             break;
         case EvidenceScope::Kind::Transfers: {
-            auto st = db.prepare(std::string(kSelect) + "WHERE te.transfer_id IN (SELECT value FROM json_each(?))"
-                + std::string(kOrder) + limit);
+            // Only the transfers the filter keeps: a pivot after the pick drops the others' rows.
+            const TransferFilterSql f = transferFilterSql(scope.filter);
+            auto st = db.prepare(std::string(kSelect)
+                + "WHERE te.transfer_id IN (SELECT t.id FROM transfers t WHERE t.id IN (SELECT value FROM "
+                  "json_each(?)) AND "
+                + f.where.toStdString() + ")" + std::string(kOrder) + limit);
             st.bind(1, idArray(scope.transfers));
+            bindTransferFilter(st, f, 2);
             collect(st);
             break;
         }

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "workbench/FilterState.h"
+
 #include <QString>
 #include <QVector>
 
@@ -14,7 +16,8 @@ class Db;
 struct PivotValue {
     qint64 id = 0; // accounts.id / hosts.id; 0 for text values (images, methods)
     QString label;
-    qint64 count = 0;
+    qint64 count = 0; // transfers under the filter (without this dimension's own pivots)
+    qint64 total = 0; // transfers of the whole case
 };
 
 struct PivotChoices {
@@ -25,7 +28,9 @@ struct PivotChoices {
     QString error;
 };
 
-// Over all transfers of the case (not the current filter: the bar lists what can be chosen).
-PivotChoices queryPivotChoices(sql::Db &db);
+// Every value the case's transfers have (so a chip can always name its value), counted under
+// `filter` without the value's own dimension: with an account chosen, the parent images count
+// that account's transfers, and a pick that would empty the graph shows 0 (issue 11).
+PivotChoices queryPivotChoices(sql::Db &db, const FilterState &filter = {});
 
 } // namespace tt

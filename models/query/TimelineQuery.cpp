@@ -36,10 +36,11 @@ namespace {
 
 constexpr int kMaxBins = 20000;
 
-// Counts per bin for all events (hostId < 0) or one host. Jumps from non-empty bin to non-empty
-// bin: per non-empty bin one seek for the next event and one counted index range.
+// Counts per bin for all events (hostId < 0) or one host; bin i covers
+// [binFromUs + i * binUs, + binUs) clipped to the window [fromUs, toUs). Jumps from non-empty bin
+// to non-empty bin: per non-empty bin one seek for the next event and one counted index range.
 std::vector<int64_t> density(sql::Stmt &next, sql::Stmt &count, int64_t hostId, int64_t fromUs, int64_t toUs,
-    int64_t binUs, int bins, int64_t *total)
+    int64_t binFromUs, int64_t binUs, int bins, int64_t *total)
 {
     std::vector<int64_t> counts(static_cast<size_t>(bins), 0);
     auto bind = [&](sql::Stmt &st, int64_t lo, int64_t hi) {
@@ -49,15 +50,15 @@ std::vector<int64_t> density(sql::Stmt &next, sql::Stmt &count, int64_t hostId, 
     };
     int64_t i = 0;
     while (i < bins) {
-        bind(next, fromUs + i * binUs, toUs);
+        bind(next, std::max(fromUs, binFromUs + i * binUs), toUs);
         const bool more = next.step();
         const int64_t ts = more ? next.int64(0) : 0;
         next.reset(); // also clears the bindings
         if (!more)
             break;
-        i = (ts - fromUs) / binUs;
-        const int64_t lo = fromUs + i * binUs;
-        bind(count, lo, std::min(toUs, lo + binUs));
+        i = (ts - binFromUs) / binUs;
+        const int64_t lo = binFromUs + i * binUs;
+        bind(count, std::max(fromUs, lo), std::min(toUs, lo + binUs));
         if (count.step()) {
             counts[static_cast<size_t>(i)] = count.int64(0);
             *total += count.int64(0);
@@ -66,6 +67,14 @@ std::vector<int64_t> density(sql::Stmt &next, sql::Stmt &count, int64_t hostId, 
         ++i;
     }
     return counts;
+}
+
+int64_t floorDiv(int64_t a, int64_t b)
+{
+    int64_t q = a / b;
+    if ((a % b != 0) && ((a < 0) != (b < 0)))
+        --q;
+    return q;
 }
 
 void caseExtent(sql::Db &db, TimelineData &out)
@@ -108,9 +117,11 @@ TimelineData queryTimeline(sql::Db &db, const FilterState &filter, int64_t fromU
         const int64_t span = toUs - fromUs;
         out.fromUs = fromUs;
         out.toUs = toUs;
-        out.binUs = std::max<int64_t>(1, (span + bins - 1) / bins);
-        // With a bin width rounded up, fewer bins may cover the window.
-        bins = static_cast<int>(std::max<int64_t>(1, (span + out.binUs - 1) / out.binUs));
+        // A round bin width ("1 h", "15 min") on a grid of its multiples, so that bins start at
+        // round times; fewer bins than asked for may then cover the window.
+        out.binUs = TimeScale::niceBinWidth(std::max<int64_t>(1, (span + bins - 1) / bins));
+        out.binFromUs = floorDiv(fromUs, out.binUs) * out.binUs;
+        bins = static_cast<int>(std::max<int64_t>(1, (toUs - out.binFromUs + out.binUs - 1) / out.binUs));
 
         {
             auto st = db.prepare("SELECT id, name FROM hosts");
@@ -134,7 +145,7 @@ TimelineData queryTimeline(sql::Db &db, const FilterState &filter, int64_t fromU
         if (filter.hosts.isEmpty()) {
             auto next = db.prepare(kTimelineNextSql);
             auto count = db.prepare(kTimelineCountSql);
-            out.counts = density(next, count, -1, fromUs, toUs, out.binUs, bins, &out.eventsInWindow);
+            out.counts = density(next, count, -1, fromUs, toUs, out.binFromUs, out.binUs, bins, &out.eventsInWindow);
         } else {
             out.counts.assign(static_cast<size_t>(bins), 0);
         }
@@ -143,7 +154,8 @@ TimelineData queryTimeline(sql::Db &db, const FilterState &filter, int64_t fromU
             auto count = db.prepare(kTimelineHostCountSql);
             for (const auto &[name, id] : laneHosts) {
                 int64_t laneTotal = 0;
-                TimelineLane lane {id, name, density(next, count, id, fromUs, toUs, out.binUs, bins, &laneTotal)};
+                TimelineLane lane {
+                    id, name, density(next, count, id, fromUs, toUs, out.binFromUs, out.binUs, bins, &laneTotal)};
                 if (!filter.hosts.isEmpty()) { // the total is the sum of the filter's hosts
                     for (size_t i = 0; i < lane.counts.size(); ++i)
                         out.counts[i] += lane.counts[i];

@@ -40,11 +40,14 @@ struct TimelineLane {
 };
 
 // What the timeline draws for a window [fromUs, toUs): bin i covers
-// [fromUs + i * binUs, fromUs + (i + 1) * binUs).
+// [binFromUs + i * binUs, binFromUs + (i + 1) * binUs) clipped to the window; binUs is a round
+// width (TimeScale::niceBinWidth) and binFromUs <= fromUs a multiple of it.
 struct TimelineData {
     int64_t fromUs = 0;
     int64_t toUs = 0;
     int64_t binUs = 1;
+    int64_t binFromUs = 0;
+    int64_t binStartUs(int i) const { return binFromUs + static_cast<int64_t>(i) * binUs; }
     std::vector<int64_t> counts; // all events in view (of the filter's hosts when it has some)
     std::vector<TimelineLane> lanes; // perHost only, ordered by host name
     std::vector<TimelineMarker> markers; // ordered by first_ts, id
@@ -58,7 +61,8 @@ struct TimelineData {
     int64_t maxCount() const;
 };
 
-// Event density and transfer markers for [fromUs, toUs) in `bins` bins (clamped to 1..20000).
+// Event density and transfer markers for [fromUs, toUs) in at most `bins` + 1 bins (clamped to
+// 1..20000) of a round width.
 // Events are restricted to the filter's hosts only (events have no transfer attributes); markers
 // are the transfers the filter keeps when its time window is ignored, with inWindow telling
 // whether the full filter (time window included) keeps them too, so the brushed-out ones can be

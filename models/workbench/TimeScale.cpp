@@ -202,6 +202,61 @@ int64_t TimeScale::niceStep(int64_t minStepUs)
     return ((n + 99) / 100) * 100 * kYearStep;
 }
 
+int64_t TimeScale::niceBinWidth(int64_t minUs)
+{
+    static constexpr int64_t kSteps[] = {kS, 2 * kS, 5 * kS, 10 * kS, 15 * kS, 30 * kS, kMin, 2 * kMin, 5 * kMin,
+        10 * kMin, 15 * kMin, 30 * kMin, kHour, 2 * kHour, 3 * kHour, 6 * kHour, 12 * kHour, kDay, 2 * kDay, 7 * kDay,
+        14 * kDay, 30 * kDay, 60 * kDay, 90 * kDay, 180 * kDay, 365 * kDay};
+    if (minUs <= 1)
+        return 1;
+    if (minUs < kS) { // 1, 2, 5 x 10^n microseconds
+        for (int64_t decade = 1; decade < kS; decade *= 10)
+            for (int64_t m : {1, 2, 5})
+                if (m * decade >= minUs)
+                    return m * decade;
+        return kS;
+    }
+    for (int64_t s : kSteps)
+        if (s >= minUs)
+            return s;
+    const int64_t years = std::min<int64_t>((minUs + 365 * kDay - 1) / (365 * kDay), kMaxSpanUs / (365 * kDay));
+    return years * 365 * kDay;
+}
+
+QString TimeScale::durationLabel(int64_t us)
+{
+    struct Unit {
+        int64_t us;
+        const char *name;
+    };
+    static constexpr Unit kUnits[] = {{kDay, "d"}, {kHour, "h"}, {kMin, "min"}, {kS, "s"}, {kMs, "ms"}, {1, "\u00b5s"}};
+    const QString sign = us < 0 ? QStringLiteral("-") : QString();
+    const int64_t a = us < 0 ? -us : us;
+    if (a == 0)
+        return QStringLiteral("0 s");
+    // In the largest unit it spans, exact with up to two decimals ("2 d", "1.5 h", "30.25 s"), else
+    // rounded to two decimals ("1.23 s")
+    auto shown = [&sign](int64_t v, const Unit &u) -> QString { // not a QStringBuilder of locals
+        QString n = QString::number(static_cast<double>(v) / static_cast<double>(u.us), 'f', 2);
+        while (n.endsWith(QLatin1Char('0')))
+            n.chop(1);
+        if (n.endsWith(QLatin1Char('.')))
+            n.chop(1);
+        return sign + n + QLatin1Char(' ') + QString::fromUtf8(u.name);
+    };
+    // (or in the next smaller unit when that is a whole number below 1000: "80 min").
+    const size_t n = std::size(kUnits);
+    size_t i = 0;
+    while (i + 1 < n && a < kUnits[i].us)
+        ++i;
+    const Unit &u = kUnits[i];
+    if (u.us < 100 || a % (u.us / 100) == 0)
+        return shown(a, u);
+    if (i + 1 < n && a % kUnits[i + 1].us == 0 && a / kUnits[i + 1].us < 1000)
+        return shown(a, kUnits[i + 1]);
+    return shown(a, u);
+}
+
 QString TimeScale::tickLabel(int64_t us, int64_t stepUs)
 {
     const QDateTime dt = utc(us);

@@ -77,6 +77,13 @@ public:
     // "Mar 18" (day boundaries and day steps), "Mar 2024" (months), "2024" (years).
     static QString tickLabel(int64_t us, int64_t stepUs);
 
+    // The width of a density bin: the smallest round width >= minUs (1-2-5 below a second; 1, 2,
+    // 5, 10, 15, 30 s and min; 1, 2, 3, 6, 12 h; 1, 2, 7, 14, 30, 60, 90, 180 d; whole years).
+    // Fixed lengths, so that bins can be laid on a grid of multiples of the width.
+    static int64_t niceBinWidth(int64_t minUs);
+    // A duration as an analyst reads it: "30 s", "15 min", "1 h", "2 d", "250 ms", "1.5 h".
+    static QString durationLabel(int64_t us);
+
     bool operator==(const TimeScale &o) const
     {
         return m_from == o.m_from && m_to == o.m_to && m_width == o.m_width && m_limitMin == o.m_limitMin

@@ -508,10 +508,13 @@ private slots:
         QCOMPARE(am->rowCount(), 1);
         QCOMPARE(modelChain(am, {}), QStringList({kServices, kTool}));
 
-        // An event without a process (the share access) keeps what the panel shows.
+        // An event without a process (the share access): never the previous chain under "no
+        // process known" (issue 11) but the transfer it is evidence of, said so.
         evidence.tableView()->setCurrentIndex(em->index(1, 0));
         settle();
-        QCOMPARE(modelChain(am, {}), QStringList({kServices, kTool}));
+        QCOMPARE(am->rowCount(), 2); // pushed by / executed by, as for the transfer itself
+        QVERIFY2(ancestry.statusText().contains(QLatin1String("no process known")), qPrintable(ancestry.statusText()));
+        QVERIFY(ancestry.statusText().contains(QLatin1String("transfer 1 ")));
         QCOMPARE(dm->value("ShareName"), QStringLiteral("\\\\*\\C$"));
 
         // A host: the evidence of its transfers in view, and the filter applies.

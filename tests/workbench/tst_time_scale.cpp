@@ -219,6 +219,61 @@ private slots:
         QCOMPARE(TimeScale::niceStep(minStep), step);
     }
 
+    // Issue 11: density bins are round widths, printed as an analyst reads them.
+    void niceBinWidth_data()
+    {
+        QTest::addColumn<int64_t>("minWidth");
+        QTest::addColumn<int64_t>("width");
+        QTest::addColumn<QString>("label");
+        QTest::newRow("1 us") << int64_t(1) << int64_t(1) << QString::fromUtf8("1 \u00b5s");
+        QTest::newRow("3 ms") << int64_t(3000) << int64_t(5000) << "5 ms";
+        QTest::newRow("400 ms") << int64_t(400000) << int64_t(500000) << "500 ms";
+        QTest::newRow("1 s") << S << S << "1 s";
+        QTest::newRow("3.3 s") << int64_t(3333334) << 5 * S << "5 s";
+        QTest::newRow("25 s") << 25 * S << 30 * S << "30 s";
+        QTest::newRow("30.25 s") << int64_t(30250000) << MIN << "1 min";
+        QTest::newRow("11 min") << 11 * MIN << 15 * MIN << "15 min";
+        QTest::newRow("50 min") << 50 * MIN << H << "1 h";
+        QTest::newRow("2.2 h") << 2 * H + 12 * MIN << 3 * H << "3 h";
+        // The issue's "7.98e+05 s" (9.2 days over ~300 px of 3 px bars).
+        QTest::newRow("798000 s") << 798000 * S << 14 * D << "14 d";
+        QTest::newRow("9 h") << 9 * H << 12 * H << "12 h";
+        QTest::newRow("1.5 d") << D + 12 * H << 2 * D << "2 d";
+        QTest::newRow("3 d") << 3 * D << 7 * D << "7 d";
+        QTest::newRow("100 d") << 100 * D << 180 * D << "180 d";
+        QTest::newRow("2.5 y") << 900 * D << 3 * 365 * D << "1095 d";
+    }
+    void niceBinWidth()
+    {
+        QFETCH(int64_t, minWidth);
+        QFETCH(int64_t, width);
+        QFETCH(QString, label);
+        QCOMPARE(TimeScale::niceBinWidth(minWidth), width);
+        QCOMPARE(TimeScale::durationLabel(width), label);
+        QCOMPARE(TimeScale::niceBinWidth(width), width); // a round width stays as it is
+    }
+    void durationLabel_data()
+    {
+        QTest::addColumn<int64_t>("us");
+        QTest::addColumn<QString>("label");
+        QTest::newRow("zero") << int64_t(0) << "0 s";
+        QTest::newRow("90 min") << 90 * MIN << "1.5 h";
+        QTest::newRow("1 h 20 min") << 80 * MIN << "80 min";
+        QTest::newRow("1.5 s") << S + S / 2 << "1.5 s";
+        QTest::newRow("30.25 s") << int64_t(30250000) << "30.25 s";
+        QTest::newRow("2 d") << 2 * D << "2 d";
+        QTest::newRow("36 h") << 36 * H << "1.5 d";
+        QTest::newRow("1500 ms") << int64_t(1500000) << "1.5 s";
+        QTest::newRow("odd") << int64_t(1234567) << "1.23 s";
+        QTest::newRow("negative") << -15 * MIN << "-15 min";
+    }
+    void durationLabel()
+    {
+        QFETCH(int64_t, us);
+        QFETCH(QString, label);
+        QCOMPARE(TimeScale::durationLabel(us), label);
+    }
+
     void tickLabel_data()
     {
         QTest::addColumn<int64_t>("us");

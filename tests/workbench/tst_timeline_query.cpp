@@ -64,13 +64,17 @@ private slots:
         QTest::newRow("4 x 30 s") << kT0 << kT0 + 120 * kSec << 4 << 30 * kSec << Counts {4, 0, 3, 1};
         QTest::newRow("2 x 60 s") << kT0 << kT0 + 120 * kSec << 2 << 60 * kSec << Counts {4, 4};
         QTest::newRow("1 bin") << kT0 << kT0 + 120 * kSec << 1 << 120 * kSec << Counts {8};
-        // 121 s in 4 bins of 30.25 s: the event at 120 s is now inside, in the last bin.
-        QTest::newRow("fractional bin width")
-            << kT0 << kT0 + 121 * kSec << 4 << int64_t(30250000) << Counts {4, 0, 3, 2};
-        // 10 s in 3 bins of 3.333334 s: events at 0, 1, 5 s.
-        QTest::newRow("sub-second arithmetic") << kT0 << kT0 + 10 * kSec << 3 << int64_t(3333334) << Counts {2, 1, 0};
+        // 121 s in 4 bins would be 30.25 s: the width is rounded up to 1 min (issue 11), so three
+        // bins cover the window; the event at 120 s is now inside, in the last (clipped) bin.
+        QTest::newRow("width rounded up") << kT0 << kT0 + 121 * kSec << 4 << 60 * kSec << Counts {4, 4, 1};
+        // 10 s in 3 bins: 3.33 s rounds up to 5 s. Events at 0, 1, 5 s.
+        QTest::newRow("sub-bin arithmetic") << kT0 << kT0 + 10 * kSec << 3 << 5 * kSec << Counts {2, 1};
+        // Bins lie on a grid of multiples of their width: a window starting at 14:00:07 has its
+        // first bin at 14:00:00, clipped to the window (the events at 0, 1 and 5 s are outside).
+        QTest::newRow("grid of round times")
+            << kT0 + 7 * kSec << kT0 + 67 * kSec << 6 << 10 * kSec << Counts {0, 1, 0, 0, 0, 0, 3};
         QTest::newRow("window without events")
-            << kT0 + 200 * kSec << kT0 + 300 * kSec << 5 << 20 * kSec << Counts {0, 0, 0, 0, 0};
+            << kT0 + 200 * kSec << kT0 + 300 * kSec << 5 << 30 * kSec << Counts {0, 0, 0, 0};
         QTest::newRow("window starting at an event")
             << kT0 + 61 * kSec << kT0 + 66 * kSec << 5 << kSec << Counts {1, 1, 0, 0, 1};
         QTest::newRow("bins clamped to 1") << kT0 << kT0 + 120 * kSec << 0 << 120 * kSec << Counts {8};
@@ -87,6 +91,8 @@ private slots:
         QCOMPARE(d.fromUs, from);
         QCOMPARE(d.toUs, to);
         QCOMPARE(d.binUs, binUs);
+        QCOMPARE(d.binFromUs % d.binUs, int64_t(0));
+        QVERIFY(d.binFromUs <= from && d.binFromUs + d.binUs > from);
         QVERIFY2(d.counts == counts, qPrintable(show(d.counts)));
         int64_t total = 0;
         for (int64_t c : counts)

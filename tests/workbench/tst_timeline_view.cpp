@@ -12,8 +12,12 @@
 
 #include "TimelineCase.h"
 
+#include "core/ImportEngine.h"
+
+#include <QFile>
 #include <QImage>
 #include <QMenu>
+#include <QScrollBar>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QToolButton>
@@ -114,8 +118,10 @@ private slots:
         QCOMPARE(v.data().markers.size(), size_t(4));
         for (qint64 id : {m_ids.t1, m_ids.t2, m_ids.t3, m_ids.t4})
             QVERIFY2(v.markerPosition(id).has_value(), qPrintable(QString::number(id)));
-        // One bar per ~3 px.
-        QVERIFY(v.data().bins() >= int(v.plotRect().width() / 3) - 1);
+        // One bar per ~3 px, widened to a round width (at most 2.5 times: 2 s -> 5 s); issue 11.
+        QVERIFY(v.data().bins() >= int(v.plotRect().width() / 3 / 2.5));
+        QCOMPARE(TimeScale::niceBinWidth(v.data().binUs), v.data().binUs);
+        QCOMPARE(v.data().binFromUs % v.data().binUs, int64_t(0));
     }
 
     void narrowWindowExactCounts()
@@ -359,6 +365,88 @@ private slots:
         v.setPerHost(false);
         QVERIFY(!button->isChecked());
         QTRY_VERIFY_WITH_TIMEOUT(!v.isLoading() && v.data().lanes.empty(), 10000);
+    }
+
+    // Issue 11: 82 hosts gave 82 lanes of 1-2 px without names. Lanes keep a height a name fits
+    // in, are labelled, and scroll (bar, wheel over the names, selection of a host).
+    void manyHostsGetReadableScrollingLanes()
+    {
+        const QString path = m_dir.filePath(QStringLiteral("many.ttcase"));
+        const QString input = m_dir.filePath(QStringLiteral("many.json"));
+        constexpr int kHosts = 82;
+        {
+            QFile f(input);
+            QVERIFY(f.open(QIODevice::WriteOnly));
+            for (int h = 1; h <= kHosts; ++h)
+                for (int e = 0; e < 2; ++e)
+                    f.write(QStringLiteral("{\"EventID\":4634,\"Channel\":\"Security\",\"SourceName\":"
+                                           "\"Microsoft-Windows-Security-Auditing\",\"Hostname\":\"HOST-%1\","
+                                           "\"RecordNumber\":%2,\"@timestamp\":\"2024-03-18T14:%3:00.000Z\","
+                                           "\"TargetUserName\":\"alice\",\"TargetDomainName\":\"CORP\","
+                                           "\"TargetLogonId\":\"0x1%2\",\"LogonType\":\"3\"}\n")
+                                .arg(h, 3, 10, QLatin1Char('0'))
+                                .arg(h * 10 + e)
+                                .arg(h % 60, 2, 10, QLatin1Char('0'))
+                                .toUtf8());
+        }
+        {
+            auto cs = store::CaseStore::open(path.toStdString(), store::CaseStore::Access::Create);
+            ImportEngine engine(*cs, {});
+            engine.run({input.toStdString()});
+            QCOMPARE(cs->db().queryInt("SELECT count(*) FROM hosts"), int64_t(kHosts));
+        }
+        FilterHistory filter;
+        Selection selection;
+        TimelineView v(&filter, &selection);
+        v.resize(900, 260); // the workbench's dock height
+        v.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&v));
+        v.setCase(path);
+        v.setPerHost(true);
+        QTRY_VERIFY_WITH_TIMEOUT(!v.isLoading() && v.data().lanes.size() == size_t(kHosts), 20000);
+        const QFontMetricsF fm(v.font());
+        QVERIFY(v.minimumLaneHeight() >= fm.height());
+        std::vector<QRectF> lanes = v.laneRects();
+        QCOMPARE(lanes.size(), size_t(kHosts));
+        for (const QRectF &r : lanes)
+            QVERIFY2(r.height() >= v.minimumLaneHeight(), qPrintable(QString::number(r.height())));
+        // The names fit beside the lanes.
+        QVERIFY(v.laneLabelWidth() >= fm.horizontalAdvance(QStringLiteral("HOST-082")));
+        // The lanes are taller than the plot: they scroll, the first in view, the last below it.
+        QScrollBar *bar = v.laneScrollBar();
+        QVERIFY(bar->isVisible());
+        QVERIFY(bar->maximum() > 0);
+        QVERIFY(v.plotRect().contains(lanes.front().center()));
+        QVERIFY(lanes.back().top() >= v.plotRect().bottom());
+        QCOMPARE(v.scale().width(), v.plotRect().width()); // the bar's width comes off the plot
+        // The host name is drawn in the first lane's label column (dark text on the light base).
+        {
+            const QImage img = v.grab().toImage();
+            const QRect label = QRectF(0, lanes.front().top(), v.laneLabelWidth(), lanes.front().height()).toRect();
+            QVERIFY(pixelsNear(img, v.palette().color(QPalette::Text), label, 150) > 10);
+        }
+        // The wheel over the names scrolls the lanes (over the plot it still zooms time).
+        QWheelEvent wheel(QPointF(10, v.plotRect().center().y()), v.mapToGlobal(QPointF(10, v.plotRect().center().y())),
+            QPoint(), QPoint(0, -120), Qt::NoButton, Qt::NoModifier, Qt::NoScrollPhase, false);
+        const TimeScale before = v.scale();
+        QApplication::sendEvent(&v, &wheel);
+        QVERIFY(bar->value() > 0);
+        QVERIFY(v.scale() == before);
+        bar->setValue(bar->maximum());
+        lanes = v.laneRects();
+        QVERIFY(lanes.back().bottom() <= v.plotRect().bottom() + 1);
+        QVERIFY(lanes.front().bottom() <= v.plotRect().top());
+        // Selecting a host elsewhere (graph, case dock) brings its lane into view.
+        SelectedEntities s;
+        s.kind = SelectedEntities::Kind::Host;
+        s.hosts = {v.data().lanes.front().hostId};
+        selection.select(s);
+        lanes = v.laneRects();
+        QVERIFY(lanes.front().top() >= v.plotRect().top() - 1 && lanes.front().bottom() <= v.plotRect().bottom() + 1);
+        // Fewer lanes than room: no scrolling, lanes share the plot's height.
+        v.resize(900, int(v.minimumLaneHeight() * kHosts) + 400);
+        QTRY_VERIFY(!bar->isVisible());
+        QCOMPARE(v.laneRects().front().top(), v.plotRect().top());
     }
 
     void staleLoadIsDropped()
