@@ -55,7 +55,7 @@ QString matchingLine(const SpreadResult &r)
     if (r.match == SpreadMatch::Hash)
         return QStringLiteral("matched by hash (") + r.matchedOn + QLatin1Char(')');
     return QStringLiteral("matched by file name '") + r.matchedOn
-        + QStringLiteral("' (no hash recorded; case-insensitive for Windows names)");
+        + QStringLiteral("' (no hash recorded; Windows names ignore case)");
 }
 
 std::string hostList(const SpreadResult &r, const std::vector<int> &nodes)
@@ -91,7 +91,7 @@ void printTable(const SpreadResult &r)
                                               : std::string("origin (pushed it before receiving it)");
         const std::string ran = node.ran ? "yes: " + printable(u8(node.ranHow), 80) + " at " + isoSeconds(node.ranTs)
             : node.received()            ? std::string("no")
-                                         : std::string("-");
+                                         : std::string("not seen");
         std::printf("%-32s %-20s %-60s %s\n", (indent + printable(u8(node.name), 32 - indent.size())).c_str(),
             isoSeconds(node.firstSeen).c_str(), via.c_str(), ran.c_str());
     }

@@ -22,17 +22,22 @@ QString qs(const sql::Stmt &st, int col)
 
 // The identity values of a hashes field ("SHA1=..,MD5=..,SHA256=..,IMPHASH=.." as Sysmon writes
 // it, or one bare value): upper-case hex, IMPHASH left out (different files share imports).
-QSet<QString> hashValues(const QString &field)
+// `labels` (optional) gets "ALG=HEX" per value for display.
+QSet<QString> hashValues(const QString &field, QHash<QString, QString> *labels = nullptr)
 {
     QSet<QString> out;
     static const QRegularExpression sep(QStringLiteral("[,;\\s]+"));
     for (const QString &part : field.split(sep, Qt::SkipEmptyParts)) {
         const qsizetype eq = part.indexOf(QLatin1Char('='));
-        if (eq >= 0 && part.left(eq).trimmed().compare(QLatin1String("IMPHASH"), Qt::CaseInsensitive) == 0)
+        const QString alg = eq >= 0 ? part.left(eq).trimmed().toUpper() : QString();
+        if (alg == QLatin1String("IMPHASH"))
             continue;
         const QString v = (eq >= 0 ? part.mid(eq + 1) : part).trimmed().toUpper();
-        if (v.size() >= 32)
-            out.insert(v);
+        if (v.size() < 32)
+            continue;
+        out.insert(v);
+        if (labels && (!labels->contains(v) || !alg.isEmpty()))
+            labels->insert(v, alg.isEmpty() ? v : alg + QLatin1Char('=') + v);
     }
     return out;
 }
@@ -56,6 +61,7 @@ struct Candidate {
     int64_t firstTs = 0;
     QString name, dstPath, srcPath;
     QSet<QString> hashes;
+    QString hashesText;
     bool isLinux = false; // a Linux copy: its name is case-sensitive
 };
 
@@ -85,6 +91,7 @@ std::vector<Candidate> loadCandidates(sql::Db &db)
         c.isLinux = m == "scp" || m == "sftp" || m == "rsync" || c.dstPath.startsWith(QLatin1Char('/'));
         if (!st.textView(6).empty())
             c.hashes = hashValues(qs(st, 6));
+        c.hashesText = qs(st, 6);
         out.push_back(std::move(c));
     }
     return out;
@@ -110,13 +117,6 @@ std::vector<size_t> closeOverHashes(const std::vector<Candidate> &all, QSet<QStr
         if (in[i])
             out.push_back(i);
     return out;
-}
-
-QString joinSorted(const QSet<QString> &values)
-{
-    QStringList l(values.begin(), values.end());
-    l.sort();
-    return l.join(QLatin1Char(','));
 }
 
 void loadHops(sql::Db &db, const std::vector<int64_t> &ids, SpreadResult &r, QHash<QString, int> &nodeIndex,
@@ -357,7 +357,12 @@ SpreadResult spreadFromSeeds(
     }
     r.match = SpreadMatch::Hash;
     const std::vector<size_t> same = closeOverHashes(all, values);
-    r.matchedOn = joinSorted(values);
+    QHash<QString, QString> labels;
+    for (size_t i : same)
+        hashValues(all[i].hashesText, &labels);
+    QStringList shown(labels.begin(), labels.end());
+    shown.sort();
+    r.matchedOn = shown.join(QLatin1Char(','));
     std::vector<QString> names; // every name the file was copied under
     for (size_t i : same) {
         ids.push_back(all[i].id);
@@ -373,7 +378,7 @@ SpreadResult spreadFromSeeds(
             ids.push_back(c.id);
             byName.insert(c.id);
         } else if (!c.hashes.intersects(values)) {
-            others.insert(joinSorted(c.hashes));
+            others.insert(c.hashesText);
         }
     }
     r.otherFiles = QStringList(others.begin(), others.end());
