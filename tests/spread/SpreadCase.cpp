@@ -126,6 +126,9 @@ QString build(const QString &casePath, Ids *ids)
             st.exec();
             ids->t[n++] = db.lastInsertId();
         }
+        // transfers.key as inference writes it (annotations and menus read the file from it).
+        db.exec("UPDATE transfers SET key = (SELECT name FROM hosts WHERE id = dst_host_id) || '|' || "
+                "lower(coalesce(dst_path, file_name)) || '|' || (first_ts / 1000000)");
         auto ex = db.prepare("UPDATE transfers SET executed = 1, dst_process_id = ? WHERE id = ?");
         ex.bind(1, run).bind(2, ids->t[2]);
         ex.exec();
