@@ -70,10 +70,9 @@ void printTable(const SpreadResult &r)
 {
     const SpreadNode &p0 = r.nodes[size_t(r.patientZero)];
     std::printf("spread of %s: %s\n", printable(u8(r.query), 120).c_str(), printable(u8(matchingLine(r)), 300).c_str());
-    std::printf("patient zero: %s (first seen %s)\n",
-        r.patientZeroUnknown() ? ("unknown source: " + printable(u8(p0.name), 60)).c_str()
-                               : printable(u8(p0.name), 60).c_str(),
-        isoSeconds(p0.firstSeen).c_str());
+    // An unknown source's node is named "unknown source (ADDRESS)" already.
+    std::printf(
+        "patient zero: %s (first seen %s)\n", printable(u8(p0.name), 60).c_str(), isoSeconds(p0.firstSeen).c_str());
     for (size_t i = 0; i < r.variants.size(); ++i) {
         const SpreadVariant &v = r.variants[i];
         std::printf("%s %s: %d transfer(s) at %s\n", i == 0 ? "name   " : "renamed", printable(u8(v.name), 60).c_str(),

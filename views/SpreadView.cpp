@@ -21,9 +21,12 @@
 #include <QPainter>
 #include <QPainterPath>
 #include <QPushButton>
+#include <QSet>
 #include <QSplitter>
 #include <QTreeWidget>
 #include <QVBoxLayout>
+
+#include <algorithm>
 
 namespace tt {
 
@@ -99,6 +102,7 @@ SpreadView::SpreadView(Selection *selection, QWidget *parent)
     split->addWidget(m_picture);
     split->setStretchFactor(0, 3);
     split->setStretchFactor(1, 2);
+    split->setSizes({600, 400});
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(4, 4, 4, 4);
     layout->addLayout(top);
@@ -194,9 +198,8 @@ void SpreadView::fillTree()
     for (size_t i = 1; i < r.variants.size(); ++i)
         renamed << visibleControls(r.variants[i].name);
     QString summary
-        = tr("%1 - %2.\nPatient zero: %3%4. %5 host(s), %6 hop(s); ran on %7, received and never ran on %8.")
-              .arg(visibleControls(r.variants.front().name), matchText(r),
-                  r.patientZeroUnknown() ? tr("unknown source - ") : QString(), visibleControls(p0.name),
+        = tr("%1 - %2.\nPatient zero: %3. %4 host(s), %5 hop(s); ran on %6 host(s), received and never ran on %7.")
+              .arg(visibleControls(r.variants.front().name), matchText(r), visibleControls(p0.name),
                   QString::number(r.nodes.size()), QString::number(r.hops.size()), QString::number(r.ranOn().size()),
                   QString::number(r.receivedNeverRan().size()));
     if (!renamed.isEmpty())
@@ -215,6 +218,8 @@ void SpreadView::fillTree()
             how = visibleControls(via(h), 200);
             if (h.fileName.compare(r.variants.front().name, Qt::CaseInsensitive) != 0)
                 how += tr(" as %1").arg(visibleControls(h.fileName));
+            if (node.inbound > 1)
+                how += tr(" (+%n later cop(ies))", nullptr, node.inbound - 1);
             transfer = h.transferId;
         }
         const QString ran = node.ran ? tr("yes: %1, %2").arg(visibleControls(node.ranHow, 200), formatTime(node.ranTs))
@@ -254,7 +259,11 @@ void SpreadView::render()
     auto anchorIn = [&](int n) { return pos[size_t(n)] + QPointF(0, kNodeH / 2); };
     // Hops first, under the hosts: tree hops as elbows in the method's colour, later copies to a
     // host that had the file already dashed.
+    QSet<QPair<int, int>> drawn; // a further copy along a drawn hop is in the row's "+N later copies"
     for (const SpreadHop &h : r.hops) {
+        if (drawn.contains({h.src, h.dst}))
+            continue;
+        drawn.insert({h.src, h.dst});
         QPainterPath path;
         const QPointF a = anchorOut(h.src), b = anchorIn(h.dst);
         path.moveTo(a);
@@ -299,6 +308,24 @@ void SpreadView::render()
     }
     text(m_scene, tr("thick border: patient zero; dashed: a further copy to a host that had it"), QPointF(x, y), 8);
     m_scene->setSceneRect(m_scene->itemsBoundingRect().adjusted(-kMargin, -kMargin, kMargin, kMargin));
+    fitPicture();
+}
+
+void SpreadView::fitPicture()
+{
+    const QRectF r = m_scene->sceneRect();
+    const QSizeF vp = m_picture->viewport()->size();
+    if (r.isEmpty() || vp.isEmpty())
+        return;
+    const double s = std::min({1.0, vp.width() / r.width(), vp.height() / r.height()});
+    m_picture->setTransform(QTransform::fromScale(s, s));
+    m_picture->centerOn(r.center());
+}
+
+void SpreadView::resizeEvent(QResizeEvent *event)
+{
+    QWidget::resizeEvent(event);
+    fitPicture();
 }
 
 bool SpreadView::exportPicture(const QString &path, QString *error) const

@@ -47,7 +47,11 @@ signals:
     void shown(); // a result (or an error) was applied
     void transferPicked(qint64 transferId);
 
+protected:
+    void resizeEvent(QResizeEvent *event) override;
+
 private:
+    void fitPicture(); // the whole spread in view, never enlarged
     template<typename Job> void run(const QString &label, Job job);
     void apply(const SpreadResult &r);
     void render();

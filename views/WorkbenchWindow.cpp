@@ -180,9 +180,22 @@ WorkbenchWindow::~WorkbenchWindow() = default;
 
 void WorkbenchWindow::showSpreadForTransfer(qint64 transferId)
 {
+    raiseSpreadDock();
+    m_spread->showForTransfer(transferId);
+}
+
+void WorkbenchWindow::showSpreadForFile(const QString &file)
+{
+    raiseSpreadDock();
+    m_spread->showForFile(file);
+}
+
+void WorkbenchWindow::raiseSpreadDock()
+{
     m_spreadDock->show();
     m_spreadDock->raise();
-    m_spread->showForTransfer(transferId);
+    if (m_spreadDock->height() < 300) // the tree and its picture need room (tabbed docks are short)
+        resizeDocks({m_spreadDock}, {300}, Qt::Vertical);
 }
 
 QDockWidget *WorkbenchWindow::addDock(

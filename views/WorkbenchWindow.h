@@ -62,6 +62,7 @@ public:
 public slots:
     // The Tool Spread dock, shown and raised, on the file this transfer carried.
     void showSpreadForTransfer(qint64 transferId);
+    void showSpreadForFile(const QString &file); // a name, path or hash
 
 signals:
     void caseOpened(const QString &path);
@@ -93,6 +94,7 @@ private:
     void editCaseProperties();
     void chooseSaveAs();
     void showReadOnlyBanner();
+    void raiseSpreadDock();
 
     FilterHistory *m_filter;
     Selection *m_selection;

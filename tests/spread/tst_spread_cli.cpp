@@ -87,7 +87,7 @@ private slots:
         QCOMPARE(r.code, 0);
         const QString out = QString::fromUtf8(r.out);
         QVERIFY2(out.contains(QLatin1String("matched by file name 'notes.txt'")), qPrintable(out));
-        QVERIFY(out.contains(QLatin1String("patient zero: unknown source: unknown source (10.9.9.9)")));
+        QVERIFY(out.contains(QLatin1String("patient zero: unknown source (10.9.9.9) (first seen")));
     }
 
     void jsonDocument()
