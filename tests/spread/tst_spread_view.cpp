@@ -57,7 +57,8 @@ class TestSpreadView : public QObject {
         QCOMPARE(ws1->childCount(), 2);
         QTreeWidgetItem *ws2 = ws1->child(0), *srv2 = ws1->child(1);
         QCOMPARE(ws2->text(0), QStringLiteral("WS2"));
-        QCOMPARE(ws2->text(2), QStringLiteral("smb-admin-share by CORP\\alice (C:\\Tools\\PsExec.exe)"));
+        QCOMPARE(
+            ws2->text(2), QStringLiteral("smb-admin-share by CORP\\alice (C:\\Tools\\PsExec.exe) (+2 later cop(ies))"));
         QCOMPARE(ws2->text(3), QStringLiteral("no"));
         QCOMPARE(ws2->data(0, Qt::UserRole).toLongLong(), m_ids.t[1]);
         QCOMPARE(srv2->text(0), QStringLiteral("SRV2"));
