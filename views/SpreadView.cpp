@@ -232,6 +232,7 @@ void SpreadView::fillTree()
         item->setData(0, Qt::UserRole, transfer);
         item->setData(0, Qt::UserRole + 1, qint64(node.hostId));
         item->setBackground(3, node.ran ? kRan : node.received() ? kNeverRan : kOrigin);
+        item->setToolTip(3, ran);
         if (node.via >= 0) {
             const SpreadHop &h = r.hops[size_t(node.via)];
             item->setToolTip(2,
@@ -281,7 +282,8 @@ void SpreadView::render()
         m_scene->addPath(path, pen)->setToolTip(visibleControls(via(h), 300));
         if (h.treeEdge) {
             auto *label = text(m_scene,
-                visibleControls(h.method, 26) + QLatin1Char('\n') + visibleControls(h.account, 26) + QLatin1Char('\n')
+                visibleControls(h.method, 26) + QLatin1Char('\n')
+                    + (h.account.isEmpty() ? QString() : visibleControls(h.account, 26) + QLatin1Char('\n'))
                     + formatTime(h.firstTs).left(16),
                 QPointF(a.x() + 20, b.y() - 37), 6.5);
             label->setBrush(QColor(0x44, 0x44, 0x50));
