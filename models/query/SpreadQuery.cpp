@@ -75,10 +75,13 @@ bool samePath(const QString &a, const QString &b, bool isLinux)
     return !a.isEmpty() && a.compare(b, isLinux ? Qt::CaseSensitive : Qt::CaseInsensitive) == 0;
 }
 
-std::vector<Candidate> loadCandidates(sql::Db &db)
+// Only the transfers a question can concern are read (the case may hold 100 000): the scan is
+// SQLite's, over the table, with no index needed.
+constexpr std::string_view kCandidateSelect = "SELECT id, first_ts, file_name, coalesce(dst_path,''), "
+                                              "coalesce(src_path,''), method, coalesce(hashes,'') FROM transfers ";
+
+std::vector<Candidate> loadCandidates(sql::Stmt &st)
 {
-    auto st = db.prepare("SELECT id, first_ts, file_name, coalesce(dst_path,''), coalesce(src_path,''), method, "
-                         "coalesce(hashes,'') FROM transfers ORDER BY first_ts, id");
     std::vector<Candidate> out;
     while (st.step()) {
         Candidate c;
@@ -89,33 +92,62 @@ std::vector<Candidate> loadCandidates(sql::Db &db)
         c.srcPath = qs(st, 4);
         const std::string_view m = st.textView(5);
         c.isLinux = m == "scp" || m == "sftp" || m == "rsync" || c.dstPath.startsWith(QLatin1Char('/'));
-        if (!st.textView(6).empty())
-            c.hashes = hashValues(qs(st, 6));
         c.hashesText = qs(st, 6);
+        if (!c.hashesText.isEmpty())
+            c.hashes = hashValues(c.hashesText);
         out.push_back(std::move(c));
     }
     return out;
 }
 
-// Every candidate sharing a hash value with `values`, grown until no new value appears (a copy
-// logged with MD5 only joins one logged with SHA256 + MD5).
-std::vector<size_t> closeOverHashes(const std::vector<Candidate> &all, QSet<QString> &values)
+// By name: SQLite's NOCASE folds ASCII only, so the exact rule (Windows names ignore case, Linux
+// ones do not) is applied here.
+std::vector<Candidate> candidatesNamed(sql::Db &db, const QString &name)
 {
-    std::vector<bool> in(all.size(), false);
-    for (bool grew = true; grew;) {
-        grew = false;
-        for (size_t i = 0; i < all.size(); ++i)
-            if (!in[i] && all[i].hashes.intersects(values)) {
-                in[i] = true;
-                const qsizetype before = values.size();
-                values.unite(all[i].hashes);
-                grew = grew || values.size() != before;
-            }
+    auto st = db.prepare(std::string(kCandidateSelect) + "WHERE file_name = ?1 COLLATE NOCASE ORDER BY first_ts, id");
+    st.bind(1, name.toStdString());
+    std::vector<Candidate> out = loadCandidates(st);
+    out.erase(
+        std::remove_if(out.begin(), out.end(), [&](const Candidate &c) { return !sameName(c, name); }), out.end());
+    return out;
+}
+
+std::vector<Candidate> candidateById(sql::Db &db, int64_t id)
+{
+    auto st = db.prepare(std::string(kCandidateSelect) + "WHERE id = ?1");
+    st.bind(1, id);
+    return loadCandidates(st);
+}
+
+// Every transfer sharing a hash value with `values`, grown until no new value appears (a copy
+// logged with MD5 only joins one logged with SHA256 + MD5). Time order.
+std::vector<Candidate> closeOverHashes(sql::Db &db, QSet<QString> &values)
+{
+    auto st = db.prepare(std::string(kCandidateSelect) + "WHERE hashes IS NOT NULL AND instr(upper(hashes), ?1) > 0");
+    std::map<std::pair<int64_t, int64_t>, Candidate> found; // (first_ts, id)
+    QStringList todo(values.begin(), values.end());
+    QSet<QString> asked;
+    while (!todo.isEmpty()) {
+        const QString v = todo.takeFirst();
+        if (asked.contains(v))
+            continue;
+        asked.insert(v);
+        st.reset();
+        st.bind(1, v.toStdString());
+        for (Candidate &c : loadCandidates(st)) {
+            if (!c.hashes.contains(v)) // a substring of a longer value
+                continue;
+            for (const QString &more : c.hashes)
+                if (!values.contains(more)) {
+                    values.insert(more);
+                    todo << more;
+                }
+            found.emplace(std::pair {c.firstTs, c.id}, std::move(c));
+        }
     }
-    std::vector<size_t> out;
-    for (size_t i = 0; i < all.size(); ++i)
-        if (in[i])
-            out.push_back(i);
+    std::vector<Candidate> out;
+    for (auto &[k, c] : found)
+        out.push_back(std::move(c));
     return out;
 }
 
@@ -328,6 +360,11 @@ SpreadResult build(sql::Db &db, SpreadResult r, const std::vector<int64_t> &ids,
     std::vector<QString> hopSrc, hopDst, keyName;
     std::vector<int64_t> keyHost;
     loadHops(db, ids, r, keyIndex, hopSrc, hopDst, keyName, keyHost);
+    if (r.hops.empty()) { // matched rows whose destination host is gone (a damaged case)
+        r.match = SpreadMatch::None;
+        r.error = QStringLiteral("the transfers of %1 name no known destination host").arg(r.query);
+        return r;
+    }
     buildTree(r, hopSrc, hopDst, keyIndex, keyName, keyHost);
     findExecutions(db, r, hashes);
     collectVariants(r);
@@ -337,50 +374,47 @@ SpreadResult build(sql::Db &db, SpreadResult r, const std::vector<int64_t> &ids,
 // Matching from seeds (the transfers the question names): their hash identity when they have
 // one (the earliest seed's when several files share the name), plus copies that carry no hash
 // under a name the file had; by name when none of them has a hash.
-SpreadResult spreadFromSeeds(
-    sql::Db &db, SpreadResult r, const std::vector<Candidate> &all, const std::vector<size_t> &seeds)
+SpreadResult spreadFromSeeds(sql::Db &db, SpreadResult r, const std::vector<Candidate> &seeds)
 {
     QSet<QString> values;
-    for (size_t s : seeds)
-        if (!all[s].hashes.isEmpty()) {
-            values = all[s].hashes;
+    for (const Candidate &c : seeds)
+        if (!c.hashes.isEmpty()) {
+            values = c.hashes;
             break;
         }
     std::vector<int64_t> ids;
     if (values.isEmpty()) {
         r.match = SpreadMatch::Name;
-        r.matchedOn = all[seeds.front()].name;
-        for (const Candidate &c : all)
-            if (sameName(c, r.matchedOn))
-                ids.push_back(c.id);
+        r.matchedOn = seeds.front().name;
+        for (const Candidate &c : candidatesNamed(db, r.matchedOn))
+            ids.push_back(c.id);
         return build(db, std::move(r), ids, {});
     }
     r.match = SpreadMatch::Hash;
-    const std::vector<size_t> same = closeOverHashes(all, values);
+    const std::vector<Candidate> same = closeOverHashes(db, values);
     QHash<QString, QString> labels;
-    for (size_t i : same)
-        hashValues(all[i].hashesText, &labels);
+    std::vector<QString> names; // every name the file was copied under
+    for (const Candidate &c : same) {
+        hashValues(c.hashesText, &labels);
+        ids.push_back(c.id);
+        if (std::none_of(names.begin(), names.end(), [&](const QString &n) { return sameName(c, n); }))
+            names.push_back(c.name);
+    }
     QStringList shown(labels.begin(), labels.end());
     shown.sort();
     r.matchedOn = shown.join(QLatin1Char(','));
-    std::vector<QString> names; // every name the file was copied under
-    for (size_t i : same) {
-        ids.push_back(all[i].id);
-        if (std::none_of(names.begin(), names.end(), [&](const QString &n) { return sameName(all[i], n); }))
-            names.push_back(all[i].name);
-    }
     QSet<int64_t> byName;
     QSet<QString> others;
-    for (const Candidate &c : all) {
-        if (std::none_of(names.begin(), names.end(), [&](const QString &n) { return sameName(c, n); }))
-            continue;
-        if (c.hashes.isEmpty()) {
-            ids.push_back(c.id);
-            byName.insert(c.id);
-        } else if (!c.hashes.intersects(values)) {
-            others.insert(c.hashesText);
+    for (const QString &name : names)
+        for (const Candidate &c : candidatesNamed(db, name)) {
+            if (c.hashes.isEmpty()) {
+                if (!byName.contains(c.id))
+                    ids.push_back(c.id);
+                byName.insert(c.id);
+            } else if (!c.hashes.intersects(values)) {
+                others.insert(c.hashesText);
+            }
         }
-    }
     r.otherFiles = QStringList(others.begin(), others.end());
     r.otherFiles.sort();
     SpreadResult out = build(db, std::move(r), ids, values);
@@ -431,40 +465,35 @@ SpreadResult querySpread(sql::Db &db, const QString &file)
         r.error = QStringLiteral("no file given");
         return r;
     }
-    const std::vector<Candidate> all = loadCandidates(db);
     if (looksLikeHash(q)) {
         QSet<QString> values = hashValues(q);
-        const std::vector<size_t> same = closeOverHashes(all, values);
+        const std::vector<Candidate> same = closeOverHashes(db, values);
         if (!same.empty())
-            return spreadFromSeeds(db, std::move(r), all, same);
+            return spreadFromSeeds(db, std::move(r), same);
         r.error = QStringLiteral("no transfer of a file with hash %1 in this case").arg(q);
         return r;
     }
     const QString name = baseName(q);
     const bool isPath = name.size() != q.size();
-    std::vector<size_t> seeds, atPath;
-    for (size_t i = 0; i < all.size(); ++i) {
-        if (!sameName(all[i], name))
-            continue;
-        seeds.push_back(i);
-        if (isPath && (samePath(all[i].dstPath, q, all[i].isLinux) || samePath(all[i].srcPath, q, all[i].isLinux)))
-            atPath.push_back(i);
-    }
+    const std::vector<Candidate> seeds = candidatesNamed(db, name);
     if (seeds.empty()) {
         r.error = QStringLiteral("no transfer of a file named '%1' in this case").arg(name);
         return r;
     }
-    return spreadFromSeeds(db, std::move(r), all, atPath.empty() ? seeds : atPath);
+    std::vector<Candidate> atPath;
+    for (const Candidate &c : seeds)
+        if (isPath && (samePath(c.dstPath, q, c.isLinux) || samePath(c.srcPath, q, c.isLinux)))
+            atPath.push_back(c);
+    return spreadFromSeeds(db, std::move(r), atPath.empty() ? seeds : atPath);
 }
 
 SpreadResult querySpreadForTransfer(sql::Db &db, int64_t transferId)
 {
     SpreadResult r;
     r.query = QStringLiteral("transfer %1").arg(transferId);
-    const std::vector<Candidate> all = loadCandidates(db);
-    for (size_t i = 0; i < all.size(); ++i)
-        if (all[i].id == transferId)
-            return spreadFromSeeds(db, std::move(r), all, {i});
+    const std::vector<Candidate> seed = candidateById(db, transferId);
+    if (!seed.empty())
+        return spreadFromSeeds(db, std::move(r), seed);
     r.error = QStringLiteral("transfer %1 is not in this case").arg(transferId);
     return r;
 }
