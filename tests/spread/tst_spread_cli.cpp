@@ -4,7 +4,10 @@
 #include "CliRun.h"
 #include "DotWriter.h"
 #include "SpreadCase.h"
+#include "store/CaseStore.h"
+#include "store/InferenceState.h"
 
+#include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -173,6 +176,25 @@ private slots:
         const auto h = cli({QStringLiteral("spread"), m_case, QString(64, QLatin1Char('a'))});
         QCOMPARE(h.code, 1);
         QVERIFY(h.err.contains("no transfer of a file with hash"));
+    }
+
+    // A case whose last inference never committed: the spread is shown, with the warning, and the
+    // read-only command leaves the case as it was.
+    void staleInferenceWarns()
+    {
+        const QString copy = m_dir.filePath(QStringLiteral("stale.ttcase"));
+        QVERIFY(QFile::copy(m_case, copy));
+        {
+            auto cs = tt::store::CaseStore::open(copy.toStdString(), tt::store::CaseStore::Access::ReadWrite);
+            tt::store::markInferencePending(cs->db());
+        }
+        const auto r = cli({QStringLiteral("spread"), copy, QStringLiteral("tool.exe")});
+        QCOMPARE(r.code, 0);
+        QVERIFY2(r.err.contains("warning: the transfers are stale"), r.err.constData());
+        QVERIFY(r.err.contains("transfertrace infer"));
+        QVERIFY(r.out.contains("ran on: WS1, SRV1"));
+        auto cs = tt::store::CaseStore::open(copy.toStdString(), tt::store::CaseStore::Access::ReadOnly);
+        QVERIFY(tt::store::inferencePending(cs->db()));
     }
 
     void usage()
