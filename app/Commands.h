@@ -11,6 +11,7 @@ int runDemo(const QStringList &args); // DemoCommands.cpp
 int runGui(int argc, char **argv); // Gui.cpp
 int runInfer(const QStringList &args); // TransfersCommand.cpp
 int runTransfers(const QStringList &args); // TransfersCommand.cpp
+int runSpread(const QStringList &args); // SpreadCommand.cpp
 int runNotes(const QStringList &args); // NotesCommand.cpp
 int runMeta(const QStringList &args); // NotesCommand.cpp
 int runExport(const QStringList &args); // ExportCommand.cpp (needs a QApplication)

@@ -40,7 +40,10 @@ int runGui(int argc, char **argv)
     QCommandLineOption shotSelectOpt(QStringLiteral("screenshot-select"),
         QStringLiteral("Before the screenshot, select the edge deepest in a chain (shows its "
                        "evidence and process ancestry)."));
-    p.addOptions({demoOpt, shotOpt, verboseOpt, shotSelectOpt});
+    QCommandLineOption shotSpreadOpt(QStringLiteral("screenshot-spread"),
+        QStringLiteral("Before the screenshot, show the Tool Spread of FILE (name, path or hash)."),
+        QStringLiteral("FILE"));
+    p.addOptions({demoOpt, shotOpt, verboseOpt, shotSelectOpt, shotSpreadOpt});
     p.process(app);
     setupLogging(p.isSet(verboseOpt), p.isSet(verboseOpt));
 
@@ -69,9 +72,12 @@ int runGui(int argc, char **argv)
     if (p.isSet(shotOpt)) {
         const QString out = p.value(shotOpt);
         const bool selectEdge = p.isSet(shotSelectOpt);
+        const QString spreadFile = p.value(shotSpreadOpt);
         QObject::connect(
             &window, &WorkbenchWindow::graphShown, &app,
-            [&window, out, selectEdge] {
+            [&window, out, selectEdge, spreadFile] {
+                if (!spreadFile.isEmpty())
+                    window.showSpreadForFile(spreadFile);
                 if (selectEdge) {
                     const GraphEdge *deepest = nullptr;
                     for (const GraphEdge &e : window.graphView()->graph().edges)

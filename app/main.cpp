@@ -22,6 +22,7 @@ const char *const kUsage
       "       transfertrace import CASE PATH... [--format F] [--json] [--quiet] [--no-infer] [--verbose]\n"
       "       transfertrace info CASE [--json]\n"
       "       transfertrace transfers CASE [--format table|csv|json] [--min-confidence X] [--host H] [--account A]\n"
+      "       transfertrace spread CASE FILE [--format table|json|dot]   where one file (name, path, hash) went\n"
       "       transfertrace infer CASE                        recompute transfers\n"
       "       transfertrace notes CASE [--json] [--tag T] [--bookmarked] [--kind K] [--text S]\n"
       "       transfertrace meta CASE [--title T] [--analyst A] [--description D] [--tz Z] [--json]\n"
@@ -59,7 +60,7 @@ bool isSubcommand(const char *a)
 {
     if (std::strcmp(a, "notes") == 0 || std::strcmp(a, "meta") == 0)
         return true;
-    for (const char *c : {"import", "info", "gen", "demo", "infer", "transfers"})
+    for (const char *c : {"import", "info", "gen", "demo", "infer", "transfers", "spread"})
         if (std::strcmp(a, c) == 0)
             return true;
     return false;
@@ -107,6 +108,8 @@ int main(int argc, char **argv)
             return tt::app::runInfer(args);
         if (cmd == QLatin1String("transfers"))
             return tt::app::runTransfers(args);
+        if (cmd == QLatin1String("spread"))
+            return tt::app::runSpread(args);
         if (cmd == QLatin1String("notes") || cmd == QLatin1String("meta"))
             return cmd == QLatin1String("notes") ? tt::app::runNotes(args) : tt::app::runMeta(args);
         return tt::app::runDemo(args);

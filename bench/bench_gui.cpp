@@ -1,6 +1,6 @@
 // Workbench responsiveness benchmark (not a test): drives the real widgets offscreen on a large
 // case and prints open -> first full paint, account pivot -> updated graph + timeline, time
-// brush -> update, Graphviz layout of 200 hosts, and peak memory.
+// brush -> update, the tool spread view, Graphviz layout of 200 hosts, and peak memory.
 //
 // usage: bench_gui [--case CASE] [--events N] [--hosts H] [--hops T] [--workdir DIR]
 //   Without --case it generates a recording (default 1 000 000 events on 60 hosts, 12 attacker
@@ -8,6 +8,7 @@
 //   and infers transfers first (that part is not timed here; see bench_import).
 
 #include "GraphvizLayout.h"
+#include "SpreadView.h"
 #include "TimelineView.h"
 #include "TransferGraphView.h"
 #include "WorkbenchWindow.h"
@@ -186,6 +187,38 @@ int main(int argc, char **argv)
     filter.back();
     waitViews(window, g0, t0, &graphs, &timelines);
     std::printf("| back (filter history)                  | %6.0f |\n", static_cast<double>(t.nsecsElapsed()) / 1e6);
+
+    // Tool spread (issue 11): the file with the most transfers, asked from one of its transfers and
+    // by name; query on a worker, then the tree and the picture built and painted.
+    qint64 spreadTransfer = 0;
+    QString spreadName;
+    {
+        auto cs = store::CaseStore::open(casePath.toStdString(), store::CaseStore::Access::ReadOnly);
+        auto st = cs->db().prepare(
+            "SELECT min(id), file_name, count(*) FROM transfers GROUP BY lower(file_name) ORDER BY 3 DESC LIMIT 1");
+        if (st.step()) {
+            spreadTransfer = st.int64(0);
+            spreadName = QString::fromStdString(st.text(1));
+        }
+    }
+    int spreads = 0;
+    QObject::connect(window.spreadView(), &SpreadView::shown, [&] { ++spreads; });
+    auto waitSpread = [&](int before) {
+        QElapsedTimer w;
+        w.start();
+        while (spreads <= before && w.elapsed() < 120000)
+            QCoreApplication::processEvents(QEventLoop::AllEvents, 5);
+        window.repaint();
+    };
+    t.restart();
+    window.showSpreadForTransfer(spreadTransfer);
+    waitSpread(0);
+    std::printf("| spread view from a transfer (%4zu hops) | %6.0f |\n", window.spreadView()->result().hops.size(),
+        static_cast<double>(t.nsecsElapsed()) / 1e6);
+    t.restart();
+    window.showSpreadForFile(spreadName);
+    waitSpread(1);
+    std::printf("| spread view by file name               | %6.0f |\n", static_cast<double>(t.nsecsElapsed()) / 1e6);
 
     // Layout alone: 200 hosts, 400 edges (a random tree plus cross links), sfdp.
     graph::LayoutInput in;

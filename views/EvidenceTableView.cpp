@@ -84,6 +84,8 @@ QMenu *EvidenceTableView::contextMenuForRow(int row, QWidget *parent)
             m_selection->select(s);
         });
         a->setObjectName(QStringLiteral("selectTransfer"));
+        menu->addAction(tr("Show Tool Spread of This File"), this, [this, transfer] { emit spreadRequested(transfer); })
+            ->setObjectName(QStringLiteral("showSpread"));
         menu->addSeparator();
     }
     PivotTarget t;

@@ -39,6 +39,7 @@ public:
 
 signals:
     void updated(); // a list or a window of rows was applied
+    void spreadRequested(qint64 transferId); // a transfer row's context menu: Show Tool Spread
 
 private:
     void onSelection(const SelectedEntities &s);

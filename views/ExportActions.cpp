@@ -6,6 +6,7 @@
 #include "GraphExport.h"
 #include "GraphItems.h"
 #include "ReportWriter.h"
+#include "SpreadView.h"
 #include "TimelineView.h"
 #include "TransferExport.h"
 #include "TransferGraphView.h"
@@ -61,6 +62,12 @@ ExportActions::ExportActions(WorkbenchWindow *window, FilterHistory *filter, QMe
     m->addAction(tr("Graph (&Whole Graph)..."), this, [this] { exportGraph(true); });
     m->addAction(tr("&Timeline..."), this, &ExportActions::exportTimeline);
     m->addAction(tr("T&ransfers..."), this, &ExportActions::exportTransfers);
+    // The Tool Spread dock's picture (issue 11): the same PNG / SVG / PDF writer as the graph.
+    m->addAction(tr("Tool &Spread Picture..."), m_window, [this] {
+        if (!m_window->spreadView()->result().found())
+            return report(tr("Show a tool spread first (a transfer's context menu: Show Tool Spread)."), false);
+        m_window->spreadView()->chooseExportPicture();
+    });
     m->addSeparator();
     m->addAction(tr("Write &Report..."), this, &ExportActions::writeReport);
 }

@@ -6,6 +6,7 @@
 #include "GraphScene.h"
 #include "GraphvizLayout.h"
 #include "PivotActions.h"
+#include "SpreadActions.h"
 #include "WorkerQuery.h"
 #include "query/HostLookup.h"
 #include "store/CaseStore.h"
@@ -442,6 +443,7 @@ void TransferGraphView::contextMenuEvent(QContextMenuEvent *event)
                     tr("%1 -> %2: %3").arg(src, dst, key.section(QLatin1Char('|'), 1, 1))});
             addAnnotationActions(&menu, m_annotations, refs, this);
         }
+        addSpreadActions(&menu, e.transferIds, e.transferKeys, this, [this](qint64 t) { emit spreadRequested(t); });
         menu.addSeparator();
     }
     if (node) {

@@ -57,6 +57,7 @@ public:
 signals:
     void graphShown(int hosts, int edges, qint64 transfersInView, qint64 transfersTotal);
     void failed(const QString &message);
+    void spreadRequested(qint64 transferId); // an edge's context menu: Show Tool Spread
 
 protected:
     void wheelEvent(QWheelEvent *event) override;

@@ -11,6 +11,7 @@
 #include "NotesPanel.h"
 #include "PivotBar.h"
 #include "ProcessAncestryPanel.h"
+#include "SpreadView.h"
 #include "TimelineView.h"
 #include "TransferGraphView.h"
 #include "WorkerQuery.h"
@@ -82,6 +83,7 @@ WorkbenchWindow::WorkbenchWindow(FilterHistory *filter, Selection *selection, Ca
     , m_import(importer)
     , m_annotations(new AnnotationController(this))
     , m_notes(new NotesPanel(m_annotations, filter, selection, this))
+    , m_spread(new SpreadView(selection, this))
     , m_banner(new QLabel(this))
     , m_statusCase(new QLabel(this))
     , m_statusView(new QLabel(this))
@@ -139,6 +141,11 @@ WorkbenchWindow::WorkbenchWindow(FilterHistory *filter, Selection *selection, Ca
     splitDockWidget(timelineDock, evidenceDock, Qt::Vertical);
     tabifyDockWidget(evidenceDock, caseDock);
     tabifyDockWidget(caseDock, notesDock);
+    m_spreadDock = addDock(m_spread, tr("Tool Spread"), Qt::BottomDockWidgetArea, QStringLiteral("spreadDock"));
+    tabifyDockWidget(notesDock, m_spreadDock);
+    connect(m_graph, &TransferGraphView::spreadRequested, this, &WorkbenchWindow::showSpreadForTransfer);
+    connect(m_evidence, &EvidenceTableView::spreadRequested, this, &WorkbenchWindow::showSpreadForTransfer);
+    connect(this, &WorkbenchWindow::displayTimeZoneChanged, m_spread, &SpreadView::refreshTimes);
     evidenceDock->raise();
     resizeDocks({timelineDock, evidenceDock}, {170, 230}, Qt::Vertical);
     resizeDocks({ancestryDock}, {430}, Qt::Horizontal);
@@ -205,6 +212,26 @@ WorkbenchWindow::WorkbenchWindow(FilterHistory *filter, Selection *selection, Ca
 }
 
 WorkbenchWindow::~WorkbenchWindow() = default;
+
+void WorkbenchWindow::showSpreadForTransfer(qint64 transferId)
+{
+    raiseSpreadDock();
+    m_spread->showForTransfer(transferId);
+}
+
+void WorkbenchWindow::showSpreadForFile(const QString &file)
+{
+    raiseSpreadDock();
+    m_spread->showForFile(file);
+}
+
+void WorkbenchWindow::raiseSpreadDock()
+{
+    m_spreadDock->show();
+    m_spreadDock->raise();
+    if (m_spreadDock->height() < 300) // the tree and its picture need room (tabbed docks are short)
+        resizeDocks({m_spreadDock}, {300}, Qt::Vertical);
+}
 
 QDockWidget *WorkbenchWindow::addDock(
     QWidget *content, const QString &title, Qt::DockWidgetArea area, const QString &objectName)
@@ -405,6 +432,7 @@ void WorkbenchWindow::openCase(const QString &path)
     m_details->setCase(data);
     m_timeline->setCase(data);
     m_notes->setCase(data);
+    m_spread->setCase(data);
     m_caseTz.clear();
     if (opened)
         loadCaseTimeZone();

@@ -15,6 +15,7 @@ class NotesPanel;
 class EventDetailsView;
 class EvidenceTableView;
 class ProcessAncestryPanel;
+class SpreadView;
 class TimelineView;
 class FilterHistory;
 class PivotBar;
@@ -37,6 +38,7 @@ public:
     TransferGraphView *graphView() const { return m_graph; }
     PivotBar *pivotBar() const { return m_pivots; }
     TimelineView *timelineView() const { return m_timeline; }
+    SpreadView *spreadView() const { return m_spread; }
     // Adds a dock (views added by later features call this); hidden docks keep their state.
     QDockWidget *addDock(QWidget *content, const QString &title, Qt::DockWidgetArea area, const QString &objectName);
 
@@ -56,6 +58,11 @@ public:
     QStringList savedViewNames() const;
     // Save As: an online-backup copy of the case, which then becomes the open case.
     bool saveCaseAs(const QString &path, QString *error = nullptr);
+
+public slots:
+    // The Tool Spread dock, shown and raised, on the file this transfer carried.
+    void showSpreadForTransfer(qint64 transferId);
+    void showSpreadForFile(const QString &file); // a name, path or hash
 
 signals:
     void caseOpened(const QString &path);
@@ -87,6 +94,7 @@ private:
     void editCaseProperties();
     void chooseSaveAs();
     void showReadOnlyBanner();
+    void raiseSpreadDock();
 
     FilterHistory *m_filter;
     Selection *m_selection;
@@ -102,6 +110,8 @@ private:
     CaseImporter *m_import;
     AnnotationController *m_annotations;
     NotesPanel *m_notes;
+    SpreadView *m_spread;
+    QDockWidget *m_spreadDock = nullptr;
     QLabel *m_banner;
     QLabel *m_statusCase;
     QLabel *m_statusView;
