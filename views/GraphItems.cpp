@@ -20,7 +20,7 @@ HostNodeItem::HostNodeItem(const GraphHost &host, QSizeF size)
     : m_host(host)
     , m_size(size)
 {
-    setFlags(ItemIsSelectable | ItemIsMovable | ItemSendsGeometryChanges);
+    setFlags(ItemIsSelectable | ItemIsMovable);
     setZValue(2);
     setCursor(Qt::PointingHandCursor);
     m_label.setTextFormat(Qt::PlainText);
@@ -138,19 +138,32 @@ void HostNodeItem::paint(QPainter *p, const QStyleOptionGraphicsItem *option, QW
             p, QRectF(r.left() - kBadge / 2, r.bottom() - kBadge / 2, kBadge, kBadge), m_annotation, m_bookmarked);
 }
 
-QVariant HostNodeItem::itemChange(GraphicsItemChange change, const QVariant &value)
+void HostNodeItem::mousePressEvent(QGraphicsSceneMouseEvent *event)
 {
-    if (change == ItemPositionHasChanged)
-        m_moved = true;
-    return QGraphicsItem::itemChange(change, value);
+    m_dragging = false;
+    m_pressPos = pos();
+    QGraphicsItem::mousePressEvent(event);
+}
+
+void HostNodeItem::mouseMoveEvent(QGraphicsSceneMouseEvent *event)
+{
+    // Screen pixels, so the threshold does not depend on the zoom. Until the pointer has gone
+    // that far the node stays put: a hand's jitter during a click is not a move.
+    if (!m_dragging
+        && QLineF(event->screenPos(), event->buttonDownScreenPos(Qt::LeftButton)).length()
+            < QApplication::startDragDistance())
+        return;
+    m_dragging = true;
+    QGraphicsItem::mouseMoveEvent(event);
 }
 
 void HostNodeItem::mouseReleaseEvent(QGraphicsSceneMouseEvent *event)
 {
     QGraphicsItem::mouseReleaseEvent(event);
-    if (m_moved && onMoved)
+    const bool moved = m_dragging && pos() != m_pressPos;
+    m_dragging = false;
+    if (moved && onMoved)
         onMoved(this);
-    m_moved = false;
 }
 
 double TransferEdgeItem::widthFor(int count)

@@ -29,7 +29,9 @@ public:
     std::function<void(HostNodeItem *)> onMoved; // after the analyst dragged it (pins it)
 
 protected:
-    QVariant itemChange(GraphicsItemChange change, const QVariant &value) override;
+    // A click selects; only a drag past QApplication::startDragDistance moves (and pins).
+    void mousePressEvent(QGraphicsSceneMouseEvent *event) override;
+    void mouseMoveEvent(QGraphicsSceneMouseEvent *event) override;
     void mouseReleaseEvent(QGraphicsSceneMouseEvent *event) override;
 
 private:
@@ -38,7 +40,8 @@ private:
     QStaticText m_label;
     bool m_highlighted = false;
     bool m_dimmed = false;
-    bool m_moved = false;
+    bool m_dragging = false; // the press has moved past the drag distance
+    QPointF m_pressPos; // pos() at the press
     QString m_baseTip;
     QColor m_annotation;
     bool m_bookmarked = false;
