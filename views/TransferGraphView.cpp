@@ -184,6 +184,14 @@ void TransferGraphView::onNodeMoved(HostNodeItem *node)
         m_annotations->moveNode(node->host().name, before, node->pos());
 }
 
+void TransferGraphView::pinNode(qint64 hostId, QPointF at)
+{
+    if (HostNodeItem *n = m_nodes.value(hostId)) {
+        n->setPos(at);
+        onNodeMoved(n);
+    }
+}
+
 void TransferGraphView::setAnnotations(AnnotationController *annotations)
 {
     m_annotations = annotations;

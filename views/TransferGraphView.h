@@ -39,6 +39,9 @@ public:
     void showAllHosts();
     bool highlightPath(qint64 fromHost, qint64 toHost); // shortest directed path, others dimmed
     void clearHighlight();
+    // Pins a node at `at` (scene coordinates) as dropping it there does: kept across re-layouts
+    // and filter changes, and in the case when annotations are set.
+    void pinNode(qint64 hostId, QPointF at);
 
     const GraphData &graph() const { return m_data; }
     QSet<qint64> hiddenHosts() const { return m_hidden; }
