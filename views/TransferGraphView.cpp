@@ -3,6 +3,7 @@
 #include "AnnotationActions.h"
 #include "AppIcons.h"
 #include "GraphItems.h"
+#include "GraphLegend.h"
 #include "GraphScene.h"
 #include "GraphvizLayout.h"
 #include "PivotActions.h"
@@ -15,9 +16,12 @@
 #include <QGraphicsScene>
 #include <QKeyEvent>
 #include <QMenu>
+#include <QPainter>
 #include <QQueue>
 #include <QResizeEvent>
 #include <QScrollBar>
+#include <QSettings>
+#include <QToolBar>
 #include <QWheelEvent>
 
 #include <cmath>
@@ -44,6 +48,45 @@ QPointF borderPoint(const QRectF &r, QPointF towards)
     const double s = std::min(sx, sy);
     return c + d * s;
 }
+// The legend over the graph's lower left corner; clicks go through to the graph.
+class LegendOverlay : public QWidget {
+public:
+    explicit LegendOverlay(QWidget *parent)
+        : QWidget(parent)
+    {
+        setObjectName(QStringLiteral("graphLegend"));
+        setAttribute(Qt::WA_TransparentForMouseEvents);
+        setData({});
+    }
+    void setData(const GraphData &data)
+    {
+        m_entries = graphLegendEntries(data);
+        fitHeight(m_maxHeight);
+    }
+    // Shrinks (down to 60 %) to stay inside a short viewport.
+    void fitHeight(int maxHeight)
+    {
+        m_maxHeight = maxHeight;
+        const QSizeF natural = graphLegendSize(m_entries) + QSizeF(2, 2);
+        m_scale = std::clamp(maxHeight / natural.height(), 0.6, 1.0);
+        resize((natural * m_scale).toSize() + QSize(1, 1));
+        update();
+    }
+    const QVector<GraphLegendEntry> &entries() const { return m_entries; }
+
+protected:
+    void paintEvent(QPaintEvent *) override
+    {
+        QPainter p(this);
+        p.scale(m_scale, m_scale);
+        paintGraphLegend(&p, QPointF(0.5, 0.5), m_entries);
+    }
+
+private:
+    QVector<GraphLegendEntry> m_entries;
+    double m_scale = 1;
+    int m_maxHeight = 100000;
+};
 } // namespace
 
 TransferGraphView::TransferGraphView(FilterHistory *filter, Selection *selection, QWidget *parent)
@@ -62,6 +105,63 @@ TransferGraphView::TransferGraphView(FilterHistory *filter, Selection *selection
     connect(m_filter, &FilterHistory::changed, this, [this] { refresh(); });
     connect(m_selection, &Selection::changed, this, &TransferGraphView::onSelection);
     connect(m_scene, &QGraphicsScene::selectionChanged, this, &TransferGraphView::onSceneSelection);
+
+    m_toolBar = new QToolBar(this);
+    m_toolBar->setObjectName(QStringLiteral("graphToolBar"));
+    m_toolBar->setIconSize(QSize(16, 16));
+    m_toolBar->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+    m_toolBar
+        ->addAction(themedIcon(QStringLiteral("view-refresh")), tr("Re-layout"), this, &TransferGraphView::relayout)
+        ->setToolTip(tr("Lay out the unpinned nodes again around the pinned ones, and fit"));
+    m_toolBar->addAction(themedIcon(QStringLiteral("zoom-fit-best")), tr("Fit"), this, &TransferGraphView::fitAll)
+        ->setToolTip(tr("Fit the whole graph in the view (F)"));
+    m_unpinAction = m_toolBar->addAction(tr("Unpin all"), this, &TransferGraphView::unpinAll);
+    m_unpinAction->setToolTip(tr("Forget every pinned position and lay the graph out from scratch"));
+    m_unpinAction->setEnabled(false);
+    m_toolBar->addSeparator();
+    m_legendAction = m_toolBar->addAction(tr("Legend"));
+    m_legendAction->setObjectName(QStringLiteral("graphLegendAction"));
+    m_legendAction->setText(tr("Graph &Legend"));
+    m_legendAction->setIconText(tr("Legend"));
+    m_legendAction->setCheckable(true);
+    m_legend = new LegendOverlay(this);
+    const bool shown = QSettings().value(QStringLiteral("workbench/graphLegend"), true).toBool();
+    m_legendAction->setChecked(shown);
+    m_legend->setVisible(shown);
+    connect(m_legendAction, &QAction::toggled, this, [this](bool on) {
+        m_legend->setVisible(on);
+        QSettings().setValue(QStringLiteral("workbench/graphLegend"), on);
+    });
+    setViewportMargins(0, m_toolBar->sizeHint().height(), 0, 0);
+    placeOverlays();
+}
+
+void TransferGraphView::placeOverlays()
+{
+    const int f = frameWidth();
+    m_toolBar->setGeometry(f, f, width() - 2 * f, m_toolBar->sizeHint().height());
+    const QRect vp = viewport()->geometry();
+    static_cast<LegendOverlay *>(m_legend)->fitHeight(vp.height() - 16);
+    m_legend->move(vp.left() + 8, std::max(vp.top() + 4, vp.bottom() - m_legend->height() - 8));
+    m_legend->raise();
+}
+
+void TransferGraphView::relayout()
+{
+    m_userZoomed = false;
+    m_relayoutFit = true;
+    refresh();
+}
+
+void TransferGraphView::unpinAll()
+{
+    m_pins.clear();
+    m_userZoomed = false;
+    m_relayoutFit = true;
+    if (m_annotations && !m_annotations->nodePositions().empty())
+        m_annotations->clearNodePositions(); // refreshes through nodePositionsChanged
+    else
+        refresh();
 }
 
 TransferGraphView::~TransferGraphView()
@@ -138,10 +238,14 @@ void TransferGraphView::apply(uint64_t generation, std::shared_ptr<Result> r)
     m_scene->setSceneRect(m_scene->itemsBoundingRect().adjusted(-60, -60, 60, 60));
     m_applyingSelection = false;
     onSelection(m_selection->current());
-    if (m_pins.isEmpty()) {
+    if (m_pins.isEmpty() || m_relayoutFit) {
         m_userZoomed = false;
         fitAll();
     }
+    m_relayoutFit = false;
+    static_cast<LegendOverlay *>(m_legend)->setData(m_data);
+    placeOverlays();
+    m_unpinAction->setEnabled(!m_pins.isEmpty());
     emit graphShown(static_cast<int>(m_data.hosts.size()), static_cast<int>(m_data.edges.size()),
         m_data.transfersInView, m_data.transfersTotal);
 }
@@ -180,6 +284,7 @@ void TransferGraphView::onNodeMoved(HostNodeItem *node)
     m_pins.insert(node->host().id, node->pos());
     rerouteEdgesOf(node->host().id);
     applyAnnotationBadges(); // rerouted edges are new items
+    m_unpinAction->setEnabled(true);
     if (m_annotations)
         m_annotations->moveNode(node->host().name, before, node->pos());
 }
@@ -369,6 +474,7 @@ void TransferGraphView::onSelection(const SelectedEntities &s)
 void TransferGraphView::resizeEvent(QResizeEvent *event)
 {
     QGraphicsView::resizeEvent(event);
+    placeOverlays();
     if (!m_userZoomed)
         fitAll();
 }
@@ -470,14 +576,9 @@ void TransferGraphView::contextMenuEvent(QContextMenuEvent *event)
     if (!m_hidden.isEmpty())
         menu.addAction(tr("Show %n hidden host(s)", nullptr, static_cast<int>(m_hidden.size())), this,
             &TransferGraphView::showAllHosts);
+    menu.addAction(themedIcon(QStringLiteral("view-refresh")), tr("Re-layout"), this, &TransferGraphView::relayout);
     if (!m_pins.isEmpty())
-        menu.addAction(themedIcon(QStringLiteral("view-refresh")), tr("Unpin all and re-layout"), this, [this] {
-            m_pins.clear();
-            if (m_annotations)
-                m_annotations->clearNodePositions(); // refreshes through nodePositionsChanged
-            else
-                refresh();
-        });
+        menu.addAction(tr("Unpin all and re-layout"), this, &TransferGraphView::unpinAll);
     menu.exec(event->globalPos());
 }
 

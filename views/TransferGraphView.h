@@ -8,6 +8,9 @@
 
 #include <memory>
 
+class QAction;
+class QToolBar;
+
 namespace tt {
 
 class AnnotationController;
@@ -53,6 +56,14 @@ public:
     // and node positions kept in the case (moves are undoable).
     void setAnnotations(AnnotationController *annotations);
 
+    // The toolbar over the graph (Re-layout, Fit, Unpin all, Legend) and the legend overlay;
+    // the legend's visibility is remembered in QSettings (workbench/graphLegend).
+    QToolBar *toolBar() const { return m_toolBar; }
+    QAction *legendAction() const { return m_legendAction; }
+    QWidget *legendOverlay() const { return m_legend; }
+    void relayout(); // lays the unpinned nodes out again and fits
+    void unpinAll(); // forgets every pin (undoable in the case) and lays out from scratch
+
 signals:
     void graphShown(int hosts, int edges, qint64 transfersInView, qint64 transfersTotal);
     void failed(const QString &message);
@@ -78,6 +89,7 @@ private:
     uint64_t m_generation = 0;
     bool m_pending = false;
     bool m_applyingSelection = false;
+    bool m_relayoutFit = false; // the next result fits even with pins (Re-layout, Unpin all)
     bool m_userZoomed = false; // until the analyst zooms, the graph keeps fitting the view
     GraphData m_data;
     QHash<qint64, HostNodeItem *> m_nodes;
@@ -86,6 +98,11 @@ private:
     QHash<qint64, TransferEdgeItem *> m_edges;
     QHash<qint64, QPointF> m_pins;
     QSet<qint64> m_hidden;
+    QToolBar *m_toolBar = nullptr;
+    QAction *m_unpinAction = nullptr;
+    QAction *m_legendAction = nullptr;
+    QWidget *m_legend = nullptr;
+    void placeOverlays();
 };
 
 } // namespace tt

@@ -22,11 +22,14 @@
 #include <QComboBox>
 #include <QDateTime>
 #include <QFile>
+#include <QMenu>
 #include <QSet>
+#include <QSettings>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTimeZone>
+#include <QToolBar>
 
 using namespace tt;
 
@@ -341,6 +344,61 @@ private slots:
                 labels.insert(n.attrs.at("label"));
         QVERIFY(labels.contains(names.value(n0).toStdString()));
         QVERIFY(labels.contains(names.value(n2).toStdString()));
+    }
+
+    // Issue 11: a toolbar on the graph (Re-layout, Fit, Unpin all, Legend) and a legend overlay
+    // that the View menu hides, remembered in the settings.
+    void toolbarAndLegendOverlay()
+    {
+        QCoreApplication::setOrganizationName(QStringLiteral("tt-test-graph"));
+        QSettings().remove(QStringLiteral("workbench/graphLegend"));
+        FilterHistory filter;
+        Selection selection;
+        WorkbenchWindow window(&filter, &selection);
+        window.resize(1200, 800);
+        window.show();
+        TransferGraphView &view = *window.graphView();
+        QSignalSpy spy(&view, &TransferGraphView::graphShown);
+        window.openCase(m_case);
+        waitGraph(view, spy, 0);
+        QStringList texts;
+        for (QAction *a : view.toolBar()->actions())
+            texts << a->iconText();
+        QVERIFY2(texts.contains("Re-layout") && texts.contains("Fit") && texts.contains("Unpin all")
+                && texts.contains("Legend"),
+            qPrintable(texts.join(',')));
+        QVERIFY(view.toolBar()->isVisible());
+        // The toolbar sits above the viewport, not over the graph.
+        QVERIFY(view.toolBar()->geometry().bottom() < view.viewport()->geometry().top());
+        QWidget *legend = view.legendOverlay();
+        QVERIFY(legend->isVisible());
+        QVERIFY(view.viewport()->geometry().contains(legend->geometry()));
+        QAction *toggle = window.findChild<QAction *>(QStringLiteral("graphLegendAction"));
+        QVERIFY(toggle && toggle == view.legendAction());
+        bool inViewMenu = false;
+        for (QMenu *m : window.findChildren<QMenu *>())
+            inViewMenu |= m->actions().contains(toggle);
+        QVERIFY(inViewMenu);
+        toggle->trigger();
+        QVERIFY(!legend->isVisible());
+        QCOMPARE(QSettings().value(QStringLiteral("workbench/graphLegend")).toBool(), false);
+        {
+            FilterHistory f2;
+            Selection s2;
+            TransferGraphView second(&f2, &s2);
+            QVERIFY(!second.legendAction()->isChecked()); // remembered
+        }
+        toggle->trigger();
+        QVERIFY(legend->isVisible());
+        // Re-layout after zooming in fits the graph again; Fit does too.
+        view.scale(4, 4);
+        const int before = static_cast<int>(spy.count());
+        view.relayout();
+        waitGraph(view, spy, before);
+        const QRectF shownRect = view.mapToScene(view.viewport()->rect()).boundingRect();
+        for (const GraphHost &h : view.graph().hosts)
+            QVERIFY(shownRect.contains(view.nodeItem(h.id)->pos()));
+        QSettings().remove(QStringLiteral("workbench/graphLegend"));
     }
 
     void selectingAnEdgeSelectsItsTransfers()
