@@ -368,8 +368,10 @@ TransferEdgeItem::LabelRects TransferEdgeItem::placeLabels() const
         r.moveLeft(before ? out.count.left() - 3 - r.width() : out.count.right() + 3);
         return r;
     };
-    if (m_edge.hop > 0)
-        out.hop = place(edgeHopRect({}, edgeHopText(m_edge.hop), edgeLabelFont(true)), 0.4, 0.15, true);
+    // A short edge has room for its count only: the hop stays in the tooltip.
+    const QRectF hopShape = edgeHopRect({}, edgeHopText(m_edge.hop), edgeLabelFont(true));
+    if (m_edge.hop > 0 && pp.length() >= out.count.width() + hopShape.width() + 60)
+        out.hop = place(hopShape, 0.4, 0.15, true);
     if (m_annotation.isValid())
         out.annotation = place(QRectF(0, 0, 16, 16), 0.6, 0.85, false);
     return out;

@@ -48,7 +48,7 @@ QPointF borderPoint(const QRectF &r, QPointF towards)
     const double s = std::min(sx, sy);
     return c + d * s;
 }
-// The legend over the graph's lower left corner; clicks go through to the graph.
+// The legend beside the graph (top right); clicks go through to the graph.
 class LegendOverlay : public QWidget {
 public:
     explicit LegendOverlay(QWidget *parent)
@@ -131,18 +131,25 @@ TransferGraphView::TransferGraphView(FilterHistory *filter, Selection *selection
     connect(m_legendAction, &QAction::toggled, this, [this](bool on) {
         m_legend->setVisible(on);
         QSettings().setValue(QStringLiteral("workbench/graphLegend"), on);
+        placeOverlays();
+        if (!m_userZoomed)
+            fitAll();
     });
-    setViewportMargins(0, m_toolBar->sizeHint().height(), 0, 0);
     placeOverlays();
 }
 
 void TransferGraphView::placeOverlays()
 {
+    // The legend sits in a right-hand margin of its own, so it never hides a node.
     const int f = frameWidth();
-    m_toolBar->setGeometry(f, f, width() - 2 * f, m_toolBar->sizeHint().height());
-    const QRect vp = viewport()->geometry();
-    static_cast<LegendOverlay *>(m_legend)->fitHeight(vp.height() - 16);
-    m_legend->move(vp.left() + 8, std::max(vp.top() + 4, vp.bottom() - m_legend->height() - 8));
+    const int top = m_toolBar->sizeHint().height();
+    auto *legend = static_cast<LegendOverlay *>(m_legend);
+    legend->fitHeight(height() - top - 2 * f - 12);
+    const int right = m_legend->isVisibleTo(this) ? m_legend->width() + 12 : 0;
+    if (viewportMargins() != QMargins(0, top, right, 0))
+        setViewportMargins(0, top, right, 0);
+    m_toolBar->setGeometry(f, f, width() - 2 * f, top);
+    m_legend->move(width() - f - right + 6, f + top + 6);
     m_legend->raise();
 }
 
