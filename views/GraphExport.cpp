@@ -6,6 +6,7 @@
 #include "DotWriter.h"
 #include "ExportText.h"
 #include "GraphItems.h"
+#include "GraphLegend.h"
 #include "GraphScene.h"
 #include "MethodPalette.h"
 #include "ReportWriter.h"
@@ -204,6 +205,21 @@ QRectF wholeGraphRect(QGraphicsScene *scene)
     return r.adjusted(-30, -30, 30, 30);
 }
 
+GraphPicture graphPicture(const GraphSceneRef &g, const QRectF &source)
+{
+    GraphPicture out;
+    const QVector<GraphLegendEntry> entries = graphLegendEntries(*g.data);
+    const QSizeF legend = graphLegendSize(entries);
+    out.size = QSizeF(source.width() + legend.width() + 2 * kLegendMargin,
+        std::max(source.height(), legend.height() + 2 * kLegendMargin));
+    QGraphicsScene *scene = g.scene;
+    out.paint = [scene, source, entries](QPainter *p, const QRectF &target) {
+        scene->render(p, QRectF(target.topLeft(), source.size()), source, Qt::IgnoreAspectRatio);
+        paintGraphLegend(p, target.topLeft() + QPointF(source.width() + kLegendMargin, kLegendMargin), entries);
+    };
+    return out;
+}
+
 exporting::DotGraph graphDot(const GraphSceneRef &g, const QRectF &source, const QString &caption)
 {
     exporting::DotGraph dot;
@@ -253,9 +269,7 @@ exporting::DotGraph graphDot(const GraphSceneRef &g, const QRectF &source, const
         exporting::DotEdge d;
         d.tail = "h" + std::to_string(e.source);
         d.head = "h" + std::to_string(e.target);
-        QString label = QStringLiteral("%1 transfer(s)").arg(e.count);
-        if (e.hop)
-            label += QStringLiteral(", hop %1").arg(e.hop);
+        const QString label = edgeCountText(e.count);
         const bool hl = item && (item->isSelected() || item->isHighlighted());
         d.attrs = {{"label", s8(label)}, {"methods", s8(e.methods.join(QLatin1Char(',')))},
             {"transfers", std::to_string(e.count)},
@@ -265,20 +279,69 @@ exporting::DotGraph graphDot(const GraphSceneRef &g, const QRectF &source, const
                                                 : QColor(0x44, 0x44, 0x44))
                         .name())},
             {"penwidth", num(TransferEdgeItem::widthFor(e.count) + (hl ? 2 : 0))}};
+        if (e.hop) {
+            d.attrs["tt_hop"] = std::to_string(e.hop); // the depth, kept apart from the count label
+            d.attrs["tooltip"] = s8(QStringLiteral("%1 transfer(s), %2").arg(e.count).arg(edgeHopText(e.hop)));
+        }
         if (e.maxConfidence < 0.5)
             d.attrs["style"] = "dashed";
         if (item && item->isDimmed())
             d.attrs["tt_dimmed"] = "true";
         dot.edges.push_back(std::move(d));
     }
+    // The legend: a boxed cluster to the right of the graph, one node per entry.
+    exporting::DotGraph legend;
+    legend.name = "cluster_legend";
+    legend.graphAttrs = {{"label", "Legend"}};
+    const double x = source.right() + 160;
+    double y = source.top() + 20;
+    int i = 0;
+    for (const GraphLegendEntry &e : graphLegendEntries(*g.data)) {
+        exporting::DotNode n;
+        n.name = "legend_" + std::to_string(i++);
+        n.attrs = {{"label", s8(e.text)}, {"shape", "box"}, {"pos", num(x) + "," + num(-y) + "!"}};
+        using S = GraphLegendEntry::Swatch;
+        switch (e.swatch) {
+        case S::Line:
+            n.attrs["style"] = "filled";
+            n.attrs["fillcolor"] = s8(e.color.name());
+            n.attrs["fontcolor"] = "white";
+            break;
+        case S::DashedLine:
+            n.attrs["style"] = "dashed";
+            break;
+        case S::Badge:
+        case S::FirstSource:
+            n.attrs["style"] = "filled";
+            n.attrs["fillcolor"] = s8(hostBadgeColor(e.symbol).name());
+            n.attrs["fontcolor"] = "white";
+            break;
+        case S::IpNode:
+            n.attrs["style"] = "rounded,filled,dashed";
+            n.attrs["fillcolor"] = "#eeeeee";
+            break;
+        case S::UnknownNode:
+            n.attrs["style"] = "rounded,dotted";
+            break;
+        case S::Count:
+        case S::Hop:
+            n.attrs["label"] = s8(e.symbol + QStringLiteral(": ") + e.text);
+            n.attrs["shape"] = "plaintext";
+            break;
+        default:
+            n.attrs["shape"] = "plaintext";
+        }
+        legend.nodes.push_back(std::move(n));
+        y += 30;
+    }
+    dot.subgraphs.push_back(std::move(legend));
     return dot;
 }
 
 QByteArray graphSvg(const GraphSceneRef &g, const QRectF &source, const SnapshotOptions &options)
 {
-    return pictureSvg(
-        [&](QPainter *p, const QRectF &target) { g.scene->render(p, target, source, Qt::IgnoreAspectRatio); },
-        source.size(), options);
+    const GraphPicture pic = graphPicture(g, source);
+    return pictureSvg(pic.paint, pic.size, options);
 }
 
 bool exportGraph(
@@ -294,9 +357,8 @@ bool exportGraph(
     }
     if (format != ExportFormat::Png && format != ExportFormat::Svg && format != ExportFormat::Pdf)
         return fail(error, QStringLiteral("%1: the graph exports as .svg, .png, .pdf or .dot").arg(path));
-    return writePicture(
-        [&](QPainter *p, const QRectF &target) { g.scene->render(p, target, source, Qt::IgnoreAspectRatio); },
-        source.size(), path, format, options, error);
+    const GraphPicture pic = graphPicture(g, source);
+    return writePicture(pic.paint, pic.size, path, format, options, error);
 }
 
 bool writeReportFile(const exporting::ReportData &data, const GraphSceneRef &g, const QRectF &source,
@@ -310,14 +372,16 @@ bool writeReportFile(const exporting::ReportData &data, const GraphSceneRef &g, 
     if (format != ExportFormat::Pdf)
         return fail(error, QStringLiteral("%1: the report is .html or .pdf").arg(path));
     // QTextDocument draws no inline SVG: the graph goes in as a picture resource.
-    const QSizeF size = source.size();
+    const GraphPicture pic = graphPicture(g, source);
+    const QSizeF size = pic.size;
     const double s = std::min(2.0, 3000.0 / std::max(1.0, std::max(size.width(), size.height())));
     QImage img(QSize(int(std::lround(size.width() * s)), int(std::lround(size.height() * s))), QImage::Format_ARGB32);
     img.fill(kBackground);
     {
         QPainter p(&img);
         p.setRenderHint(QPainter::Antialiasing);
-        g.scene->render(&p, QRectF(QPointF(0, 0), QSizeF(img.size())), source, Qt::IgnoreAspectRatio);
+        p.scale(s, s);
+        pic.paint(&p, QRectF(QPointF(0, 0), size));
     }
     ro.graphImageUrl = QStringLiteral("tt-graph.png");
     QTextDocument doc;

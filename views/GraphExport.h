@@ -57,8 +57,17 @@ struct GraphSceneRef {
 };
 // The whole graph's extent with a margin (scene coordinates).
 QRectF wholeGraphRect(QGraphicsScene *scene);
+// A picture of the graph: `source` of the scene with the legend to its right (every graph
+// picture and the report use it). `size` is in scene units.
+inline constexpr double kLegendMargin = 12;
+struct GraphPicture {
+    PaintFn paint;
+    QSizeF size;
+};
+GraphPicture graphPicture(const GraphSceneRef &g, const QRectF &source);
 // DOT of the hosts whose items meet `source` and the edges between them, with positions,
-// colours, badges and highlight state as drawn.
+// colours, badges and highlight state as drawn, labels "×N" (transfers; the hop depth is the
+// tt_hop attribute and the tooltip), and the legend as a "cluster_legend" subgraph.
 exporting::DotGraph graphDot(const GraphSceneRef &g, const QRectF &source, const QString &caption);
 // PNG / SVG / PDF / DOT by the suffix of `path`.
 bool exportGraph(

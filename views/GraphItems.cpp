@@ -3,6 +3,7 @@
 #include "MethodPalette.h"
 
 #include <QApplication>
+#include <QFontMetricsF>
 #include <QGraphicsSceneMouseEvent>
 #include <QPainter>
 #include <QPalette>
@@ -20,12 +21,14 @@ HostNodeItem::HostNodeItem(const GraphHost &host, QSizeF size)
     : m_host(host)
     , m_size(size)
 {
-    setFlags(ItemIsSelectable | ItemIsMovable | ItemSendsGeometryChanges);
+    setFlags(ItemIsSelectable | ItemIsMovable);
     setZValue(2);
     setCursor(Qt::PointingHandCursor);
     m_label.setTextFormat(Qt::PlainText);
     m_label.setText(host.name);
     QString tip = host.name;
+    if (!host.detail.isEmpty())
+        tip += QLatin1Char('\n') + host.detail;
     if (!host.fqdn.isEmpty())
         tip += QLatin1Char('\n') + host.fqdn;
     if (!host.addresses.isEmpty())
@@ -43,10 +46,10 @@ HostNodeItem::HostNodeItem(const GraphHost &host, QSizeF size)
     setToolTip(QStringLiteral("<pre>%1</pre>").arg(tip.toHtmlEscaped()));
 }
 
-namespace {
 // The annotation badge: a disc in the tag colour with a star (bookmarked) or a pen mark.
 void drawAnnotationBadge(QPainter *p, const QRectF &b, const QColor &c, bool bookmarked)
 {
+    p->save();
     p->setPen(QPen(Qt::white, 1.2));
     p->setBrush(c);
     p->drawEllipse(b);
@@ -56,8 +59,95 @@ void drawAnnotationBadge(QPainter *p, const QRectF &b, const QColor &c, bool boo
     bf.setPointSizeF(std::max(6.0, bf.pointSizeF() * 0.75));
     p->setFont(bf);
     p->drawText(b, Qt::AlignCenter, bookmarked ? QStringLiteral("\u2605") : QStringLiteral("\u270E"));
+    p->restore();
 }
-} // namespace
+
+QColor hostBadgeColor(const QString &letter)
+{
+    if (letter == QLatin1String("X"))
+        return QColor(0xC0, 0x1C, 0x28);
+    if (letter == QLatin1String("S"))
+        return QColor(0xD5, 0x5E, 0x00);
+    return QColor(0x1B, 0x4F, 0x9C); // DC
+}
+
+QRectF drawHostBadge(QPainter *p, QPointF rightTop, const QString &letter)
+{
+    const double w = letter.size() > 1 ? kBadge + 8 : kBadge;
+    const QRectF b(rightTop.x() - w, rightTop.y(), w, kBadge);
+    p->save();
+    p->setPen(Qt::NoPen);
+    p->setBrush(hostBadgeColor(letter));
+    p->drawEllipse(b);
+    p->setPen(Qt::white);
+    QFont bf = p->font();
+    bf.setBold(true);
+    bf.setPointSizeF(std::max(6.0, bf.pointSizeF() * 0.7));
+    p->setFont(bf);
+    p->drawText(b, Qt::AlignCenter, letter);
+    p->restore();
+    return b;
+}
+
+QFont edgeLabelFont(bool small)
+{
+    QFont f = QApplication::font();
+    if (small) {
+        f.setItalic(true);
+        f.setPointSizeF(std::max(6.0, f.pointSizeF() * 0.8));
+    } else {
+        f.setBold(true);
+    }
+    return f;
+}
+
+QString edgeCountText(int count)
+{
+    return QStringLiteral("\u00D7%1").arg(count);
+}
+
+QRectF edgeCountRect(QPointF at, const QString &text, const QFont &font)
+{
+    const QFontMetricsF fm(font);
+    const double w = fm.horizontalAdvance(text) + 10, h = fm.height() + 2;
+    return QRectF(at.x() - w / 2, at.y() - h / 2, w, h);
+}
+
+void drawEdgeCount(QPainter *p, const QRectF &rect, const QString &text, const QColor &edgeColour)
+{
+    p->save();
+    p->setPen(QPen(edgeColour, 1.5));
+    p->setBrush(Qt::white);
+    p->drawRoundedRect(rect, rect.height() / 2, rect.height() / 2);
+    p->setPen(Qt::black);
+    p->setFont(edgeLabelFont(false));
+    p->drawText(rect, Qt::AlignCenter, text);
+    p->restore();
+}
+
+QString edgeHopText(int hop)
+{
+    return QStringLiteral("hop %1").arg(hop);
+}
+
+QRectF edgeHopRect(QPointF at, const QString &text, const QFont &font)
+{
+    const QFontMetricsF fm(font);
+    const double w = fm.horizontalAdvance(text) + 6, h = fm.height();
+    return QRectF(at.x() - w / 2, at.y() - h / 2, w, h);
+}
+
+void drawEdgeHop(QPainter *p, const QRectF &rect, const QString &text)
+{
+    p->save();
+    p->setPen(Qt::NoPen);
+    p->setBrush(QColor(0xEE, 0xEF, 0xF2, 230));
+    p->drawRect(rect);
+    p->setPen(QColor(0x55, 0x5B, 0x66));
+    p->setFont(edgeLabelFont(true));
+    p->drawText(rect, Qt::AlignCenter, text);
+    p->restore();
+}
 
 void HostNodeItem::setAnnotation(const QColor &color, bool bookmarked, const QString &summary)
 {
@@ -94,12 +184,16 @@ void HostNodeItem::paint(QPainter *p, const QStyleOptionGraphicsItem *option, QW
     const bool selected = option->state & QStyle::State_Selected;
     p->setRenderHint(QPainter::Antialiasing);
     QColor fill = m_host.ipOnly ? QColor(0xEE, 0xEE, 0xEE) : QColor(0xF4, 0xF8, 0xFF);
+    if (m_host.unknownSource)
+        fill = Qt::white;
     if (m_host.firstSource)
         fill = QColor(0xFF, 0xEF, 0xE0);
     QPen border(selected || m_highlighted ? QColor(0x00, 0x5A, 0xC8) : QColor(0x60, 0x6A, 0x78),
         selected || m_highlighted ? 2.5 : 1.2);
     if (m_host.ipOnly)
         border.setStyle(Qt::DashLine);
+    if (m_host.unknownSource)
+        border.setStyle(Qt::DotLine);
     p->setOpacity(m_dimmed ? 0.3 : 1.0);
     p->setPen(border);
     p->setBrush(fill);
@@ -107,50 +201,52 @@ void HostNodeItem::paint(QPainter *p, const QStyleOptionGraphicsItem *option, QW
     p->setPen(QApplication::palette().color(QPalette::Text));
     QFont f = p->font();
     f.setBold(m_host.firstSource);
+    f.setItalic(m_host.unknownSource);
     p->setFont(f);
     m_label.setTextWidth(r.width() - 10);
     const QSizeF ts = m_label.size();
     p->drawStaticText(QPointF(-std::min(ts.width(), r.width() - 10) / 2, -ts.height() / 2), m_label);
-    // Badges: "S" first source, "X" executed a transferred file.
-    double bx = r.right() - kBadge / 2;
-    auto badge = [&](const QColor &c, const QString &letter) {
-        const double w = letter.size() > 1 ? kBadge + 8 : kBadge;
-        const QRectF b(bx + kBadge / 2 - w, r.top() - kBadge / 2, w, kBadge);
-        p->setPen(Qt::NoPen);
-        p->setBrush(c);
-        p->drawEllipse(b);
-        p->setPen(Qt::white);
-        QFont bf = p->font();
-        bf.setBold(true);
-        bf.setPointSizeF(std::max(6.0, bf.pointSizeF() * 0.7));
-        p->setFont(bf);
-        p->drawText(b, Qt::AlignCenter, letter);
-        bx -= w + 2;
-    };
+    // Badges: "X" ran a transferred file, "S" first source, "DC" domain controller.
+    double bx = r.right() + kBadge / 2;
+    auto badge
+        = [&](const QString &letter) { bx = drawHostBadge(p, QPointF(bx, r.top() - kBadge / 2), letter).left() - 2; };
     if (m_host.executedTransferred)
-        badge(QColor(0xC0, 0x1C, 0x28), QStringLiteral("X"));
+        badge(QStringLiteral("X"));
     if (m_host.firstSource)
-        badge(QColor(0xD5, 0x5E, 0x00), QStringLiteral("S"));
+        badge(QStringLiteral("S"));
     if (m_host.domainController)
-        badge(QColor(0x1B, 0x4F, 0x9C), QStringLiteral("DC"));
+        badge(QStringLiteral("DC"));
     if (m_annotation.isValid())
         drawAnnotationBadge(
             p, QRectF(r.left() - kBadge / 2, r.bottom() - kBadge / 2, kBadge, kBadge), m_annotation, m_bookmarked);
 }
 
-QVariant HostNodeItem::itemChange(GraphicsItemChange change, const QVariant &value)
+void HostNodeItem::mousePressEvent(QGraphicsSceneMouseEvent *event)
 {
-    if (change == ItemPositionHasChanged)
-        m_moved = true;
-    return QGraphicsItem::itemChange(change, value);
+    m_dragging = false;
+    m_pressPos = pos();
+    QGraphicsItem::mousePressEvent(event);
+}
+
+void HostNodeItem::mouseMoveEvent(QGraphicsSceneMouseEvent *event)
+{
+    // Screen pixels, so the threshold does not depend on the zoom. Until the pointer has gone
+    // that far the node stays put: a hand's jitter during a click is not a move.
+    if (!m_dragging
+        && QLineF(event->screenPos(), event->buttonDownScreenPos(Qt::LeftButton)).length()
+            < QApplication::startDragDistance())
+        return;
+    m_dragging = true;
+    QGraphicsItem::mouseMoveEvent(event);
 }
 
 void HostNodeItem::mouseReleaseEvent(QGraphicsSceneMouseEvent *event)
 {
     QGraphicsItem::mouseReleaseEvent(event);
-    if (m_moved && onMoved)
+    const bool moved = m_dragging && pos() != m_pressPos;
+    m_dragging = false;
+    if (moved && onMoved)
         onMoved(this);
-    m_moved = false;
 }
 
 double TransferEdgeItem::widthFor(int count)
@@ -178,11 +274,14 @@ TransferEdgeItem::TransferEdgeItem(const GraphEdge &edge, const QPainterPath &pa
         tip += QStringLiteral("\nhop %1: first reached its target at this depth of a chain").arg(edge.hop);
     m_baseTip = tip;
     setToolTip(QStringLiteral("<pre>%1</pre>").arg(tip.toHtmlEscaped()));
+    m_labels = placeLabels();
 }
 
 void TransferEdgeItem::setAnnotation(const QColor &color, bool bookmarked, const QString &summary)
 {
+    prepareGeometryChange();
     m_annotation = color;
+    m_labels = placeLabels();
     m_bookmarked = bookmarked;
     QString tip = m_baseTip;
     if (color.isValid())
@@ -205,7 +304,10 @@ void TransferEdgeItem::setDimmed(bool on)
 
 QRectF TransferEdgeItem::boundingRect() const
 {
-    return QGraphicsPathItem::boundingRect().united(QRectF(m_tip, m_from).normalized()).adjusted(-20, -20, 20, 20);
+    return QGraphicsPathItem::boundingRect()
+        .united(QRectF(m_tip, m_from).normalized())
+        .adjusted(-20, -20, 20, 20)
+        .united(m_labels.count.united(m_labels.hop).united(m_labels.annotation).adjusted(-2, -2, 2, 2));
 }
 
 QPainterPath TransferEdgeItem::shape() const
@@ -239,22 +341,40 @@ void TransferEdgeItem::paint(QPainter *p, const QStyleOptionGraphicsItem *option
         p->setBrush(c);
         p->drawPolygon(head);
     }
-    if (m_edge.hop > 0) {
-        const QPointF mid = path().pointAtPercent(0.5);
-        const QRectF b(mid.x() - 10, mid.y() - 10, 20, 20);
-        p->setPen(QPen(c, 1.5));
-        p->setBrush(Qt::white);
-        p->drawEllipse(b);
-        p->setPen(Qt::black);
-        QFont f = p->font();
-        f.setBold(true);
-        p->setFont(f);
-        p->drawText(b, Qt::AlignCenter, QString::number(m_edge.hop));
-    }
-    if (m_annotation.isValid()) {
-        const QPointF at = path().pointAtPercent(m_edge.hop > 0 ? 0.62 : 0.5);
-        drawAnnotationBadge(p, QRectF(at.x() - 8, at.y() - 8, 16, 16), m_annotation, m_bookmarked);
-    }
+    const LabelRects &lr = m_labels;
+    drawEdgeCount(p, lr.count, edgeCountText(m_edge.count), c);
+    if (!lr.hop.isNull())
+        drawEdgeHop(p, lr.hop, edgeHopText(m_edge.hop));
+    if (!lr.annotation.isNull())
+        drawAnnotationBadge(p, lr.annotation, m_annotation, m_bookmarked);
+}
+
+TransferEdgeItem::LabelRects TransferEdgeItem::placeLabels() const
+{
+    LabelRects out;
+    const QPainterPath &pp = path();
+    out.count = edgeCountRect(pp.pointAtPercent(0.5), edgeCountText(m_edge.count), edgeLabelFont(false));
+    // Along the edge when there is room, else right beside the count (never on it).
+    auto place = [&](const QRectF &shape, double from, double to, bool before) {
+        for (int k = 0; k <= 8; ++k) {
+            const double t = from + (to - from) * k / 8;
+            QRectF r = shape;
+            r.moveCenter(pp.pointAtPercent(t));
+            if (!r.intersects(out.count.adjusted(-2, -2, 2, 2)) && !r.intersects(out.hop))
+                return r;
+        }
+        QRectF r = shape;
+        r.moveCenter(out.count.center());
+        r.moveLeft(before ? out.count.left() - 3 - r.width() : out.count.right() + 3);
+        return r;
+    };
+    // A short edge has room for its count only: the hop stays in the tooltip.
+    const QRectF hopShape = edgeHopRect({}, edgeHopText(m_edge.hop), edgeLabelFont(true));
+    if (m_edge.hop > 0 && pp.length() >= out.count.width() + hopShape.width() + 60)
+        out.hop = place(hopShape, 0.4, 0.15, true);
+    if (m_annotation.isValid())
+        out.annotation = place(QRectF(0, 0, 16, 16), 0.6, 0.85, false);
+    return out;
 }
 
 } // namespace tt

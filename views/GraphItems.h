@@ -2,6 +2,7 @@
 
 #include "query/GraphQuery.h"
 
+#include <QFont>
 #include <QGraphicsItem>
 #include <QGraphicsPathItem>
 #include <QStaticText>
@@ -9,6 +10,21 @@
 #include <functional>
 
 namespace tt {
+
+// Drawing shared by the graph items and the legend, so the legend shows exactly what the graph
+// draws. Each returns the rectangle it painted.
+QColor hostBadgeColor(const QString &letter); // "S", "X", "DC"
+QRectF drawHostBadge(QPainter *p, QPointF rightTop, const QString &letter);
+void drawAnnotationBadge(QPainter *p, const QRectF &b, const QColor &c, bool bookmarked);
+// The count of transfers on an edge ("×3") in a pill centred on `at`.
+QString edgeCountText(int count);
+QRectF edgeCountRect(QPointF at, const QString &text, const QFont &font);
+void drawEdgeCount(QPainter *p, const QRectF &rect, const QString &text, const QColor &edgeColour);
+// The hop depth ("hop 2"): small grey italics on a plain tag, so it does not read as a count.
+QString edgeHopText(int hop);
+QRectF edgeHopRect(QPointF at, const QString &text, const QFont &font);
+void drawEdgeHop(QPainter *p, const QRectF &rect, const QString &text);
+QFont edgeLabelFont(bool small);
 
 // A host in the transfer graph. The label is drawn as plain text (QStaticText in PlainText
 // format): host names come from logs and are never interpreted as markup.
@@ -29,7 +45,9 @@ public:
     std::function<void(HostNodeItem *)> onMoved; // after the analyst dragged it (pins it)
 
 protected:
-    QVariant itemChange(GraphicsItemChange change, const QVariant &value) override;
+    // A click selects; only a drag past QApplication::startDragDistance moves (and pins).
+    void mousePressEvent(QGraphicsSceneMouseEvent *event) override;
+    void mouseMoveEvent(QGraphicsSceneMouseEvent *event) override;
     void mouseReleaseEvent(QGraphicsSceneMouseEvent *event) override;
 
 private:
@@ -38,7 +56,8 @@ private:
     QStaticText m_label;
     bool m_highlighted = false;
     bool m_dimmed = false;
-    bool m_moved = false;
+    bool m_dragging = false; // the press has moved past the drag distance
+    QPointF m_pressPos; // pos() at the press
     QString m_baseTip;
     QColor m_annotation;
     bool m_bookmarked = false;
@@ -52,7 +71,13 @@ public:
     const GraphEdge &edge() const { return m_edge; }
     void setHighlighted(bool on);
     void setDimmed(bool on);
-    // Some transfer on this edge is annotated: a badge in its colour beside the hop number.
+    // Where the labels go (item coordinates): the count at the middle, the hop depth before it
+    // and the annotation badge after it, never on top of one another.
+    struct LabelRects {
+        QRectF count, hop, annotation; // null when not drawn
+    };
+    const LabelRects &labelRects() const { return m_labels; }
+    // Some transfer on this edge is annotated: a badge in its colour beside the count.
     void setAnnotation(const QColor &color, bool bookmarked, const QString &summary);
     bool hasAnnotationBadge() const { return m_annotation.isValid(); }
     bool isHighlighted() const { return m_highlighted; }
@@ -72,6 +97,8 @@ private:
     QString m_baseTip;
     QColor m_annotation;
     bool m_bookmarked = false;
+    LabelRects m_labels;
+    LabelRects placeLabels() const;
 };
 
 } // namespace tt

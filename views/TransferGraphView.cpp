@@ -3,6 +3,7 @@
 #include "AnnotationActions.h"
 #include "AppIcons.h"
 #include "GraphItems.h"
+#include "GraphLegend.h"
 #include "GraphScene.h"
 #include "GraphvizLayout.h"
 #include "PivotActions.h"
@@ -17,9 +18,12 @@
 #include <QGraphicsScene>
 #include <QKeyEvent>
 #include <QMenu>
+#include <QPainter>
 #include <QQueue>
 #include <QResizeEvent>
 #include <QScrollBar>
+#include <QSettings>
+#include <QToolBar>
 #include <QWheelEvent>
 
 #include <cmath>
@@ -46,6 +50,45 @@ QPointF borderPoint(const QRectF &r, QPointF towards)
     const double s = std::min(sx, sy);
     return c + d * s;
 }
+// The legend beside the graph (top right); clicks go through to the graph.
+class LegendOverlay : public QWidget {
+public:
+    explicit LegendOverlay(QWidget *parent)
+        : QWidget(parent)
+    {
+        setObjectName(QStringLiteral("graphLegend"));
+        setAttribute(Qt::WA_TransparentForMouseEvents);
+        setData({});
+    }
+    void setData(const GraphData &data)
+    {
+        m_entries = graphLegendEntries(data);
+        fitHeight(m_maxHeight);
+    }
+    // Shrinks (down to 60 %) to stay inside a short viewport.
+    void fitHeight(int maxHeight)
+    {
+        m_maxHeight = maxHeight;
+        const QSizeF natural = graphLegendSize(m_entries) + QSizeF(2, 2);
+        m_scale = std::clamp(maxHeight / natural.height(), 0.6, 1.0);
+        resize((natural * m_scale).toSize() + QSize(1, 1));
+        update();
+    }
+    const QVector<GraphLegendEntry> &entries() const { return m_entries; }
+
+protected:
+    void paintEvent(QPaintEvent *) override
+    {
+        QPainter p(this);
+        p.scale(m_scale, m_scale);
+        paintGraphLegend(&p, QPointF(0.5, 0.5), m_entries);
+    }
+
+private:
+    QVector<GraphLegendEntry> m_entries;
+    double m_scale = 1;
+    int m_maxHeight = 100000;
+};
 } // namespace
 
 TransferGraphView::TransferGraphView(FilterHistory *filter, Selection *selection, QWidget *parent)
@@ -64,6 +107,70 @@ TransferGraphView::TransferGraphView(FilterHistory *filter, Selection *selection
     connect(m_filter, &FilterHistory::changed, this, [this] { refresh(); });
     connect(m_selection, &Selection::changed, this, &TransferGraphView::onSelection);
     connect(m_scene, &QGraphicsScene::selectionChanged, this, &TransferGraphView::onSceneSelection);
+
+    m_toolBar = new QToolBar(this);
+    m_toolBar->setObjectName(QStringLiteral("graphToolBar"));
+    m_toolBar->setIconSize(QSize(16, 16));
+    m_toolBar->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+    m_toolBar
+        ->addAction(themedIcon(QStringLiteral("view-refresh")), tr("Re-layout"), this, &TransferGraphView::relayout)
+        ->setToolTip(tr("Lay out the unpinned nodes again around the pinned ones, and fit"));
+    m_toolBar->addAction(themedIcon(QStringLiteral("zoom-fit-best")), tr("Fit"), this, &TransferGraphView::fitAll)
+        ->setToolTip(tr("Fit the whole graph in the view (F)"));
+    m_unpinAction = m_toolBar->addAction(tr("Unpin all"), this, &TransferGraphView::unpinAll);
+    m_unpinAction->setToolTip(tr("Forget every pinned position and lay the graph out from scratch"));
+    m_unpinAction->setEnabled(false);
+    m_toolBar->addSeparator();
+    m_legendAction = m_toolBar->addAction(tr("Legend"));
+    m_legendAction->setObjectName(QStringLiteral("graphLegendAction"));
+    m_legendAction->setText(tr("Graph &Legend"));
+    m_legendAction->setIconText(tr("Legend"));
+    m_legendAction->setCheckable(true);
+    m_legend = new LegendOverlay(this);
+    const bool shown = QSettings().value(QStringLiteral("workbench/graphLegend"), true).toBool();
+    m_legendAction->setChecked(shown);
+    m_legend->setVisible(shown);
+    connect(m_legendAction, &QAction::toggled, this, [this](bool on) {
+        m_legend->setVisible(on);
+        QSettings().setValue(QStringLiteral("workbench/graphLegend"), on);
+        placeOverlays();
+        if (!m_userZoomed)
+            fitAll();
+    });
+    placeOverlays();
+}
+
+void TransferGraphView::placeOverlays()
+{
+    // The legend sits in a right-hand margin of its own, so it never hides a node.
+    const int f = frameWidth();
+    const int top = m_toolBar->sizeHint().height();
+    auto *legend = static_cast<LegendOverlay *>(m_legend);
+    legend->fitHeight(height() - top - 2 * f - 12);
+    const int right = m_legend->isVisibleTo(this) ? m_legend->width() + 12 : 0;
+    if (viewportMargins() != QMargins(0, top, right, 0))
+        setViewportMargins(0, top, right, 0);
+    m_toolBar->setGeometry(f, f, width() - 2 * f, top);
+    m_legend->move(width() - f - right + 6, f + top + 6);
+    m_legend->raise();
+}
+
+void TransferGraphView::relayout()
+{
+    m_userZoomed = false;
+    m_relayoutFit = true;
+    refresh();
+}
+
+void TransferGraphView::unpinAll()
+{
+    m_pins.clear();
+    m_userZoomed = false;
+    m_relayoutFit = true;
+    if (m_annotations && !m_annotations->nodePositions().empty())
+        m_annotations->clearNodePositions(); // refreshes through nodePositionsChanged
+    else
+        refresh();
 }
 
 TransferGraphView::~TransferGraphView()
@@ -140,10 +247,14 @@ void TransferGraphView::apply(uint64_t generation, std::shared_ptr<Result> r)
     m_scene->setSceneRect(m_scene->itemsBoundingRect().adjusted(-60, -60, 60, 60));
     m_applyingSelection = false;
     onSelection(m_selection->current());
-    if (m_pins.isEmpty()) {
+    if (m_pins.isEmpty() || m_relayoutFit) {
         m_userZoomed = false;
         fitAll();
     }
+    m_relayoutFit = false;
+    static_cast<LegendOverlay *>(m_legend)->setData(m_data);
+    placeOverlays();
+    m_unpinAction->setEnabled(!m_pins.isEmpty());
     emit graphShown(static_cast<int>(m_data.hosts.size()), static_cast<int>(m_data.edges.size()),
         m_data.transfersInView, m_data.transfersTotal);
 }
@@ -182,8 +293,17 @@ void TransferGraphView::onNodeMoved(HostNodeItem *node)
     m_pins.insert(node->host().id, node->pos());
     rerouteEdgesOf(node->host().id);
     applyAnnotationBadges(); // rerouted edges are new items
+    m_unpinAction->setEnabled(true);
     if (m_annotations)
         m_annotations->moveNode(node->host().name, before, node->pos());
+}
+
+void TransferGraphView::pinNode(qint64 hostId, QPointF at)
+{
+    if (HostNodeItem *n = m_nodes.value(hostId)) {
+        n->setPos(at);
+        onNodeMoved(n);
+    }
 }
 
 void TransferGraphView::setAnnotations(AnnotationController *annotations)
@@ -379,6 +499,7 @@ void TransferGraphView::onSelection(const SelectedEntities &s)
 void TransferGraphView::resizeEvent(QResizeEvent *event)
 {
     QGraphicsView::resizeEvent(event);
+    placeOverlays();
     if (!m_userZoomed)
         fitAll();
 }
@@ -481,14 +602,9 @@ void TransferGraphView::contextMenuEvent(QContextMenuEvent *event)
     if (!m_hidden.isEmpty())
         menu.addAction(tr("Show %n hidden host(s)", nullptr, static_cast<int>(m_hidden.size())), this,
             &TransferGraphView::showAllHosts);
+    menu.addAction(themedIcon(QStringLiteral("view-refresh")), tr("Re-layout"), this, &TransferGraphView::relayout);
     if (!m_pins.isEmpty())
-        menu.addAction(themedIcon(QStringLiteral("view-refresh")), tr("Unpin all and re-layout"), this, [this] {
-            m_pins.clear();
-            if (m_annotations)
-                m_annotations->clearNodePositions(); // refreshes through nodePositionsChanged
-            else
-                refresh();
-        });
+        menu.addAction(tr("Unpin all and re-layout"), this, &TransferGraphView::unpinAll);
     menu.exec(event->globalPos());
 }
 

@@ -8,6 +8,9 @@
 
 #include <memory>
 
+class QAction;
+class QToolBar;
+
 namespace tt {
 
 class AnnotationController;
@@ -43,6 +46,9 @@ public:
     void showAllHosts();
     bool highlightPath(qint64 fromHost, qint64 toHost); // shortest directed path, others dimmed
     void clearHighlight();
+    // Pins a node at `at` (scene coordinates) as dropping it there does: kept across re-layouts
+    // and filter changes, and in the case when annotations are set.
+    void pinNode(qint64 hostId, QPointF at);
 
     const GraphData &graph() const { return m_data; }
     QSet<qint64> hiddenHosts() const { return m_hidden; }
@@ -53,6 +59,14 @@ public:
     // Annotation badges on nodes and edges, Annotate / Bookmark / Tags in the context menus,
     // and node positions kept in the case (moves are undoable).
     void setAnnotations(AnnotationController *annotations);
+
+    // The toolbar over the graph (Re-layout, Fit, Unpin all, Legend) and the legend overlay;
+    // the legend's visibility is remembered in QSettings (workbench/graphLegend).
+    QToolBar *toolBar() const { return m_toolBar; }
+    QAction *legendAction() const { return m_legendAction; }
+    QWidget *legendOverlay() const { return m_legend; }
+    void relayout(); // lays the unpinned nodes out again and fits
+    void unpinAll(); // forgets every pin (undoable in the case) and lays out from scratch
 
 signals:
     void graphShown(int hosts, int edges, qint64 transfersInView, qint64 transfersTotal);
@@ -80,6 +94,7 @@ private:
     uint64_t m_generation = 0;
     bool m_pending = false;
     bool m_applyingSelection = false;
+    bool m_relayoutFit = false; // the next result fits even with pins (Re-layout, Unpin all)
     bool m_userZoomed = false; // until the analyst zooms, the graph keeps fitting the view
     GraphData m_data;
     QHash<qint64, HostNodeItem *> m_nodes;
@@ -88,6 +103,11 @@ private:
     QHash<qint64, TransferEdgeItem *> m_edges;
     QHash<qint64, QPointF> m_pins;
     QSet<qint64> m_hidden;
+    QToolBar *m_toolBar = nullptr;
+    QAction *m_unpinAction = nullptr;
+    QAction *m_legendAction = nullptr;
+    QWidget *m_legend = nullptr;
+    void placeOverlays();
 };
 
 } // namespace tt

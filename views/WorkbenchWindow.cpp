@@ -320,6 +320,8 @@ void WorkbenchWindow::buildMenus()
     m_viewMenu->addSeparator();
     for (QDockWidget *d : findChildren<QDockWidget *>())
         m_viewMenu->addAction(d->toggleViewAction());
+    m_viewMenu->addSeparator();
+    m_viewMenu->addAction(m_graph->legendAction()); // checkable, remembered in QSettings
 }
 
 void WorkbenchWindow::fillTimeZoneMenu()

@@ -75,35 +75,49 @@ std::optional<std::string> writeDot(const DotGraph &graph, std::string *error)
         return std::nullopt;
     }
     std::set<std::string> gNames, nNames, eNames;
-    for (const auto &[k, v] : graph.graphAttrs)
-        gNames.insert(k);
-    for (const DotNode &n : graph.nodes)
-        for (const auto &[k, v] : n.attrs)
-            nNames.insert(k);
-    for (const DotEdge &e : graph.edges)
-        for (const auto &[k, v] : e.attrs)
-            eNames.insert(k);
+    auto names = [&](const DotGraph &d) {
+        for (const auto &[k, v] : d.graphAttrs)
+            gNames.insert(k);
+        for (const DotNode &n : d.nodes)
+            for (const auto &[k, v] : n.attrs)
+                nNames.insert(k);
+        for (const DotEdge &e : d.edges)
+            for (const auto &[k, v] : e.attrs)
+                eNames.insert(k);
+    };
+    names(graph);
+    for (const DotGraph &sub : graph.subgraphs)
+        names(sub);
     declare(g.get(), AGRAPH, gNames);
     declare(g.get(), AGNODE, nNames);
     declare(g.get(), AGEDGE, eNames);
-    for (const auto &[k, v] : graph.graphAttrs)
-        agsafeset(g.get(), cs(k), cs(doubled(v)), const_cast<char *>(""));
-    for (const DotNode &n : graph.nodes) {
-        Agnode_t *node = agnode(g.get(), cs(doubled(n.name)), 1);
-        for (const auto &[k, v] : n.attrs)
-            agsafeset(node, cs(k), cs(doubled(v)), const_cast<char *>(""));
-    }
-    for (const DotEdge &e : graph.edges) {
-        Agnode_t *t = agnode(g.get(), cs(doubled(e.tail)), 1);
-        Agnode_t *h = agnode(g.get(), cs(doubled(e.head)), 1);
-        Agedge_t *edge = agedge(g.get(), t, h, nullptr, 1);
-        if (!edge) {
-            if (error)
-                *error = "Graphviz could not create an edge";
-            return std::nullopt;
+    auto fill = [&](Agraph_t *into, const DotGraph &d) {
+        for (const auto &[k, v] : d.graphAttrs)
+            agsafeset(into, cs(k), cs(doubled(v)), const_cast<char *>(""));
+        for (const DotNode &n : d.nodes) {
+            Agnode_t *node = agnode(into, cs(doubled(n.name)), 1);
+            for (const auto &[k, v] : n.attrs)
+                agsafeset(node, cs(k), cs(doubled(v)), const_cast<char *>(""));
         }
-        for (const auto &[k, v] : e.attrs)
-            agsafeset(edge, cs(k), cs(doubled(v)), const_cast<char *>(""));
+        for (const DotEdge &e : d.edges) {
+            Agnode_t *t = agnode(into, cs(doubled(e.tail)), 1);
+            Agnode_t *h = agnode(into, cs(doubled(e.head)), 1);
+            Agedge_t *edge = agedge(into, t, h, nullptr, 1);
+            if (!edge)
+                return false;
+            for (const auto &[k, v] : e.attrs)
+                agsafeset(edge, cs(k), cs(doubled(v)), const_cast<char *>(""));
+        }
+        return true;
+    };
+    bool ok = fill(g.get(), graph);
+    for (const DotGraph &sub : graph.subgraphs)
+        if (Agraph_t *sg = agsubg(g.get(), cs(doubled(sub.name)), 1); ok && sg)
+            ok = fill(sg, sub);
+    if (!ok) {
+        if (error)
+            *error = "Graphviz could not create an edge";
+        return std::nullopt;
     }
     char *buf = nullptr;
     size_t len = 0;
@@ -134,24 +148,43 @@ std::optional<DotGraph> readDot(const std::string &text, std::string *error)
             *error = "not a DOT graph";
         return std::nullopt;
     }
-    DotGraph out;
-    out.name = undoubled(agnameof(g.get()));
-    out.graphAttrs = attrsOf(g.get(), g.get(), AGRAPH);
-    for (Agnode_t *n = agfstnode(g.get()); n; n = agnxtnode(g.get(), n)) {
-        DotNode dn;
-        dn.name = undoubled(agnameof(n));
-        dn.attrs = attrsOf(g.get(), n, AGNODE);
-        out.nodes.push_back(std::move(dn));
-    }
-    for (Agnode_t *n = agfstnode(g.get()); n; n = agnxtnode(g.get(), n)) {
-        for (Agedge_t *e = agfstout(g.get(), n); e; e = agnxtout(g.get(), e)) {
-            DotEdge de;
-            de.tail = undoubled(agnameof(agtail(e)));
-            de.head = undoubled(agnameof(aghead(e)));
-            de.attrs = attrsOf(g.get(), e, AGEDGE);
-            out.edges.push_back(std::move(de));
+    // Nodes and edges of a subgraph are listed with it, not with the root.
+    std::set<Agnode_t *> inSub;
+    std::set<Agedge_t *> edgeInSub;
+    auto read = [&](Agraph_t *from, DotGraph &into, bool root) {
+        into.name = undoubled(agnameof(from));
+        into.graphAttrs = attrsOf(g.get(), from, AGRAPH);
+        for (Agnode_t *n = agfstnode(from); n; n = agnxtnode(from, n)) {
+            if (root && inSub.count(n))
+                continue;
+            if (!root)
+                inSub.insert(n);
+            DotNode dn;
+            dn.name = undoubled(agnameof(n));
+            dn.attrs = attrsOf(g.get(), n, AGNODE);
+            into.nodes.push_back(std::move(dn));
         }
+        for (Agnode_t *n = agfstnode(from); n; n = agnxtnode(from, n)) {
+            for (Agedge_t *e = agfstout(from, n); e; e = agnxtout(from, e)) {
+                if (root && edgeInSub.count(AGMKOUT(e)))
+                    continue;
+                if (!root)
+                    edgeInSub.insert(AGMKOUT(e));
+                DotEdge de;
+                de.tail = undoubled(agnameof(agtail(e)));
+                de.head = undoubled(agnameof(aghead(e)));
+                de.attrs = attrsOf(g.get(), e, AGEDGE);
+                into.edges.push_back(std::move(de));
+            }
+        }
+    };
+    DotGraph out;
+    for (Agraph_t *sg = agfstsubg(g.get()); sg; sg = agnxtsubg(sg)) {
+        DotGraph sub;
+        read(sg, sub, false);
+        out.subgraphs.push_back(std::move(sub));
     }
+    read(g.get(), out, true);
     return out;
 }
 

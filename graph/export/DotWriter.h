@@ -29,6 +29,9 @@ struct DotGraph {
     std::map<std::string, std::string> graphAttrs;
     std::vector<DotNode> nodes;
     std::vector<DotEdge> edges; // directed; several edges between the same pair are kept
+    // Subgraphs ("cluster_..." ones are drawn boxed), one level deep: their nodes and edges are
+    // listed there, not in the parent. Attribute names are shared with the parent.
+    std::vector<DotGraph> subgraphs;
 };
 
 // The DOT text, or nullopt with *error set.

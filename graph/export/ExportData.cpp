@@ -2,6 +2,7 @@
 
 #include "ExportText.h"
 #include "query/GraphQuery.h"
+#include "query/UnknownSources.h"
 #include "store/Sqlite.h"
 
 #include <QFileInfo>
@@ -224,6 +225,11 @@ ReportData queryReportData(sql::Db &db, const FilterState &filter, const QString
         d.zoneName = d.zone == QTimeZone::utc() ? QStringLiteral("UTC") : QString::fromUtf8(d.zone.id());
         d.filterText = describeFilter(db, filter, d.zone);
         d.transfers = queryExportTransfers(db, filter, true);
+        // An unknown source is named as the graph names its node (one per distinct source).
+        const UnknownSources unknown = queryUnknownSources(db);
+        for (ExportTransfer &t : d.transfers)
+            if (const UnknownSource *u = unknown.forTransfer(t.row.id))
+                t.row.source = u->name.toStdString();
         for (const ExportTransfer &t : d.transfers)
             d.chains.push_back(queryTransferAncestry(db, t.row.id));
         d.annotations = readAnnotations(db);

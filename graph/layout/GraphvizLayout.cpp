@@ -1,5 +1,7 @@
 #include "GraphvizLayout.h"
 
+#include "OverlapRemoval.h"
+
 #include <graphviz/cgraph.h>
 #include <graphviz/gvc.h>
 
@@ -56,6 +58,44 @@ const char *engineName(Engine e)
     default:
         return "dot";
     }
+}
+
+// Pins are exact and nothing overlaps: neato's own overlap removal may move pinned nodes (or
+// leave overlaps, depending on the mode and the Graphviz version), so it is done here, moving
+// only unpinned nodes; edges of moved or pinned nodes become straight lines (as neato draws
+// them) between the final rectangles.
+void settlePinned(const LayoutInput &input, LayoutResult &out)
+{
+    std::vector<bool> fixed(out.nodes.size(), false);
+    std::unordered_map<int64_t, size_t> index;
+    std::vector<bool> touched(out.nodes.size(), false);
+    for (size_t i = 0; i < out.nodes.size(); ++i) {
+        const LayoutNode &n = input.nodes[i]; // out.nodes follows input.nodes
+        index.emplace(n.id, i);
+        if (!n.pinned)
+            continue;
+        fixed[i] = true;
+        touched[i] = out.nodes[i].centre.x != n.x || out.nodes[i].centre.y != n.y;
+        out.nodes[i].centre = {n.x, n.y};
+    }
+    for (size_t i : removeOverlaps(out.nodes, fixed))
+        touched[i] = true;
+    std::unordered_map<int64_t, const LayoutEdge *> edges;
+    for (const LayoutEdge &e : input.edges)
+        edges.emplace(e.id, &e);
+    for (EdgeGeometry &eg : out.edges) {
+        const LayoutEdge *e = edges.at(eg.id);
+        const size_t s = index.at(e->source), t = index.at(e->target);
+        if ((touched[s] || touched[t]) && s != t)
+            eg = straightEdge(eg.id, out.nodes[s], out.nodes[t]);
+    }
+    double right = 0, bottom = 0;
+    for (const NodeGeometry &n : out.nodes) {
+        right = std::max(right, n.centre.x + n.width / 2);
+        bottom = std::max(bottom, n.centre.y + n.height / 2);
+    }
+    out.width = std::max(out.width, right);
+    out.height = std::max(out.height, bottom);
 }
 
 } // namespace
@@ -177,6 +217,7 @@ LayoutResult GraphvizLayout::layout(const LayoutInput &input)
     std::sort(
         out.edges.begin(), out.edges.end(), [](const EdgeGeometry &a, const EdgeGeometry &b) { return a.id < b.id; });
     gvFreeLayout(gvc, g.get());
+    settlePinned(input, out);
     out.milliseconds = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
     return out;
 }

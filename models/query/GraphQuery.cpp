@@ -1,5 +1,6 @@
 #include "query/GraphQuery.h"
 
+#include "query/UnknownSources.h"
 #include "store/Sqlite.h"
 
 #include <QHash>
@@ -122,6 +123,7 @@ GraphData queryGraph(sql::Db &db, const FilterState &filter)
             + f.where + QStringLiteral(" ORDER BY t.first_ts, t.id");
         auto st = db.prepare(sql.toStdString());
         bindTransferFilter(st, f);
+        const UnknownSources unknown = queryUnknownSources(db);
         struct Key {
             int64_t s, d;
             bool operator<(const Key &o) const { return s < o.s || (s == o.s && d < o.d); }
@@ -135,7 +137,10 @@ GraphData queryGraph(sql::Db &db, const FilterState &filter)
         QHash<qint64, int> depth;
         QHash<qint64, qint64> reachedFrom;
         while (st.step()) {
-            const int64_t id = st.int64(0), src = st.int64(1), dst = st.int64(2);
+            const int64_t id = st.int64(0), dst = st.int64(2);
+            int64_t src = st.int64(1);
+            if (src < 0)
+                src = unknown.nodeOfTransfer.value(id, kUnknownSourceHost);
             const QString file = QString::fromStdString(st.text(3));
             const QString method = QString::fromStdString(st.text(4));
             const double conf = st.real(5);
@@ -201,8 +206,11 @@ GraphData queryGraph(sql::Db &db, const FilterState &filter)
         for (qint64 hid : ids) {
             GraphHost h;
             h.id = hid;
-            if (hid == kUnknownSourceHost) {
-                h.name = QStringLiteral("(unknown source)");
+            if (hid < 0) {
+                const UnknownSource *u = unknown.byNode(hid);
+                h.name = u ? u->name : QStringLiteral("(unknown source)");
+                h.detail = u ? u->detail : QString();
+                h.unknownSource = true;
             } else {
                 hs.bind(1, static_cast<int64_t>(hid));
                 if (hs.step()) {

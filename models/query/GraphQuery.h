@@ -27,6 +27,8 @@ struct GraphHost {
     bool domainController = false;
     bool firstSource = false; // root of the deepest chain of transfers in view
     bool executedTransferred = false; // ran a file that was transferred to it
+    bool unknownSource = false; // an unknown source (UnknownSources.h): id < 0, no host row
+    QString detail; // unknown sources: what groups its transfers (tooltip)
     int sent = 0;
     int received = 0;
 };
@@ -56,7 +58,8 @@ struct GraphData {
     QString error;
 };
 
-// An id for transfers whose source is known by nothing at all (no host row).
+// Transfers whose source is known by nothing at all (no host row) come from unknown sources:
+// negative node ids, one per distinct unknown source (query/UnknownSources.h).
 inline constexpr int64_t kUnknownSourceHost = -1;
 
 GraphData queryGraph(sql::Db &db, const FilterState &filter);

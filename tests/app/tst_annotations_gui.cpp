@@ -20,12 +20,14 @@
 #include "workbench/Selection.h"
 
 #include <QAbstractItemView>
+#include <QApplication>
 #include <QCheckBox>
 #include <QComboBox>
 #include <QLabel>
 #include <QLineEdit>
 #include <QListWidget>
 #include <QMenu>
+#include <QMouseEvent>
 #include <QPlainTextEdit>
 #include <QSignalSpy>
 #include <QTemporaryDir>
@@ -185,6 +187,64 @@ private slots:
         QVERIFY(edited->markdown && edited->bookmarked);
         QCOMPARE(edited->note, std::string("**edited** note"));
         undo->clear();
+    }
+
+    // Issue 11: a click (press, a jitter below the drag distance, release) selects and never
+    // pins; a drag pins, is kept in the case and is undoable.
+    void clickSelectsOnlyADragPins()
+    {
+        FilterHistory filter;
+        Selection selection;
+        WorkbenchWindow window(&filter, &selection);
+        window.resize(1300, 850);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        TransferGraphView &view = *window.graphView();
+        QSignalSpy shown(&view, &TransferGraphView::graphShown);
+        window.openCase(m_case);
+        waitGraph(view, shown, 0);
+        AnnotationController *c = window.annotations();
+        c->clearNodePositions();
+        waitGraph(view, shown, shown.count() - 1);
+        c->undoStack()->clear();
+        const GraphHost host = view.graph().hosts.front();
+        HostNodeItem *node = view.nodeItem(host.id);
+        const QPointF was = node->pos();
+        QWidget *vp = view.viewport();
+        const QPoint at = view.mapFromScene(node->scenePos());
+        QVERIFY(vp->rect().contains(at));
+        auto move = [&](QPoint p) {
+            QMouseEvent ev(QEvent::MouseMove, QPointF(p), QPointF(vp->mapToGlobal(p)), Qt::NoButton, Qt::LeftButton,
+                Qt::NoModifier);
+            QApplication::sendEvent(vp, &ev);
+        };
+        const int jitter = std::max(1, QApplication::startDragDistance() - 2);
+        QTest::mousePress(vp, Qt::LeftButton, {}, at);
+        move(at + QPoint(jitter, 0));
+        QTest::mouseRelease(vp, Qt::LeftButton, {}, at + QPoint(jitter, 0));
+        QVERIFY(node->isSelected());
+        QCOMPARE(selection.current().hosts, QVector<qint64> {host.id});
+        QCOMPARE(node->pos(), was);
+        QVERIFY(c->nodePositions().empty());
+        QCOMPARE(c->undoStack()->count(), 0);
+        QVERIFY(!view.pins().contains(host.id));
+        QVERIFY(!c->undoStack()->canUndo());
+
+        // A drag well past the distance: pinned where it was dropped, one "Move" step.
+        const QPoint to = at + QPoint(0, 3 * QApplication::startDragDistance() + 40);
+        QTest::mousePress(vp, Qt::LeftButton, {}, at);
+        for (int k = 1; k <= 4; ++k)
+            move(at + (to - at) * k / 4);
+        QTest::mouseRelease(vp, Qt::LeftButton, {}, to);
+        QVERIFY(node->pos() != was);
+        QCOMPARE(c->nodePositions().count(host.name.toStdString()), size_t(1));
+        QCOMPARE(c->undoStack()->count(), 1);
+        QVERIFY(c->undoStack()->undoText().startsWith("Move"));
+        QVERIFY(view.pins().contains(host.id));
+        c->undoStack()->undo();
+        QVERIFY(c->nodePositions().empty());
+        waitGraph(view, shown, shown.count() - 1);
+        c->undoStack()->clear();
     }
 
     void savedViewAndNodePositions()

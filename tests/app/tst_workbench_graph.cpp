@@ -4,7 +4,10 @@
 // transfers, hostile host names are drawn as plain text.
 
 #include "CaseBuilder.h"
+#include "ExportData.h"
+#include "GraphExport.h"
 #include "GraphItems.h"
+#include "GraphScene.h"
 #include "ImportRunner.h"
 #include "PivotBar.h"
 #include "TransferGraphView.h"
@@ -19,11 +22,14 @@
 #include <QComboBox>
 #include <QDateTime>
 #include <QFile>
+#include <QMenu>
 #include <QSet>
+#include <QSettings>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTimeZone>
+#include <QToolBar>
 
 using namespace tt;
 
@@ -188,6 +194,218 @@ private slots:
         expected(m_case, QStringLiteral("last_ts >= %1 AND first_ts <= %2").arg(from).arg(to), &edges, &hosts, &count);
         QCOMPARE(view.graph().transfersInView, count);
         QCOMPARE(shownEdges(view), edges);
+    }
+
+    // Issue 11: pinned nodes stay where they were pinned through a filter round trip (a pivot,
+    // then clearing it) and no two node rectangles intersect, even with pins dropped on top of
+    // where other nodes were; edges carry their transfer count, the hop apart from it.
+    void pinsHoldAndNothingOverlapsAfterAFilterRoundTrip()
+    {
+        FilterHistory filter;
+        Selection selection;
+        TransferGraphView view(&filter, &selection);
+        view.resize(1000, 700);
+        QSignalSpy spy(&view, &TransferGraphView::graphShown);
+        view.setCase(m_case);
+        waitGraph(view, spy, 0);
+        const auto &hosts = view.graph().hosts;
+        QVERIFY(hosts.size() >= 6);
+        // Two pins, each dropped almost onto another node.
+        const qint64 a = hosts[0].id, b = hosts[1].id;
+        const QPointF pinA = view.nodeItem(hosts[2].id)->pos() + QPointF(10, 5);
+        const QPointF pinB = view.nodeItem(hosts[3].id)->pos() + QPointF(-20, -8);
+        view.pinNode(a, pinA);
+        view.pinNode(b, pinB);
+        FilterState pivot;
+        {
+            auto cs = store::CaseStore::open(m_case.toStdString(), store::CaseStore::Access::ReadOnly);
+            pivot.accounts = {cs->db().queryInt("SELECT account_id FROM transfers WHERE account_id IS NOT NULL "
+                                                "GROUP BY account_id ORDER BY count(*) DESC LIMIT 1")};
+        }
+        int before = static_cast<int>(spy.count());
+        filter.apply(pivot);
+        waitGraph(view, spy, before);
+        before = static_cast<int>(spy.count());
+        filter.apply(FilterState {});
+        waitGraph(view, spy, before);
+        QVERIFY(filter.current().isEmpty());
+        QCOMPARE(view.nodeItem(a)->pos(), pinA);
+        QCOMPARE(view.nodeItem(b)->pos(), pinB);
+        QVector<QPair<qint64, QRectF>> rects;
+        for (const GraphHost &h : view.graph().hosts) {
+            const QSizeF s = graphNodeSize(h);
+            rects.append({h.id, QRectF(view.nodeItem(h.id)->pos() - QPointF(s.width() / 2, s.height() / 2), s)});
+        }
+        for (int i = 0; i < rects.size(); ++i)
+            for (int j = i + 1; j < rects.size(); ++j)
+                QVERIFY2(!rects[i].second.intersects(rects[j].second),
+                    qPrintable(QStringLiteral("host %1 overlaps host %2").arg(rects[i].first).arg(rects[j].first)));
+
+        // Edge labels: the count says how many transfers; the hop is a separate tag; an
+        // annotation badge covers neither.
+        int multi = 0, hopTags = 0;
+        for (const GraphEdge &e : view.graph().edges) {
+            TransferEdgeItem *item = view.edgeItem(e.id);
+            QCOMPARE(edgeCountText(e.count), QStringLiteral("\u00D7%1").arg(e.transferIds.size()));
+            item->setAnnotation(Qt::red, true, QStringLiteral("x"));
+            const auto &r = item->labelRects();
+            QVERIFY(!r.count.isNull() && !r.annotation.isNull());
+            QVERIFY(!r.count.intersects(r.annotation));
+            if (e.hop == 0)
+                QVERIFY(r.hop.isNull());
+            if (e.hop) { // a tag when the edge has room, always in the tooltip
+                hopTags += !r.hop.isNull();
+                QVERIFY(!r.hop.intersects(r.count) && !r.hop.intersects(r.annotation));
+                QVERIFY(item->toolTip().contains(QStringLiteral("hop %1").arg(e.hop)));
+            }
+            QVERIFY(item->boundingRect().contains(r.count) && item->boundingRect().contains(r.annotation));
+            multi += e.count > 1;
+        }
+        QVERIFY(multi >= 1);
+        QVERIFY(hopTags >= 1);
+    }
+
+    // Issue 11: unknown sources are one node per destination, account and session, the same in
+    // the graph, the DOT export and the report: two unrelated transfers (other host, other
+    // account, a year apart) get two nodes; a second push an hour later in the same session
+    // shares the first one's.
+    void unknownSourcesAreDistinct()
+    {
+        const QString copy = m_dir.filePath(QStringLiteral("unknown.ttcase"));
+        QFile::remove(copy);
+        QVERIFY(QFile::copy(m_case, copy));
+        qint64 ids[3] = {};
+        {
+            auto cs = store::CaseStore::open(copy.toStdString(), store::CaseStore::Access::ReadWrite);
+            auto &db = cs->db();
+            const qint64 h1 = db.queryInt("SELECT min(dst_host_id) FROM transfers");
+            const qint64 h2 = db.queryInt("SELECT max(dst_host_id) FROM transfers");
+            const qint64 a1 = db.queryInt("SELECT min(account_id) FROM transfers");
+            const qint64 a2 = db.queryInt("SELECT max(account_id) FROM transfers");
+            QVERIFY(h1 != h2 && a1 != a2);
+            const qint64 y2019
+                = QDateTime(QDate(2019, 3, 2), QTime(10, 0), QTimeZone::utc()).toMSecsSinceEpoch() * 1000;
+            const qint64 y2020
+                = QDateTime(QDate(2020, 6, 10), QTime(9, 0), QTimeZone::utc()).toMSecsSinceEpoch() * 1000;
+            const qint64 hour = 3600LL * 1000000;
+            const struct {
+                qint64 dst, account, ts;
+            } rows[] = {{h1, a1, y2019}, {h1, a1, y2019 + hour}, {h2, a2, y2020}};
+            int k = 0;
+            for (const auto &r : rows) {
+                auto st
+                    = db.prepare("INSERT INTO transfers(src_host_id, dst_host_id, file_name, method, direction, "
+                                 "account_id, first_ts, last_ts, confidence, confidence_label, rules) "
+                                 "VALUES(NULL, ?, 'tool.exe', 'smb-admin-share', 'push', ?, ?, ?, 0.8, 'high', 'x')");
+                st.bind(1, static_cast<int64_t>(r.dst));
+                st.bind(2, static_cast<int64_t>(r.account));
+                st.bind(3, static_cast<int64_t>(r.ts));
+                st.bind(4, static_cast<int64_t>(r.ts));
+                st.step();
+                ids[k++] = db.queryInt("SELECT last_insert_rowid()");
+            }
+        }
+        auto cs = store::CaseStore::open(copy.toStdString(), store::CaseStore::Access::ReadOnly);
+        const GraphData g = queryGraph(cs->db(), FilterState {});
+        QVERIFY2(g.error.isEmpty(), qPrintable(g.error));
+        auto sourceOf = [&](qint64 transfer) -> qint64 {
+            for (const GraphEdge &e : g.edges)
+                if (e.transferIds.contains(transfer))
+                    return e.source;
+            return 0;
+        };
+        const qint64 n0 = sourceOf(ids[0]), n1 = sourceOf(ids[1]), n2 = sourceOf(ids[2]);
+        QVERIFY(n0 < 0 && n2 < 0);
+        QCOMPARE(n1, n0); // the same session
+        QVERIFY(n2 != n0); // unrelated: its own node
+        QHash<qint64, QString> names;
+        for (const GraphHost &h : g.hosts)
+            if (h.id < 0) {
+                QVERIFY(h.unknownSource);
+                QVERIFY(!names.values().contains(h.name)); // names are unique (positions are kept by name)
+                names.insert(h.id, h.name);
+            }
+        QVERIFY(names.value(n0).contains(QLatin1String("2019-03-02")));
+        QVERIFY(names.value(n2).contains(QLatin1String("2020-06-10")));
+
+        // The report and the DOT export name the same nodes.
+        const exporting::ReportData rd = exporting::queryReportData(cs->db(), FilterState {}, copy);
+        QVERIFY2(rd.error.isEmpty(), qPrintable(rd.error));
+        QHash<qint64, QString> reported;
+        for (const exporting::ExportTransfer &t : rd.transfers)
+            reported.insert(t.row.id, QString::fromStdString(t.row.source));
+        QCOMPARE(reported.value(ids[0]), names.value(n0));
+        QCOMPARE(reported.value(ids[1]), names.value(n0));
+        QCOMPARE(reported.value(ids[2]), names.value(n2));
+        OffscreenGraph og;
+        QString error;
+        QVERIFY2(og.load(copy, FilterState {}, &error), qPrintable(error));
+        const exporting::DotGraph dot = graphDot(og.ref(), wholeGraphRect(og.scene()), QString());
+        QSet<std::string> labels;
+        for (const exporting::DotNode &n : dot.nodes)
+            if (n.attrs.count("label"))
+                labels.insert(n.attrs.at("label"));
+        QVERIFY(labels.contains(names.value(n0).toStdString()));
+        QVERIFY(labels.contains(names.value(n2).toStdString()));
+    }
+
+    // Issue 11: a toolbar on the graph (Re-layout, Fit, Unpin all, Legend) and a legend overlay
+    // that the View menu hides, remembered in the settings.
+    void toolbarAndLegendOverlay()
+    {
+        QCoreApplication::setOrganizationName(QStringLiteral("tt-test-graph"));
+        QSettings().remove(QStringLiteral("workbench/graphLegend"));
+        FilterHistory filter;
+        Selection selection;
+        WorkbenchWindow window(&filter, &selection);
+        window.resize(1200, 800);
+        window.show();
+        TransferGraphView &view = *window.graphView();
+        QSignalSpy spy(&view, &TransferGraphView::graphShown);
+        window.openCase(m_case);
+        waitGraph(view, spy, 0);
+        QStringList texts;
+        for (QAction *a : view.toolBar()->actions())
+            texts << a->iconText();
+        QVERIFY2(texts.contains("Re-layout") && texts.contains("Fit") && texts.contains("Unpin all")
+                && texts.contains("Legend"),
+            qPrintable(texts.join(',')));
+        QVERIFY(view.toolBar()->isVisible());
+        // The toolbar sits above the viewport, not over the graph.
+        QVERIFY(view.toolBar()->geometry().bottom() < view.viewport()->geometry().top());
+        QWidget *legend = view.legendOverlay();
+        QVERIFY(legend->isVisible());
+        // Beside the graph, inside the view: it hides no node.
+        QVERIFY(view.rect().contains(legend->geometry()));
+        QVERIFY(!legend->geometry().intersects(view.viewport()->geometry()));
+        QAction *toggle = window.findChild<QAction *>(QStringLiteral("graphLegendAction"));
+        QVERIFY(toggle && toggle == view.legendAction());
+        bool inViewMenu = false;
+        for (QMenu *m : window.findChildren<QMenu *>())
+            inViewMenu |= m->actions().contains(toggle);
+        QVERIFY(inViewMenu);
+        const int withLegend = view.viewport()->width();
+        toggle->trigger();
+        QVERIFY(!legend->isVisible());
+        QVERIFY(view.viewport()->width() > withLegend); // the graph gets the room back
+        QCOMPARE(QSettings().value(QStringLiteral("workbench/graphLegend")).toBool(), false);
+        {
+            FilterHistory f2;
+            Selection s2;
+            TransferGraphView second(&f2, &s2);
+            QVERIFY(!second.legendAction()->isChecked()); // remembered
+        }
+        toggle->trigger();
+        QVERIFY(legend->isVisible());
+        // Re-layout after zooming in fits the graph again; Fit does too.
+        view.scale(4, 4);
+        const int before = static_cast<int>(spy.count());
+        view.relayout();
+        waitGraph(view, spy, before);
+        const QRectF shownRect = view.mapToScene(view.viewport()->rect()).boundingRect();
+        for (const GraphHost &h : view.graph().hosts)
+            QVERIFY(shownRect.contains(view.nodeItem(h.id)->pos()));
+        QSettings().remove(QStringLiteral("workbench/graphLegend"));
     }
 
     void selectingAnEdgeSelectsItsTransfers()

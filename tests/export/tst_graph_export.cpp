@@ -7,6 +7,8 @@
 #include "ExportData.h"
 #include "ExportText.h"
 #include "GraphExport.h"
+#include "GraphLegend.h"
+#include "MethodPalette.h"
 #include "ReportWriter.h"
 #include "TimelineView.h"
 #include "TransferExport.h"
@@ -162,14 +164,16 @@ private slots:
             QVERIFY2(exportGraph(m_graph->ref(), m_whole, out("g.png"), o, &error), qPrintable(error));
             QImage img(out("g.png"));
             QVERIFY(!img.isNull());
-            const QSizeF s = snapshotSize(m_whole.size(), true);
+            const QSizeF s = snapshotSize(graphPicture(m_graph->ref(), m_whole).size, true);
             QCOMPARE(img.size(), QSize(int(std::lround(s.width() * scale)), int(std::lround(s.height() * scale))));
         }
-        // Without a caption the picture is the graph's extent alone.
+        // Without a caption the picture is the graph's extent and the legend beside it.
         QString error;
         QVERIFY(exportGraph(m_graph->ref(), m_whole, out("n.png"), {}, &error));
-        QCOMPARE(
-            QImage(out("n.png")).size(), QSize(int(std::lround(m_whole.width())), int(std::lround(m_whole.height()))));
+        const QSizeF legend = graphLegendSize(graphLegendEntries(m_graph->data()));
+        QCOMPARE(QImage(out("n.png")).size(),
+            QSize(int(std::lround(m_whole.width() + legend.width() + 2 * kLegendMargin)),
+                int(std::lround(std::max(m_whole.height(), legend.height() + 2 * kLegendMargin)))));
         // Not all background: the graph was drawn.
         QImage img(out("n.png"));
         QSet<QRgb> colours;
@@ -177,6 +181,49 @@ private slots:
             for (int x = 0; x < img.width(); x += 3)
                 colours.insert(img.pixel(x, y));
         QVERIFY(colours.size() > 10);
+    }
+
+    // Issue 11: every graph export carries the legend: the SVG (and so the HTML report, which
+    // inlines it) draws its entries as text, the DOT has a legend cluster, the PNG has it to the
+    // right of the graph.
+    void legendInEveryExport()
+    {
+        const QVector<GraphLegendEntry> entries = graphLegendEntries(m_graph->data());
+        QStringList texts;
+        for (const GraphLegendEntry &e : entries)
+            texts << e.text;
+        for (const GraphEdge &e : m_graph->data().edges)
+            for (const QString &m : e.methods)
+                QVERIFY(texts.contains(MethodPalette::label(m)));
+        QVERIFY(texts.contains(QStringLiteral("DC: domain controller")));
+        QVERIFY(texts.contains(QStringLiteral("dashed: every transfer below 0.5 confidence")));
+        const Parsed p = parseXml(graphSvg(m_graph->ref(), m_whole, {}));
+        QVERIFY(p.ok);
+        for (const QString &t : texts)
+            QVERIFY2(p.text.contains(t), qPrintable(t));
+        QString error;
+        QVERIFY(exportGraph(m_graph->ref(), m_whole, out("l.dot"), {}, &error));
+        const auto dot = exporting::readDot(readAll(out("l.dot")).toStdString());
+        QVERIFY(dot.has_value());
+        QCOMPARE(dot->subgraphs.size(), size_t(1));
+        QCOMPARE(dot->subgraphs[0].name, std::string("cluster_legend"));
+        QCOMPARE(dot->subgraphs[0].nodes.size(), size_t(entries.size()));
+        std::set<std::string> dotTexts;
+        for (const auto &n : dot->subgraphs[0].nodes)
+            dotTexts.insert(n.attrs.at("label"));
+        QVERIFY(dotTexts.count("S: first source (root of the deepest chain)"));
+        // The edge label is the count; the hop depth is an attribute of its own.
+        for (const auto &e : dot->edges)
+            QVERIFY2(
+                QString::fromStdString(e.attrs.at("label")).startsWith(QChar(0x00D7)), e.attrs.at("label").c_str());
+        // The PNG: the legend's box is drawn right of the graph (not background there).
+        QVERIFY(exportGraph(m_graph->ref(), m_whole, out("l.png"), {}, &error));
+        const QImage img(out("l.png"));
+        const int lx = int(m_whole.width() + kLegendMargin + 20);
+        int nonBackground = 0;
+        for (int y = 0; y < std::min(img.height(), 200); ++y)
+            nonBackground += img.pixel(lx, y) != QColor(0xFB, 0xFB, 0xFC).rgb();
+        QVERIFY(nonBackground > 50);
     }
 
     void pdfIsVector()
@@ -251,6 +298,8 @@ private slots:
         QString error;
         QVERIFY2(
             writeReportFile(d, m_graph->ref(), m_whole, out("r.html"), ExportFormat::Html, &error), qPrintable(error));
+        // The report's graph carries the legend (issue 11).
+        QVERIFY(parseXml(readAll(out("r.html"))).text.contains(QStringLiteral("depth in the earliest chain")));
         const QByteArray html = readAll(out("r.html"));
         QVERIFY(html.startsWith("<!DOCTYPE html>"));
         const Parsed p = parseXml(html);

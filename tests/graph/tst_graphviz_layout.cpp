@@ -1,4 +1,5 @@
 #include "GraphvizLayout.h"
+#include "OverlapRemoval.h"
 
 #include <QTest>
 
@@ -93,6 +94,67 @@ private slots:
         for (size_t i = 0; i < r.nodes.size(); ++i)
             for (size_t j = i + 1; j < r.nodes.size(); ++j)
                 QVERIFY(!overlap(r.nodes[i], r.nodes[j]));
+    }
+
+    // Issue 11: pins crowded together where the free nodes would go; the free ones make room,
+    // the pins do not move, and edges of moved nodes end at their new rectangles.
+    void pinsAreRespectedAndNothingOverlaps()
+    {
+        LayoutInput in = chain(12);
+        in.edges.push_back({300, 1, 7, 1});
+        in.edges.push_back({301, 2, 9, 1});
+        const double pins[][2] = {{0, 0}, {150, 0}, {75, 50}, {0, 100}};
+        for (int k = 0; k < 4; ++k) {
+            auto &n = in.nodes[size_t(k) * 3];
+            n.pinned = true;
+            n.x = pins[k][0];
+            n.y = pins[k][1];
+        }
+        LayoutResult r = GraphvizLayout().layout(in);
+        QVERIFY2(r.error.empty(), r.error.c_str());
+        for (int k = 0; k < 4; ++k) {
+            const auto &g = node(r, in.nodes[size_t(k) * 3].id);
+            QCOMPARE(g.centre.x, pins[k][0]);
+            QCOMPARE(g.centre.y, pins[k][1]);
+        }
+        for (size_t i = 0; i < r.nodes.size(); ++i)
+            for (size_t j = i + 1; j < r.nodes.size(); ++j) {
+                if (in.nodes[i].pinned && in.nodes[j].pinned)
+                    continue; // the analyst's own overlap
+                QVERIFY2(!overlap(r.nodes[i], r.nodes[j]),
+                    qPrintable(QStringLiteral("%1 overlaps %2").arg(r.nodes[i].id).arg(r.nodes[j].id)));
+            }
+        for (const auto &e : r.edges) {
+            const LayoutEdge *le = nullptr;
+            for (const auto &x : in.edges)
+                if (x.id == e.id)
+                    le = &x;
+            const auto &dst = node(r, le->target);
+            QVERIFY(std::abs(e.arrowTip.x - dst.centre.x) <= dst.width / 2 + 1);
+            QVERIFY(std::abs(e.arrowTip.y - dst.centre.y) <= dst.height / 2 + 1);
+        }
+    }
+
+    void overlapRemovalAlwaysSucceeds()
+    {
+        // Twenty free nodes stacked on one point amid fixed ones.
+        std::vector<NodeGeometry> nodes;
+        std::vector<bool> fixed;
+        for (int i = 0; i < 20; ++i) {
+            nodes.push_back({i, {0, 0}, 100, 40});
+            fixed.push_back(i % 5 == 0 && i > 0 ? false : i < 3);
+        }
+        nodes[1].centre = {60, 10};
+        nodes[2].centre = {-60, -10};
+        const auto before = nodes;
+        removeOverlaps(nodes, fixed);
+        for (size_t i = 0; i < nodes.size(); ++i) {
+            if (fixed[i])
+                QCOMPARE(nodes[i].centre.x, before[i].centre.x);
+            for (size_t j = i + 1; j < nodes.size(); ++j)
+                if (!(fixed[i] && fixed[j]))
+                    QVERIFY(!nodesOverlap(nodes[i], nodes[j]));
+        }
     }
 
     void largeGraphUsesSfdpWithoutOverlaps()
