@@ -9,3 +9,5 @@ tt_add_test(tst_annotations_gui SOURCES app/tst_annotations_gui.cpp app/CaseBuil
 # Issue 15: the command line against hostile input and signals (the real executable).
 tt_add_test(tst_cli_hardening SOURCES app/tst_cli_hardening.cpp LIBS tt_store)
 add_dependencies(tst_cli_hardening transfertrace)
+# The workbench's importer (app/ImportRunner) and what the window shows of its summary.
+tt_add_test(tst_import_runner SOURCES app/tst_import_runner.cpp LIBS tt_views tt_app_import tt_store)
