@@ -71,6 +71,19 @@ sj::error_code WinlogbeatRecord::flatten(od::value v, std::string &path, FieldLi
     return sj::SUCCESS;
 }
 
+template<typename Fn>
+sj::error_code WinlogbeatRecord::flattenBelow(
+    od::value v, std::string_view key, std::string &path, FieldList &sys, Fn &&each)
+{
+    path.assign(key);
+    const size_t before = sys.size();
+    if (auto e = flatten(v, path, sys, false, 1))
+        return e;
+    for (size_t i = before; i < sys.size(); ++i)
+        each(sys.at(i));
+    return sj::SUCCESS;
+}
+
 std::string WinlogbeatRecord::read(od::object &obj, PendingRecord &p, FieldList &sys, FieldList &fields)
 {
     RawEvent &ev = p.ev;
@@ -85,20 +98,15 @@ std::string WinlogbeatRecord::read(od::object &obj, PendingRecord &p, FieldList 
                     return readWinlogObject(v, p, sys, fields);
                 if (t == od::json_type::object) {
                     // ECS envelope objects: flatten to dotted names, pick host.name / event.code.
-                    path.assign(key);
-                    const size_t before = sys.size();
-                    if (auto e = flatten(v, path, sys, false, 1))
-                        return errText(e);
-                    for (size_t i = before; i < sys.size(); ++i) {
-                        Field &fl = sys.at(i);
+                    const auto e = flattenBelow(v, key, path, sys, [&](Field &fl) {
                         if (fl.name == "host.name")
                             hostName = fl.value;
                         else if (fl.name == "event.code")
                             eventCode = fl.value;
                         else if (fl.name == "log.level")
                             fl.name = "RenderingInfo.Level";
-                    }
-                    return {};
+                    });
+                    return e ? errText(e) : std::string();
                 }
                 std::string_view val;
                 if (auto e = m_render.scalarText(v, t, val))
@@ -183,19 +191,14 @@ std::string WinlogbeatRecord::readWinlogObject(od::value &wv, PendingRecord &p, 
                     return {};
                 }
                 if (t == od::json_type::object) {
-                    path.assign(key);
-                    const size_t before = sys.size();
-                    if (auto e = flatten(v, path, sys, false, 1))
-                        return errText(e);
-                    for (size_t i = before; i < sys.size(); ++i) {
-                        Field &fl = sys.at(i);
+                    const auto e = flattenBelow(v, key, path, sys, [](Field &fl) {
                         std::string_view canon = winlogSysName(fl.name);
                         if (!canon.empty())
                             fl.name.assign(canon);
                         else
                             fl.name.insert(0, "winlog.");
-                    }
-                    return {};
+                    });
+                    return e ? errText(e) : std::string();
                 }
                 std::string_view val;
                 if (auto e = m_render.scalarText(v, t, val))
