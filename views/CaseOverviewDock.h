@@ -33,7 +33,7 @@ signals:
     void caseLoaded(const QString &path, bool ok);
 
 private:
-    void applyOverview(uint64_t generation, std::shared_ptr<CaseOverview> overview);
+    void applyOverview(uint64_t generation, const std::shared_ptr<CaseOverview> &overview);
     void chooseCase();
 
     QString m_path;

@@ -136,7 +136,7 @@ void PivotBar::setCase(const QString &casePath)
         });
 }
 
-void PivotBar::applyChoices(uint64_t generation, std::shared_ptr<PivotChoices> choices)
+void PivotBar::applyChoices(uint64_t generation, const std::shared_ptr<PivotChoices> &choices)
 {
     if (generation != m_generation)
         return;
