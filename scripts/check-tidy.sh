@@ -109,7 +109,7 @@ rc=0
 
 # Findings as file:line: check (a header's finding appears once per unit including it: once here).
 # (run-clang-tidy-14 always asks for colour: the escapes go first.)
-mapfile -t findings < <(sed 's/\x1b\[[0-9;]*m//g' "$log" | sed -n 's|^'"$root"'/\([^:]*:[0-9]*:[0-9]*: \(warning\|error\): .*\)$|\1|p' | sort -u)
+mapfile -t findings < <(sed 's/\x1b\[[0-9;]*m//g' "$log" | sed -n -E 's#^'"$root"'/([^:]*:[0-9]+:[0-9]+: (warning|error): .*)$#\1#p' | sort -u)
 if [ ${#findings[@]} -gt 0 ]; then
   printf '%s\n' "${findings[@]}"
   echo "check-tidy: ${#findings[@]} findings in ${#units[@]} sources (scripts/check-tidy.sh --fix applies the fix-its)" >&2
