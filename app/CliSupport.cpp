@@ -1,5 +1,7 @@
 #include "CliSupport.h"
 
+#include "core/Utf8.h"
+
 #include <QCommandLineParser>
 
 #include <cstdio>
@@ -28,27 +30,6 @@ std::optional<int> parseCommand(QCommandLineParser &p, const QStringList &args, 
 }
 
 namespace {
-// Length of the valid UTF-8 sequence at s[i] and its code point; 0 when the bytes are not UTF-8.
-size_t decodeUtf8(std::string_view s, size_t i, char32_t *cp)
-{
-    const auto b = [&](size_t k) { return static_cast<unsigned char>(s[k]); };
-    const unsigned char c = b(i);
-    size_t n = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
-    if (n == 0 || i + n > s.size())
-        return 0;
-    char32_t v = n == 1 ? c : n == 2 ? (c & 0x1f) : n == 3 ? (c & 0x0f) : (c & 0x07);
-    for (size_t k = 1; k < n; ++k) {
-        if ((b(i + k) & 0xc0) != 0x80)
-            return 0;
-        v = (v << 6) | (b(i + k) & 0x3f);
-    }
-    static constexpr char32_t kMin[] = {0, 0, 0x80, 0x800, 0x10000};
-    if (v < kMin[n] || v > 0x10ffff || (v >= 0xd800 && v <= 0xdfff))
-        return 0; // overlong, out of range or a surrogate
-    *cp = v;
-    return n;
-}
-
 bool isTerminalControl(char32_t cp, bool keepLineBreaks)
 {
     if (cp == '\n' || cp == '\t')
@@ -64,7 +45,7 @@ std::string escapeControls(std::string_view s, Escape how, bool keepLineBreaks)
     char buf[16];
     for (size_t i = 0; i < s.size();) {
         char32_t cp = 0;
-        const size_t n = decodeUtf8(s, i, &cp);
+        const size_t n = utf8::decode(s, i, &cp);
         if (n == 0) { // not UTF-8: a lone byte, shown as such
             std::snprintf(
                 buf, sizeof buf, how == Escape::Json ? "\\ufffd" : "\\x%02x", static_cast<unsigned char>(s[i]));

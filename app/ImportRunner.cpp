@@ -66,15 +66,23 @@ void ImportRunner::start(const QString &casePath, const QStringList &paths)
                         Qt::QueuedConnection);
             });
             ok = (paths.isEmpty() && !sum.cancelled) || sum.exitCode() == 0 || sum.exitCode() == 2;
-            summary
-                = QObject::tr("%1 file(s) imported, %2 already in the case, %3 failed; %4 events stored, %5 rejected%6")
-                      .arg(sum.count(FileReport::Status::Imported))
-                      .arg(sum.count(FileReport::Status::Duplicate))
-                      .arg(sum.count(FileReport::Status::Failed))
-                      .arg(QLocale().toString(static_cast<qlonglong>(sum.stored())))
-                      .arg(QLocale().toString(static_cast<qlonglong>(sum.rejected())))
-                      .arg(sum.cancelled ? QObject::tr(" (cancelled: the interrupted file was rolled back)")
-                                         : QString());
+            // The counts the CLI prints, on the first line (the window's status bar shows that one).
+            QString skipped;
+            if (const size_t n = sum.count(FileReport::Status::Skipped))
+                skipped += QObject::tr(", %1 skipped (not telemetry)").arg(n);
+            if (sum.appleDoubleSkipped > 0)
+                skipped += QObject::tr(", %1 macOS metadata file(s) (__MACOSX/, ._*) skipped")
+                               .arg(static_cast<qlonglong>(sum.appleDoubleSkipped));
+            summary = QObject::tr(
+                "%1 file(s) imported, %2 already in the case, %3 failed%4; %5 events stored, %6 rejected%7")
+                          .arg(sum.count(FileReport::Status::Imported))
+                          .arg(sum.count(FileReport::Status::Duplicate))
+                          .arg(sum.count(FileReport::Status::Failed))
+                          .arg(skipped)
+                          .arg(QLocale().toString(static_cast<qlonglong>(sum.stored())))
+                          .arg(QLocale().toString(static_cast<qlonglong>(sum.rejected())))
+                          .arg(sum.cancelled ? QObject::tr(" (cancelled: the interrupted file was rolled back)")
+                                             : QString());
             // Transfers are derived: recomputed whenever the case says they are stale (this import
             // added something, or an earlier one was killed before its inference committed).
             if (!sum.cancelled && store::inferencePending(cs->db())) {

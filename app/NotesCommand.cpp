@@ -3,6 +3,7 @@
 
 #include "CliSupport.h"
 #include "Commands.h"
+#include "SignalCancel.h"
 
 #include "core/TimeUtil.h"
 #include "store/AnnotationStore.h"
@@ -58,6 +59,24 @@ void printMeta(const store::CaseMeta &m)
         start = nl + 1;
     }
 }
+
+// A signal (SIGINT, SIGTERM, SIGHUP) ends the command as it ends import and infer: exit 128+N and
+// a cancelled line (a JSON document with --json) instead of death by the signal; the case's lock
+// goes with the CaseStore the caller still holds.
+int cancelled(const SignalCancel &interrupt, bool json, const char *what)
+{
+    const std::string line = std::string("cancelled by ") + interrupt.signalName() + what;
+    if (json) {
+        QJsonObject o;
+        o[QStringLiteral("cancelled")] = true;
+        o[QStringLiteral("message")] = q(line);
+        o[QStringLiteral("exit_code")] = interrupt.exitCode();
+        std::fputs(QJsonDocument(o).toJson(QJsonDocument::Indented).constData(), stdout);
+    } else {
+        std::printf("%s\n", line.c_str());
+    }
+    return interrupt.exitCode();
+}
 } // namespace
 
 int runNotes(const QStringList &args)
@@ -87,8 +106,13 @@ int runNotes(const QStringList &args)
             return kUsageError;
         }
     }
+    SignalCancel interrupt;
+    const bool json = p.isSet(jsonOpt);
     try {
         auto cs = store::CaseStore::open(p.positionalArguments()[0].toStdString(), store::CaseStore::Access::ReadOnly);
+        pauseForTest("notes", *interrupt.flag());
+        if (interrupt.caught())
+            return cancelled(interrupt, json, "");
         store::AnnotationStore s(cs->db());
         const auto tags = s.tags();
         std::map<int64_t, const store::Tag *> tagById;
@@ -107,6 +131,8 @@ int runNotes(const QStringList &args)
             filter.tagId = t->id;
         }
         const auto list = s.list(filter);
+        if (interrupt.caught())
+            return cancelled(interrupt, json, "");
         auto tagNames = [&](const store::Annotation &a) {
             std::vector<std::string> out;
             for (int64_t id : a.tagIds)
@@ -114,7 +140,7 @@ int runNotes(const QStringList &args)
                     out.push_back(it->second->name);
             return out;
         };
-        if (p.isSet(jsonOpt)) {
+        if (json) {
             QJsonObject root;
             root[QStringLiteral("case")] = q(cs->path());
             root[QStringLiteral("meta")] = metaJson(s.meta());
@@ -174,6 +200,8 @@ int runNotes(const QStringList &args)
         }
         std::printf("%zu annotation(s)\n", list.size());
     } catch (const std::exception &e) {
+        if (interrupt.caught())
+            return cancelled(interrupt, json, "");
         std::fprintf(stderr, "transfertrace notes: %s\n", printable(e.what()).c_str());
         return 1;
     }
@@ -203,6 +231,8 @@ int runMeta(const QStringList &args)
         return kUsageError;
     }
     const std::string path = p.positionalArguments()[0].toStdString();
+    const bool json = p.isSet(jsonOpt);
+    SignalCancel interrupt; // before the case is opened (and locked): a signal at any moment cancels cleanly
     try {
         auto cs = store::CaseStore::open(
             path, change ? store::CaseStore::Access::ReadWrite : store::CaseStore::Access::ReadOnly, {change});
@@ -211,6 +241,9 @@ int runMeta(const QStringList &args)
                 printable(cs->readOnlyReason()).c_str());
             return 1;
         }
+        pauseForTest("meta", *interrupt.flag());
+        if (interrupt.caught())
+            return cancelled(interrupt, json, change ? ": the case is unchanged" : "");
         store::AnnotationStore s(cs->db());
         store::CaseMeta m = s.meta();
         if (change) {
@@ -226,14 +259,20 @@ int runMeta(const QStringList &args)
                 m.description = p.value(descOpt).toStdString();
             if (p.isSet(tzOpt))
                 m.displayTz = p.value(tzOpt).toStdString();
+            if (interrupt.caught())
+                return cancelled(interrupt, json, ": the case is unchanged");
             s.setMeta(m);
             m = s.meta();
         }
-        if (p.isSet(jsonOpt))
+        if (interrupt.caught()) // the change (one transaction) is saved; the signal still ends the command
+            return cancelled(interrupt, json, change ? " (after the change was saved)" : "");
+        if (json)
             writeOutput(QJsonDocument(metaJson(m)).toJson(QJsonDocument::Indented).toStdString(), stdout, Escape::Json);
         else
             printMeta(m);
     } catch (const std::exception &e) {
+        if (interrupt.caught())
+            return cancelled(interrupt, json, "");
         std::fprintf(stderr, "transfertrace meta: %s\n", printable(e.what()).c_str());
         return 1;
     }

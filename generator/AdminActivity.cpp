@@ -26,7 +26,7 @@ int64_t AdminActivity::workTime(int day, int fromHour, int toHour)
     const Topology &t = m_s.topo();
     (void)t;
     return m_s.startUs() + day * 86400 * kSec + fromHour * 3600 * kSec
-        + static_cast<int64_t>(m_s.rng().below(static_cast<uint64_t>((toHour - fromHour) * 3600))) * kSec
+        + static_cast<int64_t>(m_s.rng().below(static_cast<uint64_t>(toHour - fromHour) * 3600)) * kSec
         + static_cast<int64_t>(m_s.rng().below(1000)) * kMs;
 }
 

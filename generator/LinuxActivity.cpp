@@ -316,13 +316,13 @@ int LinuxActivity::sshCopy(int src, int64_t us, const Proc *winParent, const She
             sshArgv = {"/usr/bin/ssh", "-x", "-oPermitLocalCommand=no", "-oClearAllForwardings=yes",
                 "-oRemoteCommand=none", "-oRequestTTY=no", "-oForwardAgent=no", "-l", user, "--", target};
         if (rsync) {
-            sshArgv.push_back("rsync");
-            sshArgv.push_back("--server");
-            sshArgv.push_back("-logDtprze.iLsfxCIvu");
-            sshArgv.push_back(".");
+            sshArgv.emplace_back("rsync");
+            sshArgv.emplace_back("--server");
+            sshArgv.emplace_back("-logDtprze.iLsfxCIvu");
+            sshArgv.emplace_back(".");
         } else {
-            sshArgv.push_back("scp");
-            sshArgv.push_back("-t");
+            sshArgv.emplace_back("scp");
+            sshArgv.emplace_back("-t");
         }
         sshArgv.push_back(remotePath);
         const uint32_t sp = exec(src, us + 2 * kMs, cp, 0, who, "/usr/bin/ssh", sshArgv, cwd, tag);

@@ -5,7 +5,8 @@ set -euo pipefail
 
 PACKAGES=(
   build-essential cmake ninja-build pkg-config git
-  clang-14 libclang-rt-14-dev clang-format-14 unzip
+  clang-14 libclang-rt-14-dev clang-format-14 clang-tidy-14 unzip
+  clang-tools-14  # clang-apply-replacements-14, for scripts/check-tidy.sh --fix
   qt6-base-dev qt6-base-dev-tools qt6-svg-dev qt6-qpa-plugins libgl-dev
   libsqlite3-dev sqlite3
   libgraphviz-dev

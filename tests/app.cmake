@@ -12,3 +12,5 @@ add_dependencies(tst_cli_hardening transfertrace)
 # Issue 11, item 5: chips, path combos, empty results, stale panels, Find Host, docks following the selection.
 tt_add_test(tst_workbench_panels SOURCES app/tst_workbench_panels.cpp app/CaseBuilder.h app/CaseBuilder.cpp
   LIBS tt_views tt_importers tt_inference tt_generator)
+# The workbench's importer (app/ImportRunner) and what the window shows of its summary.
+tt_add_test(tst_import_runner SOURCES app/tst_import_runner.cpp LIBS tt_views tt_app_import tt_store)

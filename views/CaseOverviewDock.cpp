@@ -128,7 +128,7 @@ void CaseOverviewDock::openCase(const QString &path)
         });
 }
 
-void CaseOverviewDock::applyOverview(uint64_t generation, std::shared_ptr<CaseOverview> overview)
+void CaseOverviewDock::applyOverview(uint64_t generation, const std::shared_ptr<CaseOverview> &overview)
 {
     if (generation != m_generation)
         return; // a newer load is under way: this result is stale

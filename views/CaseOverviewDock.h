@@ -36,7 +36,7 @@ signals:
     void hostActivated(qint64 hostId, const QString &name);
 
 private:
-    void applyOverview(uint64_t generation, std::shared_ptr<CaseOverview> overview);
+    void applyOverview(uint64_t generation, const std::shared_ptr<CaseOverview> &overview);
     void chooseCase();
 
     QString m_path;

@@ -178,7 +178,7 @@ void PivotBar::loadChoices()
         });
 }
 
-void PivotBar::applyChoices(uint64_t generation, std::shared_ptr<PivotChoices> choices)
+void PivotBar::applyChoices(uint64_t generation, const std::shared_ptr<PivotChoices> &choices)
 {
     if (generation != m_generation)
         return;

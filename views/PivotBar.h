@@ -38,7 +38,7 @@ public:
 
 private:
     void loadChoices();
-    void applyChoices(uint64_t generation, std::shared_ptr<PivotChoices> choices);
+    void applyChoices(uint64_t generation, const std::shared_ptr<PivotChoices> &choices);
     void fill(QComboBox *box, const QVector<PivotValue> &values, const QString &placeholder);
     void showFilter(const FilterState &f);
     void addChip(const QString &text, const std::function<void(FilterState &)> &remove);

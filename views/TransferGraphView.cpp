@@ -217,7 +217,7 @@ void TransferGraphView::refresh()
         });
 }
 
-void TransferGraphView::apply(uint64_t generation, std::shared_ptr<Result> r)
+void TransferGraphView::apply(uint64_t generation, const std::shared_ptr<Result> &r)
 {
     if (generation != m_generation)
         return; // a newer query is under way

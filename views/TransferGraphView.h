@@ -81,7 +81,7 @@ protected:
 
 private:
     struct Result;
-    void apply(uint64_t generation, std::shared_ptr<Result> result);
+    void apply(uint64_t generation, const std::shared_ptr<Result> &result);
     void onSceneSelection();
     void onSelection(const SelectedEntities &s);
     void onNodeMoved(HostNodeItem *node);

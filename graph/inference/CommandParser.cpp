@@ -618,11 +618,10 @@ void CommandParser::parseCurl(const std::vector<std::string> &args, std::vector<
             upload = args[++i];
         else if ((a == "-o" || a == "--output") && i + 1 < args.size())
             output = args[++i];
-        else if (a == "-O" || a == "--remote-name")
+        else if (a == "-O" || a == "--remote-name"
+            || (a.size() > 2 && a[0] == '-' && a[1] != '-' && a.find('O') != std::string::npos
+                && a.find_first_not_of("-sSfLOkvq#") == std::string::npos)) // -sO, -fsSLO ...
             remoteName = true;
-        else if (a.size() > 2 && a[0] == '-' && a[1] != '-' && a.find('O') != std::string::npos
-            && a.find_first_not_of("-sSfLOkvq#") == std::string::npos)
-            remoteName = true; // -sO, -fsSLO ...
         else if (urlOf(a).ok)
             url = a;
     }

@@ -50,7 +50,7 @@ std::string lastComponent(std::string_view p)
     return std::string(cut == std::string_view::npos ? p : p.substr(cut + 1));
 }
 
-std::string upper(std::string s)
+std::string upper(const std::string &s)
 {
     return store::toUpperAscii(s);
 }

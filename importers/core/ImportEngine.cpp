@@ -19,6 +19,7 @@
 #include <chrono>
 #include <filesystem>
 #include <sys/stat.h>
+#include <utility>
 
 namespace fs = std::filesystem;
 
@@ -181,7 +182,7 @@ private:
 
 ImportEngine::ImportEngine(store::CaseStore &store, Options options)
     : m_store(store)
-    , m_options(options)
+    , m_options(std::move(options))
     , m_writer(std::make_unique<store::CaseWriter>(store.db()))
 {
 }

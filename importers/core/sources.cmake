@@ -6,6 +6,7 @@ list(APPEND TT_IMPORTER_SOURCES
   core/Sha256.h core/Sha256.cpp
   core/TimeUtil.h core/TimeUtil.cpp
   core/Integer.h core/Integer.cpp
+  core/Utf8.h core/Utf8.cpp
   core/JsonText.h core/JsonText.cpp
   core/LineReader.h core/LineReader.cpp
   core/FormatDetector.h core/FormatDetector.cpp

@@ -151,94 +151,89 @@ std::string FlatRecord::read(od::object &obj, PendingRecord &p, FieldList &sys, 
     size_t lookupIdx[3];
     size_t nLookup = 0;
     TimeStamp utcStamp;
-    for (auto fr : obj) {
-        od::field f;
-        if (auto e = std::move(fr).get(f))
-            return errText(e);
-        std::string_view key;
-        if (auto e = f.unescaped_key().get(key))
-            return errText(e);
-        // The key view lives in the parser's string buffer, which the value's unescaping
-        // appends to (does not overwrite), so it stays valid while we read the value.
-        od::value v = f.value();
-        od::json_type t;
-        if (auto e = v.type().get(t))
-            return errText(e);
-        if (t == od::json_type::object && key == "winlog")
-            return std::string(kIsWinlogbeat);
-        const KeyInfo ki = classifyFlat(key);
-        std::string_view val;
-        if (ki.kind == Kind::Keywords && t == od::json_type::number) {
-            std::string_view tok = trimRight(v.raw_json_token());
-            if (!isJsonNumber(tok))
-                return errText(sj::NUMBER_ERROR);
-            uint64_t k;
-            if (integer::parseBits64(tok, k)) {
-                char buf[20];
-                char *e = buf + sizeof buf, *b = e;
-                do {
-                    *--b = "0123456789abcdef"[k & 15];
-                    k >>= 4;
-                } while (k);
-                *--b = 'x';
-                *--b = '0';
-                sys.add(ki.sysName, std::string_view(b, size_t(e - b)));
-            } else {
-                sys.add(ki.sysName, tok);
-            }
-            continue;
-        }
-        if (auto e = m_render.scalarText(v, t, val))
-            return errText(e);
-        switch (ki.kind) {
-        case Kind::Data:
-            fields.add(key, val);
-            if (key == "UtcTime" && t == od::json_type::string)
-                parseStamp(val, utcStamp);
-            break;
-        case Kind::Computer:
-            ev.computer.assign(val);
-            break;
-        case Kind::Channel:
-            ev.channel.assign(val);
-            break;
-        case Kind::Provider:
-            ev.provider.assign(val);
-            break;
-        case Kind::EventId:
-            readEventId(t, val, ev.eventId);
-            break;
-        case Kind::Record:
-            readRecordNumber(t, key, val, ev, m_recordIdWarning);
-            break;
-        case Kind::Sys:
-        case Kind::Keywords:
-            sys.add(ki.sysName, val);
-            if (key == "UserID")
-                haveUserId = true;
-            break;
-        case Kind::EventTime:
-            sys.add(ki.sysName, val);
-            if (t == od::json_type::string)
-                parseStamp(val, p.local);
-            break;
-        case Kind::TimeCreated:
-            sys.add(ki.sysName, val);
-            if (t == od::json_type::string && p.local.us == kNoTime)
-                parseStamp(val, p.local);
-            break;
-        case Kind::Timestamp:
-            sys.add(ki.sysName, val);
-            if (t == od::json_type::string)
-                parseStamp(val, p.collector);
-            break;
-        case Kind::UserLookup:
-            if (nLookup < 3)
-                lookupIdx[nLookup++] = fields.size();
-            fields.add(key, val);
-            break;
-        }
-    }
+    if (auto r = forEachField(obj,
+            [&](std::string_view key, od::value v) -> std::string {
+                od::json_type t;
+                if (auto e = v.type().get(t))
+                    return errText(e);
+                if (t == od::json_type::object && key == "winlog")
+                    return std::string(kIsWinlogbeat);
+                const KeyInfo ki = classifyFlat(key);
+                std::string_view val;
+                if (ki.kind == Kind::Keywords && t == od::json_type::number) {
+                    std::string_view tok = trimRight(v.raw_json_token());
+                    if (!isJsonNumber(tok))
+                        return errText(sj::NUMBER_ERROR);
+                    uint64_t k;
+                    if (integer::parseBits64(tok, k)) {
+                        char buf[20];
+                        char *e = buf + sizeof buf, *b = e;
+                        do {
+                            *--b = "0123456789abcdef"[k & 15];
+                            k >>= 4;
+                        } while (k);
+                        *--b = 'x';
+                        *--b = '0';
+                        sys.add(ki.sysName, std::string_view(b, size_t(e - b)));
+                    } else {
+                        sys.add(ki.sysName, tok);
+                    }
+                    return {};
+                }
+                if (auto e = m_render.scalarText(v, t, val))
+                    return errText(e);
+                switch (ki.kind) {
+                case Kind::Data:
+                    fields.add(key, val);
+                    if (key == "UtcTime" && t == od::json_type::string)
+                        parseStamp(val, utcStamp);
+                    break;
+                case Kind::Computer:
+                    ev.computer.assign(val);
+                    break;
+                case Kind::Channel:
+                    ev.channel.assign(val);
+                    break;
+                case Kind::Provider:
+                    ev.provider.assign(val);
+                    break;
+                case Kind::EventId:
+                    readEventId(t, val, ev.eventId);
+                    break;
+                case Kind::Record:
+                    readRecordNumber(t, key, val, ev, m_recordIdWarning);
+                    break;
+                case Kind::Sys:
+                case Kind::Keywords:
+                    sys.add(ki.sysName, val);
+                    if (key == "UserID")
+                        haveUserId = true;
+                    break;
+                case Kind::EventTime:
+                    sys.add(ki.sysName, val);
+                    if (t == od::json_type::string)
+                        parseStamp(val, p.local);
+                    break;
+                case Kind::TimeCreated:
+                    sys.add(ki.sysName, val);
+                    if (t == od::json_type::string && p.local.us == kNoTime)
+                        parseStamp(val, p.local);
+                    break;
+                case Kind::Timestamp:
+                    sys.add(ki.sysName, val);
+                    if (t == od::json_type::string)
+                        parseStamp(val, p.collector);
+                    break;
+                case Kind::UserLookup:
+                    if (nLookup < 3)
+                        lookupIdx[nLookup++] = fields.size();
+                    fields.add(key, val);
+                    break;
+                }
+                return {};
+            });
+        !r.empty())
+        return r;
     // (EventTime wins over TimeCreated whatever the key order: its parseStamp overwrites.)
     if (haveUserId) {
         // NXLog resolves UserID to Domain / AccountName / AccountType: envelope, not data.

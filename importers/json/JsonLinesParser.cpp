@@ -3,6 +3,7 @@
 #include "core/ByteSource.h"
 #include "core/RawEvent.h"
 #include "core/RecordSink.h"
+#include "core/Utf8.h"
 #include "json/FieldList.h"
 #include "json/FlatRecord.h"
 #include "json/HostClock.h"
@@ -19,58 +20,6 @@
 namespace tt {
 
 using namespace jsonl;
-
-namespace {
-
-// Replaces invalid UTF-8 sequences by U+FFFD (used only for lines simdjson refused as non-UTF-8).
-std::string repairUtf8(std::string_view in)
-{
-    std::string out;
-    out.reserve(in.size() + 16);
-    const auto *p = reinterpret_cast<const unsigned char *>(in.data());
-    size_t n = in.size(), i = 0;
-    while (i < n) {
-        unsigned char c = p[i];
-        size_t len = 0;
-        uint32_t cp = 0;
-        if (c < 0x80) {
-            out.push_back(char(c));
-            ++i;
-            continue;
-        } else if ((c & 0xE0) == 0xC0) {
-            len = 2;
-            cp = c & 0x1F;
-        } else if ((c & 0xF0) == 0xE0) {
-            len = 3;
-            cp = c & 0x0F;
-        } else if ((c & 0xF8) == 0xF0) {
-            len = 4;
-            cp = c & 0x07;
-        }
-        bool ok = len != 0 && i + len <= n;
-        for (size_t k = 1; ok && k < len; ++k) {
-            if ((p[i + k] & 0xC0) != 0x80)
-                ok = false;
-            else
-                cp = (cp << 6) | (p[i + k] & 0x3F);
-        }
-        if (ok) {
-            if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) || cp > 0x10FFFF
-                || (cp >= 0xD800 && cp <= 0xDFFF))
-                ok = false;
-        }
-        if (ok) {
-            out.append(in.data() + i, len);
-            i += len;
-        } else {
-            out += "\xEF\xBF\xBD";
-            ++i;
-        }
-    }
-    return out;
-}
-
-} // namespace
 
 // =============================================================================================
 
@@ -245,7 +194,7 @@ struct JsonLinesParser::Impl {
         std::string_view text(data, len);
         if (!reason.empty() && lastError == sj::UTF8_ERROR) {
             // Keep the record: replace the bad bytes by U+FFFD and parse again.
-            repaired = repairUtf8(text);
+            repaired = utf8::repair(text);
             const size_t n = repaired.size();
             repaired.append(sj::SIMDJSON_PADDING, '\0');
             resetSlot(p);

@@ -86,21 +86,15 @@ sj::error_code ValueRenderer::appendCompact(od::value v, std::string &out, int d
             return e;
         out.push_back('{');
         bool first = true;
-        for (auto fr : o) {
-            od::field f;
-            if (auto e = std::move(fr).get(f))
-                return e;
-            std::string_view k;
-            if (auto e = f.unescaped_key().get(k))
-                return e;
-            if (!first)
-                out.push_back(',');
-            first = false;
-            json::appendString(out, k);
-            out.push_back(':');
-            if (auto e = appendCompact(f.value(), out, depth + 1))
-                return e;
-        }
+        if (auto e = forEachField(o, [&](std::string_view k, od::value fv) {
+                if (!first)
+                    out.push_back(',');
+                first = false;
+                json::appendString(out, k);
+                out.push_back(':');
+                return appendCompact(fv, out, depth + 1);
+            }))
+            return e;
         out.push_back('}');
         return sj::SUCCESS;
     }

@@ -5,6 +5,8 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <type_traits>
+#include <utility>
 
 namespace tt {
 struct RawEvent;
@@ -36,6 +38,38 @@ std::string_view trimRight(std::string_view s);
 bool isJsonNumber(std::string_view s);
 // "malformed JSON: <simdjson's reason>".
 std::string errText(sj::error_code e);
+
+// Calls fn(key, value) for each field of obj in order and stops at the first error: simdjson's
+// (reading a field or its key) or the one fn returns. fn returns sj::error_code (SUCCESS goes on)
+// or std::string (empty goes on; simdjson's errors come back as errText). The key view lives in
+// the parser's string buffer, which unescaping the value appends to, so it stays valid in fn.
+template<typename Fn>
+auto forEachField(od::object &obj, Fn &&fn) -> std::invoke_result_t<Fn &, std::string_view, od::value>
+{
+    using Result = std::invoke_result_t<Fn &, std::string_view, od::value>;
+    static_assert(std::is_same_v<Result, sj::error_code> || std::is_same_v<Result, std::string>);
+    for (auto fr : obj) {
+        od::field f;
+        std::string_view key;
+        sj::error_code e = std::move(fr).get(f);
+        if (!e)
+            e = f.unescaped_key().get(key);
+        if (e) {
+            if constexpr (std::is_same_v<Result, sj::error_code>)
+                return e;
+            else
+                return errText(e);
+        }
+        Result r = fn(key, f.value());
+        if constexpr (std::is_same_v<Result, sj::error_code>) {
+            if (r != sj::SUCCESS)
+                return r;
+        } else if (!r.empty()) {
+            return r;
+        }
+    }
+    return Result {};
+}
 // An event id (number or string) from 0 to 0xFFFFFFFF: its low 16 bits, as Windows keeps them.
 void readEventId(od::json_type t, std::string_view val, int32_t &eventId);
 // A record number: set, or (present but not a number from 0 to INT64_MAX) warning set.

@@ -28,6 +28,10 @@ private:
     std::string readWinlogObject(od::value &wv, PendingRecord &p, FieldList &sys, FieldList &fields);
     // Flattens an object value below path into dst (objects -> dotted paths).
     sj::error_code flatten(od::value v, std::string &path, FieldList &dst, bool skipXmlName, int depth);
+    // Flattens the object value v below key into sys (dotted names; path is scratch), then calls
+    // each(field) on every field it added.
+    template<typename Fn>
+    sj::error_code flattenBelow(od::value v, std::string_view key, std::string &path, FieldList &sys, Fn &&each);
 
     ValueRenderer &m_render;
     HostClock &m_clock;

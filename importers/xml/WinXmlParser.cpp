@@ -5,6 +5,7 @@
 #include "core/RawEvent.h"
 #include "core/RecordSink.h"
 #include "core/TimeUtil.h"
+#include "core/Utf8.h"
 
 #include <expat.h>
 
@@ -32,84 +33,6 @@ std::string_view localName(const char *name)
 bool isNamespaceDecl(const char *attr)
 {
     return std::strncmp(attr, "xmlns", 5) == 0 && (attr[5] == '\0' || attr[5] == ':');
-}
-
-void appendUtf8(std::string &out, uint32_t cp)
-{
-    if (cp < 0x80) {
-        out.push_back(char(cp));
-    } else if (cp < 0x800) {
-        out.push_back(char(0xC0 | (cp >> 6)));
-        out.push_back(char(0x80 | (cp & 0x3F)));
-    } else if (cp < 0x10000) {
-        out.push_back(char(0xE0 | (cp >> 12)));
-        out.push_back(char(0x80 | ((cp >> 6) & 0x3F)));
-        out.push_back(char(0x80 | (cp & 0x3F)));
-    } else {
-        out.push_back(char(0xF0 | (cp >> 18)));
-        out.push_back(char(0x80 | ((cp >> 12) & 0x3F)));
-        out.push_back(char(0x80 | ((cp >> 6) & 0x3F)));
-        out.push_back(char(0x80 | (cp & 0x3F)));
-    }
-}
-
-// True when s is valid UTF-8 (no overlongs, no surrogates, <= U+10FFFF).
-bool validUtf8(std::string_view s)
-{
-    const auto *p = reinterpret_cast<const unsigned char *>(s.data());
-    size_t n = s.size(), i = 0;
-    while (i < n) {
-        unsigned char c = p[i];
-        if (c < 0x80) {
-            ++i;
-            continue;
-        }
-        size_t len;
-        uint32_t cp;
-        if ((c & 0xE0) == 0xC0) {
-            len = 2;
-            cp = c & 0x1F;
-        } else if ((c & 0xF0) == 0xE0) {
-            len = 3;
-            cp = c & 0x0F;
-        } else if ((c & 0xF8) == 0xF0) {
-            len = 4;
-            cp = c & 0x07;
-        } else
-            return false;
-        if (i + len > n)
-            return false;
-        for (size_t k = 1; k < len; ++k) {
-            if ((p[i + k] & 0xC0) != 0x80)
-                return false;
-            cp = (cp << 6) | (p[i + k] & 0x3F);
-        }
-        if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) || cp > 0x10FFFF
-            || (cp >= 0xD800 && cp <= 0xDFFF))
-            return false;
-        i += len;
-    }
-    return true;
-}
-
-std::string repairUtf8(std::string_view in)
-{
-    std::string out;
-    out.reserve(in.size() + 16);
-    size_t i = 0;
-    while (i < in.size()) {
-        // Find the longest valid prefix quickly one sequence at a time.
-        unsigned char c = static_cast<unsigned char>(in[i]);
-        size_t len = c < 0x80 ? 1 : (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3 : (c & 0xF8) == 0xF0 ? 4 : 0;
-        if (len && i + len <= in.size() && validUtf8(in.substr(i, len))) {
-            out.append(in.data() + i, len);
-            i += len;
-        } else {
-            out += "\xEF\xBF\xBD";
-            ++i;
-        }
-    }
-    return out;
 }
 
 std::string upperHex(std::string_view s)
@@ -437,8 +360,8 @@ struct WinXmlParser::Impl {
     {
         std::string reason = parseSpan(span);
         std::string repaired;
-        if (!reason.empty() && XML_GetErrorCode(xp) == XML_ERROR_INVALID_TOKEN && !validUtf8(span)) {
-            repaired = repairUtf8(span);
+        if (!reason.empty() && XML_GetErrorCode(xp) == XML_ERROR_INVALID_TOKEN && !utf8::isValid(span)) {
+            repaired = utf8::repair(span);
             reason = parseSpan(repaired);
             span = repaired;
             if (reason.empty())
@@ -483,19 +406,19 @@ struct Decoder {
             uint32_t u = enc == Enc::Utf16LE ? uint32_t(p[i] | (p[i + 1] << 8)) : uint32_t((p[i] << 8) | p[i + 1]);
             if (highSurrogate) {
                 if (u >= 0xDC00 && u <= 0xDFFF) {
-                    appendUtf8(out, 0x10000 + ((highSurrogate - 0xD800) << 10) + (u - 0xDC00));
+                    utf8::append(out, 0x10000 + ((highSurrogate - 0xD800) << 10) + (u - 0xDC00));
                     highSurrogate = 0;
                     continue;
                 }
-                appendUtf8(out, 0xFFFD);
+                utf8::append(out, 0xFFFD);
                 highSurrogate = 0;
             }
             if (u >= 0xD800 && u <= 0xDBFF)
                 highSurrogate = u;
             else if (u >= 0xDC00 && u <= 0xDFFF)
-                appendUtf8(out, 0xFFFD);
+                utf8::append(out, 0xFFFD);
             else
-                appendUtf8(out, u);
+                utf8::append(out, u);
         }
         carry.assign(reinterpret_cast<const char *>(p) + i, n - i);
     }
@@ -542,7 +465,7 @@ struct Decoder {
         else
             decode16(p, n, out);
         if (eof && (!carry.empty() || highSurrogate)) {
-            appendUtf8(out, 0xFFFD);
+            utf8::append(out, 0xFFFD);
             carry.clear();
             highSurrogate = 0;
         }

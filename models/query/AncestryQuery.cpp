@@ -145,7 +145,7 @@ void parseJson(int format, const QByteArray &payload, std::vector<EventField> &o
         for (auto it = sys.begin(); it != sys.end(); ++it)
             out.push_back({it.key(), jsonScalar(it.value())});
         const QJsonArray data = root.value(QLatin1String("EventData")).toArray();
-        for (const QJsonValue &pair : data) {
+        for (const QJsonValue pair : data) { // (QJsonArray hands out QJsonValueConstRef: one copy)
             const QJsonArray p = pair.toArray();
             out.push_back({p.at(0).toString(), jsonScalar(p.at(1))});
         }

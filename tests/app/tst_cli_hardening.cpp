@@ -18,6 +18,7 @@
 
 #include <csignal>
 #include <fcntl.h>
+#include <functional>
 #include <pty.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -109,6 +110,50 @@ bool waitForPause(QProcess &p, const char *point)
         err += p.readAllStandardError();
     }
     return true;
+}
+
+// How a command ended that was sent `sig` while paused at `point` (TT_TEST_PAUSE_AT).
+struct Interrupted {
+    bool paused = false;
+    bool exited = false; // normally (not by a signal), within a minute
+    int code = -1;
+    QByteArray out;
+};
+
+// Runs the binary with args until it pauses at `point`, calls whilePaused, then sends sig.
+Interrupted interruptAt(
+    const QStringList &args, const char *point, int sig, const std::function<void()> &whilePaused = {})
+{
+    Interrupted r;
+    QProcess p;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert("TT_TEST_PAUSE_AT", point);
+    p.setProcessEnvironment(env);
+    p.start(binary(), args);
+    r.paused = waitForPause(p, point);
+    if (r.paused && whilePaused)
+        whilePaused();
+    if (p.processId() > 0) // (never kill(0, ...): that is this test's own process group)
+        ::kill(pid_t(p.processId()), r.paused ? sig : SIGKILL);
+    r.exited = p.waitForFinished(60000) && p.exitStatus() == QProcess::NormalExit;
+    r.code = p.exitCode();
+    r.out = p.readAllStandardOutput();
+    return r;
+}
+
+// The signal tests' common verdict: exit 128+sig, not death by the signal, and a cancelled line
+// or (json) a document saying so, returned in *doc.
+void checkCancelled(const Interrupted &r, int sig, bool json, QJsonObject *doc)
+{
+    QVERIFY(r.exited);
+    QCOMPARE(r.code, 128 + sig);
+    if (json) {
+        *doc = QJsonDocument::fromJson(r.out).object();
+        QVERIFY2(doc->value("cancelled").toBool(), r.out.constData());
+        QCOMPARE(doc->value("exit_code").toInt(), 128 + sig);
+    } else {
+        QVERIFY2(r.out.contains("cancelled by SIG"), r.out.constData());
+    }
 }
 
 } // namespace
@@ -313,31 +358,66 @@ private slots:
         const QString dir = genDir();
         QVERIFY(!dir.isEmpty());
         const QString c = path(QStringLiteral("sig%1%2.ttcase").arg(sig).arg(json));
-        QProcess p;
-        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-        env.insert("TT_TEST_PAUSE_AT", "inference");
-        p.setProcessEnvironment(env);
         QStringList args {"import", c, dir, "--quiet"};
         if (json)
             args << "--json";
-        p.start(binary(), args);
-        QVERIFY(waitForPause(p, "inference"));
-        ::kill(pid_t(p.processId()), sig);
-        QVERIFY(p.waitForFinished(60000));
-        QCOMPARE(p.exitStatus(), QProcess::NormalExit);
-        QCOMPARE(p.exitCode(), 128 + sig);
-        const QByteArray out = p.readAllStandardOutput();
-        if (json) {
-            const QJsonObject o = QJsonDocument::fromJson(out).object();
-            QVERIFY2(o.value("cancelled").toBool(), out.constData());
+        const Interrupted r = interruptAt(args, "inference", sig);
+        QVERIFY(r.paused);
+        QJsonObject o;
+        checkCancelled(r, sig, json, &o);
+        if (QTest::currentTestFailed())
+            return;
+        if (json)
             QCOMPARE(o.value("inference").toString(), QStringLiteral("cancelled"));
-            QCOMPARE(o.value("exit_code").toInt(), 128 + sig);
-        } else {
-            QVERIFY2(out.contains("cancelled by SIG"), out.constData());
-        }
         QVERIFY(!QFile::exists(c + ".lock"));
         auto cs = tt::store::CaseStore::open(c.toStdString(), tt::store::CaseStore::Access::ReadOnly);
         QVERIFY(tt::store::inferencePending(cs->db()));
+    }
+
+    // SIGINT / SIGTERM during `meta` (holding the lock to change the case) and `notes`: exit
+    // 128+N with a cancelled line or a JSON document, no lock left, the case unchanged.
+    void signalDuringMetaAndNotesCancelsCleanly_data()
+    {
+        QTest::addColumn<QString>("command");
+        QTest::addColumn<int>("sig");
+        QTest::addColumn<bool>("json");
+        QTest::newRow("meta --title, SIGINT") << QStringLiteral("meta") << int(SIGINT) << false;
+        QTest::newRow("meta --title, SIGTERM --json") << QStringLiteral("meta") << int(SIGTERM) << true;
+        QTest::newRow("notes, SIGINT") << QStringLiteral("notes") << int(SIGINT) << false;
+        QTest::newRow("notes, SIGTERM --json") << QStringLiteral("notes") << int(SIGTERM) << true;
+    }
+    void signalDuringMetaAndNotesCancelsCleanly()
+    {
+        QFETCH(QString, command);
+        QFETCH(int, sig);
+        QFETCH(bool, json);
+        const QString c = path(QStringLiteral("%1-%2-%3.ttcase").arg(command).arg(sig).arg(json));
+        const QString log = c + ".json";
+        writeFile(log, kLogon);
+        QCOMPARE(cli({"import", c, log, "--quiet"}).code, 0);
+        QCOMPARE(cli({"meta", c, "--title", "before"}).code, 0);
+        QStringList args {command, c};
+        if (command == QLatin1String("meta"))
+            args << "--title"
+                 << "after";
+        if (json)
+            args << "--json";
+        bool lockedWhilePaused = false;
+        const Interrupted r = interruptAt(
+            args, command.toLatin1().constData(), sig, [&] { lockedWhilePaused = QFile::exists(c + ".lock"); });
+        QVERIFY(r.paused);
+        if (command == QLatin1String("meta"))
+            QVERIFY(lockedWhilePaused); // the writer holds the session lock while paused
+        QJsonObject o;
+        checkCancelled(r, sig, json, &o);
+        if (QTest::currentTestFailed())
+            return;
+        if (json)
+            QVERIFY(o.value("message").toString().startsWith(QStringLiteral("cancelled by SIG")));
+        QVERIFY(!QFile::exists(c + ".lock"));
+        const Run shown = cli({"meta", c, "--json"});
+        QCOMPARE(shown.code, 0);
+        QCOMPARE(QJsonDocument::fromJson(shown.out).object().value("title").toString(), QStringLiteral("before"));
     }
 
     // Defect 6: a FIFO without a writer neither blocks SIGTERM nor the process; with a writer it

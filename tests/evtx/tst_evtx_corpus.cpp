@@ -39,7 +39,7 @@ const char *const kCrossCheck[] = {
     "EVTX-ATTACK-SAMPLES/Lateral_Movement/RemotePowerShell_MS_Windows-Remote_Management_EventID_169.evtx",
     "EVTX-ATTACK-SAMPLES/Lateral_Movement/LM_dcom_shwnd_shbrwnd_mmc20_failed_traces_system_10016.evtx",
     "EVTX-ATTACK-SAMPLES/Lateral_Movement/remote_task_update_4624_4702_same_logonid.evtx",
-    "EVTX-ATTACK-SAMPLES/Command_and_Control/"
+    "EVTX-ATTACK-SAMPLES/Command_and_Control/" // NOLINT(bugprone-suspicious-missing-comma): one long path, split
     "DE_RDP_Tunneling_TerminalServices-RemoteConnectionManagerOperational_1149.evtx",
     "EVTX-ATTACK-SAMPLES/AutomatedTestingTools/PanacheSysmon_vs_AtomicRedTeam01.evtx",
     "EVTX-ATTACK-SAMPLES/Credential_Access/sysmon_10_11_lsass_memdump.evtx",
@@ -111,7 +111,7 @@ void readUserBody(QXmlStreamReader &x, const std::string &path, RefEvent &ev)
             const std::string p = path.empty() ? s(x.name()) : path + "." + s(x.name());
             for (const auto &a : x.attributes())
                 if (a.prefix().isEmpty() && a.name() != QLatin1String("xmlns"))
-                    ev.fields.push_back({p + "." + s(a.name()), s(a.value())});
+                    ev.fields.emplace_back(p + "." + s(a.name()), s(a.value()));
             readUserBody(x, p, ev);
         } else if (x.isCharacters()) {
             text += s(x.text());
@@ -120,7 +120,7 @@ void readUserBody(QXmlStreamReader &x, const std::string &path, RefEvent &ev)
         }
     }
     if (!children && !path.empty())
-        ev.fields.push_back({path, text});
+        ev.fields.emplace_back(path, text);
 }
 
 std::vector<RefEvent> parseReference(const QByteArray &out, QString &error)
@@ -166,8 +166,8 @@ std::vector<RefEvent> parseReference(const QByteArray &out, QString &error)
                         const std::string attr = s(x.attributes().value(QLatin1String("Name")));
                         name = attr.empty() ? "Data" + std::to_string(index) : attr;
                     }
-                    ev.fields.push_back(
-                        {name, x.readElementText(QXmlStreamReader::IncludeChildElements).toStdString()});
+                    ev.fields.emplace_back(
+                        name, x.readElementText(QXmlStreamReader::IncludeChildElements).toStdString());
                 }
             } else if (x.name() == QLatin1String("UserData")) {
                 while (x.readNextStartElement()) // the wrapper
@@ -323,7 +323,7 @@ void TestEvtxCorpus::groundTruth()
     QVERIFY(f.open(QIODevice::ReadOnly));
     const QJsonArray files = QJsonDocument::fromJson(f.readAll()).array();
     int checked = 0;
-    for (const QJsonValue &v : files) {
+    for (const QJsonValue v : files) { // (a QJsonArray hands out QJsonValueConstRef: one copy)
         const QJsonObject o = v.toObject();
         if (o.value(QStringLiteral("format")).toString() != QLatin1String("evtx"))
             continue;

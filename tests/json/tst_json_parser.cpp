@@ -492,8 +492,10 @@ void TstJsonParser::binaryGarbageFile()
 
 void TstJsonParser::garbageLineInMiddle()
 {
-    std::string garbage("\x01\x02\xff\xfe{\x00\x00\x9c}\x7f", 11);
-    const std::string text = nx("H1", 4624) + "\n" + garbage + "\n" + "{\x00}" + "\n" + nx("H1", 4625) + "\n";
+    const std::string garbage("\x01\x02\xff\xfe{\x00\x00\x9c}\x7f", 10);
+    // (A NUL inside a line: "{" + "\x00}" as a const char * would stop at the NUL.)
+    const std::string text
+        = nx("H1", 4624) + "\n" + garbage + "\n" + std::string("{\x00}", 3) + "\n" + nx("H1", 4625) + "\n";
     Result r;
     parseInto(text, r);
     QVERIFY(r.ok);
