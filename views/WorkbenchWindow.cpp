@@ -2,6 +2,7 @@
 
 #include "AppIcons.h"
 #include "CaseOverviewDock.h"
+#include "EventBrowserDock.h"
 #include "EventDetailsView.h"
 #include "EvidenceTableView.h"
 #include "ExportActions.h"
@@ -73,6 +74,7 @@ WorkbenchWindow::WorkbenchWindow(FilterHistory *filter, Selection *selection, Ca
     , m_pivots(new PivotBar(filter, this))
     , m_overview(new CaseOverviewDock(this))
     , m_evidence(new EvidenceTableView(filter, selection, this))
+    , m_events(new EventBrowserDock(filter, selection, this))
     , m_ancestry(new ProcessAncestryPanel(filter, selection, this))
     , m_details(new EventDetailsView(filter, selection, this))
     , m_timeline(new TimelineView(filter, selection, this))
@@ -131,11 +133,18 @@ WorkbenchWindow::WorkbenchWindow(FilterHistory *filter, Selection *selection, Ca
     QDockWidget *detailsDock
         = addDock(m_details, tr("Details"), Qt::RightDockWidgetArea, QStringLiteral("detailsDock"));
     QDockWidget *notesDock = addDock(m_notes, tr("Notes"), Qt::BottomDockWidgetArea, QStringLiteral("notesDock"));
+    QDockWidget *eventsDock
+        = addDock(m_events, tr("Event Browser"), Qt::BottomDockWidgetArea, QStringLiteral("eventBrowserDock"));
+    connect(m_events, &EventBrowserDock::attentionWanted, eventsDock, [eventsDock] {
+        eventsDock->show();
+        eventsDock->raise();
+    });
     splitDockWidget(ancestryDock, detailsDock, Qt::Vertical);
     // Timeline above the evidence table (the case overview tabbed with it).
     splitDockWidget(timelineDock, evidenceDock, Qt::Vertical);
     tabifyDockWidget(evidenceDock, caseDock);
     tabifyDockWidget(caseDock, notesDock);
+    tabifyDockWidget(notesDock, eventsDock);
     evidenceDock->raise();
     resizeDocks({timelineDock, evidenceDock}, {170, 230}, Qt::Vertical);
     resizeDocks({ancestryDock}, {430}, Qt::Horizontal);
@@ -353,6 +362,7 @@ void WorkbenchWindow::openCase(const QString &path)
     m_pivots->setCase(data);
     m_overview->openCase(data);
     m_evidence->setCase(data);
+    m_events->setCase(data, opened && !m_readOnly);
     m_ancestry->setCase(data);
     m_details->setCase(data);
     m_timeline->setCase(data);

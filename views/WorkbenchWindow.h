@@ -14,6 +14,7 @@ class CaseOverviewDock;
 class NotesPanel;
 class EventDetailsView;
 class EvidenceTableView;
+class EventBrowserDock;
 class ProcessAncestryPanel;
 class TimelineView;
 class FilterHistory;
@@ -37,6 +38,7 @@ public:
     TransferGraphView *graphView() const { return m_graph; }
     PivotBar *pivotBar() const { return m_pivots; }
     TimelineView *timelineView() const { return m_timeline; }
+    EventBrowserDock *eventBrowser() const { return m_events; }
     // Adds a dock (views added by later features call this); hidden docks keep their state.
     QDockWidget *addDock(QWidget *content, const QString &title, Qt::DockWidgetArea area, const QString &objectName);
 
@@ -96,6 +98,7 @@ private:
     PivotBar *m_pivots;
     CaseOverviewDock *m_overview;
     EvidenceTableView *m_evidence;
+    EventBrowserDock *m_events;
     ProcessAncestryPanel *m_ancestry;
     EventDetailsView *m_details;
     TimelineView *m_timeline;
