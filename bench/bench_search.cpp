@@ -89,7 +89,8 @@ int main(int argc, char **argv)
         const double first = ms(t);
         t.restart();
         EventPage second = queryEventPage(db, scope, p.next);
-        const QString label = QStringLiteral("search \"%1\" (next page %2 ms)").arg(QString::fromUtf8(q)).arg(ms(t), 0, 'f', 1);
+        const QString label
+            = QStringLiteral("search \"%1\" (next page %2 ms)").arg(QString::fromUtf8(q)).arg(ms(t), 0, 'f', 1);
         row(qPrintable(label.left(46)), p, first);
         (void)second;
     }

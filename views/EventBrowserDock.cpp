@@ -17,8 +17,8 @@
 #include <QLineEdit>
 #include <QLocale>
 #include <QMenu>
-#include <QTableView>
 #include <QScrollBar>
+#include <QTableView>
 #include <QTimer>
 #include <QVBoxLayout>
 
@@ -196,7 +196,8 @@ QMenu *EventBrowserDock::columnMenu(QWidget *parent)
     menu->addAction(tr("Add Payload Field..."), this, [this] {
         bool ok = false;
         const QString name = QInputDialog::getText(this, tr("Add Payload Field"),
-            tr("Field name (as in Details, e.g. TargetFilename, ParentCommandLine):"), QLineEdit::Normal, QString(), &ok);
+            tr("Field name (as in Details, e.g. TargetFilename, ParentCommandLine):"), QLineEdit::Normal, QString(),
+            &ok);
         if (ok)
             addPayloadColumn(name);
     });
@@ -222,7 +223,7 @@ void EventBrowserDock::onFilterChanged(const FilterState &f)
 
 void EventBrowserDock::reload()
 {
-    if (m_cancel) {
+    if (m_cancel && m_model->loading()) {
         m_cancel->store(true); // the query it supersedes stops (progress handler)
         ++m_cancelled;
     }
@@ -265,9 +266,7 @@ void EventBrowserDock::fetchNext(quint64 generation)
     updateStatus();
     runCaseQuery<EventPage>(
         this, m_path,
-        [scope, cursor, cancel](sql::Db &db) {
-            return queryEventPage(db, scope, cursor, kEventPageSize, cancel);
-        },
+        [scope, cursor, cancel](sql::Db &db) { return queryEventPage(db, scope, cursor, kEventPageSize, cancel); },
         [this, generation](EventPage &page, const QString &error) { applyPage(generation, page, error); });
 }
 

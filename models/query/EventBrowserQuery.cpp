@@ -120,16 +120,16 @@ void readRow(sql::Stmt &st, int c, const EventBrowserScope &scope, store::Payloa
     r.accountId = st.int64(c + 6);
     r.account = qs(c + 7);
     const void *p = sqlite3_column_blob(st.handle(), c + 10);
-    const std::string_view blob
-        = p ? std::string_view(static_cast<const char *>(p), static_cast<size_t>(sqlite3_column_bytes(st.handle(), c + 10)))
-            : std::string_view();
+    const std::string_view blob = p
+        ? std::string_view(static_cast<const char *>(p), static_cast<size_t>(sqlite3_column_bytes(st.handle(), c + 10)))
+        : std::string_view();
     std::string text;
     if (!codec.decode(st.integer(c + 9), blob, text)) {
         r.summary = QStringLiteral("(corrupt payload)");
         return;
     }
-    const std::vector<EventField> fields
-        = parsePayloadFields(st.integer(c + 8), QByteArray::fromRawData(text.data(), static_cast<qsizetype>(text.size())));
+    const std::vector<EventField> fields = parsePayloadFields(
+        st.integer(c + 8), QByteArray::fromRawData(text.data(), static_cast<qsizetype>(text.size())));
     for (const char *k : {"Image", "NewProcessName", "ProcessName", "exe", "comm"}) {
         r.process = fieldValue(fields, QLatin1String(k));
         if (!r.process.isEmpty() && r.process != QLatin1String("-"))
@@ -216,10 +216,10 @@ void searchPage(sql::Db &db, const EventBrowserScope &scope, const EventCursor &
         lo = std::max(lo, store::searchKeyFirst(store::searchSecond(scope.filter.fromUs, true)) - 1);
     if (scope.filter.toUs)
         hi = store::searchKeyLast(store::searchSecond(scope.filter.toUs, true));
-    auto st = db.prepare(std::string("SELECT events_fts.rowid, ") + kColumns + " FROM events_fts JOIN events e ON e.id = "
-        + "(events_fts.rowid & " + std::to_string(store::kSearchIdMask) + ")" + kJoins
-        + "WHERE events_fts MATCH ? AND events_fts.rowid > ? AND events_fts.rowid <= ? AND " + w.where.toStdString()
-        + " ORDER BY events_fts.rowid LIMIT ?");
+    auto st = db.prepare(std::string("SELECT events_fts.rowid, ") + kColumns
+        + " FROM events_fts JOIN events e ON e.id = " + "(events_fts.rowid & " + std::to_string(store::kSearchIdMask)
+        + ")" + kJoins + "WHERE events_fts MATCH ? AND events_fts.rowid > ? AND events_fts.rowid <= ? AND "
+        + w.where.toStdString() + " ORDER BY events_fts.rowid LIMIT ?");
     store::PayloadCodec codec;
     int64_t last = lo;
     auto run = [&](int64_t after, int64_t upTo, int max) {

@@ -14,8 +14,9 @@ namespace {
 std::string_view blobView(const sql::Stmt &st, int col)
 {
     const void *p = sqlite3_column_blob(st.handle(), col);
-    return p ? std::string_view(static_cast<const char *>(p), static_cast<size_t>(sqlite3_column_bytes(st.handle(), col)))
-             : std::string_view();
+    return p
+        ? std::string_view(static_cast<const char *>(p), static_cast<size_t>(sqlite3_column_bytes(st.handle(), col)))
+        : std::string_view();
 }
 } // namespace
 
@@ -80,7 +81,8 @@ SearchIndexBuild buildSearchIndex(
                 const std::string_view blob = blobView(read, 8);
                 std::vector<EventField> fields;
                 if (codec.decode(read.integer(7), blob, decoded))
-                    fields = parsePayloadFields(read.integer(6), QByteArray::fromRawData(decoded.data(), decoded.size()));
+                    fields
+                        = parsePayloadFields(read.integer(6), QByteArray::fromRawData(decoded.data(), decoded.size()));
                 const QByteArray text
                     = eventSearchText(QString::fromUtf8(read.textView(2)), QString::fromUtf8(read.textView(5)), fields)
                           .toUtf8();

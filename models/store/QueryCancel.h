@@ -10,7 +10,10 @@ class Db;
 // A flag a newer query sets to stop an older one (STYLE.md: every async job carries a generation;
 // a superseded one stops instead of running to completion).
 using CancelFlag = std::shared_ptr<std::atomic<bool>>;
-inline CancelFlag makeCancelFlag() { return std::make_shared<std::atomic<bool>>(false); }
+inline CancelFlag makeCancelFlag()
+{
+    return std::make_shared<std::atomic<bool>>(false);
+}
 
 // While alive, every statement on `db` checks `flag` every few hundred virtual machine steps and
 // fails with SQLITE_INTERRUPT once it is set (an sql::Error with code() == SQLITE_INTERRUPT).

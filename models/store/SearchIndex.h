@@ -25,8 +25,14 @@ inline int64_t searchKey(int64_t tsUs, bool hasTime, int64_t eventId)
 {
     return (searchSecond(tsUs, hasTime) << kSearchIdBits) | (eventId & kSearchIdMask);
 }
-inline int64_t searchKeyFirst(int64_t second) { return second << kSearchIdBits; }
-inline int64_t searchKeyLast(int64_t second) { return (second << kSearchIdBits) | kSearchIdMask; }
+inline int64_t searchKeyFirst(int64_t second)
+{
+    return second << kSearchIdBits;
+}
+inline int64_t searchKeyLast(int64_t second)
+{
+    return (second << kSearchIdBits) | kSearchIdMask;
+}
 
 // The analyst's text as an FTS5 query that cannot be misread as FTS5 syntax: each whitespace-
 // separated word becomes one quoted string ("" for a quote inside), words are ANDed. The trigram
