@@ -112,11 +112,18 @@ EventBrowserDock::~EventBrowserDock()
         m_indexCancel->store(true);
 }
 
-void EventBrowserDock::setCase(const QString &path, bool writable)
+void EventBrowserDock::stopIndexing()
 {
     if (m_indexCancel)
         m_indexCancel->store(true);
+    m_indexCancel.reset();
     m_indexing = false;
+    updateStatus();
+}
+
+void EventBrowserDock::setCase(const QString &path, bool writable)
+{
+    stopIndexing();
     m_path = path;
     m_writable = writable;
     m_filter = m_filters->current();

@@ -50,6 +50,8 @@ public:
     QMenu *columnMenu(QWidget *parent);
 
     bool indexing() const { return m_indexing; }
+    // Stops a background index build (an import is about to write; the next setCase goes on).
+    void stopIndexing();
     int cancelledQueries() const { return m_cancelled; } // superseded queries told to stop
     int interruptedQueries() const { return m_interrupted; } // ... that stopped before finishing
 

@@ -470,6 +470,7 @@ void WorkbenchWindow::startImport(const QStringList &paths, const QString &label
             path += QLatin1String(".ttcase");
         m_casePath = path;
     }
+    m_events->stopIndexing(); // one writer at a time: the import
     // Non-blocking: the window stays usable; the dialog shows progress and can cancel.
     auto *dialog = new QProgressDialog(label, tr("Cancel"), 0, 100, this);
     dialog->setObjectName(QStringLiteral("importProgress"));

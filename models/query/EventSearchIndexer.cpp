@@ -11,6 +11,8 @@
 namespace tt {
 
 namespace {
+constexpr qint64 kMaxTransactionMs = 300;
+
 std::string_view blobView(const sql::Stmt &st, int col)
 {
     const void *p = sqlite3_column_blob(st.handle(), col);
@@ -69,7 +71,11 @@ SearchIndexBuild buildSearchIndex(
             sql::Transaction tx(db);
             read.bind(1, through).bind(2, batch);
             int64_t n = 0;
-            while (read.step()) {
+            QElapsedTimer held;
+            held.start();
+            // Short transactions: the session's annotation edits and an import wait for at most one
+            // (SQLite's busy timeout is 5 s; a loaded machine makes 20 000 events take longer).
+            while (held.elapsed() < kMaxTransactionMs && read.step()) {
                 ++n;
                 const int64_t id = read.int64(0);
                 through = id;

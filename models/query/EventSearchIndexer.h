@@ -30,8 +30,8 @@ struct SearchIndexBuild {
     QString error;
 };
 
-// Indexes the events stored after the last build (id > search_indexed_through), in batches of
-// `batch` events, each its own transaction that also moves the mark: a kill or a cancel keeps
+// Indexes the events stored after the last build (id > search_indexed_through), in batches of at
+// most `batch` events and about 300 ms, each its own transaction that also moves the mark: a kill or a cancel keeps
 // what was committed and the next run goes on from there. `db` must be writable; `cancel` is read
 // between batches; `progress(done, total)` is called after each one.
 SearchIndexBuild buildSearchIndex(sql::Db &db, const std::atomic<bool> *cancel = nullptr,
