@@ -206,6 +206,10 @@ int main(int argc, char **argv)
         QObject::disconnect(conn);
         return static_cast<double>(w.nsecsElapsed()) / 1e6;
     };
+    if (QWidget *dock = browser->parentWidget()) { // the table scrolls only when it shows
+        dock->show();
+        dock->raise();
+    }
     filter.apply(FilterState {});
     while (browser->model()->loading())
         QCoreApplication::processEvents(QEventLoop::AllEvents, 5);

@@ -255,6 +255,12 @@ void EventBrowserDock::fetchNext(quint64 generation)
 {
     if (generation != m_model->generation() || m_path.isEmpty())
         return;
+    if (m_model->rowCount() > 0 && !m_view->isVisible()) {
+        // A hidden table has no viewport to fill and would ask for page after page: the next
+        // page waits until the table is shown and scrolled.
+        m_model->setLoading(false);
+        return;
+    }
     EventBrowserScope scope;
     scope.filter = m_filter;
     scope.filter.text.clear();
