@@ -4,6 +4,7 @@
 #include "CaseOverviewDock.h"
 #include "DockFollower.h"
 #include "EmptyResultNotice.h"
+#include "EventBrowserDock.h"
 #include "EventDetailsView.h"
 #include "EvidenceTableView.h"
 #include "ExportActions.h"
@@ -77,6 +78,7 @@ WorkbenchWindow::WorkbenchWindow(FilterHistory *filter, Selection *selection, Ca
     , m_pivots(new PivotBar(filter, this))
     , m_overview(new CaseOverviewDock(this))
     , m_evidence(new EvidenceTableView(filter, selection, this))
+    , m_events(new EventBrowserDock(filter, selection, this))
     , m_ancestry(new ProcessAncestryPanel(filter, selection, this))
     , m_details(new EventDetailsView(filter, selection, this))
     , m_timeline(new TimelineView(filter, selection, this))
@@ -136,6 +138,12 @@ WorkbenchWindow::WorkbenchWindow(FilterHistory *filter, Selection *selection, Ca
     QDockWidget *detailsDock
         = addDock(m_details, tr("Details"), Qt::RightDockWidgetArea, QStringLiteral("detailsDock"));
     QDockWidget *notesDock = addDock(m_notes, tr("Notes"), Qt::BottomDockWidgetArea, QStringLiteral("notesDock"));
+    QDockWidget *eventsDock
+        = addDock(m_events, tr("Event Browser"), Qt::BottomDockWidgetArea, QStringLiteral("eventBrowserDock"));
+    connect(m_events, &EventBrowserDock::attentionWanted, eventsDock, [eventsDock] {
+        eventsDock->show();
+        eventsDock->raise();
+    });
     splitDockWidget(ancestryDock, detailsDock, Qt::Vertical);
     // Timeline above the evidence table (the case overview tabbed with it).
     splitDockWidget(timelineDock, evidenceDock, Qt::Vertical);
@@ -146,6 +154,7 @@ WorkbenchWindow::WorkbenchWindow(FilterHistory *filter, Selection *selection, Ca
     connect(m_graph, &TransferGraphView::spreadRequested, this, &WorkbenchWindow::showSpreadForTransfer);
     connect(m_evidence, &EvidenceTableView::spreadRequested, this, &WorkbenchWindow::showSpreadForTransfer);
     connect(this, &WorkbenchWindow::displayTimeZoneChanged, m_spread, &SpreadView::refreshTimes);
+    tabifyDockWidget(notesDock, eventsDock);
     evidenceDock->raise();
     resizeDocks({timelineDock, evidenceDock}, {170, 230}, Qt::Vertical);
     resizeDocks({ancestryDock}, {430}, Qt::Horizontal);
@@ -430,6 +439,7 @@ void WorkbenchWindow::openCase(const QString &path)
     m_pivots->setCase(data);
     m_overview->openCase(data);
     m_evidence->setCase(data);
+    m_events->setCase(data, opened && !m_readOnly);
     m_ancestry->setCase(data);
     m_details->setCase(data);
     m_timeline->setCase(data);
@@ -538,6 +548,7 @@ void WorkbenchWindow::startImport(const QStringList &paths, const QString &label
             path += QLatin1String(".ttcase");
         m_casePath = path;
     }
+    m_events->stopIndexing(); // one writer at a time: the import
     // Non-blocking: the window stays usable; the dialog shows progress and can cancel.
     auto *dialog = new QProgressDialog(label, tr("Cancel"), 0, 100, this);
     dialog->setObjectName(QStringLiteral("importProgress"));

@@ -14,6 +14,7 @@ class CaseOverviewDock;
 class NotesPanel;
 class EventDetailsView;
 class EvidenceTableView;
+class EventBrowserDock;
 class ProcessAncestryPanel;
 class SpreadView;
 class TimelineView;
@@ -39,6 +40,7 @@ public:
     PivotBar *pivotBar() const { return m_pivots; }
     TimelineView *timelineView() const { return m_timeline; }
     SpreadView *spreadView() const { return m_spread; }
+    EventBrowserDock *eventBrowser() const { return m_events; }
     // Adds a dock (views added by later features call this); hidden docks keep their state.
     QDockWidget *addDock(QWidget *content, const QString &title, Qt::DockWidgetArea area, const QString &objectName);
 
@@ -104,6 +106,7 @@ private:
     PivotBar *m_pivots;
     CaseOverviewDock *m_overview;
     EvidenceTableView *m_evidence;
+    EventBrowserDock *m_events;
     ProcessAncestryPanel *m_ancestry;
     EventDetailsView *m_details;
     TimelineView *m_timeline;

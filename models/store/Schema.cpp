@@ -512,6 +512,16 @@ CREATE TABLE address_conflicts(
 CREATE INDEX address_conflicts_b ON address_conflicts(binding_b);
 )SQL";
 
+// Version 5: full-text search over events (issue 11, docs/event-search.md). A contentless FTS5
+// table with the trigram tokenizer (substrings of paths and command lines, case-insensitive) over a
+// compact search text per event (host, account, channel and the fields that say what happened),
+// not the raw record. Its rowid is store::searchKey(ts, id): time order to the second, so a search
+// streams hits in time order and stops at a page. It is filled after import, in the background
+// (store/SearchIndex.h: case_info 'search_indexed_through' is the last event id indexed).
+const char *const kSchemaV5 = R"SQL(
+CREATE VIRTUAL TABLE events_fts USING fts5(text, content='', tokenize='trigram', columnsize=0);
+)SQL";
+
 // Rebuilds host_addresses rows of rule 'sysmon3-local' from net_connections with the local-end
 // rule of the importer (localEndOfConnection): one row per (host, address, source) with its span,
 // count and earliest record.
@@ -588,6 +598,7 @@ const Step kSteps[] = {
     {2, kSchemaV2},
     {3, kSchemaV3},
     {4, kSchemaV4},
+    {5, kSchemaV5},
 };
 
 bool tableExists(sql::Db &db, const char *name)

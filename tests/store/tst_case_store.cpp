@@ -12,6 +12,7 @@
 #include "store/CaseLock.h"
 #include "store/CaseStore.h"
 #include "store/Schema.h"
+#include "store/SearchIndex.h"
 #include "store/Sqlite.h"
 
 #include <QCoreApplication>
@@ -519,6 +520,40 @@ private slots:
         }
         qInfo("%d reported writes checked after 3 kills", totalLines);
         QVERIFY(totalLines >= 3 * 40);
+    }
+
+    // Schema 5 adds the events' full-text index (trigram FTS5, time-ordered keys): a v4 case gets
+    // the empty index and the mark at 0, so every stored event is pending until it is built.
+    void migratesV4AddsSearchIndex()
+    {
+        QTemporaryDir dir;
+        const std::string path = dir.filePath("v4.ttcase").toStdString();
+        {
+            auto cs = store::CaseStore::open(path, store::CaseStore::Access::Create);
+            cs->db().exec("INSERT INTO sources(path, sha256, format, parser, parser_version, imported_utc) "
+                          "VALUES('f', 'x', 'jsonl', 'p', '1', 0);"
+                          "INSERT INTO events(ts, event_id, source_id, position, payload_format, payload) "
+                          "VALUES(1700000000000000, 1, 1, 1, 2, '{}'), (NULL, 2, 1, 2, 2, '{}');"
+                          "DROP TABLE events_fts; DELETE FROM schema_version WHERE version = 5;");
+            QCOMPARE(store::schemaVersion(cs->db()), 4);
+        }
+        auto cs = store::CaseStore::open(path, store::CaseStore::Access::ReadWrite);
+        QCOMPARE(cs->migratedFrom(), 4);
+        QCOMPARE(cs->schemaVersion(), 5);
+        QVERIFY(QFileInfo::exists(QString::fromStdString(cs->migrationBackup())));
+        sql::Db &db = cs->db();
+        QCOMPARE(store::searchIndexedThrough(db), int64_t(0));
+        QCOMPARE(store::searchPendingEvents(db), int64_t(2));
+        // The table is a trigram FTS5 index: substrings match, case-insensitively, bound as a string.
+        auto ins = db.prepare("INSERT INTO events_fts(rowid, text) VALUES(?, ?)");
+        ins.bind(1, store::searchKey(1700000000000000, true, 1)).bind(2, std::string_view("C:\\Windows\\PSEXESVC.exe"));
+        ins.exec();
+        auto q = db.prepare("SELECT rowid FROM events_fts WHERE events_fts MATCH ?");
+        q.bind(1, store::ftsQueryForText("windows\\psexesvc"));
+        QVERIFY(q.step());
+        QCOMPARE(q.int64(0) & store::kSearchIdMask, int64_t(1));
+        QCOMPARE(q.int64(0) >> store::kSearchIdBits, int64_t(1700000000));
+        QCOMPARE(store::searchKey(0, false, 2) >> store::kSearchIdBits, int64_t(0)); // no time: first
     }
 
     void migratesV1FixtureWithBackup()

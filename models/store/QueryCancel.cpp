@@ -1,0 +1,33 @@
+#include "store/QueryCancel.h"
+
+#include "store/Sqlite.h"
+
+#include <sqlite3.h>
+
+namespace tt::sql {
+
+CancelOnFlag::CancelOnFlag(Db &db, CancelFlag flag)
+    : m_db(db)
+    , m_flag(std::move(flag))
+{
+    if (m_flag)
+        sqlite3_progress_handler(m_db.handle(), 500, &CancelOnFlag::check, m_flag.get());
+}
+
+CancelOnFlag::~CancelOnFlag()
+{
+    if (m_flag)
+        sqlite3_progress_handler(m_db.handle(), 0, nullptr, nullptr);
+}
+
+int CancelOnFlag::check(void *flag)
+{
+    return static_cast<std::atomic<bool> *>(flag)->load(std::memory_order_relaxed) ? 1 : 0;
+}
+
+bool CancelOnFlag::isInterrupt(int sqliteCode)
+{
+    return (sqliteCode & 0xff) == SQLITE_INTERRUPT;
+}
+
+} // namespace tt::sql
