@@ -10,6 +10,7 @@
 #include "ProcessAncestryPanel.h"
 #include "TimelineView.h"
 #include "TransferGraphView.h"
+#include "TransfersDock.h"
 #include "WorkerQuery.h"
 #include "items/HostTableModel.h"
 #include "items/TimeFormat.h"
@@ -76,6 +77,7 @@ WorkbenchWindow::WorkbenchWindow(FilterHistory *filter, Selection *selection, Ca
     , m_ancestry(new ProcessAncestryPanel(filter, selection, this))
     , m_details(new EventDetailsView(filter, selection, this))
     , m_timeline(new TimelineView(filter, selection, this))
+    , m_transfers(new TransfersDock(filter, selection, this))
     , m_import(importer)
     , m_annotations(new AnnotationController(this))
     , m_notes(new NotesPanel(m_annotations, filter, selection, this))
@@ -106,6 +108,7 @@ WorkbenchWindow::WorkbenchWindow(FilterHistory *filter, Selection *selection, Ca
     m_timeline->setAnnotations(m_annotations);
     m_evidence->setAnnotations(m_annotations);
     m_ancestry->setAnnotations(m_annotations);
+    m_transfers->setAnnotations(m_annotations);
     // Annotated hosts get a swatch in the case overview's host table.
     connect(m_annotations, &AnnotationController::changed, this,
         [this] { m_overview->hostModel()->setAnnotationColors(m_annotations->badgeColors(store::TargetKind::Host)); });
@@ -132,10 +135,14 @@ WorkbenchWindow::WorkbenchWindow(FilterHistory *filter, Selection *selection, Ca
         = addDock(m_details, tr("Details"), Qt::RightDockWidgetArea, QStringLiteral("detailsDock"));
     QDockWidget *notesDock = addDock(m_notes, tr("Notes"), Qt::BottomDockWidgetArea, QStringLiteral("notesDock"));
     splitDockWidget(ancestryDock, detailsDock, Qt::Vertical);
+    // The transfers table beside the evidence of the rows it selects.
+    QDockWidget *transfersDock
+        = addDock(m_transfers, tr("Transfers"), Qt::BottomDockWidgetArea, QStringLiteral("transfersDock"));
     // Timeline above the evidence table (the case overview tabbed with it).
     splitDockWidget(timelineDock, evidenceDock, Qt::Vertical);
     tabifyDockWidget(evidenceDock, caseDock);
     tabifyDockWidget(caseDock, notesDock);
+    splitDockWidget(evidenceDock, transfersDock, Qt::Horizontal);
     evidenceDock->raise();
     resizeDocks({timelineDock, evidenceDock}, {170, 230}, Qt::Vertical);
     resizeDocks({ancestryDock}, {430}, Qt::Horizontal);
@@ -356,6 +363,7 @@ void WorkbenchWindow::openCase(const QString &path)
     m_ancestry->setCase(data);
     m_details->setCase(data);
     m_timeline->setCase(data);
+    m_transfers->setCase(data);
     m_notes->setCase(data);
     m_caseTz.clear();
     if (opened)
