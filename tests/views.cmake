@@ -1,3 +1,6 @@
 # Widget tests (offscreen): the workbench window over cases built by the import engine.
 tt_add_test(tst_case_overview_dock SOURCES views/tst_case_overview_dock.cpp core/EngineFixtures.cpp LIBS tt_views tt_importers)
 tt_add_test(tst_workbench_import SOURCES views/tst_workbench_import.cpp core/EngineFixtures.cpp LIBS tt_views tt_importers tt_inference)
+# Issue 11 item 1: the transfers table (a generated intrusion and 5 000 synthetic transfers).
+tt_add_test(tst_transfers_dock SOURCES views/tst_transfers_dock.cpp views/TransferTableCase.h views/TransferTableCase.cpp
+  app/CaseBuilder.h app/CaseBuilder.cpp LIBS tt_views tt_importers tt_inference tt_generator)
