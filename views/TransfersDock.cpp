@@ -143,11 +143,15 @@ TransfersDock::TransfersDock(FilterHistory *filter, Selection *selection, QWidge
     header->setSortIndicator(int(TransferColumn::FirstTs), Qt::AscendingOrder);
     header->setStretchLastSection(true);
     const int charW = m_view->fontMetrics().averageCharWidth();
-    for (auto [c, w] : std::initializer_list<std::pair<TransferColumn, int>> {{TransferColumn::FirstTs, 20},
-             {TransferColumn::LastTs, 20}, {TransferColumn::Source, 14}, {TransferColumn::Destination, 14},
-             {TransferColumn::File, 16}, {TransferColumn::Path, 26}, {TransferColumn::Hash, 14},
-             {TransferColumn::Method, 18}, {TransferColumn::Direction, 7}, {TransferColumn::Account, 16},
-             {TransferColumn::SourceProcess, 18}, {TransferColumn::Executed, 8}, {TransferColumn::Confidence, 11}})
+    // Times are never elided: as wide as a time in the widest common form.
+    const int timeW = m_view->fontMetrics().horizontalAdvance(QStringLiteral("2026-12-31 23:59:59.999")) + 16;
+    header->resizeSection(int(TransferColumn::FirstTs), timeW);
+    header->resizeSection(int(TransferColumn::LastTs), timeW);
+    for (auto [c, w] : std::initializer_list<std::pair<TransferColumn, int>> {{TransferColumn::Source, 14},
+             {TransferColumn::Destination, 14}, {TransferColumn::File, 16}, {TransferColumn::Path, 26},
+             {TransferColumn::Hash, 14}, {TransferColumn::Method, 18}, {TransferColumn::Direction, 7},
+             {TransferColumn::Account, 18}, {TransferColumn::SourceProcess, 18}, {TransferColumn::Executed, 8},
+             {TransferColumn::Confidence, 11}})
         header->resizeSection(int(c), w * charW + 12);
 
     auto *lay = new QVBoxLayout(this);

@@ -140,11 +140,12 @@ WorkbenchWindow::WorkbenchWindow(FilterHistory *filter, Selection *selection, Ca
         = addDock(m_transfers, tr("Transfers"), Qt::BottomDockWidgetArea, QStringLiteral("transfersDock"));
     // Timeline above the evidence table (the case overview tabbed with it).
     splitDockWidget(timelineDock, evidenceDock, Qt::Vertical);
+    splitDockWidget(evidenceDock, transfersDock, Qt::Horizontal);
     tabifyDockWidget(evidenceDock, caseDock);
     tabifyDockWidget(caseDock, notesDock);
-    splitDockWidget(evidenceDock, transfersDock, Qt::Horizontal);
     evidenceDock->raise();
     resizeDocks({timelineDock, evidenceDock}, {170, 230}, Qt::Vertical);
+    resizeDocks({evidenceDock, transfersDock}, {2, 3}, Qt::Horizontal);
     resizeDocks({ancestryDock}, {430}, Qt::Horizontal);
 
     for (QLabel *l : {m_statusCase, m_statusView, m_statusFilter})
