@@ -189,6 +189,9 @@ int main(int argc, char **argv)
     window.transfersDock()->sortBy(TransferColumn::Source, Qt::DescendingOrder);
     waitTable(*window.transfersDock(), &tables, tables0);
     std::printf("| transfers table sort (source, desc)    | %6.0f |\n", ms(t));
+    if (window.transfersDock()->model()->totalCount() != caseTransfers)
+        std::printf("(the table lists %d transfers, not %lld)\n", window.transfersDock()->model()->totalCount(),
+            static_cast<long long>(caseTransfers));
     window.transfersDock()->sortBy(TransferColumn::FirstTs, Qt::AscendingOrder);
     waitTable(*window.transfersDock(), &tables, tables0 + 1);
 
@@ -275,6 +278,8 @@ int main(int argc, char **argv)
         dock.tableView()->scrollToBottom();
         waitTable(dock, &lists, 2);
         std::printf("| table jump to the last row, painted    | %6.0f |\n", ms(t));
+        std::printf("(table: %d rows listed, %d revealed; %s)\n", dock.model()->totalCount(),
+            dock.model()->rowCount(), qPrintable(dock.statusText()));
     }
     std::printf("\npeak resident memory of the process: %ld MiB\n", peakRssMb());
     return 0;

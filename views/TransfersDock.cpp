@@ -149,7 +149,7 @@ TransfersDock::TransfersDock(FilterHistory *filter, Selection *selection, QWidge
     header->resizeSection(int(TransferColumn::LastTs), timeW);
     for (auto [c, w] : std::initializer_list<std::pair<TransferColumn, int>> {{TransferColumn::Source, 14},
              {TransferColumn::Destination, 14}, {TransferColumn::File, 16}, {TransferColumn::Path, 26},
-             {TransferColumn::Hash, 14}, {TransferColumn::Method, 18}, {TransferColumn::Direction, 7},
+             {TransferColumn::Hash, 14}, {TransferColumn::Method, 22}, {TransferColumn::Direction, 7},
              {TransferColumn::Account, 18}, {TransferColumn::SourceProcess, 18}, {TransferColumn::Executed, 8},
              {TransferColumn::Confidence, 11}})
         header->resizeSection(int(c), w * charW + 12);
