@@ -255,7 +255,8 @@ int main(int argc, char **argv)
             std::fprintf(stderr, "building the transfers case failed: %s\n", qPrintable(error));
             return 1;
         }
-        TransfersDock dock(&filter, &selection);
+        FilterHistory noFilter; // the window's still holds the account pivot
+        TransfersDock dock(&noFilter, &selection);
         dock.resize(1400, 500);
         dock.show();
         int lists = 0;

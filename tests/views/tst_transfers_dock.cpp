@@ -69,6 +69,15 @@ QStringList column(TransfersDock &dock, TransferColumn c)
         out << dock.model()->index(row, int(c)).data().toString();
     return out;
 }
+
+// A transfers dock with its own filter and selection, opened on a case, and a spy on its lists.
+struct Table {
+    FilterHistory filter;
+    Selection selection;
+    TransfersDock dock {&filter, &selection};
+    QSignalSpy spy {&dock, &TransfersDock::listShown};
+    explicit Table(const QString &path) { dock.setCase(path); }
+};
 } // namespace
 
 class TstTransfersDock : public QObject {
@@ -92,11 +101,8 @@ private slots:
 
     void rowCountIsTheCasesTransfersAndPagesGrowWithFetchMore()
     {
-        FilterHistory filter;
-        Selection selection;
-        TransfersDock dock(&filter, &selection);
-        QSignalSpy spy(&dock, &TransfersDock::listShown);
-        dock.setCase(m_synthetic);
+        Table table(m_synthetic);
+        auto &[filter, selection, dock, spy] = table;
         waitList(dock, spy, 0);
         QCOMPARE(dock.model()->totalCount(), 5000);
         // Lazy: one page revealed, the rest on fetchMore, one page at a time.
@@ -123,13 +129,11 @@ private slots:
             QCOMPARE(ids[i], m_rows[static_cast<size_t>(i)].id);
 
         // The generated case: as many rows as it has transfers.
-        FilterHistory f2;
-        TransfersDock real(&f2, &selection);
+        Table other(m_generated);
+        TransfersDock &real = other.dock;
         // (The tester calls fetchMore() from its modelReset handler; on a list of one page that is a no-op.)
         QAbstractItemModelTester tester(real.model(), QAbstractItemModelTester::FailureReportingMode::QtTest);
-        QSignalSpy spy2(&real, &TransfersDock::listShown);
-        real.setCase(m_generated);
-        waitList(real, spy2, 0);
+        waitList(real, other.spy, 0);
         auto cs = store::CaseStore::open(m_generated.toStdString(), store::CaseStore::Access::ReadOnly);
         QCOMPARE(real.model()->totalCount(), int(cs->db().queryInt("SELECT count(*) FROM transfers")));
         QVERIFY(real.model()->totalCount() >= 5);
@@ -138,11 +142,8 @@ private slots:
 
     void sortsByAColumnInSql()
     {
-        FilterHistory filter;
-        Selection selection;
-        TransfersDock dock(&filter, &selection);
-        QSignalSpy spy(&dock, &TransfersDock::listShown);
-        dock.setCase(m_synthetic);
+        Table table(m_synthetic);
+        auto &[filter, selection, dock, spy] = table;
         waitList(dock, spy, 0);
         dock.sortBy(TransferColumn::Confidence, Qt::DescendingOrder);
         waitList(dock, spy, 1);
@@ -162,12 +163,11 @@ private slots:
         QCOMPARE(conf.last().left(4), QString::number(want.back().confidence, 'f', 2));
 
         // Text column ascending on the generated case: destinations in order.
-        TransfersDock real(&filter, &selection);
-        QSignalSpy spy2(&real, &TransfersDock::listShown);
-        real.setCase(m_generated);
-        waitList(real, spy2, 0);
+        Table other(m_generated);
+        TransfersDock &real = other.dock;
+        waitList(real, other.spy, 0);
         real.sortBy(TransferColumn::Destination, Qt::AscendingOrder);
-        waitList(real, spy2, 1);
+        waitList(real, other.spy, 1);
         loadAll(real);
         const QStringList dst = column(real, TransferColumn::Destination);
         QVERIFY(dst.size() >= 5);
@@ -178,11 +178,8 @@ private slots:
 
     void columnAndTextFilters()
     {
-        FilterHistory filter;
-        Selection selection;
-        TransfersDock dock(&filter, &selection);
-        QSignalSpy spy(&dock, &TransfersDock::listShown);
-        dock.setCase(m_synthetic);
+        Table table(m_synthetic);
+        auto &[filter, selection, dock, spy] = table;
         waitList(dock, spy, 0);
         auto expect = [this](auto pred) {
             QSet<qint64> s;
@@ -368,11 +365,8 @@ private slots:
 
     void exportEscapesHostileStringsAndCellsShowThemPlain()
     {
-        FilterHistory filter;
-        Selection selection;
-        TransfersDock dock(&filter, &selection);
-        QSignalSpy spy(&dock, &TransfersDock::listShown);
-        dock.setCase(m_synthetic);
+        Table table(m_synthetic);
+        auto &[filter, selection, dock, spy] = table;
         waitList(dock, spy, 0);
         // Picked from elsewhere (as the graph would): transfer 1 holds the hostile name.
         SelectedEntities s;
@@ -416,11 +410,8 @@ private slots:
 
     void contextMenuRequestsSpreadAndFiltersAColumn()
     {
-        FilterHistory filter;
-        Selection selection;
-        TransfersDock dock(&filter, &selection);
-        QSignalSpy spy(&dock, &TransfersDock::listShown);
-        dock.setCase(m_synthetic);
+        Table table(m_synthetic);
+        auto &[filter, selection, dock, spy] = table;
         waitList(dock, spy, 0);
         QSignalSpy spread(&dock, &TransfersDock::spreadRequested);
         std::unique_ptr<QMenu> menu(dock.contextMenuForRow(4, int(TransferColumn::Method), nullptr));
