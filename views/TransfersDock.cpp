@@ -23,6 +23,7 @@
 #include <QUndoStack>
 #include <QVBoxLayout>
 
+#include <algorithm>
 #include <functional>
 #include <memory>
 
@@ -178,9 +179,24 @@ TransfersDock::TransfersDock(FilterHistory *filter, Selection *selection, QWidge
         const bool desc = order == Qt::DescendingOrder;
         if (c == m_spec.sortColumn && desc == m_spec.descending)
             return;
+        const bool flip = c == m_spec.sortColumn && !m_busy && !m_path.isEmpty();
         m_spec.sortColumn = c;
         m_spec.descending = desc;
-        refresh();
+        if (!flip) {
+            refresh();
+            return;
+        }
+        // The same column the other way: ties are broken by id in the same direction, so the
+        // list is exactly the reverse of the one shown; only the rows in sight are re-read.
+        ++m_generation; // a list still on its way is stale
+        QVector<qint64> ids = m_model->ids();
+        std::reverse(ids.begin(), ids.end());
+        {
+            const QSignalBlocker block(m_view->selectionModel());
+            m_model->setList(std::move(ids));
+        }
+        onSelection(m_selection->current());
+        emit listShown(m_model->totalCount());
     });
     connect(m_filter, &FilterHistory::changed, this, [this] {
         m_spec.filter = m_filter->current();
@@ -305,11 +321,7 @@ void TransfersDock::refresh()
                 const QSignalBlocker block(m_view->selectionModel());
                 m_model->setList(std::move(r.ids), std::move(r.firstPage));
             }
-            const SelectedEntities &s = m_selection->current();
-            applySelection(s.kind == SelectedEntities::Kind::Edge || s.kind == SelectedEntities::Kind::Transfer
-                        || s.kind == SelectedEntities::Kind::Event
-                    ? s.transfers
-                    : QVector<qint64> {});
+            onSelection(m_selection->current());
             emit listShown(m_model->totalCount());
             emit updated();
         });

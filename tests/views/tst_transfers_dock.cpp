@@ -161,6 +161,16 @@ private slots:
         const QStringList conf = column(dock, TransferColumn::Confidence);
         QCOMPARE(conf.first().left(4), QString::number(want.front().confidence, 'f', 2));
         QCOMPARE(conf.last().left(4), QString::number(want.back().confidence, 'f', 2));
+        // The same column ascending: the exact reverse (ties by id ascending), cells re-read.
+        dock.sortBy(TransferColumn::Confidence, Qt::AscendingOrder);
+        waitList(dock, spy, 2);
+        loadAll(dock);
+        std::reverse(want.begin(), want.end());
+        const QVector<qint64> asc = dock.model()->ids();
+        for (size_t i = 0; i < want.size(); ++i)
+            QCOMPARE(asc[qsizetype(i)], want[i].id);
+        QCOMPARE(
+            column(dock, TransferColumn::Confidence).first().left(4), QString::number(want.front().confidence, 'f', 2));
 
         // Text column ascending on the generated case: destinations in order.
         Table other(m_generated);
@@ -344,6 +354,15 @@ private slots:
             QCOMPARE(annotations.undoStack()->count(), undoBefore + 2); // one step per action
             const QString tags = dock.model()->index(3, int(TransferColumn::Tags)).data().toString();
             QVERIFY2(tags.contains(QString::fromStdString(annotations.tags().front().name)), qPrintable(tags));
+            // Sorting by tags / notes (in SQL, from the committed annotations) puts the tagged first.
+            const qsizetype before = spy.count();
+            dock.sortBy(TransferColumn::Tags, Qt::DescendingOrder);
+            waitList(dock, spy, before);
+            QVector<qint64> first = dock.model()->ids().mid(0, 11);
+            QVector<qint64> want = tagged;
+            std::sort(first.begin(), first.end());
+            std::sort(want.begin(), want.end());
+            QCOMPARE(first, want);
         }
         // Reopened from the file: every selected transfer is tagged and bookmarked.
         auto cs = store::CaseStore::open(path.toStdString(), store::CaseStore::Access::ReadOnly);
