@@ -462,7 +462,7 @@ void TransfersDock::exportSelected(const QString &path, ExportFormat format)
     runCaseQuery<QByteArray>(
         this, m_path,
         [ids, format](sql::Db &db) {
-            const auto rows = exporting::queryExportTransfers(db, ids, true);
+            const auto rows = exporting::queryExportTransfersById(db, ids, true);
             return format == ExportFormat::Csv ? exporting::transfersCsv(rows) : exporting::transfersJson(rows);
         },
         [this, path](QByteArray &bytes, const QString &error) {

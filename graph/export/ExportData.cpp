@@ -102,7 +102,7 @@ std::vector<ExportTransfer> queryExportTransfers(sql::Db &db, const FilterState 
     return exportRows(db, inView, withEvidence);
 }
 
-std::vector<ExportTransfer> queryExportTransfers(sql::Db &db, const QVector<qint64> &transferIds, bool withEvidence)
+std::vector<ExportTransfer> queryExportTransfersById(sql::Db &db, const QVector<qint64> &transferIds, bool withEvidence)
 {
     auto st = db.prepare("SELECT coalesce(key,''), coalesce(src_process_id,0), coalesce(dst_process_id,0) "
                          "FROM transfers WHERE id = ?");

@@ -77,7 +77,7 @@ struct ReportData {
 // evidence references when `withEvidence`.
 std::vector<ExportTransfer> queryExportTransfers(sql::Db &db, const FilterState &filter, bool withEvidence = true);
 // These transfers (the rows an analyst selected), chronological, with evidence when `withEvidence`.
-std::vector<ExportTransfer> queryExportTransfers(
+std::vector<ExportTransfer> queryExportTransfersById(
     sql::Db &db, const QVector<qint64> &transferIds, bool withEvidence = true);
 // Every annotation of the case (empty on a case without the tables).
 std::vector<AnnotationRow> readAnnotations(sql::Db &db);
