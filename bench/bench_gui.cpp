@@ -1,8 +1,10 @@
 // Workbench responsiveness benchmark (not a test): drives the real widgets offscreen on a large
 // case and prints open -> first full paint, account pivot -> updated graph + timeline, time
-// brush -> update, the tool spread view, Graphviz layout of 200 hosts, and peak memory.
+// brush -> update, the tool spread view, the event browser, Graphviz layout of 200 hosts, the
+// transfers table (first page shown, a sort) on that case and on a case of --transfers synthetic
+// transfers (default 100 000), and peak memory.
 //
-// usage: bench_gui [--case CASE] [--events N] [--hosts H] [--hops T] [--workdir DIR]
+// usage: bench_gui [--case CASE] [--events N] [--hosts H] [--hops T] [--transfers N] [--workdir DIR]
 //   Without --case it generates a recording (default 1 000 000 events on 60 hosts, 12 attacker
 //   hops), imports it
 //   and infers transfers first (that part is not timed here; see bench_import).
@@ -12,13 +14,16 @@
 #include "SpreadView.h"
 #include "TimelineView.h"
 #include "TransferGraphView.h"
+#include "TransfersDock.h"
 #include "WorkbenchWindow.h"
 #include "core/ImportEngine.h"
 #include "generator/Generator.h"
 #include "inference/InferenceEngine.h"
 #include "items/EventBrowserModel.h"
 #include "query/EventSearchIndexer.h"
+#include "items/TransferTableModel.h"
 #include "store/CaseStore.h"
+#include "views/TransferTableCase.h"
 #include "workbench/FilterHistory.h"
 #include "workbench/Selection.h"
 
@@ -26,6 +31,9 @@
 #include <QDir>
 #include <QElapsedTimer>
 #include <QEventLoop>
+#include <QHeaderView>
+#include <QScrollBar>
+#include <QTableView>
 #include <QTemporaryDir>
 
 #include "WorkDir.h"
@@ -60,6 +68,26 @@ double waitViews(WorkbenchWindow &w, int graphBefore, int timelineBefore, int *g
     w.repaint(); // a full paint of every visible widget, synchronously
     return static_cast<double>(t.nsecsElapsed()) / 1e6;
 }
+
+// Until the transfers table has shown a list newer than `before` and the rows in sight are
+// filled, then paints it.
+void waitTable(TransfersDock &dock, int *lists, int before)
+{
+    QElapsedTimer t;
+    t.start();
+    auto visibleLoaded = [&dock] {
+        const int row = std::max(0, dock.tableView()->rowAt(dock.tableView()->viewport()->height() - 1));
+        return dock.model()->rowCount() == 0 || dock.model()->isPageLoaded(row / TransferTableModel::kPageSize);
+    };
+    while ((*lists <= before || dock.busy() || !visibleLoaded()) && t.elapsed() < 120000)
+        QCoreApplication::processEvents(QEventLoop::AllEvents, 5);
+    dock.repaint();
+}
+
+double ms(const QElapsedTimer &t)
+{
+    return static_cast<double>(t.nsecsElapsed()) / 1e6;
+}
 } // namespace
 
 int main(int argc, char **argv)
@@ -70,6 +98,7 @@ int main(int argc, char **argv)
     qint64 events = 1000000;
     int hosts = 60;
     int hops = 12; // attacker transfers asked of the generator (it adds benign admin copies)
+    int syntheticTransfers = 100000;
     QStringList args;
     for (int i = 0; i < argc; ++i)
         args << QString::fromLocal8Bit(argv[i]);
@@ -82,11 +111,13 @@ int main(int argc, char **argv)
             hops = args[++i].toInt();
         else if (args[i] == QLatin1String("--hosts") && i + 1 < args.size())
             hosts = args[++i].toInt();
+        else if (args[i] == QLatin1String("--transfers") && i + 1 < args.size())
+            syntheticTransfers = args[++i].toInt();
         else if (args[i] == QLatin1String("--workdir") && i + 1 < args.size())
             workdir = args[++i];
         else {
-            std::fprintf(
-                stderr, "usage: bench_gui [--case CASE] [--events N] [--hosts H] [--hops T] [--workdir DIR]\n");
+            std::fprintf(stderr,
+                "usage: bench_gui [--case CASE] [--events N] [--hosts H] [--hops T] [--transfers N] [--workdir DIR]\n");
             return 64;
         }
     }
@@ -141,18 +172,35 @@ int main(int argc, char **argv)
     WorkbenchWindow window(&filter, &selection);
     window.resize(1600, 1000);
     window.show();
-    int graphs = 0, timelines = 0;
+    int graphs = 0, timelines = 0, tables = 0;
+    double tableOpenMs = -1;
+    QElapsedTimer t;
     QObject::connect(window.graphView(), &TransferGraphView::graphShown, [&] { ++graphs; });
+    QObject::connect(window.transfersDock(), &TransfersDock::listShown, [&] {
+        if (++tables == 1)
+            tableOpenMs = ms(t);
+    });
     QObject::connect(window.timelineView(), &TimelineView::dataLoaded, [&] { ++timelines; });
     QCoreApplication::processEvents();
 
     std::printf(
         "| step                                   | ms     |\n|----------------------------------------|--------|\n");
-    QElapsedTimer t;
     t.start();
     window.openCase(casePath);
     waitViews(window, 0, 0, &graphs, &timelines);
     std::printf("| open case -> graph + timeline painted  | %6.0f |\n", static_cast<double>(t.nsecsElapsed()) / 1e6);
+    waitTable(*window.transfersDock(), &tables, 0);
+    std::printf("| open case -> transfers table listed    | %6.0f |\n", tableOpenMs);
+    int tables0 = tables;
+    t.restart();
+    window.transfersDock()->sortBy(TransferColumn::Source, Qt::DescendingOrder);
+    waitTable(*window.transfersDock(), &tables, tables0);
+    std::printf("| transfers table sort (source, desc)    | %6.0f |\n", ms(t));
+    if (window.transfersDock()->model()->totalCount() != caseTransfers)
+        std::printf("(the table lists %d transfers, not %lld)\n", window.transfersDock()->model()->totalCount(),
+            static_cast<long long>(caseTransfers));
+    window.transfersDock()->sortBy(TransferColumn::FirstTs, Qt::AscendingOrder);
+    waitTable(*window.transfersDock(), &tables, tables0 + 1);
 
     // Account pivot: the account with the most transfers.
     qint64 account = 0;
@@ -273,6 +321,46 @@ int main(int argc, char **argv)
         in.edges.push_back({eid++, int64_t(rng() % 200 + 1), int64_t(rng() % 200 + 1), 1});
     const graph::LayoutResult lr = graph::GraphvizLayout().layout(in);
     std::printf("| Graphviz layout, 200 hosts / 399 edges | %6.0f |\n", lr.milliseconds);
+
+    // The transfers table alone on a case of many synthetic transfers (no events).
+    if (syntheticTransfers > 0) {
+        const QString big = tmp.path() + QStringLiteral("/transfers.ttcase");
+        QString error;
+        if (buildTransferCase(big, syntheticTransfers, 1200, {}, &error).empty()) {
+            std::fprintf(stderr, "building the transfers case failed: %s\n", qPrintable(error));
+            return 1;
+        }
+        FilterHistory noFilter; // the window's still holds the account pivot
+        TransfersDock dock(&noFilter, &selection);
+        dock.resize(1400, 500);
+        dock.show();
+        int lists = 0;
+        QObject::connect(&dock, &TransfersDock::listShown, [&] { ++lists; });
+        t.restart();
+        dock.setCase(big);
+        waitTable(dock, &lists, 0);
+        std::printf("| table open, %6d transfers (1st page) | %6.0f |\n", syntheticTransfers, ms(t));
+        t.restart();
+        dock.sortBy(TransferColumn::Destination, Qt::DescendingOrder);
+        waitTable(dock, &lists, 1);
+        std::printf("| table sort by destination (1st page)   | %6.0f |\n", ms(t));
+        t.restart();
+        dock.sortBy(TransferColumn::Account, Qt::AscendingOrder);
+        waitTable(dock, &lists, 2);
+        std::printf("| table sort by account (1st page)       | %6.0f |\n", ms(t));
+        t.restart();
+        dock.sortBy(TransferColumn::Account, Qt::DescendingOrder);
+        waitTable(dock, &lists, 3);
+        std::printf("| table same column reversed (1st page)  | %6.0f |\n", ms(t));
+        // Jump to the last row (an edge picked in the graph can be anywhere in the list).
+        t.restart();
+        dock.model()->revealThrough(dock.model()->totalCount() - 1);
+        dock.tableView()->scrollToBottom();
+        waitTable(dock, &lists, lists - 1); // no new list: the last page in sight, filled and painted
+        std::printf("| table jump to the last row, painted    | %6.0f |\n", ms(t));
+        std::printf("(table: %d rows listed, %d revealed; %s)\n", dock.model()->totalCount(), dock.model()->rowCount(),
+            qPrintable(dock.statusText()));
+    }
     std::printf("\npeak resident memory of the process: %ld MiB\n", peakRssMb());
     return 0;
 }

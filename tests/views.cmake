@@ -4,3 +4,6 @@ tt_add_test(tst_workbench_import SOURCES views/tst_workbench_import.cpp core/Eng
 # The event browser: keyset pages, filters, full-text search (hostile input), the time-window pivot,
 # a v4 case migrated and indexed, a superseded search cancelled.
 tt_add_test(tst_event_browser SOURCES views/tst_event_browser.cpp LIBS tt_views)
+# Issue 11 item 1: the transfers table (a generated intrusion and 5 000 synthetic transfers).
+tt_add_test(tst_transfers_dock SOURCES views/tst_transfers_dock.cpp views/TransferTableCase.h views/TransferTableCase.cpp
+  app/CaseBuilder.h app/CaseBuilder.cpp LIBS tt_views tt_importers tt_inference tt_generator)

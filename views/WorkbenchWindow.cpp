@@ -15,6 +15,7 @@
 #include "SpreadView.h"
 #include "TimelineView.h"
 #include "TransferGraphView.h"
+#include "TransfersDock.h"
 #include "WorkerQuery.h"
 #include "items/HostTableModel.h"
 #include "items/TimeFormat.h"
@@ -82,6 +83,7 @@ WorkbenchWindow::WorkbenchWindow(FilterHistory *filter, Selection *selection, Ca
     , m_ancestry(new ProcessAncestryPanel(filter, selection, this))
     , m_details(new EventDetailsView(filter, selection, this))
     , m_timeline(new TimelineView(filter, selection, this))
+    , m_transfers(new TransfersDock(filter, selection, this))
     , m_import(importer)
     , m_annotations(new AnnotationController(this))
     , m_notes(new NotesPanel(m_annotations, filter, selection, this))
@@ -113,6 +115,7 @@ WorkbenchWindow::WorkbenchWindow(FilterHistory *filter, Selection *selection, Ca
     m_timeline->setAnnotations(m_annotations);
     m_evidence->setAnnotations(m_annotations);
     m_ancestry->setAnnotations(m_annotations);
+    m_transfers->setAnnotations(m_annotations);
     // Annotated hosts get a swatch in the case overview's host table.
     connect(m_annotations, &AnnotationController::changed, this,
         [this] { m_overview->hostModel()->setAnnotationColors(m_annotations->badgeColors(store::TargetKind::Host)); });
@@ -145,18 +148,24 @@ WorkbenchWindow::WorkbenchWindow(FilterHistory *filter, Selection *selection, Ca
         eventsDock->raise();
     });
     splitDockWidget(ancestryDock, detailsDock, Qt::Vertical);
+    // The transfers table beside the evidence of the rows it selects.
+    QDockWidget *transfersDock
+        = addDock(m_transfers, tr("Transfers"), Qt::BottomDockWidgetArea, QStringLiteral("transfersDock"));
     // Timeline above the evidence table (the case overview tabbed with it).
     splitDockWidget(timelineDock, evidenceDock, Qt::Vertical);
+    splitDockWidget(evidenceDock, transfersDock, Qt::Horizontal);
     tabifyDockWidget(evidenceDock, caseDock);
     tabifyDockWidget(caseDock, notesDock);
     m_spreadDock = addDock(m_spread, tr("Tool Spread"), Qt::BottomDockWidgetArea, QStringLiteral("spreadDock"));
     tabifyDockWidget(notesDock, m_spreadDock);
     connect(m_graph, &TransferGraphView::spreadRequested, this, &WorkbenchWindow::showSpreadForTransfer);
     connect(m_evidence, &EvidenceTableView::spreadRequested, this, &WorkbenchWindow::showSpreadForTransfer);
+    connect(m_transfers, &TransfersDock::spreadRequested, this, &WorkbenchWindow::showSpreadForTransfer);
     connect(this, &WorkbenchWindow::displayTimeZoneChanged, m_spread, &SpreadView::refreshTimes);
     tabifyDockWidget(notesDock, eventsDock);
     evidenceDock->raise();
     resizeDocks({timelineDock, evidenceDock}, {170, 230}, Qt::Vertical);
+    resizeDocks({evidenceDock, transfersDock}, {2, 3}, Qt::Horizontal);
     resizeDocks({ancestryDock}, {430}, Qt::Horizontal);
     // A selection brings the dock that shows it forward (an edge picked while Case is showing).
     auto *follower = new DockFollower(m_selection, this);
@@ -443,6 +452,7 @@ void WorkbenchWindow::openCase(const QString &path)
     m_ancestry->setCase(data);
     m_details->setCase(data);
     m_timeline->setCase(data);
+    m_transfers->setCase(data);
     m_notes->setCase(data);
     m_spread->setCase(data);
     m_caseTz.clear();

@@ -22,6 +22,7 @@ class FilterHistory;
 class PivotBar;
 class Selection;
 class TransferGraphView;
+class TransfersDock;
 
 // The analyst's main window: the transfer graph in the centre, docks around it, the pivot bar
 // on top. Filter and selection are created by the app and shared by every view; so is the
@@ -41,6 +42,7 @@ public:
     TimelineView *timelineView() const { return m_timeline; }
     SpreadView *spreadView() const { return m_spread; }
     EventBrowserDock *eventBrowser() const { return m_events; }
+    TransfersDock *transfersDock() const { return m_transfers; }
     // Adds a dock (views added by later features call this); hidden docks keep their state.
     QDockWidget *addDock(QWidget *content, const QString &title, Qt::DockWidgetArea area, const QString &objectName);
 
@@ -110,6 +112,7 @@ private:
     ProcessAncestryPanel *m_ancestry;
     EventDetailsView *m_details;
     TimelineView *m_timeline;
+    TransfersDock *m_transfers;
     CaseImporter *m_import;
     AnnotationController *m_annotations;
     NotesPanel *m_notes;

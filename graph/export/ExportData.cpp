@@ -39,25 +39,19 @@ std::string upperAscii(std::string s)
 }
 } // namespace
 
-std::vector<ExportTransfer> queryExportTransfers(sql::Db &db, const FilterState &filter, bool withEvidence)
+namespace {
+struct Extra {
+    std::string key;
+    int64_t src = 0, dst = 0;
+};
+
+// The rows of listTransfers() that `wanted` names (chronological), with their evidence.
+std::vector<ExportTransfer> exportRows(sql::Db &db, const QHash<qint64, Extra> &wanted, bool withEvidence)
 {
-    const TransferFilterSql f = transferFilterSql(filter);
-    const QString sql = QStringLiteral("SELECT t.id, coalesce(t.key,''), coalesce(t.src_process_id,0), "
-                                       "coalesce(t.dst_process_id,0) FROM transfers t WHERE ")
-        + f.where;
-    auto ids = db.prepare(sql.toStdString());
-    bindTransferFilter(ids, f);
-    struct Extra {
-        std::string key;
-        int64_t src = 0, dst = 0;
-    };
-    QHash<qint64, Extra> inView;
-    while (ids.step())
-        inView.insert(ids.int64(0), Extra {ids.text(1), ids.int64(2), ids.int64(3)});
     std::vector<ExportTransfer> out;
     for (inference::TransferRow &r : inference::listTransfers(db, {})) {
-        auto it = inView.constFind(r.id);
-        if (it == inView.cend())
+        auto it = wanted.constFind(r.id);
+        if (it == wanted.cend())
             continue;
         ExportTransfer t;
         t.row = std::move(r);
@@ -92,6 +86,35 @@ std::vector<ExportTransfer> queryExportTransfers(sql::Db &db, const FilterState 
         ev.reset();
     }
     return out;
+}
+} // namespace
+
+std::vector<ExportTransfer> queryExportTransfers(sql::Db &db, const FilterState &filter, bool withEvidence)
+{
+    const TransferFilterSql f = transferFilterSql(filter);
+    const QString sql = QStringLiteral("SELECT t.id, coalesce(t.key,''), coalesce(t.src_process_id,0), "
+                                       "coalesce(t.dst_process_id,0) FROM transfers t WHERE ")
+        + f.where;
+    auto ids = db.prepare(sql.toStdString());
+    bindTransferFilter(ids, f);
+    QHash<qint64, Extra> inView;
+    while (ids.step())
+        inView.insert(ids.int64(0), Extra {ids.text(1), ids.int64(2), ids.int64(3)});
+    return exportRows(db, inView, withEvidence);
+}
+
+std::vector<ExportTransfer> queryExportTransfersById(sql::Db &db, const QVector<qint64> &transferIds, bool withEvidence)
+{
+    auto st = db.prepare("SELECT coalesce(key,''), coalesce(src_process_id,0), coalesce(dst_process_id,0) "
+                         "FROM transfers WHERE id = ?");
+    QHash<qint64, Extra> wanted;
+    for (qint64 id : transferIds) {
+        st.bind(1, static_cast<int64_t>(id));
+        if (st.step())
+            wanted.insert(id, Extra {st.text(0), st.int64(1), st.int64(2)});
+        st.reset();
+    }
+    return exportRows(db, wanted, withEvidence);
 }
 
 // The one place that reads annotations with plain SQL (until models/store/AnnotationStore is

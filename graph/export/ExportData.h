@@ -12,6 +12,7 @@
 #include <QString>
 #include <QStringList>
 #include <QTimeZone>
+#include <QVector>
 
 #include <cstdint>
 #include <string>
@@ -75,6 +76,9 @@ struct ReportData {
 // Transfers in view under `filter` (the same WHERE as the graph), chronological, with their
 // evidence references when `withEvidence`.
 std::vector<ExportTransfer> queryExportTransfers(sql::Db &db, const FilterState &filter, bool withEvidence = true);
+// These transfers (the rows an analyst selected), chronological, with evidence when `withEvidence`.
+std::vector<ExportTransfer> queryExportTransfersById(
+    sql::Db &db, const QVector<qint64> &transferIds, bool withEvidence = true);
 // Every annotation of the case (empty on a case without the tables).
 std::vector<AnnotationRow> readAnnotations(sql::Db &db);
 // case_info 'display_tz' when set and known, else UTC.

@@ -1,0 +1,196 @@
+#include "query/TransferTableQuery.h"
+
+#include "query/GraphQuery.h"
+#include "store/Sqlite.h"
+
+#include <QHash>
+#include <QStringList>
+
+namespace tt {
+
+namespace {
+// Every column a filter or a sort may need; SQLite drops the LEFT JOINs a query does not use.
+constexpr const char *kFrom = " FROM transfers t LEFT JOIN hosts sh ON sh.id = t.src_host_id "
+                              "LEFT JOIN hosts dh ON dh.id = t.dst_host_id LEFT JOIN accounts a ON a.id = t.account_id "
+                              "LEFT JOIN processes sp ON sp.id = t.src_process_id ";
+
+const QString kSource = QStringLiteral("coalesce(sh.name, t.src_ip, '')");
+const QString kAccount = QStringLiteral("CASE WHEN a.id IS NULL THEN '' WHEN a.domain = '' THEN a.name "
+                                        "ELSE a.domain || '\\' || a.name END");
+// Tag names then the note, for sorting by the analyst's annotations (none: '').
+const QString kTags = QStringLiteral(
+    "coalesce((SELECT (SELECT coalesce(group_concat(tg.name, ', '), '') FROM annotation_tags at "
+    "JOIN tags tg ON tg.id = at.tag_id WHERE at.annotation_id = an.id) || ' ' || an.note FROM annotations an "
+    "WHERE an.target_kind = 'transfer' AND an.target_key = t.key), '')");
+
+QString sortExpression(TransferColumn c, bool annotations)
+{
+    switch (c) {
+    case TransferColumn::FirstTs:
+        return QStringLiteral("t.first_ts");
+    case TransferColumn::LastTs:
+        return QStringLiteral("t.last_ts");
+    case TransferColumn::Source:
+        return kSource + QStringLiteral(" COLLATE NOCASE");
+    case TransferColumn::Destination:
+        return QStringLiteral("dh.name COLLATE NOCASE");
+    case TransferColumn::File:
+        return QStringLiteral("t.file_name COLLATE NOCASE");
+    case TransferColumn::Path:
+        return QStringLiteral("coalesce(t.dst_path, '') COLLATE NOCASE");
+    case TransferColumn::Hash:
+        return QStringLiteral("coalesce(t.hashes, '')");
+    case TransferColumn::Method:
+        return QStringLiteral("t.method");
+    case TransferColumn::Direction:
+        return QStringLiteral("t.direction");
+    case TransferColumn::Account:
+        return kAccount + QStringLiteral(" COLLATE NOCASE");
+    case TransferColumn::SourceProcess:
+        return QStringLiteral("coalesce(sp.image, '') COLLATE NOCASE");
+    case TransferColumn::Executed:
+        return QStringLiteral("t.executed");
+    case TransferColumn::Confidence:
+        return QStringLiteral("t.confidence");
+    case TransferColumn::Tags:
+        return annotations ? kTags + QStringLiteral(" COLLATE NOCASE") : QStringLiteral("''");
+    case TransferColumn::Count:
+        break;
+    }
+    return QStringLiteral("t.first_ts");
+}
+
+bool hasAnnotations(sql::Db &db)
+{
+    auto st = db.prepare("SELECT 1 FROM sqlite_master WHERE type='table' AND name='annotations'");
+    return st.step();
+}
+
+// Case-insensitive substring test (SQLite's lower() on both sides, so both fold alike); the
+// value is bound, never part of the SQL text.
+QString contains(const QString &expr)
+{
+    return QStringLiteral(" AND instr(lower(%1), lower(?)) > 0").arg(expr);
+}
+} // namespace
+
+QVector<qint64> queryTransferTableIds(sql::Db &db, const TransferTableSpec &spec)
+{
+    const TransferFilterSql f = transferFilterSql(spec.filter);
+    QString where = f.where;
+    std::vector<QString> binds;
+    if (!spec.method.isEmpty()) {
+        where += QStringLiteral(" AND t.method = ?");
+        binds.push_back(spec.method);
+    }
+    if (!spec.source.isEmpty()) {
+        where += contains(kSource);
+        binds.push_back(spec.source);
+    }
+    if (!spec.destination.isEmpty()) {
+        where += contains(QStringLiteral("dh.name"));
+        binds.push_back(spec.destination);
+    }
+    if (!spec.account.isEmpty()) {
+        where += contains(kAccount);
+        binds.push_back(spec.account);
+    }
+    if (spec.executed >= 0)
+        where += spec.executed ? QStringLiteral(" AND t.executed != 0") : QStringLiteral(" AND t.executed = 0");
+    if (!spec.text.isEmpty()) {
+        // One pass over the columns joined by a unit separator, so a match never spans two.
+        where += contains(QStringLiteral(
+            "t.file_name || char(31) || coalesce(t.dst_path, '') || char(31) || coalesce(t.src_path, '') || char(31) "
+            "|| coalesce(t.hashes, '') || char(31) || coalesce(sh.name, '') || char(31) || coalesce(t.src_ip, '') "
+            "|| char(31) || dh.name || char(31) || coalesce(a.name, '') || char(31) || coalesce(sp.image, '')"));
+        binds.push_back(spec.text);
+    }
+    const QString dir = spec.descending ? QStringLiteral(" DESC") : QString();
+    const QString sql = QStringLiteral("SELECT t.id") + QLatin1String(kFrom) + QStringLiteral("WHERE ") + where
+        + QStringLiteral(" ORDER BY ") + sortExpression(spec.sortColumn, hasAnnotations(db)) + dir
+        + QStringLiteral(", t.id") + dir;
+    auto st = db.prepare(sql.toStdString());
+    int next = bindTransferFilter(st, f);
+    for (const QString &b : binds)
+        st.bind(next++, b.toStdString());
+    QVector<qint64> out;
+    while (st.step())
+        out.push_back(st.int64(0));
+    return out;
+}
+
+std::vector<TransferTableRow> queryTransferTableRows(sql::Db &db, const QVector<qint64> &ids)
+{
+    std::vector<TransferTableRow> rows;
+    if (ids.isEmpty())
+        return rows;
+    QStringList marks;
+    for (qsizetype i = 0; i < ids.size(); ++i)
+        marks << QStringLiteral("?");
+    const QString sql
+        = QStringLiteral(
+              "SELECT t.id, coalesce(t.key, ''), coalesce(t.src_host_id, 0), t.dst_host_id, coalesce(t.account_id, 0), "
+              "coalesce(sh.name, ''), coalesce(t.src_ip, ''), coalesce(dh.name, ''), t.file_name, coalesce(t.dst_path, "
+              "''), "
+              "coalesce(t.src_path, ''), coalesce(t.hashes, ''), t.method, t.direction, ")
+        + kAccount
+        + QStringLiteral(
+            ", coalesce(sp.image, ''), coalesce((SELECT image FROM processes dp WHERE dp.id = "
+            "t.dst_process_id), ''), t.executed, t.confidence, t.confidence_label, t.rules, "
+            "t.first_ts, t.last_ts, "
+            "(SELECT count(*) FROM transfer_evidence e WHERE e.transfer_id = t.id AND e.role LIKE 'src-%'), "
+            "(SELECT count(*) FROM transfer_evidence e WHERE e.transfer_id = t.id AND e.role NOT LIKE "
+            "'src-%')")
+        + QLatin1String(kFrom) + QStringLiteral("WHERE t.id IN (%1)").arg(marks.join(QLatin1Char(',')));
+    auto st = db.prepare(sql.toStdString());
+    for (qsizetype i = 0; i < ids.size(); ++i)
+        st.bind(static_cast<int>(i) + 1, static_cast<int64_t>(ids[i]));
+    auto s = [&st](int c) { return QString::fromStdString(st.text(c)); };
+    QHash<qint64, TransferTableRow> byId;
+    while (st.step()) {
+        TransferTableRow r;
+        r.id = st.int64(0);
+        r.key = s(1);
+        r.srcHostId = st.int64(2);
+        r.dstHostId = st.int64(3);
+        r.accountId = st.int64(4);
+        r.source = s(5);
+        r.sourceIp = s(6);
+        r.destination = s(7);
+        r.file = s(8);
+        r.path = s(9);
+        r.srcPath = s(10);
+        r.hashes = s(11);
+        r.method = s(12);
+        r.direction = s(13);
+        r.account = s(14);
+        r.sourceProcess = s(15);
+        r.executingProcess = s(16);
+        r.executed = st.int64(17) != 0;
+        r.confidence = st.real(18);
+        r.confidenceLabel = s(19);
+        r.rules = s(20);
+        r.firstTs = st.int64(21);
+        r.lastTs = st.int64(22);
+        r.srcEvidence = st.integer(23);
+        r.dstEvidence = st.integer(24);
+        byId.insert(r.id, std::move(r));
+    }
+    rows.reserve(static_cast<size_t>(byId.size()));
+    for (qint64 id : ids)
+        if (auto it = byId.find(id); it != byId.end())
+            rows.push_back(std::move(*it));
+    return rows;
+}
+
+QString confidenceReasons(const TransferTableRow &r)
+{
+    QString rules = r.rules;
+    rules.replace(QLatin1Char(','), QStringLiteral(", "));
+    return QStringLiteral("%1 (%2): rules %3; evidence %4 on the source, %5 on the destination")
+        .arg(r.confidenceLabel, QString::number(r.confidence, 'f', 2), rules)
+        .arg(r.srcEvidence)
+        .arg(r.dstEvidence);
+}
+
+} // namespace tt

@@ -1,0 +1,451 @@
+// The transfers table (issue 11, item 1): one row per transfer, sort in SQL, column and text
+// filters, rows revealed a page at a time, linked selection with the graph / evidence /
+// ancestry both ways, tags on many rows kept in the case file, export of the selected rows with
+// hostile strings escaped, attacker text shown as plain text.
+
+#include "../app/CaseBuilder.h"
+#include "EvidenceTableView.h"
+#include "GraphItems.h"
+#include "ProcessAncestryPanel.h"
+#include "TransferExport.h"
+#include "TransferGraphView.h"
+#include "TransferTableCase.h"
+#include "TransfersDock.h"
+#include "WorkbenchWindow.h"
+#include "items/EvidenceTableModel.h"
+#include "items/TransferTableModel.h"
+#include "store/AnnotationStore.h"
+#include "store/CaseStore.h"
+#include "workbench/AnnotationController.h"
+#include "workbench/FilterHistory.h"
+#include "workbench/Selection.h"
+
+#include <QAbstractItemModelTester>
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QMenu>
+#include <QSignalSpy>
+#include <QTableView>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QUndoStack>
+
+#include <algorithm>
+
+using namespace tt;
+
+namespace {
+const QString kHostile = QStringLiteral("=cmd|' /C calc'!A0<b>bold</b>\n\u202Egpj.exe");
+
+// Reveals every row and waits until each page is loaded.
+void loadAll(TransfersDock &dock)
+{
+    TransferTableModel *m = dock.model();
+    while (m->canFetchMore({}))
+        m->fetchMore({});
+    for (int row = 0; row < m->rowCount(); row += TransferTableModel::kPageSize)
+        m->requestPage(row / TransferTableModel::kPageSize);
+    QTRY_VERIFY_WITH_TIMEOUT(
+        [m] {
+            for (int p = 0; p * TransferTableModel::kPageSize < m->rowCount(); ++p)
+                if (!m->isPageLoaded(p))
+                    return false;
+            return true;
+        }(),
+        20000);
+}
+
+void waitList(TransfersDock &dock, QSignalSpy &spy, qsizetype before)
+{
+    QTRY_VERIFY_WITH_TIMEOUT(spy.count() > before && !dock.busy(), 20000);
+}
+
+QStringList column(TransfersDock &dock, TransferColumn c)
+{
+    QStringList out;
+    for (int row = 0; row < dock.model()->rowCount(); ++row)
+        out << dock.model()->index(row, int(c)).data().toString();
+    return out;
+}
+
+// A transfers dock with its own filter and selection, opened on a case, and a spy on its lists.
+struct Table {
+    FilterHistory filter;
+    Selection selection;
+    TransfersDock dock {&filter, &selection};
+    QSignalSpy spy {&dock, &TransfersDock::listShown};
+    explicit Table(const QString &path) { dock.setCase(path); }
+};
+} // namespace
+
+class TstTransfersDock : public QObject {
+    Q_OBJECT
+private:
+    QTemporaryDir m_dir;
+    QString m_generated; // a generated intrusion (events, evidence, ancestry)
+    QString m_synthetic; // 5 000 synthetic transfers
+    std::vector<SyntheticTransfer> m_rows;
+
+private slots:
+    void initTestCase()
+    {
+        QString error;
+        m_generated = buildGeneratedCase(m_dir.path(), 16, 12000, 99, &error);
+        QVERIFY2(!m_generated.isEmpty(), qPrintable(error));
+        m_synthetic = m_dir.path() + QStringLiteral("/synthetic.ttcase");
+        m_rows = buildTransferCase(m_synthetic, 5000, 300, kHostile, &error);
+        QVERIFY2(m_rows.size() == 5000, qPrintable(error));
+    }
+
+    void rowCountIsTheCasesTransfersAndPagesGrowWithFetchMore()
+    {
+        Table table(m_synthetic);
+        auto &[filter, selection, dock, spy] = table;
+        waitList(dock, spy, 0);
+        QCOMPARE(dock.model()->totalCount(), 5000);
+        // Lazy: one page revealed, the rest on fetchMore, one page at a time.
+        QCOMPARE(dock.model()->rowCount(), TransferTableModel::kPageSize);
+        QVERIFY(dock.model()->isPageLoaded(0));
+        QVERIFY(!dock.model()->isPageLoaded(1));
+        QVERIFY(dock.model()->canFetchMore({}));
+        dock.model()->fetchMore({});
+        QCOMPARE(dock.model()->rowCount(), 2 * TransferTableModel::kPageSize);
+        QTRY_VERIFY_WITH_TIMEOUT(dock.model()->isPageLoaded(1), 10000);
+        QVERIFY(!dock.model()->isPageLoaded(2));
+        int fetches = 1;
+        while (dock.model()->canFetchMore({})) {
+            const int before = dock.model()->rowCount();
+            dock.model()->fetchMore({});
+            QVERIFY(dock.model()->rowCount() > before);
+            ++fetches;
+        }
+        QCOMPARE(dock.model()->rowCount(), 5000);
+        QCOMPARE(fetches, 5000 / TransferTableModel::kPageSize - 1);
+        // Default order: first time, then id; every transfer exactly once.
+        QVector<qint64> ids = dock.model()->ids();
+        for (int i = 0; i < 5000; ++i)
+            QCOMPARE(ids[i], m_rows[static_cast<size_t>(i)].id);
+
+        // The generated case: as many rows as it has transfers.
+        Table other(m_generated);
+        TransfersDock &real = other.dock;
+        // (The tester calls fetchMore() from its modelReset handler; on a list of one page that is a no-op.)
+        QAbstractItemModelTester tester(real.model(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+        waitList(real, other.spy, 0);
+        auto cs = store::CaseStore::open(m_generated.toStdString(), store::CaseStore::Access::ReadOnly);
+        QCOMPARE(real.model()->totalCount(), int(cs->db().queryInt("SELECT count(*) FROM transfers")));
+        QVERIFY(real.model()->totalCount() >= 5);
+        QVERIFY(real.model()->totalCount() <= TransferTableModel::kPageSize);
+    }
+
+    void sortsByAColumnInSql()
+    {
+        Table table(m_synthetic);
+        auto &[filter, selection, dock, spy] = table;
+        waitList(dock, spy, 0);
+        dock.sortBy(TransferColumn::Confidence, Qt::DescendingOrder);
+        waitList(dock, spy, 1);
+        loadAll(dock);
+        // Expected order from what was written: confidence descending, ties by id descending.
+        std::vector<SyntheticTransfer> want = m_rows;
+        std::sort(want.begin(), want.end(), [](const SyntheticTransfer &a, const SyntheticTransfer &b) {
+            return a.confidence != b.confidence ? a.confidence > b.confidence : a.id > b.id;
+        });
+        const QVector<qint64> ids = dock.model()->ids();
+        QCOMPARE(ids.size(), qsizetype(want.size()));
+        for (size_t i = 0; i < want.size(); ++i)
+            QCOMPARE(ids[qsizetype(i)], want[i].id);
+        // The cells follow the order (pages were filled for these ids).
+        const QStringList conf = column(dock, TransferColumn::Confidence);
+        QCOMPARE(conf.first().left(4), QString::number(want.front().confidence, 'f', 2));
+        QCOMPARE(conf.last().left(4), QString::number(want.back().confidence, 'f', 2));
+        // The same column ascending: the exact reverse (ties by id ascending), cells re-read.
+        dock.sortBy(TransferColumn::Confidence, Qt::AscendingOrder);
+        waitList(dock, spy, 2);
+        loadAll(dock);
+        std::reverse(want.begin(), want.end());
+        const QVector<qint64> asc = dock.model()->ids();
+        for (size_t i = 0; i < want.size(); ++i)
+            QCOMPARE(asc[qsizetype(i)], want[i].id);
+        QCOMPARE(
+            column(dock, TransferColumn::Confidence).first().left(4), QString::number(want.front().confidence, 'f', 2));
+
+        // Text column ascending on the generated case: destinations in order.
+        Table other(m_generated);
+        TransfersDock &real = other.dock;
+        waitList(real, other.spy, 0);
+        real.sortBy(TransferColumn::Destination, Qt::AscendingOrder);
+        waitList(real, other.spy, 1);
+        loadAll(real);
+        const QStringList dst = column(real, TransferColumn::Destination);
+        QVERIFY(dst.size() >= 5);
+        for (qsizetype i = 1; i < dst.size(); ++i)
+            QVERIFY2(dst[i - 1].compare(dst[i], Qt::CaseInsensitive) <= 0, qPrintable(dst[i - 1] + " > " + dst[i]));
+        QVERIFY(dst.first() != dst.last());
+    }
+
+    void columnAndTextFilters()
+    {
+        Table table(m_synthetic);
+        auto &[filter, selection, dock, spy] = table;
+        waitList(dock, spy, 0);
+        auto expect = [this](auto pred) {
+            QSet<qint64> s;
+            for (const SyntheticTransfer &t : m_rows)
+                if (pred(t))
+                    s.insert(t.id);
+            return s;
+        };
+        auto shown = [&dock] {
+            const QVector<qint64> ids = dock.model()->ids();
+            return QSet<qint64>(ids.begin(), ids.end());
+        };
+        // Each step waits for the list it asked for (a newer request drops the older list).
+        auto step = [&](auto change) {
+            const qsizetype before = spy.count();
+            change();
+            waitList(dock, spy, before);
+        };
+        step([&] { dock.setColumnFilter(TransferColumn::Method, QStringLiteral("rdp-tsclient")); });
+        QCOMPARE(shown(), expect([](const SyntheticTransfer &t) { return t.method == QLatin1String("rdp-tsclient"); }));
+        step([&] { dock.setColumnFilter(TransferColumn::Executed, QStringLiteral("1")); });
+        QCOMPARE(shown(),
+            expect([](const SyntheticTransfer &t) { return t.method == QLatin1String("rdp-tsclient") && t.executed; }));
+        step([&] { dock.setColumnFilter(TransferColumn::Account, QStringLiteral("USER1")); });
+        const auto all3 = [](const SyntheticTransfer &t) {
+            return t.method == QLatin1String("rdp-tsclient") && t.executed
+                && t.account.contains(QLatin1String("user1"));
+        };
+        QCOMPARE(shown(), expect(all3));
+        QVERIFY(!shown().isEmpty());
+        step([&] { dock.setTextFilter(QStringLiteral("TOOL-001")); });
+        QCOMPARE(shown(),
+            expect([&](const SyntheticTransfer &t) { return all3(t) && t.file.contains(QLatin1String("tool-001")); }));
+        QVERIFY(!shown().isEmpty());
+        step([&] { dock.setColumnFilter(TransferColumn::Destination, QStringLiteral("ws-0001")); });
+        QCOMPARE(shown(), expect([&](const SyntheticTransfer &t) {
+            return all3(t) && t.file.contains(QLatin1String("tool-001"))
+                && t.destination.contains(QLatin1String("WS-0001"));
+        }));
+        // A text filter that holds SQL / LIKE syntax is a plain substring.
+        step([&] {
+            dock.setColumnFilter(TransferColumn::Destination, QString());
+            dock.setTextFilter(QStringLiteral("%' OR 1=1 --"));
+        });
+        QCOMPARE(dock.model()->totalCount(), 0);
+
+        // The workbench filter applies too: the table follows a pivot, like the graph.
+        step([&] {
+            dock.setTextFilter(QString());
+            for (TransferColumn c : {TransferColumn::Method, TransferColumn::Executed, TransferColumn::Account})
+                dock.setColumnFilter(c, QString());
+        });
+        QCOMPARE(dock.model()->totalCount(), 5000);
+        FilterState f;
+        f.hosts = {1}; // WS-0000
+        f.minConfidence = 0.75;
+        step([&] { filter.apply(f); });
+        QCOMPARE(shown(), expect([](const SyntheticTransfer &t) {
+            return (t.source == QLatin1String("WS-0000") || t.destination == QLatin1String("WS-0000"))
+                && t.confidence >= 0.75;
+        }));
+    }
+
+    void edgeSelectsAllItsRowsAndARowSelectsTheEdgeAndEvidence()
+    {
+        FilterHistory filter;
+        Selection selection;
+        WorkbenchWindow window(&filter, &selection);
+        window.resize(1400, 900);
+        window.show();
+        TransfersDock &dock = *window.transfersDock();
+        TransferGraphView &graph = *window.graphView();
+        QSignalSpy graphSpy(&graph, &TransferGraphView::graphShown);
+        QSignalSpy listSpy(&dock, &TransfersDock::listShown);
+        window.openCase(m_generated);
+        QTRY_VERIFY_WITH_TIMEOUT(graphSpy.count() > 0 && !graph.busy(), 30000);
+        waitList(dock, listSpy, 0);
+        // The edge with the most transfers.
+        const GraphEdge *edge = nullptr;
+        for (const GraphEdge &e : graph.graph().edges)
+            if (!edge || e.count > edge->count)
+                edge = &e;
+        QVERIFY(edge);
+        QVERIFY2(edge->count >= 2, "the generated case has no edge with several transfers");
+        graph.edgeItem(edge->id)->setSelected(true);
+        QCOMPARE(selection.current().kind, SelectedEntities::Kind::Edge);
+        QVector<qint64> got = dock.selectedTransfers();
+        QVector<qint64> want = edge->transferIds;
+        std::sort(got.begin(), got.end());
+        std::sort(want.begin(), want.end());
+        QCOMPARE(got, want); // all of them, not "Transfer 1"
+        QCOMPARE(dock.tableView()->selectionModel()->selectedRows().size(), want.size());
+        // The graph's pick stays an edge pick: the table did not answer with a selection of its own.
+        QCOMPARE(selection.current().kind, SelectedEntities::Kind::Edge);
+
+        // A row of another edge: the graph selects that edge; evidence and ancestry show it.
+        qint64 other = 0;
+        for (qint64 id : dock.model()->ids())
+            if (!edge->transferIds.contains(id))
+                other = id;
+        QVERIFY(other);
+        const int row = dock.model()->rowOfTransfer(other);
+        dock.model()->revealThrough(row);
+        dock.tableView()->selectRow(row);
+        QCOMPARE(selection.current().kind, SelectedEntities::Kind::Transfer);
+        QCOMPARE(selection.current().transfers, QVector<qint64> {other});
+        const QList<QGraphicsItem *> picked = graph.scene()->selectedItems();
+        QCOMPARE(picked.size(), 1);
+        auto *pickedEdge = dynamic_cast<TransferEdgeItem *>(picked.first());
+        QVERIFY(pickedEdge);
+        QVERIFY(pickedEdge->edge().transferIds.contains(other));
+        auto *evidence = window.findChild<EvidenceTableView *>();
+        QVERIFY(evidence);
+        QTRY_VERIFY_WITH_TIMEOUT(evidence->model()->rowCount() > 0, 20000);
+        for (int r = 0; r < evidence->model()->rowCount(); ++r)
+            QCOMPARE(evidence->model()->transferAt(r), other);
+        auto *ancestry = window.findChild<ProcessAncestryPanel *>();
+        QVERIFY(ancestry);
+        QTRY_VERIFY_WITH_TIMEOUT(ancestry->statusText().startsWith(QStringLiteral("Transfer %1:").arg(other)), 20000);
+    }
+
+    void tagsAndBookmarksOnManyRowsPersistInTheCase()
+    {
+        const QString path = m_dir.path() + QStringLiteral("/tagging.ttcase");
+        QVERIFY(QFile::copy(m_synthetic, path));
+        QVector<qint64> tagged;
+        int64_t tagId = 0;
+        {
+            FilterHistory filter;
+            Selection selection;
+            AnnotationController annotations;
+            QVERIFY(annotations.setCase(path, false));
+            QVERIFY(annotations.writable());
+            TransfersDock dock(&filter, &selection);
+            dock.setAnnotations(&annotations);
+            QSignalSpy spy(&dock, &TransfersDock::listShown);
+            dock.setCase(path);
+            waitList(dock, spy, 0);
+            // Rows 3..12 plus row 450 (revealed, its page never shown: read on demand).
+            dock.model()->revealThrough(450);
+            QItemSelection sel(dock.model()->index(3, 0), dock.model()->index(12, 0));
+            sel.select(dock.model()->index(450, 0), dock.model()->index(450, 0));
+            dock.tableView()->selectionModel()->select(
+                sel, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+            tagged = dock.selectedTransfers();
+            QCOMPARE(tagged.size(), 11);
+            QCOMPARE(selection.current().transfers.size(), 11);
+            tagId = annotations.tags().front().id;
+            const int undoBefore = annotations.undoStack()->count();
+            // Through the context menu, as the analyst does it.
+            std::unique_ptr<QMenu> menu(dock.contextMenuForRow(5, int(TransferColumn::File), nullptr));
+            QVERIFY(menu);
+            QAction *tag = menu->findChild<QAction *>(
+                QStringLiteral("tagSelected:") + QString::fromStdString(annotations.tags().front().name));
+            QVERIFY(tag);
+            tag->trigger();
+            QTRY_COMPARE_WITH_TIMEOUT(int(annotations.all().size()), 11, 10000);
+            QVERIFY(dock.bookmarkSelected(true));
+            QTRY_VERIFY_WITH_TIMEOUT(std::all_of(annotations.all().begin(), annotations.all().end(),
+                                         [](const store::Annotation &a) { return a.bookmarked; }),
+                10000);
+            QCOMPARE(annotations.undoStack()->count(), undoBefore + 2); // one step per action
+            const QString tags = dock.model()->index(3, int(TransferColumn::Tags)).data().toString();
+            QVERIFY2(tags.contains(QString::fromStdString(annotations.tags().front().name)), qPrintable(tags));
+            // Sorting by tags / notes (in SQL, from the committed annotations) puts the tagged first.
+            const qsizetype before = spy.count();
+            dock.sortBy(TransferColumn::Tags, Qt::DescendingOrder);
+            waitList(dock, spy, before);
+            QVector<qint64> first = dock.model()->ids().mid(0, 11);
+            QVector<qint64> want = tagged;
+            std::sort(first.begin(), first.end());
+            std::sort(want.begin(), want.end());
+            QCOMPARE(first, want);
+        }
+        // Reopened from the file: every selected transfer is tagged and bookmarked.
+        auto cs = store::CaseStore::open(path.toStdString(), store::CaseStore::Access::ReadOnly);
+        store::AnnotationStore st(cs->db());
+        int found = 0;
+        for (qint64 id : tagged) {
+            auto k = cs->db().prepare("SELECT key FROM transfers WHERE id = ?");
+            k.bind(1, static_cast<int64_t>(id));
+            QVERIFY(k.step());
+            const auto a = st.find(store::TargetKind::Transfer, k.text(0));
+            QVERIFY(a);
+            QVERIFY(a->bookmarked);
+            QCOMPARE(a->tagIds, std::vector<int64_t> {tagId});
+            ++found;
+        }
+        QCOMPARE(found, 11);
+        QCOMPARE(int(st.list().size()), 11);
+    }
+
+    void exportEscapesHostileStringsAndCellsShowThemPlain()
+    {
+        Table table(m_synthetic);
+        auto &[filter, selection, dock, spy] = table;
+        waitList(dock, spy, 0);
+        // Picked from elsewhere (as the graph would): transfer 1 holds the hostile name.
+        SelectedEntities s;
+        s.kind = SelectedEntities::Kind::Transfer;
+        s.transfers = {1, 2};
+        selection.select(s);
+        QCOMPARE(dock.selectedTransfers().size(), 2);
+        const int row = dock.model()->rowOfTransfer(1);
+        const QString cell = dock.model()->index(row, int(TransferColumn::File)).data().toString();
+        QVERIFY(!cell.contains(QLatin1Char('\n')));
+        QVERIFY(!cell.contains(QChar(0x202E)));
+        QVERIFY(cell.contains(QStringLiteral("\\u{202e}")));
+        const QString tip = dock.model()->index(row, int(TransferColumn::File)).data(Qt::ToolTipRole).toString();
+        QVERIFY(tip.contains(QStringLiteral("&lt;b&gt;bold&lt;/b&gt;")));
+        QVERIFY(!tip.contains(QStringLiteral("<b>")));
+
+        const QString csvPath = m_dir.path() + QStringLiteral("/sel.csv");
+        QSignalSpy done(&dock, &TransfersDock::exported);
+        dock.exportSelected(csvPath, TransfersDock::ExportFormat::Csv);
+        QTRY_COMPARE_WITH_TIMEOUT(done.count(), 1, 10000);
+        QCOMPARE(done.first().at(1).toString(), QString());
+        QFile csv(csvPath);
+        QVERIFY(csv.open(QIODevice::ReadOnly));
+        const QByteArray bytes = csv.readAll();
+        // The file cell is quoted and its formula neutralised, exactly as the CLI writes it.
+        QVERIFY(bytes.contains("\"'=cmd|' /C calc'!A0<b>bold</b>\n"));
+        QVERIFY(!bytes.contains(",=cmd"));
+        QVERIFY(bytes.startsWith(QByteArray::fromStdString(exporting::transferCsvHeader())));
+        QCOMPARE(bytes.count("tool-00001.exe"), 3); // file, path and key cells of transfer 2
+        QVERIFY(!bytes.contains("tool-00002.exe")); // not selected
+
+        const QString jsonPath = m_dir.path() + QStringLiteral("/sel.json");
+        dock.exportSelected(jsonPath, TransfersDock::ExportFormat::Json);
+        QTRY_COMPARE_WITH_TIMEOUT(done.count(), 2, 10000);
+        QFile json(jsonPath);
+        QVERIFY(json.open(QIODevice::ReadOnly));
+        const QJsonArray arr = QJsonDocument::fromJson(json.readAll()).array();
+        QCOMPARE(arr.size(), 2);
+        QCOMPARE(arr.at(0).toObject().value(QStringLiteral("file")).toString(), kHostile); // intact, JSON-escaped
+    }
+
+    void contextMenuRequestsSpreadAndFiltersAColumn()
+    {
+        Table table(m_synthetic);
+        auto &[filter, selection, dock, spy] = table;
+        waitList(dock, spy, 0);
+        QSignalSpy spread(&dock, &TransfersDock::spreadRequested);
+        std::unique_ptr<QMenu> menu(dock.contextMenuForRow(4, int(TransferColumn::Method), nullptr));
+        QVERIFY(menu);
+        menu->findChild<QAction *>(QStringLiteral("showSpread"))->trigger();
+        QCOMPARE(spread.count(), 1);
+        QCOMPARE(spread.first().at(0).toLongLong(), dock.model()->transferAt(4));
+        menu->findChild<QAction *>(QStringLiteral("filterColumn"))->trigger();
+        waitList(dock, spy, 1);
+        QCOMPARE(dock.spec().method, m_rows[4].method);
+        QCOMPARE(dock.model()->totalCount(),
+            int(std::count_if(m_rows.begin(), m_rows.end(),
+                [&](const SyntheticTransfer &t) { return t.method == m_rows[4].method; })));
+    }
+};
+
+QTEST_MAIN(TstTransfersDock)
+#include "tst_transfers_dock.moc"
