@@ -8,6 +8,7 @@
 #include "SpreadCase.h"
 #include "SpreadView.h"
 #include "TransferGraphView.h"
+#include "TransfersDock.h"
 #include "WorkbenchWindow.h"
 #include "items/EvidenceTableModel.h"
 #include "workbench/FilterHistory.h"
@@ -127,6 +128,22 @@ private slots:
     }
 
     // A graph edge carrying several files offers one entry per file (hostile names made safe).
+    void transfersTableRequestOpensIt()
+    {
+        // The transfers table's "Show Tool Spread" (its spreadRequested signal) reaches the view.
+        FilterHistory filter;
+        Selection selection;
+        WorkbenchWindow window(&filter, &selection);
+        window.resize(1400, 900);
+        window.show();
+        window.openCase(m_case);
+        SpreadView *v = window.spreadView();
+        QSignalSpy shown(v, &SpreadView::shown);
+        emit window.transfersDock()->spreadRequested(m_ids.t[3]);
+        QTRY_VERIFY_WITH_TIMEOUT(shown.count() >= 1 && v->result().found(), 10000);
+        checkToolTree(v);
+    }
+
     void graphEdgeEntries()
     {
         FilterHistory filter;
