@@ -13,6 +13,7 @@
 #include <QHeaderView>
 #include <QLabel>
 #include <QMenuBar>
+#include <QSizePolicy>
 #include <QSortFilterProxyModel>
 #include <QStatusBar>
 #include <QTabWidget>
@@ -63,6 +64,9 @@ CaseOverviewDock::CaseOverviewDock(QWidget *parent)
     resize(1200, 720);
     m_summary->setTextFormat(Qt::PlainText); // case paths and host names are never rich text
     m_summary->setMargin(6);
+    // Long case paths wrap; the summary never sets the bottom dock area's minimum width.
+    m_summary->setWordWrap(true);
+    m_summary->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
     m_hostView = makeTable(m_hosts, HostTableModel::SortRole, this);
     m_hostView->setObjectName(QStringLiteral("hostTable"));
     m_sourceView = makeTable(m_sources, Qt::DisplayRole, this);

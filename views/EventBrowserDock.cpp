@@ -18,6 +18,7 @@
 #include <QLocale>
 #include <QMenu>
 #include <QScrollBar>
+#include <QSizePolicy>
 #include <QTableView>
 #include <QTimer>
 #include <QVBoxLayout>
@@ -52,6 +53,8 @@ EventBrowserDock::EventBrowserDock(FilterHistory *filters, Selection *selection,
                                     "images of the filter apply)"));
     m_status->setObjectName(QStringLiteral("eventBrowserStatus"));
     m_status->setTextFormat(Qt::PlainText);
+    // A long status (a filter of many paths) is cut, never widening the window past the screen.
+    m_status->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
     m_view->setObjectName(QStringLiteral("eventTable"));
     m_view->setModel(m_model);
     m_view->setSelectionBehavior(QAbstractItemView::SelectRows);

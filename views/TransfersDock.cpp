@@ -17,6 +17,7 @@
 #include <QLineEdit>
 #include <QMenu>
 #include <QSaveFile>
+#include <QSizePolicy>
 #include <QTableView>
 #include <QTimer>
 #include <QToolButton>
@@ -87,6 +88,8 @@ TransfersDock::TransfersDock(FilterHistory *filter, Selection *selection, QWidge
     , m_model(new TransferTableModel(this))
 {
     m_status->setTextFormat(Qt::PlainText);
+    // A long status (a filter of many paths) is cut, never widening the window past the screen.
+    m_status->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
     m_status->setObjectName(QStringLiteral("transfersStatus"));
     m_text->setObjectName(QStringLiteral("transfersText"));
     m_text->setPlaceholderText(tr("Filter: file, path, hash, host, account, process"));
@@ -119,6 +122,14 @@ TransfersDock::TransfersDock(FilterHistory *filter, Selection *selection, QWidge
     exportMenu->addAction(tr("Selected Rows as JSON..."), this, [this] { chooseExport(ExportFormat::Json); });
     exportButton->setMenu(exportMenu);
 
+    // The bar never sets the dock's minimum width (the dock shares the bottom area with the evidence):
+    // combos and fields shrink, their full text is in the popup / tooltip.
+    for (QComboBox *box : {m_method, m_executed}) {
+        box->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+        box->setMinimumContentsLength(6);
+    }
+    for (QLineEdit *edit : {m_text, m_source, m_destination, m_account})
+        edit->setMinimumWidth(40);
     auto *bar = new QHBoxLayout;
     bar->setContentsMargins(4, 2, 4, 2);
     bar->addWidget(m_text, 2);

@@ -52,6 +52,7 @@
 #include <QProgressDialog>
 #include <QPushButton>
 #include <QSettings>
+#include <QSizePolicy>
 #include <QStatusBar>
 #include <QTimeZone>
 #include <QToolBar>
@@ -179,6 +180,8 @@ WorkbenchWindow::WorkbenchWindow(FilterHistory *filter, Selection *selection, Ca
         l->setTextFormat(Qt::PlainText);
     statusBar()->addWidget(m_statusCase);
     statusBar()->addWidget(m_statusView);
+    // The filter's description can be long (many paths): it is cut, never widening the window.
+    m_statusFilter->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
     statusBar()->addWidget(m_statusFilter, 1);
 
     connect(m_graph, &TransferGraphView::graphShown, this, [this](int hosts, int edges, qint64 inView, qint64 total) {

@@ -64,6 +64,9 @@ struct Candidate {
     int methodRank = 0; // how sure the method is: 3 service evidence, 2 share / command named it, 1 default
     Direction direction = Direction::Push;
     int64_t account = 0; // canonical accounts.id
+    // The account comes from the service install (its installer, or the session open at the
+    // install), not from the write: the account of evidence of the write replaces it on merge.
+    bool accountFromInstaller = false;
     int64_t srcProcess = 0; // processes.id
     int64_t dstProcess = 0;
     int64_t firstTs = 0; // first and last evidence time

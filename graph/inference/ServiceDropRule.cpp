@@ -99,8 +99,6 @@ void ServiceDropRule::collect(RuleContext &ctx, std::vector<Candidate> &out)
             c.addRule(name());
             const int64_t acct = ctx.accounts.canonical(s.account);
             const bool person = acct && !ctx.accounts.isServiceIdentity(acct);
-            if (person)
-                c.account = acct;
             // Who copied it: the remote SMB session open at the install (the installer's own, for a
             // 4697 naming a person), the latest otherwise.
             const SmbSessions::Start *best = nullptr;
@@ -116,6 +114,11 @@ void ServiceDropRule::collect(RuleContext &ctx, std::vector<Candidate> &out)
                 linker.link(c, best->ip, best->port, best->logonId, s.ts, s.source, name());
                 c.addEvidence(best->event, best->role, name());
             }
+            // The session open at the install, or else the installer, is who copied the file only as
+            // far as nothing closer to the write itself (the share write, the sensor) says.
+            if (!c.account && person)
+                c.account = acct;
+            c.accountFromInstaller = c.account != 0;
             out.push_back(std::move(c));
         }
     }

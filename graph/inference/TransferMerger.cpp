@@ -62,8 +62,10 @@ void TransferMerger::absorb(Candidate &t, Candidate &&c) const
         t.method = c.method;
         t.methodRank = c.methodRank;
     }
-    if (!t.account)
+    if (!t.account || (t.accountFromInstaller && c.account && !c.accountFromInstaller)) {
         t.account = c.account;
+        t.accountFromInstaller = c.accountFromInstaller;
+    }
     // The source process: the innermost one (xcopy.exe rather than the cmd.exe that started it).
     if (c.srcProcess && c.srcProcess != t.srcProcess) {
         const ProcessInfo *a = m_snap.processById(t.srcProcess);
