@@ -5,6 +5,7 @@
 #include "store/Sqlite.h"
 
 #include <QElapsedTimer>
+#include <QThread>
 
 #include <sqlite3.h>
 
@@ -12,6 +13,7 @@ namespace tt {
 
 namespace {
 constexpr qint64 kMaxTransactionMs = 300;
+constexpr unsigned long kYieldMs = 120;
 
 std::string_view blobView(const sql::Stmt &st, int col)
 {
@@ -104,6 +106,11 @@ SearchIndexBuild buildSearchIndex(
             out.indexed += n;
             if (progress)
                 progress(out.indexed, out.total);
+            // Leave the write lock free for longer than SQLite's longest busy-handler sleep (100 ms):
+            // a writer waiting on it (an annotation edit, an import) gets its turn after at most one
+            // batch instead of starving until its busy timeout while batches follow back to back.
+            if (!(cancel && cancel->load()))
+                QThread::msleep(kYieldMs);
         }
         out.cancelled = cancel && cancel->load();
     } catch (const std::exception &e) {
