@@ -102,11 +102,7 @@ private slots:
     void rowCountIsTheCasesTransfersAndPagesGrowWithFetchMore()
     {
         Table table(m_synthetic);
-        // Named references, not a structured binding: clang 14 cannot capture those in lambdas.
-        [[maybe_unused]] FilterHistory &filter = table.filter;
-        [[maybe_unused]] Selection &selection = table.selection;
-        [[maybe_unused]] TransfersDock &dock = table.dock;
-        [[maybe_unused]] QSignalSpy &spy = table.spy;
+        auto &[filter, selection, dock, spy] = table;
         waitList(dock, spy, 0);
         QCOMPARE(dock.model()->totalCount(), 5000);
         // Lazy: one page revealed, the rest on fetchMore, one page at a time.
@@ -147,11 +143,7 @@ private slots:
     void sortsByAColumnInSql()
     {
         Table table(m_synthetic);
-        // Named references, not a structured binding: clang 14 cannot capture those in lambdas.
-        [[maybe_unused]] FilterHistory &filter = table.filter;
-        [[maybe_unused]] Selection &selection = table.selection;
-        [[maybe_unused]] TransfersDock &dock = table.dock;
-        [[maybe_unused]] QSignalSpy &spy = table.spy;
+        auto &[filter, selection, dock, spy] = table;
         waitList(dock, spy, 0);
         dock.sortBy(TransferColumn::Confidence, Qt::DescendingOrder);
         waitList(dock, spy, 1);
@@ -397,11 +389,7 @@ private slots:
     void exportEscapesHostileStringsAndCellsShowThemPlain()
     {
         Table table(m_synthetic);
-        // Named references, not a structured binding: clang 14 cannot capture those in lambdas.
-        [[maybe_unused]] FilterHistory &filter = table.filter;
-        [[maybe_unused]] Selection &selection = table.selection;
-        [[maybe_unused]] TransfersDock &dock = table.dock;
-        [[maybe_unused]] QSignalSpy &spy = table.spy;
+        auto &[filter, selection, dock, spy] = table;
         waitList(dock, spy, 0);
         // Picked from elsewhere (as the graph would): transfer 1 holds the hostile name.
         SelectedEntities s;
@@ -446,11 +434,7 @@ private slots:
     void contextMenuRequestsSpreadAndFiltersAColumn()
     {
         Table table(m_synthetic);
-        // Named references, not a structured binding: clang 14 cannot capture those in lambdas.
-        [[maybe_unused]] FilterHistory &filter = table.filter;
-        [[maybe_unused]] Selection &selection = table.selection;
-        [[maybe_unused]] TransfersDock &dock = table.dock;
-        [[maybe_unused]] QSignalSpy &spy = table.spy;
+        auto &[filter, selection, dock, spy] = table;
         waitList(dock, spy, 0);
         QSignalSpy spread(&dock, &TransfersDock::spreadRequested);
         std::unique_ptr<QMenu> menu(dock.contextMenuForRow(4, int(TransferColumn::Method), nullptr));
