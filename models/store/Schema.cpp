@@ -557,11 +557,6 @@ void rebuildSysmonBindings(sql::Db &db)
     db.exec("DROP TABLE temp.local_ends");
 }
 
-struct BulkIndex {
-    const char *name;
-    const char *on; // "table(columns)"
-};
-
 // Secondary indexes of the big tables. Created with the schema; a large import drops them and
 // rebuilds them once at the end (sorting once beats updating B-trees per row). The writer's own
 // look-ups (logon ids, process GUIDs / PIDs) keep their indexes and are not listed here.
@@ -588,12 +583,7 @@ const BulkIndex kBulkIndexes[] = {
     {"dns_queries_host_ts", "dns_queries(host_id, ts)"},
 };
 
-struct Step {
-    int version;
-    const char *sql;
-};
-
-const Step kSteps[] = {
+const SchemaStep kSteps[] = {
     {1, kSchemaV1},
     {2, kSchemaV2},
     {3, kSchemaV3},
@@ -609,6 +599,16 @@ bool tableExists(sql::Db &db, const char *name)
 }
 
 } // namespace
+
+std::span<const BulkIndex> bulkIndexes()
+{
+    return kBulkIndexes;
+}
+
+std::span<const SchemaStep> schemaSteps()
+{
+    return kSteps;
+}
 
 int schemaVersion(sql::Db &db)
 {
@@ -627,7 +627,7 @@ void migrate(sql::Db &db, const std::string &appVersion)
         throw std::runtime_error("this case file has schema version " + std::to_string(current)
             + ", newer than version " + std::to_string(kSchemaVersion)
             + " that this TransferTrace understands; open it with a newer TransferTrace");
-    for (const Step &step : kSteps) {
+    for (const SchemaStep &step : kSteps) {
         if (step.version <= current)
             continue;
         sql::Transaction tx(db);

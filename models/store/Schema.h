@@ -1,5 +1,6 @@
 #pragma once
 
+#include <span>
 #include <string>
 
 namespace tt::sql {
@@ -18,6 +19,22 @@ inline constexpr int kSchemaVersion = 5;
 inline constexpr const char *kTransferKeySql
     = "(SELECT name FROM hosts WHERE hosts.id = transfers.dst_host_id) || '|' || "
       "lower(coalesce(transfers.dst_path, transfers.file_name)) || '|' || (transfers.first_ts / 1000000)";
+
+// A secondary index of a big table that a bulk import drops and rebuilds; the PostgreSQL schema
+// (store/PgSchema) creates the same ones.
+struct BulkIndex {
+    const char *name;
+    const char *on; // "table(columns)"
+};
+std::span<const BulkIndex> bulkIndexes();
+
+// The numbered steps from an empty database to kSchemaVersion, in SQLite's dialect. The
+// PostgreSQL schema (store/PgSchema) runs the same steps through toPostgres(): one definition.
+struct SchemaStep {
+    int version;
+    const char *sql;
+};
+std::span<const SchemaStep> schemaSteps();
 
 // Reads the version of an open case (0 for an empty database).
 int schemaVersion(sql::Db &db);
