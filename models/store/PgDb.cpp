@@ -128,9 +128,11 @@ std::string rewritePlaceholders(std::string_view sql, int *count)
 
 PgStmt::PgStmt(PgDb *db, std::string_view sql)
     : m_db(db)
-    , m_sql(rewritePlaceholders(sql, &m_paramCount))
-    , m_params(static_cast<size_t>(m_paramCount))
 {
+    int count = 0;
+    m_sql = rewritePlaceholders(sql, &count);
+    m_paramCount = count;
+    m_params.resize(static_cast<size_t>(count));
 }
 
 PgStmt::~PgStmt()
