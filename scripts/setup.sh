@@ -9,6 +9,7 @@ PACKAGES=(
   clang-tools-14  # clang-apply-replacements-14, for scripts/check-tidy.sh --fix
   qt6-base-dev qt6-base-dev-tools qt6-svg-dev qt6-qpa-plugins libgl-dev
   libsqlite3-dev sqlite3
+  postgresql-15 postgresql-client-15 libpq-dev  # server cases (issue 13); tests start their own server
   libgraphviz-dev
   libspdlog-dev libfmt-dev
   libsimdjson-dev
