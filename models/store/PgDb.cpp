@@ -153,6 +153,7 @@ PgStmt &PgStmt::operator=(PgStmt &&o) noexcept
     m_db = std::exchange(o.m_db, nullptr);
     m_sql = std::move(o.m_sql);
     m_name = std::move(o.m_name);
+    m_session = o.m_session;
     m_preparedTypes = std::move(o.m_preparedTypes);
     m_paramCount = o.m_paramCount;
     m_params = std::move(o.m_params);
@@ -175,7 +176,7 @@ void PgStmt::release()
         reset();
     } catch (...) {
     }
-    if (!m_name.empty())
+    if (!m_name.empty() && m_session == m_db->m_session && m_db->m_conn)
         m_db->m_deallocate.push_back(std::move(m_name));
     m_name.clear();
     m_db = nullptr;
@@ -248,6 +249,8 @@ void PgStmt::start()
     pg_conn *conn = m_db->m_conn;
 
     std::vector<Oid> types(m_params.size());
+    if (m_session != m_db->m_session)
+        m_name.clear(); // prepared on an earlier connection
     bool compatible = !m_name.empty();
     for (size_t i = 0; i < m_params.size(); ++i) {
         types[i] = m_params[i].type;
@@ -256,7 +259,7 @@ void PgStmt::start()
     }
     if (!compatible) {
         if (!m_name.empty())
-            m_db->m_deallocate.push_back(m_name);
+            m_db->m_deallocate.push_back(m_name); // same session: checked above
         m_db->runDeallocations();
         m_name = m_db->nextStatementName();
         if (!PQsendPrepare(conn, m_name.c_str(), m_sql.c_str(), int(types.size()), types.data()))
@@ -271,6 +274,7 @@ void PgStmt::start()
         }
         PQclear(res);
         m_preparedTypes.assign(types.begin(), types.end());
+        m_session = m_db->m_session;
     }
 
     std::vector<const char *> values(m_params.size());
@@ -316,6 +320,8 @@ bool PgStmt::step()
             m_parked.pop_front();
     } else {
         res = m_db->waitResult();
+        if (!res && PQstatus(m_db->m_conn) != CONNECTION_OK) // never mistake a lost connection for the end
+            m_db->failConnection("step " + excerpt(m_sql));
     }
     switch (res ? PQresultStatus(res) : PGRES_TUPLES_OK) {
     case PGRES_SINGLE_TUPLE:
@@ -498,6 +504,7 @@ void PgDb::open(const store::CaseLocation &location, Mode mode)
         m_conn = nullptr;
         throw PgError("cannot connect to " + m_location + ": " + msg, "08001");
     }
+    ++m_session;
     m_readOnly = mode == Mode::ReadOnly;
     // pg_catalog stays implicitly first, so a case's objects never shadow built-in ones.
     exec("SET search_path = \"" + location.schemaName() + "\"");

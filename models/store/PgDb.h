@@ -106,6 +106,7 @@ private:
     PgDb *m_db = nullptr;
     std::string m_sql;
     std::string m_name; // server-side prepared statement, "" until prepared
+    uint64_t m_session = 0; // PgDb::m_session it was prepared in (a reconnect forgets them)
     std::vector<unsigned> m_preparedTypes;
     int m_paramCount = 0;
     std::vector<Param> m_params;
@@ -166,6 +167,7 @@ private:
     bool m_readOnly = false;
     PgStmt *m_streaming = nullptr;
     uint64_t m_statements = 0;
+    uint64_t m_session = 0; // counts open()s
     int64_t m_changes = 0;
     std::string m_lastCommand; // command tag of exec()'s last statement ("COMMIT", "ROLLBACK" ...)
     std::vector<std::string> m_deallocate;

@@ -279,6 +279,32 @@ private slots:
         QCOMPARE(m_db.queryInt("SELECT 3"), 3);
     }
 
+    // Server-side statements end with the connection: after a reconnect a statement prepares
+    // again, and one destroyed then asks nothing of the new connection.
+    void reconnectForgetsPreparedStatements()
+    {
+        const CaseLocation loc = CaseLocation::parse(m_pg.url("t"));
+        PgDb db;
+        db.open(loc, PgDb::Mode::ReadWrite);
+        auto a = db.prepare("SELECT ? + 1");
+        a.bind(1, 1);
+        QVERIFY(a.step());
+        a.reset();
+        auto b = db.prepare("SELECT 2");
+        QVERIFY(b.step());
+        b.reset();
+        db.close();
+        db.open(loc, PgDb::Mode::ReadWrite);
+        {
+            PgStmt gone = std::move(b);
+        }
+        a.bind(1, 5);
+        QVERIFY(a.step());
+        QCOMPARE(a.int64(0), 6);
+        a.reset();
+        QCOMPARE(db.queryInt("SELECT 9"), 9);
+    }
+
     void readOnlyRefusesWrites()
     {
         PgDb ro;
