@@ -172,6 +172,30 @@ private slots:
         QCOMPARE(m_db.queryInt("SELECT 5"), 5); // the connection is fine afterwards
     }
 
+    // After the first row of a result far larger than the socket buffers, the server is still
+    // producing it (its backend is active): the client took one row, not the result.
+    void rowsStreamWhileTheServerStillWorks()
+    {
+        const int64_t backend = m_db.queryInt("SELECT pg_backend_pid()");
+        PgDb other;
+        other.open(CaseLocation::parse(m_pg.url("t")), PgDb::Mode::ReadOnly);
+        auto flag = tt::sql::makeCancelFlag();
+        tt::sql::PgCancelOnFlag guard(m_db, flag);
+        auto big = m_db.prepare("SELECT g, repeat('x', 1000) FROM generate_series(1, 300000) g"); // 300 MB
+        QVERIFY(big.step());
+        QCOMPARE(big.int64(0), 1);
+        QCOMPARE(big.textView(1).size(), size_t(1000));
+        auto active = other.prepare("SELECT count(*) FROM pg_stat_activity WHERE pid = ? AND state = 'active'");
+        active.bind(1, backend);
+        QVERIFY(active.step());
+        QCOMPARE(active.int64(0), 1);
+        QCOMPARE(big.parkedRows(), size_t(0));
+        flag->store(true); // reset() cancels instead of reading 300 MB to drop them
+        big.reset();
+        flag->store(false);
+        QCOMPARE(m_db.queryInt("SELECT 4"), 4);
+    }
+
     void statementsInterleave()
     {
         m_db.exec("CREATE TABLE src AS SELECT g AS n FROM generate_series(1, 1000) g; CREATE TABLE dst(n bigint)");
@@ -396,7 +420,14 @@ private slots:
         QVERIFY(sqliteColumns.size() > 25);
         for (const auto &[table, columns] : sqliteColumns) {
             QVERIFY2(pgColumns.count(table), ("missing on PostgreSQL: " + table).c_str());
-            QCOMPARE(pgColumns[table], columns);
+            auto join = [](const std::vector<std::string> &v) {
+                std::string out;
+                for (const std::string &s : v)
+                    out += "\n  " + s;
+                return out;
+            };
+            QVERIFY2(pgColumns[table] == columns,
+                (table + ": SQLite" + join(columns) + "\nPostgreSQL" + join(pgColumns[table])).c_str());
         }
         for (const auto &[table, columns] : pgColumns)
             QVERIFY2(sqliteColumns.count(table), ("only on PostgreSQL: " + table).c_str());
