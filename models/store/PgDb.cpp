@@ -504,6 +504,9 @@ void PgDb::open(const store::CaseLocation &location, Mode mode)
         m_conn = nullptr;
         throw PgError("cannot connect to " + m_location + ": " + msg, "08001");
     }
+    // Notices ("already exists, skipping") would go to stderr; nothing here needs them.
+    PQsetNoticeProcessor(
+        m_conn, [](void *, const char *) {}, nullptr);
     ++m_session;
     m_readOnly = mode == Mode::ReadOnly;
     // pg_catalog stays implicitly first, so a case's objects never shadow built-in ones.
