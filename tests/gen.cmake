@@ -7,5 +7,4 @@ tt_add_test(tst_generator_mixed SOURCES gen/tst_generator_mixed.cpp inference/Gr
 tt_add_test(tst_generator_scale SOURCES gen/tst_generator_scale.cpp LIBS tt_generator)
 # gen --stdout piped into import - (issue 12 item 4) against the file route; gzip on stdin.
 tt_add_test(tst_gen_stream SOURCES gen/tst_gen_stream.cpp LIBS tt_store ZLIB::ZLIB)
-target_include_directories(tst_gen_stream PRIVATE ${CMAKE_CURRENT_SOURCE_DIR})
 add_dependencies(tst_gen_stream transfertrace)

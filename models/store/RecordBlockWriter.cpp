@@ -4,6 +4,7 @@
 #include "store/Sqlite.h"
 
 #include <sqlite3.h>
+#define ZDICT_STATIC_LINKING_ONLY // ZDICT_trainFromBuffer_fastCover (exported by libzstd 1.4+)
 #include <zdict.h>
 #include <zstd.h>
 
@@ -24,18 +25,16 @@ struct RecordBlockWriter::Dict {
     Dict &operator=(const Dict &) = delete;
 };
 
-struct RecordBlockWriter::Zstd {
-    ZSTD_CCtx *cctx = ZSTD_createCCtx();
-    ~Zstd() { ZSTD_freeCCtx(cctx); }
-};
-
 RecordBlockWriter::RecordBlockWriter(sql::Db &db)
     : m_db(db)
-    , m_z(std::make_unique<Zstd>())
 {
 }
 
-RecordBlockWriter::~RecordBlockWriter() = default;
+RecordBlockWriter::~RecordBlockWriter()
+{
+    BlockCompressor::Done d;
+    while (m_compressor.take(d, true)) { } // no job may outlive the dictionaries it uses
+}
 
 void RecordBlockWriter::begin(int64_t sourceId, std::string_view sourceFormat)
 {
@@ -74,10 +73,13 @@ void RecordBlockWriter::finish()
     closeBlock();
     if (m_training)
         trainDictionary();
+    while (writeOne(true)) { }
 }
 
 void RecordBlockWriter::discard()
 {
+    BlockCompressor::Done d;
+    while (m_compressor.take(d, true)) { } // dropped: their rows went with the transaction
     m_current = Block {};
     m_waiting.clear();
     m_waitingBytes = 0;
@@ -98,9 +100,8 @@ void RecordBlockWriter::closeBlock()
             trainDictionary();
         return;
     }
-    writeBlock(m_current);
-    m_current.data.clear();
-    m_current.ends.clear();
+    submit(std::move(m_current));
+    m_current = Block {};
 }
 
 void RecordBlockWriter::resolveDictionary()
@@ -138,8 +139,17 @@ void RecordBlockWriter::trainDictionary()
             }
         }
         std::string dict(kDictBytes, '\0');
-        const size_t n = ZDICT_trainFromBuffer(
-            dict.data(), dict.size(), samples.data(), sizes.data(), static_cast<unsigned>(sizes.size()));
+        // fastCover with fixed parameters: 0.07 s for 1 MiB of JSON lines against 0.3 s for
+        // ZDICT_trainFromBuffer's parameter search, for a dictionary 3 % less effective.
+        ZDICT_fastCover_params_t params {};
+        params.k = 200;
+        params.d = 8;
+        params.f = 20;
+        params.accel = 1;
+        params.splitPoint = 1.0;
+        params.zParams.compressionLevel = blocks::kLevel;
+        const size_t n = ZDICT_trainFromBuffer_fastCover(
+            dict.data(), dict.size(), samples.data(), sizes.data(), static_cast<unsigned>(sizes.size()), params);
         if (!ZDICT_isError(n)) {
             dict.resize(n);
             auto ins = m_db.prepare("INSERT INTO record_dicts(key, data) VALUES(?, ?) ON CONFLICT(key) DO NOTHING");
@@ -150,45 +160,49 @@ void RecordBlockWriter::trainDictionary()
             m_training = false;
         }
     }
-    for (const Block &b : m_waiting)
-        writeBlock(b);
+    for (Block &b : m_waiting)
+        submit(std::move(b));
     m_waiting.clear();
     m_waitingBytes = 0;
 }
 
-void RecordBlockWriter::writeBlock(const Block &b)
+void RecordBlockWriter::submit(Block &&b)
 {
-    std::vector<std::string_view> records;
-    records.reserve(b.ends.size());
-    uint32_t begin = 0;
-    for (uint32_t end : b.ends) {
-        records.push_back(std::string_view(b.data).substr(begin, end - begin));
-        begin = end;
-    }
-    m_packed.clear();
-    blocks::pack(records, m_packed);
-    const size_t bound = ZSTD_compressBound(m_packed.size());
-    if (m_compressed.size() < bound)
-        m_compressed.resize(bound);
-    const size_t n = m_dict
-        ? ZSTD_compress_usingCDict(
-            m_z->cctx, m_compressed.data(), bound, m_packed.data(), m_packed.size(), m_dict->cdict)
-        : ZSTD_compressCCtx(m_z->cctx, m_compressed.data(), bound, m_packed.data(), m_packed.size(), blocks::kLevel);
-    if (ZSTD_isError(n))
-        throw std::runtime_error(std::string("cannot compress record block: ") + ZSTD_getErrorName(n));
-    auto ins = m_db.prepare(
-        "INSERT INTO record_blocks(id, source_id, dict_id, records, raw_bytes, data) VALUES(?,?,?,?,?,?)");
-    ins.bind(1, b.id).bind(2, m_sourceId);
-    if (m_dict)
-        ins.bind(3, m_dict->id);
+    while (m_compressor.inFlight() >= kMaxInFlight) // bounded memory: the oldest is written first
+        writeOne(true);
+    BlockCompressor::Job job;
+    job.id = b.id;
+    job.dictId = m_dict ? m_dict->id : 0;
+    job.cdict = m_dict ? m_dict->cdict : nullptr;
+    job.data = std::move(b.data);
+    job.ends = std::move(b.ends);
+    m_compressor.submit(std::move(job));
+    while (writeOne(false)) { }
+}
+
+bool RecordBlockWriter::writeOne(bool wait)
+{
+    BlockCompressor::Done d;
+    if (!m_compressor.take(d, wait))
+        return false;
+    if (!d.error.empty())
+        throw std::runtime_error(d.error);
+    if (!m_insert)
+        m_insert = std::make_unique<sql::Stmt>(m_db.prepare(
+            "INSERT INTO record_blocks(id, source_id, dict_id, records, raw_bytes, data) VALUES(?,?,?,?,?,?)"));
+    sql::Stmt &ins = *m_insert;
+    ins.bind(1, d.id).bind(2, m_sourceId);
+    if (d.dictId)
+        ins.bind(3, d.dictId);
     else
         ins.bindNull(3);
-    ins.bind(4, static_cast<int64_t>(b.ends.size())).bind(5, static_cast<int64_t>(m_packed.size()));
-    ins.bindBlobStatic(6, m_compressed.data(), n);
+    ins.bind(4, d.records).bind(5, d.rawBytes);
+    ins.bindBlobStatic(6, d.compressed.data(), d.compressed.size());
     ins.exec();
     ++m_stats.blocks;
-    m_stats.rawBytes += static_cast<int64_t>(b.data.size());
-    m_stats.storedBytes += static_cast<int64_t>(n);
+    m_stats.rawBytes += d.payloadBytes;
+    m_stats.storedBytes += static_cast<int64_t>(d.compressed.size());
+    return true;
 }
 
 } // namespace tt::store

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "store/BlockCompressor.h"
+
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -9,7 +11,8 @@
 
 namespace tt::sql {
 class Db;
-}
+class Stmt;
+} // namespace tt::sql
 
 namespace tt::store {
 
@@ -21,7 +24,8 @@ struct RecordRef {
 
 // Packs one source's payloads into zstd-compressed blocks (store/RecordBlocks.h) inside the
 // source's transaction. Block ids are handed out as records arrive (the writer holds the case's
-// write lock, so ids continue after the last block) and blocks are written when full.
+// write lock, so ids continue after the last block); a full block is compressed on a helper
+// thread (BlockCompressor) and written by the next add() or finish() on the caller's thread.
 //
 // Dictionaries: per key "source format|channel of the source's first record", trained once per
 // case from the first source that brings the key (its first kTrainBytes of payloads), stored in
@@ -62,7 +66,8 @@ private:
     void closeBlock();
     void resolveDictionary();
     void trainDictionary();
-    void writeBlock(const Block &b);
+    void submit(Block &&b);
+    bool writeOne(bool wait); // writes the oldest compressed block; false when none (is ready)
 
     sql::Db &m_db;
     int64_t m_sourceId = 0;
@@ -75,9 +80,9 @@ private:
     Block m_current;
     std::vector<Block> m_waiting;
     std::map<std::string, std::unique_ptr<Dict>, std::less<>> m_dicts; // by key, as stored in the case
-    std::string m_packed, m_compressed;
-    struct Zstd;
-    std::unique_ptr<Zstd> m_z;
+    BlockCompressor m_compressor;
+    std::unique_ptr<sql::Stmt> m_insert;
+    static constexpr size_t kMaxInFlight = 4; // blocks handed to the compressor, not yet written
     Stats m_stats;
 };
 

@@ -5,8 +5,8 @@
 
 #include "CliRun.h"
 #include "store/CaseStore.h"
-#include "store/RecordReader.h"
 #include "store/Sqlite.h"
+#include "store/StoredRecords.h"
 
 #include <QCryptographicHash>
 #include <QProcess>
@@ -33,14 +33,10 @@ QString binary()
 std::vector<std::string> payloads(sql::Db &db)
 {
     std::vector<std::string> out;
-    store::RecordReader reader(db);
-    auto st = db.prepare("SELECT block_id, block_index FROM events ORDER BY id");
-    std::string_view p;
-    std::string error;
-    while (st.step()) {
-        if (!reader.read(st, 0, p, error))
+    for (const test::StoredRecord &r : test::storedRecords(db)) {
+        if (!r.ok)
             return {};
-        out.emplace_back(p);
+        out.push_back(r.payload);
     }
     std::sort(out.begin(), out.end());
     return out;

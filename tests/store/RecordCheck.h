@@ -5,6 +5,7 @@
 // an event's XML) and otherwise the JSON rendered from its fields (EVTX, Zeek TSV, ...), exactly
 // as the importer stored it before blocks existed. Shared by tst_record_import and the corpus test.
 
+#include "StoredRecords.h"
 #include "TestSupport.h"
 #include "core/FileSource.h"
 #include "core/FormatDetector.h"
@@ -12,8 +13,6 @@
 #include "core/Normalizer.h"
 #include "core/ParserRegistry.h"
 #include "store/CaseStore.h"
-#include "store/RecordReader.h"
-#include "store/Sqlite.h"
 
 #include <QFile>
 #include <QTest>
@@ -63,23 +62,18 @@ inline size_t checkImportedPayloads(const std::string &casePath, const std::stri
             return 0;
         }
     }
-    sql::Db &db = cs->db();
-    store::RecordReader reader(db);
-    auto st = db.prepare("SELECT position, block_id, block_index FROM events ORDER BY id");
     size_t n = 0;
-    std::string_view out;
-    std::string error;
-    while (st.step()) {
+    for (const StoredRecord &r : storedRecords(cs->db())) {
         if (n >= expected.size()) {
             QTest::qFail("more records stored than parsed", __FILE__, __LINE__);
             return n;
         }
-        if (!reader.read(st, 1, out, error)) {
-            QTest::qFail(error.c_str(), __FILE__, __LINE__);
+        if (!r.ok) {
+            QTest::qFail(r.payload.c_str(), __FILE__, __LINE__);
             return n;
         }
-        if (out != expected[n]) {
-            const std::string msg = file + ": record " + std::to_string(st.int64(0)) + " differs";
+        if (r.payload != expected[n]) {
+            const std::string msg = file + ": record " + std::to_string(r.position) + " differs";
             QTest::qFail(msg.c_str(), __FILE__, __LINE__);
             return n;
         }

@@ -15,6 +15,7 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include "StoredRecords.h"
 #include "V1Fixture.h"
 
 #include <sqlite3.h>
@@ -333,19 +334,13 @@ private slots:
             QCOMPARE(db.queryInt("SELECT count(*) FROM events e JOIN record_blocks b ON b.id = e.block_id "
                                  "WHERE b.source_id <> e.source_id"),
                 int64_t(0));
-            store::RecordReader reader(db);
-            auto st = db.prepare("SELECT id, block_id, block_index FROM events ORDER BY id");
-            size_t i = 0;
-            std::string_view out;
-            std::string error;
-            while (st.step()) {
-                QVERIFY(i < before.size());
-                QCOMPARE(st.int64(0), before[i].first);
-                QVERIFY2(reader.read(st, 1, out, error), error.c_str());
-                QCOMPARE(bytes(out), bytes(before[i].second));
-                ++i;
+            const std::vector<test::StoredRecord> after = test::storedRecords(db);
+            QCOMPARE(after.size(), before.size());
+            for (size_t i = 0; i < after.size(); ++i) {
+                QCOMPARE(after[i].id, before[i].first);
+                QVERIFY2(after[i].ok, after[i].payload.c_str());
+                QCOMPARE(bytes(after[i].payload), bytes(before[i].second));
             }
-            QCOMPARE(i, before.size());
             QCOMPARE(db.queryInt("PRAGMA freelist_count"), int64_t(0)); // vacuumed: the payloads' pages are gone
             auto check = db.prepare("PRAGMA integrity_check");
             QVERIFY(check.step());

@@ -84,20 +84,15 @@ private slots:
         const std::string casePath = m_dir.filePath(QStringLiteral("lines.ttcase")).toStdString();
         auto cs = store::CaseStore::open(casePath, store::CaseStore::Access::Create);
         ImportEngine(*cs, {}).run({m_genJson.toStdString()});
-        store::RecordReader reader(cs->db());
-        auto st = cs->db().prepare("SELECT position, block_id, block_index FROM events ORDER BY id");
-        std::string_view out;
-        std::string error;
-        int64_t n = 0;
-        while (st.step()) {
-            const int64_t line = st.int64(0);
-            QVERIFY(line >= 1 && line <= lines.size());
-            QVERIFY2(reader.read(st, 1, out, error), error.c_str());
-            QCOMPARE(QByteArray(out.data(), qsizetype(out.size())), lines.at(line - 1));
-            ++n;
+        int64_t decompressed = 0;
+        const std::vector<test::StoredRecord> records = test::storedRecords(cs->db(), &decompressed);
+        for (const test::StoredRecord &r : records) {
+            QVERIFY(r.position >= 1 && r.position <= lines.size());
+            QVERIFY2(r.ok, r.payload.c_str());
+            QCOMPARE(QByteArray::fromStdString(r.payload), lines.at(r.position - 1));
         }
-        QCOMPARE(n, int64_t(lines.size() - (lines.last().isEmpty() ? 1 : 0)));
-        QCOMPARE(reader.blocksDecompressed(), cs->db().queryInt("SELECT count(*) FROM record_blocks"));
+        QCOMPARE(qsizetype(records.size()), lines.size() - (lines.last().isEmpty() ? 1 : 0));
+        QCOMPARE(decompressed, cs->db().queryInt("SELECT count(*) FROM record_blocks"));
     }
 };
 
