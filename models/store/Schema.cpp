@@ -531,12 +531,12 @@ CREATE VIRTUAL TABLE events_fts USING fts5(text, content='', tokenize='trigram',
 // source format and channel, record_dicts); an events row keeps only where its payload is.
 // Older cases: packLegacyPayloads() moves every payload into blocks, then the columns go.
 const char *const kSchemaV6 = R"SQL(
-CREATE TABLE record_dicts(
+CREATE TABLE IF NOT EXISTS record_dicts(
   id INTEGER PRIMARY KEY,
   key TEXT NOT NULL UNIQUE,      -- 'source format|channel of the first record', e.g. 'jsonl|Security'
   data BLOB NOT NULL             -- a zstd dictionary
 );
-CREATE TABLE record_blocks(
+CREATE TABLE IF NOT EXISTS record_blocks(
   id INTEGER PRIMARY KEY,
   source_id INTEGER NOT NULL REFERENCES sources(id),
   dict_id INTEGER REFERENCES record_dicts(id),
@@ -544,6 +544,10 @@ CREATE TABLE record_blocks(
   raw_bytes INTEGER NOT NULL,    -- decompressed size (header + payloads)
   data BLOB NOT NULL             -- one zstd frame
 );
+)SQL";
+// The events columns of schema 6, added while events still has its payload column (a case that
+// has them already, e.g. a test re-running the step on a current file, is left as it is).
+const char *const kEventsBlockColumns = R"SQL(
 ALTER TABLE events ADD COLUMN block_id INTEGER REFERENCES record_blocks(id);
 ALTER TABLE events ADD COLUMN block_index INTEGER;
 )SQL";
@@ -710,7 +714,9 @@ void migrate(sql::Db &db, const std::string &appVersion)
             db.exec(std::string("UPDATE transfers SET key = ") + kTransferKeySql);
         if (step.version == 4 && current > 0)
             rebuildSysmonBindings(db);
-        if (step.version == 6) {
+        if (step.version == 6
+            && db.queryInt("SELECT count(*) FROM pragma_table_info('events') WHERE name = 'payload'") > 0) {
+            db.exec(kEventsBlockColumns);
             if (current > 0)
                 packLegacyPayloads(db);
             db.exec("ALTER TABLE events DROP COLUMN payload; ALTER TABLE events DROP COLUMN payload_codec;");
