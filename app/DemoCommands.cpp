@@ -148,8 +148,12 @@ int runGen(const QStringList &args)
     QCommandLineOption zeekOpt(QStringLiteral("zeek-format"), QStringLiteral("Zeek logs as tsv or json."),
         QStringLiteral("F"), QStringLiteral("tsv"));
     QCommandLineOption verboseOpt(QStringLiteral("verbose"), QStringLiteral("Log details on the console."));
+    QCommandLineOption stdoutOpt(QStringLiteral("stdout"),
+        QStringLiteral("Stream the Windows hosts' JSON lines to standard output, one host after another, instead of "
+                       "--out (no Linux hosts, no sensor, no ground truth): transfertrace gen --stdout | "
+                       "transfertrace import CASE -"));
     p.addOptions({outOpt, hostsOpt, daysOpt, eventsOpt, seedOpt, hopsOpt, formatOpt, linuxOpt, noSensorOpt, zeekOpt,
-        verboseOpt});
+        verboseOpt, stdoutOpt});
     if (!p.parse(args)) {
         std::fprintf(stderr, "transfertrace gen: %s\n", qPrintable(p.errorText()));
         return kUsageError;
@@ -158,8 +162,9 @@ int runGen(const QStringList &args)
         std::fputs(qPrintable(p.helpText()), stdout);
         return 0;
     }
-    if (!p.isSet(outOpt)) {
-        std::fprintf(stderr, "transfertrace gen: --out DIR is required\n");
+    const bool toStdout = p.isSet(stdoutOpt);
+    if (p.isSet(outOpt) == toStdout) {
+        std::fprintf(stderr, "transfertrace gen: --out DIR or --stdout is required (one of them)\n");
         return kUsageError;
     }
     gen::Options o;
@@ -181,7 +186,23 @@ int runGen(const QStringList &args)
         return kUsageError;
     }
     o.format = fmt == QLatin1String("xml") ? gen::Options::Format::EventXml : gen::Options::Format::JsonLines;
+    if (toStdout && (fmt != QLatin1String("jsonl") || (o.linuxHosts != 0 && p.isSet(linuxOpt)) || p.isSet(zeekOpt))) {
+        std::fprintf(stderr,
+            "transfertrace gen: --stdout streams Windows JSON lines only (no --format xml, --linux, "
+            "--zeek-format)\n");
+        return kUsageError;
+    }
+    o.stream = toStdout ? stdout : nullptr;
     const gen::Summary s = gen::generate(o);
+    if (toStdout) {
+        if (!s.error.isEmpty() || std::fflush(stdout) != 0) {
+            std::fprintf(stderr, "transfertrace gen: %s\n",
+                s.error.isEmpty() ? "cannot write to standard output" : qPrintable(s.error));
+            return 1;
+        }
+        std::fprintf(stderr, "%lld events on %d hosts streamed\n", static_cast<long long>(s.eventsWritten), s.hosts);
+        return 0;
+    }
     if (!s.error.isEmpty()) {
         std::fprintf(stderr, "transfertrace gen: %s\n", qPrintable(s.error));
         return 1;

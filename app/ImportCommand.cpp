@@ -150,8 +150,8 @@ int runImport(const QStringList &args)
                                                "zip/tar/gz archives) into a case file."));
     p.addHelpOption();
     p.addPositionalArgument(QStringLiteral("case"), QStringLiteral("Case file (*.ttcase); created when missing."));
-    p.addPositionalArgument(
-        QStringLiteral("paths"), QStringLiteral("Files or folders to import."), QStringLiteral("PATH..."));
+    p.addPositionalArgument(QStringLiteral("paths"),
+        QStringLiteral("Files or folders to import; - reads standard input."), QStringLiteral("PATH..."));
     QCommandLineOption formatOpt(QStringLiteral("format"),
         QStringLiteral("Override content detection: evtx, xml, jsonl, zeek, evtxecmd-csv, evtxecmd-json, "
                        "hayabusa-csv, hayabusa-jsonl, audit, syslog, journald."),

@@ -28,7 +28,9 @@ void writeHost(const Topology &topo, int host, const Options &o, int64_t budget,
         o.format == Options::Format::EventXml ? RecordWriter::Format::EventXml : RecordWriter::Format::JsonLines,
         o.seed);
     res.file = w.fileName();
-    if (!w.open(dir)) {
+    if (o.stream)
+        w.openStream(o.stream);
+    else if (!w.open(dir)) {
         res.error = w.error();
         return;
     }
@@ -81,12 +83,18 @@ Summary generate(const Options &in)
     o.events = std::max<int64_t>(o.events, 0);
     o.attackerHops = std::clamp(o.attackerHops, 0, o.hosts - 1);
     o.linuxHosts = std::clamp(o.linuxHosts, 0, 200);
+    if (o.stream) {
+        o.linuxHosts = 0;
+        o.sensor = false;
+        o.format = Options::Format::JsonLines; // one stream of XML documents would not be one document
+        o.outDir = QStringLiteral(".");
+    }
     if (o.outDir.isEmpty()) {
         sum.error = QStringLiteral("no output folder");
         return sum;
     }
     QDir dir(o.outDir);
-    if (!dir.mkpath(QStringLiteral("."))) {
+    if (!o.stream && !dir.mkpath(QStringLiteral("."))) {
         sum.error = QStringLiteral("cannot create %1").arg(o.outDir);
         return sum;
     }
@@ -141,7 +149,8 @@ Summary generate(const Options &in)
             writeHost(topo, static_cast<int>(i), o, budgets[i], startUs, endUs, sc.events(static_cast<int>(i)), dirPath,
                 results[i]);
     };
-    const unsigned threads = std::clamp(std::thread::hardware_concurrency(), 1u, 2u);
+    // A stream gets one host after another (each host's lines stay together, in time order).
+    const unsigned threads = o.stream ? 1u : std::clamp(std::thread::hardware_concurrency(), 1u, 2u);
     std::vector<std::thread> pool;
     for (unsigned t = 1; t < threads; ++t)
         pool.emplace_back(worker);
@@ -169,6 +178,10 @@ Summary generate(const Options &in)
     for (const Transfer &t : sc.transfers())
         if (t.category != Transfer::Category::Ingress)
             ++sum.transfers;
+    if (o.stream) {
+        sum.files.clear();
+        return sum;
+    }
     sum.groundTruthPath = QString::fromStdString(dirPath + "/ground_truth.json");
     const QString err = GroundTruth(topo, o).write(
         sum.groundTruthPath, sc.transfers(), sc.notes(), results, o.sensor ? &sensor : nullptr);

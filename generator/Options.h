@@ -3,6 +3,7 @@
 #include <QString>
 
 #include <cstdint>
+#include <cstdio>
 
 namespace tt::gen {
 
@@ -21,6 +22,9 @@ struct Options {
                         // the attacker reaches min(linuxHosts, max(1, attackerHops / 2)) of them over SSH
     bool sensor = true; // a Zeek sensor (zeek/conn, smb_files, files, kerberos, dns) sees the flows
     bool zeekJson = false; // its logs as JSON lines instead of TSV
+    // Set: the Windows hosts' JSON lines go to this stream one host after another, and nothing
+    // is written to outDir (no Linux hosts, no sensor, no ground truth: generate() clears them).
+    std::FILE *stream = nullptr;
 };
 
 } // namespace tt::gen

@@ -274,8 +274,14 @@ RecordWriter::RecordWriter(const Topology &topo, const Host &host, Format format
 
 RecordWriter::~RecordWriter()
 {
-    if (m_file)
+    if (m_file && m_ownsFile)
         std::fclose(m_file);
+}
+
+void RecordWriter::openStream(std::FILE *stream)
+{
+    m_file = stream;
+    m_ownsFile = false;
 }
 
 bool RecordWriter::open(const std::string &dir)
@@ -565,7 +571,7 @@ bool RecordWriter::close()
     if (!m_buf.empty() && std::fwrite(m_buf.data(), 1, m_buf.size(), m_file) != m_buf.size() && m_error.empty())
         m_error = "write failed for " + m_fileName + ": " + std::strerror(errno);
     m_buf.clear();
-    if (std::fclose(m_file) != 0 && m_error.empty())
+    if ((m_ownsFile ? std::fclose(m_file) : std::fflush(m_file)) != 0 && m_error.empty())
         m_error = "close failed for " + m_fileName;
     m_file = nullptr;
     return m_error.empty();

@@ -39,6 +39,7 @@ public:
     RecordWriter &operator=(const RecordWriter &) = delete;
 
     bool open(const std::string &dir); // false on error (see error())
+    void openStream(std::FILE *stream); // writes to stream (not closed, flushed by close())
     void write(const Event &e);
     bool close();
 
@@ -66,6 +67,7 @@ private:
     Format m_format;
     Rng m_rng;
     std::FILE *m_file = nullptr;
+    bool m_ownsFile = true;
     std::string m_buf;
     std::string m_msg;
     std::string m_fileName;

@@ -4,3 +4,9 @@ tt_add_test(tst_case_store SOURCES store/tst_case_store.cpp LIBS tt_store ZLIB::
 # `transfertrace notes` / `meta` / `info` on annotated and v1 cases (the real executable).
 tt_add_test(tst_notes_cli SOURCES store/tst_notes_cli.cpp LIBS tt_store ZLIB::ZLIB)
 add_dependencies(tst_notes_cli transfertrace)
+# Records compressed in blocks (schema v6): block format, writer / reader byte-exact at every
+# boundary, dictionaries, corrupt blocks, migration of the v5 fixture.
+tt_add_test(tst_record_blocks SOURCES store/tst_record_blocks.cpp LIBS tt_store ZLIB::ZLIB)
+# Imported files' records byte-exact from their blocks (fixtures, generated files; corpus EVTX).
+tt_add_test(tst_record_import SOURCES store/tst_record_import.cpp LIBS tt_importers tt_generator)
+tt_add_test(tst_record_corpus SOURCES store/tst_record_corpus.cpp LIBS tt_importers)

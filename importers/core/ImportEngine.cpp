@@ -217,6 +217,10 @@ ImportSummary ImportEngine::run(
     enum class Kind { Named, Found, Missing, EmptyFolder };
     std::vector<std::pair<std::string, Kind>> files;
     for (const std::string &in : inputs) {
+        if (in == kStdinInput) {
+            files.emplace_back(in, Kind::Named);
+            continue;
+        }
         std::error_code ec;
         fs::file_status st = fs::status(in, ec);
         if (ec || !fs::exists(st)) {
@@ -315,12 +319,15 @@ void ImportEngine::importPath(const std::string &path, bool named)
     m_progress.current = path;
     struct stat st { };
     int64_t size = -1, mtime = -1;
-    if (::stat(path.c_str(), &st) == 0) {
+    // Standard input streams (a pipe or a redirected file): named "-" in the report and the
+    // provenance, no size or mtime, its SHA-256 taken as it is read (never a second pass).
+    const bool standardInput = path == kStdinInput;
+    if (!standardInput && ::stat(path.c_str(), &st) == 0) {
         size = st.st_size;
         mtime = st.st_mtime;
     }
     const uint64_t diskBefore = m_diskBytes.load();
-    FileSource file(path, &m_cancel);
+    FileSource file(standardInput ? std::string("/dev/stdin") : path, &m_cancel);
     if (!file.isOpen()) {
         FileReport r;
         r.path = path;

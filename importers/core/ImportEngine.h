@@ -74,6 +74,10 @@ struct ImportSummary {
 // thread; cancel() may be called from any thread (or a signal handler).
 class ImportEngine {
 public:
+    // An input named "-" is standard input (any supported format, detected; archives and
+    // compressed streams included).
+    static constexpr const char *kStdinInput = "-";
+
     struct Options {
         Format forcedFormat = Format::Unknown; // Unknown: detect by content
         int maxNesting = 4; // archives inside archives

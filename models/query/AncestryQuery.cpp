@@ -1,7 +1,7 @@
 #include "query/AncestryQuery.h"
 
 #include "query/GraphQuery.h"
-#include "store/PayloadCodec.h"
+#include "store/RecordReader.h"
 #include "store/Sqlite.h"
 
 #include <QJsonArray>
@@ -80,20 +80,14 @@ std::string idArray(const QVector<qint64> &ids)
     return out;
 }
 
-QByteArray blob(const sql::Stmt &st, int col)
+// A stored record's payload (store::RecordReader, columns col / col + 1 = block_id, block_index)
+// as text bytes; false and the error text in out when its block is corrupt.
+bool readPayload(store::RecordReader &records, const sql::Stmt &st, int col, QByteArray &out)
 {
-    const void *p = sqlite3_column_blob(st.handle(), col);
-    const int n = sqlite3_column_bytes(st.handle(), col);
-    return p && n > 0 ? QByteArray(static_cast<const char *>(p), n) : QByteArray();
-}
-
-// Decodes a stored payload (raw or zstd) to its text bytes; an error text on a corrupt blob.
-bool decodePayload(store::PayloadCodec &codec, int codecId, const QByteArray &stored, QByteArray &out)
-{
-    std::string text;
-    const bool ok
-        = codec.decode(codecId, std::string_view(stored.constData(), static_cast<size_t>(stored.size())), text);
-    out = QByteArray(text.data(), static_cast<qsizetype>(text.size()));
+    std::string_view text;
+    std::string error;
+    const bool ok = records.read(st, col, text, error);
+    out = ok ? QByteArray(text.data(), static_cast<qsizetype>(text.size())) : QByteArray::fromStdString(error);
     return ok;
 }
 
@@ -462,14 +456,14 @@ std::vector<EvidenceDetail> queryEvidenceDetails(sql::Db &db, const QVector<qint
     try {
         auto st
             = db.prepare("SELECT e.id, coalesce(e.host_id,0), coalesce(h.name,''), coalesce(c.name,''), e.event_id, "
-                         "e.payload_format, e.payload_codec, e.payload, coalesce(e.account_id,0), "
+                         "e.payload_format, e.block_id, e.block_index, coalesce(e.account_id,0), "
                          "coalesce(CASE WHEN a.domain <> '' THEN a.domain || '\\' ELSE '' END || a.name, ''), "
                          "coalesce(p.image,''), coalesce(p.parent_image,'') FROM events e "
                          "LEFT JOIN hosts h ON h.id=e.host_id LEFT JOIN channels c ON c.id=e.channel_id "
                          "LEFT JOIN accounts a ON a.id=e.account_id LEFT JOIN processes p ON p.event=e.id "
                          "WHERE e.id IN (SELECT value FROM json_each(?)) GROUP BY e.id");
         st.bind(1, idArray(eventIds));
-        store::PayloadCodec codec;
+        store::RecordReader records(db);
         while (st.step()) {
             EvidenceDetail d;
             d.event = st.int64(0);
@@ -482,7 +476,7 @@ std::vector<EvidenceDetail> queryEvidenceDetails(sql::Db &db, const QVector<qint
             d.image = qs(st, 10);
             d.parentImage = qs(st, 11);
             QByteArray text;
-            if (decodePayload(codec, st.integer(6), blob(st, 7), text))
+            if (readPayload(records, st, 6, text))
                 d.summary = summarizeFields(parsePayloadFields(st.integer(5), text));
             else
                 d.summary = QStringLiteral("(corrupt payload)");
@@ -501,7 +495,7 @@ EventDetails queryEventDetails(sql::Db &db, int64_t eventId)
     try {
         auto st
             = db.prepare("SELECT coalesce(e.ts,0), coalesce(h.name,''), coalesce(c.name,''), coalesce(pr.name,''), "
-                         "e.event_id, coalesce(s.path,''), e.position, e.payload_format, e.payload_codec, e.payload "
+                         "e.event_id, coalesce(s.path,''), e.position, e.payload_format, e.block_id, e.block_index "
                          "FROM events e LEFT JOIN hosts h ON h.id=e.host_id LEFT JOIN channels c ON c.id=e.channel_id "
                          "LEFT JOIN providers pr ON pr.id=e.provider_id LEFT JOIN sources s ON s.id=e.source_id "
                          "WHERE e.id=?");
@@ -518,10 +512,11 @@ EventDetails queryEventDetails(sql::Db &db, int64_t eventId)
         out.source = qs(st, 5);
         out.position = st.int64(6);
         out.format = st.integer(7);
-        store::PayloadCodec codec;
+        store::RecordReader records(db, 1);
         QByteArray text;
-        if (!decodePayload(codec, st.integer(8), blob(st, 9), text)) {
-            out.error = QStringLiteral("corrupt payload: %1").arg(QString::fromUtf8(text));
+        if (!readPayload(records, st, 8, text)) {
+            out.error
+                = QStringLiteral("cannot read the record of event %1: %2").arg(eventId).arg(QString::fromUtf8(text));
             return out;
         }
         out.raw = QString::fromUtf8(text);

@@ -2,7 +2,7 @@
 
 #include "query/AncestryQuery.h"
 #include "query/GraphQuery.h"
-#include "store/PayloadCodec.h"
+#include "store/RecordReader.h"
 #include "store/SearchIndex.h"
 #include "store/Sqlite.h"
 
@@ -18,7 +18,7 @@ namespace {
 constexpr const char *kColumns
     = "e.id, e.ts, coalesce(e.host_id,0), coalesce(h.name,''), coalesce(c.name,''), e.event_id, "
       "coalesce(e.account_id,0), coalesce(CASE WHEN a.domain <> '' THEN a.domain || '\\' ELSE '' END || a.name, ''), "
-      "e.payload_format, e.payload_codec, e.payload";
+      "e.payload_format, e.block_id, e.block_index";
 constexpr const char *kJoins = " LEFT JOIN hosts h ON h.id=e.host_id LEFT JOIN channels c ON c.id=e.channel_id "
                                "LEFT JOIN accounts a ON a.id=e.account_id ";
 
@@ -104,7 +104,7 @@ QString fieldValue(const std::vector<EventField> &fields, const QString &wanted)
     return {};
 }
 
-void readRow(sql::Stmt &st, int c, const EventBrowserScope &scope, store::PayloadCodec &codec, EventBrowserRow &r)
+void readRow(sql::Stmt &st, int c, const EventBrowserScope &scope, store::RecordReader &records, EventBrowserRow &r)
 {
     r.id = st.int64(c);
     r.hasTime = !st.isNull(c + 1);
@@ -119,13 +119,10 @@ void readRow(sql::Stmt &st, int c, const EventBrowserScope &scope, store::Payloa
     r.eventId = st.integer(c + 5);
     r.accountId = st.int64(c + 6);
     r.account = qs(c + 7);
-    const void *p = sqlite3_column_blob(st.handle(), c + 10);
-    const std::string_view blob = p
-        ? std::string_view(static_cast<const char *>(p), static_cast<size_t>(sqlite3_column_bytes(st.handle(), c + 10)))
-        : std::string_view();
-    std::string text;
-    if (!codec.decode(st.integer(c + 9), blob, text)) {
-        r.summary = QStringLiteral("(corrupt payload)");
+    std::string_view text;
+    std::string error;
+    if (!records.read(st, c + 9, text, error)) {
+        r.summary = QStringLiteral("(corrupt payload: %1)").arg(QString::fromStdString(error));
         return;
     }
     const std::vector<EventField> fields = parsePayloadFields(
@@ -151,7 +148,7 @@ bool before(const EventBrowserRow &a, const EventBrowserRow &b)
 void browsePage(sql::Db &db, const EventBrowserScope &scope, const EventCursor &from, int limit, EventPage &page)
 {
     const TransferFilterSql w = eventWhere(scope);
-    store::PayloadCodec codec;
+    store::RecordReader records(db);
     EventCursor cur = from;
     if (scope.filter.hasTimeWindow())
         cur.nullPhase = false; // a time window holds no event without a time
@@ -163,7 +160,7 @@ void browsePage(sql::Db &db, const EventBrowserScope &scope, const EventCursor &
         st.bind(next, limit);
         while (st.step()) {
             page.rows.emplace_back();
-            readRow(st, 0, scope, codec, page.rows.back());
+            readRow(st, 0, scope, records, page.rows.back());
             cur.id = page.rows.back().id;
         }
         if (static_cast<int>(page.rows.size()) >= limit) {
@@ -183,7 +180,7 @@ void browsePage(sql::Db &db, const EventBrowserScope &scope, const EventCursor &
     int n = 0;
     while (st.step()) {
         page.rows.emplace_back();
-        readRow(st, 0, scope, codec, page.rows.back());
+        readRow(st, 0, scope, records, page.rows.back());
         cur.ts = page.rows.back().ts;
         cur.id = page.rows.back().id;
         ++n;
@@ -220,7 +217,7 @@ void searchPage(sql::Db &db, const EventBrowserScope &scope, const EventCursor &
         + " FROM events_fts JOIN events e ON e.id = " + "(events_fts.rowid & " + std::to_string(store::kSearchIdMask)
         + ")" + kJoins + "WHERE events_fts MATCH ? AND events_fts.rowid > ? AND events_fts.rowid <= ? AND "
         + w.where.toStdString() + " ORDER BY events_fts.rowid LIMIT ?");
-    store::PayloadCodec codec;
+    store::RecordReader records(db);
     int64_t last = lo;
     auto run = [&](int64_t after, int64_t upTo, int max) {
         st.bind(1, std::string_view(match)).bind(2, after).bind(3, upTo);
@@ -229,7 +226,7 @@ void searchPage(sql::Db &db, const EventBrowserScope &scope, const EventCursor &
         while (st.step()) {
             last = st.int64(0);
             page.rows.emplace_back();
-            readRow(st, 1, scope, codec, page.rows.back());
+            readRow(st, 1, scope, records, page.rows.back());
             ++n;
         }
         st.reset();

@@ -1,27 +1,17 @@
 #include "query/EventSearchIndexer.h"
 
-#include "store/PayloadCodec.h"
+#include "store/RecordReader.h"
 #include "store/SearchIndex.h"
 #include "store/Sqlite.h"
 
 #include <QElapsedTimer>
 #include <QThread>
 
-#include <sqlite3.h>
-
 namespace tt {
 
 namespace {
 constexpr qint64 kMaxTransactionMs = 300;
 constexpr unsigned long kYieldMs = 120;
-
-std::string_view blobView(const sql::Stmt &st, int col)
-{
-    const void *p = sqlite3_column_blob(st.handle(), col);
-    return p
-        ? std::string_view(static_cast<const char *>(p), static_cast<size_t>(sqlite3_column_bytes(st.handle(), col)))
-        : std::string_view();
-}
 } // namespace
 
 QString eventSearchText(const QString &host, const QString &account, const std::vector<EventField> &fields)
@@ -63,12 +53,13 @@ SearchIndexBuild buildSearchIndex(
         auto read = db.prepare(
             "SELECT e.id, e.ts, coalesce(h.name,''), coalesce(c.name,''), e.event_id, "
             "coalesce(CASE WHEN a.domain <> '' THEN a.domain || '\\' ELSE '' END || a.name, ''), e.payload_format, "
-            "e.payload_codec, e.payload FROM events e LEFT JOIN hosts h ON h.id=e.host_id "
+            "e.block_id, e.block_index FROM events e LEFT JOIN hosts h ON h.id=e.host_id "
             "LEFT JOIN channels c ON c.id=e.channel_id LEFT JOIN accounts a ON a.id=e.account_id "
             "WHERE e.id > ? ORDER BY e.id LIMIT ?");
         auto insert = db.prepare("INSERT INTO events_fts(rowid, text) VALUES(?, ?)");
-        store::PayloadCodec codec;
-        std::string decoded;
+        store::RecordReader records(db);
+        std::string_view payload;
+        std::string error;
         while (!(cancel && cancel->load())) {
             sql::Transaction tx(db);
             read.bind(1, through).bind(2, batch);
@@ -86,11 +77,10 @@ SearchIndexBuild buildSearchIndex(
                     continue;
                 }
                 const bool hasTime = !read.isNull(1);
-                const std::string_view blob = blobView(read, 8);
                 std::vector<EventField> fields;
-                if (codec.decode(read.integer(7), blob, decoded))
-                    fields
-                        = parsePayloadFields(read.integer(6), QByteArray::fromRawData(decoded.data(), decoded.size()));
+                if (records.read(read, 7, payload, error))
+                    fields = parsePayloadFields(read.integer(6),
+                        QByteArray::fromRawData(payload.data(), static_cast<qsizetype>(payload.size())));
                 const QByteArray text
                     = eventSearchText(QString::fromUtf8(read.textView(2)), QString::fromUtf8(read.textView(5)), fields)
                           .toUtf8();

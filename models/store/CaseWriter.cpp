@@ -33,10 +33,11 @@ void bindText(sql::Stmt &st, int idx, std::string_view s)
 
 CaseWriter::CaseWriter(sql::Db &db)
     : m_db(db)
+    , m_blocks(db)
 {
     m_insEvent = db.prepare(
         "INSERT INTO events(ts, ts_source, host_id, channel_id, provider_id, event_id, record_id, "
-        "account_id, source_id, position, payload_format, payload_codec, payload) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?)");
+        "account_id, source_id, position, payload_format, block_id, block_index) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?)");
     m_insLogon = db.prepare("INSERT INTO logon_sessions(event, host_id, ts, outcome, origin, logon_id, logon_type, "
                             "account_id, source_ip, source_port, workstation, auth_package, logon_process, elevated, "
                             "session_id) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
@@ -130,6 +131,7 @@ void CaseWriter::begin(const SourceRow &source)
     ins.bind(8, static_cast<int64_t>(std::time(nullptr)));
     ins.exec();
     m_sourceId = m_db.lastInsertId();
+    m_blocks.begin(m_sourceId, source.format);
 }
 
 CaseWriter::CommitResult CaseWriter::commit(std::string_view sha256, const SourceCounts &counts, KnownSource *existing)
@@ -140,6 +142,7 @@ CaseWriter::CommitResult CaseWriter::commit(std::string_view sha256, const Sourc
         rollback();
         return CommitResult::Duplicate;
     }
+    m_blocks.finish();
     flushHostStats();
     flushAddresses();
     if (!m_domainControllers.empty()) {
@@ -177,6 +180,7 @@ void CaseWriter::rollback()
         m_tx.reset();
     }
     m_active = false;
+    m_blocks.discard();
     clearCaches();
 }
 
@@ -325,9 +329,8 @@ int64_t CaseWriter::insertEvent(const EventRow &r)
     st.bind(9, m_sourceId);
     st.bind(10, r.position);
     st.bind(11, r.payloadFormat);
-    std::string_view blob;
-    st.bind(12, static_cast<int>(m_codec.encode(r.payload, blob)));
-    st.bindBlobStatic(13, blob.data(), blob.size());
+    const RecordRef ref = m_blocks.add(r.payload, r.channel);
+    st.bind(12, ref.block).bind(13, ref.index);
     st.exec();
     if (r.hostId) {
         HostStats &hs = m_hostStats[r.hostId];

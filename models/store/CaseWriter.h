@@ -1,6 +1,6 @@
 #pragma once
 
-#include "store/PayloadCodec.h"
+#include "store/RecordBlockWriter.h"
 #include "store/Rows.h"
 #include "store/Sqlite.h"
 
@@ -92,7 +92,7 @@ private:
     int64_t m_firstEvent = 0;
     int64_t m_lastEvent = 0;
     std::optional<sql::Transaction> m_tx;
-    PayloadCodec m_codec;
+    RecordBlockWriter m_blocks;
 
     sql::Stmt m_insEvent, m_insLogon, m_endLogon, m_privLogon, m_insExplicit, m_insProcess, m_endProcGuid, m_endProcPid,
         m_insFile, m_insNet, m_insShare, m_insService, m_insDns, m_insIssue, m_findHostName, m_insHost, m_insHostName,

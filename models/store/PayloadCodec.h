@@ -6,9 +6,9 @@
 
 namespace tt::store {
 
-// Event payloads larger than kMinCompressed are stored zstd-compressed (a 1 MB command line
-// stays a few KB); typical ~1 KB records stay raw because compressing them one by one costs more
-// time than the bytes it saves. Readers call decode() for the details pane, exports, searches.
+// How schema 5 and older stored each event's payload in its own row: larger than kMinCompressed
+// zstd-compressed, otherwise raw. Schema 6 keeps payloads in blocks (store/RecordBlocks.h, read
+// through store/RecordReader); decode() is left for the migration that moves old payloads there.
 class PayloadCodec {
 public:
     enum Codec : int { Raw = 0, Zstd = 1 };

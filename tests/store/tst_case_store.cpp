@@ -527,23 +527,22 @@ private slots:
     void migratesV4AddsSearchIndex()
     {
         QTemporaryDir dir;
-        const std::string path = dir.filePath("v4.ttcase").toStdString();
+        const QString file = dir.filePath("v4.ttcase");
+        QVERIFY(tt::test::unpackV5Fixture(file)); // made v4 again: no index, no version 5
+        const std::string path = file.toStdString();
         {
-            auto cs = store::CaseStore::open(path, store::CaseStore::Access::Create);
-            cs->db().exec("INSERT INTO sources(path, sha256, format, parser, parser_version, imported_utc) "
-                          "VALUES('f', 'x', 'jsonl', 'p', '1', 0);"
-                          "INSERT INTO events(ts, event_id, source_id, position, payload_format, payload) "
-                          "VALUES(1700000000000000, 1, 1, 1, 2, '{}'), (NULL, 2, 1, 2, 2, '{}');"
-                          "DROP TABLE events_fts; DELETE FROM schema_version WHERE version = 5;");
-            QCOMPARE(store::schemaVersion(cs->db()), 4);
+            sql::Db raw;
+            raw.open(path, sql::Db::Mode::ReadWrite);
+            raw.exec("DROP TABLE events_fts; DELETE FROM schema_version WHERE version = 5;");
+            QCOMPARE(store::schemaVersion(raw), 4);
         }
         auto cs = store::CaseStore::open(path, store::CaseStore::Access::ReadWrite);
         QCOMPARE(cs->migratedFrom(), 4);
-        QCOMPARE(cs->schemaVersion(), 5);
+        QCOMPARE(cs->schemaVersion(), store::kSchemaVersion);
         QVERIFY(QFileInfo::exists(QString::fromStdString(cs->migrationBackup())));
         sql::Db &db = cs->db();
         QCOMPARE(store::searchIndexedThrough(db), int64_t(0));
-        QCOMPARE(store::searchPendingEvents(db), int64_t(2));
+        QCOMPARE(store::searchPendingEvents(db), int64_t(16));
         // The table is a trigram FTS5 index: substrings match, case-insensitively, bound as a string.
         auto ins = db.prepare("INSERT INTO events_fts(rowid, text) VALUES(?, ?)");
         ins.bind(1, store::searchKey(1700000000000000, true, 1)).bind(2, std::string_view("C:\\Windows\\PSEXESVC.exe"));

@@ -1,0 +1,208 @@
+#include "store/RecordBlockWriter.h"
+
+#include "store/RecordBlocks.h"
+#include "store/Sqlite.h"
+
+#include <sqlite3.h>
+#define ZDICT_STATIC_LINKING_ONLY // ZDICT_trainFromBuffer_fastCover (exported by libzstd 1.4+)
+#include <zdict.h>
+#include <zstd.h>
+
+#include <stdexcept>
+
+namespace tt::store {
+
+struct RecordBlockWriter::Dict {
+    int64_t id = 0;
+    ZSTD_CDict *cdict = nullptr;
+    Dict(int64_t i, std::string_view bytes)
+        : id(i)
+        , cdict(ZSTD_createCDict(bytes.data(), bytes.size(), blocks::kLevel))
+    {
+    }
+    ~Dict() { ZSTD_freeCDict(cdict); }
+    Dict(const Dict &) = delete;
+    Dict &operator=(const Dict &) = delete;
+};
+
+RecordBlockWriter::RecordBlockWriter(sql::Db &db)
+    : m_db(db)
+{
+}
+
+RecordBlockWriter::~RecordBlockWriter()
+{
+    BlockCompressor::Done d;
+    while (m_compressor.take(d, true)) { } // no job may outlive the dictionaries it uses
+}
+
+void RecordBlockWriter::begin(int64_t sourceId, std::string_view sourceFormat)
+{
+    m_sourceId = sourceId;
+    m_format.assign(sourceFormat);
+    m_key.clear();
+    m_dict = nullptr;
+    m_training = false;
+    m_waitingBytes = 0;
+    m_current = Block {};
+    m_waiting.clear();
+    m_nextId = m_db.queryInt("SELECT coalesce(max(id), 0) + 1 FROM record_blocks", 1);
+}
+
+RecordRef RecordBlockWriter::add(std::string_view payload, std::string_view channel)
+{
+    if (m_key.empty()) {
+        m_key = m_format + '|' + std::string(channel);
+        resolveDictionary();
+    }
+    if (!m_current.ends.empty() && m_current.data.size() + payload.size() > blocks::kTargetBytes)
+        closeBlock();
+    if (m_current.ends.empty())
+        m_current.id = m_nextId++;
+    m_current.data.append(payload);
+    const RecordRef ref {m_current.id, static_cast<int>(m_current.ends.size())};
+    m_current.ends.push_back(static_cast<uint32_t>(m_current.data.size()));
+    ++m_stats.records;
+    if (m_current.data.size() >= blocks::kTargetBytes || m_current.ends.size() >= blocks::kMaxRecords)
+        closeBlock();
+    return ref;
+}
+
+void RecordBlockWriter::finish()
+{
+    closeBlock();
+    if (m_training)
+        trainDictionary();
+    while (writeOne(true)) { }
+}
+
+void RecordBlockWriter::discard()
+{
+    BlockCompressor::Done d;
+    while (m_compressor.take(d, true)) { } // dropped: their rows went with the transaction
+    m_current = Block {};
+    m_waiting.clear();
+    m_waitingBytes = 0;
+    m_training = false;
+    m_dict = nullptr;
+    m_dicts.clear(); // one made in the rolled-back transaction no longer exists
+}
+
+void RecordBlockWriter::closeBlock()
+{
+    if (m_current.ends.empty())
+        return;
+    if (m_training) {
+        m_waitingBytes += m_current.data.size();
+        m_waiting.push_back(std::move(m_current));
+        m_current = Block {};
+        if (m_waitingBytes >= kTrainBytes)
+            trainDictionary();
+        return;
+    }
+    submit(std::move(m_current));
+    m_current = Block {};
+}
+
+void RecordBlockWriter::resolveDictionary()
+{
+    if (auto it = m_dicts.find(m_key); it != m_dicts.end()) {
+        m_dict = it->second.get();
+        return;
+    }
+    auto st = m_db.prepare("SELECT id, data FROM record_dicts WHERE key = ?");
+    st.bind(1, std::string_view(m_key));
+    if (st.step()) {
+        const void *p = sqlite3_column_blob(st.handle(), 1);
+        const auto n = static_cast<size_t>(sqlite3_column_bytes(st.handle(), 1));
+        auto d = std::make_unique<Dict>(st.int64(0), std::string_view(static_cast<const char *>(p), n));
+        if (d->cdict)
+            m_dict = m_dicts.emplace(m_key, std::move(d)).first->second.get();
+        return;
+    }
+    m_training = true; // the first source with this key: train on its first records
+}
+
+void RecordBlockWriter::trainDictionary()
+{
+    m_training = false;
+    if (m_waitingBytes >= kMinTrainBytes) {
+        std::string samples;
+        samples.reserve(m_waitingBytes);
+        std::vector<size_t> sizes;
+        for (const Block &b : m_waiting) {
+            samples.append(b.data);
+            uint32_t begin = 0;
+            for (uint32_t end : b.ends) {
+                sizes.push_back(end - begin);
+                begin = end;
+            }
+        }
+        std::string dict(kDictBytes, '\0');
+        // fastCover with fixed parameters: 0.07 s for 1 MiB of JSON lines against 0.3 s for
+        // ZDICT_trainFromBuffer's parameter search, for a dictionary 3 % less effective.
+        ZDICT_fastCover_params_t params {};
+        params.k = 200;
+        params.d = 8;
+        params.f = 20;
+        params.accel = 1;
+        params.splitPoint = 1.0;
+        params.zParams.compressionLevel = blocks::kLevel;
+        const size_t n = ZDICT_trainFromBuffer_fastCover(
+            dict.data(), dict.size(), samples.data(), sizes.data(), static_cast<unsigned>(sizes.size()), params);
+        if (!ZDICT_isError(n)) {
+            dict.resize(n);
+            auto ins = m_db.prepare("INSERT INTO record_dicts(key, data) VALUES(?, ?) ON CONFLICT(key) DO NOTHING");
+            ins.bind(1, std::string_view(m_key)).bindBlob(2, dict.data(), dict.size());
+            ins.exec();
+            ++m_stats.dictionariesTrained;
+            resolveDictionary(); // the stored one (another session may have stored its own first)
+            m_training = false;
+        }
+    }
+    for (Block &b : m_waiting)
+        submit(std::move(b));
+    m_waiting.clear();
+    m_waitingBytes = 0;
+}
+
+void RecordBlockWriter::submit(Block &&b)
+{
+    while (m_compressor.inFlight() >= kMaxInFlight) // bounded memory: the oldest is written first
+        writeOne(true);
+    BlockCompressor::Job job;
+    job.id = b.id;
+    job.dictId = m_dict ? m_dict->id : 0;
+    job.cdict = m_dict ? m_dict->cdict : nullptr;
+    job.data = std::move(b.data);
+    job.ends = std::move(b.ends);
+    m_compressor.submit(std::move(job));
+    while (writeOne(false)) { }
+}
+
+bool RecordBlockWriter::writeOne(bool wait)
+{
+    BlockCompressor::Done d;
+    if (!m_compressor.take(d, wait))
+        return false;
+    if (!d.error.empty())
+        throw std::runtime_error(d.error);
+    if (!m_insert)
+        m_insert = std::make_unique<sql::Stmt>(m_db.prepare(
+            "INSERT INTO record_blocks(id, source_id, dict_id, records, raw_bytes, data) VALUES(?,?,?,?,?,?)"));
+    sql::Stmt &ins = *m_insert;
+    ins.bind(1, d.id).bind(2, m_sourceId);
+    if (d.dictId)
+        ins.bind(3, d.dictId);
+    else
+        ins.bindNull(3);
+    ins.bind(4, d.records).bind(5, d.rawBytes);
+    ins.bindBlobStatic(6, d.compressed.data(), d.compressed.size());
+    ins.exec();
+    ++m_stats.blocks;
+    m_stats.rawBytes += d.payloadBytes;
+    m_stats.storedBytes += static_cast<int64_t>(d.compressed.size());
+    return true;
+}
+
+} // namespace tt::store
