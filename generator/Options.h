@@ -21,6 +21,10 @@ struct Options {
                         // the attacker reaches min(linuxHosts, max(1, attackerHops / 2)) of them over SSH
     bool sensor = true; // a Zeek sensor (zeek/conn, smb_files, files, kerberos, dns) sees the flows
     bool zeekJson = false; // its logs as JSON lines instead of TSV
+    // Benign deployment-tool pushes (SCCM client push, PDQ Deploy, Ansible) and a file synced through
+    // OneDrive between two workstations (DeploymentActivity); off by default so that the demo and
+    // the existing generated cases stay byte-identical.
+    bool deployment = false;
 };
 
 } // namespace tt::gen

@@ -2,6 +2,7 @@
 
 #include "AdminActivity.h"
 #include "AttackChain.h"
+#include "DeploymentActivity.h"
 #include "LinuxActivity.h"
 
 #include <algorithm>
@@ -12,14 +13,15 @@ namespace {
 constexpr int64_t kMs = 1000;
 }
 
-Scenario::Scenario(
-    const Topology &topo, uint64_t seed, int64_t startUs, int64_t endUs, int days, int hops, int64_t linuxBudget)
+Scenario::Scenario(const Topology &topo, uint64_t seed, int64_t startUs, int64_t endUs, int days, int hops,
+    int64_t linuxBudget, bool deployment)
     : m_topo(topo)
     , m_rng(Rng::derive(seed, 0xa77ac))
     , m_startUs(startUs)
     , m_endUs(endUs)
     , m_days(days)
     , m_hops(std::clamp(hops, 0, topo.windowsCount() - 1))
+    , m_deployment(deployment)
 {
     const size_t n = topo.hosts().size();
     m_events.resize(n);
@@ -33,6 +35,9 @@ Scenario::Scenario(
         AttackChain(*this).run();
     if (topo.windowsCount() < static_cast<int>(n))
         LinuxActivity(*this, seed, linuxBudget).run();
+    // Last, so that everything before draws the same random numbers with or without it.
+    if (m_deployment)
+        DeploymentActivity(*this).run();
     for (auto &v : m_events)
         std::sort(v.begin(), v.end(), [](const Event &a, const Event &b) { return b < a; });
     for (auto &v : m_linux)
