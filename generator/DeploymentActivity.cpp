@@ -33,13 +33,22 @@ void DeploymentActivity::run()
                 site, workstations[i], pushAccount);
     // A push that reaches an attacker hop's destination in the same seconds: both must stay what
     // they are (the deployment benign, the attacker's drop a normal transfer).
-    for (size_t k = 1; k < m_s.pivots.size(); ++k) {
-        const Scenario::Pivot &p = m_s.pivots[k];
-        if (p.host != site && !t.isLinux(p.host)) {
-            sccmPush(p.us - 2 * kSec, site, p.host, pushAccount);
+    // A PsExec-style drop is preferred (the case the label must never hide), else any hop.
+    int hopDst = -1;
+    int64_t hopUs = 0;
+    for (const char *method : {"psexec-service-binary", "smb-admin-share", "smb-share"}) {
+        for (const Transfer &a : m_s.transfers())
+            if (a.category == Transfer::Category::Attack && a.hop >= 0 && a.method == method && a.dst != site
+                && !t.isLinux(a.dst)) {
+                hopDst = a.dst;
+                hopUs = a.utcUs - t.host(a.dst).skewUs; // the label is on the destination's clock
+                break;
+            }
+        if (hopDst >= 0)
             break;
-        }
     }
+    if (hopDst >= 0)
+        sccmPush(hopUs - 1 * kSec, site, hopDst, pushAccount);
     // PDQ Deploy: three targets in the afternoon.
     for (size_t i = 0; i < std::min<size_t>(3, workstations.size()); ++i) {
         const int dst = workstations[workstations.size() - 1 - i];

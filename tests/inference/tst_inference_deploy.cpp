@@ -131,48 +131,35 @@ private slots:
         QTest::addColumn<QString>("path");
         QTest::addColumn<QString>("provider");
         QTest::addColumn<QString>("relative");
-        QTest::newRow("onedrive personal") << "C:\\Users\\a\\OneDrive\\x\\f.exe"
-                                           << "onedrive"
-                                           << "x\\f.exe";
-        QTest::newRow("onedrive business") << "C:\\Users\\a\\OneDrive - Contoso Ltd\\f.exe"
-                                           << "onedrive"
-                                           << "f.exe";
-        QTest::newRow("dropbox team") << "C:\\Users\\a\\Dropbox (Contoso)\\d\\f.zip"
-                                      << "dropbox"
-                                      << "d\\f.zip";
-        QTest::newRow("dropbox linux") << "/home/a/Dropbox/d/f.sh"
-                                       << "dropbox"
-                                       << "d\\f.sh";
-        QTest::newRow("drive for desktop") << "G:\\My Drive\\f.exe"
-                                           << "gdrive"
-                                           << "f.exe";
-        QTest::newRow("drive shared") << "G:\\Shared drives\\IT\\f.exe"
-                                      << "gdrive"
-                                      << "it\\f.exe";
-        QTest::newRow("backup and sync") << "C:\\Users\\a\\Google Drive\\f.exe"
-                                         << "gdrive"
-                                         << "f.exe";
-        QTest::newRow("box drive") << "C:\\Users\\a\\Box\\f.exe"
-                                   << "box"
-                                   << "f.exe";
-        QTest::newRow("macos file provider") << "/Users/a/Library/CloudStorage/OneDrive-Contoso/f.pkg"
-                                             << "onedrive"
-                                             << "f.pkg";
-        QTest::newRow("not synced") << "C:\\Users\\a\\Documents\\f.exe"
-                                    << ""
-                                    << "";
-        QTest::newRow("onedrive logs") << "C:\\Users\\a\\AppData\\Local\\Microsoft\\OneDrive\\logs\\x.odl"
-                                       << ""
-                                       << "";
-        QTest::newRow("lookalike folder") << "C:\\Users\\a\\OneDriveBackup\\f.exe"
-                                          << ""
-                                          << "";
-        QTest::newRow("dropbox cache") << "C:\\Users\\a\\Dropbox\\.dropbox.cache\\f.exe"
-                                       << ""
-                                       << "";
-        QTest::newRow("profile root file") << "C:\\Users\\a\\OneDrive"
-                                           << ""
-                                           << "";
+        QTest::newRow("onedrive personal") << QStringLiteral("C:\\Users\\a\\OneDrive\\x\\f.exe")
+                                           << QStringLiteral("onedrive") << QStringLiteral("x\\f.exe");
+        QTest::newRow("onedrive business") << QStringLiteral("C:\\Users\\a\\OneDrive - Contoso Ltd\\f.exe")
+                                           << QStringLiteral("onedrive") << QStringLiteral("f.exe");
+        QTest::newRow("dropbox team") << QStringLiteral("C:\\Users\\a\\Dropbox (Contoso)\\d\\f.zip")
+                                      << QStringLiteral("dropbox") << QStringLiteral("d\\f.zip");
+        QTest::newRow("dropbox linux") << QStringLiteral("/home/a/Dropbox/d/f.sh") << QStringLiteral("dropbox")
+                                       << QStringLiteral("d\\f.sh");
+        QTest::newRow("drive for desktop")
+            << QStringLiteral("G:\\My Drive\\f.exe") << QStringLiteral("gdrive") << QStringLiteral("f.exe");
+        QTest::newRow("drive shared") << QStringLiteral("G:\\Shared drives\\IT\\f.exe") << QStringLiteral("gdrive")
+                                      << QStringLiteral("it\\f.exe");
+        QTest::newRow("backup and sync") << QStringLiteral("C:\\Users\\a\\Google Drive\\f.exe")
+                                         << QStringLiteral("gdrive") << QStringLiteral("f.exe");
+        QTest::newRow("box drive") << QStringLiteral("C:\\Users\\a\\Box\\f.exe") << QStringLiteral("box")
+                                   << QStringLiteral("f.exe");
+        QTest::newRow("macos file provider") << QStringLiteral("/Users/a/Library/CloudStorage/OneDrive-Contoso/f.pkg")
+                                             << QStringLiteral("onedrive") << QStringLiteral("f.pkg");
+        QTest::newRow("not synced") << QStringLiteral("C:\\Users\\a\\Documents\\f.exe") << QStringLiteral("")
+                                    << QStringLiteral("");
+        QTest::newRow("onedrive logs") << QStringLiteral(
+            "C:\\Users\\a\\AppData\\Local\\Microsoft\\OneDrive\\logs\\x.odl")
+                                       << QStringLiteral("") << QStringLiteral("");
+        QTest::newRow("lookalike folder")
+            << QStringLiteral("C:\\Users\\a\\OneDriveBackup\\f.exe") << QStringLiteral("") << QStringLiteral("");
+        QTest::newRow("dropbox cache") << QStringLiteral("C:\\Users\\a\\Dropbox\\.dropbox.cache\\f.exe")
+                                       << QStringLiteral("") << QStringLiteral("");
+        QTest::newRow("profile root file")
+            << QStringLiteral("C:\\Users\\a\\OneDrive") << QStringLiteral("") << QStringLiteral("");
     }
 
     void syncFolders()
@@ -357,15 +344,12 @@ private slots:
         QTest::addColumn<QString>("rel");
         QTest::addColumn<QString>("svc");
         QTest::addColumn<QString>("tool");
-        QTest::newRow("pdq") << "AdminArsenal\\PDQDeployRunner\\service-1\\PDQDeployRunner-1.exe"
-                             << "PDQDeployRunner-1"
-                             << "pdq";
-        QTest::newRow("intune") << "IMECache\\pkg\\setup.exe"
-                                << "IntuneManagementExtension"
-                                << "intune";
-        QTest::newRow("psexec is none") << "PSEXESVC.exe"
-                                        << "PSEXESVC"
-                                        << "";
+        QTest::newRow("pdq") << QStringLiteral("AdminArsenal\\PDQDeployRunner\\service-1\\PDQDeployRunner-1.exe")
+                             << QStringLiteral("PDQDeployRunner-1") << QStringLiteral("pdq");
+        QTest::newRow("intune") << QStringLiteral("IMECache\\pkg\\setup.exe")
+                                << QStringLiteral("IntuneManagementExtension") << QStringLiteral("intune");
+        QTest::newRow("psexec is none") << QStringLiteral("PSEXESVC.exe") << QStringLiteral("PSEXESVC")
+                                        << QStringLiteral("");
     }
 
     void otherDeploymentTools()
@@ -414,7 +398,7 @@ private slots:
         const QList<QByteArray> lines = r.out.trimmed().split('\n');
         QCOMPARE(lines.size(), 2);
         QVERIFY(lines[0].endsWith("benign_tool,benign_reason"));
-        QVERIFY(lines[1].contains(",sccm,"));
+        QVERIFY(lines[1].contains(",\"sccm\",\"SCCM / ConfigMgr: "));
         r = test::cli({"transfers", caseFile});
         QCOMPARE(r.code, 0);
         QVERIFY(r.out.contains("benign-admin: sccm"));
