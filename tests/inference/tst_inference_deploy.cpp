@@ -11,6 +11,7 @@
 #include "inference/SyncFolder.h"
 #include "inference/TransferQuery.h"
 #include "query/BenignLabelQuery.h"
+#include "query/GraphQuery.h"
 #include "store/CaseStore.h"
 #include "store/Sqlite.h"
 
@@ -313,6 +314,25 @@ private slots:
         QCOMPARE(psexec->account, std::string("CONTOSO\\jdoe"));
         // The label changes nothing else: same confidence as the drop of the same shape.
         QCOMPARE(sccm->confidenceLabel, psexec->confidenceLabel);
+    }
+
+    // The graph: the push's edge (site server -> WS07) is all benign and drawn muted; the
+    // attacker's edge is not.
+    void graphEdgesKnowBenign()
+    {
+        auto cs = importFile(fixture("sccm-push-with-psexec.xml"));
+        QVERIFY(cs);
+        inference::InferenceEngine(cs->db()).run();
+        const GraphData g = queryGraph(cs->db(), FilterState {});
+        QVERIFY(g.error.isEmpty());
+        QCOMPARE(g.edges.size(), size_t(2));
+        int muted = 0;
+        for (const GraphEdge &e : g.edges) {
+            QCOMPARE(e.count, 1);
+            muted += e.allBenign() ? 1 : 0;
+            QCOMPARE(e.benign, e.allBenign() ? 1 : 0);
+        }
+        QCOMPARE(muted, 1);
     }
 
     // An attacker using the push account's own session: still not benign (nothing of the tool
