@@ -22,6 +22,18 @@ struct SyncedWrite {
     bool byClient;
 };
 
+// Files every host makes for itself in any folder (Explorer's desktop.ini / Thumbs.db, Office's
+// "~$" owner files, editors' lock and temp files): a sync client carries them, but the same name
+// on two hosts says nothing about a file moving between them.
+bool perHostNoise(const std::string &nameKey)
+{
+    if (nameKey == "desktop.ini" || nameKey == "thumbs.db" || nameKey == ".ds_store")
+        return true;
+    if (nameKey.rfind("~$", 0) == 0 || nameKey.rfind(".~lock.", 0) == 0)
+        return true;
+    return nameKey.size() > 4 && nameKey.compare(nameKey.size() - 4, 4, ".tmp") == 0;
+}
+
 // "SHA1=a,MD5=b,SHA256=c" (Sysmon) -> {SHA1: a, ...}, upper-case values.
 std::map<std::string, std::string> parseHashes(const std::string &s)
 {
@@ -100,6 +112,8 @@ void CloudSyncRule::collect(RuleContext &ctx, std::vector<Candidate> &out)
                     continue;
                 SyncedWrite w {
                     &f, place->provider, place->relative, WinPath::key(WinPath::fileName(f.path)), !client.empty()};
+                if (perHostNoise(w.name))
+                    continue;
                 byName[{w.provider, w.name}].push_back(std::move(w));
             }
     };

@@ -266,6 +266,11 @@ private slots:
             {"destination before source",
                 syncWrite("WS6.corp.local", 10, kOneDrive, kBobPath, "CORP\\bob")
                     + syncWrite("WS5.corp.local", 70, kWord, kAlicePath, "CORP\\alice")},
+            {"per-host noise",
+                syncWrite("WS5.corp.local", 10, "C:\\Windows\\explorer.exe",
+                    "C:\\Users\\alice\\OneDrive - Corp\\Shared\\desktop.ini", "CORP\\alice")
+                    + syncWrite("WS6.corp.local", 70, kOneDrive, "C:\\Users\\bob\\OneDrive - Corp\\Shared\\desktop.ini",
+                        "CORP\\bob")},
             {"not in a synced folder",
                 syncWrite("WS5.corp.local", 10, kWord, "C:\\Users\\alice\\Documents\\payload.docm", "CORP\\alice")
                     + syncWrite("WS6.corp.local", 70, kOneDrive, kBobPath, "CORP\\bob")},
