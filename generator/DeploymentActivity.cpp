@@ -75,13 +75,7 @@ int DeploymentActivity::serviceDrop(int64_t us, int src, int dst, int acct, cons
     const Scenario::Session s = m_s.smbSession(src, dst, us + 200 * kMs, acct, false, tag, &srcProc);
     m_s.shareWrite(dst, us + 300 * kMs, s, "\\\\*\\ADMIN$", "\\??\\C:\\Windows", rel, tr.path, tag);
     m_s.transfer(tag).utcUs = us + 311 * kMs + d.skewUs;
-    EventFactory &fd = m_s.f(dst);
-    Event sys = fd.serviceInstalled(us + 600 * kMs, s.logon, service, imagePath);
-    sys.userSid = t.account(acct).sid;
-    sys.userName = t.account(acct).sam;
-    sys.userDomain = t.netbios();
-    m_s.put(dst, std::move(sys), tag);
-    m_s.put(dst, fd.serviceInstalledSecurity(us + 600 * kMs, s.logon, service, imagePath), tag);
+    m_s.installService(dst, us + 600 * kMs, s, acct, service, imagePath, tag);
     const Proc svc = m_s.start(dst, us + 700 * kMs, m_s.ctx(dst).services(), tr.path, imagePath, tag);
     if (started)
         *started = svc;

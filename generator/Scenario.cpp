@@ -190,4 +190,15 @@ void Scenario::logoff(int dst, int64_t us, const Session &s, int tag)
     put(dst, f(dst).logoff(us, s.logon), tag);
 }
 
+void Scenario::installService(
+    int dst, int64_t us, const Session &s, int account, const std::string &name, const std::string &imagePath, int tag)
+{
+    Event sys = f(dst).serviceInstalled(us, s.logon, name, imagePath);
+    sys.userSid = m_topo.account(account).sid;
+    sys.userName = m_topo.account(account).sam;
+    sys.userDomain = m_topo.netbios();
+    put(dst, std::move(sys), tag);
+    put(dst, f(dst).serviceInstalledSecurity(us, s.logon, name, imagePath), tag);
+}
+
 } // namespace tt::gen

@@ -79,6 +79,9 @@ public:
     void shareWrite(int dst, int64_t us, const Session &s, const std::string &share, const std::string &localPath,
         const std::string &rel, const std::string &fullPath, int tag, Trap trap = Trap::None);
     void logoff(int dst, int64_t us, const Session &s, int tag = -1);
+    // 7045 (with the installing account as its user) + 4697 on dst for a service the session installs.
+    void installService(int dst, int64_t us, const Session &s, int account, const std::string &name,
+        const std::string &imagePath, int tag);
     std::string randomName(int minLen, int maxLen, bool mixedCase = false);
     std::string ephemeralPort();
     std::string account(int account) const; // DOMAIN\sam
