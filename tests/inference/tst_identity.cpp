@@ -311,7 +311,8 @@ private slots:
                     "FROM host_addresses WHERE address = '10.1.1.2'");
             db.exec("DROP TABLE address_conflicts");
             db.exec("DELETE FROM schema_version WHERE version = 4");
-            db.exec("DROP TABLE events_fts; DELETE FROM schema_version WHERE version = 5"); // v5: search index
+            db.exec(
+                "DROP TABLE events_fts; DELETE FROM schema_version WHERE version >= 5"); // v5: search index, and later
             QCOMPARE(store::schemaVersion(db), 3);
         }
         auto cs = store::CaseStore::open(path, store::CaseStore::Access::ReadWrite);
