@@ -404,7 +404,7 @@ private slots:
         const Built b = buildCase(path);
         {
             auto cs = store::CaseStore::open(path.toStdString(), store::CaseStore::Access::ReadWrite);
-            cs->db().exec("DROP TABLE events_fts; DELETE FROM schema_version WHERE version = 5; "
+            cs->db().exec("DROP TABLE events_fts; DELETE FROM schema_version WHERE version >= 5; "
                           "DELETE FROM case_info WHERE key = 'search_indexed_through'");
         }
         FilterHistory filter;
