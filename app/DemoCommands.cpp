@@ -147,13 +147,15 @@ int runGen(const QStringList &args)
     QCommandLineOption noSensorOpt(QStringLiteral("no-sensor"), QStringLiteral("No Zeek sensor logs."));
     QCommandLineOption zeekOpt(QStringLiteral("zeek-format"), QStringLiteral("Zeek logs as tsv or json."),
         QStringLiteral("F"), QStringLiteral("tsv"));
+    QCommandLineOption deployOpt(QStringLiteral("deploy"),
+        QStringLiteral("Add benign deployment-tool pushes (SCCM, PDQ, Ansible) and a cloud-synced file."));
     QCommandLineOption verboseOpt(QStringLiteral("verbose"), QStringLiteral("Log details on the console."));
     QCommandLineOption stdoutOpt(QStringLiteral("stdout"),
         QStringLiteral("Stream the Windows hosts' JSON lines to standard output, one host after another, instead of "
                        "--out (no Linux hosts, no sensor, no ground truth): transfertrace gen --stdout | "
                        "transfertrace import CASE -"));
     p.addOptions({outOpt, hostsOpt, daysOpt, eventsOpt, seedOpt, hopsOpt, formatOpt, linuxOpt, noSensorOpt, zeekOpt,
-        verboseOpt, stdoutOpt});
+        deployOpt, verboseOpt, stdoutOpt});
     if (!p.parse(args)) {
         std::fprintf(stderr, "transfertrace gen: %s\n", qPrintable(p.errorText()));
         return kUsageError;
@@ -177,6 +179,7 @@ int runGen(const QStringList &args)
     o.attackerHops = p.value(hopsOpt).toInt(&ok5);
     o.linuxHosts = p.value(linuxOpt).toInt(&ok6);
     o.sensor = !p.isSet(noSensorOpt);
+    o.deployment = p.isSet(deployOpt);
     const QString zfmt = p.value(zeekOpt);
     o.zeekJson = zfmt == QLatin1String("json");
     const QString fmt = p.value(formatOpt);

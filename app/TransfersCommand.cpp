@@ -7,6 +7,7 @@
 #include "core/TimeUtil.h"
 #include "inference/InferenceEngine.h"
 #include "inference/TransferQuery.h"
+#include "query/BenignLabelQuery.h"
 #include "store/CaseStore.h"
 #include "store/InferenceState.h"
 
@@ -112,12 +113,20 @@ int runTransfers(const QStringList &args)
     QCommandLineOption accountOpt(
         QStringLiteral("account"), QStringLiteral("Account (DOMAIN\\user, user@domain or user)."), QStringLiteral("A"));
     QCommandLineOption verboseOpt(QStringLiteral("verbose"), QStringLiteral("Log details on the console."));
-    p.addOptions({formatOpt, minOpt, hostOpt, accountOpt, verboseOpt});
+    QCommandLineOption excludeBenignOpt(QStringLiteral("exclude-benign"),
+        QStringLiteral("Leave out benign-admin candidates (transfers of recognised deployment tools)."));
+    QCommandLineOption benignOnlyOpt(
+        QStringLiteral("benign-only"), QStringLiteral("Only benign-admin candidates (deployment tools)."));
+    p.addOptions({formatOpt, minOpt, hostOpt, accountOpt, excludeBenignOpt, benignOnlyOpt, verboseOpt});
     if (auto stop = parseCommand(p, args, "transfers",
             "transfertrace transfers CASE [--format table|csv|json] [--min-confidence X] "
-            "[--host H] [--account A]",
+            "[--host H] [--account A] [--exclude-benign | --benign-only]",
             1, 1))
         return *stop;
+    if (p.isSet(excludeBenignOpt) && p.isSet(benignOnlyOpt)) {
+        std::fprintf(stderr, "transfertrace transfers: --exclude-benign and --benign-only exclude each other\n");
+        return 2;
+    }
     const QString format = p.value(formatOpt);
     if (format != QLatin1String("table") && format != QLatin1String("csv") && format != QLatin1String("json")) {
         std::fprintf(stderr, "transfertrace transfers: --format is table, csv or json\n");
@@ -147,6 +156,15 @@ int runTransfers(const QStringList &args)
         auto cs = store::CaseStore::open(p.positionalArguments()[0].toStdString(), store::CaseStore::Access::ReadOnly);
         warnIfInferencePending(*cs, "transfers");
         rows = inference::listTransfers(cs->db(), filter);
+        attachBenignLabels(cs->db(), rows);
+        std::vector<inference::TransferRow> kept;
+        for (auto &r : rows) {
+            if ((p.isSet(excludeBenignOpt) && !r.benignTool.empty())
+                || (p.isSet(benignOnlyOpt) && r.benignTool.empty()))
+                continue;
+            kept.push_back(std::move(r));
+        }
+        rows = std::move(kept);
     } catch (const std::exception &e) {
         std::fprintf(stderr, "transfertrace transfers: %s\n", printable(e.what()).c_str());
         return 1;
@@ -168,18 +186,23 @@ int runTransfers(const QStringList &args)
         return 0;
     }
     // DIR: which end acted (push: the source wrote, pull: the destination fetched).
-    std::printf("%-20s %-32s %-18s %-24s %-22s %-4s %-24s %5s %-3s %s\n", "FIRST (UTC)", "SOURCE", "DESTINATION",
-        "FILE", "METHOD", "DIR", "ACCOUNT", "CONF", "EXE", "EVIDENCE src/dst");
+    // BENIGN: the deployment tool of a benign-admin candidate (its reason is in csv / json).
+    std::printf("%-20s %-32s %-18s %-24s %-22s %-4s %-24s %5s %-3s %-16s %s\n", "FIRST (UTC)", "SOURCE", "DESTINATION",
+        "FILE", "METHOD", "DIR", "ACCOUNT", "CONF", "EXE", "EVIDENCE src/dst", "BENIGN");
     for (const auto &r : rows) {
         std::string first = iso(r.firstTs).substr(0, 19);
         // A resolved source keeps the address it was seen from beside its name.
         const std::string source = r.source.empty()        ? r.sourceIp
             : r.sourceIp.empty() || r.sourceIp == r.source ? r.source
                                                            : r.source + " (" + r.sourceIp + ")";
-        std::printf("%-20s %-32s %-18s %-24s %-22s %-4s %-24s %5.2f %-3s %d/%d\n", first.c_str(),
+        const std::string evidence = std::to_string(r.srcEvidence) + '/' + std::to_string(r.dstEvidence);
+        const std::string benign = r.benignTool.empty()
+            ? std::string()
+            : std::string(16 - evidence.size() % 16, ' ') + "benign-admin: " + r.benignTool;
+        std::printf("%-20s %-32s %-18s %-24s %-22s %-4s %-24s %5.2f %-3s %s%s\n", first.c_str(),
             printable(source, 32).c_str(), printable(r.destination, 18).c_str(), printable(r.file, 24).c_str(),
             r.method.c_str(), r.direction.c_str(), printable(r.account, 24).c_str(), r.confidence,
-            r.executed ? "yes" : "", r.srcEvidence, r.dstEvidence);
+            r.executed ? "yes" : "", evidence.c_str(), benign.c_str());
     }
     std::printf("%zu transfer(s)\n", rows.size());
     return 0;

@@ -125,14 +125,8 @@ void AdminActivity::adminPsexec(int64_t us, int src, int dst, int acct)
     const Scenario::Session s = m_s.smbSession(src, dst, us + 200 * kMs, acct, false, tag, &px);
     m_s.shareWrite(dst, us + 300 * kMs, s, "\\\\*\\ADMIN$", "\\??\\C:\\Windows", "PSEXESVC.exe", tr.path, tag);
     m_s.transfer(tag).utcUs = us + 311 * kMs + d.skewUs;
-    EventFactory &fd = m_s.f(dst);
     HostContext &dc = m_s.ctx(dst);
-    Event sys = fd.serviceInstalled(us + 600 * kMs, s.logon, "PSEXESVC", "%SystemRoot%\\PSEXESVC.exe");
-    sys.userSid = t.account(acct).sid;
-    sys.userName = t.account(acct).sam;
-    sys.userDomain = t.netbios();
-    m_s.put(dst, std::move(sys), tag);
-    m_s.put(dst, fd.serviceInstalledSecurity(us + 600 * kMs, s.logon, "PSEXESVC", "%SystemRoot%\\PSEXESVC.exe"), tag);
+    m_s.installService(dst, us + 600 * kMs, s, acct, "PSEXESVC", "%SystemRoot%\\PSEXESVC.exe", tag);
     const Proc svc
         = m_s.start(dst, us + 700 * kMs, dc.services(), "C:\\Windows\\PSEXESVC.exe", "C:\\Windows\\PSEXESVC.exe", tag);
     const Proc cmd = m_s.start(dst, us + 900 * kMs, svc, "C:\\Windows\\System32\\cmd.exe", "cmd /c gpupdate /force");

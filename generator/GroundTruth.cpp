@@ -141,6 +141,8 @@ QString GroundTruth::write(const QString &path, const std::vector<Transfer> &tra
             o[QStringLiteral("src_path")] = q(t.srcPath);
         if (t.hop >= 0)
             o[QStringLiteral("hop")] = t.hop + 1;
+        if (!t.deployTool.empty())
+            o[QStringLiteral("deployment")] = q(t.deployTool);
         if (!t.notes.empty())
             o[QStringLiteral("notes")] = q(t.notes);
         // evidence: records naming the file (5145 RelativeTargetName, Sysmon 11 TargetFilename,

@@ -375,6 +375,39 @@ void LinuxActivity::run()
     admin();
     if (m_s.hops() > 0 && !m_s.pivots.empty())
         attack();
+    if (m_s.deployment())
+        ansible(); // last: the records before it draw the same random numbers with or without it
+}
+
+void LinuxActivity::ansible()
+{
+    // ansible-playbook on the first server; for each other server Ansible builds the module
+    // locally (~/.ansible/tmp/ansible-local-*) and copies it to the remote
+    // ~/.ansible/tmp/ansible-tmp-<time>-<pid>-<random>/AnsiballZ_<module>.py (scp transfer method).
+    if (m_linux.size() < 2)
+        return;
+    const int ctl = m_linux[0];
+    const int64_t us = m_s.startUs() + static_cast<int64_t>(m_rng.range(11 * 3600, 12 * 3600)) * kSec;
+    Shell job;
+    job.host = ctl;
+    job.uid = 1002;
+    job.ses = ++m_state[static_cast<size_t>(ctl)].ses;
+    job.pid = pid(ctl);
+    Login who;
+    who.uid = job.uid;
+    who.ses = job.ses;
+    who.user = "ansible";
+    exec(ctl, us - 2 * kSec, 1, job.pid, who, "/usr/bin/python3",
+        {"/usr/bin/python3", "/usr/bin/ansible-playbook", "-i", "inventory.ini", "site.yml"}, "/home/ansible");
+    const std::string local = "/home/ansible/.ansible/tmp/ansible-local-" + std::to_string(job.pid) + "x9k2";
+    for (size_t i = 1; i < m_linux.size(); ++i) {
+        const std::string remote = "/home/ansible/.ansible/tmp/ansible-tmp-" + std::to_string(us / kSec) + ".21-"
+            + std::to_string(job.pid) + '-' + std::to_string(100000 + m_rng.below(900000)) + "/AnsiballZ_copy.py";
+        const int tag = sshCopy(ctl, us + static_cast<int64_t>(i) * 3 * kSec, nullptr, &job, m_linux[i], "ansible",
+            1002, false, local + "/tmp" + std::to_string(i) + "q7", remote, Transfer::Category::BenignAdmin, -1, true);
+        m_s.transfer(tag).deployTool = "ansible";
+        m_s.transfer(tag).notes = "Ansible push of an AnsiballZ module (benign deployment).";
+    }
 }
 
 void LinuxActivity::admin()

@@ -60,6 +60,8 @@ private:
     void background(int host);
     void admin();
     void attack();
+    // Ansible (only with Options::deployment): the first server pushes AnsiballZ modules to the others.
+    void ansible();
 
     Scenario &m_s;
     const Topology &m_t;

@@ -25,6 +25,10 @@ struct Options {
     // Set: the Windows hosts' JSON lines go to this stream one host after another, and nothing
     // is written to outDir (no Linux hosts, no sensor, no ground truth: generate() clears them).
     std::FILE *stream = nullptr;
+    // Benign deployment-tool pushes (SCCM client push, PDQ Deploy, Ansible) and a file synced through
+    // OneDrive between two workstations (DeploymentActivity); off by default so that the demo and
+    // the existing generated cases stay byte-identical.
+    bool deployment = false;
 };
 
 } // namespace tt::gen

@@ -2,6 +2,7 @@
 
 #include "AdminActivity.h"
 #include "AttackChain.h"
+#include "DeploymentActivity.h"
 #include "LinuxActivity.h"
 
 #include <algorithm>
@@ -12,14 +13,15 @@ namespace {
 constexpr int64_t kMs = 1000;
 }
 
-Scenario::Scenario(
-    const Topology &topo, uint64_t seed, int64_t startUs, int64_t endUs, int days, int hops, int64_t linuxBudget)
+Scenario::Scenario(const Topology &topo, uint64_t seed, int64_t startUs, int64_t endUs, int days, int hops,
+    int64_t linuxBudget, bool deployment)
     : m_topo(topo)
     , m_rng(Rng::derive(seed, 0xa77ac))
     , m_startUs(startUs)
     , m_endUs(endUs)
     , m_days(days)
     , m_hops(std::clamp(hops, 0, topo.windowsCount() - 1))
+    , m_deployment(deployment)
 {
     const size_t n = topo.hosts().size();
     m_events.resize(n);
@@ -33,6 +35,9 @@ Scenario::Scenario(
         AttackChain(*this).run();
     if (topo.windowsCount() < static_cast<int>(n))
         LinuxActivity(*this, seed, linuxBudget).run();
+    // Last, so that everything before draws the same random numbers with or without it.
+    if (m_deployment)
+        DeploymentActivity(*this).run();
     for (auto &v : m_events)
         std::sort(v.begin(), v.end(), [](const Event &a, const Event &b) { return b < a; });
     for (auto &v : m_linux)
@@ -183,6 +188,17 @@ void Scenario::shareWrite(int dst, int64_t us, const Session &s, const std::stri
 void Scenario::logoff(int dst, int64_t us, const Session &s, int tag)
 {
     put(dst, f(dst).logoff(us, s.logon), tag);
+}
+
+void Scenario::installService(
+    int dst, int64_t us, const Session &s, int account, const std::string &name, const std::string &imagePath, int tag)
+{
+    Event sys = f(dst).serviceInstalled(us, s.logon, name, imagePath);
+    sys.userSid = m_topo.account(account).sid;
+    sys.userName = m_topo.account(account).sam;
+    sys.userDomain = m_topo.netbios();
+    put(dst, std::move(sys), tag);
+    put(dst, f(dst).serviceInstalledSecurity(us, s.logon, name, imagePath), tag);
 }
 
 } // namespace tt::gen

@@ -20,8 +20,9 @@ namespace tt::gen {
 class Scenario {
 public:
     // linuxBudget: background records per Linux host (audit events + auth lines), about.
+    // deployment: add DeploymentActivity (and LinuxActivity's Ansible pushes) after everything else.
     Scenario(const Topology &topo, uint64_t seed, int64_t startUs, int64_t endUs, int days, int hops,
-        int64_t linuxBudget = 0);
+        int64_t linuxBudget = 0, bool deployment = false);
 
     const Topology &topo() const { return m_topo; }
     std::vector<Event> &events(int host) { return m_events[static_cast<size_t>(host)]; }
@@ -29,6 +30,7 @@ public:
     const std::vector<std::string> &notes() const { return m_notes; }
     int64_t eventCount() const;
     int hops() const { return m_hops; }
+    bool deployment() const { return m_deployment; }
     // Linux hosts' records (index = host index), sorted; the sensor's flows.
     std::vector<LinuxRecord> &linuxRecords(int host) { return m_linux[static_cast<size_t>(host)]; }
     std::vector<NetFlow> &flows() { return m_flows; }
@@ -77,6 +79,9 @@ public:
     void shareWrite(int dst, int64_t us, const Session &s, const std::string &share, const std::string &localPath,
         const std::string &rel, const std::string &fullPath, int tag, Trap trap = Trap::None);
     void logoff(int dst, int64_t us, const Session &s, int tag = -1);
+    // 7045 (with the installing account as its user) + 4697 on dst for a service the session installs.
+    void installService(int dst, int64_t us, const Session &s, int account, const std::string &name,
+        const std::string &imagePath, int tag);
     std::string randomName(int minLen, int maxLen, bool mixedCase = false);
     std::string ephemeralPort();
     std::string account(int account) const; // DOMAIN\sam
@@ -87,6 +92,7 @@ private:
     int64_t m_startUs, m_endUs;
     int m_days;
     int m_hops;
+    bool m_deployment;
     uint64_t m_seq = uint64_t(1) << 62;
     std::vector<std::unique_ptr<HostContext>> m_ctx;
     std::vector<std::unique_ptr<EventFactory>> m_factories;

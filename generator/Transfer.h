@@ -27,6 +27,7 @@ struct Transfer {
     std::string share; // \\*\C$ ...
     std::string notes;
     int hop = -1; // attacker hop number (0-based), -1 otherwise
+    std::string deployTool; // the benign deployment tool that moved it ("sccm", "pdq", "ansible"), else empty
 };
 
 } // namespace tt::gen

@@ -11,3 +11,8 @@ tt_add_test(tst_inference_mixed SOURCES inference/tst_inference_mixed.cpp infere
             LIBS tt_inference tt_importers TIMEOUT 900)
 tt_add_test(tst_inference_procedures SOURCES inference/tst_inference_procedures.cpp
             LIBS tt_inference tt_importers TIMEOUT 900)
+tt_add_test(tst_inference_deploy SOURCES inference/tst_inference_deploy.cpp inference/InferenceFixtures.cpp
+            LIBS tt_inference tt_importers tt_models)
+add_dependencies(tst_inference_deploy transfertrace)
+tt_add_test(tst_generator_deploy SOURCES inference/tst_generator_deploy.cpp inference/GroundTruthMatcher.cpp
+            LIBS tt_inference tt_importers tt_generator tt_models TIMEOUT 900)

@@ -285,6 +285,12 @@ exporting::DotGraph graphDot(const GraphSceneRef &g, const QRectF &source, const
         }
         if (e.maxConfidence < 0.5)
             d.attrs["style"] = "dashed";
+        if (e.allBenign() && !hl) { // as TransferEdgeItem draws it: muted
+            d.attrs["color"] = s8(MethodPalette::benignAdmin().name());
+            d.attrs["penwidth"] = "1";
+            d.attrs["style"] = "dotted";
+            d.attrs["tt_benign"] = "true";
+        }
         if (item && item->isDimmed())
             d.attrs["tt_dimmed"] = "true";
         dot.edges.push_back(std::move(d));

@@ -272,6 +272,8 @@ TransferEdgeItem::TransferEdgeItem(const GraphEdge &edge, const QPainterPath &pa
                       .arg(edge.maxConfidence, 0, 'f', 2);
     if (edge.hop)
         tip += QStringLiteral("\nhop %1: first reached its target at this depth of a chain").arg(edge.hop);
+    if (edge.benign)
+        tip += QStringLiteral("\n%1 of them benign-admin candidates (deployment tool)").arg(edge.benign);
     m_baseTip = tip;
     setToolTip(QStringLiteral("<pre>%1</pre>").arg(tip.toHtmlEscaped()));
     m_labels = placeLabels();
@@ -324,7 +326,16 @@ void TransferEdgeItem::paint(QPainter *p, const QStyleOptionGraphicsItem *option
     p->setOpacity(m_dimmed ? 0.2 : 1.0);
     const double w = widthFor(m_edge.count) + (selected || m_highlighted ? 2 : 0);
     QColor c = selected || m_highlighted ? QColor(0x00, 0x5A, 0xC8) : m_colour;
-    QPen pen(c, w, m_edge.maxConfidence < 0.5 ? Qt::DashLine : Qt::SolidLine, Qt::RoundCap, Qt::RoundJoin);
+    // Only deployment-tool transfers on this edge: muted (grey, thin dots), still drawn. One
+    // transfer of anything else keeps the edge in full colour.
+    const bool muted = m_edge.allBenign() && !selected && !m_highlighted;
+    if (muted)
+        c = MethodPalette::benignAdmin();
+    QPen pen(c, muted ? 1.0 : w,
+        muted                            ? Qt::DotLine
+            : m_edge.maxConfidence < 0.5 ? Qt::DashLine
+                                         : Qt::SolidLine,
+        Qt::RoundCap, Qt::RoundJoin);
     p->setPen(pen);
     p->setBrush(Qt::NoBrush);
     p->drawPath(path());

@@ -25,8 +25,9 @@ QVector<GraphLegendEntry> graphLegendEntries(const GraphData &data)
     using S = GraphLegendEntry::Swatch;
     QVector<GraphLegendEntry> out;
     QStringList methods;
-    bool mixed = false;
+    bool mixed = false, benign = false;
     for (const GraphEdge &e : data.edges) {
+        benign |= e.allBenign();
         for (const QString &m : e.methods)
             if (!methods.contains(m))
                 methods << m;
@@ -46,6 +47,9 @@ QVector<GraphLegendEntry> graphLegendEntries(const GraphData &data)
     out.append(
         {S::DashedLine, QColor(0x44, 0x44, 0x44), {}, QObject::tr("dashed: every transfer below 0.5 confidence")});
     out.append({S::WideLine, QColor(0x44, 0x44, 0x44), {}, QObject::tr("wider: more transfers")});
+    if (benign)
+        out.append({S::DashedLine, MethodPalette::benignAdmin(), {},
+            QObject::tr("grey: only deployment-tool transfers (benign-admin candidates)")});
     out.append({S::Count, {}, edgeCountText(3), QObject::tr("transfers on the edge")});
     out.append({S::Hop, {}, edgeHopText(2), QObject::tr("depth in the earliest chain")});
     out.append({S::FirstSource, {}, QStringLiteral("S"), QObject::tr("S: first source (root of the deepest chain)")});

@@ -24,6 +24,7 @@ constexpr Entry kEntries[] = {
     {"rsync", 0xff8a7d00, QT_TRANSLATE_NOOP("MethodPalette", "rsync over SSH")},
     {"ftp", 0xff882255, QT_TRANSLATE_NOOP("MethodPalette", "FTP")},
     {"http", 0xff44aa99, QT_TRANSLATE_NOOP("MethodPalette", "HTTP (pull or upload)")},
+    {"cloud-sync", 0xff332288, QT_TRANSLATE_NOOP("MethodPalette", "cloud-synced folder")},
     {"other", 0xff555555, QT_TRANSLATE_NOOP("MethodPalette", "Other")},
 };
 constexpr const Entry &kOther = kEntries[std::size(kEntries) - 1];

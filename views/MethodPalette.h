@@ -16,6 +16,8 @@ public:
     static QColor color(const QString &method);
     // A short human label: "SMB admin share", "PsExec service", ...
     static QString label(const QString &method);
+    // Edges whose transfers are all benign deployment-tool transfers are drawn muted, in this.
+    static QColor benignAdmin() { return QColor(0xA8, 0xA8, 0xA8); }
 };
 
 } // namespace tt

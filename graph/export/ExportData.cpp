@@ -1,6 +1,7 @@
 #include "ExportData.h"
 
 #include "ExportText.h"
+#include "query/BenignLabelQuery.h"
 #include "query/GraphQuery.h"
 #include "query/UnknownSources.h"
 #include "store/Sqlite.h"
@@ -60,6 +61,7 @@ std::vector<ExportTransfer> exportRows(sql::Db &db, const QHash<qint64, Extra> &
         t.dstProcessId = it->dst;
         out.push_back(std::move(t));
     }
+    attachBenignLabels(db, out, [](ExportTransfer &t) -> inference::TransferRow & { return t.row; });
     if (!withEvidence)
         return out;
     auto ev = db.prepare("SELECT e.event, e.role, e.rule, ev.ts, h.name, c.name, ev.event_id, ev.record_id, s.path, "

@@ -23,7 +23,9 @@ std::string iso(int64_t us)
 std::string transferCsvHeader()
 {
     return "id,first_utc,last_utc,source,source_ip,destination,file,path,source_path,method,direction,account,"
-           "confidence,confidence_label,executed,evidence,evidence_source,evidence_destination,rules,hashes";
+           "confidence,confidence_label,executed,evidence,evidence_source,evidence_destination,rules,hashes,benign_"
+           "tool,"
+           "benign_reason";
 }
 
 std::string transferCsvRow(const inference::TransferRow &r)
@@ -37,7 +39,7 @@ std::string transferCsvRow(const inference::TransferRow &r)
         + csvCell(r.account);
     s += std::string(",") + conf + ',' + r.confidenceLabel + ',' + (r.executed ? "1" : "0") + ','
         + std::to_string(r.evidence) + ',' + std::to_string(r.srcEvidence) + ',' + std::to_string(r.dstEvidence);
-    s += ',' + csvCell(r.rules) + ',' + csvCell(r.hashes);
+    s += ',' + csvCell(r.rules) + ',' + csvCell(r.hashes) + ',' + csvCell(r.benignTool) + ',' + csvCell(r.benignReason);
     return s;
 }
 
@@ -68,6 +70,9 @@ QJsonObject transferJson(const inference::TransferRow &r)
     for (const std::string &why : r.reasons)
         reasons.append(q(why));
     o[QStringLiteral("confidence_reasons")] = reasons;
+    // A benign-admin candidate: which deployment tool and why (null when not recognised).
+    o[QStringLiteral("benign_tool")] = r.benignTool.empty() ? QJsonValue() : QJsonValue(q(r.benignTool));
+    o[QStringLiteral("benign_reason")] = r.benignReason.empty() ? QJsonValue() : QJsonValue(q(r.benignReason));
     return o;
 }
 

@@ -27,6 +27,8 @@ const char *methodName(Method m)
         return "rsync";
     case Method::Http:
         return "http";
+    case Method::CloudSync:
+        return "cloud-sync";
     case Method::Other:
         break;
     }

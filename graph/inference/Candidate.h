@@ -9,7 +9,19 @@
 
 namespace tt::inference {
 
-enum class Method { SmbAdminShare, SmbShare, PsexecServiceBinary, RdpTsclient, Other, Ftp, Http, Scp, Sftp, Rsync };
+enum class Method {
+    SmbAdminShare,
+    SmbShare,
+    PsexecServiceBinary,
+    RdpTsclient,
+    Other,
+    Ftp,
+    Http,
+    Scp,
+    Sftp,
+    Rsync,
+    CloudSync
+};
 enum class Direction { Push, Pull };
 
 const char *methodName(Method m);
@@ -43,6 +55,13 @@ inline constexpr const char *kNetAuth
     = "net-auth"; // the source's ticket / login for the destination (kerberos cifs/, ntlm)
 inline constexpr const char *kNetRelay
     = "net-relay"; // the same bytes reached the source just before (a download naming the file)
+// Cloud-synced folders (CloudSyncRule): a person's process wrote the file into a synced folder on
+// the source, the sync client created it on the destination; same path inside the synced folder;
+// same content hash at both ends.
+inline constexpr const char *kSrcSyncWrite = "src-sync-write";
+inline constexpr const char *kDstSyncCreate = "dst-sync-create";
+inline constexpr const char *kSyncPath = "sync-path";
+inline constexpr const char *kSyncHash = "sync-hash";
 } // namespace role
 
 struct Evidence {
@@ -83,6 +102,9 @@ struct Candidate {
     // start corroborates it (remote service binary drop with the source out of view).
     bool needsCorroboration = false;
     bool corroborated = false;
+    // A benign deployment tool moved the file (DeploymentToolRule): its id ("sccm", "ansible" ...)
+    // and what recognised it. A label for the analyst, never a reason to drop the transfer.
+    std::string benignTool, benignReason;
 
     void addEvidence(int64_t event, const char *role, const char *rule);
     void addRule(const std::string &rule);

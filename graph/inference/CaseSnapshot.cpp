@@ -100,8 +100,9 @@ void CaseSnapshot::load(sql::Db &db)
     {
         auto st = db.prepare(
             "SELECT f.id, f.event, f.host_id, e.source_id, f.ts, f.path, f.image, f.process_guid, f.pid, "
-            "f.account_id, f.hashes, f.kind FROM file_events f JOIN events e ON e.id=f.event "
-            "WHERE f.kind IN ('create', 'read') AND f.ts IS NOT NULL AND f.path IS NOT NULL ORDER BY f.id");
+            "f.account_id, f.hashes, f.kind, f.access_mask FROM file_events f JOIN events e ON e.id=f.event "
+            "WHERE f.kind IN ('create', 'read', 'stream', 'access') AND f.ts IS NOT NULL AND f.path IS NOT NULL "
+            "ORDER BY f.id");
         while (st.step()) {
             FileCreateInfo f;
             f.id = st.int64(0);
@@ -115,10 +116,19 @@ void CaseSnapshot::load(sql::Db &db)
             f.pid = i64(st, 8, -1);
             f.account = i64(st, 9);
             f.hashes = txt(st, 10);
-            (txt(st, 11) == "read" ? fileReads : fileCreates).add(std::move(f));
+            const std::string kind = txt(st, 11);
+            if (kind == "access" && (i64(st, 12) & 6) == 0)
+                continue; // 4663 without WriteData / AppendData
+            (kind == "read"            ? fileReads
+                    : kind == "stream" ? fileStreams
+                    : kind == "access" ? fileWrites
+                                       : fileCreates)
+                .add(std::move(f));
         }
         fileCreates.finish();
         fileReads.finish();
+        fileStreams.finish();
+        fileWrites.finish();
     }
     {
         // 5140 (sessions opening shares) and 5145 that asked for WriteData / AppendData, plus the

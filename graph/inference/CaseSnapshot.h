@@ -80,6 +80,8 @@ public:
     ByHost<ProcessInfo> processes;
     ByHost<FileCreateInfo> fileCreates;
     ByHost<FileCreateInfo> fileReads; // whole-file reads a server logged sending (sftp-server close)
+    ByHost<FileCreateInfo> fileStreams; // Sysmon 15: the hash of the file a stream was added to
+    ByHost<FileCreateInfo> fileWrites; // 4663 with WriteData / AppendData (object access auditing)
     ByHost<ShareInfo> shares; // 5140 and write-bit 5145
     ByHost<LogonInfo> logons; // successful network (3), RDP (10 / rdp-*) and ssh (sshd / auditd) logons
     ByHost<NetInfo> connections; // SMB (445 / 139) and RDP (3389) connections

@@ -33,6 +33,10 @@ double ConfidenceModel::weight(const std::string &r)
         {role::kNetVolume, 0.40},
         {role::kNetAuth, 0.20},
         {role::kNetRelay, 0.10},
+        {role::kSrcSyncWrite, 0.25},
+        {role::kDstSyncCreate, 0.30},
+        {role::kSyncPath, 0.10},
+        {role::kSyncHash, 0.60},
     };
     for (const W &w : kWeights)
         if (r == w.role)

@@ -15,6 +15,10 @@ struct InferenceConfig {
     int64_t execWindow = 24 * 3600 * kSec; // a transfer to the first run of the file
     int64_t rdpLookback = 24 * 3600 * kSec; // an RDP session may be this old when its drive is used
     int64_t sessionGap = 60 * kSec; // 5145 writes of one file in one session closer than this are one write
+    // A file written into a synced folder to the sync client creating it on another host: the
+    // vendors document no upper bound (a client syncs when its machine is on and signed in), so a
+    // working day plus a night covers a laptop opened the next morning.
+    int64_t cloudSyncWindow = 24 * 3600 * kSec;
 };
 
 } // namespace tt::inference

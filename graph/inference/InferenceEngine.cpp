@@ -2,7 +2,9 @@
 
 #include "inference/AccountResolver.h"
 #include "inference/CaseSnapshot.h"
+#include "inference/CloudSyncRule.h"
 #include "inference/ConfidenceModel.h"
+#include "inference/DeploymentToolRule.h"
 #include "inference/ExecutionRule.h"
 #include "inference/HostResolver.h"
 #include "inference/NetworkTransferRule.h"
@@ -98,8 +100,10 @@ InferenceEngine::Result InferenceEngine::runSteps()
     rules.push_back(std::make_unique<SshTransferRule>());
     rules.push_back(std::make_unique<RdpRedirectionRule>());
     rules.push_back(std::make_unique<NetworkTransferRule>());
+    rules.push_back(std::make_unique<CloudSyncRule>());
     rules.push_back(std::make_unique<ExecutionRule>());
     rules.push_back(std::make_unique<ServiceBinaryRule>());
+    rules.push_back(std::make_unique<DeploymentToolRule>()); // last: sees the service and the run
 
     std::vector<Candidate> candidates;
     for (const auto &rule : rules) {

@@ -38,6 +38,9 @@ struct TransferRow {
     int dstEvidence = 0; // on the destination (dst-*, rdp-session)
     // What raised (each kind of evidence and its weight) or lowered (the no-source cap) the score.
     std::vector<std::string> reasons;
+    // A benign deployment tool moved it (DeploymentToolRule): its id and what recognised it;
+    // empty when not. Filled by the callers that show it (models/query/BenignLabelQuery).
+    std::string benignTool, benignReason;
 };
 
 std::vector<TransferRow> listTransfers(sql::Db &db, const TransferFilter &filter);

@@ -2,6 +2,7 @@
 
 #include "inference/ConfidenceModel.h"
 #include "inference/WinPath.h"
+#include "store/BenignLabelStore.h"
 #include "store/Schema.h"
 #include "store/Sqlite.h"
 
@@ -54,6 +55,7 @@ void TransferWriter::replaceAll(std::vector<Candidate> &transfers, const std::ve
                        "direction, account_id, src_process_id, dst_process_id, first_ts, last_ts, confidence, "
                        "confidence_label, executed, hashes, rules) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
     auto ev = m_db.prepare("INSERT OR IGNORE INTO transfer_evidence(transfer_id, event, role, rule) VALUES(?,?,?,?)");
+    std::vector<store::BenignLabel> benign;
     for (size_t i : order) {
         const Candidate &t = transfers[i];
         bindId(ins, 1, t.srcHost);
@@ -76,11 +78,14 @@ void TransferWriter::replaceAll(std::vector<Candidate> &transfers, const std::ve
         ins.bind(18, joinRules(t.rules));
         ins.exec();
         const int64_t id = m_db.lastInsertId();
+        if (!t.benignTool.empty())
+            benign.push_back({id, t.benignTool, t.benignReason});
         for (const Evidence &e : t.evidence) {
             ev.bind(1, id).bind(2, e.event).bind(3, std::string_view(e.role)).bind(4, std::string_view(e.rule));
             ev.exec();
         }
     }
+    store::writeBenignLabels(m_db, benign);
     m_db.exec(std::string("UPDATE transfers SET key = ") + store::kTransferKeySql);
 }
 

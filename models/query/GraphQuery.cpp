@@ -119,7 +119,7 @@ GraphData queryGraph(sql::Db &db, const FilterState &filter)
         const TransferFilterSql f = transferFilterSql(filter);
         const QString sql = QStringLiteral("SELECT t.id, coalesce(t.src_host_id, -1), t.dst_host_id, t.file_name, "
                                            "t.method, t.confidence, t.executed, t.first_ts, t.last_ts, coalesce(t.key, "
-                                           "'') FROM transfers t WHERE ")
+                                           "''), t.benign_tool IS NOT NULL FROM transfers t WHERE ")
             + f.where + QStringLiteral(" ORDER BY t.first_ts, t.id");
         auto st = db.prepare(sql.toStdString());
         bindTransferFilter(st, f);
@@ -173,6 +173,7 @@ GraphData queryGraph(sql::Db &db, const FilterState &filter)
             e.lastTs = std::max(e.lastTs, t1);
             e.transferIds << id;
             e.transferKeys << QString::fromStdString(st.text(9));
+            e.benign += st.int64(10) != 0 ? 1 : 0;
             if (!depth.contains(src))
                 depth.insert(src, 0);
             if (!depth.contains(dst)) {

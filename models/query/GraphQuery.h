@@ -46,6 +46,8 @@ struct GraphEdge {
     int64_t firstTs = 0;
     int64_t lastTs = 0;
     int hop = 0; // depth along the chain of transfers that first reached its target (0: not first)
+    int benign = 0; // of count, benign-admin candidates (deployment tools): all benign = drawn muted
+    bool allBenign() const { return count > 0 && benign == count; }
     QVector<qint64> transferIds;
     QStringList transferKeys; // transfers.key of each, same order (annotations refer to these)
 };

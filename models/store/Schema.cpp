@@ -596,6 +596,53 @@ void packLegacyPayloads(sql::Db &db)
         writer.finish();
 }
 
+// Version 7 (issue 14; version 6 is the "compact" step of the same round): cloud-synced folder
+// transfers and benign deployment tools. The method CHECK gains 'cloud-sync' (a CHECK cannot be
+// altered in place: the derived rows are copied as in version 2), and two nullable columns say
+// that a transfer is a benign-admin candidate: benign_tool ('sccm', 'pdq', 'gpo', 'intune',
+// 'ansible', 'salt', 'puppet', 'chef') and benign_reason (what recognised it). NULL: not
+// recognised. Existing rows keep their values; the next inference fills the new columns.
+const char *const kSchemaV7 = R"SQL(
+CREATE TABLE transfers_v7(
+  id INTEGER PRIMARY KEY,
+  src_host_id INTEGER REFERENCES hosts(id),
+  src_ip TEXT,
+  dst_host_id INTEGER NOT NULL REFERENCES hosts(id),
+  file_name TEXT NOT NULL,
+  dst_path TEXT,
+  src_path TEXT,
+  method TEXT NOT NULL CHECK(method IN ('smb-admin-share','smb-share','psexec-service-binary','rdp-tsclient',
+                                        'scp','sftp','rsync','ftp','http','cloud-sync','other')),
+  direction TEXT NOT NULL CHECK(direction IN ('push','pull')),
+  account_id INTEGER REFERENCES accounts(id),
+  src_process_id INTEGER REFERENCES processes(id),
+  dst_process_id INTEGER REFERENCES processes(id),
+  first_ts INTEGER NOT NULL,
+  last_ts INTEGER NOT NULL,
+  confidence REAL NOT NULL CHECK(confidence >= 0 AND confidence <= 1),
+  confidence_label TEXT NOT NULL CHECK(confidence_label IN ('high','medium','low')),
+  executed INTEGER NOT NULL DEFAULT 0,
+  hashes TEXT,
+  rules TEXT NOT NULL,
+  key TEXT,
+  benign_tool TEXT,
+  benign_reason TEXT
+);
+INSERT INTO transfers_v7(id, src_host_id, src_ip, dst_host_id, file_name, dst_path, src_path, method, direction,
+  account_id, src_process_id, dst_process_id, first_ts, last_ts, confidence, confidence_label, executed, hashes, rules,
+  key)
+  SELECT id, src_host_id, src_ip, dst_host_id, file_name, dst_path, src_path, method, direction, account_id,
+  src_process_id, dst_process_id, first_ts, last_ts, confidence, confidence_label, executed, hashes, rules, key
+  FROM transfers;
+DROP TABLE transfers;
+ALTER TABLE transfers_v7 RENAME TO transfers;
+CREATE INDEX transfers_src ON transfers(src_host_id, first_ts);
+CREATE INDEX transfers_dst ON transfers(dst_host_id, first_ts);
+CREATE INDEX transfers_account ON transfers(account_id, first_ts);
+CREATE INDEX transfers_ts ON transfers(first_ts);
+CREATE INDEX transfers_key ON transfers(key);
+)SQL";
+
 // Rebuilds host_addresses rows of rule 'sysmon3-local' from net_connections with the local-end
 // rule of the importer (localEndOfConnection): one row per (host, address, source) with its span,
 // count and earliest record.
@@ -664,6 +711,7 @@ const SchemaStep kSteps[] = {
     {4, kSchemaV4},
     {5, kSchemaV5},
     {6, kSchemaV6},
+    {7, kSchemaV7},
 };
 
 bool tableExists(sql::Db &db, const char *name)

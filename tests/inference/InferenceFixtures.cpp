@@ -1,11 +1,38 @@
 #include "InferenceFixtures.h"
 
+#include "core/ImportEngine.h"
+#include "store/CaseStore.h"
+
 #include <QDateTime>
+#include <QFile>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QTimeZone>
 
 namespace fixtures {
+
+std::unique_ptr<tt::store::CaseStore> CaseFactory::importFile(const QString &input)
+{
+    ++m_n;
+    auto cs = tt::store::CaseStore::open(
+        m_dir.filePath(QStringLiteral("c%1.ttcase").arg(m_n)).toStdString(), tt::store::CaseStore::Access::Create);
+    tt::ImportEngine engine(*cs, {});
+    const tt::ImportSummary s = engine.run({input.toStdString()});
+    if (s.stored() == 0)
+        return nullptr;
+    return cs;
+}
+
+std::unique_ptr<tt::store::CaseStore> CaseFactory::fromLines(const QByteArray &lines)
+{
+    const QString input = m_dir.filePath(QStringLiteral("in%1.json").arg(++m_n));
+    QFile f(input);
+    if (!f.open(QIODevice::WriteOnly))
+        return nullptr;
+    f.write(lines);
+    f.close();
+    return importFile(input);
+}
 
 namespace {
 int g_record = 1000;

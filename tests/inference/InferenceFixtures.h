@@ -6,11 +6,30 @@
 
 #include <QByteArray>
 #include <QString>
+#include <QTemporaryDir>
 
 #include <initializer_list>
+#include <memory>
 #include <utility>
 
+namespace tt::store {
+class CaseStore;
+}
+
 namespace fixtures {
+
+// New case files in a temporary folder, each filled by the real ImportEngine (no inference).
+class CaseFactory {
+public:
+    // A case with `input` imported; null when nothing was stored.
+    std::unique_ptr<tt::store::CaseStore> importFile(const QString &input);
+    // `lines` written to a JSON-lines file first.
+    std::unique_ptr<tt::store::CaseStore> fromLines(const QByteArray &lines);
+
+private:
+    QTemporaryDir m_dir;
+    int m_n = 0;
+};
 
 using Fields = std::initializer_list<std::pair<const char *, QString>>;
 
