@@ -1,5 +1,6 @@
 #include "core/FormatDetector.h"
 
+#include "esxi/EsxiLogParser.h"
 #include "linux/SyslogAuthParser.h"
 #include "timeline/TimelineParser.h"
 
@@ -53,6 +54,8 @@ std::string_view formatName(Format f)
         return "syslog";
     case Format::Journald:
         return "journald";
+    case Format::Esxi:
+        return "esxi";
     case Format::Gzip:
         return "gzip";
     case Format::Bzip2:
@@ -90,6 +93,8 @@ Format formatFromName(std::string_view name)
         return Format::Syslog;
     if (name == "journald" || name == "journal-json")
         return Format::Journald;
+    if (name == "esxi")
+        return Format::Esxi;
     return Format::Unknown;
 }
 
@@ -242,6 +247,8 @@ Format detectFormat(const char *h, size_t n)
         if ((first.substr(0, 5) == "type=" || first.substr(0, 5) == "node=")
             && first.find("msg=audit(") != std::string_view::npos)
             return Format::LinuxAudit;
+        if (EsxiLogParser::looksLikeEsxi(first)) // before syslog: its host-less lines would pass as RFC 3339
+            return Format::Esxi;
         if (SyslogAuthParser::looksLikeSyslog(first))
             return Format::Syslog;
         if (!first.empty() && first.front() == '{'

@@ -1,5 +1,6 @@
 #include "core/ParserRegistry.h"
 
+#include "esxi/EsxiLogParser.h"
 #include "evtx/EvtxParser.h"
 #include "linux/AuditParser.h"
 #include "linux/SyslogAuthParser.h"
@@ -35,6 +36,8 @@ std::unique_ptr<FormatParser> makeParser(Format format)
         return std::make_unique<SyslogAuthParser>();
     case Format::Journald:
         return std::make_unique<JournaldJsonParser>();
+    case Format::Esxi:
+        return std::make_unique<EsxiLogParser>();
     default:
         return nullptr;
     }
