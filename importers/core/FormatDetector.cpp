@@ -2,6 +2,7 @@
 
 #include "esxi/EsxiLogParser.h"
 #include "linux/SyslogAuthParser.h"
+#include "macos/MacLogParsers.h"
 #include "timeline/TimelineParser.h"
 
 #include <cstring>
@@ -56,6 +57,10 @@ std::string_view formatName(Format f)
         return "journald";
     case Format::Esxi:
         return "esxi";
+    case Format::Eslogger:
+        return "eslogger";
+    case Format::UnifiedLog:
+        return "unifiedlog";
     case Format::Gzip:
         return "gzip";
     case Format::Bzip2:
@@ -95,6 +100,10 @@ Format formatFromName(std::string_view name)
         return Format::Journald;
     if (name == "esxi")
         return Format::Esxi;
+    if (name == "eslogger")
+        return Format::Eslogger;
+    if (name == "unifiedlog" || name == "unified-log")
+        return Format::UnifiedLog;
     return Format::Unknown;
 }
 
@@ -255,6 +264,10 @@ Format detectFormat(const char *h, size_t n)
             && (first.find("\"__REALTIME_TIMESTAMP\"") != std::string_view::npos
                 || first.find("\"__CURSOR\"") != std::string_view::npos))
             return Format::Journald;
+        if (EsloggerParser::looksLikeEslogger(first))
+            return Format::Eslogger;
+        if (UnifiedLogParser::looksLikeUnifiedLog(first))
+            return Format::UnifiedLog;
     }
     switch (firstTextChar(h, n)) {
     case '<':

@@ -5,6 +5,7 @@
 #include "core/RawEvent.h"
 #include "esxi/EsxiNormalizer.h"
 #include "linux/LinuxNormalizer.h"
+#include "macos/MacNormalizer.h"
 #include "store/CaseWriter.h"
 #include "store/HostName.h"
 #include "zeek/ZeekNormalizer.h"
@@ -170,6 +171,8 @@ Normalizer::Kind Normalizer::classify(const RawEvent &ev) const
         return Kind::Linux;
     if (EsxiNormalizer::handles(ch))
         return Kind::Esxi;
+    if (MacNormalizer::handles(ch))
+        return Kind::Mac;
     return Kind::Other;
 }
 
@@ -195,6 +198,8 @@ int64_t Normalizer::primaryAccount(const RawEvent &ev, Kind kind)
         return LinuxNormalizer(m_w).primaryAccount(ev);
     if (kind == Kind::Esxi)
         return EsxiNormalizer(m_w).primaryAccount(ev);
+    if (kind == Kind::Mac)
+        return MacNormalizer(m_w).primaryAccount(ev);
     if (kind == Kind::Security) {
         switch (ev.eventId) {
         case 4624:
@@ -263,6 +268,9 @@ int64_t Normalizer::store(const RawEvent &ev)
         break;
     case Kind::Esxi:
         EsxiNormalizer(m_w).normalise(ev, eventRow, host);
+        break;
+    case Kind::Mac:
+        MacNormalizer(m_w).normalise(ev, eventRow, host);
         break;
     case Kind::Other:
     case Kind::Zeek:

@@ -184,6 +184,35 @@ private slots:
         QVERIFY(!byFile(m_rows, "passwd"));
     }
 
+    // With the client's own telemetry the ESXi-side push merges with its scp command: one transfer
+    // from the named host, method scp as the command says, the ESXi login and the run as evidence.
+    void mergesWithTheClientCommand()
+    {
+        QTemporaryDir dir;
+        auto cs = store::CaseStore::open(
+            dir.filePath(QStringLiteral("merge.ttcase")).toStdString(), store::CaseStore::Access::Create);
+        std::vector<std::string> inputs;
+        for (const char *f : {"esx01-auth.log", "esx01-shell.log", "web01-sysmon-linux.json"})
+            inputs.push_back(QString(test::fixturesDir() + QStringLiteral("/esxi/") + QLatin1String(f)).toStdString());
+        ImportEngine::Options opts;
+        opts.defaultHost = "ESX01";
+        ImportEngine engine(*cs, opts);
+        QCOMPARE(engine.run(inputs).count(FileReport::Status::Imported), size_t(3));
+        inference::InferenceEngine(cs->db()).run();
+        const auto rows = inference::listTransfers(cs->db(), {});
+        std::string all;
+        for (const auto &r : rows)
+            all += r.file + ": " + describe(r) + " " + r.rules + "\n";
+        const auto *enc = byFile(rows, "encrypt.sh");
+        QVERIFY2(enc, all.c_str());
+        QCOMPARE(describe(*enc),
+            std::string("WEB01 -> ESX01 | ESX01\\root | /tmp/encrypt.sh | /tmp/.x/encrypt.sh | scp | push"));
+        QVERIFY2(enc->rules.find("esxi") != std::string::npos && enc->rules.find("ssh-transfer") != std::string::npos,
+            enc->rules.c_str());
+        QVERIFY(enc->executed);
+        QCOMPARE(enc->srcEvidence > 0 && enc->dstEvidence > 0, true);
+    }
+
     void reportEscapesHostileNames()
     {
         const exporting::ReportData d = exporting::queryReportData(m_case->db(), {}, QStringLiteral("esxi.ttcase"));
