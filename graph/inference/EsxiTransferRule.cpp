@@ -62,6 +62,26 @@ bool onlyReads(const std::vector<std::string> &t)
     return false;
 }
 
+// "sh /tmp/x.sh", "nohup /tmp/x &", "python /vmfs/volumes/ds/x.py": the absolute file an
+// interpreter (or nohup) runs.
+std::string scriptRun(const std::vector<std::string> &t)
+{
+    static const char *const kRunners[] = {"sh", "ash", "bash", "python", "python3", "nohup", "busybox"};
+    size_t i = 0;
+    while (i + 1 < t.size()) {
+        const std::string_view verb = WinPath::fileName(t[i]);
+        bool runner = false;
+        for (const char *r : kRunners)
+            runner = runner || verb == r;
+        if (!runner)
+            break;
+        ++i;
+    }
+    if (i == 0 || i >= t.size() || t[i].empty() || t[i][0] != '/')
+        return {};
+    return t[i];
+}
+
 void setAccount(RuleContext &ctx, Candidate &c, int64_t account)
 {
     const int64_t acct = ctx.accounts.canonical(account);
@@ -158,6 +178,8 @@ void EsxiTransferRule::landedOverSsh(RuleContext &ctx, std::vector<Candidate> &o
             if (p.esxiShell) {
                 if (!p.image.empty() && p.image[0] == '/')
                     targets.emplace_back(p.image, true);
+                if (const std::string script = scriptRun(t); !script.empty())
+                    targets.emplace_back(script, true);
                 for (const std::string &c : chmodTargets(t))
                     targets.emplace_back(c, false);
             }

@@ -1,5 +1,6 @@
 #include "esxi/EsxiMessage.h"
 
+#include "core/Integer.h"
 #include "store/HostName.h"
 
 #include <string>
@@ -19,24 +20,13 @@ void add(RawEvent &ev, const char *name, std::string_view value)
         ev.fields.push_back({name, std::string(value)});
 }
 
-int hexValue(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 std::string percentDecode(std::string_view s)
 {
     std::string o;
     o.reserve(s.size());
     for (size_t i = 0; i < s.size(); ++i) {
-        if (s[i] == '%' && i + 2 < s.size() && hexValue(s[i + 1]) >= 0 && hexValue(s[i + 2]) >= 0) {
-            o.push_back(static_cast<char>(hexValue(s[i + 1]) * 16 + hexValue(s[i + 2])));
+        if (s[i] == '%' && i + 2 < s.size() && integer::hexDigit(s[i + 1]) >= 0 && integer::hexDigit(s[i + 2]) >= 0) {
+            o.push_back(static_cast<char>(integer::hexDigit(s[i + 1]) * 16 + integer::hexDigit(s[i + 2])));
             i += 2;
         } else {
             o.push_back(s[i] == '+' ? ' ' : s[i]);

@@ -19,25 +19,24 @@ namespace dom = simdjson::dom;
 
 namespace {
 
+// The element at a path of object keys, false when one is missing.
+bool walk(dom::element &e, std::initializer_list<const char *> path)
+{
+    for (const char *k : path)
+        if (!e.is_object() || dom::object(e).at_key(k).get(e) != simdjson::SUCCESS)
+            return false;
+    return true;
+}
+
 std::string_view str(dom::element e, std::initializer_list<const char *> path)
 {
-    for (const char *k : path) {
-        if (!e.is_object())
-            return {};
-        if (dom::object(e).at_key(k).get(e) != simdjson::SUCCESS)
-            return {};
-    }
-    return e.is_string() ? std::string_view(e.get_string().value_unsafe()) : std::string_view();
+    return walk(e, path) && e.is_string() ? std::string_view(e.get_string().value_unsafe()) : std::string_view();
 }
 
 std::string num(dom::element e, std::initializer_list<const char *> path)
 {
-    for (const char *k : path) {
-        if (!e.is_object())
-            return {};
-        if (dom::object(e).at_key(k).get(e) != simdjson::SUCCESS)
-            return {};
-    }
+    if (!walk(e, path))
+        return {};
     if (e.is_int64())
         return std::to_string(e.get_int64().value_unsafe());
     if (e.is_uint64())

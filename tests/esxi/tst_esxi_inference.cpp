@@ -133,7 +133,7 @@ private slots:
         std::string all;
         for (const auto &r : m_rows)
             all += r.file + ": " + describe(r) + "\n";
-        QVERIFY2(m_rows.size() == 8, all.c_str());
+        QVERIFY2(m_rows.size() == 9, all.c_str());
 
         // Pushed over ssh, then run from /tmp (cd /tmp; ./encrypt.sh): the ESXi side alone.
         const auto *enc = byFile(m_rows, "encrypt.sh");
@@ -170,6 +170,10 @@ private slots:
         QVERIFY2(agent, all.c_str());
         QCOMPARE(describe(*agent),
             std::string("10.20.0.11 -> ESX02 | ESX02\\root | /vmfs/volumes/datastore1/agent.elf |  | scp | push"));
+        // Run through interpreters (nohup sh /tmp/enc.sh): the script landed the same way.
+        const auto *script = byFile(m_rows, "enc.sh");
+        QVERIFY2(script, all.c_str());
+        QCOMPARE(describe(*script), std::string("10.20.0.11 -> ESX02 | ESX02\\root | /tmp/enc.sh |  | scp | push"));
         const auto *vib = byFile(m_rows, "loader.vib");
         QVERIFY2(vib, all.c_str());
         QCOMPARE(describe(*vib),

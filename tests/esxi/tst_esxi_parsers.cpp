@@ -179,22 +179,23 @@ private slots:
         CollectingSink sink;
         QVERIFY(parseFixture(p, "esx02-forwarded.log", sink, ""));
         QCOMPARE(sink.rejects.size(), size_t(0));
-        QCOMPARE(sink.events.size(), size_t(8));
+        QCOMPARE(sink.events.size(), size_t(9));
         QCOMPARE(sink.events[0].channel, std::string("linux:sshd"));
         QCOMPARE(sink.events[0].computer, std::string("esx02.corp.local"));
         QCOMPARE(sink.events[2].channel, std::string("esxi:shell"));
         QCOMPARE(fld(sink.events[2], "image"), std::string("/vmfs/volumes/datastore1/agent.elf"));
-        QCOMPARE(sink.events[3].channel, std::string("esxi:hostd")); // RFC 3164 header, ESXi 7 hostd body
-        QCOMPARE(sink.events[3].eventId, esxi::hostd::kLogin);
-        QCOMPARE(fld(sink.events[3], "ip"), std::string("10.20.0.14"));
-        QCOMPARE(sink.events[4].eventId, esxi::hostd::kUpload); // RFC 5424, ESXi 8 hostd body
+        QCOMPARE(fld(sink.events[3], "image"), std::string("nohup"));
+        QCOMPARE(sink.events[4].channel, std::string("esxi:hostd")); // RFC 3164 header, ESXi 7 hostd body
+        QCOMPARE(sink.events[4].eventId, esxi::hostd::kLogin);
         QCOMPARE(fld(sink.events[4], "ip"), std::string("10.20.0.14"));
-        QCOMPARE(fld(sink.events[4], "path"), std::string("/vmfs/volumes/datastore1/tools/loader.vib"));
-        QCOMPARE(sink.events[5].channel, std::string("esxi:vobd"));
-        QCOMPARE(sink.events[5].eventId, esxi::vobd::kSshOpened);
+        QCOMPARE(sink.events[5].eventId, esxi::hostd::kUpload); // RFC 5424, ESXi 8 hostd body
+        QCOMPARE(fld(sink.events[5], "ip"), std::string("10.20.0.14"));
+        QCOMPARE(fld(sink.events[5], "path"), std::string("/vmfs/volumes/datastore1/tools/loader.vib"));
+        QCOMPARE(sink.events[6].channel, std::string("esxi:vobd"));
+        QCOMPARE(sink.events[6].eventId, esxi::vobd::kSshOpened);
         // A Linux program called "shell" whose line has no ESXi shape stays an ordinary syslog line.
-        QCOMPARE(sink.events[6].channel, std::string("linux:syslog"));
-        QCOMPARE(fld(sink.events[7], "path"),
+        QCOMPARE(sink.events[7].channel, std::string("linux:syslog"));
+        QCOMPARE(fld(sink.events[8], "path"),
             std::string("/vmfs/volumes/datastore1/tools/<img src=x onerror=alert(1)>.vib"));
     }
 
