@@ -266,7 +266,7 @@ Format detectFormat(const char *h, size_t n)
             return Format::Journald;
         if (EsloggerParser::looksLikeEslogger(first))
             return Format::Eslogger;
-        if (UnifiedLogParser::looksLikeUnifiedLog(first))
+        if (UnifiedLogParser::looksLikeUnifiedLog(first) || UnifiedLogParser::looksLikeUnifiedLogDocument(text))
             return Format::UnifiedLog;
     }
     switch (firstTextChar(h, n)) {

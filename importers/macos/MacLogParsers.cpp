@@ -4,6 +4,7 @@
 #include "core/LineReader.h"
 #include "core/RawEvent.h"
 #include "core/RecordSink.h"
+#include "core/StreamAdapters.h"
 #include "core/TimeUtil.h"
 #include "linux/SshdMessage.h"
 #include "linux/SyslogAuthParser.h"
@@ -157,6 +158,61 @@ template<typename Fill> bool readLines(ByteSource &in, RecordSink &sink, const c
     return true;
 }
 
+// A whole JSON array of entries (log show --style json): read into memory (up to 1 GiB), each
+// element one record, position = its 1-based ordinal in the array.
+template<typename Fill> bool readDocument(ByteSource &in, RecordSink &sink, Fill fill)
+{
+    constexpr size_t kMax = size_t(1) << 30;
+    std::string text;
+    char buf[1 << 16];
+    for (;;) {
+        const long long r = in.read(buf, sizeof buf);
+        if (r < 0) {
+            sink.reject(0, "read error: " + in.error());
+            return false;
+        }
+        if (r == 0)
+            break;
+        text.append(buf, static_cast<size_t>(r));
+        if (text.size() > kMax) {
+            sink.reject(0, "unified log JSON document larger than 1 GiB: export with --style ndjson");
+            return false;
+        }
+    }
+    dom::parser parser;
+    dom::element doc;
+    if (parser.parse(text).get(doc) != simdjson::SUCCESS || !doc.is_array()) {
+        sink.reject(0, "not a JSON array of unified log entries (a truncated --style json export?)");
+        return false;
+    }
+    RawEvent ev;
+    int64_t no = 0, good = 0;
+    for (dom::element entry : dom::array(doc)) {
+        ++no;
+        if (sink.cancelled())
+            return true;
+        if (!entry.is_object()) {
+            sink.reject(no, "array element is not a JSON object");
+            continue;
+        }
+        ev.clear();
+        ev.position = no;
+        if (std::string why = fill(entry, ev); !why.empty()) {
+            sink.reject(no, why);
+            continue;
+        }
+        ev.original = simdjson::minify(entry);
+        ev.originalFormat = "json";
+        ++good;
+        sink.event(ev);
+    }
+    if (!good) {
+        sink.reject(0, "no unified log entry found");
+        return false;
+    }
+    return true;
+}
+
 } // namespace
 
 bool EsloggerParser::looksLikeEslogger(std::string_view firstLine)
@@ -167,6 +223,19 @@ bool EsloggerParser::looksLikeEslogger(std::string_view firstLine)
 bool UnifiedLogParser::looksLikeUnifiedLog(std::string_view firstLine)
 {
     return firstLineHas(firstLine, {"\"eventMessage\"", "\"processImagePath\"", "\"timestamp\""});
+}
+
+bool UnifiedLogParser::looksLikeUnifiedLogDocument(std::string_view head)
+{
+    size_t i = 0;
+    while (i < head.size() && (head[i] == ' ' || head[i] == '\t' || head[i] == '\r' || head[i] == '\n'))
+        ++i;
+    if (i >= head.size() || head[i] != '[')
+        return false;
+    // Within the first entries (a brace inside a value, "%{public}s", ends no entry).
+    const std::string_view start = head.substr(i, 4096);
+    return start.find("\"eventMessage\"") != std::string_view::npos
+        && start.find("\"processImagePath\"") != std::string_view::npos;
 }
 
 bool EsloggerParser::parse(ByteSource &in, RecordSink &sink)
@@ -266,7 +335,7 @@ bool EsloggerParser::parse(ByteSource &in, RecordSink &sink)
 bool UnifiedLogParser::parse(ByteSource &in, RecordSink &sink)
 {
     bool warnedHost = false;
-    return readLines(in, sink, "unified log entry", [&](dom::element doc, RawEvent &ev) -> std::string {
+    auto fill = [&](dom::element doc, RawEvent &ev) -> std::string {
         const auto t = timeutil::parseIso8601(str(doc, {"timestamp"}));
         if (!t)
             return "unified log entry without a readable \"timestamp\"";
@@ -301,7 +370,16 @@ bool UnifiedLogParser::parse(ByteSource &in, RecordSink &sink)
             ev.fields.push_back({"message", std::string(message)});
         }
         return {};
-    });
+    };
+    // `--style json` writes one array over many lines; `--style ndjson` one entry per line.
+    PeekSource peek(in, 4096);
+    const std::vector<char> &head = peek.head();
+    size_t i = 0;
+    while (i < head.size() && (head[i] == ' ' || head[i] == '\t' || head[i] == '\r' || head[i] == '\n'))
+        ++i;
+    if (i < head.size() && head[i] == '[')
+        return readDocument(peek, sink, fill);
+    return readLines(peek, sink, "unified log entry", fill);
 }
 
 } // namespace tt

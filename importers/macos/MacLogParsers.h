@@ -28,6 +28,8 @@ private:
 // "processImagePath", "processID", "eventMessage", "subsystem", "category", "messageType"...).
 // sshd's messages become "linux:sshd" records exactly like a Linux auth.log (OpenSSH); every other
 // entry "macos:unifiedlog" (event id 0, kept). No host name in the export: --host NAME.
+// `--style json` (one array over many lines) is read whole (up to 1 GiB), position = the entry's
+// ordinal in the array.
 class UnifiedLogParser : public FormatParser {
 public:
     std::string_view name() const override { return "unifiedlog"; }
@@ -36,6 +38,8 @@ public:
     bool parse(ByteSource &in, RecordSink &sink) override;
 
     static bool looksLikeUnifiedLog(std::string_view firstLine);
+    // `log show --style json`: an array whose first entry has the unified log's keys.
+    static bool looksLikeUnifiedLogDocument(std::string_view head);
 
 private:
     ParseContext m_ctx;

@@ -121,6 +121,24 @@ private slots:
         QCOMPARE(sys(sink.events[3], "subsystem"), std::string("com.apple.sharing"));
     }
 
+    void unifiedLogStyleJson()
+    {
+        const std::string doc = readFixture(QStringLiteral("macos/mac02-unifiedlog-style-json.json"));
+        QCOMPARE(detectFormat(doc.data(), doc.size()), Format::UnifiedLog);
+        UnifiedLogParser p;
+        CollectingSink sink;
+        QVERIFY(parseFixture(p, "mac02-unifiedlog-style-json.json", sink));
+        QCOMPARE(sink.events.size(), size_t(2));
+        QCOMPARE(sink.rejects.size(), size_t(1));
+        QCOMPARE(sink.rejects[0].position, int64_t(3)); // the third entry of the array
+        QCOMPARE(sink.events[0].channel, std::string("linux:sshd"));
+        QCOMPARE(sink.events[0].eventId, int(sshd::kAccepted));
+        QCOMPARE(fld(sink.events[0], "user"), std::string("bob"));
+        QCOMPARE(sink.events[0].timeUs, int64_t(1773226800000000)); // 03:00 -08:00 = 11:00 UTC
+        QCOMPARE(sink.events[1].eventId, int(sshd::kDisconnect));
+        QVERIFY(sink.events[0].original.find("\"traceID\":1234") != std::string::npos); // minified entry kept
+    }
+
     void transfers()
     {
         QVERIFY(m_dir.isValid());
