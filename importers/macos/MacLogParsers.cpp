@@ -108,6 +108,21 @@ void processFields(RawEvent &ev, dom::element proc, const char *prefix)
     put("team_id", std::string(str(proc, {"team_id"})));
 }
 
+// Time and host of a record; neither export names its host, so --host, and one warning without it.
+void stamp(RawEvent &ev, const timeutil::ParsedTime &t, const std::string &host, bool &warned, RecordSink &sink,
+    const char *what)
+{
+    ev.timeUs = t.us;
+    ev.timeSource = t.hasZone ? TimeSource::ExplicitZone : TimeSource::AssumedUtc;
+    ev.computer = host;
+    if (host.empty() && !warned) {
+        warned = true;
+        sink.warning(ev.position,
+            std::string(what)
+                + " name no host: records kept without a host and not normalised (import with --host NAME)");
+    }
+}
+
 bool firstLineHas(std::string_view line, std::initializer_list<const char *> keys)
 {
     if (line.empty() || line.front() != '{')
@@ -262,14 +277,7 @@ bool EsloggerParser::parse(ByteSource &in, RecordSink &sink)
         if (dom::object(doc).at_key("event").get(event) != simdjson::SUCCESS || !event.is_object()
             || dom::object(event).size() == 0)
             return "eslogger event without an \"event\" object";
-        ev.timeUs = t->us;
-        ev.timeSource = t->hasZone ? TimeSource::ExplicitZone : TimeSource::AssumedUtc;
-        ev.computer = m_ctx.defaultHost;
-        if (ev.computer.empty() && !warnedHost) {
-            warnedHost = true;
-            sink.warning(ev.position,
-                "eslogger names no host: records kept without a host and not normalised (import with --host NAME)");
-        }
+        stamp(ev, *t, m_ctx.defaultHost, warnedHost, sink, "eslogger records");
         ev.channel = "macos:es";
         ev.provider = "eslogger";
         ev.eventId = static_cast<int32_t>(type);
@@ -342,15 +350,7 @@ bool UnifiedLogParser::parse(ByteSource &in, RecordSink &sink)
         dom::element msgEl;
         if (dom::object(doc).at_key("eventMessage").get(msgEl) != simdjson::SUCCESS || !msgEl.is_string())
             return "unified log entry without an \"eventMessage\"";
-        ev.timeUs = t->us;
-        ev.timeSource = t->hasZone ? TimeSource::ExplicitZone : TimeSource::AssumedUtc;
-        ev.computer = m_ctx.defaultHost;
-        if (ev.computer.empty() && !warnedHost) {
-            warnedHost = true;
-            sink.warning(ev.position,
-                "unified log exports name no host: records kept without a host and not normalised (import with "
-                "--host NAME)");
-        }
+        stamp(ev, *t, m_ctx.defaultHost, warnedHost, sink, "unified log exports");
         const std::string_view image = str(doc, {"processImagePath"});
         const size_t slash = image.rfind('/');
         const std::string_view program = slash == std::string_view::npos ? image : image.substr(slash + 1);
