@@ -154,7 +154,7 @@ int runImport(const QStringList &args)
         QStringLiteral("Files or folders to import; - reads standard input."), QStringLiteral("PATH..."));
     QCommandLineOption formatOpt(QStringLiteral("format"),
         QStringLiteral("Override content detection: evtx, xml, jsonl, zeek, evtxecmd-csv, evtxecmd-json, "
-                       "hayabusa-csv, hayabusa-jsonl, audit, syslog, journald."),
+                       "hayabusa-csv, hayabusa-jsonl, audit, syslog, journald, esxi, eslogger, unifiedlog."),
         QStringLiteral("F"));
     QCommandLineOption jsonOpt(QStringLiteral("json"), QStringLiteral("Print the summary as JSON on stdout."));
     QCommandLineOption quietOpt(QStringLiteral("quiet"), QStringLiteral("No progress bar."));
@@ -162,7 +162,9 @@ int runImport(const QStringList &args)
     QCommandLineOption noInferOpt(
         QStringLiteral("no-infer"), QStringLiteral("Do not recompute transfers after the import (run `infer` later)."));
     QCommandLineOption hostOpt(QStringLiteral("host"),
-        QStringLiteral("Host of records that name none (Linux audit logs without node=)."), QStringLiteral("NAME"));
+        QStringLiteral(
+            "Host of records that name none (Linux audit logs without node=, ESXi log files, macOS exports)."),
+        QStringLiteral("NAME"));
     p.addOptions({formatOpt, jsonOpt, quietOpt, verboseOpt, noInferOpt, hostOpt});
     if (!p.parse(args)) {
         std::fprintf(stderr, "transfertrace import: %s\n", qPrintable(p.errorText()));
@@ -176,7 +178,9 @@ int runImport(const QStringList &args)
     if (pos.size() < 2) {
         std::fprintf(stderr,
             "usage: transfertrace import CASE PATH... [--format "
-            "evtx|xml|jsonl|zeek|evtxecmd-csv|evtxecmd-json|hayabusa-csv|hayabusa-jsonl|audit|syslog|journald] [--host "
+            "evtx|xml|jsonl|zeek|evtxecmd-csv|evtxecmd-json|hayabusa-csv|hayabusa-jsonl|audit|syslog|journald|esxi|"
+            "eslogger|unifiedlog] "
+            "[--host "
             "H] [--json]\n");
         return kUsageError;
     }
@@ -187,7 +191,7 @@ int runImport(const QStringList &args)
         if (opts.forcedFormat == Format::Unknown) {
             std::fprintf(stderr,
                 "transfertrace import: unknown format '%s' (evtx, xml, jsonl, zeek, evtxecmd-csv, evtxecmd-json, "
-                "hayabusa-csv, hayabusa-jsonl, audit, syslog, journald)\n",
+                "hayabusa-csv, hayabusa-jsonl, audit, syslog, journald, esxi, eslogger, unifiedlog)\n",
                 qPrintable(p.value(formatOpt)));
             return kUsageError;
         }

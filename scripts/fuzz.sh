@@ -42,9 +42,10 @@ rm -rf "$seeds_root"
 dict_of() {
   case $1 in
     evtx | evtx_chunk | binxml) echo binxml ;;
-    jsonl | journald | evtxecmd_json | hayabusa_jsonl) echo json ;;
+    jsonl | journald | evtxecmd_json | hayabusa_jsonl | eslogger | unifiedlog) echo json ;;
     evtxecmd_csv | hayabusa_csv) echo csv ;;
     winxml | zeek | audit | syslog | archive | case_open) echo "$1" ;;
+    esxi) echo syslog ;;
     detect) echo detect ;;
   esac
 }

@@ -3,12 +3,13 @@
 # to them in every build; with TT_FUZZ=ON (clang, the `fuzz` preset) each target is also a
 # libFuzzer executable fuzz_<target>, run by scripts/fuzz.sh.
 set(TT_FUZZ_TARGETS
-  evtx evtx_chunk binxml winxml jsonl zeek audit syslog journald
+  evtx evtx_chunk binxml winxml jsonl zeek audit syslog journald esxi eslogger unifiedlog
   evtxecmd_csv evtxecmd_json hayabusa_csv hayabusa_jsonl archive detect case_open)
 add_library(tt_fuzz_targets STATIC
   fuzz/FuzzTargets.h fuzz/FuzzSupport.h fuzz/FuzzSupport.cpp
   fuzz/FuzzEvtx.cpp fuzz/FuzzEvtxChunk.cpp fuzz/FuzzBinXml.cpp fuzz/FuzzWinXml.cpp fuzz/FuzzJsonLines.cpp
-  fuzz/FuzzZeek.cpp fuzz/FuzzAudit.cpp fuzz/FuzzSyslog.cpp fuzz/FuzzJournald.cpp
+  fuzz/FuzzZeek.cpp fuzz/FuzzAudit.cpp fuzz/FuzzSyslog.cpp fuzz/FuzzJournald.cpp fuzz/FuzzEsxi.cpp
+  fuzz/FuzzEslogger.cpp fuzz/FuzzUnifiedLog.cpp
   fuzz/FuzzEvtxECmdCsv.cpp fuzz/FuzzEvtxECmdJson.cpp fuzz/FuzzHayabusaCsv.cpp fuzz/FuzzHayabusaJsonl.cpp
   fuzz/FuzzArchive.cpp fuzz/FuzzDetect.cpp fuzz/FuzzCaseOpen.cpp)
 set_target_properties(tt_fuzz_targets PROPERTIES AUTOMOC OFF)

@@ -83,6 +83,7 @@ void CaseSnapshot::load(sql::Db &db)
             p.source = st.int64(3);
             p.ts = st.int64(4);
             p.sysmon = st.textView(5) == "sysmon1";
+            p.esxiShell = st.textView(5) == "esxi-shell";
             p.guid = txt(st, 6);
             p.pid = i64(st, 7, -1);
             p.image = txt(st, 8);

@@ -19,6 +19,7 @@ namespace tt::inference {
 struct ProcessInfo {
     int64_t id = 0, event = 0, host = 0, source = 0, ts = 0;
     bool sysmon = false;
+    bool esxiShell = false; // a line of ESXi's shell.log (origin 'esxi-shell')
     std::string guid, image, cmd, parentGuid, parentImage, logonId, hashes;
     int64_t pid = -1, parentPid = -1, account = 0;
 };

@@ -31,7 +31,7 @@ bool knownVerb(const std::string &v)
 {
     static const char *const kVerbs[] = {"copy", "xcopy", "move", "cp", "mv", "copy-item", "move-item", "cpi", "mi",
         "robocopy", "set-content", "out-file", "add-content", "scp", "pscp", "rsync", "smbclient", "curl", "wget",
-        "sftp", "bitsadmin", "certutil", "start-bitstransfer", "powershell", "pwsh", "cmd"};
+        "sftp", "bitsadmin", "certutil", "start-bitstransfer", "powershell", "pwsh", "cmd", "esxcli"};
     for (const char *k : kVerbs)
         if (v == k)
             return true;
@@ -217,6 +217,8 @@ std::vector<ParsedMove> CommandParser::parse(std::string_view commandLine)
             parseCurl(argsFrom(i + 1), out);
         } else if (v == "bitsadmin" || v == "certutil" || v == "start-bitstransfer") {
             parseUrlPull(v, argsFrom(i + 1), out);
+        } else if (v == "esxcli") {
+            parseEsxcli(argsFrom(i + 1), out);
         } else if (i == 0 || v.find("psexec") != std::string::npos || v.find("paexec") != std::string::npos) {
             // PsExec and renamed copies: the image itself is the verb.
             parsePsexec(argsFrom(i + 1), out);
@@ -670,12 +672,18 @@ void CommandParser::parseUrlPull(
             break;
         }
     }
+    addUrlPull(verb, url, local, out);
+}
+
+void CommandParser::addUrlPull(
+    const std::string &tool, const std::string &url, const std::string &local, std::vector<ParsedMove> &out)
+{
     const Remote r = urlOf(url);
     if (!r.ok)
         return;
     ParsedMove m;
     m.kind = ParsedMove::Kind::Http;
-    m.tool = verb;
+    m.tool = tool;
     m.push = false;
     m.host = r.host;
     m.remotePath = r.path;
@@ -683,6 +691,24 @@ void CommandParser::parseUrlPull(
     m.fileName = std::string(WinPath::fileName(local.empty() ? r.path : local));
     if (looksLikeFile(m.fileName))
         out.push_back(std::move(m));
+}
+
+void CommandParser::parseEsxcli(const std::vector<std::string> &args, std::vector<ParsedMove> &out)
+{
+    // esxcli software vib install|update -d|--depot DEPOT_URL / -v|--viburl VIB_URL, and
+    // esxcli software component apply / profile update -d URL: ESXi fetches the depot or VIB.
+    if (args.size() < 3 || lower(args[0]) != "software")
+        return;
+    for (size_t i = 1; i < args.size(); ++i) {
+        const std::string a = lower(args[i]);
+        std::string url;
+        if ((a == "-d" || a == "--depot" || a == "-v" || a == "--viburl") && i + 1 < args.size())
+            url = args[++i];
+        else if (a.rfind("--depot=", 0) == 0 || a.rfind("--viburl=", 0) == 0)
+            url = args[i].substr(args[i].find('=') + 1);
+        if (!url.empty())
+            addUrlPull("esxcli software", url, {}, out);
+    }
 }
 
 } // namespace tt::inference

@@ -3,8 +3,8 @@
 // Reads command lines for file moves between machines: cmd copy / xcopy / robocopy / move,
 // PowerShell Copy-Item / Move-Item / Set-Content / Out-File / Add-Content, PsExec-style -c
 // copies, scp / pscp / rsync / sftp, smbclient put / get, curl -T / --upload-file, curl and wget
-// downloads, bitsadmin /transfer and certutil -urlcache pulls. Only the syntax: which host, which file, which way; the
-// rules decide what the host names mean.
+// downloads, bitsadmin /transfer and certutil -urlcache pulls, ESXi `esxcli software vib install -d URL`. Only the
+// syntax: which host, which file, which way; the rules decide what the host names mean.
 
 #include <string>
 #include <string_view>
@@ -46,6 +46,9 @@ private:
     static void parseCurl(const std::vector<std::string> &args, std::vector<ParsedMove> &out);
     static void parseUrlPull(
         const std::string &verb, const std::vector<std::string> &args, std::vector<ParsedMove> &out);
+    static void parseEsxcli(const std::vector<std::string> &args, std::vector<ParsedMove> &out);
+    static void addUrlPull(
+        const std::string &tool, const std::string &url, const std::string &local, std::vector<ParsedMove> &out);
     static void addPair(const std::string &tool, const std::string &from, const std::string &to,
         const std::string &explicitFile, std::vector<ParsedMove> &out);
 };

@@ -5,6 +5,7 @@
 #include "inference/CloudSyncRule.h"
 #include "inference/ConfidenceModel.h"
 #include "inference/DeploymentToolRule.h"
+#include "inference/EsxiTransferRule.h"
 #include "inference/ExecutionRule.h"
 #include "inference/HostResolver.h"
 #include "inference/NetworkTransferRule.h"
@@ -98,6 +99,7 @@ InferenceEngine::Result InferenceEngine::runSteps()
     rules.push_back(std::make_unique<ServiceDropRule>());
     rules.push_back(std::make_unique<SourceCommandRule>());
     rules.push_back(std::make_unique<SshTransferRule>());
+    rules.push_back(std::make_unique<EsxiTransferRule>());
     rules.push_back(std::make_unique<RdpRedirectionRule>());
     rules.push_back(std::make_unique<NetworkTransferRule>());
     rules.push_back(std::make_unique<CloudSyncRule>());

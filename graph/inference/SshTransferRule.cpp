@@ -1,6 +1,7 @@
 #include "inference/SshTransferRule.h"
 
 #include "inference/AccountResolver.h"
+#include "inference/AddressSources.h"
 #include "inference/CaseSnapshot.h"
 #include "inference/CommandParser.h"
 #include "inference/HostResolver.h"
@@ -437,15 +438,7 @@ void SshTransferRule::sftpReads(RuleContext &ctx, std::vector<Candidate> &out)
 
 void SshTransferRule::refine(RuleContext &ctx, std::vector<Candidate> &transfers)
 {
-    for (Candidate &t : transfers) {
-        if (t.srcHost || t.srcIp.empty())
-            continue;
-        bool mine = false;
-        for (const std::string &r : t.rules)
-            mine = mine || r == name();
-        if (mine)
-            t.srcHost = ctx.hosts.forAddress(t.srcIp, t.firstTs, 0);
-    }
+    resolveAddressSources(ctx, transfers, name());
 }
 
 } // namespace tt::inference

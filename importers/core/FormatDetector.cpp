@@ -1,6 +1,8 @@
 #include "core/FormatDetector.h"
 
+#include "esxi/EsxiLogParser.h"
 #include "linux/SyslogAuthParser.h"
+#include "macos/MacLogParsers.h"
 #include "timeline/TimelineParser.h"
 
 #include <cstring>
@@ -53,6 +55,12 @@ std::string_view formatName(Format f)
         return "syslog";
     case Format::Journald:
         return "journald";
+    case Format::Esxi:
+        return "esxi";
+    case Format::Eslogger:
+        return "eslogger";
+    case Format::UnifiedLog:
+        return "unifiedlog";
     case Format::Gzip:
         return "gzip";
     case Format::Bzip2:
@@ -90,6 +98,12 @@ Format formatFromName(std::string_view name)
         return Format::Syslog;
     if (name == "journald" || name == "journal-json")
         return Format::Journald;
+    if (name == "esxi")
+        return Format::Esxi;
+    if (name == "eslogger")
+        return Format::Eslogger;
+    if (name == "unifiedlog" || name == "unified-log")
+        return Format::UnifiedLog;
     return Format::Unknown;
 }
 
@@ -242,12 +256,18 @@ Format detectFormat(const char *h, size_t n)
         if ((first.substr(0, 5) == "type=" || first.substr(0, 5) == "node=")
             && first.find("msg=audit(") != std::string_view::npos)
             return Format::LinuxAudit;
+        if (EsxiLogParser::looksLikeEsxi(first)) // before syslog: its host-less lines would pass as RFC 3339
+            return Format::Esxi;
         if (SyslogAuthParser::looksLikeSyslog(first))
             return Format::Syslog;
         if (!first.empty() && first.front() == '{'
             && (first.find("\"__REALTIME_TIMESTAMP\"") != std::string_view::npos
                 || first.find("\"__CURSOR\"") != std::string_view::npos))
             return Format::Journald;
+        if (EsloggerParser::looksLikeEslogger(first))
+            return Format::Eslogger;
+        if (UnifiedLogParser::looksLikeUnifiedLog(first) || UnifiedLogParser::looksLikeUnifiedLogDocument(text))
+            return Format::UnifiedLog;
     }
     switch (firstTextChar(h, n)) {
     case '<':

@@ -20,6 +20,9 @@ enum class Format {
     LinuxAudit, // raw audit.log
     Syslog, // auth.log / secure: RFC 3164, RFC 3339, RFC 5424 lines
     Journald, // journalctl -o json
+    Esxi, // ESXi's own shell.log / auth.log / hostd.log / vobd.log (no host name in the line)
+    Eslogger, // macOS Endpoint Security events as eslogger writes them (NDJSON)
+    UnifiedLog, // macOS `log show --style ndjson`
     // Containers, read in place with libarchive:
     Gzip,
     Bzip2,
@@ -33,7 +36,8 @@ enum class Format {
 bool isContainer(Format f);
 std::string_view formatName(Format f);
 // From a --format value ("evtx", "xml"/"winxml", "json"/"jsonl", "zeek", "evtxecmd-csv",
-// "evtxecmd-json", "hayabusa-csv", "hayabusa-jsonl", "audit", "syslog", "journald"); Unknown when not recognised.
+// "evtxecmd-json", "hayabusa-csv", "hayabusa-jsonl", "audit", "syslog", "journald",
+// "esxi", "eslogger", "unifiedlog"); Unknown when not recognised.
 Format formatFromName(std::string_view name);
 
 // Decides by content, never by file name. `head` is the first bytes of the stream (64 KiB).

@@ -479,6 +479,7 @@ void ImportEngine::importLeaf(
         } else {
             report.message = "not a supported format: " + reason + preview
                 + "; supported: EVTX, Windows event XML, JSON lines, Zeek logs, Linux audit, syslog, journald JSON, "
+                  "ESXi logs, macOS eslogger / unified log NDJSON, "
                   "EvtxECmd / Hayabusa timelines, inside zip/tar/gz/bz2/xz/zstd";
         }
         finish(std::move(report));

@@ -3,7 +3,9 @@
 #include "core/Integer.h"
 #include "core/JsonText.h"
 #include "core/RawEvent.h"
+#include "esxi/EsxiNormalizer.h"
 #include "linux/LinuxNormalizer.h"
+#include "macos/MacNormalizer.h"
 #include "store/CaseWriter.h"
 #include "store/HostName.h"
 #include "zeek/ZeekNormalizer.h"
@@ -167,6 +169,10 @@ Normalizer::Kind Normalizer::classify(const RawEvent &ev) const
         return Kind::Zeek;
     if (LinuxNormalizer::handles(ch))
         return Kind::Linux;
+    if (EsxiNormalizer::handles(ch))
+        return Kind::Esxi;
+    if (MacNormalizer::handles(ch))
+        return Kind::Mac;
     return Kind::Other;
 }
 
@@ -190,6 +196,10 @@ int64_t Normalizer::primaryAccount(const RawEvent &ev, Kind kind)
         return accountFromQualified(ev.field("User"));
     if (kind == Kind::Linux)
         return LinuxNormalizer(m_w).primaryAccount(ev);
+    if (kind == Kind::Esxi)
+        return EsxiNormalizer(m_w).primaryAccount(ev);
+    if (kind == Kind::Mac)
+        return MacNormalizer(m_w).primaryAccount(ev);
     if (kind == Kind::Security) {
         switch (ev.eventId) {
         case 4624:
@@ -255,6 +265,12 @@ int64_t Normalizer::store(const RawEvent &ev)
         break;
     case Kind::Linux:
         LinuxNormalizer(m_w).normalise(ev, eventRow, host);
+        break;
+    case Kind::Esxi:
+        EsxiNormalizer(m_w).normalise(ev, eventRow, host);
+        break;
+    case Kind::Mac:
+        MacNormalizer(m_w).normalise(ev, eventRow, host);
         break;
     case Kind::Other:
     case Kind::Zeek:

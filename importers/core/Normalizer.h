@@ -36,7 +36,7 @@ public:
     static std::string normaliseGuid(std::string_view v);
 
 private:
-    enum class Kind { Other, Security, System, Sysmon, RdpLsm, RdpRcm, RdpCoreTs, Zeek, Linux };
+    enum class Kind { Other, Security, System, Sysmon, RdpLsm, RdpRcm, RdpCoreTs, Zeek, Linux, Esxi, Mac };
     Kind classify(const RawEvent &ev) const;
     int64_t primaryAccount(const RawEvent &ev, Kind kind);
     void security(const RawEvent &ev, int64_t eventRow, int64_t host);

@@ -1,8 +1,10 @@
 #include "core/ParserRegistry.h"
 
+#include "esxi/EsxiLogParser.h"
 #include "evtx/EvtxParser.h"
 #include "linux/AuditParser.h"
 #include "linux/SyslogAuthParser.h"
+#include "macos/MacLogParsers.h"
 #include "timeline/TimelineParser.h"
 #include "xml/WinXmlParser.h"
 #include "zeek/ZeekParser.h"
@@ -35,6 +37,12 @@ std::unique_ptr<FormatParser> makeParser(Format format)
         return std::make_unique<SyslogAuthParser>();
     case Format::Journald:
         return std::make_unique<JournaldJsonParser>();
+    case Format::Esxi:
+        return std::make_unique<EsxiLogParser>();
+    case Format::Eslogger:
+        return std::make_unique<EsloggerParser>();
+    case Format::UnifiedLog:
+        return std::make_unique<UnifiedLogParser>();
     default:
         return nullptr;
     }

@@ -5,6 +5,8 @@
 #include "core/RawEvent.h"
 #include "core/RecordSink.h"
 #include "core/TimeUtil.h"
+#include "esxi/EsxiMessage.h"
+#include "esxi/ShellTracker.h"
 #include "linux/SshdMessage.h"
 
 #include <simdjson.h>
@@ -171,6 +173,9 @@ namespace linuxlog {
 
 void classifyMessage(RawEvent &ev, std::string_view identifier, std::string_view pid, std::string_view message)
 {
+    // ESXi's shell / hostd / vobd forwarded by syslog (esxi/EsxiMessage.h), when the message has their shape.
+    if (esxi::classify(ev, identifier, pid, message, true))
+        return;
     ev.provider.assign(identifier);
     ev.fields.push_back({"identifier", std::string(identifier)});
     if (!pid.empty())
@@ -215,6 +220,7 @@ bool SyslogAuthParser::parse(ByteSource &in, RecordSink &sink)
     int prevMonth = 0;
     bool warned3164 = false;
     int64_t good = 0;
+    esxi::ShellTracker shells; // working directories of forwarded ESXi shell lines
 
     int64_t no = 0;
     while (nextLine(lines, sink, line, no)) {
@@ -318,6 +324,7 @@ bool SyslogAuthParser::parse(ByteSource &in, RecordSink &sink)
             continue;
         }
         linuxlog::classifyMessage(ev, ident, pid, msg);
+        shells.apply(ev);
         ++good;
         sink.event(ev);
     }

@@ -16,6 +16,9 @@
     X(audit)                                                                                                           \
     X(syslog)                                                                                                          \
     X(journald)                                                                                                        \
+    X(esxi)                                                                                                            \
+    X(eslogger)                                                                                                        \
+    X(unifiedlog)                                                                                                      \
     X(evtxecmd_csv)                                                                                                    \
     X(evtxecmd_json)                                                                                                   \
     X(hayabusa_csv)                                                                                                    \

