@@ -11,3 +11,6 @@ tt_add_test(tst_inference_mixed SOURCES inference/tst_inference_mixed.cpp infere
             LIBS tt_inference tt_importers TIMEOUT 900)
 tt_add_test(tst_inference_procedures SOURCES inference/tst_inference_procedures.cpp
             LIBS tt_inference tt_importers TIMEOUT 900)
+# Windows remote-execution procedures (issue 14 item 4): rules on small cases, then the real corpus.
+tt_add_test(tst_inference_winproc SOURCES inference/tst_inference_winproc.cpp inference/InferenceFixtures.cpp
+            LIBS tt_inference tt_importers)

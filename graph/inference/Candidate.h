@@ -27,6 +27,10 @@ inline constexpr const char *kSrcConnect = "src-connect"; // Sysmon 3 outbound o
 inline constexpr const char *kSrcCommand = "src-command"; // command line that moves the file
 inline constexpr const char *kSrcFile = "src-file"; // the file created on the source beforehand
 inline constexpr const char *kSrcRead = "src-read"; // the server logged sending the whole file (pull)
+// The file is a remote-execution tool's output on the source: a command there redirected into it
+// (`cmd /c ... 1> \\127.0.0.1\ADMIN$\__N`), a loopback share write created it, or its name is the
+// tool's fixed one (Impacket `__output`, `Temp\<8 letters>.tmp`, `__<epoch>`).
+inline constexpr const char *kSrcOutput = "src-output";
 inline constexpr const char *kSrcParent = "src-parent"; // ancestors of the source command's process
 inline constexpr const char *kDstCommand = "dst-command"; // command on the destination that fetched the file
 inline constexpr const char *kDstParent = "dst-parent"; // ancestors of that process

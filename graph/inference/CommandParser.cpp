@@ -685,4 +685,27 @@ void CommandParser::parseUrlPull(
         out.push_back(std::move(m));
 }
 
+std::vector<ParsedMove> CommandParser::parseRemoteName(std::string_view remote)
+{
+    std::vector<ParsedMove> out;
+    const std::string r(remote);
+    if (urlOf(r).ok) {
+        parseUrlPull("bits", {r}, out);
+        return out;
+    }
+    if (const auto unc = WinPath::parseUnc(r)) {
+        ParsedMove m;
+        m.kind = ParsedMove::Kind::Share;
+        m.tool = "bits";
+        m.push = false;
+        m.host = unc->host;
+        m.share = WinPath::shareShortName(unc->share);
+        m.remotePath = unc->rest;
+        m.fileName = std::string(WinPath::fileName(unc->rest));
+        if (looksLikeFile(m.fileName))
+            out.push_back(std::move(m));
+    }
+    return out;
+}
+
 } // namespace tt::inference

@@ -29,6 +29,9 @@ public:
     static std::vector<ParsedMove> parse(std::string_view commandLine);
     // Windows-style splitting: blanks separate, double quotes group (and are dropped).
     static std::vector<std::string> tokenize(std::string_view s);
+    // A remote name fetched to this host (a BITS job's url): an http(s) / ftp URL or a UNC path,
+    // as a pull; nothing when it names no host or no file.
+    static std::vector<ParsedMove> parseRemoteName(std::string_view remote);
     // Cheap pre-filter: could this command line move a file between hosts at all?
     static bool mayMoveFiles(std::string_view commandLine);
 

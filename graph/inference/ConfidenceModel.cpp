@@ -18,6 +18,7 @@ double ConfidenceModel::weight(const std::string &r)
         {role::kDstWrite, 0.55},
         {role::kDstCreate, 0.40},
         {role::kSrcRead, 0.40},
+        {role::kSrcOutput, 0.30},
         {role::kSrcCommand, 0.45},
         {role::kDstCommand, 0.45},
         {role::kSrcConnect, 0.25},

@@ -1,11 +1,13 @@
 #include "inference/InferenceEngine.h"
 
 #include "inference/AccountResolver.h"
+#include "inference/BitsJobRule.h"
 #include "inference/CaseSnapshot.h"
 #include "inference/ConfidenceModel.h"
 #include "inference/ExecutionRule.h"
 #include "inference/HostResolver.h"
 #include "inference/NetworkTransferRule.h"
+#include "inference/OutputReadRule.h"
 #include "inference/RdpRedirectionRule.h"
 #include "inference/RuleContext.h"
 #include "inference/ServiceBinaryRule.h"
@@ -98,6 +100,8 @@ InferenceEngine::Result InferenceEngine::runSteps()
     rules.push_back(std::make_unique<SshTransferRule>());
     rules.push_back(std::make_unique<RdpRedirectionRule>());
     rules.push_back(std::make_unique<NetworkTransferRule>());
+    rules.push_back(std::make_unique<OutputReadRule>());
+    rules.push_back(std::make_unique<BitsJobRule>());
     rules.push_back(std::make_unique<ExecutionRule>());
     rules.push_back(std::make_unique<ServiceBinaryRule>());
 

@@ -190,6 +190,10 @@ int64_t Normalizer::primaryAccount(const RawEvent &ev, Kind kind)
         return accountFromQualified(ev.field("User"));
     if (kind == Kind::Linux)
         return LinuxNormalizer(m_w).primaryAccount(ev);
+    // BITS jobs name their owner only as text (3 / 4 `jobOwner`, 4 `User`): the account a job
+    // fetched a file for (inference bits-job, store/WindowsActivity).
+    if (kind == Kind::Other && ieq(ev.channel, "Microsoft-Windows-Bits-Client/Operational"))
+        return accountFromQualified(ev.hasField("jobOwner") ? ev.field("jobOwner") : ev.field("User"));
     if (kind == Kind::Security) {
         switch (ev.eventId) {
         case 4624:
@@ -296,7 +300,8 @@ void Normalizer::security(const RawEvent &ev, int64_t eventRow, int64_t host)
             r.elevated = (elev == "%%1842" || isTrue(elev)) ? 1 : 0;
         m_w.insertLogon(r);
         // The remote workstation named itself and came from this address: evidence of its IP.
-        if (ev.eventId == 4624 && !ip.empty() && !r.workstation.empty()) {
+        // Anonymous NTLM null sessions write the literal name "NULL" (no machine of that name).
+        if (ev.eventId == 4624 && !ip.empty() && !r.workstation.empty() && !ieq(r.workstation, "NULL")) {
             if (int64_t ws = m_w.hostId(r.workstation); ws && ws != host)
                 m_w.noteAddress(ws, ip, "4624-workstation", ts, eventRow);
         }

@@ -59,6 +59,11 @@ QByteArray sysmon(const char *host, int eventId, qint64 ms, Fields fields)
     return line(host, eventId, ms, "Microsoft-Windows-Sysmon/Operational", "Microsoft-Windows-Sysmon", fields, true);
 }
 
+QByteArray event(const char *host, int eventId, qint64 ms, const char *channel, const char *provider, Fields fields)
+{
+    return line(host, eventId, ms, channel, provider, fields, false);
+}
+
 QByteArray logon(const char *host, qint64 ms, const char *ip, int port, const char *logonId, int type,
     const char *domain, const char *user)
 {

@@ -20,6 +20,8 @@ qint64 at(double seconds);
 QByteArray security(const char *host, int eventId, qint64 utcMs, Fields fields);
 QByteArray system(const char *host, int eventId, qint64 utcMs, Fields fields);
 QByteArray sysmon(const char *host, int eventId, qint64 utcMs, Fields fields);
+// Any other channel (Bits-Client, PowerShell, WinRM operational logs).
+QByteArray event(const char *host, int eventId, qint64 utcMs, const char *channel, const char *provider, Fields fields);
 
 // Common records.
 QByteArray logon(const char *host, qint64 ms, const char *ip, int port, const char *logonId, int type = 3,

