@@ -14,3 +14,5 @@ tt_add_test(tst_inference_procedures SOURCES inference/tst_inference_procedures.
 # Windows remote-execution procedures (issue 14 item 4): rules on small cases, then the real corpus.
 tt_add_test(tst_inference_winproc SOURCES inference/tst_inference_winproc.cpp inference/InferenceFixtures.cpp
             LIBS tt_inference tt_importers)
+tt_add_test(tst_inference_winproc_corpus SOURCES inference/tst_inference_winproc_corpus.cpp
+            LIBS tt_inference tt_importers TIMEOUT 900)
