@@ -8,6 +8,7 @@
 #include "inference/HostResolver.h"
 #include "inference/NetworkTransferRule.h"
 #include "inference/OutputReadRule.h"
+#include "inference/PsRemotingCopyRule.h"
 #include "inference/RdpRedirectionRule.h"
 #include "inference/RuleContext.h"
 #include "inference/ServiceBinaryRule.h"
@@ -19,6 +20,7 @@
 #include "inference/SystemWriteRule.h"
 #include "inference/TransferMerger.h"
 #include "inference/TransferWriter.h"
+#include "inference/WinrmWriteRule.h"
 #include "store/InferenceState.h"
 #include "store/Sqlite.h"
 
@@ -102,6 +104,8 @@ InferenceEngine::Result InferenceEngine::runSteps()
     rules.push_back(std::make_unique<NetworkTransferRule>());
     rules.push_back(std::make_unique<OutputReadRule>());
     rules.push_back(std::make_unique<BitsJobRule>());
+    rules.push_back(std::make_unique<WinrmWriteRule>());
+    rules.push_back(std::make_unique<PsRemotingCopyRule>());
     rules.push_back(std::make_unique<ExecutionRule>());
     rules.push_back(std::make_unique<ServiceBinaryRule>());
 

@@ -7,6 +7,7 @@
 #include "InferenceFixtures.h"
 
 #include "core/ImportEngine.h"
+#include "inference/CommandParser.h"
 #include "inference/InferenceEngine.h"
 #include "inference/OutputReadRule.h"
 #include "inference/TransferQuery.h"
@@ -25,6 +26,8 @@ namespace {
 constexpr const char *kDst = "WS6.corp.local";
 constexpr const char *kAttackerIp = "10.1.1.5";
 constexpr const char *kBits = "Microsoft-Windows-Bits-Client/Operational";
+constexpr const char *kSrc = "WS5.corp.local";
+constexpr double kSkew = 6; // WS6's clock runs 6 s ahead of WS5's
 
 QString s(const char *v)
 {
@@ -40,6 +43,30 @@ QByteArray shareRead(qint64 ms, const char *ip, const char *logonId, const char 
 QByteArray bits(int id, qint64 ms, Fields fields)
 {
     return event(kDst, id, ms, kBits, "Microsoft-Windows-Bits-Client", fields);
+}
+
+QByteArray scriptBlock(const char *host, qint64 ms, const char *text)
+{
+    return event(host, 4104, ms, "Microsoft-Windows-PowerShell/Operational", "Microsoft-Windows-PowerShell",
+        {{"MessageNumber", s("1")}, {"MessageTotal", s("1")}, {"ScriptBlockText", s(text)},
+            {"ScriptBlockId", s("7319562f-1401-46e1-92a8-57c1f8c05b33")}, {"Path", s("")}});
+}
+
+// The receiving end of a remoting copy: the session's logon, wsmprovhost.exe, its writes.
+QByteArray wsmanReceives(double t, const char *path)
+{
+    QByteArray b;
+    b += logon(kDst, at(t), kAttackerIp, 50200, "0x8000");
+    b += process(kDst, at(t + 0.2), "{00000000-0000-0000-0000-0000000000c1}", 3000,
+        "C:\\Windows\\System32\\wsmprovhost.exe", "C:\\Windows\\system32\\wsmprovhost.exe -Embedding", "CORP\\admin",
+        "0x8000", "C:\\Windows\\System32\\svchost.exe");
+    // What every session writes for itself: no transfer.
+    b += fileCreate(kDst, at(t + 0.5), "C:\\Windows\\System32\\wsmprovhost.exe",
+        "C:\\Users\\admin\\AppData\\Local\\Temp\\__PSScriptPolicyTest_dmojmlgn.j2j.ps1", 3000);
+    b += fileCreate(kDst, at(t + 0.6), "C:\\Windows\\System32\\wsmprovhost.exe",
+        "C:\\Users\\admin\\AppData\\Local\\Microsoft\\CLR_v4.0\\UsageLogs\\wsmprovhost.exe.log", 3000);
+    b += fileCreate(kDst, at(t + 2), "C:\\Windows\\System32\\wsmprovhost.exe", path, 3000);
+    return b;
 }
 
 QByteArray bitsJob(double t, const char *jobId, const char *url, const char *transferred, const char *total)
@@ -339,6 +366,139 @@ private slots:
         QCOMPARE(rows[0].rules, std::string("bits-job,source-command"));
         // The command and the job's 59 are one kind of fact (the destination asked for the file).
         QCOMPARE(rows[0].confidenceLabel, std::string("medium"));
+    }
+
+    // Copy-Item -ToSession seen from both ends: the script on WS5, wsmprovhost writing on WS6.
+    void psRemotingCopyBothEnds()
+    {
+        QByteArray b;
+        b += scriptBlock(kSrc, at(10), "$s = New-PSSession -ComputerName WS6 -Credential $cred");
+        b += scriptBlock(
+            kSrc, at(12), "Copy-Item -Path C:\\tools\\agent.exe -Destination C:\\Windows\\Temp\\ -ToSession $s -Force");
+        b += wsmanReceives(12 + kSkew, "C:\\Windows\\Temp\\agent.exe");
+        auto cs = makeCase(b);
+        QVERIFY(cs);
+        const auto rows = infer(*cs);
+        QCOMPARE(rows.size(), size_t(1));
+        const auto &r = rows[0];
+        QCOMPARE(r.source, std::string("WS5"));
+        QCOMPARE(r.destination, std::string("WS6"));
+        QCOMPARE(r.file, std::string("agent.exe"));
+        QCOMPARE(r.path, std::string("C:\\Windows\\Temp\\agent.exe"));
+        QCOMPARE(r.srcPath, std::string("C:\\tools\\agent.exe"));
+        QCOMPARE(r.method, std::string("other"));
+        QCOMPARE(r.direction, std::string("push"));
+        QCOMPARE(r.account, std::string("CORP\\admin"));
+        QCOMPARE(r.rules, std::string("ps-remoting-copy,winrm-write"));
+        QCOMPARE(
+            roles(*cs, r.id), (QStringList {"dst-command", "dst-create", "dst-logon", "src-command", "src-connect"}));
+        QCOMPARE(r.confidenceLabel, std::string("high"));
+    }
+
+    // Only the receiving end: the session's logon names the source by address.
+    void winrmWriteDestinationOnly()
+    {
+        auto cs = makeCase(wsmanReceives(20, "C:\\ProgramData\\svc.dll"));
+        QVERIFY(cs);
+        const auto rows = infer(*cs);
+        QCOMPARE(rows.size(), size_t(1));
+        QCOMPARE(rows[0].source, std::string(kAttackerIp));
+        QCOMPARE(rows[0].destination, std::string("WS6"));
+        QCOMPARE(rows[0].path, std::string("C:\\ProgramData\\svc.dll"));
+        QCOMPARE(rows[0].method, std::string("other"));
+        QCOMPARE(rows[0].account, std::string("CORP\\admin"));
+        QCOMPARE(rows[0].confidenceLabel, std::string("medium"));
+    }
+
+    // -FromSession with an inline session: a pull from the session's computer.
+    void psRemotingCopyFromSession()
+    {
+        auto cs = makeCase(scriptBlock(kSrc, at(10),
+            "Copy-Item -FromSession (New-PSSession -ComputerName FS01) -Path C:\\loot\\db.kdbx -Destination "
+            "C:\\Users\\Public\\"));
+        QVERIFY(cs);
+        const auto rows = infer(*cs);
+        QCOMPARE(rows.size(), size_t(1));
+        QCOMPARE(rows[0].source, std::string("FS01"));
+        QCOMPARE(rows[0].destination, std::string("WS5"));
+        QCOMPARE(rows[0].file, std::string("db.kdbx"));
+        QCOMPARE(rows[0].srcPath, std::string("C:\\loot\\db.kdbx"));
+        QCOMPARE(rows[0].path, std::string("C:\\Users\\Public\\db.kdbx"));
+        QCOMPARE(rows[0].direction, std::string("pull"));
+    }
+
+    // A copy to a session whose computer no script names, a local Copy-Item: no transfer.
+    void psRemotingLookAlikes()
+    {
+        QByteArray b;
+        b += scriptBlock(kSrc, at(10), "Copy-Item C:\\a\\x.exe C:\\b\\ -ToSession $unknown");
+        b += scriptBlock(kSrc, at(11), "Copy-Item C:\\a\\x.exe C:\\b\\x.exe -Force");
+        b += scriptBlock(kSrc, at(12), "$s = New-PSSession -ComputerName localhost");
+        b += scriptBlock(kSrc, at(13), "Copy-Item C:\\a\\y.exe C:\\b\\ -ToSession $s");
+        auto cs = makeCase(b);
+        QVERIFY(cs);
+        QCOMPARE(infer(*cs).size(), size_t(0));
+    }
+
+    void parseSessionCopies_data()
+    {
+        QTest::addColumn<QString>("script");
+        QTest::addColumn<QString>("expected"); // "push|session|path|destination", "; " between copies
+        QTest::newRow("named") << "Copy-Item -Path C:\\x\\a.exe -Destination C:\\t\\ -ToSession $s"
+                               << "push|$s|C:\\x\\a.exe|C:\\t\\";
+        QTest::newRow("positional") << "Copy-Item 'C:\\x\\a b.exe' C:\\t -ToSession $sess -Force"
+                                    << "push|$sess|C:\\x\\a b.exe|C:\\t";
+        QTest::newRow("from session") << "cpi -FromSession $s C:\\loot\\k.kdbx ."
+                                      << "pull|$s|C:\\loot\\k.kdbx|.";
+        QTest::newRow("inline") << "Copy-Item C:\\a.ps1 -Destination C:\\ -ToSession (New-PSSession -cn FS01)"
+                                << "push|FS01|C:\\a.ps1|C:\\";
+        QTest::newRow("two statements") << "$s = New-PSSession WS6; Copy-Item C:\\a.exe C:\\t -ToSession $s"
+                                        << "push|$s|C:\\a.exe|C:\\t";
+        QTest::newRow("no session") << "Copy-Item C:\\a.exe \\\\WS6\\C$\\t"
+                                    << "";
+        QTest::newRow("folder") << "Copy-Item C:\\tools -Destination C:\\t -ToSession $s -Recurse"
+                                << "";
+        QTest::newRow("wildcard") << "Copy-Item C:\\tools\\*.exe C:\\t -ToSession $s"
+                                  << "";
+    }
+
+    void parseSessionCopies()
+    {
+        QFETCH(QString, script);
+        QFETCH(QString, expected);
+        QStringList got;
+        for (const auto &c : inference::CommandParser::parseSessionCopies(script.toStdString()))
+            got << QStringLiteral("%1|%2|%3|%4")
+                       .arg(c.push ? "push" : "pull", QString::fromStdString(c.session), QString::fromStdString(c.path),
+                           QString::fromStdString(c.destination));
+        QCOMPARE(got.join(QStringLiteral("; ")), expected);
+    }
+
+    void sessionComputer_data()
+    {
+        QTest::addColumn<QString>("script");
+        QTest::addColumn<QString>("expected");
+        QTest::newRow("named") << "$s = New-PSSession -ComputerName WS6 -Credential $c"
+                               << "WS6";
+        QTest::newRow("positional") << "$s = New-PSSession fs01.corp.local"
+                                    << "fs01.corp.local";
+        QTest::newRow("no blanks") << "$s=New-PSSession -cn:WS7"
+                                   << "WS7";
+        QTest::newRow("other variable") << "$t = New-PSSession -ComputerName WS6"
+                                        << "";
+        QTest::newRow("last wins") << "$s = New-PSSession WS6\n$s = New-PSSession WS7"
+                                   << "WS7";
+        QTest::newRow("not a session") << "$s = Get-Item C:\\x"
+                                       << "";
+    }
+
+    void sessionComputer()
+    {
+        QFETCH(QString, script);
+        QFETCH(QString, expected);
+        QCOMPARE(QString::fromStdString(inference::CommandParser::sessionComputer(
+                     script.replace(QStringLiteral("\\n"), QStringLiteral("\n")).toStdString(), "$s")),
+            expected);
     }
 
     // Anonymous NTLM null sessions name the workstation "NULL": no host of that name, no binding.
