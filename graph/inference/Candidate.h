@@ -35,6 +35,8 @@ inline constexpr const char *kSrcParent = "src-parent"; // ancestors of the sour
 inline constexpr const char *kDstCommand = "dst-command"; // command on the destination that fetched the file
 inline constexpr const char *kDstParent = "dst-parent"; // ancestors of that process
 inline constexpr const char *kDstService = "dst-service"; // 7045 / 4697 or svcctl pointing at the file
+// A scheduled task (4698) created by the writing session runs the file (atexec-style launch of a drop).
+inline constexpr const char *kDstTask = "dst-task";
 // The service's binary lies where remote service tools copy theirs (ADMIN$ / drive share root, not
 // a Windows binary): the install itself shows that the file arrived.
 inline constexpr const char *kDstDropSite = "dst-drop-site";

@@ -58,6 +58,7 @@ template class ByHost<ServiceInfo>;
 template class ByHost<store::ShareReadRow>;
 template class ByHost<store::BitsJobRow>;
 template class ByHost<store::ScriptBlockRow>;
+template class ByHost<store::ScheduledTaskRow>;
 
 namespace {
 int64_t i64(const sql::Stmt &st, int col, int64_t fallback = 0)
@@ -235,6 +236,9 @@ void CaseSnapshot::load(sql::Db &db)
     for (auto &r : store::loadScriptBlocks(db))
         scriptBlocks.add(std::move(r));
     scriptBlocks.finish();
+    for (auto &r : store::loadScheduledTasks(db))
+        scheduledTasks.add(std::move(r));
+    scheduledTasks.finish();
     for (const auto &[host, rows] : processes.all())
         for (const ProcessInfo &p : rows) {
             m_procById.emplace(p.id, &p);

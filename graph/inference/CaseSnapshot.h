@@ -90,6 +90,7 @@ public:
     ByHost<store::ShareReadRow> shareReads;
     ByHost<store::BitsJobRow> bitsJobs;
     ByHost<store::ScriptBlockRow> scriptBlocks;
+    ByHost<store::ScheduledTaskRow> scheduledTasks;
 
     const ProcessInfo *processById(int64_t id) const;
     // Same host, Sysmon ProcessGuid (preferred) or pid alive at ts.

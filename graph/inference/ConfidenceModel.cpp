@@ -23,6 +23,7 @@ double ConfidenceModel::weight(const std::string &r)
         {role::kDstCommand, 0.45},
         {role::kSrcConnect, 0.25},
         {role::kDstService, 0.30},
+        {role::kDstTask, 0.30},
         {role::kDstDropSite, 0.35},
         {role::kDstExec, 0.15},
         {role::kDstLogon, 0.10},

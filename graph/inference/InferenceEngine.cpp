@@ -11,6 +11,7 @@
 #include "inference/PsRemotingCopyRule.h"
 #include "inference/RdpRedirectionRule.h"
 #include "inference/RuleContext.h"
+#include "inference/ScheduledTaskRule.h"
 #include "inference/ServiceBinaryRule.h"
 #include "inference/ServiceDropRule.h"
 #include "inference/SmbSessions.h"
@@ -108,6 +109,7 @@ InferenceEngine::Result InferenceEngine::runSteps()
     rules.push_back(std::make_unique<PsRemotingCopyRule>());
     rules.push_back(std::make_unique<ExecutionRule>());
     rules.push_back(std::make_unique<ServiceBinaryRule>());
+    rules.push_back(std::make_unique<ScheduledTaskRule>());
 
     std::vector<Candidate> candidates;
     for (const auto &rule : rules) {

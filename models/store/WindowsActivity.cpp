@@ -175,6 +175,70 @@ std::vector<BitsJobRow> loadBitsJobs(sql::Db &db)
     return out;
 }
 
+namespace {
+// "0x0000000005a419bc" -> "0x5a419bc" (the spelling of logon ids in the normalised tables).
+std::string shortLogonId(const std::string &v)
+{
+    if (v.size() < 3 || v[0] != '0' || (v[1] != 'x' && v[1] != 'X'))
+        return v;
+    size_t i = 2;
+    while (i + 1 < v.size() && v[i] == '0')
+        ++i;
+    std::string out = "0x" + v.substr(i);
+    for (char &ch : out)
+        if (ch >= 'A' && ch <= 'F')
+            ch = static_cast<char>(ch + 32);
+    return out;
+}
+
+// <Actions><Exec><Command>C</Command><Arguments>A</Arguments></Exec>... of a task's XML.
+std::vector<std::string> execActions(const std::string &taskXml)
+{
+    std::vector<std::string> out;
+    QXmlStreamReader xml(QString::fromStdString(taskXml));
+    QString command, arguments;
+    bool inExec = false;
+    while (!xml.atEnd()) {
+        const auto token = xml.readNext();
+        if (token == QXmlStreamReader::StartElement) {
+            if (xml.name() == QLatin1String("Exec")) {
+                inExec = true;
+                command.clear();
+                arguments.clear();
+            } else if (inExec && xml.name() == QLatin1String("Command")) {
+                command = xml.readElementText().trimmed();
+            } else if (inExec && xml.name() == QLatin1String("Arguments")) {
+                arguments = xml.readElementText().trimmed();
+            }
+        } else if (token == QXmlStreamReader::EndElement && xml.name() == QLatin1String("Exec")) {
+            inExec = false;
+            if (!command.isEmpty())
+                out.push_back((arguments.isEmpty() ? command : command + QLatin1Char(' ') + arguments).toStdString());
+        }
+    }
+    return out;
+}
+} // namespace
+
+std::vector<ScheduledTaskRow> loadScheduledTasks(sql::Db &db)
+{
+    std::vector<ScheduledTaskRow> out;
+    eachPayload(db, "Security", "4698", [&](const sql::Stmt &st, int format, const std::string &p) {
+        ScheduledTaskRow r;
+        r.event = st.int64(0);
+        r.host = st.int64(1);
+        r.source = st.int64(2);
+        r.ts = st.int64(3);
+        r.account = i64(st, 5);
+        r.taskName = payloadField(format, p, "TaskName");
+        r.logonId = shortLogonId(payloadField(format, p, "SubjectLogonId"));
+        r.actions = execActions(payloadField(format, p, "TaskContent"));
+        if (!r.actions.empty())
+            out.push_back(std::move(r));
+    });
+    return out;
+}
+
 std::vector<ScriptBlockRow> loadScriptBlocks(sql::Db &db)
 {
     std::vector<ScriptBlockRow> out;

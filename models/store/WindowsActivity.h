@@ -41,7 +41,16 @@ struct ScriptBlockRow {
     std::string text;
 };
 
+// A Security 4698 (scheduled task created): who created it and what it runs.
+struct ScheduledTaskRow {
+    int64_t event = 0, host = 0, source = 0, ts = 0;
+    int64_t account = 0; // the creator (Subject)
+    std::string taskName, logonId; // SubjectLogonId as the normaliser writes logon ids ("0x5a419bc")
+    std::vector<std::string> actions; // each Exec action: "Command Arguments" as in TaskContent
+};
+
 std::vector<ShareReadRow> loadShareReads(sql::Db &db);
+std::vector<ScheduledTaskRow> loadScheduledTasks(sql::Db &db);
 std::vector<BitsJobRow> loadBitsJobs(sql::Db &db);
 std::vector<ScriptBlockRow> loadScriptBlocks(sql::Db &db);
 

@@ -69,6 +69,18 @@ QByteArray wsmanReceives(double t, const char *path)
     return b;
 }
 
+QByteArray taskCreated(qint64 ms, const char *logonId, const char *command, const char *arguments)
+{
+    const QString xml = QStringLiteral("<?xml version='1.0' encoding='UTF-16'?><Task version='1.2' "
+                                       "xmlns='http://schemas.microsoft.com/windows/2004/02/mit/task'>"
+                                       "<Actions Context='LocalSystem'><Exec><Command>%1</Command>"
+                                       "<Arguments>%2</Arguments></Exec></Actions></Task>")
+                            .arg(s(command), s(arguments));
+    return security(kDst, 4698, ms,
+        {{"SubjectUserName", s("admin")}, {"SubjectDomainName", s("CORP")}, {"SubjectLogonId", s(logonId)},
+            {"TaskName", s("\\\\bouWFQYO")}, {"TaskContent", xml}});
+}
+
 QByteArray bitsJob(double t, const char *jobId, const char *url, const char *transferred, const char *total)
 {
     QByteArray b;
@@ -499,6 +511,42 @@ private slots:
         QCOMPARE(QString::fromStdString(inference::CommandParser::sessionComputer(
                      script.replace(QStringLiteral("\\n"), QStringLiteral("\n")).toStdString(), "$s")),
             expected);
+    }
+
+    // A file pushed over ADMIN$, then a task created from the same address runs it.
+    void taskRunsDroppedFile()
+    {
+        QByteArray b;
+        b += logon(kDst, at(10), kAttackerIp, 50100, "0x7000");
+        b += shareCheck(kDst, at(11), kAttackerIp, 50100, "0x7000", "\\\\*\\ADMIN$", "\\??\\C:\\Windows",
+            "Temp\\payload.exe", "0x2");
+        b += logon(kDst, at(12), kAttackerIp, 50101, "0x7001");
+        b += taskCreated(at(12.1), "0x7001", "%windir%\\Temp\\payload.exe", "-q");
+        // atexec's own task names no transferred file; a task of another address proves nothing.
+        b += taskCreated(at(12.2), "0x7001", "cmd.exe", "/C whoami > C:\\Windows\\Temp\\abcdefgh.tmp 2>&1");
+        auto cs = makeCase(b);
+        QVERIFY(cs);
+        const auto rows = infer(*cs);
+        QCOMPARE(rows.size(), size_t(1));
+        QCOMPARE(rows[0].path, std::string("C:\\Windows\\Temp\\payload.exe"));
+        QCOMPARE(rows[0].rules, std::string("smb-share-write,task-drop"));
+        QCOMPARE(roles(*cs, rows[0].id), (QStringList {"dst-logon", "dst-task", "dst-write"}));
+        QCOMPARE(cs->db().queryInt("SELECT count(*) FROM transfer_evidence WHERE role='dst-task'"), int64_t(1));
+    }
+
+    void taskOfAnotherSessionIsNoEvidence()
+    {
+        QByteArray b;
+        b += logon(kDst, at(10), kAttackerIp, 50100, "0x7000");
+        b += shareCheck(kDst, at(11), kAttackerIp, 50100, "0x7000", "\\\\*\\ADMIN$", "\\??\\C:\\Windows",
+            "Temp\\payload.exe", "0x2");
+        b += logon(kDst, at(12), "10.1.1.9", 50300, "0x7002");
+        b += taskCreated(at(12.1), "0x7002", "C:\\Windows\\Temp\\payload.exe", "");
+        auto cs = makeCase(b);
+        QVERIFY(cs);
+        const auto rows = infer(*cs);
+        QCOMPARE(rows.size(), size_t(1));
+        QCOMPARE(rows[0].rules, std::string("smb-share-write"));
     }
 
     // Anonymous NTLM null sessions name the workstation "NULL": no host of that name, no binding.

@@ -30,7 +30,7 @@ struct Procedure {
 };
 
 // The rules of this issue: a transfer of another recording citing one of them is a false positive.
-const char *const kRules[] = {"smb-output-read", "bits-job", "winrm-write", "ps-remoting-copy"};
+const char *const kRules[] = {"smb-output-read", "bits-job", "winrm-write", "ps-remoting-copy", "task-drop"};
 
 const std::string kApt = "evtx/EVTX-to-MITRE-Attack/EVTX_full_APT_attack_steps/";
 const std::string kExec = "evtx/EVTX-to-MITRE-Attack/TA0002-Execution/";
