@@ -242,7 +242,8 @@ std::vector<ScheduledTaskRow> loadScheduledTasks(sql::Db &db)
 std::vector<ScriptBlockRow> loadScriptBlocks(sql::Db &db)
 {
     std::vector<ScriptBlockRow> out;
-    eachPayload(db, "Microsoft-Windows-PowerShell/Operational", "4103, 4104",
+    // 4104 only: 4103's parameter bindings name a session by its name ("WinRM1"), not its computer.
+    eachPayload(db, "Microsoft-Windows-PowerShell/Operational", "4104",
         [&](const sql::Stmt &st, int format, const std::string &p) {
             ScriptBlockRow r;
             r.event = st.int64(0);
@@ -251,7 +252,7 @@ std::vector<ScriptBlockRow> loadScriptBlocks(sql::Db &db)
             r.ts = st.int64(3);
             r.eventId = st.integer(4);
             r.account = i64(st, 5);
-            r.text = payloadField(format, p, r.eventId == 4104 ? "ScriptBlockText" : "Payload");
+            r.text = payloadField(format, p, "ScriptBlockText");
             if (!r.text.empty())
                 out.push_back(std::move(r));
         });

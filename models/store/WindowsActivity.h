@@ -33,7 +33,7 @@ struct BitsJobRow {
     int64_t bytesTotal = -1, bytesTransferred = -1;
 };
 
-// A PowerShell/Operational 4104 (script block) or 4103 (pipeline execution) record's text.
+// A PowerShell/Operational 4104 record's ScriptBlockText.
 struct ScriptBlockRow {
     int64_t event = 0, host = 0, source = 0, ts = 0;
     int eventId = 0;

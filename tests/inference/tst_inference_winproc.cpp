@@ -549,6 +549,28 @@ private slots:
         QCOMPARE(rows[0].rules, std::string("smb-share-write"));
     }
 
+    // A copy started through DCOM (MMC20.Application: mmc.exe -Embedding runs cmd): a copy command
+    // pulling from a share, with the DCOM host as its parent.
+    void dcomLaunchedCopy()
+    {
+        QByteArray b;
+        b += process(kDst, at(10), "{00000000-0000-0000-0000-000000000001}", 100, "C:\\Windows\\System32\\mmc.exe",
+            "C:\\Windows\\system32\\mmc.exe -Embedding", "CORP\\admin", "0x7000", "C:\\Windows\\System32\\svchost.exe");
+        b += process(kDst, at(11), "{00000000-0000-0000-0000-0000000000d1}", 200, "C:\\Windows\\System32\\cmd.exe",
+            "cmd.exe /c copy \\\\WS5\\tools\\agent.exe C:\\Windows\\Temp\\agent.exe", "CORP\\admin", "0x7000",
+            "C:\\Windows\\System32\\mmc.exe");
+        auto cs = makeCase(b);
+        QVERIFY(cs);
+        const auto rows = infer(*cs);
+        QCOMPARE(rows.size(), size_t(1));
+        QCOMPARE(rows[0].source, std::string("WS5"));
+        QCOMPARE(rows[0].destination, std::string("WS6"));
+        QCOMPARE(rows[0].path, std::string("C:\\Windows\\Temp\\agent.exe"));
+        QCOMPARE(rows[0].direction, std::string("pull"));
+        QCOMPARE(rows[0].rules, std::string("source-command"));
+        QCOMPARE(roles(*cs, rows[0].id), (QStringList {"dst-command", "dst-parent"}));
+    }
+
     // Anonymous NTLM null sessions name the workstation "NULL": no host of that name, no binding.
     void nullWorkstationIsNoHost()
     {
