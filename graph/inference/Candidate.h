@@ -91,6 +91,8 @@ struct Candidate {
     bool corroborated = false;
 
     void addEvidence(int64_t event, const char *role, const char *rule);
+    // One record at ts on clockHost's clock tells when the file moved, give or take slack.
+    void seenAt(int64_t ts, int64_t clockHost, int64_t slack);
     void addRule(const std::string &rule);
 };
 

@@ -134,10 +134,7 @@ void OutputReadRule::collect(RuleContext &ctx, std::vector<Candidate> &out)
             const int64_t acct = ctx.accounts.canonical(r.account);
             if (acct && !ctx.accounts.isServiceIdentity(acct))
                 c.account = acct;
-            c.firstTs = c.lastTs = r.ts;
-            c.lo = r.ts - ctx.cfg.sameHostSlack;
-            c.hi = hi;
-            c.clockHost = host;
+            c.seenAt(r.ts, host, ctx.cfg.sameHostSlack);
             c.addRule(name());
             c.addEvidence(r.event, role::kSrcRead, name());
             for (int64_t e : outputs)

@@ -58,10 +58,8 @@ void PsRemotingCopyRule::collect(RuleContext &ctx, std::vector<Candidate> &out)
                 c.dstPath = landing(copy.destination, copy.fileName);
                 c.method = Method::Other;
                 c.methodRank = 2;
-                c.firstTs = c.lastTs = r.ts;
-                c.lo = r.ts - ctx.cfg.sameHostSlack;
-                c.hi = r.ts + ctx.cfg.commandToWrite;
-                c.clockHost = host;
+                c.seenAt(r.ts, host, ctx.cfg.sameHostSlack);
+                c.hi = r.ts + ctx.cfg.commandToWrite; // the copy runs after the command
                 c.addRule(name());
                 c.addEvidence(r.event, copy.push ? role::kSrcCommand : role::kDstCommand, name());
                 if (sessionEvent && sessionEvent != r.event)

@@ -34,10 +34,7 @@ void WinrmWriteRule::collect(RuleContext &ctx, std::vector<Candidate> &out)
             c.method = Method::Other;
             c.methodRank = 2;
             c.direction = Direction::Push;
-            c.firstTs = c.lastTs = f.ts;
-            c.lo = f.ts - ctx.cfg.sameHostSlack;
-            c.hi = f.ts + ctx.cfg.sameHostSlack;
-            c.clockHost = host;
+            c.seenAt(f.ts, host, ctx.cfg.sameHostSlack);
             c.hashes = f.hashes;
             c.addRule(name());
             c.addEvidence(f.event, role::kDstCreate, name());

@@ -128,6 +128,18 @@ std::vector<ShareReadRow> loadShareReads(sql::Db &db)
 }
 
 namespace {
+// The columns every payload row starts with (eachPayload's SELECT).
+template<typename Row> Row eventRow(const sql::Stmt &st)
+{
+    Row r;
+    r.event = st.int64(0);
+    r.host = st.int64(1);
+    r.source = st.int64(2);
+    r.ts = st.int64(3);
+    r.account = i64(st, 5);
+    return r;
+}
+
 // Events of one channel and some ids, with their decoded payload handed to `each`.
 template<typename F> void eachPayload(sql::Db &db, std::string_view channel, std::string_view ids, F each)
 {
@@ -152,13 +164,8 @@ std::vector<BitsJobRow> loadBitsJobs(sql::Db &db)
     std::vector<BitsJobRow> out;
     eachPayload(db, "Microsoft-Windows-Bits-Client/Operational", "3, 59, 60",
         [&](const sql::Stmt &st, int format, const std::string &p) {
-            BitsJobRow r;
-            r.event = st.int64(0);
-            r.host = st.int64(1);
-            r.source = st.int64(2);
-            r.ts = st.int64(3);
+            BitsJobRow r = eventRow<BitsJobRow>(st);
             r.eventId = st.integer(4);
-            r.account = i64(st, 5);
             if (r.eventId == 3) {
                 r.jobId = payloadField(format, p, "jobId");
                 r.title = payloadField(format, p, "jobTitle");
@@ -224,12 +231,7 @@ std::vector<ScheduledTaskRow> loadScheduledTasks(sql::Db &db)
 {
     std::vector<ScheduledTaskRow> out;
     eachPayload(db, "Security", "4698", [&](const sql::Stmt &st, int format, const std::string &p) {
-        ScheduledTaskRow r;
-        r.event = st.int64(0);
-        r.host = st.int64(1);
-        r.source = st.int64(2);
-        r.ts = st.int64(3);
-        r.account = i64(st, 5);
+        ScheduledTaskRow r = eventRow<ScheduledTaskRow>(st);
         r.taskName = payloadField(format, p, "TaskName");
         r.logonId = shortLogonId(payloadField(format, p, "SubjectLogonId"));
         r.actions = execActions(payloadField(format, p, "TaskContent"));
@@ -245,13 +247,8 @@ std::vector<ScriptBlockRow> loadScriptBlocks(sql::Db &db)
     // 4104 only: 4103's parameter bindings name a session by its name ("WinRM1"), not its computer.
     eachPayload(db, "Microsoft-Windows-PowerShell/Operational", "4104",
         [&](const sql::Stmt &st, int format, const std::string &p) {
-            ScriptBlockRow r;
-            r.event = st.int64(0);
-            r.host = st.int64(1);
-            r.source = st.int64(2);
-            r.ts = st.int64(3);
+            ScriptBlockRow r = eventRow<ScriptBlockRow>(st);
             r.eventId = st.integer(4);
-            r.account = i64(st, 5);
             r.text = payloadField(format, p, "ScriptBlockText");
             if (!r.text.empty())
                 out.push_back(std::move(r));

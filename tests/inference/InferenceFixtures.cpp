@@ -1,6 +1,12 @@
 #include "InferenceFixtures.h"
 
+#include "core/ImportEngine.h"
+#include "inference/InferenceEngine.h"
+#include "inference/TransferQuery.h"
+#include "store/CaseStore.h"
+
 #include <QDateTime>
+#include <QFile>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QTimeZone>
@@ -123,6 +129,33 @@ QByteArray service(const char *host, qint64 ms, const char *name, const char *im
     return system(host, 7045, ms,
         {{"ServiceName", s(name)}, {"ImagePath", s(imagePath)}, {"ServiceType", s("user mode service")},
             {"StartType", s("demand start")}, {"AccountName", s("LocalSystem")}});
+}
+
+std::unique_ptr<tt::store::CaseStore> CaseFactory::fromLines(const QByteArray &lines)
+{
+    const QString input = m_dir.filePath(QStringLiteral("in%1.json").arg(++m_n));
+    QFile f(input);
+    if (!f.open(QIODevice::WriteOnly))
+        return nullptr;
+    f.write(lines);
+    f.close();
+    return fromFile(input);
+}
+
+std::unique_ptr<tt::store::CaseStore> CaseFactory::fromFile(const QString &input)
+{
+    ++m_n;
+    auto cs = tt::store::CaseStore::open(
+        m_dir.filePath(QStringLiteral("c%1.ttcase").arg(m_n)).toStdString(), tt::store::CaseStore::Access::Create);
+    if (tt::ImportEngine(*cs, {}).run({input.toStdString()}).stored() == 0)
+        return nullptr;
+    return cs;
+}
+
+std::vector<tt::inference::TransferRow> inferTransfers(tt::store::CaseStore &cs)
+{
+    tt::inference::InferenceEngine(cs.db()).run();
+    return tt::inference::listTransfers(cs.db(), {});
 }
 
 } // namespace fixtures

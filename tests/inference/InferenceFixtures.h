@@ -6,9 +6,19 @@
 
 #include <QByteArray>
 #include <QString>
+#include <QTemporaryDir>
 
 #include <initializer_list>
+#include <memory>
 #include <utility>
+#include <vector>
+
+namespace tt::store {
+class CaseStore;
+}
+namespace tt::inference {
+struct TransferRow;
+}
 
 namespace fixtures {
 
@@ -37,5 +47,20 @@ QByteArray process(const char *host, qint64 ms, const char *guid, int pid, const
     const char *user = "CORP\\admin", const char *logonId = "0x5000",
     const char *parentImage = "C:\\Windows\\explorer.exe");
 QByteArray service(const char *host, qint64 ms, const char *name, const char *imagePath);
+
+// Small cases in a temporary folder, imported through the real ImportEngine.
+class CaseFactory {
+public:
+    // The lines written to a file and imported; nullptr when nothing was stored.
+    std::unique_ptr<tt::store::CaseStore> fromLines(const QByteArray &lines);
+    std::unique_ptr<tt::store::CaseStore> fromFile(const QString &input);
+
+private:
+    QTemporaryDir m_dir;
+    int m_n = 0;
+};
+
+// Runs inference and lists every transfer.
+std::vector<tt::inference::TransferRow> inferTransfers(tt::store::CaseStore &cs);
 
 } // namespace fixtures

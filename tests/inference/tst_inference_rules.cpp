@@ -48,37 +48,11 @@ QByteArray pushBothEnds(double t, const char *rel, const char *fullPath, int por
 class TstInferenceRules : public QObject {
     Q_OBJECT
 private:
-    QTemporaryDir m_dir;
-    int m_n = 0;
+    CaseFactory m_cases;
 
-    std::unique_ptr<store::CaseStore> makeCase(const QByteArray &lines)
-    {
-        const QString input = m_dir.filePath(QStringLiteral("in%1.json").arg(++m_n));
-        QFile f(input);
-        if (!f.open(QIODevice::WriteOnly))
-            return nullptr;
-        f.write(lines);
-        f.close();
-        return importFile(input);
-    }
-
-    std::unique_ptr<store::CaseStore> importFile(const QString &input)
-    {
-        ++m_n;
-        auto cs = store::CaseStore::open(
-            m_dir.filePath(QStringLiteral("c%1.ttcase").arg(m_n)).toStdString(), store::CaseStore::Access::Create);
-        ImportEngine engine(*cs, {});
-        const ImportSummary s = engine.run({input.toStdString()});
-        if (s.stored() == 0)
-            return nullptr;
-        return cs;
-    }
-
-    std::vector<inference::TransferRow> infer(store::CaseStore &cs)
-    {
-        inference::InferenceEngine(cs.db()).run();
-        return inference::listTransfers(cs.db(), {});
-    }
+    std::unique_ptr<store::CaseStore> makeCase(const QByteArray &lines) { return m_cases.fromLines(lines); }
+    std::unique_ptr<store::CaseStore> importFile(const QString &input) { return m_cases.fromFile(input); }
+    static std::vector<inference::TransferRow> infer(store::CaseStore &cs) { return inferTransfers(cs); }
 
     static int64_t count(store::CaseStore &cs, const char *sql) { return cs.db().queryInt(sql); }
 

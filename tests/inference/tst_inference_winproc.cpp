@@ -100,28 +100,10 @@ QByteArray bitsJob(double t, const char *jobId, const char *url, const char *tra
 class TstInferenceWinproc : public QObject {
     Q_OBJECT
 private:
-    QTemporaryDir m_dir;
-    int m_n = 0;
+    CaseFactory m_cases;
 
-    std::unique_ptr<store::CaseStore> makeCase(const QByteArray &lines)
-    {
-        const QString input = m_dir.filePath(QStringLiteral("in%1.json").arg(++m_n));
-        QFile f(input);
-        if (!f.open(QIODevice::WriteOnly))
-            return nullptr;
-        f.write(lines);
-        f.close();
-        auto cs = store::CaseStore::open(
-            m_dir.filePath(QStringLiteral("c%1.ttcase").arg(m_n)).toStdString(), store::CaseStore::Access::Create);
-        ImportEngine(*cs, {}).run({input.toStdString()});
-        return cs;
-    }
-
-    std::vector<inference::TransferRow> infer(store::CaseStore &cs)
-    {
-        inference::InferenceEngine(cs.db()).run();
-        return inference::listTransfers(cs.db(), {});
-    }
+    std::unique_ptr<store::CaseStore> makeCase(const QByteArray &lines) { return m_cases.fromLines(lines); }
+    static std::vector<inference::TransferRow> infer(store::CaseStore &cs) { return inferTransfers(cs); }
 
     static QStringList roles(store::CaseStore &cs, int64_t transfer)
     {

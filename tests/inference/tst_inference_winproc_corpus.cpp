@@ -5,15 +5,9 @@
 // lost or changed fails the test), and nothing else. Then every other EVTX file of the corpus: the
 // rules of these procedures add no transfer to any of them (other tactics stay free of them).
 
-#include "TestSupport.h"
-
-#include "core/ImportEngine.h"
-#include "inference/InferenceEngine.h"
-#include "inference/TransferQuery.h"
-#include "store/CaseStore.h"
+#include "CorpusRun.h"
 
 #include <QCoreApplication>
-#include <QDirIterator>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -107,17 +101,6 @@ std::vector<Procedure> procedures()
     };
 }
 
-std::vector<inference::TransferRow> inferFiles(const QString &casePath, const QStringList &files)
-{
-    auto cs = store::CaseStore::open(casePath.toStdString(), store::CaseStore::Access::Create);
-    std::vector<std::string> in;
-    for (const QString &f : files)
-        in.push_back(f.toStdString());
-    ImportEngine(*cs, {}).run(in);
-    inference::InferenceEngine(cs->db()).run();
-    return inference::listTransfers(cs->db(), {});
-}
-
 std::string describe(const inference::TransferRow &r)
 {
     return r.source + " -> " + r.destination + " " + r.file + " src=" + r.srcPath + " dst=" + r.path + " " + r.method
@@ -145,13 +128,10 @@ private slots:
     {
         QFETCH(int, index);
         const Procedure pr = procedures()[size_t(index)];
-        QStringList files;
-        for (const std::string &f : pr.files) {
-            files << tt::test::corpusDir() + QLatin1Char('/') + QString::fromStdString(f);
-            m_covered.insert(QString::fromStdString(f));
-            QVERIFY2(QFile::exists(files.back()), qPrintable(files.back()));
-        }
-        const auto rows = inferFiles(m_dir.filePath(QStringLiteral("p%1.ttcase").arg(++m_case)), files);
+        const QStringList files = corpusrun::corpusPaths(pr.files, m_covered);
+        for (const QString &f : files)
+            QVERIFY2(QFile::exists(f), qPrintable(f));
+        const auto rows = corpusrun::inferFiles(m_dir.filePath(QStringLiteral("p%1.ttcase").arg(++m_case)), files);
         std::vector<std::string> found;
         for (const auto &r : rows)
             found.push_back(describe(r));
@@ -162,12 +142,7 @@ private slots:
 
     void otherRecordingsGainNothing()
     {
-        QDirIterator it(tt::test::corpusDir() + QStringLiteral("/evtx"), {QStringLiteral("*.evtx")}, QDir::Files,
-            QDirIterator::Subdirectories);
-        QStringList all;
-        while (it.hasNext())
-            all << it.next();
-        all.sort();
+        const QStringList all = corpusrun::evtxFiles();
         QVERIFY(all.size() > 500);
         QStringList problems;
         int checked = 0;
@@ -177,7 +152,7 @@ private slots:
                 continue;
             ++checked;
             const QString path = m_dir.filePath(QStringLiteral("o%1.ttcase").arg(++m_case));
-            for (const auto &r : inferFiles(path, {f}))
+            for (const auto &r : corpusrun::inferFiles(path, {f}))
                 for (const char *rule : kRules)
                     if (r.rules.find(rule) != std::string::npos)
                         problems << rel + QStringLiteral(": ") + QString::fromStdString(describe(r));
