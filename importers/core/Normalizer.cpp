@@ -4,6 +4,7 @@
 #include "core/JsonText.h"
 #include "core/RawEvent.h"
 #include "linux/LinuxNormalizer.h"
+#include "linux/SyslogAuthParser.h"
 #include "store/CaseWriter.h"
 #include "store/HostName.h"
 #include "zeek/ZeekNormalizer.h"
@@ -70,6 +71,38 @@ void splitAddrPort(std::string_view in, std::string &addr, int64_t &port)
     } else {
         addr = std::string(in);
     }
+}
+// "/C:/Users/x/a.exe" (how Windows sftp-server names files) -> "C:\\Users\\x\\a.exe".
+std::string windowsSftpPath(std::string_view p)
+{
+    if (p.size() < 3 || p[0] != '/' || p[2] != ':')
+        return std::string(p);
+    std::string out(p.substr(1));
+    for (char &ch : out)
+        if (ch == '/')
+            ch = '\\';
+    return out;
+}
+
+// Windows OpenSSH logs sshd's and sftp-server's lines as events (OpenSSH/Operational, event data
+// `process` + `payload`): they are read as the sshd log lines they are (importers/linux), with
+// sftp-server's paths in Windows form.
+void windowsOpenSsh(store::CaseWriter &w, const RawEvent &ev, int64_t eventRow, int64_t host)
+{
+    std::string_view process = ev.field("process");
+    if (process.size() > 4 && ieq(process.substr(process.size() - 4), ".exe"))
+        process.remove_suffix(4);
+    RawEvent line;
+    line.timeUs = ev.timeUs;
+    line.timeSource = ev.timeSource;
+    line.computer = ev.computer;
+    linuxlog::classifyMessage(line, process, {}, ev.field("payload"));
+    if (line.channel != "linux:sshd")
+        return;
+    for (Field &f : line.fields)
+        if (f.name == "path")
+            f.value = windowsSftpPath(f.value);
+    LinuxNormalizer(w).normalise(line, eventRow, host);
 }
 } // namespace
 
@@ -261,6 +294,9 @@ int64_t Normalizer::store(const RawEvent &ev)
         LinuxNormalizer(m_w).normalise(ev, eventRow, host);
         break;
     case Kind::Other:
+        if (ieq(ev.channel, "OpenSSH/Operational"))
+            windowsOpenSsh(m_w, ev, eventRow, host);
+        break;
     case Kind::Zeek:
         break;
     }

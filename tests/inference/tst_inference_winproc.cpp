@@ -553,6 +553,33 @@ private slots:
         QCOMPARE(roles(*cs, rows[0].id), (QStringList {"dst-command", "dst-parent"}));
     }
 
+    // Windows OpenSSH: sshd's and sftp-server's lines as OpenSSH/Operational events (process +
+    // payload), read like syslog lines; sftp-server names files as /C:/...
+    void windowsOpenSshSftpPush()
+    {
+        auto ssh = [](double t, const char *process, const char *payload) {
+            return fixtures::event(
+                kDst, 4, at(t), "OpenSSH/Operational", "OpenSSH", {{"process", s(process)}, {"payload", s(payload)}});
+        };
+        QByteArray b;
+        b += ssh(10, "sshd", "Accepted password for admin from 10.1.1.5 port 50022 ssh2");
+        b += ssh(11, "sftp-server", "session opened for local user admin from [10.1.1.5]");
+        b += ssh(12, "sftp-server", "open \"/C:/Users/admin/agent.exe\" flags WRITE,CREATE,TRUNCATE mode 0666");
+        b += ssh(12.5, "sftp-server", "close \"/C:/Users/admin/agent.exe\" bytes read 0 written 32256");
+        b += ssh(13, "sshd.exe", "Server listening on :: port 22.");
+        auto cs = makeCase(b);
+        QVERIFY(cs);
+        const auto rows = infer(*cs);
+        QCOMPARE(rows.size(), size_t(1));
+        QCOMPARE(rows[0].source, std::string(kAttackerIp));
+        QCOMPARE(rows[0].destination, std::string("WS6"));
+        QCOMPARE(rows[0].file, std::string("agent.exe"));
+        QCOMPARE(rows[0].path, std::string("C:\\Users\\admin\\agent.exe"));
+        QCOMPARE(rows[0].method, std::string("sftp"));
+        QCOMPARE(rows[0].direction, std::string("push"));
+        QCOMPARE(rows[0].account, std::string("WS6\\admin"));
+    }
+
     // Anonymous NTLM null sessions name the workstation "NULL": no host of that name, no binding.
     void nullWorkstationIsNoHost()
     {
