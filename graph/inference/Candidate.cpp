@@ -54,6 +54,14 @@ bool Evidence::operator==(const Evidence &o) const
     return event == o.event && std::strcmp(role, o.role) == 0 && std::strcmp(rule, o.rule) == 0;
 }
 
+void Candidate::seenAt(int64_t ts, int64_t host, int64_t slack)
+{
+    firstTs = lastTs = ts;
+    lo = ts - slack;
+    hi = ts + slack;
+    clockHost = host;
+}
+
 void Candidate::addEvidence(int64_t event, const char *r, const char *rule)
 {
     if (event > 0)

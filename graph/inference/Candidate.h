@@ -39,10 +39,16 @@ inline constexpr const char *kSrcConnect = "src-connect"; // Sysmon 3 outbound o
 inline constexpr const char *kSrcCommand = "src-command"; // command line that moves the file
 inline constexpr const char *kSrcFile = "src-file"; // the file created on the source beforehand
 inline constexpr const char *kSrcRead = "src-read"; // the server logged sending the whole file (pull)
+// The file is a remote-execution tool's output on the source: a command there redirected into it
+// (`cmd /c ... 1> \\127.0.0.1\ADMIN$\__N`), a loopback share write created it, or its name is the
+// tool's fixed one (Impacket `__output`, `Temp\<8 letters>.tmp`, `__<epoch>`).
+inline constexpr const char *kSrcOutput = "src-output";
 inline constexpr const char *kSrcParent = "src-parent"; // ancestors of the source command's process
 inline constexpr const char *kDstCommand = "dst-command"; // command on the destination that fetched the file
 inline constexpr const char *kDstParent = "dst-parent"; // ancestors of that process
 inline constexpr const char *kDstService = "dst-service"; // 7045 / 4697 or svcctl pointing at the file
+// A scheduled task (4698) created by the writing session runs the file (atexec-style launch of a drop).
+inline constexpr const char *kDstTask = "dst-task";
 // The service's binary lies where remote service tools copy theirs (ADMIN$ / drive share root, not
 // a Windows binary): the install itself shows that the file arrived.
 inline constexpr const char *kDstDropSite = "dst-drop-site";
@@ -107,6 +113,8 @@ struct Candidate {
     std::string benignTool, benignReason;
 
     void addEvidence(int64_t event, const char *role, const char *rule);
+    // One record at ts on clockHost's clock tells when the file moved, give or take slack.
+    void seenAt(int64_t ts, int64_t clockHost, int64_t slack);
     void addRule(const std::string &rule);
 };
 

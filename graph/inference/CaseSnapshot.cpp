@@ -55,6 +55,10 @@ template class ByHost<ShareInfo>;
 template class ByHost<LogonInfo>;
 template class ByHost<NetInfo>;
 template class ByHost<ServiceInfo>;
+template class ByHost<store::ShareReadRow>;
+template class ByHost<store::BitsJobRow>;
+template class ByHost<store::ScriptBlockRow>;
+template class ByHost<store::ScheduledTaskRow>;
 
 namespace {
 int64_t i64(const sql::Stmt &st, int col, int64_t fallback = 0)
@@ -234,6 +238,18 @@ void CaseSnapshot::load(sql::Db &db)
         }
         services.finish();
     }
+    for (auto &r : store::loadShareReads(db))
+        shareReads.add(std::move(r));
+    shareReads.finish();
+    for (auto &r : store::loadBitsJobs(db))
+        bitsJobs.add(std::move(r));
+    bitsJobs.finish();
+    for (auto &r : store::loadScriptBlocks(db))
+        scriptBlocks.add(std::move(r));
+    scriptBlocks.finish();
+    for (auto &r : store::loadScheduledTasks(db))
+        scheduledTasks.add(std::move(r));
+    scheduledTasks.finish();
     for (const auto &[host, rows] : processes.all())
         for (const ProcessInfo &p : rows) {
             m_procById.emplace(p.id, &p);

@@ -5,6 +5,8 @@
 // cheaper on sorted vectors in memory than as per-row SQL look-ups; only the rows that can matter
 // are loaded (writes, not all share checks; SMB / RDP connections, not all traffic).
 
+#include "store/WindowsActivity.h"
+
 #include <cstdint>
 #include <string>
 #include <unordered_map>
@@ -87,6 +89,11 @@ public:
     ByHost<LogonInfo> logons; // successful network (3), RDP (10 / rdp-*) and ssh (sshd / auditd) logons
     ByHost<NetInfo> connections; // SMB (445 / 139) and RDP (3389) connections
     ByHost<ServiceInfo> services;
+    // Remote-execution evidence (store/WindowsActivity): 5145 reads, BITS jobs, PowerShell text.
+    ByHost<store::ShareReadRow> shareReads;
+    ByHost<store::BitsJobRow> bitsJobs;
+    ByHost<store::ScriptBlockRow> scriptBlocks;
+    ByHost<store::ScheduledTaskRow> scheduledTasks;
 
     const ProcessInfo *processById(int64_t id) const;
     // Same host, Sysmon ProcessGuid (preferred) or pid alive at ts.

@@ -693,6 +693,7 @@ void CommandParser::addUrlPull(
         out.push_back(std::move(m));
 }
 
+<<<<<<< HEAD
 void CommandParser::parseEsxcli(const std::vector<std::string> &args, std::vector<ParsedMove> &out)
 {
     // esxcli software vib install|update -d|--depot DEPOT_URL / -v|--viburl VIB_URL, and
@@ -709,6 +710,161 @@ void CommandParser::parseEsxcli(const std::vector<std::string> &args, std::vecto
         if (!url.empty())
             addUrlPull("esxcli software", url, {}, out);
     }
+=======
+std::vector<ParsedMove> CommandParser::parseRemoteName(std::string_view remote)
+{
+    std::vector<ParsedMove> out;
+    const std::string r(remote);
+    if (urlOf(r).ok) {
+        parseUrlPull("bits", {r}, out);
+        return out;
+    }
+    if (const auto unc = WinPath::parseUnc(r)) {
+        ParsedMove m;
+        m.kind = ParsedMove::Kind::Share;
+        m.tool = "bits";
+        m.push = false;
+        m.host = unc->host;
+        m.share = WinPath::shareShortName(unc->share);
+        m.remotePath = unc->rest;
+        m.fileName = std::string(WinPath::fileName(unc->rest));
+        if (looksLikeFile(m.fileName))
+            out.push_back(std::move(m));
+    }
+    return out;
+}
+
+namespace {
+// The statements of a script: lines, split at ';' and '|' (quotes are not tracked: a path with
+// ';' in it is cut, which only loses that copy).
+std::vector<std::string_view> statements(std::string_view script)
+{
+    std::vector<std::string_view> out;
+    size_t start = 0;
+    for (size_t i = 0; i <= script.size(); ++i)
+        if (i == script.size() || script[i] == '\n' || script[i] == ';' || script[i] == '|') {
+            if (i > start)
+                out.push_back(script.substr(start, i - start));
+            start = i + 1;
+        }
+    return out;
+}
+
+// -ComputerName X / -cn X / -ComputerName:X, else the first positional argument, among args.
+std::string computerArg(const std::vector<std::string> &args, size_t from)
+{
+    std::string positional;
+    for (size_t i = from; i < args.size(); ++i) {
+        std::string a = args[i];
+        while (!a.empty() && a.back() == ')')
+            a.pop_back();
+        const std::string l = lower(a);
+        if (l.rfind("-computername:", 0) == 0 || l.rfind("-cn:", 0) == 0)
+            return a.substr(a.find(':') + 1);
+        if ((l == "-computername" || l == "-cn") && i + 1 < args.size()) {
+            std::string v = args[i + 1];
+            while (!v.empty() && v.back() == ')')
+                v.pop_back();
+            return v;
+        }
+        if (!a.empty() && a[0] == '-') {
+            ++i; // a parameter with its value (-Credential $c, -Port 5986)
+            continue;
+        }
+        if (positional.empty() && !a.empty())
+            positional = a;
+    }
+    return positional;
+}
+} // namespace
+
+std::vector<SessionCopy> CommandParser::parseSessionCopies(std::string_view script)
+{
+    std::vector<SessionCopy> out;
+    for (std::string_view st : statements(script)) {
+        if (!WinPath::containsI(st, "session"))
+            continue;
+        const std::vector<std::string> args = tokenize(st);
+        size_t verb = 0;
+        while (verb < args.size() && lower(args[verb]) != "copy-item" && lower(args[verb]) != "cpi"
+            && lower(args[verb]) != "copy")
+            ++verb;
+        if (verb == args.size())
+            continue;
+        SessionCopy c;
+        bool haveSession = false;
+        std::vector<std::string> positional;
+        for (size_t i = verb + 1; i < args.size(); ++i) {
+            const std::string l = lower(args[i]);
+            const bool hasValue = i + 1 < args.size();
+            if ((l == "-tosession" || l == "-fromsession") && hasValue) {
+                c.push = l == "-tosession";
+                haveSession = true;
+                if (args[i + 1].rfind("(", 0) == 0) { // (New-PSSession -ComputerName X)
+                    c.session = computerArg(args, i + 2);
+                    c.inlineComputer = true;
+                    while (i + 1 < args.size() && args[i + 1].find(')') == std::string::npos)
+                        ++i;
+                } else {
+                    c.session = args[i + 1];
+                }
+                ++i;
+            } else if ((l == "-path" || l == "-literalpath") && hasValue) {
+                c.path = args[++i];
+            } else if (l == "-destination" && hasValue) {
+                c.destination = args[++i];
+            } else if (!l.empty() && l[0] == '-') {
+                if (l != "-force" && l != "-recurse" && l != "-passthru" && l != "-container" && hasValue
+                    && args[i + 1][0] != '-')
+                    ++i; // -Filter x, -Credential $c, ...
+            } else {
+                positional.push_back(args[i]);
+            }
+        }
+        if (c.path.empty() && !positional.empty())
+            c.path = positional[0];
+        if (c.destination.empty() && positional.size() > 1)
+            c.destination = positional[1];
+        if (!haveSession || c.session.empty() || c.path.empty())
+            continue;
+        c.fileName = std::string(WinPath::fileName(c.path));
+        if (!looksLikeFile(c.fileName))
+            continue;
+        out.push_back(std::move(c));
+    }
+    return out;
+}
+
+std::string CommandParser::sessionComputer(std::string_view script, std::string_view variable)
+{
+    std::string found;
+    const std::string var = lower(variable);
+    for (std::string_view st : statements(script)) {
+        const std::vector<std::string> args = tokenize(st);
+        // $s = New-PSSession ..., also $s=New-PSSession
+        if (args.size() < 2)
+            continue;
+        size_t cmd = 0;
+        if (lower(args[0]) == var && args[1] == "=")
+            cmd = 2;
+        else if (lower(args[0]) == var + "=")
+            cmd = 1;
+        else if (lower(args[0]).rfind(var + "=", 0) == 0 && WinPath::containsI(args[0], "new-pssession"))
+            cmd = 0;
+        else
+            continue;
+        if (cmd >= args.size())
+            continue;
+        std::string first = lower(args[cmd]);
+        if (first.rfind(var + "=", 0) == 0)
+            first = first.substr(var.size() + 1);
+        if (first != "new-pssession" && first != "nsn")
+            continue;
+        if (std::string c = computerArg(args, cmd + 1); !c.empty())
+            found = c;
+    }
+    return found;
+>>>>>>> wt-winproc
 }
 
 } // namespace tt::inference

@@ -24,11 +24,27 @@ struct ParsedMove {
     std::string fileName; // the file moved; empty when only a wildcard or folder is known
 };
 
+// PowerShell remoting copy: Copy-Item [-Path] P [-Destination] D -ToSession S / -FromSession S.
+struct SessionCopy {
+    bool push = true; // -ToSession: local -> the session's computer; -FromSession: the reverse
+    std::string session; // "$s", or the computer of an inline (New-PSSession -ComputerName X)
+    bool inlineComputer = false; // session names the computer itself
+    std::string path, destination, fileName;
+};
+
 class CommandParser {
 public:
     static std::vector<ParsedMove> parse(std::string_view commandLine);
     // Windows-style splitting: blanks separate, double quotes group (and are dropped).
     static std::vector<std::string> tokenize(std::string_view s);
+    // A remote name fetched to this host (a BITS job's url): an http(s) / ftp URL or a UNC path,
+    // as a pull; nothing when it names no host or no file.
+    static std::vector<ParsedMove> parseRemoteName(std::string_view remote);
+    // Copy-Item ... -ToSession / -FromSession statements of a script (4104 ScriptBlockText).
+    static std::vector<SessionCopy> parseSessionCopies(std::string_view script);
+    // The computer `$var = New-PSSession [-ComputerName] HOST` opened the session to ("" if none;
+    // the last assignment in the script wins).
+    static std::string sessionComputer(std::string_view script, std::string_view variable);
     // Cheap pre-filter: could this command line move a file between hosts at all?
     static bool mayMoveFiles(std::string_view commandLine);
 

@@ -1,6 +1,7 @@
 #include "inference/InferenceEngine.h"
 
 #include "inference/AccountResolver.h"
+#include "inference/BitsJobRule.h"
 #include "inference/CaseSnapshot.h"
 #include "inference/CloudSyncRule.h"
 #include "inference/ConfidenceModel.h"
@@ -9,8 +10,11 @@
 #include "inference/ExecutionRule.h"
 #include "inference/HostResolver.h"
 #include "inference/NetworkTransferRule.h"
+#include "inference/OutputReadRule.h"
+#include "inference/PsRemotingCopyRule.h"
 #include "inference/RdpRedirectionRule.h"
 #include "inference/RuleContext.h"
+#include "inference/ScheduledTaskRule.h"
 #include "inference/ServiceBinaryRule.h"
 #include "inference/ServiceDropRule.h"
 #include "inference/SmbSessions.h"
@@ -20,6 +24,7 @@
 #include "inference/SystemWriteRule.h"
 #include "inference/TransferMerger.h"
 #include "inference/TransferWriter.h"
+#include "inference/WinrmWriteRule.h"
 #include "store/InferenceState.h"
 #include "store/Sqlite.h"
 
@@ -102,9 +107,14 @@ InferenceEngine::Result InferenceEngine::runSteps()
     rules.push_back(std::make_unique<EsxiTransferRule>());
     rules.push_back(std::make_unique<RdpRedirectionRule>());
     rules.push_back(std::make_unique<NetworkTransferRule>());
+    rules.push_back(std::make_unique<OutputReadRule>());
+    rules.push_back(std::make_unique<BitsJobRule>());
+    rules.push_back(std::make_unique<WinrmWriteRule>());
+    rules.push_back(std::make_unique<PsRemotingCopyRule>());
     rules.push_back(std::make_unique<CloudSyncRule>());
     rules.push_back(std::make_unique<ExecutionRule>());
     rules.push_back(std::make_unique<ServiceBinaryRule>());
+    rules.push_back(std::make_unique<ScheduledTaskRule>());
     rules.push_back(std::make_unique<DeploymentToolRule>()); // last: sees the service and the run
 
     std::vector<Candidate> candidates;

@@ -19,18 +19,6 @@ bool asksWrite(const ShareInfo &s)
         return true;
     return s.accessList.find("%%4417") != std::string::npos || s.accessList.find("%%4418") != std::string::npos;
 }
-
-// A share's local root when the record left it out: the admin shares have fixed roots.
-std::string rootOf(const ShareInfo &s, const std::string &shareShort)
-{
-    if (!s.sharePath.empty())
-        return WinPath::stripNtPrefix(s.sharePath);
-    if (WinPath::key(shareShort) == "admin$")
-        return "C:\\Windows";
-    if (shareShort.size() == 2 && shareShort[1] == '$')
-        return std::string(1, shareShort[0]) + ":\\";
-    return {};
-}
 } // namespace
 
 void SmbShareWriteRule::collect(RuleContext &ctx, std::vector<Candidate> &out)
@@ -79,7 +67,7 @@ void SmbShareWriteRule::collect(RuleContext &ctx, std::vector<Candidate> &out)
                 const std::string shareShort = WinPath::shareShortName(w->share);
                 c.dstHost = host;
                 c.fileName = std::string(WinPath::fileName(w->rel));
-                const std::string root = rootOf(*w, shareShort);
+                const std::string root = WinPath::shareRoot(shareShort, w->sharePath);
                 c.dstPath = root.empty() ? std::string() : WinPath::join(root, w->rel);
                 c.method = WinPath::isAdminShare(shareShort) ? Method::SmbAdminShare : Method::SmbShare;
                 c.methodRank = 2;

@@ -16,14 +16,6 @@ bool absolute(const std::string &p)
         || (p.size() > 1 && p[0] == '/' && p[1] != '/');
 }
 
-std::string shareRoot(const std::string &share)
-{
-    if (WinPath::key(share) == "admin$")
-        return "C:\\Windows";
-    if (share.size() == 2 && share[1] == '$')
-        return std::string(1, share[0]) + ":\\";
-    return {};
-}
 } // namespace
 
 void SourceCommandRule::attachChain(
@@ -59,7 +51,7 @@ void SourceCommandRule::collect(RuleContext &ctx, std::vector<Candidate> &out)
                 c.direction = m.push ? Direction::Push : Direction::Pull;
                 c.srcHost = m.push ? host : remote;
                 c.dstHost = m.push ? remote : host;
-                const std::string root = shareRoot(m.share);
+                const std::string root = WinPath::shareRoot(m.share);
                 const std::string remoteLocal = root.empty() ? std::string() : WinPath::join(root, m.remotePath);
                 if (m.push) {
                     c.dstPath = remoteLocal;

@@ -212,6 +212,17 @@ bool WinPath::isAdminShare(std::string_view s)
     return key(s) == "admin$";
 }
 
+std::string WinPath::shareRoot(std::string_view shareShort, std::string_view shareLocalPath)
+{
+    if (!shareLocalPath.empty())
+        return stripNtPrefix(shareLocalPath);
+    if (key(shareShort) == "admin$")
+        return "C:\\Windows";
+    if (shareShort.size() == 2 && shareShort[1] == '$')
+        return std::string(1, shareShort[0]) + ":\\";
+    return {};
+}
+
 bool WinPath::isIpcShare(std::string_view s)
 {
     return key(s) == "ipc$";

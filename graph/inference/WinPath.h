@@ -41,6 +41,9 @@ public:
     static std::string shareShortName(std::string_view shareName);
     static bool isAdminShare(std::string_view shareShort);
     static bool isIpcShare(std::string_view shareShort);
+    // A share's local root: ShareLocalPath when the record has it, else the fixed roots of the
+    // admin shares (ADMIN$ C:\Windows, X$ X:\); "" for other shares.
+    static std::string shareRoot(std::string_view shareShort, std::string_view shareLocalPath = {});
     // Names that mean "this machine" in a UNC path.
     static bool isLoopbackHost(std::string_view host);
 };

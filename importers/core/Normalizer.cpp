@@ -5,7 +5,11 @@
 #include "core/RawEvent.h"
 #include "esxi/EsxiNormalizer.h"
 #include "linux/LinuxNormalizer.h"
+<<<<<<< HEAD
 #include "macos/MacNormalizer.h"
+=======
+#include "linux/SyslogAuthParser.h"
+>>>>>>> wt-winproc
 #include "store/CaseWriter.h"
 #include "store/HostName.h"
 #include "zeek/ZeekNormalizer.h"
@@ -72,6 +76,38 @@ void splitAddrPort(std::string_view in, std::string &addr, int64_t &port)
     } else {
         addr = std::string(in);
     }
+}
+// "/C:/Users/x/a.exe" (how Windows sftp-server names files) -> "C:\\Users\\x\\a.exe".
+std::string windowsSftpPath(std::string_view p)
+{
+    if (p.size() < 3 || p[0] != '/' || p[2] != ':')
+        return std::string(p);
+    std::string out(p.substr(1));
+    for (char &ch : out)
+        if (ch == '/')
+            ch = '\\';
+    return out;
+}
+
+// Windows OpenSSH logs sshd's and sftp-server's lines as events (OpenSSH/Operational, event data
+// `process` + `payload`): they are read as the sshd log lines they are (importers/linux), with
+// sftp-server's paths in Windows form.
+void windowsOpenSsh(store::CaseWriter &w, const RawEvent &ev, int64_t eventRow, int64_t host)
+{
+    std::string_view process = ev.field("process");
+    if (process.size() > 4 && ieq(process.substr(process.size() - 4), ".exe"))
+        process.remove_suffix(4);
+    RawEvent line;
+    line.timeUs = ev.timeUs;
+    line.timeSource = ev.timeSource;
+    line.computer = ev.computer;
+    linuxlog::classifyMessage(line, process, {}, ev.field("payload"));
+    if (line.channel != "linux:sshd")
+        return;
+    for (Field &f : line.fields)
+        if (f.name == "path")
+            f.value = windowsSftpPath(f.value);
+    LinuxNormalizer(w).normalise(line, eventRow, host);
 }
 } // namespace
 
@@ -196,10 +232,17 @@ int64_t Normalizer::primaryAccount(const RawEvent &ev, Kind kind)
         return accountFromQualified(ev.field("User"));
     if (kind == Kind::Linux)
         return LinuxNormalizer(m_w).primaryAccount(ev);
+<<<<<<< HEAD
     if (kind == Kind::Esxi)
         return EsxiNormalizer(m_w).primaryAccount(ev);
     if (kind == Kind::Mac)
         return MacNormalizer(m_w).primaryAccount(ev);
+=======
+    // BITS jobs name their owner only as text (3 / 4 `jobOwner`, 4 `User`): the account a job
+    // fetched a file for (inference bits-job, store/WindowsActivity).
+    if (kind == Kind::Other && ieq(ev.channel, "Microsoft-Windows-Bits-Client/Operational"))
+        return accountFromQualified(ev.hasField("jobOwner") ? ev.field("jobOwner") : ev.field("User"));
+>>>>>>> wt-winproc
     if (kind == Kind::Security) {
         switch (ev.eventId) {
         case 4624:
@@ -273,6 +316,9 @@ int64_t Normalizer::store(const RawEvent &ev)
         MacNormalizer(m_w).normalise(ev, eventRow, host);
         break;
     case Kind::Other:
+        if (ieq(ev.channel, "OpenSSH/Operational"))
+            windowsOpenSsh(m_w, ev, eventRow, host);
+        break;
     case Kind::Zeek:
         break;
     }
@@ -312,7 +358,8 @@ void Normalizer::security(const RawEvent &ev, int64_t eventRow, int64_t host)
             r.elevated = (elev == "%%1842" || isTrue(elev)) ? 1 : 0;
         m_w.insertLogon(r);
         // The remote workstation named itself and came from this address: evidence of its IP.
-        if (ev.eventId == 4624 && !ip.empty() && !r.workstation.empty()) {
+        // Anonymous NTLM null sessions write the literal name "NULL" (no machine of that name).
+        if (ev.eventId == 4624 && !ip.empty() && !r.workstation.empty() && !ieq(r.workstation, "NULL")) {
             if (int64_t ws = m_w.hostId(r.workstation); ws && ws != host)
                 m_w.noteAddress(ws, ip, "4624-workstation", ts, eventRow);
         }

@@ -1,6 +1,8 @@
 #include "InferenceFixtures.h"
 
 #include "core/ImportEngine.h"
+#include "inference/InferenceEngine.h"
+#include "inference/TransferQuery.h"
 #include "store/CaseStore.h"
 
 #include <QDateTime>
@@ -10,29 +12,6 @@
 #include <QTimeZone>
 
 namespace fixtures {
-
-std::unique_ptr<tt::store::CaseStore> CaseFactory::importFile(const QString &input)
-{
-    ++m_n;
-    auto cs = tt::store::CaseStore::open(
-        m_dir.filePath(QStringLiteral("c%1.ttcase").arg(m_n)).toStdString(), tt::store::CaseStore::Access::Create);
-    tt::ImportEngine engine(*cs, {});
-    const tt::ImportSummary s = engine.run({input.toStdString()});
-    if (s.stored() == 0)
-        return nullptr;
-    return cs;
-}
-
-std::unique_ptr<tt::store::CaseStore> CaseFactory::fromLines(const QByteArray &lines)
-{
-    const QString input = m_dir.filePath(QStringLiteral("in%1.json").arg(++m_n));
-    QFile f(input);
-    if (!f.open(QIODevice::WriteOnly))
-        return nullptr;
-    f.write(lines);
-    f.close();
-    return importFile(input);
-}
 
 namespace {
 int g_record = 1000;
@@ -84,6 +63,11 @@ QByteArray system(const char *host, int eventId, qint64 ms, Fields fields)
 QByteArray sysmon(const char *host, int eventId, qint64 ms, Fields fields)
 {
     return line(host, eventId, ms, "Microsoft-Windows-Sysmon/Operational", "Microsoft-Windows-Sysmon", fields, true);
+}
+
+QByteArray event(const char *host, int eventId, qint64 ms, const char *channel, const char *provider, Fields fields)
+{
+    return line(host, eventId, ms, channel, provider, fields, false);
 }
 
 QByteArray logon(const char *host, qint64 ms, const char *ip, int port, const char *logonId, int type,
@@ -145,6 +129,33 @@ QByteArray service(const char *host, qint64 ms, const char *name, const char *im
     return system(host, 7045, ms,
         {{"ServiceName", s(name)}, {"ImagePath", s(imagePath)}, {"ServiceType", s("user mode service")},
             {"StartType", s("demand start")}, {"AccountName", s("LocalSystem")}});
+}
+
+std::unique_ptr<tt::store::CaseStore> CaseFactory::fromLines(const QByteArray &lines)
+{
+    const QString input = m_dir.filePath(QStringLiteral("in%1.json").arg(++m_n));
+    QFile f(input);
+    if (!f.open(QIODevice::WriteOnly))
+        return nullptr;
+    f.write(lines);
+    f.close();
+    return fromFile(input);
+}
+
+std::unique_ptr<tt::store::CaseStore> CaseFactory::fromFile(const QString &input)
+{
+    ++m_n;
+    auto cs = tt::store::CaseStore::open(
+        m_dir.filePath(QStringLiteral("c%1.ttcase").arg(m_n)).toStdString(), tt::store::CaseStore::Access::Create);
+    if (tt::ImportEngine(*cs, {}).run({input.toStdString()}).stored() == 0)
+        return nullptr;
+    return cs;
+}
+
+std::vector<tt::inference::TransferRow> inferTransfers(tt::store::CaseStore &cs)
+{
+    tt::inference::InferenceEngine(cs.db()).run();
+    return tt::inference::listTransfers(cs.db(), {});
 }
 
 } // namespace fixtures

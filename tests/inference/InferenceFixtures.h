@@ -11,6 +11,14 @@
 #include <initializer_list>
 #include <memory>
 #include <utility>
+#include <vector>
+
+namespace tt::store {
+class CaseStore;
+}
+namespace tt::inference {
+struct TransferRow;
+}
 
 namespace tt::store {
 class CaseStore;
@@ -18,18 +26,6 @@ class CaseStore;
 
 namespace fixtures {
 
-// New case files in a temporary folder, each filled by the real ImportEngine (no inference).
-class CaseFactory {
-public:
-    // A case with `input` imported; null when nothing was stored.
-    std::unique_ptr<tt::store::CaseStore> importFile(const QString &input);
-    // `lines` written to a JSON-lines file first.
-    std::unique_ptr<tt::store::CaseStore> fromLines(const QByteArray &lines);
-
-private:
-    QTemporaryDir m_dir;
-    int m_n = 0;
-};
 
 using Fields = std::initializer_list<std::pair<const char *, QString>>;
 
@@ -39,6 +35,8 @@ qint64 at(double seconds);
 QByteArray security(const char *host, int eventId, qint64 utcMs, Fields fields);
 QByteArray system(const char *host, int eventId, qint64 utcMs, Fields fields);
 QByteArray sysmon(const char *host, int eventId, qint64 utcMs, Fields fields);
+// Any other channel (Bits-Client, PowerShell, WinRM operational logs).
+QByteArray event(const char *host, int eventId, qint64 utcMs, const char *channel, const char *provider, Fields fields);
 
 // Common records.
 QByteArray logon(const char *host, qint64 ms, const char *ip, int port, const char *logonId, int type = 3,
@@ -54,5 +52,20 @@ QByteArray process(const char *host, qint64 ms, const char *guid, int pid, const
     const char *user = "CORP\\admin", const char *logonId = "0x5000",
     const char *parentImage = "C:\\Windows\\explorer.exe");
 QByteArray service(const char *host, qint64 ms, const char *name, const char *imagePath);
+
+// Small cases in a temporary folder, imported through the real ImportEngine.
+class CaseFactory {
+public:
+    // The lines written to a file and imported; nullptr when nothing was stored.
+    std::unique_ptr<tt::store::CaseStore> fromLines(const QByteArray &lines);
+    std::unique_ptr<tt::store::CaseStore> fromFile(const QString &input);
+
+private:
+    QTemporaryDir m_dir;
+    int m_n = 0;
+};
+
+// Runs inference and lists every transfer.
+std::vector<tt::inference::TransferRow> inferTransfers(tt::store::CaseStore &cs);
 
 } // namespace fixtures

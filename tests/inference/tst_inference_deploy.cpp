@@ -96,7 +96,7 @@ private:
     CaseFactory m_cases;
 
     std::unique_ptr<store::CaseStore> makeCase(const QByteArray &lines) { return m_cases.fromLines(lines); }
-    std::unique_ptr<store::CaseStore> importFile(const QString &input) { return m_cases.importFile(input); }
+    std::unique_ptr<store::CaseStore> importFile(const QString &input) { return m_cases.fromFile(input); }
 
     static std::vector<inference::TransferRow> infer(store::CaseStore &cs)
     {

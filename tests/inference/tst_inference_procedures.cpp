@@ -6,15 +6,9 @@
 // Then every other EVTX file of the corpus: the service-drop rule adds no transfer to any of them
 // (recordings of other tactics stay free of it).
 
-#include "TestSupport.h"
-
-#include "core/ImportEngine.h"
-#include "inference/InferenceEngine.h"
-#include "inference/TransferQuery.h"
-#include "store/CaseStore.h"
+#include "CorpusRun.h"
 
 #include <QCoreApplication>
-#include <QDirIterator>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -77,16 +71,6 @@ std::vector<Procedure> procedures()
     };
 }
 
-std::vector<inference::TransferRow> inferFiles(const QString &casePath, const QStringList &files)
-{
-    auto cs = store::CaseStore::open(casePath.toStdString(), store::CaseStore::Access::Create);
-    std::vector<std::string> in;
-    for (const QString &f : files)
-        in.push_back(f.toStdString());
-    ImportEngine(*cs, {}).run(in);
-    inference::InferenceEngine(cs->db()).run();
-    return inference::listTransfers(cs->db(), {});
-}
 } // namespace
 
 class TstInferenceProcedures : public QObject {
@@ -109,13 +93,10 @@ private slots:
     {
         QFETCH(int, index);
         const Procedure pr = procedures()[size_t(index)];
-        QStringList files;
-        for (const std::string &f : pr.files) {
-            files << tt::test::corpusDir() + QLatin1Char('/') + QString::fromStdString(f);
-            m_covered.insert(QString::fromStdString(f));
-            QVERIFY2(QFile::exists(files.back()), qPrintable(files.back()));
-        }
-        const auto rows = inferFiles(m_dir.filePath(QStringLiteral("p%1.ttcase").arg(++m_case)), files);
+        const QStringList files = corpusrun::corpusPaths(pr.files, m_covered);
+        for (const QString &f : files)
+            QVERIFY2(QFile::exists(f), qPrintable(f));
+        const auto rows = corpusrun::inferFiles(m_dir.filePath(QStringLiteral("p%1.ttcase").arg(++m_case)), files);
         QStringList found;
         for (const auto &r : rows)
             found << QString::fromStdString(r.source + " -> " + r.destination + " " + r.file + " " + r.method + " "
@@ -139,12 +120,7 @@ private slots:
 
     void otherRecordingsGainNoServiceDrop()
     {
-        QDirIterator it(tt::test::corpusDir() + QStringLiteral("/evtx"), {QStringLiteral("*.evtx")}, QDir::Files,
-            QDirIterator::Subdirectories);
-        QStringList all;
-        while (it.hasNext())
-            all << it.next();
-        all.sort();
+        const QStringList all = corpusrun::evtxFiles();
         QVERIFY(all.size() > 500);
         QStringList problems;
         int checked = 0;
@@ -153,7 +129,7 @@ private slots:
             if (m_covered.count(rel))
                 continue;
             ++checked;
-            const auto rows = inferFiles(m_dir.filePath(QStringLiteral("o%1.ttcase").arg(++m_case)), {f});
+            const auto rows = corpusrun::inferFiles(m_dir.filePath(QStringLiteral("o%1.ttcase").arg(++m_case)), {f});
             for (const auto &r : rows)
                 if (r.rules.find("service-drop") != std::string::npos)
                     problems << rel + QStringLiteral(": ") + QString::fromStdString(r.file);

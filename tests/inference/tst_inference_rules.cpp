@@ -51,13 +51,9 @@ private:
     CaseFactory m_cases;
 
     std::unique_ptr<store::CaseStore> makeCase(const QByteArray &lines) { return m_cases.fromLines(lines); }
-    std::unique_ptr<store::CaseStore> importFile(const QString &input) { return m_cases.importFile(input); }
+    std::unique_ptr<store::CaseStore> importFile(const QString &input) { return m_cases.fromFile(input); }
 
-    std::vector<inference::TransferRow> infer(store::CaseStore &cs)
-    {
-        inference::InferenceEngine(cs.db()).run();
-        return inference::listTransfers(cs.db(), {});
-    }
+    static std::vector<inference::TransferRow> infer(store::CaseStore &cs) { return inferTransfers(cs); }
 
     static int64_t count(store::CaseStore &cs, const char *sql) { return cs.db().queryInt(sql); }
 

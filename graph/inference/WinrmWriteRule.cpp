@@ -1,0 +1,68 @@
+#include "inference/WinrmWriteRule.h"
+
+#include "inference/AccountResolver.h"
+#include "inference/CaseSnapshot.h"
+#include "inference/HostResolver.h"
+#include "inference/RuleContext.h"
+#include "inference/SmbSessions.h"
+#include "inference/WinPath.h"
+#include "store/HostName.h"
+
+namespace tt::inference {
+
+bool WinrmWriteRule::sessionHousekeeping(std::string_view path)
+{
+    const std::string_view leaf = WinPath::fileName(path);
+    return WinPath::startsWithI(leaf, "__PSScriptPolicyTest_") || WinPath::startsWithI(leaf, "PowerShell_transcript.")
+        || WinPath::containsI(path, "\\AppData\\Local\\Microsoft\\")
+        || WinPath::containsI(path, "\\AppData\\Roaming\\Microsoft\\Windows\\PowerShell\\");
+}
+
+void WinrmWriteRule::collect(RuleContext &ctx, std::vector<Candidate> &out)
+{
+    for (int64_t host : ctx.snap.fileCreates.hosts()) {
+        for (const FileCreateInfo &f : ctx.snap.fileCreates.of(host)) {
+            if (!WinPath::equal(WinPath::fileName(f.image), "wsmprovhost.exe") || sessionHousekeeping(f.path))
+                continue;
+            const std::string_view leaf = WinPath::fileName(f.path);
+            if (leaf.empty())
+                continue;
+            Candidate c;
+            c.dstHost = host;
+            c.dstPath = f.path;
+            c.fileName = std::string(leaf);
+            c.method = Method::Other;
+            c.methodRank = 2;
+            c.direction = Direction::Push;
+            c.seenAt(f.ts, host, ctx.cfg.sameHostSlack);
+            c.hashes = f.hashes;
+            c.addRule(name());
+            c.addEvidence(f.event, role::kDstCreate, name());
+            int64_t acct = ctx.accounts.canonical(f.account);
+            const ProcessInfo *p = ctx.snap.processByGuid(host, f.guid);
+            if (!p)
+                p = ctx.snap.processByPid(host, f.pid, f.ts);
+            if (p && WinPath::equal(WinPath::fileName(p->image), "wsmprovhost.exe")) {
+                // The remoting host of the session that received the file.
+                c.addEvidence(p->event, role::kDstCommand, name());
+                c.dstProcess = p->id;
+                acct = acct ? acct : ctx.accounts.canonical(p->account);
+                c.session = p->logonId;
+                if (const LogonInfo *l = ctx.smb.logonOf(host, p->logonId, f.ts, ctx.cfg.sameHostSlack)) {
+                    c.addEvidence(l->event, role::kDstLogon, name());
+                    acct = acct ? acct : ctx.accounts.canonical(l->account);
+                    const std::string ip = store::normaliseIp(l->ip);
+                    if (!ip.empty() && !ctx.hosts.isSelf(host, ip, l->ts)) {
+                        c.srcIp = ip;
+                        c.srcHost = ctx.hosts.forAddress(ip, l->ts, l->source);
+                    }
+                }
+            }
+            if (acct && !ctx.accounts.isServiceIdentity(acct))
+                c.account = acct;
+            out.push_back(std::move(c));
+        }
+    }
+}
+
+} // namespace tt::inference

@@ -1,0 +1,23 @@
+#pragma once
+
+#include "inference/Rule.h"
+
+#include <string_view>
+
+namespace tt::inference {
+
+// Rule "winrm-write": a file written on this host by wsmprovhost.exe, the process that runs a
+// PowerShell remoting / WinRM session (Copy-Item -ToSession from another machine lands this way):
+// Sysmon 11 by wsmprovhost.exe -> its process (Sysmon 1 / 4688) -> the network logon of its logon
+// id (4624 type 3), whose address is the source. What every remoting session writes for itself
+// (the script-policy test files, CLR usage logs, PowerShell caches and transcripts) is no transfer.
+class WinrmWriteRule : public Rule {
+public:
+    const char *name() const override { return "winrm-write"; }
+    void collect(RuleContext &ctx, std::vector<Candidate> &out) override;
+
+    // Files PowerShell writes in every session (never a transferred file).
+    static bool sessionHousekeeping(std::string_view path);
+};
+
+} // namespace tt::inference
