@@ -11,16 +11,13 @@ tt_add_test(tst_inference_mixed SOURCES inference/tst_inference_mixed.cpp infere
             LIBS tt_inference tt_importers TIMEOUT 900)
 tt_add_test(tst_inference_procedures SOURCES inference/tst_inference_procedures.cpp
             LIBS tt_inference tt_importers TIMEOUT 900)
-<<<<<<< HEAD
 tt_add_test(tst_inference_deploy SOURCES inference/tst_inference_deploy.cpp inference/InferenceFixtures.cpp
             LIBS tt_inference tt_importers tt_models)
 add_dependencies(tst_inference_deploy transfertrace)
 tt_add_test(tst_generator_deploy SOURCES inference/tst_generator_deploy.cpp inference/GroundTruthMatcher.cpp
             LIBS tt_inference tt_importers tt_generator tt_models TIMEOUT 900)
-=======
 # Windows remote-execution procedures (issue 14 item 4): rules on small cases, then the real corpus.
 tt_add_test(tst_inference_winproc SOURCES inference/tst_inference_winproc.cpp inference/InferenceFixtures.cpp
             LIBS tt_inference tt_importers)
 tt_add_test(tst_inference_winproc_corpus SOURCES inference/tst_inference_winproc_corpus.cpp
             LIBS tt_inference tt_importers TIMEOUT 900)
->>>>>>> wt-winproc

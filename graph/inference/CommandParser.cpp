@@ -693,7 +693,6 @@ void CommandParser::addUrlPull(
         out.push_back(std::move(m));
 }
 
-<<<<<<< HEAD
 void CommandParser::parseEsxcli(const std::vector<std::string> &args, std::vector<ParsedMove> &out)
 {
     // esxcli software vib install|update -d|--depot DEPOT_URL / -v|--viburl VIB_URL, and
@@ -710,7 +709,6 @@ void CommandParser::parseEsxcli(const std::vector<std::string> &args, std::vecto
         if (!url.empty())
             addUrlPull("esxcli software", url, {}, out);
     }
-=======
 std::vector<ParsedMove> CommandParser::parseRemoteName(std::string_view remote)
 {
     std::vector<ParsedMove> out;
@@ -864,7 +862,6 @@ std::string CommandParser::sessionComputer(std::string_view script, std::string_
             found = c;
     }
     return found;
->>>>>>> wt-winproc
 }
 
 } // namespace tt::inference

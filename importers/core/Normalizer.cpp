@@ -5,11 +5,8 @@
 #include "core/RawEvent.h"
 #include "esxi/EsxiNormalizer.h"
 #include "linux/LinuxNormalizer.h"
-<<<<<<< HEAD
 #include "macos/MacNormalizer.h"
-=======
 #include "linux/SyslogAuthParser.h"
->>>>>>> wt-winproc
 #include "store/CaseWriter.h"
 #include "store/HostName.h"
 #include "zeek/ZeekNormalizer.h"
@@ -232,17 +229,14 @@ int64_t Normalizer::primaryAccount(const RawEvent &ev, Kind kind)
         return accountFromQualified(ev.field("User"));
     if (kind == Kind::Linux)
         return LinuxNormalizer(m_w).primaryAccount(ev);
-<<<<<<< HEAD
     if (kind == Kind::Esxi)
         return EsxiNormalizer(m_w).primaryAccount(ev);
     if (kind == Kind::Mac)
         return MacNormalizer(m_w).primaryAccount(ev);
-=======
     // BITS jobs name their owner only as text (3 / 4 `jobOwner`, 4 `User`): the account a job
     // fetched a file for (inference bits-job, store/WindowsActivity).
     if (kind == Kind::Other && ieq(ev.channel, "Microsoft-Windows-Bits-Client/Operational"))
         return accountFromQualified(ev.hasField("jobOwner") ? ev.field("jobOwner") : ev.field("User"));
->>>>>>> wt-winproc
     if (kind == Kind::Security) {
         switch (ev.eventId) {
         case 4624:
