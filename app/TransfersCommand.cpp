@@ -48,7 +48,7 @@ std::string inferenceSummary(const inference::InferenceEngine::Result &r)
 inference::InferenceEngine::Result inferStale(store::CaseStore &cs, SignalCancel &interrupt)
 {
     pauseForTest("inference", *interrupt.flag());
-    inference::InferenceEngine engine(cs.db());
+    inference::InferenceEngine engine(cs);
     engine.setCancelFlag(interrupt.flag());
     return engine.run();
 }
@@ -146,7 +146,7 @@ int runTransfers(const QStringList &args)
     try {
         auto cs = store::CaseStore::open(p.positionalArguments()[0].toStdString(), store::CaseStore::Access::ReadOnly);
         warnIfInferencePending(*cs, "transfers");
-        rows = inference::listTransfers(cs->db(), filter);
+        rows = inference::listTransfers(*cs, filter);
     } catch (const std::exception &e) {
         std::fprintf(stderr, "transfertrace transfers: %s\n", printable(e.what()).c_str());
         return 1;

@@ -84,8 +84,8 @@ std::vector<inference::TransferRow> inferFiles(const QString &casePath, const QS
     for (const QString &f : files)
         in.push_back(f.toStdString());
     ImportEngine(*cs, {}).run(in);
-    inference::InferenceEngine(cs->db()).run();
-    return inference::listTransfers(cs->db(), {});
+    inference::InferenceEngine(*cs).run();
+    return inference::listTransfers(*cs, {});
 }
 } // namespace
 
