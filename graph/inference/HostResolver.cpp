@@ -9,9 +9,14 @@
 
 namespace tt::inference {
 
+namespace {
+// A NetBIOS broadcast the host sent about its own name.
+constexpr std::string_view kWeakBinding = "zeek-netbios";
+} // namespace
+
 bool HostResolver::isWeakBinding(std::string_view how)
 {
-    return how == "zeek-netbios";
+    return how == kWeakBinding;
 }
 
 HostResolver::HostResolver(store::EntityRepository &entities)
@@ -28,7 +33,8 @@ void HostResolver::load(const CaseSnapshot &snap)
             Mapping {b.host, b.source, b.firstTs, b.lastTs, b.count, isWeakBinding(b.how) ? 1 : 0, {}});
     // Two named hosts holding one address at overlapping times: DHCP churn inside a recording,
     // cloned VMs, or a wrong record. Both bindings are kept; byIp() picks per time and source.
-    m_entities.rewriteAddressConflicts();
+    // Weak bindings never make a conflict.
+    m_entities.rewriteAddressConflicts(kWeakBinding);
     // Sysmon 3 names the remote end (reverse DNS on the logging host): a weaker mapping, used
     // when the telemetry of the peer itself is not in the case.
     for (int64_t host : snap.connections.hosts())

@@ -91,18 +91,20 @@ int64_t EntityRepository::createIpHost(std::string_view ip)
     return id;
 }
 
-void EntityRepository::rewriteAddressConflicts()
+void EntityRepository::rewriteAddressConflicts(std::string_view weakHow)
 {
     sql::Db &db = m_cs.db();
     db.exec("DELETE FROM address_conflicts");
-    db.exec("INSERT INTO address_conflicts(address, binding_a, binding_b, first_ts, last_ts) "
-            "SELECT a.address, a.id, b.id, max(a.first_ts, b.first_ts), min(coalesce(a.last_ts, a.first_ts), "
-            "coalesce(b.last_ts, b.first_ts)) FROM host_addresses a JOIN host_addresses b "
-            "ON b.address = a.address AND b.host_id > a.host_id "
-            "AND a.first_ts <= coalesce(b.last_ts, b.first_ts) AND b.first_ts <= coalesce(a.last_ts, a.first_ts) "
-            "JOIN hosts ha ON ha.id = a.host_id JOIN hosts hb ON hb.id = b.host_id "
-            "WHERE ha.is_ip_only = 0 AND hb.is_ip_only = 0 AND a.how <> 'zeek-netbios' AND b.how <> 'zeek-netbios' "
-            "ORDER BY a.id, b.id");
+    auto st = db.prepare(
+        "INSERT INTO address_conflicts(address, binding_a, binding_b, first_ts, last_ts) "
+        "SELECT a.address, a.id, b.id, max(a.first_ts, b.first_ts), min(coalesce(a.last_ts, a.first_ts), "
+        "coalesce(b.last_ts, b.first_ts)) FROM host_addresses a JOIN host_addresses b "
+        "ON b.address = a.address AND b.host_id > a.host_id "
+        "AND a.first_ts <= coalesce(b.last_ts, b.first_ts) AND b.first_ts <= coalesce(a.last_ts, a.first_ts) "
+        "JOIN hosts ha ON ha.id = a.host_id JOIN hosts hb ON hb.id = b.host_id "
+        "WHERE ha.is_ip_only = 0 AND hb.is_ip_only = 0 AND a.how <> ?1 AND b.how <> ?1 ORDER BY a.id, b.id");
+    st.bind(1, weakHow);
+    st.exec();
 }
 
 std::vector<AccountRow> EntityRepository::accounts()

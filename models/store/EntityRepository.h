@@ -36,8 +36,8 @@ public:
     // A new IP-only host for ip, with that spelling.
     int64_t createIpHost(std::string_view ip);
     // Rewrites address_conflicts from host_addresses: two named hosts holding one address at
-    // overlapping times, strong bindings only.
-    void rewriteAddressConflicts();
+    // overlapping times, leaving out bindings learnt by the rule weakHow.
+    void rewriteAddressConflicts(std::string_view weakHow);
 
     std::vector<AccountRow> accounts(); // by id
     // The upper-case name of one account ("" when unknown).
