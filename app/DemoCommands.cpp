@@ -81,7 +81,7 @@ std::string ensureDemoCase(const std::string &casePathIn, std::string *error)
             *error = "the demo telemetry imported no events";
             return {};
         }
-        inference::InferenceEngine(cs->db()).run();
+        inference::InferenceEngine(*cs).run();
         cs->db().exec("PRAGMA wal_checkpoint(TRUNCATE)");
     } catch (const std::exception &e) {
         *error = e.what();

@@ -6,12 +6,12 @@
 #include "Commands.h"
 #include "TerminalProgress.h"
 
-#include "ExportData.h"
 #include "ExportText.h"
 #include "GraphExport.h"
 #include "TimelineView.h"
 #include "TransferExport.h"
 #include "core/TimeUtil.h"
+#include "query/ExportQuery.h"
 #include "store/CaseStore.h"
 
 #include <QCommandLineParser>
@@ -161,7 +161,7 @@ int runExport(const QStringList &args)
         if (!buildFilter(p, fo, cs->db(), "export", &filter))
             return kUsageError;
         if (what == QLatin1String("transfers")) {
-            const auto rows = exporting::queryExportTransfers(cs->db(), filter, true);
+            const auto rows = exporting::queryExportTransfers(*cs, filter, true);
             if (!writeFile(out,
                     format == ExportFormat::Csv ? exporting::transfersCsv(rows) : exporting::transfersJson(rows),
                     &error))
@@ -174,7 +174,7 @@ int runExport(const QStringList &args)
             if (!tl.load(casePath, filter, QSize(1400, 360), &error))
                 throw std::runtime_error(error.toStdString());
             const qint64 total = cs->db().queryInt("SELECT count(*) FROM transfers");
-            const auto inView = exporting::queryExportTransfers(cs->db(), filter, false).size();
+            const auto inView = exporting::queryExportTransfers(*cs, filter, false).size();
             opt.caption = caption(cs->db(), casePath, filter, static_cast<qint64>(inView), total);
             if (!exportTimeline(tl.view(), out, opt, &error))
                 throw std::runtime_error(error.toStdString());
@@ -226,7 +226,7 @@ int runReport(const QStringList &args)
         FilterState filter;
         if (!buildFilter(p, fo, cs->db(), "report", &filter))
             return kUsageError;
-        const exporting::ReportData data = exporting::queryReportData(cs->db(), filter, casePath);
+        const exporting::ReportData data = exporting::queryReportData(*cs, filter, casePath);
         if (!data.error.isEmpty())
             throw std::runtime_error(data.error.toStdString());
         OffscreenGraph g;

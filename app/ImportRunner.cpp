@@ -94,7 +94,7 @@ void ImportRunner::start(const QString &casePath, const QStringList &paths)
                                 emit self->progress(100, QObject::tr("Inferring transfers..."));
                         },
                         Qt::QueuedConnection);
-                inference::InferenceEngine infer(cs->db());
+                inference::InferenceEngine infer(*cs);
                 infer.setCancelFlag(cancelFlag.get());
                 const auto r = infer.run();
                 summary += QObject::tr("; %n transfer(s) inferred", nullptr, static_cast<int>(r.transfers));

@@ -7,7 +7,6 @@
 #include "core/TimeUtil.h"
 #include "inference/InferenceEngine.h"
 #include "inference/TransferQuery.h"
-#include "query/BenignLabelQuery.h"
 #include "store/CaseStore.h"
 #include "store/InferenceState.h"
 
@@ -49,7 +48,7 @@ std::string inferenceSummary(const inference::InferenceEngine::Result &r)
 inference::InferenceEngine::Result inferStale(store::CaseStore &cs, SignalCancel &interrupt)
 {
     pauseForTest("inference", *interrupt.flag());
-    inference::InferenceEngine engine(cs.db());
+    inference::InferenceEngine engine(cs);
     engine.setCancelFlag(interrupt.flag());
     return engine.run();
 }
@@ -155,8 +154,7 @@ int runTransfers(const QStringList &args)
     try {
         auto cs = store::CaseStore::open(p.positionalArguments()[0].toStdString(), store::CaseStore::Access::ReadOnly);
         warnIfInferencePending(*cs, "transfers");
-        rows = inference::listTransfers(cs->db(), filter);
-        attachBenignLabels(cs->db(), rows);
+        rows = inference::listTransfers(*cs, filter);
         std::vector<inference::TransferRow> kept;
         for (auto &r : rows) {
             if ((p.isSet(excludeBenignOpt) && !r.benignTool.empty())

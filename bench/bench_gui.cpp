@@ -143,7 +143,7 @@ int main(int argc, char **argv)
             for (const QString &f : g.files)
                 files.push_back(f.toStdString());
             engine.run(files);
-            inference::InferenceEngine(cs->db()).run();
+            inference::InferenceEngine(*cs).run();
             buildSearchIndex(cs->db()); // as the workbench does in the background after an import
             cs->db().exec("PRAGMA wal_checkpoint(TRUNCATE)");
             _exit(0);

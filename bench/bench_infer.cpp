@@ -109,7 +109,7 @@ int main(int argc, char **argv)
         Timing t;
         auto cs = tt::store::CaseStore::open(casePath, tt::store::CaseStore::Access::ReadWrite);
         const double t0 = now();
-        const auto r = tt::inference::InferenceEngine(cs->db()).run();
+        const auto r = tt::inference::InferenceEngine(*cs).run();
         t.seconds = now() - t0;
         t.count = static_cast<long long>(r.transfers);
         return t;

@@ -5,6 +5,9 @@ tt_add_test(tst_inference_generator SOURCES inference/tst_inference_generator.cp
             LIBS tt_inference tt_importers tt_generator TIMEOUT 900)
 tt_add_test(tst_inference_corpus SOURCES inference/tst_inference_corpus.cpp inference/GroundTruthMatcher.cpp
             LIBS tt_inference tt_importers tt_generator TIMEOUT 900)
+# The repositories inference reads and writes through, and the one reader of transfer rows.
+tt_add_test(tst_inference_repository SOURCES inference/tst_inference_repository.cpp inference/InferenceFixtures.cpp
+            LIBS tt_inference tt_importers)
 tt_add_test(tst_identity SOURCES inference/tst_identity.cpp inference/InferenceFixtures.cpp
             LIBS tt_inference tt_importers)
 tt_add_test(tst_inference_mixed SOURCES inference/tst_inference_mixed.cpp inference/GroundTruthMatcher.cpp

@@ -1,7 +1,6 @@
 #include "ExportActions.h"
 
 #include "AppIcons.h"
-#include "ExportData.h"
 #include "ExportText.h"
 #include "GraphExport.h"
 #include "GraphItems.h"
@@ -12,6 +11,7 @@
 #include "TransferGraphView.h"
 #include "WorkbenchWindow.h"
 #include "WorkerQuery.h"
+#include "query/ExportQuery.h"
 #include "workbench/FilterHistory.h"
 
 #include <QDateTime>

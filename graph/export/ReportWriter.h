@@ -5,7 +5,7 @@
 // Every string from the case goes through htmlEscape. The graph arrives as an SVG document
 // (rendered by the views from the same scene the workbench shows) and is inlined.
 
-#include "ExportData.h"
+#include "query/ExportQuery.h"
 
 #include <QByteArray>
 #include <QDateTime>

@@ -67,7 +67,7 @@ QJsonObject transferJson(const inference::TransferRow &r)
     o[QStringLiteral("evidence_source")] = r.srcEvidence;
     o[QStringLiteral("evidence_destination")] = r.dstEvidence;
     QJsonArray reasons;
-    for (const std::string &why : r.reasons)
+    for (const std::string &why : inference::confidenceReasons(r))
         reasons.append(q(why));
     o[QStringLiteral("confidence_reasons")] = reasons;
     // A benign-admin candidate: which deployment tool and why (null when not recognised).

@@ -4,7 +4,8 @@
 // the evidence references). CSV cells are quoted and formula-neutralised (ExportText csvCell);
 // JSON strings carry the text intact (QJsonDocument escapes).
 
-#include "ExportData.h"
+#include "inference/TransferQuery.h"
+#include "query/ExportQuery.h"
 
 #include <QByteArray>
 #include <QJsonObject>

@@ -1,7 +1,7 @@
 #include "inference/AccountResolver.h"
 
+#include "store/EntityRepository.h"
 #include "store/HostName.h"
-#include "store/Sqlite.h"
 
 #include <algorithm>
 #include <map>
@@ -76,19 +76,9 @@ void AccountResolver::uniteByDomain(const std::vector<int64_t> &group)
 
 void AccountResolver::load()
 {
-    {
-        auto st = m_db.prepare("SELECT id, domain, name_key, name, sid, is_machine FROM accounts ORDER BY id");
-        while (st.step()) {
-            Acc a;
-            a.id = st.int64(0);
-            a.domain = st.text(1);
-            a.nameKey = st.text(2);
-            a.name = st.text(3);
-            a.sid = st.isNull(4) ? std::string() : st.text(4);
-            a.machine = st.int64(5) != 0;
-            m_parent[a.id] = a.id;
-            m_accounts.emplace(a.id, std::move(a));
-        }
+    for (store::AccountRow &a : m_entities.accounts()) {
+        m_parent[a.id] = a.id;
+        m_accounts.emplace(a.id, std::move(a));
     }
     std::vector<int64_t> ids;
     for (const auto &kv : m_accounts)
@@ -100,11 +90,8 @@ void AccountResolver::load()
     // machine image: cloned VMs share the machine SID, so IEWIN7\IEUser and PC01\IEUser both hold
     // S-1-5-21-...-1000. Such SIDs join only spellings of the same machine.
     std::set<std::string> hostNames;
-    {
-        auto st = m_db.prepare("SELECT name FROM host_names UNION SELECT name FROM hosts WHERE is_ip_only = 0");
-        while (st.step())
-            hostNames.insert(store::toUpperAscii(st.textView(0)));
-    }
+    for (const std::string &n : m_entities.hostNames())
+        hostNames.insert(store::toUpperAscii(n));
     std::map<std::string, std::set<std::string>> labelsOfDomainSid; // domain SID -> domain labels seen
     std::set<std::string> machineSids;
     for (int64_t id : ids) {
@@ -159,9 +146,7 @@ void AccountResolver::load()
         if (it == best.end() || score(m_accounts[id]) > score(m_accounts[it->second]))
             best[root] = id;
     }
-    auto del = m_db.prepare("DELETE FROM account_links");
-    del.exec();
-    auto ins = m_db.prepare("INSERT INTO account_links(account_id, canonical_id, how) VALUES(?,?,?)");
+    std::vector<store::AccountLinkRow> links;
     for (int64_t id : ids) {
         const int64_t c = best[find(id)];
         m_canonical[id] = c;
@@ -172,10 +157,10 @@ void AccountResolver::load()
         const char *how = (!a.sid.empty() && a.sid == b.sid && isIdentitySid(a.sid)) ? "sid"
             : a.domain.empty()                                                       ? "name-only"
                                                                                      : "dns-domain";
-        ins.bind(1, id).bind(2, c).bind(3, std::string_view(how));
-        ins.exec();
-        ++m_links;
+        links.push_back({id, c, how});
     }
+    m_entities.replaceAccountLinks(links);
+    m_links = links.size();
 }
 
 int64_t AccountResolver::canonical(int64_t account) const

@@ -7,21 +7,23 @@
 // is a domain account's: a local account (its domain is a host's name, or its machine SID is
 // seen under two names, as on cloned VMs) is keyed by (machine, name).
 
+#include "store/InferenceRows.h"
+
 #include <cstdint>
 #include <string>
 #include <unordered_map>
 #include <vector>
 
-namespace tt::sql {
-class Db;
+namespace tt::store {
+class EntityRepository;
 }
 
 namespace tt::inference {
 
 class AccountResolver {
 public:
-    explicit AccountResolver(sql::Db &db)
-        : m_db(db)
+    explicit AccountResolver(store::EntityRepository &entities)
+        : m_entities(entities)
     {
     }
     // Reads accounts, links them, rewrites account_links.
@@ -39,18 +41,14 @@ public:
     static bool isIdentitySid(const std::string &sid);
 
 private:
-    struct Acc {
-        int64_t id = 0;
-        std::string domain, nameKey, name, sid;
-        bool machine = false;
-    };
+    using Acc = store::AccountRow;
     int64_t find(int64_t id);
     void unite(int64_t a, int64_t b);
     // Joins the accounts of group that share a domain (NetBIOS or DNS spelling); domain-less
     // ones join when the group holds a single domain.
     void uniteByDomain(const std::vector<int64_t> &group);
 
-    sql::Db &m_db;
+    store::EntityRepository &m_entities;
     std::unordered_map<int64_t, Acc> m_accounts;
     std::unordered_map<int64_t, int64_t> m_parent;
     std::unordered_map<int64_t, int64_t> m_canonical;

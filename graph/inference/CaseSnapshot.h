@@ -1,10 +1,12 @@
 #pragma once
 
-// The normalised rows the rules read, loaded once per run and indexed by host and time. Rules
-// correlate many rows against many (sessions around writes, processes around files), which is
-// cheaper on sorted vectors in memory than as per-row SQL look-ups; only the rows that can matter
-// are loaded (writes, not all share checks; SMB / RDP connections, not all traffic).
+// The normalised rows the rules read (store/InferenceRows.h, through store/InferenceRepository),
+// loaded once per run and indexed by host and time. Rules correlate many rows against many
+// (sessions around writes, processes around files), which is cheaper on sorted vectors in memory
+// than as per-row look-ups; only the rows that can matter are loaded (writes, not all share
+// checks; SMB / RDP connections, not all traffic).
 
+#include "store/InferenceRows.h"
 #include "store/WindowsActivity.h"
 
 #include <cstdint>
@@ -12,53 +14,19 @@
 #include <unordered_map>
 #include <vector>
 
-namespace tt::sql {
-class Db;
-}
+namespace tt::store {
+class InferenceRepository;
+struct InferenceScope;
+} // namespace tt::store
 
 namespace tt::inference {
 
-struct ProcessInfo {
-    int64_t id = 0, event = 0, host = 0, source = 0, ts = 0;
-    bool sysmon = false;
-    bool esxiShell = false; // a line of ESXi's shell.log (origin 'esxi-shell')
-    std::string guid, image, cmd, parentGuid, parentImage, logonId, hashes;
-    int64_t pid = -1, parentPid = -1, account = 0;
-};
-
-struct FileCreateInfo {
-    int64_t id = 0, event = 0, host = 0, source = 0, ts = 0;
-    std::string path, image, guid, hashes;
-    int64_t pid = -1, account = 0;
-};
-
-struct ShareInfo {
-    int64_t id = 0, event = 0, host = 0, source = 0, ts = 0;
-    int code = 0;
-    std::string share, sharePath, rel, accessList, ip, logonId;
-    int64_t mask = 0, port = -1, account = 0;
-};
-
-struct LogonInfo {
-    int64_t id = 0, event = 0, host = 0, source = 0, ts = 0;
-    int64_t endTs = 0; // 0: no end seen
-    std::string origin, logonId, ip, workstation;
-    int type = 0;
-    int64_t account = 0, port = -1;
-};
-
-struct NetInfo {
-    int64_t id = 0, event = 0, host = 0, source = 0, ts = 0;
-    int initiated = -1;
-    std::string srcIp, srcName, dstIp, dstName, image, guid, protocol;
-    int64_t srcPort = -1, dstPort = -1;
-};
-
-struct ServiceInfo {
-    int64_t id = 0, event = 0, host = 0, source = 0, ts = 0;
-    std::string origin, name, imagePath;
-    int64_t account = 0;
-};
+using store::FileCreateInfo;
+using store::LogonInfo;
+using store::NetInfo;
+using store::ProcessInfo;
+using store::ServiceInfo;
+using store::ShareInfo;
 
 // Rows of one kind grouped per host, each group sorted by (ts, event).
 template<typename T> class ByHost {
@@ -78,7 +46,8 @@ private:
 
 class CaseSnapshot {
 public:
-    void load(sql::Db &db);
+    // Reads the rows of scope (the whole case by default) through the repository.
+    void load(store::InferenceRepository &repo, const store::InferenceScope &scope);
 
     ByHost<ProcessInfo> processes;
     ByHost<FileCreateInfo> fileCreates;

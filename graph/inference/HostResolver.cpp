@@ -1,42 +1,40 @@
 #include "inference/HostResolver.h"
 
 #include "inference/CaseSnapshot.h"
+#include "store/EntityRepository.h"
 #include "store/HostName.h"
-#include "store/Sqlite.h"
 
 #include <algorithm>
 #include <cstdlib>
 
 namespace tt::inference {
 
+namespace {
+// A NetBIOS broadcast the host sent about its own name.
+constexpr std::string_view kWeakBinding = "zeek-netbios";
+} // namespace
+
 bool HostResolver::isWeakBinding(std::string_view how)
 {
-    return how == "zeek-netbios";
+    return how == kWeakBinding;
 }
 
-HostResolver::HostResolver(sql::Db &db)
-    : m_db(db)
+HostResolver::HostResolver(store::EntityRepository &entities)
+    : m_entities(entities)
 {
 }
 
 void HostResolver::load(const CaseSnapshot &snap)
 {
-    {
-        auto st = m_db.prepare("SELECT id, name, is_ip_only FROM hosts ORDER BY id");
-        while (st.step())
-            m_hosts[st.int64(0)] = {st.text(1), st.int64(2) != 0};
-    }
-    {
-        auto st = m_db.prepare("SELECT host_id, address, source_id, first_ts, last_ts, count, how FROM host_addresses "
-                               "WHERE first_ts IS NOT NULL ORDER BY id");
-        while (st.step()) {
-            const std::string ip = store::normaliseIp(st.textView(1));
-            Mapping m {st.int64(0), st.int64(2), st.int64(3), st.isNull(4) ? st.int64(3) : st.int64(4), st.int64(5),
-                isWeakBinding(st.textView(6)) ? 1 : 0, {}};
-            m_byIp[ip].push_back(m);
-        }
-    }
-    recordConflicts();
+    for (store::HostEntityRow &h : m_entities.hosts())
+        m_hosts[h.id] = {std::move(h.name), h.ipOnly};
+    for (const store::AddressBindingRow &b : m_entities.addressBindings())
+        m_byIp[store::normaliseIp(b.address)].push_back(
+            Mapping {b.host, b.source, b.firstTs, b.lastTs, b.count, isWeakBinding(b.how) ? 1 : 0, {}});
+    // Two named hosts holding one address at overlapping times: DHCP churn inside a recording,
+    // cloned VMs, or a wrong record. Both bindings are kept; byIp() picks per time and source.
+    // Weak bindings never make a conflict.
+    m_entities.rewriteAddressConflicts(kWeakBinding);
     // Sysmon 3 names the remote end (reverse DNS on the logging host): a weaker mapping, used
     // when the telemetry of the peer itself is not in the case.
     for (int64_t host : snap.connections.hosts())
@@ -77,21 +75,6 @@ void HostResolver::load(const CaseSnapshot &snap)
                 ++same->count;
             }
         }
-}
-
-void HostResolver::recordConflicts()
-{
-    // Two named hosts holding one address at overlapping times: DHCP churn inside a recording,
-    // cloned VMs, or a wrong record. Both bindings are kept; byIp() picks per time and source.
-    m_db.exec("DELETE FROM address_conflicts");
-    m_db.exec("INSERT INTO address_conflicts(address, binding_a, binding_b, first_ts, last_ts) "
-              "SELECT a.address, a.id, b.id, max(a.first_ts, b.first_ts), min(coalesce(a.last_ts, a.first_ts), "
-              "coalesce(b.last_ts, b.first_ts)) FROM host_addresses a JOIN host_addresses b "
-              "ON b.address = a.address AND b.host_id > a.host_id "
-              "AND a.first_ts <= coalesce(b.last_ts, b.first_ts) AND b.first_ts <= coalesce(a.last_ts, a.first_ts) "
-              "JOIN hosts ha ON ha.id = a.host_id JOIN hosts hb ON hb.id = b.host_id "
-              "WHERE ha.is_ip_only = 0 AND hb.is_ip_only = 0 AND a.how <> 'zeek-netbios' AND b.how <> 'zeek-netbios' "
-              "ORDER BY a.id, b.id");
 }
 
 int64_t HostResolver::byIp(std::string_view rawIp, int64_t ts, int64_t source)
@@ -208,10 +191,7 @@ int64_t HostResolver::findNamedHost(std::string_view raw)
     for (const std::string &n : {hn.key, hn.fqdn}) {
         if (n.empty())
             continue;
-        auto st = m_db.prepare("SELECT host_id FROM host_names WHERE name=?");
-        st.bind(1, std::string_view(n));
-        if (st.step()) {
-            const int64_t id = st.int64(0);
+        if (const int64_t id = m_entities.hostIdByName(n)) {
             m_nameCache.emplace(hn.key, id);
             return id;
         }
@@ -229,24 +209,9 @@ int64_t HostResolver::ensureNamedHost(std::string_view raw)
     int64_t id = findNamedHost(raw);
     if (id)
         return id;
-    {
-        // A machine named only by others (a UNC path, a peer's reverse DNS): still an entity.
-        auto ins
-            = m_db.prepare("INSERT INTO hosts(name, fqdn, is_ip_only) VALUES(?,?,0) "
-                           "ON CONFLICT(name) DO UPDATE SET fqdn=coalesce(hosts.fqdn, excluded.fqdn) RETURNING id");
-        ins.bind(1, std::string_view(hn.key)).bindOptional(2, hn.fqdn);
-        if (ins.step())
-            id = ins.int64(0);
-        ins.reset();
-        auto nm = m_db.prepare("INSERT OR IGNORE INTO host_names(name, host_id, kind) VALUES(?,?,?)");
-        nm.bind(1, std::string_view(hn.key)).bind(2, id).bind(3, std::string_view("netbios"));
-        nm.exec();
-        if (!hn.fqdn.empty()) {
-            nm.bind(1, std::string_view(hn.fqdn)).bind(2, id).bind(3, std::string_view("fqdn"));
-            nm.exec();
-        }
-        m_hosts[id] = {hn.key, false};
-    }
+    // A machine named only by others (a UNC path, a peer's reverse DNS): still an entity.
+    id = m_entities.ensureNamedHost(hn.key, hn.fqdn);
+    m_hosts[id] = {hn.key, false};
     m_nameCache.emplace(hn.key, id);
     return id;
 }
@@ -255,22 +220,9 @@ int64_t HostResolver::ensureIpHost(const std::string &ip)
 {
     if (auto it = m_nameCache.find(ip); it != m_nameCache.end())
         return it->second;
-    int64_t id = 0;
-    {
-        auto st = m_db.prepare("SELECT id FROM hosts WHERE name=?");
-        st.bind(1, std::string_view(ip));
-        if (st.step())
-            id = st.int64(0);
-    }
+    int64_t id = m_entities.hostIdByEntityName(ip);
     if (!id) {
-        auto ins = m_db.prepare("INSERT INTO hosts(name, is_ip_only) VALUES(?, 1) RETURNING id");
-        ins.bind(1, std::string_view(ip));
-        if (ins.step())
-            id = ins.int64(0);
-        ins.reset();
-        auto nm = m_db.prepare("INSERT OR IGNORE INTO host_names(name, host_id, kind) VALUES(?,?,'ip')");
-        nm.bind(1, std::string_view(ip)).bind(2, id);
-        nm.exec();
+        id = m_entities.createIpHost(ip);
         m_hosts[id] = {ip, true};
     }
     m_nameCache.emplace(ip, id);

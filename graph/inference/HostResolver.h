@@ -12,8 +12,8 @@
 #include <unordered_map>
 #include <vector>
 
-namespace tt::sql {
-class Db;
+namespace tt::store {
+class EntityRepository;
 }
 
 namespace tt::inference {
@@ -25,7 +25,7 @@ public:
     // How far outside its first / last sighting an address mapping still holds.
     static constexpr int64_t kAddressToleranceUs = 15LL * 60 * 1000000;
 
-    explicit HostResolver(sql::Db &db);
+    explicit HostResolver(store::EntityRepository &entities);
     // Loads host_addresses and adds the peer names Sysmon 3 reports (SourceHostname /
     // DestinationHostname) as time-bounded mappings of their own.
     void load(const CaseSnapshot &snap);
@@ -55,13 +55,11 @@ private:
         int rank; // 0 telemetry of the host itself / logon, 1 a peer's reverse-DNS name or a weak binding
         std::string peerName; // rank 1: the host is created only when a rule needs it
     };
-    // Rewrites address_conflicts from host_addresses.
-    void recordConflicts();
     int64_t ensureNamedHost(std::string_view raw);
     int64_t findNamedHost(std::string_view raw);
     int64_t ensureIpHost(const std::string &ip);
 
-    sql::Db &m_db;
+    store::EntityRepository &m_entities;
     std::unordered_map<std::string, std::vector<Mapping>> m_byIp;
     std::unordered_map<std::string, int64_t> m_nameCache;
     std::unordered_map<int64_t, std::pair<std::string, bool>> m_hosts; // id -> (name, ip only)

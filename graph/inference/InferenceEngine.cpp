@@ -25,10 +25,9 @@
 #include "inference/TransferMerger.h"
 #include "inference/TransferWriter.h"
 #include "inference/WinrmWriteRule.h"
-#include "store/InferenceState.h"
-#include "store/Sqlite.h"
-
-#include <sqlite3.h>
+#include "store/EntityRepository.h"
+#include "store/InferenceRepository.h"
+#include "store/NetworkEvidenceRepository.h"
 
 #include <spdlog/spdlog.h>
 
@@ -37,14 +36,6 @@
 #include <stdexcept>
 
 namespace tt::inference {
-
-namespace {
-// Aborts a running query (SQLITE_INTERRUPT) once the flag is set.
-int onProgress(void *flag)
-{
-    return static_cast<const std::atomic<bool> *>(flag)->load(std::memory_order_relaxed) ? 1 : 0;
-}
-} // namespace
 
 void InferenceEngine::checkCancelled() const
 {
@@ -56,17 +47,13 @@ InferenceEngine::Result InferenceEngine::run()
 {
     if (!m_cancel)
         return runSteps();
-    sqlite3_progress_handler(m_db.handle(), 10000, onProgress, const_cast<std::atomic<bool> *>(m_cancel));
+    const store::InferenceRepository::Interrupter interrupter(m_cs, m_cancel);
     try {
-        Result r = runSteps();
-        sqlite3_progress_handler(m_db.handle(), 0, nullptr, nullptr);
-        return r;
-    } catch (const sql::Error &) {
-        sqlite3_progress_handler(m_db.handle(), 0, nullptr, nullptr);
-        checkCancelled(); // an interrupted query: say so
+        return runSteps();
+    } catch (const Cancelled &) {
         throw;
-    } catch (...) {
-        sqlite3_progress_handler(m_db.handle(), 0, nullptr, nullptr);
+    } catch (const std::runtime_error &) {
+        checkCancelled(); // an interrupted query: say so
         throw;
     }
 }
@@ -76,18 +63,21 @@ InferenceEngine::Result InferenceEngine::runSteps()
     using Clock = std::chrono::steady_clock;
     const auto t0 = Clock::now();
     Result r;
-    if (m_db.queryInt("SELECT count(*) FROM sqlite_schema WHERE type='table' AND name='transfers'") == 0)
+    store::InferenceRepository repo(m_cs);
+    store::EntityRepository entities(m_cs);
+    store::NetworkEvidenceRepository network(m_cs);
+    if (!repo.hasTransferTables())
         throw std::runtime_error("this case has no transfer tables (made by an older development build); "
                                  "import its sources into a new case");
     checkCancelled();
-    sql::Transaction tx(m_db);
-    r.events = m_db.queryInt("SELECT count(*) FROM events");
+    store::InferenceRepository::RunTransaction tx(m_cs);
+    r.events = repo.eventCount();
 
     CaseSnapshot snap;
-    snap.load(m_db);
-    HostResolver hosts(m_db);
+    snap.load(repo, store::InferenceScope {});
+    HostResolver hosts(entities);
     hosts.load(snap);
-    AccountResolver accounts(m_db);
+    AccountResolver accounts(entities);
     accounts.load();
     SmbSessions smb;
     smb.build(snap, hosts);
@@ -95,7 +85,7 @@ InferenceEngine::Result InferenceEngine::runSteps()
     r.accountLinks = accounts.linkCount();
     checkCancelled();
 
-    RuleContext ctx {m_db, snap, hosts, accounts, smb, m_config};
+    RuleContext ctx {repo, network, entities, snap, hosts, accounts, smb, m_config};
     // Order matters only for refine(): execution links the running process before the service
     // rule looks at who started it.
     std::vector<std::unique_ptr<Rule>> rules;
@@ -152,17 +142,12 @@ InferenceEngine::Result InferenceEngine::runSteps()
         ++r.transfersByMethod[methodName(t.method)];
         ++r.transfersByLabel[ConfidenceModel::label(scores.back())];
     }
-    TransferWriter(m_db).replaceAll(kept, scores);
+    TransferWriter(m_cs).replaceAll(kept, scores);
     // Host entities this run (or an earlier one) created for a source known only by an address
     // or a name in a path, which no transfer uses in the end (e.g. resolved to a named host):
     // they have no events and no address evidence, and would show up as empty hosts.
-    m_db.exec("DELETE FROM host_names WHERE host_id IN (SELECT h.id FROM hosts h WHERE h.event_count = 0 "
-              "AND NOT EXISTS (SELECT 1 FROM host_addresses a WHERE a.host_id = h.id) "
-              "AND NOT EXISTS (SELECT 1 FROM transfers t WHERE t.src_host_id = h.id OR t.dst_host_id = h.id))");
-    m_db.exec("DELETE FROM hosts WHERE event_count = 0 "
-              "AND NOT EXISTS (SELECT 1 FROM host_addresses a WHERE a.host_id = hosts.id) "
-              "AND NOT EXISTS (SELECT 1 FROM transfers t WHERE t.src_host_id = hosts.id OR t.dst_host_id = hosts.id)");
-    store::markInferenceDone(m_db);
+    repo.removeUnusedHosts();
+    repo.markDone();
     checkCancelled();
     tx.commit();
     r.transfers = kept.size();

@@ -12,8 +12,8 @@
 #include <stdexcept>
 #include <string>
 
-namespace tt::sql {
-class Db;
+namespace tt::store {
+class CaseStore;
 }
 
 namespace tt::inference {
@@ -33,8 +33,8 @@ public:
         double loadSeconds = 0; // reading the case into memory
     };
 
-    explicit InferenceEngine(sql::Db &db, InferenceConfig config = {})
-        : m_db(db)
+    explicit InferenceEngine(store::CaseStore &cs, InferenceConfig config = {})
+        : m_cs(cs)
         , m_config(config)
     {
     }
@@ -46,17 +46,17 @@ public:
         {
         }
     };
-    // Checked between the steps of run() and, through SQLite's progress handler, inside its queries.
+    // Checked between the steps of run() and, through the store, inside its queries.
     void setCancelFlag(const std::atomic<bool> *flag) { m_cancel = flag; }
 
-    // Throws sql::Error, or std::runtime_error when the case predates the transfer tables, or
+    // Throws the store's errors (std::runtime_error), std::runtime_error when the case predates the transfer tables, or
     // Cancelled. A committed run marks the case's inference done.
     Result run();
 
 private:
     Result runSteps();
     void checkCancelled() const;
-    sql::Db &m_db;
+    store::CaseStore &m_cs;
     InferenceConfig m_config;
     const std::atomic<bool> *m_cancel = nullptr;
 };

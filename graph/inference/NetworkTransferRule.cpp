@@ -5,7 +5,7 @@
 #include "inference/RuleContext.h"
 #include "inference/WinPath.h"
 #include "store/HostName.h"
-#include "store/Sqlite.h"
+#include "store/NetworkEvidenceRepository.h"
 
 #include <algorithm>
 #include <map>
@@ -25,20 +25,9 @@ constexpr int64_t kUploadRatio = 8; // client->server bytes at least this many t
 constexpr int64_t kBurstGap = 30 * kSec; // flows of one pair closer than this are one copy
 constexpr int64_t kSensorDup = 5 * kSec; // the same connection seen by two sensors
 
-struct Flow {
-    int64_t event = 0, source = 0, ts = 0, dur = 0, origBytes = 0, respBytes = 0, origPort = 0;
-    std::string uid, orig, resp, service;
-};
-
-struct NetFile {
-    int64_t event = 0, source = 0, ts = 0, size = -1;
-    std::string log, uid, orig, resp, src, dst, action, name, path, md5, sha1, sha256;
-};
-
-struct Auth {
-    int64_t event = 0, ts = 0, account = 0;
-    std::string orig, service;
-};
+using Flow = store::NetFlowRow;
+using NetFile = store::NetFileRow;
+using Auth = store::NetAuthRow;
 
 std::string lastComponent(std::string_view p)
 {
@@ -58,49 +47,26 @@ std::string upper(const std::string &s)
 
 void NetworkTransferRule::collect(RuleContext &ctx, std::vector<Candidate> &out)
 {
-    sql::Db &db = ctx.db;
-    if (db.queryInt("SELECT count(*) FROM sqlite_schema WHERE type='table' AND name='net_flows'") == 0)
-        return;
-    if (db.queryInt("SELECT (SELECT count(*) FROM net_flows) + (SELECT count(*) FROM net_files)") == 0)
+    store::NetworkEvidenceRepository &net = ctx.network;
+    if (!net.hasNetworkEvidence())
         return;
 
     // Internal addresses: private, with evidence of belonging to the site's domain.
     std::unordered_set<std::string> internal;
-    {
-        auto st = db.prepare(
-            "SELECT orig_ip FROM net_auth WHERE log IN ('kerberos','ntlm') AND orig_ip IS NOT NULL "
-            "UNION SELECT resp_ip FROM net_auth WHERE log='kerberos' AND resp_port=88 AND resp_ip IS NOT NULL "
-            "UNION SELECT resp_ip FROM net_flows WHERE resp_port IN (445,139) AND resp_ip IS NOT NULL "
-            "  AND (service LIKE '%krb%' OR service LIKE '%ntlm%') "
-            "UNION SELECT orig_ip FROM net_flows WHERE resp_port IN (445,139) AND orig_ip IS NOT NULL "
-            "  AND (service LIKE '%krb%' OR service LIKE '%ntlm%') "
-            "UNION SELECT address FROM host_addresses");
-        while (st.step()) {
-            const std::string ip = store::normaliseIp(st.textView(0));
-            if (store::isPrivateIp(ip))
-                internal.insert(ip);
-        }
+    for (const std::string &raw : net.domainAddresses()) {
+        const std::string ip = store::normaliseIp(raw);
+        if (store::isPrivateIp(ip))
+            internal.insert(ip);
     }
     auto isInternal = [&](const std::string &ip) { return !ip.empty() && internal.count(ip) > 0; };
 
     // Kerberos service tickets (cifs/) and NTLM logins, by client address.
     std::unordered_map<std::string, std::vector<Auth>> auths;
-    {
-        auto st = db.prepare("SELECT a.event, coalesce(a.ts,0), coalesce(a.orig_ip,''), coalesce(a.service,''), "
-                             "coalesce(a.account_id,0), a.log, coalesce(a.resp_ip,'') FROM net_auth a "
-                             "WHERE (a.log='kerberos' AND a.service LIKE 'cifs/%' AND coalesce(a.success,1)=1) "
-                             "OR (a.log='ntlm' AND coalesce(a.success,1)=1) ORDER BY a.ts, a.event");
-        while (st.step()) {
-            Auth a;
-            a.event = st.int64(0);
-            a.ts = st.int64(1);
-            a.orig = store::normaliseIp(st.textView(2));
-            a.service = st.text(3);
-            a.account = st.int64(4);
-            if (st.textView(5) == "ntlm")
-                a.service = "ntlm:" + store::normaliseIp(st.textView(6)); // NTLM names the server by its address
-            auths[a.orig].push_back(std::move(a));
-        }
+    for (Auth &a : net.smbLogins()) {
+        a.orig = store::normaliseIp(a.orig);
+        if (a.log == "ntlm")
+            a.service = "ntlm:" + store::normaliseIp(a.resp); // NTLM names the server by its address
+        auths[a.orig].push_back(std::move(a));
     }
     // The Kerberos / NTLM evidence that src authenticated to dst around ts.
     auto linkAuth = [&](Candidate &c, const std::string &src, const std::string &dst, int64_t ts, int64_t source) {
@@ -140,78 +106,34 @@ void NetworkTransferRule::collect(RuleContext &ctx, std::vector<Candidate> &out)
     // Named file movements.
     std::vector<NetFile> files;
     std::vector<NetFile> downloads; // files / http that reached an internal host (for net-relay)
-    {
-        auto st = db.prepare(
-            "SELECT f.event, e.source_id, coalesce(f.ts,0), f.log, coalesce(f.uid,''), coalesce(f.orig_ip,''), "
-            "coalesce(f.resp_ip,''), coalesce(f.src_ip,''), coalesce(f.dst_ip,''), coalesce(f.action,''), "
-            "coalesce(f.name,''), coalesce(f.path,''), coalesce(f.size,-1), coalesce(f.md5,''), "
-            "coalesce(f.sha1,''), coalesce(f.sha256,'') FROM net_files f JOIN events e ON e.id=f.event "
-            "WHERE f.src_ip IS NOT NULL AND f.dst_ip IS NOT NULL ORDER BY f.ts, f.event");
-        while (st.step()) {
-            NetFile f;
-            f.event = st.int64(0);
-            f.source = st.int64(1);
-            f.ts = st.int64(2);
-            f.log = st.text(3);
-            f.uid = st.text(4);
-            f.orig = st.text(5);
-            f.resp = st.text(6);
-            f.src = st.text(7);
-            f.dst = st.text(8);
-            f.action = st.text(9);
-            f.name = st.text(10);
-            f.path = st.text(11);
-            f.size = st.int64(12);
-            f.md5 = st.text(13);
-            f.sha1 = st.text(14);
-            f.sha256 = st.text(15);
-            const bool clientSent = !f.orig.empty() && f.src == f.orig;
-            bool push = false;
-            if (f.log == "smb_files")
-                push = f.action == "SMB::FILE_WRITE";
-            else if (f.log == "ftp")
-                push = f.action == "STOR" || f.action == "STOU" || f.action == "APPE";
-            else if (f.log == "http")
-                push = (f.action == "PUT" || f.action == "POST") && clientSent;
-            else if (f.log == "files")
-                push = clientSent && (f.action == "SMB" || f.action == "HTTP");
-            if (push)
-                files.push_back(f);
-            else if (f.log == "http" || f.log == "files")
-                downloads.push_back(std::move(f));
-        }
+    for (NetFile &f : net.fileMovements()) {
+        const bool clientSent = !f.orig.empty() && f.src == f.orig;
+        bool push = false;
+        if (f.log == "smb_files")
+            push = f.action == "SMB::FILE_WRITE";
+        else if (f.log == "ftp")
+            push = f.action == "STOR" || f.action == "STOU" || f.action == "APPE";
+        else if (f.log == "http")
+            push = (f.action == "PUT" || f.action == "POST") && clientSent;
+        else if (f.log == "files")
+            push = clientSent && (f.action == "SMB" || f.action == "HTTP");
+        if (push)
+            files.push_back(std::move(f));
+        else if (f.log == "http" || f.log == "files")
+            downloads.push_back(std::move(f));
     }
 
     // conn.log SMB flows, upload-heavy, between internal hosts; the same connection seen by two
     // sensors is one flow.
     std::vector<Flow> flows;
-    {
-        auto st = db.prepare(
-            "SELECT n.event, e.source_id, coalesce(n.ts,0), coalesce(n.duration_us,0), "
-            "coalesce(n.orig_bytes,0), coalesce(n.resp_bytes,0), coalesce(n.orig_port,0), "
-            "coalesce(n.uid,''), n.orig_ip, n.resp_ip, coalesce(n.service,'') FROM net_flows n "
-            "JOIN events e ON e.id=n.event WHERE n.resp_port IN (445,139) AND n.orig_bytes >= ? "
-            "AND n.orig_ip IS NOT NULL AND n.resp_ip IS NOT NULL ORDER BY n.orig_ip, n.resp_ip, n.ts, n.event");
-        st.bind(1, kMinFlowBytes);
-        while (st.step()) {
-            Flow f;
-            f.event = st.int64(0);
-            f.source = st.int64(1);
-            f.ts = st.int64(2);
-            f.dur = st.int64(3);
-            f.origBytes = st.int64(4);
-            f.respBytes = st.int64(5);
-            f.origPort = st.int64(6);
-            f.uid = st.text(7);
-            f.orig = store::normaliseIp(st.textView(8));
-            f.resp = store::normaliseIp(st.textView(9));
-            f.service = st.text(10);
-            if (f.origBytes < kUploadRatio * std::max<int64_t>(f.respBytes, 1))
-                continue;
-            if (f.orig == f.resp || !isInternal(f.orig) || !isInternal(f.resp))
-                continue;
-            flows.push_back(std::move(f));
-        }
+    for (Flow &f : net.smbFlows(kMinFlowBytes)) {
+        f.orig = store::normaliseIp(f.orig);
+        f.resp = store::normaliseIp(f.resp);
+        if (f.origBytes < kUploadRatio * std::max<int64_t>(f.respBytes, 1))
+            continue;
+        if (f.orig == f.resp || !isInternal(f.orig) || !isInternal(f.resp))
+            continue;
+        flows.push_back(std::move(f));
     }
 
     // Named writes become candidates; flows carrying them (same uid) are their volume evidence.

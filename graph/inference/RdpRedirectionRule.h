@@ -5,9 +5,13 @@
 #include <cstdint>
 #include <string>
 
+namespace tt::store {
+struct ProcessInfo;
+} // namespace tt::store
+
 namespace tt::inference {
 
-struct ProcessInfo;
+using store::ProcessInfo;
 
 // Rule "rdp-redirection": files crossing an RDP session through drive redirection (\\tsclient\X
 // is the client's drive X as seen from the server).

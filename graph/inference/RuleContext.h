@@ -2,9 +2,11 @@
 
 #include "inference/InferenceConfig.h"
 
-namespace tt::sql {
-class Db;
-}
+namespace tt::store {
+class EntityRepository;
+class InferenceRepository;
+class NetworkEvidenceRepository;
+} // namespace tt::store
 
 namespace tt::inference {
 
@@ -13,9 +15,12 @@ class CaseSnapshot;
 class HostResolver;
 class SmbSessions;
 
-// What every rule sees: the loaded case, the entity resolvers and the windows.
+// What every rule sees: the loaded case, the repositories for what a rule reads beyond it, the
+// entity resolvers and the windows.
 struct RuleContext {
-    sql::Db &db;
+    store::InferenceRepository &repo;
+    store::NetworkEvidenceRepository &network;
+    store::EntityRepository &entities;
     const CaseSnapshot &snap;
     HostResolver &hosts;
     AccountResolver &accounts;

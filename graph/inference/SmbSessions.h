@@ -9,12 +9,17 @@
 #include <unordered_map>
 #include <vector>
 
+namespace tt::store {
+struct LogonInfo;
+struct NetInfo;
+} // namespace tt::store
+
 namespace tt::inference {
 
 class CaseSnapshot;
 class HostResolver;
-struct LogonInfo;
-struct NetInfo;
+using store::LogonInfo;
+using store::NetInfo;
 
 class SmbSessions {
 public:

@@ -2,9 +2,13 @@
 
 #include "inference/Rule.h"
 
+namespace tt::store {
+struct ProcessInfo;
+} // namespace tt::store
+
 namespace tt::inference {
 
-struct ProcessInfo;
+using store::ProcessInfo;
 
 // Rule "source-command": Sysmon 1 / 4688 command lines that move a file to or from another
 // machine (see CommandParser): copy / xcopy / robocopy / move and PowerShell cmdlets to

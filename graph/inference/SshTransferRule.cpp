@@ -8,7 +8,8 @@
 #include "inference/RuleContext.h"
 #include "inference/SourceCommandRule.h"
 #include "inference/WinPath.h"
-#include "store/Sqlite.h"
+#include "store/EntityRepository.h"
+#include "store/InferenceRepository.h"
 
 #include <unordered_map>
 
@@ -122,8 +123,8 @@ std::string userFor(const std::string &cmd, const std::string &host)
 
 class AccountNames {
 public:
-    explicit AccountNames(sql::Db &db)
-        : m_db(db)
+    explicit AccountNames(store::EntityRepository &entities)
+        : m_entities(entities)
     {
     }
     const std::string &upperName(int64_t id)
@@ -131,18 +132,11 @@ public:
         auto it = m_names.find(id);
         if (it != m_names.end())
             return it->second;
-        std::string n;
-        if (id) {
-            auto st = m_db.prepare("SELECT name_key FROM accounts WHERE id=?");
-            st.bind(1, id);
-            if (st.step())
-                n = st.text(0);
-        }
-        return m_names.emplace(id, n).first->second;
+        return m_names.emplace(id, id ? m_entities.accountNameKey(id) : std::string()).first->second;
     }
 
 private:
-    sql::Db &m_db;
+    store::EntityRepository &m_entities;
     std::unordered_map<int64_t, std::string> m_names;
 };
 
@@ -179,7 +173,7 @@ void SshTransferRule::collect(RuleContext &ctx, std::vector<Candidate> &out)
 
 void SshTransferRule::sourceSide(RuleContext &ctx, std::vector<Candidate> &out)
 {
-    AccountNames names(ctx.db);
+    AccountNames names(ctx.entities);
     for (int64_t host : ctx.snap.processes.hosts()) {
         for (const ProcessInfo &p : ctx.snap.processes.of(host)) {
             if (p.cmd.empty() || !CommandParser::mayMoveFiles(p.cmd))
@@ -232,16 +226,12 @@ void SshTransferRule::sourceSide(RuleContext &ctx, std::vector<Candidate> &out)
                 // The client's own connection to the other end (audit connect(), Sysmon 3):
                 // from this host, shortly after the command, to an address of the remote host.
                 int64_t connectEvent = 0;
-                {
-                    auto st = ctx.db.prepare(
-                        "SELECT event, dst_ip, ts FROM net_connections WHERE host_id=? AND initiated=1 "
-                        "AND ts BETWEEN ? AND ? AND dst_ip IS NOT NULL ORDER BY ts, id");
-                    st.bind(1, host).bind(2, p.ts - ctx.cfg.sameHostSlack).bind(3, p.ts + ctx.cfg.commandToWrite);
-                    while (st.step() && !connectEvent) {
-                        const std::string ip = st.text(1);
-                        if (ip == m.host || ctx.hosts.byIp(ip, st.int64(2), p.source) == remote
-                            || (login && ctx.hosts.byIp(ip, st.int64(2), login->source) == remote))
-                            connectEvent = st.int64(0);
+                for (const store::OutboundConnectionRow &c :
+                    ctx.repo.outboundConnections(host, p.ts - ctx.cfg.sameHostSlack, p.ts + ctx.cfg.commandToWrite)) {
+                    if (c.dstIp == m.host || ctx.hosts.byIp(c.dstIp, c.ts, p.source) == remote
+                        || (login && ctx.hosts.byIp(c.dstIp, c.ts, login->source) == remote)) {
+                        connectEvent = c.event;
+                        break;
                     }
                 }
                 auto make = [&](const std::string &fileName, const std::string &remotePath, int64_t createEvent) {

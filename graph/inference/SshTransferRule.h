@@ -6,10 +6,15 @@
 #include <set>
 #include <string>
 
+namespace tt::store {
+struct ProcessInfo;
+struct LogonInfo;
+} // namespace tt::store
+
 namespace tt::inference {
 
-struct LogonInfo;
-struct ProcessInfo;
+using store::LogonInfo;
+using store::ProcessInfo;
 
 // Rule "ssh-transfer": files moved over SSH (scp, sftp, rsync -e ssh), from both ends.
 // - Source side: a command line `scp f user@host:path`, `rsync -e ssh ...`, `sftp -b batch host`,

@@ -2,9 +2,13 @@
 
 #include "inference/Rule.h"
 
+namespace tt::store {
+struct FileCreateInfo;
+} // namespace tt::store
+
 namespace tt::inference {
 
-struct FileCreateInfo;
+using store::FileCreateInfo;
 
 // Rule "system-write": Sysmon 11 by Image "System" / PID 4 (the SMB server writes received files
 // as System) attributed to the inbound SMB session around it: a write-bit 5145 on the same path,

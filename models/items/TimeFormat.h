@@ -21,5 +21,8 @@ int64_t displayZoneOffsetUs(int64_t us);
 QString formatTime(int64_t us);
 // Always UTC, whatever the display zone (exports, logs).
 QString formatUtc(int64_t us);
+// ISO 8601 in `zone` (UTC: "...Z"; otherwise with the offset) with microseconds, for exports and
+// captions. 0 -> "".
+QString formatIsoTime(int64_t us, const QTimeZone &zone);
 
 } // namespace tt

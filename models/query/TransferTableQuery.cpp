@@ -1,10 +1,8 @@
 #include "query/TransferTableQuery.h"
 
 #include "query/GraphQuery.h"
+#include "query/TransferRecordQuery.h"
 #include "store/Sqlite.h"
-
-#include <QHash>
-#include <QStringList>
 
 namespace tt {
 
@@ -122,64 +120,36 @@ QVector<qint64> queryTransferTableIds(sql::Db &db, const TransferTableSpec &spec
 std::vector<TransferTableRow> queryTransferTableRows(sql::Db &db, const QVector<qint64> &ids)
 {
     std::vector<TransferTableRow> rows;
-    if (ids.isEmpty())
-        return rows;
-    QStringList marks;
-    for (qsizetype i = 0; i < ids.size(); ++i)
-        marks << QStringLiteral("?");
-    const QString sql
-        = QStringLiteral(
-              "SELECT t.id, coalesce(t.key, ''), coalesce(t.src_host_id, 0), t.dst_host_id, coalesce(t.account_id, 0), "
-              "coalesce(sh.name, ''), coalesce(t.src_ip, ''), coalesce(dh.name, ''), t.file_name, coalesce(t.dst_path, "
-              "''), "
-              "coalesce(t.src_path, ''), coalesce(t.hashes, ''), t.method, t.direction, ")
-        + kAccount
-        + QStringLiteral(
-            ", coalesce(sp.image, ''), coalesce((SELECT image FROM processes dp WHERE dp.id = "
-            "t.dst_process_id), ''), t.executed, t.confidence, t.confidence_label, t.rules, "
-            "t.first_ts, t.last_ts, "
-            "(SELECT count(*) FROM transfer_evidence e WHERE e.transfer_id = t.id AND e.role LIKE 'src-%'), "
-            "(SELECT count(*) FROM transfer_evidence e WHERE e.transfer_id = t.id AND e.role NOT LIKE "
-            "'src-%')")
-        + QLatin1String(kFrom) + QStringLiteral("WHERE t.id IN (%1)").arg(marks.join(QLatin1Char(',')));
-    auto st = db.prepare(sql.toStdString());
-    for (qsizetype i = 0; i < ids.size(); ++i)
-        st.bind(static_cast<int>(i) + 1, static_cast<int64_t>(ids[i]));
-    auto s = [&st](int c) { return QString::fromStdString(st.text(c)); };
-    QHash<qint64, TransferTableRow> byId;
-    while (st.step()) {
+    auto s = [](const std::string &v) { return QString::fromStdString(v); };
+    for (const TransferRecord &t : readTransferRecordsById(db, std::vector<int64_t>(ids.cbegin(), ids.cend()))) {
         TransferTableRow r;
-        r.id = st.int64(0);
-        r.key = s(1);
-        r.srcHostId = st.int64(2);
-        r.dstHostId = st.int64(3);
-        r.accountId = st.int64(4);
-        r.source = s(5);
-        r.sourceIp = s(6);
-        r.destination = s(7);
-        r.file = s(8);
-        r.path = s(9);
-        r.srcPath = s(10);
-        r.hashes = s(11);
-        r.method = s(12);
-        r.direction = s(13);
-        r.account = s(14);
-        r.sourceProcess = s(15);
-        r.executingProcess = s(16);
-        r.executed = st.int64(17) != 0;
-        r.confidence = st.real(18);
-        r.confidenceLabel = s(19);
-        r.rules = s(20);
-        r.firstTs = st.int64(21);
-        r.lastTs = st.int64(22);
-        r.srcEvidence = st.integer(23);
-        r.dstEvidence = st.integer(24);
-        byId.insert(r.id, std::move(r));
+        r.id = t.id;
+        r.key = s(t.key);
+        r.srcHostId = t.srcHostId;
+        r.dstHostId = t.dstHostId;
+        r.accountId = t.accountId;
+        r.source = t.srcHostId ? s(t.source) : QString(); // the table shows the address in its own column
+        r.sourceIp = s(t.sourceIp);
+        r.destination = s(t.destination);
+        r.file = s(t.file);
+        r.path = s(t.path);
+        r.srcPath = s(t.srcPath);
+        r.hashes = s(t.hashes);
+        r.method = s(t.method);
+        r.direction = s(t.direction);
+        r.account = s(t.account);
+        r.sourceProcess = s(t.sourceProcess);
+        r.executingProcess = s(t.executingProcess);
+        r.executed = t.executed;
+        r.confidence = t.confidence;
+        r.confidenceLabel = s(t.confidenceLabel);
+        r.rules = s(t.rules);
+        r.firstTs = t.firstTs;
+        r.lastTs = t.lastTs;
+        r.srcEvidence = t.srcEvidence;
+        r.dstEvidence = t.dstEvidence;
+        rows.push_back(std::move(r));
     }
-    rows.reserve(static_cast<size_t>(byId.size()));
-    for (qint64 id : ids)
-        if (auto it = byId.find(id); it != byId.end())
-            rows.push_back(std::move(*it));
     return rows;
 }
 

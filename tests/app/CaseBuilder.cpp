@@ -30,7 +30,7 @@ QString buildGeneratedCase(const QString &dir, int hosts, qint64 events, quint64
             *error = QStringLiteral("import failed");
             return {};
         }
-        tt::inference::InferenceEngine(cs->db()).run();
+        tt::inference::InferenceEngine(*cs).run();
     } catch (const std::exception &e) {
         *error = QString::fromUtf8(e.what());
         return {};

@@ -4,7 +4,6 @@
 // transfers, hostile host names are drawn as plain text.
 
 #include "CaseBuilder.h"
-#include "ExportData.h"
 #include "GraphExport.h"
 #include "GraphItems.h"
 #include "GraphScene.h"
@@ -13,6 +12,7 @@
 #include "TransferGraphView.h"
 #include "WorkbenchWindow.h"
 #include "items/TimeFormat.h"
+#include "query/ExportQuery.h"
 #include "store/CaseStore.h"
 #include "store/InferenceState.h"
 #include "workbench/FilterHistory.h"

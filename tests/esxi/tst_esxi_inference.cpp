@@ -78,7 +78,7 @@ private slots:
         ImportEngine engine(*m_case, opts);
         m_summary = engine.run(inputs);
         QCOMPARE(m_summary.count(FileReport::Status::Imported), size_t(5));
-        inference::InferenceEngine(m_case->db()).run();
+        inference::InferenceEngine(*m_case).run();
         m_rows = inference::listTransfers(m_case->db(), {});
     }
 
@@ -202,8 +202,8 @@ private slots:
         opts.defaultHost = "ESX01";
         ImportEngine engine(*cs, opts);
         QCOMPARE(engine.run(inputs).count(FileReport::Status::Imported), size_t(3));
-        inference::InferenceEngine(cs->db()).run();
-        const auto rows = inference::listTransfers(cs->db(), {});
+        inference::InferenceEngine(*cs).run();
+        const auto rows = inference::listTransfers(*cs, {});
         std::string all;
         for (const auto &r : rows)
             all += r.file + ": " + describe(r) + " " + r.rules + "\n";

@@ -4,7 +4,6 @@
 // HTML report is well-formed with every transfer and nothing from the case active, CSV / JSON
 // keep the text intact with evidence references.
 
-#include "ExportData.h"
 #include "ExportText.h"
 #include "GraphExport.h"
 #include "GraphLegend.h"
@@ -13,6 +12,7 @@
 #include "TimelineView.h"
 #include "TransferExport.h"
 #include "app/HostileCase.h"
+#include "query/ExportQuery.h"
 #include "store/CaseStore.h"
 
 #include <QApplication>

@@ -82,8 +82,8 @@ private slots:
         if (full)
             QVERIFY(cs->db().queryInt("SELECT count(*) FROM net_files") > 0);
 
-        inference::InferenceEngine(cs->db()).run();
-        const std::vector<inference::TransferRow> rows = inference::listTransfers(cs->db(), {});
+        inference::InferenceEngine(*cs).run();
+        const std::vector<inference::TransferRow> rows = inference::listTransfers(*cs, {});
         QFile f(s.groundTruthPath);
         QVERIFY(f.open(QIODevice::ReadOnly));
         const QJsonObject truth = QJsonDocument::fromJson(f.readAll()).array().first().toObject();

@@ -26,8 +26,8 @@ inline std::vector<tt::inference::TransferRow> inferFiles(const QString &casePat
     for (const QString &f : files)
         in.push_back(f.toStdString());
     tt::ImportEngine(*cs, {}).run(in);
-    tt::inference::InferenceEngine(cs->db()).run();
-    return tt::inference::listTransfers(cs->db(), {});
+    tt::inference::InferenceEngine(*cs).run();
+    return tt::inference::listTransfers(*cs, {});
 }
 
 // Corpus files (paths relative to the corpus) as absolute paths, each noted in covered.

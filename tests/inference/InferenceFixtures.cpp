@@ -154,8 +154,8 @@ std::unique_ptr<tt::store::CaseStore> CaseFactory::fromFile(const QString &input
 
 std::vector<tt::inference::TransferRow> inferTransfers(tt::store::CaseStore &cs)
 {
-    tt::inference::InferenceEngine(cs.db()).run();
-    return tt::inference::listTransfers(cs.db(), {});
+    tt::inference::InferenceEngine(cs).run();
+    return tt::inference::listTransfers(cs, {});
 }
 
 } // namespace fixtures

@@ -11,7 +11,6 @@
 #include "generator/Generator.h"
 #include "inference/InferenceEngine.h"
 #include "inference/TransferQuery.h"
-#include "query/BenignLabelQuery.h"
 #include "store/CaseStore.h"
 
 #include <QFile>
@@ -63,9 +62,8 @@ private slots:
             inputs.push_back(f.toStdString());
         ImportEngine engine(*cs, {});
         QCOMPARE(engine.run(inputs).exitCode(), 0);
-        inference::InferenceEngine(cs->db()).run();
-        std::vector<inference::TransferRow> rows = inference::listTransfers(cs->db(), {});
-        attachBenignLabels(cs->db(), rows);
+        inference::InferenceEngine(*cs).run();
+        std::vector<inference::TransferRow> rows = inference::listTransfers(*cs, {});
 
         QFile f(s.groundTruthPath);
         QVERIFY(f.open(QIODevice::ReadOnly));

@@ -10,6 +10,7 @@
 #include "inference/InferenceEngine.h"
 #include "inference/TransferQuery.h"
 #include "store/CaseStore.h"
+#include "store/EntityRepository.h"
 #include "store/HostName.h"
 #include "store/Schema.h"
 #include "store/Sqlite.h"
@@ -91,8 +92,8 @@ private:
 
     static std::vector<inference::TransferRow> infer(store::CaseStore &cs)
     {
-        inference::InferenceEngine(cs.db()).run();
-        return inference::listTransfers(cs.db(), {});
+        inference::InferenceEngine(cs).run();
+        return inference::listTransfers(cs, {});
     }
 
     static int64_t accountId(store::CaseStore &cs, const char *domain, const char *name)
@@ -158,7 +159,8 @@ private slots:
         const int64_t sidOnly = insertAccount(cs->db(), "", "S-1-5-21-9-9-9-1000", "S-1-5-21-9-9-9-1000");
         const int64_t one = insertAccount(cs->db(), "WIN-C", "user", "S-1-5-21-9-9-9-1000");
         cs->db().exec("INSERT INTO hosts(name) VALUES('WIN-C')"); // so S-1-5-21-9-9-9 is a machine SID
-        inference::AccountResolver r(cs->db());
+        store::EntityRepository entities(*cs);
+        inference::AccountResolver r(entities);
         r.load();
         QCOMPARE(r.canonical(a), a);
         QCOMPARE(r.canonical(b), b);
@@ -177,7 +179,8 @@ private slots:
         b += logonWithSid("WS6.corp.local", at(6), "CORP", "bob", "S-1-5-21-1-2-3-1106", "0x300", "10.1.1.9", 50003);
         auto cs = makeCase(b);
         QVERIFY(cs);
-        inference::AccountResolver r(cs->db());
+        store::EntityRepository entities(*cs);
+        inference::AccountResolver r(entities);
         r.load();
         const int64_t asmith = accountId(*cs, "CORP", "asmith"), alice = accountId(*cs, "CORP", "alice.smith"),
                       bob = accountId(*cs, "CORP", "bob");
@@ -202,7 +205,8 @@ private slots:
         const int64_t anon2 = insertAccount(db, "WS5", "ANONYMOUS LOGON", "S-1-5-7");
         const int64_t null1 = insertAccount(db, "CORP", "alice", "S-1-0-0");
         const int64_t null2 = insertAccount(db, "CORP", "bob", "S-1-0-0");
-        inference::AccountResolver r(db);
+        store::EntityRepository entities(*cs);
+        inference::AccountResolver r(entities);
         r.load();
         QCOMPARE(r.canonical(ws5), ws5);
         QCOMPARE(r.canonical(system), system);

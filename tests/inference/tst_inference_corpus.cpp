@@ -83,11 +83,11 @@ private slots:
         ImportEngine engine(*cs, {});
         const ImportSummary sum = engine.run({file.toStdString()});
         QVERIFY2(sum.stored() > 0, qPrintable(file));
-        inference::InferenceEngine inf(cs->db());
+        inference::InferenceEngine inf(*cs);
         const inference::InferenceEngine::Result res = inf.run();
         m_seconds += res.seconds;
         m_events += res.events;
-        const std::vector<inference::TransferRow> rows = inference::listTransfers(cs->db(), {});
+        const std::vector<inference::TransferRow> rows = inference::listTransfers(*cs, {});
         std::vector<Label> labels;
         for (const QJsonValue &v : o.value(QStringLiteral("transfers")).toArray())
             labels.push_back(GroundTruthMatcher::label(v.toObject()));

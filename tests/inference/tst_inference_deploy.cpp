@@ -10,7 +10,6 @@
 #include "inference/InferenceEngine.h"
 #include "inference/SyncFolder.h"
 #include "inference/TransferQuery.h"
-#include "query/BenignLabelQuery.h"
 #include "query/GraphQuery.h"
 #include "store/CaseStore.h"
 #include "store/Sqlite.h"
@@ -100,9 +99,8 @@ private:
 
     static std::vector<inference::TransferRow> infer(store::CaseStore &cs)
     {
-        inference::InferenceEngine(cs.db()).run();
-        auto rows = inference::listTransfers(cs.db(), {});
-        attachBenignLabels(cs.db(), rows);
+        inference::InferenceEngine(cs).run();
+        auto rows = inference::listTransfers(cs, {});
         return rows;
     }
 
@@ -307,7 +305,7 @@ private slots:
     {
         auto cs = importFile(fixture("sccm-push-with-psexec.xml"));
         QVERIFY(cs);
-        inference::InferenceEngine(cs->db()).run();
+        inference::InferenceEngine(*cs).run();
         const GraphData g = queryGraph(cs->db(), FilterState {});
         QVERIFY(g.error.isEmpty());
         QCOMPARE(g.edges.size(), size_t(2));

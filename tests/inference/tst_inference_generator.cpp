@@ -63,9 +63,9 @@ private slots:
         QCOMPARE(sum.exitCode(), 0);
         const double importSec = timer.restart() / 1000.0;
 
-        inference::InferenceEngine inf(cs->db());
+        inference::InferenceEngine inf(*cs);
         const inference::InferenceEngine::Result res = inf.run();
-        const std::vector<inference::TransferRow> rows = inference::listTransfers(cs->db(), {});
+        const std::vector<inference::TransferRow> rows = inference::listTransfers(*cs, {});
         // No empty host entities are left behind: every host either logged events, has address
         // evidence, or takes part in a transfer.
         QCOMPARE(cs->db().queryInt(

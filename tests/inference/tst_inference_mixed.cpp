@@ -78,7 +78,7 @@ private:
         auto cs = store::CaseStore::open(m_dir.filePath(name).toStdString(), store::CaseStore::Access::Create);
         ImportEngine engine(*cs, {});
         engine.run(paths);
-        inference::InferenceEngine(cs->db()).run();
+        inference::InferenceEngine(*cs).run();
         return cs;
     }
 
@@ -98,13 +98,13 @@ private slots:
         auto mixed = importCase(QStringLiteral("mixed.ttcase"), paths);
         const double importSeconds = timer.elapsed() / 1000.0;
         // Time one more inference run on its own (same result: inference is deterministic).
-        const inference::InferenceEngine::Result inf = inference::InferenceEngine(mixed->db()).run();
+        const inference::InferenceEngine::Result inf = inference::InferenceEngine(*mixed).run();
         qInfo().noquote() << QStringLiteral("mixed case: %1 files, %2 events, import + inference %3 s, inference %4 s")
                                  .arg(paths.size())
                                  .arg(inf.events)
                                  .arg(importSeconds, 0, 'f', 1)
                                  .arg(inf.seconds, 0, 'f', 2);
-        const std::vector<inference::TransferRow> mixedRows = inference::listTransfers(mixed->db(), {});
+        const std::vector<inference::TransferRow> mixedRows = inference::listTransfers(*mixed, {});
 
         QStringList problems;
         int compared = 0, caseNo = 0;
@@ -120,7 +120,7 @@ private slots:
                 labels.push_back(GroundTruthMatcher::label(t.toObject()));
             auto alone = importCase(QStringLiteral("alone%1.ttcase").arg(++caseNo),
                 {QString(tt::test::corpusDir() + QLatin1Char('/') + file).toStdString()});
-            const std::vector<inference::TransferRow> aloneRows = inference::listTransfers(alone->db(), {});
+            const std::vector<inference::TransferRow> aloneRows = inference::listTransfers(*alone, {});
             const auto a = GroundTruthMatcher::match(labels, aloneRows, kToleranceMs);
             const auto m = GroundTruthMatcher::match(labels, mixedRows, kToleranceMs);
             for (size_t i = 0; i < labels.size(); ++i) {

@@ -158,8 +158,8 @@ void checkRecordedCase(tt::store::CaseStore &cs)
         int64_t(1));
     QCOMPARE(q("SELECT count(*) FROM file_events WHERE kind='create' AND image='sftp-server'"), int64_t(2));
 
-    tt::inference::InferenceEngine(db).run();
-    const auto rows = tt::inference::listTransfers(db, {});
+    tt::inference::InferenceEngine(cs).run();
+    const auto rows = tt::inference::listTransfers(cs, {});
     QCOMPARE(rows.size(), size_t(4));
     struct Want {
         const char *file, *method;

@@ -66,8 +66,8 @@ private slots:
         QCOMPARE(s.rejected(), int64_t(0));
         for (const FileReport &f : s.files)
             QVERIFY2(f.format == "linux-audit" || f.format == "syslog" || f.format == "journald", f.format.c_str());
-        inference::InferenceEngine(m_case->db()).run();
-        m_rows = inference::listTransfers(m_case->db(), {});
+        inference::InferenceEngine(*m_case).run();
+        m_rows = inference::listTransfers(*m_case, {});
     }
 
     void processes()
@@ -203,8 +203,8 @@ private slots:
             m_dir.filePath(QStringLiteral("server.ttcase")).toStdString(), store::CaseStore::Access::Create);
         ImportEngine engine(*cs, {});
         QCOMPARE(engine.run({path.toStdString()}).rejected(), int64_t(0));
-        inference::InferenceEngine(cs->db()).run();
-        const auto rows = inference::listTransfers(cs->db(), {});
+        inference::InferenceEngine(*cs).run();
+        const auto rows = inference::listTransfers(*cs, {});
         QCOMPARE(rows.size(), size_t(2));
         const auto *in = byFile(rows, "payload.so");
         QVERIFY(in);
@@ -233,8 +233,8 @@ private slots:
         const ImportSummary s
             = engine.run({QString(test::fixturesDir() + QStringLiteral("/linux/sftp-get-auth.log")).toStdString()});
         QCOMPARE(s.rejected(), int64_t(0));
-        inference::InferenceEngine(cs->db()).run();
-        const auto rows = inference::listTransfers(cs->db(), {});
+        inference::InferenceEngine(*cs).run();
+        const auto rows = inference::listTransfers(*cs, {});
         QCOMPARE(rows.size(), size_t(1));
         const auto &r = rows[0];
         QCOMPARE(r.file, std::string("hostname"));

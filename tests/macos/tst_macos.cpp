@@ -153,7 +153,7 @@ private slots:
         const ImportSummary s = engine.run(inputs);
         QCOMPARE(s.count(FileReport::Status::Imported), size_t(2));
         QCOMPARE(s.rejected(), int64_t(2));
-        inference::InferenceEngine(m_case->db()).run();
+        inference::InferenceEngine(*m_case).run();
 
         QCOMPARE(
             text("SELECT image || '|' || command_line || '|' || pid || '|' || parent_pid || '|' || a.domain || "

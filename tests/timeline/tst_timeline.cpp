@@ -391,8 +391,8 @@ private slots:
                 dir.filePath(QLatin1String(caseName)).toStdString(), store::CaseStore::Access::Create);
             ImportEngine engine(*cs, {});
             sum = engine.run({input.toStdString()});
-            inference::InferenceEngine(cs->db()).run();
-            return inference::listTransfers(cs->db(), {});
+            inference::InferenceEngine(*cs).run();
+            return inference::listTransfers(*cs, {});
         };
         ImportSummary refSum, sum;
         const auto ref = infer(fixturePath("psexec_push.xml"), "ref.ttcase", refSum);

@@ -76,7 +76,7 @@ void TstWorkbenchImport::initTestCase()
     ImportEngine engine(*cs, {});
     QCOMPARE(static_cast<int>(engine.run({input.toStdString()}).files.size()), 1);
     // As the CLI does after an import: the case's transfers are current, nothing is pending.
-    inference::InferenceEngine(cs->db()).run();
+    inference::InferenceEngine(*cs).run();
     QVERIFY(!store::inferencePending(cs->db()));
 }
 

@@ -110,9 +110,9 @@ private:
 
     std::vector<inference::TransferRow> infer(store::CaseStore &cs)
     {
-        inference::InferenceEngine inf(cs.db());
+        inference::InferenceEngine inf(cs);
         inf.run();
-        const auto rows = inference::listTransfers(cs.db(), {});
+        const auto rows = inference::listTransfers(cs, {});
         for (const auto &r : rows)
             qInfo().noquote() << "  found:" << QString::fromStdString(r.source) << "->"
                               << QString::fromStdString(r.destination) << QString::fromStdString(r.file)

@@ -311,9 +311,9 @@ private slots:
         const ImportSummary sum
             = engine.run({QString(tt::test::fixturesDir() + QStringLiteral("/zeek/transfers.json")).toStdString()});
         QCOMPARE(sum.stored(), int64_t(8));
-        inference::InferenceEngine inf(cs->db());
+        inference::InferenceEngine inf(*cs);
         inf.run();
-        const auto rows = inference::listTransfers(cs->db(), {});
+        const auto rows = inference::listTransfers(*cs, {});
         QCOMPARE(rows.size(), size_t(2));
         const inference::TransferRow *smb = nullptr, *ftp = nullptr;
         for (const auto &r : rows) {

@@ -1,9 +1,9 @@
-#include "ExportData.h"
+#include "query/ExportQuery.h"
 
-#include "ExportText.h"
-#include "query/BenignLabelQuery.h"
+#include "items/TimeFormat.h"
 #include "query/GraphQuery.h"
 #include "query/UnknownSources.h"
+#include "store/CaseStore.h"
 #include "store/Sqlite.h"
 
 #include <QFileInfo>
@@ -30,14 +30,6 @@ bool tableExists(sql::Db &db, const char *name)
     st.bind(1, std::string_view(name));
     return st.step();
 }
-
-std::string upperAscii(std::string s)
-{
-    for (char &c : s)
-        if (c >= 'a' && c <= 'z')
-            c = static_cast<char>(c - 'a' + 'A');
-    return s;
-}
 } // namespace
 
 namespace {
@@ -46,11 +38,11 @@ struct Extra {
     int64_t src = 0, dst = 0;
 };
 
-// The rows of listTransfers() that `wanted` names (chronological), with their evidence.
+// The rows of the transfer reader that `wanted` names (chronological), with their evidence.
 std::vector<ExportTransfer> exportRows(sql::Db &db, const QHash<qint64, Extra> &wanted, bool withEvidence)
 {
     std::vector<ExportTransfer> out;
-    for (inference::TransferRow &r : inference::listTransfers(db, {})) {
+    for (TransferRecord &r : readTransferRecords(db, TransferRecordFilter {})) {
         auto it = wanted.constFind(r.id);
         if (it == wanted.cend())
             continue;
@@ -61,7 +53,6 @@ std::vector<ExportTransfer> exportRows(sql::Db &db, const QHash<qint64, Extra> &
         t.dstProcessId = it->dst;
         out.push_back(std::move(t));
     }
-    attachBenignLabels(db, out, [](ExportTransfer &t) -> inference::TransferRow & { return t.row; });
     if (!withEvidence)
         return out;
     auto ev = db.prepare("SELECT e.event, e.role, e.rule, ev.ts, h.name, c.name, ev.event_id, ev.record_id, s.path, "
@@ -203,25 +194,14 @@ QString describeFilter(sql::Db &db, const FilterState &f, const QTimeZone &zone)
         parts << QStringLiteral("text: ") + f.text;
     if (f.hasTimeWindow())
         parts << QStringLiteral("time: %1 .. %2")
-                     .arg(f.fromUs ? formatTime(f.fromUs, zone) : QStringLiteral("open"),
-                         f.toUs ? formatTime(f.toUs, zone) : QStringLiteral("open"));
+                     .arg(f.fromUs ? formatIsoTime(f.fromUs, zone) : QStringLiteral("open"),
+                         f.toUs ? formatIsoTime(f.toUs, zone) : QStringLiteral("open"));
     return parts.join(QStringLiteral("; "));
 }
 
 std::vector<int64_t> resolveAccounts(sql::Db &db, const std::string &spelling)
 {
-    std::string domain, name;
-    const auto bs = spelling.find('\\');
-    const auto at = spelling.find('@');
-    if (bs != std::string::npos) {
-        domain = upperAscii(spelling.substr(0, bs));
-        name = upperAscii(spelling.substr(bs + 1));
-    } else if (at != std::string::npos) {
-        domain = upperAscii(spelling.substr(at + 1));
-        name = upperAscii(spelling.substr(0, at));
-    } else {
-        name = upperAscii(spelling);
-    }
+    const AccountSpelling a = parseAccountSpelling(spelling);
     // Same matching as `transfertrace transfers --account`: a DNS domain matches its NetBIOS
     // prefix and the other way round; linked spellings resolve to their canonical account.
     auto st = db.prepare("SELECT a.id, coalesce(l.canonical_id, a.id) FROM accounts a "
@@ -229,8 +209,8 @@ std::vector<int64_t> resolveAccounts(sql::Db &db, const std::string &spelling)
                          "WHERE a.name_key = ?1 AND (?2 = '' OR a.domain = ?2 "
                          "OR substr(a.domain, 1, length(?2) + 1) = ?2 || '.' "
                          "OR substr(?2, 1, length(a.domain) + 1) = a.domain || '.')");
-    st.bind(1, std::string_view(name));
-    st.bind(2, std::string_view(domain));
+    st.bind(1, std::string_view(a.name));
+    st.bind(2, std::string_view(a.domain));
     std::vector<int64_t> out;
     while (st.step()) {
         out.push_back(st.int64(0));
@@ -262,6 +242,26 @@ ReportData queryReportData(sql::Db &db, const FilterState &filter, const QString
         d.error = QString::fromUtf8(e.what());
     }
     return d;
+}
+
+std::vector<ExportTransfer> queryExportTransfers(store::CaseStore &cs, const FilterState &filter, bool withEvidence)
+{
+    return queryExportTransfers(cs.db(), filter, withEvidence);
+}
+
+QString describeFilter(store::CaseStore &cs, const FilterState &filter, const QTimeZone &zone)
+{
+    return describeFilter(cs.db(), filter, zone);
+}
+
+std::vector<int64_t> resolveAccounts(store::CaseStore &cs, const std::string &spelling)
+{
+    return resolveAccounts(cs.db(), spelling);
+}
+
+ReportData queryReportData(store::CaseStore &cs, const FilterState &filter, const QString &casePath)
+{
+    return queryReportData(cs.db(), filter, casePath);
 }
 
 } // namespace tt::exporting

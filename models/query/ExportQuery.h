@@ -3,10 +3,10 @@
 // What the exports and the report show, read from a case under the workbench's filter: the
 // transfers in view with their evidence references, process chains, annotations, the case
 // summary and display time zone. Plain functions over one connection (callers run them on a
-// worker thread with their own connection, or in the CLI).
+// worker thread with their own connection, or in the CLI); graph/export only formats them.
 
-#include "inference/TransferQuery.h"
 #include "query/AncestryQuery.h"
+#include "query/TransferRecordQuery.h"
 #include "workbench/FilterState.h"
 
 #include <QString>
@@ -20,6 +20,9 @@
 
 namespace tt::sql {
 class Db;
+}
+namespace tt::store {
+class CaseStore;
 }
 
 namespace tt::exporting {
@@ -38,7 +41,7 @@ struct EvidenceRef {
 };
 
 struct ExportTransfer {
-    inference::TransferRow row;
+    TransferRecord row;
     std::string key; // transfers.key (stable across re-inference), may be empty
     std::vector<EvidenceRef> evidence;
     int64_t srcProcessId = 0, dstProcessId = 0;
@@ -76,6 +79,8 @@ struct ReportData {
 // Transfers in view under `filter` (the same WHERE as the graph), chronological, with their
 // evidence references when `withEvidence`.
 std::vector<ExportTransfer> queryExportTransfers(sql::Db &db, const FilterState &filter, bool withEvidence = true);
+std::vector<ExportTransfer> queryExportTransfers(
+    store::CaseStore &cs, const FilterState &filter, bool withEvidence = true);
 // These transfers (the rows an analyst selected), chronological, with evidence when `withEvidence`.
 std::vector<ExportTransfer> queryExportTransfersById(
     sql::Db &db, const QVector<qint64> &transferIds, bool withEvidence = true);
@@ -86,8 +91,11 @@ QTimeZone displayZone(sql::Db &db);
 CaseSummary querySummary(sql::Db &db, const QString &casePath);
 // The filter in words, with host and account names (for captions and the report).
 QString describeFilter(sql::Db &db, const FilterState &filter, const QTimeZone &zone = QTimeZone::utc());
+QString describeFilter(store::CaseStore &cs, const FilterState &filter, const QTimeZone &zone = QTimeZone::utc());
 // Accounts matching DOMAIN\user, user@domain or user (case-insensitive) and their canonical ids.
 std::vector<int64_t> resolveAccounts(sql::Db &db, const std::string &spelling);
+std::vector<int64_t> resolveAccounts(store::CaseStore &cs, const std::string &spelling);
 ReportData queryReportData(sql::Db &db, const FilterState &filter, const QString &casePath);
+ReportData queryReportData(store::CaseStore &cs, const FilterState &filter, const QString &casePath);
 
 } // namespace tt::exporting

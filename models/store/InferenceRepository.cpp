@@ -1,0 +1,320 @@
+#include "store/InferenceRepository.h"
+
+#include "store/CaseStore.h"
+#include "store/InferenceState.h"
+#include "store/Sqlite.h"
+
+#include <sqlite3.h>
+
+#include <string>
+
+namespace tt::store {
+
+namespace {
+int64_t i64(const sql::Stmt &st, int col, int64_t fallback = 0)
+{
+    return st.isNull(col) ? fallback : st.int64(col);
+}
+std::string txt(const sql::Stmt &st, int col)
+{
+    return st.isNull(col) ? std::string() : st.text(col);
+}
+
+// " AND <host> IN (?,..) AND <ts> >= ? AND <ts> <= ?" for the parts of scope that narrow.
+std::string scopeSql(const InferenceScope &scope, const char *hostCol, const char *tsCol)
+{
+    std::string s;
+    if (!scope.hosts.empty()) {
+        s += std::string(" AND ") + hostCol + " IN (";
+        for (size_t i = 0; i < scope.hosts.size(); ++i)
+            s += i ? ",?" : "?";
+        s += ')';
+    }
+    if (scope.fromTs != kNoValue)
+        s += std::string(" AND ") + tsCol + " >= ?";
+    if (scope.toTs != kNoValue)
+        s += std::string(" AND ") + tsCol + " <= ?";
+    return s;
+}
+
+sql::Stmt prepareScoped(sql::Db &db, const std::string &head, const InferenceScope &scope, const char *hostCol,
+    const char *tsCol, const char *tail)
+{
+    auto st = db.prepare(head + scopeSql(scope, hostCol, tsCol) + tail);
+    int i = 1;
+    for (int64_t h : scope.hosts)
+        st.bind(i++, h);
+    if (scope.fromTs != kNoValue)
+        st.bind(i++, scope.fromTs);
+    if (scope.toTs != kNoValue)
+        st.bind(i++, scope.toTs);
+    return st;
+}
+
+// Aborts a running statement (SQLITE_INTERRUPT) once the flag is set.
+int onProgress(void *flag)
+{
+    return static_cast<const std::atomic<bool> *>(flag)->load(std::memory_order_relaxed) ? 1 : 0;
+}
+} // namespace
+
+InferenceRepository::InferenceRepository(CaseStore &cs)
+    : m_cs(cs)
+{
+}
+
+bool InferenceRepository::hasTransferTables()
+{
+    return m_cs.db().queryInt("SELECT count(*) FROM sqlite_schema WHERE type='table' AND name='transfers'") != 0;
+}
+
+int64_t InferenceRepository::eventCount()
+{
+    return m_cs.db().queryInt("SELECT count(*) FROM events");
+}
+
+void InferenceRepository::loadProcesses(const InferenceScope &scope, const RowSink<ProcessInfo> &sink)
+{
+    auto st = prepareScoped(m_cs.db(),
+        "SELECT p.id, p.event, p.host_id, e.source_id, p.start_ts, p.origin, p.guid, p.pid, p.image, "
+        "p.command_line, p.parent_guid, p.parent_pid, p.parent_image, p.account_id, p.logon_id, p.hashes "
+        "FROM processes p JOIN events e ON e.id=p.event WHERE p.start_ts IS NOT NULL",
+        scope, "p.host_id", "p.start_ts", " ORDER BY p.id");
+    while (st.step()) {
+        ProcessInfo p;
+        p.id = st.int64(0);
+        p.event = st.int64(1);
+        p.host = st.int64(2);
+        p.source = st.int64(3);
+        p.ts = st.int64(4);
+        p.sysmon = st.textView(5) == "sysmon1";
+        p.esxiShell = st.textView(5) == "esxi-shell";
+        p.guid = txt(st, 6);
+        p.pid = i64(st, 7, -1);
+        p.image = txt(st, 8);
+        p.cmd = txt(st, 9);
+        p.parentGuid = txt(st, 10);
+        p.parentPid = i64(st, 11, -1);
+        p.parentImage = txt(st, 12);
+        p.account = i64(st, 13);
+        p.logonId = txt(st, 14);
+        p.hashes = txt(st, 15);
+        sink(std::move(p));
+    }
+}
+
+void InferenceRepository::loadFileEvents(
+    const InferenceScope &scope, const std::function<void(FileCreateInfo &&, FileEventKind)> &sink)
+{
+    auto st = prepareScoped(m_cs.db(),
+        "SELECT f.id, f.event, f.host_id, e.source_id, f.ts, f.path, f.image, f.process_guid, f.pid, "
+        "f.account_id, f.hashes, f.kind, f.access_mask FROM file_events f JOIN events e ON e.id=f.event "
+        "WHERE f.kind IN ('create', 'read', 'stream', 'access') AND f.ts IS NOT NULL AND f.path IS NOT NULL",
+        scope, "f.host_id", "f.ts", " ORDER BY f.id");
+    while (st.step()) {
+        FileCreateInfo f;
+        f.id = st.int64(0);
+        f.event = st.int64(1);
+        f.host = st.int64(2);
+        f.source = st.int64(3);
+        f.ts = st.int64(4);
+        f.path = txt(st, 5);
+        f.image = txt(st, 6);
+        f.guid = txt(st, 7);
+        f.pid = i64(st, 8, -1);
+        f.account = i64(st, 9);
+        f.hashes = txt(st, 10);
+        const std::string_view kind = st.textView(11);
+        if (kind == "access" && (i64(st, 12) & 6) == 0)
+            continue; // 4663 without WriteData / AppendData
+        sink(std::move(f),
+            kind == "read"         ? FileEventKind::Read
+                : kind == "stream" ? FileEventKind::Stream
+                : kind == "access" ? FileEventKind::Write
+                                   : FileEventKind::Create);
+    }
+}
+
+void InferenceRepository::loadShareAccesses(const InferenceScope &scope, const RowSink<ShareInfo> &sink)
+{
+    auto st = prepareScoped(m_cs.db(),
+        "SELECT s.id, s.event, s.host_id, e.source_id, s.ts, s.code, s.share_name, s.share_path, "
+        "s.relative_target, "
+        "s.access_mask, s.access_list, s.src_ip, s.src_port, s.account_id, s.logon_id FROM share_accesses s "
+        "JOIN events e ON e.id=s.event WHERE s.ts IS NOT NULL AND (s.code=5140 OR (s.code=5145 AND "
+        "((s.access_mask & 6) != 0 OR s.access_list LIKE '%4417%' OR s.access_list LIKE '%4418%' "
+        "OR s.relative_target LIKE 'svcctl')))",
+        scope, "s.host_id", "s.ts", " ORDER BY s.id");
+    while (st.step()) {
+        ShareInfo s;
+        s.id = st.int64(0);
+        s.event = st.int64(1);
+        s.host = st.int64(2);
+        s.source = st.int64(3);
+        s.ts = st.int64(4);
+        s.code = st.integer(5);
+        s.share = txt(st, 6);
+        s.sharePath = txt(st, 7);
+        s.rel = txt(st, 8);
+        s.mask = i64(st, 9);
+        s.accessList = txt(st, 10);
+        s.ip = txt(st, 11);
+        s.port = i64(st, 12, -1);
+        s.account = i64(st, 13);
+        s.logonId = txt(st, 14);
+        sink(std::move(s));
+    }
+}
+
+void InferenceRepository::loadLogons(const InferenceScope &scope, const RowSink<LogonInfo> &sink)
+{
+    auto st = prepareScoped(m_cs.db(),
+        "SELECT l.id, l.event, l.host_id, e.source_id, l.ts, l.origin, l.logon_id, l.source_ip, "
+        "l.workstation, l.logon_type, l.account_id, l.source_port, l.end_ts FROM logon_sessions l "
+        "JOIN events e ON e.id=l.event WHERE l.ts IS NOT NULL AND l.outcome='success' AND "
+        "(l.logon_type IN (3, 10) OR l.origin LIKE 'rdp-%' OR l.origin IN ('sshd', 'auditd'))",
+        scope, "l.host_id", "l.ts", " ORDER BY l.id");
+    while (st.step()) {
+        LogonInfo l;
+        l.id = st.int64(0);
+        l.event = st.int64(1);
+        l.host = st.int64(2);
+        l.source = st.int64(3);
+        l.ts = st.int64(4);
+        l.origin = txt(st, 5);
+        l.logonId = txt(st, 6);
+        l.ip = txt(st, 7);
+        l.workstation = txt(st, 8);
+        l.type = static_cast<int>(i64(st, 9));
+        l.account = i64(st, 10);
+        l.port = i64(st, 11, -1);
+        l.endTs = i64(st, 12);
+        sink(std::move(l));
+    }
+}
+
+void InferenceRepository::loadSmbRdpConnections(const InferenceScope &scope, const RowSink<NetInfo> &sink)
+{
+    auto st = prepareScoped(m_cs.db(),
+        "SELECT n.id, n.event, n.host_id, e.source_id, n.ts, n.initiated, n.src_ip, n.src_port, "
+        "n.src_name, n.dst_ip, n.dst_port, n.dst_name, n.image, n.process_guid, n.protocol FROM net_connections n "
+        "JOIN events e ON e.id=n.event WHERE n.ts IS NOT NULL AND (n.dst_port IN (445, 139, 3389) "
+        "OR n.src_port IN (445, 139, 3389))",
+        scope, "n.host_id", "n.ts", " ORDER BY n.id");
+    while (st.step()) {
+        NetInfo n;
+        n.id = st.int64(0);
+        n.event = st.int64(1);
+        n.host = st.int64(2);
+        n.source = st.int64(3);
+        n.ts = st.int64(4);
+        n.initiated = static_cast<int>(i64(st, 5, -1));
+        n.srcIp = txt(st, 6);
+        n.srcPort = i64(st, 7, -1);
+        n.srcName = txt(st, 8);
+        n.dstIp = txt(st, 9);
+        n.dstPort = i64(st, 10, -1);
+        n.dstName = txt(st, 11);
+        n.image = txt(st, 12);
+        n.guid = txt(st, 13);
+        n.protocol = txt(st, 14);
+        sink(std::move(n));
+    }
+}
+
+void InferenceRepository::loadServiceInstalls(const InferenceScope &scope, const RowSink<ServiceInfo> &sink)
+{
+    auto st = prepareScoped(m_cs.db(),
+        "SELECT s.id, s.event, s.host_id, e.source_id, s.ts, s.origin, s.service_name, s.image_path, "
+        "s.account_id FROM service_installs s JOIN events e ON e.id=s.event WHERE s.ts IS NOT NULL",
+        scope, "s.host_id", "s.ts", " ORDER BY s.id");
+    while (st.step()) {
+        ServiceInfo s;
+        s.id = st.int64(0);
+        s.event = st.int64(1);
+        s.host = st.int64(2);
+        s.source = st.int64(3);
+        s.ts = st.int64(4);
+        s.origin = txt(st, 5);
+        s.name = txt(st, 6);
+        s.imagePath = txt(st, 7);
+        s.account = i64(st, 8);
+        sink(std::move(s));
+    }
+}
+
+std::vector<OutboundConnectionRow> InferenceRepository::outboundConnections(int64_t host, int64_t fromTs, int64_t toTs)
+{
+    auto st = m_cs.db().prepare("SELECT event, dst_ip, ts FROM net_connections WHERE host_id=? AND initiated=1 "
+                                "AND ts BETWEEN ? AND ? AND dst_ip IS NOT NULL ORDER BY ts, id");
+    st.bind(1, host).bind(2, fromTs).bind(3, toTs);
+    std::vector<OutboundConnectionRow> out;
+    while (st.step())
+        out.push_back({st.int64(0), st.int64(2), st.text(1)});
+    return out;
+}
+
+void InferenceRepository::removeUnusedHosts()
+{
+    sql::Db &db = m_cs.db();
+    db.exec("DELETE FROM host_names WHERE host_id IN (SELECT h.id FROM hosts h WHERE h.event_count = 0 "
+            "AND NOT EXISTS (SELECT 1 FROM host_addresses a WHERE a.host_id = h.id) "
+            "AND NOT EXISTS (SELECT 1 FROM transfers t WHERE t.src_host_id = h.id OR t.dst_host_id = h.id))");
+    db.exec("DELETE FROM hosts WHERE event_count = 0 "
+            "AND NOT EXISTS (SELECT 1 FROM host_addresses a WHERE a.host_id = hosts.id) "
+            "AND NOT EXISTS (SELECT 1 FROM transfers t WHERE t.src_host_id = hosts.id OR t.dst_host_id = hosts.id)");
+}
+
+void InferenceRepository::markDone()
+{
+    markInferenceDone(m_cs.db());
+}
+
+InferenceRepository::RunTransaction::RunTransaction(CaseStore &cs)
+    : m_tx(std::make_unique<sql::Transaction>(cs.db()))
+{
+}
+
+InferenceRepository::RunTransaction::~RunTransaction() = default;
+
+void InferenceRepository::RunTransaction::commit()
+{
+    m_tx->commit();
+}
+
+InferenceRepository::Interrupter::Interrupter(CaseStore &cs, const std::atomic<bool> *flag)
+    : m_cs(cs)
+{
+    sqlite3_progress_handler(m_cs.db().handle(), 10000, onProgress, const_cast<std::atomic<bool> *>(flag));
+}
+
+InferenceRepository::Interrupter::~Interrupter()
+{
+    sqlite3_progress_handler(m_cs.db().handle(), 0, nullptr, nullptr);
+}
+
+} // namespace tt::store
+
+namespace tt::store {
+
+std::vector<ShareReadRow> InferenceRepository::shareReads()
+{
+    return loadShareReads(m_cs.db());
+}
+
+std::vector<ScheduledTaskRow> InferenceRepository::scheduledTasks()
+{
+    return loadScheduledTasks(m_cs.db());
+}
+
+std::vector<BitsJobRow> InferenceRepository::bitsJobs()
+{
+    return loadBitsJobs(m_cs.db());
+}
+
+std::vector<ScriptBlockRow> InferenceRepository::scriptBlocks()
+{
+    return loadScriptBlocks(m_cs.db());
+}
+
+} // namespace tt::store

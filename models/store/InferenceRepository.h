@@ -1,0 +1,104 @@
+#pragma once
+
+// Inference's reads and writes of the normalised tables, behind named functions (issue 13): the
+// rules in graph/inference decide, this reads their input and writes what they concluded. Loads
+// hand rows to a sink one at a time (nothing is held twice) and take a scope, so a later
+// streaming inference (issue 12) can read a host set or a time window instead of the whole case,
+// and another backend can sit behind the same calls.
+
+#include "store/InferenceRows.h"
+#include "store/Rows.h"
+#include "store/WindowsActivity.h"
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <vector>
+
+namespace tt::sql {
+class Transaction;
+}
+
+namespace tt::store {
+
+class CaseStore;
+
+// Which rows a load reads: the whole case by default.
+struct InferenceScope {
+    std::vector<int64_t> hosts; // empty: every host
+    int64_t fromTs = kNoValue, toTs = kNoValue; // inclusive bounds; kNoValue: open
+};
+
+template<typename Row> using RowSink = std::function<void(Row &&)>;
+
+class InferenceRepository {
+public:
+    explicit InferenceRepository(CaseStore &cs);
+
+    // False for a case made before the transfer tables existed.
+    bool hasTransferTables();
+    int64_t eventCount();
+
+    // Rows without a time cannot be correlated and are never read; each load is in id order.
+    void loadProcesses(const InferenceScope &scope, const RowSink<ProcessInfo> &sink);
+    // File creations, whole-file reads (a server logged sending: sftp-server close), Sysmon 15
+    // streams (the hash of the file a stream was added to) and 4663 object accesses that wrote
+    // (WriteData / AppendData; other accesses are not read).
+    enum class FileEventKind { Create, Read, Stream, Write };
+    void loadFileEvents(
+        const InferenceScope &scope, const std::function<void(FileCreateInfo &&, FileEventKind)> &sink);
+    // Remote-execution evidence (store/WindowsActivity): 5145 reads, scheduled tasks, BITS jobs,
+    // PowerShell script blocks. Whole case (not yet scoped).
+    std::vector<ShareReadRow> shareReads();
+    std::vector<ScheduledTaskRow> scheduledTasks();
+    std::vector<BitsJobRow> bitsJobs();
+    std::vector<ScriptBlockRow> scriptBlocks();
+    // 5140 (sessions opening shares) and 5145 that asked for WriteData / AppendData, plus the
+    // IPC$ svcctl opens that follow a service binary drop.
+    void loadShareAccesses(const InferenceScope &scope, const RowSink<ShareInfo> &sink);
+    // Successful network (3), RDP (10 / rdp-*) and ssh (sshd / auditd) logons.
+    void loadLogons(const InferenceScope &scope, const RowSink<LogonInfo> &sink);
+    // SMB (445 / 139) and RDP (3389) connections.
+    void loadSmbRdpConnections(const InferenceScope &scope, const RowSink<NetInfo> &sink);
+    void loadServiceInstalls(const InferenceScope &scope, const RowSink<ServiceInfo> &sink);
+    // Connections host initiated to a logged address within [fromTs, toTs], by time.
+    std::vector<OutboundConnectionRow> outboundConnections(int64_t host, int64_t fromTs, int64_t toTs);
+
+    // Host entities this run (or an earlier one) created for a source known only by an address
+    // or a name in a path, which no transfer uses in the end: no events, no address evidence.
+    void removeUnusedHosts();
+    // case_info: the transfers are current (store/InferenceState.h).
+    void markDone();
+
+    // One inference run is one write transaction: rolled back unless committed.
+    class RunTransaction {
+    public:
+        explicit RunTransaction(CaseStore &cs);
+        ~RunTransaction();
+        RunTransaction(const RunTransaction &) = delete;
+        RunTransaction &operator=(const RunTransaction &) = delete;
+        void commit();
+
+    private:
+        std::unique_ptr<sql::Transaction> m_tx;
+    };
+
+    // While alive, every statement on the case checks flag now and then and fails (an exception)
+    // once it is set.
+    class Interrupter {
+    public:
+        Interrupter(CaseStore &cs, const std::atomic<bool> *flag);
+        ~Interrupter();
+        Interrupter(const Interrupter &) = delete;
+        Interrupter &operator=(const Interrupter &) = delete;
+
+    private:
+        CaseStore &m_cs;
+    };
+
+private:
+    CaseStore &m_cs;
+};
+
+} // namespace tt::store

@@ -1,0 +1,87 @@
+#include "store/TransferRepository.h"
+
+#include "store/CaseStore.h"
+#include "store/Schema.h"
+#include "store/Sqlite.h"
+
+#include <string>
+
+namespace tt::store {
+
+struct TransferRepository::Statements {
+    sql::Stmt transfer, evidence;
+};
+
+namespace {
+void bindId(sql::Stmt &st, int idx, int64_t id)
+{
+    if (id)
+        st.bind(idx, id);
+    else
+        st.bindNull(idx);
+}
+} // namespace
+
+TransferRepository::TransferRepository(CaseStore &cs)
+    : m_cs(cs)
+{
+}
+
+TransferRepository::~TransferRepository() = default;
+
+void TransferRepository::clear()
+{
+    m_cs.db().exec("DELETE FROM transfer_evidence; DELETE FROM transfers;");
+}
+
+void TransferRepository::append(const std::vector<TransferWriteRow> &batch)
+{
+    sql::Db &db = m_cs.db();
+    if (!m_st) {
+        m_st = std::make_unique<Statements>();
+        m_st->transfer = db.prepare(
+            "INSERT INTO transfers(src_host_id, src_ip, dst_host_id, file_name, dst_path, src_path, method, "
+            "direction, account_id, src_process_id, dst_process_id, first_ts, last_ts, confidence, "
+            "confidence_label, executed, hashes, rules, benign_tool, benign_reason) "
+            "VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+        m_st->evidence
+            = db.prepare("INSERT OR IGNORE INTO transfer_evidence(transfer_id, event, role, rule) VALUES(?,?,?,?)");
+    }
+    sql::Stmt &ins = m_st->transfer;
+    sql::Stmt &ev = m_st->evidence;
+    for (const TransferWriteRow &t : batch) {
+        bindId(ins, 1, t.srcHost);
+        ins.bindOptional(2, t.srcIp);
+        ins.bind(3, t.dstHost);
+        ins.bind(4, t.fileName);
+        ins.bindOptional(5, t.dstPath);
+        ins.bindOptional(6, t.srcPath);
+        ins.bind(7, t.method);
+        ins.bind(8, t.direction);
+        bindId(ins, 9, t.account);
+        bindId(ins, 10, t.srcProcess);
+        bindId(ins, 11, t.dstProcess);
+        ins.bind(12, t.firstTs);
+        ins.bind(13, t.lastTs);
+        ins.bind(14, t.confidence);
+        ins.bind(15, t.confidenceLabel);
+        ins.bind(16, t.executed ? 1 : 0);
+        ins.bindOptional(17, t.hashes);
+        ins.bind(18, std::string_view(t.rules));
+        ins.bindOptional(19, t.benignTool);
+        ins.bindOptional(20, t.benignReason);
+        ins.exec();
+        const int64_t id = db.lastInsertId();
+        for (const TransferEvidenceRow &e : t.evidence) {
+            ev.bind(1, id).bind(2, e.event).bind(3, e.role).bind(4, e.rule);
+            ev.exec();
+        }
+    }
+}
+
+void TransferRepository::finish()
+{
+    m_cs.db().exec(std::string("UPDATE transfers SET key = ") + kTransferKeySql);
+}
+
+} // namespace tt::store
