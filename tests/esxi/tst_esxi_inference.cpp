@@ -79,7 +79,7 @@ private slots:
         m_summary = engine.run(inputs);
         QCOMPARE(m_summary.count(FileReport::Status::Imported), size_t(5));
         inference::InferenceEngine(*m_case).run();
-        m_rows = inference::listTransfers(m_case->db(), {});
+        m_rows = inference::listTransfers(*m_case, {});
     }
 
     void importReport()

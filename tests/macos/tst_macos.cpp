@@ -168,7 +168,7 @@ private slots:
             std::string("/Users/alice/Downloads/stage.pkg|/tmp/implant.bin|/Users/alice/Library/LaunchAgents/"
                         "com.apple.updater"));
 
-        const auto rows = inference::listTransfers(m_case->db(), {});
+        const auto rows = inference::listTransfers(*m_case, {});
         std::string all;
         for (const auto &r : rows)
             all += r.file + ": " + describe(r) + "\n";
