@@ -1,6 +1,7 @@
 #include "query/TransferTableQuery.h"
 
 #include "query/GraphQuery.h"
+#include "store/CaseStore.h"
 #include "store/Sqlite.h"
 
 #include <QHash>
@@ -74,8 +75,9 @@ QString contains(const QString &expr)
 }
 } // namespace
 
-QVector<qint64> queryTransferTableIds(sql::Db &db, const TransferTableSpec &spec)
+QVector<qint64> queryTransferTableIds(store::CaseStore &store, const TransferTableSpec &spec)
 {
+    sql::Db &db = store.db();
     const TransferFilterSql f = transferFilterSql(spec.filter);
     QString where = f.where;
     std::vector<QString> binds;
@@ -119,8 +121,9 @@ QVector<qint64> queryTransferTableIds(sql::Db &db, const TransferTableSpec &spec
     return out;
 }
 
-std::vector<TransferTableRow> queryTransferTableRows(sql::Db &db, const QVector<qint64> &ids)
+std::vector<TransferTableRow> queryTransferTableRows(store::CaseStore &store, const QVector<qint64> &ids)
 {
+    sql::Db &db = store.db();
     std::vector<TransferTableRow> rows;
     if (ids.isEmpty())
         return rows;
