@@ -4,3 +4,7 @@ tt_add_test(tst_case_store SOURCES store/tst_case_store.cpp LIBS tt_store ZLIB::
 # `transfertrace notes` / `meta` / `info` on annotated and v1 cases (the real executable).
 tt_add_test(tst_notes_cli SOURCES store/tst_notes_cli.cpp LIBS tt_store ZLIB::ZLIB)
 add_dependencies(tst_notes_cli transfertrace)
+# Issue 13: the store's entry points for app/, views/ and importers/ (checkpoint, file size, counts,
+# the item an annotation names), on a generated case.
+tt_add_test(tst_store_entry_points SOURCES store/tst_store_entry_points.cpp app/CaseBuilder.h app/CaseBuilder.cpp
+  LIBS tt_models tt_importers tt_inference tt_generator)
