@@ -5,6 +5,7 @@
 #include "core/ImportEngine.h"
 #include "generator/Generator.h"
 #include "inference/InferenceEngine.h"
+#include "store/CaseMaintenance.h"
 #include "store/CaseStore.h"
 
 #include <QCommandLineParser>
@@ -82,7 +83,7 @@ std::string ensureDemoCase(const std::string &casePathIn, std::string *error)
             return {};
         }
         inference::InferenceEngine(*cs).run();
-        cs->db().exec("PRAGMA wal_checkpoint(TRUNCATE)");
+        store::checkpoint(*cs);
     } catch (const std::exception &e) {
         *error = e.what();
         return {};

@@ -12,6 +12,7 @@
 #include "TransferExport.h"
 #include "core/TimeUtil.h"
 #include "query/ExportQuery.h"
+#include "query/GraphQuery.h"
 #include "store/CaseStore.h"
 
 #include <QCommandLineParser>
@@ -55,7 +56,8 @@ bool parseTime(const QString &text, int64_t *us)
 }
 
 // The workbench filter from the options; false (message printed) on a bad value.
-bool buildFilter(const QCommandLineParser &p, const FilterOptions &o, sql::Db &db, const char *cmd, FilterState *f)
+bool buildFilter(
+    const QCommandLineParser &p, const FilterOptions &o, store::CaseStore &cs, const char *cmd, FilterState *f)
 {
     if (p.isSet(o.from) && !parseTime(p.value(o.from), &f->fromUs)) {
         std::fprintf(stderr, "transfertrace %s: --from is an ISO 8601 time (2024-03-04T10:00:00Z)\n", cmd);
@@ -72,7 +74,7 @@ bool buildFilter(const QCommandLineParser &p, const FilterOptions &o, sql::Db &d
     for (const QString &img : p.values(o.parentImage))
         f->parentImages << img;
     for (const QString &a : p.values(o.account)) {
-        const auto ids = exporting::resolveAccounts(db, a.toStdString());
+        const auto ids = exporting::resolveAccounts(cs.db(), a.toStdString());
         if (ids.empty())
             std::fprintf(stderr, "transfertrace %s: no account in the case matches '%s': nothing is in view\n", cmd,
                 printable(a.toStdString(), 200).c_str());
@@ -84,9 +86,9 @@ bool buildFilter(const QCommandLineParser &p, const FilterOptions &o, sql::Db &d
     return true;
 }
 
-QString caption(sql::Db &db, const QString &casePath, const FilterState &f, qint64 inView, qint64 total)
+QString caption(store::CaseStore &cs, const QString &casePath, const FilterState &f, qint64 inView, qint64 total)
 {
-    const QString ft = exporting::describeFilter(db, f);
+    const QString ft = exporting::describeFilter(cs.db(), f);
     return QStringLiteral("%1 - %2\n%3 of %4 transfer(s) in view; exported %5")
         .arg(QFileInfo(casePath).fileName(), ft.isEmpty() ? QStringLiteral("no filter (whole case)") : ft)
         .arg(inView)
@@ -158,7 +160,7 @@ int runExport(const QStringList &args)
     try {
         auto cs = store::CaseStore::open(casePath.toStdString(), store::CaseStore::Access::ReadOnly);
         FilterState filter;
-        if (!buildFilter(p, fo, cs->db(), "export", &filter))
+        if (!buildFilter(p, fo, *cs, "export", &filter))
             return kUsageError;
         if (what == QLatin1String("transfers")) {
             const auto rows = exporting::queryExportTransfers(*cs, filter, true);
@@ -173,9 +175,9 @@ int runExport(const QStringList &args)
             OffscreenTimeline tl;
             if (!tl.load(casePath, filter, QSize(1400, 360), &error))
                 throw std::runtime_error(error.toStdString());
-            const qint64 total = cs->db().queryInt("SELECT count(*) FROM transfers");
+            const qint64 total = countTransfers(*cs);
             const auto inView = exporting::queryExportTransfers(*cs, filter, false).size();
-            opt.caption = caption(cs->db(), casePath, filter, static_cast<qint64>(inView), total);
+            opt.caption = caption(*cs, casePath, filter, static_cast<qint64>(inView), total);
             if (!exportTimeline(tl.view(), out, opt, &error))
                 throw std::runtime_error(error.toStdString());
             std::printf("timeline written to %s\n", qPrintable(out));
@@ -184,7 +186,7 @@ int runExport(const QStringList &args)
         OffscreenGraph g;
         if (!g.load(casePath, filter, &error))
             throw std::runtime_error(error.toStdString());
-        opt.caption = caption(cs->db(), casePath, filter, g.data().transfersInView, g.data().transfersTotal);
+        opt.caption = caption(*cs, casePath, filter, g.data().transfersInView, g.data().transfersTotal);
         if (!exportGraph(g.ref(), wholeGraphRect(g.scene()), out, opt, &error))
             throw std::runtime_error(error.toStdString());
         std::printf("graph (%zu hosts, %zu edges) written to %s\n", g.data().hosts.size(), g.data().edges.size(),
@@ -224,7 +226,7 @@ int runReport(const QStringList &args)
     try {
         auto cs = store::CaseStore::open(casePath.toStdString(), store::CaseStore::Access::ReadOnly);
         FilterState filter;
-        if (!buildFilter(p, fo, cs->db(), "report", &filter))
+        if (!buildFilter(p, fo, *cs, "report", &filter))
             return kUsageError;
         const exporting::ReportData data = exporting::queryReportData(*cs, filter, casePath);
         if (!data.error.isEmpty())

@@ -236,7 +236,7 @@ int runImport(const QStringList &args)
     int64_t transfers = -1;
     int exitCode = sum.exitCode();
     bool inferenceCancelled = false;
-    if (!p.isSet(noInferOpt) && !interrupt.caught() && store::inferencePending(cs->db())) {
+    if (!p.isSet(noInferOpt) && !interrupt.caught() && store::inferencePending(*cs)) {
         try {
             const auto r = inferStale(*cs, interrupt);
             inferred = inferenceSummary(r);
@@ -264,7 +264,7 @@ int runImport(const QStringList &args)
         if (transfers >= 0)
             root[QStringLiteral("transfers")] = static_cast<double>(transfers);
         root[QStringLiteral("inference")] = inferenceCancelled ? QStringLiteral("cancelled")
-            : store::inferencePending(cs->db())                ? QStringLiteral("pending")
+            : store::inferencePending(*cs)                     ? QStringLiteral("pending")
                                                                : QStringLiteral("done");
         if (!cancelLine.empty())
             root[QStringLiteral("message")] = q(cancelLine);

@@ -85,7 +85,7 @@ void ImportRunner::start(const QString &casePath, const QStringList &paths)
                                              : QString());
             // Transfers are derived: recomputed whenever the case says they are stale (this import
             // added something, or an earlier one was killed before its inference committed).
-            if (!sum.cancelled && store::inferencePending(cs->db())) {
+            if (!sum.cancelled && store::inferencePending(*cs)) {
                 if (self)
                     QMetaObject::invokeMethod(
                         self.data(),

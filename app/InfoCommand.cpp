@@ -50,8 +50,8 @@ int runInfo(const QStringList &args)
         const auto hosts = cs->hosts();
         const auto sources = cs->sources();
         const auto byEvent = cs->countsByChannelEventId();
-        const auto meta = store::AnnotationStore(cs->db()).meta();
-        const bool stale = store::inferencePending(cs->db());
+        const auto meta = store::AnnotationStore(*cs).meta();
+        const bool stale = store::inferencePending(*cs);
         warnIfInferencePending(*cs, "info");
         const std::string upgraded = cs->temporaryCopy() ? ", read from a copy upgraded from v"
                 + std::to_string(cs->migratedFrom()) + "; the file itself is unchanged"

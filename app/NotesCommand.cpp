@@ -113,7 +113,7 @@ int runNotes(const QStringList &args)
         pauseForTest("notes", *interrupt.flag());
         if (interrupt.caught())
             return cancelled(interrupt, json, "");
-        store::AnnotationStore s(cs->db());
+        store::AnnotationStore s(*cs);
         const auto tags = s.tags();
         std::map<int64_t, const store::Tag *> tagById;
         for (const auto &t : tags)
@@ -244,7 +244,7 @@ int runMeta(const QStringList &args)
         pauseForTest("meta", *interrupt.flag());
         if (interrupt.caught())
             return cancelled(interrupt, json, change ? ": the case is unchanged" : "");
-        store::AnnotationStore s(cs->db());
+        store::AnnotationStore s(*cs);
         store::CaseMeta m = s.meta();
         if (change) {
             if (!cs->migrationBackup().empty())

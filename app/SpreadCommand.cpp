@@ -235,7 +235,7 @@ int runSpread(const QStringList &args)
     try {
         auto cs = store::CaseStore::open(p.positionalArguments()[0].toStdString(), store::CaseStore::Access::ReadOnly);
         warnIfInferencePending(*cs, "spread");
-        r = querySpread(cs->db(), p.positionalArguments()[1]);
+        r = querySpread(*cs, p.positionalArguments()[1]);
     } catch (const std::exception &e) {
         std::fprintf(stderr, "transfertrace spread: %s\n", printable(e.what()).c_str());
         return 1;

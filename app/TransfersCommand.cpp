@@ -55,7 +55,7 @@ inference::InferenceEngine::Result inferStale(store::CaseStore &cs, SignalCancel
 
 void warnIfInferencePending(store::CaseStore &cs, const char *command)
 {
-    if (store::inferencePending(cs.db()))
+    if (store::inferencePending(cs))
         std::fprintf(stderr,
             "transfertrace %s: warning: the transfers are stale (the inference after an import did not finish); "
             "run `transfertrace infer %s` to recompute them\n",

@@ -10,3 +10,7 @@ tt_add_test(tst_record_blocks SOURCES store/tst_record_blocks.cpp LIBS tt_store 
 # Imported files' records byte-exact from their blocks (fixtures, generated files; corpus EVTX).
 tt_add_test(tst_record_import SOURCES store/tst_record_import.cpp LIBS tt_importers tt_generator)
 tt_add_test(tst_record_corpus SOURCES store/tst_record_corpus.cpp LIBS tt_importers)
+# Issue 13: the store's entry points for app/, views/ and importers/ (checkpoint, file size, counts,
+# the item an annotation names), on a generated case.
+tt_add_test(tst_store_entry_points SOURCES store/tst_store_entry_points.cpp app/CaseBuilder.h app/CaseBuilder.cpp
+  LIBS tt_models tt_importers tt_inference tt_generator)

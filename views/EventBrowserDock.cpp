@@ -282,7 +282,8 @@ void EventBrowserDock::fetchNext(quint64 generation)
     updateStatus();
     runCaseQuery<EventPage>(
         this, m_path,
-        [scope, cursor, cancel](sql::Db &db) { return queryEventPage(db, scope, cursor, kEventPageSize, cancel); },
+        [scope, cursor, cancel](
+            store::CaseStore &cs) { return queryEventPage(cs, scope, cursor, kEventPageSize, cancel); },
         [this, generation](EventPage &page, const QString &error) { applyPage(generation, page, error); });
 }
 
@@ -348,7 +349,7 @@ void EventBrowserDock::loadChannels()
     if (m_path.isEmpty())
         return;
     runCaseQuery<QStringList>(
-        this, m_path, [](sql::Db &db) { return queryEventChannels(db); },
+        this, m_path, [](store::CaseStore &cs) { return queryEventChannels(cs); },
         [this, gen, current](QStringList &channels, const QString &) {
             if (gen != m_channelGeneration)
                 return;
@@ -380,7 +381,7 @@ void EventBrowserDock::startIndexing()
             if (cs->readOnly())
                 result.error = QString::fromStdString(cs->readOnlyReason());
             else
-                result = buildSearchIndex(cs->db(), cancel.get(), [guard, cancel](int64_t done, int64_t total) {
+                result = buildSearchIndex(*cs, cancel.get(), [guard, cancel](int64_t done, int64_t total) {
                     QMetaObject::invokeMethod(
                         QCoreApplication::instance(),
                         [guard, cancel, done, total] {

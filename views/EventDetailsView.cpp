@@ -85,14 +85,14 @@ void EventDetailsView::onSelection(const SelectedEntities &s)
     }
     runCaseQuery<EventDetails>(
         this, m_path,
-        [event, process](sql::Db &db) {
+        [event, process](store::CaseStore &cs) {
             int64_t id = event;
             if (!id) { // a process: the event that started it
                 ProcessInfo p;
-                if (queryProcess(db, process, p))
+                if (queryProcess(cs, process, p))
                     id = p.event;
             }
-            return queryEventDetails(db, id);
+            return queryEventDetails(cs, id);
         },
         [this, gen](EventDetails &d, const QString &error) {
             if (gen != m_generation)

@@ -196,7 +196,7 @@ void EvidenceTableView::reload()
     m_status->setText(tr("Loading..."));
     const EvidenceScope scope = m_scope;
     runCaseQuery<EvidenceList>(
-        this, m_path, [scope](sql::Db &db) { return queryEvidence(db, scope); },
+        this, m_path, [scope](store::CaseStore &cs) { return queryEvidence(cs, scope); },
         [this, gen](EvidenceList &list, const QString &error) {
             if (gen != m_generation)
                 return; // the selection moved on
@@ -241,7 +241,7 @@ void EvidenceTableView::fetchPage(quint64 modelGeneration, int page, const QVect
     if (m_path.isEmpty() || modelGeneration != m_model->generation())
         return;
     runCaseQuery<std::vector<EvidenceDetail>>(
-        this, m_path, [eventIds](sql::Db &db) { return queryEvidenceDetails(db, eventIds); },
+        this, m_path, [eventIds](store::CaseStore &cs) { return queryEvidenceDetails(cs, eventIds); },
         [this, modelGeneration, page](std::vector<EvidenceDetail> &details, const QString &) {
             m_model->setPage(modelGeneration, page, details); // drops windows of an older list
             emit updated();

@@ -113,7 +113,8 @@ void ExportActions::exportGraph(bool wholeGraph)
     const FilterState filter = m_filter->current();
     const qint64 inView = view->graph().transfersInView, total = view->graph().transfersTotal;
     runCaseQuery<CaptionResult>(
-        this, casePath, [filter](sql::Db &db) { return CaptionResult {exporting::describeFilter(db, filter)}; },
+        this, casePath,
+        [filter](store::CaseStore &cs) { return CaptionResult {exporting::describeFilter(cs.db(), filter)}; },
         [this, view, source, path, opt, casePath, inView, total](CaptionResult &r, const QString &error) mutable {
             opt.caption = captionFor(casePath, error.isEmpty() ? r.caption : QString(), inView, total);
             QString err;
@@ -135,7 +136,8 @@ void ExportActions::exportTimeline()
         return;
     const FilterState filter = m_filter->current();
     runCaseQuery<CaptionResult>(
-        this, casePath, [filter](sql::Db &db) { return CaptionResult {exporting::describeFilter(db, filter)}; },
+        this, casePath,
+        [filter](store::CaseStore &cs) { return CaptionResult {exporting::describeFilter(cs.db(), filter)}; },
         [this, path, casePath](CaptionResult &r, const QString &) {
             SnapshotOptions opt;
             opt.scale = 2;
@@ -170,8 +172,8 @@ void ExportActions::exportTransfers()
     };
     runCaseQuery<Bytes>(
         this, casePath,
-        [filter, format](sql::Db &db) {
-            const auto rows = exporting::queryExportTransfers(db, filter, true);
+        [filter, format](store::CaseStore &cs) {
+            const auto rows = exporting::queryExportTransfers(cs.db(), filter, true);
             return Bytes {format == ExportFormat::Csv ? exporting::transfersCsv(rows) : exporting::transfersJson(rows),
                 static_cast<int>(rows.size())};
         },
@@ -207,7 +209,8 @@ void ExportActions::writeReport()
     }
     const FilterState filter = m_filter->current();
     runCaseQuery<exporting::ReportData>(
-        this, casePath, [filter, casePath](sql::Db &db) { return exporting::queryReportData(db, filter, casePath); },
+        this, casePath,
+        [filter, casePath](store::CaseStore &cs) { return exporting::queryReportData(cs.db(), filter, casePath); },
         [this, view, path, format](exporting::ReportData &d, const QString &error) {
             if (!error.isEmpty() || !d.error.isEmpty()) {
                 report(error.isEmpty() ? d.error : error, false);

@@ -422,10 +422,10 @@ bool OffscreenGraph::load(const QString &casePath, const FilterState &filter, QS
     try {
         auto cs = store::CaseStore::open(casePath.toStdString(), store::CaseStore::Access::ReadOnly);
         QHash<QString, QPointF> positions;
-        store::AnnotationStore as(cs->db());
+        store::AnnotationStore as(*cs);
         for (const auto &[host, xy] : as.nodePositions())
             positions.insert(QString::fromStdString(host), QPointF(xy.first, xy.second));
-        r = computeGraphScene(cs->db(), filter, {}, {}, positions);
+        r = computeGraphScene(*cs, filter, {}, {}, positions);
         const std::vector<store::Tag> tags = as.tags();
         for (const store::Annotation &a : as.list()) {
             GraphBadge b;

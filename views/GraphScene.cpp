@@ -29,11 +29,11 @@ QSizeF graphNodeSize(const GraphHost &h)
     return QSizeF(w, 42);
 }
 
-GraphSceneResult computeGraphScene(sql::Db &db, const FilterState &filter, const QSet<qint64> &hidden,
+GraphSceneResult computeGraphScene(store::CaseStore &cs, const FilterState &filter, const QSet<qint64> &hidden,
     const QHash<qint64, QPointF> &pins, const QHash<QString, QPointF> &namePins)
 {
     GraphSceneResult r;
-    r.data = queryGraph(db, filter);
+    r.data = queryGraph(cs, filter);
     r.error = r.data.error;
     if (!r.error.isEmpty())
         return r;

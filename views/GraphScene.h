@@ -19,6 +19,9 @@
 class QGraphicsScene;
 
 namespace tt {
+namespace store {
+class CaseStore;
+}
 
 class HostNodeItem;
 class TransferEdgeItem;
@@ -34,7 +37,7 @@ QSizeF graphNodeSize(const GraphHost &h);
 
 // Query and layout (worker thread): hosts and edges under `filter`, hidden hosts left out,
 // pinned hosts at their positions (by id: this session's drags; by name: positions kept in the case).
-GraphSceneResult computeGraphScene(sql::Db &db, const FilterState &filter, const QSet<qint64> &hidden = {},
+GraphSceneResult computeGraphScene(store::CaseStore &cs, const FilterState &filter, const QSet<qint64> &hidden = {},
     const QHash<qint64, QPointF> &pins = {}, const QHash<QString, QPointF> &namePins = {});
 
 // Adds the items for a computed graph to `scene` (UI thread); fills the id -> item maps.

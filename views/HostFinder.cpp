@@ -35,7 +35,7 @@ void HostFinder::find(const QString &text)
     }
     const FilterState filter = m_filter->current();
     runCaseQuery<HostLookup>(
-        this, m_casePath, [text, filter](sql::Db &db) { return lookupHost(db, text, filter); },
+        this, m_casePath, [text, filter](store::CaseStore &cs) { return lookupHost(cs, text, filter); },
         [this, gen, text](HostLookup &found, const QString &error) {
             if (gen != m_generation)
                 return;

@@ -2,6 +2,7 @@
 
 #include "WorkerQuery.h"
 #include "items/AnnotationListModel.h"
+#include "query/AnnotatedItemQuery.h"
 #include "workbench/AnnotationController.h"
 #include "workbench/FilterHistory.h"
 #include "workbench/Selection.h"
@@ -16,15 +17,6 @@
 #include <QVBoxLayout>
 
 namespace tt {
-
-namespace {
-// What a navigation resolves to, on a worker.
-struct NavTarget {
-    SelectedEntities selection;
-    qint64 account = 0;
-    QString error;
-};
-} // namespace
 
 NotesPanel::NotesPanel(AnnotationController *c, FilterHistory *filter, Selection *selection, QWidget *parent)
     : QWidget(parent)
@@ -105,70 +97,9 @@ void NotesPanel::navigate(int row)
     const store::TargetKind kind = a->kind;
     const std::string key = a->key;
     const uint64_t gen = ++m_generation;
-    runCaseQuery<NavTarget>(
-        this, m_path,
-        [kind, key](sql::Db &db) {
-            NavTarget t;
-            using K = SelectedEntities::Kind;
-            auto id = [&]() -> int64_t {
-                try {
-                    return std::stoll(key);
-                } catch (...) {
-                    return 0;
-                }
-            };
-            switch (kind) {
-            case store::TargetKind::Host: {
-                auto st = db.prepare("SELECT id FROM hosts WHERE name = ?");
-                st.bind(1, key);
-                if (st.step()) {
-                    t.selection.kind = K::Host;
-                    t.selection.hosts = {st.int64(0)};
-                }
-                break;
-            }
-            case store::TargetKind::Transfer: {
-                auto st = db.prepare("SELECT id, coalesce(src_host_id, 0), dst_host_id FROM transfers WHERE key = ? "
-                                     "ORDER BY id LIMIT 1");
-                st.bind(1, key);
-                if (st.step()) {
-                    t.selection.kind = K::Transfer;
-                    t.selection.transfers = {st.int64(0)};
-                }
-                break;
-            }
-            case store::TargetKind::Event: {
-                auto st = db.prepare("SELECT id FROM events WHERE id = ?");
-                st.bind(1, id());
-                if (st.step()) {
-                    t.selection.kind = K::Event;
-                    t.selection.events = {st.int64(0)};
-                }
-                break;
-            }
-            case store::TargetKind::Process: {
-                auto st = db.prepare("SELECT id, host_id FROM processes WHERE id = ?");
-                st.bind(1, id());
-                if (st.step()) {
-                    t.selection.kind = K::Process;
-                    t.selection.process = st.int64(0);
-                    t.selection.hosts = {st.int64(1)};
-                }
-                break;
-            }
-            case store::TargetKind::Account: {
-                auto st = db.prepare("SELECT id FROM accounts WHERE id = ?");
-                st.bind(1, id());
-                if (st.step())
-                    t.account = st.int64(0);
-                break;
-            }
-            }
-            if (t.selection.kind == K::None && !t.account)
-                t.error = QObject::tr("the annotated item is no longer in the case");
-            return t;
-        },
-        [this, gen](NavTarget &t, const QString &error) {
+    runCaseQuery<AnnotatedItem>(
+        this, m_path, [kind, key](store::CaseStore &cs) { return resolveAnnotatedItem(cs, kind, key); },
+        [this, gen](AnnotatedItem &t, const QString &error) {
             if (gen != m_generation)
                 return;
             if (!error.isEmpty() || !t.error.isEmpty()) {

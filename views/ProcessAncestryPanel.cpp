@@ -113,23 +113,23 @@ void ProcessAncestryPanel::reload()
     const qint64 eventTransfer = wantsEvent && !s.transfers.isEmpty() ? s.transfers.first() : 0;
     runCaseQuery<AncestryResult>(
         this, m_path,
-        [transfer, process, event, eventTransfer](sql::Db &db) {
+        [transfer, process, event, eventTransfer](store::CaseStore &cs) {
             AncestryResult r;
             if (transfer) {
                 r.kind = AncestryResult::Kind::Transfer;
-                r.sides = queryTransferAncestry(db, transfer);
+                r.sides = queryTransferAncestry(cs, transfer);
                 return r;
             }
-            const int64_t pid = process ? process : queryProcessForEvent(db, event);
+            const int64_t pid = process ? process : queryProcessForEvent(cs, event);
             r.event = event;
             if (!pid) {
                 r.kind = AncestryResult::Kind::NoProcess;
                 if (eventTransfer) // show what the event is evidence of, and say so
-                    r.sides = queryTransferAncestry(db, eventTransfer);
+                    r.sides = queryTransferAncestry(cs, eventTransfer);
                 return r;
             }
             r.kind = AncestryResult::Kind::Chain;
-            r.chain = queryAncestry(db, pid);
+            r.chain = queryAncestry(cs, pid);
             return r;
         },
         [this, gen](AncestryResult &r, const QString &error) {
@@ -211,10 +211,10 @@ void ProcessAncestryPanel::fetchQueuedChildren()
     const uint64_t gen = m_generation;
     runCaseQuery<ChildrenResult>(
         this, m_path,
-        [queue](sql::Db &db) {
+        [queue](store::CaseStore &cs) {
             ChildrenResult r;
             for (const auto &[key, pid] : queue)
-                r.nodes.emplace_back(key, queryChildren(db, pid));
+                r.nodes.emplace_back(key, queryChildren(cs, pid));
             return r;
         },
         [this, gen](ChildrenResult &r, const QString &) {

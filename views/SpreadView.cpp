@@ -158,13 +158,13 @@ template<typename Job> void SpreadView::run(const QString &label, Job job)
 void SpreadView::showForTransfer(qint64 transferId)
 {
     run(tr("transfer %1").arg(transferId),
-        [transferId](sql::Db &db) { return querySpreadForTransfer(db, transferId); });
+        [transferId](store::CaseStore &cs) { return querySpreadForTransfer(cs, transferId); });
 }
 
 void SpreadView::showForFile(const QString &file)
 {
     m_input->setText(file);
-    run(file, [file](sql::Db &db) { return querySpread(db, file); });
+    run(file, [file](store::CaseStore &cs) { return querySpread(cs, file); });
 }
 
 void SpreadView::apply(const SpreadResult &r)

@@ -268,7 +268,7 @@ void TimelineView::startQuery()
         try {
             // This run's own read-only connection (one connection per thread).
             auto cs = store::CaseStore::open(r.path.toStdString(), store::CaseStore::Access::ReadOnly);
-            *data = queryTimeline(cs->db(), r.filter, r.fromUs, r.toUs, r.bins, r.perHost);
+            *data = queryTimeline(*cs, r.filter, r.fromUs, r.toUs, r.bins, r.perHost);
         } catch (const std::exception &e) {
             data->error = QString::fromUtf8(e.what());
         }

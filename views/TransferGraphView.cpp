@@ -205,9 +205,9 @@ void TransferGraphView::refresh()
             namePins.insert(QString::fromStdString(name), QPointF(xy.first, xy.second));
     runCaseQuery<Result>(
         this, path,
-        [filter, hidden, pins, namePins](sql::Db &db) {
+        [filter, hidden, pins, namePins](store::CaseStore &cs) {
             Result r;
-            static_cast<GraphSceneResult &>(r) = computeGraphScene(db, filter, hidden, pins, namePins);
+            static_cast<GraphSceneResult &>(r) = computeGraphScene(cs, filter, hidden, pins, namePins);
             return r;
         },
         [this, gen](Result &r, const QString &error) {

@@ -64,7 +64,7 @@ void withRows(TransfersDock *dock, const QString &path, const TransferTableModel
         return;
     }
     runCaseQuery<std::vector<TransferTableRow>>(
-        dock, path, [ids](sql::Db &db) { return queryTransferTableRows(db, ids); },
+        dock, path, [ids](store::CaseStore &cs) { return queryTransferTableRows(cs, ids); },
         [then = std::move(then)](std::vector<TransferTableRow> &loaded, const QString &error) {
             if (error.isEmpty())
                 then(loaded);
@@ -312,10 +312,10 @@ void TransfersDock::refresh()
     const TransferTableSpec spec = m_spec;
     runCaseQuery<ListResult>(
         this, m_path,
-        [spec](sql::Db &db) {
+        [spec](store::CaseStore &cs) {
             ListResult r;
-            r.ids = queryTransferTableIds(db, spec);
-            r.firstPage = queryTransferTableRows(db, r.ids.mid(0, TransferTableModel::kPageSize));
+            r.ids = queryTransferTableIds(cs, spec);
+            r.firstPage = queryTransferTableRows(cs, r.ids.mid(0, TransferTableModel::kPageSize));
             return r;
         },
         [this, gen](ListResult &r, const QString &error) {
@@ -343,7 +343,7 @@ void TransfersDock::fetchPage(quint64 modelGeneration, int page, const QVector<q
     if (m_path.isEmpty() || modelGeneration != m_model->generation())
         return;
     runCaseQuery<std::vector<TransferTableRow>>(
-        this, m_path, [ids](sql::Db &db) { return queryTransferTableRows(db, ids); },
+        this, m_path, [ids](store::CaseStore &cs) { return queryTransferTableRows(cs, ids); },
         [this, modelGeneration, page](std::vector<TransferTableRow> &rows, const QString &) {
             m_model->setPage(modelGeneration, page, std::move(rows)); // drops pages of an older list
             emit updated();
@@ -472,8 +472,8 @@ void TransfersDock::exportSelected(const QString &path, ExportFormat format)
     }
     runCaseQuery<QByteArray>(
         this, m_path,
-        [ids, format](sql::Db &db) {
-            const auto rows = exporting::queryExportTransfersById(db, ids, true);
+        [ids, format](store::CaseStore &cs) {
+            const auto rows = exporting::queryExportTransfersById(cs.db(), ids, true);
             return format == ExportFormat::Csv ? exporting::transfersCsv(rows) : exporting::transfersJson(rows);
         },
         [this, path](QByteArray &bytes, const QString &error) {

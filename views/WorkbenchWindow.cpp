@@ -19,6 +19,7 @@
 #include "WorkerQuery.h"
 #include "items/HostTableModel.h"
 #include "items/TimeFormat.h"
+#include "store/AnnotationStore.h"
 #include "store/CaseStore.h"
 #include "store/InferenceState.h"
 #include "workbench/AnnotationController.h"
@@ -423,9 +424,8 @@ void WorkbenchWindow::loadCaseTimeZone()
     const uint64_t gen = ++m_tzGeneration;
     runCaseQuery<QString>(
         this, m_annotations->dataPath(),
-        [](sql::Db &db) {
-            auto st = db.prepare("SELECT value FROM case_info WHERE key = 'display_tz'");
-            return st.step() ? QString::fromStdString(st.text(0)).trimmed() : QString();
+        [](store::CaseStore &cs) {
+            return QString::fromStdString(store::AnnotationStore(cs).meta().displayTz).trimmed();
         },
         [this, gen](QString &tz, const QString &) {
             if (gen != m_tzGeneration)
@@ -479,7 +479,7 @@ void WorkbenchWindow::handlePendingInference(const QString &path, const QString 
     bool pending = false;
     try {
         auto cs = store::CaseStore::open(dataPath.toStdString(), store::CaseStore::Access::ReadOnly);
-        pending = store::inferencePending(cs->db());
+        pending = store::inferencePending(*cs);
     } catch (const std::exception &) {
         return; // the views say what is wrong with the case
     }

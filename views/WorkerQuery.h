@@ -10,15 +10,14 @@
 
 #include <exception>
 #include <memory>
-#include <type_traits>
 #include <utility>
 
 namespace tt {
 
-// Runs `job(sql::Db &)` (or `job(store::CaseStore &)`) on a pool thread with a read-only connection of its own (one
-// connection per thread), then `apply(Result &, const QString &error)` on the UI thread. The hop goes through qApp,
-// alive for the whole run, and the receiver is checked there, on its own thread, so a widget destroyed meanwhile is
-// never touched. Callers compare a generation in `apply`.
+// Runs `job(store::CaseStore &)` on a pool thread with a read-only store of its own (one connection
+// per thread; jobs reach the case only through the store's and models/query's functions), then `apply(Result &, const
+// QString &error)` on the UI thread. The hop goes through qApp, alive for the whole run, and the receiver is checked
+// there, on its own thread, so a widget destroyed meanwhile is never touched. Callers compare a generation in `apply`.
 template<typename Result, typename Job, typename Apply>
 void runCaseQuery(QObject *receiver, const QString &path, Job job, Apply apply)
 {
@@ -28,10 +27,7 @@ void runCaseQuery(QObject *receiver, const QString &path, Job job, Apply apply)
         QString error;
         try {
             auto cs = store::CaseStore::open(path.toStdString(), store::CaseStore::Access::ReadOnly);
-            if constexpr (std::is_invocable_v<Job &, store::CaseStore &>)
-                *result = job(*cs); // jobs that use the store's summary queries
-            else
-                *result = job(cs->db());
+            *result = job(*cs);
         } catch (const std::exception &e) {
             error = QString::fromUtf8(e.what());
         }

@@ -9,9 +9,9 @@
 #include "core/RecordSink.h"
 #include "core/Sha256.h"
 #include "core/StreamAdapters.h"
+#include "store/CaseMaintenance.h"
 #include "store/CaseStore.h"
 #include "store/CaseWriter.h"
-#include "store/Schema.h"
 
 #include <spdlog/spdlog.h>
 
@@ -183,7 +183,7 @@ private:
 ImportEngine::ImportEngine(store::CaseStore &store, Options options)
     : m_store(store)
     , m_options(std::move(options))
-    , m_writer(std::make_unique<store::CaseWriter>(store.db()))
+    , m_writer(std::make_unique<store::CaseWriter>(store))
 {
 }
 
@@ -252,16 +252,16 @@ ImportSummary ImportEngine::run(
             m_progress.bytesTotal += sz;
     }
     // Bulk mode: sorting each index once at the end beats updating B-trees row by row.
-    const int64_t caseBytes = m_store.db().queryInt("PRAGMA page_count") * m_store.db().queryInt("PRAGMA page_size");
+    const int64_t caseBytes = store::fileBytes(m_store);
     const bool bulk = m_options.bulkIndexBytes > 0 && m_progress.bytesTotal >= m_options.bulkIndexBytes
         && static_cast<int64_t>(m_progress.bytesTotal) >= caseBytes / 4;
     if (bulk) {
         spdlog::info("bulk import of {} bytes: secondary indexes dropped until the end", m_progress.bytesTotal);
-        store::dropBulkIndexes(m_store.db());
+        store::dropBulkIndexes(m_store);
     }
     reportProgress(true);
     // WAL checkpoints on a helper thread while this import writes (see WalCheckpointer).
-    sql::WalCheckpointer checkpointer(m_store.db(), m_store.path());
+    const auto checkpointer = store::checkpointInBackground(m_store);
     for (const auto &[f, kind] : files) {
         if (cancelled())
             break;
@@ -279,7 +279,7 @@ ImportSummary ImportEngine::run(
         reportProgress(true);
         const int64_t t0 = nowNs();
         try {
-            store::restoreBulkIndexes(m_store.db());
+            store::restoreBulkIndexes(m_store);
         } catch (const std::exception &e) {
             // Left noted in deferred_indexes: the next read-write open rebuilds them.
             spdlog::error("rebuilding indexes failed ({}); they are rebuilt when the case is next opened", e.what());

@@ -19,14 +19,6 @@ std::string_view after(std::string_view s, char c)
     return p == std::string_view::npos ? std::string_view() : s.substr(p + 1);
 }
 
-void bindInt(sql::Stmt &st, int idx, int64_t v)
-{
-    if (v == kNoValue)
-        st.bindNull(idx);
-    else
-        st.bind(idx, v);
-}
-
 int64_t num(const RawEvent &ev, std::string_view name)
 {
     return Normalizer::parseInteger(ev.field(name));
@@ -63,6 +55,12 @@ std::string firstOf(std::string_view v)
     return store::normaliseIp(v.substr(0, v.find(',')));
 }
 
+// The connection tuple of a record, with its addresses already normalised.
+store::NetEndpoints endpoints(const RawEvent &ev, std::string_view orig, std::string_view resp)
+{
+    return {orig, num(ev, "id.orig_p"), resp, num(ev, "id.resp_p")};
+}
+
 bool isAddressRecordType(std::string_view qtype)
 {
     return qtype == "A" || qtype == "AAAA";
@@ -71,20 +69,8 @@ bool isAddressRecordType(std::string_view qtype)
 
 ZeekNormalizer::ZeekNormalizer(store::CaseWriter &writer)
     : m_w(writer)
+    , m_net(writer)
 {
-    sql::Db &db = m_w.db();
-    m_flow = db.prepare("INSERT INTO net_flows(event, ts, uid, proto, service, orig_ip, orig_port, resp_ip, resp_port, "
-                        "duration_us, orig_bytes, resp_bytes, missed_bytes, conn_state, history) "
-                        "VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
-    m_file
-        = db.prepare("INSERT INTO net_files(event, ts, log, uid, fuid, orig_ip, orig_port, resp_ip, resp_port, src_ip, "
-                     "dst_ip, action, name, path, size, mime, md5, sha1, sha256, status) "
-                     "VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
-    m_auth
-        = db.prepare("INSERT INTO net_auth(event, ts, log, uid, orig_ip, orig_port, resp_ip, resp_port, request_type, "
-                     "client, service, workstation, success, account_id) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
-    m_activity = db.prepare("INSERT INTO net_activity(event, ts, log, uid, orig_ip, orig_port, resp_ip, resp_port, "
-                            "name, detail) VALUES(?,?,?,?,?,?,?,?,?,?)");
 }
 
 void ZeekNormalizer::store(const RawEvent &ev, int64_t eventRow)
@@ -104,23 +90,20 @@ void ZeekNormalizer::store(const RawEvent &ev, int64_t eventRow)
 void ZeekNormalizer::flow(const RawEvent &ev, int64_t eventRow, int64_t ts)
 {
     const std::string o = store::normaliseIp(ev.field("id.orig_h")), r = store::normaliseIp(ev.field("id.resp_h"));
-    sql::Stmt &st = m_flow;
-    st.bind(1, eventRow);
-    bindInt(st, 2, ts);
-    st.bindOptional(3, ev.field("uid"));
-    st.bindOptional(4, ev.field("proto"));
-    st.bindOptional(5, ev.field("service"));
-    st.bindOptional(6, o);
-    bindInt(st, 7, num(ev, "id.orig_p"));
-    st.bindOptional(8, r);
-    bindInt(st, 9, num(ev, "id.resp_p"));
-    bindInt(st, 10, durationUs(ev.field("duration")));
-    bindInt(st, 11, num(ev, "orig_bytes"));
-    bindInt(st, 12, num(ev, "resp_bytes"));
-    bindInt(st, 13, num(ev, "missed_bytes"));
-    st.bindOptional(14, ev.field("conn_state"));
-    st.bindOptional(15, ev.field("history"));
-    st.exec();
+    store::NetFlowRow row;
+    row.event = eventRow;
+    row.ts = ts;
+    row.uid = ev.field("uid");
+    row.proto = ev.field("proto");
+    row.service = ev.field("service");
+    row.ends = endpoints(ev, o, r);
+    row.durationUs = durationUs(ev.field("duration"));
+    row.origBytes = num(ev, "orig_bytes");
+    row.respBytes = num(ev, "resp_bytes");
+    row.missedBytes = num(ev, "missed_bytes");
+    row.connState = ev.field("conn_state");
+    row.history = ev.field("history");
+    m_net.insertFlow(row);
 }
 
 void ZeekNormalizer::file(const RawEvent &ev, int64_t eventRow, int64_t ts, const std::string &log)
@@ -197,28 +180,25 @@ void ZeekNormalizer::file(const RawEvent &ev, int64_t eventRow, int64_t ts, cons
             mime = std::string(ev.field("resp_mime_types"));
         }
     }
-    sql::Stmt &st = m_file;
-    st.bind(1, eventRow);
-    bindInt(st, 2, ts);
-    st.bind(3, std::string_view(log));
-    st.bindOptional(4, uid);
-    st.bindOptional(5, ev.field("fuid"));
-    st.bindOptional(6, orig);
-    bindInt(st, 7, num(ev, "id.orig_p"));
-    st.bindOptional(8, resp);
-    bindInt(st, 9, num(ev, "id.resp_p"));
-    st.bindOptional(10, src);
-    st.bindOptional(11, dst);
-    st.bindOptional(12, action);
-    st.bindOptional(13, name);
-    st.bindOptional(14, path);
-    bindInt(st, 15, size);
-    st.bindOptional(16, mime);
-    st.bindOptional(17, ev.field("md5"));
-    st.bindOptional(18, ev.field("sha1"));
-    st.bindOptional(19, ev.field("sha256"));
-    st.bindOptional(20, status);
-    st.exec();
+    store::NetFileRow row;
+    row.event = eventRow;
+    row.ts = ts;
+    row.log = log;
+    row.uid = uid;
+    row.fuid = ev.field("fuid");
+    row.ends = endpoints(ev, orig, resp);
+    row.srcIp = src;
+    row.dstIp = dst;
+    row.action = action;
+    row.name = name;
+    row.path = path;
+    row.size = size;
+    row.mime = mime;
+    row.md5 = ev.field("md5");
+    row.sha1 = ev.field("sha1");
+    row.sha256 = ev.field("sha256");
+    row.status = status;
+    m_net.insertFile(row);
 }
 
 void ZeekNormalizer::auth(const RawEvent &ev, int64_t eventRow, int64_t ts, const std::string &log)
@@ -271,29 +251,25 @@ void ZeekNormalizer::auth(const RawEvent &ev, int64_t eventRow, int64_t ts, cons
         service = std::string(ev.field("server"));
         success = boolOf(ev.field("auth_success"));
     }
-    sql::Stmt &st = m_auth;
-    st.bind(1, eventRow);
-    bindInt(st, 2, ts);
-    st.bind(3, std::string_view(log));
-    st.bindOptional(4, ev.field("uid"));
-    st.bindOptional(5, orig);
-    bindInt(st, 6, num(ev, "id.orig_p"));
-    st.bindOptional(7, resp);
-    bindInt(st, 8, num(ev, "id.resp_p"));
-    st.bindOptional(9, requestType);
-    st.bindOptional(10, client);
-    st.bindOptional(11, service);
-    st.bindOptional(12, workstation);
-    bindInt(st, 13, success);
-    if (account)
-        st.bind(14, account);
-    else
-        st.bindNull(14);
-    st.exec();
+    store::NetAuthRow row;
+    row.event = eventRow;
+    row.ts = ts;
+    row.log = log;
+    row.uid = ev.field("uid");
+    row.ends = endpoints(ev, orig, resp);
+    row.requestType = requestType;
+    row.client = client;
+    row.service = service;
+    row.workstation = workstation;
+    row.success = success;
+    row.accountId = account;
+    m_net.insertAuth(row);
 }
 
 void ZeekNormalizer::activity(const RawEvent &ev, int64_t eventRow, int64_t ts, const std::string &log)
 {
+    const std::string orig = store::normaliseIp(ev.field("id.orig_h")),
+                      resp = store::normaliseIp(ev.field("id.resp_h"));
     std::string_view name, detail;
     if (log == "dce_rpc") {
         name = ev.field("endpoint");
@@ -322,26 +298,21 @@ void ZeekNormalizer::activity(const RawEvent &ev, int64_t eventRow, int64_t ts, 
         // A NetBIOS broadcast from port 137 about a single-label name is the sender speaking for
         // itself (registering / refreshing its name, or a local logon looking its own name up as
         // a domain): weak evidence, used by inference only where nothing stronger names the address.
-        const std::string orig = store::normaliseIp(ev.field("id.orig_h"));
-        const std::string resp = store::normaliseIp(ev.field("id.resp_h"));
         if (ev.field("qtype_name") == "NB" && num(ev, "id.orig_p") == 137 && detail.empty()
             && name.find('.') == std::string_view::npos && store::isPrivateIp(orig)
             && (resp.size() > 4 && resp.compare(resp.size() - 4, 4, ".255") == 0))
             if (int64_t h = m_w.hostId(name))
                 m_w.noteAddress(h, orig, "zeek-netbios", ts, eventRow);
     }
-    sql::Stmt &st = m_activity;
-    st.bind(1, eventRow);
-    bindInt(st, 2, ts);
-    st.bind(3, std::string_view(log));
-    st.bindOptional(4, ev.field("uid"));
-    st.bindOptional(5, store::normaliseIp(ev.field("id.orig_h")));
-    bindInt(st, 6, num(ev, "id.orig_p"));
-    st.bindOptional(7, store::normaliseIp(ev.field("id.resp_h")));
-    bindInt(st, 8, num(ev, "id.resp_p"));
-    st.bindOptional(9, name);
-    st.bindOptional(10, detail);
-    st.exec();
+    store::NetActivityRow row;
+    row.event = eventRow;
+    row.ts = ts;
+    row.log = log;
+    row.uid = ev.field("uid");
+    row.ends = endpoints(ev, orig, resp);
+    row.name = name;
+    row.detail = detail;
+    m_net.insertActivity(row);
 }
 
 } // namespace tt

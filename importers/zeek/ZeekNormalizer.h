@@ -1,6 +1,6 @@
 #pragma once
 
-#include "store/Sqlite.h"
+#include "store/NetworkWriter.h"
 
 #include <cstdint>
 #include <string>
@@ -28,7 +28,7 @@ private:
     void activity(const RawEvent &ev, int64_t eventRow, int64_t ts, const std::string &log);
 
     store::CaseWriter &m_w;
-    sql::Stmt m_flow, m_file, m_auth, m_activity;
+    store::NetworkWriter m_net;
 };
 
 } // namespace tt

@@ -1,6 +1,7 @@
 #include "query/AncestryQuery.h"
 
 #include "query/GraphQuery.h"
+#include "store/CaseStore.h"
 #include "store/RecordReader.h"
 #include "store/Sqlite.h"
 
@@ -212,6 +213,11 @@ bool lookupParentByPid(sql::Db &db, const ProcessInfo &child, ProcessInfo &paren
 
 } // namespace
 
+bool queryProcess(store::CaseStore &store, int64_t processId, ProcessInfo &out)
+{
+    return queryProcess(store.db(), processId, out);
+}
+
 bool queryProcess(sql::Db &db, int64_t processId, ProcessInfo &out)
 {
     auto st = db.prepare(processSql("WHERE p.id=?"));
@@ -235,6 +241,11 @@ bool queryParent(sql::Db &db, const ProcessInfo &child, ProcessInfo &parent)
     }
     // No GUID, or a parent GUID never logged (started before the logging): PID + time window.
     return lookupParentByPid(db, child, parent);
+}
+
+ProcessChain queryAncestry(store::CaseStore &store, int64_t processId)
+{
+    return queryAncestry(store.db(), processId);
 }
 
 ProcessChain queryAncestry(sql::Db &db, int64_t processId)
@@ -265,6 +276,11 @@ ProcessChain queryAncestry(sql::Db &db, int64_t processId)
         out.error = QString::fromUtf8(e.what());
     }
     return out;
+}
+
+std::vector<ProcessInfo> queryChildren(store::CaseStore &store, int64_t processId)
+{
+    return queryChildren(store.db(), processId);
 }
 
 std::vector<ProcessInfo> queryChildren(sql::Db &db, int64_t processId)
@@ -314,6 +330,11 @@ std::vector<ProcessInfo> queryChildren(sql::Db &db, int64_t processId)
     return out;
 }
 
+TransferSides queryTransferAncestry(store::CaseStore &store, int64_t transferId)
+{
+    return queryTransferAncestry(store.db(), transferId);
+}
+
 TransferSides queryTransferAncestry(sql::Db &db, int64_t transferId)
 {
     TransferSides out;
@@ -344,8 +365,9 @@ TransferSides queryTransferAncestry(sql::Db &db, int64_t transferId)
     return out;
 }
 
-int64_t queryProcessForEvent(sql::Db &db, int64_t eventId)
+int64_t queryProcessForEvent(store::CaseStore &store, int64_t eventId)
 {
+    sql::Db &db = store.db();
     try {
         // The normalised tables have no index on `event`; the event's host narrows each look-up
         // to that host's rows through the (host_id, ...) indexes.
@@ -374,8 +396,9 @@ int64_t queryProcessForEvent(sql::Db &db, int64_t eventId)
     }
 }
 
-EvidenceList queryEvidence(sql::Db &db, const EvidenceScope &scope)
+EvidenceList queryEvidence(store::CaseStore &store, const EvidenceScope &scope)
 {
+    sql::Db &db = store.db();
     EvidenceList out;
     auto collect = [&out](sql::Stmt &st) {
         while (st.step()) {
@@ -450,8 +473,9 @@ EvidenceList queryEvidence(sql::Db &db, const EvidenceScope &scope)
     return out;
 }
 
-std::vector<EvidenceDetail> queryEvidenceDetails(sql::Db &db, const QVector<qint64> &eventIds)
+std::vector<EvidenceDetail> queryEvidenceDetails(store::CaseStore &store, const QVector<qint64> &eventIds)
 {
+    sql::Db &db = store.db();
     std::vector<EvidenceDetail> out;
     try {
         auto st
@@ -488,8 +512,9 @@ std::vector<EvidenceDetail> queryEvidenceDetails(sql::Db &db, const QVector<qint
     return out;
 }
 
-EventDetails queryEventDetails(sql::Db &db, int64_t eventId)
+EventDetails queryEventDetails(store::CaseStore &store, int64_t eventId)
 {
+    sql::Db &db = store.db();
     EventDetails out;
     out.id = eventId;
     try {

@@ -10,6 +10,9 @@
 #include <vector>
 
 namespace tt {
+namespace store {
+class CaseStore;
+}
 namespace sql {
 class Db;
 } // namespace sql
@@ -49,14 +52,17 @@ inline constexpr int kMaxAncestryDepth = 64;
 inline constexpr int kMaxChildren = 1000;
 
 bool queryProcess(sql::Db &db, int64_t processId, ProcessInfo &out);
+bool queryProcess(store::CaseStore &store, int64_t processId, ProcessInfo &out);
 // The parent of a process: by GUID on the same host where the child names one and it is
 // known; otherwise by PID on the same host, the latest process with that PID started no later
 // than the child and not ended before it. False when none is known.
 bool queryParent(sql::Db &db, const ProcessInfo &child, ProcessInfo &parent);
 ProcessChain queryAncestry(sql::Db &db, int64_t processId);
+ProcessChain queryAncestry(store::CaseStore &store, int64_t processId);
 // Children in start order: GUID children, and PID children whose resolved parent is this
 // process (the same rule as queryParent, so a reused PID never adopts another's children).
 std::vector<ProcessInfo> queryChildren(sql::Db &db, int64_t processId);
+std::vector<ProcessInfo> queryChildren(store::CaseStore &store, int64_t processId);
 
 struct TransferSides {
     int64_t transferId = 0;
@@ -70,10 +76,11 @@ struct TransferSides {
     QString error;
 };
 TransferSides queryTransferAncestry(sql::Db &db, int64_t transferId);
+TransferSides queryTransferAncestry(store::CaseStore &store, int64_t transferId);
 
 // The process an event is about: the one it created, or the one that acted (file, network,
 // DNS events name the process by GUID). 0 when none.
-int64_t queryProcessForEvent(sql::Db &db, int64_t eventId);
+int64_t queryProcessForEvent(store::CaseStore &store, int64_t eventId);
 
 // One row of the events / evidence table. The cheap columns come with the list; the rest
 // (host, channel, summary from the decoded payload) is fetched per window of rows.
@@ -112,8 +119,8 @@ struct EvidenceList {
     QString error;
 };
 inline constexpr int kMaxEvidenceRows = 500000;
-EvidenceList queryEvidence(sql::Db &db, const EvidenceScope &scope);
-std::vector<EvidenceDetail> queryEvidenceDetails(sql::Db &db, const QVector<qint64> &eventIds);
+EvidenceList queryEvidence(store::CaseStore &store, const EvidenceScope &scope);
+std::vector<EvidenceDetail> queryEvidenceDetails(store::CaseStore &store, const QVector<qint64> &eventIds);
 
 struct EventField {
     QString name;
@@ -133,7 +140,7 @@ struct EventDetails {
     std::vector<EventField> fields;
     QString error;
 };
-EventDetails queryEventDetails(sql::Db &db, int64_t eventId);
+EventDetails queryEventDetails(store::CaseStore &store, int64_t eventId);
 
 // The stored payload as a flat name / value list: format 1 (rendered JSON: System + EventData
 // pairs) and 2 (an original JSON line, nested objects flattened as a.b) with QJsonDocument,

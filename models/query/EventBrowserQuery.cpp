@@ -2,6 +2,7 @@
 
 #include "query/AncestryQuery.h"
 #include "query/GraphQuery.h"
+#include "store/CaseStore.h"
 #include "store/RecordReader.h"
 #include "store/SearchIndex.h"
 #include "store/Sqlite.h"
@@ -247,6 +248,12 @@ void searchPage(sql::Db &db, const EventBrowserScope &scope, const EventCursor &
 
 } // namespace
 
+EventPage queryEventPage(store::CaseStore &store, const EventBrowserScope &scope, const EventCursor &from, int limit,
+    const sql::CancelFlag &cancel)
+{
+    return queryEventPage(store.db(), scope, from, limit, cancel);
+}
+
 EventPage queryEventPage(
     sql::Db &db, const EventBrowserScope &scope, const EventCursor &from, int limit, const sql::CancelFlag &cancel)
 {
@@ -271,8 +278,9 @@ EventPage queryEventPage(
     return page;
 }
 
-QStringList queryEventChannels(sql::Db &db)
+QStringList queryEventChannels(store::CaseStore &store)
 {
+    sql::Db &db = store.db();
     QStringList out;
     try {
         auto st = db.prepare("SELECT name FROM channels ORDER BY name");

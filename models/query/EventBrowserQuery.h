@@ -10,6 +10,9 @@
 #include <vector>
 
 namespace tt {
+namespace store {
+class CaseStore;
+}
 namespace sql {
 class Db;
 }
@@ -68,8 +71,10 @@ inline constexpr int kMaxSearchPage = 5000;
 
 EventPage queryEventPage(sql::Db &db, const EventBrowserScope &scope, const EventCursor &from,
     int limit = kEventPageSize, const sql::CancelFlag &cancel = {});
+EventPage queryEventPage(store::CaseStore &store, const EventBrowserScope &scope, const EventCursor &from,
+    int limit = kEventPageSize, const sql::CancelFlag &cancel = {});
 
 // Channel names of the case, for the browser's channel filter.
-QStringList queryEventChannels(sql::Db &db);
+QStringList queryEventChannels(store::CaseStore &store);
 
 } // namespace tt

@@ -1,5 +1,6 @@
 #include "query/EventSearchIndexer.h"
 
+#include "store/CaseStore.h"
 #include "store/RecordReader.h"
 #include "store/SearchIndex.h"
 #include "store/Sqlite.h"
@@ -39,6 +40,12 @@ QString eventSearchText(const QString &host, const QString &account, const std::
     if (!windows) // Zeek, Linux and other records: what the summary shows
         values << summarizeFields(fields, 2000);
     return values.join(QLatin1Char(' '));
+}
+
+SearchIndexBuild buildSearchIndex(store::CaseStore &store, const std::atomic<bool> *cancel,
+    const std::function<void(int64_t, int64_t)> &progress, int batch)
+{
+    return buildSearchIndex(store.db(), cancel, progress, batch);
 }
 
 SearchIndexBuild buildSearchIndex(

@@ -10,6 +10,9 @@
 #include <vector>
 
 namespace tt {
+namespace store {
+class CaseStore;
+}
 namespace sql {
 class Db;
 }
@@ -35,6 +38,8 @@ struct SearchIndexBuild {
 // what was committed and the next run goes on from there. `db` must be writable; `cancel` is read
 // between batches; `progress(done, total)` is called after each one.
 SearchIndexBuild buildSearchIndex(sql::Db &db, const std::atomic<bool> *cancel = nullptr,
+    const std::function<void(int64_t done, int64_t total)> &progress = {}, int batch = 20000);
+SearchIndexBuild buildSearchIndex(store::CaseStore &store, const std::atomic<bool> *cancel = nullptr,
     const std::function<void(int64_t done, int64_t total)> &progress = {}, int batch = 20000);
 
 } // namespace tt

@@ -1,6 +1,7 @@
 #include "query/GraphQuery.h"
 
 #include "query/UnknownSources.h"
+#include "store/CaseStore.h"
 #include "store/Sqlite.h"
 
 #include <QHash>
@@ -111,11 +112,26 @@ TransferFilterSql transferFilterSql(const FilterState &f)
     return out;
 }
 
+int64_t countTransfers(sql::Db &db)
+{
+    return db.queryInt("SELECT count(*) FROM transfers");
+}
+
+int64_t countTransfers(store::CaseStore &store)
+{
+    return countTransfers(store.db());
+}
+
+GraphData queryGraph(store::CaseStore &store, const FilterState &filter)
+{
+    return queryGraph(store.db(), filter);
+}
+
 GraphData queryGraph(sql::Db &db, const FilterState &filter)
 {
     GraphData out;
     try {
-        out.transfersTotal = db.queryInt("SELECT count(*) FROM transfers");
+        out.transfersTotal = countTransfers(db);
         const TransferFilterSql f = transferFilterSql(filter);
         const QString sql = QStringLiteral("SELECT t.id, coalesce(t.src_host_id, -1), t.dst_host_id, t.file_name, "
                                            "t.method, t.confidence, t.executed, t.first_ts, t.last_ts, coalesce(t.key, "

@@ -11,6 +11,9 @@
 #include <vector>
 
 namespace tt {
+namespace store {
+class CaseStore;
+}
 namespace sql {
 class Db;
 class Stmt;
@@ -64,7 +67,12 @@ struct GraphData {
 // negative node ids, one per distinct unknown source (query/UnknownSources.h).
 inline constexpr int64_t kUnknownSourceHost = -1;
 
+// Every transfer of the case, whatever the filter.
+int64_t countTransfers(sql::Db &db);
+int64_t countTransfers(store::CaseStore &store);
+
 GraphData queryGraph(sql::Db &db, const FilterState &filter);
+GraphData queryGraph(store::CaseStore &store, const FilterState &filter);
 
 // The WHERE clause (over `transfers t`) and its bound values for a filter; shared by every
 // query that lists transfers so that all views agree on what "in view" means.

@@ -1,6 +1,7 @@
 #include "query/HostLookup.h"
 
 #include "query/GraphQuery.h"
+#include "store/CaseStore.h"
 #include "store/Sqlite.h"
 
 #include <exception>
@@ -33,8 +34,9 @@ int hostMatchRank(const QString &text, const QString &name, const QString &fqdn,
     return 0;
 }
 
-HostLookup lookupHost(sql::Db &db, const QString &text, const FilterState &filter)
+HostLookup lookupHost(store::CaseStore &store, const QString &text, const FilterState &filter)
 {
+    sql::Db &db = store.db();
     HostLookup best;
     try {
         // Hosts are few (tens to thousands): rank them all here, with the rule above.

@@ -7,6 +7,9 @@
 #include <cstdint>
 
 namespace tt {
+namespace store {
+class CaseStore;
+}
 namespace sql {
 class Db;
 } // namespace sql
@@ -27,6 +30,6 @@ struct HostLookup {
     int64_t transfersInFilter = 0; // those the filter keeps
     QString error;
 };
-HostLookup lookupHost(sql::Db &db, const QString &text, const FilterState &filter);
+HostLookup lookupHost(store::CaseStore &store, const QString &text, const FilterState &filter);
 
 } // namespace tt

@@ -1,6 +1,7 @@
 #include "query/PivotQuery.h"
 
 #include "query/GraphQuery.h"
+#include "store/CaseStore.h"
 #include "store/Sqlite.h"
 
 namespace tt {
@@ -20,8 +21,9 @@ QVector<PivotValue> rows(sql::Db &db, const QString &sqlText, const FilterState 
 }
 } // namespace
 
-PivotChoices queryPivotChoices(sql::Db &db, const FilterState &filter)
+PivotChoices queryPivotChoices(store::CaseStore &store, const FilterState &filter)
 {
+    sql::Db &db = store.db();
     PivotChoices c;
     try {
         // Each dimension counts under the filter without its own pivots (accounts are OR-ed: with

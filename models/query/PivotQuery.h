@@ -8,6 +8,9 @@
 #include <cstdint>
 
 namespace tt {
+namespace store {
+class CaseStore;
+}
 namespace sql {
 class Db;
 }
@@ -31,6 +34,6 @@ struct PivotChoices {
 // Every value the case's transfers have (so a chip can always name its value), counted under
 // `filter` without the value's own dimension: with an account chosen, the parent images count
 // that account's transfers, and a pick that would empty the graph shows 0 (issue 11).
-PivotChoices queryPivotChoices(sql::Db &db, const FilterState &filter = {});
+PivotChoices queryPivotChoices(store::CaseStore &store, const FilterState &filter = {});
 
 } // namespace tt

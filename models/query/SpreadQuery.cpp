@@ -1,5 +1,6 @@
 #include "query/SpreadQuery.h"
 
+#include "store/CaseStore.h"
 #include "store/Sqlite.h"
 
 #include <QHash>
@@ -456,6 +457,11 @@ QString spreadMatchName(SpreadMatch m)
     return QStringLiteral("none");
 }
 
+SpreadResult querySpread(store::CaseStore &store, const QString &file)
+{
+    return querySpread(store.db(), file);
+}
+
 SpreadResult querySpread(sql::Db &db, const QString &file)
 {
     SpreadResult r;
@@ -485,6 +491,11 @@ SpreadResult querySpread(sql::Db &db, const QString &file)
         if (isPath && (samePath(c.dstPath, q, c.isLinux) || samePath(c.srcPath, q, c.isLinux)))
             atPath.push_back(c);
     return spreadFromSeeds(db, std::move(r), atPath.empty() ? seeds : atPath);
+}
+
+SpreadResult querySpreadForTransfer(store::CaseStore &store, int64_t transferId)
+{
+    return querySpreadForTransfer(store.db(), transferId);
 }
 
 SpreadResult querySpreadForTransfer(sql::Db &db, int64_t transferId)

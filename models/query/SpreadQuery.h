@@ -7,6 +7,9 @@
 #include <vector>
 
 namespace tt {
+namespace store {
+class CaseStore;
+}
 namespace sql {
 class Db;
 } // namespace sql
@@ -88,8 +91,10 @@ struct SpreadResult {
 // seed the hash) or a hash (hex MD5 / SHA1 / SHA256, optionally "SHA256=..." ). Nothing matched:
 // found() is false and error says so.
 SpreadResult querySpread(sql::Db &db, const QString &file);
+SpreadResult querySpread(store::CaseStore &store, const QString &file);
 // The spread of the file one transfer carried (by its hash, else by its name).
 SpreadResult querySpreadForTransfer(sql::Db &db, int64_t transferId);
+SpreadResult querySpreadForTransfer(store::CaseStore &store, int64_t transferId);
 
 QString spreadMatchName(SpreadMatch m); // "hash", "name", "none"
 

@@ -1,6 +1,7 @@
 #include "query/TimelineQuery.h"
 
 #include "query/GraphQuery.h"
+#include "store/CaseStore.h"
 #include "store/Sqlite.h"
 #include "workbench/TimeScale.h"
 
@@ -101,6 +102,12 @@ int64_t TimelineData::maxCount() const
                 m = std::max(m, c);
     }
     return m;
+}
+
+TimelineData queryTimeline(
+    store::CaseStore &store, const FilterState &filter, int64_t fromUs, int64_t toUs, int bins, bool perHost)
+{
+    return queryTimeline(store.db(), filter, fromUs, toUs, bins, perHost);
 }
 
 TimelineData queryTimeline(sql::Db &db, const FilterState &filter, int64_t fromUs, int64_t toUs, int bins, bool perHost)

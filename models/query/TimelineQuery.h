@@ -10,6 +10,9 @@
 #include <vector>
 
 namespace tt {
+namespace store {
+class CaseStore;
+}
 namespace sql {
 class Db;
 } // namespace sql
@@ -70,6 +73,8 @@ struct TimelineData {
 // Never throws: errors land in TimelineData::error.
 TimelineData queryTimeline(
     sql::Db &db, const FilterState &filter, int64_t fromUs, int64_t toUs, int bins, bool perHost);
+TimelineData queryTimeline(
+    store::CaseStore &store, const FilterState &filter, int64_t fromUs, int64_t toUs, int bins, bool perHost);
 
 // The density statements (?1 from, ?2 to, ?3 host), exposed so that tests can check that their
 // plans are covering-index range searches.

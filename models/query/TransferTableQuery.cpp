@@ -2,6 +2,7 @@
 
 #include "query/GraphQuery.h"
 #include "query/TransferRecordQuery.h"
+#include "store/CaseStore.h"
 #include "store/Sqlite.h"
 
 namespace tt {
@@ -72,8 +73,9 @@ QString contains(const QString &expr)
 }
 } // namespace
 
-QVector<qint64> queryTransferTableIds(sql::Db &db, const TransferTableSpec &spec)
+QVector<qint64> queryTransferTableIds(store::CaseStore &store, const TransferTableSpec &spec)
 {
+    sql::Db &db = store.db();
     const TransferFilterSql f = transferFilterSql(spec.filter);
     QString where = f.where;
     std::vector<QString> binds;
@@ -117,8 +119,9 @@ QVector<qint64> queryTransferTableIds(sql::Db &db, const TransferTableSpec &spec
     return out;
 }
 
-std::vector<TransferTableRow> queryTransferTableRows(sql::Db &db, const QVector<qint64> &ids)
+std::vector<TransferTableRow> queryTransferTableRows(store::CaseStore &store, const QVector<qint64> &ids)
 {
+    sql::Db &db = store.db();
     std::vector<TransferTableRow> rows;
     auto s = [](const std::string &v) { return QString::fromStdString(v); };
     for (const TransferRecord &t : readTransferRecordsById(db, std::vector<int64_t>(ids.cbegin(), ids.cend()))) {

@@ -9,6 +9,9 @@
 #include <vector>
 
 namespace tt {
+namespace store {
+class CaseStore;
+}
 namespace sql {
 class Db;
 }
@@ -61,9 +64,9 @@ struct TransferTableRow {
 };
 
 // Ids of the transfers the table lists, in display order (ties broken by id).
-QVector<qint64> queryTransferTableIds(sql::Db &db, const TransferTableSpec &spec);
+QVector<qint64> queryTransferTableIds(store::CaseStore &store, const TransferTableSpec &spec);
 // The rows of these transfers, in the order given (ids no longer in the case are left out).
-std::vector<TransferTableRow> queryTransferTableRows(sql::Db &db, const QVector<qint64> &ids);
+std::vector<TransferTableRow> queryTransferTableRows(store::CaseStore &store, const QVector<qint64> &ids);
 // "high (0.85): rules smb-share-write, execution-after-transfer; evidence 2 on the source, 3 on
 // the destination" (plain text).
 QString confidenceReasons(const TransferTableRow &r);

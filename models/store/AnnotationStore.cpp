@@ -1,5 +1,6 @@
 #include "store/AnnotationStore.h"
 
+#include "store/CaseStore.h"
 #include "store/Sqlite.h"
 
 #include <QByteArray>
@@ -183,6 +184,11 @@ std::optional<TargetKind> targetKindFromName(std::string_view name)
 bool Annotation::empty() const
 {
     return note.empty() && tagIds.empty() && !bookmarked;
+}
+
+AnnotationStore::AnnotationStore(CaseStore &store)
+    : AnnotationStore(store.db())
+{
 }
 
 AnnotationStore::AnnotationStore(sql::Db &db)

@@ -30,6 +30,8 @@ class Db;
 
 namespace tt::store {
 
+class CaseStore;
+
 enum class TargetKind { Host, Transfer, Event, Process, Account };
 const char *targetKindName(TargetKind); // "host", "transfer", ... (the DB spelling)
 std::optional<TargetKind> targetKindFromName(std::string_view);
@@ -78,6 +80,7 @@ struct CaseMeta {
 
 class AnnotationStore {
 public:
+    explicit AnnotationStore(CaseStore &store);
     explicit AnnotationStore(sql::Db &db);
 
     static constexpr size_t kMaxTagName = 64; // characters (code points), after trimming

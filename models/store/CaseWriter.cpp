@@ -1,35 +1,19 @@
 #include "store/CaseWriter.h"
 
+#include "store/CaseStore.h"
 #include "store/HostName.h"
 #include "store/InferenceState.h"
+#include "store/RowBinding.h"
 
 #include <algorithm>
 #include <ctime>
 
 namespace tt::store {
 
-namespace {
-void bindTs(sql::Stmt &st, int idx, int64_t v)
+CaseWriter::CaseWriter(CaseStore &store)
+    : CaseWriter(store.db())
 {
-    if (v == kNoValue)
-        st.bindNull(idx);
-    else
-        st.bind(idx, v);
 }
-void bindId(sql::Stmt &st, int idx, int64_t id)
-{
-    if (id == 0)
-        st.bindNull(idx);
-    else
-        st.bind(idx, id);
-}
-// Row texts are views that outlive the statement's exec() (which resets and clears the
-// bindings): bound without a copy (SQLite would otherwise malloc + copy every text value).
-void bindText(sql::Stmt &st, int idx, std::string_view s)
-{
-    st.bindOptionalStatic(idx, s);
-}
-} // namespace
 
 CaseWriter::CaseWriter(sql::Db &db)
     : m_db(db)
@@ -123,8 +107,8 @@ void CaseWriter::begin(const SourceRow &source)
         = m_db.prepare("INSERT INTO sources(path, size, mtime, sha256, format, parser, parser_version, imported_utc) "
                        "VALUES(?,?,?,?,?,?,?,?)");
     ins.bind(1, source.path);
-    bindTs(ins, 2, source.size);
-    bindTs(ins, 3, source.mtime);
+    bindValue(ins, 2, source.size);
+    bindValue(ins, 3, source.mtime);
     // Placeholder until the content hash is known at commit (unique within the transaction).
     ins.bind(4, std::string_view("pending"));
     ins.bind(5, source.format).bind(6, source.parser).bind(7, source.parserVersion);
@@ -156,8 +140,8 @@ CaseWriter::CommitResult CaseWriter::commit(std::string_view sha256, const Sourc
         = m_db.prepare("UPDATE sources SET sha256=?, records_read=?, records_stored=?, records_rejected=?, warnings=?, "
                        "first_ts=?, last_ts=?, duration_ms=?, first_event=?, last_event=? WHERE id=?");
     up.bind(1, sha256).bind(2, counts.read).bind(3, counts.stored).bind(4, counts.rejected).bind(5, counts.warnings);
-    bindTs(up, 6, counts.firstTs);
-    bindTs(up, 7, counts.lastTs);
+    bindValue(up, 6, counts.firstTs);
+    bindValue(up, 7, counts.lastTs);
     up.bind(8, counts.durationMs);
     bindId(up, 9, m_firstEvent);
     bindId(up, 10, m_lastEvent);
@@ -318,13 +302,13 @@ int64_t CaseWriter::lookupId(IdCache &cache, sql::Stmt &find, sql::Stmt &insert,
 int64_t CaseWriter::insertEvent(const EventRow &r)
 {
     auto &st = m_insEvent;
-    bindTs(st, 1, r.ts);
+    bindValue(st, 1, r.ts);
     st.bind(2, r.tsSource);
     bindId(st, 3, r.hostId);
     bindId(st, 4, lookupId(m_channelCache, m_findChannel, m_insChannel, r.channel));
     bindId(st, 5, lookupId(m_providerCache, m_findProvider, m_insProvider, r.provider));
     st.bind(6, r.eventId);
-    bindTs(st, 7, r.recordId);
+    bindValue(st, 7, r.recordId);
     bindId(st, 8, r.accountId);
     st.bind(9, m_sourceId);
     st.bind(10, r.position);
@@ -357,8 +341,8 @@ void CaseWriter::flushHostStats()
         "WHERE id=?4");
     for (const auto &[id, hs] : m_hostStats) {
         up.bind(1, hs.count);
-        bindTs(up, 2, hs.first);
-        bindTs(up, 3, hs.last);
+        bindValue(up, 2, hs.first);
+        bindValue(up, 3, hs.last);
         up.bind(4, id);
         up.exec();
     }
@@ -401,8 +385,8 @@ void CaseWriter::flushAddresses()
     });
     for (const AddressAgg *a : rows) {
         ins.bind(1, a->hostId).bind(2, std::string_view(a->ip)).bind(3, std::string_view(a->how)).bind(4, m_sourceId);
-        bindTs(ins, 5, a->first);
-        bindTs(ins, 6, a->last);
+        bindValue(ins, 5, a->first);
+        bindValue(ins, 6, a->last);
         ins.bind(7, a->count);
         bindId(ins, 8, a->event);
         ins.exec();
@@ -423,17 +407,17 @@ void CaseWriter::insertLogon(const LogonRow &r)
 {
     auto &st = m_insLogon;
     st.bind(1, r.event).bind(2, r.hostId);
-    bindTs(st, 3, r.ts);
+    bindValue(st, 3, r.ts);
     st.bind(4, r.outcome).bind(5, r.origin);
     bindText(st, 6, r.logonId);
-    bindTs(st, 7, r.logonType);
+    bindValue(st, 7, r.logonType);
     bindId(st, 8, r.accountId);
     bindText(st, 9, r.sourceIp);
-    bindTs(st, 10, r.sourcePort);
+    bindValue(st, 10, r.sourcePort);
     bindText(st, 11, r.workstation);
     bindText(st, 12, r.authPackage);
     bindText(st, 13, r.logonProcess);
-    bindTs(st, 14, r.elevated);
+    bindValue(st, 14, r.elevated);
     bindText(st, 15, r.sessionId);
     st.exec();
 }
@@ -442,7 +426,7 @@ void CaseWriter::endLogon(int64_t hostId, std::string_view logonId, int64_t ts)
 {
     if (!hostId || logonId.empty())
         return;
-    bindTs(m_endLogon, 1, ts);
+    bindValue(m_endLogon, 1, ts);
     m_endLogon.bind(2, hostId).bind(3, logonId);
     m_endLogon.exec();
 }
@@ -459,16 +443,16 @@ void CaseWriter::insertExplicitLogon(const ExplicitLogonRow &r)
 {
     auto &st = m_insExplicit;
     st.bind(1, r.event).bind(2, r.hostId);
-    bindTs(st, 3, r.ts);
+    bindValue(st, 3, r.ts);
     bindId(st, 4, r.subjectAccountId);
     bindText(st, 5, r.subjectLogonId);
     bindId(st, 6, r.targetAccountId);
     bindText(st, 7, r.targetServer);
     bindText(st, 8, r.targetInfo);
     bindText(st, 9, r.ip);
-    bindTs(st, 10, r.port);
+    bindValue(st, 10, r.port);
     bindText(st, 11, r.processImage);
-    bindTs(st, 12, r.pid);
+    bindValue(st, 12, r.pid);
     st.exec();
 }
 
@@ -477,19 +461,19 @@ void CaseWriter::insertProcess(const ProcessRow &r)
     auto &st = m_insProcess;
     st.bind(1, r.event).bind(2, r.hostId).bind(3, r.origin);
     bindText(st, 4, r.guid);
-    bindTs(st, 5, r.pid);
+    bindValue(st, 5, r.pid);
     bindText(st, 6, r.image);
     bindText(st, 7, r.commandLine);
     bindText(st, 8, r.currentDirectory);
     bindText(st, 9, r.parentGuid);
-    bindTs(st, 10, r.parentPid);
+    bindValue(st, 10, r.parentPid);
     bindText(st, 11, r.parentImage);
     bindText(st, 12, r.parentCommandLine);
     bindId(st, 13, r.accountId);
     bindText(st, 14, r.logonId);
     bindText(st, 15, r.integrity);
     bindText(st, 16, r.hashes);
-    bindTs(st, 17, r.startTs);
+    bindValue(st, 17, r.startTs);
     st.exec();
 }
 
@@ -497,7 +481,7 @@ void CaseWriter::endProcessByGuid(int64_t hostId, std::string_view guid, int64_t
 {
     if (!hostId || guid.empty())
         return;
-    bindTs(m_endProcGuid, 1, ts);
+    bindValue(m_endProcGuid, 1, ts);
     m_endProcGuid.bind(2, event).bind(3, hostId).bind(4, guid);
     m_endProcGuid.exec();
 }
@@ -506,7 +490,7 @@ void CaseWriter::endProcessByPid(int64_t hostId, int64_t pid, int64_t ts, int64_
 {
     if (!hostId || pid == kNoValue)
         return;
-    bindTs(m_endProcPid, 1, ts);
+    bindValue(m_endProcPid, 1, ts);
     m_endProcPid.bind(2, event).bind(3, hostId).bind(4, pid);
     m_endProcPid.exec();
 }
@@ -515,14 +499,14 @@ void CaseWriter::insertFileEvent(const FileEventRow &r)
 {
     auto &st = m_insFile;
     st.bind(1, r.event).bind(2, r.hostId);
-    bindTs(st, 3, r.ts);
+    bindValue(st, 3, r.ts);
     st.bind(4, r.kind);
     bindText(st, 5, r.path);
     bindText(st, 6, r.image);
     bindText(st, 7, r.processGuid);
-    bindTs(st, 8, r.pid);
+    bindValue(st, 8, r.pid);
     bindId(st, 9, r.accountId);
-    bindTs(st, 10, r.accessMask);
+    bindValue(st, 10, r.accessMask);
     bindText(st, 11, r.hashes);
     st.exec();
 }
@@ -531,18 +515,18 @@ void CaseWriter::insertNetConn(const NetConnRow &r)
 {
     auto &st = m_insNet;
     st.bind(1, r.event).bind(2, r.hostId);
-    bindTs(st, 3, r.ts);
+    bindValue(st, 3, r.ts);
     bindText(st, 4, r.protocol);
-    bindTs(st, 5, r.initiated);
+    bindValue(st, 5, r.initiated);
     bindText(st, 6, r.srcIp);
-    bindTs(st, 7, r.srcPort);
+    bindValue(st, 7, r.srcPort);
     bindText(st, 8, r.srcName);
     bindText(st, 9, r.dstIp);
-    bindTs(st, 10, r.dstPort);
+    bindValue(st, 10, r.dstPort);
     bindText(st, 11, r.dstName);
     bindText(st, 12, r.image);
     bindText(st, 13, r.processGuid);
-    bindTs(st, 14, r.pid);
+    bindValue(st, 14, r.pid);
     bindId(st, 15, r.accountId);
     st.exec();
 }
@@ -551,15 +535,15 @@ void CaseWriter::insertShareAccess(const ShareAccessRow &r)
 {
     auto &st = m_insShare;
     st.bind(1, r.event).bind(2, r.hostId);
-    bindTs(st, 3, r.ts);
+    bindValue(st, 3, r.ts);
     st.bind(4, r.code);
     bindText(st, 5, r.shareName);
     bindText(st, 6, r.sharePath);
     bindText(st, 7, r.relativeTarget);
-    bindTs(st, 8, r.accessMask);
+    bindValue(st, 8, r.accessMask);
     bindText(st, 9, r.accessList);
     bindText(st, 10, r.srcIp);
-    bindTs(st, 11, r.srcPort);
+    bindValue(st, 11, r.srcPort);
     bindId(st, 12, r.accountId);
     bindText(st, 13, r.logonId);
     st.exec();
@@ -569,7 +553,7 @@ void CaseWriter::insertServiceInstall(const ServiceInstallRow &r)
 {
     auto &st = m_insService;
     st.bind(1, r.event).bind(2, r.hostId);
-    bindTs(st, 3, r.ts);
+    bindValue(st, 3, r.ts);
     st.bind(4, r.origin);
     bindText(st, 5, r.serviceName);
     bindText(st, 6, r.imagePath);
@@ -584,7 +568,7 @@ void CaseWriter::insertDnsQuery(const DnsQueryRow &r)
 {
     auto &st = m_insDns;
     st.bind(1, r.event).bind(2, r.hostId);
-    bindTs(st, 3, r.ts);
+    bindValue(st, 3, r.ts);
     bindText(st, 4, r.query);
     bindText(st, 5, r.results);
     bindText(st, 6, r.status);

@@ -13,12 +13,15 @@
 
 namespace tt::store {
 
+class CaseStore;
+
 // Writes one source file's records into a case inside a single transaction: begin(), rows,
 // then commit() or rollback(). Nothing of a rolled-back source remains, so an interrupted
 // import can simply be run again. Statements are prepared once; lookups of hosts, accounts,
 // channels and providers are cached (and the caches dropped on rollback).
 class CaseWriter {
 public:
+    explicit CaseWriter(CaseStore &store);
     explicit CaseWriter(sql::Db &db);
     ~CaseWriter();
     CaseWriter(const CaseWriter &) = delete;
@@ -35,7 +38,7 @@ public:
 
     void begin(const SourceRow &source);
     bool active() const { return m_active; }
-    sql::Db &db() { return m_db; } // for format-specific rows (importers/zeek) in this transaction
+    sql::Db &db() { return m_db; } // for the other writers of the store (NetworkWriter) in this transaction
     int64_t sourceId() const { return m_sourceId; }
 
     enum class CommitResult { Committed, Duplicate };

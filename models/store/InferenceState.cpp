@@ -1,5 +1,6 @@
 #include "store/InferenceState.h"
 
+#include "store/CaseStore.h"
 #include "store/Sqlite.h"
 
 #include <string_view>
@@ -30,6 +31,11 @@ bool inferencePending(sql::Db &db)
     auto st = db.prepare("SELECT value FROM case_info WHERE key = ?");
     st.bind(1, std::string_view(kInferenceStateKey));
     return st.step() && st.text(0) == "pending";
+}
+
+bool inferencePending(CaseStore &store)
+{
+    return inferencePending(store.db());
 }
 
 } // namespace tt::store

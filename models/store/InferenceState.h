@@ -12,6 +12,8 @@ class Db;
 
 namespace tt::store {
 
+class CaseStore;
+
 // case_info key holding "pending" or "done" (absent: a case from before the flag, taken as done).
 inline constexpr const char *kInferenceStateKey = "inference_state";
 
@@ -19,5 +21,6 @@ inline constexpr const char *kInferenceStateKey = "inference_state";
 void markInferencePending(sql::Db &db);
 void markInferenceDone(sql::Db &db);
 bool inferencePending(sql::Db &db);
+bool inferencePending(CaseStore &store);
 
 } // namespace tt::store

@@ -124,7 +124,7 @@ bool AnnotationController::setCase(const QString &path, bool readOnly, QString *
                     : tr("upgraded from schema v%1; the original is kept as %2")
                           .arg(m_store->migratedFrom())
                           .arg(QString::fromStdString(m_store->migrationBackup()));
-            m_annotations = std::make_unique<store::AnnotationStore>(m_store->db());
+            m_annotations = std::make_unique<store::AnnotationStore>(*m_store);
             reload();
             m_positions = m_annotations->nodePositions();
         } catch (const std::exception &e) {
