@@ -74,7 +74,7 @@ bool buildFilter(
     for (const QString &img : p.values(o.parentImage))
         f->parentImages << img;
     for (const QString &a : p.values(o.account)) {
-        const auto ids = exporting::resolveAccounts(cs.db(), a.toStdString());
+        const auto ids = exporting::resolveAccounts(cs, a.toStdString());
         if (ids.empty())
             std::fprintf(stderr, "transfertrace %s: no account in the case matches '%s': nothing is in view\n", cmd,
                 printable(a.toStdString(), 200).c_str());
@@ -88,7 +88,7 @@ bool buildFilter(
 
 QString caption(store::CaseStore &cs, const QString &casePath, const FilterState &f, qint64 inView, qint64 total)
 {
-    const QString ft = exporting::describeFilter(cs.db(), f);
+    const QString ft = exporting::describeFilter(cs, f);
     return QStringLiteral("%1 - %2\n%3 of %4 transfer(s) in view; exported %5")
         .arg(QFileInfo(casePath).fileName(), ft.isEmpty() ? QStringLiteral("no filter (whole case)") : ft)
         .arg(inView)

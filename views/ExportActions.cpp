@@ -114,7 +114,7 @@ void ExportActions::exportGraph(bool wholeGraph)
     const qint64 inView = view->graph().transfersInView, total = view->graph().transfersTotal;
     runCaseQuery<CaptionResult>(
         this, casePath,
-        [filter](store::CaseStore &cs) { return CaptionResult {exporting::describeFilter(cs.db(), filter)}; },
+        [filter](store::CaseStore &cs) { return CaptionResult {exporting::describeFilter(cs, filter)}; },
         [this, view, source, path, opt, casePath, inView, total](CaptionResult &r, const QString &error) mutable {
             opt.caption = captionFor(casePath, error.isEmpty() ? r.caption : QString(), inView, total);
             QString err;
@@ -137,7 +137,7 @@ void ExportActions::exportTimeline()
     const FilterState filter = m_filter->current();
     runCaseQuery<CaptionResult>(
         this, casePath,
-        [filter](store::CaseStore &cs) { return CaptionResult {exporting::describeFilter(cs.db(), filter)}; },
+        [filter](store::CaseStore &cs) { return CaptionResult {exporting::describeFilter(cs, filter)}; },
         [this, path, casePath](CaptionResult &r, const QString &) {
             SnapshotOptions opt;
             opt.scale = 2;
@@ -173,7 +173,7 @@ void ExportActions::exportTransfers()
     runCaseQuery<Bytes>(
         this, casePath,
         [filter, format](store::CaseStore &cs) {
-            const auto rows = exporting::queryExportTransfers(cs.db(), filter, true);
+            const auto rows = exporting::queryExportTransfers(cs, filter, true);
             return Bytes {format == ExportFormat::Csv ? exporting::transfersCsv(rows) : exporting::transfersJson(rows),
                 static_cast<int>(rows.size())};
         },
@@ -210,7 +210,7 @@ void ExportActions::writeReport()
     const FilterState filter = m_filter->current();
     runCaseQuery<exporting::ReportData>(
         this, casePath,
-        [filter, casePath](store::CaseStore &cs) { return exporting::queryReportData(cs.db(), filter, casePath); },
+        [filter, casePath](store::CaseStore &cs) { return exporting::queryReportData(cs, filter, casePath); },
         [this, view, path, format](exporting::ReportData &d, const QString &error) {
             if (!error.isEmpty() || !d.error.isEmpty()) {
                 report(error.isEmpty() ? d.error : error, false);

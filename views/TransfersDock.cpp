@@ -473,7 +473,7 @@ void TransfersDock::exportSelected(const QString &path, ExportFormat format)
     runCaseQuery<QByteArray>(
         this, m_path,
         [ids, format](store::CaseStore &cs) {
-            const auto rows = exporting::queryExportTransfersById(cs.db(), ids, true);
+            const auto rows = exporting::queryExportTransfersById(cs, ids, true);
             return format == ExportFormat::Csv ? exporting::transfersCsv(rows) : exporting::transfersJson(rows);
         },
         [this, path](QByteArray &bytes, const QString &error) {

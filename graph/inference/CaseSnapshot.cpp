@@ -66,7 +66,7 @@ void CaseSnapshot::load(store::InferenceRepository &repo, const store::Inference
     processes.finish();
     using FileKind = store::InferenceRepository::FileEventKind;
     repo.loadFileEvents(scope, [this](FileCreateInfo &&f, FileKind kind) {
-        (kind == FileKind::Read         ? fileReads
+        (kind == FileKind::Read            ? fileReads
                 : kind == FileKind::Stream ? fileStreams
                 : kind == FileKind::Write  ? fileWrites
                                            : fileCreates)

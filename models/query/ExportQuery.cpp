@@ -110,6 +110,12 @@ std::vector<ExportTransfer> queryExportTransfersById(sql::Db &db, const QVector<
     return exportRows(db, wanted, withEvidence);
 }
 
+std::vector<ExportTransfer> queryExportTransfersById(
+    store::CaseStore &cs, const QVector<qint64> &transferIds, bool withEvidence)
+{
+    return queryExportTransfersById(cs.db(), transferIds, withEvidence);
+}
+
 // The one place that reads annotations with plain SQL (until models/store/AnnotationStore is
 // available here; then this becomes a call to its list()).
 std::vector<AnnotationRow> readAnnotations(sql::Db &db)

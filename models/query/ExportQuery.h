@@ -84,6 +84,8 @@ std::vector<ExportTransfer> queryExportTransfers(
 // These transfers (the rows an analyst selected), chronological, with evidence when `withEvidence`.
 std::vector<ExportTransfer> queryExportTransfersById(
     sql::Db &db, const QVector<qint64> &transferIds, bool withEvidence = true);
+std::vector<ExportTransfer> queryExportTransfersById(
+    store::CaseStore &cs, const QVector<qint64> &transferIds, bool withEvidence = true);
 // Every annotation of the case (empty on a case without the tables).
 std::vector<AnnotationRow> readAnnotations(sql::Db &db);
 // case_info 'display_tz' when set and known, else UTC.

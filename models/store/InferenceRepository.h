@@ -46,8 +46,7 @@ public:
     // streams (the hash of the file a stream was added to) and 4663 object accesses that wrote
     // (WriteData / AppendData; other accesses are not read).
     enum class FileEventKind { Create, Read, Stream, Write };
-    void loadFileEvents(
-        const InferenceScope &scope, const std::function<void(FileCreateInfo &&, FileEventKind)> &sink);
+    void loadFileEvents(const InferenceScope &scope, const std::function<void(FileCreateInfo &&, FileEventKind)> &sink);
     // Remote-execution evidence (store/WindowsActivity): 5145 reads, scheduled tasks, BITS jobs,
     // PowerShell script blocks. Whole case (not yet scoped).
     std::vector<ShareReadRow> shareReads();
