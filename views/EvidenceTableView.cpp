@@ -196,7 +196,7 @@ void EvidenceTableView::reload()
     m_status->setText(tr("Loading..."));
     const EvidenceScope scope = m_scope;
     runCaseQuery<EvidenceList>(
-        this, m_path, [scope](sql::Db &db) { return queryEvidence(db, scope); },
+        this, m_path, m_queries.next(), [scope](sql::Db &db) { return queryEvidence(db, scope); },
         [this, gen](EvidenceList &list, const QString &error) {
             if (gen != m_generation)
                 return; // the selection moved on

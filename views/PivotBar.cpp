@@ -170,7 +170,7 @@ void PivotBar::loadChoices()
         return;
     const FilterState filter = m_filter->current();
     runCaseQuery<PivotChoices>(
-        this, m_casePath, [filter](sql::Db &db) { return queryPivotChoices(db, filter); },
+        this, m_casePath, m_queries.next(), [filter](sql::Db &db) { return queryPivotChoices(db, filter); },
         [this, gen](PivotChoices &c, const QString &error) {
             if (!error.isEmpty())
                 c.error = error;

@@ -204,7 +204,7 @@ void TransferGraphView::refresh()
         for (const auto &[name, xy] : m_annotations->nodePositions())
             namePins.insert(QString::fromStdString(name), QPointF(xy.first, xy.second));
     runCaseQuery<Result>(
-        this, path,
+        this, path, m_queries.next(),
         [filter, hidden, pins, namePins](sql::Db &db) {
             Result r;
             static_cast<GraphSceneResult &>(r) = computeGraphScene(db, filter, hidden, pins, namePins);

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "SupersededQueries.h"
 #include "query/GraphQuery.h"
 
 #include <QGraphicsView>
@@ -92,6 +93,7 @@ private:
     QGraphicsScene *m_scene;
     QString m_casePath;
     uint64_t m_generation = 0;
+    SupersededQueries m_queries;
     bool m_pending = false;
     bool m_applyingSelection = false;
     bool m_relayoutFit = false; // the next result fits even with pins (Re-layout, Unpin all)

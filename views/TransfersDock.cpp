@@ -311,7 +311,7 @@ void TransfersDock::refresh()
     m_status->setText(tr("Loading..."));
     const TransferTableSpec spec = m_spec;
     runCaseQuery<ListResult>(
-        this, m_path,
+        this, m_path, m_queries.next(),
         [spec](sql::Db &db) {
             ListResult r;
             r.ids = queryTransferTableIds(db, spec);
