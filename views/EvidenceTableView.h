@@ -55,6 +55,7 @@ private:
     QString m_path;
     EvidenceScope m_scope;
     uint64_t m_generation = 0;
+    class IdleWhenHidden *m_idle = nullptr;
     SupersededQueries m_queries; // the running list / choices query, cancelled by the next
     QLabel *m_status;
     QTableView *m_view;

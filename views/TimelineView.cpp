@@ -1,5 +1,7 @@
 #include "TimelineView.h"
 
+#include "IdleWhenHidden.h"
+
 #include "AnnotationActions.h"
 #include "MethodPalette.h"
 #include "PivotActions.h"
@@ -318,7 +320,10 @@ void TimelineView::applyResult(uint64_t generation, std::shared_ptr<TimelineData
 void TimelineView::onFilterChanged(const FilterState &)
 {
     updateButtons();
-    scheduleQuery(0);
+    if (!m_idle)
+        m_idle = new IdleWhenHidden(this, [this] { scheduleQuery(0); });
+    if (m_idle->due()) // hidden: the latest filter is queried when shown
+        scheduleQuery(0);
     update();
 }
 

@@ -83,6 +83,7 @@ private:
     QString m_path;
     TransferTableSpec m_spec;
     quint64 m_generation = 0;
+    class IdleWhenHidden *m_idle = nullptr;
     SupersededQueries m_queries; // the running list / choices query, cancelled by the next
     bool m_busy = false;
     bool m_applying = false; // the table follows a selection made elsewhere
