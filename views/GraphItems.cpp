@@ -15,8 +15,8 @@ namespace tt {
 
 namespace {
 constexpr double kBadge = 14;
-// Below this view scale, labels and badges are not drawn (text would be under ~5 px anyway).
-constexpr double kDetailScale = 0.4;
+// Below this view scale, labels and badges are not drawn (text would be under ~3 px anyway).
+constexpr double kDetailScale = 0.25;
 } // namespace
 
 HostNodeItem::HostNodeItem(const GraphHost &host, QSizeF size)
