@@ -14,3 +14,6 @@ tt_add_test(tst_workbench_panels SOURCES app/tst_workbench_panels.cpp app/CaseBu
   LIBS tt_views tt_importers tt_inference tt_generator)
 # The workbench's importer (app/ImportRunner) and what the window shows of its summary.
 tt_add_test(tst_import_runner SOURCES app/tst_import_runner.cpp LIBS tt_views tt_app_import tt_store)
+# Issue 12 item 5: hidden docks idle, host groups in the graph (selection, expand, collapse).
+tt_add_test(tst_workbench_scale SOURCES app/tst_workbench_scale.cpp app/CaseBuilder.h app/CaseBuilder.cpp
+  LIBS tt_views tt_importers tt_inference tt_generator)

@@ -4,3 +4,5 @@ tt_add_test(tst_timeline_query SOURCES workbench/tst_timeline_query.cpp workbenc
             LIBS tt_views tt_importers)
 tt_add_test(tst_timeline_view SOURCES workbench/tst_timeline_view.cpp workbench/TimelineCase.cpp
             LIBS tt_views tt_importers)
+# Issue 12 item 5: hosts grouped by /24 or domain, edges merged, expand / collapse.
+tt_add_test(tst_graph_aggregation SOURCES graph/tst_graph_aggregation.cpp LIBS tt_models)

@@ -1,5 +1,7 @@
 #include "EvidenceTableView.h"
 
+#include "IdleWhenHidden.h"
+
 #include "AnnotationActions.h"
 #include "PivotActions.h"
 
@@ -181,7 +183,10 @@ void EvidenceTableView::onFilterChanged()
     if (m_scope.kind != EvidenceScope::Kind::Host && m_scope.kind != EvidenceScope::Kind::Transfers)
         return;
     m_scope.filter = m_filters->current();
-    reload();
+    if (!m_idle)
+        m_idle = new IdleWhenHidden(this, [this] { reload(); });
+    if (m_idle->due()) // hidden: the latest filter's rows are read when shown
+        reload();
 }
 
 void EvidenceTableView::reload()
@@ -196,7 +201,7 @@ void EvidenceTableView::reload()
     m_status->setText(tr("Loading..."));
     const EvidenceScope scope = m_scope;
     runCaseQuery<EvidenceList>(
-        this, m_path, [scope](store::CaseStore &cs) { return queryEvidence(cs, scope); },
+        this, m_path, m_queries.next(), [scope](store::CaseStore &cs) { return queryEvidence(cs, scope); },
         [this, gen](EvidenceList &list, const QString &error) {
             if (gen != m_generation)
                 return; // the selection moved on

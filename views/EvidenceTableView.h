@@ -1,5 +1,6 @@
 #pragma once
 
+#include "SupersededQueries.h"
 #include "query/AncestryQuery.h"
 #include "workbench/Selection.h"
 
@@ -54,6 +55,8 @@ private:
     QString m_path;
     EvidenceScope m_scope;
     uint64_t m_generation = 0;
+    class IdleWhenHidden *m_idle = nullptr;
+    SupersededQueries m_queries; // the running list / choices query, cancelled by the next
     QLabel *m_status;
     QTableView *m_view;
     EvidenceTableModel *m_model;

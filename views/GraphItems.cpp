@@ -15,7 +15,9 @@ namespace tt {
 
 namespace {
 constexpr double kBadge = 14;
-}
+// Below this view scale, labels and badges are not drawn (text would be under ~3 px anyway).
+constexpr double kDetailScale = 0.25;
+} // namespace
 
 HostNodeItem::HostNodeItem(const GraphHost &host, QSizeF size)
     : m_host(host)
@@ -40,6 +42,8 @@ HostNodeItem::HostNodeItem(const GraphHost &host, QSizeF size)
         tip += QStringLiteral("\nroot of the deepest chain of transfers");
     if (host.executedTransferred)
         tip += QStringLiteral("\nran a file transferred to it");
+    if (host.isGroup())
+        tip += QStringLiteral("\n%1 transfers within the group; double-click to expand").arg(host.internalTransfers);
     // Qt::mightBeRichText would treat "<b>..." as markup: force plain text with an explicit
     // escape. toolTip() is rich-text aware, so escape it.
     m_baseTip = tip;
@@ -188,6 +192,11 @@ void HostNodeItem::paint(QPainter *p, const QStyleOptionGraphicsItem *option, QW
         fill = Qt::white;
     if (m_host.firstSource)
         fill = QColor(0xFF, 0xEF, 0xE0);
+    if (m_host.isGroup())
+        fill = m_host.firstSource ? QColor(0xFB, 0xE3, 0xD0) : QColor(0xE6, 0xE9, 0xF7);
+    // Level of detail: zoomed far out, a node is a plain box (no label, no badges), which keeps
+    // thousands of nodes fast to paint and the picture uncluttered.
+    const bool detailed = QStyleOptionGraphicsItem::levelOfDetailFromTransform(p->worldTransform()) >= kDetailScale;
     QPen border(selected || m_highlighted ? QColor(0x00, 0x5A, 0xC8) : QColor(0x60, 0x6A, 0x78),
         selected || m_highlighted ? 2.5 : 1.2);
     if (m_host.ipOnly)
@@ -198,6 +207,10 @@ void HostNodeItem::paint(QPainter *p, const QStyleOptionGraphicsItem *option, QW
     p->setPen(border);
     p->setBrush(fill);
     p->drawRoundedRect(r, 6, 6);
+    if (m_host.isGroup()) // a stack: a second outline behind
+        p->drawLine(QPointF(r.left() + 6, r.bottom() + 3), QPointF(r.right() - 6, r.bottom() + 3));
+    if (!detailed)
+        return;
     p->setPen(QApplication::palette().color(QPalette::Text));
     QFont f = p->font();
     f.setBold(m_host.firstSource);
@@ -352,6 +365,9 @@ void TransferEdgeItem::paint(QPainter *p, const QStyleOptionGraphicsItem *option
         p->setBrush(c);
         p->drawPolygon(head);
     }
+    // Level of detail: zoomed far out, no count, hop or badge labels (HostNodeItem: kDetailScale).
+    if (QStyleOptionGraphicsItem::levelOfDetailFromTransform(p->worldTransform()) < kDetailScale)
+        return;
     const LabelRects &lr = m_labels;
     drawEdgeCount(p, lr.count, edgeCountText(m_edge.count), c);
     if (!lr.hop.isNull())

@@ -30,7 +30,8 @@ QSizeF graphNodeSize(const GraphHost &h)
 }
 
 GraphSceneResult computeGraphScene(store::CaseStore &cs, const FilterState &filter, const QSet<qint64> &hidden,
-    const QHash<qint64, QPointF> &pins, const QHash<QString, QPointF> &namePins)
+    const QHash<qint64, QPointF> &pins, const QHash<QString, QPointF> &namePins, HostGrouping grouping,
+    const QSet<QString> &expanded)
 {
     GraphSceneResult r;
     r.data = queryGraph(cs, filter);
@@ -43,6 +44,7 @@ GraphSceneResult computeGraphScene(store::CaseStore &cs, const FilterState &filt
         std::erase_if(
             r.data.edges, [&](const GraphEdge &e) { return hidden.contains(e.source) || hidden.contains(e.target); });
     }
+    r.data = aggregateGraph(r.data, grouping, expanded);
     graph::LayoutInput in;
     for (const GraphHost &h : r.data.hosts) {
         const QSizeF s = graphNodeSize(h);
@@ -54,7 +56,7 @@ GraphSceneResult computeGraphScene(store::CaseStore &cs, const FilterState &filt
             n.pinned = true;
             n.x = it->x();
             n.y = it->y();
-        } else if (auto nt = namePins.find(h.name); nt != namePins.end()) {
+        } else if (auto nt = namePins.find(h.name); nt != namePins.end() && !h.isGroup()) {
             n.pinned = true;
             n.x = nt->x();
             n.y = nt->y();

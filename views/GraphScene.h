@@ -4,6 +4,7 @@
 // (so an export draws exactly what the workbench shows: the same items, the same paint code).
 
 #include "LayoutTypes.h"
+#include "query/GraphAggregation.h"
 #include "query/GraphQuery.h"
 
 #include <QColor>
@@ -36,9 +37,11 @@ struct GraphSceneResult {
 QSizeF graphNodeSize(const GraphHost &h);
 
 // Query and layout (worker thread): hosts and edges under `filter`, hidden hosts left out,
-// pinned hosts at their positions (by id: this session's drags; by name: positions kept in the case).
+// pinned hosts at their positions (by id: this session's drags; by name: positions kept in the case),
+// hosts grouped (aggregateGraph) unless their group is in `expanded`.
 GraphSceneResult computeGraphScene(store::CaseStore &cs, const FilterState &filter, const QSet<qint64> &hidden = {},
-    const QHash<qint64, QPointF> &pins = {}, const QHash<QString, QPointF> &namePins = {});
+    const QHash<qint64, QPointF> &pins = {}, const QHash<QString, QPointF> &namePins = {},
+    HostGrouping grouping = HostGrouping::None, const QSet<QString> &expanded = {});
 
 // Adds the items for a computed graph to `scene` (UI thread); fills the id -> item maps.
 void populateGraphScene(QGraphicsScene *scene, const GraphData &data, const graph::LayoutResult &layout,

@@ -170,7 +170,7 @@ void PivotBar::loadChoices()
         return;
     const FilterState filter = m_filter->current();
     runCaseQuery<PivotChoices>(
-        this, m_casePath, [filter](store::CaseStore &cs) { return queryPivotChoices(cs, filter); },
+        this, m_casePath, m_queries.next(), [filter](store::CaseStore &cs) { return queryPivotChoices(cs, filter); },
         [this, gen](PivotChoices &c, const QString &error) {
             if (!error.isEmpty())
                 c.error = error;

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "SupersededQueries.h"
 #include "query/PivotQuery.h"
 
 #include <QWidget>
@@ -46,6 +47,7 @@ private:
     FilterHistory *m_filter;
     QString m_casePath;
     uint64_t m_generation = 0;
+    SupersededQueries m_queries; // the running list / choices query, cancelled by the next
     PivotChoices m_choices;
     QToolButton *m_back;
     QToolButton *m_forward;

@@ -112,7 +112,7 @@ void ProcessAncestryPanel::reload()
     // An evidence row carries the transfer it is evidence of.
     const qint64 eventTransfer = wantsEvent && !s.transfers.isEmpty() ? s.transfers.first() : 0;
     runCaseQuery<AncestryResult>(
-        this, m_path,
+        this, m_path, m_queries.next(),
         [transfer, process, event, eventTransfer](store::CaseStore &cs) {
             AncestryResult r;
             if (transfer) {

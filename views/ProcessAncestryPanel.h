@@ -1,5 +1,6 @@
 #pragma once
 
+#include "SupersededQueries.h"
 #include "workbench/Selection.h"
 
 #include <QVector>
@@ -61,6 +62,7 @@ private:
     Selection *m_selection;
     QString m_path;
     uint64_t m_generation = 0;
+    SupersededQueries m_queries; // the running list / choices query, cancelled by the next
     QLabel *m_status;
     QTreeView *m_view;
     AncestryTreeModel *m_model;

@@ -1,5 +1,7 @@
 #include "TimelineView.h"
 
+#include "IdleWhenHidden.h"
+
 #include "AnnotationActions.h"
 #include "MethodPalette.h"
 #include "PivotActions.h"
@@ -239,6 +241,7 @@ void TimelineView::setScale(const TimeScale &s, bool requery)
 void TimelineView::scheduleQuery(int delayMs)
 {
     ++m_generation; // whatever is running now answers an older question
+    m_queries.cancel(); // and stops (its stale result restarts the query, see applyResult)
     if (m_casePath.isEmpty())
         return;
     m_queryTimer->start(delayMs);
@@ -263,11 +266,12 @@ void TimelineView::startQuery()
     r.generation = m_generation;
     m_running = true;
     QPointer<TimelineView> self(this);
-    m_pool.start([self, r] {
+    m_pool.start([self, r, cancel = m_queries.next()] {
         auto data = std::make_shared<TimelineData>();
         try {
             // This run's own read-only connection (one connection per thread).
             auto cs = store::CaseStore::open(r.path.toStdString(), store::CaseStore::Access::ReadOnly);
+            sql::CancelOnFlag interrupt(*cs, cancel);
             *data = queryTimeline(*cs, r.filter, r.fromUs, r.toUs, r.bins, r.perHost);
         } catch (const std::exception &e) {
             data->error = QString::fromUtf8(e.what());
@@ -316,7 +320,10 @@ void TimelineView::applyResult(uint64_t generation, std::shared_ptr<TimelineData
 void TimelineView::onFilterChanged(const FilterState &)
 {
     updateButtons();
-    scheduleQuery(0);
+    if (!m_idle)
+        m_idle = new IdleWhenHidden(this, [this] { scheduleQuery(0); });
+    if (m_idle->due()) // hidden: the latest filter is queried when shown
+        scheduleQuery(0);
     update();
 }
 

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "SupersededQueries.h"
 #include "query/TimelineQuery.h"
 #include "workbench/TimeScale.h"
 
@@ -126,6 +127,8 @@ private:
 
     QThreadPool m_pool; // one worker: requests are coalesced, never queued up
     uint64_t m_generation = 0;
+    class IdleWhenHidden *m_idle = nullptr;
+    SupersededQueries m_queries; // the running query, cancelled when the question changes
     bool m_running = false;
     bool m_pending = false; // a newer request waits for the running one
     bool m_fitPending = false;

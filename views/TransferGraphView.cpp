@@ -18,6 +18,7 @@
 #include <QGraphicsScene>
 #include <QKeyEvent>
 #include <QMenu>
+#include <QMouseEvent>
 #include <QPainter>
 #include <QQueue>
 #include <QResizeEvent>
@@ -186,6 +187,27 @@ void TransferGraphView::setCase(const QString &casePath)
     m_casePath = casePath;
     m_pins.clear();
     m_hidden.clear();
+    m_expanded.clear();
+    refresh();
+}
+
+void TransferGraphView::setGrouping(HostGrouping by)
+{
+    m_grouping = by;
+    m_expanded.clear();
+    m_relayoutFit = true;
+    refresh();
+}
+
+void TransferGraphView::expandGroup(const QString &key)
+{
+    m_expanded.insert(key);
+    refresh();
+}
+
+void TransferGraphView::collapseGroup(const QString &key)
+{
+    m_expanded.remove(key);
     refresh();
 }
 
@@ -199,15 +221,18 @@ void TransferGraphView::refresh()
     const FilterState filter = m_filter->current();
     const QSet<qint64> hidden = m_hidden;
     const QHash<qint64, QPointF> pins = m_pins;
+    const HostGrouping grouping = m_grouping;
+    const QSet<QString> expanded = m_expanded;
     QHash<QString, QPointF> namePins; // positions kept in the case, by host name
     if (m_annotations)
         for (const auto &[name, xy] : m_annotations->nodePositions())
             namePins.insert(QString::fromStdString(name), QPointF(xy.first, xy.second));
     runCaseQuery<Result>(
-        this, path,
-        [filter, hidden, pins, namePins](store::CaseStore &cs) {
+        this, path, m_queries.next(),
+        [filter, hidden, pins, namePins, grouping, expanded](store::CaseStore &cs) {
             Result r;
-            static_cast<GraphSceneResult &>(r) = computeGraphScene(cs, filter, hidden, pins, namePins);
+            static_cast<GraphSceneResult &>(r)
+                = computeGraphScene(cs, filter, hidden, pins, namePins, grouping, expanded);
             return r;
         },
         [this, gen](Result &r, const QString &error) {
@@ -231,6 +256,10 @@ void TransferGraphView::apply(uint64_t generation, const std::shared_ptr<Result>
     m_nodes.clear();
     m_edges.clear();
     m_data = std::move(r->data);
+    m_groupNodeOf.clear();
+    for (const GraphHost &h : m_data.hosts)
+        for (qint64 member : h.members)
+            m_groupNodeOf.insert(member, h.id);
     populateGraphScene(m_scene, m_data, r->layout, m_nodes, m_edges);
     for (HostNodeItem *item : std::as_const(m_nodes))
         item->onMoved = [this](HostNodeItem *n) { onNodeMoved(n); };
@@ -294,7 +323,7 @@ void TransferGraphView::onNodeMoved(HostNodeItem *node)
     rerouteEdgesOf(node->host().id);
     applyAnnotationBadges(); // rerouted edges are new items
     m_unpinAction->setEnabled(true);
-    if (m_annotations)
+    if (m_annotations && !node->host().isGroup()) // a group's place lasts for the session
         m_annotations->moveNode(node->host().name, before, node->pos());
 }
 
@@ -391,7 +420,16 @@ void TransferGraphView::showNeighbourhood(qint64 hostId, int hops)
         frontier = next;
     }
     FilterState f = m_filter->current();
-    f.hosts = reached;
+    f.hosts.clear();
+    for (qint64 h : std::as_const(reached)) { // a group stands for its members
+        const auto it = std::find_if(
+            m_data.hosts.begin(), m_data.hosts.end(), [h](const GraphHost &g) { return g.id == h && g.isGroup(); });
+        if (it == m_data.hosts.end())
+            f.hosts.insert(h);
+        else
+            for (qint64 m : it->members)
+                f.hosts.insert(m);
+    }
     m_filter->apply(f);
 }
 
@@ -464,7 +502,11 @@ void TransferGraphView::onSceneSelection()
     const QList<QGraphicsItem *> items = m_scene->selectedItems();
     SelectedEntities s;
     if (items.size() == 1) {
-        if (auto *n = dynamic_cast<HostNodeItem *>(items.first())) {
+        if (auto *n = dynamic_cast<HostNodeItem *>(items.first()); n && n->host().isGroup()) {
+            s.kind = SelectedEntities::Kind::Edge; // a group: every transfer touching its hosts
+            s.hosts = n->host().members;
+            s.transfers = n->host().groupTransfers;
+        } else if (n) {
             s.kind = SelectedEntities::Kind::Host;
             s.hosts = {n->host().id};
         } else if (auto *e = dynamic_cast<TransferEdgeItem *>(items.first())) {
@@ -481,7 +523,7 @@ void TransferGraphView::onSelection(const SelectedEntities &s)
     m_applyingSelection = true;
     m_scene->clearSelection();
     if (s.kind == SelectedEntities::Kind::Host && !s.hosts.isEmpty()) {
-        if (HostNodeItem *n = m_nodes.value(s.hosts.first()))
+        if (HostNodeItem *n = m_nodes.value(m_groupNodeOf.value(s.hosts.first(), s.hosts.first())))
             n->setSelected(true);
     } else if (s.kind == SelectedEntities::Kind::Edge || s.kind == SelectedEntities::Kind::Transfer) {
         for (TransferEdgeItem *e : std::as_const(m_edges)) {
@@ -512,6 +554,15 @@ void TransferGraphView::wheelEvent(QWheelEvent *event)
     if ((scaleNow < 0.05 && factor < 1) || (scaleNow > 8 && factor > 1))
         return;
     scale(factor, factor);
+}
+
+void TransferGraphView::mouseDoubleClickEvent(QMouseEvent *event)
+{
+    if (auto *node = dynamic_cast<HostNodeItem *>(itemAt(event->pos())); node && node->host().isGroup()) {
+        expandGroup(node->host().groupKey);
+        return;
+    }
+    QGraphicsView::mouseDoubleClickEvent(event);
 }
 
 void TransferGraphView::keyPressEvent(QKeyEvent *event)
@@ -567,8 +618,21 @@ void TransferGraphView::contextMenuEvent(QContextMenuEvent *event)
         addSpreadActions(&menu, e.transferIds, e.transferKeys, this, [this](qint64 t) { emit spreadRequested(t); });
         menu.addSeparator();
     }
-    if (node) {
+    if (node && node->host().isGroup()) {
+        const GraphHost &g = node->host();
+        menu.addAction(tr("Expand group %1").arg(g.groupKey), this, [this, key = g.groupKey] { expandGroup(key); });
+        menu.addAction(tr("Filter to the %n host(s) of this group", nullptr, static_cast<int>(g.members.size())), this,
+            [this, members = g.members] {
+                FilterState f = m_filter->current();
+                f.hosts = QSet<qint64>(members.begin(), members.end());
+                m_filter->apply(f);
+            });
+        menu.addSeparator();
+    } else if (node) {
         const qint64 id = node->host().id;
+        if (!node->host().groupKey.isEmpty())
+            menu.addAction(tr("Collapse group %1").arg(node->host().groupKey), this,
+                [this, key = node->host().groupKey] { collapseGroup(key); });
         PivotTarget t;
         t.hosts.append({id, node->host().name});
         addPivotActions(&menu, t, m_filter);
@@ -603,6 +667,15 @@ void TransferGraphView::contextMenuEvent(QContextMenuEvent *event)
         menu.addAction(tr("Show %n hidden host(s)", nullptr, static_cast<int>(m_hidden.size())), this,
             &TransferGraphView::showAllHosts);
     menu.addAction(themedIcon(QStringLiteral("view-refresh")), tr("Re-layout"), this, &TransferGraphView::relayout);
+    QMenu *groupMenu = menu.addMenu(tr("Group Hosts"));
+    const std::pair<HostGrouping, QString> modes[]
+        = {{HostGrouping::Auto, tr("Automatically (by /24 when large)")}, {HostGrouping::None, tr("Not grouped")},
+            {HostGrouping::Subnet, tr("By /24 subnet")}, {HostGrouping::Domain, tr("By domain")}};
+    for (const auto &[mode, label] : modes) {
+        QAction *a = groupMenu->addAction(label, this, [this, mode = mode] { setGrouping(mode); });
+        a->setCheckable(true);
+        a->setChecked(m_grouping == mode);
+    }
     if (!m_pins.isEmpty())
         menu.addAction(tr("Unpin all and re-layout"), this, &TransferGraphView::unpinAll);
     menu.exec(event->globalPos());

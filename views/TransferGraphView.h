@@ -1,5 +1,7 @@
 #pragma once
 
+#include "SupersededQueries.h"
+#include "query/GraphAggregation.h"
 #include "query/GraphQuery.h"
 
 #include <QGraphicsView>
@@ -50,6 +52,15 @@ public:
     // and filter changes, and in the case when annotations are set.
     void pinNode(qint64 hostId, QPointF at);
 
+    // Host aggregation (query/GraphAggregation.h): Auto groups by /24 above kAutoGroupHosts hosts.
+    // A group node expands on a double-click or from its context menu; a host of an expanded group
+    // collapses it again from its own. Selecting a group selects every transfer touching it.
+    HostGrouping grouping() const { return m_grouping; }
+    void setGrouping(HostGrouping by);
+    void expandGroup(const QString &key);
+    void collapseGroup(const QString &key);
+    QSet<QString> expandedGroups() const { return m_expanded; }
+
     const GraphData &graph() const { return m_data; }
     QSet<qint64> hiddenHosts() const { return m_hidden; }
     QHash<qint64, QPointF> pins() const { return m_pins; }
@@ -77,6 +88,7 @@ protected:
     void wheelEvent(QWheelEvent *event) override;
     void contextMenuEvent(QContextMenuEvent *event) override;
     void keyPressEvent(QKeyEvent *event) override;
+    void mouseDoubleClickEvent(QMouseEvent *event) override;
     void resizeEvent(QResizeEvent *event) override;
 
 private:
@@ -92,6 +104,7 @@ private:
     QGraphicsScene *m_scene;
     QString m_casePath;
     uint64_t m_generation = 0;
+    SupersededQueries m_queries;
     bool m_pending = false;
     bool m_applyingSelection = false;
     bool m_relayoutFit = false; // the next result fits even with pins (Re-layout, Unpin all)
@@ -103,6 +116,9 @@ private:
     QHash<qint64, TransferEdgeItem *> m_edges;
     QHash<qint64, QPointF> m_pins;
     QSet<qint64> m_hidden;
+    HostGrouping m_grouping = HostGrouping::Auto;
+    QSet<QString> m_expanded;
+    QHash<qint64, qint64> m_groupNodeOf; // member host id -> its group's node id
     QToolBar *m_toolBar = nullptr;
     QAction *m_unpinAction = nullptr;
     QAction *m_legendAction = nullptr;

@@ -1,5 +1,7 @@
 #include "TransfersDock.h"
 
+#include "IdleWhenHidden.h"
+
 #include "AnnotationActions.h"
 #include "PivotActions.h"
 #include "TransferExport.h"
@@ -209,9 +211,11 @@ TransfersDock::TransfersDock(FilterHistory *filter, Selection *selection, QWidge
         onSelection(m_selection->current());
         emit listShown(m_model->totalCount());
     });
+    m_idle = new IdleWhenHidden(this, [this] { refresh(); });
     connect(m_filter, &FilterHistory::changed, this, [this] {
         m_spec.filter = m_filter->current();
-        refresh();
+        if (m_idle->due()) // hidden: the latest filter's list is asked when shown
+            refresh();
     });
     connect(m_selection, &Selection::changed, this, &TransfersDock::onSelection);
     connect(m_model, &TransferTableModel::pageNeeded, this, &TransfersDock::fetchPage);
@@ -311,7 +315,7 @@ void TransfersDock::refresh()
     m_status->setText(tr("Loading..."));
     const TransferTableSpec spec = m_spec;
     runCaseQuery<ListResult>(
-        this, m_path,
+        this, m_path, m_queries.next(),
         [spec](store::CaseStore &cs) {
             ListResult r;
             r.ids = queryTransferTableIds(cs, spec);

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "SupersededQueries.h"
 #include "query/TransferTableQuery.h"
 #include "workbench/Selection.h"
 
@@ -82,6 +83,8 @@ private:
     QString m_path;
     TransferTableSpec m_spec;
     quint64 m_generation = 0;
+    class IdleWhenHidden *m_idle = nullptr;
+    SupersededQueries m_queries; // the running list / choices query, cancelled by the next
     bool m_busy = false;
     bool m_applying = false; // the table follows a selection made elsewhere
     bool m_picking = false; // the table is the one selecting

@@ -13,6 +13,9 @@ namespace tt::graph {
 // Held around every use of Graphviz's (global, not thread-safe) state, by layouts and exports.
 std::mutex &graphvizMutex();
 
+// The engine Auto stands for (LayoutTypes.h: the thresholds and why).
+Engine chooseEngine(const LayoutInput &input, bool anyPinned);
+
 class GraphvizLayout final : public LayoutEngine {
 public:
     LayoutResult layout(const LayoutInput &input) override;

@@ -36,9 +36,19 @@ enum class Engine { Auto, Dot, Sfdp, Neato };
 struct LayoutInput {
     std::vector<LayoutNode> nodes;
     std::vector<LayoutEdge> edges;
-    Engine engine = Engine::Auto; // Auto: dot up to kDotMaxNodes nodes, sfdp above
+    Engine engine = Engine::Auto; // Auto: chooseEngine() (GraphvizLayout.h)
     bool leftToRight = true; // dot: rank direction
-    static constexpr size_t kDotMaxNodes = 120;
+    // bench_layout (BENCHMARKS.md, graph layout by size): dot is the most readable and takes
+    // ~40 ms at 100 nodes, ~200 ms at 250 but 11 s at 500 (its crossing minimisation grows
+    // much faster than linearly with cross links); sfdp is ~linear. Dot up to 150 nodes and
+    // 250 edges keeps the small-graph layout well under 150 ms on a loaded machine.
+    static constexpr size_t kDotMaxNodes = 150;
+    static constexpr size_t kDotMaxEdges = 250;
+    // neato (pins honoured by Graphviz) grows ~quadratically: 2.7 s at 500 nodes.
+    static constexpr size_t kNeatoMaxNodes = 300;
+    // Above this, sfdp runs in its fast mode (GraphvizLayout.cpp): no edge routing, overlaps
+    // removed by scaling.
+    static constexpr size_t kFastMaxNodes = 600;
 };
 
 struct NodeGeometry {

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
 
 namespace tt::graph {
 
@@ -48,15 +49,41 @@ std::vector<size_t> removeOverlaps(std::vector<NodeGeometry> &nodes, const std::
     const size_t n = nodes.size();
     const std::vector<NodeGeometry> before = nodes;
     auto isFixed = [&](size_t i) { return i < fixed.size() && fixed[i]; };
+    // Candidate pairs come from a grid of cells as large as the largest node (plus the gap): two
+    // nodes can only overlap when their centres are in the same or adjacent cells, so a round
+    // costs O(n) instead of O(n^2) (5 000 nodes: 12.5 M pair tests a round).
+    double cellW = 1, cellH = 1;
+    for (const NodeGeometry &g : nodes) {
+        cellW = std::max(cellW, g.width + gap);
+        cellH = std::max(cellH, g.height + gap);
+    }
+    auto cellOf = [&](const NodeGeometry &g) {
+        return std::pair<int64_t, int64_t>(
+            static_cast<int64_t>(std::floor(g.centre.x / cellW)), static_cast<int64_t>(std::floor(g.centre.y / cellH)));
+    };
+    std::vector<size_t> candidates;
     for (int round = 0; round < 100; ++round) {
-        bool any = false;
+        std::map<std::pair<int64_t, int64_t>, std::vector<size_t>> grid;
         for (size_t i = 0; i < n; ++i)
-            for (size_t j = i + 1; j < n; ++j) {
+            grid[cellOf(nodes[i])].push_back(i);
+        bool any = false;
+        for (size_t i = 0; i < n; ++i) {
+            const auto [cx, cy] = cellOf(nodes[i]);
+            candidates.clear();
+            for (int64_t gx = cx - 1; gx <= cx + 1; ++gx)
+                for (int64_t gy = cy - 1; gy <= cy + 1; ++gy)
+                    if (auto it = grid.find({gx, gy}); it != grid.end())
+                        for (size_t j : it->second)
+                            if (j > i)
+                                candidates.push_back(j);
+            std::sort(candidates.begin(), candidates.end()); // the same order as a pairwise scan
+            for (size_t j : candidates) {
                 if ((isFixed(i) && isFixed(j)) || !nodesOverlap(nodes[i], nodes[j], gap))
                     continue;
                 separate(nodes[i], nodes[j], isFixed(i), isFixed(j), gap, i, j);
                 any = true;
             }
+        }
         if (!any)
             break;
     }

@@ -34,6 +34,13 @@ struct GraphHost {
     QString detail; // unknown sources: what groups its transfers (tooltip)
     int sent = 0;
     int received = 0;
+    // Aggregation (query/GraphAggregation.h): the group a host belongs to ("" when none); a group
+    // node (id <= kGroupHostBase) also lists the hosts it stands for and every transfer touching them.
+    QString groupKey;
+    QVector<qint64> members;
+    QVector<qint64> groupTransfers;
+    int internalTransfers = 0; // a group node: transfers between two of its members
+    bool isGroup() const { return !members.isEmpty(); }
 };
 
 struct GraphEdge {

@@ -1,5 +1,7 @@
 #include "store/QueryCancel.h"
 
+#include "store/CaseStore.h"
+
 #include "store/Sqlite.h"
 
 #include <sqlite3.h>
@@ -12,6 +14,11 @@ CancelOnFlag::CancelOnFlag(Db &db, CancelFlag flag)
 {
     if (m_flag)
         sqlite3_progress_handler(m_db.handle(), 500, &CancelOnFlag::check, m_flag.get());
+}
+
+CancelOnFlag::CancelOnFlag(store::CaseStore &cs, CancelFlag flag)
+    : CancelOnFlag(cs.db(), std::move(flag))
+{
 }
 
 CancelOnFlag::~CancelOnFlag()

@@ -3,6 +3,10 @@
 #include <atomic>
 #include <memory>
 
+namespace tt::store {
+class CaseStore;
+}
+
 namespace tt::sql {
 
 class Db;
@@ -20,6 +24,8 @@ inline CancelFlag makeCancelFlag()
 class CancelOnFlag {
 public:
     CancelOnFlag(Db &db, CancelFlag flag);
+    // The same on a case store's connection (views reach the case only through the store).
+    CancelOnFlag(store::CaseStore &cs, CancelFlag flag);
     ~CancelOnFlag();
     CancelOnFlag(const CancelOnFlag &) = delete;
     CancelOnFlag &operator=(const CancelOnFlag &) = delete;

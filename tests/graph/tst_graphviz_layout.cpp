@@ -181,6 +181,71 @@ private slots:
         qInfo("200 nodes, %zu edges: sfdp %.0f ms", in.edges.size(), r.milliseconds);
     }
 
+    void engineByNodesAndEdges_data()
+    {
+        QTest::addColumn<int>("nodes");
+        QTest::addColumn<int>("edges");
+        QTest::addColumn<bool>("pinned");
+        QTest::addColumn<int>("engine");
+        const int dotN = int(LayoutInput::kDotMaxNodes), dotE = int(LayoutInput::kDotMaxEdges);
+        QTest::newRow("small: dot") << dotN << dotE << false << int(Engine::Dot);
+        QTest::newRow("one node too many: sfdp") << dotN + 1 << 10 << false << int(Engine::Sfdp);
+        QTest::newRow("dense: sfdp") << 40 << dotE + 1 << false << int(Engine::Sfdp);
+        QTest::newRow("pins, small: neato") << int(LayoutInput::kNeatoMaxNodes) << 10 << true << int(Engine::Neato);
+        QTest::newRow("pins, large: sfdp") << int(LayoutInput::kNeatoMaxNodes) + 1 << 10 << true << int(Engine::Sfdp);
+    }
+    void engineByNodesAndEdges()
+    {
+        QFETCH(int, nodes);
+        QFETCH(int, edges);
+        QFETCH(bool, pinned);
+        QFETCH(int, engine);
+        LayoutInput in;
+        for (int i = 1; i <= nodes; ++i)
+            in.nodes.push_back({i, 100, 40, pinned && i == 1, 0, 0});
+        for (int k = 0; k < edges; ++k)
+            in.edges.push_back({k + 1, k % nodes + 1, (k * 7 + 3) % nodes + 1, 1});
+        QCOMPARE(int(chooseEngine(in, pinned)), engine);
+    }
+
+    // Past kFastMaxNodes sfdp routes no edges and removes overlaps by scaling: every edge still
+    // gets a straight line from border to border, pins stay exact and nothing overlaps.
+    void veryLargeGraphWithPins()
+    {
+        LayoutInput in;
+        std::mt19937 rng(11);
+        const int n = int(LayoutInput::kFastMaxNodes) + 100;
+        for (int i = 1; i <= n; ++i)
+            in.nodes.push_back({i, double(96 + (rng() % 6) * 20), 42, i <= 2, i == 2 ? 5000.0 : 0.0, 0});
+        int eid = 1;
+        for (int i = 2; i <= n; ++i)
+            in.edges.push_back({eid++, int64_t(rng() % (i - 1) + 1), i, 1});
+        for (int k = 0; k < n / 2; ++k)
+            in.edges.push_back({eid++, int64_t(rng() % n + 1), int64_t(rng() % n + 1), 1});
+        const LayoutResult r = GraphvizLayout().layout(in);
+        QVERIFY2(r.error.empty(), r.error.c_str());
+        QCOMPARE(int(r.engine), int(Engine::Sfdp));
+        QCOMPARE(node(r, 1).centre.x, 0.0);
+        QCOMPARE(node(r, 2).centre.x, 5000.0);
+        QCOMPARE(node(r, 2).centre.y, 0.0);
+        int overlaps = 0;
+        for (size_t i = 0; i < r.nodes.size(); ++i)
+            for (size_t j = i + 1; j < r.nodes.size(); ++j)
+                overlaps += overlap(r.nodes[i], r.nodes[j]);
+        QCOMPARE(overlaps, 0);
+        QCOMPARE(r.edges.size(), in.edges.size());
+        for (const EdgeGeometry &e : r.edges) {
+            const LayoutEdge &le = in.edges[size_t(e.id - 1)];
+            if (le.source == le.target)
+                continue;
+            QCOMPARE(e.spline.size(), size_t(4));
+            QVERIFY(e.hasArrow);
+            const NodeGeometry &dst = node(r, le.target);
+            QVERIFY(std::abs(e.arrowTip.x - dst.centre.x) <= dst.width / 2 + 0.5);
+            QVERIFY(std::abs(e.arrowTip.y - dst.centre.y) <= dst.height / 2 + 0.5);
+        }
+    }
+
     void emptyInput()
     {
         LayoutResult r = GraphvizLayout().layout({});

@@ -1,0 +1,121 @@
+// Graph layout benchmark (not a test): Graphviz dot, sfdp and neato on synthetic transfer graphs
+// shaped like a lateral-movement case (a random spanning tree of pushes plus cross links), and
+// what the automatic engine choice (LayoutInput::Engine::Auto) picks and costs, with and without
+// pinned nodes. The numbers justify the thresholds in LayoutTypes.h.
+//
+// usage: bench_layout [--sizes 100,250,1000,5000] [--cross R] [--dot-max N]
+//   --cross R: cross links per node beside the tree (default 0.5); --dot-max: largest graph dot
+//   is timed on (default 1000; dot grows much faster than linearly).
+
+#include "GraphvizLayout.h"
+
+#include <QCoreApplication>
+#include <QStringList>
+
+#include <cstdio>
+#include <random>
+#include <time.h>
+
+using namespace tt::graph;
+
+namespace {
+LayoutInput synthetic(int n, double cross, int pinned)
+{
+    LayoutInput in;
+    std::mt19937 rng(static_cast<unsigned>(n));
+    for (int i = 1; i <= n; ++i) {
+        LayoutNode node {i, 96.0 + static_cast<double>(rng() % 8) * 12.0, 42, false, 0, 0};
+        if (i <= pinned) {
+            node.pinned = true;
+            node.x = static_cast<double>(i) * 400.0;
+            node.y = 0;
+        }
+        in.nodes.push_back(node);
+    }
+    int64_t eid = 1;
+    for (int i = 2; i <= n; ++i)
+        in.edges.push_back({eid++, static_cast<int64_t>(rng() % static_cast<unsigned>(i - 1)) + 1, i, 1});
+    const int links = static_cast<int>(n * cross);
+    for (int k = 0; k < links; ++k)
+        in.edges.push_back({eid++, static_cast<int64_t>(rng() % static_cast<unsigned>(n)) + 1,
+            static_cast<int64_t>(rng() % static_cast<unsigned>(n)) + 1, 1});
+    return in;
+}
+
+const char *name(Engine e)
+{
+    switch (e) {
+    case Engine::Dot:
+        return "dot";
+    case Engine::Sfdp:
+        return "sfdp";
+    case Engine::Neato:
+        return "neato";
+    default:
+        return "auto";
+    }
+}
+
+double cpuMs()
+{
+    timespec ts {};
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return static_cast<double>(ts.tv_sec) * 1e3 + static_cast<double>(ts.tv_nsec) / 1e6;
+}
+
+// Wall-clock ms; the thread's CPU ms in *cpu (the machine is shared: CPU time is what the
+// layout costs on an idle machine).
+double run(LayoutInput in, Engine e, Engine *used = nullptr, double *cpu = nullptr)
+{
+    in.engine = e;
+    const double c0 = cpuMs();
+    const LayoutResult r = GraphvizLayout().layout(in);
+    if (cpu)
+        *cpu = cpuMs() - c0;
+    if (used)
+        *used = r.engine;
+    return r.error.empty() ? r.milliseconds : -1;
+}
+} // namespace
+
+int main(int argc, char **argv)
+{
+    QCoreApplication app(argc, argv);
+    QList<int> sizes {50, 100, 150, 250, 500, 1000, 2000, 5000};
+    double cross = 0.5;
+    int dotMax = 1000;
+    const QStringList args = app.arguments();
+    for (int i = 1; i < args.size(); ++i) {
+        if (args[i] == QLatin1String("--sizes") && i + 1 < args.size()) {
+            sizes.clear();
+            for (const QString &s : args[++i].split(QLatin1Char(',')))
+                sizes << s.toInt();
+        } else if (args[i] == QLatin1String("--cross") && i + 1 < args.size())
+            cross = args[++i].toDouble();
+        else if (args[i] == QLatin1String("--dot-max") && i + 1 < args.size())
+            dotMax = args[++i].toInt();
+        else {
+            std::fprintf(stderr, "usage: bench_layout [--sizes 100,250,1000,5000] [--cross R] [--dot-max N]\n");
+            return 64;
+        }
+    }
+    std::printf("Milliseconds, wall clock (CPU of the laying-out thread for auto)\n\n");
+    std::printf(
+        "| nodes | edges | dot | sfdp | neato | auto: engine, wall (CPU) | auto, 3 pins: engine, wall (CPU) |\n");
+    std::printf(
+        "|------:|------:|----:|-----:|------:|--------------------------|----------------------------------|\n");
+    for (int n : sizes) {
+        const LayoutInput in = synthetic(n, cross, 0);
+        const double dot = n <= dotMax ? run(in, Engine::Dot) : -1;
+        const double sfdp = n <= dotMax ? run(in, Engine::Sfdp) : -1;
+        const double neato = n <= dotMax ? run(in, Engine::Neato) : -1;
+        Engine a = Engine::Auto, ap = Engine::Auto;
+        double autoCpu = 0, pinnedCpu = 0;
+        const double autoMs = run(in, Engine::Auto, &a, &autoCpu);
+        const double pinnedMs = run(synthetic(n, cross, 3), Engine::Auto, &ap, &pinnedCpu);
+        std::printf("| %5d | %5zu | %5.0f | %5.0f | %5.0f | %s, %.0f (%.0f) | %s, %.0f (%.0f) |\n", n, in.edges.size(),
+            dot, sfdp, neato, name(a), autoMs, autoCpu, name(ap), pinnedMs, pinnedCpu);
+        std::fflush(stdout);
+    }
+    return 0;
+}
