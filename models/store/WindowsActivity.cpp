@@ -1,6 +1,6 @@
 #include "store/WindowsActivity.h"
 
-#include "store/PayloadCodec.h"
+#include "store/RecordReader.h"
 #include "store/Sqlite.h"
 
 #include <QByteArray>
@@ -140,20 +140,22 @@ template<typename Row> Row eventRow(const sql::Stmt &st)
     return r;
 }
 
-// Events of one channel and some ids, with their decoded payload handed to `each`.
+// Events of one channel and some ids, with their stored payload (store/RecordReader) handed to `each`.
 template<typename F> void eachPayload(sql::Db &db, std::string_view channel, std::string_view ids, F each)
 {
     auto st = db.prepare(std::string("SELECT e.id, e.host_id, e.source_id, e.ts, e.event_id, e.account_id, "
-                                     "e.payload_format, e.payload_codec, e.payload FROM events e "
+                                     "e.payload_format, e.block_id, e.block_index FROM events e "
                                      "JOIN channels c ON c.id=e.channel_id WHERE c.name=?1 COLLATE NOCASE "
                                      "AND e.event_id IN (")
         + std::string(ids) + ") AND e.ts IS NOT NULL AND e.host_id IS NOT NULL ORDER BY e.id");
     st.bind(1, channel);
-    PayloadCodec codec;
-    std::string text;
+    RecordReader records(db);
+    std::string_view payload;
+    std::string error;
     while (st.step()) {
-        if (!codec.decode(st.integer(7), st.textView(8), text))
-            continue; // a corrupt blob: the event browser says so; nothing to read here
+        if (!records.read(st, 7, payload, error))
+            continue; // a corrupt block: the event browser says so; nothing to read here
+        const std::string text(payload);
         each(st, st.integer(6), text);
     }
 }
