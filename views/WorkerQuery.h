@@ -16,11 +16,11 @@
 namespace tt {
 
 // Runs `job(store::CaseStore &)` on a pool thread with a read-only store of its own (one connection per thread; jobs
-// reach the case only through the store's and models/query's functions), then `apply(Result &, const QString &error)` on the UI thread. The hop goes through qApp,
-// alive for the whole run, and the receiver is checked there, on its own thread, so a widget destroyed meanwhile is
-// never touched. Callers compare a generation in `apply`.
-// With a `cancel` flag (SupersededQueries.h), setting it interrupts the job's statements and its
-// result is dropped: `apply` is not called for a cancelled query.
+// reach the case only through the store's and models/query's functions), then `apply(Result &, const QString &error)`
+// on the UI thread. The hop goes through qApp, alive for the whole run, and the receiver is checked there, on its own
+// thread, so a widget destroyed meanwhile is never touched. Callers compare a generation in `apply`. With a `cancel`
+// flag (SupersededQueries.h), setting it interrupts the job's statements and its result is dropped: `apply` is not
+// called for a cancelled query.
 template<typename Result, typename Job, typename Apply>
 void runCaseQuery(QObject *receiver, const QString &path, sql::CancelFlag cancel, Job job, Apply apply)
 {

@@ -709,6 +709,8 @@ void CommandParser::parseEsxcli(const std::vector<std::string> &args, std::vecto
         if (!url.empty())
             addUrlPull("esxcli software", url, {}, out);
     }
+}
+
 std::vector<ParsedMove> CommandParser::parseRemoteName(std::string_view remote)
 {
     std::vector<ParsedMove> out;

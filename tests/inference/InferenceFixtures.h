@@ -26,7 +26,6 @@ class CaseStore;
 
 namespace fixtures {
 
-
 using Fields = std::initializer_list<std::pair<const char *, QString>>;
 
 // Milliseconds since the epoch of 2024-03-04 10:00:00 UTC plus the given seconds.

@@ -35,7 +35,7 @@ private slots:
                 started->store(true);
                 try {
                     return cs.db().queryInt("WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) "
-                                       "SELECT count(*) FROM c");
+                                            "SELECT count(*) FROM c");
                 } catch (const sql::Error &e) {
                     interruptCode->store(e.code());
                     throw;
