@@ -4,9 +4,13 @@
 
 #include <cstdint>
 
+namespace tt::store {
+struct LogonInfo;
+} // namespace tt::store
+
 namespace tt::inference {
 
-struct LogonInfo;
+using store::LogonInfo;
 struct RuleContext;
 
 // Rule "esxi": what only an ESXi host's own logs show (docs/inference.md, "ESXi").

@@ -10,10 +10,10 @@
 #include "TestSupport.h"
 
 #include "core/ImportEngine.h"
-#include "export/ExportData.h"
 #include "export/ReportWriter.h"
 #include "inference/InferenceEngine.h"
 #include "inference/TransferQuery.h"
+#include "query/ExportQuery.h"
 #include "store/CaseStore.h"
 #include "store/Sqlite.h"
 
@@ -219,7 +219,7 @@ private slots:
 
     void reportEscapesHostileNames()
     {
-        const exporting::ReportData d = exporting::queryReportData(m_case->db(), {}, QStringLiteral("esxi.ttcase"));
+        const exporting::ReportData d = exporting::queryReportData(*m_case, {}, QStringLiteral("esxi.ttcase"));
         const QByteArray html = exporting::writeReport(d, {});
         QVERIFY(html.contains("&lt;img src=x onerror=alert(1)&gt;.vib"));
         QVERIFY(!html.contains("<img src=x"));

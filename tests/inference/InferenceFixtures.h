@@ -13,12 +13,7 @@
 #include <utility>
 #include <vector>
 
-namespace tt::store {
-class CaseStore;
-}
-namespace tt::inference {
-struct TransferRow;
-}
+#include "inference/TransferQuery.h"
 
 namespace tt::store {
 class CaseStore;

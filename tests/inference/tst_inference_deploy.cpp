@@ -81,7 +81,7 @@ const inference::TransferRow *byFile(const std::vector<inference::TransferRow> &
 
 bool hasReason(const inference::TransferRow &r, const char *prefix)
 {
-    for (const std::string &why : r.reasons)
+    for (const std::string &why : inference::confidenceReasons(r))
         if (why.rfind(prefix, 0) == 0)
             return true;
     return false;

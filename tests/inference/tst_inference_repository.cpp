@@ -206,7 +206,7 @@ private slots:
         QVERIFY(!exported[0].evidence.empty());
 
         // The table reads it by id, with the same columns (the source's address has a column of its own).
-        const std::vector<TransferTableRow> table = queryTransferTableRows(cs->db(), {t.id, 999999});
+        const std::vector<TransferTableRow> table = queryTransferTableRows(*cs, {t.id, 999999});
         QCOMPARE(table.size(), size_t(1));
         const TransferTableRow &r = table[0];
         QCOMPARE(r.id, t.id);
