@@ -154,6 +154,10 @@ bool createPgCase(sql::PgDb &db, const CaseLocation &location, const std::string
                 db.exec(std::string("CREATE INDEX ") + ix.name + " ON " + ix.on);
         if (step.version == 2)
             db.exec(std::string("UPDATE transfers SET key = ") + kTransferKeySql);
+        if (step.version == 6) { // events keep block references instead of their payload
+            db.exec(toPostgres(eventsBlockColumnsSql(), trigramOps));
+            db.exec("ALTER TABLE events DROP COLUMN payload; ALTER TABLE events DROP COLUMN payload_codec;");
+        }
         auto ins = db.prepare("INSERT INTO schema_version(version, applied_utc, app_version) VALUES(?,?,?)");
         ins.bind(1, step.version).bind(2, static_cast<int64_t>(std::time(nullptr))).bind(3, appVersion);
         ins.exec();

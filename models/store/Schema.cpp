@@ -728,6 +728,11 @@ std::span<const BulkIndex> bulkIndexes()
     return kBulkIndexes;
 }
 
+const char *eventsBlockColumnsSql()
+{
+    return kEventsBlockColumns;
+}
+
 std::span<const SchemaStep> schemaSteps()
 {
     return kSteps;

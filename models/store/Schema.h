@@ -35,6 +35,9 @@ struct SchemaStep {
     const char *sql;
 };
 std::span<const SchemaStep> schemaSteps();
+// The events columns schema 6 adds (block_id, block_index) before it drops the payload columns;
+// migrate() and the PostgreSQL schema both run it after step 6's own SQL.
+const char *eventsBlockColumnsSql();
 
 // Reads the version of an open case (0 for an empty database).
 int schemaVersion(sql::Db &db);

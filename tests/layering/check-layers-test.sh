@@ -116,7 +116,7 @@ expect_caught "importers linking Qt6::Widgets" \
 fresh
 line=$(grep -n 'add_library(tt_models' "$work/tree/models/CMakeLists.txt" | cut -d: -f1)
 changing models/CMakeLists.txt
-sed -i 's/^target_link_libraries(tt_models PUBLIC tt_store Qt6::Gui)/target_link_libraries(tt_models PUBLIC tt_store Qt6::Gui tt_views)/' \
+sed -i 's/^target_link_libraries(tt_models PUBLIC tt_store Qt6::Gui/& tt_views/' \
     "$work/tree/models/CMakeLists.txt"
 expect_caught "models linking the views (and so Widgets)" \
     "models/CMakeLists.txt:$line: models/ target links Qt Widgets, only views/ may: tt_models -> tt_views -> Qt6::Widgets"

@@ -454,11 +454,19 @@ private slots:
         const int64_t dc01 = host.int64(0);
         host.reset();
         const std::string payload("{\"x\":\"\0\xff\"}", 11);
-        auto ev = db.prepare("INSERT INTO events(ts, host_id, event_id, source_id, position, payload_format, payload) "
-                             "VALUES(?,?,?,?,?,?,?)");
+        // Payloads live in record blocks (schema 6); a bytea with NUL and 0xff survives.
+        auto block = db.prepare(
+            "INSERT INTO record_blocks(source_id, records, raw_bytes, data) VALUES(?, 3, ?, ?) RETURNING id");
+        block.bind(1, source).bind(2, static_cast<int64_t>(payload.size()));
+        block.bindBlob(3, payload.data(), payload.size());
+        QVERIFY(block.step());
+        const int64_t blockId = block.int64(0);
+        block.reset();
+        auto ev = db.prepare("INSERT INTO events(ts, host_id, event_id, source_id, position, payload_format, block_id, "
+                             "block_index) VALUES(?,?,?,?,?,?,?,?)");
         for (int i = 1; i <= 3; ++i) {
             ev.bind(1, int64_t(1700000000000000) + i).bind(2, ws01).bind(3, 4624).bind(4, source).bind(5, i).bind(6, 1);
-            ev.bindBlob(7, payload.data(), payload.size());
+            ev.bind(7, blockId).bind(8, i - 1);
             ev.exec();
         }
         auto tr = db.prepare("INSERT INTO transfers(src_host_id, dst_host_id, file_name, method, direction, first_ts, "
@@ -491,7 +499,8 @@ private slots:
         tx.commit();
 
         QCOMPARE(db.queryInt("SELECT count(*) FROM events WHERE host_id = " + std::to_string(ws01)), 3);
-        auto read = db.prepare("SELECT payload, ts FROM events ORDER BY id");
+        auto read
+            = db.prepare("SELECT b.data, e.ts FROM events e JOIN record_blocks b ON b.id = e.block_id ORDER BY e.id");
         QVERIFY(read.step());
         QCOMPARE(std::string(read.blob(0)), payload);
         QCOMPARE(read.int64(1), int64_t(1700000000000001));

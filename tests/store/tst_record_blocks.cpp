@@ -322,7 +322,7 @@ private slots:
         {
             auto cs = CaseStore::open(p, CaseStore::Access::ReadWrite);
             QCOMPARE(cs->migratedFrom(), 5);
-            QCOMPARE(cs->schemaVersion(), 6);
+            QCOMPARE(cs->schemaVersion(), store::kSchemaVersion);
             QCOMPARE(QString::fromStdString(cs->migrationBackup()), c + ".v5.bak");
             sql::Db &db = cs->db();
             QCOMPARE(db.queryInt("SELECT count(*) FROM pragma_table_info('events') WHERE name LIKE 'payload%'"),
@@ -366,7 +366,7 @@ private slots:
             auto cs = CaseStore::open(c.toStdString(), CaseStore::Access::ReadOnly);
             QVERIFY(cs->temporaryCopy());
             QCOMPARE(cs->migratedFrom(), 5);
-            QCOMPARE(cs->schemaVersion(), 6);
+            QCOMPARE(cs->schemaVersion(), store::kSchemaVersion);
             store::RecordReader reader(cs->db());
             auto st = cs->db().prepare("SELECT block_id, block_index FROM events WHERE payload_format = 2 ORDER BY id");
             std::string_view out;
