@@ -20,6 +20,8 @@ std::string txt(const sql::Stmt &st, int col)
 {
     return st.isNull(col) ? std::string() : st.text(col);
 }
+// A non-negative decimal field (BITS byte counts); -1 when empty, not a number or past INT64_MAX
+// (BITS writes 18446744073709551615, UINT64_MAX, for "size not known yet").
 int64_t number(const std::string &v)
 {
     if (v.empty())
@@ -28,7 +30,8 @@ int64_t number(const std::string &v)
     for (char ch : v) {
         if (ch < '0' || ch > '9')
             return -1;
-        n = n * 10 + (ch - '0');
+        if (__builtin_mul_overflow(n, int64_t(10), &n) || __builtin_add_overflow(n, int64_t(ch - '0'), &n))
+            return -1;
     }
     return n;
 }

@@ -314,6 +314,19 @@ private slots:
         QCOMPARE(r.confidenceLabel, std::string("medium"));
     }
 
+    // BITS logs bytesTotal 18446744073709551615 (UINT64_MAX) while the size is unknown (the
+    // corpus' T1197 recordings do): read as "unknown", never as an overflowed number (UBSan).
+    void bitsJobOfUnknownSize()
+    {
+        auto cs = makeCase(bitsJob(10, "{6F364A04-0000-0000-0000-000000000009}", "http://10.1.1.5:80/tools/agent.exe",
+            "32256", "18446744073709551615"));
+        QVERIFY(cs);
+        const auto rows = infer(*cs);
+        QCOMPARE(rows.size(), size_t(1));
+        QCOMPARE(rows[0].file, std::string("agent.exe"));
+        QCOMPARE(rows[0].rules, std::string("bits-job"));
+    }
+
     // A UNC remote name (BITS over SMB): the share's host is the source.
     void bitsJobFromShare()
     {
