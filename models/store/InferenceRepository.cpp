@@ -2,6 +2,7 @@
 
 #include "store/CaseStore.h"
 #include "store/InferenceState.h"
+#include "store/RowBinding.h"
 #include "store/Sqlite.h"
 
 #include <sqlite3.h>
@@ -11,14 +12,6 @@
 namespace tt::store {
 
 namespace {
-int64_t i64(const sql::Stmt &st, int col, int64_t fallback = 0)
-{
-    return st.isNull(col) ? fallback : st.int64(col);
-}
-std::string txt(const sql::Stmt &st, int col)
-{
-    return st.isNull(col) ? std::string() : st.text(col);
-}
 
 // " AND <host> IN (?,..) AND <ts> >= ? AND <ts> <= ?" for the parts of scope that narrow.
 std::string scopeSql(const InferenceScope &scope, const char *hostCol, const char *tsCol)
@@ -89,16 +82,16 @@ void InferenceRepository::loadProcesses(const InferenceScope &scope, const RowSi
         p.ts = st.int64(4);
         p.sysmon = st.textView(5) == "sysmon1";
         p.esxiShell = st.textView(5) == "esxi-shell";
-        p.guid = txt(st, 6);
-        p.pid = i64(st, 7, -1);
-        p.image = txt(st, 8);
-        p.cmd = txt(st, 9);
-        p.parentGuid = txt(st, 10);
-        p.parentPid = i64(st, 11, -1);
-        p.parentImage = txt(st, 12);
-        p.account = i64(st, 13);
-        p.logonId = txt(st, 14);
-        p.hashes = txt(st, 15);
+        p.guid = columnText(st, 6);
+        p.pid = columnInt64(st, 7, -1);
+        p.image = columnText(st, 8);
+        p.cmd = columnText(st, 9);
+        p.parentGuid = columnText(st, 10);
+        p.parentPid = columnInt64(st, 11, -1);
+        p.parentImage = columnText(st, 12);
+        p.account = columnInt64(st, 13);
+        p.logonId = columnText(st, 14);
+        p.hashes = columnText(st, 15);
         sink(std::move(p));
     }
 }
@@ -118,14 +111,14 @@ void InferenceRepository::loadFileEvents(
         f.host = st.int64(2);
         f.source = st.int64(3);
         f.ts = st.int64(4);
-        f.path = txt(st, 5);
-        f.image = txt(st, 6);
-        f.guid = txt(st, 7);
-        f.pid = i64(st, 8, -1);
-        f.account = i64(st, 9);
-        f.hashes = txt(st, 10);
+        f.path = columnText(st, 5);
+        f.image = columnText(st, 6);
+        f.guid = columnText(st, 7);
+        f.pid = columnInt64(st, 8, -1);
+        f.account = columnInt64(st, 9);
+        f.hashes = columnText(st, 10);
         const std::string_view kind = st.textView(11);
-        if (kind == "access" && (i64(st, 12) & 6) == 0)
+        if (kind == "access" && (columnInt64(st, 12) & 6) == 0)
             continue; // 4663 without WriteData / AppendData
         sink(std::move(f),
             kind == "read"         ? FileEventKind::Read
@@ -153,15 +146,15 @@ void InferenceRepository::loadShareAccesses(const InferenceScope &scope, const R
         s.source = st.int64(3);
         s.ts = st.int64(4);
         s.code = st.integer(5);
-        s.share = txt(st, 6);
-        s.sharePath = txt(st, 7);
-        s.rel = txt(st, 8);
-        s.mask = i64(st, 9);
-        s.accessList = txt(st, 10);
-        s.ip = txt(st, 11);
-        s.port = i64(st, 12, -1);
-        s.account = i64(st, 13);
-        s.logonId = txt(st, 14);
+        s.share = columnText(st, 6);
+        s.sharePath = columnText(st, 7);
+        s.rel = columnText(st, 8);
+        s.mask = columnInt64(st, 9);
+        s.accessList = columnText(st, 10);
+        s.ip = columnText(st, 11);
+        s.port = columnInt64(st, 12, -1);
+        s.account = columnInt64(st, 13);
+        s.logonId = columnText(st, 14);
         sink(std::move(s));
     }
 }
@@ -181,14 +174,14 @@ void InferenceRepository::loadLogons(const InferenceScope &scope, const RowSink<
         l.host = st.int64(2);
         l.source = st.int64(3);
         l.ts = st.int64(4);
-        l.origin = txt(st, 5);
-        l.logonId = txt(st, 6);
-        l.ip = txt(st, 7);
-        l.workstation = txt(st, 8);
-        l.type = static_cast<int>(i64(st, 9));
-        l.account = i64(st, 10);
-        l.port = i64(st, 11, -1);
-        l.endTs = i64(st, 12);
+        l.origin = columnText(st, 5);
+        l.logonId = columnText(st, 6);
+        l.ip = columnText(st, 7);
+        l.workstation = columnText(st, 8);
+        l.type = static_cast<int>(columnInt64(st, 9));
+        l.account = columnInt64(st, 10);
+        l.port = columnInt64(st, 11, -1);
+        l.endTs = columnInt64(st, 12);
         sink(std::move(l));
     }
 }
@@ -208,16 +201,16 @@ void InferenceRepository::loadSmbRdpConnections(const InferenceScope &scope, con
         n.host = st.int64(2);
         n.source = st.int64(3);
         n.ts = st.int64(4);
-        n.initiated = static_cast<int>(i64(st, 5, -1));
-        n.srcIp = txt(st, 6);
-        n.srcPort = i64(st, 7, -1);
-        n.srcName = txt(st, 8);
-        n.dstIp = txt(st, 9);
-        n.dstPort = i64(st, 10, -1);
-        n.dstName = txt(st, 11);
-        n.image = txt(st, 12);
-        n.guid = txt(st, 13);
-        n.protocol = txt(st, 14);
+        n.initiated = static_cast<int>(columnInt64(st, 5, -1));
+        n.srcIp = columnText(st, 6);
+        n.srcPort = columnInt64(st, 7, -1);
+        n.srcName = columnText(st, 8);
+        n.dstIp = columnText(st, 9);
+        n.dstPort = columnInt64(st, 10, -1);
+        n.dstName = columnText(st, 11);
+        n.image = columnText(st, 12);
+        n.guid = columnText(st, 13);
+        n.protocol = columnText(st, 14);
         sink(std::move(n));
     }
 }
@@ -235,10 +228,10 @@ void InferenceRepository::loadServiceInstalls(const InferenceScope &scope, const
         s.host = st.int64(2);
         s.source = st.int64(3);
         s.ts = st.int64(4);
-        s.origin = txt(st, 5);
-        s.name = txt(st, 6);
-        s.imagePath = txt(st, 7);
-        s.account = i64(st, 8);
+        s.origin = columnText(st, 5);
+        s.name = columnText(st, 6);
+        s.imagePath = columnText(st, 7);
+        s.account = columnInt64(st, 8);
         sink(std::move(s));
     }
 }

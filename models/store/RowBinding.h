@@ -8,6 +8,7 @@
 #include "store/Sqlite.h"
 
 #include <cstdint>
+#include <string>
 #include <string_view>
 
 namespace tt::store {
@@ -31,6 +32,17 @@ inline void bindId(sql::Stmt &st, int idx, int64_t id)
 inline void bindText(sql::Stmt &st, int idx, std::string_view s)
 {
     st.bindOptionalStatic(idx, s);
+}
+
+// And how the repositories read them back: NULL as `fallback` / as "".
+inline int64_t columnInt64(const sql::Stmt &st, int col, int64_t fallback = 0)
+{
+    return st.isNull(col) ? fallback : st.int64(col);
+}
+
+inline std::string columnText(const sql::Stmt &st, int col)
+{
+    return st.isNull(col) ? std::string() : st.text(col);
 }
 
 } // namespace tt::store

@@ -1,6 +1,7 @@
 #include "store/WindowsActivity.h"
 
 #include "store/RecordReader.h"
+#include "store/RowBinding.h"
 #include "store/Sqlite.h"
 
 #include <QByteArray>
@@ -12,14 +13,6 @@
 namespace tt::store {
 
 namespace {
-int64_t i64(const sql::Stmt &st, int col, int64_t fallback = 0)
-{
-    return st.isNull(col) ? fallback : st.int64(col);
-}
-std::string txt(const sql::Stmt &st, int col)
-{
-    return st.isNull(col) ? std::string() : st.text(col);
-}
 // A non-negative decimal field (BITS byte counts); -1 when empty, not a number or past INT64_MAX
 // (BITS writes 18446744073709551615, UINT64_MAX, for "size not known yet").
 int64_t number(const std::string &v)
@@ -117,14 +110,14 @@ std::vector<ShareReadRow> loadShareReads(sql::Db &db)
         r.host = st.int64(2);
         r.source = st.int64(3);
         r.ts = st.int64(4);
-        r.share = txt(st, 5);
-        r.sharePath = txt(st, 6);
-        r.rel = txt(st, 7);
-        r.mask = i64(st, 8);
-        r.ip = txt(st, 9);
-        r.port = i64(st, 10, -1);
-        r.account = i64(st, 11);
-        r.logonId = txt(st, 12);
+        r.share = columnText(st, 5);
+        r.sharePath = columnText(st, 6);
+        r.rel = columnText(st, 7);
+        r.mask = columnInt64(st, 8);
+        r.ip = columnText(st, 9);
+        r.port = columnInt64(st, 10, -1);
+        r.account = columnInt64(st, 11);
+        r.logonId = columnText(st, 12);
         out.push_back(std::move(r));
     }
     return out;
@@ -139,7 +132,7 @@ template<typename Row> Row eventRow(const sql::Stmt &st)
     r.host = st.int64(1);
     r.source = st.int64(2);
     r.ts = st.int64(3);
-    r.account = i64(st, 5);
+    r.account = columnInt64(st, 5);
     return r;
 }
 
