@@ -16,5 +16,7 @@ int runNotes(const QStringList &args); // NotesCommand.cpp
 int runMeta(const QStringList &args); // NotesCommand.cpp
 int runExport(const QStringList &args); // ExportCommand.cpp (needs a QApplication)
 int runReport(const QStringList &args); // ExportCommand.cpp (needs a QApplication)
+int runCopy(const QStringList &args); // CopyCommand.cpp
+int runServer(const QStringList &args); // CopyCommand.cpp
 
 } // namespace tt::app

@@ -34,6 +34,8 @@ const char *const kUsage
       "       transfertrace gen --out DIR [--hosts N] [--linux N] [--days D] [--events M] [--seed S] [--hops H]\n"
       "                         [--format jsonl|xml] [--no-sensor] [--zeek-format tsv|json] [--deploy]\n"
       "       transfertrace demo [--case PATH]                 build the demo case, print its path\n"
+      "       transfertrace copy FROM TO [--replace] [--json]  case file <-> postgresql://...?case=NAME, verified\n"
+      "       transfertrace server grant URL --analyst ROLE | --viewer ROLE [--create]; server revoke URL ROLE\n"
       "       transfertrace --version | --help\n"
       "exit status: 0 done, 1 failed, 2 bad arguments (or some input rejected), 128+N stopped by signal N\n"
       "             (130 SIGINT, 143 SIGTERM, 129 SIGHUP: cancelled cleanly)\n";
@@ -60,6 +62,8 @@ void ensureRuntimeDir()
 bool isSubcommand(const char *a)
 {
     if (std::strcmp(a, "notes") == 0 || std::strcmp(a, "meta") == 0)
+        return true;
+    if (std::strcmp(a, "copy") == 0 || std::strcmp(a, "server") == 0)
         return true;
     for (const char *c : {"import", "info", "gen", "demo", "infer", "transfers", "spread"})
         if (std::strcmp(a, c) == 0)
@@ -111,6 +115,10 @@ int main(int argc, char **argv)
             return tt::app::runTransfers(args);
         if (cmd == QLatin1String("spread"))
             return tt::app::runSpread(args);
+        if (cmd == QLatin1String("copy"))
+            return tt::app::runCopy(args);
+        if (cmd == QLatin1String("server"))
+            return tt::app::runServer(args);
         if (cmd == QLatin1String("notes") || cmd == QLatin1String("meta"))
             return cmd == QLatin1String("notes") ? tt::app::runNotes(args) : tt::app::runMeta(args);
         return tt::app::runDemo(args);

@@ -6,3 +6,13 @@ tt_add_test(tst_case_location SOURCES pg/tst_case_location.cpp LIBS tt_store)
 # sql::PgDb / PgStmt (the statement API of Sqlite.h) and the case schema on PostgreSQL, checked
 # column for column against the SQLite schema.
 tt_add_test(tst_pg_store SOURCES pg/tst_pg_store.cpp LIBS tt_store)
+# Issue 13 item 5: store::copyCase file -> server -> file on an annotated generated case (identical
+# tables, rows and checksums), refusals and failures leaving nothing behind; the same round trip on
+# a case of corpus recordings (skipped when ../shared/corpus is absent).
+tt_add_test(tst_case_copy SOURCES pg/tst_case_copy.cpp LIBS tt_importers tt_inference tt_generator tt_store)
+tt_add_test(tst_case_copy_corpus SOURCES pg/tst_case_copy.cpp LIBS tt_importers tt_inference tt_store tt_generator)
+target_compile_definitions(tst_case_copy_corpus PRIVATE TT_COPY_CORPUS)
+# Issue 13 item 4: viewer / analyst grants, pgCaseAccess, 42501 said clearly; the `server` and
+# `copy` commands: exit codes, no password in any output, SIGINT leaves nothing half-written.
+tt_add_test(tst_pg_roles SOURCES pg/tst_pg_roles.cpp LIBS tt_importers tt_inference tt_generator tt_store)
+add_dependencies(tst_pg_roles transfertrace)

@@ -41,6 +41,18 @@ std::string describe(const pg_result *res, pg_conn *conn, std::string *sqlstate)
     return msg;
 }
 
+constexpr const char *kPermissionDenied = "42501"; // insufficient_privilege
+
+// A permission error said for people: which role, what the server refused, how to get the right
+// (the statement itself is left out: it is of no use to the analyst).
+std::string permissionMessage(const std::string &serverMessage, pg_conn *conn)
+{
+    const char *user = conn ? PQuser(conn) : nullptr;
+    return "permission denied: role " + std::string(user && *user ? user : "(this role)")
+        + " may not do this with the case (" + serverMessage
+        + "); the case's owner can grant access: transfertrace server grant URL --analyst ROLE";
+}
+
 std::string excerpt(std::string_view sql)
 {
     return "'" + std::string(sql.substr(0, 120)) + "'";
@@ -236,6 +248,8 @@ void PgStmt::fail(pg_result *res, std::string_view context)
     std::string msg = describe(res, m_db ? m_db->m_conn : nullptr, &state);
     if (res)
         PQclear(res);
+    if (state == kPermissionDenied)
+        throw PgError(permissionMessage(msg, m_db ? m_db->m_conn : nullptr), state);
     throw PgError(std::string(context) + " " + excerpt(m_sql) + ": " + msg, state);
 }
 
@@ -591,6 +605,8 @@ void PgDb::exec(std::string_view sql)
         }
         PQclear(res);
     }
+    if (!error.empty() && state == kPermissionDenied)
+        throw PgError(permissionMessage(error, m_conn), state);
     if (!error.empty())
         throw PgError("exec " + excerpt(sql) + ": " + error, state);
 }
