@@ -164,8 +164,8 @@ int runCopy(const QStringList &args)
         report = store::copyCase(*from, *to, options);
     } catch (const store::CopyCancelled &) {
         progress.clear();
-        std::fprintf(stderr, "transfertrace copy: cancelled by %s; nothing was written to %s\n",
-            interrupt.signalName(), printable(to->redacted()).c_str());
+        std::fprintf(stderr, "transfertrace copy: cancelled by %s; nothing was written to %s\n", interrupt.signalName(),
+            printable(to->redacted()).c_str());
         return interrupt.exitCode();
     } catch (const std::exception &e) {
         progress.clear();
@@ -179,8 +179,8 @@ int runCopy(const QStringList &args)
     }
     progress.clear();
     if (p.isSet(jsonOpt)) {
-        writeOutput(QJsonDocument(reportJson(report)).toJson(QJsonDocument::Indented).toStdString(), stdout,
-            Escape::Json);
+        writeOutput(
+            QJsonDocument(reportJson(report)).toJson(QJsonDocument::Indented).toStdString(), stdout, Escape::Json);
     } else {
         std::string text = "copied " + report.from + " -> " + report.to + ": " + std::to_string(report.rows)
             + " rows in " + humanDuration(report.seconds)
@@ -229,8 +229,8 @@ int runServer(const QStringList &args)
         return kUsageError;
     }
     if (grant && (pos.size() != 2 || p.isSet(analystOpt) == p.isSet(viewerOpt))) {
-        std::fprintf(stderr, "transfertrace server grant: name the role once, as --analyst ROLE or --viewer ROLE\nusage: %s\n",
-            usage);
+        std::fprintf(stderr,
+            "transfertrace server grant: name the role once, as --analyst ROLE or --viewer ROLE\nusage: %s\n", usage);
         return kUsageError;
     }
     if (!grant && (pos.size() != 3 || p.isSet(analystOpt) || p.isSet(viewerOpt) || p.isSet(createOpt))) {
@@ -247,8 +247,7 @@ int runServer(const QStringList &args)
         return kUsageError;
     }
     const bool viewer = grant && p.isSet(viewerOpt);
-    const std::string role
-        = (grant ? (viewer ? p.value(viewerOpt) : p.value(analystOpt)) : pos[2]).toStdString();
+    const std::string role = (grant ? (viewer ? p.value(viewerOpt) : p.value(analystOpt)) : pos[2]).toStdString();
     try {
         sql::PgDb db;
         db.open(*location, sql::PgDb::Mode::ReadWrite);

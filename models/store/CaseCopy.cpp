@@ -72,8 +72,8 @@ struct Table {
         canonical.resize(columns.size());
         for (size_t i = 0; i < columns.size(); ++i)
             canonical[i] = i;
-        std::sort(canonical.begin(), canonical.end(),
-            [&](size_t a, size_t b) { return columns[a].name < columns[b].name; });
+        std::sort(
+            canonical.begin(), canonical.end(), [&](size_t a, size_t b) { return columns[a].name < columns[b].name; });
         // The search index's progress mark is derived state of the index, which is not copied.
         if (name == "case_info")
             where = "key <> 'search_indexed_through'";
@@ -296,7 +296,8 @@ public:
 
     int64_t count(const Table &t) override
     {
-        return db().queryInt("SELECT count(*) FROM " + quoteIdent(t.name) + (t.where.empty() ? "" : " WHERE " + t.where));
+        return db().queryInt(
+            "SELECT count(*) FROM " + quoteIdent(t.name) + (t.where.empty() ? "" : " WHERE " + t.where));
     }
 
     void scan(const Table &t, const std::function<void(const Row &)> &onRow) override
@@ -428,8 +429,9 @@ public:
     std::vector<std::string> tableNames() override
     {
         std::vector<std::string> out;
-        auto st = m_db.prepare("SELECT c.relname, c.relkind FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
-                               "WHERE n.nspname = ? AND c.relkind IN ('r', 'p', 'v', 'm', 'f') ORDER BY c.relname");
+        auto st
+            = m_db.prepare("SELECT c.relname, c.relkind FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+                           "WHERE n.nspname = ? AND c.relkind IN ('r', 'p', 'v', 'm', 'f') ORDER BY c.relname");
         st.bind(1, m_location.schemaName());
         while (st.step()) {
             const std::string name = st.text(0), kind = st.text(1);
@@ -471,12 +473,11 @@ public:
             t.columns.push_back(std::move(c));
         }
         st.reset();
-        auto pk = m_db.prepare(
-            "SELECT a.attname FROM pg_index i JOIN pg_class c ON c.oid = i.indrelid "
-            "JOIN pg_namespace n ON n.oid = c.relnamespace "
-            "CROSS JOIN LATERAL unnest(i.indkey::int2[]) WITH ORDINALITY AS k(attnum, pos) "
-            "JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = k.attnum "
-            "WHERE n.nspname = ? AND c.relname = ? AND i.indisprimary ORDER BY k.pos");
+        auto pk = m_db.prepare("SELECT a.attname FROM pg_index i JOIN pg_class c ON c.oid = i.indrelid "
+                               "JOIN pg_namespace n ON n.oid = c.relnamespace "
+                               "CROSS JOIN LATERAL unnest(i.indkey::int2[]) WITH ORDINALITY AS k(attnum, pos) "
+                               "JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = k.attnum "
+                               "WHERE n.nspname = ? AND c.relname = ? AND i.indisprimary ORDER BY k.pos");
         pk.bind(1, m_location.schemaName()).bind(2, std::string_view(name));
         while (pk.step())
             t.pk.push_back(pk.text(0));
@@ -486,7 +487,8 @@ public:
 
     int64_t count(const Table &t) override
     {
-        return m_db.queryInt("SELECT count(*) FROM " + quoteIdent(t.name) + (t.where.empty() ? "" : " WHERE " + t.where));
+        return m_db.queryInt(
+            "SELECT count(*) FROM " + quoteIdent(t.name) + (t.where.empty() ? "" : " WHERE " + t.where));
     }
 
     void scan(const Table &t, const std::function<void(const Row &)> &onRow) override
@@ -670,8 +672,8 @@ void describeBoth(Side &src, Side &dst, const std::string &from, const std::stri
         if (!std::binary_search(a.begin(), a.end(), t))
             onlyB += (onlyB.empty() ? "" : ", ") + t;
     if (!onlyA.empty())
-        throw std::runtime_error("tables of " + from + " that the case schema (version " + std::to_string(kSchemaVersion)
-            + ") does not have, so the copy does not know them: " + onlyA);
+        throw std::runtime_error("tables of " + from + " that the case schema (version "
+            + std::to_string(kSchemaVersion) + ") does not have, so the copy does not know them: " + onlyA);
     if (!onlyB.empty())
         throw std::runtime_error("tables missing in " + from + " that the case schema (version "
             + std::to_string(kSchemaVersion) + ") has: " + onlyB);

@@ -39,9 +39,8 @@ void requireOwner(sql::PgDb &db, const CaseLocation &location)
 void revokeAll(sql::PgDb &db, const std::string &schema, const std::string &role)
 {
     const std::string s = quotePgIdentifier(schema), r = quotePgIdentifier(role);
-    db.exec("REVOKE ALL ON ALL TABLES IN SCHEMA " + s + " FROM " + r + ";"
-        + "REVOKE ALL ON ALL SEQUENCES IN SCHEMA " + s + " FROM " + r + ";"
-        + "REVOKE ALL ON SCHEMA " + s + " FROM " + r + ";"
+    db.exec("REVOKE ALL ON ALL TABLES IN SCHEMA " + s + " FROM " + r + ";" + "REVOKE ALL ON ALL SEQUENCES IN SCHEMA "
+        + s + " FROM " + r + ";" + "REVOKE ALL ON SCHEMA " + s + " FROM " + r + ";"
         + "ALTER DEFAULT PRIVILEGES IN SCHEMA " + s + " REVOKE ALL ON TABLES FROM " + r + ";"
         + "ALTER DEFAULT PRIVILEGES IN SCHEMA " + s + " REVOKE ALL ON SEQUENCES FROM " + r + ";");
 }
@@ -99,7 +98,8 @@ PgCaseAccess accessFor(sql::PgDb &db, const std::string &schema, const std::stri
     sequences.bind(1, schema);
     const bool sequencesOk = sequences.step() && sequences.int64(0) != 0;
     sequences.reset();
-    const bool readOnlySession = db.queryInt("SELECT (current_setting('default_transaction_read_only') = 'on')::int") != 0;
+    const bool readOnlySession
+        = db.queryInt("SELECT (current_setting('default_transaction_read_only') = 'on')::int") != 0;
 
     a.canRead = selectAll;
     a.canWrite = selectAll && writeAll && sequencesOk && !readOnlySession;
@@ -148,13 +148,13 @@ void grantPgCase(sql::PgDb &db, const CaseLocation &location, const std::string 
     revokeAll(db, location.schemaName(), role);
     db.exec("GRANT USAGE ON SCHEMA " + s + " TO " + r);
     if (as == PgCaseRole::Viewer) {
-        db.exec("GRANT SELECT ON ALL TABLES IN SCHEMA " + s + " TO " + r + ";"
-            + "ALTER DEFAULT PRIVILEGES IN SCHEMA " + s + " GRANT SELECT ON TABLES TO " + r + ";");
+        db.exec("GRANT SELECT ON ALL TABLES IN SCHEMA " + s + " TO " + r + ";" + "ALTER DEFAULT PRIVILEGES IN SCHEMA "
+            + s + " GRANT SELECT ON TABLES TO " + r + ";");
     } else {
         db.exec("GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA " + s + " TO " + r + ";"
-            + "GRANT USAGE ON ALL SEQUENCES IN SCHEMA " + s + " TO " + r + ";"
-            + "ALTER DEFAULT PRIVILEGES IN SCHEMA " + s + " GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO " + r
-            + ";" + "ALTER DEFAULT PRIVILEGES IN SCHEMA " + s + " GRANT USAGE ON SEQUENCES TO " + r + ";");
+            + "GRANT USAGE ON ALL SEQUENCES IN SCHEMA " + s + " TO " + r + ";" + "ALTER DEFAULT PRIVILEGES IN SCHEMA "
+            + s + " GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO " + r + ";"
+            + "ALTER DEFAULT PRIVILEGES IN SCHEMA " + s + " GRANT USAGE ON SEQUENCES TO " + r + ";");
     }
     tx.commit();
 }

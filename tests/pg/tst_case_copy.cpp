@@ -225,7 +225,7 @@ private slots:
         QVERIFY(names.size() >= 6);
         std::vector<std::string> files;
         for (const QString &n : names.mid(0, 12))
-            files.push_back((dir + "/" + n).toStdString());
+            files.push_back(QString(dir + "/" + n).toStdString());
         QDir().mkpath(m_dir.filePath("corpus"));
         const std::string path = buildCase(m_dir.filePath("corpus"), files);
         {
@@ -313,8 +313,7 @@ private slots:
             QFAIL("a blob in a text column was copied");
         } catch (const std::runtime_error &e) {
             const std::string what = e.what();
-            QVERIFY2(what.find("annotations") != std::string::npos && what.find("note") != std::string::npos,
-                e.what());
+            QVERIFY2(what.find("annotations") != std::string::npos && what.find("note") != std::string::npos, e.what());
         }
         sql::PgDb db;
         db.open(pg("bad"), sql::PgDb::Mode::ReadWrite);

@@ -345,8 +345,8 @@ private slots:
         // (42P01, which is why a session asks pgCaseAccess first); the qualified name says why.
         QCOMPARE(sqlstateOf([&] { db.queryInt("SELECT count(*) FROM transfers"); }), std::string("42P01"));
         std::string message;
-        QCOMPARE(sqlstateOf([&] { db.queryInt("SELECT count(*) FROM tt_rc.transfers"); }, &message),
-            std::string("42501"));
+        QCOMPARE(
+            sqlstateOf([&] { db.queryInt("SELECT count(*) FROM tt_rc.transfers"); }, &message), std::string("42501"));
         QVERIFY2(message.find("permission denied: role viewer1") != std::string::npos, message.c_str());
     }
 
