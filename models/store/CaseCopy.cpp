@@ -170,6 +170,20 @@ public:
     virtual void insert(const Table &t, const std::vector<Row> &rows, size_t n) = 0; // the first n rows
     virtual void clearDerived() { }
     virtual void afterTable(const Table &) { }
+    // Secondary indexes of the big tables (store::bulkIndexes, as the import does): dropped in the
+    // target's transaction before the rows go in and built once afterwards, in the same
+    // transaction (sorting once beats updating B-trees row by row).
+    virtual void exec(const std::string &sql) = 0;
+    void dropBulkIndexes()
+    {
+        for (const BulkIndex &ix : bulkIndexes())
+            exec(std::string("DROP INDEX IF EXISTS ") + ix.name);
+    }
+    void createBulkIndexes()
+    {
+        for (const BulkIndex &ix : bulkIndexes())
+            exec(std::string("CREATE INDEX IF NOT EXISTS ") + ix.name + " ON " + ix.on);
+    }
     virtual size_t maxBatch(const Table &, size_t wanted) { return wanted; }
     virtual void beginRead() = 0;
     virtual void beginWrite() = 0;
@@ -351,6 +365,7 @@ public:
     }
 
     void clear(const Table &t) override { db().exec("DELETE FROM " + quoteIdent(t.name)); }
+    void exec(const std::string &sql) override { db().exec(sql); }
 
     void insert(const Table &t, const std::vector<Row> &rows, size_t n) override
     {
@@ -520,6 +535,7 @@ public:
     }
 
     void clear(const Table &t) override { m_db.exec("DELETE FROM " + quoteIdent(t.name)); }
+    void exec(const std::string &sql) override { m_db.exec(sql); }
 
     size_t maxBatch(const Table &t, size_t wanted) override
     {
@@ -776,6 +792,7 @@ CopyReport copyCase(const CaseLocation &from, const CaseLocation &to, const Copy
         for (const Table &t : dstTables)
             dst->clear(t);
         dst->clearDerived();
+        dst->dropBulkIndexes();
 
         std::vector<Checksum> sums(srcTables.size());
         for (size_t ti = 0; ti < srcTables.size(); ++ti) {
@@ -819,6 +836,7 @@ CopyReport copyCase(const CaseLocation &from, const CaseLocation &to, const Copy
         if (cancelled())
             throw CopyCancelled();
 
+        dst->createBulkIndexes();
         // Verification: the target's rows as it stores them, read back in the same transaction.
         report.verified = true;
         for (size_t ti = 0; ti < dstTables.size(); ++ti) {

@@ -92,6 +92,16 @@ class TstCaseCopy : public QObject {
             ++compared;
         }
         QVERIFY(compared >= 30);
+        // The same indexes (the copy drops the bulk ones while loading and builds them again).
+        auto indexes = [&](const std::string &schema) {
+            std::vector<std::string> out;
+            auto st = db.prepare("SELECT name FROM " + schema + ".sqlite_schema WHERE type = 'index' ORDER BY name");
+            while (st.step())
+                out.push_back(st.text(0));
+            return out;
+        };
+        QCOMPARE(indexes("main"), indexes("other"));
+        QVERIFY(indexes("other").size() > tt::store::bulkIndexes().size());
         db.exec("DETACH DATABASE other");
     }
 
@@ -130,6 +140,16 @@ class TstCaseCopy : public QObject {
             return;
         compareChecksums(CaseLocation::parse(source), CaseLocation::parse(back));
         compareChecksums(CaseLocation::parse(source), pg(caseName));
+        {
+            sql::PgDb db;
+            db.open(pg(caseName), sql::PgDb::Mode::ReadOnly);
+            for (const store::BulkIndex &ix : store::bulkIndexes()) {
+                auto st = db.prepare("SELECT count(*) FROM pg_indexes WHERE schemaname = ? AND indexname = ?");
+                st.bind(1, pg(caseName).schemaName()).bind(2, std::string_view(ix.name));
+                QVERIFY(st.step());
+                QVERIFY2(st.int64(0) == 1, ix.name);
+            }
+        }
         // The copy is a normal case file: it opens read-write and says the same.
         auto a = store::CaseStore::open(source, store::CaseStore::Access::ReadOnly);
         auto b = store::CaseStore::open(back, store::CaseStore::Access::ReadWrite);
