@@ -298,6 +298,37 @@ private slots:
         compareChecksums(CaseLocation::parse(m_fixture), pg("rt"));
     }
 
+    // A target that does not store what it was given (here a trigger lower-cases host names) is
+    // caught by the verification: the copy is rolled back and the case keeps what it held.
+    void verificationCatchesADifferenceAndRollsBack()
+    {
+        sql::PgDb db;
+        db.open(pg("tamper"), sql::PgDb::Mode::ReadWrite);
+        QVERIFY(store::createPgCase(db, pg("tamper"), "test"));
+        db.exec("INSERT INTO hosts(name) VALUES('KEEP')");
+        db.exec("CREATE FUNCTION lower_name() RETURNS trigger LANGUAGE plpgsql AS "
+                "$$ BEGIN NEW.name := lower(NEW.name); RETURN NEW; END $$");
+        db.exec("CREATE TRIGGER lower_name BEFORE INSERT ON hosts FOR EACH ROW EXECUTE FUNCTION lower_name()");
+        store::CopyOptions o;
+        o.replace = true;
+        const store::CopyReport r = store::copyCase(CaseLocation::parse(m_fixture), pg("tamper"), o);
+        QVERIFY(!r.verified);
+        int differing = 0;
+        for (const store::TableCheck &t : r.tables) {
+            if (t.matches())
+                continue;
+            ++differing;
+            QCOMPARE(t.table, std::string("hosts"));
+            QCOMPARE(t.targetRows, t.sourceRows); // same count, other content
+            QVERIFY(t.targetSha256 != t.sourceSha256);
+        }
+        QCOMPARE(differing, 1);
+        QCOMPARE(db.queryInt("SELECT count(*) FROM hosts"), 1);
+        QCOMPARE(db.queryInt("SELECT count(*) FROM hosts WHERE name = 'KEEP'"), 1);
+        QCOMPARE(db.queryInt("SELECT count(*) FROM events"), 0);
+        QCOMPARE(store::pgSchemaVersion(db, pg("tamper")), tt::store::kSchemaVersion);
+    }
+
     void unknownTableIsAnErrorAndLeavesNothing()
     {
         const std::string odd = m_dir.filePath("odd.ttcase").toStdString();

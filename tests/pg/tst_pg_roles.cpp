@@ -175,6 +175,23 @@ private slots:
         noSecretIn(r, "pw-Leak-99");
     }
 
+    // A difference found by the verification: exit 1, the table marked, nothing written.
+    void differenceExitsOneAndWritesNothing()
+    {
+        sql::PgDb db;
+        db.open(CaseLocation::parse(url("differs")), sql::PgDb::Mode::ReadWrite);
+        QVERIFY(store::createPgCase(db, CaseLocation::parse(url("differs")), "test"));
+        db.exec("CREATE FUNCTION shift_ts() RETURNS trigger LANGUAGE plpgsql AS "
+                "$$ BEGIN NEW.ts := NEW.ts + 1; RETURN NEW; END $$");
+        db.exec("CREATE TRIGGER shift_ts BEFORE INSERT ON events FOR EACH ROW EXECUTE FUNCTION shift_ts()");
+        const test::Run r = test::cli({"copy", m_fixture, qurl("differs")});
+        QCOMPARE(r.code, 1);
+        QVERIFY2(r.out.contains("DIFFERS"), r.out.constData());
+        QVERIFY2(r.err.contains("rolled back, nothing was written"), r.err.constData());
+        QCOMPARE(db.queryInt("SELECT count(*) FROM events"), 0);
+        QCOMPARE(db.queryInt("SELECT count(*) FROM sources"), 0);
+    }
+
     void passwordsAppearInNoOutput()
     {
         sql::PgDb admin;
