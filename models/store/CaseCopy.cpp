@@ -9,10 +9,13 @@
 
 #include <QCryptographicHash>
 
+#include <libpq-fe.h>
 #include <sqlite3.h>
 
 #include <algorithm>
+#include <charconv>
 #include <chrono>
+#include <cmath>
 #include <cstring>
 #include <map>
 #include <memory>
@@ -432,11 +435,7 @@ public:
         if (cancel)
             m_db.setCancelFlag(cancel);
     }
-    ~PgSide() override
-    {
-        m_inserts.clear();
-        m_db.setCancelFlag(nullptr);
-    }
+    ~PgSide() override { m_db.setCancelFlag(nullptr); }
     sql::PgDb &db() { return m_db; }
 
     // pg_catalog rather than information_schema: the latter hides tables and constraints from a
@@ -537,57 +536,34 @@ public:
     void clear(const Table &t) override { m_db.exec("DELETE FROM " + quoteIdent(t.name)); }
     void exec(const std::string &sql) override { m_db.exec(sql); }
 
-    size_t maxBatch(const Table &t, size_t wanted) override
-    {
-        const size_t byParams = 65535 / std::max<size_t>(1, t.columns.size());
-        return std::max<size_t>(1, std::min(wanted, byParams));
-    }
-
+    // Rows go in with COPY ... FROM STDIN (text format), one COPY per table across its batches:
+    // no statement per row or batch to parse, plan and execute. libpq is used directly here; the
+    // PgDb connection runs nothing else while a COPY is open (the source is another connection).
     void insert(const Table &t, const std::vector<Row> &rows, size_t n) override
     {
         if (n == 0)
             return;
-        if (m_insertsFor != t.name) {
-            m_inserts.clear();
-            m_insertsFor = t.name;
-        }
-        auto it = m_inserts.find(n);
-        if (it == m_inserts.end())
-            it = m_inserts.emplace(n, m_db.prepare(insertSql(t, n))).first;
-        sql::PgStmt &st = it->second;
-        int idx = 0;
+        if (m_copying != t.name)
+            startCopy(t);
+        m_buf.clear();
         for (size_t r = 0; r < n; ++r) {
             const Row &row = rows[r];
             for (size_t i = 0; i < row.size(); ++i) {
-                ++idx;
-                const Value &v = row[i];
-                if (v.null) {
-                    st.bindNull(idx);
-                    continue;
-                }
-                switch (t.columns[i].cls) {
-                case Cls::Integer:
-                    st.bind(idx, v.i);
-                    break;
-                case Cls::Real:
-                    st.bind(idx, v.r);
-                    break;
-                case Cls::Text:
-                    st.bind(idx, std::string_view(v.s));
-                    break;
-                case Cls::Blob:
-                    st.bindBlob(idx, v.s.data(), v.s.size());
-                    break;
-                }
+                if (i)
+                    m_buf += '\t';
+                appendCopyValue(m_buf, row[i], t.columns[i].cls);
             }
+            m_buf += '\n';
         }
-        st.exec();
+        if (PQputCopyData(m_db.handle(), m_buf.data(), static_cast<int>(m_buf.size())) != 1)
+            throw sql::PgError("COPY into " + t.name + " on " + m_db.location() + ": " + connectionError(), "08006");
     }
 
     // Explicit ids were inserted: move each identity sequence past the largest one, so rows the
     // case gets later are numbered after them.
     void afterTable(const Table &t) override
     {
+        endCopy();
         for (const Column &c : t.columns) {
             if (!c.identity)
                 continue;
@@ -600,14 +576,10 @@ public:
 
     void beginRead() override { m_db.exec("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"); }
     void beginWrite() override { m_db.exec("BEGIN"); }
-    void commit() override
-    {
-        m_inserts.clear();
-        m_db.exec("COMMIT");
-    }
+    void commit() override { m_db.exec("COMMIT"); }
     void rollback() override
     {
-        m_inserts.clear();
+        abortCopy();
         m_db.setCancelFlag(nullptr); // a set cancel flag refuses to start the ROLLBACK
         try {
             if (m_db.isOpen())
@@ -644,10 +616,136 @@ public:
     }
 
 private:
+    std::string connectionError() const
+    {
+        std::string msg = PQerrorMessage(m_db.handle());
+        while (!msg.empty() && (msg.back() == '\n' || msg.back() == ' '))
+            msg.pop_back();
+        return msg;
+    }
+
+    // The results after COPY starts or ends: the primary message and SQLSTATE of a failure (no
+    // DETAIL, which can quote row values), a permission failure said like PgDb says it.
+    void drainResults(const std::string &what, ExecStatusType want, bool stopAtWanted)
+    {
+        std::string error, state;
+        while (pg_result *res = PQgetResult(m_db.handle())) {
+            const ExecStatusType st = PQresultStatus(res);
+            if (st != want && st != PGRES_COMMAND_OK && error.empty()) {
+                const char *primary = PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY);
+                const char *code = PQresultErrorField(res, PG_DIAG_SQLSTATE);
+                error = primary ? primary : PQresultErrorMessage(res);
+                state = code ? code : "";
+            }
+            PQclear(res);
+            if (st == want && stopAtWanted)
+                return;
+        }
+        if (error.empty())
+            return;
+        if (state == "42501")
+            throw sql::PgError("permission denied: role " + std::string(PQuser(m_db.handle()))
+                    + " may not do this with the case (" + error + " (SQLSTATE 42501)); the case's owner can grant "
+                    + "access: transfertrace server grant URL --analyst ROLE",
+                state);
+        throw sql::PgError(what + ": " + error + (state.empty() ? "" : " (SQLSTATE " + state + ")"), state);
+    }
+
+    void startCopy(const Table &t)
+    {
+        endCopy();
+        m_db.exec("SELECT 1"); // the connection idle: any statement still streaming is parked
+        std::string sql = "COPY " + quoteIdent(t.name) + "(";
+        for (size_t i = 0; i < t.columns.size(); ++i)
+            sql += (i ? ", " : "") + quoteIdent(t.columns[i].name);
+        sql += ") FROM STDIN";
+        if (!PQsendQuery(m_db.handle(), sql.c_str()))
+            throw sql::PgError("COPY into " + t.name + " on " + m_db.location() + ": " + connectionError(), "08006");
+        drainResults("COPY into " + t.name, PGRES_COPY_IN, true);
+        m_copying = t.name;
+    }
+
+    void endCopy()
+    {
+        if (m_copying.empty())
+            return;
+        const std::string table = m_copying;
+        m_copying.clear();
+        if (PQputCopyEnd(m_db.handle(), nullptr) != 1)
+            throw sql::PgError("COPY into " + table + " on " + m_db.location() + ": " + connectionError(), "08006");
+        drainResults("COPY into " + table, PGRES_COMMAND_OK, false);
+    }
+
+    void abortCopy()
+    {
+        if (m_copying.empty() || !m_db.handle())
+            return;
+        m_copying.clear();
+        PQputCopyEnd(m_db.handle(), "copy abandoned");
+        while (pg_result *res = PQgetResult(m_db.handle()))
+            PQclear(res);
+    }
+
+    static void appendCopyValue(std::string &out, const Value &v, Cls cls)
+    {
+        if (v.null) {
+            out += "\\N";
+            return;
+        }
+        char num[32];
+        switch (cls) {
+        case Cls::Integer: {
+            const auto r = std::to_chars(num, num + sizeof num, v.i);
+            out.append(num, r.ptr);
+            break;
+        }
+        case Cls::Real: {
+            if (std::isnan(v.r)) {
+                out += "NaN";
+            } else if (std::isinf(v.r)) {
+                out += v.r > 0 ? "Infinity" : "-Infinity";
+            } else {
+                const auto r = std::to_chars(num, num + sizeof num, v.r); // shortest exact form
+                out.append(num, r.ptr);
+            }
+            break;
+        }
+        case Cls::Text:
+            for (char c : v.s) {
+                switch (c) {
+                case '\\':
+                    out += "\\\\";
+                    break;
+                case '\n':
+                    out += "\\n";
+                    break;
+                case '\r':
+                    out += "\\r";
+                    break;
+                case '\t':
+                    out += "\\t";
+                    break;
+                default:
+                    out += c;
+                }
+            }
+            break;
+        case Cls::Blob: {
+            static const char hex[] = "0123456789abcdef";
+            out += "\\\\x"; // bytea's \x, its backslash escaped for COPY
+            for (unsigned char c : v.s) {
+                out += hex[c >> 4];
+                out += hex[c & 15];
+            }
+            break;
+        }
+        }
+    }
+
     CaseLocation m_location;
     sql::PgDb m_db;
-    std::string m_insertsFor;
-    std::map<size_t, sql::PgStmt> m_inserts;
+    std::string m_copying; // the table a COPY is open for ("" = none)
+    std::string m_buf;
 };
 
 std::unique_ptr<Side> openSource(const CaseLocation &loc, const sql::CancelFlag &cancel)

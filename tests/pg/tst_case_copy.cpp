@@ -191,7 +191,9 @@ private slots:
         store::Annotation host;
         host.kind = store::TargetKind::Host;
         host.key = "WS01";
-        host.note = "<script>alert(1)</script> '); DROP TABLE annotations; -- \xe2\x80\xae";
+        // Markup, SQL, a bidi override and what COPY's text format escapes: \\, \n, \r, \t, "\\.", "\\N".
+        host.note = "<script>alert(1)</script> '); DROP TABLE annotations; -- \xe2\x80\xae\nline 2\r\n\ttab "
+                    "C:\\Windows\\PSEXESVC.exe \\.\n\\.\n\\N";
         host.tagIds = {mal, mine};
         host.bookmarked = true;
         s.put(host);
