@@ -27,7 +27,8 @@ class CaseLocation;
 // - Ids are kept (explicit values); PostgreSQL identity sequences are set past the largest id.
 // - Rows stream: one query per table in primary-key order (SQLite: a statement stepped row by
 //   row; PostgreSQL: libpq's single-row mode on a connection that runs nothing else meanwhile),
-//   written in batches of at most ~1000 rows / 8 MiB. Memory holds one batch.
+//   written in batches of at most ~1000 rows / 8 MiB (PostgreSQL: COPY FROM STDIN, one per table).
+//   Memory holds one batch. The big tables' secondary indexes are built once after the rows.
 // - One transaction on the target. The verification (below) re-reads the target inside that
 //   transaction; only a verified copy is committed. A failure, a cancel or a difference leaves
 //   no half case: a file target is written to a temporary file beside it and renamed into place
@@ -56,7 +57,7 @@ struct CopyOptions {
     sql::CancelFlag cancel; // checked between batches; running statements are interrupted
     // Called after each batch: the table being copied, rows done in it, its row count.
     std::function<void(const std::string &table, int64_t done, int64_t total)> progress;
-    size_t batchRows = 1000; // rows per INSERT on PostgreSQL (capped by 65535 parameters)
+    size_t batchRows = 1000; // rows per batch (and per progress call)
 };
 
 struct CopyReport {
