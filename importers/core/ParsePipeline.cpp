@@ -4,6 +4,7 @@
 #include "core/RecordSink.h"
 
 #include <exception>
+#include <pthread.h>
 #include <thread>
 
 namespace tt {
@@ -159,6 +160,7 @@ bool ParsePipeline::run(FormatParser &parser, ByteSource &in, RecordSink &target
     bool ok = false;
     std::exception_ptr producerError;
     std::thread producer([&] {
+        pthread_setname_np(pthread_self(), "tt-parse"); // named in top / perf
         ProducerSink sink(p);
         try {
             ok = parser.parse(in, sink);
