@@ -91,6 +91,9 @@ QJsonObject toJson(const ImportSummary &sum, const std::string &casePath)
     root[QStringLiteral("bytes")] = static_cast<double>(sum.bytes());
     root[QStringLiteral("seconds")] = sum.seconds;
     root[QStringLiteral("events_per_second")] = sum.seconds > 0 ? static_cast<double>(sum.stored()) / sum.seconds : 0.0;
+    // Bulk import: secondary indexes dropped and rebuilt at the end (index_seconds of seconds).
+    root[QStringLiteral("bulk_indexes")] = sum.bulkIndexes;
+    root[QStringLiteral("index_seconds")] = sum.indexSeconds;
     root[QStringLiteral("cancelled")] = sum.cancelled;
     root[QStringLiteral("exit_code")] = sum.exitCode();
     return root;

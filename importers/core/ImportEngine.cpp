@@ -251,12 +251,19 @@ ImportSummary ImportEngine::run(
         if (!ec)
             m_progress.bytesTotal += sz;
     }
-    // Bulk mode: sorting each index once at the end beats updating B-trees row by row.
+    // Bulk mode: sorting each index once at the end beats updating B-trees row by row. Standard
+    // input has no size up front; it counts as bulkIndexBytes (a stream is how big recordings
+    // arrive: `gen --stdout | import CASE -`), so a stream into a case under 4x that drops the
+    // indexes, and one into a bigger case keeps them live (the rebuild would rescan the case).
     const int64_t caseBytes = store::fileBytes(m_store);
-    const bool bulk = m_options.bulkIndexBytes > 0 && m_progress.bytesTotal >= m_options.bulkIndexBytes
-        && static_cast<int64_t>(m_progress.bytesTotal) >= caseBytes / 4;
+    const bool streamInput = std::any_of(
+        files.begin(), files.end(), [](const auto &f) { return f.first == kStdinInput && f.second == Kind::Named; });
+    const uint64_t bulkBytes = m_progress.bytesTotal + (streamInput ? m_options.bulkIndexBytes : 0);
+    const bool bulk = m_options.bulkIndexBytes > 0 && bulkBytes >= m_options.bulkIndexBytes
+        && static_cast<int64_t>(bulkBytes) >= caseBytes / 4;
     if (bulk) {
-        spdlog::info("bulk import of {} bytes: secondary indexes dropped until the end", m_progress.bytesTotal);
+        spdlog::info("bulk import of {} bytes{}: secondary indexes dropped until the end", m_progress.bytesTotal,
+            streamInput ? " and standard input" : "");
         store::dropBulkIndexes(m_store);
     }
     reportProgress(true);

@@ -83,6 +83,7 @@ public:
         int maxNesting = 4; // archives inside archives
         // Inputs at least this large (and at least a quarter of the case) are imported with
         // the big tables' secondary indexes dropped and rebuilt once at the end. 0: never.
+        // Standard input ("-", size unknown) counts as this many bytes.
         uint64_t bulkIndexBytes = 64ull << 20;
         // Host for records that name none (Linux audit logs without node=); empty: none.
         std::string defaultHost;

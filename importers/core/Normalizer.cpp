@@ -271,6 +271,9 @@ int64_t Normalizer::store(const RawEvent &ev)
     if (!ev.original.empty()) {
         row.payloadFormat = ev.originalFormat == "xml" ? 3 : 2;
         row.payload = ev.original;
+    } else if (!ev.rendered.empty()) { // rendered on the parser's thread (ParsePipeline)
+        row.payloadFormat = 1;
+        row.payload = ev.rendered;
     } else {
         renderPayload(ev, m_payload);
         row.payloadFormat = 1;

@@ -1,9 +1,11 @@
 #include "core/ParsePipeline.h"
 
 #include "core/FormatParser.h"
+#include "core/Normalizer.h"
 #include "core/RecordSink.h"
 
 #include <exception>
+#include <pthread.h>
 #include <thread>
 
 namespace tt {
@@ -21,6 +23,12 @@ public:
         // Swap, not copy: the parser gets back an event the writer has finished with (its
         // strings and field vectors keep their capacity), so steady state copies and allocates
         // nothing here. RecordSink allows this: parsers reset every member before reuse.
+        // The payload of a record without its original text is rendered here, on the parser's
+        // thread; a stale rendering from the slot's earlier event never survives.
+        if (ev.original.empty())
+            Normalizer::renderPayload(ev, ev.rendered);
+        else
+            ev.rendered.clear();
         using std::swap;
         swap(next(Item::Kind::Event, ev.position, {}).event, ev);
         done();
@@ -159,6 +167,7 @@ bool ParsePipeline::run(FormatParser &parser, ByteSource &in, RecordSink &target
     bool ok = false;
     std::exception_ptr producerError;
     std::thread producer([&] {
+        pthread_setname_np(pthread_self(), "tt-parse"); // named in top / perf
         ProducerSink sink(p);
         try {
             ok = parser.parse(in, sink);

@@ -47,6 +47,10 @@ struct RawEvent {
     // (a JSON line, an XML <Event> element). Empty: the store renders system+fields as JSON.
     std::string original;
     std::string originalFormat; // "json" or "xml" when original is set
+    // Without an original: system+fields rendered as JSON (Normalizer::renderPayload) on the
+    // parser's thread by ParsePipeline, so the writer thread (the critical path) only stores it.
+    // Empty: the store renders it itself. Set by the pipeline for every event without original.
+    std::string rendered;
 
     void clear()
     {
@@ -62,6 +66,7 @@ struct RawEvent {
         fields.clear();
         original.clear();
         originalFormat.clear();
+        rendered.clear();
     }
 
     // First field with that name (case-sensitive), or an empty view.

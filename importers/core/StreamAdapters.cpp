@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <pthread.h>
 
 namespace tt {
 
@@ -32,7 +33,10 @@ HashingSource::HashingSource(ByteSource &inner)
     : m_inner(inner)
 {
     m_pending.reserve(kBlock);
-    m_worker = std::thread([this] { run(); });
+    m_worker = std::thread([this] {
+        pthread_setname_np(pthread_self(), "tt-sha256"); // named in top / perf
+        run();
+    });
 }
 
 HashingSource::~HashingSource()

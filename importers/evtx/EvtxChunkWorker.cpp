@@ -1,5 +1,7 @@
 #include "evtx/EvtxChunkWorker.h"
 
+#include <pthread.h>
+
 namespace tt {
 
 EvtxChunkWorker::~EvtxChunkWorker()
@@ -23,7 +25,10 @@ void EvtxChunkWorker::submit(std::function<void()> job)
         m_busy = true;
     }
     if (!m_thread.joinable())
-        m_thread = std::thread([this] { run(); });
+        m_thread = std::thread([this] {
+            pthread_setname_np(pthread_self(), "tt-evtx-chunk"); // named in top / perf
+            run();
+        });
     m_cv.notify_all();
 }
 

@@ -2,6 +2,7 @@
 
 #include "store/RecordBlocks.h"
 
+#include <pthread.h>
 #include <zstd.h>
 
 namespace tt::store {
@@ -23,7 +24,10 @@ void BlockCompressor::submit(Job &&job)
         std::lock_guard lock(m_mutex);
         m_queue.push_back(std::move(job));
         if (!m_thread.joinable())
-            m_thread = std::thread([this] { run(); });
+            m_thread = std::thread([this] {
+                pthread_setname_np(pthread_self(), "tt-zstd"); // named in top / perf
+                run();
+            });
     }
     m_wake.notify_one();
 }

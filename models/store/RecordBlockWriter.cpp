@@ -8,6 +8,7 @@
 #include <zdict.h>
 #include <zstd.h>
 
+#include <algorithm>
 #include <stdexcept>
 
 namespace tt::store {
@@ -57,8 +58,12 @@ RecordRef RecordBlockWriter::add(std::string_view payload, std::string_view chan
     }
     if (!m_current.ends.empty() && m_current.data.size() + payload.size() > blocks::kTargetBytes)
         closeBlock();
-    if (m_current.ends.empty())
+    if (m_current.ends.empty()) {
         m_current.id = m_nextId++;
+        // One allocation per block instead of ~13 doublings, each copying what it held so far
+        // (the writer thread's largest memmove in the profile, BENCHMARKS.md).
+        m_current.data.reserve(std::max(blocks::kTargetBytes, payload.size()));
+    }
     m_current.data.append(payload);
     const RecordRef ref {m_current.id, static_cast<int>(m_current.ends.size())};
     m_current.ends.push_back(static_cast<uint32_t>(m_current.data.size()));

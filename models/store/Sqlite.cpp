@@ -2,6 +2,7 @@
 
 #include <sqlite3.h>
 
+#include <pthread.h>
 #include <utility>
 
 namespace tt::sql {
@@ -299,7 +300,10 @@ WalCheckpointer::WalCheckpointer(Db &writer, const std::string &path)
         m_own.close();
         return; // automatic checkpoints stay in charge
     }
-    m_thread = std::thread([this] { run(); });
+    m_thread = std::thread([this] {
+        pthread_setname_np(pthread_self(), "tt-checkpoint"); // named in top / perf
+        run();
+    });
     // Replaces the automatic checkpoint (which is itself a WAL hook).
     sqlite3_wal_hook(m_writer.handle(), &WalCheckpointer::walHook, this);
 }

@@ -1,0 +1,113 @@
+#!/usr/bin/env bash
+# Scale benchmark (issue 12 items 3 and 6): builds a case through the stream, as a big recording
+# arrives, and measures each step in its own process:
+#   transfertrace gen --stdout --events N --hosts H | (bytes counted on the pipe) | transfertrace import CASE - --no-infer
+#   transfertrace infer CASE
+#   bench_gui --case CASE            (workbench open / pivot / brush / layout; skipped with --no-gui
+#                                     or when build/.../bench/bench_gui is not built)
+# and prints one block of results (events/s, case bytes / input bytes, inference s and peak MiB,
+# the workbench lines) with `uptime` before and after each step: the machine is shared.
+#
+# usage: bench/stream_scale.sh [--events N] [--hosts H] [--seed S] [--workdir DIR] [--build DIR]
+#                              [--keep] [--no-gui]
+#   1 M:   bench/stream_scale.sh --events 1000000 --hosts 250
+#   5 M:   bench/stream_scale.sh --events 5000000 --hosts 1000
+#   10 M:  bench/stream_scale.sh --events 10000000 --hosts 1000
+#   100 M: bench/stream_scale.sh --events 100000000 --hosts 1000 --no-gui   (~140 GB through the pipe,
+#          a ~45 GB case: needs that much free disk in --workdir; hours on 2 cores)
+# The case is deleted at the end unless --keep. Input bytes = what gen writes, counted on the pipe
+# (the generated lines are never stored). Peak MiB = maximum resident set of that process
+# (/usr/bin/time %M).
+set -euo pipefail
+
+events=1000000
+hosts=250
+seed=7
+workdir=
+build=
+keep=0
+gui=1
+while [[ $# -gt 0 ]]; do
+    case "$1" in
+    --events) events=$2; shift 2 ;;
+    --hosts) hosts=$2; shift 2 ;;
+    --seed) seed=$2; shift 2 ;;
+    --workdir) workdir=$2; shift 2 ;;
+    --build) build=$2; shift 2 ;;
+    --keep) keep=1; shift ;;
+    --no-gui) gui=0; shift ;;
+    -h | --help) sed -n '2,22p' "$0"; exit 0 ;;
+    *) echo "stream_scale.sh: unknown option $1" >&2; exit 2 ;;
+    esac
+done
+src=$(cd "$(dirname "$0")/.." && pwd)
+[[ -n "$build" ]] || build="$src/build/ci"
+tt="$build/app/transfertrace"
+[[ -x "$tt" ]] || { echo "stream_scale.sh: $tt not built (cmake --build --preset ci --target transfertrace)" >&2; exit 2; }
+# Never inside the checkout (bench/WorkDir.h's rule): default beside it.
+[[ -n "$workdir" ]] || workdir="$(dirname "$src")/tt-bench-work"
+mkdir -p "$workdir"
+run=$(mktemp -d "$workdir/stream.XXXXXX")
+case="$run/scale.ttcase"
+cleanup() { [[ $keep == 1 ]] || rm -rf "$run"; }
+trap cleanup EXIT
+
+load() { uptime | sed 's/.*load average: /load /'; }
+echo "stream_scale: $events events, $hosts hosts, seed $seed; $(nproc) cores; $(git -C "$src" rev-parse --short HEAD 2>/dev/null || echo '?')"
+echo "case: $case"
+
+# 1. import through the pipe; bytes counted by wc on a tee branch
+echo "import  start: $(load)"
+set +e
+"$tt" gen --stdout --events "$events" --hosts "$hosts" --seed "$seed" 2>"$run/gen.err" \
+    | tee >(wc -c >"$run/bytes") \
+    | /usr/bin/time -f '%e %M %U %S' -o "$run/import.time" "$tt" import "$case" - --no-infer --quiet --json \
+        >"$run/import.json" 2>"$run/import.err"
+rcs=("${PIPESTATUS[@]}")
+set -e
+sleep 1 # the tee branch's wc finishing
+echo "import  end:   $(load)"
+if [[ ${rcs[0]} != 0 || ${rcs[2]} != 0 ]]; then
+    echo "stream_scale: gen exit ${rcs[0]}, import exit ${rcs[2]}" >&2
+    cat "$run/gen.err" "$run/import.err" >&2
+    exit 1
+fi
+read -r iwall ipeak iuser isys <"$run/import.time"
+inbytes=$(cat "$run/bytes")
+casebytes=$(stat -c %s "$case")
+walbytes=$(stat -c %s "$case-wal" 2>/dev/null || echo 0)
+python3 - "$run/import.json" "$events" "$inbytes" "$casebytes" "$walbytes" "$iwall" "$ipeak" "$iuser" "$isys" <<'EOF'
+import json, sys
+j = json.load(open(sys.argv[1]))
+events, inb, caseb, walb = int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5])
+wall, peak, user, sys_ = float(sys.argv[6]), int(sys.argv[7]), float(sys.argv[8]), float(sys.argv[9])
+stored = j["stored"] if "stored" in j else sum(f.get("stored", 0) for f in j.get("files", []))
+secs = j["seconds"]
+print(f"import: {stored} events stored of {events} in {secs:.1f} s = {stored / secs:,.0f} events/s "
+      f"(process wall {wall:.1f} s, CPU {user:.1f}+{sys_:.1f} s, peak {peak / 1024:.0f} MiB); "
+      f"index rebuild {j.get('index_seconds', 'n/a')}")
+print(f"bytes: input {inb / 2**20:,.0f} MiB on the pipe, case {caseb / 2**20:,.0f} MiB "
+      f"(+ wal {walb / 2**20:,.0f} MiB) = {(caseb + walb) / inb:.3f}x input")
+EOF
+
+# 2. inference, its own process
+echo "infer   start: $(load)"
+/usr/bin/time -f '%e %M %U %S' -o "$run/infer.time" "$tt" infer "$case" >"$run/infer.out" 2>"$run/infer.err" \
+    || { echo "stream_scale: infer failed" >&2; cat "$run/infer.err" >&2; exit 1; }
+echo "infer   end:   $(load)"
+read -r fwall fpeak fuser fsys <"$run/infer.time"
+echo "infer: $fwall s wall (CPU $fuser+$fsys s), peak $((fpeak / 1024)) MiB: $(cat "$run/infer.out")"
+
+# 3. the workbench on that case
+gb="$build/bench/bench_gui"
+if [[ $gui == 1 && -x "$gb" ]]; then
+    echo "gui     start: $(load)"
+    QT_QPA_PLATFORM=offscreen /usr/bin/time -f '%e %M' -o "$run/gui.time" "$gb" --case "$case" --workdir "$run" \
+        >"$run/gui.out" 2>"$run/gui.err" || echo "stream_scale: bench_gui failed (exit $?): $(tail -3 "$run/gui.err")"
+    echo "gui     end:   $(load)"
+    cat "$run/gui.out"
+    read -r gwall gpeak <"$run/gui.time" || true
+    echo "bench_gui process: ${gwall:-?} s wall, peak $((${gpeak:-0} / 1024)) MiB"
+else
+    echo "gui: not run ($([[ $gui == 0 ]] && echo '--no-gui' || echo "$gb not built"))"
+fi
