@@ -36,7 +36,7 @@ namespace {
 const QStringList kMethods {QStringLiteral("smb-admin-share"), QStringLiteral("smb-share"),
     QStringLiteral("psexec-service-binary"), QStringLiteral("rdp-tsclient"), QStringLiteral("scp"),
     QStringLiteral("sftp"), QStringLiteral("rsync"), QStringLiteral("ftp"), QStringLiteral("http"),
-    QStringLiteral("other")};
+    QStringLiteral("cloud-sync"), QStringLiteral("winrm"), QStringLiteral("airdrop"), QStringLiteral("other")};
 
 struct ListResult {
     QVector<qint64> ids;
