@@ -24,8 +24,8 @@ bool under(std::string_view path, const std::string &mountOn)
 
 // The smbfs mount holding `path` on host at ts (the longest mount point; a later unmount of it
 // ends it); nullptr when none.
-const store::MountRow *activeMount(const RuleContext &ctx, int64_t host, int64_t ts, std::string_view path,
-    bool pathUnderMount)
+const store::MountRow *activeMount(
+    const RuleContext &ctx, int64_t host, int64_t ts, std::string_view path, bool pathUnderMount)
 {
     const store::MountRow *best = nullptr;
     for (const store::MountRow &m : ctx.snap.mounts.of(host)) {
@@ -69,7 +69,8 @@ bool SmbMountRule::volumeHousekeeping(std::string_view path)
     const std::string_view leaf = leafOf(path);
     if (leaf == ".DS_Store" || leaf.substr(0, 2) == "._" || leaf == ".localized")
         return true;
-    for (const char *dir : {"/.TemporaryItems/", "/.Trashes/", "/.Spotlight-V100/", "/.fseventsd/", "/.DocumentRevisions-V100/"})
+    for (const char *dir :
+        {"/.TemporaryItems/", "/.Trashes/", "/.Spotlight-V100/", "/.fseventsd/", "/.DocumentRevisions-V100/"})
         if (path.find(dir) != std::string_view::npos)
             return true;
     return false;

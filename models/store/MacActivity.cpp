@@ -27,17 +27,18 @@ std::vector<MountRow> loadMounts(sql::Db &db)
         const bool unmount = payload.find("\"unmount\":") != std::string_view::npos;
         if (!mount && !unmount)
             continue;
-        const QJsonObject event = QJsonDocument::fromJson(
-            QByteArray(payload.data(), static_cast<qsizetype>(payload.size())))
-                                      .object()
-                                      .value(QLatin1String("event"))
-                                      .toObject();
+        const QJsonObject event
+            = QJsonDocument::fromJson(QByteArray(payload.data(), static_cast<qsizetype>(payload.size())))
+                  .object()
+                  .value(QLatin1String("event"))
+                  .toObject();
         const char *kind = event.contains(QLatin1String("mount")) ? "mount"
             : event.contains(QLatin1String("unmount"))            ? "unmount"
                                                                   : nullptr;
         if (!kind)
             continue; // the word was inside a path or an argument
-        const QJsonObject statfs = event.value(QLatin1String(kind)).toObject().value(QLatin1String("statfs")).toObject();
+        const QJsonObject statfs
+            = event.value(QLatin1String(kind)).toObject().value(QLatin1String("statfs")).toObject();
         MountRow r;
         r.event = st.int64(0);
         r.host = st.int64(1);

@@ -52,8 +52,7 @@ QByteArray moduleLog(const char *host, double t, const char *command, const QStr
     const char *hostApplication = "C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\powershell.exe")
 {
     return event(host, 4103, at(t), kPs, "Microsoft-Windows-PowerShell",
-        {{"ContextInfo", contextInfo(runspace, command, hostApplication)}, {"UserData", s("")},
-            {"Payload", payload}});
+        {{"ContextInfo", contextInfo(runspace, command, hostApplication)}, {"UserData", s("")}, {"Payload", payload}});
 }
 
 QString newSession(const char *computer, const char *name = nullptr)
@@ -157,7 +156,8 @@ private slots:
         QCOMPARE(
             roles(*cs, r.id), (QStringList {"dst-command", "dst-create", "dst-logon", "src-command", "src-connect"}));
         const QStringList kinds = evidenceKinds(*cs, r.id);
-        QVERIFY2(kinds.contains(QStringLiteral("Microsoft-Windows-PowerShell/Operational:4103")), qPrintable(kinds.join(',')));
+        QVERIFY2(kinds.contains(QStringLiteral("Microsoft-Windows-PowerShell/Operational:4103")),
+            qPrintable(kinds.join(',')));
         QVERIFY2(kinds.contains(QStringLiteral("Microsoft-Windows-WinRM/Operational:91")), qPrintable(kinds.join(',')));
         QCOMPARE(r.confidenceLabel, std::string("high"));
     }
@@ -169,7 +169,8 @@ private slots:
         QByteArray b;
         b += moduleLog(kSrc, 5, "New-PSSession", newSession("FS02"));
         b += moduleLog(kSrc, 10, "New-PSSession", newSession("FS01", "loot"));
-        b += moduleLog(kSrc, 12, "Copy-Item", copyItem("C:\\loot\\db.kdbx", "C:\\Users\\Public\\", "FromSession", "loot"));
+        b += moduleLog(
+            kSrc, 12, "Copy-Item", copyItem("C:\\loot\\db.kdbx", "C:\\Users\\Public\\", "FromSession", "loot"));
         auto cs = m_cases.fromLines(b);
         QVERIFY(cs);
         const auto rows = inferTransfers(*cs);
