@@ -32,7 +32,8 @@ void RemotingActivity::run()
         const int64_t us = m_s.startUs() + 3600 * kSec + static_cast<int64_t>(r.below(static_cast<uint64_t>(span)));
         winrmCopy(us, src, dst, account);
     }
-    m_s.note("Remoting: " + std::to_string(copies) + " PowerShell remoting copies (Copy-Item -ToSession, method winrm).");
+    m_s.note(
+        "Remoting: " + std::to_string(copies) + " PowerShell remoting copies (Copy-Item -ToSession, method winrm).");
 }
 
 void RemotingActivity::winrmCopy(int64_t us, int src, int dst, int account)
@@ -66,14 +67,15 @@ void RemotingActivity::winrmCopy(int64_t us, int src, int dst, int account)
     // Source: the administrator's PowerShell running the copy.
     const Proc user = sc.userProc(us - 30 * kSec, account, 0x3e7000 + static_cast<uint64_t>(r.below(0xfff)), 1,
         "C:\\Windows\\explorer.exe", "C:\\Windows\\Explorer.EXE", true);
-    const Proc ps = m_s.start(src, us - 5 * kSec, user, "C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\powershell.exe",
-        "powershell.exe -NoProfile -File C:\\Scripts\\push-" + std::to_string(r.range(100, 999)) + ".ps1", tag);
+    const Proc ps
+        = m_s.start(src, us - 5 * kSec, user, "C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\powershell.exe",
+            "powershell.exe -NoProfile -File C:\\Scripts\\push-" + std::to_string(r.range(100, 999)) + ".ps1", tag);
     const std::string port = m_s.ephemeralPort();
     m_s.put(src, m_s.f(src).networkConnect(us - 2 * kSec, ps, true, s.ip, port, d.ip, "5985"), tag);
 
     // Destination: the listener's inbound connection, the session's logon, wsmprovhost.exe.
-    m_s.put(dst, m_s.f(dst).networkConnect(us - 2 * kSec + 30 * kMs, dc.svchostNetsvcs(), false, s.ip, port, d.ip, "5985"),
-        tag);
+    m_s.put(dst,
+        m_s.f(dst).networkConnect(us - 2 * kSec + 30 * kMs, dc.svchostNetsvcs(), false, s.ip, port, d.ip, "5985"), tag);
     Logon l = dc.logonFor(account, 3, us - 2 * kSec, true);
     l.ip = s.ip;
     l.port = port;

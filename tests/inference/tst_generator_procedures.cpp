@@ -106,8 +106,8 @@ private slots:
             if (l < 0 || labels[size_t(l)].method != QLatin1String("winrm")) {
                 ++fp;
                 problems << QStringLiteral("winrm row not labelled: %1 -> %2 %3")
-                                .arg(QString::fromStdString(rows[j].source), QString::fromStdString(rows[j].destination),
-                                    QString::fromStdString(rows[j].file));
+                                .arg(QString::fromStdString(rows[j].source),
+                                    QString::fromStdString(rows[j].destination), QString::fromStdString(rows[j].file));
             }
         }
         qInfo().noquote() << QStringLiteral("seed %1: %2 winrm labels, %3 rows; running TP %4 FP %5 FN %6")
