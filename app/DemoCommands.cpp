@@ -150,13 +150,15 @@ int runGen(const QStringList &args)
         QStringLiteral("F"), QStringLiteral("tsv"));
     QCommandLineOption deployOpt(QStringLiteral("deploy"),
         QStringLiteral("Add benign deployment-tool pushes (SCCM, PDQ, Ansible) and a cloud-synced file."));
+    QCommandLineOption proceduresOpt(QStringLiteral("procedures"),
+        QStringLiteral("Add remote-procedure transfers the attack chain does not make (PowerShell remoting copies)."));
     QCommandLineOption verboseOpt(QStringLiteral("verbose"), QStringLiteral("Log details on the console."));
     QCommandLineOption stdoutOpt(QStringLiteral("stdout"),
         QStringLiteral("Stream the Windows hosts' JSON lines to standard output, one host after another, instead of "
                        "--out (no Linux hosts, no sensor, no ground truth): transfertrace gen --stdout | "
                        "transfertrace import CASE -"));
     p.addOptions({outOpt, hostsOpt, daysOpt, eventsOpt, seedOpt, hopsOpt, formatOpt, linuxOpt, noSensorOpt, zeekOpt,
-        deployOpt, verboseOpt, stdoutOpt});
+        deployOpt, proceduresOpt, verboseOpt, stdoutOpt});
     if (!p.parse(args)) {
         std::fprintf(stderr, "transfertrace gen: %s\n", qPrintable(p.errorText()));
         return kUsageError;
@@ -181,6 +183,7 @@ int runGen(const QStringList &args)
     o.linuxHosts = p.value(linuxOpt).toInt(&ok6);
     o.sensor = !p.isSet(noSensorOpt);
     o.deployment = p.isSet(deployOpt);
+    o.procedures = p.isSet(proceduresOpt);
     const QString zfmt = p.value(zeekOpt);
     o.zeekJson = zfmt == QLatin1String("json");
     const QString fmt = p.value(formatOpt);

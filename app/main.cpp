@@ -32,7 +32,7 @@ const char *const kUsage
       "                            [--scale S | --dpi D] [--whole]   (.svg .png .pdf .dot / .png .svg / .csv .json)\n"
       "       transfertrace report CASE OUT.html [--pdf OUT.pdf]   self-contained HTML report\n"
       "       transfertrace gen --out DIR [--hosts N] [--linux N] [--days D] [--events M] [--seed S] [--hops H]\n"
-      "                         [--format jsonl|xml] [--no-sensor] [--zeek-format tsv|json] [--deploy]\n"
+      "                         [--format jsonl|xml] [--no-sensor] [--zeek-format tsv|json] [--deploy] [--procedures]\n"
       "       transfertrace demo [--case PATH]                 build the demo case, print its path\n"
       "       transfertrace copy FROM TO [--replace] [--json]  case file <-> postgresql://...?case=NAME, verified\n"
       "       transfertrace server grant URL --analyst ROLE | --viewer ROLE [--create]; server revoke URL ROLE\n"

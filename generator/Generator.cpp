@@ -107,7 +107,7 @@ Summary generate(const Options &in)
     const size_t all = topo.hosts().size();
     // A Linux server logs about half of what a Windows host does; the sensor a few percent.
     const int64_t linuxBudget = o.events * 5 / (10 * static_cast<int64_t>(all));
-    Scenario sc(topo, o.seed, startUs, endUs, o.days, o.attackerHops, linuxBudget, o.deployment);
+    Scenario sc(topo, o.seed, startUs, endUs, o.days, o.attackerHops, linuxBudget, o.deployment, o.procedures);
 
     std::vector<HostResult> results(all);
     int64_t otherEvents = 0;

@@ -29,6 +29,9 @@ struct Options {
     // OneDrive between two workstations (DeploymentActivity); off by default so that the demo and
     // the existing generated cases stay byte-identical.
     bool deployment = false;
+    // Remote-procedure transfers the attack chain does not make (RemotingActivity: PowerShell
+    // remoting copies, method winrm); off by default for the same reason.
+    bool procedures = false;
 };
 
 } // namespace tt::gen

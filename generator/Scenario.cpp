@@ -4,6 +4,7 @@
 #include "AttackChain.h"
 #include "DeploymentActivity.h"
 #include "LinuxActivity.h"
+#include "RemotingActivity.h"
 
 #include <algorithm>
 
@@ -14,7 +15,7 @@ constexpr int64_t kMs = 1000;
 }
 
 Scenario::Scenario(const Topology &topo, uint64_t seed, int64_t startUs, int64_t endUs, int days, int hops,
-    int64_t linuxBudget, bool deployment)
+    int64_t linuxBudget, bool deployment, bool procedures)
     : m_topo(topo)
     , m_rng(Rng::derive(seed, 0xa77ac))
     , m_startUs(startUs)
@@ -22,6 +23,7 @@ Scenario::Scenario(const Topology &topo, uint64_t seed, int64_t startUs, int64_t
     , m_days(days)
     , m_hops(std::clamp(hops, 0, topo.windowsCount() - 1))
     , m_deployment(deployment)
+    , m_procedures(procedures)
 {
     const size_t n = topo.hosts().size();
     m_events.resize(n);
@@ -38,6 +40,8 @@ Scenario::Scenario(const Topology &topo, uint64_t seed, int64_t startUs, int64_t
     // Last, so that everything before draws the same random numbers with or without it.
     if (m_deployment)
         DeploymentActivity(*this).run();
+    if (m_procedures)
+        RemotingActivity(*this).run(); // after deployment: both stay byte-identical when off
     for (auto &v : m_events)
         std::sort(v.begin(), v.end(), [](const Event &a, const Event &b) { return b < a; });
     for (auto &v : m_linux)

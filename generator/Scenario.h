@@ -22,7 +22,7 @@ public:
     // linuxBudget: background records per Linux host (audit events + auth lines), about.
     // deployment: add DeploymentActivity (and LinuxActivity's Ansible pushes) after everything else.
     Scenario(const Topology &topo, uint64_t seed, int64_t startUs, int64_t endUs, int days, int hops,
-        int64_t linuxBudget = 0, bool deployment = false);
+        int64_t linuxBudget = 0, bool deployment = false, bool procedures = false);
 
     const Topology &topo() const { return m_topo; }
     std::vector<Event> &events(int host) { return m_events[static_cast<size_t>(host)]; }
@@ -93,6 +93,7 @@ private:
     int m_days;
     int m_hops;
     bool m_deployment;
+    bool m_procedures;
     uint64_t m_seq = uint64_t(1) << 62;
     std::vector<std::unique_ptr<HostContext>> m_ctx;
     std::vector<std::unique_ptr<EventFactory>> m_factories;

@@ -24,3 +24,9 @@ tt_add_test(tst_inference_winproc SOURCES inference/tst_inference_winproc.cpp in
             LIBS tt_inference tt_importers)
 tt_add_test(tst_inference_winproc_corpus SOURCES inference/tst_inference_winproc_corpus.cpp
             LIBS tt_inference tt_importers TIMEOUT 900)
+# Generated remote procedures (Options::procedures): winrm copies against the ground truth.
+tt_add_test(tst_generator_procedures SOURCES inference/tst_generator_procedures.cpp inference/GroundTruthMatcher.cpp
+            LIBS tt_inference tt_importers tt_generator TIMEOUT 900)
+# WinRM / PowerShell remoting as method winrm: 4103 module logging, WinRM-Operational 6 / 91 / 142.
+tt_add_test(tst_inference_winrm SOURCES inference/tst_inference_winrm.cpp inference/InferenceFixtures.cpp
+            LIBS tt_inference tt_importers)

@@ -25,6 +25,8 @@ constexpr Entry kEntries[] = {
     {"ftp", 0xff882255, QT_TRANSLATE_NOOP("MethodPalette", "FTP")},
     {"http", 0xff44aa99, QT_TRANSLATE_NOOP("MethodPalette", "HTTP (pull or upload)")},
     {"cloud-sync", 0xff332288, QT_TRANSLATE_NOOP("MethodPalette", "cloud-synced folder")},
+    {"winrm", 0xff117733, QT_TRANSLATE_NOOP("MethodPalette", "WinRM / PowerShell remoting")},
+    {"airdrop", 0xff88ccee, QT_TRANSLATE_NOOP("MethodPalette", "AirDrop (macOS)")},
     {"other", 0xff555555, QT_TRANSLATE_NOOP("MethodPalette", "Other")},
 };
 constexpr const Entry &kOther = kEntries[std::size(kEntries) - 1];

@@ -36,7 +36,7 @@ namespace {
 const QStringList kMethods {QStringLiteral("smb-admin-share"), QStringLiteral("smb-share"),
     QStringLiteral("psexec-service-binary"), QStringLiteral("rdp-tsclient"), QStringLiteral("scp"),
     QStringLiteral("sftp"), QStringLiteral("rsync"), QStringLiteral("ftp"), QStringLiteral("http"),
-    QStringLiteral("other")};
+    QStringLiteral("cloud-sync"), QStringLiteral("winrm"), QStringLiteral("airdrop"), QStringLiteral("other")};
 
 struct ListResult {
     QVector<qint64> ids;
@@ -82,6 +82,7 @@ TransfersDock::TransfersDock(FilterHistory *filter, Selection *selection, QWidge
     , m_text(new QLineEdit(this))
     , m_method(new QComboBox(this))
     , m_executed(new QComboBox(this))
+    , m_benign(new QComboBox(this))
     , m_source(new QLineEdit(this))
     , m_destination(new QLineEdit(this))
     , m_account(new QLineEdit(this))
@@ -104,6 +105,10 @@ TransfersDock::TransfersDock(FilterHistory *filter, Selection *selection, QWidge
     m_executed->addItem(tr("Executed or not"), -1);
     m_executed->addItem(tr("Executed"), 1);
     m_executed->addItem(tr("Not executed"), 0);
+    m_benign->setObjectName(QStringLiteral("transfersBenign"));
+    m_benign->addItem(tr("Benign or not"), -1);
+    m_benign->addItem(tr("Hide benign-admin"), 0);
+    m_benign->addItem(tr("Benign-admin only"), 1);
     const QVector<QPair<QLineEdit *, QString>> edits {
         {m_source, tr("Source")}, {m_destination, tr("Destination")}, {m_account, tr("Account")}};
     for (const auto &[edit, label] : edits) {
@@ -126,7 +131,7 @@ TransfersDock::TransfersDock(FilterHistory *filter, Selection *selection, QWidge
 
     // The bar never sets the dock's minimum width (the dock shares the bottom area with the evidence):
     // combos and fields shrink, their full text is in the popup / tooltip.
-    for (QComboBox *box : {m_method, m_executed}) {
+    for (QComboBox *box : {m_method, m_executed, m_benign}) {
         box->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
         box->setMinimumContentsLength(6);
     }
@@ -137,6 +142,7 @@ TransfersDock::TransfersDock(FilterHistory *filter, Selection *selection, QWidge
     bar->addWidget(m_text, 2);
     bar->addWidget(m_method);
     bar->addWidget(m_executed);
+    bar->addWidget(m_benign);
     bar->addWidget(m_source, 1);
     bar->addWidget(m_destination, 1);
     bar->addWidget(m_account, 1);
@@ -165,7 +171,7 @@ TransfersDock::TransfersDock(FilterHistory *filter, Selection *selection, QWidge
              {TransferColumn::Destination, 14}, {TransferColumn::File, 16}, {TransferColumn::Path, 26},
              {TransferColumn::Hash, 14}, {TransferColumn::Method, 22}, {TransferColumn::Direction, 7},
              {TransferColumn::Account, 18}, {TransferColumn::SourceProcess, 18}, {TransferColumn::Executed, 8},
-             {TransferColumn::Confidence, 11}})
+             {TransferColumn::Confidence, 11}, {TransferColumn::Benign, 8}})
         header->resizeSection(int(c), w * charW + 12);
 
     auto *lay = new QVBoxLayout(this);
@@ -182,7 +188,7 @@ TransfersDock::TransfersDock(FilterHistory *filter, Selection *selection, QWidge
         refresh();
     });
     connect(m_text, &QLineEdit::textChanged, m_debounce, qOverload<>(&QTimer::start));
-    for (QComboBox *box : {m_method, m_executed})
+    for (QComboBox *box : {m_method, m_executed, m_benign})
         connect(box, &QComboBox::activated, this, [this] {
             readFilterWidgets();
             refresh();
@@ -255,6 +261,7 @@ void TransfersDock::readFilterWidgets()
     m_spec.text = m_text->text().trimmed();
     m_spec.method = m_method->currentData().toString();
     m_spec.executed = m_executed->currentData().toInt();
+    m_spec.benign = m_benign->currentData().toInt();
     m_spec.source = m_source->text().trimmed();
     m_spec.destination = m_destination->text().trimmed();
     m_spec.account = m_account->text().trimmed();

@@ -92,6 +92,7 @@ private:
     QLineEdit *m_text;
     QComboBox *m_method;
     QComboBox *m_executed;
+    QComboBox *m_benign; // any / hide benign-admin candidates / only them
     QLineEdit *m_source;
     QLineEdit *m_destination;
     QLineEdit *m_account;

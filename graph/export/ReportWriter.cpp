@@ -219,6 +219,37 @@ QByteArray writeReport(const ReportData &d, const ReportOptions &o)
     }
     h.raw("</table>\n");
 
+    // Benign deployment candidates: transfers a deployment tool made (inference DeploymentToolRule),
+    // with what recognised it. They stay in the table above; this lists them apart, with the reason.
+    h.raw("<h2 id=\"benign\">Benign deployment candidates</h2>\n");
+    int benign = 0;
+    for (const ExportTransfer &x : d.transfers)
+        benign += x.row.benignTool.empty() ? 0 : 1;
+    if (benign == 0) {
+        h.el("p", QStringLiteral("No transfer in this report was recognised as a deployment tool's."), "meta");
+    } else {
+        h.el("p",
+            QStringLiteral("%1 of the %2 transfers above look like software deployment (benign-admin candidates); "
+                           "an attacker transfer through the same host at the same time is listed above as its own "
+                           "row.")
+                .arg(benign)
+                .arg(d.transfers.size()),
+            "meta");
+        h.raw("<table>\n<tr><th>#</th><th>First seen</th><th>Source</th><th>Destination</th><th>File</th>"
+              "<th>Tool</th><th>Reason</th></tr>\n");
+        for (const ExportTransfer &x : d.transfers) {
+            const inference::TransferRow &r = x.row;
+            if (r.benignTool.empty())
+                continue;
+            h.raw(QStringLiteral("<tr><td>%1</td>").arg(r.id)); // the row's number in the table above
+            h.el("td", t(r.firstTs));
+            h.el("td", hostOf(r), "txt").el("td", r.destination, "txt").el("td", r.file, "txt");
+            h.el("td", r.benignTool, "txt").el("td", r.benignReason, "txt");
+            h.raw("</tr>\n");
+        }
+        h.raw("</table>\n");
+    }
+
     // Process chains.
     h.raw("<h2 id=\"chains\">Process chains</h2>\n");
     for (size_t i = 0; i < d.transfers.size() && i < d.chains.size(); ++i) {

@@ -29,6 +29,10 @@ const char *methodName(Method m)
         return "http";
     case Method::CloudSync:
         return "cloud-sync";
+    case Method::Winrm:
+        return "winrm";
+    case Method::Airdrop:
+        return "airdrop";
     case Method::Other:
         break;
     }

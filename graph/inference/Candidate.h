@@ -20,7 +20,9 @@ enum class Method {
     Scp,
     Sftp,
     Rsync,
-    CloudSync
+    CloudSync,
+    Winrm, // PowerShell remoting / WinRM (Copy-Item -ToSession / -FromSession, wsmprovhost.exe writes)
+    Airdrop // macOS AirDrop (sharingd)
 };
 enum class Direction { Push, Pull };
 

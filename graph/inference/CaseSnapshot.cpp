@@ -58,6 +58,8 @@ template class ByHost<ServiceInfo>;
 template class ByHost<store::ShareReadRow>;
 template class ByHost<store::BitsJobRow>;
 template class ByHost<store::ScriptBlockRow>;
+template class ByHost<store::RemotingRow>;
+template class ByHost<store::MountRow>;
 template class ByHost<store::ScheduledTaskRow>;
 
 void CaseSnapshot::load(store::InferenceRepository &repo, const store::InferenceScope &scope)
@@ -93,6 +95,12 @@ void CaseSnapshot::load(store::InferenceRepository &repo, const store::Inference
     for (auto &r : repo.scriptBlocks())
         scriptBlocks.add(std::move(r));
     scriptBlocks.finish();
+    for (auto &r : repo.remotingRecords())
+        remoting.add(std::move(r));
+    remoting.finish();
+    for (auto &r : repo.mounts())
+        mounts.add(std::move(r));
+    mounts.finish();
     for (auto &r : repo.scheduledTasks())
         scheduledTasks.add(std::move(r));
     scheduledTasks.finish();

@@ -7,6 +7,7 @@
 // checks; SMB / RDP connections, not all traffic).
 
 #include "store/InferenceRows.h"
+#include "store/MacActivity.h"
 #include "store/WindowsActivity.h"
 
 #include <cstdint>
@@ -62,6 +63,8 @@ public:
     ByHost<store::ShareReadRow> shareReads;
     ByHost<store::BitsJobRow> bitsJobs;
     ByHost<store::ScriptBlockRow> scriptBlocks;
+    ByHost<store::RemotingRow> remoting; // PowerShell 4103 copies / sessions, WinRM 6 / 91 / 142
+    ByHost<store::MountRow> mounts; // macOS eslogger mount / unmount (store/MacActivity)
     ByHost<store::ScheduledTaskRow> scheduledTasks;
 
     const ProcessInfo *processById(int64_t id) const;

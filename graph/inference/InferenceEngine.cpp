@@ -17,6 +17,7 @@
 #include "inference/ScheduledTaskRule.h"
 #include "inference/ServiceBinaryRule.h"
 #include "inference/ServiceDropRule.h"
+#include "inference/SmbMountRule.h"
 #include "inference/SmbSessions.h"
 #include "inference/SmbShareWriteRule.h"
 #include "inference/SourceCommandRule.h"
@@ -101,6 +102,7 @@ InferenceEngine::Result InferenceEngine::runSteps()
     rules.push_back(std::make_unique<BitsJobRule>());
     rules.push_back(std::make_unique<WinrmWriteRule>());
     rules.push_back(std::make_unique<PsRemotingCopyRule>());
+    rules.push_back(std::make_unique<SmbMountRule>());
     rules.push_back(std::make_unique<CloudSyncRule>());
     rules.push_back(std::make_unique<ExecutionRule>());
     rules.push_back(std::make_unique<ServiceBinaryRule>());

@@ -7,6 +7,7 @@
 #include "inference/SmbSessions.h"
 #include "inference/WinPath.h"
 #include "store/HostName.h"
+#include "store/WindowsActivity.h"
 
 namespace tt::inference {
 
@@ -16,6 +17,27 @@ bool WinrmWriteRule::sessionHousekeeping(std::string_view path)
     return WinPath::startsWithI(leaf, "__PSScriptPolicyTest_") || WinPath::startsWithI(leaf, "PowerShell_transcript.")
         || WinPath::containsI(path, "\\AppData\\Local\\Microsoft\\")
         || WinPath::containsI(path, "\\AppData\\Roaming\\Microsoft\\Windows\\PowerShell\\");
+}
+
+int64_t WinrmWriteRule::shellCreated(RuleContext &ctx, int64_t host, int64_t ts, int64_t account)
+{
+    constexpr int64_t kSessionAge = 24LL * 3600 * 1000000;
+    int64_t found = 0;
+    for (const store::RemotingRow &r : ctx.snap.remoting.of(host)) {
+        if (r.ts > ts + ctx.cfg.sameHostSlack)
+            break;
+        if (r.eventId != 91 || r.ts < ts - kSessionAge)
+            continue;
+        // PowerShell endpoints only (Microsoft.PowerShell, Microsoft.PowerShell32, JEA
+        // configurations); winrs' cmd shell (.../windows/shell/cmd) writes through cmd.exe, not here.
+        if (!r.text.empty() && !WinPath::containsI(r.text, "/powershell/"))
+            continue;
+        const int64_t shellAccount = ctx.accounts.canonical(r.account);
+        if (account && shellAccount && shellAccount != account)
+            continue;
+        found = r.event; // the latest shell before the write
+    }
+    return found;
 }
 
 void WinrmWriteRule::collect(RuleContext &ctx, std::vector<Candidate> &out)
@@ -31,7 +53,7 @@ void WinrmWriteRule::collect(RuleContext &ctx, std::vector<Candidate> &out)
             c.dstHost = host;
             c.dstPath = f.path;
             c.fileName = std::string(leaf);
-            c.method = Method::Other;
+            c.method = Method::Winrm;
             c.methodRank = 2;
             c.direction = Direction::Push;
             c.seenAt(f.ts, host, ctx.cfg.sameHostSlack);
@@ -60,6 +82,8 @@ void WinrmWriteRule::collect(RuleContext &ctx, std::vector<Candidate> &out)
             }
             if (acct && !ctx.accounts.isServiceIdentity(acct))
                 c.account = acct;
+            if (const int64_t shell = shellCreated(ctx, host, f.ts, c.account))
+                c.addEvidence(shell, role::kDstLogon, name());
             out.push_back(std::move(c));
         }
     }

@@ -9,7 +9,8 @@ namespace tt::inference {
 // Rule "winrm-write": a file written on this host by wsmprovhost.exe, the process that runs a
 // PowerShell remoting / WinRM session (Copy-Item -ToSession from another machine lands this way):
 // Sysmon 11 by wsmprovhost.exe -> its process (Sysmon 1 / 4688) -> the network logon of its logon
-// id (4624 type 3), whose address is the source. What every remoting session writes for itself
+// id (4624 type 3), whose address is the source; the session's WinRM-Operational 91 (shell
+// created) is session evidence like that logon. What every remoting session writes for itself
 // (the script-policy test files, CLR usage logs, PowerShell caches and transcripts) is no transfer.
 class WinrmWriteRule : public Rule {
 public:
@@ -18,6 +19,11 @@ public:
 
     // Files PowerShell writes in every session (never a transferred file).
     static bool sessionHousekeeping(std::string_view path);
+
+private:
+    // The latest WinRM-Operational 91 ("Creating WSMan shell on server", a PowerShell endpoint) on
+    // host in the 24 h before ts, of the same account when both are known; 0 when none.
+    static int64_t shellCreated(RuleContext &ctx, int64_t host, int64_t ts, int64_t account);
 };
 
 } // namespace tt::inference

@@ -186,6 +186,8 @@ QVariant TransferTableModel::display(const TransferTableRow &r, int column) cons
         return QStringLiteral("%1 %2").arg(QString::number(r.confidence, 'f', 2), r.confidenceLabel);
     case TransferColumn::Tags:
         return cellText(tagsText(r));
+    case TransferColumn::Benign:
+        return cellText(r.benignTool);
     case TransferColumn::Count:
         break;
     }
@@ -221,6 +223,9 @@ QVariant TransferTableModel::data(const QModelIndex &index, int role) const
         if (col == TransferColumn::Source && !r->sourceIp.isEmpty())
             return richEscaped(cellText(
                 r->source.isEmpty() ? r->sourceIp : r->source + QStringLiteral(" (") + r->sourceIp + QLatin1Char(')')));
+        if (col == TransferColumn::Benign && !r->benignTool.isEmpty())
+            return richEscaped(
+                tr("benign-admin candidate (%1): %2").arg(cellText(r->benignTool), cellText(r->benignReason)));
         if (col == TransferColumn::Path && !r->srcPath.isEmpty())
             return richEscaped(cellText(r->path) + QLatin1Char('\n') + tr("from %1").arg(cellText(r->srcPath)));
         if (col == TransferColumn::Tags) {
@@ -281,6 +286,8 @@ QVariant TransferTableModel::headerData(int section, Qt::Orientation o, int role
         return tr("Confidence");
     case TransferColumn::Tags:
         return tr("Tags / notes");
+    case TransferColumn::Benign:
+        return tr("Benign (tool)");
     case TransferColumn::Count:
         break;
     }

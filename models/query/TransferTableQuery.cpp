@@ -53,6 +53,8 @@ QString sortExpression(TransferColumn c, bool annotations)
         return QStringLiteral("t.confidence");
     case TransferColumn::Tags:
         return annotations ? kTags + QStringLiteral(" COLLATE NOCASE") : QStringLiteral("''");
+    case TransferColumn::Benign:
+        return QStringLiteral("coalesce(t.benign_tool, '')");
     case TransferColumn::Count:
         break;
     }
@@ -97,6 +99,9 @@ QVector<qint64> queryTransferTableIds(store::CaseStore &store, const TransferTab
     }
     if (spec.executed >= 0)
         where += spec.executed ? QStringLiteral(" AND t.executed != 0") : QStringLiteral(" AND t.executed = 0");
+    if (spec.benign >= 0)
+        where += spec.benign ? QStringLiteral(" AND t.benign_tool IS NOT NULL")
+                             : QStringLiteral(" AND t.benign_tool IS NULL");
     if (!spec.text.isEmpty()) {
         // One pass over the columns joined by a unit separator, so a match never spans two.
         where += contains(QStringLiteral(
@@ -147,6 +152,8 @@ std::vector<TransferTableRow> queryTransferTableRows(store::CaseStore &store, co
         r.confidence = t.confidence;
         r.confidenceLabel = s(t.confidenceLabel);
         r.rules = s(t.rules);
+        r.benignTool = s(t.benignTool);
+        r.benignReason = s(t.benignReason);
         r.firstTs = t.firstTs;
         r.lastTs = t.lastTs;
         r.srcEvidence = t.srcEvidence;

@@ -34,6 +34,7 @@ enum class TransferColumn {
     Executed,
     Confidence,
     Tags,
+    Benign, // the deployment tool of a benign-admin candidate (DeploymentToolRule), else empty
     Count
 };
 
@@ -44,6 +45,7 @@ struct TransferTableSpec {
     // Column filters: method exact, the others case-insensitive substrings; empty = any.
     QString method, source, destination, account;
     int executed = -1; // -1 any, 0 not executed, 1 executed
+    int benign = -1; // -1 any, 0 leave out benign-admin candidates, 1 only them
     QString text; // substring of file, paths, hash, hosts, source address, account or source process
     bool operator==(const TransferTableSpec &o) const = default;
 };
@@ -59,6 +61,7 @@ struct TransferTableRow {
     bool executed = false;
     double confidence = 0;
     QString confidenceLabel, rules;
+    QString benignTool, benignReason; // empty when no deployment tool was recognised
     int srcEvidence = 0, dstEvidence = 0;
     int64_t firstTs = 0, lastTs = 0;
 };

@@ -310,4 +310,14 @@ std::vector<ScriptBlockRow> InferenceRepository::scriptBlocks()
     return loadScriptBlocks(m_cs.db());
 }
 
+std::vector<RemotingRow> InferenceRepository::remotingRecords()
+{
+    return loadRemotingRecords(m_cs.db());
+}
+
+std::vector<MountRow> InferenceRepository::mounts()
+{
+    return loadMounts(m_cs.db());
+}
+
 } // namespace tt::store

@@ -7,6 +7,7 @@
 // and another backend can sit behind the same calls.
 
 #include "store/InferenceRows.h"
+#include "store/MacActivity.h"
 #include "store/Rows.h"
 #include "store/WindowsActivity.h"
 
@@ -53,6 +54,8 @@ public:
     std::vector<ScheduledTaskRow> scheduledTasks();
     std::vector<BitsJobRow> bitsJobs();
     std::vector<ScriptBlockRow> scriptBlocks();
+    std::vector<RemotingRow> remotingRecords();
+    std::vector<MountRow> mounts();
     // 5140 (sessions opening shares) and 5145 that asked for WriteData / AppendData, plus the
     // IPC$ svcctl opens that follow a service binary drop.
     void loadShareAccesses(const InferenceScope &scope, const RowSink<ShareInfo> &sink);

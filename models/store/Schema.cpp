@@ -643,6 +643,54 @@ CREATE INDEX transfers_ts ON transfers(first_ts);
 CREATE INDEX transfers_key ON transfers(key);
 )SQL";
 
+// Version 8 (issue 14, what is left): PowerShell remoting / WinRM copies get their own method
+// 'winrm' (stored as 'other' up to version 7) and AirDrop receipts on macOS method 'airdrop'. The
+// CHECK is rebuilt as in version 7; rows that the remoting rules (winrm-write, ps-remoting-copy)
+// found and stored as 'other' become 'winrm' (rules is the sorted, comma-separated rule list).
+const char *const kSchemaV8 = R"SQL(
+CREATE TABLE transfers_v8(
+  id INTEGER PRIMARY KEY,
+  src_host_id INTEGER REFERENCES hosts(id),
+  src_ip TEXT,
+  dst_host_id INTEGER NOT NULL REFERENCES hosts(id),
+  file_name TEXT NOT NULL,
+  dst_path TEXT,
+  src_path TEXT,
+  method TEXT NOT NULL CHECK(method IN ('smb-admin-share','smb-share','psexec-service-binary','rdp-tsclient',
+                                        'scp','sftp','rsync','ftp','http','cloud-sync','winrm','airdrop','other')),
+  direction TEXT NOT NULL CHECK(direction IN ('push','pull')),
+  account_id INTEGER REFERENCES accounts(id),
+  src_process_id INTEGER REFERENCES processes(id),
+  dst_process_id INTEGER REFERENCES processes(id),
+  first_ts INTEGER NOT NULL,
+  last_ts INTEGER NOT NULL,
+  confidence REAL NOT NULL CHECK(confidence >= 0 AND confidence <= 1),
+  confidence_label TEXT NOT NULL CHECK(confidence_label IN ('high','medium','low')),
+  executed INTEGER NOT NULL DEFAULT 0,
+  hashes TEXT,
+  rules TEXT NOT NULL,
+  key TEXT,
+  benign_tool TEXT,
+  benign_reason TEXT
+);
+INSERT INTO transfers_v8(id, src_host_id, src_ip, dst_host_id, file_name, dst_path, src_path, method, direction,
+  account_id, src_process_id, dst_process_id, first_ts, last_ts, confidence, confidence_label, executed, hashes, rules,
+  key, benign_tool, benign_reason)
+  SELECT id, src_host_id, src_ip, dst_host_id, file_name, dst_path, src_path,
+  CASE WHEN method = 'other' AND (',' || rules || ',' LIKE '%,winrm-write,%'
+                                  OR ',' || rules || ',' LIKE '%,ps-remoting-copy,%') THEN 'winrm' ELSE method END,
+  direction, account_id, src_process_id, dst_process_id, first_ts, last_ts, confidence, confidence_label, executed,
+  hashes, rules, key, benign_tool, benign_reason
+  FROM transfers;
+DROP TABLE transfers;
+ALTER TABLE transfers_v8 RENAME TO transfers;
+CREATE INDEX transfers_src ON transfers(src_host_id, first_ts);
+CREATE INDEX transfers_dst ON transfers(dst_host_id, first_ts);
+CREATE INDEX transfers_account ON transfers(account_id, first_ts);
+CREATE INDEX transfers_ts ON transfers(first_ts);
+CREATE INDEX transfers_key ON transfers(key);
+)SQL";
+
 // Rebuilds host_addresses rows of rule 'sysmon3-local' from net_connections with the local-end
 // rule of the importer (localEndOfConnection): one row per (host, address, source) with its span,
 // count and earliest record.
@@ -712,6 +760,7 @@ const SchemaStep kSteps[] = {
     {5, kSchemaV5},
     {6, kSchemaV6},
     {7, kSchemaV7},
+    {8, kSchemaV8},
 };
 
 bool tableExists(sql::Db &db, const char *name)

@@ -254,4 +254,61 @@ std::vector<ScriptBlockRow> loadScriptBlocks(sql::Db &db)
     return out;
 }
 
+std::string contextInfoValue(std::string_view contextInfo, std::string_view key)
+{
+    size_t pos = 0;
+    while (pos < contextInfo.size()) {
+        size_t end = contextInfo.find('\n', pos);
+        if (end == std::string_view::npos)
+            end = contextInfo.size();
+        std::string_view line = contextInfo.substr(pos, end - pos);
+        pos = end + 1;
+        while (!line.empty() && (line.front() == ' ' || line.front() == '\t'))
+            line.remove_prefix(1);
+        while (!line.empty() && (line.back() == '\r' || line.back() == ' '))
+            line.remove_suffix(1);
+        if (line.size() > key.size() + 2 && line.substr(0, key.size()) == key && line.substr(key.size(), 3) == " = ")
+            return std::string(line.substr(key.size() + 3));
+        if (line.size() == key.size() + 2 && line.substr(0, key.size()) == key && line.substr(key.size()) == " =")
+            return {};
+    }
+    return {};
+}
+
+std::vector<RemotingRow> loadRemotingRecords(sql::Db &db)
+{
+    std::vector<RemotingRow> out;
+    eachPayload(db, "Microsoft-Windows-PowerShell/Operational", "4103",
+        [&](const sql::Stmt &st, int format, const std::string &p) {
+            // Cheap test on the raw record first: most 4103s are other commands.
+            if (p.find("New-PSSession") == std::string::npos && p.find("Session") == std::string::npos)
+                return;
+            RemotingRow r = eventRow<RemotingRow>(st);
+            r.eventId = 4103;
+            r.text = payloadField(format, p, "Payload");
+            const bool copy = r.text.find("CommandInvocation(Copy-Item)") != std::string::npos
+                && (r.text.find("name=\"ToSession\"") != std::string::npos
+                    || r.text.find("name=\"FromSession\"") != std::string::npos);
+            if (!copy && r.text.find("CommandInvocation(New-PSSession)") == std::string::npos)
+                return;
+            const std::string context = payloadField(format, p, "ContextInfo");
+            r.runspace = contextInfoValue(context, "Runspace ID");
+            r.hostApplication = contextInfoValue(context, "Host Application");
+            out.push_back(std::move(r));
+        });
+    eachPayload(db, "Microsoft-Windows-WinRM/Operational", "6, 91, 142",
+        [&](const sql::Stmt &st, int format, const std::string &p) {
+            RemotingRow r = eventRow<RemotingRow>(st);
+            r.eventId = st.integer(4);
+            if (r.eventId == 6)
+                r.text = payloadField(format, p, "connection");
+            else if (r.eventId == 91)
+                r.text = payloadField(format, p, "resourceUri");
+            else
+                r.text = payloadField(format, p, "operationName");
+            out.push_back(std::move(r));
+        });
+    return out;
+}
+
 } // namespace tt::store

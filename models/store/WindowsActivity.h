@@ -41,6 +41,22 @@ struct ScriptBlockRow {
     std::string text;
 };
 
+// PowerShell remoting records besides the script blocks: PowerShell/Operational 4103 (module
+// logging: one command's invocation and parameter bindings, kept only for Copy-Item with a
+// -ToSession / -FromSession binding and New-PSSession) and WinRM/Operational 6 (client: "Creating
+// WSMan Session", connection string), 91 (server: "Creating WSMan shell", resource URI) and 142
+// (client or server: an operation failed).
+struct RemotingRow {
+    int64_t event = 0, host = 0, source = 0, ts = 0;
+    int eventId = 0; // 4103, 6, 91, 142
+    int64_t account = 0;
+    // 4103 Payload; 6 connection; 91 resourceUri (or the shell id field when that is all there is);
+    // 142 operationName.
+    std::string text;
+    std::string runspace; // 4103 ContextInfo "Runspace ID"
+    std::string hostApplication; // 4103 ContextInfo "Host Application"
+};
+
 // A Security 4698 (scheduled task created): who created it and what it runs.
 struct ScheduledTaskRow {
     int64_t event = 0, host = 0, source = 0, ts = 0;
@@ -53,6 +69,11 @@ std::vector<ShareReadRow> loadShareReads(sql::Db &db);
 std::vector<ScheduledTaskRow> loadScheduledTasks(sql::Db &db);
 std::vector<BitsJobRow> loadBitsJobs(sql::Db &db);
 std::vector<ScriptBlockRow> loadScriptBlocks(sql::Db &db);
+std::vector<RemotingRow> loadRemotingRecords(sql::Db &db);
+
+// The value of "Key = value" in a PowerShell ContextInfo block (4103 / 4104 ContextInfo); empty
+// when absent.
+std::string contextInfoValue(std::string_view contextInfo, std::string_view key);
 
 // The value of event-data field `name` in a stored payload (format 1 rendered JSON, 2 original
 // JSON line, 3 original XML; see docs/record-conventions.md); empty when absent.

@@ -343,6 +343,49 @@ private slots:
         QVERIFY(readAll(out("r.pdf")).startsWith("%PDF"));
     }
 
+    // Transfers a deployment tool made are listed apart with the tool and the reason, escaped; a
+    // report without any says so.
+    void reportListsBenignCandidates()
+    {
+        exporting::ReportData d;
+        {
+            auto cs = store::CaseStore::open(m_case.path.toStdString(), store::CaseStore::Access::ReadOnly);
+            d = exporting::queryReportData(cs->db(), {}, m_case.path);
+        }
+        QVERIFY(d.transfers.size() >= 2);
+        QString error;
+        QVERIFY2(
+            writeReportFile(d, m_graph->ref(), m_whole, out("nb.html"), ExportFormat::Html, &error), qPrintable(error));
+        QVERIFY(
+            parseXml(readAll(out("nb.html")))
+                .text.contains(QStringLiteral("No transfer in this report was recognised as a deployment tool's.")));
+
+        d.transfers[1].row.benignTool = "sccm";
+        d.transfers[1].row.benignReason = "ccmsetup.exe <script>alert(1)</script> pushed by the site server";
+        QVERIFY2(
+            writeReportFile(d, m_graph->ref(), m_whole, out("b.html"), ExportFormat::Html, &error), qPrintable(error));
+        const QByteArray html = readAll(out("b.html"));
+        const Parsed p = parseXml(html);
+        QVERIFY2(p.ok, qPrintable(p.error));
+        QVERIFY(!html.contains("<script>alert"));
+        // The section's rows: exactly the one candidate, with its tool and reason as text.
+        QXmlStreamReader r(html);
+        bool inBenign = false;
+        QStringList cells;
+        while (!r.atEnd()) {
+            r.readNext();
+            if (r.isStartElement() && r.name() == QLatin1String("h2"))
+                inBenign = r.attributes().value(QStringLiteral("id")) == QLatin1String("benign");
+            if (inBenign && r.isStartElement() && r.name() == QLatin1String("td"))
+                cells << r.readElementText(QXmlStreamReader::IncludeChildElements);
+        }
+        QCOMPARE(cells.size(), 7);
+        QCOMPARE(cells[0], QString::number(d.transfers[1].row.id));
+        QCOMPARE(cells[4], QString::fromStdString(d.transfers[1].row.file));
+        QCOMPARE(cells[5], QStringLiteral("sccm"));
+        QCOMPARE(cells[6], QStringLiteral("ccmsetup.exe <script>alert(1)</script> pushed by the site server"));
+    }
+
     void reportUsesTheCaseTimeZone()
     {
         {

@@ -27,6 +27,7 @@ Label GroundTruthMatcher::label(const QJsonObject &o)
     l.src = o.value(QStringLiteral("src")).toString();
     l.srcIp = o.value(QStringLiteral("src_ip")).toString();
     l.dst = o.value(QStringLiteral("dst")).toString();
+    l.dstIp = o.value(QStringLiteral("dst_ip")).toString();
     l.file = o.value(QStringLiteral("file")).toString();
     l.account = o.value(QStringLiteral("account")).toString();
     l.method = o.value(QStringLiteral("method")).toString();
@@ -53,8 +54,15 @@ bool GroundTruthMatcher::sameAccount(const QString &label, const std::string &fo
 
 bool GroundTruthMatcher::pairs(const Label &l, const TransferRow &r, qint64 toleranceMs)
 {
-    if (hostKey(l.dst) != QString::fromStdString(r.destination))
+    // As the label states it: a pull's destination is the reader. A label that knows the
+    // destination only by address pairs with the host of that address (an IP-only host is named
+    // by its address) -- never with "any destination".
+    if (!l.dst.isEmpty()) {
+        if (hostKey(l.dst) != QString::fromStdString(r.destination))
+            return false;
+    } else if (l.dstIp.isEmpty() || l.dstIp != QString::fromStdString(r.destination)) {
         return false;
+    }
     if (l.file.compare(QString::fromStdString(r.file), Qt::CaseInsensitive) != 0)
         return false;
     if (!l.src.isEmpty() || !l.srcIp.isEmpty()) {

@@ -1,9 +1,10 @@
 #pragma once
 
 // Pairs labelled transfers (ground_truth.json objects, corpus or generator) with inferred ones
-// and counts precision / recall per method. A pair needs the same destination and file name, a
-// compatible source (name or address, when the label knows one) and times within the tolerance;
-// method and account are then compared on the pair.
+// and counts precision / recall per method. A pair needs the same destination (by name, else by
+// address when the label knows only `dst_ip`: the reader of a pulled output file is often an
+// address-only host) and file name, a compatible source (name or address, when the label knows one) and times within
+// the tolerance; method and account are then compared on the pair.
 
 #include "inference/TransferQuery.h"
 
@@ -15,7 +16,7 @@
 #include <vector>
 
 struct Label {
-    QString src, srcIp, dst, file, account, method, confidence, category;
+    QString src, srcIp, dst, dstIp, file, account, method, confidence, category;
     qint64 utcMs = 0;
 };
 

@@ -393,7 +393,7 @@ private slots:
         QCOMPARE(r.file, std::string("agent.exe"));
         QCOMPARE(r.path, std::string("C:\\Windows\\Temp\\agent.exe"));
         QCOMPARE(r.srcPath, std::string("C:\\tools\\agent.exe"));
-        QCOMPARE(r.method, std::string("other"));
+        QCOMPARE(r.method, std::string("winrm"));
         QCOMPARE(r.direction, std::string("push"));
         QCOMPARE(r.account, std::string("CORP\\admin"));
         QCOMPARE(r.rules, std::string("ps-remoting-copy,winrm-write"));
@@ -412,7 +412,7 @@ private slots:
         QCOMPARE(rows[0].source, std::string(kAttackerIp));
         QCOMPARE(rows[0].destination, std::string("WS6"));
         QCOMPARE(rows[0].path, std::string("C:\\ProgramData\\svc.dll"));
-        QCOMPARE(rows[0].method, std::string("other"));
+        QCOMPARE(rows[0].method, std::string("winrm"));
         QCOMPARE(rows[0].account, std::string("CORP\\admin"));
         QCOMPARE(rows[0].confidenceLabel, std::string("medium"));
     }

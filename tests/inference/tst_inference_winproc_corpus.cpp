@@ -24,7 +24,8 @@ struct Procedure {
 };
 
 // The rules of this issue: a transfer of another recording citing one of them is a false positive.
-const char *const kRules[] = {"smb-output-read", "bits-job", "winrm-write", "ps-remoting-copy", "task-drop"};
+const char *const kRules[]
+    = {"smb-output-read", "bits-job", "winrm-write", "ps-remoting-copy", "task-drop", "smb-mount"};
 
 const std::string kApt = "evtx/EVTX-to-MITRE-Attack/EVTX_full_APT_attack_steps/";
 const std::string kExec = "evtx/EVTX-to-MITRE-Attack/TA0002-Execution/";
@@ -98,6 +99,21 @@ std::vector<Procedure> procedures()
         // Windows OpenSSH installed and listening: no session, no file.
         {"openssh, listening", {ssh + "ID4-OpenSSH_server_listening.evtx"}, {}},
         {"openssh, install", {ssh + "ID4103-4104-OpenSSH_server_install.evtx"}, {}},
+        // WinRM-Operational records (91: a winrs cmd shell whose resourceUri the file could not
+        // render; 169 / 193: authentication): sessions, no file.
+        {"winrm 91, shell started",
+            {"evtx/EVTX-ATTACK-SAMPLES/Lateral_Movement/LM_winrm_target_wrmlogs_91_wsmanShellStarted_poorLog.evtx"},
+            {}},
+        {"winrm 169 / 193",
+            {"evtx/EVTX-ATTACK-SAMPLES/Lateral_Movement/"
+             "RemotePowerShell_MS_Windows-Remote_Management_EventID_169.evtx"},
+            {}},
+        {"winrs, Sysmon 1", {"evtx/EVTX-ATTACK-SAMPLES/Lateral_Movement/LM_winrm_exec_sysmon_1_winrshost.evtx"}, {}},
+        // PowerShell remoting recorded with module logging (4103 in wsmprovhost sessions) and
+        // Sysmon: commands in the session, no copy.
+        {"psremoting, covenant command", {"mordor/covenant_psremoting_command.zip"}, {}},
+        {"psremoting, covenant grunt", {"mordor/covenant_psremoting_grunt.zip"}, {}},
+        {"psremoting, empire stager", {"mordor/empire_psremoting_stager.zip"}, {}},
     };
 }
 

@@ -10,10 +10,12 @@
 #include "core/FormatDetector.h"
 #include "core/ImportEngine.h"
 #include "inference/InferenceEngine.h"
+#include "inference/SmbMountRule.h"
 #include "inference/TransferQuery.h"
 #include "linux/SshdMessage.h"
 #include "macos/MacLogParsers.h"
 #include "store/CaseStore.h"
+#include "store/MacActivity.h"
 #include "store/Sqlite.h"
 
 #include <QTemporaryDir>
@@ -189,6 +191,80 @@ private slots:
         QCOMPARE(find("payload.tar.gz"),
             std::string("MAC01 -> 10.30.0.22 | MAC01\\alice | /opt/payload.tar.gz | /Users/alice/payload.tar.gz | "
                         "rsync | push"));
+    }
+
+    // An smbfs volume the Mac mounted (eslogger mount / unmount): a copy onto it is a push to the
+    // server, a copy from it by a command naming the file a pull; what macOS writes on every SMB
+    // volume, a write after the unmount and an AFP volume are none (mac03-eslogger-smb.ndjson).
+    void smbMount()
+    {
+        QTemporaryDir dir;
+        auto cs = store::CaseStore::open(
+            dir.filePath(QStringLiteral("smb.ttcase")).toStdString(), store::CaseStore::Access::Create);
+        ImportEngine::Options opts;
+        opts.defaultHost = "MAC02";
+        ImportEngine engine(*cs, opts);
+        const ImportSummary s
+            = engine.run({QString(fixturesDir() + QStringLiteral("/macos/mac03-eslogger-smb.ndjson")).toStdString()});
+        QCOMPARE(s.rejected(), int64_t(0));
+        inference::InferenceEngine(*cs).run();
+        const auto rows = inference::listTransfers(*cs, {});
+        std::string all;
+        for (const auto &r : rows)
+            all += r.file + ": " + describe(r) + " | " + r.rules + "\n";
+        QVERIFY2(rows.size() == 2, all.c_str());
+        auto find = [&](const std::string &file) -> const inference::TransferRow * {
+            for (const auto &r : rows)
+                if (r.file == file)
+                    return &r;
+            return nullptr;
+        };
+        const auto *push = find("payload.pkg");
+        QVERIFY2(push, all.c_str());
+        QCOMPARE(describe(*push),
+            std::string("MAC02 -> FILES01 | MAC02\\bob | \\\\files01.corp.local\\projects\\drop\\payload.pkg | "
+                        "/Users/bob/Desktop/payload.pkg | smb-share | push"));
+        QCOMPARE(push->rules, std::string("smb-mount"));
+        const auto *pull = find("q3 report.xlsx");
+        QVERIFY2(pull, all.c_str());
+        QCOMPARE(describe(*pull),
+            std::string("FILES01 -> MAC02 | MAC02\\bob | /Users/bob/Downloads/q3 report.xlsx | "
+                        "\\\\files01.corp.local\\projects\\finance\\q3 report.xlsx | smb-share | pull"));
+    }
+
+    void smbMountSource_data()
+    {
+        QTest::addColumn<QString>("from");
+        QTest::addColumn<QString>("expected"); // user|server|share
+        QTest::newRow("user") << "//alice@fileserver.corp.local/share"
+                              << "alice|fileserver.corp.local|share";
+        QTest::newRow("domain") << "//CORP;bob@files01/projects/"
+                                << "CORP\\bob|files01|projects";
+        QTest::newRow("password dropped") << "//bob:s3cret@10.0.0.5:445/c$"
+                                          << "bob|10.0.0.5|c$";
+        QTest::newRow("guest") << "//mini.local/Public"
+                               << "|mini.local|Public";
+        QTest::newRow("no share") << "//server"
+                                  << "||";
+        QTest::newRow("local device") << "/dev/disk3s1"
+                                      << "||";
+    }
+
+    void smbMountSource()
+    {
+        QFETCH(QString, from);
+        QFETCH(QString, expected);
+        const store::SmbMountSource s = store::parseSmbMountFrom(from.toStdString());
+        QCOMPARE(QString::fromStdString(s.user + "|" + s.server + "|" + s.share), expected);
+    }
+
+    void volumeHousekeeping()
+    {
+        QVERIFY(inference::SmbMountRule::volumeHousekeeping("/Volumes/s/a/.DS_Store"));
+        QVERIFY(inference::SmbMountRule::volumeHousekeeping("/Volumes/s/._x.pkg"));
+        QVERIFY(inference::SmbMountRule::volumeHousekeeping("/Volumes/s/.TemporaryItems/folders.501/x"));
+        QVERIFY(!inference::SmbMountRule::volumeHousekeeping("/Volumes/s/x.pkg"));
+        QVERIFY(!inference::SmbMountRule::volumeHousekeeping("/Volumes/s/a._b"));
     }
 };
 

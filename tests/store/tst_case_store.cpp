@@ -555,6 +555,59 @@ private slots:
         QCOMPARE(store::searchKey(0, false, 2) >> store::kSearchIdBits, int64_t(0)); // no time: first
     }
 
+    // Schema 8: WinRM copies found by the remoting rules and stored as 'other' before become
+    // 'winrm'; every other row keeps its method; the CHECK now takes 'winrm' and 'airdrop'.
+    void migratesWinrmCopiesToTheirMethod()
+    {
+        QTemporaryDir dir;
+        const QString file = dir.filePath("v5-winrm.ttcase");
+        QVERIFY(tt::test::unpackV5Fixture(file));
+        const std::string path = file.toStdString();
+        {
+            sql::Db raw;
+            raw.open(path, sql::Db::Mode::ReadWrite);
+            QVERIFY(store::schemaVersion(raw) < 8);
+            const int64_t host = raw.queryInt("SELECT min(id) FROM hosts", -1);
+            QVERIFY(host > 0);
+            auto ins
+                = raw.prepare("INSERT INTO transfers(dst_host_id, file_name, method, direction, first_ts, "
+                              "last_ts, confidence, confidence_label, rules) VALUES(?,?,?,'push',1,1,0.5,'medium',?)");
+            const char *const rows[][3] = {
+                {"a.exe", "other", "winrm-write"}, {"b.exe", "other", "ps-remoting-copy,winrm-write"},
+                {"c.exe", "other", "ps-remoting-copy"},
+                {"d.exe", "other", "source-command"}, // not a remoting rule: stays other
+                {"e.exe", "smb-share", "smb-share-write,winrm-write"}, // a better method won: kept
+                {"f.exe", "other", "winrm-writer-lookalike"}, // a name that only contains the rule's
+            };
+            for (const auto &r : rows) {
+                ins.bind(1, host).bind(2, std::string_view(r[0])).bind(3, std::string_view(r[1]));
+                ins.bind(4, std::string_view(r[2]));
+                ins.exec();
+            }
+            // The old CHECK has no winrm: what the step is for.
+            QVERIFY_THROWS_EXCEPTION(
+                sql::Error, raw.exec("UPDATE transfers SET method = 'winrm' WHERE file_name = 'a.exe'"));
+        }
+        auto cs = store::CaseStore::open(path, store::CaseStore::Access::ReadWrite);
+        QCOMPARE(cs->schemaVersion(), 8);
+        sql::Db &db = cs->db();
+        auto method = [&](const char *file) {
+            auto st = db.prepare("SELECT method FROM transfers WHERE file_name = ?");
+            st.bind(1, std::string_view(file));
+            return st.step() ? st.text(0) : std::string("(missing)");
+        };
+        QCOMPARE(method("a.exe"), std::string("winrm"));
+        QCOMPARE(method("b.exe"), std::string("winrm"));
+        QCOMPARE(method("c.exe"), std::string("winrm"));
+        QCOMPARE(method("d.exe"), std::string("other"));
+        QCOMPARE(method("e.exe"), std::string("smb-share"));
+        QCOMPARE(method("f.exe"), std::string("other"));
+        db.exec("UPDATE transfers SET method = 'airdrop' WHERE file_name = 'd.exe'");
+        QVERIFY_THROWS_EXCEPTION(
+            sql::Error, db.exec("UPDATE transfers SET method = 'carrier-pigeon' WHERE file_name = 'd.exe'"));
+        QCOMPARE(db.queryInt("SELECT count(*) FROM pragma_index_list('transfers')"), int64_t(5));
+    }
+
     void migratesV1FixtureWithBackup()
     {
         const QString c = path("v1.ttcase");

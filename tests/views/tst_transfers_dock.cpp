@@ -21,6 +21,7 @@
 #include "workbench/Selection.h"
 
 #include <QAbstractItemModelTester>
+#include <QComboBox>
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -255,6 +256,68 @@ private slots:
             return (t.source == QLatin1String("WS-0000") || t.destination == QLatin1String("WS-0000"))
                 && t.confidence >= 0.75;
         }));
+    }
+
+    // Benign-admin candidates (deployment tools): a column with the tool (the reason in its
+    // tooltip), a filter that hides them or shows only them, sorting by the tool.
+    void benignColumnAndFilter()
+    {
+        QString error;
+        const QString path = m_dir.path() + QStringLiteral("/benign.ttcase");
+        const auto rows = buildTransferCase(path, 60, 8, {}, &error);
+        QVERIFY2(rows.size() == 60, qPrintable(error));
+        QSet<qint64> benignIds;
+        {
+            auto cs = store::CaseStore::open(path.toStdString(), store::CaseStore::Access::ReadWrite);
+            cs->db().exec("UPDATE transfers SET benign_tool = CASE WHEN id % 10 = 0 THEN 'pdq' ELSE 'sccm' END, "
+                          "benign_reason = 'ccmsetup.exe <b>pushed</b> by the site server' WHERE id % 5 = 0");
+        }
+        for (const SyntheticTransfer &t : rows)
+            if (t.id % 5 == 0)
+                benignIds.insert(t.id);
+        Table table(path);
+        [[maybe_unused]] TransfersDock &dock = table.dock;
+        [[maybe_unused]] QSignalSpy &spy = table.spy;
+        waitList(dock, spy, 0);
+        QCOMPARE(dock.model()->totalCount(), 60);
+        auto shown = [&dock] {
+            const QVector<qint64> ids = dock.model()->ids();
+            return QSet<qint64>(ids.begin(), ids.end());
+        };
+        auto *box = dock.findChild<QComboBox *>(QStringLiteral("transfersBenign"));
+        QVERIFY(box);
+        qsizetype before = spy.count();
+        box->setCurrentIndex(box->findData(1));
+        emit box->activated(box->currentIndex()); // as a user's choice (the dock listens to activated)
+        waitList(dock, spy, before);
+        QCOMPARE(shown(), benignIds);
+        loadAll(dock);
+        QStringList tools = column(dock, TransferColumn::Benign);
+        QCOMPARE(tools.count(QStringLiteral("sccm")) + tools.count(QStringLiteral("pdq")), benignIds.size());
+        const QString tip = dock.model()->index(0, int(TransferColumn::Benign)).data(Qt::ToolTipRole).toString();
+        QVERIFY2(tip.contains(QStringLiteral("&lt;b&gt;pushed")), qPrintable(tip)); // escaped, not markup
+        QCOMPARE(dock.model()->headerData(int(TransferColumn::Benign), Qt::Horizontal, Qt::DisplayRole).toString(),
+            QStringLiteral("Benign (tool)"));
+        before = spy.count();
+        box->setCurrentIndex(box->findData(0));
+        emit box->activated(box->currentIndex()); // as a user's choice (the dock listens to activated)
+        waitList(dock, spy, before);
+        QCOMPARE(dock.model()->totalCount(), 60 - int(benignIds.size()));
+        QVERIFY(!shown().intersects(benignIds));
+
+        // Sorted by the tool in SQL: the unlabelled first, then pdq, then sccm.
+        TransferTableSpec spec;
+        spec.sortColumn = TransferColumn::Benign;
+        auto cs = store::CaseStore::open(path.toStdString(), store::CaseStore::Access::ReadOnly);
+        const QVector<qint64> ids = queryTransferTableIds(*cs, spec);
+        QCOMPARE(ids.size(), 60);
+        QStringList order;
+        for (const TransferTableRow &r : queryTransferTableRows(*cs, ids))
+            order << r.benignTool;
+        QStringList sorted = order;
+        std::sort(sorted.begin(), sorted.end());
+        QCOMPARE(order, sorted);
+        QCOMPARE(order.last(), QStringLiteral("sccm"));
     }
 
     void edgeSelectsAllItsRowsAndARowSelectsTheEdgeAndEvidence()
