@@ -69,9 +69,10 @@ int64_t InferenceRepository::eventCount()
 void InferenceRepository::loadProcesses(const InferenceScope &scope, const RowSink<ProcessInfo> &sink)
 {
     auto st = prepareScoped(m_cs.db(),
-        "SELECT p.id, p.event, p.host_id, e.source_id, p.start_ts, p.origin, p.guid, p.pid, p.image, "
-        "p.command_line, p.parent_guid, p.parent_pid, p.parent_image, p.account_id, p.logon_id, p.hashes "
-        "FROM processes p JOIN events e ON e.id=p.event WHERE p.start_ts IS NOT NULL",
+        std::string("SELECT p.id, p.event, p.host_id, e.source_id, p.start_ts, p.origin, p.guid, p.pid, p.image, "
+                    "p.command_line, p.parent_guid, p.parent_pid, p.parent_image, p.account_id, p.logon_id, ")
+            + (scope.processHashes ? "p.hashes" : "NULL")
+            + " FROM processes p JOIN events e ON e.id=p.event WHERE p.start_ts IS NOT NULL",
         scope, "p.host_id", "p.start_ts", " ORDER BY p.id");
     while (st.step()) {
         ProcessInfo p;
@@ -91,9 +92,17 @@ void InferenceRepository::loadProcesses(const InferenceScope &scope, const RowSi
         p.parentImage = columnText(st, 12);
         p.account = columnInt64(st, 13);
         p.logonId = columnText(st, 14);
-        p.hashes = columnText(st, 15);
+        if (scope.processHashes)
+            p.hashes = columnText(st, 15);
         sink(std::move(p));
     }
+}
+
+std::string InferenceRepository::processHashes(int64_t processId)
+{
+    auto st = m_cs.db().prepare("SELECT hashes FROM processes WHERE id=?");
+    st.bind(1, processId);
+    return st.step() ? columnText(st, 0) : std::string();
 }
 
 void InferenceRepository::loadFileEvents(

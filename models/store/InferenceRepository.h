@@ -28,6 +28,10 @@ class CaseStore;
 struct InferenceScope {
     std::vector<int64_t> hosts; // empty: every host
     int64_t fromTs = kNoValue, toTs = kNoValue; // inclusive bounds; kNoValue: open
+    // false: loadProcesses leaves ProcessInfo::hashes empty (read one with processHashes()); the
+    // Sysmon Hashes text was the largest string of a loaded process and one rule reads it, for the
+    // few processes that ran a transferred file.
+    bool processHashes = true;
 };
 
 template<typename Row> using RowSink = std::function<void(Row &&)>;
@@ -42,6 +46,8 @@ public:
 
     // Rows without a time cannot be correlated and are never read; each load is in id order.
     void loadProcesses(const InferenceScope &scope, const RowSink<ProcessInfo> &sink);
+    // The hashes column of one process (empty: none or no such process).
+    std::string processHashes(int64_t processId);
     // File creations, whole-file reads (a server logged sending: sftp-server close), Sysmon 15
     // streams (the hash of the file a stream was added to) and 4663 object accesses that wrote
     // (WriteData / AppendData; other accesses are not read).
