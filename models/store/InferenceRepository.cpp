@@ -284,6 +284,26 @@ void InferenceRepository::RunTransaction::commit()
     m_tx->commit();
 }
 
+InferenceRepository::PageCacheLimit::PageCacheLimit(CaseStore &cs, int64_t kib)
+    : m_cs(cs)
+    , m_previous(cs.db().queryInt("PRAGMA cache_size", 0))
+{
+    // Negative: a size in KiB; positive: in pages. Only ever lowered.
+    const int64_t pageSize = cs.db().queryInt("PRAGMA page_size", 4096);
+    const int64_t previousKib = m_previous < 0 ? -m_previous : m_previous * pageSize / 1024;
+    if (kib > 0 && previousKib > kib)
+        cs.db().exec("PRAGMA cache_size=" + std::to_string(-kib));
+}
+
+InferenceRepository::PageCacheLimit::~PageCacheLimit()
+{
+    try {
+        m_cs.db().exec("PRAGMA cache_size=" + std::to_string(m_previous));
+    } catch (...) {
+        // a failed restore only leaves the smaller cache
+    }
+}
+
 InferenceRepository::Interrupter::Interrupter(CaseStore &cs, const std::atomic<bool> *flag)
     : m_cs(cs)
 {

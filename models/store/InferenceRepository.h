@@ -89,6 +89,21 @@ public:
         std::unique_ptr<sql::Transaction> m_tx;
     };
 
+    // While alive, the connection's page cache holds at most kib KiB (the previous size is
+    // restored after). The snapshot loads read each table once in id order, so the case's 64 MiB
+    // cache only kept pages that were not read again, on top of the snapshot itself.
+    class PageCacheLimit {
+    public:
+        PageCacheLimit(CaseStore &cs, int64_t kib);
+        ~PageCacheLimit();
+        PageCacheLimit(const PageCacheLimit &) = delete;
+        PageCacheLimit &operator=(const PageCacheLimit &) = delete;
+
+    private:
+        CaseStore &m_cs;
+        int64_t m_previous = 0;
+    };
+
     // While alive, every statement on the case checks flag now and then and fails (an exception)
     // once it is set.
     class Interrupter {
