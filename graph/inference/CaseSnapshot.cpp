@@ -6,8 +6,40 @@
 
 namespace tt::inference {
 
+namespace {
+constexpr size_t kStageChunk = 4096;
+}
+
+template<typename T> void ByHost<T>::add(T row)
+{
+    if (m_staged.empty() || m_staged.back().size() == kStageChunk) {
+        m_staged.emplace_back();
+        m_staged.back().reserve(kStageChunk);
+    }
+    m_staged.back().push_back(std::move(row));
+}
+
 template<typename T> void ByHost<T>::finish()
 {
+    // Hosts enter m_rows in the order of their first row, as when rows were added directly: the
+    // iteration order of all() stays what it was.
+    std::unordered_map<int64_t, size_t> counts;
+    for (const std::vector<T> &chunk : m_staged)
+        for (const T &r : chunk) {
+            m_rows.try_emplace(r.host);
+            ++counts[r.host];
+        }
+    for (const auto &[host, n] : counts)
+        m_rows[host].reserve(m_rows[host].size() + n);
+    for (std::vector<T> &chunk : m_staged) {
+        for (T &r : chunk) {
+            const int64_t host = r.host;
+            m_rows[host].push_back(std::move(r));
+        }
+        std::vector<T>().swap(chunk);
+    }
+    m_staged.clear();
+    m_staged.shrink_to_fit();
     for (auto &[host, rows] : m_rows)
         std::stable_sort(rows.begin(), rows.end(),
             [](const T &a, const T &b) { return a.ts != b.ts ? a.ts < b.ts : a.event < b.event; });
@@ -64,7 +96,9 @@ template class ByHost<store::ScheduledTaskRow>;
 
 void CaseSnapshot::load(store::InferenceRepository &repo, const store::InferenceScope &scope)
 {
-    repo.loadProcesses(scope, [this](ProcessInfo &&p) { processes.add(std::move(p)); });
+    store::InferenceScope processScope = scope;
+    processScope.processHashes = false; // ExecutionRule reads the few it needs (repo.processHashes)
+    repo.loadProcesses(processScope, [this](ProcessInfo &&p) { processes.add(std::move(p)); });
     processes.finish();
     using FileKind = store::InferenceRepository::FileEventKind;
     repo.loadFileEvents(scope, [this](FileCreateInfo &&f, FileKind kind) {
@@ -104,26 +138,43 @@ void CaseSnapshot::load(store::InferenceRepository &repo, const store::Inference
     for (auto &r : repo.scheduledTasks())
         scheduledTasks.add(std::move(r));
     scheduledTasks.finish();
+    const size_t nProcesses = processes.size();
+    m_procById.reserve(nProcesses);
+    size_t nGuids = 0;
     for (const auto &[host, rows] : processes.all())
         for (const ProcessInfo &p : rows) {
-            m_procById.emplace(p.id, &p);
-            if (!p.guid.empty())
-                m_procByGuid.emplace(std::to_string(host) + '|' + p.guid, &p); // first (Sysmon) wins
+            m_procById.emplace_back(p.id, &p);
+            nGuids += p.guid.empty() ? 0 : 1;
         }
+    std::sort(m_procById.begin(), m_procById.end(), [](const auto &a, const auto &b) { return a.first < b.first; });
+    // Per host in (ts, event) order, then a stable sort: of several processes with one guid, the
+    // first (the Sysmon one) is the one found, as before.
+    m_procByGuid.reserve(nGuids);
+    for (int64_t host : processes.hosts())
+        for (const ProcessInfo &p : processes.of(host))
+            if (!p.guid.empty())
+                m_procByGuid.push_back({host, p.guid, &p});
+    std::stable_sort(m_procByGuid.begin(), m_procByGuid.end(),
+        [](const GuidEntry &a, const GuidEntry &b) { return a.host != b.host ? a.host < b.host : a.guid < b.guid; });
 }
 
 const ProcessInfo *CaseSnapshot::processById(int64_t id) const
 {
-    auto it = m_procById.find(id);
-    return it == m_procById.end() ? nullptr : it->second;
+    auto it = std::lower_bound(m_procById.begin(), m_procById.end(), id,
+        [](const std::pair<int64_t, const ProcessInfo *> &e, int64_t v) { return e.first < v; });
+    return it == m_procById.end() || it->first != id ? nullptr : it->second;
 }
 
 const ProcessInfo *CaseSnapshot::processByGuid(int64_t host, const std::string &guid) const
 {
     if (guid.empty())
         return nullptr;
-    auto it = m_procByGuid.find(std::to_string(host) + '|' + guid);
-    return it == m_procByGuid.end() ? nullptr : it->second;
+    const std::string_view g(guid);
+    auto it = std::lower_bound(m_procByGuid.begin(), m_procByGuid.end(), std::pair<int64_t, std::string_view>(host, g),
+        [](const GuidEntry &e, const std::pair<int64_t, std::string_view> &v) {
+            return e.host != v.first ? e.host < v.first : e.guid < v.second;
+        });
+    return it == m_procByGuid.end() || it->host != host || it->guid != g ? nullptr : it->p;
 }
 
 const ProcessInfo *CaseSnapshot::processByPid(int64_t host, int64_t pid, int64_t ts) const

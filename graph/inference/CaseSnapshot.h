@@ -12,6 +12,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -29,10 +30,14 @@ using store::ProcessInfo;
 using store::ServiceInfo;
 using store::ShareInfo;
 
-// Rows of one kind grouped per host, each group sorted by (ts, event).
+// Rows of one kind grouped per host, each group sorted by (ts, event). add() stages rows in
+// fixed-size chunks in arrival order and finish() moves them into one exactly sized vector per
+// host, freeing each chunk once drained: growing per-host vectors by doubling held up to twice the
+// rows' bytes as slack, and three times while a vector reallocated (issue 12: the processes vector
+// was the largest single allocation of a run).
 template<typename T> class ByHost {
 public:
-    void add(T row) { m_rows[row.host].push_back(std::move(row)); }
+    void add(T row);
     void finish();
     // Rows of host with lo <= ts <= hi, as a [begin, end) pair of pointers.
     std::pair<const T *, const T *> range(int64_t host, int64_t lo, int64_t hi) const;
@@ -43,6 +48,7 @@ public:
 
 private:
     std::unordered_map<int64_t, std::vector<T>> m_rows;
+    std::vector<std::vector<T>> m_staged; // rows added since the last finish(), in arrival order
 };
 
 class CaseSnapshot {
@@ -75,8 +81,15 @@ public:
     const ProcessInfo *parentOf(const ProcessInfo &p) const;
 
 private:
-    std::unordered_map<int64_t, const ProcessInfo *> m_procById;
-    std::unordered_map<std::string, const ProcessInfo *> m_procByGuid; // "host|GUID"
+    // Sorted vectors rather than hash maps: 16 and 32 bytes a process instead of a node, a bucket
+    // and (for the guid) a "host|GUID" key string each. The guid views point into processes.
+    struct GuidEntry {
+        int64_t host = 0;
+        std::string_view guid;
+        const ProcessInfo *p = nullptr;
+    };
+    std::vector<std::pair<int64_t, const ProcessInfo *>> m_procById; // by id
+    std::vector<GuidEntry> m_procByGuid; // by (host, guid), the first process of a key first
 };
 
 } // namespace tt::inference

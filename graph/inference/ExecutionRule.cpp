@@ -4,6 +4,7 @@
 #include "inference/CaseSnapshot.h"
 #include "inference/RuleContext.h"
 #include "inference/WinPath.h"
+#include "store/InferenceRepository.h"
 
 #include <algorithm>
 #include <map>
@@ -89,7 +90,7 @@ void ExecutionRule::refine(RuleContext &ctx, std::vector<Candidate> &transfers)
             if (!t.account && acct && !ctx.accounts.isServiceIdentity(acct))
                 t.account = acct;
             if (t.hashes.empty() && WinPath::equal(run->image, t.dstPath))
-                t.hashes = run->hashes;
+                t.hashes = run->hashes.empty() ? ctx.repo.processHashes(run->id) : run->hashes;
         }
     }
 }

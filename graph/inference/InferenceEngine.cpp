@@ -71,6 +71,7 @@ InferenceEngine::Result InferenceEngine::runSteps()
         throw std::runtime_error("this case has no transfer tables (made by an older development build); "
                                  "import its sources into a new case");
     checkCancelled();
+    const store::InferenceRepository::PageCacheLimit cacheLimit(m_cs, 16 * 1024);
     store::InferenceRepository::RunTransaction tx(m_cs);
     r.events = repo.eventCount();
 

@@ -69,9 +69,10 @@ int64_t InferenceRepository::eventCount()
 void InferenceRepository::loadProcesses(const InferenceScope &scope, const RowSink<ProcessInfo> &sink)
 {
     auto st = prepareScoped(m_cs.db(),
-        "SELECT p.id, p.event, p.host_id, e.source_id, p.start_ts, p.origin, p.guid, p.pid, p.image, "
-        "p.command_line, p.parent_guid, p.parent_pid, p.parent_image, p.account_id, p.logon_id, p.hashes "
-        "FROM processes p JOIN events e ON e.id=p.event WHERE p.start_ts IS NOT NULL",
+        std::string("SELECT p.id, p.event, p.host_id, e.source_id, p.start_ts, p.origin, p.guid, p.pid, p.image, "
+                    "p.command_line, p.parent_guid, p.parent_pid, p.parent_image, p.account_id, p.logon_id, ")
+            + (scope.processHashes ? "p.hashes" : "NULL")
+            + " FROM processes p JOIN events e ON e.id=p.event WHERE p.start_ts IS NOT NULL",
         scope, "p.host_id", "p.start_ts", " ORDER BY p.id");
     while (st.step()) {
         ProcessInfo p;
@@ -91,9 +92,17 @@ void InferenceRepository::loadProcesses(const InferenceScope &scope, const RowSi
         p.parentImage = columnText(st, 12);
         p.account = columnInt64(st, 13);
         p.logonId = columnText(st, 14);
-        p.hashes = columnText(st, 15);
+        if (scope.processHashes)
+            p.hashes = columnText(st, 15);
         sink(std::move(p));
     }
+}
+
+std::string InferenceRepository::processHashes(int64_t processId)
+{
+    auto st = m_cs.db().prepare("SELECT hashes FROM processes WHERE id=?");
+    st.bind(1, processId);
+    return st.step() ? columnText(st, 0) : std::string();
 }
 
 void InferenceRepository::loadFileEvents(
@@ -273,6 +282,26 @@ InferenceRepository::RunTransaction::~RunTransaction() = default;
 void InferenceRepository::RunTransaction::commit()
 {
     m_tx->commit();
+}
+
+InferenceRepository::PageCacheLimit::PageCacheLimit(CaseStore &cs, int64_t kib)
+    : m_cs(cs)
+    , m_previous(cs.db().queryInt("PRAGMA cache_size", 0))
+{
+    // Negative: a size in KiB; positive: in pages. Only ever lowered.
+    const int64_t pageSize = cs.db().queryInt("PRAGMA page_size", 4096);
+    const int64_t previousKib = m_previous < 0 ? -m_previous : m_previous * pageSize / 1024;
+    if (kib > 0 && previousKib > kib)
+        cs.db().exec("PRAGMA cache_size=" + std::to_string(-kib));
+}
+
+InferenceRepository::PageCacheLimit::~PageCacheLimit()
+{
+    try {
+        m_cs.db().exec("PRAGMA cache_size=" + std::to_string(m_previous));
+    } catch (...) {
+        // a failed restore only leaves the smaller cache
+    }
 }
 
 InferenceRepository::Interrupter::Interrupter(CaseStore &cs, const std::atomic<bool> *flag)

@@ -29,6 +29,10 @@ class CaseStore;
 struct InferenceScope {
     std::vector<int64_t> hosts; // empty: every host
     int64_t fromTs = kNoValue, toTs = kNoValue; // inclusive bounds; kNoValue: open
+    // false: loadProcesses leaves ProcessInfo::hashes empty (read one with processHashes()); the
+    // Sysmon Hashes text was the largest string of a loaded process and one rule reads it, for the
+    // few processes that ran a transferred file.
+    bool processHashes = true;
 };
 
 template<typename Row> using RowSink = std::function<void(Row &&)>;
@@ -43,6 +47,8 @@ public:
 
     // Rows without a time cannot be correlated and are never read; each load is in id order.
     void loadProcesses(const InferenceScope &scope, const RowSink<ProcessInfo> &sink);
+    // The hashes column of one process (empty: none or no such process).
+    std::string processHashes(int64_t processId);
     // File creations, whole-file reads (a server logged sending: sftp-server close), Sysmon 15
     // streams (the hash of the file a stream was added to) and 4663 object accesses that wrote
     // (WriteData / AppendData; other accesses are not read).
@@ -84,6 +90,21 @@ public:
 
     private:
         std::unique_ptr<sql::Transaction> m_tx;
+    };
+
+    // While alive, the connection's page cache holds at most kib KiB (the previous size is
+    // restored after). The snapshot loads read each table once in id order, so the case's 64 MiB
+    // cache only kept pages that were not read again, on top of the snapshot itself.
+    class PageCacheLimit {
+    public:
+        PageCacheLimit(CaseStore &cs, int64_t kib);
+        ~PageCacheLimit();
+        PageCacheLimit(const PageCacheLimit &) = delete;
+        PageCacheLimit &operator=(const PageCacheLimit &) = delete;
+
+    private:
+        CaseStore &m_cs;
+        int64_t m_previous = 0;
     };
 
     // While alive, every statement on the case checks flag now and then and fails (an exception)

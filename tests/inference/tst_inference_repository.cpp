@@ -6,6 +6,7 @@
 #include "InferenceFixtures.h"
 
 #include "core/ImportEngine.h"
+#include "inference/CaseSnapshot.h"
 #include "inference/InferenceEngine.h"
 #include "inference/TransferQuery.h"
 #include "query/ExportQuery.h"
@@ -14,6 +15,7 @@
 #include "store/CaseStore.h"
 #include "store/EntityRepository.h"
 #include "store/InferenceRepository.h"
+#include "store/Sqlite.h"
 #include "store/TransferRepository.h"
 
 #include <QFile>
@@ -116,6 +118,101 @@ private slots:
         QCOMPARE(images(processes(*cs, {{}, store::kNoValue, us(30)})), QStringList({"C:\\a.exe", "C:\\b.exe"}));
         QCOMPARE(images(processes(*cs, {{ws5}, us(1), store::kNoValue})), QStringList({"C:\\c.exe"}));
         QCOMPARE(images(processes(*cs, {{ws5, ws6}, us(0), us(30)})), QStringList({"C:\\a.exe", "C:\\b.exe"}));
+    }
+
+    // The snapshot loads processes without their hashes (the largest string of a row, issue 12):
+    // the load leaves them empty when asked and processHashes() reads one process's.
+    void processHashesOnDemand()
+    {
+        auto cs = makeCase(process(kDst, at(0), "{00000000-0000-0000-0000-00000000000d}", 300, "C:\\d.exe", "d"));
+        QVERIFY(cs);
+        const std::vector<store::ProcessInfo> with = processes(*cs, {});
+        QCOMPARE(with.size(), size_t(1));
+        QCOMPARE(QString::fromStdString(with[0].hashes), QStringLiteral("SHA256=FEEDFACE"));
+        store::InferenceScope scope;
+        scope.processHashes = false;
+        const std::vector<store::ProcessInfo> without = processes(*cs, scope);
+        QCOMPARE(without.size(), size_t(1));
+        QVERIFY(without[0].hashes.empty());
+        QCOMPARE(without[0].id, with[0].id);
+        QCOMPARE(without[0].image, with[0].image);
+        store::InferenceRepository repo(*cs);
+        QCOMPARE(QString::fromStdString(repo.processHashes(with[0].id)), QStringLiteral("SHA256=FEEDFACE"));
+        QVERIFY(repo.processHashes(with[0].id + 1000).empty());
+    }
+
+    // The snapshot's process look-ups (sorted vectors since issue 12, hash maps before): a guid is
+    // per host, the earliest process of a guid on a host is the one found, ids are exact, and
+    // each host's rows are in time order whatever order they were read in.
+    void snapshotLookups()
+    {
+        const char *g = "{00000000-0000-0000-0000-0000000000f1}";
+        QByteArray b;
+        b += process(kDst, at(50), g, 401, "C:\\later.exe", "later"); // read first, runs later
+        b += process(kDst, at(10), g, 400, "C:\\first.exe", "first");
+        b += process(kSrc, at(20), g, 402, "C:\\other-host.exe", "other");
+        b += process(kSrc, at(5), "{00000000-0000-0000-0000-0000000000f2}", 403, "C:\\early.exe", "early");
+        auto cs = makeCase(b);
+        QVERIFY(cs);
+        const int64_t ws5 = hostId(*cs, "WS5"), ws6 = hostId(*cs, "WS6");
+        QVERIFY(ws5 && ws6);
+        store::InferenceRepository repo(*cs);
+        inference::CaseSnapshot snap;
+        snap.load(repo, {});
+        QCOMPARE(snap.processes.size(), size_t(4));
+        const std::vector<store::ProcessInfo> &dst = snap.processes.of(ws6);
+        QCOMPARE(dst.size(), size_t(2));
+        QCOMPARE(QString::fromStdString(dst[0].image), QStringLiteral("C:\\first.exe"));
+        QCOMPARE(QString::fromStdString(dst[1].image), QStringLiteral("C:\\later.exe"));
+        QVERIFY(dst[0].hashes.empty()); // not loaded: processHashes() on demand
+        const std::string stored = dst[0].guid; // as the importer normalised it
+        QVERIFY(!stored.empty());
+        QCOMPARE(dst[1].guid, stored);
+
+        const store::ProcessInfo *p = snap.processByGuid(ws6, stored);
+        QVERIFY(p);
+        QCOMPARE(QString::fromStdString(p->image), QStringLiteral("C:\\first.exe"));
+        p = snap.processByGuid(ws5, stored);
+        QVERIFY(p);
+        QCOMPARE(QString::fromStdString(p->image), QStringLiteral("C:\\other-host.exe"));
+        QVERIFY(!snap.processByGuid(ws6, snap.processes.of(ws5)[0].guid)); // the other guid, on WS5 only
+        QVERIFY(!snap.processByGuid(ws6, ""));
+        QVERIFY(!snap.processByGuid(ws6 + ws5 + 100, stored));
+
+        for (int64_t host : {ws5, ws6})
+            for (const store::ProcessInfo &q : snap.processes.of(host)) {
+                QCOMPARE(snap.processById(q.id), &q);
+                QCOMPARE(snap.processByPid(host, q.pid, q.ts), &q);
+            }
+        int64_t maxId = 0;
+        for (int64_t host : snap.processes.hosts())
+            for (const store::ProcessInfo &q : snap.processes.of(host))
+                maxId = std::max(maxId, q.id);
+        QVERIFY(!snap.processById(maxId + 1));
+        QVERIFY(!snap.processById(0));
+        auto [rb, re] = snap.processes.range(ws6, us(10), us(49));
+        QCOMPARE(re - rb, 1);
+        QCOMPARE(QString::fromStdString(rb->image), QStringLiteral("C:\\first.exe"));
+    }
+
+    // Inference lowers the page cache for its run and gives the case its size back.
+    void pageCacheLimitRestores()
+    {
+        auto cs = makeCase(process(kDst, at(0), "{00000000-0000-0000-0000-00000000000e}", 301, "C:\\e.exe", "e"));
+        QVERIFY(cs);
+        const int64_t before = cs->db().queryInt("PRAGMA cache_size");
+        QCOMPARE(before, int64_t(-65536));
+        {
+            const store::InferenceRepository::PageCacheLimit limit(*cs, 1024);
+            QCOMPARE(cs->db().queryInt("PRAGMA cache_size"), int64_t(-1024));
+        }
+        QCOMPARE(cs->db().queryInt("PRAGMA cache_size"), before);
+        {
+            const store::InferenceRepository::PageCacheLimit larger(*cs, 1 << 20); // never raises
+            QCOMPARE(cs->db().queryInt("PRAGMA cache_size"), before);
+        }
+        inference::InferenceEngine(*cs).run();
+        QCOMPARE(cs->db().queryInt("PRAGMA cache_size"), before);
     }
 
     void transfersAreWrittenInBatchesInTheOrderGiven()
