@@ -28,7 +28,8 @@ else
 fi
 mapfile -t rows < <(sed -n '/^## Layout/,/^## /p' "$readme" | sed -n -E 's/^\| `([^`]+)\/` \|.*/\1/p' | sort -u)
 for f in "${folders[@]}"; do
-  printf '%s\n' "${rows[@]}" | grep -q -x -F "$f" || problems+=("folder '$f/' has no row in the '## Layout' table")
+  # (No `printf | grep -q`: grep leaving early breaks the pipe, and pipefail would call that a miss.)
+  grep -q -x -F "$f" <<<"$(printf '%s\n' "${rows[@]}")" || problems+=("folder '$f/' has no row in the '## Layout' table")
 done
 for r in "${rows[@]}"; do
   [ -d "$src/$r" ] || problems+=("the '## Layout' table names '$r/', which does not exist")

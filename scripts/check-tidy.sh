@@ -102,7 +102,7 @@ fi
 
 # The sources AUTOMOC generates that the tests include ("tst_x.moc"): the *_autogen targets
 # (after a build, as in CI, they are up to date and cost nothing). Only the tests include them.
-if printf '%s\n' "${units[@]}" | grep -q '^tests/'; then
+if grep -q '^tests/' <<<"$(printf '%s\n' "${units[@]}")"; then
   mapfile -t autogen < <(ninja -C "$build" -t targets all | sed -n 's/^\([^:]*_autogen\): .*/\1/p' | sort -u)
   if [ ${#autogen[@]} -gt 0 ]; then
     cmake --build "$build" --target "${autogen[@]}" >/dev/null
