@@ -124,6 +124,7 @@ private slots:
         const auto rows = m_run.procedure(pr.files, missing);
         QVERIFY2(missing.isEmpty(), qPrintable(missing));
         std::vector<std::string> found;
+        found.reserve(rows.size());
         for (const auto &r : rows)
             found.push_back(describe(r));
         for (const std::string &f : found)
