@@ -31,7 +31,7 @@ while [ $# -gt 0 ]; do
       fi
       ;;
     -h | --help)
-      sed -n '2,12p' "$0"
+      sed -n '2,/^set -euo/p' "$0" | sed '$d'
       exit 0
       ;;
     -*)
