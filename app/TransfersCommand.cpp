@@ -7,6 +7,7 @@
 #include "core/TimeUtil.h"
 #include "inference/InferenceEngine.h"
 #include "inference/TransferQuery.h"
+#include "query/UnknownSources.h"
 #include "store/CaseStore.h"
 #include "store/InferenceState.h"
 
@@ -155,6 +156,7 @@ int runTransfers(const QStringList &args)
         auto cs = store::CaseStore::open(p.positionalArguments()[0].toStdString(), store::CaseStore::Access::ReadOnly);
         warnIfInferencePending(*cs, "transfers");
         rows = inference::listTransfers(*cs, filter);
+        nameUnknownSources(*cs, rows); // as the graph names them
         std::vector<inference::TransferRow> kept;
         for (auto &r : rows) {
             if ((p.isSet(excludeBenignOpt) && !r.benignTool.empty())

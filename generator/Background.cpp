@@ -111,7 +111,6 @@ Background::Background(const Topology &topo, int host, uint64_t seed, int64_t bu
     , m_f(m_ctx)
     , m_budget(budget)
     , m_startUs(startUs)
-    , m_endUs(endUs)
 {
     m_slots = (endUs - startUs) / kSlotUs;
     for (int64_t i = 0; i < m_slots; ++i)

@@ -55,7 +55,7 @@ private:
     HostContext m_ctx;
     EventFactory m_f;
     int64_t m_budget;
-    int64_t m_startUs, m_endUs;
+    int64_t m_startUs;
     int64_t m_slot = 0, m_slots = 0;
     int64_t m_totalWeight = 0, m_cumWeight = 0, m_emitted = 0;
     int64_t m_slotLimit = 0; // events allowed in the current slot

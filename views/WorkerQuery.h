@@ -26,7 +26,7 @@ void runCaseQuery(QObject *receiver, const QString &path, sql::CancelFlag cancel
 {
     QPointer<QObject> guard(receiver);
     QThreadPool::globalInstance()->start(
-        [guard, path, cancel, job = std::move(job), apply = std::move(apply)]() mutable {
+        [guard, path, cancel = std::move(cancel), job = std::move(job), apply = std::move(apply)]() mutable {
             if (cancel && cancel->load())
                 return; // superseded before it started
             auto result = std::make_shared<Result>();

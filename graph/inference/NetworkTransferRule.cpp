@@ -202,15 +202,23 @@ void NetworkTransferRule::collect(RuleContext &ctx, std::vector<Candidate> &out)
             end = std::max(end, sorted[j]->ts + sorted[j]->dur);
             ++j;
         }
-        // Bytes per distinct connection (two sensors: the larger count).
-        std::map<int64_t, int64_t> byPort;
+        // Bytes per distinct connection: the same client port starting within kSensorDup is one
+        // connection seen by two sensors (the larger count); a port reused later is another one.
+        std::map<int64_t, std::pair<int64_t, size_t>> lastOfPort; // port -> (start, index in conns)
+        std::vector<int64_t> conns;
         std::vector<const Flow *> group(sorted.begin() + long(i), sorted.begin() + long(j));
         for (const Flow *f : group) {
-            int64_t &b = byPort[f->origPort];
-            b = std::max(b, f->origBytes);
+            const auto seen = lastOfPort.find(f->origPort);
+            if (seen != lastOfPort.end() && f->ts - seen->second.first <= kSensorDup) {
+                int64_t &b = conns[seen->second.second];
+                b = std::max(b, f->origBytes);
+                continue;
+            }
+            lastOfPort[f->origPort] = {f->ts, conns.size()};
+            conns.push_back(f->origBytes);
         }
         int64_t bytes = 0;
-        for (const auto &[port, b] : byPort)
+        for (int64_t b : conns)
             bytes += b;
         const Flow &first = *group.front();
         i = j;

@@ -18,8 +18,6 @@ namespace tt {
 
 namespace {
 
-constexpr int64_t kDayUs = 86400LL * 1000000;
-
 bool isDigit(char c)
 {
     return c >= '0' && c <= '9';
@@ -395,9 +393,7 @@ bool JournaldJsonParser::parse(ByteSource &in, RecordSink &sink)
                 host = sv;
             else if (k == "SYSLOG_IDENTIFIER")
                 ident = sv;
-            else if (k == "_PID")
-                pid = sv;
-            else if (k == "SYSLOG_PID" && pid.empty())
+            else if (k == "_PID" || (k == "SYSLOG_PID" && pid.empty())) // the trusted _PID wins
                 pid = sv;
             else if (k == "__REALTIME_TIMESTAMP")
                 realtime = sv;

@@ -430,11 +430,16 @@ EvidenceList queryEvidence(store::CaseStore &store, const EvidenceScope &scope)
             break;
         }
         case EvidenceScope::Kind::Host: {
+            // One row per event: the transfers of one SMB session (PsExec's service binary and
+            // the tool it runs) share its logon, connection and 5140 / 5145 share accesses, and
+            // one event may back a transfer in two roles; the row names the first transfer and
+            // every role and rule.
             const TransferFilterSql f = transferFilterSql(scope.filter);
-            auto st = db.prepare(std::string(kSelect)
-                + "WHERE te.transfer_id IN (SELECT t.id FROM transfers t WHERE "
-                  "(t.src_host_id=? OR t.dst_host_id=?) AND "
-                + f.where.toStdString() + ")" + std::string(kOrder) + limit);
+            auto st = db.prepare(
+                "SELECT te.event, min(te.transfer_id), coalesce(e.ts,0), group_concat(DISTINCT te.role), "
+                "group_concat(DISTINCT te.rule) FROM transfer_evidence te JOIN events e ON e.id=te.event "
+                "WHERE te.transfer_id IN (SELECT t.id FROM transfers t WHERE (t.src_host_id=? OR t.dst_host_id=?) AND "
+                + f.where.toStdString() + ") GROUP BY te.event ORDER BY e.ts, te.event LIMIT " + limit);
             st.bind(1, static_cast<int64_t>(scope.host)).bind(2, static_cast<int64_t>(scope.host));
             bindTransferFilter(st, f, 3);
             collect(st);

@@ -109,7 +109,7 @@ struct EvidenceScope {
     enum class Kind { None, Transfers, Host, Process };
     Kind kind = Kind::None;
     QVector<qint64> transfers; // Transfers: those of them `filter` keeps
-    qint64 host = 0; // Host: the evidence of its transfers in view under `filter`
+    qint64 host = 0; // Host: the evidence of its transfers in view under `filter`, one row an event
     qint64 process = 0; // Process: its own events (start, end, file, network, DNS, children)
     FilterState filter;
 };

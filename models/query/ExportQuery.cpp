@@ -4,6 +4,7 @@
 #include "query/GraphQuery.h"
 #include "query/UnknownSources.h"
 #include "store/CaseStore.h"
+#include "store/RowBinding.h"
 #include "store/Sqlite.h"
 
 #include <QFileInfo>
@@ -19,9 +20,9 @@ QString qs(const std::string &s)
 {
     return QString::fromStdString(s);
 }
-QString colText(sql::Stmt &st, int c)
+QString colText(const sql::Stmt &st, int c)
 {
-    return st.isNull(c) ? QString() : qs(st.text(c));
+    return qs(store::columnText(st, c));
 }
 
 bool tableExists(sql::Db &db, const char *name)
@@ -53,6 +54,12 @@ std::vector<ExportTransfer> exportRows(sql::Db &db, const QHash<qint64, Extra> &
         t.dstProcessId = it->dst;
         out.push_back(std::move(t));
     }
+    // A source the logs do not name is printed as the graph names its node.
+    std::vector<TransferRecord *> rows;
+    rows.reserve(out.size());
+    for (ExportTransfer &t : out)
+        rows.push_back(&t.row);
+    nameUnknownSources(db, rows);
     if (!withEvidence)
         return out;
     auto ev = db.prepare("SELECT e.event, e.role, e.rule, ev.ts, h.name, c.name, ev.event_id, ev.record_id, s.path, "
@@ -67,11 +74,11 @@ std::vector<ExportTransfer> exportRows(sql::Db &db, const QHash<qint64, Extra> &
             r.event = ev.int64(0);
             r.role = colText(ev, 1);
             r.rule = colText(ev, 2);
-            r.ts = ev.isNull(3) ? 0 : ev.int64(3);
+            r.ts = store::columnInt64(ev, 3);
             r.host = colText(ev, 4);
             r.channel = colText(ev, 5);
             r.eventId = ev.integer(6);
-            r.recordId = ev.isNull(7) ? 0 : ev.int64(7);
+            r.recordId = store::columnInt64(ev, 7);
             r.sourceFile = colText(ev, 8);
             r.position = ev.int64(9);
             t.evidence.push_back(std::move(r));
@@ -235,12 +242,7 @@ ReportData queryReportData(sql::Db &db, const FilterState &filter, const QString
         d.zone = displayZone(db);
         d.zoneName = d.zone == QTimeZone::utc() ? QStringLiteral("UTC") : QString::fromUtf8(d.zone.id());
         d.filterText = describeFilter(db, filter, d.zone);
-        d.transfers = queryExportTransfers(db, filter, true);
-        // An unknown source is named as the graph names its node (one per distinct source).
-        const UnknownSources unknown = queryUnknownSources(db);
-        for (ExportTransfer &t : d.transfers)
-            if (const UnknownSource *u = unknown.forTransfer(t.row.id))
-                t.row.source = u->name.toStdString();
+        d.transfers = queryExportTransfers(db, filter, true); // unknown sources named as the graph names them
         for (const ExportTransfer &t : d.transfers)
             d.chains.push_back(queryTransferAncestry(db, t.row.id));
         d.annotations = readAnnotations(db);

@@ -225,7 +225,7 @@ GraphData queryGraph(sql::Db &db, const FilterState &filter)
             h.id = hid;
             if (hid < 0) {
                 const UnknownSource *u = unknown.byNode(hid);
-                h.name = u ? u->name : QStringLiteral("(unknown source)");
+                h.name = unknownSourceName(u);
                 h.detail = u ? u->detail : QString();
                 h.unknownSource = true;
             } else {

@@ -1,6 +1,7 @@
 #include "query/TimelineQuery.h"
 
 #include "query/GraphQuery.h"
+#include "query/UnknownSources.h"
 #include "store/CaseStore.h"
 #include "store/Sqlite.h"
 #include "workbench/TimeScale.h"
@@ -215,6 +216,13 @@ TimelineData queryTimeline(sql::Db &db, const FilterState &filter, int64_t fromU
             m.key = QString::fromStdString(st.text(12));
             m.inWindow = st.int64(13) != 0;
             out.markers.push_back(std::move(m));
+        }
+        // Unknown sources named as the graph names their nodes (one grouping over the case).
+        if (std::any_of(out.markers.cbegin(), out.markers.cend(), [](const TimelineMarker &m) { return m.src < 0; })) {
+            const UnknownSources unknown = queryUnknownSources(db);
+            for (TimelineMarker &m : out.markers)
+                if (m.src < 0)
+                    m.unknownSource = unknownSourceName(unknown.forTransfer(m.id));
         }
     } catch (const std::exception &e) {
         const int64_t first = out.caseFirstUs, last = out.caseLastUs;

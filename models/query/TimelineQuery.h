@@ -23,6 +23,7 @@ struct TimelineMarker {
     int64_t firstTs = 0;
     int64_t lastTs = 0;
     int64_t src = 0; // kUnknownSourceHost (-1) when the source is unknown
+    QString unknownSource; // then: its name as the graph gives it (unknownSourceName), else ""
     int64_t dst = 0;
     QString method;
     double confidence = 0;

@@ -2,6 +2,7 @@
 
 #include "store/CaseStore.h"
 #include "store/HostName.h"
+#include "store/RowBinding.h"
 #include "store/Sqlite.h"
 
 #include <algorithm>
@@ -30,46 +31,46 @@ LEFT JOIN processes sp ON sp.id = t.src_process_id
 
 TransferRecord readRecord(const sql::Stmt &st)
 {
-    auto text = [&](int c) { return st.isNull(c) ? std::string() : st.text(c); };
-    auto id = [&](int c) { return st.isNull(c) ? int64_t(0) : st.int64(c); };
+    using store::columnInt64;
+    using store::columnText;
     TransferRecord r;
     r.id = st.int64(0);
-    r.key = text(1);
-    r.srcHostId = id(2);
+    r.key = columnText(st, 1);
+    r.srcHostId = columnInt64(st, 2);
     r.dstHostId = st.int64(3);
-    r.accountId = id(4);
-    r.source = text(5);
-    r.sourceIp = text(6);
+    r.accountId = columnInt64(st, 4);
+    r.source = columnText(st, 5);
+    r.sourceIp = columnText(st, 6);
     if (r.source.empty())
         r.source = r.sourceIp;
-    r.destination = text(7);
-    r.file = text(8);
-    r.path = text(9);
-    r.srcPath = text(10);
-    r.method = text(11);
-    r.direction = text(12);
-    const std::string dom = text(13), name = text(14);
+    r.destination = columnText(st, 7);
+    r.file = columnText(st, 8);
+    r.path = columnText(st, 9);
+    r.srcPath = columnText(st, 10);
+    r.method = columnText(st, 11);
+    r.direction = columnText(st, 12);
+    const std::string dom = columnText(st, 13), name = columnText(st, 14);
     r.account = name.empty() ? std::string() : dom.empty() ? name : dom + '\\' + name;
     r.firstTs = st.int64(15);
     r.lastTs = st.int64(16);
     r.confidence = st.real(17);
-    r.confidenceLabel = text(18);
+    r.confidenceLabel = columnText(st, 18);
     r.executed = st.int64(19) != 0;
-    r.hashes = text(20);
-    r.rules = text(21);
+    r.hashes = columnText(st, 20);
+    r.rules = columnText(st, 21);
     r.evidence = st.integer(22);
     r.srcEvidence = st.integer(23);
     r.dstEvidence = st.integer(24);
-    const std::string joined = text(25);
+    const std::string joined = columnText(st, 25);
     for (size_t b = 0; b < joined.size();) {
         const size_t e = std::min(joined.find(',', b), joined.size());
         r.roles.push_back(joined.substr(b, e - b));
         b = e + 1;
     }
-    r.sourceProcess = text(26);
-    r.executingProcess = text(27);
-    r.benignTool = text(28);
-    r.benignReason = text(29);
+    r.sourceProcess = columnText(st, 26);
+    r.executingProcess = columnText(st, 27);
+    r.benignTool = columnText(st, 28);
+    r.benignReason = columnText(st, 29);
     return r;
 }
 } // namespace

@@ -2,8 +2,16 @@
 
 #include "query/GraphQuery.h"
 #include "query/TransferRecordQuery.h"
+#include "query/UnknownSources.h"
 #include "store/CaseStore.h"
 #include "store/Sqlite.h"
+
+#include <QHash>
+
+#include <algorithm>
+#include <string>
+#include <tuple>
+#include <vector>
 
 namespace tt {
 
@@ -29,10 +37,6 @@ QString sortExpression(TransferColumn c, bool annotations)
         return QStringLiteral("t.first_ts");
     case TransferColumn::LastTs:
         return QStringLiteral("t.last_ts");
-    case TransferColumn::Source:
-        return kSource + QStringLiteral(" COLLATE NOCASE");
-    case TransferColumn::Destination:
-        return QStringLiteral("dh.name COLLATE NOCASE");
     case TransferColumn::File:
         return QStringLiteral("t.file_name COLLATE NOCASE");
     case TransferColumn::Path:
@@ -43,8 +47,6 @@ QString sortExpression(TransferColumn c, bool annotations)
         return QStringLiteral("t.method");
     case TransferColumn::Direction:
         return QStringLiteral("t.direction");
-    case TransferColumn::Account:
-        return kAccount + QStringLiteral(" COLLATE NOCASE");
     case TransferColumn::SourceProcess:
         return QStringLiteral("coalesce(sp.image, '') COLLATE NOCASE");
     case TransferColumn::Executed:
@@ -55,10 +57,61 @@ QString sortExpression(TransferColumn c, bool annotations)
         return annotations ? kTags + QStringLiteral(" COLLATE NOCASE") : QStringLiteral("''");
     case TransferColumn::Benign:
         return QStringLiteral("coalesce(t.benign_tool, '')");
+    case TransferColumn::Source: // by rank (sortedByRank)
+    case TransferColumn::Destination:
+    case TransferColumn::Account:
     case TransferColumn::Count:
         break;
     }
     return QStringLiteral("t.first_ts");
+}
+
+// The host and account columns sort by rank: hosts and accounts are few (hundreds to thousands),
+// transfers many (100 000s). SQLite sorting 100 000 rows by a joined name (NOCASE) or by a rank
+// joined per row costs 70-120 ms of CPU; reading (id, key id) unsorted costs ~20 and sorting
+// integers here a few more. The ranks come from the names in SQL (dense_rank: equal names tie,
+// as equal texts did); no host / account ranks 0 (first ascending, as NULL / '' sorted).
+QHash<qint64, int64_t> ranksOf(sql::Db &db, const char *sql)
+{
+    QHash<qint64, int64_t> out;
+    auto st = db.prepare(sql);
+    while (st.step())
+        out.insert(st.int64(0), st.int64(1));
+    return out;
+}
+
+bool rankedColumn(TransferColumn c)
+{
+    return c == TransferColumn::Source || c == TransferColumn::Destination || c == TransferColumn::Account;
+}
+
+QVector<qint64> sortedByRank(sql::Db &db, TransferColumn c, bool descending, sql::Stmt &st)
+{
+    const QHash<qint64, int64_t> rank = c == TransferColumn::Account
+        ? ranksOf(db,
+            "SELECT id, dense_rank() OVER (ORDER BY CASE WHEN domain = '' THEN name ELSE domain || '\\' || name END "
+            "COLLATE NOCASE) FROM accounts")
+        : ranksOf(db, "SELECT id, dense_rank() OVER (ORDER BY name COLLATE NOCASE) FROM hosts");
+    struct Row {
+        int64_t rank, id;
+        std::string address; // Source without a host: its address (lower case), the next key
+    };
+    std::vector<Row> rows;
+    while (st.step()) {
+        const int64_t key = st.isNull(1) ? 0 : st.int64(1);
+        rows.push_back({key ? rank.value(key, 0) : 0, st.int64(0), st.isNull(2) ? std::string() : st.text(2)});
+        for (char &ch : rows.back().address)
+            ch = ch >= 'A' && ch <= 'Z' ? char(ch - 'A' + 'a') : ch;
+    }
+    std::sort(rows.begin(), rows.end(), [descending](const Row &a, const Row &b) {
+        return descending ? std::tie(b.rank, b.address, b.id) < std::tie(a.rank, a.address, a.id)
+                          : std::tie(a.rank, a.address, a.id) < std::tie(b.rank, b.address, b.id);
+    });
+    QVector<qint64> out;
+    out.reserve(qsizetype(rows.size()));
+    for (const Row &r : rows)
+        out.push_back(r.id);
+    return out;
 }
 
 bool hasAnnotations(sql::Db &db)
@@ -110,6 +163,18 @@ QVector<qint64> queryTransferTableIds(store::CaseStore &store, const TransferTab
             "|| char(31) || dh.name || char(31) || coalesce(a.name, '') || char(31) || coalesce(sp.image, '')"));
         binds.push_back(spec.text);
     }
+    if (rankedColumn(spec.sortColumn)) {
+        const QString key = spec.sortColumn == TransferColumn::Source ? QStringLiteral("t.src_host_id, t.src_ip")
+            : spec.sortColumn == TransferColumn::Destination          ? QStringLiteral("t.dst_host_id, NULL")
+                                                                      : QStringLiteral("t.account_id, NULL");
+        const QString sql
+            = QStringLiteral("SELECT t.id, ") + key + QLatin1String(kFrom) + QStringLiteral("WHERE ") + where;
+        auto st = db.prepare(sql.toStdString());
+        int next = bindTransferFilter(st, f);
+        for (const QString &b : binds)
+            st.bind(next++, b.toStdString());
+        return sortedByRank(db, spec.sortColumn, spec.descending, st);
+    }
     const QString dir = spec.descending ? QStringLiteral(" DESC") : QString();
     const QString sql = QStringLiteral("SELECT t.id") + QLatin1String(kFrom) + QStringLiteral("WHERE ") + where
         + QStringLiteral(" ORDER BY ") + sortExpression(spec.sortColumn, hasAnnotations(db)) + dir
@@ -129,14 +194,16 @@ std::vector<TransferTableRow> queryTransferTableRows(store::CaseStore &store, co
     sql::Db &db = store.db();
     std::vector<TransferTableRow> rows;
     auto s = [](const std::string &v) { return QString::fromStdString(v); };
-    for (const TransferRecord &t : readTransferRecordsById(db, std::vector<int64_t>(ids.cbegin(), ids.cend()))) {
+    std::vector<TransferRecord> records = readTransferRecordsById(db, std::vector<int64_t>(ids.cbegin(), ids.cend()));
+    nameUnknownSources(db, records);
+    for (const TransferRecord &t : records) {
         TransferTableRow r;
         r.id = t.id;
         r.key = s(t.key);
         r.srcHostId = t.srcHostId;
         r.dstHostId = t.dstHostId;
         r.accountId = t.accountId;
-        r.source = t.srcHostId ? s(t.source) : QString(); // the table shows the address in its own column
+        r.source = s(t.source); // an unknown source as the graph names it; the address has its own column
         r.sourceIp = s(t.sourceIp);
         r.destination = s(t.destination);
         r.file = s(t.file);

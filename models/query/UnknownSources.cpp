@@ -1,10 +1,13 @@
 #include "query/UnknownSources.h"
 
+#include "store/CaseStore.h"
 #include "store/Sqlite.h"
 
 #include <QDateTime>
 #include <QSet>
 #include <QTimeZone>
+
+#include <algorithm>
 
 namespace tt {
 
@@ -81,6 +84,35 @@ UnknownSources queryUnknownSources(sql::Db &db)
     }
     finish();
     return out;
+}
+
+QString unknownSourceName(const UnknownSource *source)
+{
+    return source ? source->name : QStringLiteral("unknown source");
+}
+
+void nameUnknownSources(sql::Db &db, const std::vector<TransferRecord *> &rows)
+{
+    if (std::none_of(rows.cbegin(), rows.cend(), [](const TransferRecord *r) { return r->srcHostId == 0; }))
+        return;
+    const UnknownSources unknown = queryUnknownSources(db);
+    for (TransferRecord *r : rows)
+        if (r->srcHostId == 0)
+            r->source = unknownSourceName(unknown.forTransfer(r->id)).toStdString();
+}
+
+void nameUnknownSources(sql::Db &db, std::vector<TransferRecord> &rows)
+{
+    std::vector<TransferRecord *> all;
+    all.reserve(rows.size());
+    for (TransferRecord &r : rows)
+        all.push_back(&r);
+    nameUnknownSources(db, all);
+}
+
+void nameUnknownSources(store::CaseStore &cs, std::vector<TransferRecord> &rows)
+{
+    nameUnknownSources(cs.db(), rows);
 }
 
 } // namespace tt

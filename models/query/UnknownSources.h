@@ -9,6 +9,8 @@
 // runs over the whole case, not the filter, so a node keeps its id and name under any pivot.
 // The graph, the DOT export and the report all use it (docs/inference.md, "Unknown sources").
 
+#include "query/TransferRecordQuery.h"
+
 #include <QHash>
 #include <QString>
 
@@ -18,6 +20,9 @@
 namespace tt {
 namespace sql {
 class Db;
+}
+namespace store {
+class CaseStore;
 }
 
 inline constexpr int64_t kUnknownSourceGapUs = 8LL * 3600 * 1000000;
@@ -40,5 +45,17 @@ struct UnknownSources {
 
 // Throws sql errors.
 UnknownSources queryUnknownSources(sql::Db &db);
+
+// The one name every surface prints for a source the logs do not name (the graph's node, the
+// timeline, the transfers table, `transfers`, CSV / JSON exports, the report): the unknown
+// source's name, or "unknown source" when there is none (a transfer newer than the grouping).
+QString unknownSourceName(const UnknownSource *source);
+
+// Rows of the transfer reader as the surfaces print them: every row without a source host gets
+// its unknown source's name (unknownSourceName) as its source; its address stays in sourceIp.
+// Throws sql errors.
+void nameUnknownSources(sql::Db &db, const std::vector<TransferRecord *> &rows);
+void nameUnknownSources(sql::Db &db, std::vector<TransferRecord> &rows);
+void nameUnknownSources(store::CaseStore &cs, std::vector<TransferRecord> &rows);
 
 } // namespace tt

@@ -669,6 +669,7 @@ private slots:
         EvidenceTableModel m;
         QAbstractItemModelTester tester(&m, QAbstractItemModelTester::FailureReportingMode::QtTest);
         std::vector<EvidenceKey> rows;
+        rows.reserve(2000);
         for (int i = 0; i < 2000; ++i)
             rows.push_back({i + 1, 7, 1000 + i, "role", "rule"});
         QSignalSpy spy(&m, &EvidenceTableModel::pageNeeded);

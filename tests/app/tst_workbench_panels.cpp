@@ -30,6 +30,7 @@
 #include <QPushButton>
 #include <QScrollArea>
 #include <QScrollBar>
+#include <QSet>
 #include <QSignalSpy>
 #include <QTableView>
 #include <QTemporaryDir>
@@ -475,6 +476,43 @@ private slots:
         // Back: the rows return.
         filter.back();
         QTRY_VERIFY_WITH_TIMEOUT(transfersShown() == QSet<qint64> {tA}, 10000);
+    }
+
+    // Issue 11 leftover: a host's evidence lists each event once, also an event that backs several
+    // of the host's transfers (one SMB session's logon, connection and 5140 / 5145 share
+    // accesses) or one transfer in two roles; every event of the host's transfers is there.
+    void hostEvidenceListsEachEventOnce()
+    {
+        const QString linksOf = QStringLiteral(
+            "FROM transfers t JOIN transfer_evidence te ON te.transfer_id = t.id WHERE %1 IN (t.src_host_id, "
+            "t.dst_host_id)");
+        const qint64 host = queryInt(m_case,
+            QStringLiteral("SELECT h.id FROM hosts h JOIN transfers t ON h.id IN (t.src_host_id, t.dst_host_id) JOIN "
+                           "transfer_evidence te ON te.transfer_id = t.id GROUP BY h.id, te.event "
+                           "HAVING count(*) > 1 ORDER BY h.id LIMIT 1"));
+        QVERIFY2(host > 0, "the generated case has no event backing two of a host's transfers");
+        const qint64 links = queryInt(m_case, QStringLiteral("SELECT count(*) ") + linksOf.arg(host));
+        const qint64 events = queryInt(m_case, QStringLiteral("SELECT count(DISTINCT te.event) ") + linksOf.arg(host));
+        QVERIFY(links > events);
+        FilterHistory filter;
+        Selection selection;
+        EvidenceTableView view(&filter, &selection);
+        QSignalSpy updated(&view, &EvidenceTableView::updated);
+        view.setCase(m_case);
+        SelectedEntities s;
+        s.kind = SelectedEntities::Kind::Host;
+        s.hosts = {host};
+        selection.select(s);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            view.model()->rowCount() > 0 && !view.statusText().contains(QLatin1String("Loading")), 10000);
+        QSet<qint64> seen;
+        for (int r = 0; r < view.model()->rowCount(); ++r) {
+            const qint64 event = view.model()->eventAt(r);
+            QVERIFY2(!seen.contains(event), qPrintable(QStringLiteral("event %1 listed twice").arg(event)));
+            seen.insert(event);
+            QVERIFY(view.model()->transferAt(r) > 0);
+        }
+        QCOMPARE(qint64(seen.size()), events);
     }
 
     // Removing the text chip clears the search box, even while the box has the focus.

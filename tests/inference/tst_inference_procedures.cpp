@@ -76,27 +76,18 @@ std::vector<Procedure> procedures()
 class TstInferenceProcedures : public QObject {
     Q_OBJECT
 private:
-    QTemporaryDir m_dir;
-    int m_case = 0;
-    std::set<QString> m_covered;
+    corpusrun::Session m_run;
 
 private slots:
-    void perProcedure_data()
-    {
-        QTest::addColumn<int>("index");
-        const auto all = procedures();
-        for (size_t i = 0; i < all.size(); ++i)
-            QTest::newRow(all[i].name) << int(i);
-    }
+    void perProcedure_data() { corpusrun::addProcedureRows(procedures()); }
 
     void perProcedure()
     {
         QFETCH(int, index);
         const Procedure pr = procedures()[size_t(index)];
-        const QStringList files = corpusrun::corpusPaths(pr.files, m_covered);
-        for (const QString &f : files)
-            QVERIFY2(QFile::exists(f), qPrintable(f));
-        const auto rows = corpusrun::inferFiles(m_dir.filePath(QStringLiteral("p%1.ttcase").arg(++m_case)), files);
+        QString missing;
+        const auto rows = m_run.procedure(pr.files, missing);
+        QVERIFY2(missing.isEmpty(), qPrintable(missing));
         QStringList found;
         for (const auto &r : rows)
             found << QString::fromStdString(r.source + " -> " + r.destination + " " + r.file + " " + r.method + " "
@@ -120,21 +111,14 @@ private slots:
 
     void otherRecordingsGainNoServiceDrop()
     {
-        const QStringList all = corpusrun::evtxFiles();
-        QVERIFY(all.size() > 500);
         QStringList problems;
-        int checked = 0;
-        for (const QString &f : all) {
-            const QString rel = f.mid(tt::test::corpusDir().size() + 1);
-            if (m_covered.count(rel))
-                continue;
-            ++checked;
-            const auto rows = corpusrun::inferFiles(m_dir.filePath(QStringLiteral("o%1.ttcase").arg(++m_case)), {f});
+        int total = 0;
+        const int checked = m_run.otherRecordings(total, [&](const QString &rel, const auto &rows) {
             for (const auto &r : rows)
                 if (r.rules.find("service-drop") != std::string::npos)
                     problems << rel + QStringLiteral(": ") + QString::fromStdString(r.file);
-            QFile::remove(m_dir.filePath(QStringLiteral("o%1.ttcase").arg(m_case)));
-        }
+        });
+        QVERIFY(total > 500);
         qInfo() << checked << "other EVTX files checked";
         QVERIFY2(problems.isEmpty(), qPrintable(problems.join(QLatin1Char('\n'))));
     }

@@ -15,6 +15,7 @@
 #include "zeek/ZeekParser.h"
 
 #include <QCoreApplication>
+#include <QFile>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -332,6 +333,59 @@ private slots:
         QCOMPARE(smb->evidence, 3);
         QCOMPARE(ftp->file, std::string("payload.bin"));
         QCOMPARE(ftp->confidenceLabel, std::string("medium")); // the write alone
+    }
+
+    // An unnamed SMB upload burst counts each connection once: one connection seen by two
+    // sensors (same client port, starts 0.8 s apart, byte counts differ) is the larger count,
+    // while the same client port reused 20 s later is a second connection of the burst.
+    void burstCountsEachConnectionOnce_data()
+    {
+        QTest::addColumn<double>("secondStart"); // of the second record on client port 50100
+        QTest::addColumn<QString>("bytes"); // of the burst
+        QTest::newRow("two sensors") << 0.8 << QStringLiteral("1300000"); // 700000 + 600000
+        QTest::newRow("port reused") << 20.0 << QStringLiteral("1990000"); // 700000 + 690000 + 600000
+    }
+
+    void burstCountsEachConnectionOnce()
+    {
+        QFETCH(double, secondStart);
+        QFETCH(QString, bytes);
+        QTemporaryDir dir;
+        const QString log = dir.filePath(QStringLiteral("conn.json"));
+        {
+            QFile f(log);
+            QVERIFY(f.open(QIODevice::WriteOnly));
+            auto conn = [&](const char *uid, double ts, int port, int orig) {
+                f.write(QStringLiteral("{\"_path\":\"conn\",\"ts\":%1,\"uid\":\"%2\",\"id.orig_h\":\"10.0.2.1\","
+                                       "\"id.orig_p\":%3,\"id.resp_h\":\"10.0.2.2\",\"id.resp_p\":445,\"proto\":"
+                                       "\"tcp\",\"service\":\"smb\",\"duration\":1.0,\"orig_bytes\":%4,"
+                                       "\"resp_bytes\":2000,\"conn_state\":\"SF\"}\n")
+                            .arg(ts, 0, 'f', 1)
+                            .arg(QLatin1String(uid))
+                            .arg(port)
+                            .arg(orig)
+                            .toUtf8());
+            };
+            // Both ends internal (Kerberos clients of the domain); the server named FILESRV.
+            f.write("{\"_path\":\"kerberos\",\"ts\":1600000000.0,\"uid\":\"K1\",\"id.orig_h\":\"10.0.2.1\","
+                    "\"id.orig_p\":50000,\"id.resp_h\":\"10.0.2.9\",\"id.resp_p\":88,\"request_type\":\"TGS\","
+                    "\"client\":\"alice/CORP.EXAMPLE\",\"service\":\"cifs/FILESRV\",\"success\":true}\n");
+            f.write("{\"_path\":\"kerberos\",\"ts\":1600000001.0,\"uid\":\"K2\",\"id.orig_h\":\"10.0.2.2\","
+                    "\"id.orig_p\":50001,\"id.resp_h\":\"10.0.2.9\",\"id.resp_p\":88,\"request_type\":\"AS\","
+                    "\"client\":\"FILESRV$/CORP.EXAMPLE\",\"service\":\"krbtgt/CORP.EXAMPLE\",\"success\":true}\n");
+            conn("C1", 1600000002.0, 50100, 700000);
+            conn("C2", 1600000002.0 + secondStart, 50100, 690000);
+            conn("C3", 1600000004.0, 50101, 600000);
+        }
+        auto cs = store::CaseStore::open(
+            dir.filePath(QStringLiteral("t.ttcase")).toStdString(), store::CaseStore::Access::Create);
+        ImportEngine engine(*cs, {});
+        QCOMPARE(engine.run({log.toStdString()}).stored(), int64_t(5));
+        inference::InferenceEngine(*cs).run();
+        const auto rows = inference::listTransfers(*cs, {});
+        QCOMPARE(rows.size(), size_t(1));
+        QCOMPARE(rows[0].destination, std::string("FILESRV"));
+        QCOMPARE(QString::fromStdString(rows[0].file), QStringLiteral("(unnamed: %1 bytes over SMB)").arg(bytes));
     }
 };
 
