@@ -46,6 +46,8 @@ ChangeKind changeKindFromPayload(std::string_view payload)
         return PositionsChanged;
     if (payload == "sources")
         return SourcesChanged;
+    if (payload == "transfers")
+        return TransfersChanged;
     return NoChange;
 }
 
@@ -53,7 +55,7 @@ std::string changeKindsText(ChangeKinds kinds)
 {
     static const std::pair<ChangeKind, const char *> names[] = {{AnnotationsChanged, "annotations"},
         {TagsChanged, "tags"}, {ViewsChanged, "views"}, {PositionsChanged, "positions"}, {SourcesChanged, "sources"},
-        {EverythingChanged, "everything"}};
+        {TransfersChanged, "transfers"}, {EverythingChanged, "everything"}};
     std::string out;
     for (const auto &[bit, name] : names)
         if (kinds & bit)
@@ -244,8 +246,7 @@ int CaseChangeListener::waitSocket(short events, int timeoutMs)
         return 0;
     if (fds[0].revents) {
         char buf[16];
-        while (read(m_wake[0], buf, sizeof buf) > 0) {
-        }
+        while (read(m_wake[0], buf, sizeof buf) > 0) { }
         return -1;
     }
     return n == 2 && fds[1].revents ? 1 : 0;

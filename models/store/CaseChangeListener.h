@@ -27,7 +27,8 @@ enum ChangeKind : unsigned {
     ViewsChanged = 1u << 2, // saved_views
     PositionsChanged = 1u << 3, // node_positions
     SourcesChanged = 1u << 4, // an import committed a file
-    EverythingChanged = 1u << 5,
+    TransfersChanged = 1u << 5, // an inference run committed
+    EverythingChanged = 1u << 6,
 };
 using ChangeKinds = unsigned;
 
@@ -79,7 +80,7 @@ private:
     pg_conn *m_conn = nullptr;
     State m_state = State::Down;
     bool m_wantWrite = false; // while connecting: PQconnectPoll asked for writing
-    std::atomic<bool> m_cancelled{false};
+    std::atomic<bool> m_cancelled {false};
     int m_wake[2] = {-1, -1}; // self-pipe of cancel()
     std::string m_lastError;
     int m_reconnects = 0;

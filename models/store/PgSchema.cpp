@@ -7,6 +7,7 @@
 #include <ctime>
 #include <regex>
 #include <stdexcept>
+#include <vector>
 
 namespace tt::store {
 
@@ -130,41 +131,44 @@ struct NotifyTrigger {
 };
 // The kinds are fixed words (CaseChangeListener knows the same list); the channel is the schema.
 constexpr NotifyTrigger kNotifyTriggers[] = {
-    {"annotations", "annotations"},
-    {"annotation_tags", "annotations"},
-    {"tags", "tags"},
-    {"saved_views", "views"},
-    {"node_positions", "positions"},
-    {"sources", "sources"},
+    {"annotations", "annotations"}, {"annotation_tags", "annotations"}, {"tags", "tags"}, {"saved_views", "views"},
+    {"node_positions", "positions"}, {"sources", "sources"}, {"transfers", "transfers"}, // inference committed
 };
 
-// Creates the function and the missing triggers; the search_path is the case's schema.
+bool hasTrigger(sql::PgDb &db, const std::string &schema, const char *table, const std::string &name)
+{
+    auto st = db.prepare("SELECT count(*) FROM pg_trigger g JOIN pg_class c ON c.oid = g.tgrelid "
+                         "JOIN pg_namespace n ON n.oid = c.relnamespace "
+                         "WHERE n.nspname = ? AND c.relname = ? AND g.tgname = ?");
+    st.bind(1, schema).bind(2, table).bind(3, name);
+    st.step();
+    return st.int64(0) > 0;
+}
+
+// Creates the missing triggers (and then the function); the search_path is the case's schema.
+// When all are there it runs no DDL at all, so a role that may only read and write rows can
+// open the case.
 int createNotifyTriggers(sql::PgDb &db, const std::string &schema)
 {
+    std::vector<const NotifyTrigger *> missing;
+    for (const NotifyTrigger &t : kNotifyTriggers)
+        if (!hasTrigger(db, schema, t.table, std::string("tt_notify_") + t.table))
+            missing.push_back(&t);
+    if (missing.empty())
+        return 0;
     // TG_TABLE_SCHEMA is the case's schema, tt_<case>: the channel. SET search_path makes the
-    // function independent of the caller's path. Statement level: one call per statement, and
-    // pg_notify folds identical notifications of one transaction into one.
+    // function independent of the caller's path. Statement level: one call per statement (also
+    // for one that changed no row: a harmless extra reload), and pg_notify folds identical
+    // notifications of one transaction into one.
     db.exec("CREATE OR REPLACE FUNCTION \"" + schema
         + "\".tt_notify_change() RETURNS trigger LANGUAGE plpgsql SET search_path = pg_catalog AS $f$"
           "BEGIN PERFORM pg_notify(TG_TABLE_SCHEMA, TG_ARGV[0]); RETURN NULL; END $f$");
-    int created = 0;
-    for (const NotifyTrigger &t : kNotifyTriggers) {
-        const std::string name = std::string("tt_notify_") + t.table;
-        auto exists = db.prepare("SELECT count(*) FROM pg_trigger g JOIN pg_class c ON c.oid = g.tgrelid "
-                                 "JOIN pg_namespace n ON n.oid = c.relnamespace "
-                                 "WHERE n.nspname = ? AND c.relname = ? AND g.tgname = ?");
-        exists.bind(1, schema).bind(2, t.table).bind(3, name);
-        exists.step();
-        const bool there = exists.int64(0) > 0;
-        exists.reset();
-        if (there)
-            continue;
+    for (const NotifyTrigger *t : missing)
         // Table, trigger and kind are constants of this file; the schema was validated.
-        db.exec("CREATE TRIGGER " + name + " AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON \"" + schema + "\"."
-            + t.table + " FOR EACH STATEMENT EXECUTE FUNCTION \"" + schema + "\".tt_notify_change('" + t.kind + "')");
-        ++created;
-    }
-    return created;
+        db.exec(std::string("CREATE TRIGGER tt_notify_") + t->table
+            + " AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON \"" + schema + "\"." + t->table
+            + " FOR EACH STATEMENT EXECUTE FUNCTION \"" + schema + "\".tt_notify_change('" + t->kind + "')");
+    return static_cast<int>(missing.size());
 }
 
 } // namespace

@@ -43,11 +43,13 @@ bool createPgCase(sql::PgDb &db, const CaseLocation &location, const std::string
 // triggers on the analyst tables and on sources call pg_notify(channel, kind) where the channel is
 // the case's schema name ("tt_<case>", see pgNotifyChannel) and the kind one of
 //   annotations (annotations, annotation_tags), tags, views (saved_views),
-//   positions (node_positions), sources (an import committed a file).
+//   positions (node_positions), sources (an import committed a file),
+//   transfers (an inference run committed its transfers).
 // The payload is always one of these fixed words, never row text. NOTIFY is delivered at commit:
 // a rolled-back change notifies nothing; several changes of one kind in one transaction arrive
 // once. createPgCase() creates them; ensurePgNotifyTriggers() creates the missing ones in an
-// existing case (idempotent, one transaction; call it when a case is opened for writing).
+// existing case (idempotent, one transaction; call it when a case is opened for writing; when
+// all triggers exist it runs no DDL, so roles without CREATE rights can call it).
 // Returns the number of triggers it created (0 when all were there).
 int ensurePgNotifyTriggers(sql::PgDb &db, const CaseLocation &location);
 std::string pgNotifyChannel(const CaseLocation &location);

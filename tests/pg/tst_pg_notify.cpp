@@ -68,18 +68,32 @@ private slots:
         const char *count = "SELECT count(*) FROM pg_trigger g JOIN pg_class c ON c.oid = g.tgrelid "
                             "JOIN pg_namespace n ON n.oid = c.relnamespace "
                             "WHERE n.nspname = 'tt_case_a' AND g.tgname LIKE 'tt_notify_%'";
-        QCOMPARE(m_writerA.queryInt(count), 6);
+        QCOMPARE(m_writerA.queryInt(count), 7);
         QCOMPARE(store::ensurePgNotifyTriggers(m_writerA, m_a), 0);
         // A case made before the triggers existed: they are created when it is opened for writing.
         m_writerA.exec("DROP TRIGGER tt_notify_sources ON sources; DROP TRIGGER tt_notify_saved_views ON saved_views");
-        QCOMPARE(m_writerA.queryInt(count), 4);
+        QCOMPARE(m_writerA.queryInt(count), 5);
         QCOMPARE(store::ensurePgNotifyTriggers(m_writerA, m_a), 2);
-        QCOMPARE(m_writerA.queryInt(count), 6);
+        QCOMPARE(m_writerA.queryInt(count), 7);
         QCOMPARE(store::ensurePgNotifyTriggers(m_writerA, m_a), 0);
         const CaseLocation none = CaseLocation::parse(m_pg.url("no_such_case"));
         PgDb d;
         d.open(none, PgDb::Mode::ReadWrite);
         QVERIFY_THROWS_EXCEPTION(std::runtime_error, store::ensurePgNotifyTriggers(d, none));
+    }
+
+    void anAnalystWithoutDdlRightsOpensAndNotifies()
+    {
+        m_writerA.exec("CREATE ROLE analyst LOGIN PASSWORD 'pw'; GRANT USAGE ON SCHEMA tt_case_a TO analyst; "
+                       "GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA tt_case_a TO analyst; "
+                       "GRANT USAGE ON ALL SEQUENCES IN SCHEMA tt_case_a TO analyst");
+        const CaseLocation asAnalyst = CaseLocation::parse(m_pg.url("case_a", "postgres", "analyst:pw"));
+        PgDb db;
+        db.open(asAnalyst, PgDb::Mode::ReadWrite);
+        QCOMPARE(store::ensurePgNotifyTriggers(db, asAnalyst), 0); // all there: no DDL attempted
+        CaseChangeListener l(m_a);
+        insertNote(db, "by the analyst role");
+        QCOMPARE(collect(l, 1000), store::ChangeKinds(store::AnnotationsChanged));
     }
 
     void committedNoteArrivesWithinOneSecond()
@@ -136,6 +150,8 @@ private slots:
             << "INSERT INTO sources(path, sha256, format, parser, parser_version, imported_utc) "
                "VALUES('Security.evtx', 'ab12', 'evtx', 'evtx', '1', 1)"
             << uint(store::SourcesChanged);
+        // The statement notifies even when it changes no row (the trigger is per statement).
+        QTest::newRow("inference committed") << "DELETE FROM transfers" << uint(store::TransfersChanged);
         QTest::newRow("two kinds in one transaction, coalesced")
             << "BEGIN; UPDATE annotations SET note = 'x'; UPDATE annotations SET note = 'y'; "
                "INSERT INTO node_positions(host_name, x, y) VALUES('WS02', 1, 2); COMMIT"
@@ -178,7 +194,7 @@ private slots:
                 PQfreemem(n);
             }
         }
-        QCOMPARE(payloads, std::vector<std::string>{"annotations"});
+        QCOMPARE(payloads, std::vector<std::string> {"annotations"});
         // Anyone allowed to NOTIFY on the channel can send any text: the listener passes on no
         // text, only known kinds, and counts the rest.
         CaseChangeListener l(m_a);
@@ -249,8 +265,8 @@ private slots:
     {
         QVERIFY_THROWS_EXCEPTION(tt::sql::PgError, CaseChangeListener(CaseLocation::parse("/tmp/x.ttcase")));
         // No server there: a clear error naming the location, without a password.
-        const CaseLocation gone = CaseLocation::parse(
-            "postgresql://tt:secret@/postgres?case=a&host=/nonexistent-dir&connect_timeout=2");
+        const CaseLocation gone
+            = CaseLocation::parse("postgresql://tt:secret@/postgres?case=a&host=/nonexistent-dir&connect_timeout=2");
         try {
             CaseChangeListener l(gone);
             QFAIL("connected to nothing");
