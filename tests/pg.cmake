@@ -16,3 +16,9 @@ target_compile_definitions(tst_case_copy_corpus PRIVATE TT_COPY_CORPUS)
 # `copy` commands: exit codes, no password in any output, SIGINT leaves nothing half-written.
 tt_add_test(tst_pg_roles SOURCES pg/tst_pg_roles.cpp LIBS tt_importers tt_inference tt_generator tt_store)
 add_dependencies(tst_pg_roles transfertrace)
+# Change notifications of server cases (issue 13 item 3): the triggers and store::CaseChangeListener.
+# libpq directly too: the test reads the raw payloads the triggers send.
+if(NOT TARGET PkgConfig::PQ)
+  pkg_check_modules(PQ REQUIRED IMPORTED_TARGET libpq)
+endif()
+tt_add_test(tst_pg_notify SOURCES pg/tst_pg_notify.cpp LIBS tt_store PkgConfig::PQ)

@@ -7,6 +7,7 @@
 #include <ctime>
 #include <regex>
 #include <stdexcept>
+#include <vector>
 
 namespace tt::store {
 
@@ -122,6 +123,74 @@ int pgSchemaVersion(sql::PgDb &db, const CaseLocation &location)
     return static_cast<int>(db.queryInt("SELECT max(version) FROM schema_version", 0));
 }
 
+namespace {
+
+struct NotifyTrigger {
+    const char *table;
+    const char *kind;
+};
+// The kinds are fixed words (CaseChangeListener knows the same list); the channel is the schema.
+constexpr NotifyTrigger kNotifyTriggers[] = {
+    {"annotations", "annotations"}, {"annotation_tags", "annotations"}, {"tags", "tags"}, {"saved_views", "views"},
+    {"node_positions", "positions"}, {"sources", "sources"}, {"transfers", "transfers"}, // inference committed
+};
+
+bool hasTrigger(sql::PgDb &db, const std::string &schema, const char *table, const std::string &name)
+{
+    auto st = db.prepare("SELECT count(*) FROM pg_trigger g JOIN pg_class c ON c.oid = g.tgrelid "
+                         "JOIN pg_namespace n ON n.oid = c.relnamespace "
+                         "WHERE n.nspname = ? AND c.relname = ? AND g.tgname = ?");
+    st.bind(1, schema).bind(2, table).bind(3, name);
+    st.step();
+    return st.int64(0) > 0;
+}
+
+// Creates the missing triggers (and then the function); the search_path is the case's schema.
+// When all are there it runs no DDL at all, so a role that may only read and write rows can
+// open the case.
+int createNotifyTriggers(sql::PgDb &db, const std::string &schema)
+{
+    std::vector<const NotifyTrigger *> missing;
+    for (const NotifyTrigger &t : kNotifyTriggers)
+        if (!hasTrigger(db, schema, t.table, std::string("tt_notify_") + t.table))
+            missing.push_back(&t);
+    if (missing.empty())
+        return 0;
+    // TG_TABLE_SCHEMA is the case's schema, tt_<case>: the channel. SET search_path makes the
+    // function independent of the caller's path. Statement level: one call per statement (also
+    // for one that changed no row: a harmless extra reload), and pg_notify folds identical
+    // notifications of one transaction into one.
+    db.exec("CREATE OR REPLACE FUNCTION \"" + schema
+        + "\".tt_notify_change() RETURNS trigger LANGUAGE plpgsql SET search_path = pg_catalog AS $f$"
+          "BEGIN PERFORM pg_notify(TG_TABLE_SCHEMA, TG_ARGV[0]); RETURN NULL; END $f$");
+    for (const NotifyTrigger *t : missing)
+        // Table, trigger and kind are constants of this file; the schema was validated.
+        db.exec(std::string("CREATE TRIGGER tt_notify_") + t->table
+            + " AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON \"" + schema + "\"." + t->table
+            + " FOR EACH STATEMENT EXECUTE FUNCTION \"" + schema + "\".tt_notify_change('" + t->kind + "')");
+    return static_cast<int>(missing.size());
+}
+
+} // namespace
+
+std::string pgNotifyChannel(const CaseLocation &location)
+{
+    return location.schemaName();
+}
+
+int ensurePgNotifyTriggers(sql::PgDb &db, const CaseLocation &location)
+{
+    sql::PgTransaction tx(db);
+    auto lock = db.prepare("SELECT pg_advisory_xact_lock(hashtext(?))");
+    lock.bind(1, "transfertrace case " + location.schemaName());
+    lock.exec();
+    if (pgSchemaVersion(db, location) == 0)
+        throw std::runtime_error("the case " + location.redacted() + " does not exist");
+    const int created = createNotifyTriggers(db, location.schemaName());
+    tx.commit();
+    return created;
+}
+
 bool createPgCase(sql::PgDb &db, const CaseLocation &location, const std::string &appVersion)
 {
     sql::PgTransaction tx(db);
@@ -162,6 +231,7 @@ bool createPgCase(sql::PgDb &db, const CaseLocation &location, const std::string
         ins.bind(1, step.version).bind(2, static_cast<int64_t>(std::time(nullptr))).bind(3, appVersion);
         ins.exec();
     }
+    createNotifyTriggers(db, location.schemaName());
     tx.commit();
     return true;
 }

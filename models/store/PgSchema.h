@@ -39,4 +39,19 @@ int pgSchemaVersion(sql::PgDb &db, const CaseLocation &location);
 // it is newer than this build, or older (PostgreSQL cases have had one version so far).
 bool createPgCase(sql::PgDb &db, const CaseLocation &location, const std::string &appVersion);
 
+// Change notifications of a server case (docs/server.md, "Several analysts at once"): statement
+// triggers on the analyst tables and on sources call pg_notify(channel, kind) where the channel is
+// the case's schema name ("tt_<case>", see pgNotifyChannel) and the kind one of
+//   annotations (annotations, annotation_tags), tags, views (saved_views),
+//   positions (node_positions), sources (an import committed a file),
+//   transfers (an inference run committed its transfers).
+// The payload is always one of these fixed words, never row text. NOTIFY is delivered at commit:
+// a rolled-back change notifies nothing; several changes of one kind in one transaction arrive
+// once. createPgCase() creates them; ensurePgNotifyTriggers() creates the missing ones in an
+// existing case (idempotent, one transaction; call it when a case is opened for writing; when
+// all triggers exist it runs no DDL, so roles without CREATE rights can call it).
+// Returns the number of triggers it created (0 when all were there).
+int ensurePgNotifyTriggers(sql::PgDb &db, const CaseLocation &location);
+std::string pgNotifyChannel(const CaseLocation &location);
+
 } // namespace tt::store
