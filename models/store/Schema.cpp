@@ -643,6 +643,22 @@ CREATE INDEX transfers_ts ON transfers(first_ts);
 CREATE INDEX transfers_key ON transfers(key);
 )SQL";
 
+// Version 11 (issue 12 item 5; 8-10 are other steps of the same round): the analyst's named host
+// groups. Members are host names (hosts.name, the key annotations use: stable across re-import);
+// a host is in at most one named group, automatic grouping (subnet / domain) applies to the others.
+const char *const kSchemaV11 = R"SQL(
+CREATE TABLE host_groups(
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL UNIQUE,
+  created_utc INTEGER NOT NULL
+);
+CREATE TABLE host_group_members(
+  host_name TEXT NOT NULL PRIMARY KEY,
+  group_id INTEGER NOT NULL REFERENCES host_groups(id)
+);
+CREATE INDEX host_group_members_group ON host_group_members(group_id);
+)SQL";
+
 // Rebuilds host_addresses rows of rule 'sysmon3-local' from net_connections with the local-end
 // rule of the importer (localEndOfConnection): one row per (host, address, source) with its span,
 // count and earliest record.
@@ -712,6 +728,7 @@ const SchemaStep kSteps[] = {
     {5, kSchemaV5},
     {6, kSchemaV6},
     {7, kSchemaV7},
+    {11, kSchemaV11},
 };
 
 bool tableExists(sql::Db &db, const char *name)
