@@ -104,8 +104,10 @@ Engine chooseEngine(const LayoutInput &input, bool anyPinned)
 {
     if (input.engine != Engine::Auto)
         return input.engine;
-    const bool small
-        = input.nodes.size() <= LayoutInput::kDotMaxNodes && input.edges.size() <= LayoutInput::kDotMaxEdges;
+    const bool small = input.nodes.size() <= LayoutInput::kDotMaxNodes
+        && input.edges.size() <= LayoutInput::kDotMaxEdges
+        && static_cast<double>(input.edges.size())
+            <= LayoutInput::kDotMaxEdgesPerNode * static_cast<double>(input.nodes.size());
     if (anyPinned) // neato honours pins; past kNeatoMaxNodes sfdp and settlePinned place them
         return input.nodes.size() <= LayoutInput::kNeatoMaxNodes ? Engine::Neato : Engine::Sfdp;
     return small ? Engine::Dot : Engine::Sfdp;

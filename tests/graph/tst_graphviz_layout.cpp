@@ -192,6 +192,10 @@ private slots:
         QTest::newRow("small: dot") << dotN << dotE << false << int(Engine::Dot);
         QTest::newRow("one node too many: sfdp") << dotN + 1 << 10 << false << int(Engine::Sfdp);
         QTest::newRow("dense: sfdp") << 40 << dotE + 1 << false << int(Engine::Sfdp);
+        // A grouped graph of 44 groups and 206 bundled edges: few edges, but dense (dot took 6 s).
+        QTest::newRow("few but dense: sfdp") << 44 << 206 << false << int(Engine::Sfdp);
+        QTest::newRow("sparse at the ratio: dot")
+            << 60 << int(60 * LayoutInput::kDotMaxEdgesPerNode) << false << int(Engine::Dot);
         QTest::newRow("pins, small: neato") << int(LayoutInput::kNeatoMaxNodes) << 10 << true << int(Engine::Neato);
         QTest::newRow("pins, large: sfdp") << int(LayoutInput::kNeatoMaxNodes) + 1 << 10 << true << int(Engine::Sfdp);
     }
