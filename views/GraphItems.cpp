@@ -24,6 +24,11 @@ double graphDetailScale()
     return kDetailScale;
 }
 
+double graphFarLabelScale()
+{
+    return 0.6;
+}
+
 FarLabelItem::FarLabelItem(const QString &text, bool emphasised, QGraphicsItem *parent)
     : QGraphicsItem(parent)
     , m_emphasised(emphasised)
@@ -32,7 +37,7 @@ FarLabelItem::FarLabelItem(const QString &text, bool emphasised, QGraphicsItem *
     setAcceptedMouseButtons(Qt::NoButton);
     setAcceptHoverEvents(false);
     m_font = QApplication::font();
-    m_font.setPixelSize(emphasised ? 13 : 11);
+    m_font.setPixelSize(emphasised ? 12 : 11);
     m_font.setBold(emphasised);
     m_label.setTextFormat(Qt::PlainText); // host and group names are log / analyst text
     m_label.setText(text.size() > 60 ? text.left(59) + QChar(0x2026) : text);
@@ -269,7 +274,8 @@ void HostNodeItem::paint(QPainter *p, const QStyleOptionGraphicsItem *option, QW
     p->setFont(f);
     m_label.setTextWidth(r.width() - 10);
     const QSizeF ts = m_label.size();
-    p->drawStaticText(QPointF(-std::min(ts.width(), r.width() - 10) / 2, -ts.height() / 2), m_label);
+    if (!m_farLabel || !m_farLabel->isVisible()) // else the far label says it, legibly
+        p->drawStaticText(QPointF(-std::min(ts.width(), r.width() - 10) / 2, -ts.height() / 2), m_label);
     // Badges: "X" ran a transferred file, "S" first source, "DC" domain controller.
     double bx = r.right() + kBadge / 2;
     auto badge
@@ -389,7 +395,9 @@ void TransferEdgeItem::paint(QPainter *p, const QStyleOptionGraphicsItem *option
 {
     const bool selected = option->state & QStyle::State_Selected;
     p->setRenderHint(QPainter::Antialiasing);
-    p->setOpacity(m_dimmed ? 0.2 : 1.0);
+    // Zoomed far out, edges recede (the far labels and the nodes read over them) unless picked.
+    const bool far = QStyleOptionGraphicsItem::levelOfDetailFromTransform(p->worldTransform()) < kDetailScale;
+    p->setOpacity(m_dimmed ? 0.2 : (far && !selected && !m_highlighted ? 0.35 : 1.0));
     const double w = widthFor(m_edge.count) + (selected || m_highlighted ? 2 : 0);
     QColor c = selected || m_highlighted ? QColor(0x00, 0x5A, 0xC8) : m_colour;
     // Only deployment-tool transfers on this edge: muted (grey, thin dots), still drawn. One

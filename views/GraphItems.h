@@ -28,6 +28,9 @@ QFont edgeLabelFont(bool small);
 // Below this view scale, node labels, edge counts and badges are not drawn (text would be under
 // ~3 px); groups and the busiest hosts show their far label instead (HostNodeItem::farLabel).
 double graphDetailScale();
+// Below this view scale a node's own label is under ~8 px: groups and the busiest hosts show their
+// far label instead (and do not draw their own).
+double graphFarLabelScale();
 
 // The label a node keeps when zoomed far out: the same plain text at a constant screen size
 // (ItemIgnoresTransformations) on a light backing, a child of its node. Hidden until the view

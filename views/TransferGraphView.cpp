@@ -379,7 +379,21 @@ void TransferGraphView::fitAll()
 {
     if (m_scene->items().isEmpty())
         return;
-    fitInView(m_scene->itemsBoundingRect().adjusted(-30, -30, 30, 30), Qt::KeepAspectRatio);
+    QRectF nodes;
+    QSizeF label; // the widest far label (screen pixels)
+    for (HostNodeItem *n : std::as_const(m_nodes)) {
+        nodes |= n->sceneBoundingRect();
+        if (n->farLabel())
+            label = label.expandedTo(n->farLabel()->boundingRect().size());
+    }
+    if (nodes.isNull())
+        nodes = m_scene->itemsBoundingRect();
+    fitInView(nodes.adjusted(-30, -30, 30, 30), Qt::KeepAspectRatio);
+    // Far labels keep their screen size: leave room for half of one at each side.
+    if (const double s = transform().m11(); s > 0 && s < graphFarLabelScale() && !label.isEmpty())
+        fitInView(nodes.adjusted(-30 - label.width() / 2 / s, -30 - label.height() / s, 30 + label.width() / 2 / s,
+                      30 + label.height() / s),
+            Qt::KeepAspectRatio);
     // Never blow a tiny graph up beyond 1:1.
     if (transform().m11() > 1.0)
         setTransform(QTransform());
@@ -396,7 +410,7 @@ QGraphicsItem *TransferGraphView::graphItemAt(QPoint pos) const
 
 void TransferGraphView::updateLevelOfDetail()
 {
-    const bool far = transform().m11() < graphDetailScale();
+    const bool far = transform().m11() < graphFarLabelScale();
     std::vector<HostNodeItem *> labelled;
     for (HostNodeItem *n : std::as_const(m_nodes))
         if (n->farLabel())
@@ -414,7 +428,10 @@ void TransferGraphView::updateLevelOfDetail()
             if (show)
                 shown.push_back(r);
         }
-        n->farLabel()->setVisible(show);
+        if (n->farLabel()->isVisible() != show) {
+            n->farLabel()->setVisible(show);
+            n->update(); // draws its own label again, or leaves it to the far label
+        }
     }
 }
 

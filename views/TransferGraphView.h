@@ -90,7 +90,7 @@ public:
     QAction *legendAction() const { return m_legendAction; }
     QWidget *legendOverlay() const { return m_legend; }
     void relayout(); // lays the unpinned nodes out again and fits
-    // Level of detail (after every zoom, fit and new graph): below graphDetailScale() the far
+    // Level of detail (after every zoom, fit and new graph): below graphFarLabelScale() the far
     // labels of groups and the busiest hosts show, greedily by priority so that none overlaps
     // another on screen; at or above it, none (the nodes draw their own labels).
     void updateLevelOfDetail();
