@@ -646,17 +646,18 @@ CREATE INDEX transfers_key ON transfers(key);
 // Version 11 (issue 12 item 5; 8-10 are other steps of the same round): the analyst's named host
 // groups. Members are host names (hosts.name, the key annotations use: stable across re-import);
 // a host is in at most one named group, automatic grouping (subnet / domain) applies to the others.
+// IF NOT EXISTS: tests re-run the later steps on a current file with its version rows deleted.
 const char *const kSchemaV11 = R"SQL(
-CREATE TABLE host_groups(
+CREATE TABLE IF NOT EXISTS host_groups(
   id INTEGER PRIMARY KEY,
   name TEXT NOT NULL UNIQUE,
   created_utc INTEGER NOT NULL
 );
-CREATE TABLE host_group_members(
+CREATE TABLE IF NOT EXISTS host_group_members(
   host_name TEXT NOT NULL PRIMARY KEY,
   group_id INTEGER NOT NULL REFERENCES host_groups(id)
 );
-CREATE INDEX host_group_members_group ON host_group_members(group_id);
+CREATE INDEX IF NOT EXISTS host_group_members_group ON host_group_members(group_id);
 )SQL";
 
 // Rebuilds host_addresses rows of rule 'sysmon3-local' from net_connections with the local-end
