@@ -29,7 +29,7 @@ namespace {
 
 const char *const kExportUsage
     = "transfertrace export graph|timeline|transfers CASE OUT [--account A] [--parent-image P] [--from T --to T] "
-      "[--scale S | --dpi D] [--whole]\n"
+      "[--scale S | --dpi D] [--whole] [--group subnet|domain|named|auto|none]\n"
       "  graph: OUT .svg .png .pdf .dot; timeline: .png .svg; transfers: .csv .json";
 const char *const kReportUsage
     = "transfertrace report CASE OUT.html [--pdf OUT.pdf] [--account A] [--parent-image P] [--from T --to T]";
@@ -121,7 +121,12 @@ int runExport(const QStringList &args)
         QStringLiteral("dpi"), QStringLiteral("PNG resolution (96 = scale 1)."), QStringLiteral("D"));
     QCommandLineOption wholeOpt(
         QStringLiteral("whole"), QStringLiteral("The whole graph (the default without a window)."));
-    p.addOptions({scaleOpt, dpiOpt, wholeOpt});
+    QCommandLineOption groupOpt(QStringLiteral("group"),
+        QStringLiteral("graph: group hosts as the workbench does: subnet (/24), domain, named (the analyst's groups "
+                       "only), auto, or none (the default); named groups apply in every mode but none. A group is "
+                       "one node labelled \"NAME (N hosts)\"."),
+        QStringLiteral("subnet|domain|named|auto|none"));
+    p.addOptions({scaleOpt, dpiOpt, wholeOpt, groupOpt});
     if (auto stop = parseCommand(p, args, "export", kExportUsage, 3, 3))
         return *stop;
     const QString what = p.positionalArguments()[0];
@@ -144,6 +149,15 @@ int runExport(const QStringList &args)
             return usage("transfers export as .csv or .json");
     } else {
         return usage("export what? graph, timeline or transfers");
+    }
+    HostGrouping grouping = HostGrouping::None;
+    if (p.isSet(groupOpt)) {
+        if (what != QLatin1String("graph"))
+            return usage("--group is for the graph");
+        const auto g = hostGroupingFromName(p.value(groupOpt));
+        if (!g)
+            return usage("--group is subnet, domain, named, auto or none");
+        grouping = *g;
     }
     SnapshotOptions opt;
     if (p.isSet(scaleOpt) && p.isSet(dpiOpt))
@@ -184,7 +198,7 @@ int runExport(const QStringList &args)
             return 0;
         }
         OffscreenGraph g;
-        if (!g.load(casePath, filter, &error))
+        if (!g.load(casePath, filter, &error, grouping))
             throw std::runtime_error(error.toStdString());
         opt.caption = caption(*cs, casePath, filter, g.data().transfersInView, g.data().transfersTotal);
         if (!exportGraph(g.ref(), wholeGraphRect(g.scene()), out, opt, &error))

@@ -10,7 +10,9 @@
 //   and infers transfers first (that part is not timed here; see bench_import).
 
 #include "EventBrowserDock.h"
+#include "GraphScene.h"
 #include "GraphvizLayout.h"
+#include "LayoutCache.h"
 #include "SpreadView.h"
 #include "TimelineView.h"
 #include "TransferGraphView.h"
@@ -22,6 +24,9 @@
 #include "items/EventBrowserModel.h"
 #include "items/TransferTableModel.h"
 #include "query/EventSearchIndexer.h"
+#include "query/GraphAggregation.h"
+#include "query/PivotQuery.h"
+#include "query/TimelineQuery.h"
 #include "query/TransferTableQuery.h"
 #include "store/CaseStore.h"
 #include "views/TransferTableCase.h"
@@ -97,6 +102,42 @@ double threadCpuMs()
 double ms(const QElapsedTimer &t)
 {
     return static_cast<double>(t.nsecsElapsed()) / 1e6;
+}
+
+// Where a filter change goes, one part at a time, on this thread (what the workers run): the
+// graph query, grouping, Graphviz (uncached), the timeline query (300 bins), the pivot bar's choices.
+void breakdown(const QString &casePath, const FilterState &f, const char *label)
+{
+    auto cs = store::CaseStore::open(casePath.toStdString(), store::CaseStore::Access::ReadOnly);
+    QElapsedTimer t;
+    t.start();
+    GraphData g = queryGraph(*cs, f);
+    const double query = ms(t);
+    const size_t hosts = g.hosts.size();
+    t.restart();
+    g = aggregateGraph(g, HostGrouping::Auto);
+    const double group = ms(t);
+    graph::LayoutInput in;
+    for (const GraphHost &h : g.hosts) {
+        const QSizeF sz = graphNodeSize(h);
+        in.nodes.push_back({h.id, sz.width(), sz.height(), false, 0, 0});
+    }
+    for (const GraphEdge &e : g.edges)
+        in.edges.push_back({e.id, e.source, e.target, static_cast<double>(e.count)});
+    t.restart();
+    const graph::LayoutResult lr = graph::GraphvizLayout().layout(in);
+    const double layout = ms(t);
+    t.restart();
+    const TimelineData tl = queryTimeline(*cs, f, 0, 0, 300, false);
+    const double timeline = ms(t);
+    t.restart();
+    const PivotChoices pc = queryPivotChoices(*cs, f);
+    const double pivots = ms(t);
+    std::printf("| %-22s | %4zu -> %3zu nodes, %4zu edges | %6.0f | %5.1f | %6.0f | %6.0f | %6.0f |\n", label, hosts,
+        g.hosts.size(), g.edges.size(), query, group, layout, timeline, pivots);
+    (void)lr;
+    (void)tl;
+    (void)pc;
 }
 } // namespace
 
@@ -250,6 +291,45 @@ int main(int argc, char **argv)
     filter.back();
     waitViews(window, g0, t0, &graphs, &timelines);
     std::printf("| back (filter history)                  | %6.0f |\n", static_cast<double>(t.nsecsElapsed()) / 1e6);
+
+    // Parent-process pivot: the parent image of the most transfers' source processes.
+    QString parentImage;
+    {
+        auto cs = store::CaseStore::open(casePath.toStdString(), store::CaseStore::Access::ReadOnly);
+        auto st = cs->db().prepare("SELECT p.parent_image FROM transfers t JOIN processes p ON p.id = t.src_process_id "
+                                   "WHERE p.parent_image IS NOT NULL GROUP BY p.parent_image COLLATE NOCASE "
+                                   "ORDER BY count(*) DESC LIMIT 1");
+        if (st.step())
+            parentImage = QString::fromStdString(st.text(0));
+    }
+    FilterState pf;
+    if (!parentImage.isEmpty())
+        pf.parentImages << parentImage;
+    g0 = graphs;
+    t0 = timelines;
+    t.restart();
+    filter.apply(pf);
+    waitViews(window, g0, t0, &graphs, &timelines);
+    std::printf("| parent-image pivot -> graph + timeline | %6.0f |\n", static_cast<double>(t.nsecsElapsed()) / 1e6);
+    g0 = graphs;
+    t0 = timelines;
+    t.restart();
+    filter.apply(f);
+    waitViews(window, g0, t0, &graphs, &timelines);
+    std::printf("| account pivot again (layout cached)    | %6.0f |\n", static_cast<double>(t.nsecsElapsed()) / 1e6);
+
+    std::printf(
+        "\nWhere a filter change goes (ms, one part at a time on one thread; layout uncached):\n\n"
+        "| filter                 | graph                           | query | group | layout | timeline | pivot bar |\n"
+        "|------------------------|---------------------------------|-------:|------:|-------:|-------:|-------:|\n");
+    graph::LayoutCache::shared().clear();
+    breakdown(casePath, FilterState {}, "none (open)");
+    FilterState af;
+    af.accounts.insert(account);
+    breakdown(casePath, af, "account");
+    if (!parentImage.isEmpty())
+        breakdown(casePath, pf, "parent image");
+    std::printf("\n");
 
     // Tool spread (issue 11): the file with the most transfers, asked from one of its transfers and
     // by name; query on a worker, then the tree and the picture built and painted.

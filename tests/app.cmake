@@ -17,3 +17,8 @@ tt_add_test(tst_import_runner SOURCES app/tst_import_runner.cpp LIBS tt_views tt
 # Issue 12 item 5: hidden docks idle, host groups in the graph (selection, expand, collapse).
 tt_add_test(tst_workbench_scale SOURCES app/tst_workbench_scale.cpp app/CaseBuilder.h app/CaseBuilder.cpp
   LIBS tt_views tt_importers tt_inference tt_generator)
+# Issue 12 item 5 (what was left): named host groups (Group as, undo, rename, delete, reopen), Find
+# Host in a collapsed group, pivots on a grouped graph, far labels, `export graph --group`.
+tt_add_test(tst_workbench_groups SOURCES app/tst_workbench_groups.cpp app/CaseBuilder.h app/CaseBuilder.cpp
+  app/HostileCase.h app/HostileCase.cpp LIBS tt_views tt_importers tt_inference tt_generator)
+add_dependencies(tst_workbench_groups transfertrace)

@@ -14,3 +14,5 @@ tt_add_test(tst_record_corpus SOURCES store/tst_record_corpus.cpp LIBS tt_import
 # the item an annotation names), on a generated case.
 tt_add_test(tst_store_entry_points SOURCES store/tst_store_entry_points.cpp app/CaseBuilder.h app/CaseBuilder.cpp
   LIBS tt_models tt_importers tt_inference tt_generator)
+# Issue 12 item 5: the analyst's named host groups (schema 11): persisted, validated, edited, upgraded from 7.
+tt_add_test(tst_host_groups SOURCES store/tst_host_groups.cpp LIBS tt_store)

@@ -12,6 +12,7 @@
 #include <QFileInfo>
 #include <QHeaderView>
 #include <QLabel>
+#include <QMenu>
 #include <QMenuBar>
 #include <QSizePolicy>
 #include <QSortFilterProxyModel>
@@ -76,6 +77,17 @@ CaseOverviewDock::CaseOverviewDock(QWidget *parent)
         if (const qint64 id = row.data(HostTableModel::HostIdRole).toLongLong())
             emit hostActivated(id, row.data(Qt::DisplayRole).toString());
     });
+    m_hostView->setSelectionMode(QAbstractItemView::ExtendedSelection);
+    m_hostView->setContextMenuPolicy(Qt::CustomContextMenu);
+    connect(m_hostView, &QWidget::customContextMenuRequested, this, [this](const QPoint &at) {
+        const QStringList names = selectedHostNames();
+        if (names.isEmpty())
+            return;
+        QMenu menu(m_hostView);
+        menu.addAction(tr("Group %n Host(s) As...", nullptr, static_cast<int>(names.size())), this,
+            [this, names] { emit groupHostsRequested(names); });
+        menu.exec(m_hostView->viewport()->mapToGlobal(at));
+    });
     m_tabs->addTab(m_hostView, tr("Hosts"));
     m_tabs->addTab(m_sourceView, tr("Sources"));
 
@@ -98,6 +110,15 @@ CaseOverviewDock::CaseOverviewDock(QWidget *parent)
 }
 
 CaseOverviewDock::~CaseOverviewDock() = default;
+
+QStringList CaseOverviewDock::selectedHostNames() const
+{
+    QStringList out;
+    for (const QModelIndex &row : m_hostView->selectionModel()->selectedRows(HostTableModel::Name))
+        out << row.data(Qt::DisplayRole).toString();
+    out.removeAll(QString());
+    return out;
+}
 
 void CaseOverviewDock::chooseCase()
 {

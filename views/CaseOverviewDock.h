@@ -28,12 +28,15 @@ public:
     void openCase(const QString &path);
     QString casePath() const { return m_path; }
     HostTableModel *hostModel() const { return m_hosts; }
+    QStringList selectedHostNames() const; // of the selected rows of the host table
     QTableView *hostView() const { return m_hostView; }
 
 signals:
     void caseLoaded(const QString &path, bool ok);
     // A host row was double-clicked (or Enter pressed on it): the workbench selects it everywhere.
     void hostActivated(qint64 hostId, const QString &name);
+    // "Group N Hosts As..." on the selected host rows (the workbench asks for the name).
+    void groupHostsRequested(const QStringList &hostNames);
 
 private:
     void applyOverview(uint64_t generation, const std::shared_ptr<CaseOverview> &overview);

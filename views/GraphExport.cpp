@@ -254,6 +254,12 @@ exporting::DotGraph graphDot(const GraphSceneRef &g, const QRectF &source, const
             n.attrs["addresses"] = s8(h.addresses);
         if (!badges.isEmpty())
             n.attrs["xlabel"] = s8(badges.join(QLatin1Char(' ')));
+        if (h.isGroup()) { // "NAME (N hosts)" is the label; the group and its size as data too
+            n.attrs["tt_group"] = s8(h.groupName);
+            n.attrs["tt_group_hosts"] = std::to_string(h.members.size());
+            n.attrs["tt_group_kind"] = h.namedGroup ? "named" : "auto";
+            n.attrs["peripheries"] = "2";
+        }
         if (item->isSelected() || item->isHighlighted()) {
             n.attrs["color"] = "#005ac8";
             n.attrs["penwidth"] = "2.5";
@@ -282,6 +288,10 @@ exporting::DotGraph graphDot(const GraphSceneRef &g, const QRectF &source, const
         if (e.hop) {
             d.attrs["tt_hop"] = std::to_string(e.hop); // the depth, kept apart from the count label
             d.attrs["tooltip"] = s8(QStringLiteral("%1 transfer(s), %2").arg(e.count).arg(edgeHopText(e.hop)));
+        }
+        if (e.reverse > 0) { // a bundle between groups: transfers both ways
+            d.attrs["dir"] = "both";
+            d.attrs["tt_reverse"] = std::to_string(e.reverse);
         }
         if (e.maxConfidence < 0.5)
             d.attrs["style"] = "dashed";
@@ -412,7 +422,7 @@ OffscreenGraph::OffscreenGraph()
 }
 OffscreenGraph::~OffscreenGraph() = default;
 
-bool OffscreenGraph::load(const QString &casePath, const FilterState &filter, QString *error)
+bool OffscreenGraph::load(const QString &casePath, const FilterState &filter, QString *error, HostGrouping grouping)
 {
     m_scene->clear();
     m_nodes.clear();
@@ -425,7 +435,11 @@ bool OffscreenGraph::load(const QString &casePath, const FilterState &filter, QS
         store::AnnotationStore as(*cs);
         for (const auto &[host, xy] : as.nodePositions())
             positions.insert(QString::fromStdString(host), QPointF(xy.first, xy.second));
-        r = computeGraphScene(*cs, filter, {}, {}, positions);
+        NamedHostGroups named;
+        for (const store::HostGroup &hg : as.hostGroups())
+            for (const std::string &h : hg.hosts)
+                named.insert(QString::fromStdString(h), QString::fromStdString(hg.name));
+        r = computeGraphScene(*cs, filter, {}, {}, positions, grouping, {}, named);
         const std::vector<store::Tag> tags = as.tags();
         for (const store::Annotation &a : as.list()) {
             GraphBadge b;

@@ -6,6 +6,7 @@
 // offscreen ones built from a case and a filter without a window (CLI).
 
 #include "DotWriter.h"
+#include "query/GraphAggregation.h"
 #include "query/GraphQuery.h"
 
 #include <QByteArray>
@@ -80,7 +81,10 @@ class OffscreenGraph {
 public:
     OffscreenGraph();
     ~OffscreenGraph();
-    bool load(const QString &casePath, const FilterState &filter, QString *error);
+    // `grouping`: as the workbench groups hosts (query/GraphAggregation.h), with the case's named
+    // groups; None (the default) draws every host.
+    bool load(
+        const QString &casePath, const FilterState &filter, QString *error, HostGrouping grouping = HostGrouping::None);
     GraphSceneRef ref() const;
     QGraphicsScene *scene() const { return m_scene.get(); }
     const GraphData &data() const { return m_data; }

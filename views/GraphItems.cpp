@@ -19,6 +19,62 @@ constexpr double kBadge = 14;
 constexpr double kDetailScale = 0.25;
 } // namespace
 
+double graphDetailScale()
+{
+    return kDetailScale;
+}
+
+double graphFarLabelScale()
+{
+    return 0.6;
+}
+
+FarLabelItem::FarLabelItem(const QString &text, bool emphasised, QGraphicsItem *parent)
+    : QGraphicsItem(parent)
+    , m_emphasised(emphasised)
+{
+    setFlag(ItemIgnoresTransformations);
+    setAcceptedMouseButtons(Qt::NoButton);
+    setAcceptHoverEvents(false);
+    m_font = QApplication::font();
+    m_font.setPixelSize(emphasised ? 12 : 11);
+    m_font.setBold(emphasised);
+    m_label.setTextFormat(Qt::PlainText); // host and group names are log / analyst text
+    m_label.setText(text.size() > 60 ? text.left(59) + QChar(0x2026) : text);
+    m_label.prepare(QTransform(), m_font);
+    const QSizeF ts = m_label.size();
+    m_rect = QRectF(-ts.width() / 2 - 4, -ts.height() / 2 - 2, ts.width() + 8, ts.height() + 4);
+    setVisible(false);
+}
+
+QRectF FarLabelItem::boundingRect() const
+{
+    return m_rect.adjusted(-1, -1, 1, 1);
+}
+
+void FarLabelItem::paint(QPainter *p, const QStyleOptionGraphicsItem *, QWidget *)
+{
+    p->setRenderHint(QPainter::Antialiasing);
+    p->setPen(QPen(m_emphasised ? QColor(0x3A, 0x4A, 0x8C) : QColor(0x90, 0x98, 0xA4), 1));
+    p->setBrush(QColor(255, 255, 255, 225));
+    p->drawRoundedRect(m_rect, 4, 4);
+    p->setPen(QColor(0x10, 0x18, 0x28));
+    p->setFont(m_font);
+    p->drawStaticText(m_rect.topLeft() + QPointF(4, 2), m_label);
+}
+
+void HostNodeItem::setFarLabel(bool on, double priority)
+{
+    m_farPriority = priority;
+    if (on && !m_farLabel) {
+        m_farLabel = new FarLabelItem(m_host.name, m_host.isGroup(), this);
+        m_farLabel->setZValue(10);
+    } else if (!on && m_farLabel) {
+        delete m_farLabel;
+        m_farLabel = nullptr;
+    }
+}
+
 HostNodeItem::HostNodeItem(const GraphHost &host, QSizeF size)
     : m_host(host)
     , m_size(size)
@@ -218,7 +274,8 @@ void HostNodeItem::paint(QPainter *p, const QStyleOptionGraphicsItem *option, QW
     p->setFont(f);
     m_label.setTextWidth(r.width() - 10);
     const QSizeF ts = m_label.size();
-    p->drawStaticText(QPointF(-std::min(ts.width(), r.width() - 10) / 2, -ts.height() / 2), m_label);
+    if (!m_farLabel || !m_farLabel->isVisible()) // else the far label says it, legibly
+        p->drawStaticText(QPointF(-std::min(ts.width(), r.width() - 10) / 2, -ts.height() / 2), m_label);
     // Badges: "X" ran a transferred file, "S" first source, "DC" domain controller.
     double bx = r.right() + kBadge / 2;
     auto badge
@@ -264,7 +321,7 @@ void HostNodeItem::mouseReleaseEvent(QGraphicsSceneMouseEvent *event)
 
 double TransferEdgeItem::widthFor(int count)
 {
-    return 1.2 + 1.6 * std::log2(1.0 + count);
+    return std::min(kMaxWidth, 1.2 + 1.6 * std::log2(1.0 + count));
 }
 
 TransferEdgeItem::TransferEdgeItem(const GraphEdge &edge, const QPainterPath &path, QPointF arrowTip, QPointF arrowFrom)
@@ -287,6 +344,8 @@ TransferEdgeItem::TransferEdgeItem(const GraphEdge &edge, const QPainterPath &pa
         tip += QStringLiteral("\nhop %1: first reached its target at this depth of a chain").arg(edge.hop);
     if (edge.benign)
         tip += QStringLiteral("\n%1 of them benign-admin candidates (deployment tool)").arg(edge.benign);
+    if (edge.reverse)
+        tip += QStringLiteral("\n%1 of them the other way (both directions between these groups)").arg(edge.reverse);
     m_baseTip = tip;
     setToolTip(QStringLiteral("<pre>%1</pre>").arg(tip.toHtmlEscaped()));
     m_labels = placeLabels();
@@ -336,7 +395,9 @@ void TransferEdgeItem::paint(QPainter *p, const QStyleOptionGraphicsItem *option
 {
     const bool selected = option->state & QStyle::State_Selected;
     p->setRenderHint(QPainter::Antialiasing);
-    p->setOpacity(m_dimmed ? 0.2 : 1.0);
+    // Zoomed far out, edges recede (the far labels and the nodes read over them) unless picked.
+    const bool far = QStyleOptionGraphicsItem::levelOfDetailFromTransform(p->worldTransform()) < kDetailScale;
+    p->setOpacity(m_dimmed ? 0.2 : (far && !selected && !m_highlighted ? 0.35 : 1.0));
     const double w = widthFor(m_edge.count) + (selected || m_highlighted ? 2 : 0);
     QColor c = selected || m_highlighted ? QColor(0x00, 0x5A, 0xC8) : m_colour;
     // Only deployment-tool transfers on this edge: muted (grey, thin dots), still drawn. One
@@ -364,6 +425,22 @@ void TransferEdgeItem::paint(QPainter *p, const QStyleOptionGraphicsItem *option
         p->setPen(Qt::NoPen);
         p->setBrush(c);
         p->drawPolygon(head);
+    }
+    // A bundle between groups carrying transfers both ways: an arrowhead at the start as well.
+    if (m_edge.reverse > 0 && path().elementCount() > 1) {
+        const QPointF start = path().pointAtPercent(0);
+        const QLineF back(path().pointAtPercent(std::min(1.0, 12.0 / std::max(1.0, path().length()))), start);
+        if (back.length() > 0.1) {
+            const double len = 10 + w, half = 5 + w / 2;
+            const QLineF unit = back.unitVector();
+            const QPointF d(unit.dx(), unit.dy());
+            const QPointF n(-d.y(), d.x());
+            QPolygonF head;
+            head << start << start - d * len + n * half << start - d * len - n * half;
+            p->setPen(Qt::NoPen);
+            p->setBrush(c);
+            p->drawPolygon(head);
+        }
     }
     // Level of detail: zoomed far out, no count, hop or badge labels (HostNodeItem: kDetailScale).
     if (QStyleOptionGraphicsItem::levelOfDetailFromTransform(p->worldTransform()) < kDetailScale)

@@ -25,6 +25,29 @@ QString edgeHopText(int hop);
 QRectF edgeHopRect(QPointF at, const QString &text, const QFont &font);
 void drawEdgeHop(QPainter *p, const QRectF &rect, const QString &text);
 QFont edgeLabelFont(bool small);
+// Below this view scale, node labels, edge counts and badges are not drawn (text would be under
+// ~3 px); groups and the busiest hosts show their far label instead (HostNodeItem::farLabel).
+double graphDetailScale();
+// Below this view scale a node's own label is under ~8 px: groups and the busiest hosts show their
+// far label instead (and do not draw their own).
+double graphFarLabelScale();
+
+// The label a node keeps when zoomed far out: the same plain text at a constant screen size
+// (ItemIgnoresTransformations) on a light backing, a child of its node. Hidden until the view
+// shows it (TransferGraphView::updateLevelOfDetail); it takes no mouse buttons.
+class FarLabelItem : public QGraphicsItem {
+public:
+    FarLabelItem(const QString &text, bool emphasised, QGraphicsItem *parent);
+    QRectF boundingRect() const override;
+    void paint(QPainter *p, const QStyleOptionGraphicsItem *option, QWidget *widget) override;
+    QString text() const { return m_label.text(); }
+
+private:
+    QStaticText m_label;
+    QFont m_font;
+    QRectF m_rect;
+    bool m_emphasised;
+};
 
 // A host in the transfer graph. The label is drawn as plain text (QStaticText in PlainText
 // format): host names come from logs and are never interpreted as markup.
@@ -43,6 +66,11 @@ public:
     bool isHighlighted() const { return m_highlighted; }
     bool isDimmed() const { return m_dimmed; }
     std::function<void(HostNodeItem *)> onMoved; // after the analyst dragged it (pins it)
+    // Level of detail: a group (and, by the scene's choice, one of the busiest hosts) keeps a far
+    // label; `priority` orders them when they would overlap (higher first).
+    void setFarLabel(bool on, double priority);
+    FarLabelItem *farLabel() const { return m_farLabel; }
+    double farLabelPriority() const { return m_farPriority; }
 
 protected:
     // A click selects; only a drag past QApplication::startDragDistance moves (and pins).
@@ -61,6 +89,8 @@ private:
     QString m_baseTip;
     QColor m_annotation;
     bool m_bookmarked = false;
+    FarLabelItem *m_farLabel = nullptr;
+    double m_farPriority = 0;
 };
 
 // A host-to-host edge: width by transfer count, colour by method, dashed when every transfer
@@ -85,7 +115,8 @@ public:
     QRectF boundingRect() const override;
     QPainterPath shape() const override;
     void paint(QPainter *p, const QStyleOptionGraphicsItem *option, QWidget *widget) override;
-    static double widthFor(int count);
+    static double widthFor(int count); // grows with log2 of the count, capped at kMaxWidth
+    static constexpr double kMaxWidth = 9;
 
 private:
     GraphEdge m_edge;

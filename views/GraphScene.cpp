@@ -2,6 +2,7 @@
 
 #include "GraphItems.h"
 #include "GraphvizLayout.h"
+#include "LayoutCache.h"
 
 #include <QGraphicsScene>
 #include <QPainterPath>
@@ -31,7 +32,7 @@ QSizeF graphNodeSize(const GraphHost &h)
 
 GraphSceneResult computeGraphScene(store::CaseStore &cs, const FilterState &filter, const QSet<qint64> &hidden,
     const QHash<qint64, QPointF> &pins, const QHash<QString, QPointF> &namePins, HostGrouping grouping,
-    const QSet<QString> &expanded)
+    const QSet<QString> &expanded, const NamedHostGroups &named)
 {
     GraphSceneResult r;
     r.data = queryGraph(cs, filter);
@@ -44,7 +45,8 @@ GraphSceneResult computeGraphScene(store::CaseStore &cs, const FilterState &filt
         std::erase_if(
             r.data.edges, [&](const GraphEdge &e) { return hidden.contains(e.source) || hidden.contains(e.target); });
     }
-    r.data = aggregateGraph(r.data, grouping, expanded);
+    r.ungroupedHosts = r.data.hosts;
+    r.data = aggregateGraph(r.data, grouping, expanded, named);
     graph::LayoutInput in;
     for (const GraphHost &h : r.data.hosts) {
         const QSizeF s = graphNodeSize(h);
@@ -65,7 +67,14 @@ GraphSceneResult computeGraphScene(store::CaseStore &cs, const FilterState &filt
     }
     for (const GraphEdge &e : r.data.edges)
         in.edges.push_back({e.id, e.source, e.target, static_cast<double>(e.count)});
-    r.layout = graph::GraphvizLayout().layout(in);
+    // The same hosts, edges and pins as a recent layout (back in the filter history, a pivot that
+    // keeps the picture): that layout again, without Graphviz.
+    if (auto cached = graph::LayoutCache::shared().find(in)) {
+        r.layout = std::move(*cached);
+    } else {
+        r.layout = graph::GraphvizLayout().layout(in);
+        graph::LayoutCache::shared().store(in, r.layout);
+    }
     if (!r.layout.error.empty())
         r.error = QString::fromStdString(r.layout.error);
     return r;
@@ -103,6 +112,21 @@ void populateGraphScene(QGraphicsScene *scene, const GraphData &data, const grap
         scene->addItem(item);
         edges.insert(e.id, item);
     }
+    // Level of detail: every group keeps a far label, and so do the busiest hosts (the most
+    // transfers sent and received), groups first, bigger ones before smaller.
+    std::vector<const GraphHost *> busiest;
+    for (const GraphHost &h : data.hosts) {
+        if (h.isGroup())
+            nodes.value(h.id)->setFarLabel(true, 1e9 + static_cast<double>(h.members.size()));
+        else if (!h.unknownSource)
+            busiest.push_back(&h);
+    }
+    std::sort(busiest.begin(), busiest.end(), [](const GraphHost *a, const GraphHost *b) {
+        return a->sent + a->received != b->sent + b->received ? a->sent + a->received > b->sent + b->received
+                                                              : a->id < b->id;
+    });
+    for (size_t i = 0; i < std::min(busiest.size(), kFarLabelHosts); ++i)
+        nodes.value(busiest[i]->id)->setFarLabel(true, static_cast<double>(busiest[i]->sent + busiest[i]->received));
 }
 
 void applyGraphBadges(const QHash<qint64, HostNodeItem *> &nodes, const QHash<qint64, TransferEdgeItem *> &edges,

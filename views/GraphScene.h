@@ -29,6 +29,7 @@ class TransferEdgeItem;
 
 struct GraphSceneResult {
     GraphData data;
+    std::vector<GraphHost> ungroupedHosts; // every host in view before grouping (Find Host in a group)
     graph::LayoutResult layout;
     QString error;
 };
@@ -38,12 +39,14 @@ QSizeF graphNodeSize(const GraphHost &h);
 
 // Query and layout (worker thread): hosts and edges under `filter`, hidden hosts left out,
 // pinned hosts at their positions (by id: this session's drags; by name: positions kept in the case),
-// hosts grouped (aggregateGraph) unless their group is in `expanded`.
+// hosts grouped (aggregateGraph, `named`: the analyst's groups) unless their group is in `expanded`.
 GraphSceneResult computeGraphScene(store::CaseStore &cs, const FilterState &filter, const QSet<qint64> &hidden = {},
     const QHash<qint64, QPointF> &pins = {}, const QHash<QString, QPointF> &namePins = {},
-    HostGrouping grouping = HostGrouping::None, const QSet<QString> &expanded = {});
+    HostGrouping grouping = HostGrouping::None, const QSet<QString> &expanded = {}, const NamedHostGroups &named = {});
 
-// Adds the items for a computed graph to `scene` (UI thread); fills the id -> item maps.
+// Adds the items for a computed graph to `scene` (UI thread); fills the id -> item maps. Every
+// group node and the kFarLabelHosts busiest hosts get a far label (GraphItems.h).
+inline constexpr size_t kFarLabelHosts = 15;
 void populateGraphScene(QGraphicsScene *scene, const GraphData &data, const graph::LayoutResult &layout,
     QHash<qint64, HostNodeItem *> &nodes, QHash<qint64, TransferEdgeItem *> &edges);
 

@@ -30,7 +30,9 @@ void HostFinder::find(const QString &text)
     if (m_offer)
         m_offer->close();
     if (m_casePath.isEmpty()) { // nothing to look up beyond the graph
-        emit finished(m_graph->findHost(text) ? QString() : tr("No host matches '%1'").arg(text));
+        QString note;
+        emit finished(
+            m_graph->selectHost(m_graph->matchHost(text), &note) ? note : tr("No host matches '%1'").arg(text));
         return;
     }
     const FilterState filter = m_filter->current();
@@ -51,11 +53,12 @@ void HostFinder::onLookup(const QString &text, const HostLookup &found)
     // (typed "HOSTX" exactly, the graph only has "HOSTX2").
     int graphRank = 0;
     const qint64 inGraph = m_graph->matchHost(text, &graphRank);
-    if (found.id && m_graph->selectHost(found.id)) {
-        emit finished(QString());
+    QString note; // a host inside a collapsed group: its group is expanded, and this says so
+    if (found.id && m_graph->selectHost(found.id, &note)) {
+        emit finished(note);
     } else if (inGraph && graphRank >= found.rank) {
-        m_graph->selectHost(inGraph);
-        emit finished(QString());
+        m_graph->selectHost(inGraph, &note);
+        emit finished(note);
     } else if (found.id) {
         showOffer(found);
     } else {

@@ -16,6 +16,7 @@
 
 #include <QContextMenuEvent>
 #include <QGraphicsScene>
+#include <QInputDialog>
 #include <QKeyEvent>
 #include <QMenu>
 #include <QMouseEvent>
@@ -28,6 +29,7 @@
 #include <QWheelEvent>
 
 #include <cmath>
+#include <utility>
 
 namespace tt {
 
@@ -224,15 +226,18 @@ void TransferGraphView::refresh()
     const HostGrouping grouping = m_grouping;
     const QSet<QString> expanded = m_expanded;
     QHash<QString, QPointF> namePins; // positions kept in the case, by host name
-    if (m_annotations)
+    NamedHostGroups named;
+    if (m_annotations) {
         for (const auto &[name, xy] : m_annotations->nodePositions())
             namePins.insert(QString::fromStdString(name), QPointF(xy.first, xy.second));
+        named = m_annotations->hostGroupOf();
+    }
     runCaseQuery<Result>(
         this, path, m_queries.next(),
-        [filter, hidden, pins, namePins, grouping, expanded](store::CaseStore &cs) {
+        [filter, hidden, pins, namePins, grouping, expanded, named](store::CaseStore &cs) {
             Result r;
             static_cast<GraphSceneResult &>(r)
-                = computeGraphScene(cs, filter, hidden, pins, namePins, grouping, expanded);
+                = computeGraphScene(cs, filter, hidden, pins, namePins, grouping, expanded, named);
             return r;
         },
         [this, gen](Result &r, const QString &error) {
@@ -256,6 +261,10 @@ void TransferGraphView::apply(uint64_t generation, const std::shared_ptr<Result>
     m_nodes.clear();
     m_edges.clear();
     m_data = std::move(r->data);
+    m_ungrouped = std::move(r->ungroupedHosts);
+    m_hostNames.clear();
+    for (const GraphHost &h : m_ungrouped)
+        m_hostNames.insert(h.id, h.name);
     m_groupNodeOf.clear();
     for (const GraphHost &h : m_data.hosts)
         for (qint64 member : h.members)
@@ -281,9 +290,12 @@ void TransferGraphView::apply(uint64_t generation, const std::shared_ptr<Result>
         fitAll();
     }
     m_relayoutFit = false;
+    updateLevelOfDetail();
     static_cast<LegendOverlay *>(m_legend)->setData(m_data);
     placeOverlays();
     m_unpinAction->setEnabled(!m_pins.isEmpty());
+    if (const qint64 pending = std::exchange(m_selectAfterLayout, 0); pending && m_nodes.contains(pending))
+        selectHost(pending);
     emit graphShown(static_cast<int>(m_data.hosts.size()), static_cast<int>(m_data.edges.size()),
         m_data.transfersInView, m_data.transfersTotal);
 }
@@ -346,6 +358,7 @@ void TransferGraphView::setAnnotations(AnnotationController *annotations)
         m_pins.clear();
         refresh();
     });
+    connect(annotations, &AnnotationController::hostGroupsChanged, this, [this] { refresh(); });
     applyAnnotationBadges();
 }
 
@@ -366,10 +379,60 @@ void TransferGraphView::fitAll()
 {
     if (m_scene->items().isEmpty())
         return;
-    fitInView(m_scene->itemsBoundingRect().adjusted(-30, -30, 30, 30), Qt::KeepAspectRatio);
+    QRectF nodes;
+    QSizeF label; // the widest far label (screen pixels)
+    for (HostNodeItem *n : std::as_const(m_nodes)) {
+        nodes |= n->sceneBoundingRect();
+        if (n->farLabel())
+            label = label.expandedTo(n->farLabel()->boundingRect().size());
+    }
+    if (nodes.isNull())
+        nodes = m_scene->itemsBoundingRect();
+    fitInView(nodes.adjusted(-30, -30, 30, 30), Qt::KeepAspectRatio);
+    // Far labels keep their screen size: leave room for half of one at each side.
+    if (const double s = transform().m11(); s > 0 && s < graphFarLabelScale() && !label.isEmpty())
+        fitInView(nodes.adjusted(-30 - label.width() / 2 / s, -30 - label.height() / s, 30 + label.width() / 2 / s,
+                      30 + label.height() / s),
+            Qt::KeepAspectRatio);
     // Never blow a tiny graph up beyond 1:1.
     if (transform().m11() > 1.0)
         setTransform(QTransform());
+    updateLevelOfDetail();
+}
+
+QGraphicsItem *TransferGraphView::graphItemAt(QPoint pos) const
+{
+    QGraphicsItem *item = itemAt(pos);
+    if (dynamic_cast<FarLabelItem *>(item)) // a far label stands for its node
+        return item->parentItem();
+    return item;
+}
+
+void TransferGraphView::updateLevelOfDetail()
+{
+    const bool far = transform().m11() < graphFarLabelScale();
+    std::vector<HostNodeItem *> labelled;
+    for (HostNodeItem *n : std::as_const(m_nodes))
+        if (n->farLabel())
+            labelled.push_back(n);
+    std::sort(labelled.begin(), labelled.end(), [](const HostNodeItem *a, const HostNodeItem *b) {
+        return a->farLabelPriority() != b->farLabelPriority() ? a->farLabelPriority() > b->farLabelPriority()
+                                                              : a->host().id < b->host().id;
+    });
+    std::vector<QRectF> shown;
+    for (HostNodeItem *n : labelled) {
+        bool show = far;
+        if (show) {
+            const QRectF r = n->farLabel()->boundingRect().translated(mapFromScene(n->scenePos()));
+            show = std::none_of(shown.begin(), shown.end(), [&r](const QRectF &o) { return o.intersects(r); });
+            if (show)
+                shown.push_back(r);
+        }
+        if (n->farLabel()->isVisible() != show) {
+            n->farLabel()->setVisible(show);
+            n->update(); // draws its own label again, or leaves it to the far label
+        }
+    }
 }
 
 bool TransferGraphView::findHost(const QString &text)
@@ -381,9 +444,10 @@ qint64 TransferGraphView::matchHost(const QString &text, int *rank) const
 {
     qint64 best = 0;
     int bestRank = 0;
-    for (const GraphHost &h : m_data.hosts) {
+    // Hosts before grouping: one inside a collapsed group is found by its own name.
+    for (const GraphHost &h : m_ungrouped) {
         const int r = hostMatchRank(text, h.name, h.fqdn, h.addresses);
-        if (r > bestRank && m_nodes.contains(h.id)) {
+        if (r > bestRank && (m_nodes.contains(h.id) || m_groupNodeOf.contains(h.id))) {
             best = h.id;
             bestRank = r;
         }
@@ -393,15 +457,55 @@ qint64 TransferGraphView::matchHost(const QString &text, int *rank) const
     return best;
 }
 
-bool TransferGraphView::selectHost(qint64 hostId)
+bool TransferGraphView::selectHost(qint64 hostId, QString *note)
 {
     HostNodeItem *n = m_nodes.value(hostId);
-    if (!n)
-        return false;
+    if (!n) {
+        HostNodeItem *group = m_nodes.value(m_groupNodeOf.value(hostId));
+        if (!group)
+            return false;
+        // Inside a collapsed group: the group is selected and centred now, expanded, and the host
+        // selected once the graph is laid out again.
+        m_scene->clearSelection();
+        group->setSelected(true);
+        centerOn(group);
+        if (note)
+            *note = tr("%1 is in the collapsed group %2: expanded it")
+                        .arg(m_hostNames.value(hostId), group->host().groupName);
+        m_selectAfterLayout = hostId;
+        expandGroup(group->host().groupKey);
+        return true;
+    }
     m_scene->clearSelection();
     n->setSelected(true);
     centerOn(n);
     return true;
+}
+
+QStringList TransferGraphView::selectedHostNames() const
+{
+    QStringList out;
+    for (QGraphicsItem *it : m_scene->selectedItems()) {
+        const auto *n = dynamic_cast<HostNodeItem *>(it);
+        if (!n || n->host().unknownSource)
+            continue;
+        if (n->host().isGroup())
+            for (qint64 m : n->host().members)
+                out << m_hostNames.value(m);
+        else
+            out << n->host().name;
+    }
+    out.removeAll(QString());
+    out.removeDuplicates();
+    return out;
+}
+
+bool TransferGraphView::groupSelectedAs(const QString &name)
+{
+    const QStringList hosts = selectedHostNames();
+    if (hosts.isEmpty() || !m_annotations)
+        return false;
+    return m_annotations->groupHosts(name, hosts); // refreshes through hostGroupsChanged
 }
 
 void TransferGraphView::showNeighbourhood(qint64 hostId, int hops)
@@ -514,6 +618,19 @@ void TransferGraphView::onSceneSelection()
             s.hosts = {e->edge().source, e->edge().target};
             s.transfers = e->edge().transferIds;
         }
+    } else if (items.size() > 1) {
+        // Several nodes (Ctrl+click): every host they stand for, so that "Group As..." and the
+        // other views see them all; edges in a mixed pick are left out.
+        s.kind = SelectedEntities::Kind::Host;
+        for (QGraphicsItem *it : items)
+            if (auto *n = dynamic_cast<HostNodeItem *>(it)) {
+                if (n->host().isGroup())
+                    s.hosts += n->host().members;
+                else
+                    s.hosts.append(n->host().id);
+            }
+        if (s.hosts.isEmpty())
+            s.kind = SelectedEntities::Kind::None;
     }
     m_selection->select(s);
 }
@@ -523,8 +640,9 @@ void TransferGraphView::onSelection(const SelectedEntities &s)
     m_applyingSelection = true;
     m_scene->clearSelection();
     if (s.kind == SelectedEntities::Kind::Host && !s.hosts.isEmpty()) {
-        if (HostNodeItem *n = m_nodes.value(m_groupNodeOf.value(s.hosts.first(), s.hosts.first())))
-            n->setSelected(true);
+        for (qint64 h : s.hosts) // a host in a collapsed group selects its group
+            if (HostNodeItem *n = m_nodes.value(m_groupNodeOf.value(h, h)))
+                n->setSelected(true);
     } else if (s.kind == SelectedEntities::Kind::Edge || s.kind == SelectedEntities::Kind::Transfer) {
         for (TransferEdgeItem *e : std::as_const(m_edges)) {
             for (qint64 t : s.transfers) {
@@ -554,11 +672,12 @@ void TransferGraphView::wheelEvent(QWheelEvent *event)
     if ((scaleNow < 0.05 && factor < 1) || (scaleNow > 8 && factor > 1))
         return;
     scale(factor, factor);
+    updateLevelOfDetail();
 }
 
 void TransferGraphView::mouseDoubleClickEvent(QMouseEvent *event)
 {
-    if (auto *node = dynamic_cast<HostNodeItem *>(itemAt(event->pos())); node && node->host().isGroup()) {
+    if (auto *node = dynamic_cast<HostNodeItem *>(graphItemAt(event->pos())); node && node->host().isGroup()) {
         expandGroup(node->host().groupKey);
         return;
     }
@@ -574,11 +693,13 @@ void TransferGraphView::keyPressEvent(QKeyEvent *event)
     if (event->key() == Qt::Key_Plus || event->key() == Qt::Key_Equal) {
         m_userZoomed = true;
         scale(1.2, 1.2);
+        updateLevelOfDetail();
         return;
     }
     if (event->key() == Qt::Key_Minus) {
         m_userZoomed = true;
         scale(1 / 1.2, 1 / 1.2);
+        updateLevelOfDetail();
         return;
     }
     if (event->key() == Qt::Key_Escape) {
@@ -592,9 +713,9 @@ void TransferGraphView::keyPressEvent(QKeyEvent *event)
 void TransferGraphView::contextMenuEvent(QContextMenuEvent *event)
 {
     QMenu menu(this);
-    auto *node = dynamic_cast<HostNodeItem *>(itemAt(event->pos()));
+    auto *node = dynamic_cast<HostNodeItem *>(graphItemAt(event->pos()));
     const QList<QGraphicsItem *> selected = m_scene->selectedItems();
-    auto *edge = node ? nullptr : dynamic_cast<TransferEdgeItem *>(itemAt(event->pos()));
+    auto *edge = node ? nullptr : dynamic_cast<TransferEdgeItem *>(graphItemAt(event->pos()));
     if (edge) {
         const GraphEdge &e = edge->edge();
         PivotTarget t;
@@ -618,9 +739,44 @@ void TransferGraphView::contextMenuEvent(QContextMenuEvent *event)
         addSpreadActions(&menu, e.transferIds, e.transferKeys, this, [this](qint64 t) { emit spreadRequested(t); });
         menu.addSeparator();
     }
+    if (node && m_annotations && m_annotations->writable() && !node->host().unknownSource) {
+        // The selected nodes when the node under the pointer is one of them, else that node.
+        QStringList hosts = node->isSelected() ? selectedHostNames() : QStringList();
+        if (hosts.isEmpty()) {
+            if (node->host().isGroup())
+                for (qint64 m : node->host().members)
+                    hosts << m_hostNames.value(m);
+            else
+                hosts << node->host().name;
+        }
+        menu.addAction(tr("Group %n Host(s) As...", nullptr, static_cast<int>(hosts.size())), this, [this, hosts] {
+            QStringList names;
+            for (const store::HostGroup &g : m_annotations->hostGroups())
+                names << QString::fromStdString(g.name);
+            bool ok = false;
+            const QString name = QInputDialog::getItem(this, tr("Group As"),
+                tr("Name of the group (an existing one adds the hosts to it):"), names, 0, true, &ok);
+            if (ok && !name.trimmed().isEmpty())
+                m_annotations->groupHosts(name, hosts);
+        });
+        const GraphHost &h = node->host();
+        if (h.namedGroup) {
+            const QString group = h.groupName;
+            menu.addAction(tr("Rename Group %1...").arg(group), this, [this, group] {
+                bool ok = false;
+                const QString to = QInputDialog::getText(
+                    this, tr("Rename Group"), tr("New name of %1:").arg(group), QLineEdit::Normal, group, &ok);
+                if (ok && !to.trimmed().isEmpty() && to != group)
+                    m_annotations->renameHostGroup(group, to);
+            });
+            menu.addAction(tr("Delete Group %1 (its hosts stay)").arg(group), this,
+                [this, group] { m_annotations->deleteHostGroup(group); });
+        }
+        menu.addSeparator();
+    }
     if (node && node->host().isGroup()) {
         const GraphHost &g = node->host();
-        menu.addAction(tr("Expand group %1").arg(g.groupKey), this, [this, key = g.groupKey] { expandGroup(key); });
+        menu.addAction(tr("Expand group %1").arg(g.groupName), this, [this, key = g.groupKey] { expandGroup(key); });
         menu.addAction(tr("Filter to the %n host(s) of this group", nullptr, static_cast<int>(g.members.size())), this,
             [this, members = g.members] {
                 FilterState f = m_filter->current();
@@ -631,7 +787,7 @@ void TransferGraphView::contextMenuEvent(QContextMenuEvent *event)
     } else if (node) {
         const qint64 id = node->host().id;
         if (!node->host().groupKey.isEmpty())
-            menu.addAction(tr("Collapse group %1").arg(node->host().groupKey), this,
+            menu.addAction(tr("Collapse group %1").arg(node->host().groupName), this,
                 [this, key = node->host().groupKey] { collapseGroup(key); });
         PivotTarget t;
         t.hosts.append({id, node->host().name});
@@ -668,9 +824,9 @@ void TransferGraphView::contextMenuEvent(QContextMenuEvent *event)
             &TransferGraphView::showAllHosts);
     menu.addAction(themedIcon(QStringLiteral("view-refresh")), tr("Re-layout"), this, &TransferGraphView::relayout);
     QMenu *groupMenu = menu.addMenu(tr("Group Hosts"));
-    const std::pair<HostGrouping, QString> modes[]
-        = {{HostGrouping::Auto, tr("Automatically (by /24 when large)")}, {HostGrouping::None, tr("Not grouped")},
-            {HostGrouping::Subnet, tr("By /24 subnet")}, {HostGrouping::Domain, tr("By domain")}};
+    const std::pair<HostGrouping, QString> modes[] = {{HostGrouping::Auto, tr("Automatically (by /24 when large)")},
+        {HostGrouping::None, tr("Not grouped")}, {HostGrouping::Subnet, tr("By /24 subnet")},
+        {HostGrouping::Domain, tr("By domain")}, {HostGrouping::Named, tr("Named groups only")}};
     for (const auto &[mode, label] : modes) {
         QAction *a = groupMenu->addAction(label, this, [this, mode = mode] { setGrouping(mode); });
         a->setCheckable(true);

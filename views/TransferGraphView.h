@@ -41,8 +41,13 @@ public:
     // Find Host: the node that best matches `text` (hostMatchRank: exact name, FQDN or address
     // before prefixes and substrings), selected and centred; false when none in the graph.
     bool findHost(const QString &text);
+    // Hosts inside a collapsed group match too (by their own name, FQDN or address).
     qint64 matchHost(const QString &text, int *rank = nullptr) const; // 0: none
-    bool selectHost(qint64 hostId); // selects and centres its node; false when not in the graph
+    // Selects and centres its node; false when not in the graph. A host inside a collapsed group:
+    // the group is expanded and the host selected once the graph is laid out again; *note says so.
+    bool selectHost(qint64 hostId, QString *note = nullptr);
+    // The collapsed group node a host is drawn in (0: none).
+    qint64 groupNodeOf(qint64 hostId) const { return m_groupNodeOf.value(hostId); }
     void showNeighbourhood(qint64 hostId, int hops); // filter to hosts within `hops`
     void hideHost(qint64 hostId);
     void showAllHosts();
@@ -60,6 +65,14 @@ public:
     void expandGroup(const QString &key);
     void collapseGroup(const QString &key);
     QSet<QString> expandedGroups() const { return m_expanded; }
+    // The analyst's named groups (AnnotationController::hostGroups; named groups apply in every
+    // grouping but None, automatic grouping to the other hosts). "Group as...": the selected
+    // host nodes (a group node stands for its members) become the group `name`; false when
+    // nothing is selected, no case is writable or the name is refused (failed() says why).
+    bool groupSelectedAs(const QString &name);
+    QStringList selectedHostNames() const;
+    // Host names of every host in view (before grouping), by id.
+    QString hostName(qint64 hostId) const { return m_hostNames.value(hostId); }
 
     const GraphData &graph() const { return m_data; }
     QSet<qint64> hiddenHosts() const { return m_hidden; }
@@ -77,6 +90,10 @@ public:
     QAction *legendAction() const { return m_legendAction; }
     QWidget *legendOverlay() const { return m_legend; }
     void relayout(); // lays the unpinned nodes out again and fits
+    // Level of detail (after every zoom, fit and new graph): below graphFarLabelScale() the far
+    // labels of groups and the busiest hosts show, greedily by priority so that none overlaps
+    // another on screen; at or above it, none (the nodes draw their own labels).
+    void updateLevelOfDetail();
     void unpinAll(); // forgets every pin (undoable in the case) and lays out from scratch
 
 signals:
@@ -119,11 +136,15 @@ private:
     HostGrouping m_grouping = HostGrouping::Auto;
     QSet<QString> m_expanded;
     QHash<qint64, qint64> m_groupNodeOf; // member host id -> its group's node id
+    std::vector<GraphHost> m_ungrouped; // every host in view before grouping
+    QHash<qint64, QString> m_hostNames; // of m_ungrouped
+    qint64 m_selectAfterLayout = 0; // Find Host expanded a group: select this host when shown
     QToolBar *m_toolBar = nullptr;
     QAction *m_unpinAction = nullptr;
     QAction *m_legendAction = nullptr;
     QWidget *m_legend = nullptr;
     void placeOverlays();
+    QGraphicsItem *graphItemAt(QPoint pos) const; // a far label stands for its node
 };
 
 } // namespace tt

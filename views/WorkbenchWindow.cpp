@@ -318,8 +318,21 @@ void WorkbenchWindow::buildMenus()
         finder->setCase(m_annotations->dataPath().isEmpty() ? m_casePath : m_annotations->dataPath());
     });
     connect(m_overview, &CaseOverviewDock::hostActivated, finder, [this, finder](qint64 id, const QString &name) {
-        if (!m_graph->selectHost(id))
+        QString note; // in a collapsed group: expanded, and the status bar says so
+        if (!m_graph->selectHost(id, &note))
             finder->find(name);
+        else if (!note.isEmpty())
+            statusBar()->showMessage(note, 10000);
+    });
+    connect(m_overview, &CaseOverviewDock::groupHostsRequested, this, [this](const QStringList &names) {
+        QStringList groups;
+        for (const store::HostGroup &g : m_annotations->hostGroups())
+            groups << QString::fromStdString(g.name);
+        bool ok = false;
+        const QString name = QInputDialog::getItem(this, tr("Group As"),
+            tr("Name of the group (an existing one adds the hosts to it):"), groups, 0, true, &ok);
+        if (ok && !name.trimmed().isEmpty())
+            m_annotations->groupHosts(name, names);
     });
     go->addAction(tr("&Find Host..."), QKeySequence::Find, this, [this, finder] {
         bool ok = false;

@@ -44,6 +44,11 @@ struct LayoutInput {
     // 250 edges keeps the small-graph layout well under 150 ms on a loaded machine.
     static constexpr size_t kDotMaxNodes = 150;
     static constexpr size_t kDotMaxEdges = 250;
+    // ... and only when sparse: dot's crossing minimisation explodes on dense graphs however small.
+    // bench_gui on a 5 003-host case (BENCHMARKS.md, grouped graph): 44 group nodes with 206
+    // edges took dot 6.0 s (load ~20), 155 edges 1.3 s; sfdp lays out the same in ~15 ms. A
+    // transfer tree with 0.5 cross links per node (bench_layout) has 1.5 edges per node.
+    static constexpr double kDotMaxEdgesPerNode = 2.0;
     // neato (pins honoured by Graphviz) grows ~quadratically: 2.7 s at 500 nodes.
     static constexpr size_t kNeatoMaxNodes = 300;
     // Above this, sfdp runs in its fast mode (GraphvizLayout.cpp): no edge routing, overlaps

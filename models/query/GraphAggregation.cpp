@@ -30,40 +30,83 @@ QString hostGroupKey(const GraphHost &h, HostGrouping by)
     }
     if (by == HostGrouping::Domain) {
         const qsizetype dot = h.fqdn.indexOf(QLatin1Char('.'));
-        return dot > 0 && dot + 1 < h.fqdn.size() ? h.fqdn.mid(dot + 1).toLower() : QString();
+        const QString domain = dot > 0 && dot + 1 < h.fqdn.size() ? h.fqdn.mid(dot + 1).toLower() : QString();
+        return domain.startsWith(QLatin1String("named:")) ? QString() : domain; // never a named group's key
     }
     return {};
+}
+
+QString namedGroupKey(const QString &name)
+{
+    return QStringLiteral("named:") + name;
+}
+
+QString groupKeyOf(const GraphHost &h, HostGrouping by, const NamedHostGroups &named)
+{
+    if (by == HostGrouping::None || h.unknownSource || h.isGroup())
+        return {};
+    if (const auto it = named.constFind(h.name); it != named.cend())
+        return namedGroupKey(*it);
+    return hostGroupKey(h, by);
+}
+
+std::optional<HostGrouping> hostGroupingFromName(const QString &name)
+{
+    const QString n = name.trimmed().toLower();
+    if (n == QLatin1String("none"))
+        return HostGrouping::None;
+    if (n == QLatin1String("auto"))
+        return HostGrouping::Auto;
+    if (n == QLatin1String("subnet"))
+        return HostGrouping::Subnet;
+    if (n == QLatin1String("domain"))
+        return HostGrouping::Domain;
+    if (n == QLatin1String("named"))
+        return HostGrouping::Named;
+    return std::nullopt;
 }
 
 HostGrouping resolveGrouping(HostGrouping by, size_t hosts)
 {
     if (by != HostGrouping::Auto)
         return by;
-    return hosts > kAutoGroupHosts ? HostGrouping::Subnet : HostGrouping::None;
+    return hosts > kAutoGroupHosts ? HostGrouping::Subnet : HostGrouping::Named; // named groups at any size
 }
 
-GraphData aggregateGraph(const GraphData &in, HostGrouping by, const QSet<QString> &expanded)
+GraphData aggregateGraph(
+    const GraphData &in, HostGrouping by, const QSet<QString> &expanded, const NamedHostGroups &named)
 {
     by = resolveGrouping(by, in.hosts.size());
-    if (by == HostGrouping::None)
+    if (by == HostGrouping::None || (by == HostGrouping::Named && named.isEmpty()))
         return in;
     GraphData out;
     out.transfersInView = in.transfersInView;
     out.transfersTotal = in.transfersTotal;
     out.error = in.error;
-    // Key -> members (in host order); a key with one member is no group.
+    // Key -> members (in host order). An automatic key with one member is no group; a named
+    // group is one with any.
+    std::vector<QString> keys;
+    keys.reserve(in.hosts.size());
     std::map<QString, std::vector<const GraphHost *>> byKey;
-    for (const GraphHost &h : in.hosts)
-        if (const QString k = hostGroupKey(h, by); !k.isEmpty())
-            byKey[k].push_back(&h);
+    for (const GraphHost &h : in.hosts) {
+        keys.push_back(groupKeyOf(h, by, named));
+        if (!keys.back().isEmpty())
+            byKey[keys.back()].push_back(&h);
+    }
+    auto isNamed = [](const QString &k) { return k.startsWith(QLatin1String("named:")); };
+    auto displayName = [&](const QString &k) { return isNamed(k) ? k.mid(6) : k; };
     QHash<qint64, qint64> nodeOf; // host id -> the node drawn for it
     QHash<qint64, size_t> groupIndex; // group node id -> index in out.hosts
-    for (const GraphHost &h : in.hosts) {
-        const QString k = hostGroupKey(h, by);
+    for (size_t i = 0; i < in.hosts.size(); ++i) {
+        const GraphHost &h = in.hosts[i];
+        const QString &k = keys[i];
         const auto it = k.isEmpty() ? byKey.end() : byKey.find(k);
-        if (it == byKey.end() || it->second.size() < 2 || expanded.contains(k)) {
+        const bool grouped = it != byKey.end() && (it->second.size() >= 2 || isNamed(k));
+        if (!grouped || expanded.contains(k)) {
             GraphHost copy = h;
-            copy.groupKey = it == byKey.end() || it->second.size() < 2 ? QString() : k;
+            copy.groupKey = grouped ? k : QString();
+            copy.groupName = grouped ? displayName(k) : QString();
+            copy.namedGroup = grouped && isNamed(k);
             nodeOf.insert(h.id, h.id);
             out.hosts.push_back(std::move(copy));
             continue;
@@ -73,9 +116,11 @@ GraphData aggregateGraph(const GraphData &in, HostGrouping by, const QSet<QStrin
         if (!groupIndex.contains(gid)) {
             GraphHost g;
             g.id = gid;
-            g.name = k;
             g.groupKey = k;
-            g.detail = QStringLiteral("%1 hosts").arg(it->second.size());
+            g.groupName = displayName(k);
+            g.namedGroup = isNamed(k);
+            g.detail
+                = it->second.size() == 1 ? QStringLiteral("1 host") : QStringLiteral("%1 hosts").arg(it->second.size());
             groupIndex.insert(gid, out.hosts.size());
             out.hosts.push_back(std::move(g));
         }
@@ -89,7 +134,7 @@ GraphData aggregateGraph(const GraphData &in, HostGrouping by, const QSet<QStrin
     }
     for (GraphHost &g : out.hosts)
         if (g.isGroup())
-            g.name = QStringLiteral("%1 (%2)").arg(g.groupKey).arg(g.members.size());
+            g.name = QStringLiteral("%1 (%2)").arg(g.groupName, g.detail);
     struct Pair {
         qint64 s, d;
         bool operator<(const Pair &o) const { return s < o.s || (s == o.s && d < o.d); }
@@ -106,17 +151,27 @@ GraphData aggregateGraph(const GraphData &in, HostGrouping by, const QSet<QStrin
             out.hosts[groupIndex.value(s)].internalTransfers += e.count;
             continue;
         }
-        auto [it, fresh] = edgeIndex.try_emplace(Pair {s, d}, out.edges.size());
-        if (fresh) {
+        // A group at either end: one edge per unordered pair of nodes, both directions in it.
+        const bool bundle = groupIndex.contains(s) || groupIndex.contains(d);
+        auto found = edgeIndex.find(Pair {s, d});
+        bool against = false;
+        if (found == edgeIndex.end() && bundle) {
+            found = edgeIndex.find(Pair {d, s});
+            against = found != edgeIndex.end();
+        }
+        if (found == edgeIndex.end()) {
             GraphEdge m = e;
             m.id = static_cast<int64_t>(out.edges.size()) + 1;
             m.source = s;
             m.target = d;
+            edgeIndex.emplace(Pair {s, d}, out.edges.size());
             out.edges.push_back(std::move(m));
             continue;
         }
-        GraphEdge &m = out.edges[it->second];
+        GraphEdge &m = out.edges[found->second];
         m.count += e.count;
+        m.reverse += against ? e.count : e.reverse;
+        m.benign += e.benign;
         m.files += e.files;
         for (const QString &method : e.methods)
             if (!m.methods.contains(method))

@@ -2,35 +2,54 @@
 
 #include "query/GraphQuery.h"
 
+#include <QHash>
 #include <QSet>
 #include <QString>
+
+#include <optional>
 
 namespace tt {
 
 // Readable graphs at thousands of hosts (issue 12 item 5): hosts grouped into one node per /24
-// subnet or per DNS domain, edges between groups merged with their counts. Pure data, no SQL: it
-// runs on the worker after queryGraph and before the layout.
+// subnet or per DNS domain, or into the analyst's named groups; edges touching a group merged
+// into one per pair of nodes with their counts. Pure data, no SQL: it runs on the worker after
+// queryGraph and before the layout.
 enum class HostGrouping {
-    None,
-    Auto, // Subnet when more than kAutoGroupHosts hosts are in view, else None
-    Subnet, // the first IPv4 address's /24 ("10.1.2.0/24")
-    Domain, // the FQDN's domain ("corp.example.com")
+    None, // nothing grouped, not even the named groups
+    Auto, // named groups; the rest by Subnet when more than kAutoGroupHosts hosts are in view
+    Subnet, // named groups; the rest by the first IPv4 address's /24 ("10.1.2.0/24")
+    Domain, // named groups; the rest by the FQDN's domain ("corp.example.com")
+    Named, // the analyst's named groups only
 };
+// Parses "subnet", "domain", "named", "none", "auto" (for --group); nullopt otherwise.
+std::optional<HostGrouping> hostGroupingFromName(const QString &name);
+// The analyst's groups as aggregation takes them: host name -> group name.
+using NamedHostGroups = QHash<QString, QString>;
 inline constexpr size_t kAutoGroupHosts = 150; // dot's limit too (LayoutTypes.h)
 // Group node ids: at or below this, derived from the group key, so a group keeps its id (and a
 // pin) across filter changes.
 inline constexpr int64_t kGroupHostBase = -(int64_t(1) << 40);
 
 // The group `h` falls in under `by` ("" when it has none: unknown sources, no address or domain).
+// Named groups are not looked at here (see groupKeyOf).
 QString hostGroupKey(const GraphHost &h, HostGrouping by);
+// The key of a named group: in a namespace of its own ("named:" + name), never equal to a
+// subnet or domain key (hostGroupKey gives no key that starts with "named:").
+QString namedGroupKey(const QString &name);
+// The group `h` is drawn in: its named group unless `by` is None, else hostGroupKey.
+QString groupKeyOf(const GraphHost &h, HostGrouping by, const NamedHostGroups &named);
 // What Auto stands for with `hosts` in view.
 HostGrouping resolveGrouping(HostGrouping by, size_t hosts);
 
-// Hosts of a group with two or more members become one node (name: the key, members, counts,
-// the union of their badges), unless the key is in `expanded`; a host of an expanded group keeps
-// its own node and its groupKey. Edges are merged per (node, node) pair: counts, transfer ids and
-// keys, methods, confidence range and time span combined; a transfer inside one group counts in
-// that node's internalTransfers. Edge ids are 1-based indices again.
-GraphData aggregateGraph(const GraphData &in, HostGrouping by, const QSet<QString> &expanded = {});
+// Hosts of an automatic group with two or more members, and of a named group with any, become one
+// node (name: "GROUP (N hosts)", members, counts, the union of their badges), unless the key is
+// in `expanded`; a host of an expanded group keeps its own node, its groupKey and groupName.
+// Edges are merged per pair of nodes: per (source, target) between two hosts, per unordered pair
+// when a group is at either end (both directions in one edge, `reverse` counting those drawn
+// against its arrow); counts, transfer ids and keys, methods, confidence range and time span
+// combined; a transfer inside one group counts in that node's internalTransfers. Edge ids are
+// 1-based indices again.
+GraphData aggregateGraph(
+    const GraphData &in, HostGrouping by, const QSet<QString> &expanded = {}, const NamedHostGroups &named = {});
 
 } // namespace tt

@@ -37,6 +37,8 @@ struct GraphHost {
     // Aggregation (query/GraphAggregation.h): the group a host belongs to ("" when none); a group
     // node (id <= kGroupHostBase) also lists the hosts it stands for and every transfer touching them.
     QString groupKey;
+    QString groupName; // as shown: the subnet, the domain or the analyst's name
+    bool namedGroup = false; // the group is one of the analyst's
     QVector<qint64> members;
     QVector<qint64> groupTransfers;
     int internalTransfers = 0; // a group node: transfers between two of its members
@@ -56,6 +58,7 @@ struct GraphEdge {
     int64_t firstTs = 0;
     int64_t lastTs = 0;
     int hop = 0; // depth along the chain of transfers that first reached its target (0: not first)
+    int reverse = 0; // of count, transfers from target to source (edges bundled per pair of groups)
     int benign = 0; // of count, benign-admin candidates (deployment tools): all benign = drawn muted
     bool allBenign() const { return count > 0 && benign == count; }
     QVector<qint64> transferIds;

@@ -578,6 +578,122 @@ void AnnotationStore::clearNodePositions()
     w.commit();
 }
 
+// ---- named host groups ------------------------------------------------------------------------
+
+namespace {
+std::string foldName(const std::string &s)
+{
+    return QString::fromStdString(s).toCaseFolded().toStdString();
+}
+
+void sortGroups(std::vector<HostGroup> &groups)
+{
+    for (HostGroup &g : groups) {
+        std::sort(g.hosts.begin(), g.hosts.end());
+        g.hosts.erase(std::unique(g.hosts.begin(), g.hosts.end()), g.hosts.end());
+    }
+    std::sort(groups.begin(), groups.end(), [](const HostGroup &a, const HostGroup &b) {
+        const std::string fa = foldName(a.name), fb = foldName(b.name);
+        return fa != fb ? fa < fb : a.name < b.name;
+    });
+}
+} // namespace
+
+std::vector<HostGroup> AnnotationStore::hostGroups()
+{
+    std::vector<HostGroup> out;
+    std::map<int64_t, size_t> index;
+    auto gs = m_db.prepare("SELECT id, name FROM host_groups ORDER BY id");
+    while (gs.step()) {
+        index.emplace(gs.int64(0), out.size());
+        out.push_back(HostGroup {gs.text(1), {}});
+    }
+    auto ms = m_db.prepare("SELECT group_id, host_name FROM host_group_members ORDER BY host_name");
+    while (ms.step())
+        if (auto it = index.find(ms.int64(0)); it != index.end())
+            out[it->second].hosts.push_back(ms.text(1));
+    sortGroups(out);
+    return out;
+}
+
+void AnnotationStore::setHostGroups(const std::vector<HostGroup> &groupsIn)
+{
+    std::vector<HostGroup> groups = groupsIn;
+    std::map<std::string, std::string> names; // folded -> as given
+    std::map<std::string, std::string> hostGroup; // host -> group
+    for (HostGroup &g : groups) {
+        const auto n = normalizeName(g.name, kMaxGroupName);
+        if (!n)
+            throw std::invalid_argument("a group name must be 1 to 128 characters without control characters");
+        g.name = *n;
+        if (!names.emplace(foldName(g.name), g.name).second)
+            throw std::invalid_argument("two groups are named '" + g.name + "'");
+        if (g.hosts.empty())
+            throw std::invalid_argument("the group '" + g.name + "' has no hosts");
+        for (const std::string &h : g.hosts) {
+            if (h.empty())
+                throw std::invalid_argument("a group member needs a host name");
+            const auto [it, fresh] = hostGroup.emplace(h, g.name);
+            if (!fresh && it->second != g.name)
+                throw std::invalid_argument(
+                    "the host '" + h + "' is in two groups ('" + it->second + "' and '" + g.name + "')");
+        }
+    }
+    sortGroups(groups);
+    const int64_t now = nowUs();
+    DurableWrite w(m_db);
+    m_db.exec("DELETE FROM host_group_members");
+    m_db.exec("DELETE FROM host_groups");
+    auto ins = m_db.prepare("INSERT INTO host_groups(id, name, created_utc) VALUES(?, ?, ?)");
+    auto mem = m_db.prepare("INSERT INTO host_group_members(host_name, group_id) VALUES(?, ?)");
+    int64_t id = 0;
+    for (const HostGroup &g : groups) {
+        ins.bind(1, ++id).bind(2, g.name).bind(3, now);
+        ins.exec();
+        for (const std::string &h : g.hosts) {
+            mem.bind(1, h).bind(2, id);
+            mem.exec();
+        }
+    }
+    w.commit();
+}
+
+std::vector<HostGroup> AnnotationStore::withHostsGrouped(
+    std::vector<HostGroup> groups, const std::string &name, const std::vector<std::string> &hosts)
+{
+    const std::string folded = foldName(QString::fromStdString(name).trimmed().toStdString());
+    for (HostGroup &g : groups)
+        std::erase_if(
+            g.hosts, [&](const std::string &h) { return std::find(hosts.begin(), hosts.end(), h) != hosts.end(); });
+    auto it
+        = std::find_if(groups.begin(), groups.end(), [&](const HostGroup &g) { return foldName(g.name) == folded; });
+    if (it == groups.end())
+        groups.push_back(HostGroup {QString::fromStdString(name).trimmed().toStdString(), {}});
+    it = std::find_if(groups.begin(), groups.end(), [&](const HostGroup &g) { return foldName(g.name) == folded; });
+    it->hosts.insert(it->hosts.end(), hosts.begin(), hosts.end());
+    std::erase_if(groups, [](const HostGroup &g) { return g.hosts.empty(); });
+    sortGroups(groups);
+    return groups;
+}
+
+std::vector<HostGroup> AnnotationStore::withGroupRenamed(
+    std::vector<HostGroup> groups, const std::string &from, const std::string &to)
+{
+    const std::string f = foldName(from);
+    for (HostGroup &g : groups)
+        if (foldName(g.name) == f)
+            g.name = QString::fromStdString(to).trimmed().toStdString();
+    sortGroups(groups);
+    return groups;
+}
+
+std::vector<HostGroup> AnnotationStore::withGroupDeleted(std::vector<HostGroup> groups, const std::string &name)
+{
+    const std::string f = foldName(name);
+    std::erase_if(groups, [&](const HostGroup &g) { return foldName(g.name) == f; });
+    return groups;
+}
+
 // ---- case metadata ----------------------------------------------------------------------------
 
 CaseMeta AnnotationStore::meta()

@@ -73,6 +73,14 @@ struct SavedView {
     bool operator==(const SavedView &) const = default;
 };
 
+// The analyst's named host group (schema 9): a name and the host names in it (sorted). A host is
+// in at most one named group.
+struct HostGroup {
+    std::string name;
+    std::vector<std::string> hosts;
+    bool operator==(const HostGroup &) const = default;
+};
+
 struct CaseMeta {
     std::string title, analyst, description, displayTz; // displayTz: IANA id, "" = UTC
     bool operator==(const CaseMeta &) const = default;
@@ -109,6 +117,23 @@ public:
     void setNodePosition(const std::string &host, double x, double y);
     void clearNodePosition(const std::string &host);
     void clearNodePositions();
+
+    // Named host groups, by name (case-insensitive order), hosts sorted.
+    std::vector<HostGroup> hostGroups();
+    // Replaces every named group in one committed transaction (the workbench's undoable edits
+    // write the whole before / after state). Throws std::invalid_argument, writing nothing, on a
+    // bad or duplicate (case-insensitive) name, an empty group, an empty host name or a host in
+    // two groups.
+    void setHostGroups(const std::vector<HostGroup> &groups);
+    // Pure edits of a group list (validated by setHostGroups when written): `hosts` become the
+    // members of `name` (created when new, matched case-insensitively; the hosts leave their
+    // previous groups, and a group left empty is dropped); a rename; a delete.
+    static std::vector<HostGroup> withHostsGrouped(
+        std::vector<HostGroup> groups, const std::string &name, const std::vector<std::string> &hosts);
+    static std::vector<HostGroup> withGroupRenamed(
+        std::vector<HostGroup> groups, const std::string &from, const std::string &to);
+    static std::vector<HostGroup> withGroupDeleted(std::vector<HostGroup> groups, const std::string &name);
+    static constexpr size_t kMaxGroupName = 128; // characters
 
     CaseMeta meta(); // from case_info keys title/analyst/description/display_tz
     void setMeta(const CaseMeta &m); // throws on an unknown time zone id

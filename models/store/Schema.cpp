@@ -691,6 +691,22 @@ CREATE INDEX transfers_ts ON transfers(first_ts);
 CREATE INDEX transfers_key ON transfers(key);
 )SQL";
 
+// Version 9 (issue 12 item 5): the analyst's named host groups. Members are host names (hosts.name, the key annotations
+// use: stable across re-import); a host is in at most one named group, automatic grouping (subnet / domain) applies to
+// the others. IF NOT EXISTS: tests re-run the later steps on a current file with its version rows deleted.
+const char *const kSchemaV9 = R"SQL(
+CREATE TABLE IF NOT EXISTS host_groups(
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL UNIQUE,
+  created_utc INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS host_group_members(
+  host_name TEXT NOT NULL PRIMARY KEY,
+  group_id INTEGER NOT NULL REFERENCES host_groups(id)
+);
+CREATE INDEX IF NOT EXISTS host_group_members_group ON host_group_members(group_id);
+)SQL";
+
 // Rebuilds host_addresses rows of rule 'sysmon3-local' from net_connections with the local-end
 // rule of the importer (localEndOfConnection): one row per (host, address, source) with its span,
 // count and earliest record.
@@ -761,6 +777,7 @@ const SchemaStep kSteps[] = {
     {6, kSchemaV6},
     {7, kSchemaV7},
     {8, kSchemaV8},
+    {9, kSchemaV9},
 };
 
 bool tableExists(sql::Db &db, const char *name)

@@ -82,6 +82,33 @@ private:
     bool m_first = true;
 };
 
+// The whole list of named host groups before and after one edit.
+class HostGroupsCommand : public QUndoCommand {
+public:
+    HostGroupsCommand(AnnotationController *c, std::vector<store::HostGroup> before,
+        std::vector<store::HostGroup> after, const QString &text)
+        : QUndoCommand(text)
+        , m_c(c)
+        , m_before(std::move(before))
+        , m_after(std::move(after))
+    {
+    }
+    void redo() override
+    {
+        if (m_first) { // written (and checked) by editGroups before the push
+            m_first = false;
+            return;
+        }
+        m_c->writeGroups(m_after);
+    }
+    void undo() override { m_c->writeGroups(m_before); }
+
+private:
+    AnnotationController *m_c;
+    std::vector<store::HostGroup> m_before, m_after;
+    bool m_first = true;
+};
+
 AnnotationController::AnnotationController(QObject *parent)
     : QObject(parent)
     , m_undo(new QUndoStack(this))
@@ -99,6 +126,7 @@ bool AnnotationController::setCase(const QString &path, bool readOnly, QString *
     m_tags.clear();
     m_index.clear();
     m_positions.clear();
+    m_groups.clear();
     m_path = path;
     m_dataPath = path;
     m_readOnly = readOnly;
@@ -127,6 +155,7 @@ bool AnnotationController::setCase(const QString &path, bool readOnly, QString *
             m_annotations = std::make_unique<store::AnnotationStore>(*m_store);
             reload();
             m_positions = m_annotations->nodePositions();
+            m_groups = m_annotations->hostGroups();
         } catch (const std::exception &e) {
             m_annotations.reset();
             m_store.reset();
@@ -137,7 +166,64 @@ bool AnnotationController::setCase(const QString &path, bool readOnly, QString *
     }
     emit changed();
     emit nodePositionsChanged();
+    emit hostGroupsChanged();
     return ok;
+}
+
+QHash<QString, QString> AnnotationController::hostGroupOf() const
+{
+    QHash<QString, QString> out;
+    for (const store::HostGroup &g : m_groups)
+        for (const std::string &h : g.hosts)
+            out.insert(QString::fromStdString(h), QString::fromStdString(g.name));
+    return out;
+}
+
+bool AnnotationController::writeGroups(const std::vector<store::HostGroup> &groups)
+{
+    if (!writable()) {
+        emit failed(tr("This case is open read-only: groups cannot be changed."));
+        return false;
+    }
+    try {
+        m_annotations->setHostGroups(groups);
+        m_groups = m_annotations->hostGroups();
+    } catch (const std::exception &e) {
+        emit failed(tr("The groups could not be saved: %1").arg(QString::fromUtf8(e.what())));
+        return false;
+    }
+    emit hostGroupsChanged();
+    return true;
+}
+
+bool AnnotationController::editGroups(const std::vector<store::HostGroup> &after, const QString &undoText)
+{
+    const std::vector<store::HostGroup> before = m_groups;
+    if (!writeGroups(after))
+        return false;
+    m_undo->push(new HostGroupsCommand(this, before, m_groups, undoText));
+    return true;
+}
+
+bool AnnotationController::groupHosts(const QString &name, const QStringList &hosts)
+{
+    std::vector<std::string> names;
+    for (const QString &h : hosts)
+        names.push_back(h.toStdString());
+    return editGroups(store::AnnotationStore::withHostsGrouped(m_groups, name.toStdString(), names),
+        tr("Group %n host(s) as %1", nullptr, static_cast<int>(hosts.size())).arg(name.trimmed()));
+}
+
+bool AnnotationController::renameHostGroup(const QString &from, const QString &to)
+{
+    return editGroups(store::AnnotationStore::withGroupRenamed(m_groups, from.toStdString(), to.toStdString()),
+        tr("Rename group %1 to %2").arg(from, to.trimmed()));
+}
+
+bool AnnotationController::deleteHostGroup(const QString &name)
+{
+    return editGroups(
+        store::AnnotationStore::withGroupDeleted(m_groups, name.toStdString()), tr("Delete group %1").arg(name));
 }
 
 void AnnotationController::reload()

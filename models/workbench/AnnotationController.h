@@ -7,6 +7,7 @@
 #include <QObject>
 #include <QPointF>
 #include <QString>
+#include <QStringList>
 
 #include <map>
 #include <memory>
@@ -86,6 +87,17 @@ public:
     // Replaces every kept position (restoring a saved view); not undoable.
     void setNodePositions(const std::map<std::string, std::pair<double, double>> &positions);
 
+    // The analyst's named host groups (store::AnnotationStore::hostGroups). Each edit writes the
+    // whole list in one committed transaction and is undoable; it returns false (and emits
+    // failed with the reason) when the case is read-only or the edit is invalid (a name taken by
+    // another group, an empty name...). hostGroupsChanged follows every change, undo and redo.
+    const std::vector<store::HostGroup> &hostGroups() const { return m_groups; }
+    // host name -> group name
+    QHash<QString, QString> hostGroupOf() const;
+    bool groupHosts(const QString &name, const QStringList &hosts); // "Group as..."
+    bool renameHostGroup(const QString &from, const QString &to);
+    bool deleteHostGroup(const QString &name);
+
     // Direct store access for saved views and metadata (nullptr when no case is open).
     store::AnnotationStore *store() const { return m_annotations.get(); }
 
@@ -94,11 +106,15 @@ public:
 signals:
     void changed(); // annotations or tags
     void nodePositionsChanged();
+    void hostGroupsChanged();
     void failed(const QString &message);
 
 private:
     friend class PutAnnotationCommand;
     friend class MoveNodeCommand;
+    friend class HostGroupsCommand;
+    bool editGroups(const std::vector<store::HostGroup> &after, const QString &undoText);
+    bool writeGroups(const std::vector<store::HostGroup> &groups);
     bool write(const store::Annotation &state, store::TargetKind kind, const std::string &key);
     void writePosition(const QString &host, std::optional<QPointF> pos);
     void reload();
@@ -115,6 +131,7 @@ private:
     std::vector<store::Tag> m_tags;
     QHash<QString, size_t> m_index; // "kind|key" -> m_all index
     std::map<std::string, std::pair<double, double>> m_positions;
+    std::vector<store::HostGroup> m_groups;
 };
 
 } // namespace tt

@@ -150,7 +150,82 @@ private slots:
         QCOMPARE(byKey(d, QStringLiteral("lab.example"))->members, (QVector<qint64> {3, 4}));
         QCOMPARE(aggregateGraph(sample(), HostGrouping::Auto).hosts.size(), size_t(7)); // small: as is
         QCOMPARE(resolveGrouping(HostGrouping::Auto, kAutoGroupHosts + 1), HostGrouping::Subnet);
-        QCOMPARE(resolveGrouping(HostGrouping::Auto, kAutoGroupHosts), HostGrouping::None);
+        QCOMPARE(resolveGrouping(HostGrouping::Auto, kAutoGroupHosts), HostGrouping::Named); // named groups only
+    }
+
+    void namedGroupsFirstThenSubnets()
+    {
+        // H2 (10.0.1.0/24) and H6 (alone) in the analyst's "Crown"; H4 alone in "Lab".
+        const NamedHostGroups named {{QStringLiteral("H2"), QStringLiteral("Crown")},
+            {QStringLiteral("H6"), QStringLiteral("Crown")}, {QStringLiteral("H4"), QStringLiteral("Lab")}};
+        const GraphData g = aggregateGraph(sample(), HostGrouping::Subnet, {}, named);
+        const GraphHost *crown = byKey(g, namedGroupKey(QStringLiteral("Crown")));
+        const GraphHost *lab = byKey(g, namedGroupKey(QStringLiteral("Lab")));
+        QVERIFY(crown && lab);
+        QVERIFY(crown->namedGroup && lab->namedGroup);
+        QCOMPARE(crown->members, (QVector<qint64> {2, 6}));
+        QCOMPARE(crown->name, QStringLiteral("Crown (2 hosts)"));
+        QCOMPARE(lab->name, QStringLiteral("Lab (1 host)")); // a named group of one is a group
+        // The subnets keep the hosts in no named group: 1 and 3 in 10.0.1.0/24; 5 alone in 10.0.2.
+        QCOMPARE(byKey(g, QStringLiteral("10.0.1.0/24"))->members, (QVector<qint64> {1, 3}));
+        QCOMPARE(byKey(g, QStringLiteral("10.0.1.0/24"))->name, QStringLiteral("10.0.1.0/24 (2 hosts)"));
+        QVERIFY(!byKey(g, QStringLiteral("10.0.2.0/24")));
+        int total = 0;
+        for (const GraphEdge &e : g.edges)
+            total += e.count;
+        for (const GraphHost &h : g.hosts)
+            total += h.internalTransfers;
+        QCOMPARE(total, 11); // nothing lost
+        // Named only: the subnets are not grouped; None: not even the named groups.
+        const GraphData n = aggregateGraph(sample(), HostGrouping::Named, {}, named);
+        QCOMPARE(n.hosts.size(), size_t(6)); // Crown, Lab, 1, 3, 5, 7
+        QVERIFY(!byKey(n, QStringLiteral("10.0.1.0/24")));
+        QCOMPARE(aggregateGraph(sample(), HostGrouping::None, {}, named).hosts.size(), size_t(7));
+        // Auto on a small graph still draws the named groups.
+        QVERIFY(byKey(aggregateGraph(sample(), HostGrouping::Auto, {}, named), namedGroupKey(QStringLiteral("Crown"))));
+        // Expanded: its hosts come back, named and with the group's name to collapse it again.
+        const GraphData x
+            = aggregateGraph(sample(), HostGrouping::Subnet, {namedGroupKey(QStringLiteral("Crown"))}, named);
+        QVERIFY(!byKey(x, namedGroupKey(QStringLiteral("Crown"))));
+        for (const GraphHost &h : x.hosts)
+            if (h.id == 2 || h.id == 6) {
+                QCOMPARE(h.groupName, QStringLiteral("Crown"));
+                QVERIFY(h.namedGroup);
+            }
+    }
+
+    void namedKeysHaveANamespaceOfTheirOwn()
+    {
+        // A crafted FQDN whose domain looks like a named group's key groups nothing.
+        GraphHost h = host(1, QString(), QStringLiteral("x.named:Crown"));
+        QCOMPARE(hostGroupKey(h, HostGrouping::Domain), QString());
+        QCOMPARE(hostGroupingFromName(QStringLiteral("Subnet")), std::optional(HostGrouping::Subnet));
+        QCOMPARE(hostGroupingFromName(QStringLiteral("named")), std::optional(HostGrouping::Named));
+        QCOMPARE(hostGroupingFromName(QStringLiteral("bogus")), std::nullopt);
+    }
+
+    void edgesBetweenGroupsAreBundledPerPair()
+    {
+        GraphData d = sample();
+        // 5 -> 1 runs against 1 -> 4 and 2 -> 5: the same pair of subnet groups, the other way.
+        d.edges.push_back(edge(6, 5, 1, 2, 600, QStringLiteral("smb")));
+        const GraphData g = aggregateGraph(d, HostGrouping::Subnet);
+        const GraphHost *a = byKey(g, QStringLiteral("10.0.1.0/24"));
+        const GraphHost *b = byKey(g, QStringLiteral("10.0.2.0/24"));
+        int between = 0;
+        for (const GraphEdge &e : g.edges)
+            if ((e.source == a->id && e.target == b->id) || (e.source == b->id && e.target == a->id)) {
+                ++between;
+                QCOMPARE(e.count, 7);
+                QCOMPARE(e.reverse, 2);
+                QCOMPARE(e.transferIds.size(), 7);
+            }
+        QCOMPARE(between, 1);
+        // Between two hosts, directions stay apart.
+        GraphData hostsOnly = sample();
+        hostsOnly.edges.push_back(edge(6, 4, 1, 1, 700, QStringLiteral("smb")));
+        const GraphData n = aggregateGraph(hostsOnly, HostGrouping::Named); // no groups: as is
+        QCOMPARE(n.edges.size(), hostsOnly.edges.size());
     }
 };
 

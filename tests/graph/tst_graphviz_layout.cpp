@@ -1,4 +1,5 @@
 #include "GraphvizLayout.h"
+#include "LayoutCache.h"
 #include "OverlapRemoval.h"
 
 #include <QTest>
@@ -191,6 +192,10 @@ private slots:
         QTest::newRow("small: dot") << dotN << dotE << false << int(Engine::Dot);
         QTest::newRow("one node too many: sfdp") << dotN + 1 << 10 << false << int(Engine::Sfdp);
         QTest::newRow("dense: sfdp") << 40 << dotE + 1 << false << int(Engine::Sfdp);
+        // A grouped graph of 44 groups and 206 bundled edges: few edges, but dense (dot took 6 s).
+        QTest::newRow("few but dense: sfdp") << 44 << 206 << false << int(Engine::Sfdp);
+        QTest::newRow("sparse at the ratio: dot")
+            << 60 << int(60 * LayoutInput::kDotMaxEdgesPerNode) << false << int(Engine::Dot);
         QTest::newRow("pins, small: neato") << int(LayoutInput::kNeatoMaxNodes) << 10 << true << int(Engine::Neato);
         QTest::newRow("pins, large: sfdp") << int(LayoutInput::kNeatoMaxNodes) + 1 << 10 << true << int(Engine::Sfdp);
     }
@@ -251,6 +256,42 @@ private slots:
         LayoutResult r = GraphvizLayout().layout({});
         QVERIFY(r.error.empty());
         QVERIFY(r.nodes.empty());
+    }
+    void layoutCacheReturnsTheSameLayoutForTheSameInputOnly()
+    {
+        LayoutCache cache(2);
+        const LayoutInput a = chain(6);
+        QVERIFY(!cache.find(a));
+        const LayoutResult ra = GraphvizLayout().layout(a);
+        cache.store(a, ra);
+        const auto hit = cache.find(a);
+        QVERIFY(hit);
+        QCOMPARE(hit->nodes.size(), ra.nodes.size());
+        for (size_t i = 0; i < ra.nodes.size(); ++i) {
+            QCOMPARE(hit->nodes[i].centre.x, ra.nodes[i].centre.x);
+            QCOMPARE(hit->nodes[i].centre.y, ra.nodes[i].centre.y);
+        }
+        QCOMPARE(cache.hits(), size_t(1));
+        // Any difference is a miss: a node's size, a pin, an edge's weight.
+        LayoutInput b = a;
+        b.nodes[2].width += 1;
+        QVERIFY(!cache.find(b));
+        LayoutInput c = a;
+        c.nodes[0].pinned = true;
+        QVERIFY(!cache.find(c));
+        LayoutInput d = a;
+        d.edges[0].weight = 3;
+        QVERIFY(!cache.find(d));
+        // Least recently used goes first; errors are not kept.
+        cache.store(b, GraphvizLayout().layout(b));
+        QVERIFY(cache.find(a)); // a is now the most recent
+        cache.store(c, GraphvizLayout().layout(c));
+        QVERIFY(cache.find(a));
+        QVERIFY(!cache.find(b));
+        LayoutResult failed;
+        failed.error = "x";
+        cache.store(d, failed);
+        QVERIFY(!cache.find(d));
     }
 };
 
