@@ -24,3 +24,7 @@ tt_add_test(tst_inference_winproc SOURCES inference/tst_inference_winproc.cpp in
             LIBS tt_inference tt_importers)
 tt_add_test(tst_inference_winproc_corpus SOURCES inference/tst_inference_winproc_corpus.cpp
             LIBS tt_inference tt_importers TIMEOUT 900)
+# Issue 10 item 4: the reliability table (band -> transfers, true, precision) over the labelled
+# corpus and generated recordings; the high band's precision and the labelled-high corpus transfers.
+tt_add_test(tst_inference_calibration SOURCES inference/tst_inference_calibration.cpp inference/GroundTruthMatcher.cpp
+            LIBS tt_inference tt_importers tt_generator TIMEOUT 900)

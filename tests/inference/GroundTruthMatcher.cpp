@@ -27,6 +27,7 @@ Label GroundTruthMatcher::label(const QJsonObject &o)
     l.src = o.value(QStringLiteral("src")).toString();
     l.srcIp = o.value(QStringLiteral("src_ip")).toString();
     l.dst = o.value(QStringLiteral("dst")).toString();
+    l.dstIp = o.value(QStringLiteral("dst_ip")).toString();
     l.file = o.value(QStringLiteral("file")).toString();
     l.account = o.value(QStringLiteral("account")).toString();
     l.method = o.value(QStringLiteral("method")).toString();
@@ -53,7 +54,10 @@ bool GroundTruthMatcher::sameAccount(const QString &label, const std::string &fo
 
 bool GroundTruthMatcher::pairs(const Label &l, const TransferRow &r, qint64 toleranceMs)
 {
-    if (hostKey(l.dst) != QString::fromStdString(r.destination))
+    // A label naming the destination only by its address (a pull to the attacker's machine)
+    // pairs with the IP-only host of that address.
+    if (l.dst.isEmpty() ? l.dstIp.isEmpty() || l.dstIp != QString::fromStdString(r.destination)
+                        : hostKey(l.dst) != QString::fromStdString(r.destination))
         return false;
     if (l.file.compare(QString::fromStdString(r.file), Qt::CaseInsensitive) != 0)
         return false;

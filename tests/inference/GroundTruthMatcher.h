@@ -15,7 +15,7 @@
 #include <vector>
 
 struct Label {
-    QString src, srcIp, dst, file, account, method, confidence, category;
+    QString src, srcIp, dst, dstIp, file, account, method, confidence, category;
     qint64 utcMs = 0;
 };
 
