@@ -25,7 +25,7 @@ public:
     static double score(const Candidate &t);
     static const char *label(double score); // high >= 0.75, medium >= 0.5, else low
     static double weight(const std::string &role);
-    // Why a transfer scores what it does, for its JSON and tooltip: "dst-write +0.55" per kind of
+    // Why a transfer scores what it does, for its JSON and tooltip: "dst-write +0.80" per kind of
     // evidence (context roles "+0"), and "no source: capped at 0.70" when the cap lowered it.
     static std::vector<std::string> reasons(const std::vector<std::string> &distinctRoles, bool hasSource);
     // The score of a set of distinct roles (what score() and reasons() both compute).

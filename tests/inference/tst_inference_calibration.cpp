@@ -7,8 +7,9 @@
 //   - generated recordings (tt::gen with the deployment-tool pushes, two seeds): true when it pairs
 //     with a ground-truth transfer (attack or benign-admin), else false.
 // Asserted: the high band's precision is >= 0.95, and every transfer labelled `high` in a file
-// labelled positive is found and lands in the high band (borderline files are reported). A scoring change that drops one of them below 0.75, or lets
-// false transfers into the band, fails here. The table is printed for docs/inference.md.
+// labelled positive is found and lands in the high band (borderline files are reported). A scoring change that drops
+// one of them below 0.75, or lets false transfers into the band, fails here. The table is printed for
+// docs/inference.md.
 
 #include "GroundTruthMatcher.h"
 #include "TestSupport.h"
@@ -60,7 +61,8 @@ QString describe(const inference::TransferRow &r)
 QString render(const QString &title, const Table &t)
 {
     static const char *names[] = {"high (>= 0.75)", "medium (0.5-0.75)", "low (< 0.5)"};
-    QString out = title + QStringLiteral("\n| band | transfers | true | false | observed precision |\n|---|---|---|---|---|\n");
+    QString out
+        = title + QStringLiteral("\n| band | transfers | true | false | observed precision |\n|---|---|---|---|---|\n");
     for (int b = 0; b < 3; ++b)
         out += QStringLiteral("| %1 | %2 | %3 | %4 | %5 |\n")
                    .arg(QLatin1String(names[b]))
@@ -81,8 +83,8 @@ private:
 
     std::unique_ptr<store::CaseStore> importCase(const std::vector<std::string> &paths)
     {
-        auto cs = store::CaseStore::open(m_dir.filePath(QStringLiteral("c%1.ttcase").arg(++m_case)).toStdString(),
-            store::CaseStore::Access::Create);
+        auto cs = store::CaseStore::open(
+            m_dir.filePath(QStringLiteral("c%1.ttcase").arg(++m_case)).toStdString(), store::CaseStore::Access::Create);
         ImportEngine engine(*cs, {});
         engine.run(paths);
         inference::InferenceEngine(*cs).run();
@@ -187,8 +189,8 @@ private slots:
                 if (out.labelOfRow[j] < 0)
                     qInfo().noquote() << "  FALSE (generated, seed" << seed << "):" << describe(rows[j]);
         }
-        qInfo().noquote() << render(QStringLiteral("\nGenerated (30 hosts, 60 000 events, seeds 3 and 20240611):"),
-            m_generated);
+        qInfo().noquote() << render(
+            QStringLiteral("\nGenerated (30 hosts, 60 000 events, seeds 3 and 20240611):"), m_generated);
         Table all {};
         for (size_t b = 0; b < 3; ++b) {
             all[b].found = m_corpus[b].found + m_generated[b].found;
