@@ -30,3 +30,7 @@ tt_add_test(tst_generator_procedures SOURCES inference/tst_generator_procedures.
 # WinRM / PowerShell remoting as method winrm: 4103 module logging, WinRM-Operational 6 / 91 / 142.
 tt_add_test(tst_inference_winrm SOURCES inference/tst_inference_winrm.cpp inference/InferenceFixtures.cpp
             LIBS tt_inference tt_importers)
+# Issue 10 item 4: the reliability table (band -> transfers, true, precision) over the labelled
+# corpus and generated recordings; the high band's precision and the labelled-high corpus transfers.
+tt_add_test(tst_inference_calibration SOURCES inference/tst_inference_calibration.cpp inference/GroundTruthMatcher.cpp
+            LIBS tt_inference tt_importers tt_generator TIMEOUT 900)

@@ -6,6 +6,7 @@
 #include "PivotActions.h"
 #include "TransferExport.h"
 #include "WorkerQuery.h"
+#include "inference/ConfidenceModel.h"
 #include "items/TransferTableModel.h"
 #include "workbench/AnnotationController.h"
 #include "workbench/FilterHistory.h"
@@ -150,6 +151,13 @@ TransfersDock::TransfersDock(FilterHistory *filter, Selection *selection, QWidge
 
     m_view->setObjectName(QStringLiteral("transfersTable"));
     m_view->setModel(m_model);
+    m_model->setConfidenceReasons([](const TransferTableRow &r) {
+        QStringList out;
+        for (const std::string &why :
+            inference::ConfidenceModel::reasons(r.roles, r.srcHostId != 0 || !r.sourceIp.isEmpty()))
+            out << QString::fromStdString(why);
+        return out;
+    });
     m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_view->setSelectionMode(QAbstractItemView::ExtendedSelection);
     m_view->setAlternatingRowColors(true);

@@ -34,6 +34,9 @@ const char *directionName(Direction d);
 namespace role {
 inline constexpr const char *kDstWrite = "dst-write"; // 5145 with WriteData / AppendData
 inline constexpr const char *kDstCreate = "dst-create"; // Sysmon 11 file create on the destination
+// The RDP client (mstsc.exe) wrote a file outside its own settings / cache: the server sent it into
+// the client's redirected drive. The record of the arrival itself, like a 5145 write.
+inline constexpr const char *kDstRedirectWrite = "dst-redirect-write";
 inline constexpr const char *kDstLogon = "dst-logon"; // 4624 of the writing session
 inline constexpr const char *kDstShare = "dst-share"; // 5140 share opened by the session
 inline constexpr const char *kDstConnect = "dst-connect"; // Sysmon 3 inbound on the destination

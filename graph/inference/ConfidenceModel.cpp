@@ -2,6 +2,7 @@
 
 #include "inference/Candidate.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <set>
@@ -15,7 +16,8 @@ double ConfidenceModel::weight(const std::string &r)
         double w;
     };
     static const W kWeights[] = {
-        {role::kDstWrite, 0.55},
+        {role::kDstWrite, 0.80},
+        {role::kDstRedirectWrite, 0.80},
         {role::kDstCreate, 0.40},
         {role::kSrcRead, 0.40},
         {role::kSrcOutput, 0.30},
@@ -46,34 +48,60 @@ double ConfidenceModel::weight(const std::string &r)
     return 0; // context (parents) adds nothing
 }
 
+ConfidenceModel::Terms ConfidenceModel::terms(const std::vector<std::string> &roles)
+{
+    auto has = [&](const char *r) { return std::find(roles.begin(), roles.end(), r) != roles.end(); };
+    Terms t;
+    const bool arrival = has(role::kDstWrite) || has(role::kDstCreate) || has(role::kDstRedirectWrite);
+    const bool used = has(role::kDstService) || has(role::kDstTask) || has(role::kDstExec);
+    t.arrivalUsed = arrival && used;
+    t.networkArrival = has(role::kDstWrite) || has(role::kDstRedirectWrite) || t.arrivalUsed;
+    return t;
+}
+
+double ConfidenceModel::scoreRoles(const std::vector<std::string> &roles, bool hasSource)
+{
+    double miss = 1.0;
+    for (const std::string &r : roles)
+        miss *= 1.0 - weight(r);
+    const Terms t = terms(roles);
+    if (t.arrivalUsed)
+        miss *= 1.0 - kArrivalUsed;
+    double s = 1.0 - miss;
+    // A write nobody can be tied to (no session, only a service start) is a fact about the
+    // destination, not yet about an edge between two machines: unless the destination's own
+    // records show the file coming in over the network.
+    if (!hasSource && !t.networkArrival)
+        s = std::min(s, kNoSourceCap);
+    return std::round(s * 1000.0) / 1000.0;
+}
+
 double ConfidenceModel::score(const Candidate &t)
 {
     std::set<std::string> roles;
     for (const Evidence &e : t.evidence)
         roles.insert(e.role);
-    double miss = 1.0;
-    for (const std::string &r : roles)
-        miss *= 1.0 - weight(r);
-    double s = 1.0 - miss;
-    // A write nobody can be tied to (no session, only a service start) is a fact about the
-    // destination, not yet about an edge between two machines.
-    if (!t.srcHost && t.srcIp.empty())
-        s = std::min(s, kNoSourceCap);
-    return std::round(s * 1000.0) / 1000.0;
+    return scoreRoles(std::vector<std::string>(roles.begin(), roles.end()), t.srcHost || !t.srcIp.empty());
 }
 
 std::vector<std::string> ConfidenceModel::reasons(const std::vector<std::string> &distinctRoles, bool hasSource)
 {
     std::vector<std::string> out;
     double miss = 1.0;
-    char buf[96];
+    char buf[128];
     for (const std::string &r : distinctRoles) {
         const double w = weight(r);
         miss *= 1.0 - w;
         std::snprintf(buf, sizeof buf, "%s +%.2f", r.c_str(), w);
         out.emplace_back(buf);
     }
-    if (!hasSource && 1.0 - miss > kNoSourceCap) {
+    const Terms t = terms(distinctRoles);
+    if (t.arrivalUsed) {
+        miss *= 1.0 - kArrivalUsed;
+        std::snprintf(buf, sizeof buf, "arrival + use of the same file +%.2f", kArrivalUsed);
+        out.emplace_back(buf);
+    }
+    if (!hasSource && !t.networkArrival && 1.0 - miss > kNoSourceCap) {
         std::snprintf(buf, sizeof buf, "no source: capped at %.2f", kNoSourceCap);
         out.emplace_back(buf);
     }

@@ -198,7 +198,7 @@ void RdpRedirectionRule::collect(RuleContext &ctx, std::vector<Candidate> &out)
             c.hashes = f.hashes;
             c.fileName = std::string(WinPath::fileName(f.path));
             c.addRule(name());
-            c.addEvidence(f.event, role::kDstCreate, name());
+            c.addEvidence(f.event, byClient ? role::kDstRedirectWrite : role::kDstCreate, name());
             const int64_t acct = ctx.accounts.canonical(f.account);
             if (acct && !ctx.accounts.isServiceIdentity(acct))
                 c.account = acct;

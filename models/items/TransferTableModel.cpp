@@ -216,8 +216,13 @@ QVariant TransferTableModel::data(const QModelIndex &index, int role) const
     case Qt::DisplayRole:
         return display(*r, index.column());
     case Qt::ToolTipRole:
-        if (col == TransferColumn::Confidence)
-            return richEscaped(confidenceReasons(*r));
+        if (col == TransferColumn::Confidence) {
+            QString tip = confidenceReasons(*r);
+            if (m_reasons)
+                for (const QString &why : m_reasons(*r))
+                    tip += QStringLiteral("\n  ") + why;
+            return richEscaped(tip);
+        }
         if (col == TransferColumn::Executed && r->executed && !r->executingProcess.isEmpty())
             return richEscaped(tr("ran as %1").arg(cellText(r->executingProcess)));
         if (col == TransferColumn::Source && !r->sourceIp.isEmpty())

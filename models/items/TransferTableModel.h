@@ -8,6 +8,8 @@
 #include <QSet>
 #include <QVector>
 
+#include <functional>
+
 namespace tt {
 
 class AnnotationController;
@@ -31,6 +33,11 @@ public:
 
     // Tags / notes column and the bookmark star; repaints on the controller's changed().
     void setAnnotations(AnnotationController *annotations);
+    // What raised or lowered a row's score ("dst-write +0.80", "no source: capped at 0.70"), one
+    // line each, for the Confidence column's tool tip. The scoring lives in graph/inference: the
+    // owner installs it; without it the tip names the rules and evidence counts only.
+    using ReasonsFn = std::function<QStringList(const TransferTableRow &)>;
+    void setConfidenceReasons(ReasonsFn fn) { m_reasons = std::move(fn); }
     // A new list; `firstPage` holds the rows of ids[0, kPageSize) when the owner fetched them with it.
     quint64 setList(QVector<qint64> ids, std::vector<TransferTableRow> firstPage = {});
     void clear() { setList({}); }
@@ -71,6 +78,7 @@ private:
     mutable QSet<int> m_pending;
     quint64 m_generation = 0;
     QPointer<AnnotationController> m_annotations;
+    ReasonsFn m_reasons;
 };
 
 } // namespace tt

@@ -225,6 +225,7 @@ std::vector<TransferTableRow> queryTransferTableRows(store::CaseStore &store, co
         r.lastTs = t.lastTs;
         r.srcEvidence = t.srcEvidence;
         r.dstEvidence = t.dstEvidence;
+        r.roles = t.roles;
         rows.push_back(std::move(r));
     }
     return rows;

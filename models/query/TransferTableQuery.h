@@ -64,6 +64,7 @@ struct TransferTableRow {
     QString benignTool, benignReason; // empty when no deployment tool was recognised
     int srcEvidence = 0, dstEvidence = 0;
     int64_t firstTs = 0, lastTs = 0;
+    std::vector<std::string> roles; // distinct evidence roles, sorted (what the score is made of)
 };
 
 // Ids of the transfers the table lists, in display order (ties broken by id).

@@ -175,7 +175,7 @@ private slots:
         QVERIFY(r.benignTool.empty());
     }
 
-    // Name only: below a direct SMB copy's 5145 alone (0.55); the same content hash at both ends
+    // Name only: below a direct SMB copy's 5145 alone (0.80); the same content hash at both ends
     // (Sysmon 15) makes it high; a different hash is a different file.
     void cloudSyncConfidenceByHash()
     {
@@ -210,8 +210,10 @@ private slots:
             const auto rows = infer(*cs);
             QCOMPARE(rows.size(), size_t(1));
             QVERIFY(hasReason(rows[0], "sync-hash"));
+            // High like the direct copy (a 5145 write is high alone since the refit of issue 10
+            // item 4, so the two are no longer ordered).
             QCOMPARE(rows[0].confidenceLabel, std::string("high"));
-            QVERIFY(rows[0].confidence > directRows[0].confidence);
+            QCOMPARE(directRows[0].confidenceLabel, std::string("high"));
             QVERIFY(QString::fromStdString(rows[0].hashes).contains(QLatin1String("SHA256=AB12")));
         }
         {

@@ -63,7 +63,7 @@ std::vector<Procedure> procedures()
             {{"SRVDEFENDER01", "PSEXESVC.exe", "C:\\Windows\\PSEXESVC.exe", "psexec-service-binary", "push",
                  "10.23.42.22", "OFFSEC\\admmig", "high", true},
                 {"SRVDEFENDER01", "cmd.exe", "C:\\Windows\\cmd.exe", "smb-admin-share", "push", "10.23.42.22",
-                    "OFFSEC\\admmig", "medium", true}}},
+                    "OFFSEC\\admmig", "high", true}}},
         // A program run from the RDP client's redirected drive (SharpRDP).
         {"tsclient SharpRdp", {"evtx/EVTX-ATTACK-SAMPLES/Lateral_Movement/LM_sysmon_1_12_13_3_tsclient_SharpRdp.evtx"},
             {{"MSEDGEWIN10", "a.exe", "", "rdp-tsclient", "pull", "LAPTOP-JU4M3I0E", "MSEDGEWIN10\\IEUser", "medium",

@@ -9,6 +9,7 @@
 
 #include "core/ImportEngine.h"
 #include "inference/CommandParser.h"
+#include "inference/ConfidenceModel.h"
 #include "inference/InferenceEngine.h"
 #include "inference/ServiceDropRule.h"
 #include "inference/TransferQuery.h"
@@ -225,15 +226,33 @@ private slots:
         QCOMPARE(rows[0].file, std::string("RENAMEDSVC.exe"));
         QCOMPARE(rows[0].method, std::string("psexec-service-binary"));
         QVERIFY(rows[0].source.empty());
-        // Its reasons: each kind of evidence with its weight.
-        const std::vector<std::string> why {"dst-create +0.40", "dst-exec +0.15", "dst-service +0.30"};
+        // Its reasons: each kind of evidence with its weight, and the joint fact of a recorded
+        // arrival (System, the SMB server, wrote it) run by the same path. The source is unknown,
+        // but the destination's own records show the file coming in: not capped, high.
+        const std::vector<std::string> why {
+            "dst-create +0.40", "dst-exec +0.15", "dst-service +0.30", "arrival + use of the same file +0.60"};
         QCOMPARE(inference::confidenceReasons(rows[0]), why);
+        QCOMPARE(rows[0].confidence, 0.857);
+        QCOMPARE(rows[0].confidenceLabel, std::string("high"));
     }
 
     void confidenceReasonsNameTheCap()
     {
+        // Without a source and without a record of the file coming in, the evidence is about the
+        // destination only: a fetch command, the drop location, the install and the run (0.79)
+        // are lowered to 0.70.
+        const std::vector<std::string> roles {"dst-command", "dst-drop-site", "dst-exec", "dst-service"};
+        const std::vector<std::string> capped {"dst-command +0.45", "dst-drop-site +0.35", "dst-exec +0.15",
+            "dst-service +0.30", "no source: capped at 0.70"};
+        QCOMPARE(inference::ConfidenceModel::reasons(roles, false), capped);
+        QCOMPARE(inference::ConfidenceModel::scoreRoles(roles, false), 0.7);
+        QCOMPARE(inference::ConfidenceModel::scoreRoles(roles, true), 0.787);
+        // A 5145 write alone (the file server's record of the remote write) is high; the same
+        // write installed as a service is near-certain.
+        QCOMPARE(inference::ConfidenceModel::scoreRoles({"dst-write"}, true), 0.8);
+        QCOMPARE(inference::ConfidenceModel::scoreRoles({"dst-service", "dst-write"}, true), 0.944);
         // System writes the binary, a 7045 installs it from the ADMIN$ root, services.exe runs it:
-        // 0.77 by the evidence, lowered to 0.70 because no source is known.
+        // the arrival is recorded and used, so the unknown source does not cap it.
         QByteArray b = fileCreate(kDst, at(10), "System", "C:\\Windows\\qWeRtYuI.exe");
         b += service(kDst, at(10.5), "AbCdEfGh", "%systemroot%\\qWeRtYuI.exe");
         b += process(kDst, at(10.7), "{EEEEEEEE-0000-0000-0000-000000000002}", 7110, "C:\\Windows\\qWeRtYuI.exe",
@@ -243,9 +262,9 @@ private slots:
         const auto rows = infer(*cs);
         QCOMPARE(rows.size(), size_t(1));
         const std::vector<std::string> why {"dst-create +0.40", "dst-drop-site +0.35", "dst-exec +0.15",
-            "dst-service +0.30", "no source: capped at 0.70"};
+            "dst-service +0.30", "arrival + use of the same file +0.60"};
         QCOMPARE(inference::confidenceReasons(rows[0]), why);
-        QCOMPARE(rows[0].confidence, 0.7);
+        QCOMPARE(rows[0].confidence, 0.907);
     }
 
     void serviceDropPath_data()

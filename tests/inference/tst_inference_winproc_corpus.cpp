@@ -63,9 +63,10 @@ std::vector<Procedure> procedures()
             {kExec + "T1047-Windows_Management_Instrumentation/ID4688-5145-WMIexec_execution_via_SMB.evtx"},
             {"FS03VULN -> 10.23.123.11 __1619090610.0007844 src=C:\\Windows\\__1619090610.0007844 dst= "
              "smb-admin-share pull OFFSEC\\admmig medium smb-output-read",
-                // The recorder copying the exported log onto the host (found before issue 14).
+                // The recorder copying the exported log onto the host (found before issue 14; a 5145
+                // write with its logon and share: high since the refit of issue 10 item 4).
                 "10.23.23.9 -> FS03VULN SMB exec.evtx src= dst=C:\\Users\\admmig\\Desktop\\SMB exec.evtx "
-                "smb-admin-share push OFFSEC\\admmig medium smb-share-write"}},
+                "smb-admin-share push OFFSEC\\admmig high smb-share-write"}},
         {"wmiexec, Sysmon 1 only",
             {kExec + "T1047-Windows_Management_Instrumentation/ID1-WMIexec_process_execution.evtx"}, {}},
         {"wmiexec, Sysmon (EVTX-ATTACK-SAMPLES)",

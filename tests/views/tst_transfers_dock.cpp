@@ -12,6 +12,7 @@
 #include "TransferTableCase.h"
 #include "TransfersDock.h"
 #include "WorkbenchWindow.h"
+#include "inference/TransferQuery.h"
 #include "items/EvidenceTableModel.h"
 #include "items/TransferTableModel.h"
 #include "store/AnnotationStore.h"
@@ -139,6 +140,33 @@ private slots:
         QCOMPARE(real.model()->totalCount(), int(cs->db().queryInt("SELECT count(*) FROM transfers")));
         QVERIFY(real.model()->totalCount() >= 5);
         QVERIFY(real.model()->totalCount() <= TransferTableModel::kPageSize);
+    }
+
+    void confidenceTipNamesTheReasons()
+    {
+        // Issue 10 item 4: the Confidence cell's tip says what raised or lowered the score, the
+        // same lines as the transfer's JSON `confidence_reasons`.
+        Table other(m_generated);
+        TransfersDock &dock = other.dock;
+        waitList(dock, other.spy, 0);
+        loadAll(dock);
+        auto cs = store::CaseStore::open(m_generated.toStdString(), store::CaseStore::Access::ReadOnly);
+        const std::vector<inference::TransferRow> rows = inference::listTransfers(*cs, {});
+        int checked = 0;
+        for (int i = 0; i < dock.model()->totalCount(); ++i) {
+            const qint64 id = dock.model()->transferAt(i);
+            const auto it = std::find_if(rows.begin(), rows.end(), [&](const auto &r) { return r.id == id; });
+            QVERIFY(it != rows.end());
+            const QString tip = dock.model()
+                                    ->data(dock.model()->index(i, int(TransferColumn::Confidence)), Qt::ToolTipRole)
+                                    .toString();
+            const std::vector<std::string> why = inference::confidenceReasons(*it);
+            QVERIFY(!why.empty());
+            for (const std::string &w : why)
+                QVERIFY2(tip.contains(QString::fromStdString(w).toHtmlEscaped()), qPrintable(tip));
+            ++checked;
+        }
+        QVERIFY(checked >= 5);
     }
 
     void sortsByAColumnInSql()
