@@ -589,7 +589,7 @@ private slots:
                 sql::Error, raw.exec("UPDATE transfers SET method = 'winrm' WHERE file_name = 'a.exe'"));
         }
         auto cs = store::CaseStore::open(path, store::CaseStore::Access::ReadWrite);
-        QCOMPARE(cs->schemaVersion(), 8);
+        QCOMPARE(cs->schemaVersion(), store::kSchemaVersion);
         sql::Db &db = cs->db();
         auto method = [&](const char *file) {
             auto st = db.prepare("SELECT method FROM transfers WHERE file_name = ?");
