@@ -4,6 +4,7 @@
 #include "query/GraphQuery.h"
 #include "query/UnknownSources.h"
 #include "store/CaseStore.h"
+#include "store/Schema.h"
 #include "store/Sqlite.h"
 
 #include <QFileInfo>
@@ -26,9 +27,7 @@ QString colText(sql::Stmt &st, int c)
 
 bool tableExists(sql::Db &db, const char *name)
 {
-    auto st = db.prepare("SELECT 1 FROM sqlite_master WHERE type='table' AND name=?");
-    st.bind(1, std::string_view(name));
-    return st.step();
+    return store::hasTable(db, name);
 }
 } // namespace
 
@@ -125,7 +124,7 @@ std::vector<AnnotationRow> readAnnotations(sql::Db &db)
         return out;
     auto st = db.prepare("SELECT a.id, a.target_kind, a.target_key, a.label, a.note, a.bookmarked, a.modified_utc, "
                          "(SELECT group_concat(name, char(31)) FROM (SELECT t.name FROM annotation_tags x JOIN tags t "
-                         "ON t.id = x.tag_id WHERE x.annotation_id = a.id ORDER BY t.name)) "
+                         "ON t.id = x.tag_id WHERE x.annotation_id = a.id ORDER BY t.name) d) "
                          "FROM annotations a ORDER BY a.target_kind, a.label, a.target_key");
     while (st.step()) {
         AnnotationRow r;
