@@ -3,6 +3,7 @@
 #include "query/GraphQuery.h"
 #include "query/TransferRecordQuery.h"
 #include "store/CaseStore.h"
+#include "store/Schema.h"
 #include "store/Sqlite.h"
 
 namespace tt {
@@ -61,8 +62,7 @@ QString sortExpression(TransferColumn c, bool annotations)
 
 bool hasAnnotations(sql::Db &db)
 {
-    auto st = db.prepare("SELECT 1 FROM sqlite_master WHERE type='table' AND name='annotations'");
-    return st.step();
+    return store::hasTable(db, "annotations");
 }
 
 // Case-insensitive substring test (SQLite's lower() on both sides, so both fold alike); the

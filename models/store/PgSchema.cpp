@@ -205,6 +205,31 @@ std::string toPostgresStatement(std::string_view sql)
                 i = end;
                 continue;
             }
+        } else if (call && word == "json_each") {
+            // json_each(a JSON array of ids) as a table of bigint `value`s.
+            size_t end = 0;
+            auto args = callArguments(sql, k, &end);
+            if (args.size() == 1) {
+                out += "(SELECT CAST(v AS bigint) AS value FROM unnest(string_to_array(trim(CAST("
+                    + toPostgresStatement(args[0]) + " AS text), '[] '), ',')) AS u(v))";
+                size_t n = end;
+                while (n < sql.size() && (sql[n] == ' ' || sql[n] == '\n' || sql[n] == '\t'))
+                    ++n;
+                size_t w = n;
+                while (w < sql.size() && identChar(sql[w]))
+                    ++w;
+                static const char *const kFollow[]
+                    = {"where", "group", "order", "limit", "join", "left", "right", "inner", "cross", "on", "union",
+                        "except", "intersect", "and", "or", "having", "offset", "natural", "full"};
+                const std::string next = lower(sql.substr(n, w - n));
+                bool alias = !next.empty();
+                for (const char *kw : kFollow)
+                    alias = alias && next != kw;
+                if (!alias)
+                    out += " AS json_each";
+                i = end;
+                continue;
+            }
         } else if (call && word == "char") {
             out += "chr";
             i = j;

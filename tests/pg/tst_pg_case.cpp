@@ -298,8 +298,8 @@ private slots:
                     qPrintable(QStringLiteral("%1: exit %2: %3").arg(what).arg(r.code).arg(r.err.left(600))));
             QVERIFY2(!r.out.contains(secret) && !r.err.contains(secret), qPrintable(what));
         }
-        QVERIFY(cli({QStringLiteral("meta"), url, QStringLiteral("--json")})
-                    .out.contains(QStringLiteral("Server case")));
+        QVERIFY(
+            cli({QStringLiteral("meta"), url, QStringLiteral("--json")}).out.contains(QStringLiteral("Server case")));
         const Run report = cli({QStringLiteral("info"), url});
         QVERIFY2(report.out.contains(QStringLiteral("postgresql://analyst@/work?case=redact")), qPrintable(report.out));
         for (const QString &f : QDir(out).entryList(QDir::Files)) {
@@ -317,7 +317,8 @@ private slots:
             QVERIFY2(!file.readAll().contains(secret.toUtf8()), qPrintable(f));
         }
         // A wrong password: a clear authentication error, redacted.
-        const Run bad = cli({QStringLiteral("info"), QString::fromStdString(m_pg.url("redact", "work", "analyst:WrongPw9"))});
+        const Run bad
+            = cli({QStringLiteral("info"), QString::fromStdString(m_pg.url("redact", "work", "analyst:WrongPw9"))});
         QCOMPARE(bad.code, 1);
         QVERIFY2(bad.err.contains(QStringLiteral("cannot connect")), qPrintable(bad.err));
         QVERIFY(!bad.err.contains(QStringLiteral("WrongPw9")));

@@ -128,6 +128,21 @@ private slots:
         QVERIFY(st.isNull(1)); // like SQLite: NULL when every value is NULL
         QCOMPARE(st.text(2), std::string("-"));
         QVERIFY(!st.step());
+        // json_each of an id list, with and without a table alias, and empty.
+        auto ids = db.prepare("SELECT sum(j.value) FROM json_each(?) j WHERE j.value > 1");
+        ids.bind(1, std::string_view("[1,2,30]"));
+        QVERIFY(ids.step());
+        QCOMPARE(ids.int64(0), int64_t(32));
+        ids.reset();
+        auto in = db.prepare("SELECT count(*) FROM gc WHERE g IN (SELECT value FROM json_each(?))");
+        in.bind(1, std::string_view("[2]"));
+        QVERIFY(in.step());
+        QCOMPARE(in.int64(0), int64_t(1));
+        in.reset();
+        in.bind(1, std::string_view("[]"));
+        QVERIFY(in.step());
+        QCOMPARE(in.int64(0), int64_t(0));
+        in.reset();
         auto num = db.prepare("SELECT ?2 - ?1");
         num.bind(1, int64_t(2)).bind(2, int64_t(7));
         QVERIFY(num.step());
