@@ -619,7 +619,12 @@ void WorkbenchWindow::startImport(const QStringList &paths, const QString &label
 
 void WorkbenchWindow::updateStatus()
 {
-    m_statusCase->setText(m_casePath.isEmpty() ? tr("No case") : QFileInfo(m_casePath).fileName());
+    if (m_casePath.isEmpty())
+        m_statusCase->setText(tr("No case"));
+    else if (store::CaseLocation::looksLikeUrl(m_casePath.toStdString())) // a server case, without password
+        m_statusCase->setText(QString::fromStdString(store::CaseLocation::redactText(m_casePath.toStdString())));
+    else
+        m_statusCase->setText(QFileInfo(m_casePath).fileName());
     m_statusView->setText(
         tr("%1 hosts, %2 edges, %3 of %4 transfers in view").arg(m_hosts).arg(m_edges).arg(m_inView).arg(m_total));
     const FilterState &f = m_filter->current();
