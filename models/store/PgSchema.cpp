@@ -234,6 +234,10 @@ std::string toPostgresStatement(std::string_view sql)
             out += "chr";
             i = j;
             continue;
+        } else if (call && word == "instr") {
+            out += "strpos"; // same arguments (text, what), same 1-based result, 0 when absent
+            i = j;
+            continue;
         } else if (call && word == "ifnull") {
             out += "coalesce";
             i = j;

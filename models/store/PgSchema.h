@@ -38,6 +38,7 @@ std::string toPostgres(std::string_view sqliteSql, std::string_view trigramOps =
 //                              by both, NULL when no row)
 //   char(n)                 -> chr(n)
 //   ifnull(a, b)            -> coalesce(a, b)
+//   instr(a, b)             -> strpos(a, b)
 //   json_each(ids)          -> a subquery of bigint `value`s from the JSON array of integers
 //                              (the only use: id lists bound as one parameter)
 std::string toPostgresStatement(std::string_view sql);

@@ -252,6 +252,16 @@ private slots:
         QCOMPARE(si.code, 0);
         QVERIFY(si.out.contains(QStringLiteral("\"case\": \"postgresql://tt@/postgres?case=same")));
         QCOMPARE(jsonWithoutCase(si.out), jsonWithoutCase(fi.out));
+        // spread: the tree of one file, and whether it ran (process images by suffix).
+        for (const QString &file : {QStringLiteral("hostname"), QStringLiteral("PSEXESVC.exe")}) {
+            const Run fs
+                = cli({QStringLiteral("spread"), m_file, file, QStringLiteral("--format"), QStringLiteral("json")});
+            const Run ss
+                = cli({QStringLiteral("spread"), url, file, QStringLiteral("--format"), QStringLiteral("json")});
+            QCOMPARE(fs.code, 0);
+            QVERIFY2(ss.code == 0, qPrintable(ss.err));
+            QCOMPARE(ss.out, fs.out);
+        }
     }
 
     // Every command on a location with a password in it: it works, and the password appears in
