@@ -90,7 +90,8 @@ QString caption(store::CaseStore &cs, const QString &casePath, const FilterState
 {
     const QString ft = exporting::describeFilter(cs, f);
     return QStringLiteral("%1 - %2\n%3 of %4 transfer(s) in view; exported %5")
-        .arg(QFileInfo(casePath).fileName(), ft.isEmpty() ? QStringLiteral("no filter (whole case)") : ft)
+        .arg(cs.isServer() ? QString::fromStdString(cs.path()) : QFileInfo(casePath).fileName(),
+            ft.isEmpty() ? QStringLiteral("no filter (whole case)") : ft)
         .arg(inView)
         .arg(total)
         .arg(exporting::formatTime(QDateTime::currentMSecsSinceEpoch() * 1000, QTimeZone::utc()));
@@ -242,7 +243,8 @@ int runReport(const QStringList &args)
         FilterState filter;
         if (!buildFilter(p, fo, *cs, "report", &filter))
             return kUsageError;
-        const exporting::ReportData data = exporting::queryReportData(*cs, filter, casePath);
+        const exporting::ReportData data
+            = exporting::queryReportData(*cs, filter, QString::fromStdString(cs->path())); // redacted
         if (!data.error.isEmpty())
             throw std::runtime_error(data.error.toStdString());
         OffscreenGraph g;

@@ -208,8 +208,8 @@ int runImport(const QStringList &args)
         return 1;
     }
     if (cs->readOnly()) {
-        std::fprintf(stderr, "transfertrace import: case file '%s' is read-only: %s\n",
-            printable(pos[0].toStdString()).c_str(), printable(cs->readOnlyReason()).c_str());
+        std::fprintf(stderr, "transfertrace import: case file '%s' is read-only: %s\n", printable(cs->path()).c_str(),
+            printable(cs->readOnlyReason()).c_str()); // path(): redacted
         return 1;
     }
     if (!cs->migrationBackup().empty())

@@ -237,7 +237,7 @@ int runMeta(const QStringList &args)
         auto cs = store::CaseStore::open(
             path, change ? store::CaseStore::Access::ReadWrite : store::CaseStore::Access::ReadOnly, {change});
         if (change && cs->readOnly()) {
-            std::fprintf(stderr, "transfertrace meta: cannot change '%s': %s\n", printable(path).c_str(),
+            std::fprintf(stderr, "transfertrace meta: cannot change '%s': %s\n", printable(cs->path()).c_str(),
                 printable(cs->readOnlyReason()).c_str());
             return 1;
         }

@@ -4,6 +4,7 @@
 #include "CliSupport.h"
 #include "Commands.h"
 #include "Logging.h"
+#include "store/CaseLocation.h"
 
 #include <QApplication>
 #include <QCoreApplication>
@@ -131,7 +132,9 @@ int main(int argc, char **argv)
     }
     // A word that is no command opens the workbench only when it names a file (a case); a typo such
     // as `transfertrace frobnicate x` is a usage error, not a window (or a crash without a display).
-    if (argc >= 2 && argv[1][0] != '-' && !std::filesystem::is_regular_file(argv[1])) {
+    // A postgresql:// location opens a server case (issue 13).
+    if (argc >= 2 && argv[1][0] != '-' && !std::filesystem::is_regular_file(argv[1])
+        && !tt::store::CaseLocation::looksLikeUrl(argv[1])) {
         std::fprintf(stderr, "transfertrace: '%s' is neither a command nor an existing case file\n%s",
             tt::app::printable(argv[1]).c_str(), kUsage);
         return tt::app::kUsageError;

@@ -22,3 +22,8 @@ if(NOT TARGET PkgConfig::PQ)
   pkg_check_modules(PQ REQUIRED IMPORTED_TARGET libpq)
 endif()
 tt_add_test(tst_pg_notify SOURCES pg/tst_pg_notify.cpp LIBS tt_store PkgConfig::PQ)
+# The proof of issue 13 item 2: the fixtures (and a few corpus recordings when present) imported
+# into a case file and a server case give the same tables and the same command outputs; every
+# command on a postgresql:// location, no password in any output, a server that is not there.
+tt_add_test(tst_pg_case SOURCES pg/tst_pg_case.cpp LIBS tt_importers tt_inference tt_store TIMEOUT 300)
+add_dependencies(tst_pg_case transfertrace)

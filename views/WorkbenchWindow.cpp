@@ -20,6 +20,7 @@
 #include "items/HostTableModel.h"
 #include "items/TimeFormat.h"
 #include "store/AnnotationStore.h"
+#include "store/CaseLocation.h"
 #include "store/CaseStore.h"
 #include "store/InferenceState.h"
 #include "workbench/AnnotationController.h"
@@ -274,6 +275,7 @@ void WorkbenchWindow::buildMenus()
         &WorkbenchWindow::newCase);
     file->addAction(themedIcon(QStringLiteral("document-open")), tr("&Open Case..."), QKeySequence::Open, this,
         &WorkbenchWindow::chooseCase);
+    file->addAction(tr("Open &Server Case..."), this, &WorkbenchWindow::chooseServerCase);
     m_recentMenu = file->addMenu(tr("Open &Recent"));
     connect(m_recentMenu, &QMenu::aboutToShow, this, &WorkbenchWindow::fillRecentMenu);
     file->addAction(themedIcon(QStringLiteral("document-save-as")), tr("Save Case &As..."), QKeySequence::SaveAs, this,
@@ -479,8 +481,11 @@ void WorkbenchWindow::openCase(const QString &path)
         statusBar()->showMessage(tr("Cannot open the case: %1").arg(error));
     else if (!m_annotations->migrationNote().isEmpty())
         statusBar()->showMessage(tr("Case %1").arg(m_annotations->migrationNote()), 15000);
-    setWindowTitle(tr("%1 - TransferTrace").arg(QFileInfo(path).fileName()));
-    rememberRecent(path);
+    // A server case shows (and is remembered as) its location without a password.
+    const bool server = store::CaseLocation::looksLikeUrl(path.toStdString());
+    const QString shown = server ? QString::fromStdString(store::CaseLocation::redactText(path.toStdString())) : path;
+    setWindowTitle(tr("%1 - TransferTrace").arg(server ? shown : QFileInfo(path).fileName()));
+    rememberRecent(shown);
     updateStatus();
     emit caseOpened(path);
     if (opened)
@@ -513,6 +518,30 @@ void WorkbenchWindow::chooseCase()
         this, tr("Open Case"), QString(), tr("TransferTrace cases (*.ttcase);;All files (*)"));
     if (!path.isEmpty())
         openCase(path);
+}
+
+void WorkbenchWindow::chooseServerCase()
+{
+    bool ok = false;
+    const QString location = QInputDialog::getText(this, tr("Open Server Case"),
+        tr("Case location on a PostgreSQL server:\n"
+           "postgresql://[user@][host][:port]/database?case=NAME[&libpq parameters]\n"
+           "(a password is better kept in ~/.pgpass or PGPASSWORD than in the location)"),
+        QLineEdit::Normal, QString(), &ok);
+    if (!ok || location.trimmed().isEmpty())
+        return;
+    const std::string text = location.trimmed().toStdString();
+    if (!store::CaseLocation::looksLikeUrl(text)) {
+        plainWarning(this, tr("Open Server Case"), tr("A server case location starts with postgresql://"));
+        return;
+    }
+    try {
+        (void)store::CaseLocation::parse(text);
+    } catch (const std::exception &e) {
+        plainWarning(this, tr("Open Server Case"), QString::fromUtf8(e.what())); // redacted by the parser
+        return;
+    }
+    openCase(location.trimmed());
 }
 
 void WorkbenchWindow::newCase()
@@ -603,7 +632,12 @@ void WorkbenchWindow::startImport(const QStringList &paths, const QString &label
 
 void WorkbenchWindow::updateStatus()
 {
-    m_statusCase->setText(m_casePath.isEmpty() ? tr("No case") : QFileInfo(m_casePath).fileName());
+    if (m_casePath.isEmpty())
+        m_statusCase->setText(tr("No case"));
+    else if (store::CaseLocation::looksLikeUrl(m_casePath.toStdString())) // a server case, without password
+        m_statusCase->setText(QString::fromStdString(store::CaseLocation::redactText(m_casePath.toStdString())));
+    else
+        m_statusCase->setText(QFileInfo(m_casePath).fileName());
     m_statusView->setText(
         tr("%1 hosts, %2 edges, %3 of %4 transfers in view").arg(m_hosts).arg(m_edges).arg(m_inView).arg(m_total));
     const FilterState &f = m_filter->current();

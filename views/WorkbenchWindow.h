@@ -86,6 +86,7 @@ private:
     void handlePendingInference(const QString &path, const QString &dataPath);
     void buildMenus();
     void chooseCase();
+    void chooseServerCase(); // File > Open Server Case...: a postgresql:// location
     void chooseImport(bool folder);
     void newCase();
     void updateStatus();

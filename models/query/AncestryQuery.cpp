@@ -483,14 +483,17 @@ std::vector<EvidenceDetail> queryEvidenceDetails(store::CaseStore &store, const 
     sql::Db &db = store.db();
     std::vector<EvidenceDetail> out;
     try {
-        auto st
-            = db.prepare("SELECT e.id, coalesce(e.host_id,0), coalesce(h.name,''), coalesce(c.name,''), e.event_id, "
-                         "e.payload_format, e.block_id, e.block_index, coalesce(e.account_id,0), "
-                         "coalesce(CASE WHEN a.domain <> '' THEN a.domain || '\\' ELSE '' END || a.name, ''), "
-                         "coalesce(p.image,''), coalesce(p.parent_image,'') FROM events e "
-                         "LEFT JOIN hosts h ON h.id=e.host_id LEFT JOIN channels c ON c.id=e.channel_id "
-                         "LEFT JOIN accounts a ON a.id=e.account_id LEFT JOIN processes p ON p.event=e.id "
-                         "WHERE e.id IN (SELECT value FROM json_each(?)) GROUP BY e.id");
+        auto st = db.prepare(
+            "SELECT e.id, coalesce(e.host_id,0), coalesce(h.name,''), coalesce(c.name,''), e.event_id, "
+            "e.payload_format, e.block_id, e.block_index, coalesce(e.account_id,0), "
+            "coalesce(CASE WHEN a.domain <> '' THEN a.domain || '\\' ELSE '' END || a.name, ''), "
+            // The process an event started (the first, if several): subqueries instead
+            // of a join and GROUP BY e.id, which a server refuses for the other columns.
+            "coalesce((SELECT p.image FROM processes p WHERE p.event=e.id ORDER BY p.id LIMIT 1),''), "
+            "coalesce((SELECT p.parent_image FROM processes p WHERE p.event=e.id ORDER BY p.id LIMIT 1),'') "
+            "FROM events e LEFT JOIN hosts h ON h.id=e.host_id LEFT JOIN channels c ON c.id=e.channel_id "
+            "LEFT JOIN accounts a ON a.id=e.account_id "
+            "WHERE e.id IN (SELECT value FROM json_each(?))");
         st.bind(1, idArray(eventIds));
         store::RecordReader records(db);
         while (st.step()) {

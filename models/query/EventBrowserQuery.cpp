@@ -214,15 +214,51 @@ void searchPage(sql::Db &db, const EventBrowserScope &scope, const EventCursor &
         lo = std::max(lo, store::searchKeyFirst(store::searchSecond(scope.filter.fromUs, true)) - 1);
     if (scope.filter.toUs)
         hi = store::searchKeyLast(store::searchSecond(scope.filter.toUs, true));
+    // FTS5 MATCH on a case file. On a server, events_fts is a text column with a pg_trgm index
+    // (docs/server.md): every word of the FTS5 query ("w1" "w2", quotes doubled) as a
+    // case-insensitive substring, ILIKE with % and _ escaped, which the trigram index serves.
+    std::vector<std::string> words;
+    if (db.isPostgres()) {
+        for (size_t i = 0; i < match.size(); ++i) {
+            if (match[i] != '"')
+                continue;
+            std::string word;
+            for (++i; i < match.size(); ++i) {
+                if (match[i] == '"') {
+                    if (i + 1 < match.size() && match[i + 1] == '"') {
+                        word += '"';
+                        ++i;
+                        continue;
+                    }
+                    break;
+                }
+                if (match[i] == '%' || match[i] == '_' || match[i] == '\\')
+                    word += '\\';
+                word += match[i];
+            }
+            words.push_back("%" + word + "%");
+        }
+    }
+    std::string textMatch = "events_fts MATCH ?";
+    if (!words.empty()) {
+        textMatch.clear();
+        for (size_t i = 0; i < words.size(); ++i)
+            textMatch += (i ? " AND " : "") + std::string("events_fts.text ILIKE ? ESCAPE '\\'");
+    }
     auto st = db.prepare(std::string("SELECT events_fts.rowid, ") + kColumns
         + " FROM events_fts JOIN events e ON e.id = " + "(events_fts.rowid & " + std::to_string(store::kSearchIdMask)
-        + ")" + kJoins + "WHERE events_fts MATCH ? AND events_fts.rowid > ? AND events_fts.rowid <= ? AND "
+        + ")" + kJoins + "WHERE " + textMatch + " AND events_fts.rowid > ? AND events_fts.rowid <= ? AND "
         + w.where.toStdString() + " ORDER BY events_fts.rowid LIMIT ?");
     store::RecordReader records(db);
     int64_t last = lo;
     auto run = [&](int64_t after, int64_t upTo, int max) {
-        st.bind(1, std::string_view(match)).bind(2, after).bind(3, upTo);
-        st.bind(bindTransferFilter(st, w, 4), max);
+        int idx = 1;
+        if (words.empty())
+            st.bind(idx++, std::string_view(match));
+        for (const std::string &word : words)
+            st.bind(idx++, std::string_view(word));
+        st.bind(idx, after).bind(idx + 1, upTo);
+        st.bind(bindTransferFilter(st, w, idx + 2), max);
         int n = 0;
         while (st.step()) {
             last = st.int64(0);

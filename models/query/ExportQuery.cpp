@@ -5,6 +5,7 @@
 #include "query/UnknownSources.h"
 #include "store/CaseStore.h"
 #include "store/RowBinding.h"
+#include "store/Schema.h"
 #include "store/Sqlite.h"
 
 #include <QFileInfo>
@@ -27,9 +28,7 @@ QString colText(const sql::Stmt &st, int c)
 
 bool tableExists(sql::Db &db, const char *name)
 {
-    auto st = db.prepare("SELECT 1 FROM sqlite_master WHERE type='table' AND name=?");
-    st.bind(1, std::string_view(name));
-    return st.step();
+    return store::hasTable(db, name);
 }
 } // namespace
 
@@ -132,7 +131,7 @@ std::vector<AnnotationRow> readAnnotations(sql::Db &db)
         return out;
     auto st = db.prepare("SELECT a.id, a.target_kind, a.target_key, a.label, a.note, a.bookmarked, a.modified_utc, "
                          "(SELECT group_concat(name, char(31)) FROM (SELECT t.name FROM annotation_tags x JOIN tags t "
-                         "ON t.id = x.tag_id WHERE x.annotation_id = a.id ORDER BY t.name)) "
+                         "ON t.id = x.tag_id WHERE x.annotation_id = a.id ORDER BY t.name) d) "
                          "FROM annotations a ORDER BY a.target_kind, a.label, a.target_key");
     while (st.step()) {
         AnnotationRow r;

@@ -216,7 +216,7 @@ GraphData queryGraph(sql::Db &db, const FilterState &filter)
         QHash<qint64, size_t> hostIndex;
         auto hs = db.prepare(
             "SELECT h.id, h.name, coalesce(h.fqdn,''), h.is_ip_only, coalesce((SELECT group_concat(address, ', ') "
-            "FROM (SELECT DISTINCT address FROM host_addresses a WHERE a.host_id = h.id ORDER BY address)),''), "
+            "FROM (SELECT DISTINCT address FROM host_addresses a WHERE a.host_id = h.id ORDER BY address) d),''), "
             "h.is_dc FROM hosts h WHERE h.id = ?");
         QList<qint64> ids = hostIds.values();
         std::sort(ids.begin(), ids.end());

@@ -42,7 +42,7 @@ HostLookup lookupHost(store::CaseStore &store, const QString &text, const Filter
         // Hosts are few (tens to thousands): rank them all here, with the rule above.
         auto st = db.prepare(
             "SELECT h.id, h.name, coalesce(h.fqdn,''), coalesce((SELECT group_concat(address, ', ') FROM (SELECT "
-            "DISTINCT address FROM host_addresses a WHERE a.host_id = h.id ORDER BY address)),''), h.event_count "
+            "DISTINCT address FROM host_addresses a WHERE a.host_id = h.id ORDER BY address) d),''), h.event_count "
             "FROM hosts h ORDER BY h.event_count DESC, h.name");
         while (st.step()) {
             const QString name = QString::fromStdString(st.text(1));

@@ -292,9 +292,10 @@ void findExecutions(sql::Db &db, SpreadResult &r, const QSet<QString> &hashes)
     QSet<QString> names;
     for (const SpreadHop &h : r.hops)
         names.insert(h.fileName.toLower());
-    auto st = db.prepare("SELECT id, image, coalesce(start_ts,0), event, coalesce(hashes,'') FROM processes "
-                         "WHERE host_id = ?1 AND image IS NOT NULL AND length(image) >= ?3 "
-                         "AND lower(substr(image, -?3)) = ?2 ORDER BY start_ts, id");
+    auto st
+        = db.prepare("SELECT id, image, coalesce(start_ts,0), event, coalesce(hashes,'') FROM processes "
+                     "WHERE host_id = ?1 AND image IS NOT NULL AND length(image) >= ?3 "
+                     "AND lower(substr(image, CAST(length(image) - ?3 + 1 AS INTEGER))) = ?2 ORDER BY start_ts, id");
     for (SpreadNode &n : r.nodes) {
         if (n.ran || !n.hostId)
             continue;

@@ -20,7 +20,7 @@ SELECT t.id, t.key, t.src_host_id, t.dst_host_id, t.account_id, sh.name, t.src_i
        (SELECT count(*) FROM transfer_evidence e WHERE e.transfer_id = t.id AND e.role LIKE 'src-%'),
        (SELECT count(*) FROM transfer_evidence e WHERE e.transfer_id = t.id AND e.role NOT LIKE 'src-%'),
        (SELECT group_concat(role, ',') FROM (SELECT DISTINCT e.role FROM transfer_evidence e
-                                             WHERE e.transfer_id = t.id ORDER BY e.role)),
+                                             WHERE e.transfer_id = t.id ORDER BY e.role) d),
        sp.image, (SELECT image FROM processes dp WHERE dp.id = t.dst_process_id), t.benign_tool, t.benign_reason
 FROM transfers t
 LEFT JOIN hosts sh ON sh.id = t.src_host_id
@@ -115,8 +115,9 @@ acct(id) AS (
 ))SQL") + kColumns
         + R"SQL(
 WHERE t.confidence >= ?1
-  AND (?2 = '' OR t.src_host_id IN hostmatch OR t.dst_host_id IN hostmatch OR t.src_ip = lower(?3))
-  AND (?5 = '' OR t.account_id IN acct)
+  AND (?2 = '' OR t.src_host_id IN (SELECT id FROM hostmatch) OR t.dst_host_id IN (SELECT id FROM hostmatch)
+       OR t.src_ip = lower(?3))
+  AND (?5 = '' OR t.account_id IN (SELECT id FROM acct))
 ORDER BY t.first_ts, t.id
 )SQL");
     st.bind(1, filter.minConfidence);

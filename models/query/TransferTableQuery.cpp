@@ -4,6 +4,7 @@
 #include "query/TransferRecordQuery.h"
 #include "query/UnknownSources.h"
 #include "store/CaseStore.h"
+#include "store/Schema.h"
 #include "store/Sqlite.h"
 
 #include <QHash>
@@ -116,8 +117,7 @@ QVector<qint64> sortedByRank(sql::Db &db, TransferColumn c, bool descending, sql
 
 bool hasAnnotations(sql::Db &db)
 {
-    auto st = db.prepare("SELECT 1 FROM sqlite_master WHERE type='table' AND name='annotations'");
-    return st.step();
+    return store::hasTable(db, "annotations");
 }
 
 // Case-insensitive substring test (SQLite's lower() on both sides, so both fold alike); the

@@ -35,7 +35,8 @@ public:
     explicit DurableWrite(sql::Db &db)
         : m_db(db)
     {
-        m_prev = m_db.queryInt("PRAGMA synchronous", 2);
+        // A server commits durably already (synchronous_commit): nothing to raise there.
+        m_prev = m_db.isPostgres() ? 2 : m_db.queryInt("PRAGMA synchronous", 2);
         if (m_prev < 2)
             m_db.exec("PRAGMA synchronous=FULL");
         try {
@@ -427,8 +428,10 @@ void AnnotationStore::remove(TargetKind kind, const std::string &key)
 std::vector<Annotation> AnnotationStore::list(const AnnotationFilter &f)
 {
     auto st = m_db.prepare(std::string(kAnnotationColumns)
-        + "WHERE (?1 IS NULL OR EXISTS (SELECT 1 FROM annotation_tags t WHERE t.annotation_id = a.id "
-          "AND t.tag_id = ?1)) AND (?2 = 0 OR a.bookmarked <> 0) AND (?3 IS NULL OR a.target_kind = ?3) "
+        // Typed parameters: a server must know the type of one that may be NULL.
+        + "WHERE (CAST(?1 AS INTEGER) IS NULL OR EXISTS (SELECT 1 FROM annotation_tags t WHERE t.annotation_id = "
+          "a.id AND t.tag_id = CAST(?1 AS INTEGER))) AND (?2 = 0 OR a.bookmarked <> 0) AND (CAST(?3 AS TEXT) IS "
+          "NULL OR a.target_kind = CAST(?3 AS TEXT)) "
           "ORDER BY a.modified_utc DESC, a.id DESC");
     if (f.tagId)
         st.bind(1, *f.tagId);
@@ -521,7 +524,8 @@ void AnnotationStore::renameView(int64_t id, const std::string &name)
     dup.bind(1, *n).bind(2, id);
     if (dup.step())
         throw std::invalid_argument("a view named '" + *n + "' already exists");
-    auto up = m_db.prepare("UPDATE saved_views SET name = ?, modified_utc = max(modified_utc, ?) WHERE id = ?");
+    auto up = m_db.prepare("UPDATE saved_views SET name = ?1, modified_utc = CASE WHEN modified_utc > ?2 THEN "
+                           "modified_utc ELSE ?2 END WHERE id = ?3");
     up.bind(1, *n).bind(2, nowUs()).bind(3, id);
     up.exec();
     if (m_db.changes() == 0)
@@ -556,7 +560,8 @@ void AnnotationStore::setNodePosition(const std::string &host, double x, double 
     if (!std::isfinite(x) || !std::isfinite(y))
         throw std::invalid_argument("a node position must be finite");
     DurableWrite w(m_db);
-    auto st = m_db.prepare("INSERT OR REPLACE INTO node_positions(host_name, x, y) VALUES(?, ?, ?)");
+    auto st = m_db.prepare("INSERT INTO node_positions(host_name, x, y) VALUES(?, ?, ?) ON CONFLICT(host_name) DO "
+                           "UPDATE SET x = excluded.x, y = excluded.y");
     st.bind(1, host).bind(2, x).bind(3, y);
     st.exec();
     w.commit();
@@ -722,7 +727,8 @@ void AnnotationStore::setMeta(const CaseMeta &m)
         throw std::invalid_argument("unknown time zone '" + m.displayTz + "' (use an IANA id such as Europe/Berlin)");
     const std::string *values[] = {&m.title, &m.analyst, &m.description, &m.displayTz};
     DurableWrite w(m_db);
-    auto set = m_db.prepare("INSERT OR REPLACE INTO case_info(key, value) VALUES(?, ?)");
+    auto set = m_db.prepare(
+        "INSERT INTO case_info(key, value) VALUES(?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value");
     auto del = m_db.prepare("DELETE FROM case_info WHERE key = ?");
     for (size_t i = 0; i < std::size(kMetaKeys); ++i) {
         if (values[i]->empty()) {

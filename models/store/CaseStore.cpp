@@ -1,6 +1,9 @@
 #include "store/CaseStore.h"
 
+#include "store/CaseLocation.h"
 #include "store/CaseLock.h"
+#include "store/PgDb.h"
+#include "store/PgSchema.h"
 #include "store/Schema.h"
 #include "store/SchemaCheck.h"
 
@@ -74,6 +77,9 @@ std::string freeBackupName(const std::string &path, int version)
 
 void CaseStore::backupTo(sql::Db &db, const std::string &dest)
 {
+    if (db.isPostgres())
+        throw std::runtime_error("cannot write a copy of a server case to '" + dest
+            + "': copying a case from a PostgreSQL server into a case file is not available yet");
     // A fresh file beside dest (same file system, so the final rename is atomic).
     static std::atomic<int> counter {0};
     std::string tmp;
@@ -127,6 +133,9 @@ void CaseStore::saveAs(const std::string &dest)
 {
     if (dest.empty())
         throw std::runtime_error("no file name given to save the case as");
+    if (m_server)
+        throw std::runtime_error("cannot save the server case " + m_path + " as '" + dest
+            + "': copying a server case into a case file is not available yet");
     if (sameFile(dest, m_path) || sameFile(dest, m_dataPath))
         throw std::runtime_error("'" + dest + "' is the open case itself; choose another file name");
     struct stat st { };
@@ -181,8 +190,72 @@ CaseStore::~CaseStore()
     m_lock.reset();
 }
 
+std::unique_ptr<CaseStore> CaseStore::openServer(const std::string &text, Access access, const OpenOptions &options)
+{
+    CaseLocation location;
+    try {
+        location = CaseLocation::parse(text);
+    } catch (const std::invalid_argument &e) {
+        throw std::runtime_error(e.what()); // names the redacted location already
+    }
+    const std::string shown = location.redacted();
+    std::unique_ptr<CaseStore> cs(new CaseStore);
+    cs->m_server = true;
+    cs->m_path = shown;
+    cs->m_dataPath = text;
+    try {
+        const bool readOnly = access == Access::ReadOnly;
+        cs->m_db.open(location, readOnly ? sql::Db::Mode::ReadOnly : sql::Db::Mode::ReadWrite);
+        sql::PgDb &pg = *cs->m_db.pg();
+        if (readOnly) {
+            cs->m_readOnly = true;
+            cs->m_readOnlyCause = ReadOnlyCause::Requested;
+            cs->m_readOnlyReason = "it was opened read-only";
+        }
+        if (access == Access::Create)
+            createPgCase(pg, location, TT_VERSION); // refuses a newer or older version, names both
+        const int v = pgSchemaVersion(pg, location);
+        if (v == 0)
+            throw std::runtime_error("there is no case '" + location.caseName() + "' in database '"
+                + location.database() + "' (import into it to create it)");
+        if (v > kSchemaVersion)
+            throw std::runtime_error("the case has schema version " + std::to_string(v) + ", newer than version "
+                + std::to_string(kSchemaVersion)
+                + " that this TransferTrace understands; open it with a newer TransferTrace");
+        if (v < kSchemaVersion)
+            throw std::runtime_error("the case has schema version " + std::to_string(v)
+                + "; server cases cannot be upgraded yet (this TransferTrace writes version "
+                + std::to_string(kSchemaVersion) + ")");
+        cs->m_schemaVersion = v;
+        if (!readOnly && options.sessionLock) {
+            // Held by this connection until it closes (also when the process dies).
+            auto lock = cs->m_db.prepare("SELECT pg_try_advisory_lock(hashtext(?))");
+            lock.bind(1, "transfertrace session " + location.schemaName());
+            const bool got = lock.step() && lock.int64(0) != 0;
+            lock.reset();
+            if (!got) {
+                cs->m_readOnly = true;
+                cs->m_readOnlyCause = ReadOnlyCause::LockedElsewhere;
+                cs->m_readOnlyReason = "the case is opened for writing by another TransferTrace session";
+                cs->m_db.exec("SET default_transaction_read_only = on");
+            }
+        }
+        if (!cs->m_readOnly && pendingBulkIndexes(cs->m_db) > 0)
+            restoreBulkIndexes(cs->m_db);
+    } catch (const std::exception &e) {
+        const std::string what = e.what();
+        // PgDb's connection errors name the redacted location already.
+        if (what.find(shown) != std::string::npos)
+            throw std::runtime_error(what);
+        throw std::runtime_error("'" + shown + "': " + what);
+    }
+    return cs;
+}
+
 std::unique_ptr<CaseStore> CaseStore::open(const std::string &path, Access access, const OpenOptions &options)
 {
+    if (CaseLocation::looksLikeUrl(path))
+        return openServer(path, access, options);
     std::unique_ptr<CaseStore> cs(new CaseStore);
     cs->m_path = path;
     cs->m_dataPath = path;
@@ -288,7 +361,7 @@ std::vector<CaseStore::HostSummary> CaseStore::hosts()
     auto st
         = m_db.prepare("SELECT h.id, h.name, coalesce(h.fqdn,''), h.is_ip_only, h.event_count, coalesce(h.first_ts,0), "
                        "coalesce(h.last_ts,0), coalesce((SELECT group_concat(address, ', ') FROM "
-                       "(SELECT DISTINCT address FROM host_addresses a WHERE a.host_id = h.id ORDER BY address)),'') "
+                       "(SELECT DISTINCT address FROM host_addresses a WHERE a.host_id = h.id ORDER BY address) d),'') "
                        "FROM hosts h ORDER BY h.event_count DESC, h.name");
     while (st.step()) {
         HostSummary h;
@@ -310,7 +383,7 @@ std::vector<CaseStore::HostSummary> CaseStore::hosts()
         "a.count, coalesce(a.evidence_event,0), coalesce((SELECT group_concat(name, ', ') FROM (SELECT DISTINCT o.name "
         "FROM address_conflicts c JOIN host_addresses x ON x.id = CASE WHEN c.binding_a = a.id THEN c.binding_b "
         "ELSE c.binding_a END JOIN hosts o ON o.id = x.host_id WHERE c.binding_a = a.id OR c.binding_b = a.id "
-        "ORDER BY o.name)),'') FROM host_addresses a LEFT JOIN sources s ON s.id = a.source_id "
+        "ORDER BY o.name) d),'') FROM host_addresses a LEFT JOIN sources s ON s.id = a.source_id "
         "ORDER BY a.host_id, a.address, a.first_ts, a.id");
     while (b.step()) {
         auto it = rowOf.find(b.int64(0));
@@ -358,8 +431,9 @@ std::vector<CaseStore::SourceSummary> CaseStore::sources()
 std::vector<CaseStore::CountRow> CaseStore::countsByChannelEventId()
 {
     std::vector<CountRow> out;
-    auto st = m_db.prepare("SELECT coalesce(c.name,'') || ':' || e.event_id, count(*) FROM events e "
-                           "LEFT JOIN channels c ON c.id = e.channel_id GROUP BY e.channel_id, e.event_id ORDER BY 1");
+    auto st = m_db.prepare(
+        "SELECT coalesce(c.name,'') || ':' || e.event_id, count(*) FROM events e "
+        "LEFT JOIN channels c ON c.id = e.channel_id GROUP BY e.channel_id, c.name, e.event_id ORDER BY 1");
     while (st.step())
         out.push_back({st.text(0), st.int64(1)});
     return out;
@@ -369,7 +443,7 @@ std::vector<CaseStore::CountRow> CaseStore::countsByHost()
 {
     std::vector<CountRow> out;
     auto st = m_db.prepare("SELECT coalesce(h.name,''), count(*) FROM events e LEFT JOIN hosts h ON h.id = e.host_id "
-                           "GROUP BY e.host_id ORDER BY 1");
+                           "GROUP BY e.host_id, h.name ORDER BY 1");
     while (st.step())
         out.push_back({st.text(0), st.int64(1)});
     return out;

@@ -34,11 +34,19 @@ public:
     // An older schema is migrated. Writable: a copy of the file as it was is kept first, beside it
     // (NAME.ttcase.v1.bak, see migrationBackup()). Read-only: the file is never changed; a private
     // temporary copy is migrated and read instead (dataPath(); removed when the store closes).
+    //
+    // `path` may also be a postgresql:// location (store::CaseLocation, docs/server.md): a case on a
+    // server. Create makes the case schema when missing; a newer or older schema version is
+    // refused (server cases have one version so far). No lock file, WAL or backup files: the
+    // session lock is a PostgreSQL session advisory lock on the case (pg_try_advisory_lock; held
+    // elsewhere: read-only, LockedElsewhere). path() is then the redacted location; dataPath() the
+    // location as given (password included: pass it to CaseStore::open only, never print it).
     static std::unique_ptr<CaseStore> open(const std::string &path, Access access, const OpenOptions &options = {});
     ~CaseStore();
 
     sql::Db &db() { return m_db; }
-    const std::string &path() const { return m_path; }
+    const std::string &path() const { return m_path; } // a server case: the redacted location
+    bool isServer() const { return m_server; }
     bool readOnly() const { return m_readOnly; }
     int schemaVersion() const { return m_schemaVersion; }
 
@@ -52,7 +60,7 @@ public:
     // The file this connection reads: path(), or for a read-only open of an older schema the
     // private migrated copy. Worker connections of this session should open dataPath().
     const std::string &dataPath() const { return m_dataPath; }
-    bool temporaryCopy() const { return m_dataPath != m_path; }
+    bool temporaryCopy() const { return !m_server && m_dataPath != m_path; }
     int migratedFrom() const { return m_migratedFrom; } // 0: no migration on this open
     const std::string &migrationBackup() const { return m_migrationBackup; } // "" when none was made
 
@@ -117,11 +125,14 @@ public:
 private:
     CaseStore();
     void migrateTemporaryCopy(int fromVersion);
+    static std::unique_ptr<CaseStore> openServer(
+        const std::string &location, Access access, const OpenOptions &options);
     std::unique_ptr<CaseLock> m_lock; // declared before m_db: released after the connection closes
     sql::Db m_db;
     std::string m_path;
     std::string m_dataPath;
     bool m_readOnly = false;
+    bool m_server = false;
     int m_schemaVersion = 0;
     ReadOnlyCause m_readOnlyCause = ReadOnlyCause::None;
     std::string m_readOnlyReason;

@@ -57,7 +57,7 @@ CaseWriter::CaseWriter(sql::Db &db)
     m_findHostName = db.prepare("SELECT host_id FROM host_names WHERE name=?");
     m_insHost = db.prepare("INSERT INTO hosts(name, fqdn, is_ip_only) VALUES(?,?,?) "
                            "ON CONFLICT(name) DO UPDATE SET fqdn=coalesce(hosts.fqdn, excluded.fqdn) RETURNING id");
-    m_insHostName = db.prepare("INSERT OR IGNORE INTO host_names(name, host_id, kind) VALUES(?,?,?)");
+    m_insHostName = db.prepare("INSERT INTO host_names(name, host_id, kind) VALUES(?,?,?) ON CONFLICT DO NOTHING");
     m_setFqdn = db.prepare("UPDATE hosts SET fqdn=? WHERE id=? AND fqdn IS NULL");
     m_findAccount = db.prepare("SELECT id, sid FROM accounts WHERE domain=? AND name_key=?");
     m_insAccount = db.prepare("INSERT INTO accounts(domain, name, name_key, sid, is_machine) VALUES(?,?,?,?,?)");
@@ -162,6 +162,21 @@ void CaseWriter::rollback()
     if (m_tx) {
         m_tx->rollback();
         m_tx.reset();
+        if (m_db.isPostgres()) {
+            // A PostgreSQL sequence does not roll back: without this, the ids the rolled-back file
+            // took would be a gap, where SQLite numbers the next file from max(id) + 1 again. The
+            // importer holds the case's session lock, so no other session inserts meanwhile.
+            try {
+                m_db.exec(R"SQL(DO $$DECLARE r record; BEGIN
+FOR r IN SELECT table_name, column_name FROM information_schema.columns
+         WHERE table_schema = current_schema() AND is_identity = 'YES' LOOP
+  EXECUTE format('SELECT setval(pg_get_serial_sequence(%L, %L), coalesce(max(%I), 0) + 1, false) FROM %I',
+                 r.table_name, r.column_name, r.column_name, r.table_name);
+END LOOP; END$$)SQL");
+            } catch (const sql::Error &) {
+                // Only the numbering differs; nothing is lost.
+            }
+        }
     }
     m_active = false;
     m_blocks.discard();

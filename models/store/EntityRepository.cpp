@@ -66,7 +66,7 @@ int64_t EntityRepository::ensureNamedHost(std::string_view key, std::string_view
     if (ins.step())
         id = ins.int64(0);
     ins.reset();
-    auto nm = db.prepare("INSERT OR IGNORE INTO host_names(name, host_id, kind) VALUES(?,?,?)");
+    auto nm = db.prepare("INSERT INTO host_names(name, host_id, kind) VALUES(?,?,?) ON CONFLICT DO NOTHING");
     nm.bind(1, key).bind(2, id).bind(3, std::string_view("netbios"));
     nm.exec();
     if (!fqdn.empty()) {
@@ -85,7 +85,7 @@ int64_t EntityRepository::createIpHost(std::string_view ip)
     if (ins.step())
         id = ins.int64(0);
     ins.reset();
-    auto nm = db.prepare("INSERT OR IGNORE INTO host_names(name, host_id, kind) VALUES(?,?,'ip')");
+    auto nm = db.prepare("INSERT INTO host_names(name, host_id, kind) VALUES(?,?,'ip') ON CONFLICT DO NOTHING");
     nm.bind(1, ip).bind(2, id);
     nm.exec();
     return id;
@@ -97,8 +97,9 @@ void EntityRepository::rewriteAddressConflicts(std::string_view weakHow)
     db.exec("DELETE FROM address_conflicts");
     auto st = db.prepare(
         "INSERT INTO address_conflicts(address, binding_a, binding_b, first_ts, last_ts) "
-        "SELECT a.address, a.id, b.id, max(a.first_ts, b.first_ts), min(coalesce(a.last_ts, a.first_ts), "
-        "coalesce(b.last_ts, b.first_ts)) FROM host_addresses a JOIN host_addresses b "
+        "SELECT a.address, a.id, b.id, CASE WHEN a.first_ts > b.first_ts THEN a.first_ts ELSE b.first_ts END, "
+        "CASE WHEN coalesce(a.last_ts, a.first_ts) < coalesce(b.last_ts, b.first_ts) THEN coalesce(a.last_ts, "
+        "a.first_ts) ELSE coalesce(b.last_ts, b.first_ts) END FROM host_addresses a JOIN host_addresses b "
         "ON b.address = a.address AND b.host_id > a.host_id "
         "AND a.first_ts <= coalesce(b.last_ts, b.first_ts) AND b.first_ts <= coalesce(a.last_ts, a.first_ts) "
         "JOIN hosts ha ON ha.id = a.host_id JOIN hosts hb ON hb.id = b.host_id "

@@ -2,7 +2,9 @@
 
 #include "store/CaseStore.h"
 #include "store/InferenceState.h"
+#include "store/PgDb.h"
 #include "store/RowBinding.h"
+#include "store/Schema.h"
 #include "store/Sqlite.h"
 
 #include <sqlite3.h>
@@ -58,7 +60,7 @@ InferenceRepository::InferenceRepository(CaseStore &cs)
 
 bool InferenceRepository::hasTransferTables()
 {
-    return m_cs.db().queryInt("SELECT count(*) FROM sqlite_schema WHERE type='table' AND name='transfers'") != 0;
+    return hasTable(m_cs.db(), "transfers");
 }
 
 int64_t InferenceRepository::eventCount()
@@ -307,11 +309,20 @@ InferenceRepository::PageCacheLimit::~PageCacheLimit()
 InferenceRepository::Interrupter::Interrupter(CaseStore &cs, const std::atomic<bool> *flag)
     : m_cs(cs)
 {
+    if (sql::PgDb *pg = m_cs.db().pg()) {
+        // Not owned: the flag outlives the interrupter (aliasing constructor, no control block).
+        pg->setCancelFlag(sql::CancelFlag(std::shared_ptr<void>(), const_cast<std::atomic<bool> *>(flag)));
+        return;
+    }
     sqlite3_progress_handler(m_cs.db().handle(), 10000, onProgress, const_cast<std::atomic<bool> *>(flag));
 }
 
 InferenceRepository::Interrupter::~Interrupter()
 {
+    if (sql::PgDb *pg = m_cs.db().pg()) {
+        pg->setCancelFlag(nullptr);
+        return;
+    }
     sqlite3_progress_handler(m_cs.db().handle(), 0, nullptr, nullptr);
 }
 

@@ -10,7 +10,8 @@ namespace tt::store {
 namespace {
 void setState(sql::Db &db, std::string_view state)
 {
-    auto st = db.prepare("INSERT OR REPLACE INTO case_info(key, value) VALUES(?, ?)");
+    auto st = db.prepare(
+        "INSERT INTO case_info(key, value) VALUES(?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value");
     st.bind(1, std::string_view(kInferenceStateKey)).bind(2, state);
     st.exec();
 }

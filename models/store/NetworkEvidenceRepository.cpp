@@ -1,6 +1,7 @@
 #include "store/NetworkEvidenceRepository.h"
 
 #include "store/CaseStore.h"
+#include "store/Schema.h"
 #include "store/Sqlite.h"
 
 namespace tt::store {
@@ -8,7 +9,7 @@ namespace tt::store {
 bool NetworkEvidenceRepository::hasNetworkEvidence()
 {
     sql::Db &db = m_cs.db();
-    if (db.queryInt("SELECT count(*) FROM sqlite_schema WHERE type='table' AND name='net_flows'") == 0)
+    if (!hasTable(db, "net_flows"))
         return false;
     return db.queryInt("SELECT (SELECT count(*) FROM net_flows) + (SELECT count(*) FROM net_files)") != 0;
 }

@@ -5,6 +5,7 @@
 #include <libpq-fe.h>
 #include <poll.h>
 
+#include <algorithm>
 #include <charconv>
 #include <cstdlib>
 #include <cstring>
@@ -124,6 +125,15 @@ std::string rewritePlaceholders(std::string_view sql, int *count)
             } else {
                 copyUntil(i + 1);
             }
+        } else if (c == '?' && next >= '0' && next <= '9') {
+            // ?NNN (SQLite's numbered parameter, reusable): $NNN; the count is the highest number.
+            size_t j = i + 1;
+            int num = 0;
+            while (j < sql.size() && sql[j] >= '0' && sql[j] <= '9' && num < 100000)
+                num = num * 10 + (sql[j++] - '0');
+            out += '$' + std::to_string(num);
+            n = std::max(n, num);
+            i = j;
         } else if (c == '?') {
             out += '$' + std::to_string(++n);
             ++i;

@@ -20,11 +20,12 @@ namespace tt::sql {
 
 // A PostgreSQL failure: the server's message with its SQLSTATE ("... (SQLSTATE 23505)"), or a
 // connection failure naming the redacted location. Derives from sql::Error so code written for
-// the SQLite store catches it unchanged; code() is -1 (use sqlstate()).
+// the SQLite store catches it unchanged; code() is -1 (use sqlstate()), except for a cancelled
+// statement: SQLITE_INTERRUPT (9), so CancelOnFlag::isInterrupt() recognises it on both engines.
 class PgError : public Error {
 public:
     PgError(const std::string &what, std::string sqlstate)
-        : Error(what, -1)
+        : Error(what, sqlstate == "57014" ? 9 : -1)
         , m_sqlstate(std::move(sqlstate))
     {
     }

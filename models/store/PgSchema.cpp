@@ -86,6 +86,169 @@ std::string trigramOpsIn(sql::PgDb &db)
 
 } // namespace
 
+namespace {
+
+bool identChar(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_'
+        || static_cast<unsigned char>(c) >= 0x80;
+}
+
+// The end of the quoted text starting at sql[i] (a quote character), past the closing quote.
+size_t skipQuoted(std::string_view sql, size_t i)
+{
+    const char q = sql[i];
+    size_t j = i + 1;
+    while (j < sql.size()) {
+        if (sql[j] == q) {
+            if (j + 1 < sql.size() && sql[j + 1] == q) {
+                j += 2;
+                continue;
+            }
+            return j + 1;
+        }
+        ++j;
+    }
+    return sql.size();
+}
+
+// Top-level arguments of the call whose '(' is at sql[open]; *end is past the matching ')'.
+std::vector<std::string_view> callArguments(std::string_view sql, size_t open, size_t *end)
+{
+    std::vector<std::string_view> args;
+    int depth = 0;
+    size_t start = open + 1;
+    for (size_t j = open; j < sql.size();) {
+        const char c = sql[j];
+        if (c == '\'' || c == '"') {
+            j = skipQuoted(sql, j);
+            continue;
+        }
+        if (c == '(') {
+            ++depth;
+        } else if (c == ')') {
+            if (--depth == 0) {
+                args.push_back(sql.substr(start, j - start));
+                *end = j + 1;
+                return args;
+            }
+        } else if (c == ',' && depth == 1) {
+            args.push_back(sql.substr(start, j - start));
+            start = j + 1;
+        }
+        ++j;
+    }
+    *end = sql.size();
+    return {}; // unbalanced: left as it is (the server reports the syntax error)
+}
+
+std::string lower(std::string_view s)
+{
+    std::string out(s);
+    for (char &c : out)
+        if (c >= 'A' && c <= 'Z')
+            c = static_cast<char>(c - 'A' + 'a');
+    return out;
+}
+
+} // namespace
+
+std::string toPostgresStatement(std::string_view sql)
+{
+    std::string out;
+    out.reserve(sql.size() + 16);
+    size_t i = 0;
+    while (i < sql.size()) {
+        const char c = sql[i];
+        if (c == '\'' || c == '"') {
+            const size_t j = skipQuoted(sql, i);
+            out.append(sql.substr(i, j - i));
+            i = j;
+            continue;
+        }
+        if (c == '-' && i + 1 < sql.size() && sql[i + 1] == '-') {
+            size_t j = sql.find('\n', i);
+            j = j == std::string_view::npos ? sql.size() : j;
+            out.append(sql.substr(i, j - i));
+            i = j;
+            continue;
+        }
+        if (!identChar(c) || (i > 0 && identChar(sql[i - 1]))) {
+            out += c;
+            ++i;
+            continue;
+        }
+        size_t j = i;
+        while (j < sql.size() && identChar(sql[j]))
+            ++j;
+        const std::string word = lower(sql.substr(i, j - i));
+        size_t k = j;
+        while (k < sql.size() && (sql[k] == ' ' || sql[k] == '\n' || sql[k] == '\t'))
+            ++k;
+        const bool call = k < sql.size() && sql[k] == '(';
+        if (call && word == "group_concat") {
+            size_t end = 0;
+            auto args = callArguments(sql, k, &end);
+            if (args.size() == 1 || args.size() == 2) {
+                std::string x = toPostgresStatement(args[0]);
+                std::string distinct;
+                const size_t first = x.find_first_not_of(" \n\t");
+                if (first != std::string::npos && lower(x.substr(first, 9)) == "distinct ") {
+                    distinct = "DISTINCT ";
+                    x = x.substr(first + 9);
+                }
+                out += "string_agg(" + distinct + "(" + x + ")::text, "
+                    + (args.size() == 2 ? toPostgresStatement(
+                           args[1].substr(std::min(args[1].size(), args[1].find_first_not_of(" \n\t"))))
+                                        : std::string("','"))
+                    + ")";
+                i = end;
+                continue;
+            }
+        } else if (call && word == "json_each") {
+            // json_each(a JSON array of ids) as a table of bigint `value`s.
+            size_t end = 0;
+            auto args = callArguments(sql, k, &end);
+            if (args.size() == 1) {
+                out += "(SELECT CAST(v AS bigint) AS value FROM unnest(string_to_array(trim(CAST("
+                    + toPostgresStatement(args[0]) + " AS text), '[] '), ',')) AS u(v))";
+                size_t n = end;
+                while (n < sql.size() && (sql[n] == ' ' || sql[n] == '\n' || sql[n] == '\t'))
+                    ++n;
+                size_t w = n;
+                while (w < sql.size() && identChar(sql[w]))
+                    ++w;
+                static const char *const kFollow[]
+                    = {"where", "group", "order", "limit", "join", "left", "right", "inner", "cross", "on", "union",
+                        "except", "intersect", "and", "or", "having", "offset", "natural", "full"};
+                const std::string next = lower(sql.substr(n, w - n));
+                bool alias = !next.empty();
+                for (const char *kw : kFollow)
+                    alias = alias && next != kw;
+                if (!alias)
+                    out += " AS json_each";
+                i = end;
+                continue;
+            }
+        } else if (call && word == "char") {
+            out += "chr";
+            i = j;
+            continue;
+        } else if (call && word == "instr") {
+            out += "strpos"; // same arguments (text, what), same 1-based result, 0 when absent
+            i = j;
+            continue;
+        } else if (call && word == "ifnull") {
+            out += "coalesce";
+            i = j;
+            continue;
+        }
+        out.append(sql.substr(i, j - i));
+        i = j;
+    }
+    return out;
+}
+
 std::string toPostgres(std::string_view sqliteSql, std::string_view trigramOps)
 {
     struct Rule {

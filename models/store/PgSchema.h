@@ -30,6 +30,19 @@ class CaseLocation;
 // `trigramOps` is the schema-qualified gin_trgm_ops operator class to use.
 std::string toPostgres(std::string_view sqliteSql, std::string_view trigramOps = "public.gin_trgm_ops");
 
+// The statements of models/store and models/query are written in SQL both engines run (portable
+// forms preferred: COALESCE, CASE WHEN, ON CONFLICT ..., aliased subqueries). What cannot be written
+// so for SQLite 3.40 is translated here, at prepare time, on a server case only (outside string
+// literals, quoted identifiers and comments):
+//   group_concat(x [, sep]) -> string_agg((x)::text, sep)   (sep ',' when omitted; NULLs skipped
+//                              by both, NULL when no row)
+//   char(n)                 -> chr(n)
+//   ifnull(a, b)            -> coalesce(a, b)
+//   instr(a, b)             -> strpos(a, b)
+//   json_each(ids)          -> a subquery of bigint `value`s from the JSON array of integers
+//                              (the only use: id lists bound as one parameter)
+std::string toPostgresStatement(std::string_view sql);
+
 // Version of the case schema of `location` (0 when the schema does not exist or is empty).
 // Throws std::runtime_error when the schema holds tables but no schema_version.
 int pgSchemaVersion(sql::PgDb &db, const CaseLocation &location);

@@ -2,6 +2,7 @@
 
 #include "store/CaseStore.h"
 
+#include "store/PgDb.h"
 #include "store/Sqlite.h"
 
 #include <sqlite3.h>
@@ -12,7 +13,11 @@ CancelOnFlag::CancelOnFlag(Db &db, CancelFlag flag)
     : m_db(db)
     , m_flag(std::move(flag))
 {
-    if (m_flag)
+    if (!m_flag)
+        return;
+    if (PgDb *pg = m_db.pg())
+        pg->setCancelFlag(m_flag); // PQcancel once the flag is set (PgDb::waitResult)
+    else
         sqlite3_progress_handler(m_db.handle(), 500, &CancelOnFlag::check, m_flag.get());
 }
 
@@ -23,7 +28,11 @@ CancelOnFlag::CancelOnFlag(store::CaseStore &cs, CancelFlag flag)
 
 CancelOnFlag::~CancelOnFlag()
 {
-    if (m_flag)
+    if (!m_flag)
+        return;
+    if (PgDb *pg = m_db.pg())
+        pg->setCancelFlag(nullptr);
+    else
         sqlite3_progress_handler(m_db.handle(), 0, nullptr, nullptr);
 }
 

@@ -118,9 +118,7 @@ void RecordBlockWriter::resolveDictionary()
     auto st = m_db.prepare("SELECT id, data FROM record_dicts WHERE key = ?");
     st.bind(1, std::string_view(m_key));
     if (st.step()) {
-        const void *p = sqlite3_column_blob(st.handle(), 1);
-        const auto n = static_cast<size_t>(sqlite3_column_bytes(st.handle(), 1));
-        auto d = std::make_unique<Dict>(st.int64(0), std::string_view(static_cast<const char *>(p), n));
+        auto d = std::make_unique<Dict>(st.int64(0), st.blob(1));
         if (d->cdict)
             m_dict = m_dicts.emplace(m_key, std::move(d)).first->second.get();
         return;

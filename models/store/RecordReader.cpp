@@ -14,10 +14,7 @@ namespace tt::store {
 namespace {
 std::string_view columnBlob(const sql::Stmt &st, int col)
 {
-    const void *p = sqlite3_column_blob(st.handle(), col);
-    return p
-        ? std::string_view(static_cast<const char *>(p), static_cast<size_t>(sqlite3_column_bytes(st.handle(), col)))
-        : std::string_view();
+    return st.blob(col);
 }
 } // namespace
 
@@ -55,7 +52,7 @@ struct RecordReader::Impl {
     {
         if (auto it = dicts.find(id); it != dicts.end())
             return it->second;
-        if (!dictSt.handle())
+        if (!dictSt.isPrepared())
             dictSt = db.prepare("SELECT data FROM record_dicts WHERE id = ?");
         dictSt.bind(1, id);
         ZSTD_DDict *d = nullptr;
@@ -71,7 +68,7 @@ struct RecordReader::Impl {
     void load(Entry &e)
     {
         const std::string name = "record block " + std::to_string(e.block);
-        if (!blockSt.handle())
+        if (!blockSt.isPrepared())
             blockSt = db.prepare("SELECT dict_id, raw_bytes, data FROM record_blocks WHERE id = ?");
         blockSt.bind(1, e.block);
         if (!blockSt.step()) {

@@ -575,9 +575,7 @@ void packLegacyPayloads(sql::Db &db)
             source = read.int64(1);
             writer.begin(source, read.textView(2));
         }
-        const void *p = sqlite3_column_blob(read.handle(), 5);
-        const std::string_view blob(
-            static_cast<const char *>(p), p ? static_cast<size_t>(sqlite3_column_bytes(read.handle(), 5)) : 0);
+        const std::string_view blob = read.blob(5);
         std::string_view payload = blob;
         if (codec.decode(read.integer(4), blob, text)) {
             payload = text;
@@ -782,9 +780,15 @@ const SchemaStep kSteps[] = {
 
 bool tableExists(sql::Db &db, const char *name)
 {
-    auto st = db.prepare("SELECT 1 FROM sqlite_schema WHERE type='table' AND name=?");
-    st.bind(1, std::string_view(name));
-    return st.step();
+    return hasTable(db, name);
+}
+
+// Every table of the case (SQLite: every object).
+int64_t objectCount(sql::Db &db)
+{
+    if (db.isPostgres())
+        return db.queryInt("SELECT count(*) FROM information_schema.tables WHERE table_schema = current_schema()");
+    return db.queryInt("SELECT count(*) FROM sqlite_schema");
 }
 
 } // namespace
@@ -804,10 +808,19 @@ std::span<const SchemaStep> schemaSteps()
     return kSteps;
 }
 
+bool hasTable(sql::Db &db, std::string_view name)
+{
+    auto st = db.prepare(db.isPostgres() ? "SELECT 1 FROM information_schema.tables WHERE table_schema = "
+                                           "current_schema() AND table_name = ?"
+                                         : "SELECT 1 FROM sqlite_schema WHERE type='table' AND name=?");
+    st.bind(1, name);
+    return st.step();
+}
+
 int schemaVersion(sql::Db &db)
 {
     if (!tableExists(db, "schema_version")) {
-        if (db.queryInt("SELECT count(*) FROM sqlite_schema") > 0)
+        if (objectCount(db) > 0)
             throw std::runtime_error("not a TransferTrace case file (it has tables but no schema_version)");
         return 0;
     }
@@ -853,7 +866,7 @@ void migrate(sql::Db &db, const std::string &appVersion)
 void dropBulkIndexes(sql::Db &db)
 {
     sql::Transaction tx(db);
-    auto note = db.prepare("INSERT OR IGNORE INTO deferred_indexes(name) VALUES(?)");
+    auto note = db.prepare("INSERT INTO deferred_indexes(name) VALUES(?) ON CONFLICT DO NOTHING");
     for (const BulkIndex &ix : kBulkIndexes) {
         note.bind(1, std::string_view(ix.name));
         note.exec();

@@ -2,6 +2,7 @@
 
 #include <span>
 #include <string>
+#include <string_view>
 
 namespace tt::sql {
 class Db;
@@ -38,6 +39,10 @@ std::span<const SchemaStep> schemaSteps();
 // The events columns schema 6 adds (block_id, block_index) before it drops the payload columns;
 // migrate() and the PostgreSQL schema both run it after step 6's own SQL.
 const char *eventsBlockColumnsSql();
+
+// Whether the case has a table of that name: sqlite_schema on a case file, the case's schema
+// (information_schema) on a server case.
+bool hasTable(sql::Db &db, std::string_view name);
 
 // Reads the version of an open case (0 for an empty database).
 int schemaVersion(sql::Db &db);

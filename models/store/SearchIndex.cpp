@@ -55,7 +55,8 @@ int64_t searchIndexedThrough(sql::Db &db)
 
 void setSearchIndexedThrough(sql::Db &db, int64_t eventId)
 {
-    auto st = db.prepare("INSERT OR REPLACE INTO case_info(key, value) VALUES('search_indexed_through', ?)");
+    auto st = db.prepare("INSERT INTO case_info(key, value) VALUES('search_indexed_through', ?) ON CONFLICT(key) DO "
+                         "UPDATE SET value = excluded.value");
     st.bind(1, std::to_string(eventId));
     st.exec();
 }

@@ -1,5 +1,9 @@
 #include "store/Sqlite.h"
 
+#include "store/CaseLocation.h"
+#include "store/PgDb.h"
+#include "store/PgSchema.h"
+
 #include <sqlite3.h>
 
 #include <pthread.h>
@@ -26,6 +30,13 @@ Stmt::Stmt(sqlite3 *db, std::string_view sql)
         fail(db, rc, std::string("prepare '") + std::string(sql.substr(0, 120)) + "'");
 }
 
+Stmt::Stmt() = default;
+
+Stmt::Stmt(PgDb *db, std::string_view sql)
+    : m_pg(std::make_unique<PgStmt>(db, sql))
+{
+}
+
 Stmt::~Stmt()
 {
     if (m_stmt)
@@ -35,6 +46,7 @@ Stmt::~Stmt()
 Stmt::Stmt(Stmt &&o) noexcept
     : m_db(std::exchange(o.m_db, nullptr))
     , m_stmt(std::exchange(o.m_stmt, nullptr))
+    , m_pg(std::move(o.m_pg))
 {
 }
 
@@ -45,12 +57,17 @@ Stmt &Stmt::operator=(Stmt &&o) noexcept
             sqlite3_finalize(m_stmt);
         m_db = std::exchange(o.m_db, nullptr);
         m_stmt = std::exchange(o.m_stmt, nullptr);
+        m_pg = std::move(o.m_pg);
     }
     return *this;
 }
 
 Stmt &Stmt::bind(int idx, int64_t v)
 {
+    if (m_pg) [[unlikely]] {
+        m_pg->bind(idx, v);
+        return *this;
+    }
     int rc = sqlite3_bind_int64(m_stmt, idx, v);
     if (rc != SQLITE_OK)
         fail(m_db, rc, "bind");
@@ -59,6 +76,10 @@ Stmt &Stmt::bind(int idx, int64_t v)
 
 Stmt &Stmt::bind(int idx, double v)
 {
+    if (m_pg) [[unlikely]] {
+        m_pg->bind(idx, v);
+        return *this;
+    }
     int rc = sqlite3_bind_double(m_stmt, idx, v);
     if (rc != SQLITE_OK)
         fail(m_db, rc, "bind");
@@ -67,6 +88,10 @@ Stmt &Stmt::bind(int idx, double v)
 
 Stmt &Stmt::bind(int idx, std::string_view text)
 {
+    if (m_pg) [[unlikely]] {
+        m_pg->bind(idx, text);
+        return *this;
+    }
     int rc = sqlite3_bind_text64(m_stmt, idx, text.data(), text.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
     if (rc != SQLITE_OK)
         fail(m_db, rc, "bind");
@@ -75,6 +100,10 @@ Stmt &Stmt::bind(int idx, std::string_view text)
 
 Stmt &Stmt::bindStatic(int idx, std::string_view text)
 {
+    if (m_pg) [[unlikely]] {
+        m_pg->bind(idx, text);
+        return *this;
+    }
     int rc = sqlite3_bind_text64(m_stmt, idx, text.data(), text.size(), SQLITE_STATIC, SQLITE_UTF8);
     if (rc != SQLITE_OK)
         fail(m_db, rc, "bind");
@@ -83,6 +112,10 @@ Stmt &Stmt::bindStatic(int idx, std::string_view text)
 
 Stmt &Stmt::bindBlob(int idx, const void *data, size_t n)
 {
+    if (m_pg) [[unlikely]] {
+        m_pg->bindBlob(idx, data, n);
+        return *this;
+    }
     int rc = sqlite3_bind_blob64(m_stmt, idx, data, n, SQLITE_TRANSIENT);
     if (rc != SQLITE_OK)
         fail(m_db, rc, "bind");
@@ -91,6 +124,10 @@ Stmt &Stmt::bindBlob(int idx, const void *data, size_t n)
 
 Stmt &Stmt::bindBlobStatic(int idx, const void *data, size_t n)
 {
+    if (m_pg) [[unlikely]] {
+        m_pg->bindBlob(idx, data, n);
+        return *this;
+    }
     int rc = sqlite3_bind_blob64(m_stmt, idx, data, n, SQLITE_STATIC);
     if (rc != SQLITE_OK)
         fail(m_db, rc, "bind");
@@ -99,6 +136,10 @@ Stmt &Stmt::bindBlobStatic(int idx, const void *data, size_t n)
 
 Stmt &Stmt::bindNull(int idx)
 {
+    if (m_pg) [[unlikely]] {
+        m_pg->bindNull(idx);
+        return *this;
+    }
     int rc = sqlite3_bind_null(m_stmt, idx);
     if (rc != SQLITE_OK)
         fail(m_db, rc, "bind");
@@ -107,6 +148,9 @@ Stmt &Stmt::bindNull(int idx)
 
 bool Stmt::step()
 {
+    if (m_pg) [[unlikely]] {
+        return m_pg->step();
+    }
     int rc = sqlite3_step(m_stmt);
     if (rc == SQLITE_ROW)
         return true;
@@ -125,24 +169,40 @@ void Stmt::exec()
 
 void Stmt::reset()
 {
+    if (m_pg) [[unlikely]] {
+        m_pg->reset();
+        return;
+    }
     sqlite3_reset(m_stmt);
     sqlite3_clear_bindings(m_stmt);
 }
 
 int64_t Stmt::int64(int col) const
 {
+    if (m_pg) [[unlikely]] {
+        return m_pg->int64(col);
+    }
     return sqlite3_column_int64(m_stmt, col);
 }
 double Stmt::real(int col) const
 {
+    if (m_pg) [[unlikely]] {
+        return m_pg->real(col);
+    }
     return sqlite3_column_double(m_stmt, col);
 }
 bool Stmt::isNull(int col) const
 {
+    if (m_pg) [[unlikely]] {
+        return m_pg->isNull(col);
+    }
     return sqlite3_column_type(m_stmt, col) == SQLITE_NULL;
 }
 int Stmt::columnCount() const
 {
+    if (m_pg) [[unlikely]] {
+        return m_pg->columnCount();
+    }
     return sqlite3_column_count(m_stmt);
 }
 
@@ -153,11 +213,26 @@ std::string Stmt::text(int col) const
 
 std::string_view Stmt::textView(int col) const
 {
+    if (m_pg) [[unlikely]] {
+        return m_pg->textView(col);
+    }
     const auto *p = reinterpret_cast<const char *>(sqlite3_column_text(m_stmt, col));
     if (!p)
         return {};
     return std::string_view(p, static_cast<size_t>(sqlite3_column_bytes(m_stmt, col)));
 }
+
+std::string_view Stmt::blob(int col) const
+{
+    if (m_pg) [[unlikely]]
+        return m_pg->blob(col);
+    const void *p = sqlite3_column_blob(m_stmt, col);
+    if (!p)
+        return {};
+    return std::string_view(static_cast<const char *>(p), static_cast<size_t>(sqlite3_column_bytes(m_stmt, col)));
+}
+
+Db::Db() = default;
 
 Db::~Db()
 {
@@ -166,6 +241,7 @@ Db::~Db()
 
 Db::Db(Db &&o) noexcept
     : m_db(std::exchange(o.m_db, nullptr))
+    , m_pg(std::move(o.m_pg))
 {
 }
 
@@ -174,6 +250,7 @@ Db &Db::operator=(Db &&o) noexcept
     if (this != &o) {
         close();
         m_db = std::exchange(o.m_db, nullptr);
+        m_pg = std::move(o.m_pg);
     }
     return *this;
 }
@@ -216,8 +293,33 @@ void Db::open(const std::string &path, Mode mode)
     sqlite3_busy_timeout(m_db, 5000);
 }
 
+void Db::open(const store::CaseLocation &location, Mode mode)
+{
+    if (location.isFile()) {
+        open(location.path(), mode);
+        return;
+    }
+    close();
+    auto pg = std::make_unique<PgDb>();
+    pg->open(location, mode);
+    m_pg = std::move(pg);
+}
+
+bool Db::isOpen() const
+{
+    return m_db != nullptr || (m_pg && m_pg->isOpen());
+}
+
+Stmt Db::prepare(std::string_view sql)
+{
+    if (m_pg) [[unlikely]]
+        return Stmt(m_pg.get(), store::toPostgresStatement(sql));
+    return Stmt(m_db, sql);
+}
+
 void Db::close()
 {
+    m_pg.reset();
     if (m_db) {
         sqlite3_close_v2(m_db);
         m_db = nullptr;
@@ -226,6 +328,10 @@ void Db::close()
 
 void Db::exec(std::string_view sql)
 {
+    if (m_pg) [[unlikely]] {
+        m_pg->exec(store::toPostgresStatement(sql));
+        return;
+    }
     std::string s(sql);
     char *err = nullptr;
     int rc = sqlite3_exec(m_db, s.c_str(), nullptr, nullptr, &err);
@@ -238,7 +344,7 @@ void Db::exec(std::string_view sql)
 
 int64_t Db::queryInt(std::string_view sql, int64_t fallback)
 {
-    Stmt st(m_db, sql);
+    Stmt st = prepare(sql);
     if (st.step() && !st.isNull(0))
         return st.int64(0);
     return fallback;
@@ -246,25 +352,40 @@ int64_t Db::queryInt(std::string_view sql, int64_t fallback)
 
 int64_t Db::lastInsertId() const
 {
+    if (m_pg) [[unlikely]] {
+        return m_pg->lastInsertId();
+    }
     return sqlite3_last_insert_rowid(m_db);
 }
 int Db::changes() const
 {
+    if (m_pg) [[unlikely]] {
+        return m_pg->changes();
+    }
     return sqlite3_changes(m_db);
 }
 bool Db::readOnly() const
 {
+    if (m_pg) [[unlikely]] {
+        return m_pg->readOnly();
+    }
     return sqlite3_db_readonly(m_db, "main") == 1;
 }
 
 Transaction::Transaction(Db &db, bool immediate)
     : m_db(db)
 {
+    if (m_db.pg()) {
+        m_pg = std::make_unique<PgTransaction>(*m_db.pg(), immediate);
+        return;
+    }
     m_db.exec(immediate ? "BEGIN IMMEDIATE" : "BEGIN");
 }
 
 Transaction::~Transaction()
 {
+    if (m_pg)
+        return; // PgTransaction rolls back
     if (m_open) {
         try {
             m_db.exec("ROLLBACK");
@@ -275,12 +396,22 @@ Transaction::~Transaction()
 
 void Transaction::commit()
 {
+    if (m_pg) {
+        m_open = false;
+        m_pg->commit();
+        return;
+    }
     m_db.exec("COMMIT");
     m_open = false;
 }
 
 void Transaction::rollback()
 {
+    if (m_pg) {
+        m_open = false;
+        m_pg->rollback();
+        return;
+    }
     m_db.exec("ROLLBACK");
     m_open = false;
 }
@@ -289,7 +420,7 @@ WalCheckpointer::WalCheckpointer(Db &writer, const std::string &path)
     : m_writer(writer)
 {
     try {
-        if (!writer.isOpen() || writer.readOnly() || path.empty() || path == ":memory:")
+        if (!writer.isOpen() || writer.isPostgres() || writer.readOnly() || path.empty() || path == ":memory:")
             return;
         Stmt jm(writer.handle(), "PRAGMA journal_mode");
         if (!jm.step() || jm.text(0) != "wal")

@@ -2,6 +2,7 @@
 
 #include <condition_variable>
 #include <cstdint>
+#include <memory>
 #include <mutex>
 #include <stdexcept>
 #include <string>
@@ -11,9 +12,23 @@
 struct sqlite3;
 struct sqlite3_stmt;
 
+namespace tt::store {
+class CaseLocation;
+}
+
 namespace tt::sql {
 
+class PgDb;
+class PgStmt;
+class PgTransaction;
+
+// Which database engine a connection talks to (issue 13): a case file (SQLite) or a case on a
+// PostgreSQL server. Db / Stmt / Transaction dispatch on it with one predictable branch per call
+// (no virtual call per bind on SQLite's import hot path).
+enum class Engine { Sqlite, Postgres };
+
 // Thrown on any SQLite failure; carries the SQLite message and, where known, the statement.
+// PostgreSQL failures are a PgError (PgDb.h), derived from it.
 class Error : public std::runtime_error {
 public:
     Error(const std::string &what, int code)
@@ -28,10 +43,12 @@ private:
 };
 
 // One prepared statement. Values are always bound, never interpolated into SQL text.
+// On a PostgreSQL connection it wraps a PgStmt (same semantics, see PgDb.h).
 class Stmt {
 public:
-    Stmt() = default;
+    Stmt();
     Stmt(sqlite3 *db, std::string_view sql);
+    Stmt(PgDb *db, std::string_view sql);
     ~Stmt();
     Stmt(Stmt &&o) noexcept;
     Stmt &operator=(Stmt &&o) noexcept;
@@ -69,20 +86,26 @@ public:
     double real(int col) const;
     std::string text(int col) const;
     std::string_view textView(int col) const; // valid until the next step/reset
+    std::string_view blob(int col) const; // BLOB bytes, valid until the next step/reset
     bool isNull(int col) const;
     int columnCount() const;
 
-    sqlite3_stmt *handle() const { return m_stmt; }
+    bool isPrepared() const { return m_stmt != nullptr || m_pg != nullptr; }
+    Engine engine() const { return m_pg ? Engine::Postgres : Engine::Sqlite; }
+    sqlite3_stmt *handle() const { return m_stmt; } // nullptr on PostgreSQL
 
 private:
     sqlite3 *m_db = nullptr;
     sqlite3_stmt *m_stmt = nullptr;
+    std::unique_ptr<PgStmt> m_pg; // set only on PostgreSQL
 };
 
 // An owned connection. One per thread (STYLE.md): never shared across threads.
+// On PostgreSQL it owns a PgDb (open(CaseLocation)); handle() is then nullptr, and code that
+// needs SQLite itself checks engine() first.
 class Db {
 public:
-    Db() = default;
+    Db();
     ~Db();
     Db(Db &&o) noexcept;
     Db &operator=(Db &&o) noexcept;
@@ -93,20 +116,26 @@ public:
     // Opens defensively: no extension loading, trusted_schema=OFF, defensive mode on, a busy
     // timeout. A case file can come from someone else.
     void open(const std::string &path, Mode mode);
+    // A case file path or a postgresql:// location (PgDb::open: errors name the redacted location).
+    void open(const store::CaseLocation &location, Mode mode);
     void close();
-    bool isOpen() const { return m_db != nullptr; }
+    bool isOpen() const;
+    Engine engine() const { return m_pg ? Engine::Postgres : Engine::Sqlite; }
+    bool isPostgres() const { return m_pg != nullptr; }
+    PgDb *pg() const { return m_pg.get(); } // nullptr on SQLite
 
     void exec(std::string_view sql); // one or more statements without parameters
-    Stmt prepare(std::string_view sql) { return Stmt(m_db, sql); }
+    Stmt prepare(std::string_view sql);
     int64_t queryInt(std::string_view sql, int64_t fallback = 0);
     int64_t lastInsertId() const;
     int changes() const;
     bool readOnly() const;
 
-    sqlite3 *handle() const { return m_db; }
+    sqlite3 *handle() const { return m_db; } // nullptr on PostgreSQL
 
 private:
     sqlite3 *m_db = nullptr;
+    std::unique_ptr<PgDb> m_pg; // set only on PostgreSQL
 };
 
 // RAII transaction: rolls back unless commit() was called.
@@ -122,6 +151,7 @@ public:
 private:
     Db &m_db;
     bool m_open = true;
+    std::unique_ptr<PgTransaction> m_pg;
 };
 
 // Moves WAL checkpoints of a writing connection onto a helper thread with a connection of its

@@ -44,8 +44,8 @@ void TransferRepository::append(const std::vector<TransferWriteRow> &batch)
             "direction, account_id, src_process_id, dst_process_id, first_ts, last_ts, confidence, "
             "confidence_label, executed, hashes, rules, benign_tool, benign_reason) "
             "VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
-        m_st->evidence
-            = db.prepare("INSERT OR IGNORE INTO transfer_evidence(transfer_id, event, role, rule) VALUES(?,?,?,?)");
+        m_st->evidence = db.prepare(
+            "INSERT INTO transfer_evidence(transfer_id, event, role, rule) VALUES(?,?,?,?) ON CONFLICT DO NOTHING");
     }
     sql::Stmt &ins = m_st->transfer;
     sql::Stmt &ev = m_st->evidence;
