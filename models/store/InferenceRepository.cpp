@@ -288,9 +288,12 @@ void InferenceRepository::RunTransaction::commit()
 
 InferenceRepository::PageCacheLimit::PageCacheLimit(CaseStore &cs, int64_t kib)
     : m_cs(cs)
-    , m_previous(cs.db().queryInt("PRAGMA cache_size", 0))
+    , m_previous(cs.db().isPostgres() ? 0 : cs.db().queryInt("PRAGMA cache_size", 0))
 {
-    // Negative: a size in KiB; positive: in pages. Only ever lowered.
+    // A server case has no page cache in this process (the server's buffers are its own): nothing
+    // to limit. SQLite: negative is a size in KiB, positive in pages. Only ever lowered.
+    if (cs.db().isPostgres())
+        return;
     const int64_t pageSize = cs.db().queryInt("PRAGMA page_size", 4096);
     const int64_t previousKib = m_previous < 0 ? -m_previous : m_previous * pageSize / 1024;
     if (kib > 0 && previousKib > kib)
@@ -299,6 +302,8 @@ InferenceRepository::PageCacheLimit::PageCacheLimit(CaseStore &cs, int64_t kib)
 
 InferenceRepository::PageCacheLimit::~PageCacheLimit()
 {
+    if (m_cs.db().isPostgres())
+        return;
     try {
         m_cs.db().exec("PRAGMA cache_size=" + std::to_string(m_previous));
     } catch (...) {
