@@ -3,6 +3,7 @@
 #include "store/CaseLocation.h"
 #include "store/CaseLock.h"
 #include "store/PgDb.h"
+#include "store/PgRoles.h"
 #include "store/PgSchema.h"
 #include "store/Schema.h"
 #include "store/SchemaCheck.h"
@@ -214,6 +215,19 @@ std::unique_ptr<CaseStore> CaseStore::openServer(const std::string &text, Access
         }
         if (access == Access::Create)
             createPgCase(pg, location, TT_VERSION); // refuses a newer or older version, names both
+        // What the connected role may do, from PostgreSQL's own grants (transfertrace server
+        // grant): a role without USAGE on the case's schema would only see "relation does not
+        // exist" further on; a viewer opens read-only with the reason, like a read-only file.
+        const PgCaseAccess rights = pgCaseAccess(pg, location);
+        const bool caseMissing = rights.reason.rfind("there is no case", 0) == 0; // said below, with the database
+        if (!rights.canRead && !caseMissing)
+            throw std::runtime_error(rights.reason);
+        if (!readOnly && !rights.canWrite && !caseMissing) {
+            cs->m_readOnly = true;
+            cs->m_readOnlyCause = ReadOnlyCause::NoWritePermission;
+            cs->m_readOnlyReason = rights.reason;
+            cs->m_db.exec("SET default_transaction_read_only = on");
+        }
         const int v = pgSchemaVersion(pg, location);
         if (v == 0)
             throw std::runtime_error("there is no case '" + location.caseName() + "' in database '"
@@ -238,6 +252,15 @@ std::unique_ptr<CaseStore> CaseStore::openServer(const std::string &text, Access
                 cs->m_readOnlyCause = ReadOnlyCause::LockedElsewhere;
                 cs->m_readOnlyReason = "the case is opened for writing by another TransferTrace session";
                 cs->m_db.exec("SET default_transaction_read_only = on");
+            }
+        }
+        if (!cs->m_readOnly) {
+            // Change notifications for the other analysts' workbenches: cases made before they
+            // existed get their triggers here. Creating them needs the schema's owner; an analyst
+            // role of such an old case works on without them (nothing else depends on them).
+            try {
+                ensurePgNotifyTriggers(pg, location);
+            } catch (const sql::Error &) {
             }
         }
         if (!cs->m_readOnly && pendingBulkIndexes(cs->m_db) > 0)

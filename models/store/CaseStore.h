@@ -50,7 +50,15 @@ public:
     bool readOnly() const { return m_readOnly; }
     int schemaVersion() const { return m_schemaVersion; }
 
-    enum class ReadOnlyCause { None, Requested, FileNotWritable, FolderNotWritable, LockedElsewhere };
+    // NoWritePermission: a server case whose role may only read it (granted as viewer).
+    enum class ReadOnlyCause {
+        None,
+        Requested,
+        FileNotWritable,
+        FolderNotWritable,
+        LockedElsewhere,
+        NoWritePermission
+    };
     ReadOnlyCause readOnlyCause() const { return m_readOnlyCause; }
     // Why the case is read-only, for a banner ("" when writable), e.g. "the case is opened by
     // another TransferTrace (pid 1234 on host ws7)" or "the case file is not writable".

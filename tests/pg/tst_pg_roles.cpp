@@ -279,6 +279,22 @@ private slots:
         QVERIFY2(message.find("permission denied: role viewer1 may not do this with the case") != std::string::npos,
             message.c_str());
         QVERIFY2(message.find("INSERT") == std::string::npos, message.c_str()); // no raw SQL
+        {
+            // The store (what the workbench and every command open) opens it read-only with the
+            // reason, and reads.
+            auto cs = store::CaseStore::open(url("rc", std::string("viewer1:") + kViewerPw),
+                store::CaseStore::Access::ReadWrite, store::OpenOptions {true});
+            QVERIFY(cs->readOnly());
+            QCOMPARE(cs->readOnlyCause(), store::CaseStore::ReadOnlyCause::NoWritePermission);
+            QCOMPARE(cs->readOnlyReason(), std::string("role viewer1 may only read this case (granted as viewer)"));
+            QCOMPARE(cs->totals().events, adminCount("SELECT count(*) FROM events"));
+        }
+        // A command that writes exits 1 with the reason, nothing changed.
+        r = test::cli({"meta", qurl("rc", std::string("viewer1:") + kViewerPw), "--title", "viewer was here"});
+        QCOMPARE(r.code, 1);
+        QVERIFY2(r.err.contains("may only read this case"), r.err.constData());
+        QVERIFY2(!r.err.contains(kViewerPw), r.err.constData());
+        QCOMPARE(adminCount("SELECT count(*) FROM case_info WHERE value = 'viewer was here'"), 0);
         auto upd = db.prepare("UPDATE transfers SET file_name = ? WHERE id = (SELECT min(id) FROM transfers)");
         upd.bind(1, std::string_view("evil.exe"));
         QCOMPARE(sqlstateOf([&] { upd.exec(); }, &message), std::string("42501"));
@@ -313,6 +329,14 @@ private slots:
         QCOMPARE(adminCount("SELECT count(*) FROM annotations WHERE note = 'checked'"), 1);
         db.exec("DELETE FROM annotations WHERE target_key = 'WS02'");
         QCOMPARE(adminCount("SELECT count(*) FROM annotations WHERE target_key = 'WS02'"), 0);
+        {
+            auto cs = store::CaseStore::open(url("rc", std::string("analyst1:") + kAnalystPw),
+                store::CaseStore::Access::ReadWrite, store::OpenOptions {true});
+            QVERIFY2(!cs->readOnly(), cs->readOnlyReason().c_str());
+        }
+        r = test::cli({"meta", qurl("rc", std::string("analyst1:") + kAnalystPw), "--title", "analyst was here"});
+        QVERIFY2(r.code == 0, r.err.constData());
+        QCOMPARE(adminCount("SELECT count(*) FROM case_info WHERE value = 'analyst was here'"), 1);
         // A read-only session of an analyst says so.
         sql::PgDb ro;
         ro.open(CaseLocation::parse(url("rc", std::string("analyst1:") + kAnalystPw)), sql::PgDb::Mode::ReadOnly);
@@ -365,6 +389,17 @@ private slots:
         QCOMPARE(
             sqlstateOf([&] { db.queryInt("SELECT count(*) FROM tt_rc.transfers"); }, &message), std::string("42501"));
         QVERIFY2(message.find("permission denied: role viewer1") != std::string::npos, message.c_str());
+        // The store refuses to open it, saying why (not "relation does not exist").
+        try {
+            store::CaseStore::open(url("rc", std::string("viewer1:") + kViewerPw), store::CaseStore::Access::ReadOnly);
+            QFAIL("a role without access opened the case");
+        } catch (const std::runtime_error &e) {
+            QVERIFY2(std::string(e.what()).find("may not read this case") != std::string::npos, e.what());
+            QVERIFY2(std::string(e.what()).find(kViewerPw) == std::string::npos, e.what());
+        }
+        r = test::cli({"info", qurl("rc", std::string("viewer1:") + kViewerPw)});
+        QCOMPARE(r.code, 1);
+        QVERIFY2(r.err.contains("may not read this case"), r.err.constData());
     }
 
     void createRoleReadsThePasswordFromStdin()
