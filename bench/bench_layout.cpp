@@ -14,8 +14,8 @@
 #include <QStringList>
 
 #include <cstdio>
+#include <ctime>
 #include <random>
-#include <time.h>
 
 using namespace tt::graph;
 

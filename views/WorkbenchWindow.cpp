@@ -717,9 +717,7 @@ void WorkbenchWindow::dropEvent(QDropEvent *event)
 
 void WorkbenchWindow::showReadOnlyBanner()
 {
-    if (m_readOnly && m_casePath.isEmpty()) {
-        m_banner->hide();
-    } else if (m_readOnly) {
+    if (m_readOnly && !m_casePath.isEmpty()) {
         m_banner->setText(tr("This case is open read-only (%1): you can look and export, but notes, tags, bookmarks, "
                              "saved views and node positions cannot be changed.")
                               .arg(m_readOnlyReason));

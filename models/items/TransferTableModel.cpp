@@ -60,7 +60,7 @@ quint64 TransferTableModel::setList(QVector<qint64> ids, std::vector<TransferTab
     m_pending.clear();
     m_revealed = std::min(kPageSize, totalCount());
     if (!firstPage.empty())
-        m_pages.insert(0, std::move(firstPage));
+        m_pages.emplace(0, std::move(firstPage));
     endResetModel();
     return m_generation;
 }
@@ -70,7 +70,7 @@ void TransferTableModel::setPage(quint64 generation, int page, std::vector<Trans
     if (generation != m_generation)
         return; // a page of an older list
     m_pending.remove(page);
-    m_pages.insert(page, std::move(rows));
+    m_pages.emplace(page, std::move(rows));
     const int first = page * kPageSize;
     const int last = std::min(first + kPageSize, m_revealed) - 1;
     if (last >= first)

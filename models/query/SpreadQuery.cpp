@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <map>
+#include <ranges>
 #include <string>
 
 namespace tt {
@@ -147,6 +148,7 @@ std::vector<Candidate> closeOverHashes(sql::Db &db, QSet<QString> &values)
         }
     }
     std::vector<Candidate> out;
+    out.reserve(found.size());
     for (auto &[k, c] : found)
         out.push_back(std::move(c));
     return out;
@@ -178,7 +180,7 @@ ORDER BY t.first_ts, t.id
 )SQL");
     st.bind(1, std::string_view(arr));
     auto keyFor = [&](int64_t host, const QString &name) {
-        const QString key = QString::number(host) + QLatin1Char('|') + (host ? QString() : name);
+        QString key = QString::number(host) + QLatin1Char('|') + (host ? QString() : name);
         if (!nodeIndex.contains(key)) {
             nodeIndex.insert(key, int(keyName.size()));
             keyName.push_back(name);
@@ -265,8 +267,8 @@ void buildTree(SpreadResult &r, const std::vector<QString> &hopSrcKey, const std
         stack.pop_back();
         r.order.push_back(n);
         const auto &ch = r.nodes[size_t(n)].children;
-        for (auto it = ch.rbegin(); it != ch.rend(); ++it)
-            stack.push_back(*it);
+        for (const int child : std::views::reverse(ch))
+            stack.push_back(child);
     }
 }
 

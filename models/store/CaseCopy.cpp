@@ -877,6 +877,7 @@ CopyReport copyCase(const CaseLocation &from, const CaseLocation &to, const Copy
         describeBoth(*src, *dst, report.from, report.to, srcTables, dstTables);
         if (pgTarget && !report.createdTarget && !options.replace) {
             std::vector<std::string> names;
+            names.reserve(dstTables.size());
             for (const Table &t : dstTables)
                 names.push_back(t.name);
             const int64_t rows = pgTarget->dataRows(names);

@@ -390,8 +390,8 @@ private slots:
         QCOMPARE(run.code, 0);
         const QJsonArray cliRows = QJsonDocument::fromJson(run.out).array();
         int cliNamed = 0;
-        for (qsizetype i = 0; i < cliRows.size(); ++i) {
-            const QJsonObject o = cliRows.at(i).toObject();
+        for (const auto &row : cliRows) {
+            const QJsonObject o = row.toObject();
             const qint64 id = o.value(QStringLiteral("id")).toInteger();
             if (id == ids[0] || id == ids[2]) {
                 QCOMPARE(o.value(QStringLiteral("source")).toString(), names.value(id == ids[2] ? n2 : n0));

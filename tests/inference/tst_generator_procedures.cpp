@@ -70,7 +70,7 @@ private slots:
         const QJsonArray truth
             = QJsonDocument::fromJson(f.readAll()).array().first().toObject().value("transfers").toArray();
         std::vector<Label> labels;
-        for (const QJsonValue &v : truth)
+        for (const auto &v : truth)
             labels.push_back(GroundTruthMatcher::label(v.toObject()));
         const auto out = GroundTruthMatcher::match(labels, rows, kToleranceMs);
 

@@ -109,7 +109,7 @@ private slots:
         QVERIFY(!truth.isEmpty());
         QStringList problems;
         int files = 0, labelledHigh = 0;
-        for (const QJsonValue &v : truth) {
+        for (const auto &v : truth) {
             const QJsonObject o = v.toObject();
             const QString fmt = o.value(QStringLiteral("format")).toString();
             if (fmt != QLatin1String("evtx") && fmt != QLatin1String("jsonl"))
@@ -120,7 +120,7 @@ private slots:
             const std::vector<inference::TransferRow> rows = inference::listTransfers(*cs, {});
             std::vector<Label> labels;
             for (const char *key : {"transfers", "other_transfers"})
-                for (const QJsonValue &t : o.value(QLatin1String(key)).toArray())
+                for (const auto &t : o.value(QLatin1String(key)).toArray())
                     labels.push_back(GroundTruthMatcher::label(t.toObject()));
             tally(labels, rows, m_corpus);
             const auto out = GroundTruthMatcher::match(labels, rows, kToleranceMs);
@@ -180,7 +180,7 @@ private slots:
             QVERIFY(f.open(QIODevice::ReadOnly));
             const QJsonObject truth = QJsonDocument::fromJson(f.readAll()).array().first().toObject();
             std::vector<Label> labels;
-            for (const QJsonValue &v : truth.value(QStringLiteral("transfers")).toArray())
+            for (const auto &v : truth.value(QStringLiteral("transfers")).toArray())
                 labels.push_back(GroundTruthMatcher::label(v.toObject()));
             QVERIFY(labels.size() >= 10);
             tally(labels, rows, m_generated);

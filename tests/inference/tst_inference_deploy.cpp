@@ -382,7 +382,7 @@ private slots:
         const QJsonArray all = QJsonDocument::fromJson(r.out).array();
         QCOMPARE(all.size(), 2);
         int benign = 0;
-        for (const QJsonValue &v : all) {
+        for (const auto &v : all) {
             const QJsonObject o = v.toObject();
             if (o.value("file").toString() == QLatin1String("ccmsetup.exe")) {
                 QCOMPARE(o.value("benign_tool").toString(), QStringLiteral("sccm"));

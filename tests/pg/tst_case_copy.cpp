@@ -57,7 +57,7 @@ class TstCaseCopy : public QObject {
 
     static std::string buildCase(const QString &dir, const std::vector<std::string> &files)
     {
-        const std::string path = QString(dir + "/case.ttcase").toStdString();
+        std::string path = QString(dir + "/case.ttcase").toStdString();
         auto cs = store::CaseStore::open(path, store::CaseStore::Access::Create);
         ImportEngine engine(*cs, {});
         const int code = engine.run(files).exitCode();

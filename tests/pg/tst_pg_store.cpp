@@ -524,7 +524,8 @@ private slots:
         QVERIFY(host.step());
         const int64_t dc01 = host.int64(0);
         host.reset();
-        const std::string payload("{\"x\":\"\0\xff\"}", 11);
+        static const char kPayload[] = "{\"x\":\"\0\xff\"}";
+        const std::string payload(kPayload, sizeof kPayload - 1); // the NUL inside, not the terminator
         // Payloads live in record blocks (schema 6); a bytea with NUL and 0xff survives.
         auto block = db.prepare(
             "INSERT INTO record_blocks(source_id, records, raw_bytes, data) VALUES(?, 3, ?, ?) RETURNING id");
