@@ -9,7 +9,6 @@
 
 #include <algorithm>
 #include <map>
-#include <ranges>
 #include <string>
 
 namespace tt {
@@ -267,8 +266,7 @@ void buildTree(SpreadResult &r, const std::vector<QString> &hopSrcKey, const std
         stack.pop_back();
         r.order.push_back(n);
         const auto &ch = r.nodes[size_t(n)].children;
-        for (const int child : std::views::reverse(ch))
-            stack.push_back(child);
+        stack.insert(stack.end(), ch.rbegin(), ch.rend()); // the first child on top
     }
 }
 
