@@ -118,26 +118,8 @@ void CaseChangeListener::cancel()
 
 void CaseChangeListener::startConnect()
 {
-    auto params = m_location.libpqParams();
-    auto has = [&](const char *key) {
-        for (const auto &p : params)
-            if (p.first == key)
-                return true;
-        return false;
-    };
-    if (!has("application_name"))
-        params.emplace_back("application_name", "transfertrace-listener");
-    if (!has("connect_timeout"))
-        params.emplace_back("connect_timeout", "10");
-    params.emplace_back("client_encoding", "UTF8");
-    std::vector<const char *> keys, values;
-    for (const auto &[k, v] : params) {
-        keys.push_back(k.c_str());
-        values.push_back(v.c_str());
-    }
-    keys.push_back(nullptr);
-    values.push_back(nullptr);
-    m_conn = PQconnectStartParams(keys.data(), values.data(), 0);
+    const sql::LibpqConnectArgs args(m_location, "transfertrace-listener");
+    m_conn = PQconnectStartParams(args.keys(), args.values(), 0);
     if (!m_conn || PQstatus(m_conn) == CONNECTION_BAD) {
         drop("cannot connect to " + m_location.redacted() + ": "
             + (m_conn ? trimmed(PQerrorMessage(m_conn)) : std::string("out of memory")));

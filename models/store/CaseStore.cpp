@@ -219,7 +219,7 @@ std::unique_ptr<CaseStore> CaseStore::openServer(const std::string &text, Access
         // grant): a role without USAGE on the case's schema would only see "relation does not
         // exist" further on; a viewer opens read-only with the reason, like a read-only file.
         const PgCaseAccess rights = pgCaseAccess(pg, location);
-        const bool caseMissing = rights.reason.rfind("there is no case", 0) == 0; // said below, with the database
+        const bool caseMissing = !rights.caseExists; // said below, with the database
         if (!rights.canRead && !caseMissing)
             throw std::runtime_error(rights.reason);
         if (!readOnly && !rights.canWrite && !caseMissing) {

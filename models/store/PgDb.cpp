@@ -493,32 +493,35 @@ void PgDb::failConnection(const std::string &context)
     throw PgError(context + " on " + m_location + ": " + msg, "08006");
 }
 
+LibpqConnectArgs::LibpqConnectArgs(const store::CaseLocation &location, const char *applicationName)
+    : m_params(location.libpqParams())
+{
+    auto has = [&](const char *key) {
+        return std::any_of(m_params.begin(), m_params.end(), [&](const auto &p) { return p.first == key; });
+    };
+    if (!has("application_name"))
+        m_params.emplace_back("application_name", applicationName);
+    if (!has("connect_timeout"))
+        m_params.emplace_back("connect_timeout", "10");
+    m_params.emplace_back("client_encoding", "UTF8");
+    m_keys.reserve(m_params.size() + 1);
+    m_values.reserve(m_params.size() + 1);
+    for (const auto &[k, v] : m_params) {
+        m_keys.push_back(k.c_str());
+        m_values.push_back(v.c_str());
+    }
+    m_keys.push_back(nullptr);
+    m_values.push_back(nullptr);
+}
+
 void PgDb::open(const store::CaseLocation &location, Mode mode)
 {
     close();
     m_location = location.redacted();
     if (location.isFile())
         throw PgError("'" + m_location + "' is a case file, not a postgresql:// location", "08001");
-    auto params = location.libpqParams();
-    auto has = [&](const char *key) {
-        for (const auto &p : params)
-            if (p.first == key)
-                return true;
-        return false;
-    };
-    if (!has("application_name"))
-        params.emplace_back("application_name", "transfertrace");
-    if (!has("connect_timeout"))
-        params.emplace_back("connect_timeout", "10");
-    params.emplace_back("client_encoding", "UTF8");
-    std::vector<const char *> keys, values;
-    for (const auto &[k, v] : params) {
-        keys.push_back(k.c_str());
-        values.push_back(v.c_str());
-    }
-    keys.push_back(nullptr);
-    values.push_back(nullptr);
-    m_conn = PQconnectdbParams(keys.data(), values.data(), 0);
+    const LibpqConnectArgs args(location, "transfertrace");
+    m_conn = PQconnectdbParams(args.keys(), args.values(), 0);
     if (!m_conn || PQstatus(m_conn) != CONNECTION_OK) {
         std::string msg = m_conn ? PQerrorMessage(m_conn) : "out of memory";
         while (!msg.empty() && (msg.back() == '\n' || msg.back() == ' '))

@@ -7,6 +7,7 @@
 #include <deque>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 struct pg_conn;
@@ -37,6 +38,21 @@ private:
 };
 
 class PgDb;
+
+// The keyword / value arrays libpq's PQconnectdbParams / PQconnectStartParams take for a location:
+// its own parameters (CaseLocation::libpqParams, the password included: never print them), then
+// application_name and connect_timeout (10 s) unless the location sets them, and client_encoding
+// UTF8. One definition for every connection the store opens (PgDb, CaseChangeListener).
+class LibpqConnectArgs {
+public:
+    LibpqConnectArgs(const store::CaseLocation &location, const char *applicationName);
+    const char *const *keys() const { return m_keys.data(); }
+    const char *const *values() const { return m_values.data(); }
+
+private:
+    std::vector<std::pair<std::string, std::string>> m_params;
+    std::vector<const char *> m_keys, m_values;
+};
 
 // `?` placeholders as $1, $2 ... outside string literals, quoted identifiers, comments and
 // dollar-quoted strings, so statements written for sql::Stmt run unchanged. Returns the count.

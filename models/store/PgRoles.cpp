@@ -67,6 +67,7 @@ PgCaseAccess accessFor(sql::PgDb &db, const std::string &schema, const std::stri
         a.reason = "there is no case " + caseLabel;
         return a;
     }
+    a.caseExists = true;
     auto usage = db.prepare("SELECT has_schema_privilege(?, 'USAGE')");
     usage.bind(1, schema);
     const bool hasUsage = usage.step() && usage.int64(0) != 0;

@@ -37,6 +37,7 @@ bool pgRoleExists(sql::PgDb &db, const std::string &role);
 // cannot write (or read), for the workbench's read-only banner, e.g.
 //   "role ana may only read this case (granted as viewer)".
 struct PgCaseAccess {
+    bool caseExists = false; // the case's schema is there (else reason: "there is no case ...")
     bool canRead = false;
     bool canWrite = false;
     std::string role; // current_user
