@@ -800,7 +800,7 @@ std::vector<SessionCopy> CommandParser::parseSessionCopies(std::string_view scri
             if ((l == "-tosession" || l == "-fromsession") && hasValue) {
                 c.push = l == "-tosession";
                 haveSession = true;
-                if (args[i + 1].rfind("(", 0) == 0) { // (New-PSSession -ComputerName X)
+                if (args[i + 1].rfind('(', 0) == 0) { // (New-PSSession -ComputerName X)
                     c.session = computerArg(args, i + 2);
                     c.inlineComputer = true;
                     while (i + 1 < args.size() && args[i + 1].find(')') == std::string::npos)

@@ -106,6 +106,7 @@ sj::error_code ValueRenderer::appendCompact(od::value v, std::string &out, int d
         bool first = true;
         for (auto er : a) {
             od::value ev;
+            // NOLINTNEXTLINE(performance-move-const-arg): get() is &&-qualified
             if (auto e = std::move(er).get(ev))
                 return e;
             if (!first)

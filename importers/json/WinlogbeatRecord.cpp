@@ -175,6 +175,7 @@ std::string WinlogbeatRecord::readWinlogObject(od::value &wv, PendingRecord &p, 
                     m_keywords.clear();
                     for (auto er : a) {
                         od::value ev2;
+                        // NOLINTNEXTLINE(performance-move-const-arg): get() is &&-qualified
                         if (auto e = std::move(er).get(ev2))
                             return errText(e);
                         od::json_type et;

@@ -520,6 +520,7 @@ struct TimelineParser::Impl {
             }
             break;
         }
+        header.reserve(f.size());
         for (auto h : f)
             header.emplace_back(trim(h));
         auto has = [&](std::string_view n) {

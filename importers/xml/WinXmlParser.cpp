@@ -652,10 +652,8 @@ bool WinXmlParser::parse(ByteSource &in, RecordSink &sink)
                             quote = 0;
                     } else if (c == '"' || c == '\'') {
                         quote = c;
-                    } else if (c == '<') {
-                        break; // broken start tag: let the record parser report it
-                    } else if (c == '>') {
-                        break;
+                    } else if (c == '<' || c == '>') {
+                        break; // '<': broken start tag, let the record parser report it
                     }
                 }
                 if (i >= text.size()) {

@@ -119,13 +119,8 @@ public:
     void line(std::string_view text, int64_t lineNo)
     {
         if (m_mode == Mode::Undecided) {
-            if (text.front() == '#')
-                m_mode = Mode::Tsv;
-            else if (text.front() == '{')
-                m_mode = Mode::Json;
-            else {
-                m_mode = Mode::Tsv; // rejected below: no header
-            }
+            // '#': a TSV header; anything but '{' is taken as TSV too (rejected below: no header).
+            m_mode = text.front() == '{' ? Mode::Json : Mode::Tsv;
         }
         if (text.front() == '#') {
             directive(text, lineNo);
@@ -368,6 +363,7 @@ private:
                 bool first = true;
                 for (auto elResult : arr) {
                     od::value el;
+                    // NOLINTNEXTLINE(performance-move-const-arg): get() is &&-qualified
                     if (auto e = std::move(elResult).get(el)) {
                         fail("array element", e);
                         return;
@@ -410,9 +406,7 @@ private:
                 tsText = value;
                 haveTs = true;
             }
-            if (!k.empty() && k.front() == '@')
-                ev.system.push_back({k, std::move(value)});
-            else if (k == "_path" || k == "_write_ts" || k == "_system_name")
+            if ((!k.empty() && k.front() == '@') || k == "_path" || k == "_write_ts" || k == "_system_name")
                 ev.system.push_back({k, std::move(value)});
             else
                 ev.fields.push_back({k, std::move(value)});
