@@ -505,10 +505,10 @@ int main(int argc, char **argv)
         // The id query of a sort alone, in CPU time of this thread, best of 3 (on a shared machine
         // the load stretches wall times; CPU time says what the query itself costs).
         auto cs = store::CaseStore::open(big.toStdString(), store::CaseStore::Access::ReadOnly);
-        const std::pair<TransferColumn, const char *> sorts[]
-            = {{TransferColumn::Source, "source"}, {TransferColumn::Destination, "destination"},
-                {TransferColumn::Account, "account"}, {TransferColumn::FirstTs, "first time"}};
-        for (const auto &[column, name] : sorts) {
+        for (int c = 0; c < static_cast<int>(TransferColumn::Count); ++c) {
+            const auto column = static_cast<TransferColumn>(c);
+            const QByteArray header = dock.model()->headerData(c, Qt::Horizontal, Qt::DisplayRole).toString().toUtf8();
+            const char *name = header.constData();
             double best = 1e9;
             for (int k = 0; k < 3; ++k) {
                 TransferTableSpec spec;
