@@ -70,7 +70,7 @@ void printTable(const SpreadResult &r)
 {
     const SpreadNode &p0 = r.nodes[size_t(r.patientZero)];
     std::printf("spread of %s: %s\n", printable(u8(r.query), 120).c_str(), printable(u8(matchingLine(r)), 300).c_str());
-    // An unknown source's node is named "unknown source (ADDRESS)" already.
+    // An unknown source's node is named as the graph names it ("unknown → DST yyyy-mm-dd").
     std::printf(
         "patient zero: %s (first seen %s)\n", printable(u8(p0.name), 60).c_str(), isoSeconds(p0.firstSeen).c_str());
     for (size_t i = 0; i < r.variants.size(); ++i) {
@@ -136,6 +136,10 @@ QJsonDocument spreadJson(const SpreadResult &r)
         h[QStringLiteral("parent")] = node.parent >= 0 ? QJsonValue(r.nodes[size_t(node.parent)].name) : QJsonValue();
         h[QStringLiteral("via_transfer")]
             = node.via >= 0 ? QJsonValue(qint64(r.hops[size_t(node.via)].transferId)) : QJsonValue();
+        if (node.unknownNode) { // the graph's node of this unknown source, and what it stands for
+            h[QStringLiteral("unknown_source_node")] = qint64(node.unknownNode);
+            h[QStringLiteral("unknown_source_detail")] = node.detail;
+        }
         if (node.ran) {
             h[QStringLiteral("ran_how")] = node.ranHow;
             h[QStringLiteral("ran_at")] = isoFull(node.ranTs);

@@ -52,6 +52,7 @@
 #include <ctime>
 #include <functional>
 #include <random>
+#include <string>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -242,16 +243,37 @@ int main(int argc, char **argv)
     std::printf("| open case -> graph + timeline painted  | %6.0f |\n", static_cast<double>(t.nsecsElapsed()) / 1e6);
     waitTable(*window.transfersDock(), &tables, 0);
     std::printf("| open case -> transfers table listed    | %6.0f |\n", tableOpenMs);
-    int tables0 = tables;
-    t.restart();
-    window.transfersDock()->sortBy(TransferColumn::Source, Qt::DescendingOrder);
-    waitTable(*window.transfersDock(), &tables, tables0);
-    std::printf("| transfers table sort (source, desc)    | %6.0f |\n", ms(t));
+    // Sort by every column in turn (descending, so that the first time column changes too), from
+    // the request until the first page of the new order is painted; worst and median printed.
+    auto sortEvery = [](TransfersDock &dock, int *lists, const char *what) {
+        std::vector<double> times;
+        QString worstName;
+        double worst = -1;
+        for (int c = 0; c < static_cast<int>(TransferColumn::Count); ++c) {
+            const int before = *lists;
+            QElapsedTimer w;
+            w.start();
+            dock.sortBy(static_cast<TransferColumn>(c), Qt::DescendingOrder);
+            waitTable(dock, lists, before);
+            times.push_back(ms(w));
+            if (times.back() > worst) {
+                worst = times.back();
+                worstName = dock.model()->headerData(c, Qt::Horizontal, Qt::DisplayRole).toString();
+            }
+        }
+        std::vector<double> sorted = times;
+        std::sort(sorted.begin(), sorted.end());
+        std::printf(
+            "| %s sort, each of %zu columns: median | %6.0f |\n", what, times.size(), sorted[sorted.size() / 2]);
+        std::printf("| %s sort: slowest (%-18s) | %6.0f |\n", what, qPrintable(worstName.left(18)), worst);
+        const int before = *lists;
+        dock.sortBy(TransferColumn::FirstTs, Qt::AscendingOrder);
+        waitTable(dock, lists, before);
+    };
+    sortEvery(*window.transfersDock(), &tables, "table");
     if (window.transfersDock()->model()->totalCount() != caseTransfers)
         std::printf("(the table lists %d transfers, not %lld)\n", window.transfersDock()->model()->totalCount(),
             static_cast<long long>(caseTransfers));
-    window.transfersDock()->sortBy(TransferColumn::FirstTs, Qt::AscendingOrder);
-    waitTable(*window.transfersDock(), &tables, tables0 + 1);
 
     // Account pivot: the account with the most transfers.
     qint64 account = 0;
@@ -380,7 +402,12 @@ int main(int argc, char **argv)
         dock->show();
         dock->raise();
     }
+    // Each browser item alone: the graph and timeline of this filter change done first (at 10 M
+    // events the timeline query takes seconds and would share the CPU with the page).
+    g0 = graphs;
+    t0 = timelines;
     filter.apply(FilterState {});
+    waitViews(window, g0, t0, &graphs, &timelines);
     while (browser->model()->loading())
         QCoreApplication::processEvents(QEventLoop::AllEvents, 5);
     std::printf(
@@ -394,10 +421,36 @@ int main(int argc, char **argv)
                 browser->model()->fetchMore({});
         });
     std::printf("| event browser: next page (%2d deeper)   | %6.0f |\n", scrolled, scrolled ? scroll / scrolled : 0.0);
-    std::printf("| event browser: search \"psexesvc\"       | %6.0f |\n",
-        waitPage([&] { browser->setSearch(QStringLiteral("psexesvc")); }));
-    std::printf("| event browser: search \"cmd.exe /c\"     | %6.0f |\n",
-        waitPage([&] { browser->setSearch(QStringLiteral("cmd.exe /c")); }));
+    // A deep page: the browser under a time window starting 90 % into the case (what a brush or
+    // an "around this" pivot late in the case shows), then 10 pages scrolled from there.
+    {
+        FilterState late;
+        late.fromUs = first + (last - first) / 10 * 9;
+        g0 = graphs;
+        t0 = timelines;
+        std::printf("| event browser: first page 90 %% in      | %6.0f |\n", waitPage([&] { filter.apply(late); }));
+        waitViews(window, g0, t0, &graphs, &timelines); // the brush's graph and timeline, before scrolling
+        double deep = 0;
+        int n = 0;
+        for (; n < 10 && !browser->model()->atEnd(); ++n)
+            deep += waitPage([&] {
+                if (browser->model()->canFetchMore({}))
+                    browser->model()->fetchMore({});
+            });
+        std::printf("| event browser: next page 90 %% in (%2d)  | %6.0f |\n", n, n ? deep / n : 0.0);
+        g0 = graphs;
+        t0 = timelines;
+        waitPage([&] { filter.apply(FilterState {}); });
+        waitViews(window, g0, t0, &graphs, &timelines);
+    }
+    // Full-text search, first page: a rare file name, a path substring, command-line substrings.
+    for (const char *q : {"psexesvc", "\\Windows\\Temp\\", "cmd.exe /c", "-accepteula"}) {
+        const double msec = waitPage([&] { browser->setSearch(QString::fromUtf8(q)); });
+        std::printf("| event browser: search %-16s | %6.0f | %d rows%s\n", (std::string("\"") + q + "\"").c_str(), msec,
+            browser->model()->rowCount(), browser->model()->atEnd() ? "" : "+");
+    }
+    std::printf("(browser status: %s)\n", qPrintable(browser->statusText()));
+    browser->setSearch(QString());
 
     // Layout alone: 200 hosts, 400 edges (a random tree plus cross links), sfdp.
     graph::LayoutInput in;
@@ -430,17 +483,16 @@ int main(int argc, char **argv)
         dock.setCase(big);
         waitTable(dock, &lists, 0);
         std::printf("| table open, %6d transfers (1st page) | %6.0f |\n", syntheticTransfers, ms(t));
+        sortEvery(dock, &lists, "100k");
         t.restart();
-        dock.sortBy(TransferColumn::Destination, Qt::DescendingOrder);
-        waitTable(dock, &lists, 1);
-        std::printf("| table sort by destination (1st page)   | %6.0f |\n", ms(t));
-        t.restart();
+        int before = lists; // sortBy may list at once (a reversal)
         dock.sortBy(TransferColumn::Account, Qt::AscendingOrder);
-        waitTable(dock, &lists, 2);
+        waitTable(dock, &lists, before);
         std::printf("| table sort by account (1st page)       | %6.0f |\n", ms(t));
         t.restart();
+        before = lists;
         dock.sortBy(TransferColumn::Account, Qt::DescendingOrder);
-        waitTable(dock, &lists, 3);
+        waitTable(dock, &lists, before);
         std::printf("| table same column reversed (1st page)  | %6.0f |\n", ms(t));
         // Jump to the last row (an edge picked in the graph can be anywhere in the list).
         t.restart();
@@ -453,10 +505,10 @@ int main(int argc, char **argv)
         // The id query of a sort alone, in CPU time of this thread, best of 3 (on a shared machine
         // the load stretches wall times; CPU time says what the query itself costs).
         auto cs = store::CaseStore::open(big.toStdString(), store::CaseStore::Access::ReadOnly);
-        const std::pair<TransferColumn, const char *> sorts[]
-            = {{TransferColumn::Source, "source"}, {TransferColumn::Destination, "destination"},
-                {TransferColumn::Account, "account"}, {TransferColumn::FirstTs, "first time"}};
-        for (const auto &[column, name] : sorts) {
+        for (int c = 0; c < static_cast<int>(TransferColumn::Count); ++c) {
+            const auto column = static_cast<TransferColumn>(c);
+            const QByteArray header = dock.model()->headerData(c, Qt::Horizontal, Qt::DisplayRole).toString().toUtf8();
+            const char *name = header.constData();
             double best = 1e9;
             for (int k = 0; k < 3; ++k) {
                 TransferTableSpec spec;

@@ -231,6 +231,8 @@ void SpreadView::fillTree()
             : new QTreeWidgetItem(m_tree, cols);
         item->setData(0, Qt::UserRole, transfer);
         item->setData(0, Qt::UserRole + 1, qint64(node.hostId));
+        if (!node.detail.isEmpty())
+            item->setToolTip(0, visibleControls(node.detail, 300));
         item->setBackground(3, node.ran ? kRan : node.received() ? kNeverRan : kOrigin);
         item->setToolTip(3, ran);
         if (node.via >= 0) {
@@ -294,7 +296,10 @@ void SpreadView::render()
         const QRectF rect(pos[size_t(n)], QSizeF(kNodeW, kNodeH));
         QPen border(QColor(0x55, 0x55, 0x60), n == r.patientZero ? 2.5 : 1);
         auto *box = m_scene->addRect(rect, border, node.ran ? kRan : node.received() ? kNeverRan : kOrigin);
-        box->setToolTip(node.ran ? node.ranHow : node.received() ? tr("received, never ran") : tr("origin"));
+        QString tip = node.ran ? node.ranHow : node.received() ? tr("received, never ran") : tr("origin");
+        if (!node.detail.isEmpty())
+            tip = visibleControls(node.detail, 300) + QLatin1Char('\n') + tip;
+        box->setToolTip(tip);
         text(m_scene, visibleControls(node.name, 26), rect.topLeft() + QPointF(6, 3), 9, n == r.patientZero);
         QString line2 = formatTime(node.firstSeen).left(16);
         line2 += node.ran ? tr("  ran") : node.received() ? tr("  never ran") : QString();

@@ -172,6 +172,13 @@ void browsePage(sql::Db &db, const EventBrowserScope &scope, const EventCursor &
         cur.ts = std::numeric_limits<int64_t>::min();
         cur.id = std::numeric_limits<int64_t>::min();
     }
+    // A time window starts the keyset there: with the cursor still at the case's start, SQLite
+    // took the row value as the index range's start and filtered `ts >= from` entry by entry
+    // (20 s for a window 90 % into a 10 M-event case, on every brush).
+    if (scope.filter.fromUs && cur.ts < scope.filter.fromUs) {
+        cur.ts = scope.filter.fromUs;
+        cur.id = std::numeric_limits<int64_t>::min();
+    }
     const int want = limit - static_cast<int>(page.rows.size());
     auto st = db.prepare(std::string("SELECT ") + kColumns + " FROM events e" + kJoins
         + "WHERE e.ts IS NOT NULL AND (e.ts, e.id) > (?, ?) AND " + w.where.toStdString()

@@ -8,6 +8,8 @@
 #include <QElapsedTimer>
 #include <QThread>
 
+#include <limits>
+
 namespace tt {
 
 namespace {
@@ -48,8 +50,9 @@ SearchIndexBuild buildSearchIndex(store::CaseStore &store, const std::atomic<boo
     return buildSearchIndex(store.db(), cancel, progress, batch);
 }
 
-SearchIndexBuild buildSearchIndex(
-    sql::Db &db, const std::atomic<bool> *cancel, const std::function<void(int64_t, int64_t)> &progress, int batch)
+namespace {
+SearchIndexBuild build(sql::Db &db, const std::atomic<bool> *cancel,
+    const std::function<void(int64_t, int64_t)> &progress, int batch, qint64 maxTransactionMs, unsigned long yieldMs)
 {
     SearchIndexBuild out;
     QElapsedTimer timer;
@@ -75,7 +78,7 @@ SearchIndexBuild buildSearchIndex(
             held.start();
             // Short transactions: the session's annotation edits and an import wait for at most one
             // (SQLite's busy timeout is 5 s; a loaded machine makes 20 000 events take longer).
-            while (held.elapsed() < kMaxTransactionMs && read.step()) {
+            while (held.elapsed() < maxTransactionMs && read.step()) {
                 ++n;
                 const int64_t id = read.int64(0);
                 through = id;
@@ -106,8 +109,8 @@ SearchIndexBuild buildSearchIndex(
             // Leave the write lock free for longer than SQLite's longest busy-handler sleep (100 ms):
             // a writer waiting on it (an annotation edit, an import) gets its turn after at most one
             // batch instead of starving until its busy timeout while batches follow back to back.
-            if (!(cancel && cancel->load()))
-                QThread::msleep(kYieldMs);
+            if (yieldMs && !(cancel && cancel->load()))
+                QThread::msleep(yieldMs);
         }
         out.cancelled = cancel && cancel->load();
     } catch (const std::exception &e) {
@@ -115,6 +118,18 @@ SearchIndexBuild buildSearchIndex(
     }
     out.seconds = static_cast<double>(timer.nsecsElapsed()) / 1e9;
     return out;
+}
+} // namespace
+
+SearchIndexBuild buildSearchIndex(
+    sql::Db &db, const std::atomic<bool> *cancel, const std::function<void(int64_t, int64_t)> &progress, int batch)
+{
+    return build(db, cancel, progress, batch, kMaxTransactionMs, kYieldMs);
+}
+
+SearchIndexBuild buildSearchIndexAlone(sql::Db &db, const std::function<void(int64_t, int64_t)> &progress, int batch)
+{
+    return build(db, nullptr, progress, batch, std::numeric_limits<qint64>::max(), 0);
 }
 
 } // namespace tt

@@ -39,6 +39,10 @@ struct SearchIndexBuild {
 // between batches; `progress(done, total)` is called after each one.
 SearchIndexBuild buildSearchIndex(sql::Db &db, const std::atomic<bool> *cancel = nullptr,
     const std::function<void(int64_t done, int64_t total)> &progress = {}, int batch = 20000);
+// Alone on the case (a headless build, a benchmark): batches of `batch` events whatever they take,
+// no pause between them. Nobody else may be writing (a waiting writer would hit its busy timeout).
+SearchIndexBuild buildSearchIndexAlone(
+    sql::Db &db, const std::function<void(int64_t done, int64_t total)> &progress = {}, int batch = 100000);
 SearchIndexBuild buildSearchIndex(store::CaseStore &store, const std::atomic<bool> *cancel = nullptr,
     const std::function<void(int64_t done, int64_t total)> &progress = {}, int batch = 20000);
 

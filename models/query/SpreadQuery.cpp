@@ -1,5 +1,6 @@
 #include "query/SpreadQuery.h"
 
+#include "query/UnknownSources.h"
 #include "store/CaseStore.h"
 #include "store/Sqlite.h"
 
@@ -9,6 +10,7 @@
 
 #include <algorithm>
 #include <map>
+#include <optional>
 #include <string>
 
 namespace tt {
@@ -153,9 +155,16 @@ std::vector<Candidate> closeOverHashes(sql::Db &db, QSet<QString> &values)
     return out;
 }
 
+// What buildTree needs of one node key beside its name.
+struct KeyInfo {
+    int64_t host = 0;
+    int64_t unknownNode = 0;
+    QString detail;
+};
+
 void loadHops(sql::Db &db, const std::vector<int64_t> &ids, SpreadResult &r, QHash<QString, int> &nodeIndex,
     std::vector<QString> &hopSrcKey, std::vector<QString> &hopDstKey, std::vector<QString> &keyName,
-    std::vector<int64_t> &keyHost)
+    std::vector<KeyInfo> &keyInfo)
 {
     std::string arr = "[";
     for (size_t i = 0; i < ids.size(); ++i)
@@ -178,26 +187,39 @@ LEFT JOIN processes dp ON dp.id = t.dst_process_id
 ORDER BY t.first_ts, t.id
 )SQL");
     st.bind(1, std::string_view(arr));
-    auto keyFor = [&](int64_t host, const QString &name) {
-        QString key = QString::number(host) + QLatin1Char('|') + (host ? QString() : name);
+    auto keyFor = [&](const QString &key, const QString &name, const KeyInfo &info) {
         if (!nodeIndex.contains(key)) {
             nodeIndex.insert(key, int(keyName.size()));
             keyName.push_back(name);
-            keyHost.push_back(host);
+            keyInfo.push_back(info);
         }
         return key;
     };
+    // The graph's unknown sources, read once and only when a hop has no source host.
+    std::optional<UnknownSources> unknown;
     while (st.step()) {
         SpreadHop h;
         h.transferId = st.int64(0);
         const int64_t srcHost = st.int64(1);
-        const QString srcIp = qs(st, 3);
-        // One unknown source per distinct address: unrelated pushes are not made one host.
-        const QString srcName = srcHost ? qs(st, 2)
-            : srcIp.isEmpty()           ? QStringLiteral("unknown source")
-                                        : QStringLiteral("unknown source (%1)").arg(srcIp);
-        hopSrcKey.push_back(keyFor(srcHost, srcName));
-        hopDstKey.push_back(keyFor(st.int64(4), qs(st, 5)));
+        if (srcHost) {
+            hopSrcKey.push_back(keyFor(QString::number(srcHost), qs(st, 2), {srcHost, 0, {}}));
+        } else {
+            // One node per distinct unknown source, named and split as the graph does (same
+            // destination, account, address and session), never one for every unknown pusher.
+            if (!unknown)
+                unknown = queryUnknownSources(db);
+            const UnknownSource *u = unknown->forTransfer(h.transferId);
+            const QString srcIp = qs(st, 3);
+            if (u)
+                hopSrcKey.push_back(keyFor(QStringLiteral("u%1").arg(u->nodeId), u->name, {0, u->nodeId, u->detail}));
+            else // a transfer stored after the grouping was read: by its address
+                hopSrcKey.push_back(keyFor(QStringLiteral("ip|") + srcIp,
+                    srcIp.isEmpty() ? unknownSourceName(nullptr)
+                                    : unknownSourceName(nullptr) + QStringLiteral(" (%1)").arg(srcIp),
+                    {0, 0, {}}));
+        }
+        const int64_t dstHost = st.int64(4);
+        hopDstKey.push_back(keyFor(QString::number(dstHost), qs(st, 5), {dstHost, 0, {}}));
         h.fileName = qs(st, 6);
         h.dstPath = qs(st, 7);
         h.srcPath = qs(st, 8);
@@ -223,14 +245,16 @@ ORDER BY t.first_ts, t.id
 // The chronological sweep: a source not yet holding the file is a root; a destination reached
 // for the first time hangs under the hop's source.
 void buildTree(SpreadResult &r, const std::vector<QString> &hopSrcKey, const std::vector<QString> &hopDstKey,
-    const QHash<QString, int> &keyIndex, const std::vector<QString> &keyName, const std::vector<int64_t> &keyHost)
+    const QHash<QString, int> &keyIndex, const std::vector<QString> &keyName, const std::vector<KeyInfo> &keyInfo)
 {
     std::vector<int> nodeOfKey(keyName.size(), -1);
     auto node = [&](const QString &key, int64_t ts) {
         const int k = keyIndex.value(key);
         if (nodeOfKey[size_t(k)] < 0) {
             SpreadNode n;
-            n.hostId = keyHost[size_t(k)];
+            n.hostId = keyInfo[size_t(k)].host;
+            n.unknownNode = keyInfo[size_t(k)].unknownNode;
+            n.detail = keyInfo[size_t(k)].detail;
             n.name = keyName[size_t(k)];
             n.firstSeen = ts;
             nodeOfKey[size_t(k)] = int(r.nodes.size());
@@ -360,14 +384,14 @@ SpreadResult build(sql::Db &db, SpreadResult r, const std::vector<int64_t> &ids,
 {
     QHash<QString, int> keyIndex;
     std::vector<QString> hopSrc, hopDst, keyName;
-    std::vector<int64_t> keyHost;
-    loadHops(db, ids, r, keyIndex, hopSrc, hopDst, keyName, keyHost);
+    std::vector<KeyInfo> keyInfo;
+    loadHops(db, ids, r, keyIndex, hopSrc, hopDst, keyName, keyInfo);
     if (r.hops.empty()) { // matched rows whose destination host is gone (a damaged case)
         r.match = SpreadMatch::None;
         r.error = QStringLiteral("the transfers of %1 name no known destination host").arg(r.query);
         return r;
     }
-    buildTree(r, hopSrc, hopDst, keyIndex, keyName, keyHost);
+    buildTree(r, hopSrc, hopDst, keyIndex, keyName, keyInfo);
     findExecutions(db, r, hashes);
     collectVariants(r);
     return r;

@@ -47,7 +47,12 @@ struct SpreadHop {
 
 struct SpreadNode {
     int64_t hostId = 0; // 0: unknown source
-    QString name; // host name, or "unknown source (ADDRESS)"
+    // Host name; an unknown source is named as the graph names it (query/UnknownSources.h: one
+    // per destination, account, address and session, "unknown → DST yyyy-mm-dd"), so unrelated
+    // pushes from sources the logs do not name are never one node.
+    QString name;
+    int64_t unknownNode = 0; // an unknown source: its graph node id (< 0); 0 when a host or not grouped
+    QString detail; // an unknown source: account, address, time span (the graph's tooltip)
     int parent = -1; // node index; -1 for a root
     int via = -1; // hop index that brought the file here; -1 for a root
     int depth = 0;

@@ -7,6 +7,7 @@
 #include <zstd.h>
 
 #include <map>
+#include <memory>
 #include <vector>
 
 namespace tt::store {
@@ -22,7 +23,11 @@ struct RecordReader::Impl {
     struct Entry {
         int64_t block = 0;
         uint64_t used = 0;
-        std::string raw;
+        // The decompressed block. Not a std::string: resize() would zero 128 KiB before every
+        // decompression, and a slot's buffer is reused for the next block it holds (an event
+        // browser page in time order touches ~100 blocks).
+        std::unique_ptr<char[]> raw;
+        size_t rawSize = 0, rawCapacity = 0;
         std::vector<std::string_view> records;
         std::string error; // a corrupt block is remembered as such
     };
@@ -91,19 +96,22 @@ struct RecordReader::Impl {
             blockSt.reset();
             return;
         }
-        e.raw.resize(size);
-        const size_t n = dict
-            ? ZSTD_decompress_usingDDict(dctx, e.raw.data(), e.raw.size(), data.data(), data.size(), dict)
-            : ZSTD_decompressDCtx(dctx, e.raw.data(), e.raw.size(), data.data(), data.size());
+        if (e.rawCapacity < size) {
+            e.raw = std::make_unique_for_overwrite<char[]>(size);
+            e.rawCapacity = size;
+        }
+        e.rawSize = size;
+        const size_t n = dict ? ZSTD_decompress_usingDDict(dctx, e.raw.get(), e.rawSize, data.data(), data.size(), dict)
+                              : ZSTD_decompressDCtx(dctx, e.raw.get(), e.rawSize, data.data(), data.size());
         blockSt.reset();
         ++decompressed;
         if (ZSTD_isError(n) || n != size) {
             e.error = name + " is corrupt (" + (ZSTD_isError(n) ? ZSTD_getErrorName(n) : "size mismatch") + ")";
-            e.raw.clear();
+            e.rawSize = 0;
             return;
         }
         std::string why;
-        if (!blocks::unpack(e.raw, e.records, why))
+        if (!blocks::unpack(std::string_view(e.raw.get(), e.rawSize), e.records, why))
             e.error = name + " is corrupt (" + why + ")";
     }
 
@@ -124,7 +132,10 @@ struct RecordReader::Impl {
             for (Entry &e : cache)
                 if (e.used < slot->used)
                     slot = &e;
-            *slot = Entry {};
+            // Keep the slot's buffer for the next block; the rest starts afresh.
+            slot->records.clear();
+            slot->error.clear();
+            slot->rawSize = 0;
         }
         slot->block = block;
         slot->used = clock;

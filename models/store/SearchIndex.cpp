@@ -63,8 +63,19 @@ void setSearchIndexedThrough(sql::Db &db, int64_t eventId)
 
 int64_t searchPendingEvents(sql::Db &db)
 {
+    // count(*) over the ids past the mark visits every one of them: 3-6 s at 10 M events on a
+    // loaded machine, paid by the first page of every search while the index is behind. max(id)
+    // is one b-tree descent, and ids are handed out in order and never removed (a rolled-back
+    // import gives its ids back), so the span is the count; past kExactPending it is used as is.
+    const int64_t through = searchIndexedThrough(db);
+    auto last = db.prepare("SELECT coalesce(max(id), 0) FROM events");
+    const int64_t span = last.step() ? last.int64(0) - through : 0;
+    if (span <= 0)
+        return 0;
+    if (span > kExactPending)
+        return span;
     auto st = db.prepare("SELECT count(*) FROM events WHERE id > ?");
-    st.bind(1, searchIndexedThrough(db));
+    st.bind(1, through);
     return st.step() ? st.int64(0) : 0;
 }
 

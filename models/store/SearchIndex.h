@@ -43,7 +43,10 @@ std::string ftsQueryForText(std::string_view text, std::vector<std::string> *dro
 // The last events.id the index holds (case_info 'search_indexed_through'; 0 = nothing yet).
 int64_t searchIndexedThrough(sql::Db &db);
 void setSearchIndexedThrough(sql::Db &db, int64_t eventId); // inside the caller's transaction
-// Events not in the index yet (stored after the last build).
+// Events not in the index yet (stored after the last build): counted when at most
+// kExactPending ids lie past the mark, else that span of ids (the same number while ids have no
+// gaps; never a scan of millions of rows).
+inline constexpr int64_t kExactPending = 200000;
 int64_t searchPendingEvents(sql::Db &db);
 
 } // namespace tt::store

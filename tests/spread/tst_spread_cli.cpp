@@ -90,7 +90,7 @@ private slots:
         QCOMPARE(r.code, 0);
         const QString out = QString::fromUtf8(r.out);
         QVERIFY2(out.contains(QLatin1String("matched by file name 'notes.txt'")), qPrintable(out));
-        QVERIFY(out.contains(QLatin1String("patient zero: unknown source (10.9.9.9) (first seen")));
+        QVERIFY(out.contains(QString::fromUtf8("patient zero: unknown \u2192 SRV1 2024-03-18 (first seen")));
     }
 
     void jsonDocument()

@@ -1,12 +1,16 @@
 // The tool spread query (issue 11, item 3) on a case with a known spread (SpreadCase.h).
 
 #include "SpreadCase.h"
+#include "query/GraphQuery.h"
 #include "query/SpreadQuery.h"
+#include "query/UnknownSources.h"
 #include "store/CaseStore.h"
+#include "store/Sqlite.h"
 
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <algorithm>
 #include <memory>
 
 using namespace tt;
@@ -151,11 +155,14 @@ private slots:
         QCOMPARE(r.match, SpreadMatch::Name);
         QCOMPARE(hopIds(r), (QList<qint64> {m_ids.t[6], m_ids.t[8]}));
         QVERIFY(r.patientZeroUnknown());
-        QCOMPARE(r.nodes[size_t(r.patientZero)].name, QStringLiteral("unknown source (10.9.9.9)"));
+        // Named as the graph names that unknown source (destination and UTC day of its first push).
+        const QString unknown = QStringLiteral("unknown \u2192 SRV1 2024-03-18");
+        QCOMPARE(r.nodes[size_t(r.patientZero)].name, unknown);
+        QVERIFY(r.nodes[size_t(r.patientZero)].unknownNode < 0);
+        QVERIFY2(r.nodes[size_t(r.patientZero)].detail.contains(QLatin1String("10.9.9.9")),
+            qPrintable(r.nodes[size_t(r.patientZero)].detail));
         // SRV2 pushed it without having received it: a second origin, not a child.
-        QCOMPARE(rows(r),
-            (QStringList {
-                QStringLiteral("unknown source (10.9.9.9)"), QStringLiteral("SRV1"), QStringLiteral("SRV2")}));
+        QCOMPARE(rows(r), (QStringList {unknown, QStringLiteral("SRV1"), QStringLiteral("SRV2")}));
         QCOMPARE(r.nodes[2].parent, -1);
         QCOMPARE(r.variants.size(), size_t(1)); // notes.txt and Notes.TXT: one Windows name
         QCOMPARE(r.variants[0].transfers, 2);
@@ -181,6 +188,63 @@ private slots:
         QVERIFY2(r.found(), qPrintable(r.error));
         QCOMPARE(hopIds(r), QList<qint64> {m_ids.t[9]});
         QCOMPARE(r.hops[0].fileName, QString::fromUtf8(spreadcase::kHostileName));
+    }
+
+    // Issue 11 item 4 in the spread view: one node per distinct unknown source, named as the
+    // graph names it. drop.exe arrives from sources the logs do not name (no address): at WS2
+    // twice in one session, at SRV2 the same minute, at WS2 again two days later. Before, all
+    // four hops came from one "unknown source" node (the whole case's unknown pushers as one host).
+    void unknownSourcesAsTheGraphNamesThem()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("unknown.ttcase"));
+        spreadcase::Ids ids;
+        const QString err = spreadcase::build(path, &ids);
+        QVERIFY2(err.isEmpty(), qPrintable(err));
+        auto cs = store::CaseStore::open(path.toStdString(), store::CaseStore::Access::ReadWrite);
+        sql::Db &db = cs->db();
+        auto st = db.prepare("INSERT INTO transfers(src_host_id, dst_host_id, file_name, dst_path, method, direction, "
+                             "first_ts, last_ts, confidence, confidence_label, rules) "
+                             "VALUES(NULL, ?, 'drop.exe', 'C:\\Windows\\drop.exe', 'smb-admin-share', 'push', ?, ?, "
+                             "0.6, 'medium', 'test')");
+        const int64_t day = 86400 * spreadcase::kSec;
+        const std::pair<int64_t, int64_t> pushes[]
+            = {{ids.ws2, 1000}, {ids.srv2, 1030}, {ids.ws2, 1200}, {ids.ws2, 2 * day / spreadcase::kSec + 1000}};
+        QList<qint64> drops;
+        for (const auto &[dst, sec] : pushes) {
+            st.reset();
+            st.bind(1, dst)
+                .bind(2, spreadcase::kT0 + sec * spreadcase::kSec)
+                .bind(3, spreadcase::kT0 + sec * spreadcase::kSec);
+            st.exec();
+            drops << db.lastInsertId();
+        }
+        const SpreadResult r = querySpread(db, QStringLiteral("drop.exe"));
+        QVERIFY2(r.found(), qPrintable(r.error));
+        QCOMPARE(hopIds(r), drops);
+        const QString ws2First = QStringLiteral("unknown \u2192 WS2 2024-03-18");
+        const QString srv2 = QStringLiteral("unknown \u2192 SRV2 2024-03-18");
+        const QString ws2Later = QStringLiteral("unknown \u2192 WS2 2024-03-20");
+        // Three sources (WS2's first two pushes are one session), each a root over its destination.
+        QCOMPARE(rows(r), (QStringList {ws2First, QStringLiteral("WS2"), srv2, QStringLiteral("SRV2"), ws2Later}));
+        QCOMPARE(r.nodes[size_t(r.hops[0].src)].name, ws2First);
+        QCOMPARE(r.hops[2].src, r.hops[0].src);
+        QVERIFY(r.hops[1].src != r.hops[0].src && r.hops[3].src != r.hops[0].src);
+        QVERIFY(r.patientZeroUnknown());
+        // The same names and node ids as the graph's unknown-source nodes.
+        const UnknownSources unknown = queryUnknownSources(db);
+        const GraphData g = queryGraph(db, FilterState {});
+        for (int i = 0; i < 4; ++i) {
+            const SpreadNode &n = r.nodes[size_t(r.hops[size_t(i)].src)];
+            QCOMPARE(n.hostId, int64_t(0));
+            QCOMPARE(n.name, unknownSourceName(unknown.forTransfer(drops[i])));
+            QCOMPARE(n.unknownNode, int64_t(unknown.forTransfer(drops[i])->nodeId));
+            const auto node = std::find_if(
+                g.hosts.cbegin(), g.hosts.cend(), [&](const GraphHost &h) { return h.id == n.unknownNode; });
+            QVERIFY(node != g.hosts.cend());
+            QVERIFY(node->unknownSource);
+            QCOMPARE(node->name, n.name);
+        }
     }
 };
 
