@@ -34,6 +34,7 @@ void SourceCommandRule::attachChain(
 void SourceCommandRule::collect(RuleContext &ctx, std::vector<Candidate> &out)
 {
     for (int64_t host : ctx.snap.processes.hosts()) {
+        ctx.snap.processes.trim(); // nothing of the previous host is held
         for (const ProcessInfo &p : ctx.snap.processes.of(host)) {
             if (p.cmd.empty() || !CommandParser::mayMoveFiles(p.cmd))
                 continue;

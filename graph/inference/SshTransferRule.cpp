@@ -175,6 +175,7 @@ void SshTransferRule::sourceSide(RuleContext &ctx, std::vector<Candidate> &out)
 {
     AccountNames names(ctx.entities);
     for (int64_t host : ctx.snap.processes.hosts()) {
+        ctx.snap.processes.trim(); // nothing of the previous host is held
         for (const ProcessInfo &p : ctx.snap.processes.of(host)) {
             if (p.cmd.empty() || !CommandParser::mayMoveFiles(p.cmd))
                 continue;
@@ -303,6 +304,7 @@ void SshTransferRule::sourceSide(RuleContext &ctx, std::vector<Candidate> &out)
 void SshTransferRule::serverSide(RuleContext &ctx, std::vector<Candidate> &out)
 {
     for (int64_t host : ctx.snap.processes.hosts()) {
+        ctx.snap.processes.trim(); // nothing of the previous host is held
         for (const ProcessInfo &p : ctx.snap.processes.of(host)) {
             if (m_claimedServers.count(p.id) || p.cmd.empty())
                 continue;
@@ -354,6 +356,7 @@ void SshTransferRule::serverSide(RuleContext &ctx, std::vector<Candidate> &out)
 void SshTransferRule::sftpWrites(RuleContext &ctx, std::vector<Candidate> &out)
 {
     for (int64_t host : ctx.snap.fileCreates.hosts()) {
+        ctx.snap.processes.trim(); // nothing of the previous host is held
         for (const FileCreateInfo &f : ctx.snap.fileCreates.of(host)) {
             const std::string_view img = WinPath::fileName(f.image);
             if (img != "sftp-server" && img != "internal-sftp")
@@ -392,6 +395,7 @@ void SshTransferRule::sftpReads(RuleContext &ctx, std::vector<Candidate> &out)
     // sftp `get`, and scp downloads since OpenSSH 9.0 (SFTP underneath): the file left this
     // server for the session's peer, which fetched it.
     for (int64_t host : ctx.snap.fileReads.hosts()) {
+        ctx.snap.processes.trim(); // nothing of the previous host is held
         for (const FileCreateInfo &f : ctx.snap.fileReads.of(host)) {
             const std::string_view img = WinPath::fileName(f.image);
             const std::string_view leaf = WinPath::fileName(f.path);
