@@ -114,6 +114,7 @@ void ProcessRows::attach(store::InferenceRepository &repo, const store::Inferenc
     m_toTs = scope.toTs;
     m_budget = budgetBytes;
     m_cache.clear();
+    m_marks.clear();
     m_bytes = m_peakBytes = m_loads = 0;
     m_hosts.clear();
     m_total = 0;
@@ -144,7 +145,11 @@ const ProcessRows::Host &ProcessRows::load(int64_t host) const
         std::stable_sort(h.rows.begin(), h.rows.end(),
             [](const ProcessInfo &a, const ProcessInfo &b) { return a.ts != b.ts ? a.ts < b.ts : a.event < b.event; });
         h.byId.reserve(h.rows.size());
+        unsigned marks = 0;
         for (const ProcessInfo &p : h.rows) {
+            for (unsigned bit = 0; bit < kMarkerCount; ++bit)
+                if (m_markers[bit] && !(marks & (1u << bit)) && m_markers[bit](p))
+                    marks |= 1u << bit;
             h.byId.emplace_back(p.id, &p);
             if (!p.guid.empty())
                 h.byGuid.emplace_back(p.guid, &p);
@@ -155,11 +160,20 @@ const ProcessRows::Host &ProcessRows::load(int64_t host) const
         std::stable_sort(
             h.byGuid.begin(), h.byGuid.end(), [](const auto &a, const auto &b) { return a.first < b.first; });
         h.bytes += h.byId.capacity() * sizeof(h.byId[0]) + h.byGuid.capacity() * sizeof(h.byGuid[0]);
+        m_marks[host] = marks;
         ++m_loads;
     }
     m_bytes += h.bytes;
     m_peakBytes = std::max(m_peakBytes, m_bytes);
     return h;
+}
+
+bool ProcessRows::mayHave(int64_t host, MarkerBit bit) const
+{
+    if (!m_markers[bit])
+        return true;
+    auto it = m_marks.find(host);
+    return it == m_marks.end() || (it->second & (1u << bit)) != 0;
 }
 
 void ProcessRows::trim() const

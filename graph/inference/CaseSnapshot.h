@@ -59,6 +59,15 @@ private:
 // so a run touches every row in the same order as with the whole case in memory.
 class ProcessRows {
 public:
+    // A marker is a test on one process; bit i of a host's marks is set when marker i holds for
+    // one of its processes. Computed when a host is read and kept after it leaves the cache, so a
+    // rule that needs only marked processes skips (does not read again) a host without any.
+    using Marker = bool (*)(const ProcessInfo &);
+    enum MarkerBit : unsigned { kMayMoveFiles = 0, kSshServer = 1, kEsxiShell = 2, kMarkerCount = 3 };
+    void setMarker(MarkerBit bit, Marker m) { m_markers[bit] = m; }
+    // False only when host was read and none of its processes holds marker bit.
+    bool mayHave(int64_t host, MarkerBit bit) const;
+
     void attach(store::InferenceRepository &repo, const store::InferenceScope &scope, size_t budgetBytes);
     const std::vector<ProcessInfo> &of(int64_t host) const;
     std::pair<const ProcessInfo *, const ProcessInfo *> range(int64_t host, int64_t lo, int64_t hi) const;
@@ -91,6 +100,8 @@ private:
     int64_t m_fromTs = 0, m_toTs = 0;
     std::vector<int64_t> m_hosts;
     size_t m_total = 0;
+    Marker m_markers[kMarkerCount] = {};
+    mutable std::unordered_map<int64_t, unsigned> m_marks; // hosts read at least once
     size_t m_budget = 0;
     mutable std::unordered_map<int64_t, Host> m_cache;
     mutable size_t m_bytes = 0, m_peakBytes = 0, m_loads = 0;

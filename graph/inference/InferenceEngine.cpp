@@ -77,6 +77,9 @@ InferenceEngine::Result InferenceEngine::runSteps()
 
     CaseSnapshot snap;
     snap.load(repo, store::InferenceScope {}, m_config.processCacheBytes);
+    snap.processes.setMarker(ProcessRows::kMayMoveFiles, &SourceCommandRule::mayMatch);
+    snap.processes.setMarker(ProcessRows::kSshServer, &SshTransferRule::mayBeServer);
+    snap.processes.setMarker(ProcessRows::kEsxiShell, [](const ProcessInfo &p) { return p.esxiShell; });
     HostResolver hosts(entities);
     hosts.load(snap);
     AccountResolver accounts(entities);

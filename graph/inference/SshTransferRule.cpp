@@ -162,6 +162,14 @@ const LogonInfo *SshTransferRule::loginFor(
     return byLogon ? byLogon : byAccount ? byAccount : latest;
 }
 
+bool SshTransferRule::mayBeServer(const ProcessInfo &p)
+{
+    if (p.cmd.empty())
+        return false;
+    const Server s = serverOf(p);
+    return s.kind == Server::Receive || s.kind == Server::Send;
+}
+
 void SshTransferRule::collect(RuleContext &ctx, std::vector<Candidate> &out)
 {
     m_claimedServers.clear();
@@ -176,6 +184,8 @@ void SshTransferRule::sourceSide(RuleContext &ctx, std::vector<Candidate> &out)
     AccountNames names(ctx.entities);
     for (int64_t host : ctx.snap.processes.hosts()) {
         ctx.snap.processes.trim(); // nothing of the previous host is held
+        if (!ctx.snap.processes.mayHave(host, ProcessRows::kMayMoveFiles))
+            continue; // read before: no command line that may move a file
         for (const ProcessInfo &p : ctx.snap.processes.of(host)) {
             if (p.cmd.empty() || !CommandParser::mayMoveFiles(p.cmd))
                 continue;
@@ -305,6 +315,8 @@ void SshTransferRule::serverSide(RuleContext &ctx, std::vector<Candidate> &out)
 {
     for (int64_t host : ctx.snap.processes.hosts()) {
         ctx.snap.processes.trim(); // nothing of the previous host is held
+        if (!ctx.snap.processes.mayHave(host, ProcessRows::kSshServer))
+            continue; // read before: no scp / rsync server process
         for (const ProcessInfo &p : ctx.snap.processes.of(host)) {
             if (m_claimedServers.count(p.id) || p.cmd.empty())
                 continue;
