@@ -4,7 +4,8 @@
 // ancestry, ssh servers and a transfer's processes read through the store) must write the same
 // transfers, evidence and keys as a run whose cache holds the whole case. Checked on a generated
 // case with Linux servers, deployment tools and remote procedures, and (tst_inference_window_corpus)
-// on the corpus's lateral-movement recordings.
+// on the corpus's lateral-movement recordings, all its EVTX files in one case and its Mordor
+// recordings in one case.
 
 #include "TestSupport.h"
 
@@ -123,21 +124,33 @@ private slots:
         compareBudgets(dir.path(), files, 10);
     }
 #else
-    void corpusLateralMovementSameWithAnyCache()
+    void corpusSameWithAnyCache_data()
     {
+        QTest::addColumn<QString>("folder");
+        QTest::addColumn<QString>("pattern");
+        QTest::addColumn<int>("minTransfers");
+        QTest::newRow("lateral movement")
+            << QStringLiteral("/evtx/EVTX-ATTACK-SAMPLES/Lateral_Movement") << QStringLiteral("*.evtx") << 5;
+        QTest::newRow("every evtx") << QStringLiteral("/evtx") << QStringLiteral("*.evtx") << 20;
+        QTest::newRow("mordor") << QStringLiteral("/mordor") << QStringLiteral("*.zip") << 2;
+    }
+    void corpusSameWithAnyCache()
+    {
+        QFETCH(QString, folder);
+        QFETCH(QString, pattern);
+        QFETCH(int, minTransfers);
         QTemporaryDir dir;
         QVERIFY(dir.isValid());
-        QDirIterator it(test::corpusDir() + QStringLiteral("/evtx/EVTX-ATTACK-SAMPLES/Lateral_Movement"),
-            {QStringLiteral("*.evtx")}, QDir::Files, QDirIterator::Subdirectories);
+        QDirIterator it(test::corpusDir() + folder, {pattern}, QDir::Files, QDirIterator::Subdirectories);
         QStringList found;
         while (it.hasNext())
             found << it.next();
         found.sort();
-        QVERIFY2(found.size() >= 10, "the corpus has its lateral-movement recordings");
+        QVERIFY2(found.size() >= 10, "the corpus has its recordings");
         std::vector<std::string> files;
         for (const QString &f : found)
             files.push_back(f.toStdString());
-        compareBudgets(dir.path(), files, 5);
+        compareBudgets(dir.path(), files, size_t(minTransfers));
     }
 #endif
 };
