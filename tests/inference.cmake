@@ -34,3 +34,10 @@ tt_add_test(tst_inference_winrm SOURCES inference/tst_inference_winrm.cpp infere
 # corpus and generated recordings; the high band's precision and the labelled-high corpus transfers.
 tt_add_test(tst_inference_calibration SOURCES inference/tst_inference_calibration.cpp inference/GroundTruthMatcher.cpp
             LIBS tt_inference tt_importers tt_generator TIMEOUT 900)
+# Issue 12 item 1: processes read one host at a time; a run with no process cache beyond the host
+# being read writes the same transfers, evidence and hosts as one holding the whole case (generated
+# case; the corpus: lateral-movement recordings, all EVTX, Mordor; skipped without ../shared/corpus).
+tt_add_test(tst_inference_window SOURCES inference/tst_inference_window.cpp LIBS tt_inference tt_importers tt_generator)
+tt_add_test(tst_inference_window_corpus SOURCES inference/tst_inference_window.cpp
+            LIBS tt_inference tt_importers tt_generator TIMEOUT 900)
+target_compile_definitions(tst_inference_window_corpus PRIVATE TT_WINDOW_CORPUS)

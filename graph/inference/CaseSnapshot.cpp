@@ -81,7 +81,6 @@ template<typename T> size_t ByHost<T>::size() const
     return n;
 }
 
-template class ByHost<ProcessInfo>;
 template class ByHost<FileCreateInfo>;
 template class ByHost<ShareInfo>;
 template class ByHost<LogonInfo>;
@@ -94,12 +93,167 @@ template class ByHost<store::RemotingRow>;
 template class ByHost<store::MountRow>;
 template class ByHost<store::ScheduledTaskRow>;
 
-void CaseSnapshot::load(store::InferenceRepository &repo, const store::InferenceScope &scope)
+namespace {
+size_t heapBytes(const std::string &s)
 {
-    store::InferenceScope processScope = scope;
-    processScope.processHashes = false; // ExecutionRule reads the few it needs (repo.processHashes)
-    repo.loadProcesses(processScope, [this](ProcessInfo &&p) { processes.add(std::move(p)); });
-    processes.finish();
+    return s.capacity() > std::string().capacity() ? s.capacity() + 1 : 0;
+}
+size_t heapBytes(const ProcessInfo &p)
+{
+    return sizeof(ProcessInfo) + heapBytes(p.guid) + heapBytes(p.image) + heapBytes(p.cmd) + heapBytes(p.parentGuid)
+        + heapBytes(p.parentImage) + heapBytes(p.logonId) + heapBytes(p.hashes);
+}
+} // namespace
+
+void ProcessRows::attach(store::InferenceRepository &repo, const store::InferenceScope &scope, size_t budgetBytes)
+{
+    m_repo = &repo;
+    m_scopeHosts = scope.hosts;
+    std::sort(m_scopeHosts.begin(), m_scopeHosts.end());
+    m_fromTs = scope.fromTs;
+    m_toTs = scope.toTs;
+    m_budget = budgetBytes;
+    m_cache.clear();
+    m_marks.clear();
+    m_bytes = m_peakBytes = m_loads = 0;
+    m_hosts.clear();
+    m_total = 0;
+    for (const auto &[host, n] : repo.processCountsByHost(scope)) {
+        m_hosts.push_back(host);
+        m_total += size_t(n);
+    }
+}
+
+const ProcessRows::Host &ProcessRows::load(int64_t host) const
+{
+    auto it = m_cache.find(host);
+    if (it != m_cache.end()) {
+        it->second.lastUse = ++m_clock;
+        return it->second;
+    }
+    Host &h = m_cache[host];
+    h.lastUse = ++m_clock;
+    if (m_repo && std::binary_search(m_hosts.begin(), m_hosts.end(), host)) {
+        store::InferenceScope scope;
+        scope.hosts = {host};
+        scope.fromTs = m_fromTs;
+        scope.toTs = m_toTs;
+        scope.processHashes = false; // ExecutionRule reads the few it needs (repo.processHashes)
+        // In id order, then a stable sort by (ts, event): the order ByHost gives.
+        m_repo->loadProcesses(scope, [&h](ProcessInfo &&p) { h.rows.push_back(std::move(p)); });
+        h.rows.shrink_to_fit();
+        std::stable_sort(h.rows.begin(), h.rows.end(),
+            [](const ProcessInfo &a, const ProcessInfo &b) { return a.ts != b.ts ? a.ts < b.ts : a.event < b.event; });
+        h.byId.reserve(h.rows.size());
+        unsigned marks = 0;
+        for (const ProcessInfo &p : h.rows) {
+            for (unsigned bit = 0; bit < kMarkerCount; ++bit)
+                if (m_markers[bit] && !(marks & (1u << bit)) && m_markers[bit](p))
+                    marks |= 1u << bit;
+            h.byId.emplace_back(p.id, &p);
+            if (!p.guid.empty())
+                h.byGuid.emplace_back(p.guid, &p);
+            h.bytes += heapBytes(p);
+        }
+        std::sort(h.byId.begin(), h.byId.end(), [](const auto &a, const auto &b) { return a.first < b.first; });
+        // Stable: of several processes with one guid, the first in time (the Sysmon one) is found.
+        std::stable_sort(
+            h.byGuid.begin(), h.byGuid.end(), [](const auto &a, const auto &b) { return a.first < b.first; });
+        h.bytes += h.byId.capacity() * sizeof(h.byId[0]) + h.byGuid.capacity() * sizeof(h.byGuid[0]);
+        m_marks[host] = marks;
+        ++m_loads;
+    }
+    m_bytes += h.bytes;
+    m_peakBytes = std::max(m_peakBytes, m_bytes);
+    return h;
+}
+
+bool ProcessRows::mayHave(int64_t host, MarkerBit bit) const
+{
+    if (!m_markers[bit])
+        return true;
+    auto it = m_marks.find(host);
+    return it == m_marks.end() || (it->second & (1u << bit)) != 0;
+}
+
+void ProcessRows::trim() const
+{
+    while (m_bytes > m_budget && !m_cache.empty()) {
+        auto oldest = m_cache.begin();
+        for (auto it = m_cache.begin(); it != m_cache.end(); ++it)
+            if (it->second.lastUse < oldest->second.lastUse)
+                oldest = it;
+        m_bytes -= oldest->second.bytes;
+        m_cache.erase(oldest);
+    }
+}
+
+const std::vector<ProcessInfo> &ProcessRows::of(int64_t host) const
+{
+    return load(host).rows;
+}
+
+std::pair<const ProcessInfo *, const ProcessInfo *> ProcessRows::range(int64_t host, int64_t lo, int64_t hi) const
+{
+    const std::vector<ProcessInfo> &v = of(host);
+    if (v.empty())
+        return {nullptr, nullptr};
+    auto b = std::lower_bound(v.begin(), v.end(), lo, [](const ProcessInfo &r, int64_t t) { return r.ts < t; });
+    auto e = std::upper_bound(b, v.end(), hi, [](int64_t t, const ProcessInfo &r) { return t < r.ts; });
+    return {v.data() + (b - v.begin()), v.data() + (e - v.begin())};
+}
+
+const ProcessInfo *ProcessRows::byId(int64_t id) const
+{
+    if (!id || !m_repo)
+        return nullptr;
+    const int64_t host = m_repo->processHost(id);
+    if (!host)
+        return nullptr;
+    const Host &h = load(host);
+    auto it = std::lower_bound(h.byId.begin(), h.byId.end(), id,
+        [](const std::pair<int64_t, const ProcessInfo *> &e, int64_t v) { return e.first < v; });
+    return it == h.byId.end() || it->first != id ? nullptr : it->second;
+}
+
+const ProcessInfo *ProcessRows::byGuid(int64_t host, const std::string &guid) const
+{
+    if (guid.empty())
+        return nullptr;
+    const Host &h = load(host);
+    const std::string_view g(guid);
+    auto it = std::lower_bound(h.byGuid.begin(), h.byGuid.end(), g,
+        [](const std::pair<std::string_view, const ProcessInfo *> &e, std::string_view v) { return e.first < v; });
+    return it == h.byGuid.end() || it->first != g ? nullptr : it->second;
+}
+
+const ProcessInfo *ProcessRows::byPid(int64_t host, int64_t pid, int64_t ts) const
+{
+    if (pid < 0)
+        return nullptr;
+    // The latest start of that pid not after ts (pids are reused; the newest holder is the one).
+    const std::vector<ProcessInfo> &v = of(host);
+    auto e = std::upper_bound(v.begin(), v.end(), ts, [](int64_t t, const ProcessInfo &r) { return t < r.ts; });
+    const ProcessInfo *best = nullptr;
+    for (auto it = v.begin(); it != e; ++it)
+        if (it->pid == pid && (!best || it->ts > best->ts || (it->ts == best->ts && it->sysmon && !best->sysmon)))
+            best = &*it;
+    return best;
+}
+
+const ProcessInfo *ProcessRows::byEvent(int64_t event) const
+{
+    if (!m_repo)
+        return nullptr;
+    for (int64_t id : m_repo->processIdsOfEvent(event))
+        if (const ProcessInfo *p = byId(id))
+            return p;
+    return nullptr;
+}
+
+void CaseSnapshot::load(store::InferenceRepository &repo, const store::InferenceScope &scope, size_t processCacheBytes)
+{
+    processes.attach(repo, scope, processCacheBytes);
     using FileKind = store::InferenceRepository::FileEventKind;
     repo.loadFileEvents(scope, [this](FileCreateInfo &&f, FileKind kind) {
         (kind == FileKind::Read            ? fileReads
@@ -138,57 +292,21 @@ void CaseSnapshot::load(store::InferenceRepository &repo, const store::Inference
     for (auto &r : repo.scheduledTasks())
         scheduledTasks.add(std::move(r));
     scheduledTasks.finish();
-    const size_t nProcesses = processes.size();
-    m_procById.reserve(nProcesses);
-    size_t nGuids = 0;
-    for (const auto &[host, rows] : processes.all())
-        for (const ProcessInfo &p : rows) {
-            m_procById.emplace_back(p.id, &p);
-            nGuids += p.guid.empty() ? 0 : 1;
-        }
-    std::sort(m_procById.begin(), m_procById.end(), [](const auto &a, const auto &b) { return a.first < b.first; });
-    // Per host in (ts, event) order, then a stable sort: of several processes with one guid, the
-    // first (the Sysmon one) is the one found, as before.
-    m_procByGuid.reserve(nGuids);
-    for (int64_t host : processes.hosts())
-        for (const ProcessInfo &p : processes.of(host))
-            if (!p.guid.empty())
-                m_procByGuid.push_back({host, p.guid, &p});
-    std::stable_sort(m_procByGuid.begin(), m_procByGuid.end(),
-        [](const GuidEntry &a, const GuidEntry &b) { return a.host != b.host ? a.host < b.host : a.guid < b.guid; });
 }
 
 const ProcessInfo *CaseSnapshot::processById(int64_t id) const
 {
-    auto it = std::lower_bound(m_procById.begin(), m_procById.end(), id,
-        [](const std::pair<int64_t, const ProcessInfo *> &e, int64_t v) { return e.first < v; });
-    return it == m_procById.end() || it->first != id ? nullptr : it->second;
+    return processes.byId(id);
 }
 
 const ProcessInfo *CaseSnapshot::processByGuid(int64_t host, const std::string &guid) const
 {
-    if (guid.empty())
-        return nullptr;
-    const std::string_view g(guid);
-    auto it = std::lower_bound(m_procByGuid.begin(), m_procByGuid.end(), std::pair<int64_t, std::string_view>(host, g),
-        [](const GuidEntry &e, const std::pair<int64_t, std::string_view> &v) {
-            return e.host != v.first ? e.host < v.first : e.guid < v.second;
-        });
-    return it == m_procByGuid.end() || it->host != host || it->guid != g ? nullptr : it->p;
+    return processes.byGuid(host, guid);
 }
 
 const ProcessInfo *CaseSnapshot::processByPid(int64_t host, int64_t pid, int64_t ts) const
 {
-    if (pid < 0)
-        return nullptr;
-    // The latest start of that pid not after ts (pids are reused; the newest holder is the one).
-    const std::vector<ProcessInfo> &v = processes.of(host);
-    auto e = std::upper_bound(v.begin(), v.end(), ts, [](int64_t t, const ProcessInfo &r) { return t < r.ts; });
-    const ProcessInfo *best = nullptr;
-    for (auto it = v.begin(); it != e; ++it)
-        if (it->pid == pid && (!best || it->ts > best->ts || (it->ts == best->ts && it->sysmon && !best->sysmon)))
-            best = &*it;
-    return best;
+    return processes.byPid(host, pid, ts);
 }
 
 const ProcessInfo *CaseSnapshot::parentOf(const ProcessInfo &p) const

@@ -51,12 +51,73 @@ private:
     std::vector<std::vector<T>> m_staged; // rows added since the last finish(), in arrival order
 };
 
+// The processes of a run, read from the store one host at a time and kept in a cache of at most
+// a byte budget (issue 12: process rows and their strings were most of a run's memory, and grew
+// with the case). of() / range() / processBy*() load a host when it is not cached; what they
+// return stays valid until the next trim(), which drops the least recently used hosts beyond the
+// budget. Rules call trim() where they hold no process (between hosts of a scan, between rules),
+// so a run touches every row in the same order as with the whole case in memory.
+class ProcessRows {
+public:
+    // A marker is a test on one process; bit i of a host's marks is set when marker i holds for
+    // one of its processes. Computed when a host is read and kept after it leaves the cache, so a
+    // rule that needs only marked processes skips (does not read again) a host without any.
+    using Marker = bool (*)(const ProcessInfo &);
+    enum MarkerBit : unsigned { kMayMoveFiles = 0, kSshServer = 1, kEsxiShell = 2, kMarkerCount = 3 };
+    void setMarker(MarkerBit bit, Marker m) { m_markers[bit] = m; }
+    // False only when host was read and none of its processes holds marker bit.
+    bool mayHave(int64_t host, MarkerBit bit) const;
+
+    void attach(store::InferenceRepository &repo, const store::InferenceScope &scope, size_t budgetBytes);
+    const std::vector<ProcessInfo> &of(int64_t host) const;
+    std::pair<const ProcessInfo *, const ProcessInfo *> range(int64_t host, int64_t lo, int64_t hi) const;
+    const std::vector<int64_t> &hosts() const { return m_hosts; } // hosts with processes, ascending
+    size_t size() const { return m_total; }
+    void trim() const;
+    void setBudget(size_t bytes) { m_budget = bytes; }
+    // Most bytes the cache held, hosts read from the store (a host read again counts again).
+    size_t peakBytes() const { return m_peakBytes; }
+    size_t hostLoads() const { return m_loads; }
+
+    const ProcessInfo *byId(int64_t id) const;
+    const ProcessInfo *byGuid(int64_t host, const std::string &guid) const;
+    const ProcessInfo *byPid(int64_t host, int64_t pid, int64_t ts) const;
+    // The lowest-id process of an event (nullptr: none).
+    const ProcessInfo *byEvent(int64_t event) const;
+
+private:
+    struct Host {
+        std::vector<ProcessInfo> rows; // by (ts, event)
+        std::vector<std::pair<std::string_view, const ProcessInfo *>> byGuid; // the first of a guid first
+        std::vector<std::pair<int64_t, const ProcessInfo *>> byId;
+        size_t bytes = 0;
+        uint64_t lastUse = 0;
+    };
+    const Host &load(int64_t host) const;
+
+    store::InferenceRepository *m_repo = nullptr;
+    std::vector<int64_t> m_scopeHosts;
+    int64_t m_fromTs = 0, m_toTs = 0;
+    std::vector<int64_t> m_hosts;
+    size_t m_total = 0;
+    Marker m_markers[kMarkerCount] = {};
+    mutable std::unordered_map<int64_t, unsigned> m_marks; // hosts read at least once
+    size_t m_budget = 0;
+    mutable std::unordered_map<int64_t, Host> m_cache;
+    mutable size_t m_bytes = 0, m_peakBytes = 0, m_loads = 0;
+    mutable uint64_t m_clock = 0;
+};
+
 class CaseSnapshot {
 public:
-    // Reads the rows of scope (the whole case by default) through the repository.
-    void load(store::InferenceRepository &repo, const store::InferenceScope &scope);
+    // Processes cached beyond the host being read (ProcessRows): 64 MiB.
+    static constexpr size_t kProcessCacheBytes = size_t(64) << 20;
 
-    ByHost<ProcessInfo> processes;
+    // Reads the rows of scope (the whole case by default) through the repository.
+    void load(store::InferenceRepository &repo, const store::InferenceScope &scope,
+        size_t processCacheBytes = kProcessCacheBytes);
+
+    ProcessRows processes;
     ByHost<FileCreateInfo> fileCreates;
     ByHost<FileCreateInfo> fileReads; // whole-file reads a server logged sending (sftp-server close)
     ByHost<FileCreateInfo> fileStreams; // Sysmon 15: the hash of the file a stream was added to
@@ -79,17 +140,6 @@ public:
     const ProcessInfo *processByPid(int64_t host, int64_t pid, int64_t ts) const;
     // The parent of p (by guid, else by pid before p started).
     const ProcessInfo *parentOf(const ProcessInfo &p) const;
-
-private:
-    // Sorted vectors rather than hash maps: 16 and 32 bytes a process instead of a node, a bucket
-    // and (for the guid) a "host|GUID" key string each. The guid views point into processes.
-    struct GuidEntry {
-        int64_t host = 0;
-        std::string_view guid;
-        const ProcessInfo *p = nullptr;
-    };
-    std::vector<std::pair<int64_t, const ProcessInfo *>> m_procById; // by id
-    std::vector<GuidEntry> m_procByGuid; // by (host, guid), the first process of a key first
 };
 
 } // namespace tt::inference

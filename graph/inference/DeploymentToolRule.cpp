@@ -48,17 +48,14 @@ const char *matchIn(const std::string &lowered, std::initializer_list<const char
     return nullptr;
 }
 
-// Rows of the snapshot by event id, for the evidence of a transfer.
+// Rows of the snapshot by event id, for the evidence of a transfer (a process is read from the
+// store by its event: the snapshot does not hold every process).
 struct ByEvent {
-    std::unordered_map<int64_t, const ProcessInfo *> processes;
     std::unordered_map<int64_t, const FileCreateInfo *> files;
     std::unordered_map<int64_t, const ServiceInfo *> services;
 
     explicit ByEvent(const CaseSnapshot &snap)
     {
-        for (const auto &[host, rows] : snap.processes.all())
-            for (const ProcessInfo &p : rows)
-                processes.emplace(p.event, &p);
         for (const auto &[host, rows] : snap.fileCreates.all())
             for (const FileCreateInfo &f : rows)
                 files.emplace(f.event, &f);
@@ -90,8 +87,8 @@ std::vector<Actor> actorsOf(const CaseSnapshot &snap, const ByEvent &rows, const
     addProcessChain(snap, snap.processById(t.srcProcess), "source process", out);
     addProcessChain(snap, snap.processById(t.dstProcess), "process that ran it", out);
     for (const Evidence &e : t.evidence) {
-        if (auto it = rows.processes.find(e.event); it != rows.processes.end())
-            addProcessChain(snap, it->second, e.role, out);
+        if (const ProcessInfo *p = snap.processes.byEvent(e.event))
+            addProcessChain(snap, p, e.role, out);
         if (auto it = rows.files.find(e.event); it != rows.files.end())
             out.push_back({WinPath::key(it->second->image), "writer"});
         if (auto it = rows.services.find(e.event); it != rows.services.end()) {
@@ -107,6 +104,7 @@ void DeploymentToolRule::refine(RuleContext &ctx, std::vector<Candidate> &transf
 {
     const ByEvent rows(ctx.snap);
     for (Candidate &t : transfers) {
+        ctx.snap.processes.trim(); // nothing of the previous transfer is held
         const std::string dst = WinPath::key(t.dstPath.empty() ? t.fileName : t.dstPath);
         const std::string src = WinPath::key(t.srcPath);
         std::vector<Actor> actors; // filled on the first place that matches

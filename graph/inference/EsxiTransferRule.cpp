@@ -170,6 +170,9 @@ void EsxiTransferRule::datastore(RuleContext &ctx, std::vector<Candidate> &out)
 void EsxiTransferRule::landedOverSsh(RuleContext &ctx, std::vector<Candidate> &out)
 {
     for (int64_t host : ctx.snap.processes.hosts()) {
+        ctx.snap.processes.trim(); // nothing of the previous host is held
+        if (!ctx.snap.processes.mayHave(host, ProcessRows::kEsxiShell))
+            continue; // read before: no ESXi shell command, nothing landed
         std::set<std::string> named; // file names earlier commands on this host mentioned
         std::set<std::string> done; // paths already claimed
         for (const ProcessInfo &p : ctx.snap.processes.of(host)) {

@@ -39,17 +39,20 @@ bool namesPath(const std::string &cmd, const std::string &path)
 
 void ExecutionRule::refine(RuleContext &ctx, std::vector<Candidate> &transfers)
 {
-    // Per destination host: image -> processes, in time order.
-    std::unordered_map<int64_t, std::unordered_map<std::string, std::vector<const ProcessInfo *>>> byImage;
+    // Of the destination host being read (transfers are visited host by host): image ->
+    // processes, in time order. Switching hosts drops it and lets the process cache trim.
+    int64_t imagesHost = 0;
+    std::unordered_map<std::string, std::vector<const ProcessInfo *>> byImage;
     auto imagesOf = [&](int64_t host) -> const std::unordered_map<std::string, std::vector<const ProcessInfo *>> & {
-        auto it = byImage.find(host);
-        if (it != byImage.end())
-            return it->second;
-        auto &m = byImage[host];
+        if (host == imagesHost && host)
+            return byImage;
+        byImage.clear();
+        ctx.snap.processes.trim();
+        imagesHost = host;
         for (const ProcessInfo &p : ctx.snap.processes.of(host))
             if (!p.image.empty())
-                m[WinPath::key(p.image)].push_back(&p);
-        return m;
+                byImage[WinPath::key(p.image)].push_back(&p);
+        return byImage;
     };
     // The next write of the same path ends the window of the previous one.
     std::map<std::tuple<int64_t, std::string>, std::vector<size_t>> byPath;

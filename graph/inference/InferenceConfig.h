@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 
 namespace tt::inference {
@@ -19,6 +20,9 @@ struct InferenceConfig {
     // vendors document no upper bound (a client syncs when its machine is on and signed in), so a
     // working day plus a night covers a laptop opened the next morning.
     int64_t cloudSyncWindow = 24 * 3600 * kSec;
+    // Processes are read one host at a time; hosts beyond the one being read stay cached up to
+    // this many bytes (issue 12: bounded memory). 0 keeps only what a rule is reading.
+    size_t processCacheBytes = size_t(64) << 20;
 };
 
 } // namespace tt::inference

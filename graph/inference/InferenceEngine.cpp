@@ -76,7 +76,10 @@ InferenceEngine::Result InferenceEngine::runSteps()
     r.events = repo.eventCount();
 
     CaseSnapshot snap;
-    snap.load(repo, store::InferenceScope {});
+    snap.load(repo, store::InferenceScope {}, m_config.processCacheBytes);
+    snap.processes.setMarker(ProcessRows::kMayMoveFiles, &SourceCommandRule::mayMatch);
+    snap.processes.setMarker(ProcessRows::kSshServer, &SshTransferRule::mayBeServer);
+    snap.processes.setMarker(ProcessRows::kEsxiShell, [](const ProcessInfo &p) { return p.esxiShell; });
     HostResolver hosts(entities);
     hosts.load(snap);
     AccountResolver accounts(entities);
@@ -114,13 +117,17 @@ InferenceEngine::Result InferenceEngine::runSteps()
     for (const auto &rule : rules) {
         const size_t before = candidates.size();
         rule->collect(ctx, candidates);
+        snap.processes.trim();
         checkCancelled();
         r.candidatesByRule[rule->name()] = candidates.size() - before;
     }
     r.candidates = candidates.size();
     std::vector<Candidate> transfers = TransferMerger(snap, hosts, m_config).merge(std::move(candidates));
-    for (const auto &rule : rules)
+    snap.processes.trim();
+    for (const auto &rule : rules) {
         rule->refine(ctx, transfers);
+        snap.processes.trim();
+    }
     checkCancelled();
 
     // Not transfers after all: a source that is the destination itself, or a System write that
@@ -155,6 +162,8 @@ InferenceEngine::Result InferenceEngine::runSteps()
     tx.commit();
     r.transfers = kept.size();
     r.seconds = std::chrono::duration<double>(Clock::now() - t0).count();
+    r.processCachePeakBytes = snap.processes.peakBytes();
+    r.processHostLoads = snap.processes.hostLoads();
     spdlog::debug("inference: {} events, {} candidates, {} transfers in {:.3f} s", r.events, r.candidates, r.transfers,
         r.seconds);
     return r;

@@ -31,6 +31,8 @@ public:
         std::map<std::string, size_t> transfersByLabel; // high / medium / low
         double seconds = 0;
         double loadSeconds = 0; // reading the case into memory
+        size_t processCachePeakBytes = 0; // most bytes of process rows held at once
+        size_t processHostLoads = 0; // hosts' processes read from the store
     };
 
     explicit InferenceEngine(store::CaseStore &cs, InferenceConfig config = {})

@@ -81,6 +81,7 @@ bool OutputReadRule::redirectsInto(std::string_view cmd, std::string_view leaf)
 void OutputReadRule::collect(RuleContext &ctx, std::vector<Candidate> &out)
 {
     for (int64_t host : ctx.snap.shareReads.hosts()) {
+        ctx.snap.processes.trim(); // nothing of the previous host is held
         Candidate *cur = nullptr;
         std::string curKey;
         for (const store::ShareReadRow &r : ctx.snap.shareReads.of(host)) {

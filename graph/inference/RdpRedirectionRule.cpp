@@ -173,10 +173,13 @@ void RdpRedirectionRule::fromProcess(RuleContext &ctx, const ProcessInfo &p, std
 
 void RdpRedirectionRule::collect(RuleContext &ctx, std::vector<Candidate> &out)
 {
-    for (int64_t host : ctx.snap.processes.hosts())
+    for (int64_t host : ctx.snap.processes.hosts()) {
+        ctx.snap.processes.trim(); // nothing of the previous host is held
         for (const ProcessInfo &p : ctx.snap.processes.of(host))
             fromProcess(ctx, p, out);
+    }
     for (int64_t host : ctx.snap.fileCreates.hosts()) {
+        ctx.snap.processes.trim(); // nothing of the previous host is held
         for (const FileCreateInfo &f : ctx.snap.fileCreates.of(host)) {
             const bool toClientDrive = isTsclient(f.path);
             const bool byClient = WinPath::endsWithI(f.image, "\\mstsc.exe");

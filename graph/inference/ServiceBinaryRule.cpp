@@ -51,6 +51,7 @@ void ServiceBinaryRule::refine(RuleContext &ctx, std::vector<Candidate> &transfe
                 best->account = acct;
         }
     for (Candidate &t : transfers) {
+        ctx.snap.processes.trim(); // nothing of the previous transfer is held
         // services.exe started the file: a service binary, whatever the install records say.
         if (const ProcessInfo *p = ctx.snap.processById(t.dstProcess);
             p && WinPath::endsWithI(p->parentImage, "\\services.exe") && WinPath::equal(p->image, t.dstPath)) {

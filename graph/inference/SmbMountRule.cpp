@@ -79,6 +79,7 @@ bool SmbMountRule::volumeHousekeeping(std::string_view path)
 void SmbMountRule::collect(RuleContext &ctx, std::vector<Candidate> &out)
 {
     for (int64_t host : ctx.snap.mounts.hosts()) {
+        ctx.snap.processes.trim(); // nothing of the previous host is held
         for (const FileCreateInfo &f : ctx.snap.fileCreates.of(host)) {
             if (f.path.empty() || f.path[0] != '/' || volumeHousekeeping(f.path))
                 continue;

@@ -31,9 +31,17 @@ void SourceCommandRule::attachChain(
     }
 }
 
+bool SourceCommandRule::mayMatch(const ProcessInfo &p)
+{
+    return !p.cmd.empty() && CommandParser::mayMoveFiles(p.cmd);
+}
+
 void SourceCommandRule::collect(RuleContext &ctx, std::vector<Candidate> &out)
 {
     for (int64_t host : ctx.snap.processes.hosts()) {
+        ctx.snap.processes.trim(); // nothing of the previous host is held
+        if (!ctx.snap.processes.mayHave(host, ProcessRows::kMayMoveFiles))
+            continue; // read before: no command line that may move a file
         for (const ProcessInfo &p : ctx.snap.processes.of(host)) {
             if (p.cmd.empty() || !CommandParser::mayMoveFiles(p.cmd))
                 continue;

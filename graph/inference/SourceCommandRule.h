@@ -17,6 +17,9 @@ using store::ProcessInfo;
 // chain and the source file's creation are attached. \\tsclient paths belong to the RDP rule.
 class SourceCommandRule : public Rule {
 public:
+    // A command line that may move files (ProcessRows::kMayMoveFiles: hosts without one are not
+    // read by this rule or by ssh-transfer's source side).
+    static bool mayMatch(const ProcessInfo &p);
     const char *name() const override { return "source-command"; }
     void collect(RuleContext &ctx, std::vector<Candidate> &out) override;
 

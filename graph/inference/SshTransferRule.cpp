@@ -162,6 +162,14 @@ const LogonInfo *SshTransferRule::loginFor(
     return byLogon ? byLogon : byAccount ? byAccount : latest;
 }
 
+bool SshTransferRule::mayBeServer(const ProcessInfo &p)
+{
+    if (p.cmd.empty())
+        return false;
+    const Server s = serverOf(p);
+    return s.kind == Server::Receive || s.kind == Server::Send;
+}
+
 void SshTransferRule::collect(RuleContext &ctx, std::vector<Candidate> &out)
 {
     m_claimedServers.clear();
@@ -175,6 +183,9 @@ void SshTransferRule::sourceSide(RuleContext &ctx, std::vector<Candidate> &out)
 {
     AccountNames names(ctx.entities);
     for (int64_t host : ctx.snap.processes.hosts()) {
+        ctx.snap.processes.trim(); // nothing of the previous host is held
+        if (!ctx.snap.processes.mayHave(host, ProcessRows::kMayMoveFiles))
+            continue; // read before: no command line that may move a file
         for (const ProcessInfo &p : ctx.snap.processes.of(host)) {
             if (p.cmd.empty() || !CommandParser::mayMoveFiles(p.cmd))
                 continue;
@@ -303,6 +314,9 @@ void SshTransferRule::sourceSide(RuleContext &ctx, std::vector<Candidate> &out)
 void SshTransferRule::serverSide(RuleContext &ctx, std::vector<Candidate> &out)
 {
     for (int64_t host : ctx.snap.processes.hosts()) {
+        ctx.snap.processes.trim(); // nothing of the previous host is held
+        if (!ctx.snap.processes.mayHave(host, ProcessRows::kSshServer))
+            continue; // read before: no scp / rsync server process
         for (const ProcessInfo &p : ctx.snap.processes.of(host)) {
             if (m_claimedServers.count(p.id) || p.cmd.empty())
                 continue;
@@ -354,6 +368,7 @@ void SshTransferRule::serverSide(RuleContext &ctx, std::vector<Candidate> &out)
 void SshTransferRule::sftpWrites(RuleContext &ctx, std::vector<Candidate> &out)
 {
     for (int64_t host : ctx.snap.fileCreates.hosts()) {
+        ctx.snap.processes.trim(); // nothing of the previous host is held
         for (const FileCreateInfo &f : ctx.snap.fileCreates.of(host)) {
             const std::string_view img = WinPath::fileName(f.image);
             if (img != "sftp-server" && img != "internal-sftp")
@@ -392,6 +407,7 @@ void SshTransferRule::sftpReads(RuleContext &ctx, std::vector<Candidate> &out)
     // sftp `get`, and scp downloads since OpenSSH 9.0 (SFTP underneath): the file left this
     // server for the session's peer, which fetched it.
     for (int64_t host : ctx.snap.fileReads.hosts()) {
+        ctx.snap.processes.trim(); // nothing of the previous host is held
         for (const FileCreateInfo &f : ctx.snap.fileReads.of(host)) {
             const std::string_view img = WinPath::fileName(f.image);
             const std::string_view leaf = WinPath::fileName(f.path);

@@ -36,6 +36,9 @@ public:
     void refine(RuleContext &ctx, std::vector<Candidate> &transfers) override;
 
     // The sshd / audit login on host that a process of (account, logonId) at ts belongs to.
+    // A process serverSide() looks at (an scp / rsync server receiving or sending): a host
+    // without one is not read for it (ProcessRows::kSshServer).
+    static bool mayBeServer(const ProcessInfo &p);
     static const LogonInfo *loginFor(
         RuleContext &ctx, int64_t host, int64_t ts, int64_t account, const std::string &logonId);
 

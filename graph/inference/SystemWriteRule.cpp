@@ -73,6 +73,7 @@ void SystemWriteRule::collect(RuleContext &ctx, std::vector<Candidate> &out)
 {
     SessionLinker linker(ctx);
     for (int64_t host : ctx.snap.fileCreates.hosts()) {
+        ctx.snap.processes.trim(); // nothing of the previous host is held
         for (const FileCreateInfo &f : ctx.snap.fileCreates.of(host)) {
             if (!isSystemWriter(f) || isLocalNoise(f.path) || WinPath::parseUnc(f.path))
                 continue;

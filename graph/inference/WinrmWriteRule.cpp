@@ -43,6 +43,7 @@ int64_t WinrmWriteRule::shellCreated(RuleContext &ctx, int64_t host, int64_t ts,
 void WinrmWriteRule::collect(RuleContext &ctx, std::vector<Candidate> &out)
 {
     for (int64_t host : ctx.snap.fileCreates.hosts()) {
+        ctx.snap.processes.trim(); // nothing of the previous host is held
         for (const FileCreateInfo &f : ctx.snap.fileCreates.of(host)) {
             if (!WinPath::equal(WinPath::fileName(f.image), "wsmprovhost.exe") || sessionHousekeeping(f.path))
                 continue;

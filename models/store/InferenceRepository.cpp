@@ -107,6 +107,33 @@ std::string InferenceRepository::processHashes(int64_t processId)
     return st.step() ? columnText(st, 0) : std::string();
 }
 
+std::vector<std::pair<int64_t, int64_t>> InferenceRepository::processCountsByHost(const InferenceScope &scope)
+{
+    auto st = prepareScoped(m_cs.db(), "SELECT p.host_id, count(*) FROM processes p WHERE p.start_ts IS NOT NULL",
+        scope, "p.host_id", "p.start_ts", " GROUP BY p.host_id ORDER BY p.host_id");
+    std::vector<std::pair<int64_t, int64_t>> out;
+    while (st.step())
+        out.emplace_back(st.int64(0), st.int64(1));
+    return out;
+}
+
+int64_t InferenceRepository::processHost(int64_t processId)
+{
+    auto st = m_cs.db().prepare("SELECT host_id FROM processes WHERE id=?");
+    st.bind(1, processId);
+    return st.step() ? columnInt64(st, 0) : 0;
+}
+
+std::vector<int64_t> InferenceRepository::processIdsOfEvent(int64_t event)
+{
+    auto st = m_cs.db().prepare("SELECT id FROM processes WHERE event=? AND start_ts IS NOT NULL ORDER BY id");
+    st.bind(1, event);
+    std::vector<int64_t> out;
+    while (st.step())
+        out.push_back(st.int64(0));
+    return out;
+}
+
 void InferenceRepository::loadFileEvents(
     const InferenceScope &scope, const std::function<void(FileCreateInfo &&, FileEventKind)> &sink)
 {

@@ -15,6 +15,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <utility>
 #include <vector>
 
 namespace tt::sql {
@@ -49,6 +50,12 @@ public:
     void loadProcesses(const InferenceScope &scope, const RowSink<ProcessInfo> &sink);
     // The hashes column of one process (empty: none or no such process).
     std::string processHashes(int64_t processId);
+    // For loading processes one host at a time (issue 12, bounded memory): the hosts with
+    // processes loadProcesses(scope) would read, ascending, with their counts; the host of one
+    // process (0: no such process); the processes of one event, ascending.
+    std::vector<std::pair<int64_t, int64_t>> processCountsByHost(const InferenceScope &scope);
+    int64_t processHost(int64_t processId);
+    std::vector<int64_t> processIdsOfEvent(int64_t event);
     // File creations, whole-file reads (a server logged sending: sftp-server close), Sysmon 15
     // streams (the hash of the file a stream was added to) and 4663 object accesses that wrote
     // (WriteData / AppendData; other accesses are not read).
