@@ -34,3 +34,7 @@ tt_add_test(tst_inference_winrm SOURCES inference/tst_inference_winrm.cpp infere
 # corpus and generated recordings; the high band's precision and the labelled-high corpus transfers.
 tt_add_test(tst_inference_calibration SOURCES inference/tst_inference_calibration.cpp inference/GroundTruthMatcher.cpp
             LIBS tt_inference tt_importers tt_generator TIMEOUT 900)
+# Generated ESXi hosts and Macs (Options::platforms): gen -> import (Macs with --host) -> transfers
+# against the ground truth per method.
+tt_add_test(tst_generator_platforms SOURCES inference/tst_generator_platforms.cpp inference/GroundTruthMatcher.cpp
+            LIBS tt_inference tt_importers tt_generator TIMEOUT 900)
