@@ -3,6 +3,8 @@
 #include "TimeFormat.h"
 #include "Topology.h"
 
+#include <cstdio>
+
 namespace tt::gen {
 
 namespace {
@@ -18,6 +20,10 @@ std::string jsonEscaped(const std::string &s)
 {
     std::string o;
     for (const char c : s) {
+        if (c == '\n') {
+            o.append("\\n");
+            continue;
+        }
         if (c == '"' || c == '\\')
             o.push_back('\\');
         o.push_back(c);
@@ -69,8 +75,8 @@ std::string esProcessJson(const MacProc &p)
         + R"(,"pidversion":)" + std::to_string(p.pid * 10) + R"(,"rgid":20,"ruid":)" + uid
         + R"(},"cdhash":"0f1e2d3c4b5a69788796a5b4c3d2e1f0a1b2c3d4","codesigning_flags":570522385,"executable":{"path":")"
         + jsonEscaped(p.path) + R"(","path_truncated":false},"group_id":)" + pid
-        + R"(,"is_es_client":false,"is_platform_binary":true,"original_ppid":)" + std::to_string(p.ppid)
-        + R"(,"ppid":)" + std::to_string(p.ppid) + R"(,"session_id":)" + pid + R"(,"signing_id":")" + p.signing
+        + R"(,"is_es_client":false,"is_platform_binary":true,"original_ppid":)" + std::to_string(p.ppid) + R"(,"ppid":)"
+        + std::to_string(p.ppid) + R"(,"session_id":)" + pid + R"(,"signing_id":")" + p.signing
         + R"(","start_time":"2026-01-01T00:00:00.000000Z","team_id":null,"tty":null})";
 }
 
@@ -97,8 +103,8 @@ public:
         for (const std::string &s : args)
             a += (a.empty() ? "\"" : ",\"") + jsonEscaped(s) + '"';
         message(us, 9,
-            R"("exec":{"target":)" + esProcessJson(child) + R"(,"args":[)" + a + R"(],"cwd":{"path":")" + jsonEscaped(cwd)
-                + R"(","path_truncated":false},"env":[],"script":null,"fds":[]})",
+            R"("exec":{"target":)" + esProcessJson(child) + R"(,"args":[)" + a + R"(],"cwd":{"path":")"
+                + jsonEscaped(cwd) + R"(","path_truncated":false},"env":[],"script":null,"fds":[]})",
             parent);
     }
     void create(int64_t us, const MacProc &by, const std::string &dir, const std::string &name)
@@ -188,7 +194,8 @@ void PlatformActivity::run()
     auto server = [&] { return servers.empty() ? 0 : servers[r.below(servers.size())]; };
     auto workstation = [&] { return workstations.empty() ? n - 1 : workstations[r.below(workstations.size())]; };
     const int64_t span = std::max<int64_t>(m_s.endUs() - m_s.startUs() - 3 * 3600 * kSec, kMin);
-    auto when = [&] { return m_s.startUs() + 3600 * kSec + static_cast<int64_t>(r.below(static_cast<uint64_t>(span))); };
+    auto when
+        = [&] { return m_s.startUs() + 3600 * kSec + static_cast<int64_t>(r.below(static_cast<uint64_t>(span))); };
 
     // --- the hosts ---
     constexpr int kEsxi = 2, kMacs = 2;
@@ -240,7 +247,7 @@ void PlatformActivity::run()
 
     int esxiTransfers = 0, macTransfers = 0;
     for (int m = 0; m < kMacs; ++m) {
-        PlatformHost &mac = hosts[static_cast<size_t>(kEsxi + m)];
+        PlatformHost &mac = hosts[static_cast<size_t>(kEsxi) + static_cast<size_t>(m)];
         EsLog es(mac.logs[0]);
         UnifiedLog ul(mac.logs[1], tz);
         const std::string user = macUsers[m % 3];
@@ -284,17 +291,18 @@ void PlatformActivity::run()
             const std::string file = kMacTools[r.below(std::size(kMacTools))];
             const std::string dir = home + "/Downloads";
             const int acct = s.primaryUser >= 0 ? s.primaryUser : t.accountsOf(AccountKind::ItAdmin).front();
-            const int tag = label(s.fqdn, s.ip, src, mac.fqdn, mac.ip, -1, file, dir + '/' + file, mac.name + '\\' + user, "scp", "push",
-                us + 1500 * kMs,
+            const int tag = label(s.fqdn, s.ip, src, mac.fqdn, mac.ip, -1, file, dir + '/' + file,
+                mac.name + '\\' + user, "scp", "push", us + 1500 * kMs,
                 "OpenSSH scp.exe on " + s.fqdn + " pushing " + file + " into " + mac.fqdn
                     + " (unified-log sshd login, eslogger sftp-server create).");
             const Proc u = sc.userProc(us - 60 * kSec, acct, 0x5e7000 + static_cast<uint64_t>(r.below(0xfff)), 1,
                 "C:\\Windows\\explorer.exe", "C:\\Windows\\Explorer.EXE", false);
-            const Proc ps = m_s.start(src, us - 20 * kSec, u, "C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\powershell.exe",
-                "\"C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\powershell.exe\" ");
+            const Proc ps
+                = m_s.start(src, us - 20 * kSec, u, "C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\powershell.exe",
+                    "\"C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\powershell.exe\" ");
             const Proc scp = m_s.start(src, us, ps, "C:\\Windows\\System32\\OpenSSH\\scp.exe",
-                "\"C:\\Windows\\System32\\OpenSSH\\scp.exe\" C:\\Users\\Public\\" + file + ' ' + user + '@' + mac.ip + ':'
-                    + dir + '/',
+                "\"C:\\Windows\\System32\\OpenSSH\\scp.exe\" C:\\Users\\Public\\" + file + ' ' + user + '@' + mac.ip
+                    + ':' + dir + '/',
                 tag);
             const std::string port = m_s.ephemeralPort();
             m_s.put(src, m_s.f(src).networkConnect(us + 100 * kMs, scp, true, s.ip, port, mac.ip, "22"), tag);
@@ -329,8 +337,8 @@ void PlatformActivity::run()
             const std::string dir = "/tmp";
             const bool byName = r.chance(0.5);
             const std::string url = "http://" + (byName ? s.fqdn : s.ip) + "/share/" + file;
-            label(s.fqdn, s.ip, sv, mac.fqdn, mac.ip, -1, file, dir + '/' + file, mac.name + '\\' + user, "http", "pull", us,
-                "curl on " + mac.fqdn + " downloading " + url + " (eslogger exec + create).");
+            label(s.fqdn, s.ip, sv, mac.fqdn, mac.ip, -1, file, dir + '/' + file, mac.name + '\\' + user, "http",
+                "pull", us, "curl on " + mac.fqdn + " downloading " + url + " (eslogger exec + create).");
             const MacProc curl {nextPid++, zsh.pid, uid, "/usr/bin/curl", "com.apple.curl"};
             es.exec(us, zsh, curl, {"curl", "-s", "-o", dir + '/' + file, url}, home);
             es.create(us + 900 * kMs, curl, dir, file);
@@ -345,7 +353,8 @@ void PlatformActivity::run()
             const int64_t us = when();
             const std::string file = kEsxiTools[r.below(std::size(kEsxiTools))];
             const std::string path = "/tmp/" + file;
-            label(mac.fqdn, mac.ip, -1, esx.fqdn, esx.ip, -1, file, path, esx.name + "\\root", "scp", "push", us + 1 * kSec,
+            label(mac.fqdn, mac.ip, -1, esx.fqdn, esx.ip, -1, file, path, esx.name + "\\root", "scp", "push",
+                us + 1 * kSec,
                 "scp on " + mac.fqdn + " pushing " + file + " into " + esx.fqdn
                     + ":/tmp/ (eslogger exec; ESXi auth.log login, shell.log chmod and run).");
             const MacProc scp {nextPid++, zsh.pid, uid, "/usr/bin/scp", "com.apple.scp"};
@@ -356,14 +365,16 @@ void PlatformActivity::run()
                 "Connection from " + mac.ip + " port " + std::to_string(port) + " on " + esx.ip
                     + " port 22 rdomain \"\"");
             ex.sshd(us + 800 * kMs, pid,
-                "Accepted keyboard-interactive/pam for root from " + mac.ip + " port " + std::to_string(port) + " ssh2");
+                "Accepted keyboard-interactive/pam for root from " + mac.ip + " port " + std::to_string(port)
+                    + " ssh2");
             ex.sshd(us + 900 * kMs, pid, "subsystem request for sftp by user root");
             ex.sshd(us + 3 * kSec, pid, "Disconnected from user root " + mac.ip + " port " + std::to_string(port));
             const int64_t later = us + static_cast<int64_t>(r.range(60, 600)) * kSec;
             const int port2 = port + 7;
             const uint32_t pid2 = pid + 11;
             ex.sshd(later, pid2,
-                "Accepted keyboard-interactive/pam for root from " + mac.ip + " port " + std::to_string(port2) + " ssh2");
+                "Accepted keyboard-interactive/pam for root from " + mac.ip + " port " + std::to_string(port2)
+                    + " ssh2");
             ex.sshd(later + 100 * kMs, pid2, "Session opened for 'root' on /dev/char/pty/t0");
             const uint32_t shellPid = pid2 + 3;
             ex.line(later + 2 * kSec, 14, "shell", shellPid, "Interactive shell session started");
@@ -371,6 +382,43 @@ void PlatformActivity::run()
             ex.shell(later + 14 * kSec, shellPid, "chmod +x " + file);
             ex.shell(later + 20 * kSec, shellPid, "./" + file + " --path /vmfs/volumes");
             ++esxiTransfers;
+        }
+    }
+
+    // (6) AirDrop: each Mac receives a file from the other Mac (a host of the case) and one from a
+    // phone (no host: an unknown source). sharingd logs the ask with the AirDrop request's keys
+    // (SenderComputerName, SenderID, Files / FileName) and writes the accepted file into
+    // ~/Downloads. The message wording around the keys is assumed (not documented).
+    for (int m = 0; m < kMacs; ++m) {
+        PlatformHost &mac = hosts[static_cast<size_t>(kEsxi) + static_cast<size_t>(m)];
+        const PlatformHost &other = hosts[static_cast<size_t>(kEsxi) + static_cast<size_t>((m + 1) % kMacs)];
+        EsLog es(mac.logs[0]);
+        UnifiedLog ul(mac.logs[1], tz);
+        const std::string user = macUsers[m % 3];
+        const uint32_t uid = 501 + static_cast<uint32_t>(m);
+        const MacProc sharingd {310 + static_cast<uint32_t>(m), 1, uid, "/usr/libexec/sharingd", "com.apple.sharingd"};
+        for (int k = 0; k < 2; ++k) {
+            const bool phone = k == 1;
+            const int64_t us = when();
+            const std::string file = phone ? "IMG_" + std::to_string(r.range(1000, 9999)) + ".HEIC"
+                                           : kMacTools[r.below(std::size(kMacTools))];
+            const std::string sender = phone ? std::string("Bob's iPhone") : other.name;
+            const int64_t lands = us + static_cast<int64_t>(r.range(3, 40)) * kSec; // the user accepted
+            label(phone ? std::string() : other.fqdn, phone ? std::string() : other.ip, -1, mac.fqdn, mac.ip, -1, file,
+                "/Users/" + user + "/Downloads/" + file, mac.name + '\\' + user, "airdrop", "push", lands,
+                "AirDrop from " + sender + " to " + mac.fqdn + " (sharingd ask, file created by sharingd).");
+            char id[16];
+            std::snprintf(id, sizeof id, "%012llx", static_cast<unsigned long long>(r.below(0xffffffffffffull)));
+            ul.entry(us, "/usr/libexec/sharingd", sharingd.pid, "com.apple.sharing", "AirDrop",
+                "SDAirDropTransferManager: Ask request received: {\n    BundleID = com.apple.finder;\n    Files = (\n"
+                "        {\n            FileIsDirectory = 0;\n            FileName = \""
+                    + file
+                    + "\";\n            FileType = \"public.data\";\n        }\n    );\n"
+                      "    SenderComputerName = \""
+                    + sender + "\";\n    SenderID = " + id + ";\n    SenderModelName = \""
+                    + (phone ? "iPhone14,2" : "MacBookPro18,3") + "\";\n}");
+            es.create(lands, sharingd, "/Users/" + user + "/Downloads", file);
+            ++macTransfers;
         }
     }
 
@@ -401,8 +449,8 @@ void PlatformActivity::run()
             HostContext &sc = m_s.ctx(src);
             const int64_t us = when();
             const std::string file = kIsos[r.below(std::size(kIsos))];
-            label(s.fqdn, s.ip, src, esx.fqdn, esx.ip, -1, file, "/vmfs/volumes/datastore1/iso/" + file, esx.name + "\\root", "http",
-                "push", us + 30 * kSec,
+            label(s.fqdn, s.ip, src, esx.fqdn, esx.ip, -1, file, "/vmfs/volumes/datastore1/iso/" + file,
+                esx.name + "\\root", "http", "push", us + 30 * kSec,
                 "Host Client datastore upload of " + file + " from " + s.fqdn + " into " + esx.fqdn + " (hostd).");
             const int acct = t.accountsOf(AccountKind::ItAdmin).front();
             const Proc u = sc.userProc(us - 60 * kSec, acct, 0x6e7000 + static_cast<uint64_t>(r.below(0xfff)), 1,
@@ -410,8 +458,10 @@ void PlatformActivity::run()
             const Proc edge = m_s.start(src, us - 10 * kSec, u,
                 "C:\\Program Files (x86)\\Microsoft\\Edge\\Application\\msedge.exe",
                 "\"C:\\Program Files (x86)\\Microsoft\\Edge\\Application\\msedge.exe\" https://" + esx.fqdn + "/ui/");
-            m_s.put(src, m_s.f(src).networkConnect(us - 9 * kSec, edge, true, s.ip, m_s.ephemeralPort(), esx.ip, "443"));
-            ex.hostd(us, hostdPid, "Vimsvc.ha-eventmgr opID=esxui-" + std::to_string(r.range(1000, 9999)) + " user=root",
+            m_s.put(
+                src, m_s.f(src).networkConnect(us - 9 * kSec, edge, true, s.ip, m_s.ephemeralPort(), esx.ip, "443"));
+            ex.hostd(us, hostdPid,
+                "Vimsvc.ha-eventmgr opID=esxui-" + std::to_string(r.range(1000, 9999)) + " user=root",
                 "Event " + std::to_string(r.range(300, 900)) + " : User root@" + s.ip
                     + " logged in as Mozilla/5.0 (Windows NT 10.0; Win64; x64)");
             ex.hostd(us + 30 * kSec, hostdPid + 1,
@@ -427,13 +477,14 @@ void PlatformActivity::run()
             const int64_t us = when();
             const std::string file = "esx-" + std::to_string(r.range(10, 99)) + ".sh";
             const std::string url = "http://" + s.ip + "/tools/" + file;
-            const PlatformHost &mac = hosts[static_cast<size_t>(kEsxi + e % kMacs)];
-            label(s.fqdn, s.ip, sv, esx.fqdn, esx.ip, -1, file, "/tmp/" + file, esx.name + "\\root", "http", "pull", us + 20 * kSec,
-                "wget on " + esx.fqdn + " from " + url + " (shell.log).");
+            const PlatformHost &mac = hosts[static_cast<size_t>(kEsxi) + static_cast<size_t>(e % kMacs)];
+            label(s.fqdn, s.ip, sv, esx.fqdn, esx.ip, -1, file, "/tmp/" + file, esx.name + "\\root", "http", "pull",
+                us + 20 * kSec, "wget on " + esx.fqdn + " from " + url + " (shell.log).");
             const uint32_t pid = 5000 + static_cast<uint32_t>(r.below(9000));
             const int port = static_cast<int>(r.range(49152, 65000));
             ex.sshd(us, pid,
-                "Accepted keyboard-interactive/pam for root from " + mac.ip + " port " + std::to_string(port) + " ssh2");
+                "Accepted keyboard-interactive/pam for root from " + mac.ip + " port " + std::to_string(port)
+                    + " ssh2");
             ex.sshd(us + 100 * kMs, pid, "Session opened for 'root' on /dev/char/pty/t1");
             ex.shell(us + 20 * kSec, pid + 2, "wget " + url + " -O /tmp/" + file);
             ex.shell(us + 25 * kSec, pid + 2, "sh /tmp/" + file);

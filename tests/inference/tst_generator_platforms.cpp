@@ -139,8 +139,8 @@ private slots:
             }
         }
         for (size_t j = 0; j < rows.size(); ++j) {
-            const QString platform = platformOf(
-                QString::fromStdString(rows[j].source), QString::fromStdString(rows[j].destination));
+            const QString platform
+                = platformOf(QString::fromStdString(rows[j].source), QString::fromStdString(rows[j].destination));
             if (platform.isEmpty())
                 continue;
             const int l = out.labelOfRow[j];
@@ -159,7 +159,8 @@ private slots:
         qInfo().noquote() << QStringLiteral("seed %1: %2; %3 rows").arg(seed).arg(seen.join(", ")).arg(rows.size());
         for (const QString &p : problems)
             qInfo().noquote() << "  " << p;
-        for (const char *k : {"esxi scp push", "esxi http push", "esxi http pull", "macos scp push", "macos http pull"})
+        for (const char *k : {"esxi scp push", "esxi http push", "esxi http pull", "macos scp push", "macos http pull",
+                 "macos airdrop push"})
             QVERIFY2(perKind[QString::fromLatin1(k)] > 0, k);
         QVERIFY2(problems.filter(QStringLiteral("attack transfer lost")).isEmpty(), qPrintable(problems.join('\n')));
     }

@@ -132,6 +132,21 @@ private slots:
         QCOMPARE(fld(sink.events[1], "process_user"), std::string("bob"));
     }
 
+    // The AirDrop ask sharingd logs (rule airdrop): the request's keys read from the NSDictionary
+    // description, quoted or bare, escapes undone, a key inside another word ignored.
+    void airDropAskKeys()
+    {
+        const std::string msg
+            = "Ask request received: {\n    Files = (\n        {\n            FileName = \"a \\\"b\\\".pkg\";\n"
+              "        },\n        {\n            FileName = notes.sh;\n        }\n    );\n"
+              "    SenderComputerName = \"Bob's iPhone\";\n    SenderID = 5a6e1f0c2b3d;\n"
+              "    XFileName = nope;\n}";
+        QCOMPARE(store::plistValues(msg, "FileName"), (std::vector<std::string> {"a \"b\".pkg", "notes.sh"}));
+        QCOMPARE(store::plistValues(msg, "SenderComputerName"), (std::vector<std::string> {"Bob's iPhone"}));
+        QCOMPARE(store::plistValues(msg, "SenderID"), (std::vector<std::string> {"5a6e1f0c2b3d"}));
+        QVERIFY(store::plistValues(msg, "SenderModelName").empty());
+    }
+
     void unifiedLog()
     {
         UnifiedLogParser p;
