@@ -152,13 +152,16 @@ int runGen(const QStringList &args)
         QStringLiteral("Add benign deployment-tool pushes (SCCM, PDQ, Ansible) and a cloud-synced file."));
     QCommandLineOption proceduresOpt(QStringLiteral("procedures"),
         QStringLiteral("Add remote-procedure transfers the attack chain does not make (PowerShell remoting copies)."));
+    QCommandLineOption platformsOpt(QStringLiteral("platforms"),
+        QStringLiteral("Add ESXi hosts and Macs with transfers into them (scp, hostd uploads, wget, curl); the Macs' "
+                       "logs name no host: import each with --host NAME (printed)."));
     QCommandLineOption verboseOpt(QStringLiteral("verbose"), QStringLiteral("Log details on the console."));
     QCommandLineOption stdoutOpt(QStringLiteral("stdout"),
         QStringLiteral("Stream the Windows hosts' JSON lines to standard output, one host after another, instead of "
                        "--out (no Linux hosts, no sensor, no ground truth): transfertrace gen --stdout | "
                        "transfertrace import CASE -"));
     p.addOptions({outOpt, hostsOpt, daysOpt, eventsOpt, seedOpt, hopsOpt, formatOpt, linuxOpt, noSensorOpt, zeekOpt,
-        deployOpt, proceduresOpt, verboseOpt, stdoutOpt});
+        deployOpt, proceduresOpt, platformsOpt, verboseOpt, stdoutOpt});
     if (!p.parse(args)) {
         std::fprintf(stderr, "transfertrace gen: %s\n", qPrintable(p.errorText()));
         return kUsageError;
@@ -184,6 +187,7 @@ int runGen(const QStringList &args)
     o.sensor = !p.isSet(noSensorOpt);
     o.deployment = p.isSet(deployOpt);
     o.procedures = p.isSet(proceduresOpt);
+    o.platforms = p.isSet(platformsOpt);
     const QString zfmt = p.value(zeekOpt);
     o.zeekJson = zfmt == QLatin1String("json");
     const QString fmt = p.value(formatOpt);
@@ -217,6 +221,9 @@ int runGen(const QStringList &args)
     std::printf("%lld events on %d hosts, %d labelled transfers, %lld files; ground truth: %s\n",
         static_cast<long long>(s.eventsWritten), s.hosts, s.transfers, static_cast<long long>(s.files.size()),
         qPrintable(s.groundTruthPath));
+    for (const auto &[file, host] : s.hostFiles)
+        std::printf("names no host: transfertrace import CASE %s --host %s (before importing the folder)\n",
+            qPrintable(file), qPrintable(host));
     return 0;
 }
 

@@ -12,7 +12,9 @@
 
 namespace tt::gen {
 
-enum class Channel : uint8_t { Security, System, Sysmon, LinuxAudit, LinuxSshd, LinuxSyslog, Zeek };
+// BitsClient (Microsoft-Windows-Bits-Client/Operational) is last so that the other channels keep
+// their numbers (RecordWriter indexes its per-channel counters by them).
+enum class Channel : uint8_t { Security, System, Sysmon, LinuxAudit, LinuxSshd, LinuxSyslog, Zeek, BitsClient };
 
 // One Linux log record (audit event or auth.log line) before rendering. Audit text holds the
 // event's records one a line without node= and with \x01 where the audit stamp goes; auth text

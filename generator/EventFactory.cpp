@@ -261,6 +261,69 @@ Event EventFactory::shareCheck(int64_t us, const Logon &l, std::string_view shar
     return e;
 }
 
+Event EventFactory::taskCreated(
+    int64_t us, const Logon &by, std::string_view name, std::string_view command, std::string_view arguments)
+{
+    Event e(us, Channel::Security, 4698);
+    subject(e, by);
+    std::string xml = "<?xml version=\"1.0\" encoding=\"UTF-16\"?>\r\n<Task version=\"1.2\" "
+                      "xmlns=\"http://schemas.microsoft.com/windows/2004/02/mit/task\">\r\n  <Triggers>\r\n"
+                      "    <CalendarTrigger>\r\n      <StartBoundary>2015-07-15T20:35:13.2757294</StartBoundary>\r\n"
+                      "      <Enabled>true</Enabled>\r\n      <ScheduleByDay>\r\n        <DaysInterval>1</DaysInterval>"
+                      "\r\n      </ScheduleByDay>\r\n    </CalendarTrigger>\r\n  </Triggers>\r\n  <Principals>\r\n"
+                      "    <Principal id=\"LocalSystem\">\r\n      <UserId>S-1-5-18</UserId>\r\n"
+                      "      <RunLevel>HighestAvailable</RunLevel>\r\n    </Principal>\r\n  </Principals>\r\n"
+                      "  <Actions Context=\"LocalSystem\">\r\n    <Exec>\r\n      <Command>";
+    xml.append(command);
+    xml.append("</Command>\r\n      <Arguments>");
+    for (const char c : arguments) {
+        if (c == '>')
+            xml.append("&gt;");
+        else if (c == '<')
+            xml.append("&lt;");
+        else if (c == '&')
+            xml.append("&amp;");
+        else
+            xml.push_back(c);
+    }
+    xml.append("</Arguments>\r\n    </Exec>\r\n  </Actions>\r\n</Task>");
+    e.add("TaskName", name).add("TaskContent", xml);
+    return e;
+}
+
+namespace {
+void bitsOwner(Event &e, const Proc &owner, const Topology &topo)
+{
+    e.userSid = owner.userSid;
+    const size_t slash = owner.user.find('\\');
+    e.userName = slash == std::string::npos ? owner.user : owner.user.substr(slash + 1);
+    e.userDomain = slash == std::string::npos ? topo.netbios() : owner.user.substr(0, slash);
+}
+} // namespace
+
+Event EventFactory::bitsJobCreated(int64_t us, const Proc &owner, std::string_view title, std::string_view jobId)
+{
+    Event e(us, Channel::BitsClient, 3);
+    bitsOwner(e, owner, m_ctx.topo());
+    e.add("jobTitle", title).add("jobId", jobId).add("jobOwner", owner.user).add("processPath", owner.image);
+    e.addInt("processId", owner.pid);
+    return e;
+}
+
+Event EventFactory::bitsTransfer(int64_t us, int id, const Proc &owner, std::string_view title, std::string_view jobId,
+    std::string_view transferId, std::string_view url, uint64_t bytesTotal, uint64_t bytesTransferred)
+{
+    Event e(us, Channel::BitsClient, static_cast<uint16_t>(id));
+    bitsOwner(e, owner, m_ctx.topo());
+    e.add("transferId", transferId).add("name", title).add("Id", jobId).add("url", url).add("peer", "");
+    e.add("fileTime", "2026-01-01T00:00:00.000000000Z").addInt("fileLength", bytesTotal);
+    if (id == 60)
+        e.add("hr", "0");
+    e.addInt("bytesTotal", bytesTotal).addInt("bytesTransferred", bytesTransferred);
+    e.addInt("bytesTransferredFromPeer", 0);
+    return e;
+}
+
 Event EventFactory::serviceInstalled(int64_t us, const Logon &by, std::string_view name, std::string_view imagePath)
 {
     Event e(us, Channel::System, 7045);

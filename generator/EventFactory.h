@@ -42,6 +42,14 @@ public:
     Event shareAccess(int64_t us, const Logon &l, std::string_view share, std::string_view localPath); // 5140
     Event shareCheck(int64_t us, const Logon &l, std::string_view share, std::string_view localPath,
         std::string_view relTarget, uint32_t mask); // 5145
+    Event taskCreated(int64_t us, const Logon &by, std::string_view name, std::string_view command,
+        std::string_view arguments); // 4698 (TaskContent: the task XML the Schedule service was given)
+
+    // Microsoft-Windows-Bits-Client/Operational: 3 (job created), 59 (transfer started), 60 (stopped).
+    // The record's UserID is the job owner (userSid / userName / userDomain, as on System).
+    Event bitsJobCreated(int64_t us, const Proc &owner, std::string_view title, std::string_view jobId);
+    Event bitsTransfer(int64_t us, int id, const Proc &owner, std::string_view title, std::string_view jobId,
+        std::string_view transferId, std::string_view url, uint64_t bytesTotal, uint64_t bytesTransferred);
 
     // System
     Event serviceInstalled(int64_t us, const Logon &by, std::string_view name, std::string_view imagePath); // 7045

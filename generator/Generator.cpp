@@ -13,6 +13,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cstdio>
 #include <thread>
 
 namespace tt::gen {
@@ -107,7 +108,10 @@ Summary generate(const Options &in)
     const size_t all = topo.hosts().size();
     // A Linux server logs about half of what a Windows host does; the sensor a few percent.
     const int64_t linuxBudget = o.events * 5 / (10 * static_cast<int64_t>(all));
-    Scenario sc(topo, o.seed, startUs, endUs, o.days, o.attackerHops, linuxBudget, o.deployment, o.procedures);
+    if (o.stream)
+        o.platforms = false;
+    Scenario sc(
+        topo, o.seed, startUs, endUs, o.days, o.attackerHops, linuxBudget, o.deployment, o.procedures, o.platforms);
 
     std::vector<HostResult> results(all);
     int64_t otherEvents = 0;
@@ -174,7 +178,31 @@ Summary generate(const Options &in)
         for (const std::string &f : sensor.moreFiles)
             sum.files << QString::fromStdString(dirPath + '/' + f);
     }
-    sum.hosts = static_cast<int>(all);
+    // ESXi hosts and Macs: their lines as rendered.
+    for (const PlatformHost &h : sc.platformHosts) {
+        for (const PlatformLog &l : h.logs) {
+            const QString path = QString::fromStdString(dirPath + '/' + l.file);
+            if (!QDir().mkpath(QFileInfo(path).absolutePath())) {
+                if (sum.error.isEmpty())
+                    sum.error = QStringLiteral("cannot create the folder of %1").arg(path);
+                continue;
+            }
+            std::FILE *f = std::fopen(path.toLocal8Bit().constData(), "wb");
+            bool ok = f != nullptr;
+            for (size_t i = 0; ok && i < l.lines.size(); ++i)
+                ok = std::fputs(l.lines[i].text.c_str(), f) >= 0 && std::fputc('\n', f) != EOF;
+            if (f && std::fclose(f) != 0)
+                ok = false;
+            if (!ok && sum.error.isEmpty())
+                sum.error = QStringLiteral("cannot write %1").arg(path);
+            sum.eventsWritten += static_cast<int64_t>(l.lines.size());
+            if (l.importHost.empty())
+                sum.files << path;
+            else
+                sum.hostFiles.append({path, QString::fromStdString(l.importHost)});
+        }
+    }
+    sum.hosts = static_cast<int>(all + sc.platformHosts.size());
     for (const Transfer &t : sc.transfers())
         if (t.category != Transfer::Category::Ingress)
             ++sum.transfers;
@@ -184,7 +212,7 @@ Summary generate(const Options &in)
     }
     sum.groundTruthPath = QString::fromStdString(dirPath + "/ground_truth.json");
     const QString err = GroundTruth(topo, o).write(
-        sum.groundTruthPath, sc.transfers(), sc.notes(), results, o.sensor ? &sensor : nullptr);
+        sum.groundTruthPath, sc.transfers(), sc.notes(), results, o.sensor ? &sensor : nullptr, &sc.platformHosts);
     if (!err.isEmpty() && sum.error.isEmpty())
         sum.error = err;
     return sum;

@@ -55,7 +55,8 @@ const char *const kTrapKind[]
 } // namespace
 
 QString GroundTruth::write(const QString &path, const std::vector<Transfer> &transfers,
-    const std::vector<std::string> &notes, const std::vector<HostResult> &hosts, const HostResult *sensor) const
+    const std::vector<std::string> &notes, const std::vector<HostResult> &hosts, const HostResult *sensor,
+    const std::vector<PlatformHost> *platform) const
 {
     QJsonObject rec;
     const bool xml = m_options.format == Options::Format::EventXml;
@@ -100,6 +101,34 @@ QString GroundTruth::write(const QString &path, const std::vector<Transfer> &tra
     }
     for (const auto &[k, n] : channelTotals)
         byChannel[q(k)] = static_cast<qint64>(n);
+    // ESXi hosts and Macs: their files and, for those that name no host, the --host to import with.
+    QJsonArray platformList;
+    if (platform) {
+        for (const PlatformHost &h : *platform) {
+            hostList.append(q(h.fqdn));
+            ipMap[q(h.ip)] = q(h.name);
+            QJsonObject ph;
+            ph[QStringLiteral("host")] = q(h.fqdn);
+            ph[QStringLiteral("ip")] = q(h.ip);
+            ph[QStringLiteral("kind")] = q(h.kind);
+            QJsonArray logs;
+            int64_t lines = 0;
+            for (const PlatformLog &l : h.logs) {
+                files.append(q(l.file));
+                QJsonObject lo;
+                lo[QStringLiteral("file")] = q(l.file);
+                lo[QStringLiteral("lines")] = static_cast<qint64>(l.lines.size());
+                if (!l.importHost.empty())
+                    lo[QStringLiteral("import_host")] = q(l.importHost);
+                logs.append(lo);
+                lines += static_cast<int64_t>(l.lines.size());
+            }
+            ph[QStringLiteral("logs")] = logs;
+            byHost[q(h.fqdn)] = static_cast<qint64>(lines);
+            total += lines;
+            platformList.append(ph);
+        }
+    }
 
     // Evidence by transfer.
     std::vector<std::vector<const EvidenceRef *>> ev(transfers.size());
@@ -119,10 +148,10 @@ QString GroundTruth::write(const QString &path, const std::vector<Transfer> &tra
         const Transfer &t = transfers[i];
         QJsonObject o;
         const bool ingress = t.category == Transfer::Category::Ingress;
-        o[QStringLiteral("src")] = ingress ? q(t.srcName) : q(m_topo.host(t.src).fqdn);
-        o[QStringLiteral("src_ip")] = ingress ? q(t.srcIp) : q(m_topo.host(t.src).ip);
-        o[QStringLiteral("dst")] = q(m_topo.host(t.dst).fqdn);
-        o[QStringLiteral("dst_ip")] = q(m_topo.host(t.dst).ip);
+        o[QStringLiteral("src")] = ingress || t.src < 0 ? q(t.srcName) : q(m_topo.host(t.src).fqdn);
+        o[QStringLiteral("src_ip")] = ingress || t.src < 0 ? q(t.srcIp) : q(m_topo.host(t.src).ip);
+        o[QStringLiteral("dst")] = t.dst < 0 ? q(t.dstName) : q(m_topo.host(t.dst).fqdn);
+        o[QStringLiteral("dst_ip")] = t.dst < 0 ? q(t.dstIp) : q(m_topo.host(t.dst).ip);
         o[QStringLiteral("path")] = q(t.path);
         o[QStringLiteral("file")] = q(t.file);
         o[QStringLiteral("account")] = q(t.account);
@@ -222,6 +251,8 @@ QString GroundTruth::write(const QString &path, const std::vector<Transfer> &tra
               .arg(hopsSeen.size())
               .arg(benign);
     rec[QStringLiteral("host_ip_map")] = ipMap;
+    if (!platformList.isEmpty())
+        rec[QStringLiteral("platform_hosts")] = platformList;
     rec[QStringLiteral("fp_traps")] = traps;
     rec[QStringLiteral("fp_trap_refs")] = trapRefs;
     rec[QStringLiteral("notes")] = noteList.join(QLatin1Char(' '));

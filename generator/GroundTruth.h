@@ -6,6 +6,7 @@
 // both as corpus-style strings and as structured refs (file, line, record).
 
 #include "Options.h"
+#include "PlatformHost.h"
 #include "RecordWriter.h"
 #include "Transfer.h"
 
@@ -38,7 +39,8 @@ public:
     }
     // Returns an error message, empty on success.
     QString write(const QString &path, const std::vector<Transfer> &transfers, const std::vector<std::string> &notes,
-        const std::vector<HostResult> &hosts, const HostResult *sensor = nullptr) const;
+        const std::vector<HostResult> &hosts, const HostResult *sensor = nullptr,
+        const std::vector<PlatformHost> *platform = nullptr) const;
 
 private:
     const Topology &m_topo;

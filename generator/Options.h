@@ -32,6 +32,10 @@ struct Options {
     // Remote-procedure transfers the attack chain does not make (RemotingActivity: PowerShell
     // remoting copies, method winrm); off by default for the same reason.
     bool procedures = false;
+    // ESXi hosts and Macs beside the domain (PlatformActivity): scp / hostd / wget into ESXi,
+    // scp / curl into Macs; their logs under esxi/ and macos/ (the Macs' name no host: import each
+    // with --host, Summary::hostFiles). Off by default for the same reason.
+    bool platforms = false;
 };
 
 } // namespace tt::gen

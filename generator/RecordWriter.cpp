@@ -38,6 +38,18 @@ Meta meta(Channel ch, int id)
     }
     if (ch == Channel::System)
         return {0, 0, nullptr, "A service was installed in the system."};
+    if (ch == Channel::BitsClient) {
+        switch (id) {
+        case 3:
+            return {0, 0, nullptr, "The BITS service created a new job."};
+        case 59:
+            return {0, 1, nullptr, "BITS started a transfer job."};
+        case 60:
+            return {0, 1, nullptr, "BITS stopped transferring a transfer job."};
+        default:
+            return {0, 0, nullptr, "-"};
+        }
+    }
     switch (id) {
     case 4624:
         return {12544, 2, "Logon", "An account was successfully logged on."};
@@ -59,6 +71,8 @@ Meta meta(Channel ch, int id)
         return {12800, 1, "File System", "An attempt was made to access an object."};
     case 5140:
         return {12808, 1, "File Share", "A network share object was accessed."};
+    case 4698:
+        return {12804, 1, "Other Object Access Events", "A scheduled task was created."};
     case 5145:
         return {12811, 0, "Detailed File Share",
             "A network share object was checked to see whether client can be granted desired access."};
@@ -250,6 +264,8 @@ const char *RecordWriter::channelName(Channel c)
         return "linux:syslog";
     case Channel::Zeek:
         return "zeek";
+    case Channel::BitsClient:
+        return "Microsoft-Windows-Bits-Client/Operational";
     }
     return "";
 }
@@ -301,7 +317,9 @@ bool RecordWriter::open(const std::string &dir)
 
 void RecordWriter::write(const Event &e)
 {
-    const int64_t record = ++m_records[static_cast<int>(e.channel)];
+    // BITS records count apart (no random start: the other channels' draws stay as they were).
+    const int64_t record
+        = e.channel == Channel::BitsClient ? ++m_bitsRecords : ++m_records[static_cast<int>(e.channel)];
     ++m_count;
     ++m_line;
     if (m_count == 1)
@@ -376,6 +394,17 @@ void RecordWriter::appendMessage(std::string &out, const Event &e) const
         }
         return;
     }
+    if (e.channel == Channel::BitsClient) {
+        for (const Event::Field &f : e.fields) {
+            if (shown++ == kMessageFields)
+                break;
+            out.append(shown == 1 ? " " : ", ");
+            out.append(f.key);
+            out.append(": ", 2);
+            out.append(e.value(f));
+        }
+        return;
+    }
     if (e.channel == Channel::System) {
         out.append("\r\n\r\nService Name:  ");
         out.append(e.get("ServiceName"));
@@ -406,11 +435,13 @@ void RecordWriter::writeJson(const Event &e, int64_t record)
     const int64_t lag
         = (m_rng.chance(0.85) ? m_rng.range(1000, 4000) : m_rng.range(4000, 30000)) * 1000 + m_rng.range(0, 999);
     const bool failure = e.eventId == 4625;
-    const int ch = static_cast<int>(e.channel);
+    const bool bits = e.channel == Channel::BitsClient;
+    const int ch = bits ? static_cast<int>(Channel::System) : static_cast<int>(e.channel);
 
     o.push_back('{');
     kn(o, "Keywords",
         e.channel == Channel::Sysmon       ? INT64_MIN
+            : bits                         ? 4611686018427387904LL
             : e.channel == Channel::System ? -9187343239835811840LL
             : failure                      ? -9218868437227405312LL
                                            : -9214364837600034816LL);
@@ -422,11 +453,13 @@ void RecordWriter::writeJson(const Event &e, int64_t record)
     kn(o, "EventID", e.eventId);
     kv(o, "ProviderGuid",
         e.channel == Channel::Sysmon       ? "{5770385F-C22A-43E0-BF4C-06F5698FFBD9}"
+            : bits                         ? "{EF1CC15B-46C1-414E-BB95-E76B077BD51E}"
             : e.channel == Channel::System ? "{555908D1-A6D7-4695-8E1E-26931D2012F4}"
                                            : "{54849625-5478-4994-A5BA-3E3B0328C30D}");
     const bool lsass = e.channel == Channel::Security && (e.eventId < 4660 || e.eventId == 4697);
     kn(o, "ExecutionProcessID",
         e.channel == Channel::Sysmon       ? m_host.sysmonPid
+            : bits                         ? m_host.servicesPid + 412
             : e.channel == Channel::System ? m_host.servicesPid
             : lsass                        ? m_host.lsassPid
                                            : 4);
@@ -434,7 +467,7 @@ void RecordWriter::writeJson(const Event &e, int64_t record)
     kv(o, "host", m_topo.collector());
     if (e.channel == Channel::Sysmon) {
         o.append(R"("AccountType":"User","UserID":"S-1-5-18","AccountName":"SYSTEM","Domain":"NT AUTHORITY",)");
-    } else if (e.channel == Channel::System) {
+    } else if (e.channel == Channel::System || bits) {
         o.append(R"("AccountType":"User",)");
         kv(o, "UserID", e.userSid);
         kv(o, "AccountName", e.userName);
@@ -445,7 +478,7 @@ void RecordWriter::writeJson(const Event &e, int64_t record)
         kv(o, "EventTypeOrignal", "INFO");
     else
         kv(o, "EventType", e.channel != Channel::Security ? "INFO" : failure ? "AUDIT_FAILURE" : "AUDIT_SUCCESS");
-    if (e.channel != Channel::System)
+    if (e.channel != Channel::System && !bits)
         kv(o, "Opcode", "Info");
     key(o, "EventTime");
     o.push_back('"');
@@ -478,6 +511,7 @@ void RecordWriter::writeJson(const Event &e, int64_t record)
     kv(o, "Severity", failure ? "ERROR" : "INFO");
     kv(o, "SourceName",
         e.channel == Channel::Sysmon       ? "Microsoft-Windows-Sysmon"
+            : bits                         ? "Microsoft-Windows-Bits-Client"
             : e.channel == Channel::System ? "Service Control Manager"
                                            : "Microsoft-Windows-Security-Auditing");
     kn(o, "Version", m.version);
@@ -492,9 +526,13 @@ void RecordWriter::writeXml(const Event &e, int64_t record)
 {
     std::string &o = m_buf;
     const Meta m = meta(e.channel, e.eventId);
-    const int ch = static_cast<int>(e.channel);
+    const bool bits = e.channel == Channel::BitsClient;
+    const int ch = bits ? static_cast<int>(Channel::System) : static_cast<int>(e.channel);
     o.append("<Event xmlns='http://schemas.microsoft.com/win/2004/08/events/event'><System>");
-    if (e.channel == Channel::Sysmon)
+    if (bits)
+        o.append(
+            "<Provider Name='Microsoft-Windows-Bits-Client' Guid='{ef1cc15b-46c1-414e-bb95-e76b077bd51e}'/><EventID>");
+    else if (e.channel == Channel::Sysmon)
         o.append("<Provider Name='Microsoft-Windows-Sysmon' Guid='{5770385f-c22a-43e0-bf4c-06f5698ffbd9}'/><EventID>");
     else if (e.channel == Channel::System)
         o.append("<Provider Name='Service Control Manager' Guid='{555908d1-a6d7-4695-8e1e-26931d2012f4}' "
@@ -511,6 +549,7 @@ void RecordWriter::writeXml(const Event &e, int64_t record)
     appendInt(o, m.task);
     o.append("</Task><Opcode>0</Opcode><Keywords>");
     o.append(e.channel == Channel::Sysmon  ? "0x8000000000000000"
+            : bits                         ? "0x4000000000000000"
             : e.channel == Channel::System ? "0x8080000000000000"
             : e.eventId == 4625            ? "0x8010000000000000"
                                            : "0x8020000000000000");
@@ -522,6 +561,7 @@ void RecordWriter::writeXml(const Event &e, int64_t record)
     const bool lsass = e.channel == Channel::Security && (e.eventId < 4660 || e.eventId == 4697);
     appendInt(o,
         e.channel == Channel::Sysmon       ? m_host.sysmonPid
+            : bits                         ? m_host.servicesPid + 412
             : e.channel == Channel::System ? m_host.servicesPid
             : lsass                        ? m_host.lsassPid
                                            : 4);
@@ -534,7 +574,7 @@ void RecordWriter::writeXml(const Event &e, int64_t record)
     o.append("</Computer>");
     if (e.channel == Channel::Sysmon)
         o.append("<Security UserID='S-1-5-18'/>");
-    else if (e.channel == Channel::System) {
+    else if (e.channel == Channel::System || bits) {
         o.append("<Security UserID='");
         o.append(e.userSid);
         o.append("'/>");

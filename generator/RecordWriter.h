@@ -77,6 +77,7 @@ private:
     int64_t m_line = 0;
     int64_t m_firstUs = 0, m_lastUs = 0;
     int64_t m_records[3] = {};
+    int64_t m_bitsRecords = 1000;
     uint32_t m_threads[3][4] = {};
     std::map<std::pair<int, int>, int64_t> m_counts;
     std::vector<EvidenceRef> m_evidence;

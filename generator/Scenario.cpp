@@ -4,6 +4,7 @@
 #include "AttackChain.h"
 #include "DeploymentActivity.h"
 #include "LinuxActivity.h"
+#include "PlatformActivity.h"
 #include "RemotingActivity.h"
 
 #include <algorithm>
@@ -15,7 +16,7 @@ constexpr int64_t kMs = 1000;
 }
 
 Scenario::Scenario(const Topology &topo, uint64_t seed, int64_t startUs, int64_t endUs, int days, int hops,
-    int64_t linuxBudget, bool deployment, bool procedures)
+    int64_t linuxBudget, bool deployment, bool procedures, bool platforms)
     : m_topo(topo)
     , m_rng(Rng::derive(seed, 0xa77ac))
     , m_startUs(startUs)
@@ -42,6 +43,8 @@ Scenario::Scenario(const Topology &topo, uint64_t seed, int64_t startUs, int64_t
         DeploymentActivity(*this).run();
     if (m_procedures)
         RemotingActivity(*this).run(); // after deployment: both stay byte-identical when off
+    if (platforms)
+        PlatformActivity(*this).run(); // last, for the same reason
     for (auto &v : m_events)
         std::sort(v.begin(), v.end(), [](const Event &a, const Event &b) { return b < a; });
     for (auto &v : m_linux)

@@ -9,6 +9,7 @@
 #include "EventFactory.h"
 #include "HostContext.h"
 #include "NetFlow.h"
+#include "PlatformHost.h"
 #include "Transfer.h"
 
 #include <memory>
@@ -22,7 +23,7 @@ public:
     // linuxBudget: background records per Linux host (audit events + auth lines), about.
     // deployment: add DeploymentActivity (and LinuxActivity's Ansible pushes) after everything else.
     Scenario(const Topology &topo, uint64_t seed, int64_t startUs, int64_t endUs, int days, int hops,
-        int64_t linuxBudget = 0, bool deployment = false, bool procedures = false);
+        int64_t linuxBudget = 0, bool deployment = false, bool procedures = false, bool platforms = false);
 
     const Topology &topo() const { return m_topo; }
     std::vector<Event> &events(int host) { return m_events[static_cast<size_t>(host)]; }
@@ -47,6 +48,8 @@ public:
     };
     std::vector<Pivot> pivots;
     int64_t attackEndUs = 0;
+    // ESXi hosts and Macs (Options::platforms), with their rendered logs.
+    std::vector<PlatformHost> platformHosts;
 
     // --- primitives used by AttackChain / AdminActivity ---
     HostContext &ctx(int host) { return *m_ctx[static_cast<size_t>(host)]; }

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <QList>
+#include <QPair>
 #include <QString>
 #include <QStringList>
 
@@ -14,6 +16,9 @@ struct Summary {
     int transfers = 0; // labelled transfers (attack + benign-admin; ingress not counted)
     QStringList files; // per-host event files (absolute paths), in host order: Windows hosts' event files,
                        // then each Linux host's audit.log and auth.log, then the sensor's zeek/*.log
+    // Files that name no host (macOS eslogger / unified-log exports): import each with --host
+    // NAME; (file, NAME) pairs, not in `files`.
+    QList<QPair<QString, QString>> hostFiles;
     QString groundTruthPath; // ground_truth.json
     QString error;
 };

@@ -13,8 +13,9 @@ struct Transfer {
     Category category = Category::Attack;
     int src = -1; // host index, -1 for an external source
     int dst = -1;
-    std::string srcName; // FQDN, or "external" for ingress
+    std::string srcName; // FQDN, or "external" for ingress; used when src is -1
     std::string srcIp;
+    std::string dstName, dstIp; // used when dst is -1 (an ESXi / macOS host: Scenario::platformHosts)
     std::string path; // on the destination
     std::string srcPath; // on the source, when known
     std::string file;

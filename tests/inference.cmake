@@ -41,3 +41,7 @@ tt_add_test(tst_inference_window SOURCES inference/tst_inference_window.cpp LIBS
 tt_add_test(tst_inference_window_corpus SOURCES inference/tst_inference_window.cpp
             LIBS tt_inference tt_importers tt_generator TIMEOUT 900)
 target_compile_definitions(tst_inference_window_corpus PRIVATE TT_WINDOW_CORPUS)
+# Generated ESXi hosts and Macs (Options::platforms): gen -> import (Macs with --host) -> transfers
+# against the ground truth per method.
+tt_add_test(tst_generator_platforms SOURCES inference/tst_generator_platforms.cpp inference/GroundTruthMatcher.cpp
+            LIBS tt_inference tt_importers tt_generator TIMEOUT 900)

@@ -91,6 +91,7 @@ template class ByHost<store::BitsJobRow>;
 template class ByHost<store::ScriptBlockRow>;
 template class ByHost<store::RemotingRow>;
 template class ByHost<store::MountRow>;
+template class ByHost<store::AirDropRow>;
 template class ByHost<store::ScheduledTaskRow>;
 
 namespace {
@@ -289,6 +290,9 @@ void CaseSnapshot::load(store::InferenceRepository &repo, const store::Inference
     for (auto &r : repo.mounts())
         mounts.add(std::move(r));
     mounts.finish();
+    for (auto &r : repo.airDropAsks())
+        airDrops.add(std::move(r));
+    airDrops.finish();
     for (auto &r : repo.scheduledTasks())
         scheduledTasks.add(std::move(r));
     scheduledTasks.finish();

@@ -132,6 +132,7 @@ public:
     ByHost<store::ScriptBlockRow> scriptBlocks;
     ByHost<store::RemotingRow> remoting; // PowerShell 4103 copies / sessions, WinRM 6 / 91 / 142
     ByHost<store::MountRow> mounts; // macOS eslogger mount / unmount (store/MacActivity)
+    ByHost<store::AirDropRow> airDrops; // macOS sharingd AirDrop asks (store/MacActivity)
     ByHost<store::ScheduledTaskRow> scheduledTasks;
 
     const ProcessInfo *processById(int64_t id) const;

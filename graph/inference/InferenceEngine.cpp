@@ -1,6 +1,7 @@
 #include "inference/InferenceEngine.h"
 
 #include "inference/AccountResolver.h"
+#include "inference/AirDropRule.h"
 #include "inference/BitsJobRule.h"
 #include "inference/CaseSnapshot.h"
 #include "inference/CloudSyncRule.h"
@@ -107,6 +108,7 @@ InferenceEngine::Result InferenceEngine::runSteps()
     rules.push_back(std::make_unique<WinrmWriteRule>());
     rules.push_back(std::make_unique<PsRemotingCopyRule>());
     rules.push_back(std::make_unique<SmbMountRule>());
+    rules.push_back(std::make_unique<AirDropRule>());
     rules.push_back(std::make_unique<CloudSyncRule>());
     rules.push_back(std::make_unique<ExecutionRule>());
     rules.push_back(std::make_unique<ServiceBinaryRule>());

@@ -110,9 +110,15 @@ void RdpRedirectionRule::fromProcess(RuleContext &ctx, const ProcessInfo &p, std
         c.addRule(name());
         return c;
     };
+    // Only processes that touch the client's drive need the RDP peer: the look-up scans the
+    // host's logons and connections of the last 24 h, which for every process of a busy host
+    // (an ESXi shell log of 200 000 commands) was most of the inference time.
+    const bool fromClient = isTsclient(p.image);
+    if (!fromClient && (p.cmd.empty() || !WinPath::containsI(p.cmd, "\\\\tsclient\\")))
+        return;
     const Peer peer = serverPeer(ctx, p.host, p.ts, p.logonId, person ? acct : 0);
     const int64_t peerHost = peer.ip.empty() ? 0 : ctx.hosts.forAddress(peer.ip, p.ts, peer.source);
-    if (isTsclient(p.image)) {
+    if (fromClient) {
         // Run straight from the client's drive: the bytes crossed, nothing was stored.
         Candidate c = base(Direction::Pull);
         c.srcHost = peerHost;

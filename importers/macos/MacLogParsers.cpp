@@ -256,8 +256,10 @@ bool UnifiedLogParser::looksLikeUnifiedLogDocument(std::string_view head)
 bool EsloggerParser::parse(ByteSource &in, RecordSink &sink)
 {
     bool warnedHost = false;
-    // uid -> user name, learnt from openssh_login events ("uid" of a successful login): names
-    // the accounts of the processes that follow, which ES gives only as numbers.
+    // uid -> user name, learnt from openssh_login and login_login events ("uid" of a successful
+    // login; login_login is /usr/bin/login, which Terminal.app runs for every new window as
+    // `login -pf USER`): names the accounts of the processes that follow, which ES gives only as
+    // numbers.
     std::unordered_map<std::string, std::string> userOfUid;
     auto nameUid = [&](RawEvent &ev, const char *uidField, const char *nameField) {
         if (auto it = userOfUid.find(std::string(ev.field(uidField))); it != userOfUid.end())
@@ -328,7 +330,7 @@ bool EsloggerParser::parse(ByteSource &in, RecordSink &sink)
             add(ev, "fstype", str(body, {"statfs", "f_fstypename"}));
             add(ev, "mount_on", str(body, {"statfs", "f_mntonname"}));
             add(ev, "mount_from", str(body, {"statfs", "f_mntfromname"}));
-        } else if (kind == "openssh_login" || kind == "openssh_logout") {
+        } else if (kind == "openssh_login" || kind == "openssh_logout" || kind == "login_login") {
             add(ev, "user", str(body, {"username"}));
             add(ev, "ip", str(body, {"source_address"}));
             add(ev, "success", num(body, {"success"}));

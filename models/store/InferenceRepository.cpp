@@ -392,4 +392,9 @@ std::vector<MountRow> InferenceRepository::mounts()
     return loadMounts(m_cs.db());
 }
 
+std::vector<AirDropRow> InferenceRepository::airDropAsks()
+{
+    return loadAirDropAsks(m_cs.db());
+}
+
 } // namespace tt::store

@@ -69,6 +69,7 @@ public:
     std::vector<ScriptBlockRow> scriptBlocks();
     std::vector<RemotingRow> remotingRecords();
     std::vector<MountRow> mounts();
+    std::vector<AirDropRow> airDropAsks();
     // 5140 (sessions opening shares) and 5145 that asked for WriteData / AppendData, plus the
     // IPC$ svcctl opens that follow a service binary drop.
     void loadShareAccesses(const InferenceScope &scope, const RowSink<ShareInfo> &sink);

@@ -104,6 +104,49 @@ private slots:
         QCOMPARE(fld(mv, "path"), std::string("/Users/alice/Library/LaunchAgents/com.apple.updater"));
     }
 
+    // Terminal.app's `login -pf USER` (ES login_login, macOS 13+) names the uid like an ssh login.
+    void esloggerLoginNamesUid()
+    {
+        const std::string proc
+            = R"("process":{"audit_token":{"auid":502,"euid":502,"pid":950,"ruid":502},"executable":)"
+              R"({"path":"/usr/bin/curl"},"ppid":949})";
+        const std::string text
+            = R"({"event":{"login_login":{"success":true,"failure_message":null,"username":"bob","has_uid":true,)"
+              R"("uid":{"uid":502}}},"event_type":100,"global_seq_num":1,"time":"2026-03-11T10:00:00.000000000Z",)"
+              R"("process":{"audit_token":{"auid":502,"euid":0,"pid":940,"ruid":0},"executable":{"path":"/usr/bin/login"},)"
+              R"("ppid":939}})"
+              "\n"
+              R"({"event":{"create":{"destination_type":0,"destination":{"existing_file":{"path":"/tmp/x.bin"}}}},)"
+              R"("event_type":13,"global_seq_num":2,"time":"2026-03-11T10:00:05.000000000Z",)"
+            + proc + "}\n";
+        EsloggerParser p;
+        ParseContext ctx;
+        ctx.defaultHost = "MAC01";
+        p.setContext(ctx);
+        CollectingSink sink;
+        MemorySource src(text);
+        QVERIFY(p.parse(src, sink));
+        QCOMPARE(sink.events.size(), size_t(2));
+        QCOMPARE(fld(sink.events[0], "event"), std::string("login_login"));
+        QCOMPARE(fld(sink.events[0], "user"), std::string("bob"));
+        QCOMPARE(fld(sink.events[1], "process_user"), std::string("bob"));
+    }
+
+    // The AirDrop ask sharingd logs (rule airdrop): the request's keys read from the NSDictionary
+    // description, quoted or bare, escapes undone, a key inside another word ignored.
+    void airDropAskKeys()
+    {
+        const std::string msg
+            = "Ask request received: {\n    Files = (\n        {\n            FileName = \"a \\\"b\\\".pkg\";\n"
+              "        },\n        {\n            FileName = notes.sh;\n        }\n    );\n"
+              "    SenderComputerName = \"Bob's iPhone\";\n    SenderID = 5a6e1f0c2b3d;\n"
+              "    XFileName = nope;\n}";
+        QCOMPARE(store::plistValues(msg, "FileName"), (std::vector<std::string> {"a \"b\".pkg", "notes.sh"}));
+        QCOMPARE(store::plistValues(msg, "SenderComputerName"), (std::vector<std::string> {"Bob's iPhone"}));
+        QCOMPARE(store::plistValues(msg, "SenderID"), (std::vector<std::string> {"5a6e1f0c2b3d"}));
+        QVERIFY(store::plistValues(msg, "SenderModelName").empty());
+    }
+
     void unifiedLog()
     {
         UnifiedLogParser p;
