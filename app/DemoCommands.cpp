@@ -152,13 +152,16 @@ int runGen(const QStringList &args)
         QStringLiteral("Add benign deployment-tool pushes (SCCM, PDQ, Ansible) and a cloud-synced file."));
     QCommandLineOption proceduresOpt(QStringLiteral("procedures"),
         QStringLiteral("Add remote-procedure transfers the attack chain does not make (PowerShell remoting copies)."));
+    QCommandLineOption enterpriseOpt(QStringLiteral("enterprise"),
+        QStringLiteral("Enterprise identity problems: workstations cloned from three images (shared machine SID, one "
+                       "local admin name the attacker uses), DHCP churn between days (with --days 2 or more)."));
     QCommandLineOption verboseOpt(QStringLiteral("verbose"), QStringLiteral("Log details on the console."));
     QCommandLineOption stdoutOpt(QStringLiteral("stdout"),
         QStringLiteral("Stream the Windows hosts' JSON lines to standard output, one host after another, instead of "
                        "--out (no Linux hosts, no sensor, no ground truth): transfertrace gen --stdout | "
                        "transfertrace import CASE -"));
     p.addOptions({outOpt, hostsOpt, daysOpt, eventsOpt, seedOpt, hopsOpt, formatOpt, linuxOpt, noSensorOpt, zeekOpt,
-        deployOpt, proceduresOpt, verboseOpt, stdoutOpt});
+        deployOpt, proceduresOpt, enterpriseOpt, verboseOpt, stdoutOpt});
     if (!p.parse(args)) {
         std::fprintf(stderr, "transfertrace gen: %s\n", qPrintable(p.errorText()));
         return kUsageError;
@@ -184,6 +187,7 @@ int runGen(const QStringList &args)
     o.sensor = !p.isSet(noSensorOpt);
     o.deployment = p.isSet(deployOpt);
     o.procedures = p.isSet(proceduresOpt);
+    o.enterprise = p.isSet(enterpriseOpt);
     const QString zfmt = p.value(zeekOpt);
     o.zeekJson = zfmt == QLatin1String("json");
     const QString fmt = p.value(formatOpt);

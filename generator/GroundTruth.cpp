@@ -120,9 +120,10 @@ QString GroundTruth::write(const QString &path, const std::vector<Transfer> &tra
         QJsonObject o;
         const bool ingress = t.category == Transfer::Category::Ingress;
         o[QStringLiteral("src")] = ingress ? q(t.srcName) : q(m_topo.host(t.src).fqdn);
-        o[QStringLiteral("src_ip")] = ingress ? q(t.srcIp) : q(m_topo.host(t.src).ip);
+        o[QStringLiteral("src_ip")]
+            = ingress ? q(t.srcIp) : q(m_topo.host(t.src).ipAt(t.utcUs - m_topo.host(t.dst).skewUs));
         o[QStringLiteral("dst")] = q(m_topo.host(t.dst).fqdn);
-        o[QStringLiteral("dst_ip")] = q(m_topo.host(t.dst).ip);
+        o[QStringLiteral("dst_ip")] = q(m_topo.host(t.dst).ipAt(t.utcUs - m_topo.host(t.dst).skewUs));
         o[QStringLiteral("path")] = q(t.path);
         o[QStringLiteral("file")] = q(t.file);
         o[QStringLiteral("account")] = q(t.account);
@@ -221,7 +222,30 @@ QString GroundTruth::write(const QString &path, const std::vector<Transfer> &tra
               .arg(attack)
               .arg(hopsSeen.size())
               .arg(benign);
-    rec[QStringLiteral("host_ip_map")] = ipMap;
+    rec[QStringLiteral("host_ip_map")] = ipMap; // the first address of each host (see dhcp_leases)
+    if (m_topo.enterprise()) {
+        // Enterprise mode: every address a churned host held, from when (true UTC), and the
+        // cloned images (hosts sharing one machine SID and the local admin name).
+        QJsonArray leases;
+        for (int i : m_topo.churned()) {
+            const Host &h = m_topo.host(i);
+            leases.append(QJsonObject {{QStringLiteral("host"), q(h.fqdn)}, {QStringLiteral("ip"), q(h.ip)},
+                {QStringLiteral("from"), q(TimeFormat::isoSec(m_topo.startUs()))}});
+            for (const Host::Lease &l : h.leases)
+                leases.append(QJsonObject {{QStringLiteral("host"), q(h.fqdn)}, {QStringLiteral("ip"), q(l.ip)},
+                    {QStringLiteral("from"), q(TimeFormat::isoSec(l.fromUs))}});
+        }
+        rec[QStringLiteral("dhcp_leases")] = leases;
+        QJsonObject images;
+        for (const Host &h : m_topo.hosts())
+            if (h.image >= 0) {
+                QJsonArray members = images.value(q(h.machineSid)).toArray();
+                members.append(q(h.fqdn));
+                images[q(h.machineSid)] = members;
+            }
+        rec[QStringLiteral("cloned_images")] = images;
+        rec[QStringLiteral("local_admin")] = q(m_topo.account(m_topo.localAdmin()).sam);
+    }
     rec[QStringLiteral("fp_traps")] = traps;
     rec[QStringLiteral("fp_trap_refs")] = trapRefs;
     rec[QStringLiteral("notes")] = noteList.join(QLatin1Char(' '));

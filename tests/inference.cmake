@@ -34,3 +34,7 @@ tt_add_test(tst_inference_winrm SOURCES inference/tst_inference_winrm.cpp infere
 # corpus and generated recordings; the high band's precision and the labelled-high corpus transfers.
 tt_add_test(tst_inference_calibration SOURCES inference/tst_inference_calibration.cpp inference/GroundTruthMatcher.cpp
             LIBS tt_inference tt_importers tt_generator TIMEOUT 900)
+# Issue 10 item 6: gen --enterprise (cloned images sharing a machine SID and one local admin name,
+# DHCP churn between days) against its ground truth: accounts per host, addresses by time.
+tt_add_test(tst_generator_enterprise SOURCES inference/tst_generator_enterprise.cpp inference/GroundTruthMatcher.cpp
+            LIBS tt_inference tt_importers tt_generator TIMEOUT 900)
