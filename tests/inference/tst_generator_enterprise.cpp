@@ -102,7 +102,7 @@ private slots:
         const auto out = GroundTruthMatcher::match(labels, rows, kToleranceMs);
 
         QStringList problems;
-            for (size_t i = 0; i < labels.size(); ++i) {
+        for (size_t i = 0; i < labels.size(); ++i) {
             const Label &l = labels[i];
             const int r = out.rowOfLabel[i];
             const inference::TransferRow *row = r >= 0 ? &rows[size_t(r)] : nullptr;
@@ -138,9 +138,9 @@ private slots:
         const int64_t hostsWithLocal = cs->db().queryInt(
             "SELECT count(DISTINCT l.host_id) FROM logon_sessions l JOIN accounts a ON a.id = l.account_id "
             "WHERE a.name_key = 'ITLOCAL'");
-        const int64_t localCanonical = cs->db().queryInt(
-            "SELECT count(DISTINCT coalesce(k.canonical_id, a.id)) FROM accounts a "
-            "LEFT JOIN account_links k ON k.account_id = a.id WHERE a.name_key = 'ITLOCAL'");
+        const int64_t localCanonical
+            = cs->db().queryInt("SELECT count(DISTINCT coalesce(k.canonical_id, a.id)) FROM accounts a "
+                                "LEFT JOIN account_links k ON k.account_id = a.id WHERE a.name_key = 'ITLOCAL'");
         const int64_t localSids = cs->db().queryInt(
             "SELECT count(DISTINCT sid) FROM accounts WHERE name_key = 'ITLOCAL' AND sid IS NOT NULL");
         qInfo().noquote() << QStringLiteral("seed %1: %2 labels, %3 rows; itlocal logged on to %4 hosts: %5 "
