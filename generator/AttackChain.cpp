@@ -288,7 +288,7 @@ Proc AttackChain::hopCopyWmi(int64_t us, int src, const Proc &implant, int dst, 
     const Proc prv = m_s.start(dst, te + 400 * kMs, dc.svchostDcom(), "C:\\Windows\\System32\\wbem\\WmiPrvSE.exe",
         "C:\\Windows\\system32\\wbem\\wmiprvse.exe -secured -Embedding");
     Proc asUser = dc.userProc(te, acct, l.logonId, 0, "", "", true);
-    const Proc run = m_s.start(dst, te + 900 * kMs, prv, path, path, tag, &asUser);
+    Proc run = m_s.start(dst, te + 900 * kMs, prv, path, path, tag, &asUser);
     m_s.stop(src, te + 3 * kSec, wmic);
     return run;
 }
@@ -330,7 +330,7 @@ Proc AttackChain::hopAdminShareTask(int64_t us, int src, const Proc &implant, in
     HostContext &dc = m_s.ctx(dst);
     m_s.put(dst, m_s.f(dst).fileCreate(te + 400 * kMs, dc.svchostSchedule(), "C:\\Windows\\System32\\Tasks" + task), -1,
         Trap::TaskXml);
-    const Proc run = m_s.start(dst, te + 6 * kSec, dc.svchostSchedule(), path, path, tag);
+    Proc run = m_s.start(dst, te + 6 * kSec, dc.svchostSchedule(), path, path, tag);
     m_s.stop(src, te + 1 * kSec, st);
     m_s.logoff(dst, te + 8 * kSec, s2);
     return run;
@@ -375,7 +375,7 @@ Proc AttackChain::hopPsexec(int64_t us, int src, const Proc &implant, int dst, i
     // The -c copy of the tool, then its start by the service.
     m_s.shareWrite(dst, us + 1300 * kMs, s, "\\\\*\\ADMIN$", "\\??\\C:\\Windows", tool, toolPath, tagTool);
     m_s.transfer(tagTool).utcUs = us + 1311 * kMs + d.skewUs;
-    const Proc run = m_s.start(dst, us + 2 * kSec, svc, toolPath, "\"" + toolPath + "\"", tagTool);
+    Proc run = m_s.start(dst, us + 2 * kSec, svc, toolPath, "\"" + toolPath + "\"", tagTool);
     m_s.stop(src, us + 5 * kSec, p);
     m_s.logoff(dst, us + 20 * kSec, s);
     return run;
@@ -418,7 +418,7 @@ Proc AttackChain::hopRdp(int64_t us, int src, const Proc &implant, int dst, int 
     m_s.put(dst, m_s.f(dst).fileCreate(tc + 900 * kMs, cmd, path), tag);
     m_s.transfer(tag).utcUs = tc + 900 * kMs + d.skewUs;
     m_s.stop(dst, tc + 1500 * kMs, cmd);
-    const Proc run = m_s.start(dst, tc + 20 * kSec, ex, path, "\"" + path + "\"", tag);
+    Proc run = m_s.start(dst, tc + 20 * kSec, ex, path, "\"" + path + "\"", tag);
     return run;
 }
 

@@ -141,14 +141,12 @@ void NetworkTransferRule::collect(RuleContext &ctx, std::vector<Candidate> &out)
         // Pulls (server -> client at the client's request): smb_files FILE_READ, ftp RETR, an
         // http GET answered with a body (the importer set src = server, dst = client for those).
         const bool served = !f.resp.empty() && f.src == f.resp && f.dst == f.orig;
-        if (served && f.log == "smb_files" && f.action == "SMB::FILE_READ" && !upkeepShare(f.path)
-            && SmbReadRule::toolLike(WinPath::fileName(f.name)))
-            pulls.push_back(f);
-        else if (served && f.log == "ftp" && f.action == "RETR" && succeeded(f.status)
-            && !lastComponent(f.name).empty())
-            pulls.push_back(f);
-        else if (served && f.log == "http" && f.action == "GET" && succeeded(f.status)
-            && (toolMime(f.mime) || SmbReadRule::toolLike(lastComponent(f.name))) && !lastComponent(f.name).empty())
+        const bool smbRead = f.log == "smb_files" && f.action == "SMB::FILE_READ" && !upkeepShare(f.path)
+            && SmbReadRule::toolLike(WinPath::fileName(f.name));
+        const bool ftpRetr = f.log == "ftp" && f.action == "RETR" && succeeded(f.status);
+        const bool httpGet = f.log == "http" && f.action == "GET" && succeeded(f.status)
+            && (toolMime(f.mime) || SmbReadRule::toolLike(lastComponent(f.name)));
+        if (served && (smbRead || ((ftpRetr || httpGet) && !lastComponent(f.name).empty())))
             pulls.push_back(f);
         else if (f.log == "files" && !f.uid.empty())
             fileLog.push_back(f);
