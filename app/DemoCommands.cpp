@@ -155,13 +155,16 @@ int runGen(const QStringList &args)
     QCommandLineOption platformsOpt(QStringLiteral("platforms"),
         QStringLiteral("Add ESXi hosts and Macs with transfers into them (scp, hostd uploads, wget, curl); the Macs' "
                        "logs name no host: import each with --host NAME (printed)."));
+    QCommandLineOption enterpriseOpt(QStringLiteral("enterprise"),
+        QStringLiteral("Enterprise identity problems: workstations cloned from three images (shared machine SID, one "
+                       "local admin name the attacker uses), DHCP churn between days (with --days 2 or more)."));
     QCommandLineOption verboseOpt(QStringLiteral("verbose"), QStringLiteral("Log details on the console."));
     QCommandLineOption stdoutOpt(QStringLiteral("stdout"),
         QStringLiteral("Stream the Windows hosts' JSON lines to standard output, one host after another, instead of "
                        "--out (no Linux hosts, no sensor, no ground truth): transfertrace gen --stdout | "
                        "transfertrace import CASE -"));
     p.addOptions({outOpt, hostsOpt, daysOpt, eventsOpt, seedOpt, hopsOpt, formatOpt, linuxOpt, noSensorOpt, zeekOpt,
-        deployOpt, proceduresOpt, platformsOpt, verboseOpt, stdoutOpt});
+        deployOpt, proceduresOpt, platformsOpt, enterpriseOpt, verboseOpt, stdoutOpt});
     if (!p.parse(args)) {
         std::fprintf(stderr, "transfertrace gen: %s\n", qPrintable(p.errorText()));
         return kUsageError;
@@ -188,6 +191,7 @@ int runGen(const QStringList &args)
     o.deployment = p.isSet(deployOpt);
     o.procedures = p.isSet(proceduresOpt);
     o.platforms = p.isSet(platformsOpt);
+    o.enterprise = p.isSet(enterpriseOpt);
     const QString zfmt = p.value(zeekOpt);
     o.zeekJson = zfmt == QLatin1String("json");
     const QString fmt = p.value(formatOpt);

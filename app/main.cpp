@@ -34,7 +34,7 @@ const char *const kUsage
       "       transfertrace report CASE OUT.html [--pdf OUT.pdf]   self-contained HTML report\n"
       "       transfertrace gen --out DIR | --stdout [--hosts N] [--linux N] [--days D] [--events M] [--seed S]\n"
       "                         [--hops H] [--format jsonl|xml] [--no-sensor] [--zeek-format tsv|json] [--deploy]\n"
-      "                         [--procedures] [--platforms]\n"
+      "                         [--procedures] [--platforms] [--enterprise]\n"
       "       transfertrace demo [--case PATH]                 build the demo case, print its path\n"
       "       transfertrace copy FROM TO [--replace] [--json]  case file <-> postgresql://...?case=NAME, verified\n"
       "       transfertrace server grant URL --analyst ROLE | --viewer ROLE [--create]; server revoke URL ROLE\n"

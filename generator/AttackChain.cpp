@@ -38,7 +38,7 @@ int AttackChain::newTransfer(int src, int dst, const std::string &path, int acco
     t.dst = dst;
     t.path = path;
     t.file = fileOf(path);
-    t.account = m_s.account(account);
+    t.account = m_s.topo().domainOf(account, m_s.topo().host(dst)) + '\\' + m_s.topo().account(account).sam;
     t.method = method;
     t.direction = method == "rdp-tsclient" ? "pull" : "push";
     t.share = share;
@@ -84,6 +84,11 @@ void AttackChain::run()
     };
     shuffle(others);
     shuffle(servers);
+    // Enterprise: the local admin hops go first to workstations of the foothold's image (same
+    // machine SID, same local admin name and password: what makes pass-the-hash work).
+    if (t.localAdmin() >= 0)
+        std::stable_partition(
+            others.begin(), others.end(), [&](int i) { return t.host(i).image == t.host(first).image; });
     const int hops = m_s.hops();
     std::vector<int> targets;
     const int wsHops = std::min<int>(static_cast<int>(others.size()), std::max(1, (hops - 1) / 2));
@@ -115,13 +120,18 @@ void AttackChain::run()
     const int64_t room = std::max<int64_t>(m_s.endUs() - now - 20 * kMin, 0);
     const int64_t gap = std::clamp<int64_t>(room / (hops + 1), 4 * kMin, 50 * kMin);
     const int rot = static_cast<int>(r.below(4));
-    m_s.note("Attack: foothold on " + t.host(first).fqdn + " (" + t.host(first).ip + "), " + std::to_string(hops)
+    m_s.note("Attack: foothold on " + t.host(first).fqdn + " (" + t.host(first).ipAt(t0) + "), " + std::to_string(hops)
         + " hops; C2 " + m_c2Name + " (" + m_c2Ip + ").");
     for (int i = 0; i < static_cast<int>(targets.size()); ++i) {
         const int dst = targets[static_cast<size_t>(i)];
-        const int acct = i < (hops + 1) / 2 ? itAdmin : i < (3 * hops + 3) / 4 ? svc : da;
+        int acct = i < (hops + 1) / 2 ? itAdmin : i < (3 * hops + 3) / 4 ? svc : da;
+        // Enterprise: the workstation hops use the cloned images' local admin (same name and
+        // SID on every host of an image), copied and run over C$ / WMI.
+        const bool local = t.localAdmin() >= 0 && i < wsHops && t.host(dst).role == HostRole::Workstation;
+        if (local)
+            acct = t.localAdmin();
         Proc next;
-        switch ((i + rot) % 4) {
+        switch (local ? 0 : (i + rot) % 4) {
         case 0:
             next = hopCopyWmi(now, src, implant, dst, acct, i);
             break;
@@ -181,7 +191,8 @@ AttackChain::Foothold AttackChain::foothold(int64_t t0, int host)
     const int tag = m_s.addTransfer(in);
     const std::string port = m_s.ephemeralPort();
     m_s.put(host, f.dnsQuery(t0 + 42 * kSec, ps, m_c2Name, "::ffff:" + m_c2Ip + ';'), tag);
-    m_s.put(host, f.networkConnect(t0 + 42 * kSec + 80 * kMs, ps, true, m_s.topo().host(host).ip, port, m_c2Ip, "443"),
+    m_s.put(host,
+        f.networkConnect(t0 + 42 * kSec + 80 * kMs, ps, true, m_s.topo().host(host).ipAt(t0), port, m_c2Ip, "443"),
         tag);
     m_s.put(host, f.fileCreate(t0 + 44 * kSec, ps, payload), tag);
     m_s.transfer(tag).utcUs = t0 + 44 * kSec + m_s.topo().host(host).skewUs;
@@ -202,7 +213,8 @@ void AttackChain::beacon(int host, int64_t us, const Proc &implant, bool recon)
     EventFactory &f = m_s.f(host);
     m_s.put(host, f.dnsQuery(us, implant, m_c2Name, "::ffff:" + m_c2Ip + ';'));
     m_s.put(host,
-        f.networkConnect(us + 60 * kMs, implant, true, m_s.topo().host(host).ip, m_s.ephemeralPort(), m_c2Ip, "443"));
+        f.networkConnect(
+            us + 60 * kMs, implant, true, m_s.topo().host(host).ipAt(us), m_s.ephemeralPort(), m_c2Ip, "443"));
     if (recon) {
         const Proc cmd = m_s.start(host, us + 30 * kSec, implant, "C:\\Windows\\System32\\cmd.exe",
             "C:\\Windows\\system32\\cmd.exe /c \"whoami /all & net group \"Domain Admins\" /domain\"");
@@ -220,6 +232,7 @@ void AttackChain::explicitCreds(int src, int64_t us, const Proc &p, int dst, int
     const Host &d = m_s.topo().host(dst);
     Logon target;
     target.sam = m_s.topo().account(account).sam;
+    target.domain = m_s.topo().domainOf(account, d);
     m_s.put(src, m_s.f(src).explicitCredentials(us, p, target, d.name, "cifs/" + d.fqdn));
 }
 
@@ -229,8 +242,9 @@ Proc AttackChain::hopCopyWmi(int64_t us, int src, const Proc &implant, int dst, 
     const Host &d = t.host(dst);
     const std::string tool = toolName();
     const std::string stage = "C:\\ProgramData\\" + tool;
-    const bool byIp = m_s.rng().chance(0.4);
-    const std::string target = byIp ? d.ip : d.name;
+    // The local admin (pass-the-hash with the cloned images' one password) is NTLM by address.
+    const bool byIp = m_s.rng().chance(0.4) || acct == t.localAdmin();
+    const std::string target = byIp ? d.ipAt(us) : d.name;
     const bool xcopy = m_s.rng().chance(0.4);
     const std::string dir = xcopy ? "Users\\Public\\" : "ProgramData\\";
     const std::string path = "C:\\" + dir + tool;
@@ -259,12 +273,14 @@ Proc AttackChain::hopCopyWmi(int64_t us, int src, const Proc &implant, int dst, 
     const Proc wmic = m_s.start(src, te, implant, "C:\\Windows\\System32\\wbem\\WMIC.exe",
         "wmic  /node:\"" + target + "\" process call create \"" + path + "\"");
     const std::string rpcPort = m_s.ephemeralPort();
-    m_s.put(src, m_s.f(src).networkConnect(te + 200 * kMs, wmic, true, t.host(src).ip, rpcPort, d.ip, "135"));
-    HostContext &dc = m_s.ctx(dst);
     m_s.put(
-        dst, m_s.f(dst).networkConnect(te + 230 * kMs, dc.svchostDcom(), false, t.host(src).ip, rpcPort, d.ip, "135"));
+        src, m_s.f(src).networkConnect(te + 200 * kMs, wmic, true, t.host(src).ipAt(te), rpcPort, d.ipAt(te), "135"));
+    HostContext &dc = m_s.ctx(dst);
+    m_s.put(dst,
+        m_s.f(dst).networkConnect(
+            te + 230 * kMs, dc.svchostDcom(), false, t.host(src).ipAt(te), rpcPort, d.ipAt(te), "135"));
     Logon l = dc.logonFor(acct, 3, te, !byIp);
-    l.ip = t.host(src).ip;
+    l.ip = t.host(src).ipAt(te);
     l.port = m_s.ephemeralPort();
     m_s.put(dst, m_s.f(dst).logon(te + 250 * kMs, l));
     if (l.privileged)
@@ -382,11 +398,12 @@ Proc AttackChain::hopRdp(int64_t us, int src, const Proc &implant, int dst, int 
     const Proc mstsc = m_s.start(
         src, us, implant, "C:\\Windows\\System32\\mstsc.exe", "\"C:\\Windows\\system32\\mstsc.exe\" /v:" + d.name, tag);
     const std::string port = m_s.ephemeralPort();
-    m_s.put(src, m_s.f(src).networkConnect(us + 500 * kMs, mstsc, true, sh.ip, port, d.ip, "3389"), tag);
+    m_s.put(src, m_s.f(src).networkConnect(us + 500 * kMs, mstsc, true, sh.ipAt(us), port, d.ipAt(us), "3389"), tag);
     HostContext &dc = m_s.ctx(dst);
-    m_s.put(dst, m_s.f(dst).networkConnect(us + 530 * kMs, dc.svchostTerm(), false, sh.ip, port, d.ip, "3389"), tag);
+    m_s.put(dst,
+        m_s.f(dst).networkConnect(us + 530 * kMs, dc.svchostTerm(), false, sh.ipAt(us), port, d.ipAt(us), "3389"), tag);
     Logon l = dc.logonFor(acct, 10, us + 4 * kSec, true);
-    l.ip = sh.ip;
+    l.ip = sh.ipAt(us);
     l.port = "0";
     m_s.put(
         dst, m_s.f(dst).logon(us + 4 * kSec, l, "C:\\Windows\\System32\\svchost.exe", dc.svchostNetsvcs().pid), tag);

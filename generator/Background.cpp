@@ -275,7 +275,7 @@ void Background::userApp(int64_t t, Out &out)
             const Site &s = r.pick(kSites);
             push(out, m_f.dnsQuery(tt, p, s.name, std::string("::ffff:") + s.ip + ';'));
             tt += r.range(5, 80) * kMs;
-            push(out, m_f.networkConnect(tt, p, true, m_host.ip, port(), s.ip, "443"));
+            push(out, m_f.networkConnect(tt, p, true, m_host.ipAt(t), port(), s.ip, "443"));
             tt += r.range(200, 20000) * kMs;
         }
     }
@@ -368,14 +368,15 @@ void Background::dns(int64_t t, Out &out)
         const Site &s = r.pick(kSites);
         push(out, m_f.dnsQuery(t, m_ctx.svchostNetsvcs(), s.name, std::string("::ffff:") + s.ip + ';'));
         push(out,
-            m_f.networkConnect(t + r.range(5, 90) * kMs, m_ctx.svchostNetsvcs(), true, m_host.ip, port(), s.ip, "443"));
+            m_f.networkConnect(
+                t + r.range(5, 90) * kMs, m_ctx.svchostNetsvcs(), true, m_host.ipAt(t), port(), s.ip, "443"));
     } else {
         const Host &h = otherHost(false);
-        push(out, m_f.dnsQuery(t, m_ctx.svchostNetsvcs(), h.fqdn, "::ffff:" + h.ip + ';'));
+        push(out, m_f.dnsQuery(t, m_ctx.svchostNetsvcs(), h.fqdn, "::ffff:" + h.ipAt(t) + ';'));
         if (m_host.index != dc.index)
             push(out,
-                m_f.networkConnect(t + r.range(5, 90) * kMs, m_ctx.svchostNetsvcs(), true, m_host.ip, port(), dc.ip,
-                    r.chance(0.5) ? "389" : "88"));
+                m_f.networkConnect(t + r.range(5, 90) * kMs, m_ctx.svchostNetsvcs(), true, m_host.ipAt(t), port(),
+                    dc.ipAt(t), r.chance(0.5) ? "389" : "88"));
     }
 }
 
@@ -389,7 +390,7 @@ void Background::inboundLogon(int64_t t, Out &out, bool machine)
     } else {
         const int acct = from.primaryUser >= 0 ? from.primaryUser : 0;
         l = m_ctx.logonFor(acct, 3, t, r.chance(0.85));
-        l.ip = from.ip;
+        l.ip = from.ipAt(t);
         l.port = port();
         if (l.authPackage == "NTLM")
             l.workstation = from.name;
@@ -415,7 +416,7 @@ void Background::interactiveLogon(int64_t t, Out &out)
         const Host &from = m_topo.host(m_topo.indicesOf(HostRole::AdminStation).empty()
                 ? otherHost(true).index
                 : m_topo.indicesOf(HostRole::AdminStation).front());
-        l.ip = from.ip;
+        l.ip = from.ipAt(t);
         l.port = "0";
     } else {
         l.ip = "127.0.0.1";
@@ -462,11 +463,11 @@ void Background::update(int64_t t, Out &out)
     std::string port80 = "80";
     for (int i : wsus)
         if (m_topo.host(i).serverKind == "WSUS") {
-            srv = m_topo.host(i).ip;
+            srv = m_topo.host(i).ipAt(t);
             port80 = "8530";
         }
     const Proc &wu = m_ctx.svchostNetsvcs();
-    push(out, m_f.networkConnect(t, wu, true, m_host.ip, port(), srv, port80));
+    push(out, m_f.networkConnect(t, wu, true, m_host.ipAt(t), port(), srv, port80));
     const std::string kb = "windows10.0-kb50" + std::to_string(r.range(20000, 39999)) + "-x64";
     const std::string dir = "C:\\Windows\\SoftwareDistribution\\Download\\" + m_ctx.processGuid(t).substr(1, 8)
         + std::to_string(r.range(1000, 9999));
@@ -483,8 +484,10 @@ void Background::gpoClient(int64_t t, Out &out)
 {
     Rng &r = m_ctx.rng();
     const Host &dc = m_topo.host(m_topo.dc());
-    push(out, m_f.dnsQuery(t, m_ctx.svchostNetsvcs(), m_topo.dnsDomain(), "::ffff:" + dc.ip + ';'));
-    push(out, m_f.networkConnect(t + r.range(10, 200) * kMs, m_ctx.system(), true, m_host.ip, port(), dc.ip, "445"));
+    push(out, m_f.dnsQuery(t, m_ctx.svchostNetsvcs(), m_topo.dnsDomain(), "::ffff:" + dc.ipAt(t) + ';'));
+    push(out,
+        m_f.networkConnect(
+            t + r.range(10, 200) * kMs, m_ctx.system(), true, m_host.ipAt(t), port(), dc.ipAt(t), "445"));
 }
 
 void Background::gpoServe(int64_t t, Out &out)
@@ -514,7 +517,7 @@ void Background::ipcPipe(int64_t t, Out &out)
     const Host &from = otherHost(false);
     Logon l = r.chance(0.5) ? m_ctx.machineLogon(from, t)
                             : m_ctx.logonFor(from.primaryUser >= 0 ? from.primaryUser : 0, 3, t, true);
-    l.ip = from.ip;
+    l.ip = from.ipAt(t);
     l.port = port();
     push(out, m_f.logon(t, l));
     push(out, m_f.shareAccess(t + 3 * kMs, l, "\\\\*\\IPC$", ""));
@@ -529,7 +532,7 @@ void Background::shareRead(int64_t t, Out &out)
     Rng &r = m_ctx.rng();
     const Host &from = otherHost(true);
     Logon l = m_ctx.logonFor(from.primaryUser >= 0 ? from.primaryUser : 0, 3, t, true);
-    l.ip = from.ip;
+    l.ip = from.ipAt(t);
     l.port = port();
     push(out, m_f.logon(t, l));
     const char *share = r.chance(0.5) ? "\\\\*\\Shares" : "\\\\*\\Public";
@@ -550,7 +553,7 @@ void Background::inboundConnection(int64_t t, Out &out)
     const char *ports[] = {"445", "135", "3389", "5985"};
     const char *dport = m_host.role == HostRole::Workstation ? ports[r.below(2)] : ports[r.below(4)];
     const Proc &p = dport[0] == '4' ? m_ctx.system() : dport[0] == '3' ? m_ctx.svchostTerm() : m_ctx.svchostNetsvcs();
-    push(out, m_f.networkConnect(t, p, false, from.ip, port(), m_host.ip, dport));
+    push(out, m_f.networkConnect(t, p, false, from.ipAt(t), port(), m_host.ipAt(t), dport));
 }
 
 void Background::serverApp(int64_t t, Out &out)
@@ -569,7 +572,7 @@ void Background::serverApp(int64_t t, Out &out)
             "c:\\windows\\system32\\inetsrv\\w3wp.exe -ap \"DefaultAppPool\" -v \"v4.0\" -l \"webengine4.dll\"");
         procPair(t, out, p, m_ctx.services(), r.chance(0.3));
         const Host &from = otherHost(true);
-        push(out, m_f.networkConnect(t + r.range(1, 500) * kMs, p, false, from.ip, port(), m_host.ip, "443"));
+        push(out, m_f.networkConnect(t + r.range(1, 500) * kMs, p, false, from.ipAt(t), port(), m_host.ipAt(t), "443"));
         push(out,
             m_f.fileCreate(t + r.range(1, 30) * kSec, p,
                 "C:\\inetpub\\temp\\IIS Temporary Compressed Files\\DefaultAppPool\\"

@@ -109,9 +109,16 @@ void EventFactory::subject(Event &e, const Proc &p)
     e.add("SubjectDomainName", p.subjectDomain).addHex("SubjectLogonId", p.logonId);
 }
 
+std::string EventFactory::netbiosDomain(const Logon &l) const
+{
+    // A Kerberos logon's 4624 names the DNS realm; the session's other records the NetBIOS
+    // domain; a local account's records its host's own name.
+    return l.domain.empty() || l.domain == m_ctx.topo().dnsUpper() ? m_ctx.topo().netbios() : l.domain;
+}
+
 void EventFactory::subject(Event &e, const Logon &l)
 {
-    e.add("SubjectUserSid", l.sid).add("SubjectUserName", l.sam).add("SubjectDomainName", m_ctx.topo().netbios());
+    e.add("SubjectUserSid", l.sid).add("SubjectUserName", l.sam).add("SubjectDomainName", netbiosDomain(l));
     e.addHex("SubjectLogonId", l.logonId);
 }
 
@@ -188,7 +195,7 @@ Event EventFactory::logonFailed(int64_t us, const Logon &l)
 Event EventFactory::logoff(int64_t us, const Logon &l)
 {
     Event e(us, Channel::Security, 4634);
-    e.add("TargetUserSid", l.sid).add("TargetUserName", l.sam).add("TargetDomainName", m_ctx.topo().netbios());
+    e.add("TargetUserSid", l.sid).add("TargetUserName", l.sam).add("TargetDomainName", netbiosDomain(l));
     e.addHex("TargetLogonId", l.logonId).addInt("LogonType", static_cast<uint64_t>(l.type));
     return e;
 }
@@ -198,7 +205,9 @@ Event EventFactory::explicitCredentials(
 {
     Event e(us, Channel::Security, 4648);
     subject(e, p);
-    e.add("LogonGuid", p.logonGuid).add("TargetUserName", target.sam).add("TargetDomainName", m_ctx.topo().netbios());
+    e.add("LogonGuid", p.logonGuid)
+        .add("TargetUserName", target.sam)
+        .add("TargetDomainName", target.domain.empty() ? m_ctx.topo().netbios() : target.domain);
     e.add("TargetLogonGuid", "{00000000-0000-0000-0000-000000000000}").add("TargetServerName", server);
     e.add("TargetInfo", info)
         .addHex("ProcessId", p.pid)

@@ -60,6 +60,7 @@ public:
 private:
     void subject(Event &e, const Proc &p);
     void subject(Event &e, const Logon &l);
+    std::string netbiosDomain(const Logon &l) const;
     HostContext &m_ctx;
 };
 

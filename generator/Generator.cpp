@@ -101,7 +101,7 @@ Summary generate(const Options &in)
     }
     const std::string dirPath = QFileInfo(dir.absolutePath()).absoluteFilePath().toStdString();
 
-    const Topology topo(o.hosts, o.seed, o.linuxHosts);
+    const Topology topo(o.hosts, o.seed, o.linuxHosts, o.enterprise, o.days);
     const int64_t startUs = topo.startUs();
     const int64_t endUs = startUs + o.days * 86400LL * 1000000;
     const size_t n = static_cast<size_t>(topo.windowsCount());

@@ -148,10 +148,12 @@ QString GroundTruth::write(const QString &path, const std::vector<Transfer> &tra
         const Transfer &t = transfers[i];
         QJsonObject o;
         const bool ingress = t.category == Transfer::Category::Ingress;
+        const bool dstKnown = t.dst >= 0;
+        const int64_t dstLocalUs = dstKnown ? t.utcUs - m_topo.host(t.dst).skewUs : t.utcUs;
         o[QStringLiteral("src")] = ingress || t.src < 0 ? q(t.srcName) : q(m_topo.host(t.src).fqdn);
-        o[QStringLiteral("src_ip")] = ingress || t.src < 0 ? q(t.srcIp) : q(m_topo.host(t.src).ip);
-        o[QStringLiteral("dst")] = t.dst < 0 ? q(t.dstName) : q(m_topo.host(t.dst).fqdn);
-        o[QStringLiteral("dst_ip")] = t.dst < 0 ? q(t.dstIp) : q(m_topo.host(t.dst).ip);
+        o[QStringLiteral("src_ip")] = ingress || t.src < 0 ? q(t.srcIp) : q(m_topo.host(t.src).ipAt(dstLocalUs));
+        o[QStringLiteral("dst")] = dstKnown ? q(m_topo.host(t.dst).fqdn) : q(t.dstName);
+        o[QStringLiteral("dst_ip")] = dstKnown ? q(m_topo.host(t.dst).ipAt(dstLocalUs)) : q(t.dstIp);
         o[QStringLiteral("path")] = q(t.path);
         o[QStringLiteral("file")] = q(t.file);
         o[QStringLiteral("account")] = q(t.account);
@@ -253,6 +255,29 @@ QString GroundTruth::write(const QString &path, const std::vector<Transfer> &tra
     rec[QStringLiteral("host_ip_map")] = ipMap;
     if (!platformList.isEmpty())
         rec[QStringLiteral("platform_hosts")] = platformList;
+    if (m_topo.enterprise()) {
+        // Enterprise mode: every address a churned host held, from when (true UTC), and the
+        // cloned images (hosts sharing one machine SID and the local admin name).
+        QJsonArray leases;
+        for (int i : m_topo.churned()) {
+            const Host &h = m_topo.host(i);
+            leases.append(QJsonObject {{QStringLiteral("host"), q(h.fqdn)}, {QStringLiteral("ip"), q(h.ip)},
+                {QStringLiteral("from"), q(TimeFormat::isoSec(m_topo.startUs()))}});
+            for (const Host::Lease &l : h.leases)
+                leases.append(QJsonObject {{QStringLiteral("host"), q(h.fqdn)}, {QStringLiteral("ip"), q(l.ip)},
+                    {QStringLiteral("from"), q(TimeFormat::isoSec(l.fromUs))}});
+        }
+        rec[QStringLiteral("dhcp_leases")] = leases;
+        QJsonObject images;
+        for (const Host &h : m_topo.hosts())
+            if (h.image >= 0) {
+                QJsonArray members = images.value(q(h.machineSid)).toArray();
+                members.append(q(h.fqdn));
+                images[q(h.machineSid)] = members;
+            }
+        rec[QStringLiteral("cloned_images")] = images;
+        rec[QStringLiteral("local_admin")] = q(m_topo.account(m_topo.localAdmin()).sam);
+    }
     rec[QStringLiteral("fp_traps")] = traps;
     rec[QStringLiteral("fp_trap_refs")] = trapRefs;
     rec[QStringLiteral("notes")] = noteList.join(QLatin1Char(' '));

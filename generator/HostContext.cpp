@@ -169,10 +169,10 @@ Proc HostContext::userProc(
     p.cmd = std::move(cmd);
     p.guid = processGuid(us);
     p.pid = newPid();
-    p.user = m_topo.netbios() + '\\' + a.sam;
-    p.userSid = a.sid;
+    p.user = m_topo.domainOf(account, m_host) + '\\' + a.sam;
+    p.userSid = m_topo.sidOf(account, m_host);
     p.subjectName = a.sam;
-    p.subjectDomain = m_topo.netbios();
+    p.subjectDomain = m_topo.domainOf(account, m_host);
     p.logonId = logonId;
     p.logonGuid = logonGuid(us, logonId);
     p.integrity = elevated ? "High" : "Medium";
@@ -185,9 +185,12 @@ Logon HostContext::logonFor(int account, int type, int64_t us, bool kerberos)
 {
     const Account &a = m_topo.account(account);
     Logon l;
+    // A local account has no Kerberos: always NTLM, domain = this host's name.
+    if (a.kind == AccountKind::LocalAdmin)
+        kerberos = false;
     l.sam = a.sam;
-    l.sid = a.sid;
-    l.domain = kerberos ? m_topo.dnsUpper() : m_topo.netbios();
+    l.sid = m_topo.sidOf(account, m_host);
+    l.domain = kerberos ? m_topo.dnsUpper() : m_topo.domainOf(account, m_host);
     l.authPackage = kerberos ? "Kerberos" : "NTLM";
     l.type = type;
     l.logonId = newLogonId();
@@ -205,7 +208,7 @@ Logon HostContext::machineLogon(const Host &from, int64_t us)
     l.type = 3;
     l.logonId = newLogonId();
     l.logonGuid = logonGuid(us, l.logonId);
-    l.ip = from.ip;
+    l.ip = from.ipAt(us);
     l.port = std::to_string(49152 + m_rng.below(16000));
     l.privileged = from.role == HostRole::DomainController;
     return l;

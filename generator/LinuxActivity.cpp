@@ -280,7 +280,7 @@ int LinuxActivity::sshCopy(int src, int64_t us, const Proc *winParent, const She
     tr.direction = "push";
     tr.hop = hop;
     const int tag = m_s.addTransfer(tr);
-    const std::string target = byName ? d.name : d.ip;
+    const std::string target = byName ? d.name : d.ipAt(us);
     const int port = win ? static_cast<int>(49152 + m_rng.below(16300)) : static_cast<int>(32768 + m_rng.below(28000));
     const std::string serverCmd
         = rsync ? "rsync --server -logDtprze.iLsfxCIvu . " + remotePath : "scp -t " + remotePath;
@@ -295,7 +295,9 @@ int LinuxActivity::sshCopy(int src, int64_t us, const Proc *winParent, const She
                 + "\" -x -oForwardAgent=no -oPermitLocalCommand=no -oClearAllForwardings=yes "
                   "-oRemoteCommand=none -oRequestTTY=no -i "
                 + key + " -l " + user + " -- " + target + ' ' + serverCmd);
-        m_s.put(src, m_s.f(src).networkConnect(us + 60 * kMs, ssh, true, s.ip, std::to_string(port), d.ip, "22"), tag);
+        m_s.put(src,
+            m_s.f(src).networkConnect(us + 60 * kMs, ssh, true, s.ipAt(us), std::to_string(port), d.ipAt(us), "22"),
+            tag);
         m_s.stop(src, us + 3 * kSec, ssh);
         m_s.stop(src, us + 3 * kSec + 20 * kMs, scp);
     } else {
@@ -326,11 +328,11 @@ int LinuxActivity::sshCopy(int src, int64_t us, const Proc *winParent, const She
         }
         sshArgv.push_back(remotePath);
         const uint32_t sp = exec(src, us + 2 * kMs, cp, 0, who, "/usr/bin/ssh", sshArgv, cwd, tag);
-        connect(src, us + 3 * kMs, cp, sp, who, "/usr/bin/ssh", d.ip, 22, tag);
+        connect(src, us + 3 * kMs, cp, sp, who, "/usr/bin/ssh", d.ipAt(us), 22, tag);
     }
     // The server end.
     const int64_t arrive = us + static_cast<int64_t>(m_rng.range(60, 200)) * kMs;
-    const Login l = sshLogin(dst, arrive, s.ip, port, user, uid, "command", tag);
+    const Login l = sshLogin(dst, arrive, s.ipAt(us), port, user, uid, "command", tag);
     Login in = l;
     const uint32_t child = pid(dst);
     exec(dst, arrive + 260 * kMs, l.sshdPid + 2, child, in, "/usr/bin/bash", {"bash", "-c", serverCmd},
@@ -344,7 +346,7 @@ int LinuxActivity::sshCopy(int src, int64_t us, const Proc *winParent, const She
             uid == 0 ? "/root" : "/home/" + user, tag);
     m_s.transfer(tag).utcUs = write + d.skewUs;
     sshLogout(dst, write + static_cast<int64_t>(m_rng.range(300, 2500)) * kMs, l);
-    sshFlow(us + 50 * kMs, s.ip, port, d.ip, static_cast<int64_t>(m_rng.range(40, 3000)) * 1024, tag);
+    sshFlow(us + 50 * kMs, s.ipAt(us), port, d.ipAt(us), static_cast<int64_t>(m_rng.range(40, 3000)) * 1024, tag);
     return tag;
 }
 
@@ -486,7 +488,7 @@ void LinuxActivity::attack()
             m_s.transfer(tag).notes = std::string("Linux to Linux hop with ") + (rsync ? "rsync" : "scp") + " as root.";
         }
         at = executeRemote(dst, now + static_cast<int64_t>(m_rng.range(20, 90)) * kSec,
-            m_t.host(m_s.transfer(tag).src).ip, remote, tag);
+            m_t.host(m_s.transfer(tag).src).ipAt(now), remote, tag);
         lastPath = remote;
         now += static_cast<int64_t>(m_rng.range(6, 14)) * kMin;
     }

@@ -36,6 +36,12 @@ struct Options {
     // scp / curl into Macs; their logs under esxi/ and macos/ (the Macs' name no host: import each
     // with --host, Summary::hostFiles). Off by default for the same reason.
     bool platforms = false;
+    // Enterprise identity problems (gen --enterprise): workstations cloned from three images
+    // (shared machine SID, one local admin name "itlocal" the attacker uses for the workstation
+    // hops, pass-the-hash over C$ / WMI), DHCP churn with days > 1 (half of the office
+    // workstations take another one's address every day); ground truth lists the leases and
+    // images. Off by default: the other generated cases stay byte-identical.
+    bool enterprise = false;
 };
 
 } // namespace tt::gen

@@ -247,13 +247,15 @@ void RemotingActivity::winrmCopy(int64_t us, int src, int dst, int account)
         = m_s.start(src, us - 5 * kSec, user, "C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\powershell.exe",
             "powershell.exe -NoProfile -File C:\\Scripts\\push-" + std::to_string(r.range(100, 999)) + ".ps1", tag);
     const std::string port = m_s.ephemeralPort();
-    m_s.put(src, m_s.f(src).networkConnect(us - 2 * kSec, ps, true, s.ip, port, d.ip, "5985"), tag);
+    m_s.put(src, m_s.f(src).networkConnect(us - 2 * kSec, ps, true, s.ipAt(us), port, d.ipAt(us), "5985"), tag);
 
     // Destination: the listener's inbound connection, the session's logon, wsmprovhost.exe.
     m_s.put(dst,
-        m_s.f(dst).networkConnect(us - 2 * kSec + 30 * kMs, dc.svchostNetsvcs(), false, s.ip, port, d.ip, "5985"), tag);
+        m_s.f(dst).networkConnect(
+            us - 2 * kSec + 30 * kMs, dc.svchostNetsvcs(), false, s.ipAt(us), port, d.ipAt(us), "5985"),
+        tag);
     Logon l = dc.logonFor(account, 3, us - 2 * kSec, true);
-    l.ip = s.ip;
+    l.ip = s.ipAt(us);
     l.port = port;
     m_s.put(dst, m_s.f(dst).logon(us - 2 * kSec + 60 * kMs, l), tag);
     if (l.privileged)

@@ -132,12 +132,12 @@ Scenario::Session Scenario::smbSession(int src, int dst, int64_t us, int acct, b
     Session out;
     out.srcPort = ephemeralPort();
     if (!byIp && srcProc)
-        put(src, f(src).dnsQuery(us - 40 * kMs, *srcProc, d.fqdn, "::ffff:" + d.ip + ';'), tag);
-    put(src, f(src).networkConnect(us, ctx(src).system(), true, s.ip, out.srcPort, d.ip, "445"), tag);
+        put(src, f(src).dnsQuery(us - 40 * kMs, *srcProc, d.fqdn, "::ffff:" + d.ipAt(us) + ';'), tag);
+    put(src, f(src).networkConnect(us, ctx(src).system(), true, s.ipAt(us), out.srcPort, d.ipAt(us), "445"), tag);
     const int64_t arrive = us + static_cast<int64_t>(m_rng.range(2, 40)) * kMs;
-    put(dst, f(dst).networkConnect(arrive, ctx(dst).system(), false, s.ip, out.srcPort, d.ip, "445"), tag);
+    put(dst, f(dst).networkConnect(arrive, ctx(dst).system(), false, s.ipAt(us), out.srcPort, d.ipAt(us), "445"), tag);
     out.logon = ctx(dst).logonFor(acct, 3, arrive, !byIp);
-    out.logon.ip = s.ip;
+    out.logon.ip = s.ipAt(us);
     out.logon.port = out.srcPort;
     if (byIp)
         out.logon.workstation = s.name;
@@ -145,9 +145,9 @@ Scenario::Session Scenario::smbSession(int src, int dst, int64_t us, int acct, b
     NetFlow nf;
     nf.us = us + 2 * kMs;
     nf.durationUs = static_cast<int64_t>(m_rng.range(2000, 9000)) * kMs;
-    nf.origIp = s.ip;
+    nf.origIp = s.ipAt(us);
     nf.origPort = std::stoi(out.srcPort);
-    nf.respIp = d.ip;
+    nf.respIp = d.ipAt(us);
     nf.respPort = 445;
     nf.service = byIp ? "gssapi,smb,ntlm" : "gssapi,smb,krb";
     nf.origBytes = static_cast<int64_t>(m_rng.range(3000, 12000));
@@ -157,7 +157,7 @@ Scenario::Session Scenario::smbSession(int src, int dst, int64_t us, int acct, b
         nf.krbService = "cifs/" + d.fqdn;
         nf.krbKdc = m_topo.host(m_topo.dc()).ip;
         nf.dnsQuery = d.fqdn;
-        nf.dnsAnswer = d.ip;
+        nf.dnsAnswer = d.ipAt(us);
         nf.dnsServer = nf.krbKdc;
     }
     nf.transfer = static_cast<int16_t>(tag);

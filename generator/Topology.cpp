@@ -71,7 +71,8 @@ constexpr int kHostsPerSubnet = 241; // .10 .. .250
 
 } // namespace
 
-Topology::Topology(int hostCount, uint64_t seed, int linuxHosts)
+Topology::Topology(int hostCount, uint64_t seed, int linuxHosts, bool enterprise, int days)
+    : m_enterprise(enterprise)
 {
     hostCount = std::clamp(hostCount, 2, Options::kMaxHosts);
     Rng r(Rng::derive(seed, 0x7070));
@@ -164,6 +165,40 @@ Topology::Topology(int hostCount, uint64_t seed, int linuxHosts)
         if (h.role != HostRole::Workstation)
             h.primaryUser = accountsOf(AccountKind::ItAdmin)[static_cast<size_t>(h.index) % 3];
 
+    if (enterprise) {
+        // Own stream, after everything above: the rest of the topology is the same with or without.
+        Rng er(Rng::derive(seed, 0xc10e));
+        // Workstations cloned from three images without sysprep: one machine SID per image.
+        std::string images[3];
+        for (std::string &sid : images)
+            sid = "S-1-5-21-" + sidTail(er);
+        int k = 0;
+        for (Host &h : m_hosts)
+            if (h.role == HostRole::Workstation) {
+                h.image = k % 3;
+                h.machineSid = images[k++ % 3];
+            }
+        // One local administrator name on every image (not a domain account: per host).
+        m_accounts.push_back({"itlocal", std::string(), AccountKind::LocalAdmin});
+        m_localAdmin = static_cast<int>(m_accounts.size()) - 1;
+        // DHCP churn: every second office workstation takes the address of the next one in
+        // that rotation each day, so one address is a different host every day.
+        std::vector<int> rot;
+        for (const Host &h : m_hosts)
+            if (h.role == HostRole::Workstation && h.tzMinutes == m_mainTz && (h.index % 2) == 0)
+                rot.push_back(h.index);
+        if (days > 1 && rot.size() >= 2) {
+            std::vector<std::string> orig;
+            orig.reserve(rot.size());
+            for (int i : rot)
+                orig.push_back(m_hosts[static_cast<size_t>(i)].ip);
+            for (int d = 1; d < days; ++d)
+                for (size_t j = 0; j < rot.size(); ++j)
+                    m_hosts[static_cast<size_t>(rot[j])].leases.push_back(
+                        {m_startUs + d * 86400000000LL, orig[(j + static_cast<size_t>(d)) % rot.size()]});
+        }
+    }
+
     // Linux servers (own stream: the Windows part stays the same for a seed): a DMZ-ish server
     // subnet, clocks in UTC, no collector.
     m_windows = static_cast<int>(m_hosts.size());
@@ -226,6 +261,25 @@ std::vector<int> Topology::accountsOf(AccountKind kind) const
 std::string Topology::machineSidOf(const Host &h) const
 {
     return m_domainSid + '-' + std::to_string(2000 + h.index * 3);
+}
+
+std::string Topology::domainOf(int account, const Host &h) const
+{
+    return account == m_localAdmin ? h.name : m_netbios;
+}
+
+std::string Topology::sidOf(int account, const Host &h) const
+{
+    return account == m_localAdmin ? h.machineSid + "-500" : this->account(account).sid;
+}
+
+std::vector<int> Topology::churned() const
+{
+    std::vector<int> out;
+    for (const Host &h : m_hosts)
+        if (!h.leases.empty())
+            out.push_back(h.index);
+    return out;
 }
 
 } // namespace tt::gen

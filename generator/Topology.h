@@ -27,21 +27,43 @@ struct Host {
     int collectorPort = 0;
     int primaryUser = -1; // account index of the workstation's user
     double weight = 1.0; // share of background volume
+    // DHCP leases (enterprise mode): from this true-UTC time on, the host holds this address;
+    // empty: ip all the time. Sorted by time, the first one from the recording's start.
+    struct Lease {
+        int64_t fromUs;
+        std::string ip;
+    };
+    std::vector<Lease> leases;
+    int image = -1; // cloned image (enterprise mode): hosts of one image share machineSid
+    // The address the host holds at true UTC us.
+    const std::string &ipAt(int64_t us) const
+    {
+        for (size_t i = leases.size(); i-- > 0;)
+            if (leases[i].fromUs <= us)
+                return leases[i].ip;
+        return ip;
+    }
 };
 
-enum class AccountKind : uint8_t { User, ItAdmin, Service, DomainAdmin };
+// LocalAdmin: the one local administrator name of the cloned images (enterprise mode); its
+// domain is the host's own name and its SID the host's machine SID + "-500", so the same
+// name and SID stand for a different account on every host of an image.
+enum class AccountKind : uint8_t { User, ItAdmin, Service, DomainAdmin, LocalAdmin };
 
 struct Account {
     std::string sam; // mreyes
-    std::string sid;
+    std::string sid; // empty for LocalAdmin (per host: Topology::localSid)
     AccountKind kind = AccountKind::User;
     bool privileged() const { return kind != AccountKind::User; }
 };
 
 class Topology {
 public:
-    // hosts Windows machines (indices 0..hosts-1), then linuxHosts Linux servers (web, build, db ...)
-    Topology(int hosts, uint64_t seed, int linuxHosts = 0);
+    // hosts Windows machines (indices 0..hosts-1), then linuxHosts Linux servers (web, build, db ...).
+    // enterprise: workstations cloned from a few images (shared machine SID, one local admin
+    // name), and with days > 1 DHCP churn: half of the office workstations take another's
+    // address every day (the day boundary in true UTC).
+    Topology(int hosts, uint64_t seed, int linuxHosts = 0, bool enterprise = false, int days = 1);
 
     const std::vector<Host> &hosts() const { return m_hosts; }
     const std::vector<Account> &accounts() const { return m_accounts; }
@@ -63,6 +85,14 @@ public:
     // The machine account name of a host: "WS-FIN-07$"
     static std::string machineAccount(const Host &h) { return h.name + '$'; }
     std::string machineSidOf(const Host &h) const;
+    bool enterprise() const { return m_enterprise; }
+    // The local admin account (enterprise mode), -1 otherwise.
+    int localAdmin() const { return m_localAdmin; }
+    // How an account is spelled on host h: DOMAIN\sam, HOST\sam for the local admin.
+    std::string domainOf(int account, const Host &h) const;
+    std::string sidOf(int account, const Host &h) const;
+    // Hosts whose address changes during the recording (enterprise mode, days > 1).
+    std::vector<int> churned() const;
 
 private:
     void addHost(
@@ -75,6 +105,8 @@ private:
     int m_mainTz = -300;
     int m_dc = 0;
     int m_windows = 0;
+    bool m_enterprise = false;
+    int m_localAdmin = -1;
 };
 
 } // namespace tt::gen

@@ -246,25 +246,25 @@ public:
             const uint64_t x = m_r.below(100);
             if (x < 35) {
                 const Host &o = hs[m_r.below(hs.size())];
-                dns(us, h.ip, dc, o.fqdn, o.ip, -1);
+                dns(us, h.ipAt(us), dc, o.fqdn, o.ipAt(us), -1);
             } else if (x < 50) {
                 const auto &e = ext[m_r.below(5)];
-                dns(us, h.ip, dc, e[0], e[1], -1);
+                dns(us, h.ipAt(us), dc, e[0], e[1], -1);
                 const std::string port = std::to_string(49152 + m_r.below(16300));
                 add(Conn, us + 30 * kMs,
-                    {ts(us + 30 * kMs), uid('C'), h.ip, port, e[1], "443", "tcp", "ssl",
+                    {ts(us + 30 * kMs), uid('C'), h.ipAt(us), port, e[1], "443", "tcp", "ssl",
                         interval(static_cast<int64_t>(m_r.range(100, 60000)) * kMs),
                         std::to_string(m_r.range(800, 9000)), std::to_string(m_r.range(4000, 400000)), "SF", "T", "F",
                         "0", "ShADadFf", "14", "2200", "40", "90000", "-"});
             } else if (x < 65 && h.index < windows) {
                 const Host &o = hs[m_r.below(static_cast<uint64_t>(windows))];
                 // The machine's own tickets (its users' tickets come with the flows that use them).
-                kerberos(us, h.ip, dc, Topology::machineAccount(h) + '/' + m_t.dnsUpper(),
+                kerberos(us, h.ipAt(us), dc, Topology::machineAccount(h) + '/' + m_t.dnsUpper(),
                     std::string(m_r.chance(0.5) ? "ldap/" : "host/") + o.fqdn, -1);
             } else if (x < 80 && h.index < windows) {
                 const std::string port = std::to_string(49152 + m_r.below(16300));
                 add(Conn, us,
-                    {ts(us), uid('C'), h.ip, port, dc, "389", "tcp", "ldap_tcp",
+                    {ts(us), uid('C'), h.ipAt(us), port, dc, "389", "tcp", "ldap_tcp",
                         interval(static_cast<int64_t>(m_r.range(5, 900)) * kMs), std::to_string(m_r.range(300, 3000)),
                         std::to_string(m_r.range(900, 40000)), "SF", "T", "T", "0", "ShADadFf", "8", "900", "9", "4000",
                         "-"});
@@ -274,13 +274,13 @@ public:
                 const std::string port = std::to_string(49152 + m_r.below(16300));
                 const int64_t size = static_cast<int64_t>(m_r.range(200, 6000));
                 add(Conn, us,
-                    {ts(us), u, h.ip, port, dc, "445", "tcp", "gssapi,smb,krb",
+                    {ts(us), u, h.ipAt(us), port, dc, "445", "tcp", "gssapi,smb,krb",
                         interval(static_cast<int64_t>(m_r.range(50, 900)) * kMs), std::to_string(m_r.range(1500, 4000)),
                         std::to_string(size + 3000), "SF", "T", "T", "0", "ShADadFf", "12", "2000", "12", "9000", "-"});
                 const std::string name
                     = m_t.dnsDomain() + "\\Policies\\{31B2F340-016D-11D2-945F-00C04FB984F9}\\GPT.INI";
                 add(SmbFiles, us + 20 * kMs,
-                    {ts(us + 20 * kMs), u, h.ip, port, dc, "445", "-",
+                    {ts(us + 20 * kMs), u, h.ipAt(us), port, dc, "445", "-",
                         m_r.chance(0.5) ? "SMB::FILE_OPEN" : "SMB::FILE_READ", "\\\\" + dcName + "\\SYSVOL", name,
                         std::to_string(size), "-", "-", "-", "-", "-"});
             }

@@ -1,5 +1,7 @@
 #include "GraphItems.h"
 
+#include "inference/ConfidenceModel.h"
+
 #include "MethodPalette.h"
 
 #include <QApplication>
@@ -319,6 +321,26 @@ void HostNodeItem::mouseReleaseEvent(QGraphicsSceneMouseEvent *event)
         onMoved(this);
 }
 
+QString TransferEdgeItem::confidenceReasonsText(const GraphEdge &edge)
+{
+    // Why the strongest transfers score what they do (ConfidenceModel's terms, as in the
+    // transfers table's confidence tooltip). File names come from the logs: the caller escapes.
+    QString out;
+    if (edge.strongest.empty())
+        return out;
+    out += edge.count > static_cast<int>(edge.strongest.size())
+        ? QStringLiteral("\nwhy (the %1 most confident):").arg(edge.strongest.size())
+        : QStringLiteral("\nwhy:");
+    for (const EdgeTransferScore &t : edge.strongest) {
+        out += QStringLiteral("\n  %1 %2 %3")
+                   .arg(t.file, QString::number(t.confidence, 'f', 2),
+                       QString::fromLatin1(inference::ConfidenceModel::label(t.confidence)));
+        for (const std::string &why : inference::ConfidenceModel::reasons(t.roles, t.hasSource))
+            out += QStringLiteral("\n    ") + QString::fromStdString(why);
+    }
+    return out;
+}
+
 double TransferEdgeItem::widthFor(int count)
 {
     return std::min(kMaxWidth, 1.2 + 1.6 * std::log2(1.0 + count));
@@ -346,6 +368,7 @@ TransferEdgeItem::TransferEdgeItem(const GraphEdge &edge, const QPainterPath &pa
         tip += QStringLiteral("\n%1 of them benign-admin candidates (deployment tool)").arg(edge.benign);
     if (edge.reverse)
         tip += QStringLiteral("\n%1 of them the other way (both directions between these groups)").arg(edge.reverse);
+    tip += confidenceReasonsText(edge);
     m_baseTip = tip;
     setToolTip(QStringLiteral("<pre>%1</pre>").arg(tip.toHtmlEscaped()));
     m_labels = placeLabels();

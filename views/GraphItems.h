@@ -99,6 +99,8 @@ class TransferEdgeItem : public QGraphicsPathItem {
 public:
     TransferEdgeItem(const GraphEdge &edge, const QPainterPath &path, QPointF arrowTip, QPointF arrowFrom);
     const GraphEdge &edge() const { return m_edge; }
+    // "why" lines of the tooltip: the strongest transfers' confidence terms (unescaped).
+    static QString confidenceReasonsText(const GraphEdge &edge);
     void setHighlighted(bool on);
     void setDimmed(bool on);
     // Where the labels go (item coordinates): the count at the middle, the hop depth before it

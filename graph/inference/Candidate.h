@@ -61,6 +61,9 @@ inline constexpr const char *kDstExec = "dst-exec"; // the file runs on the dest
 inline constexpr const char *kRdpSession = "rdp-session"; // the RDP logon / connection of the peer
 inline constexpr const char *kNetWrite
     = "net-write"; // a sensor saw the file written (smb_files, files, ftp STOR, http PUT)
+// a sensor saw the server send the whole file to the client at its request (pull: smb_files
+// FILE_READ, ftp RETR, http GET of an executable / archive)
+inline constexpr const char *kNetRead = "net-read";
 inline constexpr const char *kNetVolume = "net-volume"; // a sensor saw bulk client->server bytes on SMB (conn.log)
 inline constexpr const char *kNetAuth
     = "net-auth"; // the source's ticket / login for the destination (kerberos cifs/, ntlm)

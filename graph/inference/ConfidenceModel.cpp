@@ -34,6 +34,7 @@ double ConfidenceModel::weight(const std::string &r)
         {role::kRdpSession, 0.15},
         {role::kDstShare, 0.05},
         {role::kNetWrite, 0.55},
+        {role::kNetRead, 0.50},
         {role::kNetVolume, 0.40},
         {role::kNetAuth, 0.20},
         {role::kNetRelay, 0.10},

@@ -19,6 +19,7 @@
 #include "inference/ServiceBinaryRule.h"
 #include "inference/ServiceDropRule.h"
 #include "inference/SmbMountRule.h"
+#include "inference/SmbReadRule.h"
 #include "inference/SmbSessions.h"
 #include "inference/SmbShareWriteRule.h"
 #include "inference/SourceCommandRule.h"
@@ -104,6 +105,7 @@ InferenceEngine::Result InferenceEngine::runSteps()
     rules.push_back(std::make_unique<RdpRedirectionRule>());
     rules.push_back(std::make_unique<NetworkTransferRule>());
     rules.push_back(std::make_unique<OutputReadRule>());
+    rules.push_back(std::make_unique<SmbReadRule>());
     rules.push_back(std::make_unique<BitsJobRule>());
     rules.push_back(std::make_unique<WinrmWriteRule>());
     rules.push_back(std::make_unique<PsRemotingCopyRule>());

@@ -3,6 +3,7 @@
 #include "inference/AccountResolver.h"
 #include "inference/HostResolver.h"
 #include "inference/RuleContext.h"
+#include "inference/SmbReadRule.h"
 #include "inference/WinPath.h"
 #include "store/HostName.h"
 #include "store/NetworkEvidenceRepository.h"
@@ -42,6 +43,34 @@ std::string lastComponent(std::string_view p)
 std::string upper(const std::string &s)
 {
     return store::toUpperAscii(s);
+}
+
+// Zeek's mime types of a program or archive (libmagic names; http.log lists several).
+bool toolMime(const std::string &mime)
+{
+    static const char *const kMime[] = {"application/x-dosexec", "application/x-msdownload", "application/x-executable",
+        "application/x-elf", "application/x-sharedlib", "application/x-mach-o", "application/x-msi",
+        "application/vnd.ms-cab-compressed", "application/zip", "application/x-7z-compressed", "application/x-rar",
+        "application/java-archive", "text/x-shellscript", "application/x-sh"};
+    for (const char *m : kMime)
+        if (mime.find(m) != std::string::npos)
+            return true;
+    return false;
+}
+
+// A read the server answered in full: http 2xx, ftp 2xx (226 transfer complete); no code logged
+// is taken as given (older logs).
+bool succeeded(const std::string &status)
+{
+    return status.empty() || status == "-" || status[0] == '2';
+}
+
+// A share a client reads for its own upkeep (group policy, logon scripts, pipes), not a transfer.
+bool upkeepShare(const std::string &path)
+{
+    const std::string p = store::toUpperAscii(path);
+    return p.find("IPC$") != std::string::npos || p.find("SYSVOL") != std::string::npos
+        || p.find("NETLOGON") != std::string::npos;
 }
 } // namespace
 
@@ -106,7 +135,21 @@ void NetworkTransferRule::collect(RuleContext &ctx, std::vector<Candidate> &out)
     // Named file movements.
     std::vector<NetFile> files;
     std::vector<NetFile> downloads; // files / http that reached an internal host (for net-relay)
+    std::vector<NetFile> pulls; // reads / downloads a client made of a whole tool-like file
+    std::vector<NetFile> fileLog; // files.log rows: bytes of a pull, by connection uid
     for (NetFile &f : net.fileMovements()) {
+        // Pulls (server -> client at the client's request): smb_files FILE_READ, ftp RETR, an
+        // http GET answered with a body (the importer set src = server, dst = client for those).
+        const bool served = !f.resp.empty() && f.src == f.resp && f.dst == f.orig;
+        const bool smbRead = f.log == "smb_files" && f.action == "SMB::FILE_READ" && !upkeepShare(f.path)
+            && SmbReadRule::toolLike(WinPath::fileName(f.name));
+        const bool ftpRetr = f.log == "ftp" && f.action == "RETR" && succeeded(f.status);
+        const bool httpGet = f.log == "http" && f.action == "GET" && succeeded(f.status)
+            && (toolMime(f.mime) || SmbReadRule::toolLike(lastComponent(f.name)));
+        if (served && (smbRead || ((ftpRetr || httpGet) && !lastComponent(f.name).empty())))
+            pulls.push_back(f);
+        else if (f.log == "files" && !f.uid.empty())
+            fileLog.push_back(f);
         const bool clientSent = !f.orig.empty() && f.src == f.orig;
         bool push = false;
         if (f.log == "smb_files")
@@ -183,6 +226,51 @@ void NetworkTransferRule::collect(RuleContext &ctx, std::vector<Candidate> &out)
             linkAuth(c, f.src, f.dst, f.ts, f.source);
         if (!f.uid.empty())
             namedUids.insert(f.uid);
+        out.push_back(std::move(c));
+    }
+
+    // Pulls: the server sent the whole file to the client at the client's request. Source = the
+    // server, destination = the reader (an IP-only host unless the case names it).
+    for (const NetFile &f : pulls) {
+        if (f.src == f.dst || !isInternal(f.src) || !isInternal(f.dst))
+            continue;
+        const std::string file = f.log == "smb_files" ? std::string(WinPath::fileName(f.name)) : lastComponent(f.name);
+        Candidate c;
+        c.srcIp = f.src;
+        c.srcHost = ctx.hosts.forAddress(f.src, f.ts, f.source);
+        c.dstHost = ctx.hosts.forAddress(f.dst, f.ts, f.source);
+        if (!c.dstHost || !c.srcHost)
+            continue;
+        c.fileName = file;
+        if (f.log == "smb_files") {
+            c.method
+                = WinPath::isAdminShare(WinPath::shareShortName(f.path)) ? Method::SmbAdminShare : Method::SmbShare;
+            if (!f.path.empty())
+                c.srcPath = f.path + (f.path.back() == '\\' ? "" : "\\") + f.name; // \\HOST\SHARE\dir\file
+        } else {
+            c.method = f.log == "http" ? Method::Http : Method::Ftp;
+            c.srcPath = f.log == "http" ? f.path + f.name : f.name; // host + uri, or the ftp argument
+        }
+        c.methodRank = 2;
+        c.direction = Direction::Pull;
+        c.firstTs = c.lastTs = f.ts;
+        c.lo = f.ts - ctx.cfg.sameHostSlack;
+        c.hi = f.ts + ctx.cfg.sameHostSlack;
+        c.clockHost = 0; // the sensor's clock
+        if (!f.md5.empty())
+            c.hashes = "MD5=" + upper(f.md5);
+        if (!f.sha1.empty())
+            c.hashes += std::string(c.hashes.empty() ? "" : ",") + "SHA1=" + upper(f.sha1);
+        if (!f.sha256.empty())
+            c.hashes += std::string(c.hashes.empty() ? "" : ",") + "SHA256=" + upper(f.sha256);
+        c.addEvidence(f.event, role::kNetRead, name());
+        c.addRule(name());
+        // files.log's record of the same bytes (same connection, same direction).
+        for (const NetFile &x : fileLog)
+            if (x.uid == f.uid && x.src == f.src && x.dst == f.dst && std::llabs(x.ts - f.ts) <= 60 * kSec)
+                c.addEvidence(x.event, role::kNetRead, name());
+        if (c.method == Method::SmbShare || c.method == Method::SmbAdminShare)
+            linkAuth(c, f.dst, f.src, f.ts, f.source); // the reader authenticated to the server
         out.push_back(std::move(c));
     }
 

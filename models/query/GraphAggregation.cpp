@@ -185,6 +185,8 @@ GraphData aggregateGraph(
             m.hop = e.hop;
         m.transferIds += e.transferIds;
         m.transferKeys += e.transferKeys;
+        for (const EdgeTransferScore &t : e.strongest)
+            m.keepStrongest(t);
     }
     return out;
 }

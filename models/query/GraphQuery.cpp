@@ -117,6 +117,18 @@ int64_t countTransfers(sql::Db &db)
     return db.queryInt("SELECT count(*) FROM transfers");
 }
 
+void GraphEdge::keepStrongest(EdgeTransferScore s)
+{
+    auto before = [](const EdgeTransferScore &a, const EdgeTransferScore &b) {
+        return a.confidence > b.confidence || (a.confidence == b.confidence && a.id < b.id);
+    };
+    if (static_cast<int>(strongest.size()) >= kStrongest && !before(s, strongest.back()))
+        return;
+    strongest.insert(std::upper_bound(strongest.begin(), strongest.end(), s, before), std::move(s));
+    if (static_cast<int>(strongest.size()) > kStrongest)
+        strongest.pop_back();
+}
+
 int64_t countTransfers(store::CaseStore &store)
 {
     return countTransfers(store.db());
@@ -133,9 +145,12 @@ GraphData queryGraph(sql::Db &db, const FilterState &filter)
     try {
         out.transfersTotal = countTransfers(db);
         const TransferFilterSql f = transferFilterSql(filter);
-        const QString sql = QStringLiteral("SELECT t.id, coalesce(t.src_host_id, -1), t.dst_host_id, t.file_name, "
-                                           "t.method, t.confidence, t.executed, t.first_ts, t.last_ts, coalesce(t.key, "
-                                           "''), t.benign_tool IS NOT NULL FROM transfers t WHERE ")
+        const QString sql
+            = QStringLiteral(
+                  "SELECT t.id, coalesce(t.src_host_id, -1), t.dst_host_id, t.file_name, "
+                  "t.method, t.confidence, t.executed, t.first_ts, t.last_ts, coalesce(t.key, "
+                  "''), t.benign_tool IS NOT NULL, t.src_host_id IS NOT NULL OR coalesce(t.src_ip, '') <> '' "
+                  "FROM transfers t WHERE ")
             + f.where + QStringLiteral(" ORDER BY t.first_ts, t.id");
         auto st = db.prepare(sql.toStdString());
         bindTransferFilter(st, f);
@@ -190,6 +205,7 @@ GraphData queryGraph(sql::Db &db, const FilterState &filter)
             e.transferIds << id;
             e.transferKeys << QString::fromStdString(st.text(9));
             e.benign += st.int64(10) != 0 ? 1 : 0;
+            e.keepStrongest({id, file, conf, st.int64(11) != 0, {}});
             if (!depth.contains(src))
                 depth.insert(src, 0);
             if (!depth.contains(dst)) {
@@ -212,6 +228,27 @@ GraphData queryGraph(sql::Db &db, const FilterState &filter)
             firstSource = reachedFrom.value(firstSource);
         for (auto &[k, files] : edgeFiles)
             out.edges[edgeIndex[k]].files = static_cast<int>(files.size());
+        // The evidence roles of each edge's strongest transfers (what the tooltip's reasons are
+        // made of), a few hundred ids per statement.
+        QHash<qint64, EdgeTransferScore *> byId;
+        for (GraphEdge &e : out.edges)
+            for (EdgeTransferScore &t : e.strongest)
+                byId.insert(t.id, &t);
+        std::vector<qint64> strongIds(byId.keyBegin(), byId.keyEnd());
+        std::sort(strongIds.begin(), strongIds.end());
+        constexpr size_t kChunk = 400;
+        for (size_t at = 0; at < strongIds.size(); at += kChunk) {
+            const size_t n = std::min(kChunk, strongIds.size() - at);
+            std::string q = "SELECT DISTINCT transfer_id, role FROM transfer_evidence WHERE transfer_id IN (";
+            for (size_t i = 0; i < n; ++i)
+                q += i ? ",?" : "?";
+            q += ") ORDER BY transfer_id, role";
+            auto rs = db.prepare(q);
+            for (size_t i = 0; i < n; ++i)
+                rs.bind(static_cast<int>(i + 1), static_cast<int64_t>(strongIds[at + i]));
+            while (rs.step())
+                byId.value(rs.int64(0))->roles.push_back(rs.text(1));
+        }
 
         QHash<qint64, size_t> hostIndex;
         auto hs = db.prepare(

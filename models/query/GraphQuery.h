@@ -45,6 +45,15 @@ struct GraphHost {
     bool isGroup() const { return !members.isEmpty(); }
 };
 
+// One transfer of an edge with what its confidence is made of (the edge tooltip's reasons).
+struct EdgeTransferScore {
+    qint64 id = 0;
+    QString file;
+    double confidence = 0;
+    bool hasSource = false; // a source host or address: the no-source cap does not apply
+    std::vector<std::string> roles; // distinct evidence roles, sorted
+};
+
 struct GraphEdge {
     int64_t id = 0; // stable within one result: 1-based index
     int64_t source = 0;
@@ -63,6 +72,10 @@ struct GraphEdge {
     bool allBenign() const { return count > 0 && benign == count; }
     QVector<qint64> transferIds;
     QStringList transferKeys; // transfers.key of each, same order (annotations refer to these)
+    // The kStrongest most confident transfers (confidence, then id), roles filled by queryGraph.
+    static constexpr int kStrongest = 3;
+    std::vector<EdgeTransferScore> strongest;
+    void keepStrongest(EdgeTransferScore s); // insert in order, keep kStrongest
 };
 
 struct GraphData {

@@ -87,6 +87,7 @@ struct NetFlowRow {
 struct NetFileRow {
     int64_t event = 0, source = 0, ts = 0, size = -1;
     std::string log, uid, orig, resp, src, dst, action, name, path, md5, sha1, sha256;
+    std::string mime, status; // mime type(s) Zeek saw, ftp reply / http status code
 };
 
 struct NetAuthRow {

@@ -57,7 +57,8 @@ std::vector<NetFileRow> NetworkEvidenceRepository::fileMovements()
         "SELECT f.event, e.source_id, coalesce(f.ts,0), f.log, coalesce(f.uid,''), coalesce(f.orig_ip,''), "
         "coalesce(f.resp_ip,''), coalesce(f.src_ip,''), coalesce(f.dst_ip,''), coalesce(f.action,''), "
         "coalesce(f.name,''), coalesce(f.path,''), coalesce(f.size,-1), coalesce(f.md5,''), "
-        "coalesce(f.sha1,''), coalesce(f.sha256,'') FROM net_files f JOIN events e ON e.id=f.event "
+        "coalesce(f.sha1,''), coalesce(f.sha256,''), coalesce(f.mime,''), coalesce(f.status,'') "
+        "FROM net_files f JOIN events e ON e.id=f.event "
         "WHERE f.src_ip IS NOT NULL AND f.dst_ip IS NOT NULL ORDER BY f.ts, f.event");
     std::vector<NetFileRow> out;
     while (st.step()) {
@@ -78,6 +79,8 @@ std::vector<NetFileRow> NetworkEvidenceRepository::fileMovements()
         f.md5 = st.text(13);
         f.sha1 = st.text(14);
         f.sha256 = st.text(15);
+        f.mime = st.text(16);
+        f.status = st.text(17);
         out.push_back(std::move(f));
     }
     return out;

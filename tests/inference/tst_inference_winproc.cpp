@@ -221,6 +221,62 @@ private slots:
         QCOMPARE(infer(*cs).size(), size_t(0));
     }
 
+    // smb-read (issue 10 item 5): the reader WS5 (10.1.1.5 by its own Sysmon 3) reads a program
+    // whole from WS6's share (5145 ReadData), then creates and runs it: a pull WS6 -> WS5.
+    void smbReadOfAToolIsAPull()
+    {
+        QByteArray b;
+        b += netConnect(kSrc, at(9), true, kAttackerIp, 50100, "10.1.1.6", 445);
+        b += logon(kDst, at(10), kAttackerIp, 50100, "0x7000");
+        b += shareRead(at(11), kAttackerIp, "0x7000", "\\\\*\\Share", "\\??\\D:\\Share", "Tools\\tool.exe");
+        b += shareRead(at(11.5), kAttackerIp, "0x7000", "\\\\*\\Share", "\\??\\D:\\Share", "Tools\\tool.exe");
+        b += fileCreate(kSrc, at(12), "C:\\Windows\\explorer.exe", "C:\\Users\\admin\\Downloads\\tool.exe", 2400);
+        b += process(kSrc, at(40), "{00000000-0000-0000-0000-0000000000d1}", 2500,
+            "C:\\Users\\admin\\Downloads\\tool.exe", "tool.exe -q");
+        auto cs = makeCase(b);
+        QVERIFY(cs);
+        const auto rows = infer(*cs);
+        QCOMPARE(rows.size(), size_t(1));
+        const auto &r = rows[0];
+        QCOMPARE(r.source, std::string("WS6"));
+        QCOMPARE(r.destination, std::string("WS5"));
+        QCOMPARE(r.file, std::string("tool.exe"));
+        QCOMPARE(r.srcPath, std::string("D:\\Share\\Tools\\tool.exe"));
+        QCOMPARE(r.path, std::string("C:\\Users\\admin\\Downloads\\tool.exe"));
+        QCOMPARE(r.method, std::string("smb-share"));
+        QCOMPARE(r.direction, std::string("pull"));
+        QCOMPARE(r.account, std::string("CORP\\admin"));
+        QVERIFY2(QString::fromStdString(r.rules).contains(QStringLiteral("smb-read")), r.rules.c_str());
+        QVERIFY(roles(*cs, r.id).contains(QStringLiteral("src-read")));
+        QVERIFY(roles(*cs, r.id).contains(QStringLiteral("dst-create")));
+        QVERIFY(r.executed);
+    }
+
+    // Reads that stay reads: nothing of the file on the reader, a document, a SYSVOL logon script,
+    // a program pushed into the share earlier and read back.
+    void smbReadsThatAreNoPull()
+    {
+        QByteArray b;
+        b += netConnect(kSrc, at(9), true, kAttackerIp, 50100, "10.1.1.6", 445);
+        b += logon(kDst, at(10), kAttackerIp, 50100, "0x7000");
+        b += shareRead(at(11), kAttackerIp, "0x7000", "\\\\*\\Share", "\\??\\D:\\Share", "Tools\\unseen.exe");
+        b += shareRead(at(12), kAttackerIp, "0x7000", "\\\\*\\Share", "\\??\\D:\\Share", "report.docx");
+        b += fileCreate(kSrc, at(13), "C:\\Windows\\explorer.exe", "C:\\Users\\admin\\report.docx", 2400);
+        b += shareRead(at(14), kAttackerIp, "0x7000", "\\\\*\\SYSVOL", "\\??\\C:\\Windows\\SYSVOL\\sysvol",
+            "corp.local\\scripts\\logon.bat");
+        b += process(kSrc, at(15), "{00000000-0000-0000-0000-0000000000d2}", 2600, "C:\\Windows\\SYSVOL\\logon.bat",
+            "logon.bat");
+        b += shareCheck(
+            kDst, at(20), kAttackerIp, 50100, "0x7000", "\\\\*\\Share", "\\??\\D:\\Share", "Tools\\pushed.exe", "0x2");
+        b += shareRead(at(21), kAttackerIp, "0x7000", "\\\\*\\Share", "\\??\\D:\\Share", "Tools\\pushed.exe");
+        b += process(kSrc, at(25), "{00000000-0000-0000-0000-0000000000d3}", 2700, "\\\\WS6\\Share\\Tools\\pushed.exe",
+            "pushed.exe");
+        auto cs = makeCase(b);
+        QVERIFY(cs);
+        for (const auto &r : infer(*cs))
+            QVERIFY2(r.direction != "pull", (r.file + " pulled by " + r.rules).c_str());
+    }
+
     void toolOutputName_data()
     {
         QTest::addColumn<QString>("share");

@@ -452,6 +452,66 @@ private slots:
         QTRY_VERIFY_WITH_TIMEOUT(ancestry->statusText().startsWith(QStringLiteral("Transfer %1:").arg(other)), 20000);
     }
 
+    // Issue 10: the graph edge's tooltip gives the reasons of its most confident transfers (the
+    // same lines as their JSON confidence_reasons), the strongest first.
+    void edgeTipNamesTheReasonsOfItsStrongestTransfers()
+    {
+        FilterHistory filter;
+        Selection selection;
+        WorkbenchWindow window(&filter, &selection);
+        window.resize(1400, 900);
+        window.show();
+        TransferGraphView &graph = *window.graphView();
+        QSignalSpy graphSpy(&graph, &TransferGraphView::graphShown);
+        window.openCase(m_generated);
+        QTRY_VERIFY_WITH_TIMEOUT(graphSpy.count() > 0 && !graph.busy(), 30000);
+        auto cs = store::CaseStore::open(m_generated.toStdString(), store::CaseStore::Access::ReadOnly);
+        const std::vector<inference::TransferRow> rows = inference::listTransfers(*cs, {});
+        int checked = 0;
+        for (const GraphEdge &e : graph.graph().edges) {
+            std::vector<const inference::TransferRow *> mine;
+            for (const auto &r : rows)
+                if (e.transferIds.contains(r.id))
+                    mine.push_back(&r);
+            QCOMPARE(int(mine.size()), e.count);
+            std::sort(mine.begin(), mine.end(), [](const auto *a, const auto *b) {
+                return a->confidence > b->confidence || (a->confidence == b->confidence && a->id < b->id);
+            });
+            const QString tip = graph.edgeItem(e.id)->toolTip();
+            QVERIFY2(tip.contains(QStringLiteral("why")), qPrintable(tip));
+            int at = 0;
+            for (size_t i = 0; i < mine.size() && i < size_t(GraphEdge::kStrongest); ++i) {
+                const QString head = QStringLiteral("  %1 %2")
+                                         .arg(QString::fromStdString(mine[i]->file))
+                                         .arg(mine[i]->confidence, 0, 'f', 2)
+                                         .toHtmlEscaped();
+                const int pos = tip.indexOf(head, at);
+                QVERIFY2(pos >= at, qPrintable(head + QStringLiteral(" in ") + tip));
+                at = pos;
+                for (const std::string &w : inference::confidenceReasons(*mine[i]))
+                    QVERIFY2(tip.indexOf(QString::fromStdString(w).toHtmlEscaped(), at) > at, qPrintable(tip));
+            }
+            ++checked;
+        }
+        QVERIFY(checked >= 3);
+    }
+
+    // The reasons' file names come from the logs: the edge tooltip shows them as text.
+    void edgeTipEscapesTheFileName()
+    {
+        GraphEdge e;
+        e.id = 1;
+        e.count = 1;
+        e.files = 1;
+        e.methods << QStringLiteral("smb-share");
+        e.keepStrongest({7, kHostile, 0.8, true, {"dst-write"}});
+        TransferEdgeItem item(e, QPainterPath(QPointF(0, 0)), QPointF(10, 10), QPointF(0, 0));
+        const QString tip = item.toolTip();
+        QVERIFY2(tip.contains(kHostile.toHtmlEscaped()), qPrintable(tip));
+        QVERIFY(!tip.contains(QStringLiteral("<b>bold")));
+        QVERIFY2(tip.contains(QStringLiteral("dst-write +0.80")), qPrintable(tip));
+    }
+
     void tagsAndBookmarksOnManyRowsPersistInTheCase()
     {
         const QString path = m_dir.path() + QStringLiteral("/tagging.ttcase");

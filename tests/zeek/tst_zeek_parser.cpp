@@ -335,6 +335,39 @@ private slots:
         QCOMPARE(ftp->confidenceLabel, std::string("medium")); // the write alone
     }
 
+    // Pulls seen by a sensor (issue 10 item 5): a client fetching a whole program from an internal
+    // server is a transfer server -> client, direction pull: smb_files FILE_READ of a tool-like
+    // file (with the reader's cifs/ ticket as its account), ftp RETR answered 226, http GET of an
+    // executable (resp_mime_types application/x-dosexec; files.log's record of the same bytes
+    // joins it). Not: a document read, a SYSVOL logon script, FILE_OPEN alone, a RETR answered
+    // 550, a GET of text/html or answered 404, a download from a public address.
+    void pullsOnFixture()
+    {
+        QTemporaryDir dir;
+        auto cs = store::CaseStore::open(
+            dir.filePath(QStringLiteral("p.ttcase")).toStdString(), store::CaseStore::Access::Create);
+        ImportEngine engine(*cs, {});
+        const ImportSummary sum
+            = engine.run({QString(tt::test::fixturesDir() + QStringLiteral("/zeek/pulls.json")).toStdString()});
+        QCOMPARE(sum.stored(), int64_t(13));
+        inference::InferenceEngine(*cs).run();
+        const auto rows = inference::listTransfers(*cs, {});
+        QStringList got;
+        for (const auto &r : rows)
+            got << QString::fromStdString(r.source + " -> " + r.destination + ' ' + r.file + ' ' + r.method + ' '
+                + r.direction + ' ' + r.account + ' ' + std::to_string(r.evidence));
+        got.sort();
+        QCOMPARE(got,
+            QStringList({QStringLiteral("FILESRV -> 10.0.2.1 agent.bin ftp pull  1"),
+                QStringLiteral("FILESRV -> 10.0.2.1 tool.exe smb-share pull CORP\\alice 2"),
+                QStringLiteral("FILESRV -> 10.0.2.1 update http pull  2")}));
+        for (const auto &r : rows) {
+            QCOMPARE(r.sourceIp, std::string("10.0.2.2"));
+            if (r.method == "smb-share")
+                QCOMPARE(r.srcPath, std::string("\\\\FILESRV\\tools\\x64\\tool.exe"));
+        }
+    }
+
     // An unnamed SMB upload burst counts each connection once: one connection seen by two
     // sensors (same client port, starts 0.8 s apart, byte counts differ) is the larger count,
     // while the same client port reused 20 s later is a second connection of the burst.
