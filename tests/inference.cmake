@@ -44,6 +44,7 @@ target_compile_definitions(tst_inference_window_corpus PRIVATE TT_WINDOW_CORPUS)
 # Generated ESXi hosts and Macs (Options::platforms): gen -> import (Macs with --host) -> transfers
 # against the ground truth per method.
 tt_add_test(tst_generator_platforms SOURCES inference/tst_generator_platforms.cpp inference/GroundTruthMatcher.cpp
+            LIBS tt_inference tt_importers tt_generator TIMEOUT 900)
 # Issue 10 item 6: gen --enterprise (cloned images sharing a machine SID and one local admin name,
 # DHCP churn between days) against its ground truth: accounts per host, addresses by time.
 tt_add_test(tst_generator_enterprise SOURCES inference/tst_generator_enterprise.cpp inference/GroundTruthMatcher.cpp
