@@ -47,7 +47,7 @@ public:
 
     // Rows without a time cannot be correlated and are never read; each load is in id order.
     void loadProcesses(const InferenceScope &scope, const RowSink<ProcessInfo> &sink);
-    // The hashes column of one process (empty: none or no such process).
+    // The Sysmon hashes of one process (process_hashes; empty: none or no such process).
     std::string processHashes(int64_t processId);
     // File creations, whole-file reads (a server logged sending: sftp-server close), Sysmon 15
     // streams (the hash of the file a stream was added to) and 4663 object accesses that wrote
