@@ -16,3 +16,7 @@ tt_add_test(tst_store_entry_points SOURCES store/tst_store_entry_points.cpp app/
   LIBS tt_models tt_importers tt_inference tt_generator)
 # Issue 12 item 5: the analyst's named host groups (schema 11): persisted, validated, edited, upgraded from 7.
 tt_add_test(tst_host_groups SOURCES store/tst_host_groups.cpp LIBS tt_store)
+# Issue 12 item 2, schema 15 (a compact case): hashes stored once and exact, the partial indexes still
+# used, a version 9 case migrated to the same tables / indexes / records / transfers, deferred indexes renamed.
+tt_add_test(tst_compact_case SOURCES store/tst_compact_case.cpp app/CaseBuilder.h app/CaseBuilder.cpp
+  LIBS tt_models tt_importers tt_inference tt_generator)

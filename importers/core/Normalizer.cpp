@@ -404,7 +404,6 @@ void Normalizer::security(const RawEvent &ev, int64_t eventRow, int64_t host)
             = tu.empty() ? subject() : m_w.accountId(ev.field("TargetDomainName"), tu, ev.field("TargetUserSid"));
         const std::string lid = normaliseLogonId(tu.empty() ? ev.field("SubjectLogonId") : ev.field("TargetLogonId"));
         r.logonId = lid;
-        r.integrity = clean(ev.field("MandatoryLabel"));
         r.startTs = ts;
         m_w.insertProcess(r);
         break;
@@ -522,10 +521,8 @@ void Normalizer::sysmon(const RawEvent &ev, int64_t eventRow, int64_t host)
         r.parentGuid = pguid;
         r.parentPid = parseInteger(ev.field("ParentProcessId"));
         r.parentImage = clean(ev.field("ParentImage"));
-        r.parentCommandLine = ev.field("ParentCommandLine");
         r.accountId = accountFromQualified(ev.field("User"));
         r.logonId = lid;
-        r.integrity = ev.field("IntegrityLevel");
         r.hashes = ev.field("Hashes");
         r.startTs = ts;
         m_w.insertProcess(r);

@@ -317,9 +317,11 @@ void findExecutions(sql::Db &db, SpreadResult &r, const QSet<QString> &hashes)
     for (const SpreadHop &h : r.hops)
         names.insert(h.fileName.toLower());
     auto st
-        = db.prepare("SELECT id, image, coalesce(start_ts,0), event, coalesce(hashes,'') FROM processes "
-                     "WHERE host_id = ?1 AND image IS NOT NULL AND length(image) >= ?3 "
-                     "AND lower(substr(image, CAST(length(image) - ?3 + 1 AS INTEGER))) = ?2 ORDER BY start_ts, id");
+        = db.prepare("SELECT p.id, p.image, coalesce(p.start_ts,0), p.event, coalesce(ph.hashes,'') FROM processes p "
+                     "LEFT JOIN process_hashes ph ON ph.id = p.hashes_id "
+                     "WHERE p.host_id = ?1 AND p.image IS NOT NULL AND length(p.image) >= ?3 "
+                     "AND lower(substr(p.image, CAST(length(p.image) - ?3 + 1 AS INTEGER))) = ?2 "
+                     "ORDER BY p.start_ts, p.id");
     for (SpreadNode &n : r.nodes) {
         if (n.ran || !n.hostId)
             continue;

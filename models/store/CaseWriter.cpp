@@ -33,8 +33,8 @@ CaseWriter::CaseWriter(sql::Db &db)
                                "VALUES(?,?,?,?,?,?,?,?,?,?,?,?)");
     m_insProcess
         = db.prepare("INSERT INTO processes(event, host_id, origin, guid, pid, image, command_line, "
-                     "current_directory, parent_guid, parent_pid, parent_image, parent_command_line, "
-                     "account_id, logon_id, integrity, hashes, start_ts) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+                     "current_directory, parent_guid, parent_pid, parent_image, account_id, logon_id, hashes_id, "
+                     "start_ts) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
     m_endProcGuid
         = db.prepare("UPDATE processes SET end_ts=?, end_event=? WHERE host_id=? AND guid=? AND end_ts IS NULL");
     m_endProcPid = db.prepare("UPDATE processes SET end_ts=?1, end_event=?2 WHERE id=(SELECT id FROM processes WHERE "
@@ -66,6 +66,8 @@ CaseWriter::CaseWriter(sql::Db &db)
     m_insChannel = db.prepare("INSERT INTO channels(name) VALUES(?)");
     m_findProvider = db.prepare("SELECT id FROM providers WHERE name=?");
     m_insProvider = db.prepare("INSERT INTO providers(name) VALUES(?)");
+    m_findHashes = db.prepare("SELECT id FROM process_hashes WHERE hashes=?");
+    m_insHashes = db.prepare("INSERT INTO process_hashes(hashes) VALUES(?)");
 }
 
 CaseWriter::~CaseWriter()
@@ -191,6 +193,7 @@ void CaseWriter::clearCaches()
     m_accountCache.clear();
     m_channelCache.clear();
     m_providerCache.clear();
+    m_hashesCache.clear();
     m_hostStats.clear();
     m_addresses.clear();
     m_domainControllers.clear();
@@ -483,12 +486,12 @@ void CaseWriter::insertProcess(const ProcessRow &r)
     bindText(st, 9, r.parentGuid);
     bindValue(st, 10, r.parentPid);
     bindText(st, 11, r.parentImage);
-    bindText(st, 12, r.parentCommandLine);
-    bindId(st, 13, r.accountId);
-    bindText(st, 14, r.logonId);
-    bindText(st, 15, r.integrity);
-    bindText(st, 16, r.hashes);
-    bindValue(st, 17, r.startTs);
+    bindId(st, 12, r.accountId);
+    bindText(st, 13, r.logonId);
+    if (m_hashesCache.size() >= kMaxCachedHashes)
+        m_hashesCache.clear();
+    bindId(st, 14, lookupId(m_hashesCache, m_findHashes, m_insHashes, r.hashes));
+    bindValue(st, 15, r.startTs);
     st.exec();
 }
 

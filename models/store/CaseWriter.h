@@ -99,7 +99,8 @@ private:
 
     sql::Stmt m_insEvent, m_insLogon, m_endLogon, m_privLogon, m_insExplicit, m_insProcess, m_endProcGuid, m_endProcPid,
         m_insFile, m_insNet, m_insShare, m_insService, m_insDns, m_insIssue, m_findHostName, m_insHost, m_insHostName,
-        m_setFqdn, m_findAccount, m_insAccount, m_setSid, m_findChannel, m_insChannel, m_findProvider, m_insProvider;
+        m_setFqdn, m_findAccount, m_insAccount, m_setSid, m_findChannel, m_insChannel, m_findProvider, m_insProvider,
+        m_findHashes, m_insHashes;
 
     IdCache m_hostCache; // raw spelling -> id (0: not a host)
     std::string m_lastHostName; // the last cache hit (valid while m_lastHostValid)
@@ -108,6 +109,10 @@ private:
     IdCache m_accountCache; // DOMAIN\\NAME as written -> id
     IdCache m_channelCache;
     IdCache m_providerCache;
+    // Distinct Sysmon Hashes values -> process_hashes.id (one per distinct binary: a few thousand in
+    // an enterprise); cleared when it reaches kMaxCachedHashes, the table still answers.
+    IdCache m_hashesCache;
+    static constexpr size_t kMaxCachedHashes = 100000;
     std::string m_keyScratch;
 
     struct HostStats {

@@ -73,7 +73,7 @@ void InferenceRepository::loadProcesses(const InferenceScope &scope, const RowSi
     auto st = prepareScoped(m_cs.db(),
         std::string("SELECT p.id, p.event, p.host_id, e.source_id, p.start_ts, p.origin, p.guid, p.pid, p.image, "
                     "p.command_line, p.parent_guid, p.parent_pid, p.parent_image, p.account_id, p.logon_id, ")
-            + (scope.processHashes ? "p.hashes" : "NULL")
+            + (scope.processHashes ? "(SELECT ph.hashes FROM process_hashes ph WHERE ph.id=p.hashes_id)" : "NULL")
             + " FROM processes p JOIN events e ON e.id=p.event WHERE p.start_ts IS NOT NULL",
         scope, "p.host_id", "p.start_ts", " ORDER BY p.id");
     while (st.step()) {
@@ -102,7 +102,8 @@ void InferenceRepository::loadProcesses(const InferenceScope &scope, const RowSi
 
 std::string InferenceRepository::processHashes(int64_t processId)
 {
-    auto st = m_cs.db().prepare("SELECT hashes FROM processes WHERE id=?");
+    auto st = m_cs.db().prepare(
+        "SELECT ph.hashes FROM processes p JOIN process_hashes ph ON ph.id=p.hashes_id WHERE p.id=?");
     st.bind(1, processId);
     return st.step() ? columnText(st, 0) : std::string();
 }

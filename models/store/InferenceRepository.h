@@ -48,7 +48,7 @@ public:
 
     // Rows without a time cannot be correlated and are never read; each load is in id order.
     void loadProcesses(const InferenceScope &scope, const RowSink<ProcessInfo> &sink);
-    // The hashes column of one process (empty: none or no such process).
+    // The Sysmon hashes of one process (process_hashes; empty: none or no such process).
     std::string processHashes(int64_t processId);
     // For loading processes one host at a time (issue 12, bounded memory): the hosts with
     // processes loadProcesses(scope) would read, ascending, with their counts; the host of one

@@ -390,6 +390,8 @@ bool createPgCase(sql::PgDb &db, const CaseLocation &location, const std::string
             db.exec(toPostgres(eventsBlockColumnsSql(), trigramOps));
             db.exec("ALTER TABLE events DROP COLUMN payload; ALTER TABLE events DROP COLUMN payload_codec;");
         }
+        if (step.version == 15) // narrower processes rows
+            db.exec(toPostgres(processesV15Sql(), trigramOps));
         auto ins = db.prepare("INSERT INTO schema_version(version, applied_utc, app_version) VALUES(?,?,?)");
         ins.bind(1, step.version).bind(2, static_cast<int64_t>(std::time(nullptr))).bind(3, appVersion);
         ins.exec();

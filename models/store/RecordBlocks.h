@@ -12,9 +12,11 @@
 // (block_id, block_index). Written by RecordBlockWriter, read by RecordReader.
 namespace tt::store::blocks {
 
-// A block is closed once it holds this many payload bytes or records: 128 KiB compresses
-// ~1.3x better than 64 KiB and still decompresses in well under a millisecond.
-inline constexpr size_t kTargetBytes = 128 * 1024;
+// A block is closed once it holds this many payload bytes or records. 256 KiB (128 KiB up to
+// schema 9): a compressed 128 KiB block is ~8.5 KB, so SQLite's 16 KiB pages held one blob each
+// and 43 % of record_blocks' pages were empty; at 256 KiB blobs are ~15 KB and compress ~1.2x
+// better (BENCHMARKS.md "Compact case, import speed"), and a block still decompresses in ~0.3 ms.
+inline constexpr size_t kTargetBytes = 256 * 1024;
 inline constexpr size_t kMaxRecords = 4096;
 // Largest block a reader accepts (a hostile case file could claim any size): one record may
 // reach the importers' 256 MiB limit and a block adds at most kTargetBytes to it.

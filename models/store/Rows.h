@@ -57,9 +57,9 @@ struct ProcessRow {
     std::string_view image, commandLine, currentDirectory;
     std::string_view parentGuid;
     int64_t parentPid = kNoValue;
-    std::string_view parentImage, parentCommandLine;
+    std::string_view parentImage;
     int64_t accountId = 0;
-    std::string_view logonId, integrity, hashes;
+    std::string_view logonId, hashes; // hashes: stored once per distinct value (process_hashes)
     int64_t startTs = kNoValue;
 };
 

@@ -80,8 +80,14 @@ QString build(const QString &casePath, Ids *ids)
         };
         const int64_t alice = account("alice"), bob = account("bob");
         auto process = [&](int64_t h, const char *image, int sec, const std::string &hashes) {
-            auto st = db.prepare("INSERT INTO processes(event, host_id, origin, image, start_ts, hashes, account_id) "
-                                 "VALUES(?, ?, 'sysmon1', ?, ?, ?, ?)");
+            if (!hashes.empty()) { // stored once per distinct value (schema 15)
+                auto ph = db.prepare("INSERT INTO process_hashes(hashes) VALUES(?) ON CONFLICT(hashes) DO NOTHING");
+                ph.bind(1, hashes);
+                ph.exec();
+            }
+            auto st
+                = db.prepare("INSERT INTO processes(event, host_id, origin, image, start_ts, hashes_id, account_id) "
+                             "VALUES(?, ?, 'sysmon1', ?, ?, (SELECT id FROM process_hashes WHERE hashes = ?), ?)");
             st.bind(1, ev).bind(2, h).bind(3, std::string_view(image)).bind(4, kT0 + sec * kSec).bind(5, hashes);
             st.bind(6, alice);
             st.exec();
