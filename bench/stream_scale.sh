@@ -152,7 +152,8 @@ if [[ $gui == 1 && -x "$gb" ]]; then
         >"$run/gui.out" 2>"$run/gui.err" || echo "stream_scale: bench_gui failed (exit $?): $(tail -3 "$run/gui.err")"
     echo "gui     end:   $(load)"
     cat "$run/gui.out"
-    read -r gwall gpeak <"$run/gui.time" || true
+    read -r gwall gpeak < <(tail -1 "$run/gui.time") || true # after "Command terminated ..." if it crashed
+    [[ "$gpeak" =~ ^[0-9]+$ ]] || gpeak=0
     echo "bench_gui process: ${gwall:-?} s wall, peak $((${gpeak:-0} / 1024)) MiB"
 else
     echo "gui: not run ($([[ $gui == 0 ]] && echo '--no-gui' || echo "$gb not built"))"

@@ -91,8 +91,7 @@ class TestPgPlans : public QObject {
     int64_t m_first = 0, m_last = 0, m_account = 0;
 
     // Every captured statement that reads events, EXPLAINed; `check` gets its scans and plan text.
-    template <typename Run, typename Check>
-    int explainEach(Run run, Check check)
+    template<typename Run, typename Check> int explainEach(Run run, Check check)
     {
         auto cs = store::CaseStore::open(m_url, store::CaseStore::Access::ReadOnly);
         std::vector<sql::PgStatementRecord> log;
@@ -121,8 +120,8 @@ class TestPgPlans : public QObject {
     {
         for (const Scan &s : scans)
             if (s.node == "Seq Scan" && isEventsRelation(s.relation) && s.relation != "events_undated")
-                QTest::qFail(("sequential scan of " + s.relation + " in\n" + sql + "\n" + text).c_str(), __FILE__,
-                    __LINE__);
+                QTest::qFail(
+                    ("sequential scan of " + s.relation + " in\n" + sql + "\n" + text).c_str(), __FILE__, __LINE__);
     }
 
 private slots:
@@ -211,8 +210,8 @@ private slots:
                 ++ranged;
                 for (const Scan &s : scans)
                     if (isEventsRelation(s.relation) && !allowed.count(s.relation))
-                        QTest::qFail(("not pruned: " + s.relation + " in\n" + sql + "\n" + text).c_str(), __FILE__,
-                            __LINE__);
+                        QTest::qFail(
+                            ("not pruned: " + s.relation + " in\n" + sql + "\n" + text).c_str(), __FILE__, __LINE__);
             });
         QVERIFY2(n >= 2, qPrintable(QString::number(n)));
         QVERIFY2(ranged >= 2, qPrintable(QString::number(ranged)));
