@@ -318,9 +318,10 @@ int main(int argc, char **argv)
     QString parentImage;
     {
         auto cs = store::CaseStore::open(casePath.toStdString(), store::CaseStore::Access::ReadOnly);
-        auto st = cs->db().prepare("SELECT p.parent_image FROM transfers t JOIN processes p ON p.id = t.src_process_id "
-                                   "WHERE p.parent_image IS NOT NULL GROUP BY p.parent_image COLLATE NOCASE "
-                                   "ORDER BY count(*) DESC LIMIT 1");
+        auto st = cs->db().prepare(
+            "SELECT min(p.parent_image) FROM transfers t JOIN processes p ON p.id = t.src_process_id "
+            "WHERE p.parent_image IS NOT NULL GROUP BY p.parent_image COLLATE NOCASE "
+            "ORDER BY count(*) DESC LIMIT 1");
         if (st.step())
             parentImage = QString::fromStdString(st.text(0));
     }
@@ -359,8 +360,8 @@ int main(int argc, char **argv)
     QString spreadName;
     {
         auto cs = store::CaseStore::open(casePath.toStdString(), store::CaseStore::Access::ReadOnly);
-        auto st = cs->db().prepare(
-            "SELECT min(id), file_name, count(*) FROM transfers GROUP BY lower(file_name) ORDER BY 3 DESC LIMIT 1");
+        auto st = cs->db().prepare("SELECT min(id), min(file_name), count(*) FROM transfers GROUP BY lower(file_name) "
+                                   "ORDER BY 3 DESC LIMIT 1");
         if (st.step()) {
             spreadTransfer = st.int64(0);
             spreadName = QString::fromStdString(st.text(1));

@@ -9,7 +9,14 @@
 # the workbench lines) with `uptime` before and after each step: the machine is shared.
 #
 # usage: bench/stream_scale.sh [--events N] [--hosts H] [--seed S] [--workdir DIR] [--build DIR]
-#                              [--keep] [--no-gui]
+#                              [--keep] [--no-gui] [--server URL | --pg-dir DIR]
+#   --server URL   the case is a server case at URL (postgresql://...?case=NAME, which must not
+#                  exist yet); it is dropped at the end unless --keep. Case bytes = the server's
+#                  pg_total_relation_size of the case's tables (its schema).
+#   --pg-dir DIR   start a throw-away PostgreSQL in DIR (made, must not exist; like
+#                  scripts/pg-test-server.sh: unix socket only, as nobody when root, server
+#                  defaults but max_wal_size=4GB), use case `scale` on it, stop and remove it at
+#                  the end (kept with --keep). The data directory's size is printed too.
 #   1 M:   bench/stream_scale.sh --events 1000000 --hosts 250
 #   5 M:   bench/stream_scale.sh --events 5000000 --hosts 1000
 #   10 M:  bench/stream_scale.sh --events 10000000 --hosts 1000
@@ -27,6 +34,8 @@ workdir=
 build=
 keep=0
 gui=1
+server=
+pgdir=
 while [[ $# -gt 0 ]]; do
     case "$1" in
     --events) events=$2; shift 2 ;;
@@ -36,7 +45,9 @@ while [[ $# -gt 0 ]]; do
     --build) build=$2; shift 2 ;;
     --keep) keep=1; shift ;;
     --no-gui) gui=0; shift ;;
-    -h | --help) sed -n '2,22p' "$0"; exit 0 ;;
+    --server) server=$2; shift 2 ;;
+    --pg-dir) pgdir=$2; shift 2 ;;
+    -h | --help) sed -n '2,30p' "$0"; exit 0 ;;
     *) echo "stream_scale.sh: unknown option $1" >&2; exit 2 ;;
     esac
 done
@@ -49,7 +60,35 @@ tt="$build/app/transfertrace"
 mkdir -p "$workdir"
 run=$(mktemp -d "$workdir/stream.XXXXXX")
 case="$run/scale.ttcase"
-cleanup() { [[ $keep == 1 ]] || rm -rf "$run"; }
+pgbin=$(pg_config --bindir 2>/dev/null || true)
+[[ -x "$pgbin/initdb" ]] || pgbin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
+as_server() { if [[ $(id -u) == 0 ]]; then setpriv --reuid="$(id -u nobody)" --regid="$(id -g nobody)" --clear-groups -- "$@"; else "$@"; fi; }
+if [[ -n "$pgdir" ]]; then
+    [[ -e "$pgdir" ]] && { echo "stream_scale.sh: --pg-dir $pgdir exists" >&2; exit 2; }
+    mkdir -p "$pgdir"
+    pgdir=$(cd "$pgdir" && pwd)
+    [[ $(id -u) == 0 ]] && chown nobody:"$(id -gn nobody)" "$pgdir"
+    (cd "$pgdir" && as_server "$pgbin/initdb" -D "$pgdir/data" -U tt --auth=trust -E UTF8 --no-locale >/dev/null)
+    as_server "$pgbin/pg_ctl" -D "$pgdir/data" -l "$pgdir/server.log" -w -s \
+        -o "-c listen_addresses='' -c unix_socket_directories='$pgdir' -c max_wal_size=4GB" start
+    server="postgresql://tt@/postgres?case=scale&host=$pgdir"
+fi
+psql_case() { # SQL on the server of $server (tt, socket directory from the URL's host=)
+    local host=${server##*host=}; host=${host%%&*}
+    "$pgbin/psql" -X -q -t -A -h "$host" -U tt postgres -c "$1"
+}
+[[ -n "$server" ]] && case=$server
+cleanup() {
+    if [[ -n "$server" && $keep != 1 ]]; then
+        local name=${server##*case=}; name=${name%%&*}
+        [[ -z "$pgdir" ]] && psql_case "DROP SCHEMA IF EXISTS tt_$name CASCADE" >/dev/null 2>&1
+    fi
+    if [[ -n "$pgdir" && $keep != 1 ]]; then
+        as_server "$pgbin/pg_ctl" -D "$pgdir/data" -m fast -s stop || true
+        rm -rf "$pgdir"
+    fi
+    [[ $keep == 1 ]] || rm -rf "$run"
+}
 trap cleanup EXIT
 
 load() { uptime | sed 's/.*load average: /load /'; }
@@ -74,8 +113,15 @@ if [[ ${rcs[0]} != 0 || ${rcs[2]} != 0 ]]; then
 fi
 read -r iwall ipeak iuser isys <"$run/import.time"
 inbytes=$(cat "$run/bytes")
-casebytes=$(stat -c %s "$case")
-walbytes=$(stat -c %s "$case-wal" 2>/dev/null || echo 0)
+if [[ -n "$server" ]]; then
+    name=${server##*case=}; name=${name%%&*}
+    casebytes=$(psql_case "SELECT coalesce(sum(pg_total_relation_size(c.oid)), 0) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'tt_$name' AND c.relkind IN ('r', 'm')")
+    walbytes=0
+    echo "server: $(psql_case "SELECT count(*) FROM pg_inherits WHERE inhparent = 'tt_$name.events'::regclass") events partitions; $([[ -n "$pgdir" ]] && du -sb "$pgdir/data" | awk '{printf "data directory %.0f MiB", $1 / 1048576}')"
+else
+    casebytes=$(stat -c %s "$case")
+    walbytes=$(stat -c %s "$case-wal" 2>/dev/null || echo 0)
+fi
 python3 - "$run/import.json" "$events" "$inbytes" "$casebytes" "$walbytes" "$iwall" "$ipeak" "$iuser" "$isys" <<'EOF'
 import json, sys
 j = json.load(open(sys.argv[1]))
@@ -106,7 +152,8 @@ if [[ $gui == 1 && -x "$gb" ]]; then
         >"$run/gui.out" 2>"$run/gui.err" || echo "stream_scale: bench_gui failed (exit $?): $(tail -3 "$run/gui.err")"
     echo "gui     end:   $(load)"
     cat "$run/gui.out"
-    read -r gwall gpeak <"$run/gui.time" || true
+    read -r gwall gpeak < <(tail -1 "$run/gui.time") || true # after "Command terminated ..." if it crashed
+    [[ "$gpeak" =~ ^[0-9]+$ ]] || gpeak=0
     echo "bench_gui process: ${gwall:-?} s wall, peak $((${gpeak:-0} / 1024)) MiB"
 else
     echo "gui: not run ($([[ $gui == 0 ]] && echo '--no-gui' || echo "$gb not built"))"

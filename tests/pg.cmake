@@ -27,3 +27,8 @@ tt_add_test(tst_pg_notify SOURCES pg/tst_pg_notify.cpp LIBS tt_store PkgConfig::
 # command on a postgresql:// location, no password in any output, a server that is not there.
 tt_add_test(tst_pg_case SOURCES pg/tst_pg_case.cpp LIBS tt_importers tt_inference tt_store TIMEOUT 300)
 add_dependencies(tst_pg_case transfertrace)
+# Issue 13 item 6: events partitioned by month with BRIN on ts; the workbench's queries (time brush,
+# account pivot, event browser pages, transfers table) captured on a server case and EXPLAINed:
+# partitions pruned, index access, no sequential scan of a month (plan node kinds, not costs).
+tt_add_test(tst_pg_plans SOURCES pg/tst_pg_plans.cpp LIBS tt_models tt_store PkgConfig::PQ TIMEOUT 600)
+add_dependencies(tst_pg_plans transfertrace)

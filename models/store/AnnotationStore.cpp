@@ -254,10 +254,9 @@ int64_t AnnotationStore::addTag(const std::string &name, const std::string &colo
     dup.bind(1, *n);
     if (dup.step())
         throw std::invalid_argument("a tag named '" + *n + "' already exists");
-    auto ins = m_db.prepare("INSERT INTO tags(name, color, builtin, created_utc) VALUES(?, ?, 0, ?)");
+    auto ins = m_db.prepareInsert("INSERT INTO tags(name, color, builtin, created_utc) VALUES(?, ?, 0, ?)");
     ins.bind(1, *n).bind(2, lowerHex(color)).bind(3, nowUs());
-    ins.exec();
-    const int64_t id = m_db.lastInsertId();
+    const int64_t id = ins.execInsert();
     w.commit();
     return id;
 }
@@ -382,8 +381,9 @@ Annotation AnnotationStore::put(const Annotation &in)
             up.exec();
         } else {
             cur.reset();
-            auto ins = m_db.prepare("INSERT INTO annotations(target_kind, target_key, label, note, note_format, "
-                                    "bookmarked, author, created_utc, modified_utc) VALUES(?,?,?,?,?,?,?,?,?)");
+            auto ins = m_db.prepareInsert(
+                "INSERT INTO annotations(target_kind, target_key, label, note, "
+                "note_format, bookmarked, author, created_utc, modified_utc) VALUES(?,?,?,?,?,?,?,?,?)");
             ins.bind(1, kind)
                 .bind(2, a.key)
                 .bind(3, a.label)
@@ -393,8 +393,7 @@ Annotation AnnotationStore::put(const Annotation &in)
                 .bind(7, a.author)
                 .bind(8, now)
                 .bind(9, now);
-            ins.exec();
-            id = m_db.lastInsertId();
+            id = ins.execInsert();
         }
     }
     auto clear = m_db.prepare("DELETE FROM annotation_tags WHERE annotation_id = ?");

@@ -3,6 +3,7 @@
 #include "store/CaseLocation.h"
 #include "store/CaseStore.h"
 #include "store/PgDb.h"
+#include "store/PgPartitions.h"
 #include "store/PgSchema.h"
 #include "store/Schema.h"
 #include "store/Sqlite.h"
@@ -173,6 +174,11 @@ public:
     virtual void insert(const Table &t, const std::vector<Row> &rows, size_t n) = 0; // the first n rows
     virtual void clearDerived() { }
     virtual void afterTable(const Table &) { }
+    // Before the rows of a table go in (a server case makes the month partitions of events).
+    virtual void beforeTable(const Table &, Side & /*source*/) { }
+    // [min, max] of events.ts; false when no event has a time.
+    bool eventTimeRange(int64_t *lo, int64_t *hi) { return queryRange("SELECT min(ts), max(ts) FROM events", lo, hi); }
+    virtual bool queryRange(const std::string &sql, int64_t *lo, int64_t *hi) = 0;
     // Secondary indexes of the big tables (store::bulkIndexes, as the import does): dropped in the
     // target's transaction before the rows go in and built once afterwards, in the same
     // transaction (sorting once beats updating B-trees row by row).
@@ -311,6 +317,16 @@ public:
         return t;
     }
 
+    bool queryRange(const std::string &sql, int64_t *lo, int64_t *hi) override
+    {
+        auto st = db().prepare(sql);
+        if (!st.step() || st.isNull(0) || st.isNull(1))
+            return false;
+        *lo = st.int64(0);
+        *hi = st.int64(1);
+        return true;
+    }
+
     int64_t count(const Table &t) override
     {
         return db().queryInt(
@@ -444,8 +460,9 @@ public:
     {
         std::vector<std::string> out;
         auto st
-            = m_db.prepare("SELECT c.relname, c.relkind FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
-                           "WHERE n.nspname = ? AND c.relkind IN ('r', 'p', 'v', 'm', 'f') ORDER BY c.relname");
+            = m_db.prepare("SELECT c.relname, CASE WHEN c.relkind = 'p' THEN 'r' ELSE c.relkind END FROM pg_class c "
+                           "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = ? "
+                           "AND c.relkind IN ('r', 'p', 'v', 'm', 'f') AND NOT c.relispartition ORDER BY c.relname");
         st.bind(1, m_location.schemaName());
         while (st.step()) {
             const std::string name = st.text(0), kind = st.text(1);
@@ -495,8 +512,43 @@ public:
         pk.bind(1, m_location.schemaName()).bind(2, std::string_view(name));
         while (pk.step())
             t.pk.push_back(pk.text(0));
+        pk.reset();
+        // A partitioned table (events, store/PgPartitions.h) has no primary key: its key must hold
+        // the partition key, so it is UNIQUE (id, ts). Its identity id is unique by its sequence
+        // and is the key the case file has: rows are read and checksummed in that order.
+        if (t.pk.empty() && isPartitioned(name))
+            for (const Column &c : t.columns)
+                if (c.identity)
+                    t.pk.push_back(c.name);
         t.finish();
         return t;
+    }
+
+    bool isPartitioned(const std::string &name)
+    {
+        auto st = m_db.prepare("SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+                               "WHERE n.nspname = ? AND c.relname = ? AND c.relkind = 'p'");
+        st.bind(1, m_location.schemaName()).bind(2, std::string_view(name));
+        return st.step() && st.int64(0) > 0;
+    }
+
+    bool queryRange(const std::string &sql, int64_t *lo, int64_t *hi) override
+    {
+        auto st = m_db.prepare(sql);
+        if (!st.step() || st.isNull(0) || st.isNull(1))
+            return false;
+        *lo = st.int64(0);
+        *hi = st.int64(1);
+        return true;
+    }
+
+    // Month partitions for the source's events before COPY routes them (else they would all land
+    // in the default partition).
+    void beforeTable(const Table &t, Side &source) override
+    {
+        int64_t lo = 0, hi = 0;
+        if (t.name == "events" && source.eventTimeRange(&lo, &hi))
+            ensurePgEventPartitions(m_db, lo, hi);
     }
 
     int64_t count(const Table &t) override
@@ -897,6 +949,7 @@ CopyReport copyCase(const CaseLocation &from, const CaseLocation &to, const Copy
         for (size_t ti = 0; ti < srcTables.size(); ++ti) {
             const Table &s = srcTables[ti];
             const int64_t total = src->count(s);
+            dst->beforeTable(dstTables[ti], *src);
             const size_t maxRows = dst->maxBatch(s, std::max<size_t>(1, options.batchRows));
             std::vector<Row> batch;
             size_t used = 0, bytes = 0;

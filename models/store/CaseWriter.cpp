@@ -3,9 +3,12 @@
 #include "store/CaseStore.h"
 #include "store/HostName.h"
 #include "store/InferenceState.h"
+#include "store/PgDb.h"
+#include "store/PgPartitions.h"
 #include "store/RowBinding.h"
 
 #include <algorithm>
+#include <charconv>
 #include <ctime>
 
 namespace tt::store {
@@ -19,7 +22,9 @@ CaseWriter::CaseWriter(sql::Db &db)
     : m_db(db)
     , m_blocks(db)
 {
-    m_insEvent = db.prepare(
+    m_partitioned = db.isPostgres() && pgEventsPartitioned(*db.pg());
+    m_copyEvents = db.isPostgres();
+    m_insEvent = db.prepareInsert(
         "INSERT INTO events(ts, ts_source, host_id, channel_id, provider_id, event_id, record_id, "
         "account_id, source_id, position, payload_format, block_id, block_index) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?)");
     m_insLogon = db.prepare("INSERT INTO logon_sessions(event, host_id, ts, outcome, origin, logon_id, logon_type, "
@@ -60,14 +65,14 @@ CaseWriter::CaseWriter(sql::Db &db)
     m_insHostName = db.prepare("INSERT INTO host_names(name, host_id, kind) VALUES(?,?,?) ON CONFLICT DO NOTHING");
     m_setFqdn = db.prepare("UPDATE hosts SET fqdn=? WHERE id=? AND fqdn IS NULL");
     m_findAccount = db.prepare("SELECT id, sid FROM accounts WHERE domain=? AND name_key=?");
-    m_insAccount = db.prepare("INSERT INTO accounts(domain, name, name_key, sid, is_machine) VALUES(?,?,?,?,?)");
+    m_insAccount = db.prepareInsert("INSERT INTO accounts(domain, name, name_key, sid, is_machine) VALUES(?,?,?,?,?)");
     m_setSid = db.prepare("UPDATE accounts SET sid=? WHERE id=? AND sid IS NULL");
     m_findChannel = db.prepare("SELECT id FROM channels WHERE name=?");
-    m_insChannel = db.prepare("INSERT INTO channels(name) VALUES(?)");
+    m_insChannel = db.prepareInsert("INSERT INTO channels(name) VALUES(?)");
     m_findProvider = db.prepare("SELECT id FROM providers WHERE name=?");
-    m_insProvider = db.prepare("INSERT INTO providers(name) VALUES(?)");
+    m_insProvider = db.prepareInsert("INSERT INTO providers(name) VALUES(?)");
     m_findHashes = db.prepare("SELECT id FROM process_hashes WHERE hashes=?");
-    m_insHashes = db.prepare("INSERT INTO process_hashes(hashes) VALUES(?)");
+    m_insHashes = db.prepareInsert("INSERT INTO process_hashes(hashes) VALUES(?)");
 }
 
 CaseWriter::~CaseWriter()
@@ -105,9 +110,9 @@ void CaseWriter::begin(const SourceRow &source)
     m_issues = 0;
     m_firstEvent = 0;
     m_lastEvent = 0;
-    auto ins
-        = m_db.prepare("INSERT INTO sources(path, size, mtime, sha256, format, parser, parser_version, imported_utc) "
-                       "VALUES(?,?,?,?,?,?,?,?)");
+    auto ins = m_db.prepareInsert(
+        "INSERT INTO sources(path, size, mtime, sha256, format, parser, parser_version, imported_utc) "
+        "VALUES(?,?,?,?,?,?,?,?)");
     ins.bind(1, source.path);
     bindValue(ins, 2, source.size);
     bindValue(ins, 3, source.mtime);
@@ -115,13 +120,16 @@ void CaseWriter::begin(const SourceRow &source)
     ins.bind(4, std::string_view("pending"));
     ins.bind(5, source.format).bind(6, source.parser).bind(7, source.parserVersion);
     ins.bind(8, static_cast<int64_t>(std::time(nullptr)));
-    ins.exec();
-    m_sourceId = m_db.lastInsertId();
+    m_sourceId = ins.execInsert();
     m_blocks.begin(m_sourceId, source.format);
 }
 
 CaseWriter::CommitResult CaseWriter::commit(std::string_view sha256, const SourceCounts &counts, KnownSource *existing)
 {
+    if (m_copyEvents) {
+        flushEvents();
+        giveBackEventIds();
+    }
     if (auto known = findBySha(sha256)) {
         if (existing)
             *existing = *known;
@@ -187,6 +195,13 @@ END LOOP; END$$)SQL");
 
 void CaseWriter::clearCaches()
 {
+    m_partitionMonths.clear(); // a rolled-back file took the partitions it made with it
+    m_eventCopy.clear();
+    m_eventRows = 0;
+    m_ids.clear();
+    m_idNext = 0;
+    m_monthStart = 0;
+    m_monthEnd = 0;
     // Ids created inside a rolled-back transaction no longer exist.
     m_hostCache.clear();
     m_lastHostValid = false;
@@ -286,8 +301,7 @@ int64_t CaseWriter::accountId(std::string_view domain, std::string_view name, st
         m_insAccount.bind(1, std::string_view(dom)).bind(2, name).bind(3, std::string_view(key));
         bindText(m_insAccount, 4, sid);
         m_insAccount.bind(5, key.back() == '$' ? 1 : 0);
-        m_insAccount.exec();
-        id = m_db.lastInsertId();
+        id = m_insAccount.execInsert();
     } else if (!hasSid && !sid.empty()) {
         m_setSid.bind(1, sid).bind(2, id);
         m_setSid.exec();
@@ -310,15 +324,141 @@ int64_t CaseWriter::lookupId(IdCache &cache, sql::Stmt &find, sql::Stmt &insert,
     find.reset();
     if (id == 0) {
         insert.bind(1, name);
-        insert.exec();
-        id = m_db.lastInsertId();
+        id = insert.execInsert();
     }
     cache.emplace(std::move(k), id);
     return id;
 }
 
+void CaseWriter::ensurePartition(int64_t ts)
+{
+    if (ts >= m_monthStart && ts < m_monthEnd)
+        return;
+    utcMonthBounds(ts, &m_monthStart, &m_monthEnd);
+    if (m_partitionMonths.insert(m_monthStart).second)
+        ensurePgEventPartitions(*m_db.pg(), ts, ts); // idempotent; made in this file's transaction
+}
+
+namespace {
+
+void appendCopyInt(std::string &out, int64_t v, bool null)
+{
+    if (null) {
+        out += "\\N";
+    } else {
+        char num[24];
+        const auto r = std::to_chars(num, num + sizeof num, v);
+        out.append(num, r.ptr);
+    }
+}
+
+constexpr size_t kEventCopyRows = 4096; // rows per COPY, ids reserved at a time
+
+} // namespace
+
+int64_t CaseWriter::nextEventId()
+{
+    if (m_idNext == m_ids.size()) {
+        // One round trip for many ids. The importer holds the case's session lock, so they are
+        // consecutive (sources.first_event / last_event are a range); unused ones are given back
+        // at commit (giveBackEventIds).
+        if (!m_reserveIds.isPrepared())
+            m_reserveIds = m_db.prepare("SELECT string_agg(nextval(pg_get_serial_sequence('events', 'id'))::text, "
+                                        "',') FROM generate_series(1, ?)");
+        m_reserveIds.bind(1, static_cast<int64_t>(kEventCopyRows));
+        m_ids.clear();
+        m_idNext = 0;
+        if (m_reserveIds.step()) {
+            const std::string_view list = m_reserveIds.textView(0);
+            size_t pos = 0;
+            while (pos < list.size()) {
+                int64_t v = 0;
+                const auto r = std::from_chars(list.data() + pos, list.data() + list.size(), v);
+                m_ids.push_back(v);
+                pos = static_cast<size_t>(r.ptr - list.data()) + 1;
+            }
+        }
+        m_reserveIds.reset();
+        if (m_ids.empty())
+            throw sql::Error("could not reserve event ids", -1);
+    }
+    return m_ids[m_idNext++];
+}
+
+void CaseWriter::flushEvents()
+{
+    if (m_eventRows == 0)
+        return;
+    m_db.pg()->copyIn("COPY events(id, ts, ts_source, host_id, channel_id, provider_id, event_id, record_id, "
+                      "account_id, source_id, position, payload_format, block_id, block_index) FROM STDIN",
+        m_eventCopy);
+    m_eventCopy.clear();
+    m_eventRows = 0;
+}
+
+// Ids reserved but not used: the sequence goes back to after the last one used, so the next file
+// is numbered from max(id) + 1 as on a case file (unless another session took ids meanwhile).
+void CaseWriter::giveBackEventIds()
+{
+    if (m_idNext < m_ids.size() && m_idNext > 0) {
+        auto st = m_db.prepare("SELECT setval(pg_get_serial_sequence('events', 'id'), ?, false) "
+                               "WHERE (SELECT last_value FROM pg_sequences WHERE schemaname = current_schema() "
+                               "AND sequencename = 'events_id_seq') = ?");
+        st.bind(1, m_ids[m_idNext - 1] + 1).bind(2, m_ids.back());
+        st.exec();
+    }
+    m_ids.clear();
+    m_idNext = 0;
+}
+
 int64_t CaseWriter::insertEvent(const EventRow &r)
 {
+    if (m_partitioned && r.ts != kNoValue)
+        ensurePartition(r.ts);
+    if (m_copyEvents) [[unlikely]] {
+        // A server case: rows go in by COPY, kEventCopyRows at a time, with ids reserved ahead
+        // (nothing reads events inside a file's transaction before commit() flushes them).
+        const int64_t id = nextEventId();
+        const RecordRef ref = m_blocks.add(r.payload, r.channel);
+        const int64_t channel = lookupId(m_channelCache, m_findChannel, m_insChannel, r.channel);
+        const int64_t provider = lookupId(m_providerCache, m_findProvider, m_insProvider, r.provider);
+        std::string &b = m_eventCopy;
+        appendCopyInt(b, id, false);
+        b += '\t';
+        appendCopyInt(b, r.ts, r.ts == kNoValue);
+        b += '\t';
+        appendCopyInt(b, r.tsSource, false);
+        b += '\t';
+        appendCopyInt(b, r.hostId, r.hostId == 0);
+        b += '\t';
+        appendCopyInt(b, channel, channel == 0);
+        b += '\t';
+        appendCopyInt(b, provider, provider == 0);
+        b += '\t';
+        appendCopyInt(b, r.eventId, false);
+        b += '\t';
+        appendCopyInt(b, r.recordId, r.recordId == kNoValue);
+        b += '\t';
+        appendCopyInt(b, r.accountId, r.accountId == 0);
+        b += '\t';
+        appendCopyInt(b, m_sourceId, false);
+        b += '\t';
+        appendCopyInt(b, r.position, false);
+        b += '\t';
+        appendCopyInt(b, r.payloadFormat, false);
+        b += '\t';
+        appendCopyInt(b, ref.block, false);
+        b += '\t';
+        appendCopyInt(b, ref.index, false);
+        b += '\n';
+        if (++m_eventRows >= kEventCopyRows)
+            flushEvents();
+        countHostEvent(r);
+        m_lastEvent = id;
+        if (!m_firstEvent)
+            m_firstEvent = id;
+        return id;
+    }
     auto &st = m_insEvent;
     bindValue(st, 1, r.ts);
     st.bind(2, r.tsSource);
@@ -333,7 +473,16 @@ int64_t CaseWriter::insertEvent(const EventRow &r)
     st.bind(11, r.payloadFormat);
     const RecordRef ref = m_blocks.add(r.payload, r.channel);
     st.bind(12, ref.block).bind(13, ref.index);
-    st.exec();
+    const int64_t id = st.execInsert();
+    countHostEvent(r);
+    m_lastEvent = id;
+    if (!m_firstEvent)
+        m_firstEvent = m_lastEvent;
+    return m_lastEvent;
+}
+
+void CaseWriter::countHostEvent(const EventRow &r)
+{
     if (r.hostId) {
         HostStats &hs = m_hostStats[r.hostId];
         ++hs.count;
@@ -344,10 +493,6 @@ int64_t CaseWriter::insertEvent(const EventRow &r)
                 hs.last = r.ts;
         }
     }
-    m_lastEvent = m_db.lastInsertId();
-    if (!m_firstEvent)
-        m_firstEvent = m_lastEvent;
-    return m_lastEvent;
 }
 
 void CaseWriter::flushHostStats()

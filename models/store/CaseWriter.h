@@ -90,6 +90,23 @@ private:
 
     sql::Db &m_db;
     bool m_active = false;
+    // Server case with events partitioned by month (store/PgPartitions.h): the month partitions
+    // asked for in this file's transaction; [m_monthStart, m_monthEnd) the last one.
+    void ensurePartition(int64_t ts);
+    bool m_partitioned = false;
+    std::set<int64_t> m_partitionMonths;
+    int64_t m_monthStart = 0, m_monthEnd = 0;
+    // Server case: event rows buffered as COPY text (flushEvents), ids reserved ahead.
+    int64_t nextEventId();
+    void flushEvents();
+    void giveBackEventIds();
+    void countHostEvent(const EventRow &r);
+    bool m_copyEvents = false;
+    std::string m_eventCopy;
+    size_t m_eventRows = 0;
+    std::vector<int64_t> m_ids;
+    size_t m_idNext = 0;
+    sql::Stmt m_reserveIds;
     int64_t m_sourceId = 0;
     int m_issues = 0;
     int64_t m_firstEvent = 0;

@@ -301,6 +301,16 @@ void PgStmt::start()
         m_session = m_db->m_session;
     }
 
+    if (m_db->m_statementLog) [[unlikely]] {
+        PgStatementRecord rec;
+        rec.sql = m_sql;
+        for (const Param &p : m_params) {
+            rec.types.push_back(p.type);
+            rec.values.push_back(p.value);
+            rec.nulls.push_back(p.type == Param::Null);
+        }
+        m_db->m_statementLog->push_back(std::move(rec));
+    }
     std::vector<const char *> values(m_params.size());
     std::vector<int> lengths(m_params.size()), formats(m_params.size());
     for (size_t i = 0; i < m_params.size(); ++i) {
@@ -630,6 +640,45 @@ int64_t PgDb::queryInt(std::string_view sql, int64_t fallback)
     if (st.step() && !st.isNull(0))
         return st.int64(0);
     return fallback;
+}
+
+void PgDb::copyIn(const std::string &copySql, std::string_view data)
+{
+    if (!m_conn)
+        throw PgError("copy " + excerpt(copySql) + ": the connection is closed", "08003");
+    takeConnection(nullptr);
+    if (cancelRequested())
+        throw PgError("copy " + excerpt(copySql) + ": cancelled", kCancelled);
+    if (!PQsendQuery(m_conn, copySql.c_str()))
+        failConnection("copy " + excerpt(copySql));
+    std::string error, state;
+    pg_result *res = waitResult();
+    if (res && PQresultStatus(res) == PGRES_COPY_IN) {
+        PQclear(res);
+        constexpr size_t kChunk = 1u << 20;
+        bool sent = true;
+        for (size_t off = 0; off < data.size() && sent; off += kChunk) {
+            const size_t n = std::min(kChunk, data.size() - off);
+            sent = PQputCopyData(m_conn, data.data() + off, static_cast<int>(n)) == 1;
+        }
+        if (!sent || PQputCopyEnd(m_conn, nullptr) != 1)
+            failConnection("copy " + excerpt(copySql));
+        res = waitResult();
+    }
+    while (res) {
+        if (PQresultStatus(res) != PGRES_COMMAND_OK && error.empty())
+            error = describe(res, m_conn, &state);
+        else if (PQresultStatus(res) == PGRES_COMMAND_OK) {
+            const char *changed = PQcmdTuples(res);
+            m_changes = *changed ? std::strtoll(changed, nullptr, 10) : 0;
+        }
+        PQclear(res);
+        res = waitResult();
+    }
+    if (!error.empty() && state == kPermissionDenied)
+        throw PgError(permissionMessage(error, m_conn), state);
+    if (!error.empty())
+        throw PgError("copy " + excerpt(copySql) + ": " + error, state);
 }
 
 int64_t PgDb::lastInsertId()

@@ -39,6 +39,15 @@ private:
 
 class PgDb;
 
+// A statement as a PgStmt started it ($n placeholders, parameter types and values; a bytea value
+// in binary), for tests that EXPLAIN what the workbench runs (tst_pg_plans): PgDb::setStatementLog.
+struct PgStatementRecord {
+    std::string sql;
+    std::vector<unsigned> types; // parameter type oids (0: NULL, left to the server)
+    std::vector<std::string> values;
+    std::vector<bool> nulls;
+};
+
 // The keyword / value arrays libpq's PQconnectdbParams / PQconnectStartParams take for a location:
 // its own parameters (CaseLocation::libpqParams, the password included: never print them), then
 // application_name and connect_timeout (10 s) unless the location sets them, and client_encoding
@@ -159,6 +168,10 @@ public:
     PgStmt prepare(std::string_view sql) { return PgStmt(this, sql); }
     int64_t queryInt(std::string_view sql, int64_t fallback = 0);
     int64_t lastInsertId(); // lastval(): the last identity / sequence value of this session
+    // Runs `COPY table(columns) FROM STDIN` (text format) with `data`, rows already escaped for
+    // COPY: one statement for many rows (the writer's event rows). `copySql` is built from
+    // constants by the caller, never from values.
+    void copyIn(const std::string &copySql, std::string_view data);
     int changes() const { return static_cast<int>(m_changes); }
     bool readOnly() const { return m_readOnly; }
     const std::string &location() const { return m_location; } // redacted
@@ -169,6 +182,9 @@ public:
     bool cancelRequested() const { return m_cancel && m_cancel->load(std::memory_order_relaxed); }
 
     pg_conn *handle() const { return m_conn; }
+
+    // Tests: every statement a PgStmt starts from now on is appended to *log (nullptr: off).
+    void setStatementLog(std::vector<PgStatementRecord> *log) { m_statementLog = log; }
 
 private:
     friend class PgStmt;
@@ -189,6 +205,7 @@ private:
     std::string m_lastCommand; // command tag of exec()'s last statement ("COMMIT", "ROLLBACK" ...)
     std::vector<std::string> m_deallocate;
     CancelFlag m_cancel;
+    std::vector<PgStatementRecord> *m_statementLog = nullptr;
 };
 
 // RAII transaction on a PgDb: rolls back unless commit() was called. `immediate` is accepted for

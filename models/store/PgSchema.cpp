@@ -2,6 +2,7 @@
 
 #include "store/CaseLocation.h"
 #include "store/PgDb.h"
+#include "store/PgPartitions.h"
 #include "store/Schema.h"
 
 #include <ctime>
@@ -396,6 +397,8 @@ bool createPgCase(sql::PgDb &db, const CaseLocation &location, const std::string
         ins.bind(1, step.version).bind(2, static_cast<int64_t>(std::time(nullptr))).bind(3, appVersion);
         ins.exec();
     }
+    // Events partitioned by month, a BRIN index on ts (store/PgPartitions.h): on the empty table.
+    partitionPgEvents(db, location);
     createNotifyTriggers(db, location.schemaName());
     tx.commit();
     return true;

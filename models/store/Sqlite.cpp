@@ -167,6 +167,19 @@ void Stmt::exec()
     reset();
 }
 
+int64_t Stmt::execInsert()
+{
+    if (m_pg) [[unlikely]] {
+        if (!m_pg->step())
+            throw Error("INSERT ... RETURNING id returned no row: " + m_pg->sql(), -1);
+        const int64_t id = m_pg->int64(0);
+        m_pg->reset();
+        return id;
+    }
+    exec();
+    return sqlite3_last_insert_rowid(m_db);
+}
+
 void Stmt::reset()
 {
     if (m_pg) [[unlikely]] {
@@ -314,6 +327,13 @@ Stmt Db::prepare(std::string_view sql)
 {
     if (m_pg) [[unlikely]]
         return Stmt(m_pg.get(), store::toPostgresStatement(sql));
+    return Stmt(m_db, sql);
+}
+
+Stmt Db::prepareInsert(std::string_view sql)
+{
+    if (m_pg) [[unlikely]]
+        return Stmt(m_pg.get(), store::toPostgresStatement(std::string(sql) + " RETURNING id"));
     return Stmt(m_db, sql);
 }
 

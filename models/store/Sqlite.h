@@ -78,6 +78,9 @@ public:
     bool step();
     // Runs to completion (for INSERT/UPDATE) and resets for reuse.
     void exec();
+    // Runs an INSERT made by Db::prepareInsert() and returns the new row's id: SQLite's last
+    // rowid; on PostgreSQL the statement's RETURNING id (no lastval() round trip). Resets.
+    int64_t execInsert();
     // Ready for the next execution: clears the bindings too, so re-bind every parameter.
     void reset();
 
@@ -126,6 +129,9 @@ public:
 
     void exec(std::string_view sql); // one or more statements without parameters
     Stmt prepare(std::string_view sql);
+    // An INSERT of one row into a table whose key is `id`, for Stmt::execInsert(): on PostgreSQL
+    // "RETURNING id" is appended (the statement must not have its own RETURNING).
+    Stmt prepareInsert(std::string_view sql);
     int64_t queryInt(std::string_view sql, int64_t fallback = 0);
     int64_t lastInsertId() const;
     int changes() const;

@@ -39,7 +39,7 @@ void TransferRepository::append(const std::vector<TransferWriteRow> &batch)
     sql::Db &db = m_cs.db();
     if (!m_st) {
         m_st = std::make_unique<Statements>();
-        m_st->transfer = db.prepare(
+        m_st->transfer = db.prepareInsert(
             "INSERT INTO transfers(src_host_id, src_ip, dst_host_id, file_name, dst_path, src_path, method, "
             "direction, account_id, src_process_id, dst_process_id, first_ts, last_ts, confidence, "
             "confidence_label, executed, hashes, rules, benign_tool, benign_reason) "
@@ -70,8 +70,7 @@ void TransferRepository::append(const std::vector<TransferWriteRow> &batch)
         ins.bind(18, std::string_view(t.rules));
         ins.bindOptional(19, t.benignTool);
         ins.bindOptional(20, t.benignReason);
-        ins.exec();
-        const int64_t id = db.lastInsertId();
+        const int64_t id = ins.execInsert();
         for (const TransferEvidenceRow &e : t.evidence) {
             ev.bind(1, id).bind(2, e.event).bind(3, e.role).bind(4, e.rule);
             ev.exec();

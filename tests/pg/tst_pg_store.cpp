@@ -475,15 +475,20 @@ private slots:
         while (liteIdx.step())
             sqliteIndexes.insert(liteIdx.text(0));
 
+        // Partitions of events (events_undated, events_YYYY_MM) are storage of one table.
         auto cols = db.prepare("SELECT table_name, column_name, data_type, is_nullable FROM information_schema.columns "
-                               "WHERE table_schema = ? ORDER BY table_name, ordinal_position");
+                               "WHERE table_schema = ? AND NOT EXISTS (SELECT 1 FROM pg_class c WHERE c.oid = "
+                               "to_regclass(quote_ident(table_schema) || '.' || quote_ident(table_name)) AND "
+                               "c.relispartition) ORDER BY table_name, ordinal_position");
         cols.bind(1, loc.schemaName());
         while (cols.step())
             pgColumns[cols.text(0)].push_back(
                 cols.text(1) + " " + cols.text(2) + (cols.text(3) == "NO" ? " NOT NULL" : ""));
         auto idx = db.prepare("SELECT i.indexname FROM pg_indexes i WHERE i.schemaname = ? AND NOT EXISTS "
                               "(SELECT 1 FROM pg_constraint c WHERE c.conname = i.indexname) "
-                              "AND i.indexname NOT LIKE '%\\_trgm'");
+                              "AND i.indexname NOT LIKE '%\\_trgm' AND i.indexname NOT LIKE '%\\_brin' AND NOT EXISTS "
+                              "(SELECT 1 FROM pg_class t WHERE t.oid = to_regclass(quote_ident(i.schemaname) || '.' "
+                              "|| quote_ident(i.tablename)) AND t.relispartition)");
         idx.bind(1, loc.schemaName());
         while (idx.step())
             pgIndexes.insert(idx.text(0));
