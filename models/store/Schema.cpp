@@ -1,6 +1,7 @@
 #include "store/Schema.h"
 
 #include "store/HostName.h"
+#include "store/InferenceState.h"
 #include "store/PayloadCodec.h"
 #include "store/RecordBlockWriter.h"
 #include "store/Sqlite.h"
@@ -705,6 +706,29 @@ CREATE TABLE IF NOT EXISTS host_group_members(
 CREATE INDEX IF NOT EXISTS host_group_members_group ON host_group_members(group_id);
 )SQL";
 
+// Version 10 (issue 13 item 3, several analysts at once): annotations.version (added by migrate(),
+// below, when missing: ALTER TABLE has no IF NOT EXISTS) counts the writes of an annotation, so
+// an edit made from a stale state is noticed (compare-and-set); the losing side of a conflicting
+// note edit is kept here as a conflict copy, shown in the notes panel, never dropped.
+const char *const kSchemaV10 = R"SQL(
+CREATE TABLE IF NOT EXISTS annotation_conflicts(
+  id INTEGER PRIMARY KEY,
+  target_kind TEXT NOT NULL,
+  target_key TEXT NOT NULL,
+  label TEXT NOT NULL DEFAULT '',
+  note TEXT NOT NULL DEFAULT '',
+  note_format TEXT NOT NULL DEFAULT 'plain',
+  bookmarked INTEGER NOT NULL DEFAULT 0,
+  tag_ids TEXT NOT NULL DEFAULT '',
+  author TEXT NOT NULL DEFAULT '',
+  base_version INTEGER NOT NULL,
+  created_utc INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS annotation_conflicts_target ON annotation_conflicts(target_kind, target_key);
+)SQL";
+
+const char *const kAnnotationsVersionColumn = "ALTER TABLE annotations ADD COLUMN version INTEGER NOT NULL DEFAULT 1";
+
 // Rebuilds host_addresses rows of rule 'sysmon3-local' from net_connections with the local-end
 // rule of the importer (localEndOfConnection): one row per (host, address, source) with its span,
 // count and earliest record.
@@ -776,6 +800,7 @@ const SchemaStep kSteps[] = {
     {7, kSchemaV7},
     {8, kSchemaV8},
     {9, kSchemaV9},
+    {10, kSchemaV10},
 };
 
 bool tableExists(sql::Db &db, const char *name)
@@ -796,6 +821,11 @@ int64_t objectCount(sql::Db &db)
 std::span<const BulkIndex> bulkIndexes()
 {
     return kBulkIndexes;
+}
+
+const char *annotationsVersionColumnSql()
+{
+    return kAnnotationsVersionColumn;
 }
 
 const char *eventsBlockColumnsSql()
@@ -853,6 +883,9 @@ void migrate(sql::Db &db, const std::string &appVersion)
                 packLegacyPayloads(db);
             db.exec("ALTER TABLE events DROP COLUMN payload; ALTER TABLE events DROP COLUMN payload_codec;");
         }
+        if (step.version == 10
+            && db.queryInt("SELECT count(*) FROM pragma_table_info('annotations') WHERE name = 'version'") == 0)
+            db.exec(kAnnotationsVersionColumn);
         auto ins = db.prepare("INSERT INTO schema_version(version, applied_utc, app_version) VALUES(?,?,?)");
         ins.bind(1, step.version).bind(2, static_cast<int64_t>(std::time(nullptr))).bind(3, appVersion);
         ins.exec();
@@ -866,6 +899,7 @@ void migrate(sql::Db &db, const std::string &appVersion)
 void dropBulkIndexes(sql::Db &db)
 {
     sql::Transaction tx(db);
+    lockCaseWriters(db); // a server case: never between another session's file and its indexes
     auto note = db.prepare("INSERT INTO deferred_indexes(name) VALUES(?) ON CONFLICT DO NOTHING");
     for (const BulkIndex &ix : kBulkIndexes) {
         note.bind(1, std::string_view(ix.name));
@@ -878,6 +912,7 @@ void dropBulkIndexes(sql::Db &db)
 int restoreBulkIndexes(sql::Db &db)
 {
     sql::Transaction tx(db);
+    lockCaseWriters(db);
     int rebuilt = 0;
     std::vector<std::string> pending;
     {
