@@ -76,7 +76,7 @@ public:
             read();
             for (qsizetype i = 0; i < m_lines.size(); ++i)
                 if (m_lines[i].startsWith(prefix) && m_lines[i].contains(needle)) {
-                    const QString l = m_lines[i];
+                    QString l = m_lines[i];
                     m_lines.remove(0, i + 1);
                     return l;
                 }
