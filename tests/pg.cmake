@@ -32,3 +32,16 @@ add_dependencies(tst_pg_case transfertrace)
 # partitions pruned, index access, no sequential scan of a month (plan node kinds, not costs).
 tt_add_test(tst_pg_plans SOURCES pg/tst_pg_plans.cpp LIBS tt_models tt_store PkgConfig::PQ TIMEOUT 600)
 add_dependencies(tst_pg_plans transfertrace)
+# Several analysts at once (issue 13 item 3): edit conflicts keep both sides (compare-and-set,
+# merge, conflict copies; a case file and a server case), two `transfertrace import` processes at
+# once equal a serial import, the same files raced are stored once.
+tt_add_test(tst_pg_concurrent SOURCES pg/tst_pg_concurrent.cpp LIBS tt_store TIMEOUT 600)
+add_dependencies(tst_pg_concurrent transfertrace)
+# The workbench half, offscreen: two workbench processes on one server case (this test drives one,
+# tt_live_probe is the other) see each other's notes and another process's import without
+# reopening; a stale edit becomes a conflict copy; closing stops the listener.
+add_executable(tt_live_probe pg/tt_live_probe.cpp)
+target_link_libraries(tt_live_probe PRIVATE tt_views)
+tt_add_test(tst_pg_workbench_live SOURCES pg/tst_pg_workbench_live.cpp LIBS tt_views TIMEOUT 600)
+target_compile_definitions(tst_pg_workbench_live PRIVATE TT_LIVE_PROBE="$<TARGET_FILE:tt_live_probe>")
+add_dependencies(tst_pg_workbench_live transfertrace tt_live_probe)

@@ -13,6 +13,7 @@
 #include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMenu>
 #include <QTableView>
 #include <QVBoxLayout>
 
@@ -59,6 +60,19 @@ NotesPanel::NotesPanel(AnnotationController *c, FilterHistory *filter, Selection
     connect(m_c, &AnnotationController::changed, this, &NotesPanel::fillTags);
     connect(m_view, &QTableView::activated, this, [this](const QModelIndex &i) { navigate(i.row()); });
     connect(m_view, &QTableView::clicked, this, [this](const QModelIndex &i) { navigate(i.row()); });
+    m_view->setContextMenuPolicy(Qt::CustomContextMenu);
+    connect(m_view, &QWidget::customContextMenuRequested, this, [this](const QPoint &at) {
+        const int row = m_view->indexAt(at).row();
+        const store::Annotation *a = m_model->at(row);
+        if (!a || !a->conflictCopy)
+            return;
+        QMenu menu(this);
+        menu.addAction(tr("Use This Text"), this, [this, row] { resolveConflictCopy(row, true); })
+            ->setEnabled(m_c->writable());
+        menu.addAction(tr("Delete Conflict Copy"), this, [this, row] { resolveConflictCopy(row, false); })
+            ->setEnabled(m_c->writable());
+        menu.exec(m_view->viewport()->mapToGlobal(at));
+    });
     connect(m_model, &QAbstractItemModel::modelReset, this,
         [this] { m_status->setText(tr("%1 of %2 annotations").arg(m_model->rowCount()).arg(m_c->all().size())); });
     fillTags();
@@ -82,6 +96,23 @@ void NotesPanel::fillTags()
     const int at = m_tag->findData(current);
     m_tag->setCurrentIndex(at < 0 ? 0 : at);
     m_status->setText(tr("%1 of %2 annotations").arg(m_model->rowCount()).arg(m_c->all().size()));
+}
+
+bool NotesPanel::resolveConflictCopy(int row, bool useText)
+{
+    const store::Annotation *a = m_model->at(row);
+    if (!a || !a->conflictCopy)
+        return false;
+    const store::Annotation copy = *a; // the model resets on every write below
+    if (useText) {
+        const AnnotationRef ref {copy.kind, QString::fromStdString(copy.key), QString::fromStdString(copy.label)};
+        store::Annotation now = m_c->find(copy.kind, ref.key).value_or(store::Annotation {});
+        now.note = copy.note;
+        now.markdown = copy.markdown;
+        if (!m_c->put(ref, now, tr("Use the conflict copy's text for %1").arg(ref.label)))
+            return false;
+    }
+    return m_c->removeConflictCopy(copy.id);
 }
 
 void NotesPanel::applyFilter()

@@ -29,6 +29,10 @@ public:
     QComboBox *tagCombo() const { return m_tag; }
     // Navigates to the annotation in `row` (what a double click / Enter does).
     void navigate(int row);
+    // A conflict copy in `row` (issue 13: another analyst's edit of the same note won): with
+    // useText its note replaces the annotation's (an undoable edit), then the copy is deleted.
+    // The row's context menu offers both. False when `row` is no conflict copy or a write failed.
+    bool resolveConflictCopy(int row, bool useText);
 
 signals:
     void navigated(); // the selection or filter for the last navigate() was applied

@@ -41,6 +41,8 @@ public:
 
     void setCase(const QString &casePath);
     QString casePath() const { return m_casePath; }
+    // Re-reads the same case (another session imported into it), keeping the visible range.
+    void reloadData() { scheduleQuery(0); }
 
     void setPerHost(bool on);
     bool perHost() const { return m_perHost; }

@@ -20,10 +20,12 @@
 #include "items/HostTableModel.h"
 #include "items/TimeFormat.h"
 #include "store/AnnotationStore.h"
+#include "store/CaseChangeListener.h"
 #include "store/CaseLocation.h"
 #include "store/CaseStore.h"
 #include "store/InferenceState.h"
 #include "workbench/AnnotationController.h"
+#include "workbench/CaseChangeWatcher.h"
 #include "workbench/CaseImporter.h"
 #include "workbench/FilterHistory.h"
 #include "workbench/Selection.h"
@@ -57,9 +59,12 @@
 #include <QSizePolicy>
 #include <QStatusBar>
 #include <QTimeZone>
+#include <QTimer>
 #include <QToolBar>
 #include <QUndoStack>
 #include <QVBoxLayout>
+
+#include <utility>
 
 namespace tt {
 
@@ -90,6 +95,8 @@ WorkbenchWindow::WorkbenchWindow(FilterHistory *filter, Selection *selection, Ca
     , m_import(importer)
     , m_annotations(new AnnotationController(this))
     , m_notes(new NotesPanel(m_annotations, filter, selection, this))
+    , m_watcher(new CaseChangeWatcher(this))
+    , m_dataRefresh(new QTimer(this))
     , m_spread(new SpreadView(selection, this))
     , m_banner(new QLabel(this))
     , m_statusCase(new QLabel(this))
@@ -124,6 +131,17 @@ WorkbenchWindow::WorkbenchWindow(FilterHistory *filter, Selection *selection, Ca
         [this] { m_overview->hostModel()->setAnnotationColors(m_annotations->badgeColors(store::TargetKind::Host)); });
     connect(m_annotations, &AnnotationController::failed, this,
         [this](const QString &msg) { statusBar()->showMessage(msg, 10000); });
+    // Several analysts at once: another analyst's concurrent edit of the same item.
+    connect(m_annotations, &AnnotationController::conflict, this,
+        [this](const QString &msg) { statusBar()->showMessage(msg, 20000); });
+    connect(m_watcher, &CaseChangeWatcher::changed, this, &WorkbenchWindow::onCaseChanged);
+    m_dataRefresh->setSingleShot(true);
+    m_dataRefresh->setInterval(300);
+    connect(m_dataRefresh, &QTimer::timeout, this, [this] {
+        const unsigned kinds = std::exchange(m_pendingKinds, 0u);
+        if (kinds != 0 && !(m_import && m_import->running()))
+            refreshCaseData();
+    });
 
     auto *pivotBar = new QToolBar(tr("Pivots"), this);
     pivotBar->setObjectName(QStringLiteral("pivotToolBar"));
@@ -234,7 +252,43 @@ WorkbenchWindow::WorkbenchWindow(FilterHistory *filter, Selection *selection, Ca
     updateStatus();
 }
 
-WorkbenchWindow::~WorkbenchWindow() = default;
+WorkbenchWindow::~WorkbenchWindow()
+{
+    m_watcher->stop(); // joins the listener's thread before the views go
+}
+
+void WorkbenchWindow::onCaseChanged(unsigned kinds)
+{
+    if (m_casePath.isEmpty())
+        return;
+    // Notes, tags, bookmarks: at once (compared first: this session's own writes repaint nothing).
+    if (kinds & (store::AnnotationsChanged | store::TagsChanged | store::EverythingChanged))
+        m_annotations->reloadFromStore();
+    // Saved views are read when the Views menu opens; node positions another analyst dragged are
+    // not applied under this analyst's hand (they are read at the next open).
+    // Another session's import (one commit per file) or inference: one refresh for a burst. This
+    // session's own import reopens the case when it finishes instead.
+    if (kinds & (store::SourcesChanged | store::TransfersChanged | store::EverythingChanged)) {
+        if (m_import && m_import->running())
+            return;
+        m_pendingKinds |= kinds;
+        m_dataRefresh->start();
+    }
+}
+
+void WorkbenchWindow::refreshCaseData()
+{
+    if (m_casePath.isEmpty())
+        return;
+    const QString data = m_annotations->dataPath().isEmpty() ? m_casePath : m_annotations->dataPath();
+    // Each view's query carries its generation number: a result of an older request is dropped.
+    m_graph->refresh(); // keeps pins, hidden hosts and expanded groups; the selection is shared
+    m_timeline->reloadData();
+    m_transfers->setCase(data); // the same case: its own filter widgets, sort and selection stay
+    m_overview->openCase(data);
+    m_pivots->setCase(data); // the pivot choices (accounts, hosts...) of the new events
+    emit caseDataRefreshed();
+}
 
 void WorkbenchWindow::showSpreadForTransfer(qint64 transferId)
 {
@@ -476,6 +530,13 @@ void WorkbenchWindow::openCase(const QString &path)
     m_caseTz.clear();
     if (opened)
         loadCaseTimeZone();
+    // A server case: follow what the other analysts commit (a file case: stops the old listener).
+    m_pendingKinds = 0;
+    m_dataRefresh->stop();
+    if (opened)
+        m_watcher->start(data);
+    else
+        m_watcher->stop();
     showReadOnlyBanner();
     if (!opened)
         statusBar()->showMessage(tr("Cannot open the case: %1").arg(error));
@@ -687,6 +748,7 @@ void WorkbenchWindow::closeEvent(QCloseEvent *event)
 {
     if (m_import && m_import->running())
         m_import->cancel();
+    m_watcher->stop();
     QSettings settings;
     settings.setValue(QStringLiteral("workbench/geometry"), saveGeometry());
     settings.setValue(QStringLiteral("workbench/state"), saveState());

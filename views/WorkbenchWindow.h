@@ -5,10 +5,12 @@
 class QDockWidget;
 class QLabel;
 class QMenu;
+class QTimer;
 
 namespace tt {
 
 class AnnotationController;
+class CaseChangeWatcher;
 class CaseImporter;
 class CaseOverviewDock;
 class NotesPanel;
@@ -53,6 +55,11 @@ public:
     QString caseTimeZone() const { return m_caseTz; }
 
     AnnotationController *annotations() const { return m_annotations; }
+    // Server cases: what other sessions commit (docs/server.md, "Several analysts at once").
+    CaseChangeWatcher *changeWatcher() const { return m_watcher; }
+    // Re-reads the graph, timeline, transfers table and case overview of the open case, keeping
+    // the filter, the selection and the pinned positions (another session imported into it).
+    void refreshCaseData();
     NotesPanel *notesPanel() const { return m_notes; }
     bool caseReadOnly() const { return m_readOnly; }
     QString readOnlyReason() const { return m_readOnlyReason; }
@@ -70,6 +77,8 @@ public slots:
 
 signals:
     void caseOpened(const QString &path);
+    // Another session's import or inference reached this window (refreshCaseData ran for it).
+    void caseDataRefreshed();
     void displayTimeZoneChanged();
     void graphShown();
 
@@ -100,6 +109,7 @@ private:
     void chooseSaveAs();
     void showReadOnlyBanner();
     void raiseSpreadDock();
+    void onCaseChanged(unsigned kinds);
 
     FilterHistory *m_filter;
     Selection *m_selection;
@@ -117,6 +127,9 @@ private:
     CaseImporter *m_import;
     AnnotationController *m_annotations;
     NotesPanel *m_notes;
+    CaseChangeWatcher *m_watcher;
+    QTimer *m_dataRefresh; // coalesces other sessions' import / inference notices
+    unsigned m_pendingKinds = 0;
     SpreadView *m_spread;
     QDockWidget *m_spreadDock = nullptr;
     QLabel *m_banner;

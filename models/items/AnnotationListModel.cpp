@@ -113,13 +113,19 @@ QVariant AnnotationListModel::data(const QModelIndex &index, int role) const
     if (role == Qt::DisplayRole || role == Qt::ToolTipRole) {
         switch (index.column()) {
         case Kind:
+            if (a->conflictCopy) // the losing side of two analysts' concurrent edits (issue 13)
+                return tr("conflict copy: %1").arg(kindLabel(a->kind));
             return a->bookmarked ? QString(QStringLiteral("\u2605 ") + kindLabel(a->kind)) : kindLabel(a->kind);
         case Item:
             return QString::fromStdString(a->label.empty() ? a->key : a->label);
         case Tags:
             return tagNames.join(QStringLiteral(", "));
         case Note: {
-            const QString note = QString::fromStdString(a->note);
+            QString note = QString::fromStdString(a->note);
+            if (a->conflictCopy && role == Qt::ToolTipRole)
+                note = tr("Conflict copy by %1: this edit met another analyst's edit of the same note, which "
+                          "was kept.\n\n%2")
+                           .arg(a->author.empty() ? tr("an analyst") : QString::fromStdString(a->author), note);
             return role == Qt::ToolTipRole ? note : note.section(QLatin1Char('\n'), 0, 0);
         }
         case Modified:

@@ -1,6 +1,7 @@
 #include "store/AnnotationStore.h"
 
 #include "store/CaseStore.h"
+#include "store/Schema.h"
 #include "store/Sqlite.h"
 
 #include <QByteArray>
@@ -130,7 +131,7 @@ void requireJson(const std::string &text, const char *what)
 const char *const kAnnotationColumns
     = "SELECT a.id, a.target_kind, a.target_key, a.label, a.note, a.note_format, a.bookmarked, a.author, "
       "a.created_utc, a.modified_utc, (SELECT group_concat(tag_id) FROM annotation_tags t WHERE t.annotation_id = "
-      "a.id) "
+      "a.id), a.version "
       "FROM annotations a ";
 
 std::optional<Annotation> readAnnotation(const sql::Stmt &st)
@@ -150,6 +151,7 @@ std::optional<Annotation> readAnnotation(const sql::Stmt &st)
     a.createdUs = st.int64(8);
     a.modifiedUs = st.int64(9);
     a.tagIds = parseIdList(st.textView(10));
+    a.version = st.int64(11);
     return a;
 }
 
@@ -370,7 +372,7 @@ Annotation AnnotationStore::put(const Annotation &in)
             const int64_t modified = std::max(now, cur.int64(1));
             cur.reset();
             auto up = m_db.prepare("UPDATE annotations SET label = ?, note = ?, note_format = ?, bookmarked = ?, "
-                                   "author = ?, modified_utc = ? WHERE id = ?");
+                                   "author = ?, modified_utc = ?, version = version + 1 WHERE id = ?");
             up.bind(1, a.label)
                 .bind(2, a.note)
                 .bind(3, std::string_view(a.markdown ? "markdown" : "plain"))
@@ -409,6 +411,208 @@ Annotation AnnotationStore::put(const Annotation &in)
     if (!stored)
         throw std::runtime_error("annotation vanished after it was written");
     return *stored;
+}
+
+AnnotationStore::Merge AnnotationStore::merge3(const Annotation &base, const Annotation &mine, const Annotation &theirs)
+{
+    Merge m;
+    m.merged = theirs;
+    m.merged.kind = mine.kind;
+    m.merged.key = mine.key;
+    // One field at a time: what only one side changed comes from that side.
+    const bool mineNote = mine.note != base.note || mine.markdown != base.markdown;
+    const bool theirsNote = theirs.note != base.note || theirs.markdown != base.markdown;
+    if (mineNote && !theirsNote) {
+        m.merged.note = mine.note;
+        m.merged.markdown = mine.markdown;
+    } else if (mineNote && theirsNote && !mine.note.empty()
+        && (mine.note != theirs.note || mine.markdown != theirs.markdown)) {
+        // Both wrote a note: theirs stays, the caller keeps mine as a conflict copy. (Mine
+        // clearing the note while they rewrote it loses nothing: theirs stays.)
+        m.noteConflict = true;
+    }
+    if (mine.bookmarked != base.bookmarked)
+        m.merged.bookmarked = mine.bookmarked;
+    if (mine.label != base.label && theirs.label == base.label)
+        m.merged.label = mine.label;
+    if (m.merged.label.empty())
+        m.merged.label = mine.label;
+    // Tags as sets: theirs, plus what mine added, minus what mine removed.
+    auto has = [](const std::vector<int64_t> &v, int64_t t) { return std::find(v.begin(), v.end(), t) != v.end(); };
+    std::vector<int64_t> tags;
+    for (int64_t t : theirs.tagIds)
+        if (has(mine.tagIds, t) || !has(base.tagIds, t))
+            tags.push_back(t);
+    for (int64_t t : mine.tagIds)
+        if (!has(base.tagIds, t) && !has(tags, t))
+            tags.push_back(t);
+    std::sort(tags.begin(), tags.end());
+    m.merged.tagIds = std::move(tags);
+    return m;
+}
+
+AnnotationStore::PutOutcome AnnotationStore::putFrom(const Annotation &base, const Annotation &in)
+{
+    if (in.key.empty())
+        throw std::invalid_argument("an annotation needs a target key");
+    Annotation mine = in;
+    std::sort(mine.tagIds.begin(), mine.tagIds.end());
+    mine.tagIds.erase(std::unique(mine.tagIds.begin(), mine.tagIds.end()), mine.tagIds.end());
+    if (mine.author.empty())
+        mine.author = meta().analyst;
+    const std::string_view kind = targetKindName(mine.kind);
+    // A concurrent writer can change the row between our read and our compare-and-set write (a
+    // server case's READ COMMITTED); each lost race re-reads and merges again.
+    for (int attempt = 0; attempt < 16; ++attempt) {
+        PutOutcome out;
+        DurableWrite w(m_db);
+        {
+            auto known = m_db.prepare("SELECT 1 FROM tags WHERE id = ?");
+            for (int64_t t : mine.tagIds) {
+                known.bind(1, t);
+                const bool ok = known.step();
+                known.reset();
+                if (!ok)
+                    throw std::invalid_argument("no tag with id " + std::to_string(t));
+            }
+        }
+        const std::optional<Annotation> cur = find(mine.kind, mine.key);
+        const int64_t curVersion = cur ? cur->version : 0;
+        Annotation target = mine;
+        if (curVersion != base.version) {
+            out.merged = true;
+            Annotation theirs;
+            if (cur)
+                theirs = *cur;
+            theirs.kind = mine.kind;
+            theirs.key = mine.key;
+            Merge m = merge3(base, mine, theirs);
+            target = std::move(m.merged);
+            target.author = mine.author;
+            if (m.noteConflict) {
+                std::string ids;
+                for (int64_t t : mine.tagIds)
+                    ids += (ids.empty() ? "" : ",") + std::to_string(t);
+                auto copy = m_db.prepare("INSERT INTO annotation_conflicts(target_kind, target_key, label, note, "
+                                         "note_format, bookmarked, tag_ids, author, base_version, created_utc) "
+                                         "VALUES(?,?,?,?,?,?,?,?,?,?) RETURNING id");
+                copy.bind(1, kind)
+                    .bind(2, mine.key)
+                    .bind(3, mine.label)
+                    .bind(4, mine.note)
+                    .bind(5, std::string_view(mine.markdown ? "markdown" : "plain"))
+                    .bind(6, mine.bookmarked ? 1 : 0)
+                    .bind(7, ids)
+                    .bind(8, mine.author)
+                    .bind(9, base.version)
+                    .bind(10, nowUs());
+                if (copy.step())
+                    out.conflictCopyId = copy.int64(0);
+            }
+        }
+        const int64_t now = nowUs();
+        int64_t id = cur ? cur->id : 0;
+        bool won = false;
+        const bool unchanged = cur && target.note == cur->note && target.markdown == cur->markdown
+            && target.bookmarked == cur->bookmarked && target.label == cur->label && target.tagIds == cur->tagIds;
+        if (out.merged && unchanged) {
+            // The merge is their state (this edit's note is a conflict copy, or it changed nothing
+            // they had not): the row is not written again, so its version stays theirs.
+            w.commit();
+            out.stored = cur;
+            return out;
+        }
+        if (target.empty()) {
+            if (!cur) {
+                won = true;
+            } else {
+                auto tagsOf = m_db.prepare(
+                    "DELETE FROM annotation_tags WHERE annotation_id IN (SELECT id FROM annotations WHERE id = ? AND "
+                    "version = ?)");
+                tagsOf.bind(1, id).bind(2, curVersion);
+                tagsOf.exec();
+                auto del = m_db.prepare("DELETE FROM annotations WHERE id = ? AND version = ?");
+                del.bind(1, id).bind(2, curVersion);
+                del.exec();
+                won = m_db.changes() == 1;
+            }
+            id = 0;
+        } else if (cur) {
+            auto up = m_db.prepare("UPDATE annotations SET label = ?, note = ?, note_format = ?, bookmarked = ?, "
+                                   "author = ?, modified_utc = ?, version = version + 1 WHERE id = ? AND version = ?");
+            up.bind(1, target.label)
+                .bind(2, target.note)
+                .bind(3, std::string_view(target.markdown ? "markdown" : "plain"))
+                .bind(4, target.bookmarked ? 1 : 0)
+                .bind(5, target.author)
+                .bind(6, std::max(now, cur->modifiedUs))
+                .bind(7, id)
+                .bind(8, curVersion);
+            up.exec();
+            won = m_db.changes() == 1;
+        } else {
+            // Two sessions may create the first annotation of an item at once: the unique
+            // (target_kind, target_key) decides, the loser retries as an edit of the winner's.
+            auto ins = m_db.prepare("INSERT INTO annotations(target_kind, target_key, label, note, note_format, "
+                                    "bookmarked, author, created_utc, modified_utc) VALUES(?,?,?,?,?,?,?,?,?) "
+                                    "ON CONFLICT(target_kind, target_key) DO NOTHING RETURNING id");
+            ins.bind(1, kind)
+                .bind(2, target.key)
+                .bind(3, target.label)
+                .bind(4, target.note)
+                .bind(5, std::string_view(target.markdown ? "markdown" : "plain"))
+                .bind(6, target.bookmarked ? 1 : 0)
+                .bind(7, target.author)
+                .bind(8, now)
+                .bind(9, now);
+            won = ins.step();
+            if (won)
+                id = ins.int64(0);
+        }
+        if (!won)
+            continue; // rolled back by ~DurableWrite (the conflict copy too): read again
+        if (id > 0) {
+            auto clear = m_db.prepare("DELETE FROM annotation_tags WHERE annotation_id = ?");
+            clear.bind(1, id);
+            clear.exec();
+            auto link = m_db.prepare("INSERT INTO annotation_tags(annotation_id, tag_id) VALUES(?, ?)");
+            for (int64_t t : target.tagIds) {
+                link.bind(1, id).bind(2, t);
+                link.exec();
+            }
+        }
+        w.commit();
+        out.stored = find(mine.kind, mine.key);
+        return out;
+    }
+    throw std::runtime_error("the annotation kept changing under this edit; try again");
+}
+
+std::vector<Annotation> AnnotationStore::conflictCopies()
+{
+    std::vector<Annotation> out;
+    if (!hasTable(m_db, "annotation_conflicts"))
+        return out;
+    auto st = m_db.prepare("SELECT id, target_kind, target_key, label, note, note_format, bookmarked, author, "
+                           "created_utc, created_utc, tag_ids, base_version FROM annotation_conflicts "
+                           "ORDER BY created_utc DESC, id DESC");
+    while (st.step()) {
+        auto a = readAnnotation(st);
+        if (!a)
+            continue;
+        a->conflictCopy = true;
+        out.push_back(std::move(*a));
+    }
+    return out;
+}
+
+void AnnotationStore::removeConflictCopy(int64_t id)
+{
+    DurableWrite w(m_db);
+    auto del = m_db.prepare("DELETE FROM annotation_conflicts WHERE id = ?");
+    del.bind(1, id);
+    del.exec();
+    w.commit();
 }
 
 void AnnotationStore::remove(TargetKind kind, const std::string &key)

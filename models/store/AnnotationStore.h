@@ -55,6 +55,13 @@ struct Annotation {
     std::string author;
     int64_t createdUs = 0, modifiedUs = 0;
     std::vector<int64_t> tagIds; // sorted
+    // Schema 10: how many times the row was written (1 after the first); 0 for an item without an
+    // annotation. Edits are compare-and-set on it (putFrom). A conflict copy: the version it was
+    // based on.
+    int64_t version = 0;
+    // A conflict copy (annotation_conflicts, id = its own id): the losing side of two analysts'
+    // concurrent note edits, kept beside the annotation of (kind, key) and never merged into it.
+    bool conflictCopy = false;
     bool empty() const; // no note, no tags, not bookmarked
     bool operator==(const Annotation &) const = default;
 };
@@ -107,6 +114,29 @@ public:
     Annotation put(const Annotation &a);
     void remove(TargetKind kind, const std::string &key);
     std::vector<Annotation> list(const AnnotationFilter &f = {}); // newest modified first
+
+    // Several analysts at once (issue 13 item 3): writes `after`, an edit of `base` (the state the
+    // editor showed, with its version; a blank annotation with version 0 when the item had none),
+    // without losing a concurrent edit. One committed transaction, compare-and-set on the version:
+    // when nobody wrote the item since `base`, `after` is stored (an empty() one deletes it);
+    // otherwise the two edits are merged field by field (merge3): what only one side changed is
+    // taken from it, tags merge as sets; when both changed the note differently, the stored note
+    // (theirs) stays and this edit is saved as a conflict copy (conflictCopyId). Retries when the
+    // row changes between the read and the write (a server case's READ COMMITTED).
+    struct PutOutcome {
+        std::optional<Annotation> stored; // nullopt: the item has no annotation now
+        bool merged = false; // someone else wrote the item since `base`
+        int64_t conflictCopyId = 0; // > 0: this edit's note kept as that conflict copy
+    };
+    PutOutcome putFrom(const Annotation &base, const Annotation &after);
+    struct Merge {
+        Annotation merged; // kind / key / id / version of `theirs`
+        bool noteConflict = false; // both changed the note (or its format) differently: merged keeps theirs
+    };
+    static Merge merge3(const Annotation &base, const Annotation &mine, const Annotation &theirs);
+    // Conflict copies, newest first (conflictCopy = true, id = the copy's id).
+    std::vector<Annotation> conflictCopies();
+    void removeConflictCopy(int64_t id);
 
     std::vector<SavedView> views(); // by name
     SavedView saveView(const SavedView &v); // insert or replace by name; JSON texts must parse (or be empty)

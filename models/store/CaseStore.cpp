@@ -242,17 +242,16 @@ std::unique_ptr<CaseStore> CaseStore::openServer(const std::string &text, Access
                 + std::to_string(kSchemaVersion) + ")");
         cs->m_schemaVersion = v;
         if (!readOnly && options.sessionLock) {
-            // Held by this connection until it closes (also when the process dies).
-            auto lock = cs->m_db.prepare("SELECT pg_try_advisory_lock(hashtext(?))");
+            // Several analysts at once (issue 13 item 3): a server case is open for writing in any
+            // number of sessions. The session lock is shared (held by this connection until it
+            // closes, also when the process dies): it only tells a session that wants the case to
+            // itself (none yet) that others are in it. Writers take turns per transaction where
+            // they must: imports and inference (lockCaseWriters), annotation edits
+            // (compare-and-set, AnnotationStore::putFrom).
+            auto lock = cs->m_db.prepare("SELECT pg_try_advisory_lock_shared(hashtext(?))");
             lock.bind(1, "transfertrace session " + location.schemaName());
-            const bool got = lock.step() && lock.int64(0) != 0;
+            lock.step();
             lock.reset();
-            if (!got) {
-                cs->m_readOnly = true;
-                cs->m_readOnlyCause = ReadOnlyCause::LockedElsewhere;
-                cs->m_readOnlyReason = "the case is opened for writing by another TransferTrace session";
-                cs->m_db.exec("SET default_transaction_read_only = on");
-            }
         }
         if (!cs->m_readOnly) {
             // Change notifications for the other analysts' workbenches: cases made before they

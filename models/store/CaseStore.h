@@ -38,8 +38,9 @@ public:
     // `path` may also be a postgresql:// location (store::CaseLocation, docs/server.md): a case on a
     // server. Create makes the case schema when missing; a newer or older schema version is
     // refused (server cases have one version so far). No lock file, WAL or backup files: the
-    // session lock is a PostgreSQL session advisory lock on the case (pg_try_advisory_lock; held
-    // elsewhere: read-only, LockedElsewhere). path() is then the redacted location; dataPath() the
+    // session lock is a shared PostgreSQL session advisory lock on the case: several sessions
+    // write one server case at once (docs/server.md, "Several analysts at once"), never
+    // LockedElsewhere. path() is then the redacted location; dataPath() the
     // location as given (password included: pass it to CaseStore::open only, never print it).
     static std::unique_ptr<CaseStore> open(const std::string &path, Access access, const OpenOptions &options = {});
     ~CaseStore();

@@ -106,6 +106,7 @@ std::optional<CaseWriter::KnownSource> CaseWriter::findBySha(std::string_view sh
 void CaseWriter::begin(const SourceRow &source)
 {
     m_tx.emplace(m_db, true);
+    lockCaseWriters(m_db); // a server case: another session's file commits first
     m_active = true;
     m_issues = 0;
     m_firstEvent = 0;
@@ -174,15 +175,22 @@ void CaseWriter::rollback()
         m_tx.reset();
         if (m_db.isPostgres()) {
             // A PostgreSQL sequence does not roll back: without this, the ids the rolled-back file
-            // took would be a gap, where SQLite numbers the next file from max(id) + 1 again. The
-            // importer holds the case's session lock, so no other session inserts meanwhile.
+            // took would be a gap, where SQLite numbers the next file from max(id) + 1 again.
+            // Under the case's writer lock, so no other import or inference inserts meanwhile;
+            // the analysts' own tables (annotations, views...) are written without that lock by
+            // other sessions' workbenches and are left alone (an import never writes them).
             try {
+                sql::Transaction renumber(m_db);
+                lockCaseWriters(m_db);
                 m_db.exec(R"SQL(DO $$DECLARE r record; BEGIN
 FOR r IN SELECT table_name, column_name FROM information_schema.columns
-         WHERE table_schema = current_schema() AND is_identity = 'YES' LOOP
+         WHERE table_schema = current_schema() AND is_identity = 'YES'
+           AND table_name NOT IN ('annotations', 'annotation_conflicts', 'tags', 'saved_views', 'host_groups',
+                                  'node_positions', 'host_group_members') LOOP
   EXECUTE format('SELECT setval(pg_get_serial_sequence(%L, %L), coalesce(max(%I), 0) + 1, false) FROM %I',
                  r.table_name, r.column_name, r.column_name, r.table_name);
 END LOOP; END$$)SQL");
+                renumber.commit();
             } catch (const sql::Error &) {
                 // Only the numbering differs; nothing is lost.
             }

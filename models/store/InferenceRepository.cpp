@@ -305,6 +305,7 @@ void InferenceRepository::markDone()
 InferenceRepository::RunTransaction::RunTransaction(CaseStore &cs)
     : m_tx(std::make_unique<sql::Transaction>(cs.db()))
 {
+    lockCaseWriters(cs.db()); // a server case: one inference or import file at a time
 }
 
 InferenceRepository::RunTransaction::~RunTransaction() = default;

@@ -39,4 +39,12 @@ bool inferencePending(CaseStore &store)
     return inferencePending(store.db());
 }
 
+void lockCaseWriters(sql::Db &db)
+{
+    if (!db.isPostgres())
+        return;
+    // The connection's search_path is the case's schema (PgDb::open): one lock per case.
+    db.exec("SELECT pg_advisory_xact_lock(hashtext('transfertrace writer ' || current_schema()))");
+}
+
 } // namespace tt::store

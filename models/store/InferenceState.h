@@ -23,4 +23,12 @@ void markInferenceDone(sql::Db &db);
 bool inferencePending(sql::Db &db);
 bool inferencePending(CaseStore &store);
 
+// Several analysts at once (issue 13 item 3): on a server case, imports (one transaction per
+// file) and inference runs of different sessions take turns: this waits for the case's writer
+// lock, a transaction-level advisory lock released by the caller's COMMIT or ROLLBACK. Dimension
+// rows (hosts, accounts, channels...) are found-or-inserted and a file's duplicate check reads
+// the committed sources, so neither may interleave with another session's file. A case file has
+// one writer anyway (the session lock): nothing to do there. Call inside an open transaction.
+void lockCaseWriters(sql::Db &db);
+
 } // namespace tt::store

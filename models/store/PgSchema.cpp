@@ -297,6 +297,7 @@ struct NotifyTrigger {
 constexpr NotifyTrigger kNotifyTriggers[] = {
     {"annotations", "annotations"}, {"annotation_tags", "annotations"}, {"tags", "tags"}, {"saved_views", "views"},
     {"node_positions", "positions"}, {"sources", "sources"}, {"transfers", "transfers"}, // inference committed
+    {"annotation_conflicts", "annotations"}, // schema 10: conflict copies (several analysts at once)
 };
 
 bool hasTrigger(sql::PgDb &db, const std::string &schema, const char *table, const std::string &name)
@@ -391,8 +392,10 @@ bool createPgCase(sql::PgDb &db, const CaseLocation &location, const std::string
             db.exec(toPostgres(eventsBlockColumnsSql(), trigramOps));
             db.exec("ALTER TABLE events DROP COLUMN payload; ALTER TABLE events DROP COLUMN payload_codec;");
         }
-        if (step.version == 15) // narrower processes rows
-            db.exec(toPostgres(processesV15Sql(), trigramOps));
+        if (step.version == 11) // narrower processes rows
+            db.exec(toPostgres(processesV11Sql(), trigramOps));
+        if (step.version == 10)
+            db.exec(toPostgres(annotationsVersionColumnSql(), trigramOps));
         auto ins = db.prepare("INSERT INTO schema_version(version, applied_utc, app_version) VALUES(?,?,?)");
         ins.bind(1, step.version).bind(2, static_cast<int64_t>(std::time(nullptr))).bind(3, appVersion);
         ins.exec();

@@ -1,6 +1,7 @@
 #include "store/Schema.h"
 
 #include "store/HostName.h"
+#include "store/InferenceState.h"
 #include "store/PayloadCodec.h"
 #include "store/RecordBlockWriter.h"
 #include "store/Sqlite.h"
@@ -705,7 +706,7 @@ CREATE TABLE IF NOT EXISTS host_group_members(
 CREATE INDEX IF NOT EXISTS host_group_members_group ON host_group_members(group_id);
 )SQL";
 
-// Version 15 (issue 12 item 2, a compact case; the lead renumbers at merge): narrower processes rows.
+// Version 11 (issue 12 item 2, a compact case): narrower processes rows.
 // - Sysmon's Hashes field ("SHA1=..,MD5=..,SHA256=..,IMPHASH=..", ~200 bytes, the widest string of a
 //   row) is stored once per distinct value in process_hashes; processes.hashes_id points at it (1 M
 //   generated events: 185 854 rows, 47 distinct values, 36 MB -> ~10 KB).
@@ -717,8 +718,8 @@ CREATE INDEX IF NOT EXISTS host_group_members_group ON host_group_members(group_
 //   queries compare the column with a value, which implies NOT NULL). migrate() builds the renamed
 //   ones on an older case (kBulkIndexes is the definition) unless a bulk import deferred them.
 // The step's SQL is idempotent (tests re-run the later steps on a current file); the processes
-// columns change in kProcessesV15, run by migrate() only while processes still has `hashes`.
-const char *const kSchemaV15 = R"SQL(
+// columns change in kProcessesV11, run by migrate() only while processes still has `hashes`.
+const char *const kSchemaV11 = R"SQL(
 CREATE TABLE IF NOT EXISTS process_hashes(
   id INTEGER PRIMARY KEY,
   hashes TEXT NOT NULL UNIQUE
@@ -734,7 +735,7 @@ DELETE FROM deferred_indexes WHERE name IN ('processes_image', 'processes_parent
 UPDATE deferred_indexes SET name = 'events_account_known' WHERE name = 'events_account';
 UPDATE deferred_indexes SET name = 'processes_parent_guid_known' WHERE name = 'processes_parent_guid';
 )SQL";
-const char *const kProcessesV15 = R"SQL(
+const char *const kProcessesV11 = R"SQL(
 ALTER TABLE processes ADD COLUMN hashes_id INTEGER REFERENCES process_hashes(id);
 INSERT INTO process_hashes(hashes) SELECT DISTINCT hashes FROM processes WHERE hashes IS NOT NULL ORDER BY hashes;
 UPDATE processes SET hashes_id = (SELECT ph.id FROM process_hashes ph WHERE ph.hashes = processes.hashes)
@@ -743,6 +744,29 @@ ALTER TABLE processes DROP COLUMN hashes;
 ALTER TABLE processes DROP COLUMN parent_command_line;
 ALTER TABLE processes DROP COLUMN integrity;
 )SQL";
+
+// Version 10 (issue 13 item 3, several analysts at once): annotations.version (added by migrate(),
+// below, when missing: ALTER TABLE has no IF NOT EXISTS) counts the writes of an annotation, so
+// an edit made from a stale state is noticed (compare-and-set); the losing side of a conflicting
+// note edit is kept here as a conflict copy, shown in the notes panel, never dropped.
+const char *const kSchemaV10 = R"SQL(
+CREATE TABLE IF NOT EXISTS annotation_conflicts(
+  id INTEGER PRIMARY KEY,
+  target_kind TEXT NOT NULL,
+  target_key TEXT NOT NULL,
+  label TEXT NOT NULL DEFAULT '',
+  note TEXT NOT NULL DEFAULT '',
+  note_format TEXT NOT NULL DEFAULT 'plain',
+  bookmarked INTEGER NOT NULL DEFAULT 0,
+  tag_ids TEXT NOT NULL DEFAULT '',
+  author TEXT NOT NULL DEFAULT '',
+  base_version INTEGER NOT NULL,
+  created_utc INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS annotation_conflicts_target ON annotation_conflicts(target_kind, target_key);
+)SQL";
+
+const char *const kAnnotationsVersionColumn = "ALTER TABLE annotations ADD COLUMN version INTEGER NOT NULL DEFAULT 1";
 
 // Rebuilds host_addresses rows of rule 'sysmon3-local' from net_connections with the local-end
 // rule of the importer (localEndOfConnection): one row per (host, address, source) with its span,
@@ -811,7 +835,8 @@ const SchemaStep kSteps[] = {
     {7, kSchemaV7},
     {8, kSchemaV8},
     {9, kSchemaV9},
-    {15, kSchemaV15},
+    {10, kSchemaV10},
+    {11, kSchemaV11},
 };
 
 bool tableExists(sql::Db &db, const char *name)
@@ -834,14 +859,19 @@ std::span<const BulkIndex> bulkIndexes()
     return kBulkIndexes;
 }
 
+const char *annotationsVersionColumnSql()
+{
+    return kAnnotationsVersionColumn;
+}
+
 const char *eventsBlockColumnsSql()
 {
     return kEventsBlockColumns;
 }
 
-const char *processesV15Sql()
+const char *processesV11Sql()
 {
-    return kProcessesV15;
+    return kProcessesV11;
 }
 
 std::span<const SchemaStep> schemaSteps()
@@ -894,9 +924,9 @@ void migrate(sql::Db &db, const std::string &appVersion)
                 packLegacyPayloads(db);
             db.exec("ALTER TABLE events DROP COLUMN payload; ALTER TABLE events DROP COLUMN payload_codec;");
         }
-        if (step.version == 15) {
+        if (step.version == 11) {
             if (db.queryInt("SELECT count(*) FROM pragma_table_info('processes') WHERE name = 'hashes'") > 0)
-                db.exec(kProcessesV15);
+                db.exec(kProcessesV11);
             // The renamed (partial) indexes of an older case, unless a bulk import deferred them.
             if (current > 0)
                 for (const BulkIndex &ix : kBulkIndexes) {
@@ -906,16 +936,19 @@ void migrate(sql::Db &db, const std::string &appVersion)
                         db.exec(std::string("CREATE INDEX IF NOT EXISTS ") + ix.name + " ON " + ix.on);
                 }
         }
+        if (step.version == 10
+            && db.queryInt("SELECT count(*) FROM pragma_table_info('annotations') WHERE name = 'version'") == 0)
+            db.exec(kAnnotationsVersionColumn);
         auto ins = db.prepare("INSERT INTO schema_version(version, applied_utc, app_version) VALUES(?,?,?)");
         ins.bind(1, step.version).bind(2, static_cast<int64_t>(std::time(nullptr))).bind(3, appVersion);
         ins.exec();
         tx.commit();
     }
     // Give the freed pages back: the payloads moved into blocks at version 6 (the file shrinks
-    // ~3-4x), version 15 dropped processes columns and indexes (a 1 M-event case 560 -> 447 MB,
+    // ~3-4x), version 11 dropped processes columns and indexes (a 1 M-event case 560 -> 447 MB,
     // 1.6 s CPU). The copy VACUUM makes goes to a temporary file, not memory (temp_store=MEMORY
     // would hold the whole case in RAM).
-    if (current > 0 && current < 15) {
+    if (current > 0 && current < 11) {
         const int64_t tempStore = db.queryInt("PRAGMA temp_store");
         db.exec("PRAGMA temp_store=FILE");
         db.exec("VACUUM");
@@ -926,6 +959,7 @@ void migrate(sql::Db &db, const std::string &appVersion)
 void dropBulkIndexes(sql::Db &db)
 {
     sql::Transaction tx(db);
+    lockCaseWriters(db); // a server case: never between another session's file and its indexes
     auto note = db.prepare("INSERT INTO deferred_indexes(name) VALUES(?) ON CONFLICT DO NOTHING");
     for (const BulkIndex &ix : kBulkIndexes) {
         note.bind(1, std::string_view(ix.name));
@@ -938,6 +972,7 @@ void dropBulkIndexes(sql::Db &db)
 int restoreBulkIndexes(sql::Db &db)
 {
     sql::Transaction tx(db);
+    lockCaseWriters(db);
     int rebuilt = 0;
     std::vector<std::string> pending;
     {

@@ -12,7 +12,7 @@ namespace tt::store {
 
 // Schema version written by this build. A case file with a higher version is refused; a lower
 // one is migrated step by step (each step in its own transaction).
-inline constexpr int kSchemaVersion = 15;
+inline constexpr int kSchemaVersion = 11;
 
 // The stable identity of a transfer row (transfers.key), as an SQL expression over its columns:
 // destination host name | lower-case destination path or file name | first second (UTC).
@@ -39,10 +39,13 @@ std::span<const SchemaStep> schemaSteps();
 // The events columns schema 6 adds (block_id, block_index) before it drops the payload columns;
 // migrate() and the PostgreSQL schema both run it after step 6's own SQL.
 const char *eventsBlockColumnsSql();
-// The processes columns of schema 15 (hashes into process_hashes, two unread columns dropped);
-// migrate() runs it after step 15's own SQL while processes still has `hashes`, the PostgreSQL
+// The processes columns of schema 11 (hashes into process_hashes, two unread columns dropped);
+// migrate() runs it after step 11's own SQL while processes still has `hashes`, the PostgreSQL
 // schema always (a new case).
-const char *processesV15Sql();
+const char *processesV11Sql();
+// annotations.version (schema 10), added after step 10's own SQL by migrate() (when missing) and
+// by the PostgreSQL schema.
+const char *annotationsVersionColumnSql();
 
 // Whether the case has a table of that name: sqlite_schema on a case file, the case's schema
 // (information_schema) on a server case.

@@ -236,6 +236,49 @@ void AnnotationController::reload()
     m_all = m_annotations->list();
     for (size_t i = 0; i < m_all.size(); ++i)
         m_index.insert(indexKey(m_all[i].kind, QString::fromStdString(m_all[i].key)), i);
+    for (store::Annotation &c : m_annotations->conflictCopies())
+        m_all.push_back(std::move(c)); // after the annotations, not indexed: find() never returns one
+}
+
+bool AnnotationController::reloadFromStore()
+{
+    if (!m_annotations)
+        return false;
+    const std::vector<store::Annotation> before = m_all;
+    const std::vector<store::Tag> tagsBefore = m_tags;
+    try {
+        reload();
+    } catch (const std::exception &e) {
+        emit failed(tr("The annotations could not be re-read: %1").arg(QString::fromUtf8(e.what())));
+        return false;
+    }
+    if (m_all == before && m_tags == tagsBefore)
+        return false;
+    emit changed();
+    return true;
+}
+
+bool AnnotationController::removeConflictCopy(int64_t id)
+{
+    if (!writable()) {
+        emit failed(tr("This case is open read-only: annotations cannot be changed."));
+        return false;
+    }
+    try {
+        m_annotations->removeConflictCopy(id);
+    } catch (const std::exception &e) {
+        emit failed(tr("The conflict copy could not be removed: %1").arg(QString::fromUtf8(e.what())));
+        return false;
+    }
+    reload();
+    emit changed();
+    return true;
+}
+
+int AnnotationController::conflictCopyCount() const
+{
+    return static_cast<int>(
+        std::count_if(m_all.begin(), m_all.end(), [](const store::Annotation &a) { return a.conflictCopy; }));
 }
 
 std::optional<store::Annotation> AnnotationController::find(store::TargetKind kind, const QString &key) const
@@ -281,7 +324,7 @@ QHash<QString, QColor> AnnotationController::badgeColors(store::TargetKind kind)
 {
     QHash<QString, QColor> out;
     for (const store::Annotation &a : m_all)
-        if (a.kind == kind)
+        if (a.kind == kind && !a.conflictCopy)
             out.insert(QString::fromStdString(a.key), badgeColorOf(a, m_tags));
     return out;
 }
@@ -314,11 +357,19 @@ bool AnnotationController::write(const store::Annotation &state, store::TargetKi
         emit failed(tr("This case is open read-only: annotations cannot be changed."));
         return false;
     }
+    // The edit is of the state this session shows (its version): when another analyst wrote the
+    // item meanwhile, the store merges both and keeps a conflicting note as a conflict copy.
+    store::Annotation base;
+    base.kind = kind;
+    base.key = key;
+    if (const auto shown = find(kind, QString::fromStdString(key)))
+        base = *shown;
+    store::Annotation next = state;
+    next.kind = kind;
+    next.key = key;
+    store::AnnotationStore::PutOutcome out;
     try {
-        if (state.empty())
-            m_annotations->remove(kind, key);
-        else
-            m_annotations->put(state);
+        out = m_annotations->putFrom(base, next);
     } catch (const std::exception &e) {
         emit failed(tr("The annotation could not be saved: %1").arg(QString::fromUtf8(e.what())));
         reload();
@@ -327,6 +378,14 @@ bool AnnotationController::write(const store::Annotation &state, store::TargetKi
     }
     reload();
     emit changed();
+    const QString label = QString::fromStdString(next.label.empty() ? key : next.label);
+    if (out.conflictCopyId > 0)
+        emit conflict(tr("Someone else changed the note of %1 at the same time: their note is kept and yours is "
+                         "saved as a conflict copy in the Notes panel.")
+                          .arg(label));
+    else if (out.merged)
+        emit conflict(
+            tr("Someone else changed the annotation of %1 at the same time: both changes were kept.").arg(label));
     return true;
 }
 

@@ -98,6 +98,16 @@ public:
     bool renameHostGroup(const QString &from, const QString &to);
     bool deleteHostGroup(const QString &name);
 
+    // Several analysts at once (issue 13 item 3): re-reads the annotations and tags another
+    // session may have changed (store::ChangeKinds of a CaseChangeWatcher) and emits changed()
+    // only when they differ from what is shown, so a notice of this session's own write repaints
+    // nothing. Returns whether anything changed.
+    bool reloadFromStore();
+    // Conflict copies (store::Annotation::conflictCopy) are listed in all() after the annotations,
+    // never found by find(); the analyst deletes one once it is dealt with.
+    bool removeConflictCopy(int64_t id);
+    int conflictCopyCount() const;
+
     // Direct store access for saved views and metadata (nullptr when no case is open).
     store::AnnotationStore *store() const { return m_annotations.get(); }
 
@@ -108,6 +118,9 @@ signals:
     void nodePositionsChanged();
     void hostGroupsChanged();
     void failed(const QString &message);
+    // An edit met another analyst's concurrent edit of the same item: both were kept (merged, or
+    // this one as a conflict copy); the message says which.
+    void conflict(const QString &message);
 
 private:
     friend class PutAnnotationCommand;

@@ -68,13 +68,13 @@ private slots:
         const char *count = "SELECT count(*) FROM pg_trigger g JOIN pg_class c ON c.oid = g.tgrelid "
                             "JOIN pg_namespace n ON n.oid = c.relnamespace "
                             "WHERE n.nspname = 'tt_case_a' AND g.tgname LIKE 'tt_notify_%'";
-        QCOMPARE(m_writerA.queryInt(count), 7);
+        QCOMPARE(m_writerA.queryInt(count), 8);
         QCOMPARE(store::ensurePgNotifyTriggers(m_writerA, m_a), 0);
         // A case made before the triggers existed: they are created when it is opened for writing.
         m_writerA.exec("DROP TRIGGER tt_notify_sources ON sources; DROP TRIGGER tt_notify_saved_views ON saved_views");
-        QCOMPARE(m_writerA.queryInt(count), 5);
+        QCOMPARE(m_writerA.queryInt(count), 6);
         QCOMPARE(store::ensurePgNotifyTriggers(m_writerA, m_a), 2);
-        QCOMPARE(m_writerA.queryInt(count), 7);
+        QCOMPARE(m_writerA.queryInt(count), 8);
         QCOMPARE(store::ensurePgNotifyTriggers(m_writerA, m_a), 0);
         const CaseLocation none = CaseLocation::parse(m_pg.url("no_such_case"));
         PgDb d;

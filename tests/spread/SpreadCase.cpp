@@ -80,7 +80,7 @@ QString build(const QString &casePath, Ids *ids)
         };
         const int64_t alice = account("alice"), bob = account("bob");
         auto process = [&](int64_t h, const char *image, int sec, const std::string &hashes) {
-            if (!hashes.empty()) { // stored once per distinct value (schema 15)
+            if (!hashes.empty()) { // stored once per distinct value (schema 11)
                 auto ph = db.prepare("INSERT INTO process_hashes(hashes) VALUES(?) ON CONFLICT(hashes) DO NOTHING");
                 ph.bind(1, hashes);
                 ph.exec();

@@ -1,4 +1,4 @@
-// Schema 15 (issue 12 item 2, a compact case): Sysmon's Hashes stored once per distinct value
+// Schema 11 (issue 12 item 2, a compact case): Sysmon's Hashes stored once per distinct value
 // (process_hashes), two unread processes columns and four unqueried indexes gone, two indexes
 // partial. On a generated case: every process still gives its record's Hashes, the queries that
 // used the changed indexes still use an index, a version 9 case (this build's case taken back to
