@@ -60,16 +60,16 @@ bool FilterState::fromJson(const QByteArray &json, FilterState *out)
     FilterState f;
     f.fromUs = o.value(QStringLiteral("from")).toInteger(0);
     f.toUs = o.value(QStringLiteral("to")).toInteger(0);
-    for (const QJsonValue &v : o.value(QStringLiteral("hosts")).toArray())
+    for (const QJsonValue v : o.value(QStringLiteral("hosts")).toArray())
         if (v.isDouble())
             f.hosts.insert(v.toInteger());
-    for (const QJsonValue &v : o.value(QStringLiteral("accounts")).toArray())
+    for (const QJsonValue v : o.value(QStringLiteral("accounts")).toArray())
         if (v.isDouble())
             f.accounts.insert(v.toInteger());
-    for (const QJsonValue &v : o.value(QStringLiteral("parentImages")).toArray())
+    for (const QJsonValue v : o.value(QStringLiteral("parentImages")).toArray())
         if (v.isString())
             f.parentImages << v.toString();
-    for (const QJsonValue &v : o.value(QStringLiteral("methods")).toArray())
+    for (const QJsonValue v : o.value(QStringLiteral("methods")).toArray())
         if (v.isString())
             f.methods << v.toString();
     f.minConfidence = std::clamp(o.value(QStringLiteral("minConfidence")).toDouble(0), 0.0, 1.0);
