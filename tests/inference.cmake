@@ -17,7 +17,7 @@ tt_add_test(tst_inference_procedures SOURCES inference/tst_inference_procedures.
 tt_add_test(tst_inference_deploy SOURCES inference/tst_inference_deploy.cpp inference/InferenceFixtures.cpp
             LIBS tt_inference tt_importers tt_models)
 add_dependencies(tst_inference_deploy transfertrace)
-tt_add_test(tst_generator_deploy SOURCES inference/tst_generator_deploy.cpp inference/GroundTruthMatcher.cpp
+tt_add_test(tst_generator_deploy SOURCES inference/tst_generator_deploy.cpp inference/GroundTruthMatcher.cpp inference/GeneratedCase.cpp
             LIBS tt_inference tt_importers tt_generator tt_models TIMEOUT 900)
 # Windows remote-execution procedures (issue 14 item 4): rules on small cases, then the real corpus.
 tt_add_test(tst_inference_winproc SOURCES inference/tst_inference_winproc.cpp inference/InferenceFixtures.cpp
@@ -25,7 +25,7 @@ tt_add_test(tst_inference_winproc SOURCES inference/tst_inference_winproc.cpp in
 tt_add_test(tst_inference_winproc_corpus SOURCES inference/tst_inference_winproc_corpus.cpp
             LIBS tt_inference tt_importers TIMEOUT 900)
 # Generated remote procedures (Options::procedures): winrm copies against the ground truth.
-tt_add_test(tst_generator_procedures SOURCES inference/tst_generator_procedures.cpp inference/GroundTruthMatcher.cpp
+tt_add_test(tst_generator_procedures SOURCES inference/tst_generator_procedures.cpp inference/GroundTruthMatcher.cpp inference/GeneratedCase.cpp
             LIBS tt_inference tt_importers tt_generator TIMEOUT 900)
 # WinRM / PowerShell remoting as method winrm: 4103 module logging, WinRM-Operational 6 / 91 / 142.
 tt_add_test(tst_inference_winrm SOURCES inference/tst_inference_winrm.cpp inference/InferenceFixtures.cpp
@@ -47,5 +47,5 @@ tt_add_test(tst_generator_platforms SOURCES inference/tst_generator_platforms.cp
             LIBS tt_inference tt_importers tt_generator TIMEOUT 900)
 # Issue 10 item 6: gen --enterprise (cloned images sharing a machine SID and one local admin name,
 # DHCP churn between days) against its ground truth: accounts per host, addresses by time.
-tt_add_test(tst_generator_enterprise SOURCES inference/tst_generator_enterprise.cpp inference/GroundTruthMatcher.cpp
+tt_add_test(tst_generator_enterprise SOURCES inference/tst_generator_enterprise.cpp inference/GroundTruthMatcher.cpp inference/GeneratedCase.cpp
             LIBS tt_inference tt_importers tt_generator TIMEOUT 900)

@@ -5,6 +5,7 @@
 // and recall >= 0.99, every attacker transfer must be found and never labelled benign, and the
 // synced file must come out as cloud-sync.
 
+#include "GeneratedCase.h"
 #include "GroundTruthMatcher.h"
 
 #include "core/ImportEngine.h"
@@ -52,23 +53,10 @@ private slots:
         o.seed = seed;
         o.deployment = true;
         o.outDir = m_dir.filePath(QStringLiteral("rec%1").arg(seed));
-        const gen::Summary s = gen::generate(o);
-        QVERIFY2(s.error.isEmpty(), qPrintable(s.error));
-
-        auto cs = store::CaseStore::open(
-            m_dir.filePath(QStringLiteral("g%1.ttcase").arg(seed)).toStdString(), store::CaseStore::Access::Create);
-        std::vector<std::string> inputs;
-        for (const QString &f : s.files)
-            inputs.push_back(f.toStdString());
-        ImportEngine engine(*cs, {});
-        QCOMPARE(engine.run(inputs).exitCode(), 0);
-        inference::InferenceEngine(*cs).run();
-        std::vector<inference::TransferRow> rows = inference::listTransfers(*cs, {});
-
-        QFile f(s.groundTruthPath);
-        QVERIFY(f.open(QIODevice::ReadOnly));
-        const QJsonArray truth
-            = QJsonDocument::fromJson(f.readAll()).array().first().toObject().value("transfers").toArray();
+        GeneratedCase g = importGenerated(o, m_dir.filePath(QStringLiteral("g%1.ttcase").arg(seed)));
+        QVERIFY2(g.error.isEmpty(), qPrintable(g.error));
+        const std::vector<inference::TransferRow> &rows = g.rows;
+        const QJsonArray truth = g.truth.value("transfers").toArray();
         std::vector<Label> labels;
         std::vector<QString> tools;
         for (const QJsonValue &v : truth) {

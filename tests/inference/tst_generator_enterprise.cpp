@@ -10,6 +10,7 @@
 // - addresses by time: each lease of the ground truth is bound to its host inside the lease,
 //   and no two hosts hold one address at an overlapping time (address_conflicts is empty).
 
+#include "GeneratedCase.h"
 #include "GroundTruthMatcher.h"
 
 #include "core/ImportEngine.h"
@@ -70,22 +71,11 @@ private slots:
         o.seed = seed;
         o.enterprise = true;
         o.outDir = m_dir.filePath(QStringLiteral("rec%1").arg(seed));
-        const gen::Summary s = gen::generate(o);
-        QVERIFY2(s.error.isEmpty(), qPrintable(s.error));
-
-        auto cs = store::CaseStore::open(
-            m_dir.filePath(QStringLiteral("e%1.ttcase").arg(seed)).toStdString(), store::CaseStore::Access::Create);
-        std::vector<std::string> inputs;
-        for (const QString &f : s.files)
-            inputs.push_back(f.toStdString());
-        ImportEngine engine(*cs, {});
-        QCOMPARE(engine.run(inputs).exitCode(), 0);
-        inference::InferenceEngine(*cs).run();
-        const std::vector<inference::TransferRow> rows = inference::listTransfers(*cs, {});
-
-        QFile f(s.groundTruthPath);
-        QVERIFY(f.open(QIODevice::ReadOnly));
-        const QJsonObject truth = QJsonDocument::fromJson(f.readAll()).array().first().toObject();
+        GeneratedCase g = importGenerated(o, m_dir.filePath(QStringLiteral("e%1.ttcase").arg(seed)));
+        QVERIFY2(g.error.isEmpty(), qPrintable(g.error));
+        const auto &cs = g.store;
+        const std::vector<inference::TransferRow> &rows = g.rows;
+        const QJsonObject truth = g.truth;
         const QString localAdmin = truth.value(QStringLiteral("local_admin")).toString();
         QCOMPARE(localAdmin, QStringLiteral("itlocal"));
         const QJsonObject images = truth.value(QStringLiteral("cloned_images")).toObject();

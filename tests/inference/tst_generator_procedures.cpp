@@ -6,6 +6,7 @@
 // ground truth with precision and recall >= 0.99 (summed over the seeds), and every other
 // labelled attack transfer must still be found (the new activity hides nothing).
 
+#include "GeneratedCase.h"
 #include "GroundTruthMatcher.h"
 
 #include "core/ImportEngine.h"
@@ -86,23 +87,10 @@ private slots:
         o.procedures = true;
         o.sensor = false;
         o.outDir = m_dir.filePath(QStringLiteral("rec%1").arg(seed));
-        const gen::Summary s = gen::generate(o);
-        QVERIFY2(s.error.isEmpty(), qPrintable(s.error));
-
-        auto cs = store::CaseStore::open(
-            m_dir.filePath(QStringLiteral("g%1.ttcase").arg(seed)).toStdString(), store::CaseStore::Access::Create);
-        std::vector<std::string> inputs;
-        for (const QString &f : s.files)
-            inputs.push_back(f.toStdString());
-        ImportEngine engine(*cs, {});
-        QCOMPARE(engine.run(inputs).exitCode(), 0);
-        inference::InferenceEngine(*cs).run();
-        const std::vector<inference::TransferRow> rows = inference::listTransfers(*cs, {});
-
-        QFile f(s.groundTruthPath);
-        QVERIFY(f.open(QIODevice::ReadOnly));
-        const QJsonArray truth
-            = QJsonDocument::fromJson(f.readAll()).array().first().toObject().value("transfers").toArray();
+        GeneratedCase g = importGenerated(o, m_dir.filePath(QStringLiteral("g%1.ttcase").arg(seed)));
+        QVERIFY2(g.error.isEmpty(), qPrintable(g.error));
+        const std::vector<inference::TransferRow> &rows = g.rows;
+        const QJsonArray truth = g.truth.value("transfers").toArray();
         std::vector<Label> labels;
         QStringList kinds;
         for (const auto &v : truth) {
