@@ -59,7 +59,7 @@ private slots:
         const QJsonArray truth = g.truth.value("transfers").toArray();
         std::vector<Label> labels;
         std::vector<QString> tools;
-        for (const QJsonValue &v : truth) {
+        for (const QJsonValue v : truth) {
             labels.push_back(GroundTruthMatcher::label(v.toObject()));
             tools.push_back(v.toObject().value("deployment").toString());
         }

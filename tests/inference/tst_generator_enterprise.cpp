@@ -83,11 +83,11 @@ private slots:
         const QJsonArray leases = truth.value(QStringLiteral("dhcp_leases")).toArray();
         QVERIFY(leases.size() >= 6);
         std::set<QString> churnedHosts;
-        for (const QJsonValue &v : leases)
+        for (const QJsonValue v : leases)
             churnedHosts.insert(GroundTruthMatcher::hostKey(v.toObject().value(QStringLiteral("host")).toString()));
 
         std::vector<Label> labels;
-        for (const QJsonValue &v : truth.value(QStringLiteral("transfers")).toArray())
+        for (const QJsonValue v : truth.value(QStringLiteral("transfers")).toArray())
             labels.push_back(GroundTruthMatcher::label(v.toObject()));
         const auto out = GroundTruthMatcher::match(labels, rows, kToleranceMs);
 
@@ -159,7 +159,7 @@ private slots:
         for (const auto &h : cs->hosts())
             bindings[GroundTruthMatcher::hostKey(QString::fromStdString(h.name))] = h.bindings;
         std::map<QString, std::vector<std::pair<int64_t, QString>>> byHost; // host -> (from, ip) in time order
-        for (const QJsonValue &v : leases) {
+        for (const QJsonValue v : leases) {
             const QJsonObject l = v.toObject();
             byHost[GroundTruthMatcher::hostKey(l.value(QStringLiteral("host")).toString())].emplace_back(
                 isoUs(l.value(QStringLiteral("from")).toString()), l.value(QStringLiteral("ip")).toString());
