@@ -45,6 +45,24 @@ std::string upper(const std::string &s)
     return store::toUpperAscii(s);
 }
 
+// What a file the sensor saw on the wire gives a candidate, pushed or pulled: its time (the
+// sensor's clock, with the same-host slack either side) and the hashes Zeek computed.
+void stampSensorFile(Candidate &c, const NetFile &f, Direction direction, int64_t slack)
+{
+    c.methodRank = 2;
+    c.direction = direction;
+    c.firstTs = c.lastTs = f.ts;
+    c.lo = f.ts - slack;
+    c.hi = f.ts + slack;
+    c.clockHost = 0; // the sensor's clock
+    if (!f.md5.empty())
+        c.hashes = "MD5=" + upper(f.md5);
+    if (!f.sha1.empty())
+        c.hashes += std::string(c.hashes.empty() ? "" : ",") + "SHA1=" + upper(f.sha1);
+    if (!f.sha256.empty())
+        c.hashes += std::string(c.hashes.empty() ? "" : ",") + "SHA256=" + upper(f.sha256);
+}
+
 // Zeek's mime types of a program or archive (libmagic names; http.log lists several).
 bool toolMime(const std::string &mime)
 {
@@ -205,18 +223,7 @@ void NetworkTransferRule::collect(RuleContext &ctx, std::vector<Candidate> &out)
             if (WinPath::isAdminShare(share))
                 c.method = Method::SmbAdminShare;
         }
-        c.methodRank = 2;
-        c.direction = Direction::Push;
-        c.firstTs = c.lastTs = f.ts;
-        c.lo = f.ts - ctx.cfg.sameHostSlack;
-        c.hi = f.ts + ctx.cfg.sameHostSlack;
-        c.clockHost = 0; // the sensor's clock
-        if (!f.md5.empty())
-            c.hashes = "MD5=" + upper(f.md5);
-        if (!f.sha1.empty())
-            c.hashes += std::string(c.hashes.empty() ? "" : ",") + "SHA1=" + upper(f.sha1);
-        if (!f.sha256.empty())
-            c.hashes += std::string(c.hashes.empty() ? "" : ",") + "SHA256=" + upper(f.sha256);
+        stampSensorFile(c, f, Direction::Push, ctx.cfg.sameHostSlack);
         c.addEvidence(f.event, role::kNetWrite, name());
         c.addRule(name());
         for (const Flow &fl : flows)
@@ -251,18 +258,7 @@ void NetworkTransferRule::collect(RuleContext &ctx, std::vector<Candidate> &out)
             c.method = f.log == "http" ? Method::Http : Method::Ftp;
             c.srcPath = f.log == "http" ? f.path + f.name : f.name; // host + uri, or the ftp argument
         }
-        c.methodRank = 2;
-        c.direction = Direction::Pull;
-        c.firstTs = c.lastTs = f.ts;
-        c.lo = f.ts - ctx.cfg.sameHostSlack;
-        c.hi = f.ts + ctx.cfg.sameHostSlack;
-        c.clockHost = 0; // the sensor's clock
-        if (!f.md5.empty())
-            c.hashes = "MD5=" + upper(f.md5);
-        if (!f.sha1.empty())
-            c.hashes += std::string(c.hashes.empty() ? "" : ",") + "SHA1=" + upper(f.sha1);
-        if (!f.sha256.empty())
-            c.hashes += std::string(c.hashes.empty() ? "" : ",") + "SHA256=" + upper(f.sha256);
+        stampSensorFile(c, f, Direction::Pull, ctx.cfg.sameHostSlack);
         c.addEvidence(f.event, role::kNetRead, name());
         c.addRule(name());
         // files.log's record of the same bytes (same connection, same direction).
