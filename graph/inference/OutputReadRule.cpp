@@ -4,6 +4,7 @@
 #include "inference/CaseSnapshot.h"
 #include "inference/HostResolver.h"
 #include "inference/RuleContext.h"
+#include "inference/ShareReadPull.h"
 #include "inference/SmbSessions.h"
 #include "inference/WinPath.h"
 #include "store/HostName.h"
@@ -121,23 +122,11 @@ void OutputReadRule::collect(RuleContext &ctx, std::vector<Candidate> &out)
             const bool named = toolOutputName(shareShort, r.rel);
             if (outputs.empty() && !named)
                 continue;
-            Candidate c;
-            c.dstHost = ctx.hosts.forAddress(ip, r.ts, r.source);
-            if (!c.dstHost || c.dstHost == host)
+            const int64_t reader = ctx.hosts.forAddress(ip, r.ts, r.source);
+            if (!reader || reader == host)
                 continue;
-            c.srcHost = host;
-            const std::string root = WinPath::shareRoot(shareShort, r.sharePath);
-            c.srcPath = root.empty() ? std::string() : WinPath::join(root, r.rel);
-            c.fileName = std::string(leaf);
-            c.method = WinPath::isAdminShare(shareShort) ? Method::SmbAdminShare : Method::SmbShare;
-            c.methodRank = 2;
-            c.direction = Direction::Pull;
-            const int64_t acct = ctx.accounts.canonical(r.account);
-            if (acct && !ctx.accounts.isServiceIdentity(acct))
-                c.account = acct;
-            c.seenAt(r.ts, host, ctx.cfg.sameHostSlack);
-            c.addRule(name());
-            c.addEvidence(r.event, role::kSrcRead, name());
+            Candidate c = shareReadPull(ctx, host, r, shareShort, name());
+            c.dstHost = reader;
             for (int64_t e : outputs)
                 c.addEvidence(e, role::kSrcOutput, name());
             if (outputs.empty()) // only the tool's fixed name says what the file is

@@ -4,6 +4,7 @@
 #include "inference/CaseSnapshot.h"
 #include "inference/HostResolver.h"
 #include "inference/RuleContext.h"
+#include "inference/ShareReadPull.h"
 #include "inference/SmbSessions.h"
 #include "inference/WinPath.h"
 #include "store/HostName.h"
@@ -80,23 +81,10 @@ void SmbReadRule::collect(RuleContext &ctx, std::vector<Candidate> &out)
                     run = p;
             if (!arrival && !run)
                 continue;
-            Candidate c;
-            c.srcHost = host;
+            Candidate c = shareReadPull(ctx, host, r, shareShort, name());
             c.dstHost = reader;
-            const std::string root = WinPath::shareRoot(shareShort, r.sharePath);
-            c.srcPath = root.empty() ? std::string() : WinPath::join(root, r.rel);
             if (arrival)
                 c.dstPath = arrival->path;
-            c.fileName = std::string(leaf);
-            c.method = WinPath::isAdminShare(shareShort) ? Method::SmbAdminShare : Method::SmbShare;
-            c.methodRank = 2;
-            c.direction = Direction::Pull;
-            const int64_t acct = ctx.accounts.canonical(r.account);
-            if (acct && !ctx.accounts.isServiceIdentity(acct))
-                c.account = acct;
-            c.seenAt(r.ts, host, ctx.cfg.sameHostSlack);
-            c.addRule(name());
-            c.addEvidence(r.event, role::kSrcRead, name());
             if (arrival)
                 c.addEvidence(arrival->event, role::kDstCreate, name());
             if (run)
