@@ -7,8 +7,8 @@
 
 namespace tt::inference {
 
-Candidate shareReadPull(
-    const RuleContext &ctx, int64_t server, const store::ShareReadRow &r, const std::string &shareShort, const char *rule)
+Candidate shareReadPull(const RuleContext &ctx, int64_t server, const store::ShareReadRow &r,
+    const std::string &shareShort, const char *rule)
 {
     Candidate c;
     c.srcHost = server;

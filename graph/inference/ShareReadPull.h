@@ -21,7 +21,7 @@ struct RuleContext;
 // method (admin share or not), direction pull, the reader's account (not a service identity),
 // the read's time, the rule and the read as src-read evidence. The caller sets the destination
 // and adds its own evidence.
-Candidate shareReadPull(
-    const RuleContext &ctx, int64_t server, const store::ShareReadRow &r, const std::string &shareShort, const char *rule);
+Candidate shareReadPull(const RuleContext &ctx, int64_t server, const store::ShareReadRow &r,
+    const std::string &shareShort, const char *rule);
 
 } // namespace tt::inference
