@@ -15,10 +15,11 @@ public:
     {
     }
     void run();
-
-private:
+    // A tool copied over C$ by copy / robocopy; PsExec's PSEXESVC.exe (also EnterpriseActivity's jump servers).
     void adminCopy(int64_t us, int src, int dst, int account, int variant);
     void adminPsexec(int64_t us, int src, int dst, int account);
+
+private:
     void loopbackBackup(int64_t us, int host);
     int64_t workTime(int day, int fromHour, int toHour);
 

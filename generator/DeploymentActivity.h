@@ -18,11 +18,12 @@ public:
     {
     }
     void run();
+    // PDQ Deploy: the runner service, then the package it runs (also EnterpriseActivity's fan).
+    void pdqPush(int64_t us, int server, int dst, int account);
 
 private:
     // One client push of ccmsetup.exe from the site server to dst (ADMIN$\ccmsetup + the service).
     void sccmPush(int64_t us, int site, int dst, int account);
-    void pdqPush(int64_t us, int server, int dst, int account);
     void oneDrivePair(int64_t us, int src, int dst);
     // The share write of a deployment tool's service binary and its install, started by services.exe.
     int serviceDrop(int64_t us, int src, int dst, int account, const Proc &srcProc, Transfer tr, const std::string &rel,

@@ -277,6 +277,20 @@ QString GroundTruth::write(const QString &path, const std::vector<Transfer> &tra
             }
         rec[QStringLiteral("cloned_images")] = images;
         rec[QStringLiteral("local_admin")] = q(m_topo.account(m_topo.localAdmin()).sam);
+        // The VPN pool (its addresses; the laptops' leases are in dhcp_leases), the jump servers
+        // and the deployment server.
+        QJsonArray pool, laptops, jumps;
+        for (const std::string &ip : m_topo.vpnPool())
+            pool.append(q(ip));
+        for (int i : m_topo.vpnLaptops())
+            laptops.append(q(m_topo.host(i).fqdn));
+        for (int i : m_topo.jumpServers())
+            jumps.append(q(m_topo.host(i).fqdn));
+        rec[QStringLiteral("vpn_pool")]
+            = QJsonObject {{QStringLiteral("addresses"), pool}, {QStringLiteral("laptops"), laptops}};
+        rec[QStringLiteral("jump_servers")] = jumps;
+        if (m_topo.deployServer() >= 0)
+            rec[QStringLiteral("deployment_server")] = q(m_topo.host(m_topo.deployServer()).fqdn);
     }
     rec[QStringLiteral("fp_traps")] = traps;
     rec[QStringLiteral("fp_trap_refs")] = trapRefs;

@@ -16,6 +16,7 @@ struct NetFile {
     int64_t us = 0;
     int64_t size = 0;
     int16_t transfer = -1;
+    bool read = false; // the client read it from the server (SMB::FILE_READ, files.log server -> client)
 };
 
 struct NetFlow {

@@ -3,6 +3,7 @@
 #include "AdminActivity.h"
 #include "AttackChain.h"
 #include "DeploymentActivity.h"
+#include "EnterpriseActivity.h"
 #include "LinuxActivity.h"
 #include "PlatformActivity.h"
 #include "RemotingActivity.h"
@@ -45,6 +46,8 @@ Scenario::Scenario(const Topology &topo, uint64_t seed, int64_t startUs, int64_t
         RemotingActivity(*this).run(); // after deployment: both stay byte-identical when off
     if (platforms)
         PlatformActivity(*this).run(); // last, for the same reason
+    if (topo.enterprise())
+        EnterpriseActivity(*this).run(); // enterprise mode only: after everything else
     for (auto &v : m_events)
         std::sort(v.begin(), v.end(), [](const Event &a, const Event &b) { return b < a; });
     for (auto &v : m_linux)

@@ -168,6 +168,33 @@ Topology::Topology(int hostCount, uint64_t seed, int linuxHosts, bool enterprise
     if (enterprise) {
         // Own stream, after everything above: the rest of the topology is the same with or without.
         Rng er(Rng::derive(seed, 0xc10e));
+        // Jump servers and the deployment server: the last office workstations become servers
+        // (their address in the server subnet, an IT admin as owner, never cloned or churned).
+        {
+            std::vector<int> office;
+            for (const Host &h : m_hosts)
+                if (h.role == HostRole::Workstation && h.tzMinutes == m_mainTz)
+                    office.push_back(h.index);
+            if (office.size() >= 12) {
+                const auto itAdmins = accountsOf(AccountKind::ItAdmin);
+                auto convert = [&](int i, const std::string &kind, int n, int octet) {
+                    Host &h = m_hosts[static_cast<size_t>(i)];
+                    h.name = prefix + '-' + kind + "0" + std::to_string(n);
+                    h.fqdn = h.name + '.' + m_dns;
+                    h.ip = base + "1." + std::to_string(octet);
+                    h.role = HostRole::Server;
+                    h.serverKind = kind;
+                    h.weight = 1.5;
+                    h.primaryUser = itAdmins[static_cast<size_t>(h.index) % itAdmins.size()];
+                };
+                const size_t k = office.size();
+                convert(office[k - 1], "JMP", 1, 60);
+                convert(office[k - 2], "JMP", 2, 61);
+                convert(office[k - 3], "PDQ", 1, 64);
+                m_jump = {office[k - 1], office[k - 2]};
+                m_deploy = office[k - 3];
+            }
+        }
         // Workstations cloned from three images without sysprep: one machine SID per image.
         std::string images[3];
         for (std::string &sid : images)
@@ -196,6 +223,45 @@ Topology::Topology(int hostCount, uint64_t seed, int linuxHosts, bool enterprise
                 for (size_t j = 0; j < rot.size(); ++j)
                     m_hosts[static_cast<size_t>(rot[j])].leases.push_back(
                         {m_startUs + d * 86400000000LL, orig[(j + static_cast<size_t>(d)) % rot.size()]});
+        }
+        // VPN pool: every 16th workstation's user works remotely from a laptop (odd office
+        // indices, never in the DHCP rotation above) and gets a pool address (10.N.240.x ...)
+        // from the VPN concentrator; the pool is reshuffled every morning, so an address is
+        // another user's laptop the next day (the first address always changes hands).
+        std::vector<int> laptops;
+        for (const Host &h : m_hosts)
+            if (h.role == HostRole::Workstation && h.tzMinutes == m_mainTz && (h.index % 2) == 1)
+                laptops.push_back(h.index);
+        const size_t nLaptops = std::min(laptops.size(), std::max<size_t>(3, static_cast<size_t>(workstations) / 16));
+        laptops.resize(nLaptops);
+        if (nLaptops >= 2) {
+            for (size_t p = 0; p < nLaptops; ++p)
+                m_vpnPool.push_back(
+                    base + std::to_string(240 + p / kHostsPerSubnet) + '.' + std::to_string(10 + p % kHostsPerSubnet));
+            std::vector<size_t> perm(nLaptops); // perm[p] = laptop holding pool address p
+            for (size_t p = 0; p < nLaptops; ++p)
+                perm[p] = p;
+            auto assign = [&](int64_t fromUs, bool first) {
+                for (size_t p = 0; p < nLaptops; ++p) {
+                    Host &h = m_hosts[static_cast<size_t>(laptops[perm[p]])];
+                    h.vpn = true;
+                    if (first)
+                        h.ip = m_vpnPool[p];
+                    else
+                        h.leases.push_back({fromUs, m_vpnPool[p]});
+                }
+            };
+            for (size_t p = nLaptops; p > 1; --p)
+                std::swap(perm[p - 1], perm[er.below(p)]);
+            assign(m_startUs, true);
+            for (int d = 1; d < days; ++d) {
+                const size_t before = perm[0];
+                for (size_t p = nLaptops; p > 1; --p)
+                    std::swap(perm[p - 1], perm[er.below(p)]);
+                if (perm[0] == before)
+                    std::swap(perm[0], perm[1]);
+                assign(vpnSwitchUs(d), false);
+            }
         }
     }
 
@@ -271,6 +337,23 @@ std::string Topology::domainOf(int account, const Host &h) const
 std::string Topology::sidOf(int account, const Host &h) const
 {
     return account == m_localAdmin ? h.machineSid + "-500" : this->account(account).sid;
+}
+
+std::vector<int> Topology::vpnLaptops() const
+{
+    std::vector<int> out;
+    for (const Host &h : m_hosts)
+        if (h.vpn)
+            out.push_back(h.index);
+    return out;
+}
+
+int Topology::vpnHolder(const std::string &ip, int64_t us) const
+{
+    for (const Host &h : m_hosts)
+        if (h.vpn && h.ipAt(us) == ip)
+            return h.index;
+    return -1;
 }
 
 std::vector<int> Topology::churned() const

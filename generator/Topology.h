@@ -35,6 +35,7 @@ struct Host {
     };
     std::vector<Lease> leases;
     int image = -1; // cloned image (enterprise mode): hosts of one image share machineSid
+    bool vpn = false; // a remote user's laptop on the VPN pool (enterprise mode): its leases are pool addresses
     // The address the host holds at true UTC us.
     const std::string &ipAt(int64_t us) const
     {
@@ -91,8 +92,21 @@ public:
     // How an account is spelled on host h: DOMAIN\sam, HOST\sam for the local admin.
     std::string domainOf(int account, const Host &h) const;
     std::string sidOf(int account, const Host &h) const;
-    // Hosts whose address changes during the recording (enterprise mode, days > 1).
+    // Hosts whose address changes during the recording (enterprise mode, days > 1; the VPN
+    // laptops, whose pool address changes every day).
     std::vector<int> churned() const;
+    // Enterprise mode: the jump servers admins hop through (PREFIX-JMP01..), the software
+    // deployment server (PREFIX-PDQ01, -1 otherwise), the VPN pool's addresses (in pool order)
+    // and the laptops holding them (every laptop takes a pool address each day at 06:00 main-zone
+    // time, reshuffled, so one address is a different laptop on each day).
+    const std::vector<int> &jumpServers() const { return m_jump; }
+    int deployServer() const { return m_deploy; }
+    const std::vector<std::string> &vpnPool() const { return m_vpnPool; }
+    std::vector<int> vpnLaptops() const;
+    // The VPN laptop holding pool address `ip` at true UTC us, -1 when none.
+    int vpnHolder(const std::string &ip, int64_t us) const;
+    // When the VPN pool is reshuffled on day d (d >= 1): 06:00 in the main zone.
+    int64_t vpnSwitchUs(int day) const { return m_startUs + day * 86400000000LL + 6 * 3600000000LL; }
 
 private:
     void addHost(
@@ -107,6 +121,9 @@ private:
     int m_windows = 0;
     bool m_enterprise = false;
     int m_localAdmin = -1;
+    std::vector<int> m_jump;
+    int m_deploy = -1;
+    std::vector<std::string> m_vpnPool;
 };
 
 } // namespace tt::gen

@@ -215,18 +215,18 @@ public:
             const std::string mod = ts(file.us - static_cast<int64_t>(m_r.range(1, 400)) * 86400 * kSec);
             add(SmbFiles, file.us,
                 {ts(file.us), u, f.origIp, std::to_string(f.origPort), f.respIp, std::to_string(f.respPort), fu,
-                    "SMB::FILE_WRITE", file.share, file.name, std::to_string(file.size), "-", mod, ts(file.us),
-                    ts(file.us), ts(file.us)},
+                    file.read ? "SMB::FILE_READ" : "SMB::FILE_WRITE", file.share, file.name, std::to_string(file.size),
+                    "-", mod, ts(file.us), ts(file.us), ts(file.us)},
                 file.transfer);
             std::string leaf = file.name;
             if (const auto i = leaf.find_last_of('\\'); i != std::string::npos)
                 leaf = leaf.substr(i + 1);
             const bool exe = leaf.size() > 4 && (leaf.compare(leaf.size() - 4, 4, ".exe") == 0);
             add(Files, file.us + 3 * kMs,
-                {ts(file.us + 3 * kMs), fu, f.origIp, f.respIp, u, "SMB", "0", "MD5,SHA1,PE",
-                    exe ? "application/x-dosexec" : "application/octet-stream", file.name, interval(120000), "T", "T",
-                    std::to_string(file.size), std::to_string(file.size), "0", "0", "F", "-", hexs(32), hexs(40), "-",
-                    "-", "-", "-"},
+                {ts(file.us + 3 * kMs), fu, file.read ? f.respIp : f.origIp, file.read ? f.origIp : f.respIp, u, "SMB",
+                    "0", "MD5,SHA1,PE", exe ? "application/x-dosexec" : "application/octet-stream", file.name,
+                    interval(120000), "T", file.read ? "F" : "T", std::to_string(file.size), std::to_string(file.size),
+                    "0", "0", "F", "-", hexs(32), hexs(40), "-", "-", "-", "-"},
                 file.transfer);
         }
     }

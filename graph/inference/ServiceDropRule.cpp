@@ -97,7 +97,18 @@ void ServiceDropRule::collect(RuleContext &ctx, std::vector<Candidate> &out)
             c.addEvidence(s.event, role::kDstService, name());
             c.addEvidence(s.event, role::kDstDropSite, name());
             c.addRule(name());
-            const int64_t acct = ctx.accounts.canonical(s.account);
+            // The System 7045 names no installer; the Security 4697 of the same install (same
+            // service name and image path, logged with it) names the subject that installed it.
+            int64_t installer = s.account;
+            if (!installer) {
+                auto [sb, se]
+                    = ctx.snap.services.range(host, s.ts - ctx.cfg.sameHostSlack, s.ts + ctx.cfg.sameHostSlack);
+                for (const ServiceInfo *o = sb; o != se && !installer; ++o)
+                    if (o->account && o->origin == "4697" && WinPath::equal(o->name, s.name)
+                        && WinPath::equal(o->imagePath, s.imagePath))
+                        installer = o->account;
+            }
+            const int64_t acct = ctx.accounts.canonical(installer);
             const bool person = acct && !ctx.accounts.isServiceIdentity(acct);
             // Who copied it: the remote SMB session open at the install (the installer's own, for a
             // 4697 naming a person), the latest otherwise.

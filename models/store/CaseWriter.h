@@ -141,7 +141,15 @@ private:
         std::string ip, how;
         int64_t first, last, count, event;
     };
-    std::unordered_map<std::string, AddressAgg> m_addresses;
+    // Every sighting of a (host, address, rule) key of this source; flushAddresses() cuts them into
+    // bindings (one per run of sightings, see there).
+    struct AddressSighting {
+        int64_t ts, event;
+        uint32_t key;
+    };
+    std::unordered_map<std::string, uint32_t> m_addresses; // "host|ip|how" -> index in m_addressKeys
+    std::vector<AddressAgg> m_addressKeys;
+    std::vector<AddressSighting> m_addressSightings;
     std::set<int64_t> m_domainControllers;
 };
 

@@ -8,7 +8,13 @@
 //   destination's own account, and the case keeps one account row per host it logged on to
 //   (same name, same SID on the hosts of an image: never joined);
 // - addresses by time: each lease of the ground truth is bound to its host inside the lease,
-//   and no two hosts hold one address at an overlapping time (address_conflicts is empty).
+//   and no two hosts hold one address at an overlapping time (address_conflicts is empty);
+// - the enterprise shapes (EnterpriseActivity): the deployment server's fan (one PDQ package to
+//   every workstation, a push one second before each attacker hop on the hop's host) is found
+//   and every push labelled with its tool, no attacker transfer labelled benign; the VPN laptops'
+//   transfers name the laptop that held the pool address that day (an address re-used by two
+//   laptops on two days is exercised); the jump servers' pulls from the file server are found as
+//   pulls (server -> jump server).
 
 #include "GeneratedCase.h"
 #include "GroundTruthMatcher.h"
@@ -50,6 +56,8 @@ private:
     QTemporaryDir m_dir;
     int tp = 0, fp = 0, fn = 0;
     int localAdminLabels = 0, churnedLabels = 0;
+    int deployLabels = 0, deployLabelled = 0, attackLabels = 0, attackBenign = 0, hopPushes = 0;
+    int vpnLabels = 0, vpnRight = 0, vpnReused = 0, pullLabels = 0, pullRight = 0, jumpLabels = 0;
 
 private slots:
     void enterpriseCase_data()
@@ -87,9 +95,88 @@ private slots:
             churnedHosts.insert(GroundTruthMatcher::hostKey(v.toObject().value(QStringLiteral("host")).toString()));
 
         std::vector<Label> labels;
-        for (const QJsonValue v : truth.value(QStringLiteral("transfers")).toArray())
+        const QJsonArray truthRows = truth.value(QStringLiteral("transfers")).toArray();
+        for (const QJsonValue v : truthRows)
             labels.push_back(GroundTruthMatcher::label(v.toObject()));
         const auto out = GroundTruthMatcher::match(labels, rows, kToleranceMs);
+
+        // The enterprise shapes.
+        const QJsonObject vpn = truth.value(QStringLiteral("vpn_pool")).toObject();
+        std::set<QString> laptops, jumps;
+        for (const QJsonValue v : vpn.value(QStringLiteral("laptops")).toArray())
+            laptops.insert(GroundTruthMatcher::hostKey(v.toString()));
+        for (const QJsonValue v : truth.value(QStringLiteral("jump_servers")).toArray())
+            jumps.insert(GroundTruthMatcher::hostKey(v.toString()));
+        QVERIFY(laptops.size() >= 2);
+        QCOMPARE(jumps.size(), size_t(2));
+        QVERIFY(!truth.value(QStringLiteral("deployment_server")).toString().isEmpty());
+        std::map<QString, std::set<QString>> laptopsByAddress; // pool address -> laptops whose transfer came from it
+        std::set<QString> fanHosts;
+        std::vector<std::pair<QString, int64_t>> attackHops; // destination, time
+        for (size_t i = 0; i < labels.size(); ++i)
+            if (truthRows[qsizetype(i)].toObject().value(QStringLiteral("label")).toString() == QLatin1String("attack"))
+                attackHops.emplace_back(GroundTruthMatcher::hostKey(labels[i].dst), labels[i].utcMs);
+        for (size_t i = 0; i < labels.size(); ++i) {
+            const QJsonObject o = truthRows[qsizetype(i)].toObject();
+            const Label &l = labels[i];
+            const int r = out.rowOfLabel[i];
+            const inference::TransferRow *row = r >= 0 ? &rows[size_t(r)] : nullptr;
+            const bool right = row && GroundTruthMatcher::sameAccount(l.account, row->account)
+                && GroundTruthMatcher::hostKey(QString::fromStdString(row->source))
+                    == GroundTruthMatcher::hostKey(l.src);
+            const QString tool = o.value(QStringLiteral("deployment")).toString();
+            const QString label = o.value(QStringLiteral("label")).toString();
+            if (!tool.isEmpty()) {
+                ++deployLabels;
+                fanHosts.insert(GroundTruthMatcher::hostKey(l.dst));
+                if (row && QString::fromStdString(row->benignTool) == tool)
+                    ++deployLabelled;
+                else
+                    qInfo().noquote() << "  deployment push not labelled" << tool << ":" << l.dst << l.file;
+                for (const auto &[dst, ms] : attackHops)
+                    hopPushes += dst == GroundTruthMatcher::hostKey(l.dst) && std::llabs(ms - l.utcMs) <= 5000;
+            }
+            if (label == QLatin1String("attack")) {
+                ++attackLabels;
+                if (row && !row->benignTool.empty()) {
+                    ++attackBenign;
+                    qInfo().noquote() << "  attack transfer labelled benign:" << l.dst << l.file;
+                }
+            }
+            if (laptops.count(GroundTruthMatcher::hostKey(l.src))) {
+                ++vpnLabels;
+                vpnRight += right;
+                laptopsByAddress[l.srcIp].insert(GroundTruthMatcher::hostKey(l.src));
+            }
+            if (o.value(QStringLiteral("direction")).toString() == QLatin1String("pull")
+                && jumps.count(GroundTruthMatcher::hostKey(l.dst))) {
+                ++pullLabels;
+                pullRight += right && row->direction == "pull";
+            }
+            jumpLabels += jumps.count(GroundTruthMatcher::hostKey(l.src)) > 0;
+        }
+        for (const auto &[ip, who] : laptopsByAddress)
+            vpnReused += who.size() >= 2;
+        qInfo().noquote() << QStringLiteral(
+            "seed %1: deployment fan to %2 hosts; running totals: %3 pushes, %4 labelled; VPN: %5 "
+            "laptop transfers, %6 right, %7 pool addresses re-used by two laptops; "
+            "jump servers: %8 pushes, %9 pulls (%10 right)")
+                                 .arg(seed)
+                                 .arg(fanHosts.size())
+                                 .arg(deployLabels)
+                                 .arg(deployLabelled)
+                                 .arg(vpnLabels)
+                                 .arg(vpnRight)
+                                 .arg(vpnReused)
+                                 .arg(jumpLabels)
+                                 .arg(pullLabels)
+                                 .arg(pullRight);
+        QVERIFY(fanHosts.size() >= 20); // every workstation of the 40-host network
+        QVERIFY(vpnLabels >= 4 && vpnReused >= 1);
+        QCOMPARE(vpnRight, vpnLabels); // never another laptop that held the address another day
+        QVERIFY(pullLabels >= 3);
+        QCOMPARE(pullRight, pullLabels);
+        QVERIFY(jumpLabels >= 12);
 
         QStringList problems;
         for (size_t i = 0; i < labels.size(); ++i) {
@@ -211,6 +298,18 @@ private slots:
                                  .arg(churnedLabels);
         QVERIFY(localAdminLabels >= 2);
         QVERIFY(churnedLabels >= 1);
+        const double deployPrecision = deployLabels ? double(deployLabelled) / deployLabels : 0;
+        qInfo().noquote() << QStringLiteral("all seeds: %1 of %2 deployment pushes labelled with their tool (%3 one "
+                                            "second before an attacker hop on its host); %4 of %5 attack transfers "
+                                            "labelled benign")
+                                 .arg(deployLabelled)
+                                 .arg(deployLabels)
+                                 .arg(hopPushes)
+                                 .arg(attackBenign)
+                                 .arg(attackLabels);
+        QVERIFY(hopPushes >= 2);
+        QVERIFY2(deployPrecision >= 0.99, qPrintable(QString::number(deployPrecision)));
+        QCOMPARE(attackBenign, 0);
         QVERIFY2(precision >= 0.99, qPrintable(QString::number(precision)));
         QVERIFY2(recall >= 0.99, qPrintable(QString::number(recall)));
     }

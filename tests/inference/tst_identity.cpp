@@ -377,6 +377,74 @@ private slots:
         QCOMPARE(rows[0].sourceIp, std::string("10.1.1.50"));
     }
 
+    void vpnPoolAddressBackAfterADay()
+    {
+        // A VPN pool hands 10.1.240.10 to LT1 on day 1, to LT2 on day 2 (LT1 has 10.1.240.11 that
+        // day) and to LT1 again on day 3. LT1's own Sysmon 3 records are one source: its sightings of
+        // .10 on days 1 and 3 are two bindings, not one from day 1 to day 3 over LT2's day. A
+        // write from .10 on day 2 is LT2's; no conflict is recorded.
+        const qint64 day = 86400000;
+        QByteArray lt1, lt2, fs;
+        for (int i = 0; i < 3; ++i) {
+            lt1 += netConnect("LT1.corp.local", at(i * 600), true, "10.1.240.10", 50100 + i, "10.1.1.2", 445);
+            lt1 += netConnect("LT1.corp.local", day + at(i * 600), true, "10.1.240.11", 50200 + i, "10.1.1.2", 445);
+            lt1 += netConnect("LT1.corp.local", 2 * day + at(i * 600), true, "10.1.240.10", 50300 + i, "10.1.1.2", 445);
+            lt2 += netConnect("LT2.corp.local", day + at(i * 600), true, "10.1.240.10", 50400 + i, "10.1.1.2", 445);
+        }
+        fs += logon("FS1.corp.local", day + at(700), "10.1.240.10", 50410, "0x900");
+        fs += shareCheck("FS1.corp.local", day + at(701), "10.1.240.10", 50410, "0x900", "\\\\*\\Support",
+            "\\??\\D:\\Support", "Incoming\\bundle.zip", "0x2");
+        const QString a = write(lt1), b = write(lt2), c = write(fs);
+        auto cs = store::CaseStore::open(
+            m_dir.filePath(QStringLiteral("vpn.ttcase")).toStdString(), store::CaseStore::Access::Create);
+        ImportEngine engine(*cs, {});
+        QVERIFY(engine.run({a.toStdString(), b.toStdString(), c.toStdString()}).stored() > 0);
+        // LT1: .10 twice (day 1, day 3), .11 once; neither .10 binding covers day 2.
+        QCOMPARE(cs->db().queryInt("SELECT count(*) FROM host_addresses x JOIN hosts h ON h.id = x.host_id "
+                                   "WHERE h.name = 'LT1' AND x.address = '10.1.240.10'"),
+            int64_t(2));
+        const int64_t day2 = (day + at(0)) * 1000;
+        QCOMPARE(cs->db().queryInt(QStringLiteral("SELECT count(*) FROM host_addresses x JOIN hosts h ON h.id = "
+                                                  "x.host_id WHERE h.name = 'LT1' AND x.address = '10.1.240.10' AND "
+                                                  "x.first_ts <= %1 AND x.last_ts >= %1")
+                                       .arg(day2)
+                                       .toStdString()),
+            int64_t(0));
+        const auto rows = infer(*cs);
+        QCOMPARE(cs->db().queryInt("SELECT count(*) FROM address_conflicts"), int64_t(0));
+        QCOMPARE(rows.size(), size_t(1));
+        QCOMPARE(rows[0].source, std::string("LT2"));
+        QCOMPARE(rows[0].sourceIp, std::string("10.1.240.10"));
+        QCOMPARE(rows[0].file, std::string("bundle.zip"));
+    }
+
+    void staleSightingsAreSeparateBindings()
+    {
+        // Two sightings of one address 30 hours apart with nothing between (a sparse source such
+        // as Zeek's Kerberos log): two bindings, the night between is not assumed; sightings an
+        // hour apart stay one binding.
+        QByteArray b;
+        b += netConnect("WS9.corp.local", at(0), true, "10.1.1.90", 50001, "10.1.1.2", 445);
+        b += netConnect("WS9.corp.local", at(3600), true, "10.1.1.90", 50002, "10.1.1.2", 445);
+        b += netConnect("WS9.corp.local", at(30 * 3600), true, "10.1.1.90", 50003, "10.1.1.2", 445);
+        auto cs = makeCase(b);
+        QVERIFY(cs);
+        QCOMPARE(cs->db().queryInt("SELECT count(*) FROM host_addresses WHERE address = '10.1.1.90'"), int64_t(2));
+        QCOMPARE(cs->db().queryInt("SELECT max(count) FROM host_addresses WHERE address = '10.1.1.90'"), int64_t(2));
+    }
+
+    void twoInterfacesKeepOneBindingEach()
+    {
+        // A host with two addresses in use at once, seen at each in turn: one binding per address.
+        QByteArray b;
+        for (int i = 0; i < 6; ++i)
+            b += netConnect(
+                "SRV2.corp.local", at(i * 1200), true, i % 2 ? "10.1.1.21" : "10.2.1.21", 50001 + i, "10.1.1.2", 445);
+        auto cs = makeCase(b);
+        QVERIFY(cs);
+        QCOMPARE(cs->db().queryInt("SELECT count(*) FROM host_addresses"), int64_t(2));
+    }
+
     // ---- IP-only endpoints named by the case ------------------------------------------------
 
     void zeekNamesTheClient()

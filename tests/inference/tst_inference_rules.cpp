@@ -374,6 +374,43 @@ private slots:
         QCOMPARE(count(*cs, "SELECT count(*) FROM transfer_evidence WHERE role='dst-logon'"), int64_t(1));
     }
 
+    void serviceDropInstallerFrom4697()
+    {
+        // A deployment tool's session (svc_deploy, from .64) opens on WS6 a second before an
+        // attacker's (admin, from kSrcIp) and another one two seconds after it; the attacker's
+        // service is then logged twice: System 7045 (no installer) and Security 4697 (the subject
+        // that installed it). Both records are one install by admin: the drop is admin's, from
+        // kSrcIp, one transfer; the latest session (the deployment tool's) is not its source.
+        auto deployOpen = [](qint64 ms, int port, const char *logonId) {
+            return security(kDst, 5140, ms,
+                {{"SubjectUserName", QStringLiteral("svc_deploy")}, {"SubjectDomainName", QStringLiteral("CORP")},
+                    {"SubjectLogonId", QString::fromLatin1(logonId)}, {"ShareName", QStringLiteral("\\\\*\\ADMIN$")},
+                    {"ShareLocalPath", QStringLiteral("\\??\\C:\\Windows")}, {"IpAddress", QStringLiteral("10.0.0.64")},
+                    {"IpPort", QString::number(port)}, {"AccessMask", QStringLiteral("0x1")}});
+        };
+        QByteArray b = logon(kDst, at(9), "10.0.0.64", 50300, "0x9300", 3, "CORP", "svc_deploy");
+        b += deployOpen(at(9.2), 50300, "0x9300");
+        b += logon(kDst, at(10), kSrcIp, 50100, "0x9000");
+        b += shareOpen(kDst, at(10.5), kSrcIp, 50100, "0x9000", "\\\\*\\ADMIN$", "\\??\\C:\\Windows");
+        b += logon(kDst, at(11), "10.0.0.64", 50301, "0x9301", 3, "CORP", "svc_deploy");
+        b += deployOpen(at(11.2), 50301, "0x9301");
+        b += service(kDst, at(12), "IhiY", "%SystemRoot%\\cwVaTQRD.exe");
+        b += security(kDst, 4697, at(12),
+            {{"SubjectUserName", QStringLiteral("admin")}, {"SubjectDomainName", QStringLiteral("CORP")},
+                {"SubjectLogonId", QStringLiteral("0x9000")}, {"ServiceName", QStringLiteral("IhiY")},
+                {"ServiceFileName", QStringLiteral("%SystemRoot%\\cwVaTQRD.exe")},
+                {"ServiceType", QStringLiteral("0x10")}, {"ServiceStartType", QStringLiteral("3")},
+                {"ServiceAccount", QStringLiteral("LocalSystem")}});
+        auto cs = makeCase(b);
+        QVERIFY(cs);
+        const auto rows = infer(*cs);
+        QCOMPARE(rows.size(), size_t(1));
+        QCOMPARE(rows[0].sourceIp, std::string(kSrcIp));
+        QCOMPARE(rows[0].account, std::string("CORP\\admin"));
+        QCOMPARE(rows[0].file, std::string("cwVaTQRD.exe"));
+        QCOMPARE(rows[0].method, std::string("psexec-service-binary"));
+    }
+
     void serviceDropLookAlikes()
     {
         QByteArray b = logon(kDst, at(10), kSrcIp, 50110, "0x9100");
