@@ -157,7 +157,9 @@ int runGen(const QStringList &args)
                        "logs name no host: import each with --host NAME (printed)."));
     QCommandLineOption enterpriseOpt(QStringLiteral("enterprise"),
         QStringLiteral("Enterprise identity problems: workstations cloned from three images (shared machine SID, one "
-                       "local admin name the attacker uses), DHCP churn between days (with --days 2 or more)."));
+                       "local admin name the attacker uses), DHCP churn between days (with --days 2 or more), a "
+                       "VPN pool re-assigned every morning, two jump servers, and a deployment server pushing one "
+                       "package to every workstation (up to 400) with attacker hops beside it."));
     QCommandLineOption verboseOpt(QStringLiteral("verbose"), QStringLiteral("Log details on the console."));
     QCommandLineOption stdoutOpt(QStringLiteral("stdout"),
         QStringLiteral("Stream the Windows hosts' JSON lines to standard output, one host after another, instead of "

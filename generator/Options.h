@@ -40,7 +40,8 @@ struct Options {
     // (shared machine SID, one local admin name "itlocal" the attacker uses for the workstation
     // hops, pass-the-hash over C$ / WMI), DHCP churn with days > 1 (half of the office
     // workstations take another one's address every day); ground truth lists the leases and
-    // images. Off by default: the other generated cases stay byte-identical.
+    // images. Also (EnterpriseActivity) a VPN pool, jump servers and a deployment server's fan.
+    // Off by default: the other generated cases stay byte-identical.
     bool enterprise = false;
 };
 

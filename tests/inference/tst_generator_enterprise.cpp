@@ -34,6 +34,7 @@
 #include <QTest>
 #include <QTimeZone>
 
+#include <cstdlib>
 #include <map>
 #include <set>
 
