@@ -46,6 +46,8 @@ public:
     QString statusText() const;
     const TransferTableSpec &spec() const { return m_spec; }
     bool busy() const { return m_busy; }
+    // The case's sort keys are in memory: a sort by any column is then a permutation, no query.
+    bool sortKeysReady() const { return m_keys != nullptr && !m_keysPending; }
 
     // The table's own filters (the widgets follow); each re-queries at once.
     void setTextFilter(const QString &text);
