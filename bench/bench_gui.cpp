@@ -452,6 +452,27 @@ int main(int argc, char **argv)
     }
     std::printf("(browser status: %s)\n", qPrintable(browser->statusText()));
     browser->setSearch(QString());
+    // Where a page's CPU goes, on this thread (best of 5): opening the case (each worker query
+    // opens its own read-only store), the first page on that fresh store, the next page.
+    {
+        double openBest = 1e9, firstBest = 1e9, nextBest = 1e9;
+        for (int k = 0; k < 5; ++k) {
+            double c0 = threadCpuMs();
+            auto cs = store::CaseStore::open(casePath.toStdString(), store::CaseStore::Access::ReadOnly);
+            openBest = std::min(openBest, threadCpuMs() - c0);
+            c0 = threadCpuMs();
+            const EventPage page = queryEventPage(*cs, EventBrowserScope {}, EventCursor {});
+            firstBest = std::min(firstBest, threadCpuMs() - c0);
+            c0 = threadCpuMs();
+            const EventPage second = queryEventPage(*cs, EventBrowserScope {}, page.next);
+            nextBest = std::min(nextBest, threadCpuMs() - c0);
+            if (page.rows.empty() || second.rows.empty())
+                std::fprintf(stderr, "event pages empty\n");
+        }
+        std::printf("| event page CPU ms: open the store      | %6.1f |\n", openBest);
+        std::printf("| event page CPU ms: first page          | %6.1f |\n", firstBest);
+        std::printf("| event page CPU ms: next page           | %6.1f |\n", nextBest);
+    }
 
     // Layout alone: 200 hosts, 400 edges (a random tree plus cross links), sfdp.
     graph::LayoutInput in;
