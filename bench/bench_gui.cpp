@@ -452,6 +452,27 @@ int main(int argc, char **argv)
     }
     std::printf("(browser status: %s)\n", qPrintable(browser->statusText()));
     browser->setSearch(QString());
+    // Where a page's CPU goes, on this thread (best of 5): opening the case (each worker query
+    // opens its own read-only store), the first page on that fresh store, the next page.
+    {
+        double openBest = 1e9, firstBest = 1e9, nextBest = 1e9;
+        for (int k = 0; k < 5; ++k) {
+            double c0 = threadCpuMs();
+            auto cs = store::CaseStore::open(casePath.toStdString(), store::CaseStore::Access::ReadOnly);
+            openBest = std::min(openBest, threadCpuMs() - c0);
+            c0 = threadCpuMs();
+            const EventPage page = queryEventPage(*cs, EventBrowserScope {}, EventCursor {});
+            firstBest = std::min(firstBest, threadCpuMs() - c0);
+            c0 = threadCpuMs();
+            const EventPage second = queryEventPage(*cs, EventBrowserScope {}, page.next);
+            nextBest = std::min(nextBest, threadCpuMs() - c0);
+            if (page.rows.empty() || second.rows.empty())
+                std::fprintf(stderr, "event pages empty\n");
+        }
+        std::printf("| event page CPU ms: open the store      | %6.1f |\n", openBest);
+        std::printf("| event page CPU ms: first page          | %6.1f |\n", firstBest);
+        std::printf("| event page CPU ms: next page           | %6.1f |\n", nextBest);
+    }
 
     // Layout alone: 200 hosts, 400 edges (a random tree plus cross links), sfdp.
     graph::LayoutInput in;
@@ -484,6 +505,19 @@ int main(int argc, char **argv)
         dock.setCase(big);
         waitTable(dock, &lists, 0);
         std::printf("| table open, %6d transfers (1st page) | %6.0f |\n", syntheticTransfers, ms(t));
+        // The sort keys are read in the background after the first list: a sort asked before
+        // they are in waits for them; every sort after is a permutation in memory.
+        {
+            QElapsedTimer w;
+            w.start();
+            const int before = lists;
+            dock.sortBy(TransferColumn::Path, Qt::AscendingOrder);
+            waitTable(dock, &lists, before);
+            std::printf("| table sort at once after open (path)   | %6.0f |\n", ms(w));
+        }
+        while (!dock.sortKeysReady() && t.elapsed() < 120000)
+            QCoreApplication::processEvents(QEventLoop::AllEvents, 5);
+        std::printf("| table open -> sort keys read            | %6.0f |\n", ms(t));
         sortEvery(dock, &lists, "100k");
         t.restart();
         int before = lists; // sortBy may list at once (a reversal)
@@ -506,6 +540,30 @@ int main(int argc, char **argv)
         // The id query of a sort alone, in CPU time of this thread, best of 3 (on a shared machine
         // the load stretches wall times; CPU time says what the query itself costs).
         auto cs = store::CaseStore::open(big.toStdString(), store::CaseStore::Access::ReadOnly);
+        // The sort keys of every column (read once per case data, in the background after the
+        // first list) and a sort with them: a permutation of the listed ids in memory.
+        double keysBest = 1e9;
+        TransferSortKeys keys;
+        for (int k = 0; k < 3; ++k) {
+            const double c0 = threadCpuMs();
+            keys = readTransferSortKeys(*cs);
+            keysBest = std::min(keysBest, threadCpuMs() - c0);
+        }
+        std::printf("| sort keys, every column: read, CPU ms  | %6.1f |\n", keysBest);
+        const QVector<qint64> listed = dock.model()->ids();
+        for (int c = 0; c < static_cast<int>(TransferColumn::Count); ++c) {
+            double best = 1e9;
+            for (int k = 0; k < 3; ++k) {
+                const double c0 = threadCpuMs();
+                const QVector<qint64> ids = sortTransferIds(keys, listed, static_cast<TransferColumn>(c), k % 2 == 1);
+                best = std::min(best, threadCpuMs() - c0);
+                if (ids.size() != listed.size())
+                    std::fprintf(stderr, "in-memory sort lost ids\n");
+            }
+            std::printf("| sort by %-11s: in memory, CPU ms  | %6.1f |\n",
+                dock.model()->headerData(c, Qt::Horizontal, Qt::DisplayRole).toString().toUtf8().constData(), best);
+        }
+        // The SQL sort (what a column did before the keys, and does before they are read).
         for (int c = 0; c < static_cast<int>(TransferColumn::Count); ++c) {
             const auto column = static_cast<TransferColumn>(c);
             const QByteArray header = dock.model()->headerData(c, Qt::Horizontal, Qt::DisplayRole).toString().toUtf8();

@@ -104,6 +104,8 @@ EventBrowserDock::EventBrowserDock(FilterHistory *filters, Selection *selection,
     });
     connect(m_view, &QTableView::clicked, this, &EventBrowserDock::pickRow);
     m_filter = m_filters->current();
+    m_pagePool.setMaxThreadCount(1);
+    m_indexPool.setMaxThreadCount(1);
     updateStatus();
 }
 
@@ -280,8 +282,8 @@ void EventBrowserDock::fetchNext(quint64 generation)
     const sql::CancelFlag cancel = m_cancel;
     m_model->setLoading(true);
     updateStatus();
-    runCaseQuery<EventPage>(
-        this, m_path,
+    runCaseQueryOn<EventPage>(
+        &m_pagePool, this, m_path, {},
         [scope, cursor, cancel](
             store::CaseStore &cs) { return queryEventPage(cs, scope, cursor, kEventPageSize, cancel); },
         [this, generation](EventPage &page, const QString &error) { applyPage(generation, page, error); });
@@ -374,7 +376,7 @@ void EventBrowserDock::startIndexing()
     const QString path = m_path;
     // A connection of its own that may write; batches are short transactions, so the session's
     // annotation edits wait at most one batch (busy timeout).
-    QThreadPool::globalInstance()->start([guard, path, cancel] {
+    m_indexPool.start([guard, path, cancel] {
         SearchIndexBuild result;
         try {
             auto cs = store::CaseStore::open(path.toStdString(), store::CaseStore::Access::ReadWrite);

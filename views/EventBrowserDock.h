@@ -3,6 +3,7 @@
 #include "store/QueryCancel.h"
 #include "workbench/FilterState.h"
 
+#include <QThreadPool>
 #include <QWidget>
 
 #include <cstdint>
@@ -92,6 +93,12 @@ private:
     QString m_error;
     int64_t m_unindexed = 0;
     bool m_nothingToSearch = false;
+    // Pages run on a thread of their own: on the global pool (2 threads on a 2-core machine) a page
+    // asked with a filter change queued behind the graph and timeline queries of that change. The
+    // search index build (minutes at millions of events) has its own thread too, so it never
+    // holds one of the global pool's threads. Declared last: destroyed (waited for) first.
+    QThreadPool m_indexPool;
+    QThreadPool m_pagePool;
 };
 
 } // namespace tt

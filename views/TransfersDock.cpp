@@ -210,6 +210,19 @@ TransfersDock::TransfersDock(FilterHistory *filter, Selection *selection, QWidge
         m_spec.sortColumn = c;
         m_spec.descending = desc;
         if (!flip) {
+            // Another column: a permutation of the list shown, by the case's sort keys; while the
+            // keys are on their way the sort waits for them (they would beat a SQL sort).
+            if (!m_busy && !m_path.isEmpty()) {
+                if (sortInMemory())
+                    return;
+                if (m_keysPending) {
+                    ++m_generation; // a list still on its way is stale
+                    m_sortWaiting = true;
+                    m_busy = true;
+                    m_status->setText(tr("Sorting..."));
+                    return;
+                }
+            }
             refresh();
             return;
         }
@@ -254,6 +267,11 @@ QString TransfersDock::statusText() const
 void TransfersDock::setCase(const QString &path)
 {
     m_path = path;
+    // New data (or another case): the sort keys are read again after the next list.
+    ++m_keysGeneration;
+    m_keys.reset();
+    m_keysPending = false;
+    m_keysTagsVersion = m_tagsVersion;
     m_spec.filter = m_filter->current();
     refresh();
 }
@@ -262,6 +280,60 @@ void TransfersDock::setAnnotations(AnnotationController *annotations)
 {
     m_annotations = annotations;
     m_model->setAnnotations(annotations);
+    if (annotations)
+        connect(annotations, &AnnotationController::changed, this, [this] {
+            ++m_tagsVersion; // the Tags / notes keys are stale: read again (a cheap query) if there are keys
+            if (m_keys)
+                loadSortKeys();
+        });
+}
+
+bool TransfersDock::sortInMemory()
+{
+    const TransferColumn c = m_spec.sortColumn;
+    if (!m_keys || !m_keys->has(c) || (c == TransferColumn::Tags && m_keysTagsVersion != m_tagsVersion))
+        return false;
+    ++m_generation; // a list still on its way is stale
+    QVector<qint64> ids = sortTransferIds(*m_keys, m_model->ids(), c, m_spec.descending);
+    {
+        const QSignalBlocker block(m_view->selectionModel());
+        m_model->setList(std::move(ids)); // rows of the new order are read lazily, page by page
+    }
+    onSelection(m_selection->current());
+    emit listShown(m_model->totalCount());
+    return true;
+}
+
+void TransfersDock::loadSortKeys()
+{
+    if (m_path.isEmpty() || m_keysPending)
+        return;
+    m_keysPending = true;
+    const quint64 gen = m_keysGeneration;
+    const quint64 tags = m_tagsVersion;
+    std::shared_ptr<const TransferSortKeys> reuse = m_keys; // only the Tags / notes column is read again
+    runCaseQuery<std::shared_ptr<const TransferSortKeys>>(
+        this, m_path,
+        [reuse](store::CaseStore &cs) {
+            return std::make_shared<const TransferSortKeys>(readTransferSortKeys(cs, reuse.get()));
+        },
+        [this, gen, tags](std::shared_ptr<const TransferSortKeys> &keys, const QString &error) {
+            if (gen != m_keysGeneration)
+                return; // keys of older data
+            m_keysPending = false;
+            if (error.isEmpty()) {
+                m_keys = std::move(keys);
+                m_keysTagsVersion = tags;
+            }
+            if (m_sortWaiting) {
+                m_sortWaiting = false;
+                m_busy = false;
+                if (!sortInMemory())
+                    refresh();
+            } else if (error.isEmpty() && m_keysTagsVersion != m_tagsVersion) {
+                loadSortKeys(); // annotations changed while these were read
+            }
+        });
 }
 
 void TransfersDock::readFilterWidgets()
@@ -327,13 +399,17 @@ void TransfersDock::refresh()
         return;
     }
     m_busy = true;
+    m_sortWaiting = false; // this list comes sorted
     m_status->setText(tr("Loading..."));
     const TransferTableSpec spec = m_spec;
+    const bool tagsStale = m_keysTagsVersion != m_tagsVersion;
+    std::shared_ptr<const TransferSortKeys> keys
+        = spec.sortColumn == TransferColumn::Tags && tagsStale ? nullptr : m_keys;
     runCaseQuery<ListResult>(
         this, m_path, m_queries.next(),
-        [spec](store::CaseStore &cs) {
+        [spec, keys](store::CaseStore &cs) {
             ListResult r;
-            r.ids = queryTransferTableIds(cs, spec);
+            r.ids = queryTransferTableIds(cs, spec, keys.get());
             r.firstPage = queryTransferTableRows(cs, r.ids.mid(0, TransferTableModel::kPageSize));
             return r;
         },
@@ -354,6 +430,8 @@ void TransfersDock::refresh()
             onSelection(m_selection->current());
             emit listShown(m_model->totalCount());
             emit updated();
+            if (!m_keys || m_keysTagsVersion != m_tagsVersion)
+                loadSortKeys(); // in the background: the next sort is then a permutation in memory
         });
 }
 

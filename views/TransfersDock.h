@@ -6,6 +6,8 @@
 
 #include <QWidget>
 
+#include <memory>
+
 class QComboBox;
 class QItemSelection;
 class QLabel;
@@ -21,12 +23,13 @@ class FilterHistory;
 class TransferTableModel;
 
 // The transfers table (issue 11, item 1): every transfer under the workbench's filter, one row
-// each, sorted in SQL by a header click, narrowed by column filters (method, executed, source,
-// destination, account) and a text filter. The list of ids comes from a worker (a generation
-// number drops stale lists), rows are revealed and filled a page at a time (TransferTableModel).
-// Selection is linked both ways: an edge or transfer picked elsewhere selects its rows (all of an
-// edge's transfers); picking rows selects those transfers everywhere (graph edge, timeline
-// marker, evidence, ancestry). Several rows can be tagged, bookmarked or exported at once.
+// each, sorted by a header click (in memory by the case's TransferSortKeys, read once per case
+// data in the background after the first list; a column the keys do not hold yet sorts in SQL), narrowed by column
+// filters (method, executed, source, destination, account) and a text filter. The list of ids comes from a worker (a
+// generation number drops stale lists), rows are revealed and filled a page at a time (TransferTableModel). Selection
+// is linked both ways: an edge or transfer picked elsewhere selects its rows (all of an edge's transfers); picking rows
+// selects those transfers everywhere (graph edge, timeline marker, evidence, ancestry). Several rows can be tagged,
+// bookmarked or exported at once.
 class TransfersDock : public QWidget {
     Q_OBJECT
 public:
@@ -43,6 +46,8 @@ public:
     QString statusText() const;
     const TransferTableSpec &spec() const { return m_spec; }
     bool busy() const { return m_busy; }
+    // The case's sort keys are in memory: a sort by any column is then a permutation, no query.
+    bool sortKeysReady() const { return m_keys != nullptr && !m_keysPending; }
 
     // The table's own filters (the widgets follow); each re-queries at once.
     void setTextFilter(const QString &text);
@@ -70,6 +75,9 @@ signals:
 
 private:
     void refresh();
+    void loadSortKeys(); // (again) when missing or the Tags / notes column is stale
+    // The shown list in the spec's order, in memory; false when the keys cannot do it (yet).
+    bool sortInMemory();
     void fetchPage(quint64 modelGeneration, int page, const QVector<qint64> &ids);
     void onSelection(const SelectedEntities &s);
     void applySelection(const QVector<qint64> &transfers);
@@ -100,6 +108,13 @@ private:
     QTableView *m_view;
     TransferTableModel *m_model;
     int m_hiddenSelected = 0; // of the last selection applied, transfers the table's filters hide
+    // Sort keys of every transfer of the case (null until read); m_keysGeneration drops the keys of
+    // an older case / data, m_tagsVersion counts annotation changes (the Tags / notes column).
+    std::shared_ptr<const TransferSortKeys> m_keys;
+    quint64 m_keysGeneration = 0;
+    quint64 m_tagsVersion = 0, m_keysTagsVersion = 0;
+    bool m_keysPending = false;
+    bool m_sortWaiting = false; // a sort waits for the keys on their way
 };
 
 } // namespace tt

@@ -21,33 +21,41 @@ namespace tt {
 // thread, so a widget destroyed meanwhile is never touched. Callers compare a generation in `apply`. With a `cancel`
 // flag (SupersededQueries.h), setting it interrupts the job's statements and its result is dropped: `apply` is not
 // called for a cancelled query.
+// The same on `pool` (a view whose queries must not queue behind the others' on the global pool).
+template<typename Result, typename Job, typename Apply>
+void runCaseQueryOn(
+    QThreadPool *pool, QObject *receiver, const QString &path, sql::CancelFlag cancel, Job job, Apply apply)
+{
+    QPointer<QObject> guard(receiver);
+    pool->start([guard, path, cancel = std::move(cancel), job = std::move(job), apply = std::move(apply)]() mutable {
+        if (cancel && cancel->load())
+            return; // superseded before it started
+        auto result = std::make_shared<Result>();
+        QString error;
+        try {
+            auto cs = store::CaseStore::open(path.toStdString(), store::CaseStore::Access::ReadOnly);
+            sql::CancelOnFlag interrupt(*cs, cancel);
+            *result = job(*cs);
+        } catch (const std::exception &e) {
+            error = QString::fromUtf8(e.what());
+        }
+        if (cancel && cancel->load())
+            return; // superseded: a newer query's result will show
+        QMetaObject::invokeMethod(
+            QCoreApplication::instance(),
+            [guard, result, error, apply = std::move(apply)]() mutable {
+                if (guard)
+                    apply(*result, error);
+            },
+            Qt::QueuedConnection);
+    });
+}
+
 template<typename Result, typename Job, typename Apply>
 void runCaseQuery(QObject *receiver, const QString &path, sql::CancelFlag cancel, Job job, Apply apply)
 {
-    QPointer<QObject> guard(receiver);
-    QThreadPool::globalInstance()->start(
-        [guard, path, cancel = std::move(cancel), job = std::move(job), apply = std::move(apply)]() mutable {
-            if (cancel && cancel->load())
-                return; // superseded before it started
-            auto result = std::make_shared<Result>();
-            QString error;
-            try {
-                auto cs = store::CaseStore::open(path.toStdString(), store::CaseStore::Access::ReadOnly);
-                sql::CancelOnFlag interrupt(*cs, cancel);
-                *result = job(*cs);
-            } catch (const std::exception &e) {
-                error = QString::fromUtf8(e.what());
-            }
-            if (cancel && cancel->load())
-                return; // superseded: a newer query's result will show
-            QMetaObject::invokeMethod(
-                QCoreApplication::instance(),
-                [guard, result, error, apply = std::move(apply)]() mutable {
-                    if (guard)
-                        apply(*result, error);
-                },
-                Qt::QueuedConnection);
-        });
+    runCaseQueryOn<Result>(
+        QThreadPool::globalInstance(), receiver, path, std::move(cancel), std::move(job), std::move(apply));
 }
 
 template<typename Result, typename Job, typename Apply>

@@ -23,6 +23,7 @@
 
 #include <libpq-fe.h>
 
+#include <algorithm>
 #include <set>
 #include <string>
 #include <vector>
@@ -287,6 +288,18 @@ private slots:
         cs->db().pg()->setStatementLog(&log);
         const QVector<qint64> ids = queryTransferTableIds(*cs, spec);
         queryTransferTableRows(*cs, ids);
+        // The table's sort keys (read once per case data) read on a server case too: every
+        // transfer, every column, and a sort by them lists the same transfers.
+        const TransferSortKeys keys = readTransferSortKeys(*cs);
+        QCOMPARE(qint64(keys.ids.size()), cs->db().queryInt("SELECT count(*) FROM transfers"));
+        for (int c = 0; c < int(TransferColumn::Count); ++c)
+            QVERIFY(keys.has(TransferColumn(c)));
+        spec.sortColumn = TransferColumn::File;
+        QVector<qint64> byKeys = queryTransferTableIds(*cs, spec, &keys);
+        QVector<qint64> inSql = ids;
+        std::sort(byKeys.begin(), byKeys.end());
+        std::sort(inSql.begin(), inSql.end());
+        QCOMPARE(byKeys, inSql);
         cs->db().pg()->setStatementLog(nullptr);
         QVERIFY(!log.empty());
         for (const sql::PgStatementRecord &rec : log) {

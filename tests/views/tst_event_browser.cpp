@@ -16,12 +16,15 @@
 #include "workbench/FilterHistory.h"
 #include "workbench/Selection.h"
 
+#include <QElapsedTimer>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QMenu>
+#include <QSemaphore>
 #include <QSignalSpy>
 #include <QTableView>
 #include <QTemporaryDir>
+#include <QThreadPool>
 #include <QtTest>
 
 using namespace tt;
@@ -315,6 +318,40 @@ private slots:
         QVERIFY(waitIdle(dock));
         QCOMPARE(
             dockRows(dock), expectedOrder(cs->db(), "host_id = " + std::to_string(m_b.dc1) + " AND event_id = 4624"));
+    }
+
+    // The browser's pages have a thread of their own: a page asked while every thread of the
+    // global pool is held by other views' queries (a filter change's graph and timeline take
+    // seconds at millions of events; the search index build takes minutes) still arrives.
+    void pagesDoNotQueueBehindOtherQueries()
+    {
+        FilterHistory filter;
+        Selection selection;
+        // Not shown: painting may wait for the global pool itself (Qt converts images on it).
+        EventBrowserDock dock(&filter, &selection);
+        dock.setCase(m_path, false);
+        QVERIFY(waitIdle(dock));
+        QThreadPool *pool = QThreadPool::globalInstance();
+        QSemaphore release;
+        QAtomicInt started;
+        const int n = pool->maxThreadCount();
+        for (int i = 0; i < n; ++i)
+            pool->start([&release, &started] {
+                started.fetchAndAddOrdered(1);
+                release.acquire();
+            });
+        QTRY_COMPARE_WITH_TIMEOUT(started.loadAcquire(), n, 10000);
+        QSignalSpy shown(&dock, &EventBrowserDock::pageShown);
+        dock.setSearch(QStringLiteral("psexesvc"));
+        QElapsedTimer t;
+        t.start();
+        while (shown.count() == 0 && t.elapsed() < 10000)
+            QTest::qWait(10);
+        const bool arrived = shown.count() > 0;
+        release.release(n); // the pool's threads free again, whatever the outcome
+        pool->waitForDone();
+        QVERIFY(arrived);
+        QVERIFY(dock.model()->rowOfEvent(m_b.psexecEvent) >= 0);
     }
 
     // The "5 minutes either side" pivot (a timeline marker, an evidence row, a graph item) used to

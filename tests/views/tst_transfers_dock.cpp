@@ -1,4 +1,5 @@
-// The transfers table (issue 11, item 1): one row per transfer, sort in SQL, column and text
+// The transfers table (issue 11, item 1): one row per transfer, sort in memory (SQL before the
+// sort keys are read), column and text
 // filters, rows revealed a page at a time, linked selection with the graph / evidence /
 // ancestry both ways, tags on many rows kept in the case file, export of the selected rows with
 // hostile strings escaped, attacker text shown as plain text.
@@ -35,6 +36,8 @@
 #include <QUndoStack>
 
 #include <algorithm>
+#include <string>
+#include <tuple>
 
 using namespace tt;
 
@@ -88,6 +91,7 @@ private:
     QTemporaryDir m_dir;
     QString m_generated; // a generated intrusion (events, evidence, ancestry)
     QString m_synthetic; // 5 000 synthetic transfers
+    QString m_varied; // 3 000 synthetic transfers with ties, NULLs, mixed case in every column
     std::vector<SyntheticTransfer> m_rows;
 
 private slots:
@@ -99,6 +103,37 @@ private slots:
         m_synthetic = m_dir.path() + QStringLiteral("/synthetic.ttcase");
         m_rows = buildTransferCase(m_synthetic, 5000, 300, kHostile, &error);
         QVERIFY2(m_rows.size() == 5000, qPrintable(error));
+        m_varied = m_dir.path() + QStringLiteral("/varied.ttcase");
+        QVERIFY2(buildTransferCase(m_varied, 3000, 40, {}, &error).size() == 3000, qPrintable(error));
+        auto cs = store::CaseStore::open(m_varied.toStdString(), store::CaseStore::Access::ReadWrite);
+        // Every sortable column gets ties, NULLs next to '', letters of both cases and a non-ASCII byte.
+        cs->db().exec(R"sql(
+BEGIN;
+UPDATE hosts SET name = lower(name) WHERE id % 5 = 0;
+UPDATE transfers SET file_name = CASE id % 4 WHEN 0 THEN upper(file_name) WHEN 1 THEN 'Same.exe'
+  WHEN 2 THEN 'same.EXE' ELSE file_name END;
+UPDATE transfers SET dst_path = CASE id % 6 WHEN 0 THEN NULL WHEN 1 THEN '' WHEN 2 THEN 'C:\Temp\' || file_name
+  WHEN 3 THEN char(196) || ':\x' ELSE lower(dst_path) END;
+UPDATE transfers SET hashes = CASE id % 3 WHEN 0 THEN NULL WHEN 1 THEN printf('SHA256=%02X', id % 40)
+  ELSE printf('sha256=%02x', id % 40) END;
+UPDATE transfers SET direction = CASE WHEN id % 4 = 0 THEN 'pull' ELSE 'push' END;
+UPDATE transfers SET first_ts = 1700000000000000 + (id % 700) * 1000000;
+UPDATE transfers SET last_ts = first_ts + (id * 7919 % 500) * 1000000;
+UPDATE transfers SET src_host_id = NULL, src_ip = CASE WHEN id % 2 = 0 THEN 'FE80::' || (id % 5) END WHERE id % 11 = 0;
+UPDATE transfers SET src_ip = '10.0.0.' || (id % 3) WHERE id % 11 = 1;
+UPDATE transfers SET account_id = NULL WHERE id % 9 = 0;
+INSERT INTO processes(id, event, host_id, origin, image) VALUES (1, 0, 1, '4688', 'C:\Windows\System32\cmd.exe'),
+  (2, 0, 1, '4688', 'c:\windows\system32\CMD.EXE'), (3, 0, 1, '4688', 'C:\Tools\psexec.exe'),
+  (4, 0, 1, '4688', NULL), (5, 0, 1, '4688', char(196) || ':\x.exe');
+UPDATE transfers SET src_process_id = CASE WHEN id % 6 = 0 THEN NULL ELSE id % 6 END;
+UPDATE transfers SET benign_tool = CASE WHEN id % 13 = 0 THEN 'sccm' WHEN id % 17 = 0 THEN 'pdq' END;
+INSERT INTO annotations(target_kind, target_key, note, created_utc, modified_utc)
+  SELECT 'transfer', key, CASE WHEN id % 100 = 0 THEN 'Check THIS' ELSE 'check this' END, 0, 0 FROM transfers
+  WHERE id % 50 = 0;
+INSERT INTO annotation_tags(annotation_id, tag_id) SELECT id, CASE WHEN id % 3 = 0 THEN 1 ELSE 3 END
+  FROM annotations WHERE id % 2 = 0;
+COMMIT;
+)sql");
     }
 
     void rowCountIsTheCasesTransfersAndPagesGrowWithFetchMore()
@@ -259,6 +294,201 @@ private slots:
                                .arg(ids[qsizetype(i)])
                                .arg(want[i].id)
                                .arg(text(want[i]))));
+    }
+
+    // Every column sorts by its values (issue 11: the sorts are in memory by the case's sort
+    // keys; before the keys are read, in SQL): ascending with ties by id; descending exactly the
+    // reverse; NULL sorts as '' (first ascending); NOCASE columns (file, path, source process,
+    // hosts, account, tags / notes) fold ASCII letters only, the others compare bytes. The
+    // expected order is computed here from the rows as stored.
+    void everyColumnSortsByItsValues_data()
+    {
+        QTest::addColumn<int>("column");
+        QTest::addColumn<bool>("descending");
+        for (int c = 0; c < int(TransferColumn::Count); ++c)
+            for (const bool desc : {false, true})
+                QTest::newRow(QByteArray::number(c).append(desc ? " desc" : " asc")) << c << desc;
+    }
+
+    void everyColumnSortsByItsValues()
+    {
+        QFETCH(int, column);
+        QFETCH(bool, descending);
+        const auto col = TransferColumn(column);
+        auto fold = [](std::string s) {
+            for (char &ch : s)
+                ch = ch >= 'A' && ch <= 'Z' ? char(ch - 'A' + 'a') : ch;
+            return s;
+        };
+        using Key = std::tuple<double, std::string, std::string>;
+        std::vector<std::pair<Key, qint64>> want;
+        {
+            auto cs = store::CaseStore::open(m_varied.toStdString(), store::CaseStore::Access::ReadOnly);
+            auto st = cs->db().prepare(
+                "SELECT t.id, t.first_ts, t.last_ts, sh.name, t.src_ip, dh.name, t.file_name, t.dst_path, t.hashes, "
+                "t.method, t.direction, a.domain, a.name, sp.image, t.executed, t.confidence, t.benign_tool, an.note, "
+                "tg.name FROM transfers t LEFT JOIN hosts sh ON sh.id = t.src_host_id JOIN hosts dh ON dh.id = "
+                "t.dst_host_id LEFT JOIN accounts a ON a.id = t.account_id LEFT JOIN processes sp ON sp.id = "
+                "t.src_process_id LEFT JOIN annotations an ON an.target_kind = 'transfer' AND an.target_key = t.key "
+                "LEFT JOIN annotation_tags at ON at.annotation_id = an.id LEFT JOIN tags tg ON tg.id = at.tag_id");
+            while (st.step()) {
+                Key k;
+                switch (col) {
+                case TransferColumn::FirstTs:
+                    k = {double(st.int64(1)), {}, {}};
+                    break;
+                case TransferColumn::LastTs:
+                    k = {double(st.int64(2)), {}, {}};
+                    break;
+                case TransferColumn::Source: // unknown hosts first, then the name, then the address
+                    k = {st.isNull(3) ? 0.0 : 1.0, fold(st.text(3)), fold(st.text(4))};
+                    break;
+                case TransferColumn::Destination:
+                    k = {0, fold(st.text(5)), {}};
+                    break;
+                case TransferColumn::File:
+                    k = {0, fold(st.text(6)), {}};
+                    break;
+                case TransferColumn::Path:
+                    k = {0, fold(st.text(7)), {}};
+                    break;
+                case TransferColumn::Hash:
+                    k = {0, st.text(8), {}};
+                    break;
+                case TransferColumn::Method:
+                    k = {0, st.text(9), {}};
+                    break;
+                case TransferColumn::Direction:
+                    k = {0, st.text(10), {}};
+                    break;
+                case TransferColumn::Account: // no account first
+                    k = {st.isNull(12) ? 0.0 : 1.0, fold(st.text(11) + "\\" + st.text(12)), {}};
+                    break;
+                case TransferColumn::SourceProcess:
+                    k = {0, fold(st.text(13)), {}};
+                    break;
+                case TransferColumn::Executed:
+                    k = {double(st.int64(14)), {}, {}};
+                    break;
+                case TransferColumn::Confidence:
+                    k = {st.real(15), {}, {}};
+                    break;
+                case TransferColumn::Benign:
+                    k = {0, st.text(16), {}};
+                    break;
+                case TransferColumn::Tags: // the tag names, a space, the note; not annotated: ''
+                    k = {0, st.isNull(17) ? std::string() : fold(st.text(18) + " " + st.text(17)), {}};
+                    break;
+                case TransferColumn::Count:
+                    break;
+                }
+                want.emplace_back(std::move(k), st.int64(0));
+            }
+        }
+        QCOMPARE(want.size(), size_t(3000));
+        std::sort(want.begin(), want.end());
+        if (descending)
+            std::reverse(want.begin(), want.end());
+        // Ties matter: most columns have many.
+        QVERIFY(std::adjacent_find(want.begin(), want.end(), [](const auto &a, const auto &b) {
+            return a.first == b.first;
+        }) != want.end());
+        auto check = [&](const QVector<qint64> &ids, const char *how) {
+            QCOMPARE(ids.size(), qsizetype(want.size()));
+            for (size_t i = 0; i < want.size(); ++i)
+                QVERIFY2(ids[qsizetype(i)] == want[i].second,
+                    qPrintable(QStringLiteral("%1, row %2: transfer %3, expected %4 (%5)")
+                                   .arg(QLatin1String(how))
+                                   .arg(i)
+                                   .arg(ids[qsizetype(i)])
+                                   .arg(want[i].second)
+                                   .arg(QString::fromStdString(std::get<1>(want[i].first)))));
+        };
+        TransferTableSpec spec;
+        spec.sortColumn = col;
+        spec.descending = descending;
+        auto cs = store::CaseStore::open(m_varied.toStdString(), store::CaseStore::Access::ReadOnly);
+        check(queryTransferTableIds(*cs, spec), "SQL");
+        if (QTest::currentTestFailed())
+            return;
+        const TransferSortKeys keys = readTransferSortKeys(*cs);
+        QVERIFY(keys.has(col));
+        check(queryTransferTableIds(*cs, spec, &keys), "keys");
+        if (QTest::currentTestFailed())
+            return;
+
+        // The dock: once its keys are read, a header click re-orders the list at once (no query,
+        // no busy state), and the rows of the new order are read a page at a time.
+        Table table(m_varied);
+        auto &[filter, selection, dock, spy] = table;
+        waitList(dock, spy, 0);
+        QTRY_VERIFY_WITH_TIMEOUT(dock.sortKeysReady(), 20000);
+        const TransferColumn other = col == TransferColumn::File ? TransferColumn::Hash : TransferColumn::File;
+        dock.sortBy(other, Qt::AscendingOrder); // another column first, so that the next is not a reversal
+        const qsizetype before = spy.count();
+        dock.sortBy(col, descending ? Qt::DescendingOrder : Qt::AscendingOrder);
+        QCOMPARE(spy.count(), before + 1);
+        QVERIFY(!dock.busy());
+        check(dock.model()->ids(), "dock");
+        if (QTest::currentTestFailed())
+            return;
+        QVERIFY(!dock.model()->isPageLoaded(0)); // lazy: asked when a view or a test needs it
+        QCOMPARE(dock.model()->rowCount(), TransferTableModel::kPageSize);
+        dock.model()->index(0, 0).data(); // a view painting the first row
+        QTRY_VERIFY_WITH_TIMEOUT(dock.model()->isPageLoaded(0), 10000);
+        QCOMPARE(dock.model()->rowAt(0)->id, want.front().second);
+    }
+
+    // The keys follow the case's data and the table's filters: a filtered list sorts in memory to
+    // the same order as in SQL; new data (the window calls setCase again after an import) drops
+    // the keys, so a changed value sorts by its new value.
+    void sortKeysFollowFiltersAndNewData()
+    {
+        const QString path = m_dir.path() + QStringLiteral("/newdata.ttcase");
+        QVERIFY(QFile::copy(m_varied, path));
+        Table table(path);
+        auto &[filter, selection, dock, spy] = table;
+        waitList(dock, spy, 0);
+        QTRY_VERIFY_WITH_TIMEOUT(dock.sortKeysReady(), 20000);
+        qsizetype before = spy.count();
+        dock.setColumnFilter(TransferColumn::Method, QStringLiteral("scp"));
+        waitList(dock, spy, before);
+        before = spy.count();
+        dock.sortBy(TransferColumn::Path, Qt::DescendingOrder);
+        QCOMPARE(spy.count(), before + 1); // in memory
+        TransferTableSpec spec = dock.spec();
+        QCOMPARE(spec.method, QStringLiteral("scp"));
+        QVector<qint64> inSql;
+        {
+            auto cs = store::CaseStore::open(path.toStdString(), store::CaseStore::Access::ReadOnly);
+            inSql = queryTransferTableIds(*cs, spec);
+        }
+        QCOMPARE(dock.model()->ids(), inSql);
+        QCOMPARE(dock.model()->totalCount(), 500); // every 6th of 3 000
+
+        // New data: the last transfer by file name gets the first name.
+        before = spy.count();
+        dock.setColumnFilter(TransferColumn::Method, QString());
+        waitList(dock, spy, before);
+        dock.sortBy(TransferColumn::File, Qt::AscendingOrder);
+        const qint64 last = dock.model()->ids().back();
+        {
+            auto cs = store::CaseStore::open(path.toStdString(), store::CaseStore::Access::ReadWrite);
+            auto up = cs->db().prepare("UPDATE transfers SET file_name = '0-first.exe' WHERE id = ?");
+            up.bind(1, int64_t(last));
+            up.exec();
+        }
+        before = spy.count();
+        dock.setCase(path);
+        QVERIFY(!dock.sortKeysReady());
+        waitList(dock, spy, before);
+        QCOMPARE(dock.model()->ids().front(), last); // sorted in SQL while the keys are read again
+        QTRY_VERIFY_WITH_TIMEOUT(dock.sortKeysReady(), 20000);
+        dock.sortBy(TransferColumn::Hash, Qt::AscendingOrder);
+        before = spy.count();
+        dock.sortBy(TransferColumn::File, Qt::AscendingOrder);
+        QCOMPARE(spy.count(), before + 1);
+        QCOMPARE(dock.model()->ids().front(), last); // in memory, by the new keys
     }
 
     void columnAndTextFilters()
