@@ -87,6 +87,7 @@ private slots:
         m_server = addHost("SCCM01");
         m_attacker = addHost("WS-ATTACK");
         std::vector<qint64> targets;
+        targets.reserve(kTargets);
         for (int i = 0; i < kTargets; ++i)
             targets.push_back(addHost(QStringLiteral("WS-%1").arg(i, 3, 10, QLatin1Char('0')).toStdString()));
         m_victim = targets[7];
