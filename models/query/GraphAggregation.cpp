@@ -107,10 +107,9 @@ DeploymentFans findDeploymentFans(const GraphData &in)
                 targets.insert(stream.pushes[j]->target);
             if (targets.size() >= kFanMinDestinations) {
                 Run r;
-                r.id = QStringLiteral("%1|%2|%3|%4")
-                           .arg(std::get<0>(key))
-                           .arg(std::get<1>(key), std::get<2>(key))
-                           .arg(stream.pushes[begin]->ts);
+                // Concatenated, never .arg() over log text (a "%1" in a file name).
+                r.id = QString::number(std::get<0>(key)) + QLatin1Char('|') + std::get<1>(key) + QLatin1Char('|')
+                    + std::get<2>(key) + QLatin1Char('|') + QString::number(stream.pushes[begin]->ts);
                 r.tool = stream.pushes[begin]->tool;
                 r.file = stream.pushes[begin]->file;
                 r.first = stream.pushes[begin]->ts;
@@ -303,7 +302,7 @@ GraphData aggregateGraph(
         g.fanApart = std::max(0, f.destinations - n);
         g.fanFirstTs = f.firstTs;
         g.fanLastTs = f.lastTs;
-        g.name = QStringLiteral("%1 -> %2 hosts").arg(f.label).arg(n);
+        g.name = QStringLiteral("%1 -> %2 hosts").arg(f.label, QString::number(n)); // one pass: log text
         if (g.fanApart > 0)
             g.name += QStringLiteral(" (+%1 apart)").arg(g.fanApart);
         auto utc = [](int64_t us) {

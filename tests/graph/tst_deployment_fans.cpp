@@ -194,6 +194,13 @@ private slots:
         const auto fans = fansOf(aggregateGraph(four.data(), HostGrouping::None));
         QCOMPARE(fans.size(), size_t(1));
         QCOMPARE(fans.front()->name, QStringLiteral("PDQ push: PDQDeployRunner-1.exe -> 5 hosts"));
+        // A file name from the logs with placeholders and markup is kept as it is.
+        Builder odd;
+        for (int i = 0; i < 5; ++i)
+            odd.add(i + 1, 1, 10 + i, QStringLiteral("%1 <b>%2</b>.exe"), i * kMinute, QStringLiteral("%3"));
+        const auto oddFans = fansOf(aggregateGraph(odd.data(), HostGrouping::None));
+        QCOMPARE(oddFans.size(), size_t(1));
+        QCOMPARE(oddFans.front()->name, QStringLiteral("%3 push: %1 <b>%2</b>.exe -> 5 hosts"));
         // Not benign: never a fan, however many hosts.
         Builder attack;
         for (int i = 0; i < 20; ++i)
