@@ -29,7 +29,7 @@ namespace {
 
 const char *const kExportUsage
     = "transfertrace export graph|timeline|transfers CASE OUT [--account A] [--parent-image P] [--from T --to T] "
-      "[--scale S | --dpi D] [--whole] [--group subnet|domain|named|auto|none]\n"
+      "[--scale S | --dpi D] [--whole] [--group subnet|domain|named|auto|none] [--no-fan]\n"
       "  graph: OUT .svg .png .pdf .dot; timeline: .png .svg; transfers: .csv .json";
 const char *const kReportUsage
     = "transfertrace report CASE OUT.html [--pdf OUT.pdf] [--account A] [--parent-image P] [--from T --to T]";
@@ -127,7 +127,11 @@ int runExport(const QStringList &args)
                        "only), auto, or none (the default); named groups apply in every mode but none. A group is "
                        "one node labelled \"NAME (N hosts)\"."),
         QStringLiteral("subnet|domain|named|auto|none"));
-    p.addOptions({scaleOpt, dpiOpt, wholeOpt, groupOpt});
+    QCommandLineOption noFanOpt(QStringLiteral("no-fan"),
+        QStringLiteral("graph: draw every deployment-tool transfer as its own edge (by default one tool's push of one "
+                       "file to 5 or more hosts is one \"fan\" node, \"SCCM push: FILE -> N hosts\"; a host with any "
+                       "other transfer is never folded)."));
+    p.addOptions({scaleOpt, dpiOpt, wholeOpt, groupOpt, noFanOpt});
     if (auto stop = parseCommand(p, args, "export", kExportUsage, 3, 3))
         return *stop;
     const QString what = p.positionalArguments()[0];
@@ -160,6 +164,8 @@ int runExport(const QStringList &args)
             return usage("--group is subnet, domain, named, auto or none");
         grouping = *g;
     }
+    if (p.isSet(noFanOpt) && what != QLatin1String("graph"))
+        return usage("--no-fan is for the graph");
     SnapshotOptions opt;
     if (p.isSet(scaleOpt) && p.isSet(dpiOpt))
         return usage("--scale or --dpi, not both");
@@ -199,7 +205,7 @@ int runExport(const QStringList &args)
             return 0;
         }
         OffscreenGraph g;
-        if (!g.load(casePath, filter, &error, grouping))
+        if (!g.load(casePath, filter, &error, grouping, !p.isSet(noFanOpt)))
             throw std::runtime_error(error.toStdString());
         opt.caption = caption(*cs, casePath, filter, g.data().transfersInView, g.data().transfersTotal);
         if (!exportGraph(g.ref(), wholeGraphRect(g.scene()), out, opt, &error))

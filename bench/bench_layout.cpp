@@ -3,9 +3,11 @@
 // what the automatic engine choice (LayoutInput::Engine::Auto) picks and costs, with and without
 // pinned nodes. The numbers justify the thresholds in LayoutTypes.h.
 //
-// usage: bench_layout [--sizes 100,250,1000,5000] [--cross R] [--dot-max N]
+// usage: bench_layout [--sizes 100,250,1000,5000] [--cross R] [--dot-max N] | --deploy N
 //   --cross R: cross links per node beside the tree (default 0.5); --dot-max: largest graph dot
-//   is timed on (default 1000; dot grows much faster than linearly).
+//   is timed on (default 1000; dot grows much faster than linearly). --deploy N: only the
+//   deployment-fan rows (issue 14 item 5): an intrusion of 40 hosts plus one SCCM push to N
+//   hosts, three of them also reached by the attacker, laid out with every push drawn and folded.
 
 #include "GraphvizLayout.h"
 #include "query/GraphAggregation.h"
@@ -66,7 +68,76 @@ double cpuMs()
 
 // Wall-clock ms; the thread's CPU ms in *cpu (the machine is shared: CPU time is what the
 // layout costs on an idle machine).
-double run(LayoutInput in, Engine e, Engine *used = nullptr, double *cpu = nullptr)
+double run(LayoutInput in, Engine e, Engine *used = nullptr, double *cpu = nullptr);
+
+// The deployment rows: aggregation (Auto and None grouping, fans off then on) and the layout of
+// what it leaves. Wall ms of aggregation, wall and CPU ms of the layout.
+void deploymentRows(int targets)
+{
+    tt::GraphData g;
+    auto host = [&g](int64_t id) {
+        tt::GraphHost h;
+        h.id = id;
+        h.name = QStringLiteral("HOST-%1").arg(id);
+        h.addresses = QStringLiteral("10.%1.%2.%3").arg(id / 12750).arg((id / 50) % 255).arg(id % 50 + 1);
+        g.hosts.push_back(h);
+    };
+    int64_t tid = 1;
+    auto transfer = [&g, &tid](int64_t s, int64_t d, const QString &tool, int64_t ts) {
+        tt::GraphEdge e;
+        e.id = static_cast<int64_t>(g.edges.size()) + 1;
+        e.source = s;
+        e.target = d;
+        e.count = 1;
+        e.methods = {QStringLiteral("psexec-service-binary")};
+        e.transferIds << tid;
+        if (!tool.isEmpty()) {
+            e.benign = 1;
+            g.benignPushes.push_back({tid, s, d, tool, QStringLiteral("ccmsetup.exe"), ts});
+        }
+        ++tid;
+        g.edges.push_back(e);
+    };
+    // The intrusion: a chain over hosts 1..40 (host 1 the SCCM server, untouched by it).
+    std::mt19937 rng(7);
+    for (int64_t i = 1; i <= 40 + targets; ++i)
+        host(i);
+    for (int64_t i = 3; i <= 40; ++i)
+        transfer(static_cast<int64_t>(rng() % static_cast<unsigned>(i - 2)) + 2, i, {}, 0);
+    const int64_t t0 = 1'700'000'000'000'000;
+    for (int64_t i = 0; i < targets; ++i)
+        transfer(1, 41 + i, QStringLiteral("sccm"), t0 + i * 3'000'000);
+    for (int64_t i = 0; i < 3; ++i) // attacker drops on three deployment targets
+        transfer(2 + i, 41 + i * 100 % targets, {}, t0);
+    std::printf(
+        "\nDeployment push to %d hosts beside a 40-host intrusion (%zu transfers):\n\n| grouping | fans | nodes | "
+        "edges | aggregate ms | layout: engine, wall (CPU) |\n|---|---|------:|------:|------:|---|\n",
+        targets, g.edges.size());
+    for (tt::HostGrouping by : {tt::HostGrouping::None, tt::HostGrouping::Auto})
+        for (bool fans : {false, true}) {
+            timespec w0 {}, w1 {};
+            clock_gettime(CLOCK_MONOTONIC, &w0);
+            const tt::GraphData out = tt::aggregateGraph(g, by, {}, {}, fans);
+            clock_gettime(CLOCK_MONOTONIC, &w1);
+            const double aggMs
+                = static_cast<double>(w1.tv_sec - w0.tv_sec) * 1e3 + static_cast<double>(w1.tv_nsec - w0.tv_nsec) / 1e6;
+            LayoutInput in;
+            for (const tt::GraphHost &h : out.hosts)
+                in.nodes.push_back(
+                    {h.id, 7.5 * static_cast<double>(std::min<qsizetype>(h.name.size(), 40)) + 36.0, 42, false, 0, 0});
+            for (const tt::GraphEdge &e : out.edges)
+                in.edges.push_back({e.id, e.source, e.target, static_cast<double>(e.count)});
+            Engine used = Engine::Auto;
+            double cpu = 0;
+            const double wall = run(in, Engine::Auto, &used, &cpu);
+            std::printf("| %s | %s | %5zu | %5zu | %5.1f | %s, %.0f (%.0f) |\n",
+                by == tt::HostGrouping::None ? "none" : "auto", fans ? "folded" : "off", out.hosts.size(),
+                out.edges.size(), aggMs, name(used), wall, cpu);
+            std::fflush(stdout);
+        }
+}
+
+double run(LayoutInput in, Engine e, Engine *used, double *cpu)
 {
     in.engine = e;
     const double c0 = cpuMs();
@@ -95,8 +166,12 @@ int main(int argc, char **argv)
             cross = args[++i].toDouble();
         else if (args[i] == QLatin1String("--dot-max") && i + 1 < args.size())
             dotMax = args[++i].toInt();
-        else {
-            std::fprintf(stderr, "usage: bench_layout [--sizes 100,250,1000,5000] [--cross R] [--dot-max N]\n");
+        else if (args[i] == QLatin1String("--deploy") && i + 1 < args.size()) {
+            deploymentRows(std::max(5, args[++i].toInt()));
+            return 0;
+        } else {
+            std::fprintf(
+                stderr, "usage: bench_layout [--sizes 100,250,1000,5000] [--cross R] [--dot-max N] | --deploy N\n");
             return 64;
         }
     }

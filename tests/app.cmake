@@ -22,3 +22,7 @@ tt_add_test(tst_workbench_scale SOURCES app/tst_workbench_scale.cpp app/CaseBuil
 tt_add_test(tst_workbench_groups SOURCES app/tst_workbench_groups.cpp app/CaseBuilder.h app/CaseBuilder.cpp
   app/HostileCase.h app/HostileCase.cpp LIBS tt_views tt_importers tt_inference tt_generator)
 add_dependencies(tst_workbench_groups transfertrace)
+# Issue 14 item 5: deployment fans in the workbench (select, expand, collapse, toggle), `export graph`
+# DOT / SVG with and without --no-fan, the report, and a `gen --deploy` case.
+tt_add_test(tst_workbench_fans SOURCES app/tst_workbench_fans.cpp LIBS tt_views tt_store)
+add_dependencies(tst_workbench_fans transfertrace)

@@ -6,3 +6,5 @@ tt_add_test(tst_timeline_view SOURCES workbench/tst_timeline_view.cpp workbench/
             LIBS tt_views tt_importers)
 # Issue 12 item 5: hosts grouped by /24 or domain, edges merged, expand / collapse.
 tt_add_test(tst_graph_aggregation SOURCES graph/tst_graph_aggregation.cpp LIBS tt_models)
+# Issue 14 item 5: deployment pushes folded into fans (one node, one edge), attacker transfers never folded.
+tt_add_test(tst_deployment_fans SOURCES graph/tst_deployment_fans.cpp LIBS tt_models)

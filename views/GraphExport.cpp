@@ -17,6 +17,7 @@
 
 #include <QBuffer>
 #include <QCoreApplication>
+#include <QDateTime>
 #include <QElapsedTimer>
 #include <QEventLoop>
 #include <QFile>
@@ -30,6 +31,7 @@
 #include <QSaveFile>
 #include <QSvgGenerator>
 #include <QTextDocument>
+#include <QTimeZone>
 #include <QTimer>
 #include <QUrl>
 
@@ -257,8 +259,17 @@ exporting::DotGraph graphDot(const GraphSceneRef &g, const QRectF &source, const
         if (h.isGroup()) { // "NAME (N hosts)" is the label; the group and its size as data too
             n.attrs["tt_group"] = s8(h.groupName);
             n.attrs["tt_group_hosts"] = std::to_string(h.members.size());
-            n.attrs["tt_group_kind"] = h.namedGroup ? "named" : "auto";
+            n.attrs["tt_group_kind"] = h.namedGroup ? "named" : h.fan ? "fan" : "auto";
             n.attrs["peripheries"] = "2";
+            if (h.fan) { // a deployment push to many hosts: its span and the destinations drawn apart
+                n.attrs["fillcolor"] = s8(fanNodeFill().name());
+                n.attrs["tt_fan_first"]
+                    = s8(QDateTime::fromMSecsSinceEpoch(h.fanFirstTs / 1000, QTimeZone::utc()).toString(Qt::ISODate));
+                n.attrs["tt_fan_last"]
+                    = s8(QDateTime::fromMSecsSinceEpoch(h.fanLastTs / 1000, QTimeZone::utc()).toString(Qt::ISODate));
+                n.attrs["tt_fan_apart"] = std::to_string(h.fanApart);
+                n.attrs["tooltip"] = s8(h.detail);
+            }
         }
         if (item->isSelected() || item->isHighlighted()) {
             n.attrs["color"] = "#005ac8";
@@ -301,6 +312,11 @@ exporting::DotGraph graphDot(const GraphSceneRef &g, const QRectF &source, const
             d.attrs["style"] = "dotted";
             d.attrs["tt_benign"] = "true";
         }
+        if (e.fan) { // a deployment push folded: width by count, as drawn
+            d.attrs["tt_fan"] = "true";
+            if (!hl)
+                d.attrs["penwidth"] = num(TransferEdgeItem::widthFor(e.count));
+        }
         if (item && item->isDimmed())
             d.attrs["tt_dimmed"] = "true";
         dot.edges.push_back(std::move(d));
@@ -338,6 +354,11 @@ exporting::DotGraph graphDot(const GraphSceneRef &g, const QRectF &source, const
             break;
         case S::UnknownNode:
             n.attrs["style"] = "rounded,dotted";
+            break;
+        case S::FanNode:
+            n.attrs["style"] = "rounded,filled";
+            n.attrs["fillcolor"] = s8(fanNodeFill().name());
+            n.attrs["peripheries"] = "2";
             break;
         case S::Count:
         case S::Hop:
@@ -422,7 +443,8 @@ OffscreenGraph::OffscreenGraph()
 }
 OffscreenGraph::~OffscreenGraph() = default;
 
-bool OffscreenGraph::load(const QString &casePath, const FilterState &filter, QString *error, HostGrouping grouping)
+bool OffscreenGraph::load(
+    const QString &casePath, const FilterState &filter, QString *error, HostGrouping grouping, bool foldFans)
 {
     m_scene->clear();
     m_nodes.clear();
@@ -439,7 +461,7 @@ bool OffscreenGraph::load(const QString &casePath, const FilterState &filter, QS
         for (const store::HostGroup &hg : as.hostGroups())
             for (const std::string &h : hg.hosts)
                 named.insert(QString::fromStdString(h), QString::fromStdString(hg.name));
-        r = computeGraphScene(*cs, filter, {}, {}, positions, grouping, {}, named);
+        r = computeGraphScene(*cs, filter, {}, {}, positions, grouping, {}, named, foldFans);
         const std::vector<store::Tag> tags = as.tags();
         for (const store::Annotation &a : as.list()) {
             GraphBadge b;

@@ -83,8 +83,9 @@ public:
     ~OffscreenGraph();
     // `grouping`: as the workbench groups hosts (query/GraphAggregation.h), with the case's named
     // groups; None (the default) draws every host.
-    bool load(
-        const QString &casePath, const FilterState &filter, QString *error, HostGrouping grouping = HostGrouping::None);
+    // `foldFans`: deployment pushes folded into fan nodes as the workbench draws them (the default).
+    bool load(const QString &casePath, const FilterState &filter, QString *error,
+        HostGrouping grouping = HostGrouping::None, bool foldFans = true);
     GraphSceneRef ref() const;
     QGraphicsScene *scene() const { return m_scene.get(); }
     const GraphData &data() const { return m_data; }

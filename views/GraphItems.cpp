@@ -100,7 +100,9 @@ HostNodeItem::HostNodeItem(const GraphHost &host, QSizeF size)
         tip += QStringLiteral("\nroot of the deepest chain of transfers");
     if (host.executedTransferred)
         tip += QStringLiteral("\nran a file transferred to it");
-    if (host.isGroup())
+    if (host.fan)
+        tip += QStringLiteral("\ndouble-click to expand: one edge per host");
+    else if (host.isGroup())
         tip += QStringLiteral("\n%1 transfers within the group; double-click to expand").arg(host.internalTransfers);
     // Qt::mightBeRichText would treat "<b>..." as markup: force plain text with an explicit
     // escape. toolTip() is rich-text aware, so escape it.
@@ -149,6 +151,11 @@ QRectF drawHostBadge(QPainter *p, QPointF rightTop, const QString &letter)
     p->drawText(b, Qt::AlignCenter, letter);
     p->restore();
     return b;
+}
+
+QColor fanNodeFill()
+{
+    return QColor(0xEC, 0xEE, 0xE8);
 }
 
 QFont edgeLabelFont(bool small)
@@ -251,7 +258,7 @@ void HostNodeItem::paint(QPainter *p, const QStyleOptionGraphicsItem *option, QW
     if (m_host.firstSource)
         fill = QColor(0xFF, 0xEF, 0xE0);
     if (m_host.isGroup())
-        fill = m_host.firstSource ? QColor(0xFB, 0xE3, 0xD0) : QColor(0xE6, 0xE9, 0xF7);
+        fill = m_host.firstSource ? QColor(0xFB, 0xE3, 0xD0) : m_host.fan ? fanNodeFill() : QColor(0xE6, 0xE9, 0xF7);
     // Level of detail: zoomed far out, a node is a plain box (no label, no badges), which keeps
     // thousands of nodes fast to paint and the picture uncluttered.
     const bool detailed = QStyleOptionGraphicsItem::levelOfDetailFromTransform(p->worldTransform()) >= kDetailScale;
@@ -366,6 +373,8 @@ TransferEdgeItem::TransferEdgeItem(const GraphEdge &edge, const QPainterPath &pa
         tip += QStringLiteral("\nhop %1: first reached its target at this depth of a chain").arg(edge.hop);
     if (edge.benign)
         tip += QStringLiteral("\n%1 of them benign-admin candidates (deployment tool)").arg(edge.benign);
+    if (edge.fan)
+        tip += QStringLiteral("\na deployment push folded into one edge (double-click its node to expand)");
     if (edge.reverse)
         tip += QStringLiteral("\n%1 of them the other way (both directions between these groups)").arg(edge.reverse);
     tip += confidenceReasonsText(edge);
@@ -428,7 +437,8 @@ void TransferEdgeItem::paint(QPainter *p, const QStyleOptionGraphicsItem *option
     const bool muted = m_edge.allBenign() && !selected && !m_highlighted;
     if (muted)
         c = MethodPalette::benignAdmin();
-    QPen pen(c, muted ? 1.0 : w,
+    // A fan's edge (one push to many hosts) keeps its width: how many it reached.
+    QPen pen(c, muted && !m_edge.fan ? 1.0 : w,
         muted                            ? Qt::DotLine
             : m_edge.maxConfidence < 0.5 ? Qt::DashLine
                                          : Qt::SolidLine,

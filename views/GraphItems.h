@@ -25,6 +25,8 @@ QString edgeHopText(int hop);
 QRectF edgeHopRect(QPointF at, const QString &text, const QFont &font);
 void drawEdgeHop(QPainter *p, const QRectF &rect, const QString &text);
 QFont edgeLabelFont(bool small);
+// The fill of a deployment fan node (one push to many hosts, GraphAggregation.h): the benign grey.
+QColor fanNodeFill();
 // Below this view scale, node labels, edge counts and badges are not drawn (text would be under
 // ~3 px); groups and the busiest hosts show their far label instead (HostNodeItem::farLabel).
 double graphDetailScale();

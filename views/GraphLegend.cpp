@@ -25,7 +25,9 @@ QVector<GraphLegendEntry> graphLegendEntries(const GraphData &data)
     using S = GraphLegendEntry::Swatch;
     QVector<GraphLegendEntry> out;
     QStringList methods;
-    bool mixed = false, benign = false;
+    bool mixed = false, benign = false, fans = false;
+    for (const GraphHost &h : data.hosts)
+        fans |= h.fan && h.isGroup();
     for (const GraphEdge &e : data.edges) {
         benign |= e.allBenign();
         for (const QString &m : e.methods)
@@ -50,6 +52,9 @@ QVector<GraphLegendEntry> graphLegendEntries(const GraphData &data)
     if (benign)
         out.append({S::DashedLine, MethodPalette::benignAdmin(), {},
             QObject::tr("grey: only deployment-tool transfers (benign-admin candidates)")});
+    if (fans)
+        out.append({S::FanNode, {}, {},
+            QObject::tr("one deployment push to many hosts (double-click expands; other transfers never folded)")});
     out.append({S::Count, {}, edgeCountText(3), QObject::tr("transfers on the edge")});
     out.append({S::Hop, {}, edgeHopText(2), QObject::tr("depth in the earliest chain")});
     out.append({S::FirstSource, {}, QStringLiteral("S"), QObject::tr("S: first source (root of the deepest chain)")});
@@ -129,6 +134,14 @@ void paintGraphLegend(QPainter *p, QPointF topLeft, const QVector<GraphLegendEnt
                     : e.swatch == S::UnknownNode ? QColor(Qt::white)
                                                  : QColor(0xF4, 0xF8, 0xFF));
             p->drawRoundedRect(sw.adjusted(4, 1, -4, -1), 3, 3);
+            break;
+        }
+        case S::FanNode: {
+            const QRectF r = sw.adjusted(4, 1, -4, -3);
+            p->setPen(QPen(QColor(0x60, 0x6A, 0x78), 1.2));
+            p->setBrush(fanNodeFill());
+            p->drawRoundedRect(r, 3, 3);
+            p->drawLine(QPointF(r.left() + 3, r.bottom() + 2), QPointF(r.right() - 3, r.bottom() + 2));
             break;
         }
         case S::Annotation:

@@ -26,6 +26,7 @@ struct GraphLegendEntry {
         Hop,
         Badge,
         Node,
+        FanNode,
         IpNode,
         UnknownNode,
         FirstSource,

@@ -32,7 +32,7 @@ QSizeF graphNodeSize(const GraphHost &h)
 
 GraphSceneResult computeGraphScene(store::CaseStore &cs, const FilterState &filter, const QSet<qint64> &hidden,
     const QHash<qint64, QPointF> &pins, const QHash<QString, QPointF> &namePins, HostGrouping grouping,
-    const QSet<QString> &expanded, const NamedHostGroups &named)
+    const QSet<QString> &expanded, const NamedHostGroups &named, bool foldFans)
 {
     GraphSceneResult r;
     r.data = queryGraph(cs, filter);
@@ -44,9 +44,11 @@ GraphSceneResult computeGraphScene(store::CaseStore &cs, const FilterState &filt
         std::erase_if(r.data.hosts, [&](const GraphHost &h) { return hidden.contains(h.id); });
         std::erase_if(
             r.data.edges, [&](const GraphEdge &e) { return hidden.contains(e.source) || hidden.contains(e.target); });
+        std::erase_if(r.data.benignPushes,
+            [&](const BenignPush &p) { return hidden.contains(p.source) || hidden.contains(p.target); });
     }
     r.ungroupedHosts = r.data.hosts;
-    r.data = aggregateGraph(r.data, grouping, expanded, named);
+    r.data = aggregateGraph(r.data, grouping, expanded, named, foldFans);
     graph::LayoutInput in;
     for (const GraphHost &h : r.data.hosts) {
         const QSizeF s = graphNodeSize(h);

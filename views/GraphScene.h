@@ -39,10 +39,12 @@ QSizeF graphNodeSize(const GraphHost &h);
 
 // Query and layout (worker thread): hosts and edges under `filter`, hidden hosts left out,
 // pinned hosts at their positions (by id: this session's drags; by name: positions kept in the case),
-// hosts grouped (aggregateGraph, `named`: the analyst's groups) unless their group is in `expanded`.
+// hosts grouped (aggregateGraph, `named`: the analyst's groups) unless their group is in `expanded`,
+// deployment pushes folded into fans unless `foldFans` is false.
 GraphSceneResult computeGraphScene(store::CaseStore &cs, const FilterState &filter, const QSet<qint64> &hidden = {},
     const QHash<qint64, QPointF> &pins = {}, const QHash<QString, QPointF> &namePins = {},
-    HostGrouping grouping = HostGrouping::None, const QSet<QString> &expanded = {}, const NamedHostGroups &named = {});
+    HostGrouping grouping = HostGrouping::None, const QSet<QString> &expanded = {}, const NamedHostGroups &named = {},
+    bool foldFans = true);
 
 // Adds the items for a computed graph to `scene` (UI thread); fills the id -> item maps. Every
 // group node and the kFarLabelHosts busiest hosts get a far label (GraphItems.h).

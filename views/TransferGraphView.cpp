@@ -201,6 +201,15 @@ void TransferGraphView::setGrouping(HostGrouping by)
     refresh();
 }
 
+void TransferGraphView::setFoldFans(bool on)
+{
+    if (m_foldFans == on)
+        return;
+    m_foldFans = on;
+    m_relayoutFit = true;
+    refresh();
+}
+
 void TransferGraphView::expandGroup(const QString &key)
 {
     m_expanded.insert(key);
@@ -225,6 +234,7 @@ void TransferGraphView::refresh()
     const QHash<qint64, QPointF> pins = m_pins;
     const HostGrouping grouping = m_grouping;
     const QSet<QString> expanded = m_expanded;
+    const bool foldFans = m_foldFans;
     QHash<QString, QPointF> namePins; // positions kept in the case, by host name
     NamedHostGroups named;
     if (m_annotations) {
@@ -234,10 +244,10 @@ void TransferGraphView::refresh()
     }
     runCaseQuery<Result>(
         this, path, m_queries.next(),
-        [filter, hidden, pins, namePins, grouping, expanded, named](store::CaseStore &cs) {
+        [filter, hidden, pins, namePins, grouping, expanded, named, foldFans](store::CaseStore &cs) {
             Result r;
             static_cast<GraphSceneResult &>(r)
-                = computeGraphScene(cs, filter, hidden, pins, namePins, grouping, expanded, named);
+                = computeGraphScene(cs, filter, hidden, pins, namePins, grouping, expanded, named, foldFans);
             return r;
         },
         [this, gen](Result &r, const QString &error) {
@@ -832,6 +842,13 @@ void TransferGraphView::contextMenuEvent(QContextMenuEvent *event)
         a->setCheckable(true);
         a->setChecked(m_grouping == mode);
     }
+    groupMenu->addSeparator();
+    QAction *fans = groupMenu->addAction(tr("Fold Deployment Pushes"), this, [this](bool on) { setFoldFans(on); });
+    fans->setObjectName(QStringLiteral("foldFans"));
+    fans->setCheckable(true);
+    fans->setChecked(m_foldFans);
+    fans->setToolTip(tr("One node per deployment tool's push to many hosts (SCCM, PDQ, GPO, Intune, Ansible...); "
+                        "a host with any other transfer is always drawn on its own"));
     if (!m_pins.isEmpty())
         menu.addAction(tr("Unpin all and re-layout"), this, &TransferGraphView::unpinAll);
     menu.exec(event->globalPos());

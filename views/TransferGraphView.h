@@ -62,6 +62,9 @@ public:
     // collapses it again from its own. Selecting a group selects every transfer touching it.
     HostGrouping grouping() const { return m_grouping; }
     void setGrouping(HostGrouping by);
+    // Deployment pushes folded into fan nodes (GraphAggregation.h; on by default).
+    bool foldFans() const { return m_foldFans; }
+    void setFoldFans(bool on);
     void expandGroup(const QString &key);
     void collapseGroup(const QString &key);
     QSet<QString> expandedGroups() const { return m_expanded; }
@@ -135,6 +138,7 @@ private:
     QSet<qint64> m_hidden;
     HostGrouping m_grouping = HostGrouping::Auto;
     QSet<QString> m_expanded;
+    bool m_foldFans = true;
     QHash<qint64, qint64> m_groupNodeOf; // member host id -> its group's node id
     std::vector<GraphHost> m_ungrouped; // every host in view before grouping
     QHash<qint64, QString> m_hostNames; // of m_ungrouped

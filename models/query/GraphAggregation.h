@@ -41,6 +41,41 @@ QString groupKeyOf(const GraphHost &h, HostGrouping by, const NamedHostGroups &n
 // What Auto stands for with `hosts` in view.
 HostGrouping resolveGrouping(HostGrouping by, size_t hosts);
 
+// Deployment fans (issue 14 item 5): one deployment tool's push from one host to many hosts
+// (SCCM, PDQ, GPO, Intune, Ansible... : transfers labelled benign-admin) drawn as ONE node
+// ("SCCM push: setup.exe -> 300 hosts") and one edge from the source, instead of an edge per host.
+// A push "run": the benign-admin transfers of one source, one tool and one file (name, case
+// ignored) whose start times are never more than kFanRunGapUs apart. A run that reaches at least
+// kFanMinDestinations distinct hosts is a deployment push. A destination is folded into a fan only
+// when every transfer in view touching it is a transfer of such runs that it received: a host with
+// any other transfer (an attacker's drop at the same moment, a transfer it sent, a benign transfer
+// outside a deployment push) stays drawn as a host with its own edges. Hosts folded by the same set
+// of runs share one fan node; a fan needs kFanMinFolded of them (else they are drawn as hosts).
+// Fans are groups (namespace "fan:"): they expand and collapse as the other groups do. The
+// analyst's named groups come first; subnet / domain grouping takes the hosts no fan took.
+inline constexpr int kFanMinDestinations = 5; // a push to fewer hosts reads fine as plain edges
+inline constexpr int kFanMinFolded = 2; // a fan of one host would only rename it
+// SCCM client push retries hourly and a PDQ / Ansible run takes minutes: two hours without a
+// transfer ends a run, so a nightly or weekly redeployment is a fan of its own.
+inline constexpr int64_t kFanRunGapUs = int64_t(2) * 3600 * 1000000;
+
+struct DeploymentFan {
+    QString label; // "SCCM push: setup.exe" (tools, files; no count)
+    int destinations = 0; // distinct destinations of its runs in view (folded or not)
+    int64_t firstTs = 0;
+    int64_t lastTs = 0;
+};
+struct DeploymentFans {
+    QHash<qint64, QString> keyOf; // host -> key of the fan that can fold it
+    QHash<QString, DeploymentFan> fans; // key -> what it is
+};
+// The fans of `in` (from in.benignPushes and in.edges; hosts of in.hosts only). Pure data.
+DeploymentFans findDeploymentFans(const GraphData &in);
+// "sccm" -> "SCCM", "pdq" -> "PDQ", "intune" -> "Intune"...; another value as it is.
+QString deploymentToolName(const QString &tool);
+// True for the key of a fan group ("fan:..."): no subnet, domain or named key starts so.
+bool isFanGroupKey(const QString &key);
+
 // Hosts of an automatic group with two or more members, and of a named group with any, become one
 // node (name: "GROUP (N hosts)", members, counts, the union of their badges), unless the key is
 // in `expanded`; a host of an expanded group keeps its own node, its groupKey and groupName.
@@ -48,8 +83,9 @@ HostGrouping resolveGrouping(HostGrouping by, size_t hosts);
 // when a group is at either end (both directions in one edge, `reverse` counting those drawn
 // against its arrow); counts, transfer ids and keys, methods, confidence range and time span
 // combined; a transfer inside one group counts in that node's internalTransfers. Edge ids are
-// 1-based indices again.
-GraphData aggregateGraph(
-    const GraphData &in, HostGrouping by, const QSet<QString> &expanded = {}, const NamedHostGroups &named = {});
+// 1-based indices again. `foldFans`: deployment fans (above) are folded, whatever `by` (None
+// included); false draws every push as its own edge.
+GraphData aggregateGraph(const GraphData &in, HostGrouping by, const QSet<QString> &expanded = {},
+    const NamedHostGroups &named = {}, bool foldFans = true);
 
 } // namespace tt

@@ -149,8 +149,8 @@ GraphData queryGraph(sql::Db &db, const FilterState &filter)
             = QStringLiteral(
                   "SELECT t.id, coalesce(t.src_host_id, -1), t.dst_host_id, t.file_name, "
                   "t.method, t.confidence, t.executed, t.first_ts, t.last_ts, coalesce(t.key, "
-                  "''), t.benign_tool IS NOT NULL, t.src_host_id IS NOT NULL OR coalesce(t.src_ip, '') <> '' "
-                  "FROM transfers t WHERE ")
+                  "''), t.benign_tool IS NOT NULL, t.src_host_id IS NOT NULL OR coalesce(t.src_ip, '') <> '', "
+                  "coalesce(t.benign_tool, '') FROM transfers t WHERE ")
             + f.where + QStringLiteral(" ORDER BY t.first_ts, t.id");
         auto st = db.prepare(sql.toStdString());
         bindTransferFilter(st, f);
@@ -204,7 +204,10 @@ GraphData queryGraph(sql::Db &db, const FilterState &filter)
             e.lastTs = std::max(e.lastTs, t1);
             e.transferIds << id;
             e.transferKeys << QString::fromStdString(st.text(9));
-            e.benign += st.int64(10) != 0 ? 1 : 0;
+            if (st.int64(10) != 0) {
+                ++e.benign;
+                out.benignPushes.push_back({id, src, dst, QString::fromStdString(st.text(12)), file, t0});
+            }
             e.keepStrongest({id, file, conf, st.int64(11) != 0, {}});
             if (!depth.contains(src))
                 depth.insert(src, 0);

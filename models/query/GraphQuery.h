@@ -39,6 +39,10 @@ struct GraphHost {
     QString groupKey;
     QString groupName; // as shown: the subnet, the domain or the analyst's name
     bool namedGroup = false; // the group is one of the analyst's
+    bool fan = false; // the group is a deployment fan (GraphAggregation.h): one push to many hosts
+    int fanApart = 0; // a fan: destinations of its push drawn on their own (they have other transfers)
+    int64_t fanFirstTs = 0; // a fan: its transfers' time span
+    int64_t fanLastTs = 0;
     QVector<qint64> members;
     QVector<qint64> groupTransfers;
     int internalTransfers = 0; // a group node: transfers between two of its members
@@ -70,6 +74,7 @@ struct GraphEdge {
     int reverse = 0; // of count, transfers from target to source (edges bundled per pair of groups)
     int benign = 0; // of count, benign-admin candidates (deployment tools): all benign = drawn muted
     bool allBenign() const { return count > 0 && benign == count; }
+    bool fan = false; // to or from a deployment fan node (GraphAggregation.h)
     QVector<qint64> transferIds;
     QStringList transferKeys; // transfers.key of each, same order (annotations refer to these)
     // The kStrongest most confident transfers (confidence, then id), roles filled by queryGraph.
@@ -78,9 +83,21 @@ struct GraphEdge {
     void keepStrongest(EdgeTransferScore s); // insert in order, keep kStrongest
 };
 
+// A benign-admin candidate (a deployment tool's transfer) as deployment fans are found from
+// (query/GraphAggregation.h: foldDeploymentFans).
+struct BenignPush {
+    qint64 id = 0;
+    int64_t source = 0;
+    int64_t target = 0;
+    QString tool; // transfers.benign_tool ("sccm", "pdq", ...)
+    QString file;
+    int64_t ts = 0; // first_ts
+};
+
 struct GraphData {
     std::vector<GraphHost> hosts;
     std::vector<GraphEdge> edges;
+    std::vector<BenignPush> benignPushes; // every benign-admin transfer in view, in time order
     int64_t transfersInView = 0;
     int64_t transfersTotal = 0;
     QString error;
