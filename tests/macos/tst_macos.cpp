@@ -275,6 +275,95 @@ private slots:
                         "\\\\files01.corp.local\\projects\\finance\\q3 report.xlsx | smb-share | pull"));
     }
 
+    // The Mac as an SMB server: smbd's unified-log messages (mac04-unifiedlog-smbd.ndjson, message
+    // wording assumed, see the fixture README) read into session / share / file fields, the
+    // session's client and user carried onto its later messages.
+    void smbdMessages()
+    {
+        UnifiedLogParser p;
+        CollectingSink sink;
+        QVERIFY(parseFixture(p, "mac04-unifiedlog-smbd.ndjson", sink));
+        QCOMPARE(sink.rejects.size(), size_t(0));
+        QCOMPARE(sink.events.size(), size_t(18));
+        for (const RawEvent &e : sink.events)
+            QCOMPARE(e.channel, std::string("macos:smbd"));
+        QCOMPARE(sink.events[0].eventId, int(SmbdMessage::kOther));
+        const RawEvent &setup = sink.events[1];
+        QCOMPARE(setup.eventId, int(SmbdMessage::kSessionSetup));
+        QCOMPARE(fld(setup, "client_ip"), std::string("10.30.0.40"));
+        QCOMPARE(fld(setup, "client_port"), std::string("50122"));
+        QCOMPARE(fld(setup, "user"), std::string("carol"));
+        QCOMPARE(fld(setup, "session"), std::string("0x4a1"));
+        QCOMPARE(fld(setup, "auth"), std::string("NTLMv2"));
+        QCOMPARE(setup.timeUs, int64_t(1773226805100000)); // 12:00:05.1 +01:00 = 11:00:05.1 UTC
+        QCOMPARE(sys(setup, "subsystem"), std::string("com.apple.smbd"));
+        const RawEvent &tree = sink.events[3];
+        QCOMPARE(tree.eventId, int(SmbdMessage::kTreeConnect));
+        QCOMPARE(fld(tree, "share_path"), std::string("/Users/Shared/Projects"));
+        const RawEvent &create = sink.events[5];
+        QCOMPARE(create.eventId, int(SmbdMessage::kCreate));
+        QCOMPARE(fld(create, "file"), std::string("drop\\payload.exe"));
+        QCOMPARE(fld(create, "share"), std::string("Projects"));
+        QCOMPARE(fld(create, "share_path"), std::string("/Users/Shared/Projects")); // from the tree connect
+        QCOMPARE(fld(create, "client_ip"), std::string("10.30.0.40")); // from the session setup
+        QCOMPARE(fld(create, "user"), std::string("carol"));
+        QCOMPARE(fld(create, "access"), std::string("0x00130197"));
+        QCOMPARE(fld(create, "action"), std::string("created"));
+        QCOMPARE(sink.events[6].eventId, int(SmbdMessage::kClose));
+        QCOMPARE(fld(sink.events[6], "written"), std::string("73802"));
+        QCOMPARE(sink.events[7].eventId, int(SmbdMessage::kLogoff));
+        QCOMPARE(fld(sink.events[10], "file"), std::string("reports\\q3 report.docx")); // quoted, with a space
+        QCOMPARE(fld(sink.events[16], "status"), std::string("STATUS_LOGON_FAILURE"));
+        QCOMPARE(fld(sink.events[17], "client_ip"), std::string("<absent>")); // no session was set up
+        QCOMPARE(SmbdMessage::operation("tree connect: share=x"), int(SmbdMessage::kTreeConnect));
+        QCOMPARE(SmbdMessage::operation("SMB2 create file=x"), int(SmbdMessage::kOther)); // no ':'
+    }
+
+    // smbd normalised like a Windows file server's Security log (logon type 3, 5140, 5145), so
+    // rule smb-share-write finds the client's push into the Mac's share; the other sessions (a
+    // read, .DS_Store / AppleDouble files, folders, a failed logon) are no transfers.
+    void smbdTransfer()
+    {
+        QTemporaryDir dir;
+        auto cs = store::CaseStore::open(
+            dir.filePath(QStringLiteral("smbd.ttcase")).toStdString(), store::CaseStore::Access::Create);
+        ImportEngine::Options opts;
+        opts.defaultHost = "MAC03";
+        ImportEngine engine(*cs, opts);
+        const ImportSummary s = engine.run(
+            {QString(fixturesDir() + QStringLiteral("/macos/mac04-unifiedlog-smbd.ndjson")).toStdString()});
+        QCOMPARE(s.count(FileReport::Status::Imported), size_t(1));
+        QCOMPARE(s.rejected(), int64_t(0));
+        inference::InferenceEngine(*cs).run();
+        auto one = [&](const char *sql) {
+            auto st = cs->db().prepare(sql);
+            return st.step() && !st.isNull(0) ? st.text(0) : std::string("<null>");
+        };
+        QCOMPARE(
+            one("SELECT group_concat(x, ' ') FROM (SELECT l.outcome || ':' || l.source_ip || ':' || l.source_port "
+                "|| ':' || l.logon_id || ':' || a.domain || '\\' || a.name AS x FROM logon_sessions l JOIN accounts "
+                "a ON a.id = l.account_id WHERE l.origin = 'smbd' ORDER BY l.ts)"),
+            std::string("success:10.30.0.40:50122:0x4a1:MAC03\\carol success:10.30.0.41:50400:0x4b2:MAC03\\dave "
+                        "failure:10.30.0.42:50800:0x4c3:MAC03\\admin"));
+        QCOMPARE(one("SELECT group_concat(x, '|') FROM (SELECT code || ' ' || share_name || ' ' || "
+                     "coalesce(relative_target, '-') || ' ' || coalesce(access_mask, '-') AS x FROM share_accesses "
+                     "ORDER BY ts)"),
+            std::string("5140 \\\\*\\IPC$ - -|5140 \\\\*\\Projects - -|5145 \\\\*\\Projects drop\\payload.exe "
+                        "1245591|5140 \\\\*\\Projects - -|5145 \\\\*\\Projects reports\\q3 report.docx 1179785|"
+                        "5145 \\\\*\\Projects reports\\.DS_Store 1245591|5145 \\\\*\\Projects reports\\._q3 "
+                        "report.docx 1245591"));
+        const auto rows = inference::listTransfers(*cs, {});
+        std::string all;
+        for (const auto &r : rows)
+            all += r.file + ": " + describe(r) + " | " + r.rules + "\n";
+        QVERIFY2(rows.size() == 1, all.c_str());
+        QCOMPARE(rows[0].file, std::string("payload.exe"));
+        QCOMPARE(describe(rows[0]),
+            std::string("10.30.0.40 -> MAC03 | MAC03\\carol | /Users/Shared/Projects/drop/payload.exe |  | smb-share | "
+                        "push"));
+        QCOMPARE(rows[0].rules, std::string("smb-share-write"));
+    }
+
     void smbMountSource_data()
     {
         QTest::addColumn<QString>("from");
