@@ -364,6 +364,40 @@ private slots:
         QCOMPARE(rows[0].rules, std::string("smb-share-write"));
     }
 
+    // Both ends: the Windows client's own Sysmon 1 (`copy ... \\MAC03\Projects\drop\payload.exe`)
+    // and Sysmon 3 (10.30.0.40:50122 -> 445) name the source host and merge with the Mac's smbd
+    // record of the write into one transfer.
+    void smbdBothEnds()
+    {
+        QTemporaryDir dir;
+        auto cs = store::CaseStore::open(
+            dir.filePath(QStringLiteral("smbd2.ttcase")).toStdString(), store::CaseStore::Access::Create);
+        {
+            ImportEngine engine(*cs, {});
+            QCOMPARE(
+                engine.run({QString(fixturesDir() + QStringLiteral("/macos/mac04-client-ws07.json")).toStdString()})
+                    .count(FileReport::Status::Imported),
+                size_t(1));
+        }
+        ImportEngine::Options opts;
+        opts.defaultHost = "MAC03";
+        ImportEngine engine(*cs, opts);
+        QCOMPARE(
+            engine.run({QString(fixturesDir() + QStringLiteral("/macos/mac04-unifiedlog-smbd.ndjson")).toStdString()})
+                .count(FileReport::Status::Imported),
+            size_t(1));
+        inference::InferenceEngine(*cs).run();
+        const auto rows = inference::listTransfers(*cs, {});
+        std::string all;
+        for (const auto &r : rows)
+            all += r.file + ": " + describe(r) + " | " + r.rules + "\n";
+        QVERIFY2(rows.size() == 1, all.c_str());
+        QCOMPARE(describe(rows[0]),
+            std::string("WS07 -> MAC03 | MAC03\\carol | /Users/Shared/Projects/drop/payload.exe | "
+                        "C:\\Users\\carol\\Downloads\\payload.exe | smb-share | push"));
+        QCOMPARE(rows[0].rules, std::string("smb-share-write,source-command"));
+    }
+
     void smbMountSource_data()
     {
         QTest::addColumn<QString>("from");
