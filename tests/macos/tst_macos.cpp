@@ -18,6 +18,7 @@
 #include "store/MacActivity.h"
 #include "store/Sqlite.h"
 
+#include <QFile>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -362,6 +363,67 @@ private slots:
             std::string("10.30.0.40 -> MAC03 | MAC03\\carol | /Users/Shared/Projects/drop/payload.exe |  | smb-share | "
                         "push"));
         QCOMPARE(rows[0].rules, std::string("smb-share-write"));
+    }
+
+    // Only the sessions that moved no file (mac04 without session 0x4a1): a read, .DS_Store and
+    // AppleDouble writes, a folder, a failed logon with a refused create. The writes are in
+    // share_accesses as 5145 with WriteData, and still no transfer.
+    void smbdNoTransfer()
+    {
+        QTemporaryDir dir;
+        const std::string text = readFixture(QStringLiteral("macos/mac04-unifiedlog-smbd.ndjson"));
+        std::string kept;
+        size_t at = 0;
+        while (at < text.size()) {
+            const size_t nl = text.find('\n', at);
+            const std::string line = text.substr(at, nl == std::string::npos ? std::string::npos : nl + 1 - at);
+            at = nl == std::string::npos ? text.size() : nl + 1;
+            if (line.find("0x4a1") == std::string::npos)
+                kept += line;
+        }
+        const QString path = dir.filePath(QStringLiteral("quiet.ndjson"));
+        QFile f(path);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(kept.data(), static_cast<qint64>(kept.size()));
+        f.close();
+        auto cs = store::CaseStore::open(
+            dir.filePath(QStringLiteral("quiet.ttcase")).toStdString(), store::CaseStore::Access::Create);
+        ImportEngine::Options opts;
+        opts.defaultHost = "MAC03";
+        ImportEngine engine(*cs, opts);
+        QCOMPARE(engine.run({path.toStdString()}).count(FileReport::Status::Imported), size_t(1));
+        inference::InferenceEngine(*cs).run();
+        auto st = cs->db().prepare("SELECT count(*) FROM share_accesses WHERE code = 5145 AND (access_mask & 2) != 0");
+        QVERIFY(st.step());
+        QCOMPARE(st.int64(0), int64_t(2)); // .DS_Store and ._q3 report.docx
+        const auto rows = inference::listTransfers(*cs, {});
+        std::string all;
+        for (const auto &r : rows)
+            all += r.file + ": " + describe(r) + " | " + r.rules + "\n";
+        QVERIFY2(rows.empty(), all.c_str());
+    }
+
+    // smbd message words: IPv6 clients, a quoted value with escapes, a key inside another word.
+    void smbdWords()
+    {
+        SmbdMessage::Tracker t;
+        RawEvent setup;
+        t.classify(setup, "700",
+            "SMB2 session setup: client=[fe80::1c2:3ff:fe44:5566]:50999 user=\"CORP\\\\x \\\"q\\\"\" auth=Kerberos "
+            "xsession=0x1 session=0x9");
+        QCOMPARE(fld(setup, "client_ip"), std::string("fe80::1c2:3ff:fe44:5566"));
+        QCOMPARE(fld(setup, "client_port"), std::string("50999"));
+        QCOMPARE(fld(setup, "user"), std::string("CORP\\x \"q\""));
+        QCOMPARE(fld(setup, "session"), std::string("0x9"));
+        RawEvent create;
+        t.classify(create, "700", R"(SMB2 create: session=0x9 share="C" file="a b\c.exe" action=created)");
+        QCOMPARE(fld(create, "client_ip"), std::string("fe80::1c2:3ff:fe44:5566"));
+        QCOMPARE(fld(create, "file"), std::string("a b\\c.exe")); // a lone backslash is kept
+        RawEvent off;
+        t.classify(off, "700", "SMB2 session logoff: session=0x9");
+        RawEvent late;
+        t.classify(late, "700", R"(SMB2 create: session=0x9 share="C" file="x" action=created)");
+        QCOMPARE(fld(late, "client_ip"), std::string("<absent>")); // the session ended
     }
 
     // Both ends: the Windows client's own Sysmon 1 (`copy ... \\MAC03\Projects\drop\payload.exe`)
