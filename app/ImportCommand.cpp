@@ -86,6 +86,7 @@ QJsonObject toJson(const ImportSummary &sum, const std::string &casePath)
     root[QStringLiteral("failed")] = static_cast<double>(sum.count(FileReport::Status::Failed));
     root[QStringLiteral("skipped")] = static_cast<double>(sum.count(FileReport::Status::Skipped));
     root[QStringLiteral("apple_double_skipped")] = static_cast<double>(sum.appleDoubleSkipped);
+    root[QStringLiteral("hosts_fixed")] = static_cast<double>(sum.hostsFixed);
     root[QStringLiteral("stored")] = static_cast<double>(sum.stored());
     root[QStringLiteral("rejected")] = static_cast<double>(sum.rejected());
     root[QStringLiteral("bytes")] = static_cast<double>(sum.bytes());
@@ -102,7 +103,7 @@ QJsonObject toJson(const ImportSummary &sum, const std::string &casePath)
 void printText(const ImportSummary &sum, std::FILE *out)
 {
     for (const FileReport &f : sum.files) {
-        if (f.status == FileReport::Status::Imported && f.rejected == 0 && f.warnings == 0)
+        if (f.status == FileReport::Status::Imported && f.rejected == 0 && f.warnings == 0 && f.message.empty())
             continue;
         std::fprintf(out, "%-9s %s", statusName(f.status), printable(f.path).c_str());
         if (f.status == FileReport::Status::Imported)

@@ -5,9 +5,11 @@
 #include "inference/HostResolver.h"
 #include "inference/RuleContext.h"
 #include "inference/SessionLinker.h"
+#include "inference/SmbMountRule.h"
 #include "inference/WinPath.h"
 #include "store/HostName.h"
 
+#include <algorithm>
 #include <map>
 
 namespace tt::inference {
@@ -34,6 +36,12 @@ void SmbShareWriteRule::collect(RuleContext &ctx, std::vector<Candidate> &out)
                 continue;
             const std::string shareShort = WinPath::shareShortName(s.share);
             if (WinPath::isIpcShare(shareShort))
+                continue;
+            // What a Mac client writes on every SMB share it browses (.DS_Store, AppleDouble
+            // ._name, .TemporaryItems/...): never a tool.
+            std::string posixRel = "/" + s.rel;
+            std::replace(posixRel.begin(), posixRel.end(), '\\', '/');
+            if (SmbMountRule::volumeHousekeeping(posixRel))
                 continue;
             const std::string ip = store::normaliseIp(s.ip);
             // Loopback or the host's own address: a local copy through a share, not a transfer.

@@ -45,6 +45,14 @@ std::string WinPath::join(std::string_view shareLocalPath, std::string_view rela
         return std::string(relative);
     if (relative.empty())
         return base;
+    if (base.front() == '/') {
+        // A POSIX share root (a Mac's or a Samba server's): '/' between the parts.
+        if (base.back() != '/')
+            base.push_back('/');
+        for (char c : relative)
+            base.push_back(c == '\\' ? '/' : c);
+        return base;
+    }
     if (base.back() != '\\')
         base.push_back('\\');
     base.append(relative);

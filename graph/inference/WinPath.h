@@ -19,7 +19,7 @@ public:
 
     // "\??\C:\x" -> "C:\x"; also "\\?\" and "\DosDevices\".
     static std::string stripNtPrefix(std::string_view p);
-    // ShareLocalPath + RelativeTargetName -> a full local path.
+    // ShareLocalPath + RelativeTargetName -> a full local path ('/' separators under a POSIX root).
     static std::string join(std::string_view shareLocalPath, std::string_view relative);
     static std::string_view fileName(std::string_view p);
     // Directory part without the trailing separator ("" when none).

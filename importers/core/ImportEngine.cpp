@@ -303,10 +303,12 @@ ImportSummary ImportEngine::run(
 void ImportEngine::finish(FileReport &&report)
 {
     ++m_progress.filesDone;
-    if (report.status == FileReport::Status::Imported)
+    if (report.status == FileReport::Status::Imported) {
         spdlog::info("imported {} ({}): read {}, stored {}, rejected {}, warnings {} in {:.2f} s", report.path,
             report.format, report.read, report.stored, report.rejected, report.warnings, report.seconds);
-    else if (report.status == FileReport::Status::Duplicate || report.status == FileReport::Status::Skipped)
+        if (!report.message.empty())
+            spdlog::info("  {}", report.message);
+    } else if (report.status == FileReport::Status::Duplicate || report.status == FileReport::Status::Skipped)
         spdlog::info("skipped {}: {}", report.path, report.message);
     else if (report.status == FileReport::Status::Cancelled)
         spdlog::warn("cancelled {}: nothing of it was kept", report.path);
@@ -345,7 +347,11 @@ void ImportEngine::importPath(const std::string &path, bool named)
     // Fast path for a re-run: same path, size and mtime as an imported source, and same hash.
     try {
         // (Regular files only: hashing a FIFO here would consume the data it is about to import.)
-        if (auto known = S_ISREG(st.st_mode) ? m_writer->findByStat(path, size, mtime) : std::nullopt) {
+        // (With --host, a source first imported without a host is read again: it may be replaced.)
+        auto known = S_ISREG(st.st_mode) ? m_writer->findByStat(path, size, mtime) : std::nullopt;
+        if (known && !m_options.defaultHost.empty() && m_writer->hostless(known->id))
+            known.reset();
+        if (known) {
             std::string err;
             std::string sha = Sha256::ofFile(path, &err);
             if (!sha.empty() && sha == known->sha256) {
@@ -552,7 +558,8 @@ void ImportEngine::importLeaf(
         counts.lastTs = sink.last() == kNoTime ? store::kNoValue : sink.last();
         counts.durationMs = (nowNs() - t0) / 1'000'000;
         store::CaseWriter::KnownSource existing;
-        if (w.commit(report.sha256, counts, &existing) == store::CaseWriter::CommitResult::Duplicate) {
+        const auto committed = w.commit(report.sha256, counts, &existing, !m_options.defaultHost.empty());
+        if (committed == store::CaseWriter::CommitResult::Duplicate) {
             report.status = FileReport::Status::Duplicate;
             report.message = "already in the case (same SHA-256 as source #" + std::to_string(existing.id) + ", "
                 + existing.path + ")";
@@ -560,6 +567,12 @@ void ImportEngine::importLeaf(
             report.rejected = 0;
             report.issues.clear();
         } else {
+            if (committed == store::CaseWriter::CommitResult::Replaced) {
+                report.message = "replaces source #" + std::to_string(existing.id) + " (" + existing.path
+                    + "), the same content imported without a host: its records are now on host "
+                    + m_options.defaultHost;
+                ++m_summary.hostsFixed;
+            }
             report.status = FileReport::Status::Imported;
             report.firstTs = sink.first() == kNoTime ? 0 : sink.first();
             report.lastTs = sink.last() == kNoTime ? 0 : sink.last();

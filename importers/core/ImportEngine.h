@@ -60,6 +60,9 @@ struct ImportSummary {
     // macOS AppleDouble entries ("__MACOSX/..." and "._NAME" in folders and archives): metadata,
     // skipped and counted here once, not listed per file and never a failure.
     int64_t appleDoubleSkipped = 0;
+    // Files already in the case without a host that `--host` re-attributed (counted as imported;
+    // CaseWriter::commit's replaceHostless).
+    int64_t hostsFixed = 0;
     int64_t stored() const;
     int64_t rejected() const;
     uint64_t bytes() const;

@@ -228,7 +228,145 @@ template<typename Fill> bool readDocument(ByteSource &in, RecordSink &sink, Fill
     return true;
 }
 
+// The value of `key=value` / `key="value"` in an smbd message (the key at a word start; quoted
+// values with \" and \\ escapes), "" when absent.
+std::string smbdValue(std::string_view msg, std::string_view key)
+{
+    size_t at = 0;
+    while ((at = msg.find(key, at)) != std::string_view::npos) {
+        const size_t end = at + key.size();
+        const bool wordStart = at == 0 || msg[at - 1] == ' ' || msg[at - 1] == ',' || msg[at - 1] == '(';
+        at = end;
+        if (!wordStart || end >= msg.size() || msg[end] != '=')
+            continue;
+        size_t i = end + 1;
+        std::string v;
+        if (i < msg.size() && msg[i] == '"') {
+            for (++i; i < msg.size() && msg[i] != '"'; ++i) {
+                if (msg[i] == '\\' && i + 1 < msg.size() && (msg[i + 1] == '"' || msg[i + 1] == '\\'))
+                    ++i;
+                v.push_back(msg[i]);
+            }
+        } else {
+            while (i < msg.size() && msg[i] != ' ' && msg[i] != ',' && msg[i] != ')')
+                v.push_back(msg[i++]);
+        }
+        return v;
+    }
+    return {};
+}
+
+// "10.30.0.40:50122", "[fe80::1]:50122", "10.30.0.40" -> address and port ("" when none).
+void splitEndpoint(std::string_view ep, std::string &ip, std::string &port)
+{
+    ip.clear();
+    port.clear();
+    if (!ep.empty() && ep.front() == '[') {
+        const size_t close = ep.find(']');
+        if (close == std::string_view::npos)
+            return;
+        ip.assign(ep.substr(1, close - 1));
+        if (close + 1 < ep.size() && ep[close + 1] == ':')
+            port.assign(ep.substr(close + 2));
+        return;
+    }
+    const size_t colon = ep.rfind(':');
+    if (colon != std::string_view::npos && ep.find(':') == colon) {
+        ip.assign(ep.substr(0, colon));
+        port.assign(ep.substr(colon + 1));
+    } else {
+        ip.assign(ep);
+    }
+}
+
 } // namespace
+
+// The operation of an smbd message: the words before the first ':' ("SMB2 " dropped).
+int SmbdMessage::operation(std::string_view msg)
+{
+    const size_t colon = msg.find(':');
+    if (colon == std::string_view::npos)
+        return kOther;
+    std::string_view op = msg.substr(0, colon);
+    if (op.substr(0, 5) == "SMB2 " || op.substr(0, 5) == "SMB3 ")
+        op.remove_prefix(5);
+    if (op == "session setup")
+        return kSessionSetup;
+    if (op == "tree connect")
+        return kTreeConnect;
+    if (op == "create")
+        return kCreate;
+    if (op == "close")
+        return kClose;
+    if (op == "session logoff")
+        return kLogoff;
+    return kOther;
+}
+
+void SmbdMessage::Tracker::classify(RawEvent &ev, std::string_view pid, std::string_view msg)
+{
+    ev.channel = "macos:smbd";
+    ev.provider = "smbd";
+    const int op = operation(msg);
+    ev.eventId = op;
+    ev.fields.push_back({"identifier", "smbd"});
+    if (!pid.empty())
+        ev.fields.push_back({"pid", std::string(pid)});
+    ev.fields.push_back({"message", std::string(msg)});
+    if (op == kOther)
+        return;
+    auto put = [&](const char *name, std::string v) {
+        if (!v.empty())
+            ev.fields.push_back({name, std::move(v)});
+    };
+    const std::string session = smbdValue(msg, "session");
+    put("session", session);
+    std::string status = smbdValue(msg, "status");
+    put("status", status);
+    const bool ok = status.empty() || status == "STATUS_SUCCESS";
+    if (op == kSessionSetup) {
+        std::string ip, port;
+        splitEndpoint(smbdValue(msg, "client"), ip, port);
+        Session s {ip, port, smbdValue(msg, "user"), smbdValue(msg, "domain")};
+        put("client_ip", ip);
+        put("client_port", port);
+        put("user", s.user);
+        put("domain", s.domain);
+        put("auth", smbdValue(msg, "auth"));
+        if (ok && !session.empty())
+            m_sessions[session] = std::move(s);
+        return;
+    }
+    const auto it = m_sessions.find(session);
+    if (it != m_sessions.end()) {
+        put("client_ip", it->second.ip);
+        put("client_port", it->second.port);
+        put("user", it->second.user);
+        put("domain", it->second.domain);
+    }
+    if (op == kLogoff) {
+        if (it != m_sessions.end())
+            m_sessions.erase(it);
+        return;
+    }
+    const std::string share = smbdValue(msg, "share");
+    put("share", share);
+    if (op == kTreeConnect) {
+        const std::string path = smbdValue(msg, "path");
+        put("share_path", path);
+        if (ok && !session.empty() && !share.empty())
+            m_sharePaths[session + '|' + share] = path;
+        return;
+    }
+    if (const auto sp = m_sharePaths.find(session + '|' + share); sp != m_sharePaths.end())
+        put("share_path", sp->second);
+    put("file", smbdValue(msg, "file"));
+    put("access", smbdValue(msg, "access"));
+    put("disposition", smbdValue(msg, "disposition"));
+    put("action", smbdValue(msg, "action"));
+    put("type", smbdValue(msg, "type"));
+    put("written", smbdValue(msg, "written"));
+}
 
 bool EsloggerParser::looksLikeEslogger(std::string_view firstLine)
 {
@@ -345,6 +483,7 @@ bool EsloggerParser::parse(ByteSource &in, RecordSink &sink)
 bool UnifiedLogParser::parse(ByteSource &in, RecordSink &sink)
 {
     bool warnedHost = false;
+    SmbdMessage::Tracker smbd;
     auto fill = [&](dom::element doc, RawEvent &ev) -> std::string {
         const auto t = timeutil::parseIso8601(str(doc, {"timestamp"}));
         if (!t)
@@ -363,6 +502,8 @@ bool UnifiedLogParser::parse(ByteSource &in, RecordSink &sink)
                 ev.system.push_back({k, std::string(v)});
         if (sshd::isSshIdentifier(program)) {
             linuxlog::classifyMessage(ev, program, pid, message);
+        } else if (program == "smbd") {
+            smbd.classify(ev, pid, message);
         } else {
             ev.channel = "macos:unifiedlog";
             ev.provider.assign(program);

@@ -2,7 +2,9 @@
 
 #include "core/FormatParser.h"
 
+#include <string>
 #include <string_view>
+#include <unordered_map>
 
 namespace tt {
 
@@ -26,10 +28,36 @@ private:
 
 // macOS unified log exports, `log show --style ndjson` (one entry per line: "timestamp",
 // "processImagePath", "processID", "eventMessage", "subsystem", "category", "messageType"...).
-// sshd's messages become "linux:sshd" records exactly like a Linux auth.log (OpenSSH); every other
-// entry "macos:unifiedlog" (event id 0, kept). No host name in the export: --host NAME.
+// sshd's messages become "linux:sshd" records exactly like a Linux auth.log (OpenSSH), smbd's
+// "macos:smbd" (SmbdMessage); every other entry "macos:unifiedlog" (event id 0, kept). No host name in the export:
+// --host NAME.
 // `--style json` (one array over many lines) is read whole (up to 1 GiB), position = the entry's
 // ordinal in the array.
+// The macOS SMB server's (/usr/sbin/smbd) unified-log messages: channel "macos:smbd", event id
+// the operation, fields from the message's `key=value` / `key="value"` words (session, client,
+// user, domain, auth, share, path, file, access, disposition, action, type, status). Apple does not
+// document smbd's message wording: the shape read here is an assumption, see
+// docs/record-conventions.md "macOS smbd". The session's client address, port and user and the
+// share's local path are carried onto the later messages of the session.
+struct RawEvent;
+
+struct SmbdMessage {
+    enum Op { kOther = 0, kSessionSetup = 1, kTreeConnect = 2, kCreate = 3, kClose = 4, kLogoff = 5 };
+    static int operation(std::string_view msg);
+
+    class Tracker {
+    public:
+        void classify(RawEvent &ev, std::string_view pid, std::string_view msg);
+
+    private:
+        struct Session {
+            std::string ip, port, user, domain;
+        };
+        std::unordered_map<std::string, Session> m_sessions; // session id -> who
+        std::unordered_map<std::string, std::string> m_sharePaths; // "session|share" -> local path
+    };
+};
+
 class UnifiedLogParser : public FormatParser {
 public:
     std::string_view name() const override { return "unifiedlog"; }

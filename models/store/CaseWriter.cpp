@@ -125,17 +125,23 @@ void CaseWriter::begin(const SourceRow &source)
     m_blocks.begin(m_sourceId, source.format);
 }
 
-CaseWriter::CommitResult CaseWriter::commit(std::string_view sha256, const SourceCounts &counts, KnownSource *existing)
+CaseWriter::CommitResult CaseWriter::commit(
+    std::string_view sha256, const SourceCounts &counts, KnownSource *existing, bool replaceHostless)
 {
     if (m_copyEvents) {
         flushEvents();
         giveBackEventIds();
     }
+    bool replaced = false;
     if (auto known = findBySha(sha256)) {
         if (existing)
             *existing = *known;
-        rollback();
-        return CommitResult::Duplicate;
+        if (!replaceHostless || !hostless(known->id) || hostless(m_sourceId)) {
+            rollback();
+            return CommitResult::Duplicate;
+        }
+        replaceSource(known->id);
+        replaced = true;
     }
     m_blocks.finish();
     flushHostStats();
@@ -167,7 +173,77 @@ CaseWriter::CommitResult CaseWriter::commit(std::string_view sha256, const Sourc
     m_addressKeys.clear();
     m_addressSightings.clear();
     m_domainControllers.clear();
-    return CommitResult::Committed;
+    return replaced ? CommitResult::Replaced : CommitResult::Committed;
+}
+
+bool CaseWriter::hostless(int64_t sourceId)
+{
+    int64_t first = 0, last = 0;
+    if (sourceId == m_sourceId && m_active) {
+        first = m_firstEvent;
+        last = m_lastEvent;
+    } else {
+        auto st = m_db.prepare("SELECT first_event, last_event FROM sources WHERE id=?");
+        st.bind(1, sourceId);
+        if (!st.step() || st.isNull(0) || st.isNull(1))
+            return false;
+        first = st.int64(0);
+        last = st.int64(1);
+    }
+    if (!first || !last)
+        return false;
+    // A source's events are the id range [first_event, last_event] (files take turns).
+    auto hosted = m_db.prepare("SELECT CASE WHEN EXISTS(SELECT 1 FROM events WHERE id BETWEEN ? AND ? AND "
+                               "source_id=? AND host_id IS NOT NULL) OR EXISTS(SELECT 1 FROM host_addresses WHERE "
+                               "source_id=?) THEN 1 ELSE 0 END");
+    hosted.bind(1, first).bind(2, last).bind(3, sourceId).bind(4, sourceId);
+    return hosted.step() && hosted.int64(0) == 0;
+}
+
+void CaseWriter::replaceSource(int64_t oldSource)
+{
+    auto range = m_db.prepare("SELECT first_event, last_event FROM sources WHERE id=?");
+    range.bind(1, oldSource);
+    if (!range.step())
+        return;
+    const int64_t first = range.int64(0), last = range.int64(1);
+    // The same content parsed the same way: the i-th record of the old source is the i-th of
+    // this one. The analyst's notes, tags and bookmarks on those records follow them.
+    auto ids = [&](int64_t lo, int64_t hi, int64_t source) {
+        std::vector<int64_t> out;
+        auto st = m_db.prepare("SELECT id FROM events WHERE id BETWEEN ? AND ? AND source_id=? ORDER BY id");
+        st.bind(1, lo).bind(2, hi).bind(3, source);
+        while (st.step())
+            out.push_back(st.int64(0));
+        return out;
+    };
+    const std::vector<int64_t> before = ids(first, last, oldSource);
+    const std::vector<int64_t> after = ids(m_firstEvent, m_lastEvent, m_sourceId);
+    if (before.size() == after.size()) {
+        auto note = m_db.prepare("UPDATE annotations SET target_key=? WHERE target_kind='event' AND target_key=?");
+        auto conflict
+            = m_db.prepare("UPDATE annotation_conflicts SET target_key=? WHERE target_kind='event' AND target_key=?");
+        for (size_t i = 0; i < before.size(); ++i) {
+            const std::string from = std::to_string(before[i]), to = std::to_string(after[i]);
+            note.bind(1, to).bind(2, from);
+            note.exec();
+            conflict.bind(1, to).bind(2, from);
+            conflict.exec();
+        }
+    }
+    auto del = [&](const char *sql, std::initializer_list<int64_t> values) {
+        auto st = m_db.prepare(sql);
+        int i = 1;
+        for (int64_t v : values)
+            st.bind(i++, v);
+        st.exec();
+    };
+    // Derived rows naming the old records go too (inference runs again after the import).
+    del("DELETE FROM transfer_evidence WHERE event BETWEEN ? AND ?", {first, last});
+    del("DELETE FROM events WHERE id BETWEEN ? AND ? AND source_id=?", {first, last, oldSource});
+    del("DELETE FROM record_blocks WHERE source_id=?", {oldSource});
+    del("DELETE FROM import_issues WHERE source_id=?", {oldSource});
+    del("DELETE FROM sources WHERE id=?", {oldSource});
 }
 
 void CaseWriter::rollback()

@@ -41,12 +41,25 @@ public:
     sql::Db &db() { return m_db; } // for the other writers of the store (NetworkWriter) in this transaction
     int64_t sourceId() const { return m_sourceId; }
 
-    enum class CommitResult { Committed, Duplicate };
+    enum class CommitResult { Committed, Duplicate, Replaced };
     // Sets the content hash and counts; when another source already has this SHA-256 the
     // transaction is rolled back instead and Duplicate is returned (existing id in *existing).
-    CommitResult commit(std::string_view sha256, const SourceCounts &counts, KnownSource *existing = nullptr);
+    // With replaceHostless, a known source that is host-less (hostless()) while this one gives its
+    // records a host is replaced instead (`import --host NAME` of a file first imported without
+    // one: eslogger / unified-log exports name no host): its events, record blocks and import
+    // issues are deleted with its provenance row, notes / tags / bookmarks on its events move to
+    // the same records of this source, and Replaced is returned (the old source in *existing).
+    CommitResult commit(std::string_view sha256, const SourceCounts &counts, KnownSource *existing = nullptr,
+        bool replaceHostless = false);
+    // No record of the source has a host and it gave no host an address (its records were kept
+    // without a host and not normalised). False for an unknown source.
+    bool hostless(int64_t sourceId);
     void rollback();
 
+private:
+    void replaceSource(int64_t oldSource);
+
+public:
     // 0 when the name does not identify a host.
     int64_t hostId(std::string_view rawName);
     // 0 when name is empty or "-". domain/name matched case-insensitively; sid attached when new.

@@ -160,7 +160,7 @@ private slots:
         for (const QString &p : problems)
             qInfo().noquote() << "  " << p;
         for (const char *k : {"esxi scp push", "esxi http push", "esxi http pull", "macos scp push", "macos http pull",
-                 "macos airdrop push"})
+                 "macos airdrop push", "macos smb-share push"})
             QVERIFY2(perKind[QString::fromLatin1(k)] > 0, k);
         QVERIFY2(problems.filter(QStringLiteral("attack transfer lost")).isEmpty(), qPrintable(problems.join('\n')));
     }

@@ -18,6 +18,7 @@
 #include "store/MacActivity.h"
 #include "store/Sqlite.h"
 
+#include <QFile>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -273,6 +274,190 @@ private slots:
         QCOMPARE(describe(*pull),
             std::string("FILES01 -> MAC02 | MAC02\\bob | /Users/bob/Downloads/q3 report.xlsx | "
                         "\\\\files01.corp.local\\projects\\finance\\q3 report.xlsx | smb-share | pull"));
+    }
+
+    // The Mac as an SMB server: smbd's unified-log messages (mac04-unifiedlog-smbd.ndjson, message
+    // wording assumed, see the fixture README) read into session / share / file fields, the
+    // session's client and user carried onto its later messages.
+    void smbdMessages()
+    {
+        UnifiedLogParser p;
+        CollectingSink sink;
+        QVERIFY(parseFixture(p, "mac04-unifiedlog-smbd.ndjson", sink));
+        QCOMPARE(sink.rejects.size(), size_t(0));
+        QCOMPARE(sink.events.size(), size_t(18));
+        for (const RawEvent &e : sink.events)
+            QCOMPARE(e.channel, std::string("macos:smbd"));
+        QCOMPARE(sink.events[0].eventId, int(SmbdMessage::kOther));
+        const RawEvent &setup = sink.events[1];
+        QCOMPARE(setup.eventId, int(SmbdMessage::kSessionSetup));
+        QCOMPARE(fld(setup, "client_ip"), std::string("10.30.0.40"));
+        QCOMPARE(fld(setup, "client_port"), std::string("50122"));
+        QCOMPARE(fld(setup, "user"), std::string("carol"));
+        QCOMPARE(fld(setup, "session"), std::string("0x4a1"));
+        QCOMPARE(fld(setup, "auth"), std::string("NTLMv2"));
+        QCOMPARE(setup.timeUs, int64_t(1773226805100000)); // 12:00:05.1 +01:00 = 11:00:05.1 UTC
+        QCOMPARE(sys(setup, "subsystem"), std::string("com.apple.smbd"));
+        const RawEvent &tree = sink.events[3];
+        QCOMPARE(tree.eventId, int(SmbdMessage::kTreeConnect));
+        QCOMPARE(fld(tree, "share_path"), std::string("/Users/Shared/Projects"));
+        const RawEvent &create = sink.events[5];
+        QCOMPARE(create.eventId, int(SmbdMessage::kCreate));
+        QCOMPARE(fld(create, "file"), std::string("drop\\payload.exe"));
+        QCOMPARE(fld(create, "share"), std::string("Projects"));
+        QCOMPARE(fld(create, "share_path"), std::string("/Users/Shared/Projects")); // from the tree connect
+        QCOMPARE(fld(create, "client_ip"), std::string("10.30.0.40")); // from the session setup
+        QCOMPARE(fld(create, "user"), std::string("carol"));
+        QCOMPARE(fld(create, "access"), std::string("0x00130197"));
+        QCOMPARE(fld(create, "action"), std::string("created"));
+        QCOMPARE(sink.events[6].eventId, int(SmbdMessage::kClose));
+        QCOMPARE(fld(sink.events[6], "written"), std::string("73802"));
+        QCOMPARE(sink.events[7].eventId, int(SmbdMessage::kLogoff));
+        QCOMPARE(fld(sink.events[10], "file"), std::string("reports\\q3 report.docx")); // quoted, with a space
+        QCOMPARE(fld(sink.events[16], "status"), std::string("STATUS_LOGON_FAILURE"));
+        QCOMPARE(fld(sink.events[17], "client_ip"), std::string("<absent>")); // no session was set up
+        QCOMPARE(SmbdMessage::operation("tree connect: share=x"), int(SmbdMessage::kTreeConnect));
+        QCOMPARE(SmbdMessage::operation("SMB2 create file=x"), int(SmbdMessage::kOther)); // no ':'
+    }
+
+    // smbd normalised like a Windows file server's Security log (logon type 3, 5140, 5145), so
+    // rule smb-share-write finds the client's push into the Mac's share; the other sessions (a
+    // read, .DS_Store / AppleDouble files, folders, a failed logon) are no transfers.
+    void smbdTransfer()
+    {
+        QTemporaryDir dir;
+        auto cs = store::CaseStore::open(
+            dir.filePath(QStringLiteral("smbd.ttcase")).toStdString(), store::CaseStore::Access::Create);
+        ImportEngine::Options opts;
+        opts.defaultHost = "MAC03";
+        ImportEngine engine(*cs, opts);
+        const ImportSummary s = engine.run(
+            {QString(fixturesDir() + QStringLiteral("/macos/mac04-unifiedlog-smbd.ndjson")).toStdString()});
+        QCOMPARE(s.count(FileReport::Status::Imported), size_t(1));
+        QCOMPARE(s.rejected(), int64_t(0));
+        inference::InferenceEngine(*cs).run();
+        auto one = [&](const char *sql) {
+            auto st = cs->db().prepare(sql);
+            return st.step() && !st.isNull(0) ? st.text(0) : std::string("<null>");
+        };
+        QCOMPARE(
+            one("SELECT group_concat(x, ' ') FROM (SELECT l.outcome || ':' || l.source_ip || ':' || l.source_port "
+                "|| ':' || l.logon_id || ':' || a.domain || '\\' || a.name AS x FROM logon_sessions l JOIN accounts "
+                "a ON a.id = l.account_id WHERE l.origin = 'smbd' ORDER BY l.ts)"),
+            std::string("success:10.30.0.40:50122:0x4a1:MAC03\\carol success:10.30.0.41:50400:0x4b2:MAC03\\dave "
+                        "failure:10.30.0.42:50800:0x4c3:MAC03\\admin"));
+        QCOMPARE(one("SELECT group_concat(x, '|') FROM (SELECT code || ' ' || share_name || ' ' || "
+                     "coalesce(relative_target, '-') || ' ' || coalesce(access_mask, '-') AS x FROM share_accesses "
+                     "ORDER BY ts)"),
+            std::string("5140 \\\\*\\IPC$ - -|5140 \\\\*\\Projects - -|5145 \\\\*\\Projects drop\\payload.exe "
+                        "1245591|5140 \\\\*\\Projects - -|5145 \\\\*\\Projects reports\\q3 report.docx 1179785|"
+                        "5145 \\\\*\\Projects reports\\.DS_Store 1245591|5145 \\\\*\\Projects reports\\._q3 "
+                        "report.docx 1245591"));
+        const auto rows = inference::listTransfers(*cs, {});
+        std::string all;
+        for (const auto &r : rows)
+            all += r.file + ": " + describe(r) + " | " + r.rules + "\n";
+        QVERIFY2(rows.size() == 1, all.c_str());
+        QCOMPARE(rows[0].file, std::string("payload.exe"));
+        QCOMPARE(describe(rows[0]),
+            std::string("10.30.0.40 -> MAC03 | MAC03\\carol | /Users/Shared/Projects/drop/payload.exe |  | smb-share | "
+                        "push"));
+        QCOMPARE(rows[0].rules, std::string("smb-share-write"));
+    }
+
+    // Only the sessions that moved no file (mac04 without session 0x4a1): a read, .DS_Store and
+    // AppleDouble writes, a folder, a failed logon with a refused create. The writes are in
+    // share_accesses as 5145 with WriteData, and still no transfer.
+    void smbdNoTransfer()
+    {
+        QTemporaryDir dir;
+        const std::string text = readFixture(QStringLiteral("macos/mac04-unifiedlog-smbd.ndjson"));
+        std::string kept;
+        size_t at = 0;
+        while (at < text.size()) {
+            const size_t nl = text.find('\n', at);
+            const std::string line = text.substr(at, nl == std::string::npos ? std::string::npos : nl + 1 - at);
+            at = nl == std::string::npos ? text.size() : nl + 1;
+            if (line.find("0x4a1") == std::string::npos)
+                kept += line;
+        }
+        const QString path = dir.filePath(QStringLiteral("quiet.ndjson"));
+        QFile f(path);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(kept.data(), static_cast<qint64>(kept.size()));
+        f.close();
+        auto cs = store::CaseStore::open(
+            dir.filePath(QStringLiteral("quiet.ttcase")).toStdString(), store::CaseStore::Access::Create);
+        ImportEngine::Options opts;
+        opts.defaultHost = "MAC03";
+        ImportEngine engine(*cs, opts);
+        QCOMPARE(engine.run({path.toStdString()}).count(FileReport::Status::Imported), size_t(1));
+        inference::InferenceEngine(*cs).run();
+        auto st = cs->db().prepare("SELECT count(*) FROM share_accesses WHERE code = 5145 AND (access_mask & 2) != 0");
+        QVERIFY(st.step());
+        QCOMPARE(st.int64(0), int64_t(2)); // .DS_Store and ._q3 report.docx
+        const auto rows = inference::listTransfers(*cs, {});
+        std::string all;
+        for (const auto &r : rows)
+            all += r.file + ": " + describe(r) + " | " + r.rules + "\n";
+        QVERIFY2(rows.empty(), all.c_str());
+    }
+
+    // smbd message words: IPv6 clients, a quoted value with escapes, a key inside another word.
+    void smbdWords()
+    {
+        SmbdMessage::Tracker t;
+        RawEvent setup;
+        t.classify(setup, "700",
+            "SMB2 session setup: client=[fe80::1c2:3ff:fe44:5566]:50999 user=\"CORP\\\\x \\\"q\\\"\" auth=Kerberos "
+            "xsession=0x1 session=0x9");
+        QCOMPARE(fld(setup, "client_ip"), std::string("fe80::1c2:3ff:fe44:5566"));
+        QCOMPARE(fld(setup, "client_port"), std::string("50999"));
+        QCOMPARE(fld(setup, "user"), std::string("CORP\\x \"q\""));
+        QCOMPARE(fld(setup, "session"), std::string("0x9"));
+        RawEvent create;
+        t.classify(create, "700", R"(SMB2 create: session=0x9 share="C" file="a b\c.exe" action=created)");
+        QCOMPARE(fld(create, "client_ip"), std::string("fe80::1c2:3ff:fe44:5566"));
+        QCOMPARE(fld(create, "file"), std::string("a b\\c.exe")); // a lone backslash is kept
+        RawEvent off;
+        t.classify(off, "700", "SMB2 session logoff: session=0x9");
+        RawEvent late;
+        t.classify(late, "700", R"(SMB2 create: session=0x9 share="C" file="x" action=created)");
+        QCOMPARE(fld(late, "client_ip"), std::string("<absent>")); // the session ended
+    }
+
+    // Both ends: the Windows client's own Sysmon 1 (`copy ... \\MAC03\Projects\drop\payload.exe`)
+    // and Sysmon 3 (10.30.0.40:50122 -> 445) name the source host and merge with the Mac's smbd
+    // record of the write into one transfer.
+    void smbdBothEnds()
+    {
+        QTemporaryDir dir;
+        auto cs = store::CaseStore::open(
+            dir.filePath(QStringLiteral("smbd2.ttcase")).toStdString(), store::CaseStore::Access::Create);
+        {
+            ImportEngine engine(*cs, {});
+            QCOMPARE(
+                engine.run({QString(fixturesDir() + QStringLiteral("/macos/mac04-client-ws07.json")).toStdString()})
+                    .count(FileReport::Status::Imported),
+                size_t(1));
+        }
+        ImportEngine::Options opts;
+        opts.defaultHost = "MAC03";
+        ImportEngine engine(*cs, opts);
+        QCOMPARE(
+            engine.run({QString(fixturesDir() + QStringLiteral("/macos/mac04-unifiedlog-smbd.ndjson")).toStdString()})
+                .count(FileReport::Status::Imported),
+            size_t(1));
+        inference::InferenceEngine(*cs).run();
+        const auto rows = inference::listTransfers(*cs, {});
+        std::string all;
+        for (const auto &r : rows)
+            all += r.file + ": " + describe(r) + " | " + r.rules + "\n";
+        QVERIFY2(rows.size() == 1, all.c_str());
+        QCOMPARE(describe(rows[0]),
+            std::string("WS07 -> MAC03 | MAC03\\carol | /Users/Shared/Projects/drop/payload.exe | "
+                        "C:\\Users\\carol\\Downloads\\payload.exe | smb-share | push"));
+        QCOMPARE(rows[0].rules, std::string("smb-share-write,source-command"));
     }
 
     void smbMountSource_data()
