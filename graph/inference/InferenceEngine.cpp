@@ -147,7 +147,11 @@ std::string planIncremental(store::InferenceRepository &repo, store::EntityRepos
     };
     // The hosts the new ones reached, or were reached from, within the window.
     std::set<int64_t> read(plan.newHosts.begin(), plan.newHosts.end());
-    for (const store::PeerLinkRow &l : repo.peerLinks(plan.fromTs, plan.toTs)) {
+    // Sessions and connections around the new events only (an hour either side): a transfer of a
+    // new host whose other end is not among them is found by the run itself (its other end, its
+    // evidence hosts, the ends of the old transfers it replaces: read in a further round).
+    const int64_t near = 3600 * InferenceConfig::kSec;
+    for (const store::PeerLinkRow &l : repo.peerLinks(first - near, last + near)) {
         std::vector<int64_t> ends;
         if (!l.ip.empty()) {
             auto it = owners.find(store::normaliseIp(l.ip));
@@ -419,7 +423,7 @@ InferenceEngine::Result InferenceEngine::runSteps(bool incremental)
         std::sort(plan.readScope.hosts.begin(), plan.readScope.hosts.end());
         plan.processScope.hosts = plan.readScope.hosts;
         r.scopeHosts = plan.readScope.hosts.size();
-        if (round == 3
+        if (round == 7
             || double(plan.readScope.hosts.size()) > m_config.incrementalHostShare * double(repo.hostsWithEvents())) {
             r.incremental = false;
             r.fullReason = "the new events' transfers reach most of the case's hosts";
