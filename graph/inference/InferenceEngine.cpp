@@ -171,7 +171,7 @@ std::string planIncremental(store::InferenceRepository &repo, store::EntityRepos
             read.insert(l.host);
     }
     const int64_t hostCount = repo.hostsWithEvents();
-    if (double(read.size()) > cfg.incrementalHostShare * double(hostCount))
+    if (cfg.incrementalHostShare < 1.0 && double(read.size()) > cfg.incrementalHostShare * double(hostCount))
         return "the new events reach most of the case's hosts";
 
     // Account links are case-wide: new spellings that change the identity of an account already
@@ -423,8 +423,11 @@ InferenceEngine::Result InferenceEngine::runSteps(bool incremental)
         std::sort(plan.readScope.hosts.begin(), plan.readScope.hosts.end());
         plan.processScope.hosts = plan.readScope.hosts;
         r.scopeHosts = plan.readScope.hosts.size();
+        // (A share of 1 or more: never too many; the hosts read may include address-only ones.)
         if (round == 7
-            || double(plan.readScope.hosts.size()) > m_config.incrementalHostShare * double(repo.hostsWithEvents())) {
+            || (m_config.incrementalHostShare < 1.0
+                && double(plan.readScope.hosts.size())
+                    > m_config.incrementalHostShare * double(repo.hostsWithEvents()))) {
             r.incremental = false;
             r.fullReason = "the new events' transfers reach most of the case's hosts";
         }
