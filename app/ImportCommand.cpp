@@ -242,7 +242,7 @@ int runImport(const QStringList &args)
     bool inferenceCancelled = false;
     if (!p.isSet(noInferOpt) && !interrupt.caught() && store::inferencePending(*cs)) {
         try {
-            const auto r = inferStale(*cs, interrupt);
+            const auto r = inferStale(*cs, interrupt, true);
             inferred = inferenceSummary(r);
             transfers = static_cast<int64_t>(r.transfers);
             spdlog::info("{}", inferred);

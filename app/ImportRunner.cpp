@@ -96,7 +96,7 @@ void ImportRunner::start(const QString &casePath, const QStringList &paths)
                         Qt::QueuedConnection);
                 inference::InferenceEngine infer(*cs);
                 infer.setCancelFlag(cancelFlag.get());
-                const auto r = infer.run();
+                const auto r = infer.runAfterImport();
                 summary += QObject::tr("; %n transfer(s) inferred", nullptr, static_cast<int>(r.transfers));
             }
             for (const FileReport &f : sum.files)

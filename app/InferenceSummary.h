@@ -16,8 +16,9 @@ class SignalCancel;
 std::string inferenceSummary(const inference::InferenceEngine::Result &r);
 
 // Recomputes the transfers of a writable case, cancelled by `interrupt` (throws
-// InferenceEngine::Cancelled); TT_TEST_PAUSE_AT=inference pauses just before.
-inference::InferenceEngine::Result inferStale(store::CaseStore &cs, SignalCancel &interrupt);
+// InferenceEngine::Cancelled); TT_TEST_PAUSE_AT=inference pauses just before. afterImport: only
+// what the new events can change when the engine can tell (InferenceEngine::runAfterImport).
+inference::InferenceEngine::Result inferStale(store::CaseStore &cs, SignalCancel &interrupt, bool afterImport = false);
 
 // For read-only commands: one line on stderr when an import's inference never committed (the
 // transfers shown are stale), naming the command that fixes it.

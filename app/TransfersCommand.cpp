@@ -32,7 +32,10 @@ std::string iso(int64_t us)
 std::string inferenceSummary(const inference::InferenceEngine::Result &r)
 {
     std::string s = std::to_string(r.transfers) + " transfer(s) inferred from " + std::to_string(r.events) + " events";
-    if (!r.transfersByMethod.empty()) {
+    if (r.incremental) {
+        s += " (incremental: " + std::to_string(r.transfersWritten) + " written, " + std::to_string(r.transfersRemoved)
+            + " replaced, " + std::to_string(r.scopeHosts) + " host(s) read)";
+    } else if (!r.transfersByMethod.empty()) {
         s += " (";
         bool first = true;
         for (const auto &[m, n] : r.transfersByMethod) {
@@ -46,12 +49,12 @@ std::string inferenceSummary(const inference::InferenceEngine::Result &r)
     return s + buf;
 }
 
-inference::InferenceEngine::Result inferStale(store::CaseStore &cs, SignalCancel &interrupt)
+inference::InferenceEngine::Result inferStale(store::CaseStore &cs, SignalCancel &interrupt, bool afterImport)
 {
     pauseForTest("inference", *interrupt.flag());
     inference::InferenceEngine engine(cs);
     engine.setCancelFlag(interrupt.flag());
-    return engine.run();
+    return afterImport ? engine.runAfterImport() : engine.run();
 }
 
 void warnIfInferencePending(store::CaseStore &cs, const char *command)

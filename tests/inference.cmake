@@ -49,3 +49,11 @@ tt_add_test(tst_generator_platforms SOURCES inference/tst_generator_platforms.cp
 # DHCP churn between days) against its ground truth: accounts per host, addresses by time.
 tt_add_test(tst_generator_enterprise SOURCES inference/tst_generator_enterprise.cpp inference/GroundTruthMatcher.cpp inference/GeneratedCase.cpp
             LIBS tt_inference tt_importers tt_generator TIMEOUT 900)
+# Issue 12 item 1: incremental inference after an import (runAfterImport) leaves the case as a
+# whole-case run (`infer`) would: fixtures where B completes a transfer begun in A, generated cases
+# split by host and by day; the corpus (lateral-movement recordings, Mordor) split in two.
+tt_add_test(tst_inference_incremental SOURCES inference/tst_inference_incremental.cpp inference/InferenceFixtures.cpp
+            LIBS tt_inference tt_importers tt_generator TIMEOUT 600)
+tt_add_test(tst_inference_incremental_corpus SOURCES inference/tst_inference_incremental.cpp
+            inference/InferenceFixtures.cpp LIBS tt_inference tt_importers tt_generator TIMEOUT 900)
+target_compile_definitions(tst_inference_incremental_corpus PRIVATE TT_INCREMENTAL_CORPUS)

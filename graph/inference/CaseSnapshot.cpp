@@ -252,9 +252,31 @@ const ProcessInfo *ProcessRows::byEvent(int64_t event) const
     return nullptr;
 }
 
-void CaseSnapshot::load(store::InferenceRepository &repo, const store::InferenceScope &scope, size_t processCacheBytes)
+namespace {
+// Whether a row read case-wide (the remote-execution tables) is inside scope.
+template<typename Row> bool inScope(const Row &r, const store::InferenceScope &scope)
 {
-    processes.attach(repo, scope, processCacheBytes);
+    if (!scope.hosts.empty() && !std::binary_search(scope.hosts.begin(), scope.hosts.end(), r.host))
+        return false;
+    if (scope.fromTs != store::kNoValue && r.ts < scope.fromTs)
+        return false;
+    return scope.toTs == store::kNoValue || r.ts <= scope.toTs;
+}
+template<typename Row> void addInScope(ByHost<Row> &to, std::vector<Row> rows, const store::InferenceScope &scope)
+{
+    for (Row &r : rows)
+        if (inScope(r, scope))
+            to.add(std::move(r));
+    to.finish();
+}
+} // namespace
+
+void CaseSnapshot::load(store::InferenceRepository &repo, const store::InferenceScope &scopeIn,
+    size_t processCacheBytes, const store::InferenceScope *processScope)
+{
+    store::InferenceScope scope = scopeIn;
+    std::sort(scope.hosts.begin(), scope.hosts.end());
+    processes.attach(repo, processScope ? *processScope : scope, processCacheBytes);
     using FileKind = store::InferenceRepository::FileEventKind;
     repo.loadFileEvents(scope, [this](FileCreateInfo &&f, FileKind kind) {
         (kind == FileKind::Read            ? fileReads
@@ -275,27 +297,13 @@ void CaseSnapshot::load(store::InferenceRepository &repo, const store::Inference
     connections.finish();
     repo.loadServiceInstalls(scope, [this](ServiceInfo &&s) { services.add(std::move(s)); });
     services.finish();
-    for (auto &r : repo.shareReads())
-        shareReads.add(std::move(r));
-    shareReads.finish();
-    for (auto &r : repo.bitsJobs())
-        bitsJobs.add(std::move(r));
-    bitsJobs.finish();
-    for (auto &r : repo.scriptBlocks())
-        scriptBlocks.add(std::move(r));
-    scriptBlocks.finish();
-    for (auto &r : repo.remotingRecords())
-        remoting.add(std::move(r));
-    remoting.finish();
-    for (auto &r : repo.mounts())
-        mounts.add(std::move(r));
-    mounts.finish();
-    for (auto &r : repo.airDropAsks())
-        airDrops.add(std::move(r));
-    airDrops.finish();
-    for (auto &r : repo.scheduledTasks())
-        scheduledTasks.add(std::move(r));
-    scheduledTasks.finish();
+    addInScope(shareReads, repo.shareReads(), scope);
+    addInScope(bitsJobs, repo.bitsJobs(), scope);
+    addInScope(scriptBlocks, repo.scriptBlocks(), scope);
+    addInScope(remoting, repo.remotingRecords(), scope);
+    addInScope(mounts, repo.mounts(), scope);
+    addInScope(airDrops, repo.airDropAsks(), scope);
+    addInScope(scheduledTasks, repo.scheduledTasks(), scope);
 }
 
 const ProcessInfo *CaseSnapshot::processById(int64_t id) const

@@ -113,9 +113,11 @@ public:
     // Processes cached beyond the host being read (ProcessRows): 64 MiB.
     static constexpr size_t kProcessCacheBytes = size_t(64) << 20;
 
-    // Reads the rows of scope (the whole case by default) through the repository.
+    // Reads the rows of scope (the whole case by default) through the repository; processes by
+    // processScope when given (incremental inference reads processes of its hosts at any time:
+    // a parent may have started long before the window).
     void load(store::InferenceRepository &repo, const store::InferenceScope &scope,
-        size_t processCacheBytes = kProcessCacheBytes);
+        size_t processCacheBytes = kProcessCacheBytes, const store::InferenceScope *processScope = nullptr);
 
     ProcessRows processes;
     ByHost<FileCreateInfo> fileCreates;

@@ -26,6 +26,11 @@ HostResolver::HostResolver(store::EntityRepository &entities)
 
 void HostResolver::load(const CaseSnapshot &snap)
 {
+    load(snap.connections);
+}
+
+void HostResolver::load(const ByHost<NetInfo> &connections)
+{
     for (store::HostEntityRow &h : m_entities.hosts())
         m_hosts[h.id] = {std::move(h.name), h.ipOnly};
     for (const store::AddressBindingRow &b : m_entities.addressBindings())
@@ -37,8 +42,8 @@ void HostResolver::load(const CaseSnapshot &snap)
     m_entities.rewriteAddressConflicts(kWeakBinding);
     // Sysmon 3 names the remote end (reverse DNS on the logging host): a weaker mapping, used
     // when the telemetry of the peer itself is not in the case.
-    for (int64_t host : snap.connections.hosts())
-        for (const NetInfo &n : snap.connections.of(host)) {
+    for (int64_t host : connections.hosts())
+        for (const NetInfo &n : connections.of(host)) {
             // The remote end is the one that is not local; unknown for ambiguous inbound records.
             std::string ip, name;
             switch (store::localEndOfConnection(n.initiated, n.protocol, n.srcPort, n.dstPort)) {

@@ -14,11 +14,13 @@
 
 namespace tt::store {
 class EntityRepository;
-}
+struct NetInfo;
+} // namespace tt::store
 
 namespace tt::inference {
 
 class CaseSnapshot;
+template<typename T> class ByHost;
 
 class HostResolver {
 public:
@@ -29,6 +31,9 @@ public:
     // Loads host_addresses and adds the peer names Sysmon 3 reports (SourceHostname /
     // DestinationHostname) as time-bounded mappings of their own.
     void load(const CaseSnapshot &snap);
+    // The same with the Sysmon 3 peer names of connections read apart (incremental inference
+    // reads every connection for them: a mapping spans all its sightings, not the run's window).
+    void load(const ByHost<store::NetInfo> &connections);
 
     // The host that held ip at ts, preferring mappings learned from the same source; 0 when none.
     int64_t byIp(std::string_view ip, int64_t ts, int64_t source);

@@ -33,6 +33,12 @@ public:
         double loadSeconds = 0; // reading the case into memory
         size_t processCachePeakBytes = 0; // most bytes of process rows held at once
         size_t processHostLoads = 0; // hosts' processes read from the store
+        // runAfterImport(): whether only the scope of the new events was recomputed, else why not;
+        // the hosts read, the transfers removed and written by an incremental run.
+        bool incremental = false;
+        std::string fullReason;
+        size_t scopeHosts = 0;
+        size_t transfersRemoved = 0, transfersWritten = 0;
     };
 
     explicit InferenceEngine(store::CaseStore &cs, InferenceConfig config = {})
@@ -54,9 +60,21 @@ public:
     // Throws the store's errors (std::runtime_error), std::runtime_error when the case predates the transfer tables, or
     // Cancelled. A committed run marks the case's inference done.
     Result run();
+    // After an import (issue 12): recomputes only what the events added since the last committed
+    // run can change (their hosts and the hosts they reached, within the rules' longest window
+    // around their time span) and replaces exactly those transfers, leaving the case as run()
+    // would; falls back to run() (Result::fullReason says why) when the case was never inferred
+    // by this build, the scope is most of the case, or the new events change something
+    // case-wide (account links, network sensor logs, events without a host).
+    Result runAfterImport();
+
+    // How far (microseconds) the rules correlate rows around a transfer's first time: the
+    // longest window, clock skew and address tolerance, with an hour of margin.
+    static int64_t reach(const InferenceConfig &cfg);
 
 private:
-    Result runSteps();
+    Result runSteps(bool incremental);
+    Result guarded(bool incremental);
     void checkCancelled() const;
     store::CaseStore &m_cs;
     InferenceConfig m_config;

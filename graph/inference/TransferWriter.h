@@ -2,6 +2,7 @@
 
 #include "inference/Candidate.h"
 
+#include <cstdint>
 #include <vector>
 
 namespace tt::store {
@@ -20,6 +21,11 @@ public:
     {
     }
     void replaceAll(std::vector<Candidate> &transfers, const std::vector<double> &scores);
+    // Incremental inference (issue 12): removes the transfers with the given ids, writes the given
+    // ones (transfers[i] with scores[i] for i in add), then renumbers every transfer into the
+    // order replaceAll gives, so the case holds the rows and ids a whole run would write.
+    void replaceSome(const std::vector<int64_t> &removeIds, const std::vector<Candidate> &transfers,
+        const std::vector<double> &scores, const std::vector<size_t> &add);
 
 private:
     store::CaseStore &m_cs;

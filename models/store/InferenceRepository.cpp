@@ -9,6 +9,7 @@
 
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <string>
 
 namespace tt::store {
@@ -300,6 +301,215 @@ void InferenceRepository::removeUnusedHosts()
 void InferenceRepository::markDone()
 {
     markInferenceDone(m_cs.db());
+}
+
+namespace {
+constexpr const char *kCoveredEventsKey = "inference_covered_events";
+constexpr const char *kCoveredAccountsKey = "inference_covered_accounts";
+
+int64_t caseInfoInt(sql::Db &db, const char *key)
+{
+    auto st = db.prepare("SELECT value FROM case_info WHERE key = ?");
+    st.bind(1, std::string_view(key));
+    if (!st.step() || st.isNull(0))
+        return -1;
+    try {
+        return std::stoll(st.text(0));
+    } catch (const std::exception &) {
+        return -1;
+    }
+}
+
+void setCaseInfo(sql::Db &db, const char *key, int64_t value)
+{
+    auto st = db.prepare(
+        "INSERT INTO case_info(key, value) VALUES(?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value");
+    st.bind(1, std::string_view(key)).bind(2, std::string_view(std::to_string(value)));
+    st.exec();
+}
+
+void bindList(sql::Stmt &st, int &i, const std::vector<int64_t> &ids)
+{
+    for (int64_t id : ids)
+        st.bind(i++, id);
+}
+
+std::string placeholders(size_t n)
+{
+    std::string s;
+    for (size_t i = 0; i < n; ++i)
+        s += i ? ",?" : "?";
+    return s;
+}
+} // namespace
+
+bool InferenceRepository::serverCase()
+{
+    return m_cs.db().isPostgres();
+}
+
+InferenceRepository::CoveredIds InferenceRepository::coveredIds()
+{
+    return {caseInfoInt(m_cs.db(), kCoveredEventsKey), caseInfoInt(m_cs.db(), kCoveredAccountsKey)};
+}
+
+void InferenceRepository::setCoveredIds(const CoveredIds &ids)
+{
+    setCaseInfo(m_cs.db(), kCoveredEventsKey, ids.events);
+    setCaseInfo(m_cs.db(), kCoveredAccountsKey, ids.accounts);
+}
+
+InferenceRepository::CoveredIds InferenceRepository::maxIds()
+{
+    sql::Db &db = m_cs.db();
+    return {db.queryInt("SELECT coalesce(max(id), 0) FROM events"),
+        db.queryInt("SELECT coalesce(max(id), 0) FROM accounts")};
+}
+
+std::vector<NewEventSpan> InferenceRepository::newEventSpans(int64_t afterEvent)
+{
+    auto st = m_cs.db().prepare("SELECT coalesce(host_id, 0), min(ts), max(ts), count(*) FROM events WHERE id > ? "
+                                "GROUP BY coalesce(host_id, 0) ORDER BY 1");
+    st.bind(1, afterEvent);
+    std::vector<NewEventSpan> out;
+    while (st.step())
+        out.push_back({st.int64(0), columnInt64(st, 1), columnInt64(st, 2), st.int64(3)});
+    return out;
+}
+
+bool InferenceRepository::networkRowsAfter(int64_t afterEvent)
+{
+    for (const char *table : {"net_flows", "net_files", "net_auth", "net_activity"}) {
+        if (!hasTable(m_cs.db(), table))
+            continue;
+        auto st = m_cs.db().prepare(std::string("SELECT 1 FROM ") + table + " WHERE event > ? LIMIT 1");
+        st.bind(1, afterEvent);
+        if (st.step())
+            return true;
+    }
+    return false;
+}
+
+int64_t InferenceRepository::hostsWithEvents()
+{
+    return m_cs.db().queryInt("SELECT count(*) FROM hosts WHERE event_count > 0");
+}
+
+int64_t InferenceRepository::transferCount()
+{
+    return m_cs.db().queryInt("SELECT count(*) FROM transfers");
+}
+
+std::vector<PeerLinkRow> InferenceRepository::peerLinks(int64_t fromTs, int64_t toTs)
+{
+    auto st = m_cs.db().prepare(
+        "SELECT DISTINCT host_id, coalesce(source_ip, ''), coalesce(workstation, '') FROM logon_sessions "
+        "WHERE ts BETWEEN ?1 AND ?2 AND (source_ip IS NOT NULL OR workstation IS NOT NULL) "
+        "UNION SELECT DISTINCT host_id, src_ip, '' FROM share_accesses WHERE ts BETWEEN ?1 AND ?2 AND src_ip IS NOT "
+        "NULL "
+        "UNION SELECT DISTINCT host_id, coalesce(src_ip, ''), coalesce(src_name, '') FROM net_connections "
+        "WHERE ts BETWEEN ?1 AND ?2 AND (dst_port IN (445, 139, 3389, 22) OR src_port IN (445, 139, 3389, 22)) "
+        "UNION SELECT DISTINCT host_id, coalesce(dst_ip, ''), coalesce(dst_name, '') FROM net_connections "
+        "WHERE ts BETWEEN ?1 AND ?2 AND (dst_port IN (445, 139, 3389, 22) OR src_port IN (445, 139, 3389, 22))");
+    st.bind(1, fromTs).bind(2, toTs);
+    std::vector<PeerLinkRow> out;
+    while (st.step())
+        out.push_back({st.int64(0), st.text(1), st.text(2)});
+    return out;
+}
+
+std::vector<std::pair<int64_t, int64_t>> InferenceRepository::accountLinks()
+{
+    auto st = m_cs.db().prepare("SELECT account_id, canonical_id FROM account_links ORDER BY account_id");
+    std::vector<std::pair<int64_t, int64_t>> out;
+    while (st.step())
+        out.emplace_back(st.int64(0), st.int64(1));
+    return out;
+}
+
+std::vector<int64_t> InferenceRepository::transfersTouching(
+    const std::vector<int64_t> &hosts, const std::vector<std::string> &addresses, int64_t fromTs, int64_t toTs)
+{
+    std::string sql = "SELECT id FROM transfers WHERE first_ts BETWEEN ? AND ? AND (dst_host_id IN ("
+        + placeholders(hosts.size()) + ") OR src_host_id IN (" + placeholders(hosts.size()) + ")";
+    if (!addresses.empty())
+        sql += " OR src_ip IN (" + placeholders(addresses.size()) + ")";
+    sql += ") ORDER BY id";
+    auto st = m_cs.db().prepare(sql);
+    int i = 1;
+    st.bind(i++, fromTs);
+    st.bind(i++, toTs);
+    bindList(st, i, hosts);
+    bindList(st, i, hosts);
+    for (const std::string &a : addresses)
+        st.bind(i++, std::string_view(a));
+    std::vector<int64_t> out;
+    while (st.step())
+        out.push_back(st.int64(0));
+    return out;
+}
+
+std::vector<int64_t> InferenceRepository::transfersWithEvidence(const std::vector<int64_t> &events)
+{
+    auto st = m_cs.db().prepare("SELECT DISTINCT transfer_id FROM transfer_evidence WHERE event = ?");
+    std::vector<int64_t> out;
+    for (int64_t e : events) {
+        st.bind(1, e);
+        while (st.step())
+            out.push_back(st.int64(0));
+        st.reset();
+    }
+    std::sort(out.begin(), out.end());
+    out.erase(std::unique(out.begin(), out.end()), out.end());
+    return out;
+}
+
+std::vector<int64_t> InferenceRepository::evidenceEvents(const std::vector<int64_t> &transfers)
+{
+    auto st = m_cs.db().prepare("SELECT event FROM transfer_evidence WHERE transfer_id = ?");
+    std::vector<int64_t> out;
+    for (int64_t t : transfers) {
+        st.bind(1, t);
+        while (st.step())
+            out.push_back(st.int64(0));
+        st.reset();
+    }
+    std::sort(out.begin(), out.end());
+    out.erase(std::unique(out.begin(), out.end()), out.end());
+    return out;
+}
+
+std::vector<int64_t> InferenceRepository::hostsOfEvents(const std::vector<int64_t> &events)
+{
+    auto st = m_cs.db().prepare("SELECT host_id FROM events WHERE id = ? AND host_id IS NOT NULL");
+    std::vector<int64_t> out;
+    for (int64_t e : events) {
+        st.bind(1, e);
+        while (st.step())
+            out.push_back(st.int64(0));
+        st.reset();
+    }
+    std::sort(out.begin(), out.end());
+    out.erase(std::unique(out.begin(), out.end()), out.end());
+    return out;
+}
+
+std::vector<int64_t> InferenceRepository::transferEnds(const std::vector<int64_t> &transfers)
+{
+    auto st = m_cs.db().prepare("SELECT src_host_id, dst_host_id FROM transfers WHERE id = ?");
+    std::vector<int64_t> out;
+    for (int64_t t : transfers) {
+        st.bind(1, t);
+        while (st.step()) {
+            if (!st.isNull(0))
+                out.push_back(st.int64(0));
+            out.push_back(st.int64(1));
+        }
+        st.reset();
+    }
+    std::sort(out.begin(), out.end());
+    out.erase(std::unique(out.begin(), out.end()), out.end());
+    return out;
 }
 
 InferenceRepository::RunTransaction::RunTransaction(CaseStore &cs)

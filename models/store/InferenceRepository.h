@@ -87,6 +87,38 @@ public:
     // case_info: the transfers are current (store/InferenceState.h).
     void markDone();
 
+    // Incremental inference after an import (issue 12). A committed run records the last event
+    // and account ids it covered (case_info, no schema change); -1 when no run of this build
+    // recorded them. Events and accounts only ever get higher ids.
+    struct CoveredIds {
+        int64_t events = -1, accounts = -1;
+    };
+    CoveredIds coveredIds();
+    bool serverCase(); // PostgreSQL: incremental runs not done there (yet)
+    void setCoveredIds(const CoveredIds &ids);
+    CoveredIds maxIds();
+    // Per host, the events with id > afterEvent (ascending host; host 0: events without one).
+    std::vector<NewEventSpan> newEventSpans(int64_t afterEvent);
+    // True when an event with id > afterEvent has rows in the network sensor tables (net_*).
+    bool networkRowsAfter(int64_t afterEvent);
+    // Hosts with at least one event; transfers in the case.
+    int64_t hostsWithEvents();
+    int64_t transferCount();
+    // Distinct (host, address, name) of logons (source IP, workstation), share accesses (source
+    // IP) and SMB / RDP connections (both ends' addresses and names) with fromTs <= ts <= toTs.
+    std::vector<PeerLinkRow> peerLinks(int64_t fromTs, int64_t toTs);
+    // account_links as (account, canonical).
+    std::vector<std::pair<int64_t, int64_t>> accountLinks();
+    // Transfers with fromTs <= first_ts <= toTs that have an end in hosts or a source address in
+    // addresses; transfers holding one of events as evidence; the evidence events of transfers.
+    std::vector<int64_t> transfersTouching(
+        const std::vector<int64_t> &hosts, const std::vector<std::string> &addresses, int64_t fromTs, int64_t toTs);
+    std::vector<int64_t> transfersWithEvidence(const std::vector<int64_t> &events);
+    std::vector<int64_t> evidenceEvents(const std::vector<int64_t> &transfers);
+    // The hosts of events (those with one), and the source and destination hosts of transfers.
+    std::vector<int64_t> hostsOfEvents(const std::vector<int64_t> &events);
+    std::vector<int64_t> transferEnds(const std::vector<int64_t> &transfers);
+
     // One inference run is one write transaction: rolled back unless committed.
     class RunTransaction {
     public:

@@ -101,6 +101,24 @@ struct OutboundConnectionRow {
     std::string dstIp;
 };
 
+// What incremental inference (issue 12) reads to bound a run: the hosts of the events added
+// since the last committed run with their time span, and the (host, remote address / name) pairs
+// of logons, share accesses and SMB / RDP connections in a window.
+struct NewEventSpan {
+    int64_t host = 0; // 0: events without a host
+    int64_t firstTs = 0, lastTs = 0, events = 0;
+};
+struct PeerLinkRow {
+    int64_t host = 0;
+    std::string ip, name;
+};
+// The columns of a transfer that fix its place in the run's order (TransferWriter), and its
+// lowest evidence event.
+struct TransferOrderRow {
+    int64_t id = 0, firstTs = 0, dstHost = 0, srcHost = 0, firstEvent = 0;
+    std::string fileName;
+};
+
 // One inferred transfer as written (transfers) with its evidence links (transfer_evidence). As
 // in Rows.h, the views must stay valid only for the duration of the write.
 struct TransferEvidenceRow {

@@ -83,4 +83,62 @@ void TransferRepository::finish()
     m_cs.db().exec(std::string("UPDATE transfers SET key = ") + kTransferKeySql);
 }
 
+void TransferRepository::remove(const std::vector<int64_t> &ids)
+{
+    sql::Db &db = m_cs.db();
+    auto ev = db.prepare("DELETE FROM transfer_evidence WHERE transfer_id = ?");
+    auto tr = db.prepare("DELETE FROM transfers WHERE id = ?");
+    for (int64_t id : ids) {
+        ev.bind(1, id);
+        ev.exec();
+        tr.bind(1, id);
+        tr.exec();
+    }
+}
+
+std::vector<TransferOrderRow> TransferRepository::orderRows()
+{
+    auto st = m_cs.db().prepare("SELECT t.id, t.first_ts, t.dst_host_id, coalesce(t.src_host_id, 0), t.file_name, "
+                                "(SELECT min(e.event) FROM transfer_evidence e WHERE e.transfer_id = t.id) "
+                                "FROM transfers t ORDER BY t.id");
+    std::vector<TransferOrderRow> out;
+    while (st.step()) {
+        TransferOrderRow r;
+        r.id = st.int64(0);
+        r.firstTs = st.int64(1);
+        r.dstHost = st.int64(2);
+        r.srcHost = st.int64(3);
+        r.fileName = st.isNull(4) ? std::string() : st.text(4);
+        r.firstEvent = st.isNull(5) ? 0 : st.int64(5);
+        out.push_back(std::move(r));
+    }
+    return out;
+}
+
+void TransferRepository::renumber(const std::vector<std::pair<int64_t, int64_t>> &oldToNew)
+{
+    // Through negative ids, so that no new id meets a row still holding it.
+    sql::Db &db = m_cs.db();
+    auto negT = db.prepare("UPDATE transfers SET id = -id WHERE id = ?");
+    auto negE = db.prepare("UPDATE transfer_evidence SET transfer_id = -transfer_id WHERE transfer_id = ?");
+    for (const auto &[from, to] : oldToNew) {
+        if (from == to)
+            continue;
+        negT.bind(1, from);
+        negT.exec();
+        negE.bind(1, from);
+        negE.exec();
+    }
+    auto setT = db.prepare("UPDATE transfers SET id = ? WHERE id = ?");
+    auto setE = db.prepare("UPDATE transfer_evidence SET transfer_id = ? WHERE transfer_id = ?");
+    for (const auto &[from, to] : oldToNew) {
+        if (from == to)
+            continue;
+        setT.bind(1, to).bind(2, -from);
+        setT.exec();
+        setE.bind(1, to).bind(2, -from);
+        setE.exec();
+    }
+}
+
 } // namespace tt::store

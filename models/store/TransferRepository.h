@@ -26,6 +26,13 @@ public:
     // Sets every transfer's stable key (transfers.key, what annotations refer to).
     void finish();
 
+    // Incremental inference (issue 12): removes the given transfers and their evidence; the
+    // ordering columns of every transfer; gives transfers new ids (pairs of old -> new id, a
+    // permutation of the existing ids), evidence following.
+    void remove(const std::vector<int64_t> &ids);
+    std::vector<TransferOrderRow> orderRows();
+    void renumber(const std::vector<std::pair<int64_t, int64_t>> &oldToNew);
+
 private:
     struct Statements;
     CaseStore &m_cs;
