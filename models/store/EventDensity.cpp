@@ -57,6 +57,8 @@ void EventDensityCounter::clear()
 
 void fillEventDensity(sql::Db &db)
 {
+    // Derived from the events alone: whatever the tables held (a downgraded copy) is recounted.
+    db.exec("DELETE FROM event_minutes; DELETE FROM host_event_hours;");
     db.exec("INSERT INTO event_minutes(minute, n) SELECT m, count(*) FROM (SELECT "
         + densityBucketSql("ts", kDensityMinuteUs) + " AS m FROM events WHERE ts IS NOT NULL) b GROUP BY m");
     db.exec("INSERT INTO host_event_hours(host_id, hour, n) SELECT host_id, h, count(*) FROM (SELECT host_id, "

@@ -45,8 +45,7 @@ private:
     std::unordered_map<HostHour, int64_t, HostHourHash> m_hostHours;
 };
 
-// Fills both tables from the events of an older case (migration to schema 12); the tables must be
-// empty.
+// Recounts both tables from the events (migration of an older case to schema 12).
 void fillEventDensity(sql::Db &db);
 
 } // namespace tt::store

@@ -180,6 +180,7 @@ private slots:
     {
         // A copy whose kept counts are altered: the kept-count timeline shows the alteration,
         // the counted one does not (so the comparisons above compared two different paths).
+        m_cs->db().exec("PRAGMA wal_checkpoint(TRUNCATE)"); // the copy below takes the main file only
         const QString copy = m_dir.filePath(QStringLiteral("altered.ttcase"));
         QVERIFY(QFile::copy(m_casePath, copy));
         auto cs = store::CaseStore::open(copy.toStdString(), store::CaseStore::Access::ReadWrite);
@@ -199,6 +200,7 @@ private slots:
 
     void olderCaseIsMigrated()
     {
+        m_cs->db().exec("PRAGMA wal_checkpoint(TRUNCATE)");
         const QString old = m_dir.filePath(QStringLiteral("v11.ttcase"));
         QVERIFY(QFile::copy(m_casePath, old));
         {
