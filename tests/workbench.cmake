@@ -2,6 +2,8 @@
 tt_add_test(tst_time_scale SOURCES workbench/tst_time_scale.cpp LIBS tt_views tt_importers)
 tt_add_test(tst_timeline_query SOURCES workbench/tst_timeline_query.cpp workbench/TimelineCase.cpp
             LIBS tt_views tt_importers)
+# Issue 12 item 5: event counts kept at import (schema 12) and the timeline density read from them.
+tt_add_test(tst_event_density SOURCES workbench/tst_event_density.cpp LIBS tt_models tt_importers tt_generator)
 tt_add_test(tst_timeline_view SOURCES workbench/tst_timeline_view.cpp workbench/TimelineCase.cpp
             LIBS tt_views tt_importers)
 # Issue 12 item 5: hosts grouped by /24 or domain, edges merged, expand / collapse.

@@ -72,8 +72,12 @@ struct TimelineData {
 // whether the full filter (time window included) keeps them too, so the brushed-out ones can be
 // shown faded instead of vanishing. When toUs <= fromUs the whole case (plus margin) is used.
 // Never throws: errors land in TimelineData::error.
-TimelineData queryTimeline(
-    sql::Db &db, const FilterState &filter, int64_t fromUs, int64_t toUs, int bins, bool perHost);
+// Where the event density comes from: the counts kept at import (schema 12; the events where a
+// bin is not a whole number of minutes / host hours, or on an older read-only case), or always the
+// events themselves (tests compare the two).
+enum class DensityFrom { KeptCounts, Events };
+TimelineData queryTimeline(sql::Db &db, const FilterState &filter, int64_t fromUs, int64_t toUs, int bins, bool perHost,
+    DensityFrom from = DensityFrom::KeptCounts);
 TimelineData queryTimeline(
     store::CaseStore &store, const FilterState &filter, int64_t fromUs, int64_t toUs, int bins, bool perHost);
 

@@ -145,6 +145,7 @@ CaseWriter::CommitResult CaseWriter::commit(
     }
     m_blocks.finish();
     flushHostStats();
+    m_density.flush(m_db);
     flushAddresses();
     if (!m_domainControllers.empty()) {
         auto dc = m_db.prepare("UPDATE hosts SET is_dc=1 WHERE id=?");
@@ -296,6 +297,7 @@ void CaseWriter::clearCaches()
     m_providerCache.clear();
     m_hashesCache.clear();
     m_hostStats.clear();
+    m_density.clear();
     m_addresses.clear();
     m_addressKeys.clear();
     m_addressSightings.clear();
@@ -571,6 +573,8 @@ int64_t CaseWriter::insertEvent(const EventRow &r)
 
 void CaseWriter::countHostEvent(const EventRow &r)
 {
+    if (r.ts != kNoValue)
+        m_density.add(r.hostId, r.ts);
     if (r.hostId) {
         HostStats &hs = m_hostStats[r.hostId];
         ++hs.count;

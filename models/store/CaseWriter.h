@@ -1,5 +1,6 @@
 #pragma once
 
+#include "store/EventDensity.h"
 #include "store/RecordBlockWriter.h"
 #include "store/Rows.h"
 #include "store/Sqlite.h"
@@ -149,6 +150,7 @@ private:
         int64_t count = 0, first = kNoValue, last = kNoValue;
     };
     std::unordered_map<int64_t, HostStats> m_hostStats;
+    EventDensityCounter m_density; // the file's events per minute / host hour (schema 12)
     struct AddressAgg {
         int64_t hostId;
         std::string ip, how;

@@ -1,5 +1,6 @@
 #include "store/Schema.h"
 
+#include "store/EventDensity.h"
 #include "store/HostName.h"
 #include "store/InferenceState.h"
 #include "store/PayloadCodec.h"
@@ -706,6 +707,24 @@ CREATE TABLE IF NOT EXISTS host_group_members(
 CREATE INDEX IF NOT EXISTS host_group_members_group ON host_group_members(group_id);
 )SQL";
 
+// Version 12 (issue 12 item 5, the timeline at 10 M events and more): event counts per minute
+// (whole case) and per hour and host, kept by the writer with each file (store/EventDensity.h), so
+// the timeline's density reads a few thousand summary rows instead of counting every event of the
+// window. migrate() fills them from the events of an older case.
+const char *const kSchemaV12 = R"SQL(
+CREATE TABLE IF NOT EXISTS event_minutes(
+  minute INTEGER NOT NULL,
+  n INTEGER NOT NULL,
+  PRIMARY KEY(minute)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS host_event_hours(
+  host_id INTEGER NOT NULL REFERENCES hosts(id),
+  hour INTEGER NOT NULL,
+  n INTEGER NOT NULL,
+  PRIMARY KEY(host_id, hour)
+) WITHOUT ROWID;
+)SQL";
+
 // Version 11 (issue 12 item 2, a compact case): narrower processes rows.
 // - Sysmon's Hashes field ("SHA1=..,MD5=..,SHA256=..,IMPHASH=..", ~200 bytes, the widest string of a
 //   row) is stored once per distinct value in process_hashes; processes.hashes_id points at it (1 M
@@ -837,6 +856,7 @@ const SchemaStep kSteps[] = {
     {9, kSchemaV9},
     {10, kSchemaV10},
     {11, kSchemaV11},
+    {12, kSchemaV12},
 };
 
 bool tableExists(sql::Db &db, const char *name)
@@ -936,6 +956,8 @@ void migrate(sql::Db &db, const std::string &appVersion)
                         db.exec(std::string("CREATE INDEX IF NOT EXISTS ") + ix.name + " ON " + ix.on);
                 }
         }
+        if (step.version == 12 && current > 0)
+            fillEventDensity(db);
         if (step.version == 10
             && db.queryInt("SELECT count(*) FROM pragma_table_info('annotations') WHERE name = 'version'") == 0)
             db.exec(kAnnotationsVersionColumn);
