@@ -71,7 +71,7 @@ private:
 
     QString write(const QByteArray &lines, const char *suffix = ".json")
     {
-        const QString input = m_dir.filePath(QStringLiteral("in%1%2").arg(++m_n).arg(QLatin1String(suffix)));
+        QString input = m_dir.filePath(QStringLiteral("in%1%2").arg(++m_n).arg(QLatin1String(suffix)));
         QFile f(input);
         if (!f.open(QIODevice::WriteOnly))
             return {};
