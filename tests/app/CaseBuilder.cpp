@@ -19,7 +19,7 @@ QString buildGeneratedCase(const QString &dir, int hosts, qint64 events, quint64
         *error = g.error;
         return {};
     }
-    const QString casePath = dir + QStringLiteral("/case.ttcase");
+    QString casePath = dir + QStringLiteral("/case.ttcase");
     try {
         auto cs = tt::store::CaseStore::open(casePath.toStdString(), tt::store::CaseStore::Access::Create);
         tt::ImportEngine engine(*cs, {});

@@ -69,6 +69,7 @@ QByteArray onTerminal(const QStringList &args)
     for (const QString &a : args)
         argv8.push_back(a.toLocal8Bit());
     std::vector<char *> argv;
+    argv.reserve(argv8.size() + 1);
     for (QByteArray &a : argv8)
         argv.push_back(a.data());
     argv.push_back(nullptr);
@@ -168,7 +169,7 @@ private:
     // A generated intrusion folder (shared by the tests that need transfers).
     QString genDir()
     {
-        const QString dir = path("gen");
+        QString dir = path("gen");
         if (!QDir(dir).exists()) {
             const Run r = cli({"gen", "--out", dir, "--hosts", "8", "--events", "3000", "--seed", "3"});
             if (r.code != 0)
@@ -181,7 +182,7 @@ private:
     // A case with one transfer whose file name is `fileName` (planted as a crafted log would).
     QString caseWithTransferNamed(const QString &name, const QByteArray &fileName)
     {
-        const QString c = path(name);
+        QString c = path(name);
         const QString log = path(name + ".json");
         writeFile(log, kLogon);
         if (cli({"import", c, log, "--quiet"}).code != 0)

@@ -181,7 +181,7 @@ QString TstImportCorpus::caseFor(const QString &rel, ImportSummary *summary)
         if (it != m_cases.constEnd())
             return it.value();
     }
-    const QString casePath = m_tmp.filePath(QStringLiteral("case%1.ttcase").arg(++m_caseCounter));
+    QString casePath = m_tmp.filePath(QStringLiteral("case%1.ttcase").arg(++m_caseCounter));
     auto cs = store::CaseStore::open(casePath.toStdString(), store::CaseStore::Access::Create);
     ImportEngine engine(*cs, {});
     ImportSummary sum = engine.run({QString(m_corpus + "/" + rel).toStdString()});
@@ -274,7 +274,7 @@ void TstImportCorpus::groundTruthCounts_data()
     QTest::addColumn<QString>("rel");
     QTest::addColumn<QString>("format");
     QTest::addColumn<QJsonObject>("entry");
-    for (const QJsonValue &v : std::as_const(m_truth)) {
+    for (const QJsonValue v : std::as_const(m_truth)) {
         const QJsonObject o = v.toObject();
         const QString format = o.value("format").toString();
         if (format != "evtx" && format != "jsonl")

@@ -177,7 +177,7 @@ EvtxTestWriter::Value EvtxTestWriter::guid(const uint8_t (&b)[16])
 {
     return fixed(0x0f, b, 16);
 }
-EvtxTestWriter::Value EvtxTestWriter::sid(uint8_t authority, std::vector<uint32_t> subs)
+EvtxTestWriter::Value EvtxTestWriter::sid(uint8_t authority, const std::vector<uint32_t> &subs)
 {
     std::string b;
     b.push_back(1);

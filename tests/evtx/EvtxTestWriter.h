@@ -29,7 +29,9 @@ public:
         std::vector<Content> content;
         Element &attr(std::string n, Content c)
         {
-            attrs.push_back({std::move(n), {std::move(c)}});
+            std::vector<Content> v;
+            v.push_back(std::move(c));
+            attrs.emplace_back(std::move(n), std::move(v));
             return *this;
         }
         Element &add(Content c)
@@ -67,7 +69,7 @@ public:
     static Value fileTime(uint64_t ft);
     static Value systemTime(uint16_t y, uint16_t mo, uint16_t d, uint16_t h, uint16_t mi, uint16_t s, uint16_t ms);
     static Value guid(const uint8_t (&b)[16]);
-    static Value sid(uint8_t authority, std::vector<uint32_t> subAuthorities);
+    static Value sid(uint8_t authority, const std::vector<uint32_t> &subAuthorities);
     static Value binary(std::string bytes);
     static Value stringArray(const std::vector<std::string> &items);
     static Value u32Array(const std::vector<uint32_t> &items);

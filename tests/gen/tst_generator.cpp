@@ -258,10 +258,10 @@ void TestGenerator::evidenceLines()
     const QJsonObject gt = groundTruth(s);
     QHash<QString, QList<QByteArray>> cache;
     QJsonArray all = gt.value(QStringLiteral("transfers")).toArray();
-    for (const QJsonValue &v : gt.value(QStringLiteral("other_transfers")).toArray())
+    for (const QJsonValue v : gt.value(QStringLiteral("other_transfers")).toArray())
         all.append(v);
     QVERIFY(all.size() >= 5);
-    for (const QJsonValue &v : all) {
+    for (const QJsonValue v : all) {
         const QJsonObject t = v.toObject();
         const QString file = t.value(QStringLiteral("file")).toString();
         const QJsonArray refs = t.value(QStringLiteral("evidence_refs")).toArray();
@@ -270,11 +270,11 @@ void TestGenerator::evidenceLines()
         QCOMPARE(t.value(QStringLiteral("context_refs")).toArray().size(),
             t.value(QStringLiteral("context")).toArray().size());
         bool atDst = false, atSrc = false;
-        for (const QJsonValue &rv : t.value(QStringLiteral("context_refs")).toArray()) {
+        for (const QJsonValue rv : t.value(QStringLiteral("context_refs")).toArray()) {
             const QJsonObject r = rv.toObject();
             atSrc |= r.value(QStringLiteral("host")).toString() == t.value(QStringLiteral("src")).toString();
         }
-        for (const QJsonValue &rv : refs) {
+        for (const QJsonValue rv : refs) {
             const QJsonObject r = rv.toObject();
             const QString f = d.path() + QLatin1Char('/') + r.value(QStringLiteral("file")).toString();
             if (!cache.contains(f))
@@ -346,7 +346,7 @@ void TestGenerator::scenarioContent()
     const QJsonObject gt = groundTruth(s);
     QSet<QString> methods, accounts, dsts;
     int attack = 0, benign = 0;
-    for (const QJsonValue &v : gt.value(QStringLiteral("transfers")).toArray()) {
+    for (const QJsonValue v : gt.value(QStringLiteral("transfers")).toArray()) {
         const QJsonObject t = v.toObject();
         const QString label = t.value(QStringLiteral("label")).toString();
         if (label == QLatin1String("attack")) {
@@ -413,9 +413,9 @@ void TestGenerator::xmlWellFormed()
     }
     QCOMPARE(total, s.eventsWritten);
     // Evidence lines point at <Event> lines naming the file.
-    for (const QJsonValue &v : gt.value(QStringLiteral("transfers")).toArray()) {
+    for (const QJsonValue v : gt.value(QStringLiteral("transfers")).toArray()) {
         const QJsonObject t = v.toObject();
-        for (const QJsonValue &rv : t.value(QStringLiteral("evidence_refs")).toArray()) {
+        for (const QJsonValue rv : t.value(QStringLiteral("evidence_refs")).toArray()) {
             const QJsonObject r = rv.toObject();
             const QList<QByteArray> ls
                 = lines(d.path() + QLatin1Char('/') + r.value(QStringLiteral("file")).toString());
@@ -490,12 +490,12 @@ void TestGenerator::linuxAndSensor()
 
     // SSH transfers are labelled with evidence at both ends; SMB hops also on the wire.
     int ssh = 0, wire = 0;
-    for (const QJsonValue &v : gt.value(QStringLiteral("transfers")).toArray()) {
+    for (const QJsonValue v : gt.value(QStringLiteral("transfers")).toArray()) {
         const QJsonObject t = v.toObject();
         const QString method = t.value(QStringLiteral("method")).toString();
         const QString file = t.value(QStringLiteral("file")).toString();
         bool atSrc = false, atDst = false, sensor = false;
-        for (const QJsonValue &rv : t.value(QStringLiteral("evidence_refs")).toArray()) {
+        for (const QJsonValue rv : t.value(QStringLiteral("evidence_refs")).toArray()) {
             const QJsonObject r = rv.toObject();
             const QList<QByteArray> ls
                 = lines(a.path() + QLatin1Char('/') + r.value(QStringLiteral("file")).toString());

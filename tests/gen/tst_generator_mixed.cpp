@@ -90,7 +90,7 @@ private slots:
         std::vector<Label> labels;
         QSet<QString> methods;
         int linuxAttack = 0, linuxBenign = 0;
-        for (const QJsonValue &v : truth.value(QStringLiteral("transfers")).toArray()) {
+        for (const QJsonValue v : truth.value(QStringLiteral("transfers")).toArray()) {
             labels.push_back(GroundTruthMatcher::label(v.toObject()));
             methods.insert(labels.back().method);
             if (labels.back().method == QLatin1String("scp") || labels.back().method == QLatin1String("rsync"))

@@ -89,7 +89,7 @@ private slots:
         m_events += res.events;
         const std::vector<inference::TransferRow> rows = inference::listTransfers(*cs, {});
         std::vector<Label> labels;
-        for (const QJsonValue &v : o.value(QStringLiteral("transfers")).toArray())
+        for (const QJsonValue v : o.value(QStringLiteral("transfers")).toArray())
             labels.push_back(GroundTruthMatcher::label(v.toObject()));
         const auto out = GroundTruthMatcher::match(labels, rows, kToleranceMs);
         for (const auto &r : rows)

@@ -93,7 +93,7 @@ private slots:
         QVERIFY(f.open(QIODevice::ReadOnly));
         const QJsonObject truth = QJsonDocument::fromJson(f.readAll()).array().first().toObject();
         std::vector<Label> labels;
-        for (const QJsonValue &v : truth.value(QStringLiteral("transfers")).toArray())
+        for (const QJsonValue v : truth.value(QStringLiteral("transfers")).toArray())
             labels.push_back(GroundTruthMatcher::label(v.toObject()));
         QVERIFY(labels.size() >= 20);
         const auto out = GroundTruthMatcher::match(labels, rows, kToleranceMs);
@@ -103,9 +103,9 @@ private slots:
         // Attack-only view: benign labels and the rows paired with them are left out.
         std::vector<Label> attackLabels;
         std::vector<inference::TransferRow> attackRows;
-        for (size_t i = 0; i < labels.size(); ++i)
-            if (labels[i].category == QLatin1String("attack"))
-                attackLabels.push_back(labels[i]);
+        for (const auto &label : labels)
+            if (label.category == QLatin1String("attack"))
+                attackLabels.push_back(label);
         for (size_t j = 0; j < rows.size(); ++j)
             if (out.labelOfRow[j] < 0 || labels[size_t(out.labelOfRow[j])].category == QLatin1String("attack"))
                 attackRows.push_back(rows[j]);

@@ -108,7 +108,7 @@ private slots:
 
         QStringList problems;
         int compared = 0, caseNo = 0;
-        for (const QJsonValue &v : m_truth) {
+        for (const QJsonValue v : m_truth) {
             const QJsonObject o = v.toObject();
             const QString file = o.value(QStringLiteral("file")).toString();
             const QJsonArray transfers = o.value(QStringLiteral("transfers")).toArray();
@@ -116,7 +116,7 @@ private slots:
                 || !(file.startsWith(QLatin1String("evtx/")) || file.startsWith(QLatin1String("mordor/"))))
                 continue;
             std::vector<Label> labels;
-            for (const QJsonValue &t : transfers)
+            for (const QJsonValue t : transfers)
                 labels.push_back(GroundTruthMatcher::label(t.toObject()));
             auto alone = importCase(QStringLiteral("alone%1.ttcase").arg(++caseNo),
                 {QString(tt::test::corpusDir() + QLatin1Char('/') + file).toStdString()});

@@ -115,7 +115,7 @@ std::string clientAuditLog(const std::vector<ClientCommand> &commands, int64_t s
         if (tool == "rsync")
             ssh = {"ssh", "-l", "root", kServerIp, "rsync", "--server", "-logDtpre.iLsfxCIvu", ".", "recv/"};
         else if (tool == "scp" && c.argv.size() > 1 && c.argv[1] == "-O")
-            ssh.push_back("scp -t recv/");
+            ssh.emplace_back("scp -t recv/");
         else
             ssh.insert(ssh.end(), {"-s", "sftp"});
         const int64_t childUs = c.startUs + 3000;

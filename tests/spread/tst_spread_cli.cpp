@@ -37,7 +37,7 @@ class TestSpreadCli : public QObject {
     static QStringList strings(const QJsonValue &v)
     {
         QStringList out;
-        for (const QJsonValue &x : v.toArray())
+        for (const QJsonValue x : v.toArray())
             out << x.toString();
         return out;
     }
@@ -100,7 +100,7 @@ private slots:
         QCOMPARE(o.value(QStringLiteral("patient_zero")).toObject().value(QStringLiteral("host")).toString(),
             QStringLiteral("WS1"));
         QStringList hosts;
-        for (const QJsonValue &h : o.value(QStringLiteral("hosts")).toArray())
+        for (const QJsonValue h : o.value(QStringLiteral("hosts")).toArray())
             hosts << h.toObject().value(QStringLiteral("host")).toString();
         QCOMPARE(hosts,
             (QStringList {

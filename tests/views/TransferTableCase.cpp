@@ -16,13 +16,13 @@ std::vector<SyntheticTransfer> buildTransferCase(
         db.exec("BEGIN");
         auto h = db.prepare("INSERT INTO hosts(id, name) VALUES(?, ?)");
         for (int i = 0; i < hosts; ++i) {
-            h.bind(1, int64_t(i + 1)).bind(2, QStringLiteral("WS-%1").arg(i, 4, 10, QLatin1Char('0')).toStdString());
+            h.bind(1, int64_t(i) + 1).bind(2, QStringLiteral("WS-%1").arg(i, 4, 10, QLatin1Char('0')).toStdString());
             h.exec();
         }
         auto a = db.prepare("INSERT INTO accounts(id, domain, name, name_key) VALUES(?, 'ACME', ?, upper(?))");
         for (int i = 0; i < 13; ++i) {
             const std::string n = "user" + std::to_string(i);
-            a.bind(1, int64_t(i + 1)).bind(2, n).bind(3, n);
+            a.bind(1, int64_t(i) + 1).bind(2, n).bind(3, n);
             a.exec();
         }
         auto t = db.prepare(
@@ -44,7 +44,7 @@ std::vector<SyntheticTransfer> buildTransferCase(
             s.firstTs = kBase + int64_t(i) * 1000000;
             const std::string file = s.file.toStdString();
             const std::string dstPath = "C:\\Windows\\Temp\\" + file;
-            t.bind(1, s.id).bind(2, int64_t(src + 1)).bind(3, int64_t(dst + 1)).bind(4, file).bind(5, dstPath);
+            t.bind(1, s.id).bind(2, int64_t(src) + 1).bind(3, int64_t(dst) + 1).bind(4, file).bind(5, dstPath);
             t.bind(6, s.method.toStdString())
                 .bind(7, int64_t(i % 13 + 1))
                 .bind(8, s.firstTs)

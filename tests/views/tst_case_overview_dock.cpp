@@ -115,7 +115,7 @@ QString TstCaseOverviewDock::makeCase(const QString &name, const QString &file, 
     if (!f.open(QIODevice::WriteOnly) || f.write(data) != data.size())
         return {};
     f.close();
-    const QString casePath = m_dir.filePath(name);
+    QString casePath = m_dir.filePath(name);
     auto cs = store::CaseStore::open(casePath.toStdString(), store::CaseStore::Access::Create);
     ImportEngine engine(*cs, {});
     const ImportSummary sum = engine.run({input.toStdString()});

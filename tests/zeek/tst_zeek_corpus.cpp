@@ -88,7 +88,7 @@ private:
 
     QJsonObject truthOf(const QString &file) const
     {
-        for (const QJsonValue &v : m_truth)
+        for (const QJsonValue v : m_truth)
             if (v.toObject().value(QStringLiteral("file")).toString() == file)
                 return v.toObject();
         return {};
@@ -112,7 +112,7 @@ private:
     {
         inference::InferenceEngine inf(cs);
         inf.run();
-        const auto rows = inference::listTransfers(cs, {});
+        auto rows = inference::listTransfers(cs, {});
         for (const auto &r : rows)
             qInfo().noquote() << "  found:" << QString::fromStdString(r.source) << "->"
                               << QString::fromStdString(r.destination) << QString::fromStdString(r.file)
@@ -276,7 +276,7 @@ private slots:
     void negatives_data()
     {
         QTest::addColumn<QString>("file");
-        for (const QJsonValue &v : m_truth) {
+        for (const QJsonValue v : m_truth) {
             const QJsonObject o = v.toObject();
             const QString f = o.value(QStringLiteral("file")).toString();
             if (f.startsWith(QLatin1String("zeek/"))
