@@ -213,8 +213,12 @@ std::unique_ptr<CaseStore> CaseStore::openServer(const std::string &text, Access
             cs->m_readOnlyCause = ReadOnlyCause::Requested;
             cs->m_readOnlyReason = "it was opened read-only";
         }
-        if (access == Access::Create)
-            createPgCase(pg, location, TT_VERSION); // refuses a newer or older version, names both
+        if (access == Access::Create) {
+            const int before = pgSchemaVersion(pg, location);
+            createPgCase(pg, location, TT_VERSION); // refuses a newer version naming both, upgrades an older one
+            if (before > 0 && before < kSchemaVersion)
+                cs->m_migratedFrom = before;
+        }
         // What the connected role may do, from PostgreSQL's own grants (transfertrace server
         // grant): a role without USAGE on the case's schema would only see "relation does not
         // exist" further on; a viewer opens read-only with the reason, like a read-only file.
@@ -236,11 +240,16 @@ std::unique_ptr<CaseStore> CaseStore::openServer(const std::string &text, Access
             throw std::runtime_error("the case has schema version " + std::to_string(v) + ", newer than version "
                 + std::to_string(kSchemaVersion)
                 + " that this TransferTrace understands; open it with a newer TransferTrace");
-        if (v < kSchemaVersion)
-            throw std::runtime_error("the case has schema version " + std::to_string(v)
-                + "; server cases cannot be upgraded yet (this TransferTrace writes version "
-                + std::to_string(kSchemaVersion) + ")");
-        cs->m_schemaVersion = v;
+        if (v < kSchemaVersion && cs->m_readOnly)
+            throw std::runtime_error("the case has schema version " + std::to_string(v) + ", older than version "
+                + std::to_string(kSchemaVersion) + " that this TransferTrace reads; open it once for writing, as "
+                + "the role that owns it, to upgrade it");
+        if (v < kSchemaVersion) {
+            // All steps in one transaction (upgradePgCase); no backup copy as for a file: a
+            // failed upgrade leaves the case as it was.
+            cs->m_migratedFrom = upgradePgCase(pg, location, TT_VERSION);
+        }
+        cs->m_schemaVersion = kSchemaVersion;
         if (!readOnly && options.sessionLock) {
             // Several analysts at once (issue 13 item 3): a server case is open for writing in any
             // number of sessions. The session lock is shared (held by this connection until it
