@@ -1,5 +1,6 @@
 #include "store/CaseStore.h"
 
+#include "store/CaseCopy.h"
 #include "store/CaseLocation.h"
 #include "store/CaseLock.h"
 #include "store/PgDb.h"
@@ -134,10 +135,7 @@ void CaseStore::saveAs(const std::string &dest)
 {
     if (dest.empty())
         throw std::runtime_error("no file name given to save the case as");
-    if (m_server)
-        throw std::runtime_error("cannot save the server case " + m_path + " as '" + dest
-            + "': copying a server case into a case file is not available yet");
-    if (sameFile(dest, m_path) || sameFile(dest, m_dataPath))
+    if (!m_server && (sameFile(dest, m_path) || sameFile(dest, m_dataPath)))
         throw std::runtime_error("'" + dest + "' is the open case itself; choose another file name");
     struct stat st { };
     if (::stat(dest.c_str(), &st) == 0 && S_ISDIR(st.st_mode))
@@ -146,7 +144,28 @@ void CaseStore::saveAs(const std::string &dest)
     auto destLock = CaseLock::acquire(dest, &why); // held while dest is replaced
     if (!destLock)
         throw std::runtime_error("cannot save as '" + dest + "': " + why);
-    backupTo(m_db, dest);
+    if (!m_server) {
+        backupTo(m_db, dest);
+        return;
+    }
+    // copyCase writes a new file only (never over one): a fresh name beside dest, then renamed.
+    const std::string tmp = dest + ".saving-" + std::to_string(::getpid());
+    ::unlink(tmp.c_str()); // left by an earlier attempt of this pid
+    removeSideFiles(tmp);
+    try {
+        CopyOptions options;
+        options.appVersion = TT_VERSION;
+        copyCase(CaseLocation::parse(m_dataPath), CaseLocation::parse(tmp), options);
+        removeSideFiles(dest); // a stale -wal of whatever was at dest must never meet the copy
+        if (::rename(tmp.c_str(), dest.c_str()) != 0)
+            throw std::runtime_error(std::string("rename: ") + std::strerror(errno));
+        fsyncPath(parentDir(dest), true);
+    } catch (const std::exception &e) {
+        ::unlink(tmp.c_str());
+        removeSideFiles(tmp);
+        const std::string what = e.what(); // copyCase names the redacted location only
+        throw std::runtime_error("cannot save the server case " + m_path + " as '" + dest + "': " + what);
+    }
 }
 
 void CaseStore::migrateTemporaryCopy(int fromVersion)

@@ -80,6 +80,9 @@ public:
     // either the old file or the full copy. Refuses the open case itself (and its data file) and
     // a dest that another TransferTrace has open. This store stays on its own file. Throws
     // std::runtime_error with a message for the analyst.
+    // A server case: store::copyCase into a new file beside dest (every table, verified by row
+    // count and checksum, as `transfertrace copy` does), then renamed over dest; this store stays
+    // on the server.
     void saveAs(const std::string &dest);
 
     // Writes a consistent copy of the database behind `db` to dest (as saveAs, without checks).
