@@ -45,3 +45,10 @@ target_link_libraries(tt_live_probe PRIVATE tt_views)
 tt_add_test(tst_pg_workbench_live SOURCES pg/tst_pg_workbench_live.cpp LIBS tt_views TIMEOUT 600)
 target_compile_definitions(tst_pg_workbench_live PRIVATE TT_LIVE_PROBE="$<TARGET_FILE:tt_live_probe>")
 add_dependencies(tst_pg_workbench_live transfertrace tt_live_probe)
+# The writer's COPY buffers on a server case (processes, logons, file events, connections, shares,
+# services, DNS, explicit logons; ends / marks of rows still buffered, sent, or of an earlier file;
+# texts needing COPY escapes; a rolled-back file): the same rows, ids included, as a case file.
+tt_add_test(tst_pg_writer SOURCES pg/tst_pg_writer.cpp LIBS tt_store)
+# An older server case (schema 9 or 10) upgraded on a writable open, in one transaction: rows kept,
+# the same schema as a new case, imports work; newer / read-only / another session refused.
+tt_add_test(tst_pg_upgrade SOURCES pg/tst_pg_upgrade.cpp LIBS tt_store)

@@ -37,6 +37,7 @@
 #include <QComboBox>
 #include <QDialog>
 #include <QDialogButtonBox>
+#include <QDir>
 #include <QDockWidget>
 #include <QDragEnterEvent>
 #include <QDropEvent>
@@ -969,6 +970,7 @@ bool WorkbenchWindow::saveCaseAs(const QString &path, QString *error)
 {
     if (m_casePath.isEmpty())
         return false;
+    const bool server = store::CaseLocation::looksLikeUrl(m_casePath.toStdString());
     try {
         auto cs = store::CaseStore::open(m_casePath.toStdString(), store::CaseStore::Access::ReadOnly);
         cs->saveAs(path.toStdString());
@@ -976,6 +978,11 @@ bool WorkbenchWindow::saveCaseAs(const QString &path, QString *error)
         if (error)
             *error = QString::fromUtf8(e.what());
         return false;
+    }
+    if (server) {
+        // A server case is the team's: the window stays on it, the file is a copy to take along.
+        statusBar()->showMessage(tr("Saved a copy of the server case as %1").arg(path), 10000);
+        return true;
     }
     openCase(path);
     return true;
@@ -985,8 +992,11 @@ void WorkbenchWindow::chooseSaveAs()
 {
     if (m_casePath.isEmpty())
         return;
-    const QString path = QFileDialog::getSaveFileName(
-        this, tr("Save Case As"), QFileInfo(m_casePath).absolutePath(), tr("TransferTrace cases (*.ttcase)"));
+    const QString dir = store::CaseLocation::looksLikeUrl(m_casePath.toStdString())
+        ? QDir::homePath()
+        : QFileInfo(m_casePath).absolutePath();
+    const QString path
+        = QFileDialog::getSaveFileName(this, tr("Save Case As"), dir, tr("TransferTrace cases (*.ttcase)"));
     if (path.isEmpty())
         return;
     QString error;

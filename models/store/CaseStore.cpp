@@ -1,5 +1,6 @@
 #include "store/CaseStore.h"
 
+#include "store/CaseCopy.h"
 #include "store/CaseLocation.h"
 #include "store/CaseLock.h"
 #include "store/PgDb.h"
@@ -134,10 +135,7 @@ void CaseStore::saveAs(const std::string &dest)
 {
     if (dest.empty())
         throw std::runtime_error("no file name given to save the case as");
-    if (m_server)
-        throw std::runtime_error("cannot save the server case " + m_path + " as '" + dest
-            + "': copying a server case into a case file is not available yet");
-    if (sameFile(dest, m_path) || sameFile(dest, m_dataPath))
+    if (!m_server && (sameFile(dest, m_path) || sameFile(dest, m_dataPath)))
         throw std::runtime_error("'" + dest + "' is the open case itself; choose another file name");
     struct stat st { };
     if (::stat(dest.c_str(), &st) == 0 && S_ISDIR(st.st_mode))
@@ -146,7 +144,28 @@ void CaseStore::saveAs(const std::string &dest)
     auto destLock = CaseLock::acquire(dest, &why); // held while dest is replaced
     if (!destLock)
         throw std::runtime_error("cannot save as '" + dest + "': " + why);
-    backupTo(m_db, dest);
+    if (!m_server) {
+        backupTo(m_db, dest);
+        return;
+    }
+    // copyCase writes a new file only (never over one): a fresh name beside dest, then renamed.
+    const std::string tmp = dest + ".saving-" + std::to_string(::getpid());
+    ::unlink(tmp.c_str()); // left by an earlier attempt of this pid
+    removeSideFiles(tmp);
+    try {
+        CopyOptions options;
+        options.appVersion = TT_VERSION;
+        copyCase(CaseLocation::parse(m_dataPath), CaseLocation::parse(tmp), options);
+        removeSideFiles(dest); // a stale -wal of whatever was at dest must never meet the copy
+        if (::rename(tmp.c_str(), dest.c_str()) != 0)
+            throw std::runtime_error(std::string("rename: ") + std::strerror(errno));
+        fsyncPath(parentDir(dest), true);
+    } catch (const std::exception &e) {
+        ::unlink(tmp.c_str());
+        removeSideFiles(tmp);
+        const std::string what = e.what(); // copyCase names the redacted location only
+        throw std::runtime_error("cannot save the server case " + m_path + " as '" + dest + "': " + what);
+    }
 }
 
 void CaseStore::migrateTemporaryCopy(int fromVersion)
@@ -213,8 +232,12 @@ std::unique_ptr<CaseStore> CaseStore::openServer(const std::string &text, Access
             cs->m_readOnlyCause = ReadOnlyCause::Requested;
             cs->m_readOnlyReason = "it was opened read-only";
         }
-        if (access == Access::Create)
-            createPgCase(pg, location, TT_VERSION); // refuses a newer or older version, names both
+        if (access == Access::Create) {
+            const int before = pgSchemaVersion(pg, location);
+            createPgCase(pg, location, TT_VERSION); // refuses a newer version naming both, upgrades an older one
+            if (before > 0 && before < kSchemaVersion)
+                cs->m_migratedFrom = before;
+        }
         // What the connected role may do, from PostgreSQL's own grants (transfertrace server
         // grant): a role without USAGE on the case's schema would only see "relation does not
         // exist" further on; a viewer opens read-only with the reason, like a read-only file.
@@ -236,11 +259,16 @@ std::unique_ptr<CaseStore> CaseStore::openServer(const std::string &text, Access
             throw std::runtime_error("the case has schema version " + std::to_string(v) + ", newer than version "
                 + std::to_string(kSchemaVersion)
                 + " that this TransferTrace understands; open it with a newer TransferTrace");
-        if (v < kSchemaVersion)
-            throw std::runtime_error("the case has schema version " + std::to_string(v)
-                + "; server cases cannot be upgraded yet (this TransferTrace writes version "
-                + std::to_string(kSchemaVersion) + ")");
-        cs->m_schemaVersion = v;
+        if (v < kSchemaVersion && cs->m_readOnly)
+            throw std::runtime_error("the case has schema version " + std::to_string(v) + ", older than version "
+                + std::to_string(kSchemaVersion) + " that this TransferTrace reads; open it once for writing, as "
+                + "the role that owns it, to upgrade it");
+        if (v < kSchemaVersion) {
+            // All steps in one transaction (upgradePgCase); no backup copy as for a file: a
+            // failed upgrade leaves the case as it was.
+            cs->m_migratedFrom = upgradePgCase(pg, location, TT_VERSION);
+        }
+        cs->m_schemaVersion = kSchemaVersion;
         if (!readOnly && options.sessionLock) {
             // Several analysts at once (issue 13 item 3): a server case is open for writing in any
             // number of sessions. The session lock is shared (held by this connection until it

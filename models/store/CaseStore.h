@@ -36,8 +36,10 @@ public:
     // temporary copy is migrated and read instead (dataPath(); removed when the store closes).
     //
     // `path` may also be a postgresql:// location (store::CaseLocation, docs/server.md): a case on a
-    // server. Create makes the case schema when missing; a newer or older schema version is
-    // refused (server cases have one version so far). No lock file, WAL or backup files: the
+    // server. Create makes the case schema when missing; a newer schema version is refused, an
+    // older one upgraded in one transaction on a writable open (store::upgradePgCase: needs the
+    // case's owner and no other session in it; migratedFrom() says from which version; a read-only
+    // open of an older server case is refused with the reason). No lock file, WAL or backup files: the
     // session lock is a shared PostgreSQL session advisory lock on the case: several sessions
     // write one server case at once (docs/server.md, "Several analysts at once"), never
     // LockedElsewhere. path() is then the redacted location; dataPath() the
@@ -78,6 +80,9 @@ public:
     // either the old file or the full copy. Refuses the open case itself (and its data file) and
     // a dest that another TransferTrace has open. This store stays on its own file. Throws
     // std::runtime_error with a message for the analyst.
+    // A server case: store::copyCase into a new file beside dest (every table, verified by row
+    // count and checksum, as `transfertrace copy` does), then renamed over dest; this store stays
+    // on the server.
     void saveAs(const std::string &dest);
 
     // Writes a consistent copy of the database behind `db` to dest (as saveAs, without checks).

@@ -24,6 +24,17 @@ CaseWriter::CaseWriter(sql::Db &db)
 {
     m_partitioned = db.isPostgres() && pgEventsPartitioned(*db.pg());
     m_copyEvents = db.isPostgres();
+    m_copyFile.sql = "COPY file_events(event, host_id, ts, kind, path, image, process_guid, pid, account_id, "
+                     "access_mask, hashes) FROM STDIN";
+    m_copyNet.sql = "COPY net_connections(event, host_id, ts, protocol, initiated, src_ip, src_port, src_name, dst_ip, "
+                    "dst_port, dst_name, image, process_guid, pid, account_id) FROM STDIN";
+    m_copyShare.sql = "COPY share_accesses(event, host_id, ts, code, share_name, share_path, relative_target, "
+                      "access_mask, access_list, src_ip, src_port, account_id, logon_id) FROM STDIN";
+    m_copyService.sql = "COPY service_installs(event, host_id, ts, origin, service_name, image_path, service_type, "
+                        "start_type, service_account, account_id) FROM STDIN";
+    m_copyDns.sql = "COPY dns_queries(event, host_id, ts, query, results, status, image, process_guid) FROM STDIN";
+    m_copyExplicit.sql = "COPY explicit_logons(event, host_id, ts, subject_account_id, subject_logon_id, "
+                         "target_account_id, target_server, target_info, ip, port, process_image, pid) FROM STDIN";
     m_insEvent = db.prepareInsert(
         "INSERT INTO events(ts, ts_source, host_id, channel_id, provider_id, event_id, record_id, "
         "account_id, source_id, position, payload_format, block_id, block_index) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?)");
@@ -42,9 +53,16 @@ CaseWriter::CaseWriter(sql::Db &db)
                      "start_ts) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
     m_endProcGuid
         = db.prepare("UPDATE processes SET end_ts=?, end_event=? WHERE host_id=? AND guid=? AND end_ts IS NULL");
-    m_endProcPid = db.prepare("UPDATE processes SET end_ts=?1, end_event=?2 WHERE id=(SELECT id FROM processes WHERE "
-                              "host_id=?3 AND pid=?4 AND end_ts IS NULL AND (start_ts IS NULL OR start_ts<=?1) "
-                              "ORDER BY start_ts DESC LIMIT 1)");
+    // The latest started; one without a start time only when there is no other. That is SQLite's
+    // order (NULL is the smallest value); PostgreSQL's DESC puts NULLs first unless told, and the
+    // newest row first among equal start times is the order SQLite's index gives.
+    m_endProcPid = db.prepare(db.isPostgres()
+            ? "UPDATE processes SET end_ts=?1, end_event=?2 WHERE id=(SELECT id FROM processes WHERE "
+              "host_id=?3 AND pid=?4 AND end_ts IS NULL AND (start_ts IS NULL OR start_ts<=?1) "
+              "ORDER BY start_ts DESC NULLS LAST, id DESC LIMIT 1)"
+            : "UPDATE processes SET end_ts=?1, end_event=?2 WHERE id=(SELECT id FROM processes WHERE "
+              "host_id=?3 AND pid=?4 AND end_ts IS NULL AND (start_ts IS NULL OR start_ts<=?1) "
+              "ORDER BY start_ts DESC LIMIT 1)");
     m_insFile
         = db.prepare("INSERT INTO file_events(event, host_id, ts, kind, path, image, process_guid, pid, account_id, "
                      "access_mask, hashes) VALUES(?,?,?,?,?,?,?,?,?,?,?)");
@@ -131,6 +149,7 @@ CaseWriter::CommitResult CaseWriter::commit(
     if (m_copyEvents) {
         flushEvents();
         giveBackEventIds();
+        flushAllCopies();
     }
     bool replaced = false;
     if (auto known = findBySha(sha256)) {
@@ -285,6 +304,7 @@ void CaseWriter::clearCaches()
     m_partitionMonths.clear(); // a rolled-back file took the partitions it made with it
     m_eventCopy.clear();
     m_eventRows = 0;
+    clearCopies();
     m_ids.clear();
     m_idNext = 0;
     m_monthStart = 0;
@@ -443,8 +463,155 @@ void appendCopyInt(std::string &out, int64_t v, bool null)
 }
 
 constexpr size_t kEventCopyRows = 4096; // rows per COPY, ids reserved at a time
+constexpr size_t kCopyRows = 4096; // rows per COPY of the normalised tables
+
+// One row of COPY text (text format), values as RowBinding.h binds them: kNoValue / 0 ids / empty
+// texts as NULL. A text ends at its first NUL byte, as a bound text parameter does (libpq sends
+// text parameters as C strings), so both paths store the same value.
+class CopyRow {
+public:
+    explicit CopyRow(std::string &out)
+        : m_out(out)
+    {
+    }
+    CopyRow &integer(int64_t v) // never NULL
+    {
+        sep();
+        appendCopyInt(m_out, v, false);
+        return *this;
+    }
+    CopyRow &value(int64_t v) // NULL when kNoValue (bindValue)
+    {
+        sep();
+        appendCopyInt(m_out, v, v == kNoValue);
+        return *this;
+    }
+    CopyRow &id(int64_t v) // NULL when 0 (bindId)
+    {
+        sep();
+        appendCopyInt(m_out, v, v == 0);
+        return *this;
+    }
+    CopyRow &text(std::string_view s) // NULL when empty (bindText)
+    {
+        sep();
+        if (s.empty())
+            m_out += "\\N";
+        else
+            escape(s);
+        return *this;
+    }
+    CopyRow &plain(std::string_view s) // "" stays "" (Stmt::bind of a text)
+    {
+        sep();
+        escape(s);
+        return *this;
+    }
+
+private:
+    void sep()
+    {
+        if (m_first)
+            m_first = false;
+        else
+            m_out += '\t';
+    }
+    void escape(std::string_view s)
+    {
+        if (const size_t nul = s.find('\0'); nul != std::string_view::npos)
+            s = s.substr(0, nul);
+        for (const char c : s) {
+            switch (c) {
+            case '\\':
+                m_out += "\\\\";
+                break;
+            case '\n':
+                m_out += "\\n";
+                break;
+            case '\r':
+                m_out += "\\r";
+                break;
+            case '\t':
+                m_out += "\\t";
+                break;
+            default:
+                m_out += c;
+            }
+        }
+    }
+    std::string &m_out;
+    bool m_first = true;
+};
 
 } // namespace
+
+void CaseWriter::endCopyRow(CopyBuffer &buffer)
+{
+    buffer.data += '\n';
+    if (++buffer.rows >= kCopyRows)
+        flushCopy(buffer);
+}
+
+void CaseWriter::flushCopy(CopyBuffer &buffer)
+{
+    if (buffer.rows == 0)
+        return;
+    m_db.pg()->copyIn(buffer.sql, buffer.data);
+    buffer.data.clear();
+    buffer.rows = 0;
+}
+
+void CaseWriter::flushProcesses()
+{
+    if (m_pendingProcesses.empty())
+        return;
+    std::string data;
+    for (const PendingProcess &p : m_pendingProcesses) {
+        data += p.line;
+        CopyRow(data).value(p.endTs).value(p.endEvent);
+        data += '\n';
+    }
+    m_db.pg()->copyIn("COPY processes(event, host_id, origin, guid, pid, image, command_line, current_directory, "
+                      "parent_guid, parent_pid, parent_image, account_id, logon_id, hashes_id, start_ts, end_ts, "
+                      "end_event) FROM STDIN",
+        data);
+    m_pendingProcesses.clear();
+}
+
+void CaseWriter::flushLogons()
+{
+    if (m_pendingLogons.empty())
+        return;
+    std::string data;
+    for (const PendingLogon &l : m_pendingLogons) {
+        data += l.line;
+        CopyRow(data).value(l.endTs).integer(l.privileged ? 1 : 0);
+        data += '\n';
+    }
+    m_db.pg()->copyIn("COPY logon_sessions(event, host_id, ts, outcome, origin, logon_id, logon_type, account_id, "
+                      "source_ip, source_port, workstation, auth_package, logon_process, elevated, session_id, end_ts, "
+                      "privileged) FROM STDIN",
+        data);
+    m_pendingLogons.clear();
+}
+
+void CaseWriter::flushAllCopies()
+{
+    flushProcesses();
+    flushLogons();
+    for (CopyBuffer *b : {&m_copyFile, &m_copyNet, &m_copyShare, &m_copyService, &m_copyDns, &m_copyExplicit})
+        flushCopy(*b);
+}
+
+void CaseWriter::clearCopies()
+{
+    for (CopyBuffer *b : {&m_copyFile, &m_copyNet, &m_copyShare, &m_copyService, &m_copyDns, &m_copyExplicit}) {
+        b->data.clear();
+        b->rows = 0;
+    }
+    m_pendingProcesses.clear();
+    m_pendingLogons.clear();
+}
 
 int64_t CaseWriter::nextEventId()
 {
@@ -709,6 +876,31 @@ void CaseWriter::addIssue(int64_t position, bool reject, std::string_view messag
 
 void CaseWriter::insertLogon(const LogonRow &r)
 {
+    if (m_copyEvents) [[unlikely]] {
+        m_rowScratch.clear();
+        CopyRow(m_rowScratch)
+            .integer(r.event)
+            .integer(r.hostId)
+            .value(r.ts)
+            .plain(r.outcome)
+            .plain(r.origin)
+            .text(r.logonId)
+            .value(r.logonType)
+            .id(r.accountId)
+            .text(r.sourceIp)
+            .value(r.sourcePort)
+            .text(r.workstation)
+            .text(r.authPackage)
+            .text(r.logonProcess)
+            .value(r.elevated)
+            .text(r.sessionId);
+        m_rowScratch += '\t';
+        m_pendingLogons.push_back(PendingLogon {
+            r.hostId, r.ts, kNoValue, r.outcome == "success", false, std::string(r.logonId), m_rowScratch});
+        if (m_pendingLogons.size() >= kCopyRows)
+            flushLogons();
+        return;
+    }
     auto &st = m_insLogon;
     st.bind(1, r.event).bind(2, r.hostId);
     bindValue(st, 3, r.ts);
@@ -730,6 +922,12 @@ void CaseWriter::endLogon(int64_t hostId, std::string_view logonId, int64_t ts)
 {
     if (!hostId || logonId.empty())
         return;
+    if (ts != kNoValue) // with a NULL end the UPDATE sets nothing new
+        for (PendingLogon &l : m_pendingLogons)
+            if (l.hostId == hostId && l.endTs == kNoValue && l.success && (l.ts == kNoValue || l.ts <= ts)
+                && l.logonId == logonId)
+                l.endTs = ts;
+    // Still run for the rows already sent (not the buffered ones: they are not in the table yet).
     bindValue(m_endLogon, 1, ts);
     m_endLogon.bind(2, hostId).bind(3, logonId);
     m_endLogon.exec();
@@ -739,12 +937,32 @@ void CaseWriter::markPrivileged(int64_t hostId, std::string_view logonId)
 {
     if (!hostId || logonId.empty())
         return;
+    for (PendingLogon &l : m_pendingLogons)
+        if (l.hostId == hostId && l.logonId == logonId)
+            l.privileged = true;
     m_privLogon.bind(1, hostId).bind(2, logonId);
     m_privLogon.exec();
 }
 
 void CaseWriter::insertExplicitLogon(const ExplicitLogonRow &r)
 {
+    if (m_copyEvents) [[unlikely]] {
+        CopyRow(m_copyExplicit.data)
+            .integer(r.event)
+            .integer(r.hostId)
+            .value(r.ts)
+            .id(r.subjectAccountId)
+            .text(r.subjectLogonId)
+            .id(r.targetAccountId)
+            .text(r.targetServer)
+            .text(r.targetInfo)
+            .text(r.ip)
+            .value(r.port)
+            .text(r.processImage)
+            .value(r.pid);
+        endCopyRow(m_copyExplicit);
+        return;
+    }
     auto &st = m_insExplicit;
     st.bind(1, r.event).bind(2, r.hostId);
     bindValue(st, 3, r.ts);
@@ -762,6 +980,34 @@ void CaseWriter::insertExplicitLogon(const ExplicitLogonRow &r)
 
 void CaseWriter::insertProcess(const ProcessRow &r)
 {
+    if (m_copyEvents) [[unlikely]] {
+        if (m_hashesCache.size() >= kMaxCachedHashes)
+            m_hashesCache.clear();
+        const int64_t hashes = lookupId(m_hashesCache, m_findHashes, m_insHashes, r.hashes);
+        m_rowScratch.clear();
+        CopyRow(m_rowScratch)
+            .integer(r.event)
+            .integer(r.hostId)
+            .plain(r.origin)
+            .text(r.guid)
+            .value(r.pid)
+            .text(r.image)
+            .text(r.commandLine)
+            .text(r.currentDirectory)
+            .text(r.parentGuid)
+            .value(r.parentPid)
+            .text(r.parentImage)
+            .id(r.accountId)
+            .text(r.logonId)
+            .id(hashes)
+            .value(r.startTs);
+        m_rowScratch += '\t';
+        m_pendingProcesses.push_back(
+            PendingProcess {r.hostId, r.pid, r.startTs, kNoValue, kNoValue, std::string(r.guid), m_rowScratch});
+        if (m_pendingProcesses.size() >= kCopyRows)
+            flushProcesses();
+        return;
+    }
     auto &st = m_insProcess;
     st.bind(1, r.event).bind(2, r.hostId).bind(3, r.origin);
     bindText(st, 4, r.guid);
@@ -785,6 +1031,12 @@ void CaseWriter::endProcessByGuid(int64_t hostId, std::string_view guid, int64_t
 {
     if (!hostId || guid.empty())
         return;
+    for (PendingProcess &p : m_pendingProcesses)
+        if (p.hostId == hostId && p.endTs == kNoValue && p.guid == guid) {
+            p.endTs = ts;
+            p.endEvent = event;
+        }
+    // Still run for the rows already sent (not the buffered ones: they are not in the table yet).
     bindValue(m_endProcGuid, 1, ts);
     m_endProcGuid.bind(2, event).bind(3, hostId).bind(4, guid);
     m_endProcGuid.exec();
@@ -794,6 +1046,15 @@ void CaseWriter::endProcessByPid(int64_t hostId, int64_t pid, int64_t ts, int64_
 {
     if (!hostId || pid == kNoValue)
         return;
+    // Ends one process: the latest started of all candidates, sent or buffered. When a buffered
+    // row is one, the buffer goes first and the UPDATE chooses among all (rare: 4689 without a
+    // Sysmon GUID, the process started in the same file).
+    for (const PendingProcess &p : m_pendingProcesses)
+        if (p.hostId == hostId && p.pid == pid && p.endTs == kNoValue
+            && (p.startTs == kNoValue || (ts != kNoValue && p.startTs <= ts))) {
+            flushProcesses();
+            break;
+        }
     bindValue(m_endProcPid, 1, ts);
     m_endProcPid.bind(2, event).bind(3, hostId).bind(4, pid);
     m_endProcPid.exec();
@@ -801,6 +1062,22 @@ void CaseWriter::endProcessByPid(int64_t hostId, int64_t pid, int64_t ts, int64_
 
 void CaseWriter::insertFileEvent(const FileEventRow &r)
 {
+    if (m_copyEvents) [[unlikely]] {
+        CopyRow(m_copyFile.data)
+            .integer(r.event)
+            .integer(r.hostId)
+            .value(r.ts)
+            .plain(r.kind)
+            .text(r.path)
+            .text(r.image)
+            .text(r.processGuid)
+            .value(r.pid)
+            .id(r.accountId)
+            .value(r.accessMask)
+            .text(r.hashes);
+        endCopyRow(m_copyFile);
+        return;
+    }
     auto &st = m_insFile;
     st.bind(1, r.event).bind(2, r.hostId);
     bindValue(st, 3, r.ts);
@@ -817,6 +1094,26 @@ void CaseWriter::insertFileEvent(const FileEventRow &r)
 
 void CaseWriter::insertNetConn(const NetConnRow &r)
 {
+    if (m_copyEvents) [[unlikely]] {
+        CopyRow(m_copyNet.data)
+            .integer(r.event)
+            .integer(r.hostId)
+            .value(r.ts)
+            .text(r.protocol)
+            .value(r.initiated)
+            .text(r.srcIp)
+            .value(r.srcPort)
+            .text(r.srcName)
+            .text(r.dstIp)
+            .value(r.dstPort)
+            .text(r.dstName)
+            .text(r.image)
+            .text(r.processGuid)
+            .value(r.pid)
+            .id(r.accountId);
+        endCopyRow(m_copyNet);
+        return;
+    }
     auto &st = m_insNet;
     st.bind(1, r.event).bind(2, r.hostId);
     bindValue(st, 3, r.ts);
@@ -837,6 +1134,24 @@ void CaseWriter::insertNetConn(const NetConnRow &r)
 
 void CaseWriter::insertShareAccess(const ShareAccessRow &r)
 {
+    if (m_copyEvents) [[unlikely]] {
+        CopyRow(m_copyShare.data)
+            .integer(r.event)
+            .integer(r.hostId)
+            .value(r.ts)
+            .integer(r.code)
+            .text(r.shareName)
+            .text(r.sharePath)
+            .text(r.relativeTarget)
+            .value(r.accessMask)
+            .text(r.accessList)
+            .text(r.srcIp)
+            .value(r.srcPort)
+            .id(r.accountId)
+            .text(r.logonId);
+        endCopyRow(m_copyShare);
+        return;
+    }
     auto &st = m_insShare;
     st.bind(1, r.event).bind(2, r.hostId);
     bindValue(st, 3, r.ts);
@@ -855,6 +1170,21 @@ void CaseWriter::insertShareAccess(const ShareAccessRow &r)
 
 void CaseWriter::insertServiceInstall(const ServiceInstallRow &r)
 {
+    if (m_copyEvents) [[unlikely]] {
+        CopyRow(m_copyService.data)
+            .integer(r.event)
+            .integer(r.hostId)
+            .value(r.ts)
+            .plain(r.origin)
+            .text(r.serviceName)
+            .text(r.imagePath)
+            .text(r.serviceType)
+            .text(r.startType)
+            .text(r.serviceAccount)
+            .id(r.accountId);
+        endCopyRow(m_copyService);
+        return;
+    }
     auto &st = m_insService;
     st.bind(1, r.event).bind(2, r.hostId);
     bindValue(st, 3, r.ts);
@@ -870,6 +1200,19 @@ void CaseWriter::insertServiceInstall(const ServiceInstallRow &r)
 
 void CaseWriter::insertDnsQuery(const DnsQueryRow &r)
 {
+    if (m_copyEvents) [[unlikely]] {
+        CopyRow(m_copyDns.data)
+            .integer(r.event)
+            .integer(r.hostId)
+            .value(r.ts)
+            .text(r.query)
+            .text(r.results)
+            .text(r.status)
+            .text(r.image)
+            .text(r.processGuid);
+        endCopyRow(m_copyDns);
+        return;
+    }
     auto &st = m_insDns;
     st.bind(1, r.event).bind(2, r.hostId);
     bindValue(st, 3, r.ts);

@@ -116,6 +116,35 @@ private:
     void giveBackEventIds();
     void countHostEvent(const EventRow &r);
     bool m_copyEvents = false;
+    // Server case: the normalised tables' rows buffered as COPY text too (ids from the identity
+    // column in row order, as the INSERTs took them); flushed kCopyRows at a time and at commit.
+    struct CopyBuffer {
+        const char *sql = nullptr; // COPY table(columns) FROM STDIN, a constant
+        std::string data;
+        size_t rows = 0;
+    };
+    void flushCopy(CopyBuffer &buffer);
+    void endCopyRow(CopyBuffer &buffer);
+    void flushAllCopies();
+    void clearCopies();
+    CopyBuffer m_copyFile, m_copyNet, m_copyShare, m_copyService, m_copyDns, m_copyExplicit;
+    // Processes and logon sessions are ended / marked by UPDATEs while buffered: the buffered rows
+    // keep the columns those UPDATEs match and set, applied here as the UPDATE would (it still runs
+    // for the rows already sent), the rest of the row as COPY text.
+    struct PendingProcess {
+        int64_t hostId, pid, startTs, endTs, endEvent;
+        std::string guid, line;
+    };
+    struct PendingLogon {
+        int64_t hostId, ts, endTs;
+        bool success, privileged;
+        std::string logonId, line;
+    };
+    void flushProcesses();
+    void flushLogons();
+    std::vector<PendingProcess> m_pendingProcesses;
+    std::vector<PendingLogon> m_pendingLogons;
+    std::string m_rowScratch;
     std::string m_eventCopy;
     size_t m_eventRows = 0;
     std::vector<int64_t> m_ids;

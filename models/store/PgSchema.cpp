@@ -316,9 +316,14 @@ bool hasTrigger(sql::PgDb &db, const std::string &schema, const char *table, con
 int createNotifyTriggers(sql::PgDb &db, const std::string &schema)
 {
     std::vector<const NotifyTrigger *> missing;
-    for (const NotifyTrigger &t : kNotifyTriggers)
-        if (!hasTrigger(db, schema, t.table, std::string("tt_notify_") + t.table))
-            missing.push_back(&t);
+    auto exists = db.prepare("SELECT 1 FROM information_schema.tables WHERE table_schema = ? AND table_name = ?");
+    for (const NotifyTrigger &t : kNotifyTriggers) {
+        exists.bind(1, schema).bind(2, std::string_view(t.table));
+        const bool there = exists.step();
+        exists.reset();
+        if (there && !hasTrigger(db, schema, t.table, std::string("tt_notify_") + t.table))
+            missing.push_back(&t); // a table of a later version is missing in an older case
+    }
     if (missing.empty())
         return 0;
     // TG_TABLE_SCHEMA is the case's schema, tt_<case>: the channel. SET search_path makes the
@@ -356,8 +361,98 @@ int ensurePgNotifyTriggers(sql::PgDb &db, const CaseLocation &location)
     return created;
 }
 
-bool createPgCase(sql::PgDb &db, const CaseLocation &location, const std::string &appVersion)
+namespace {
+
+bool hasColumn(sql::PgDb &db, const char *table, const char *column)
 {
+    auto st = db.prepare("SELECT 1 FROM information_schema.columns WHERE table_schema = current_schema() "
+                         "AND table_name = ? AND column_name = ?");
+    st.bind(1, std::string_view(table)).bind(2, std::string_view(column));
+    return st.step();
+}
+
+// The schema steps after `current` on an existing server case, inside the caller's transaction
+// (which holds the case's creation lock): what migrate() does on a case file, in PostgreSQL's
+// dialect (a later step that migrate() completes with more than its SQL needs the same here).
+// Server cases exist from version 9 on (the first one with a PostgreSQL schema);
+// events stay as they are (an unpartitioned case of version 9 keeps one events table: the writer
+// and the queries handle both).
+void upgradeSteps(sql::PgDb &db, const CaseLocation &location, int current, const std::string &appVersion)
+{
+    if (current < kFirstPgSchemaVersion)
+        throw std::runtime_error("the case " + location.redacted() + " has schema version " + std::to_string(current)
+            + ", older than any server case (" + std::to_string(kFirstPgSchemaVersion) + "); copy it to a file with "
+            + "the TransferTrace that made it, then back with this one");
+    // No other session may have the case open while its tables change: they hold the shared
+    // session lock (CaseStore::openServer) until they close.
+    auto excl = db.prepare("SELECT pg_try_advisory_xact_lock(hashtext(?))");
+    excl.bind(1, "transfertrace session " + location.schemaName());
+    const bool alone = excl.step() && excl.int64(0) != 0;
+    excl.reset();
+    if (!alone)
+        throw std::runtime_error("the case " + location.redacted() + " has schema version " + std::to_string(current)
+            + " and is open in another TransferTrace session; close it there so that it can be upgraded to version "
+            + std::to_string(kSchemaVersion));
+    const std::string trigramOps = trigramOpsIn(db);
+    db.exec("SET LOCAL search_path = \"" + location.schemaName() + "\"");
+    for (const SchemaStep &step : schemaSteps()) {
+        if (step.version <= current)
+            continue;
+        db.exec(toPostgres(step.sql, trigramOps));
+        if (step.version == 10 && !hasColumn(db, "annotations", "version"))
+            db.exec(toPostgres(annotationsVersionColumnSql(), trigramOps));
+        if (step.version == 11) {
+            if (hasColumn(db, "processes", "hashes"))
+                db.exec(toPostgres(processesV11Sql(), trigramOps));
+            // The renamed (partial) indexes, unless a bulk import deferred them (as migrate()).
+            for (const BulkIndex &ix : bulkIndexes()) {
+                auto deferred = db.prepare("SELECT 1 FROM deferred_indexes WHERE name = ?");
+                deferred.bind(1, std::string_view(ix.name));
+                if (!deferred.step())
+                    db.exec(std::string("CREATE INDEX IF NOT EXISTS ") + ix.name + " ON " + ix.on);
+            }
+        }
+        auto ins = db.prepare("INSERT INTO schema_version(version, applied_utc, app_version) VALUES(?,?,?)");
+        ins.bind(1, step.version).bind(2, static_cast<int64_t>(std::time(nullptr))).bind(3, appVersion);
+        ins.exec();
+    }
+    createNotifyTriggers(db, location.schemaName()); // the new tables' (annotation_conflicts)
+}
+
+} // namespace
+
+int upgradePgCase(sql::PgDb &db, const CaseLocation &location, const std::string &appVersion)
+{
+    sql::PgTransaction tx(db);
+    auto lock = db.prepare("SELECT pg_advisory_xact_lock(hashtext(?))");
+    lock.bind(1, "transfertrace case " + location.schemaName());
+    lock.exec();
+    const int current = pgSchemaVersion(db, location);
+    if (current == 0)
+        throw std::runtime_error("the case " + location.redacted() + " does not exist");
+    if (current > kSchemaVersion)
+        throw std::runtime_error("the case " + location.redacted() + " has schema version " + std::to_string(current)
+            + ", newer than version " + std::to_string(kSchemaVersion)
+            + " that this TransferTrace understands; open it with a newer TransferTrace");
+    if (current == kSchemaVersion)
+        return 0;
+    try {
+        upgradeSteps(db, location, current, appVersion);
+    } catch (const sql::PgError &e) {
+        if (e.sqlstate() == "42501") // insufficient_privilege: ALTER TABLE needs the owner
+            throw std::runtime_error("the case " + location.redacted() + " has schema version "
+                + std::to_string(current) + "; upgrading it to version " + std::to_string(kSchemaVersion)
+                + " needs the role that owns it (" + e.what() + ")");
+        throw;
+    }
+    tx.commit();
+    return current;
+}
+
+bool createPgCase(sql::PgDb &db, const CaseLocation &location, const std::string &appVersion, int version)
+{
+    if (version < kFirstPgSchemaVersion || version > kSchemaVersion)
+        throw std::logic_error("createPgCase: no server case of version " + std::to_string(version));
     sql::PgTransaction tx(db);
     // Two sessions creating one case: the second waits here, then finds it made.
     auto lock = db.prepare("SELECT pg_advisory_xact_lock(hashtext(?))");
@@ -370,9 +465,11 @@ bool createPgCase(sql::PgDb &db, const CaseLocation &location, const std::string
         throw std::runtime_error("the case " + location.redacted() + " has schema version " + std::to_string(current)
             + ", newer than version " + std::to_string(kSchemaVersion)
             + " that this TransferTrace understands; open it with a newer TransferTrace");
-    if (current > 0)
-        throw std::runtime_error("the case " + location.redacted() + " has schema version " + std::to_string(current)
-            + "; PostgreSQL cases start at version " + std::to_string(kSchemaVersion));
+    if (current > 0) { // an older case: upgraded in this transaction
+        upgradeSteps(db, location, current, appVersion);
+        tx.commit();
+        return false;
+    }
 
     db.exec("CREATE EXTENSION IF NOT EXISTS pg_trgm SCHEMA public");
     const std::string trigramOps = trigramOpsIn(db);
@@ -381,6 +478,8 @@ bool createPgCase(sql::PgDb &db, const CaseLocation &location, const std::string
     db.exec("SET LOCAL search_path = \"" + location.schemaName() + "\"");
     db.exec("CREATE COLLATION nocase (provider = icu, locale = 'und-u-ks-level2', deterministic = false)");
     for (const SchemaStep &step : schemaSteps()) {
+        if (step.version > version)
+            break;
         db.exec(toPostgres(step.sql, trigramOps));
         // What migrate() does besides the step's SQL, for an empty case.
         if (step.version == 1)
@@ -401,7 +500,8 @@ bool createPgCase(sql::PgDb &db, const CaseLocation &location, const std::string
         ins.exec();
     }
     // Events partitioned by month, a BRIN index on ts (store/PgPartitions.h): on the empty table.
-    partitionPgEvents(db, location);
+    if (version >= 10) // version 9's TransferTrace made one events table
+        partitionPgEvents(db, location);
     createNotifyTriggers(db, location.schemaName());
     tx.commit();
     return true;

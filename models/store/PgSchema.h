@@ -1,5 +1,7 @@
 #pragma once
 
+#include "store/Schema.h"
+
 #include <string>
 #include <string_view>
 
@@ -48,9 +50,21 @@ std::string toPostgresStatement(std::string_view sql);
 int pgSchemaVersion(sql::PgDb &db, const CaseLocation &location);
 
 // Creates the case (schema "tt_<case>", pg_trgm in schema public when missing) at the current
-// version in one transaction. Returns false when it already exists at this version; throws when
-// it is newer than this build, or older (PostgreSQL cases have had one version so far).
-bool createPgCase(sql::PgDb &db, const CaseLocation &location, const std::string &appVersion);
+// version in one transaction. Returns false when it already exists: at this version, or older and
+// then upgraded (as upgradePgCase); throws when it is newer than this build.
+// `version` below kSchemaVersion is for tests of upgradePgCase only: a new case as the
+// TransferTrace of that version made it (version 9: events not partitioned yet).
+inline constexpr int kFirstPgSchemaVersion = 9; // the first version a server case can have
+bool createPgCase(
+    sql::PgDb &db, const CaseLocation &location, const std::string &appVersion, int version = kSchemaVersion);
+
+// Upgrades a server case made by an older TransferTrace: the schema steps after its version, in
+// one transaction (all of them or nothing), as migrate() does for a case file. Returns the version
+// it had (0 when it was current already). Throws std::runtime_error, the transaction rolled back,
+// when the case is missing or newer, older than kFirstPgSchemaVersion, open in another session
+// (the shared session lock of CaseStore::openServer), or the role may not change its tables
+// (only the owner may: the message says so).
+int upgradePgCase(sql::PgDb &db, const CaseLocation &location, const std::string &appVersion);
 
 // Change notifications of a server case (docs/server.md, "Several analysts at once"): statement
 // triggers on the analyst tables and on sources call pg_notify(channel, kind) where the channel is

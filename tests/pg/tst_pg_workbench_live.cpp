@@ -9,6 +9,8 @@
 // - an edit made from a stale state (A's listener stopped while B edits) keeps both sides: B's
 //   note stays, A's is a conflict copy in A's notes, and A is told;
 // - closing stops the listener thread (B exits 0 on quit).
+// - File > Save Case As on a server case writes a complete file copy (the copy's per-table
+//   checksums equal the server's) and the window stays on the server case.
 
 #include "GraphItems.h"
 #include "NotesPanel.h"
@@ -16,6 +18,9 @@
 #include "WorkbenchWindow.h"
 #include "items/AnnotationListModel.h"
 #include "store/AnnotationStore.h"
+#include "store/CaseCopy.h"
+#include "store/CaseLocation.h"
+#include "store/CaseStore.h"
 #include "workbench/AnnotationController.h"
 #include "workbench/CaseChangeWatcher.h"
 #include "workbench/FilterHistory.h"
@@ -25,6 +30,7 @@
 #include <QProcess>
 #include <QSignalSpy>
 #include <QStatusBar>
+#include <QTemporaryDir>
 #include <QtTest>
 
 #include "pg/PgTestCluster.h"
@@ -257,6 +263,50 @@ private slots:
         a.close();
         QVERIFY(!a.changeWatcher()->active());
         QVERIFY2(b.quit(20000), qPrintable(b.seen()));
+    }
+
+    void saveAsFromAServerCase()
+    {
+        const QString url = QString::fromStdString(m_pg.url("saved"));
+        QCOMPARE(import(url, fixture("inference/cloud-sync-onedrive.xml")), 0);
+        FilterHistory filter;
+        Selection selection;
+        WorkbenchWindow a(&filter, &selection);
+        a.resize(1000, 700);
+        a.show();
+        QSignalSpy shown(a.graphView(), &TransferGraphView::graphShown);
+        a.openCase(url);
+        QTRY_VERIFY_WITH_TIMEOUT(!shown.isEmpty(), 30000);
+        store::Annotation n;
+        n.note = "saved along";
+        QVERIFY(a.annotations()->put({store::TargetKind::Host, QStringLiteral("LAPTOP01"), QStringLiteral("LAPTOP01")},
+            n, QStringLiteral("note")));
+
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("copy.ttcase"));
+        QFile old(path); // Save As replaces what is there
+        QVERIFY(old.open(QIODevice::WriteOnly));
+        old.write("not a case");
+        old.close();
+        QString error;
+        QVERIFY2(a.saveCaseAs(path, &error), qPrintable(error));
+        QCOMPARE(a.casePath(), url); // still on the server case
+        QVERIFY(a.statusBar()->currentMessage().contains(path));
+        const auto server = store::caseChecksums(store::CaseLocation::parse(url.toStdString()));
+        const auto file = store::caseChecksums(store::CaseLocation::parse(path.toStdString()));
+        QVERIFY(server.size() > 20);
+        QCOMPARE(file.size(), server.size());
+        for (size_t i = 0; i < server.size(); ++i) {
+            QCOMPARE(file[i].table, server[i].table);
+            QCOMPARE(file[i].rows, server[i].rows);
+            QCOMPARE(file[i].sha256, server[i].sha256);
+        }
+        const QStringList left = QDir(dir.path()).entryList(QDir::Files | QDir::Hidden);
+        QVERIFY2(!left.join(QLatin1Char(' ')).contains(QLatin1String("ing-")), qPrintable(left.join(QLatin1Char(' '))));
+        auto cs = store::CaseStore::open(path.toStdString(), store::CaseStore::Access::ReadOnly);
+        QCOMPARE(cs->db().queryInt("SELECT count(*) FROM annotations WHERE note = 'saved along'"), 1);
+        QVERIFY(cs->db().queryInt("SELECT count(*) FROM transfers") > 0);
+        a.close();
     }
 };
 
