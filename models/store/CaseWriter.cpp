@@ -260,6 +260,7 @@ void CaseWriter::replaceSource(int64_t oldSource)
     };
     // Derived rows naming the old records go too (inference runs again after the import).
     del("DELETE FROM transfer_evidence WHERE event BETWEEN ? AND ?", {first, last});
+    subtractSourceEvents(m_db, oldSource, first, last); // the timeline's kept counts (schema 12)
     del("DELETE FROM events WHERE id BETWEEN ? AND ? AND source_id=?", {first, last, oldSource});
     del("DELETE FROM record_blocks WHERE source_id=?", {oldSource});
     del("DELETE FROM import_issues WHERE source_id=?", {oldSource});

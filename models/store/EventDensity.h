@@ -4,6 +4,7 @@
 #include <functional>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
 namespace tt::sql {
 class Db;
@@ -30,7 +31,8 @@ std::string densityBucketSql(const char *ts, int64_t width);
 class EventDensityCounter {
 public:
     void add(int64_t hostId, int64_t ts); // hostId 0: no host
-    void flush(sql::Db &db); // adds to the tables, then clears
+    void remove(int64_t hostId, int64_t ts); // an event deleted (a replaced source)
+    void flush(sql::Db &db); // adds to the tables (drops the rows that reach 0), then clears
     void clear();
 
 private:
@@ -45,7 +47,13 @@ private:
     std::unordered_map<HostHour, int64_t, HostHourHash> m_hostHours;
 };
 
-// Recounts both tables from the events (migration of an older case to schema 12).
+// Takes the events of one source in [firstEvent, lastEvent] out of the counts (before they are
+// deleted).
+void subtractSourceEvents(sql::Db &db, int64_t sourceId, int64_t firstEvent, int64_t lastEvent);
+
+// Recounts both tables from the events (migration of an older case to schema 12): the statements
+// (SQLite and PostgreSQL), and running them on a case file.
+std::vector<std::string> eventDensityFillSql();
 void fillEventDensity(sql::Db &db);
 
 } // namespace tt::store

@@ -1,6 +1,7 @@
 #include "store/PgSchema.h"
 
 #include "store/CaseLocation.h"
+#include "store/EventDensity.h"
 #include "store/PgDb.h"
 #include "store/PgPartitions.h"
 #include "store/Schema.h"
@@ -412,6 +413,9 @@ void upgradeSteps(sql::PgDb &db, const CaseLocation &location, int current, cons
                     db.exec(std::string("CREATE INDEX IF NOT EXISTS ") + ix.name + " ON " + ix.on);
             }
         }
+        if (step.version == 12) // the timeline's event counts, from the events already there
+            for (const std::string &sql : eventDensityFillSql())
+                db.exec(sql);
         auto ins = db.prepare("INSERT INTO schema_version(version, applied_utc, app_version) VALUES(?,?,?)");
         ins.bind(1, step.version).bind(2, static_cast<int64_t>(std::time(nullptr))).bind(3, appVersion);
         ins.exec();

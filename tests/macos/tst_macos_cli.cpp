@@ -155,6 +155,12 @@ private slots:
             QCOMPARE(st.int64(2), int64_t(0));
             QCOMPARE(st.int64(3), int64_t(0)); // the "no host" warning went with it
             QVERIFY(st.int64(4) > oldEvent);
+            // The timeline's kept counts (schema 12) hold the new records once, not the old ones too.
+            QCOMPARE(cs->db().queryInt("SELECT sum(n) FROM event_minutes"),
+                cs->db().queryInt("SELECT count(*) FROM events WHERE ts IS NOT NULL"));
+            QCOMPARE(cs->db().queryInt("SELECT sum(n) FROM host_event_hours"),
+                cs->db().queryInt("SELECT count(*) FROM events WHERE ts IS NOT NULL AND host_id IS NOT NULL"));
+            QVERIFY(cs->db().queryInt("SELECT sum(n) FROM host_event_hours") > 0);
             // The note is on the same record of the new source.
             auto note = cs->db().prepare("SELECT a.note, e.position FROM annotations a JOIN events e ON e.id = "
                                          "CAST(a.target_key AS INTEGER) WHERE a.target_kind = 'event'");

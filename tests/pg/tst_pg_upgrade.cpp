@@ -153,6 +153,9 @@ private slots:
         }
         QCOMPARE(cs->db().queryInt("SELECT count(*) FROM events"), 3);
         QCOMPARE(cs->db().queryInt("SELECT count(*) FROM annotations WHERE note = 'patient zero' AND version = 1"), 1);
+        // Schema 12's kept event counts: filled from the events (these have no time: none counted).
+        QCOMPARE(cs->db().queryInt("SELECT count(*) FROM event_minutes", -1), 0);
+        QCOMPARE(cs->db().queryInt("SELECT count(*) FROM host_event_hours", -1), 0);
         cs.reset();
 
         // The same schema as a case made now (columns, indexes, triggers).
