@@ -449,12 +449,14 @@ std::vector<int64_t> InferenceRepository::transfersTouching(
     return out;
 }
 
-std::vector<int64_t> InferenceRepository::transfersWithEvidence(const std::vector<int64_t> &events)
+namespace {
+// The sorted, distinct first column of a one-parameter query run once per key.
+std::vector<int64_t> distinctPerKey(sql::Db &db, const char *sqlText, const std::vector<int64_t> &keys)
 {
-    auto st = m_cs.db().prepare("SELECT DISTINCT transfer_id FROM transfer_evidence WHERE event = ?");
+    auto st = db.prepare(sqlText);
     std::vector<int64_t> out;
-    for (int64_t e : events) {
-        st.bind(1, e);
+    for (int64_t k : keys) {
+        st.bind(1, k);
         while (st.step())
             out.push_back(st.int64(0));
         st.reset();
@@ -462,36 +464,22 @@ std::vector<int64_t> InferenceRepository::transfersWithEvidence(const std::vecto
     std::sort(out.begin(), out.end());
     out.erase(std::unique(out.begin(), out.end()), out.end());
     return out;
+}
+} // namespace
+
+std::vector<int64_t> InferenceRepository::transfersWithEvidence(const std::vector<int64_t> &events)
+{
+    return distinctPerKey(m_cs.db(), "SELECT DISTINCT transfer_id FROM transfer_evidence WHERE event = ?", events);
 }
 
 std::vector<int64_t> InferenceRepository::evidenceEvents(const std::vector<int64_t> &transfers)
 {
-    auto st = m_cs.db().prepare("SELECT event FROM transfer_evidence WHERE transfer_id = ?");
-    std::vector<int64_t> out;
-    for (int64_t t : transfers) {
-        st.bind(1, t);
-        while (st.step())
-            out.push_back(st.int64(0));
-        st.reset();
-    }
-    std::sort(out.begin(), out.end());
-    out.erase(std::unique(out.begin(), out.end()), out.end());
-    return out;
+    return distinctPerKey(m_cs.db(), "SELECT event FROM transfer_evidence WHERE transfer_id = ?", transfers);
 }
 
 std::vector<int64_t> InferenceRepository::hostsOfEvents(const std::vector<int64_t> &events)
 {
-    auto st = m_cs.db().prepare("SELECT host_id FROM events WHERE id = ? AND host_id IS NOT NULL");
-    std::vector<int64_t> out;
-    for (int64_t e : events) {
-        st.bind(1, e);
-        while (st.step())
-            out.push_back(st.int64(0));
-        st.reset();
-    }
-    std::sort(out.begin(), out.end());
-    out.erase(std::unique(out.begin(), out.end()), out.end());
-    return out;
+    return distinctPerKey(m_cs.db(), "SELECT host_id FROM events WHERE id = ? AND host_id IS NOT NULL", events);
 }
 
 std::vector<int64_t> InferenceRepository::transferEnds(const std::vector<int64_t> &transfers)
