@@ -24,7 +24,8 @@ using namespace tt;
 namespace {
 
 constexpr int64_t kMin = 60'000'000;
-__extension__ typedef __int128 Wide; // exact products of any bucket and width
+// Exact products of any bucket and width; __extension__ (no -Wpedantic error) needs the typedef form.
+__extension__ typedef __int128 Wide; // NOLINT(modernize-use-using)
 
 // (bucket, n) rows of a query, in order.
 std::vector<std::pair<int64_t, int64_t>> rows(sql::Db &db, const std::string &sql)
