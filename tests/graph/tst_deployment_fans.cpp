@@ -84,6 +84,7 @@ Builder deployment(int n, int64_t t0 = 1'700'000'000'000'000)
     return b;
 }
 
+// Pointers into `d`: keep the GraphData alive while they are used.
 std::vector<const GraphHost *> fansOf(const GraphData &d)
 {
     std::vector<const GraphHost *> out;
@@ -191,14 +192,16 @@ private slots:
             four.add(i + 1, 1, 10 + i, QStringLiteral("PDQDeployRunner-1.exe"), i * kMinute, QStringLiteral("pdq"));
         QVERIFY(fansOf(aggregateGraph(four.data(), HostGrouping::None)).empty());
         four.add(5, 1, 14, QStringLiteral("PDQDeployRunner-1.exe"), 4 * kMinute, QStringLiteral("pdq"));
-        const auto fans = fansOf(aggregateGraph(four.data(), HostGrouping::None));
+        const GraphData fourGraph = aggregateGraph(four.data(), HostGrouping::None); // fansOf points into it
+        const auto fans = fansOf(fourGraph);
         QCOMPARE(fans.size(), size_t(1));
         QCOMPARE(fans.front()->name, QStringLiteral("PDQ push: PDQDeployRunner-1.exe -> 5 hosts"));
         // A file name from the logs with placeholders and markup is kept as it is.
         Builder odd;
         for (int i = 0; i < 5; ++i)
             odd.add(i + 1, 1, 10 + i, QStringLiteral("%1 <b>%2</b>.exe"), i * kMinute, QStringLiteral("%3"));
-        const auto oddFans = fansOf(aggregateGraph(odd.data(), HostGrouping::None));
+        const GraphData oddGraph = aggregateGraph(odd.data(), HostGrouping::None); // fansOf points into it
+        const auto oddFans = fansOf(oddGraph);
         QCOMPARE(oddFans.size(), size_t(1));
         QCOMPARE(oddFans.front()->name, QStringLiteral("%3 push: %1 <b>%2</b>.exe -> 5 hosts"));
         // Not benign: never a fan, however many hosts.
@@ -216,7 +219,8 @@ private slots:
             b.add(i + 1, 1, 10 + i, QStringLiteral("setup.exe"), i * kMinute, QStringLiteral("sccm"));
         for (int i = 0; i < 10; ++i)
             b.add(i + 11, 1, 30 + i, QStringLiteral("setup.exe"), 180 * kMinute + i * kMinute, QStringLiteral("sccm"));
-        const auto fans = fansOf(aggregateGraph(b.data(), HostGrouping::None));
+        const GraphData bGraph = aggregateGraph(b.data(), HostGrouping::None); // fansOf points into it
+        const auto fans = fansOf(bGraph);
         QCOMPARE(fans.size(), size_t(2));
         QVERIFY(fans[0]->groupKey != fans[1]->groupKey);
         QCOMPARE(fans[0]->members.size(), qsizetype(10));
