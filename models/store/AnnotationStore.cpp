@@ -157,6 +157,34 @@ std::optional<Annotation> readAnnotation(const sql::Stmt &st)
 
 constexpr const char *kMetaKeys[] = {"title", "analyst", "description", "display_tz"};
 
+// Every tag id must name a tag (the caller's write transaction is open).
+void requireTags(sql::Db &db, const std::vector<int64_t> &tagIds)
+{
+    auto known = db.prepare("SELECT 1 FROM tags WHERE id = ?");
+    for (int64_t t : tagIds) {
+        known.bind(1, t);
+        const bool ok = known.step();
+        known.reset();
+        if (!ok)
+            throw std::invalid_argument("no tag with id " + std::to_string(t));
+    }
+}
+
+// The nine values of a new annotations row, in the column order both INSERTs use: target_kind,
+// target_key, label, note, note_format, bookmarked, author, created_utc, modified_utc.
+void bindNewAnnotation(sql::Stmt &ins, std::string_view kind, const Annotation &a, int64_t now)
+{
+    ins.bind(1, kind)
+        .bind(2, a.key)
+        .bind(3, a.label)
+        .bind(4, a.note)
+        .bind(5, std::string_view(a.markdown ? "markdown" : "plain"))
+        .bind(6, a.bookmarked ? 1 : 0)
+        .bind(7, a.author)
+        .bind(8, now)
+        .bind(9, now);
+}
+
 } // namespace
 
 const char *targetKindName(TargetKind k)
@@ -351,16 +379,7 @@ Annotation AnnotationStore::put(const Annotation &in)
     if (a.author.empty())
         a.author = meta().analyst;
     DurableWrite w(m_db);
-    {
-        auto known = m_db.prepare("SELECT 1 FROM tags WHERE id = ?");
-        for (int64_t t : a.tagIds) {
-            known.bind(1, t);
-            const bool ok = known.step();
-            known.reset();
-            if (!ok)
-                throw std::invalid_argument("no tag with id " + std::to_string(t));
-        }
-    }
+    requireTags(m_db, a.tagIds);
     const std::string_view kind = targetKindName(a.kind);
     const int64_t now = nowUs();
     int64_t id = 0;
@@ -386,15 +405,7 @@ Annotation AnnotationStore::put(const Annotation &in)
             auto ins = m_db.prepareInsert(
                 "INSERT INTO annotations(target_kind, target_key, label, note, "
                 "note_format, bookmarked, author, created_utc, modified_utc) VALUES(?,?,?,?,?,?,?,?,?)");
-            ins.bind(1, kind)
-                .bind(2, a.key)
-                .bind(3, a.label)
-                .bind(4, a.note)
-                .bind(5, std::string_view(a.markdown ? "markdown" : "plain"))
-                .bind(6, a.bookmarked ? 1 : 0)
-                .bind(7, a.author)
-                .bind(8, now)
-                .bind(9, now);
+            bindNewAnnotation(ins, kind, a, now);
             id = ins.execInsert();
         }
     }
@@ -466,16 +477,7 @@ AnnotationStore::PutOutcome AnnotationStore::putFrom(const Annotation &base, con
     for (int attempt = 0; attempt < 16; ++attempt) {
         PutOutcome out;
         DurableWrite w(m_db);
-        {
-            auto known = m_db.prepare("SELECT 1 FROM tags WHERE id = ?");
-            for (int64_t t : mine.tagIds) {
-                known.bind(1, t);
-                const bool ok = known.step();
-                known.reset();
-                if (!ok)
-                    throw std::invalid_argument("no tag with id " + std::to_string(t));
-            }
-        }
+        requireTags(m_db, mine.tagIds);
         const std::optional<Annotation> cur = find(mine.kind, mine.key);
         const int64_t curVersion = cur ? cur->version : 0;
         Annotation target = mine;
@@ -556,15 +558,7 @@ AnnotationStore::PutOutcome AnnotationStore::putFrom(const Annotation &base, con
             auto ins = m_db.prepare("INSERT INTO annotations(target_kind, target_key, label, note, note_format, "
                                     "bookmarked, author, created_utc, modified_utc) VALUES(?,?,?,?,?,?,?,?,?) "
                                     "ON CONFLICT(target_kind, target_key) DO NOTHING RETURNING id");
-            ins.bind(1, kind)
-                .bind(2, target.key)
-                .bind(3, target.label)
-                .bind(4, target.note)
-                .bind(5, std::string_view(target.markdown ? "markdown" : "plain"))
-                .bind(6, target.bookmarked ? 1 : 0)
-                .bind(7, target.author)
-                .bind(8, now)
-                .bind(9, now);
+            bindNewAnnotation(ins, kind, target, now);
             won = ins.step();
             if (won)
                 id = ins.int64(0);
