@@ -22,6 +22,7 @@
 #include <QTimeZone>
 
 #include <cstdio>
+#include <optional>
 
 namespace tt::app {
 
@@ -32,7 +33,8 @@ const char *const kExportUsage
       "[--scale S | --dpi D] [--whole] [--group subnet|domain|named|auto|none] [--no-fan]\n"
       "  graph: OUT .svg .png .pdf .dot; timeline: .png .svg; transfers: .csv .json";
 const char *const kReportUsage
-    = "transfertrace report CASE OUT.html [--pdf OUT.pdf] [--account A] [--parent-image P] [--from T --to T]";
+    = "transfertrace report CASE OUT.html [--pdf OUT.pdf] [--account A] [--parent-image P] [--from T --to T] "
+      "[--group subnet|domain|named|auto|none] [--no-fan]";
 
 struct FilterOptions {
     QCommandLineOption account {QStringLiteral("account"),
@@ -44,6 +46,25 @@ struct FilterOptions {
     QCommandLineOption to {QStringLiteral("to"), QStringLiteral("Window end, ISO 8601."), QStringLiteral("T")};
     QCommandLineOption verbose {QStringLiteral("verbose"), QStringLiteral("Log details on the console.")};
     void add(QCommandLineParser &p) { p.addOptions({account, parentImage, from, to, verbose}); }
+};
+
+// The graph's drawing options, shared by `export graph` and `report` (its graph picture).
+struct GraphOptions {
+    QCommandLineOption group {QStringLiteral("group"),
+        QStringLiteral("graph: group hosts as the workbench does: subnet (/24), domain, named (the analyst's groups "
+                       "only), auto, or none (the default); named groups apply in every mode but none. A group is "
+                       "one node labelled \"NAME (N hosts)\"."),
+        QStringLiteral("subnet|domain|named|auto|none")};
+    QCommandLineOption noFan {QStringLiteral("no-fan"),
+        QStringLiteral("graph: draw every deployment-tool transfer as its own edge (by default one tool's push of one "
+                       "file to 5 or more hosts is one \"fan\" node, \"SCCM push: FILE -> N hosts\"; a host with any "
+                       "other transfer is never folded).")};
+    void add(QCommandLineParser &p) { p.addOptions({group, noFan}); }
+    // None when --group is not given; nullopt for a name that is not a grouping.
+    std::optional<HostGrouping> grouping(const QCommandLineParser &p) const
+    {
+        return p.isSet(group) ? hostGroupingFromName(p.value(group)) : std::optional(HostGrouping::None);
+    }
 };
 
 bool parseTime(const QString &text, int64_t *us)
@@ -122,16 +143,9 @@ int runExport(const QStringList &args)
         QStringLiteral("dpi"), QStringLiteral("PNG resolution (96 = scale 1)."), QStringLiteral("D"));
     QCommandLineOption wholeOpt(
         QStringLiteral("whole"), QStringLiteral("The whole graph (the default without a window)."));
-    QCommandLineOption groupOpt(QStringLiteral("group"),
-        QStringLiteral("graph: group hosts as the workbench does: subnet (/24), domain, named (the analyst's groups "
-                       "only), auto, or none (the default); named groups apply in every mode but none. A group is "
-                       "one node labelled \"NAME (N hosts)\"."),
-        QStringLiteral("subnet|domain|named|auto|none"));
-    QCommandLineOption noFanOpt(QStringLiteral("no-fan"),
-        QStringLiteral("graph: draw every deployment-tool transfer as its own edge (by default one tool's push of one "
-                       "file to 5 or more hosts is one \"fan\" node, \"SCCM push: FILE -> N hosts\"; a host with any "
-                       "other transfer is never folded)."));
-    p.addOptions({scaleOpt, dpiOpt, wholeOpt, groupOpt, noFanOpt});
+    GraphOptions go;
+    p.addOptions({scaleOpt, dpiOpt, wholeOpt});
+    go.add(p);
     if (auto stop = parseCommand(p, args, "export", kExportUsage, 3, 3))
         return *stop;
     const QString what = p.positionalArguments()[0];
@@ -155,17 +169,13 @@ int runExport(const QStringList &args)
     } else {
         return usage("export what? graph, timeline or transfers");
     }
-    HostGrouping grouping = HostGrouping::None;
-    if (p.isSet(groupOpt)) {
-        if (what != QLatin1String("graph"))
-            return usage("--group is for the graph");
-        const auto g = hostGroupingFromName(p.value(groupOpt));
-        if (!g)
-            return usage("--group is subnet, domain, named, auto or none");
-        grouping = *g;
-    }
-    if (p.isSet(noFanOpt) && what != QLatin1String("graph"))
+    if (p.isSet(go.group) && what != QLatin1String("graph"))
+        return usage("--group is for the graph");
+    if (p.isSet(go.noFan) && what != QLatin1String("graph"))
         return usage("--no-fan is for the graph");
+    const auto grouping = go.grouping(p);
+    if (!grouping)
+        return usage("--group is subnet, domain, named, auto or none");
     SnapshotOptions opt;
     if (p.isSet(scaleOpt) && p.isSet(dpiOpt))
         return usage("--scale or --dpi, not both");
@@ -205,7 +215,7 @@ int runExport(const QStringList &args)
             return 0;
         }
         OffscreenGraph g;
-        if (!g.load(casePath, filter, &error, grouping, !p.isSet(noFanOpt)))
+        if (!g.load(casePath, filter, &error, *grouping, !p.isSet(go.noFan)))
             throw std::runtime_error(error.toStdString());
         opt.caption = caption(*cs, casePath, filter, g.data().transfersInView, g.data().transfersTotal);
         if (!exportGraph(g.ref(), wholeGraphRect(g.scene()), out, opt, &error))
@@ -231,8 +241,16 @@ int runReport(const QStringList &args)
     QCommandLineOption pdfOpt(
         QStringLiteral("pdf"), QStringLiteral("Also print the report to this PDF."), QStringLiteral("OUT.pdf"));
     p.addOption(pdfOpt);
+    GraphOptions go;
+    go.add(p);
     if (auto stop = parseCommand(p, args, "report", kReportUsage, 2, 2))
         return *stop;
+    const auto grouping = go.grouping(p);
+    if (!grouping) {
+        std::fprintf(
+            stderr, "transfertrace report: --group is subnet, domain, named, auto or none\nusage: %s\n", kReportUsage);
+        return kUsageError;
+    }
     const QString casePath = p.positionalArguments()[0];
     const QString out = p.positionalArguments()[1];
     if (exportFormatFor(out) != ExportFormat::Html) {
@@ -254,7 +272,7 @@ int runReport(const QStringList &args)
         if (!data.error.isEmpty())
             throw std::runtime_error(data.error.toStdString());
         OffscreenGraph g;
-        if (!g.load(casePath, filter, &error))
+        if (!g.load(casePath, filter, &error, *grouping, !p.isSet(go.noFan)))
             throw std::runtime_error(error.toStdString());
         const QRectF whole = wholeGraphRect(g.scene());
         if (!writeReportFile(data, g.ref(), whole, out, ExportFormat::Html, &error))

@@ -212,6 +212,20 @@ private slots:
         const QByteArray h = readAll(html);
         QVERIFY(h.contains("SCCM push: setup"));
         QVERIFY(!h.contains("<b>.exe"));
+        // The report's graph draws every push on request (--no-fan), as export graph does: no fan
+        // node, one host node per pushed workstation (the report's tables list transfers, not
+        // nodes, so the nodes are counted in the embedded picture).
+        const QString htmlNoFan = m_dir.filePath(QStringLiteral("r-nofan.html"));
+        r = test::cli({QStringLiteral("report"), m_case, htmlNoFan, QStringLiteral("--no-fan")});
+        QVERIFY2(r.code == 0, r.err.constData());
+        const QByteArray hn = readAll(htmlNoFan);
+        QVERIFY(!hn.contains("SCCM push: setup"));
+        QVERIFY2(hn.count("WS-000") > h.count("WS-000"),
+            qPrintable(QStringLiteral("%1 vs %2").arg(hn.count("WS-000")).arg(h.count("WS-000"))));
+        r = test::cli(
+            {QStringLiteral("report"), m_case, htmlNoFan, QStringLiteral("--group"), QStringLiteral("by-colour")});
+        QCOMPARE(r.code, 2);
+        QVERIFY(r.err.contains("--group is subnet, domain, named, auto or none"));
     }
 
     void generatedDeployCase()
