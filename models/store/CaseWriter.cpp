@@ -1,5 +1,6 @@
 #include "store/CaseWriter.h"
 
+#include "store/AddressBindings.h"
 #include "store/CaseStore.h"
 #include "store/HostName.h"
 #include "store/InferenceState.h"
@@ -189,9 +190,7 @@ CaseWriter::CommitResult CaseWriter::commit(
     m_tx.reset();
     m_active = false;
     m_hostStats.clear();
-    m_addresses.clear();
-    m_addressKeys.clear();
-    m_addressSightings.clear();
+    m_addressBindings.clear();
     m_domainControllers.clear();
     return replaced ? CommitResult::Replaced : CommitResult::Committed;
 }
@@ -319,9 +318,7 @@ void CaseWriter::clearCaches()
     m_hashesCache.clear();
     m_hostStats.clear();
     m_density.clear();
-    m_addresses.clear();
-    m_addressKeys.clear();
-    m_addressSightings.clear();
+    m_addressBindings.clear();
     m_domainControllers.clear();
 }
 
@@ -775,94 +772,13 @@ void CaseWriter::noteAddress(int64_t hostId, std::string_view ip, std::string_vi
 {
     if (!hostId || isUninformativeIp(ip))
         return;
-    std::string norm = normaliseIp(ip);
-    std::string key = std::to_string(hostId) + '|' + norm + '|' + std::string(how);
-    auto it = m_addresses.find(key);
-    if (it == m_addresses.end()) {
-        it = m_addresses.emplace(std::move(key), static_cast<uint32_t>(m_addressKeys.size())).first;
-        m_addressKeys.push_back(AddressAgg {hostId, std::move(norm), std::string(how), kNoValue, kNoValue, 0, 0});
-    }
-    m_addressSightings.push_back(AddressSighting {ts, event, it->second});
+    m_addressBindings.note(hostId, normaliseIp(ip), how, ts, event);
 }
 
 void CaseWriter::flushAddresses()
 {
-    // One binding per run of sightings of a (host, address, rule) key: a run ends when the next
-    // sighting of this address comes more than kRebindGap later and the same source saw the host
-    // at another address in between (DHCP or a VPN pool gave the host another address, then this
-    // one back: the days in between are not this binding's), or more than kStaleGap later with
-    // nothing in between (a lease is not assumed to last over a night nothing shows: the address
-    // may have been another host's). A host seen at two addresses in turn within the gap (two
-    // interfaces) keeps one binding per address.
-    constexpr int64_t kRebindGap = 3600LL * 1000000;
-    constexpr int64_t kStaleGap = 12 * kRebindGap;
-    std::vector<AddressSighting> &obs = m_addressSightings;
-    std::stable_sort(obs.begin(), obs.end(), [&](const AddressSighting &a, const AddressSighting &b) {
-        const int64_t ha = m_addressKeys[a.key].hostId, hb = m_addressKeys[b.key].hostId;
-        if (ha != hb)
-            return ha < hb;
-        return a.ts < b.ts; // untimed sightings (kNoValue) are the lowest value: first
-    });
-    std::vector<AddressAgg> rows;
-    std::vector<int> open(m_addressKeys.size(), -1); // key -> its open run in rows
-    std::vector<char> sawOther(m_addressKeys.size(), 0); // another address seen since the run's last sighting
-    std::vector<uint32_t> hostKeys;
-    for (size_t i = 0; i < obs.size();) {
-        const int64_t host = m_addressKeys[obs[i].key].hostId;
-        size_t j = i;
-        hostKeys.clear();
-        for (; j < obs.size() && m_addressKeys[obs[j].key].hostId == host; ++j)
-            if (std::find(hostKeys.begin(), hostKeys.end(), obs[j].key) == hostKeys.end())
-                hostKeys.push_back(obs[j].key);
-        for (size_t k = i; k < j; ++k) {
-            const AddressSighting &o = obs[k];
-            const AddressAgg &key = m_addressKeys[o.key];
-            const bool timed = o.ts != kNoValue;
-            if (timed)
-                for (uint32_t other : hostKeys)
-                    if (m_addressKeys[other].ip != key.ip)
-                        sawOther[other] = 1;
-            int &run = open[o.key];
-            if (run >= 0 && timed && rows[size_t(run)].last != kNoValue) {
-                const int64_t gap = o.ts - rows[size_t(run)].last;
-                if ((sawOther[o.key] && gap > kRebindGap) || gap > kStaleGap)
-                    run = -1;
-            }
-            if (run < 0) {
-                run = static_cast<int>(rows.size());
-                rows.push_back(AddressAgg {key.hostId, key.ip, key.how, o.ts, o.ts, 0, o.event});
-            }
-            AddressAgg &a = rows[size_t(run)];
-            ++a.count;
-            if (timed) {
-                if (a.first == kNoValue) {
-                    a.first = o.ts;
-                    a.event = o.event;
-                }
-                a.last = o.ts;
-                sawOther[o.key] = 0;
-            }
-        }
-        for (uint32_t k : hostKeys) {
-            open[k] = -1;
-            sawOther[k] = 0;
-        }
-        i = j;
-    }
-    // Deterministic order: the same input gives the same case.
-    std::sort(rows.begin(), rows.end(), [](const AddressAgg &a, const AddressAgg &b) {
-        return std::tie(a.hostId, a.ip, a.how, a.first) < std::tie(b.hostId, b.ip, b.how, b.first);
-    });
-    auto ins = m_db.prepare("INSERT INTO host_addresses(host_id, address, how, source_id, first_ts, last_ts, count, "
-                            "evidence_event) VALUES(?,?,?,?,?,?,?,?)");
-    for (const AddressAgg &a : rows) {
-        ins.bind(1, a.hostId).bind(2, std::string_view(a.ip)).bind(3, std::string_view(a.how)).bind(4, m_sourceId);
-        bindValue(ins, 5, a.first);
-        bindValue(ins, 6, a.last);
-        ins.bind(7, a.count);
-        bindId(ins, 8, a.event);
-        ins.exec();
-    }
+    // One binding per run of sightings (store/AddressBindings.h, shared with schema 13's rebuild).
+    insertAddressBindings(m_db, m_sourceId, m_addressBindings.take());
 }
 
 void CaseWriter::addIssue(int64_t position, bool reject, std::string_view message)

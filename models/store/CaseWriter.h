@@ -1,5 +1,6 @@
 #pragma once
 
+#include "store/AddressBindings.h"
 #include "store/EventDensity.h"
 #include "store/RecordBlockWriter.h"
 #include "store/Rows.h"
@@ -180,20 +181,7 @@ private:
     };
     std::unordered_map<int64_t, HostStats> m_hostStats;
     EventDensityCounter m_density; // the file's events per minute / host hour (schema 12)
-    struct AddressAgg {
-        int64_t hostId;
-        std::string ip, how;
-        int64_t first, last, count, event;
-    };
-    // Every sighting of a (host, address, rule) key of this source; flushAddresses() cuts them into
-    // bindings (one per run of sightings, see there).
-    struct AddressSighting {
-        int64_t ts, event;
-        uint32_t key;
-    };
-    std::unordered_map<std::string, uint32_t> m_addresses; // "host|ip|how" -> index in m_addressKeys
-    std::vector<AddressAgg> m_addressKeys;
-    std::vector<AddressSighting> m_addressSightings;
+    AddressBindingBuilder m_addressBindings; // this source's address sightings (store/AddressBindings.h)
     std::set<int64_t> m_domainControllers;
 };
 

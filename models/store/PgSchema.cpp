@@ -1,5 +1,6 @@
 #include "store/PgSchema.h"
 
+#include "store/AddressBindings.h"
 #include "store/CaseLocation.h"
 #include "store/EventDensity.h"
 #include "store/PgDb.h"
@@ -416,6 +417,8 @@ void upgradeSteps(sql::PgDb &db, const CaseLocation &location, int current, cons
         if (step.version == 12) // the timeline's event counts, from the events already there
             for (const std::string &sql : eventDensityFillSql())
                 db.exec(sql);
+        if (step.version == 13) // address bindings in runs of sightings, as a new import cuts them
+            rebuildSysmonBindings(db);
         auto ins = db.prepare("INSERT INTO schema_version(version, applied_utc, app_version) VALUES(?,?,?)");
         ins.bind(1, step.version).bind(2, static_cast<int64_t>(std::time(nullptr))).bind(3, appVersion);
         ins.exec();

@@ -1,5 +1,6 @@
 #include "store/Schema.h"
 
+#include "store/AddressBindings.h"
 #include "store/EventDensity.h"
 #include "store/HostName.h"
 #include "store/InferenceState.h"
@@ -725,6 +726,16 @@ CREATE TABLE IF NOT EXISTS host_event_hours(
 ) WITHOUT ROWID;
 )SQL";
 
+// Version 13 (issue 10 item 2, older cases): no new table. A host's Sysmon 3 address bindings are
+// runs of sightings since 2026-12-02 (a VPN or DHCP address held again days later is another
+// binding); cases imported before hold one binding per host, address and source over all its
+// days. migrate() (and a server case's upgrade) re-derives them from net_connections as a new
+// import cuts them (store/AddressBindings.h), drops the address conflicts and marks inference
+// pending.
+const char *const kSchemaV13 = R"SQL(
+SELECT 1;
+)SQL";
+
 // Version 11 (issue 12 item 2, a compact case): narrower processes rows.
 // - Sysmon's Hashes field ("SHA1=..,MD5=..,SHA256=..,IMPHASH=..", ~200 bytes, the widest string of a
 //   row) is stored once per distinct value in process_hashes; processes.hashes_id points at it (1 M
@@ -787,41 +798,6 @@ CREATE INDEX IF NOT EXISTS annotation_conflicts_target ON annotation_conflicts(t
 
 const char *const kAnnotationsVersionColumn = "ALTER TABLE annotations ADD COLUMN version INTEGER NOT NULL DEFAULT 1";
 
-// Rebuilds host_addresses rows of rule 'sysmon3-local' from net_connections with the local-end
-// rule of the importer (localEndOfConnection): one row per (host, address, source) with its span,
-// count and earliest record.
-void rebuildSysmonBindings(sql::Db &db)
-{
-    db.exec("DELETE FROM host_addresses WHERE how = 'sysmon3-local'");
-    db.exec(
-        "CREATE TEMP TABLE local_ends(host_id INTEGER, address TEXT, source_id INTEGER, ts INTEGER, event INTEGER)");
-    {
-        auto st
-            = db.prepare("SELECT n.host_id, n.initiated, n.src_ip, n.src_port, n.dst_ip, n.dst_port, n.ts, n.event, "
-                         "e.source_id, n.protocol FROM net_connections n JOIN events e ON e.id = n.event "
-                         "WHERE n.ts IS NOT NULL ORDER BY n.event");
-        auto ins = db.prepare("INSERT INTO temp.local_ends VALUES(?,?,?,?,?)");
-        while (st.step()) {
-            const LocalEnd end = localEndOfConnection(st.isNull(1) ? -1 : st.int64(1), st.textView(9),
-                st.isNull(3) ? -1 : st.int64(3), st.isNull(5) ? -1 : st.int64(5));
-            if (end == LocalEnd::Unknown)
-                continue;
-            const std::string ip = normaliseIp(st.textView(end == LocalEnd::Source ? 2 : 4));
-            if (isUninformativeIp(ip))
-                continue;
-            ins.bind(1, st.int64(0)).bind(2, std::string_view(ip)).bind(3, st.int64(8)).bind(4, st.int64(6));
-            ins.bind(5, st.int64(7));
-            ins.exec();
-        }
-    }
-    // SQLite's bare columns: with min(ts), `event` comes from the row holding the minimum.
-    db.exec("INSERT INTO host_addresses(host_id, address, how, source_id, first_ts, last_ts, count, evidence_event) "
-            "SELECT host_id, address, 'sysmon3-local', source_id, min(ts), max(ts), count(*), event FROM "
-            "(SELECT host_id, address, source_id, ts, event FROM temp.local_ends ORDER BY event) "
-            "GROUP BY host_id, address, source_id ORDER BY host_id, address, source_id");
-    db.exec("DROP TABLE temp.local_ends");
-}
-
 // Secondary indexes of the big tables. Created with the schema; a large import drops them and
 // rebuilds them once at the end (sorting once beats updating B-trees per row). The writer's own
 // look-ups (logon ids, process GUIDs / PIDs) keep their indexes and are not listed here.
@@ -857,6 +833,7 @@ const SchemaStep kSteps[] = {
     {10, kSchemaV10},
     {11, kSchemaV11},
     {12, kSchemaV12},
+    {13, kSchemaV13},
 };
 
 bool tableExists(sql::Db &db, const char *name)
@@ -935,8 +912,6 @@ void migrate(sql::Db &db, const std::string &appVersion)
                 db.exec(std::string("CREATE INDEX ") + ix.name + " ON " + ix.on);
         if (step.version == 2)
             db.exec(std::string("UPDATE transfers SET key = ") + kTransferKeySql);
-        if (step.version == 4 && current > 0)
-            rebuildSysmonBindings(db);
         if (step.version == 6
             && db.queryInt("SELECT count(*) FROM pragma_table_info('events') WHERE name = 'payload'") > 0) {
             db.exec(kEventsBlockColumns);
@@ -958,6 +933,8 @@ void migrate(sql::Db &db, const std::string &appVersion)
         }
         if (step.version == 12 && current > 0)
             fillEventDensity(db);
+        if (step.version == 13 && current > 0)
+            rebuildSysmonBindings(db);
         if (step.version == 10
             && db.queryInt("SELECT count(*) FROM pragma_table_info('annotations') WHERE name = 'version'") == 0)
             db.exec(kAnnotationsVersionColumn);

@@ -12,6 +12,7 @@
 #include "store/CaseStore.h"
 #include "store/EntityRepository.h"
 #include "store/HostName.h"
+#include "store/InferenceState.h"
 #include "store/Schema.h"
 #include "store/Sqlite.h"
 
@@ -416,6 +417,71 @@ private slots:
         QCOMPARE(rows[0].source, std::string("LT2"));
         QCOMPARE(rows[0].sourceIp, std::string("10.1.240.10"));
         QCOMPARE(rows[0].file, std::string("bundle.zip"));
+    }
+
+    void olderCaseGetsBindingRuns()
+    {
+        // A case imported before bindings were cut into runs of sightings (schema 12 and older)
+        // holds one binding per host, address and source over all its days: LT1's .10 from day 1
+        // to day 3, over LT2's day 2. Opening it re-derives the bindings from net_connections
+        // exactly as a new import cuts them (schema 13), drops the conflicts that named the old
+        // ones and marks inference pending; inference then gives the day-2 write to LT2 again.
+        const qint64 day = 86400000;
+        QByteArray lt1, lt2, fs;
+        for (int i = 0; i < 3; ++i) {
+            lt1 += netConnect("LT1.corp.local", at(i * 600), true, "10.1.240.10", 50100 + i, "10.1.1.2", 445);
+            lt1 += netConnect("LT1.corp.local", day + at(i * 600), true, "10.1.240.11", 50200 + i, "10.1.1.2", 445);
+            lt1 += netConnect("LT1.corp.local", 2 * day + at(i * 600), true, "10.1.240.10", 50300 + i, "10.1.1.2", 445);
+            lt2 += netConnect("LT2.corp.local", day + at(i * 600), true, "10.1.240.10", 50400 + i, "10.1.1.2", 445);
+        }
+        fs += logon("FS1.corp.local", day + at(700), "10.1.240.10", 50410, "0x900");
+        fs += shareCheck("FS1.corp.local", day + at(701), "10.1.240.10", 50410, "0x900", "\\\\*\\Support",
+            "\\??\\D:\\Support", "Incoming\\bundle.zip", "0x2");
+        const QString a = write(lt1), b = write(lt2), c = write(fs);
+        const std::string path = m_dir.filePath(QStringLiteral("vpn-old.ttcase")).toStdString();
+        const char *bindingsSql = "SELECT h.name || ' ' || x.address || ' ' || x.how || ' ' || x.source_id || ' ' || "
+                                  "x.first_ts || ' ' || x.last_ts || ' ' || x.count || ' ' || x.evidence_event "
+                                  "FROM host_addresses x JOIN hosts h ON h.id = x.host_id ORDER BY 1";
+        auto bindings = [&](store::CaseStore &cs) {
+            std::vector<std::string> out;
+            auto st = cs.db().prepare(bindingsSql);
+            while (st.step())
+                out.push_back(st.text(0));
+            return out;
+        };
+        std::vector<std::string> fresh;
+        {
+            auto cs = store::CaseStore::open(path, store::CaseStore::Access::Create);
+            ImportEngine engine(*cs, {});
+            QVERIFY(engine.run({a.toStdString(), b.toStdString(), c.toStdString()}).stored() > 0);
+            infer(*cs);
+            fresh = bindings(*cs);
+            QCOMPARE(fresh.size(), size_t(4)); // LT1: .10 twice, .11; LT2: .10
+            // What the older build wrote: one span per (host, address, source), and a conflict
+            // row naming two of those bindings (LT1's .10 over LT2's day).
+            sql::Db &db = cs->db();
+            db.exec("CREATE TEMP TABLE old AS SELECT host_id, address, how, source_id, min(first_ts) AS f, "
+                    "max(last_ts) AS l, sum(count) AS n, min(evidence_event) AS e FROM host_addresses "
+                    "GROUP BY host_id, address, how, source_id");
+            db.exec("DELETE FROM host_addresses");
+            db.exec("INSERT INTO host_addresses(host_id, address, how, source_id, first_ts, last_ts, count, "
+                    "evidence_event) SELECT host_id, address, how, source_id, f, l, n, e FROM temp.old");
+            db.exec("INSERT INTO address_conflicts(address, binding_a, binding_b, first_ts, last_ts) SELECT "
+                    "'10.1.240.10', min(id), max(id), 0, 0 FROM host_addresses WHERE address = '10.1.240.10'");
+            db.exec("DELETE FROM schema_version WHERE version >= 13");
+            QCOMPARE(store::schemaVersion(db), 12);
+            QCOMPARE(bindings(*cs).size(), size_t(3));
+            QVERIFY(!store::inferencePending(*cs));
+        }
+        auto cs = store::CaseStore::open(path, store::CaseStore::Access::ReadWrite);
+        QCOMPARE(cs->schemaVersion(), store::kSchemaVersion);
+        QCOMPARE(bindings(*cs), fresh);
+        QCOMPARE(cs->db().queryInt("SELECT count(*) FROM address_conflicts"), int64_t(0));
+        QVERIFY(store::inferencePending(*cs));
+        const auto rows = infer(*cs);
+        QVERIFY(!store::inferencePending(*cs));
+        QCOMPARE(rows.size(), size_t(1));
+        QCOMPARE(rows[0].source, std::string("LT2"));
     }
 
     void staleSightingsAreSeparateBindings()
