@@ -9,7 +9,13 @@
 # the workbench lines) with `uptime` before and after each step: the machine is shared.
 #
 # usage: bench/stream_scale.sh [--events N] [--hosts H] [--seed S] [--workdir DIR] [--build DIR]
-#                              [--keep] [--no-gui] [--server URL | --pg-dir DIR]
+#                              [--keep] [--no-gui] [--server URL | --pg-dir DIR] [--chunk-events N]
+#   --chunk-events N  the stream is imported as consecutive sources of N lines each (`split -l N
+#                  --filter`: one `import CASE -` per chunk, one transaction each, no file staged).
+#                  One transaction holds every page it writes in the WAL until it commits, so a
+#                  single 100 M-event stream needs about twice the case's size free on disk; chunks
+#                  need the case plus one chunk's WAL. The first chunk builds its indexes in bulk,
+#                  later ones (small beside the case) insert into live indexes.
 #   --server URL   the case is a server case at URL (postgresql://...?case=NAME, which must not
 #                  exist yet); it is dropped at the end unless --keep. Case bytes = the server's
 #                  pg_total_relation_size of the case's tables (its schema).
@@ -20,8 +26,8 @@
 #   1 M:   bench/stream_scale.sh --events 1000000 --hosts 250
 #   5 M:   bench/stream_scale.sh --events 5000000 --hosts 1000
 #   10 M:  bench/stream_scale.sh --events 10000000 --hosts 1000
-#   100 M: bench/stream_scale.sh --events 100000000 --hosts 1000 --no-gui   (~140 GB through the pipe,
-#          a ~45 GB case: needs that much free disk in --workdir; hours on 2 cores)
+#   100 M: bench/stream_scale.sh --events 100000000 --hosts 1000 --chunk-events 10000000
+#          (~140 GB through the pipe, a ~38 GB case at 0.27x: that plus ~4 GB of WAL free in --workdir)
 # The case is deleted at the end unless --keep. Input bytes = what gen writes, counted on the pipe
 # (the generated lines are never stored). Peak MiB = maximum resident set of that process
 # (/usr/bin/time %M).
@@ -36,6 +42,7 @@ keep=0
 gui=1
 server=
 pgdir=
+chunk=0
 while [[ $# -gt 0 ]]; do
     case "$1" in
     --events) events=$2; shift 2 ;;
@@ -47,6 +54,7 @@ while [[ $# -gt 0 ]]; do
     --no-gui) gui=0; shift ;;
     --server) server=$2; shift 2 ;;
     --pg-dir) pgdir=$2; shift 2 ;;
+    --chunk-events) chunk=$2; shift 2 ;;
     -h | --help) sed -n '2,30p' "$0"; exit 0 ;;
     *) echo "stream_scale.sh: unknown option $1" >&2; exit 2 ;;
     esac
@@ -98,11 +106,25 @@ echo "case: $case"
 # 1. import through the pipe; bytes counted by wc on a tee branch
 echo "import  start: $(load)"
 set +e
-"$tt" gen --stdout --events "$events" --hosts "$hosts" --seed "$seed" 2>"$run/gen.err" \
-    | tee >(wc -c >"$run/bytes") \
-    | /usr/bin/time -f '%e %M %U %S' -o "$run/import.time" "$tt" import "$case" - --no-infer --quiet --json \
-        >"$run/import.json" 2>"$run/import.err"
-rcs=("${PIPESTATUS[@]}")
+t0=$(date +%s.%N)
+if [[ $chunk -gt 0 ]]; then
+    # One import per chunk: its /usr/bin/time line and its JSON summary appended in order.
+    export tt case run
+    "$tt" gen --stdout --events "$events" --hosts "$hosts" --seed "$seed" 2>"$run/gen.err" \
+        | tee >(wc -c >"$run/bytes") \
+        | split -l "$chunk" --filter='/usr/bin/time -a -f "%e %M %U %S" -o "$run/import.times" "$tt" import "$case" - --no-infer --quiet --json >>"$run/import.json" 2>>"$run/import.err"' -
+    rcs=("${PIPESTATUS[@]}")
+    t1=$(date +%s.%N)
+    # wall = the whole stream; peak = the largest chunk's; CPU = the sum
+    awk -v w="$(awk "BEGIN { print $t1 - $t0 }")" '{ if ($2 > m) m = $2; u += $3; s += $4 } END { printf "%.2f %d %.2f %.2f\n", w, m, u, s }' \
+        "$run/import.times" >"$run/import.time"
+else
+    "$tt" gen --stdout --events "$events" --hosts "$hosts" --seed "$seed" 2>"$run/gen.err" \
+        | tee >(wc -c >"$run/bytes") \
+        | /usr/bin/time -f '%e %M %U %S' -o "$run/import.time" "$tt" import "$case" - --no-infer --quiet --json \
+            >"$run/import.json" 2>"$run/import.err"
+    rcs=("${PIPESTATUS[@]}")
+fi
 set -e
 sleep 1 # the tee branch's wc finishing
 echo "import  end:   $(load)"
@@ -124,14 +146,24 @@ else
 fi
 python3 - "$run/import.json" "$events" "$inbytes" "$casebytes" "$walbytes" "$iwall" "$ipeak" "$iuser" "$isys" <<'EOF'
 import json, sys
-j = json.load(open(sys.argv[1]))
+text, docs, at = open(sys.argv[1]).read(), [], 0
+dec = json.JSONDecoder()
+while True:  # one summary per import (several with --chunk-events)
+    while at < len(text) and text[at].isspace():
+        at += 1
+    if at >= len(text):
+        break
+    doc, at = dec.raw_decode(text, at)
+    docs.append(doc)
 events, inb, caseb, walb = int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5])
 wall, peak, user, sys_ = float(sys.argv[6]), int(sys.argv[7]), float(sys.argv[8]), float(sys.argv[9])
-stored = j["stored"] if "stored" in j else sum(f.get("stored", 0) for f in j.get("files", []))
-secs = j["seconds"]
+stored = sum(j["stored"] if "stored" in j else sum(f.get("stored", 0) for f in j.get("files", [])) for j in docs)
+secs = sum(j["seconds"] for j in docs)
+index = [j["index_seconds"] for j in docs if j.get("bulk_indexes")]
+chunks = f", {len(docs)} imports of the stream's chunks" if len(docs) > 1 else ""
 print(f"import: {stored} events stored of {events} in {secs:.1f} s = {stored / secs:,.0f} events/s "
-      f"(process wall {wall:.1f} s, CPU {user:.1f}+{sys_:.1f} s, peak {peak / 1024:.0f} MiB); "
-      f"index rebuild {j.get('index_seconds', 'n/a')}")
+      f"(process wall {wall:.1f} s, CPU {user:.1f}+{sys_:.1f} s, peak {peak / 1024:.0f} MiB{chunks}); "
+      f"index rebuild {' + '.join(f'{x:.1f}' for x in index) if index else 'none (live indexes)'}")
 print(f"bytes: input {inb / 2**20:,.0f} MiB on the pipe, case {caseb / 2**20:,.0f} MiB "
       f"(+ wal {walb / 2**20:,.0f} MiB) = {(caseb + walb) / inb:.3f}x input")
 EOF
