@@ -143,8 +143,11 @@ const ProcessRows::Host &ProcessRows::load(int64_t host) const
         // In id order, then a stable sort by (ts, event): the order ByHost gives.
         m_repo->loadProcesses(scope, [&h](ProcessInfo &&p) { h.rows.push_back(std::move(p)); });
         h.rows.shrink_to_fit();
-        std::stable_sort(h.rows.begin(), h.rows.end(),
-            [](const ProcessInfo &a, const ProcessInfo &b) { return a.ts != b.ts ? a.ts < b.ts : a.event < b.event; });
+        // Rows mostly come in time order already: then there is nothing to move.
+        auto byTime
+            = [](const ProcessInfo &a, const ProcessInfo &b) { return a.ts != b.ts ? a.ts < b.ts : a.event < b.event; };
+        if (!std::is_sorted(h.rows.begin(), h.rows.end(), byTime))
+            std::stable_sort(h.rows.begin(), h.rows.end(), byTime);
         h.byId.reserve(h.rows.size());
         unsigned marks = 0;
         for (const ProcessInfo &p : h.rows) {
@@ -167,6 +170,26 @@ const ProcessRows::Host &ProcessRows::load(int64_t host) const
     m_bytes += h.bytes;
     m_peakBytes = std::max(m_peakBytes, m_bytes);
     return h;
+}
+
+void ProcessRows::primeMarks()
+{
+    if (!m_repo)
+        return;
+    store::InferenceScope scope;
+    scope.hosts = m_scopeHosts;
+    scope.fromTs = m_fromTs;
+    scope.toTs = m_toTs;
+    std::unordered_map<int64_t, unsigned> marks;
+    for (int64_t host : m_hosts)
+        marks[host] = 0;
+    m_repo->scanProcessText(scope, [&](const ProcessInfo &p) {
+        unsigned &m = marks[p.host];
+        for (unsigned bit = 0; bit < kMarkerCount; ++bit)
+            if (m_markers[bit] && !(m & (1u << bit)) && m_markers[bit](p))
+                m |= 1u << bit;
+    });
+    m_marks = std::move(marks);
 }
 
 bool ProcessRows::mayHave(int64_t host, MarkerBit bit) const

@@ -126,6 +126,22 @@ int64_t InferenceRepository::processHost(int64_t processId)
     return st.step() ? columnInt64(st, 0) : 0;
 }
 
+void InferenceRepository::scanProcessText(
+    const InferenceScope &scope, const std::function<void(const ProcessInfo &)> &sink)
+{
+    auto st = prepareScoped(m_cs.db(),
+        "SELECT p.host_id, p.origin, p.image, p.command_line FROM processes p WHERE p.start_ts IS NOT NULL", scope,
+        "p.host_id", "p.start_ts", "");
+    ProcessInfo p; // its strings keep their capacity from row to row
+    while (st.step()) {
+        p.host = st.int64(0);
+        p.esxiShell = st.textView(1) == "esxi-shell";
+        p.image.assign(st.textView(2));
+        p.cmd.assign(st.textView(3));
+        sink(p);
+    }
+}
+
 std::vector<int64_t> InferenceRepository::processIdsOfEvent(int64_t event)
 {
     auto st = m_cs.db().prepare("SELECT id FROM processes WHERE event=? AND start_ts IS NOT NULL ORDER BY id");
