@@ -11,6 +11,7 @@
 #include "store/WindowsActivity.h"
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -116,6 +117,7 @@ private:
     mutable std::unordered_map<int64_t, unsigned> m_marks; // hosts read at least once
     size_t m_budget = 0;
     mutable std::unordered_map<int64_t, Host> m_cache;
+    mutable std::unordered_map<int64_t, std::unique_ptr<ProcessInfo>> m_single; // byId of uncached hosts
     mutable size_t m_bytes = 0, m_peakBytes = 0, m_loads = 0;
     mutable uint64_t m_clock = 0;
 };
