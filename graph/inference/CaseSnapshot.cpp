@@ -115,6 +115,7 @@ void ProcessRows::attach(store::InferenceRepository &repo, const store::Inferenc
     m_toTs = scope.toTs;
     m_budget = budgetBytes;
     m_cache.clear();
+    m_single.clear();
     m_marks.clear();
     m_bytes = m_peakBytes = m_loads = 0;
     m_hosts.clear();
@@ -143,8 +144,11 @@ const ProcessRows::Host &ProcessRows::load(int64_t host) const
         // In id order, then a stable sort by (ts, event): the order ByHost gives.
         m_repo->loadProcesses(scope, [&h](ProcessInfo &&p) { h.rows.push_back(std::move(p)); });
         h.rows.shrink_to_fit();
-        std::stable_sort(h.rows.begin(), h.rows.end(),
-            [](const ProcessInfo &a, const ProcessInfo &b) { return a.ts != b.ts ? a.ts < b.ts : a.event < b.event; });
+        // Rows mostly come in time order already: then there is nothing to move.
+        auto byTime
+            = [](const ProcessInfo &a, const ProcessInfo &b) { return a.ts != b.ts ? a.ts < b.ts : a.event < b.event; };
+        if (!std::is_sorted(h.rows.begin(), h.rows.end(), byTime))
+            std::stable_sort(h.rows.begin(), h.rows.end(), byTime);
         h.byId.reserve(h.rows.size());
         unsigned marks = 0;
         for (const ProcessInfo &p : h.rows) {
@@ -169,6 +173,26 @@ const ProcessRows::Host &ProcessRows::load(int64_t host) const
     return h;
 }
 
+void ProcessRows::primeMarks()
+{
+    if (!m_repo)
+        return;
+    store::InferenceScope scope;
+    scope.hosts = m_scopeHosts;
+    scope.fromTs = m_fromTs;
+    scope.toTs = m_toTs;
+    std::unordered_map<int64_t, unsigned> marks;
+    for (int64_t host : m_hosts)
+        marks[host] = 0;
+    m_repo->scanProcessText(scope, [&](const ProcessInfo &p) {
+        unsigned &m = marks[p.host];
+        for (unsigned bit = 0; bit < kMarkerCount; ++bit)
+            if (m_markers[bit] && !(m & (1u << bit)) && m_markers[bit](p))
+                m |= 1u << bit;
+    });
+    m_marks = std::move(marks);
+}
+
 bool ProcessRows::mayHave(int64_t host, MarkerBit bit) const
 {
     if (!m_markers[bit])
@@ -179,6 +203,7 @@ bool ProcessRows::mayHave(int64_t host, MarkerBit bit) const
 
 void ProcessRows::trim() const
 {
+    m_single.clear();
     while (m_bytes > m_budget && !m_cache.empty()) {
         auto oldest = m_cache.begin();
         for (auto it = m_cache.begin(); it != m_cache.end(); ++it)
@@ -211,6 +236,18 @@ const ProcessInfo *ProcessRows::byId(int64_t id) const
     const int64_t host = m_repo->processHost(id);
     if (!host)
         return nullptr;
+    if (!m_cache.count(host)) {
+        // One row, not the host's every process (a transfer's process in the refine passes).
+        // Held like a cached host's rows: until the next trim().
+        if (auto it = m_single.find(id); it != m_single.end())
+            return it->second.get();
+        auto p = std::make_unique<ProcessInfo>();
+        const bool inScope = std::binary_search(m_hosts.begin(), m_hosts.end(), host) && m_repo->loadProcess(id, *p)
+            && (m_fromTs == store::kNoValue || p->ts >= m_fromTs) && (m_toTs == store::kNoValue || p->ts <= m_toTs);
+        if (!inScope)
+            p.reset();
+        return m_single.emplace(id, std::move(p)).first->second.get();
+    }
     const Host &h = load(host);
     auto it = std::lower_bound(h.byId.begin(), h.byId.end(), id,
         [](const std::pair<int64_t, const ProcessInfo *> &e, int64_t v) { return e.first < v; });

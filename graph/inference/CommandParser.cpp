@@ -157,12 +157,10 @@ std::vector<std::string> CommandParser::tokenize(std::string_view s)
 
 bool CommandParser::mayMoveFiles(std::string_view cmd)
 {
-    static const char *const kNeedles[] = {"\\\\", "//", "scp", "rsync", "sftp", "curl", "wget", "bitsadmin",
-        "certutil", "Start-BitsTransfer", "FileSystem::"};
-    for (const char *n : kNeedles)
-        if (WinPath::containsI(cmd, n))
-            return true;
-    return false;
+    // ('//' is '\\\\' for WinPath's comparison.)
+    return WinPath::containsAnyI(cmd,
+        {"\\\\", "scp", "rsync", "sftp", "curl", "wget", "bitsadmin", "certutil", "Start-BitsTransfer",
+            "FileSystem::"});
 }
 
 std::vector<ParsedMove> CommandParser::parse(std::string_view commandLine)

@@ -23,6 +23,10 @@ struct InferenceConfig {
     // Processes are read one host at a time; hosts beyond the one being read stay cached up to
     // this many bytes (issue 12: bounded memory). 0 keeps only what a rule is reading.
     size_t processCacheBytes = size_t(64) << 20;
+    // The process markers of every host from one scan before the rules (ProcessRows::primeMarks),
+    // so rules that need only marked processes never read the other hosts. Off: a host's marks
+    // are known once a rule has read it (the same transfers; tst_inference_window compares both).
+    bool primeProcessMarks = true;
     // InferenceEngine::runAfterImport recomputes the whole case when the hosts it would read are
     // more than this share of the hosts with events (a scoped run would cost as much).
     double incrementalHostShare = 0.5;

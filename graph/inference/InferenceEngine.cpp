@@ -327,6 +327,10 @@ InferenceEngine::Result InferenceEngine::runSteps(bool incremental)
         snap.processes.setMarker(ProcessRows::kMayMoveFiles, &SourceCommandRule::mayMatch);
         snap.processes.setMarker(ProcessRows::kSshServer, &SshTransferRule::mayBeServer);
         snap.processes.setMarker(ProcessRows::kEsxiShell, [](const ProcessInfo &p) { return p.esxiShell; });
+        snap.processes.setMarker(ProcessRows::kClientDrive, &RdpRedirectionRule::touchesClientDrive);
+        snap.processes.setMarker(ProcessRows::kUncCommand, &SystemWriteRule::namesUncPath);
+        if (m_config.primeProcessMarks)
+            snap.processes.primeMarks();
         HostResolver hosts(entities);
         if (scoped) {
             // Peer names hold over all their sightings: read every connection for them.
@@ -373,17 +377,27 @@ InferenceEngine::Result InferenceEngine::runSteps(bool incremental)
         std::vector<Candidate> candidates;
         for (const auto &rule : rules) {
             const size_t before = candidates.size();
+            const size_t loadsBefore = snap.processes.hostLoads();
+            const auto ruleStart = Clock::now();
             rule->collect(ctx, candidates);
             snap.processes.trim();
             checkCancelled();
             r.candidatesByRule[rule->name()] += candidates.size() - before;
+            spdlog::debug("inference: rule {}: {} candidates, {} hosts' processes read, {:.3f} s", rule->name(),
+                candidates.size() - before, snap.processes.hostLoads() - loadsBefore,
+                std::chrono::duration<double>(Clock::now() - ruleStart).count());
         }
         r.candidates += candidates.size();
         std::vector<Candidate> transfers = TransferMerger(snap, hosts, m_config).merge(std::move(candidates));
         snap.processes.trim();
         for (const auto &rule : rules) {
+            const size_t loadsBefore = snap.processes.hostLoads();
+            const auto ruleStart = Clock::now();
             rule->refine(ctx, transfers);
             snap.processes.trim();
+            spdlog::debug("inference: refine {}: {} hosts' processes read, {:.3f} s", rule->name(),
+                snap.processes.hostLoads() - loadsBefore,
+                std::chrono::duration<double>(Clock::now() - ruleStart).count());
         }
         checkCancelled();
 

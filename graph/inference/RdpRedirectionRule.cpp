@@ -95,6 +95,11 @@ RdpRedirectionRule::Peer RdpRedirectionRule::clientPeer(
     return best;
 }
 
+bool RdpRedirectionRule::touchesClientDrive(const ProcessInfo &p)
+{
+    return isTsclient(p.image) || (!p.cmd.empty() && WinPath::containsI(p.cmd, "\\\\tsclient\\"));
+}
+
 void RdpRedirectionRule::fromProcess(RuleContext &ctx, const ProcessInfo &p, std::vector<Candidate> &out)
 {
     const int64_t acct = ctx.accounts.canonical(p.account);
@@ -113,9 +118,9 @@ void RdpRedirectionRule::fromProcess(RuleContext &ctx, const ProcessInfo &p, std
     // Only processes that touch the client's drive need the RDP peer: the look-up scans the
     // host's logons and connections of the last 24 h, which for every process of a busy host
     // (an ESXi shell log of 200 000 commands) was most of the inference time.
-    const bool fromClient = isTsclient(p.image);
-    if (!fromClient && (p.cmd.empty() || !WinPath::containsI(p.cmd, "\\\\tsclient\\")))
+    if (!touchesClientDrive(p))
         return;
+    const bool fromClient = isTsclient(p.image);
     const Peer peer = serverPeer(ctx, p.host, p.ts, p.logonId, person ? acct : 0);
     const int64_t peerHost = peer.ip.empty() ? 0 : ctx.hosts.forAddress(peer.ip, p.ts, peer.source);
     if (fromClient) {
@@ -181,6 +186,8 @@ void RdpRedirectionRule::collect(RuleContext &ctx, std::vector<Candidate> &out)
 {
     for (int64_t host : ctx.snap.processes.hosts()) {
         ctx.snap.processes.trim(); // nothing of the previous host is held
+        if (!ctx.snap.processes.mayHave(host, ProcessRows::kClientDrive))
+            continue; // read before: no process touches a client's drive (fromProcess adds nothing)
         for (const ProcessInfo &p : ctx.snap.processes.of(host))
             fromProcess(ctx, p, out);
     }

@@ -25,6 +25,9 @@ class RdpRedirectionRule : public Rule {
 public:
     const char *name() const override { return "rdp-redirection"; }
     void collect(RuleContext &ctx, std::vector<Candidate> &out) override;
+    // Whether p touches the client's drive (runs from \\tsclient\ or names it in its command line):
+    // the only processes the rule reads (ProcessRows marker kClientDrive).
+    static bool touchesClientDrive(const ProcessInfo &p);
 
 private:
     struct Peer {

@@ -47,6 +47,27 @@ struct Server {
     std::string path;
 };
 
+// Whether word occurs in s when the quote characters of s are left out.
+bool holdsSkippingQuotes(std::string_view s, std::string_view word)
+{
+    for (size_t i = 0; i < s.size(); ++i) {
+        if (s[i] != word[0])
+            continue;
+        size_t j = i + 1, k = 1;
+        while (k < word.size() && j < s.size()) {
+            if (s[j] == '"' || s[j] == '\'')
+                ++j;
+            else if (s[j] == word[k])
+                ++j, ++k;
+            else
+                break;
+        }
+        if (k == word.size())
+            return true;
+    }
+    return false;
+}
+
 Server serverOf(const ProcessInfo &p)
 {
     Server s;
@@ -165,6 +186,11 @@ const LogonInfo *SshTransferRule::loginFor(
 bool SshTransferRule::mayBeServer(const ProcessInfo &p)
 {
     if (p.cmd.empty())
+        return false;
+    // A receiving or sending server is a command whose verb is scp or rsync. tokenize() only drops
+    // quotes and splits, so a token holds one of the words only when the command line does with
+    // nothing but quotes inside it. Saves tokenizing every command line of a host as it is read.
+    if (!holdsSkippingQuotes(p.cmd, "scp") && !holdsSkippingQuotes(p.cmd, "rsync"))
         return false;
     const Server s = serverOf(p);
     return s.kind == Server::Receive || s.kind == Server::Send;

@@ -20,6 +20,11 @@ bool SystemWriteRule::isSystemWriter(const FileCreateInfo &f)
     return f.image.empty() && f.pid == 4;
 }
 
+bool SystemWriteRule::namesUncPath(const ProcessInfo &p)
+{
+    return p.cmd.find("\\\\") != std::string::npos;
+}
+
 bool SystemWriteRule::isLocalNoise(const std::string &path)
 {
     // Files the kernel itself writes: ETW real-time backups, registry hive logs and transaction
@@ -40,9 +45,11 @@ bool SystemWriteRule::writtenThroughLoopback(RuleContext &ctx, const FileCreateI
 {
     const std::string file = WinPath::key(WinPath::fileName(f.path));
     // A local command that writes through \\127.0.0.1\C$\... naming this file (wmiexec-style
-    // output redirection, backup jobs).
-    auto [pb, pe]
-        = ctx.snap.processes.range(f.host, f.ts - 2 * 60 * InferenceConfig::kSec, f.ts + ctx.cfg.sameHostSlack);
+    // output redirection, backup jobs). Only commands naming a UNC path can: a host without one
+    // is not read.
+    auto [pb, pe] = ctx.snap.processes.mayHave(f.host, ProcessRows::kUncCommand)
+        ? ctx.snap.processes.range(f.host, f.ts - 2 * 60 * InferenceConfig::kSec, f.ts + ctx.cfg.sameHostSlack)
+        : std::pair<const ProcessInfo *, const ProcessInfo *> {nullptr, nullptr};
     const std::string self = ctx.hosts.name(f.host);
     for (const ProcessInfo *p = pb; p != pe; ++p) {
         if (p->cmd.empty() || !WinPath::containsI(p->cmd, file))

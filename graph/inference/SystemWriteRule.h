@@ -4,11 +4,13 @@
 
 namespace tt::store {
 struct FileCreateInfo;
+struct ProcessInfo;
 } // namespace tt::store
 
 namespace tt::inference {
 
 using store::FileCreateInfo;
+using store::ProcessInfo;
 
 // Rule "system-write": Sysmon 11 by Image "System" / PID 4 (the SMB server writes received files
 // as System) attributed to the inbound SMB session around it: a write-bit 5145 on the same path,
@@ -24,6 +26,9 @@ public:
 
     static bool isSystemWriter(const FileCreateInfo &f);
     static bool isLocalNoise(const std::string &path);
+    // Whether p's command line names a UNC path (\\...): only those can write through loopback
+    // (ProcessRows marker kUncCommand).
+    static bool namesUncPath(const ProcessInfo &p);
 
 private:
     bool writtenThroughLoopback(RuleContext &ctx, const FileCreateInfo &f) const;

@@ -9,14 +9,18 @@ char lower(char c)
 {
     return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c;
 }
-bool ieqChar(char a, char b)
-{
-    if (a == '/')
-        a = '\\';
-    if (b == '/')
-        b = '\\';
-    return lower(a) == lower(b);
-}
+// Case-insensitive (ASCII) comparison that takes '/' for '\\': a and b are equal when
+// of(a) == of(b).
+struct FoldTable {
+    unsigned char t[256] = {};
+    constexpr FoldTable()
+    {
+        for (int c = 0; c < 256; ++c)
+            t[c] = static_cast<unsigned char>(c >= 'A' && c <= 'Z' ? c + 32 : c == '/' ? '\\' : c);
+    }
+    unsigned char of(char c) const { return t[static_cast<unsigned char>(c)]; }
+};
+constexpr FoldTable kFold;
 std::string_view trimQuotes(std::string_view s)
 {
     while (!s.empty() && (s.front() == '"' || s.front() == '\'' || s.front() == ' '))
@@ -97,7 +101,7 @@ bool WinPath::endsWithI(std::string_view s, std::string_view suffix)
     if (suffix.size() > s.size())
         return false;
     for (size_t i = 0; i < suffix.size(); ++i)
-        if (!ieqChar(s[s.size() - suffix.size() + i], suffix[i]))
+        if (kFold.of(s[s.size() - suffix.size() + i]) != kFold.of(suffix[i]))
             return false;
     return true;
 }
@@ -107,7 +111,7 @@ bool WinPath::startsWithI(std::string_view s, std::string_view prefix)
     if (prefix.size() > s.size())
         return false;
     for (size_t i = 0; i < prefix.size(); ++i)
-        if (!ieqChar(s[i], prefix[i]))
+        if (kFold.of(s[i]) != kFold.of(prefix[i]))
             return false;
     return true;
 }
@@ -118,9 +122,43 @@ bool WinPath::containsI(std::string_view s, std::string_view needle)
         return true;
     if (needle.size() > s.size())
         return false;
-    for (size_t i = 0; i + needle.size() <= s.size(); ++i)
-        if (startsWithI(s.substr(i), needle))
+    // Compared through the table, the first character tested before the rest: this
+    // runs over every command line of a case (CommandParser::mayMoveFiles, eleven needles each).
+    const unsigned char first = kFold.of(needle[0]);
+    const size_t last = s.size() - needle.size();
+    for (size_t i = 0; i <= last; ++i) {
+        if (kFold.of(s[i]) != first)
+            continue;
+        size_t k = 1;
+        while (k < needle.size() && kFold.of(s[i + k]) == kFold.of(needle[k]))
+            ++k;
+        if (k == needle.size())
             return true;
+    }
+    return false;
+}
+
+bool WinPath::containsAnyI(std::string_view s, std::initializer_list<std::string_view> needles)
+{
+    bool firsts[256] = {};
+    for (std::string_view n : needles) {
+        if (n.empty())
+            return true;
+        firsts[kFold.of(n[0])] = true;
+    }
+    for (size_t i = 0; i < s.size(); ++i) {
+        if (!firsts[kFold.of(s[i])])
+            continue;
+        for (std::string_view n : needles) {
+            if (n.size() > s.size() - i || kFold.of(n[0]) != kFold.of(s[i]))
+                continue;
+            size_t k = 1;
+            while (k < n.size() && kFold.of(s[i + k]) == kFold.of(n[k]))
+                ++k;
+            if (k == n.size())
+                return true;
+        }
+    }
     return false;
 }
 

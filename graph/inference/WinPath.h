@@ -3,6 +3,7 @@
 // Windows path and UNC helpers shared by the rules. Paths are compared by key(): ASCII
 // lower-case with '/' turned into '\', because NTFS and SMB compare names case-insensitively.
 
+#include <initializer_list>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -29,6 +30,8 @@ public:
     static bool endsWithI(std::string_view s, std::string_view suffix);
     static bool startsWithI(std::string_view s, std::string_view prefix);
     static bool containsI(std::string_view s, std::string_view needle);
+    // containsI(s, n) for any n of needles, in one pass over s.
+    static bool containsAnyI(std::string_view s, std::initializer_list<std::string_view> needles);
     // "%SystemRoot%\x", "\SystemRoot\x", "%windir%", "%ProgramData%", "%SystemDrive%" expanded with
     // the defaults; the real values are not in the telemetry and the defaults hold on almost all hosts.
     static std::string expandEnv(std::string_view p);

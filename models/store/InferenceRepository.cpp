@@ -69,36 +69,57 @@ int64_t InferenceRepository::eventCount()
     return m_cs.db().queryInt("SELECT count(*) FROM events");
 }
 
+namespace {
+// The columns of a process row as ProcessInfo reads them (readProcess).
+std::string processSelect(bool hashes)
+{
+    return std::string("SELECT p.id, p.event, p.host_id, e.source_id, p.start_ts, p.origin, p.guid, p.pid, p.image, "
+                       "p.command_line, p.parent_guid, p.parent_pid, p.parent_image, p.account_id, p.logon_id, ")
+        + (hashes ? "(SELECT ph.hashes FROM process_hashes ph WHERE ph.id=p.hashes_id)" : "NULL")
+        + " FROM processes p JOIN events e ON e.id=p.event WHERE p.start_ts IS NOT NULL";
+}
+
+ProcessInfo readProcess(const sql::Stmt &st, bool hashes)
+{
+    ProcessInfo p;
+    p.id = st.int64(0);
+    p.event = st.int64(1);
+    p.host = st.int64(2);
+    p.source = st.int64(3);
+    p.ts = st.int64(4);
+    p.sysmon = st.textView(5) == "sysmon1";
+    p.esxiShell = st.textView(5) == "esxi-shell";
+    p.guid = columnText(st, 6);
+    p.pid = columnInt64(st, 7, -1);
+    p.image = columnText(st, 8);
+    p.cmd = columnText(st, 9);
+    p.parentGuid = columnText(st, 10);
+    p.parentPid = columnInt64(st, 11, -1);
+    p.parentImage = columnText(st, 12);
+    p.account = columnInt64(st, 13);
+    p.logonId = columnText(st, 14);
+    if (hashes)
+        p.hashes = columnText(st, 15);
+    return p;
+}
+} // namespace
+
+bool InferenceRepository::loadProcess(int64_t processId, ProcessInfo &out)
+{
+    auto st = m_cs.db().prepare(processSelect(false) + " AND p.id=?");
+    st.bind(1, processId);
+    if (!st.step())
+        return false;
+    out = readProcess(st, false);
+    return true;
+}
+
 void InferenceRepository::loadProcesses(const InferenceScope &scope, const RowSink<ProcessInfo> &sink)
 {
-    auto st = prepareScoped(m_cs.db(),
-        std::string("SELECT p.id, p.event, p.host_id, e.source_id, p.start_ts, p.origin, p.guid, p.pid, p.image, "
-                    "p.command_line, p.parent_guid, p.parent_pid, p.parent_image, p.account_id, p.logon_id, ")
-            + (scope.processHashes ? "(SELECT ph.hashes FROM process_hashes ph WHERE ph.id=p.hashes_id)" : "NULL")
-            + " FROM processes p JOIN events e ON e.id=p.event WHERE p.start_ts IS NOT NULL",
-        scope, "p.host_id", "p.start_ts", " ORDER BY p.id");
-    while (st.step()) {
-        ProcessInfo p;
-        p.id = st.int64(0);
-        p.event = st.int64(1);
-        p.host = st.int64(2);
-        p.source = st.int64(3);
-        p.ts = st.int64(4);
-        p.sysmon = st.textView(5) == "sysmon1";
-        p.esxiShell = st.textView(5) == "esxi-shell";
-        p.guid = columnText(st, 6);
-        p.pid = columnInt64(st, 7, -1);
-        p.image = columnText(st, 8);
-        p.cmd = columnText(st, 9);
-        p.parentGuid = columnText(st, 10);
-        p.parentPid = columnInt64(st, 11, -1);
-        p.parentImage = columnText(st, 12);
-        p.account = columnInt64(st, 13);
-        p.logonId = columnText(st, 14);
-        if (scope.processHashes)
-            p.hashes = columnText(st, 15);
-        sink(std::move(p));
-    }
+    auto st = prepareScoped(
+        m_cs.db(), processSelect(scope.processHashes), scope, "p.host_id", "p.start_ts", " ORDER BY p.id");
+    while (st.step())
+        sink(readProcess(st, scope.processHashes));
 }
 
 std::string InferenceRepository::processHashes(int64_t processId)
@@ -124,6 +145,22 @@ int64_t InferenceRepository::processHost(int64_t processId)
     auto st = m_cs.db().prepare("SELECT host_id FROM processes WHERE id=?");
     st.bind(1, processId);
     return st.step() ? columnInt64(st, 0) : 0;
+}
+
+void InferenceRepository::scanProcessText(
+    const InferenceScope &scope, const std::function<void(const ProcessInfo &)> &sink)
+{
+    auto st = prepareScoped(m_cs.db(),
+        "SELECT p.host_id, p.origin, p.image, p.command_line FROM processes p WHERE p.start_ts IS NOT NULL", scope,
+        "p.host_id", "p.start_ts", "");
+    ProcessInfo p; // its strings keep their capacity from row to row
+    while (st.step()) {
+        p.host = st.int64(0);
+        p.esxiShell = st.textView(1) == "esxi-shell";
+        p.image.assign(st.textView(2));
+        p.cmd.assign(st.textView(3));
+        sink(p);
+    }
 }
 
 std::vector<int64_t> InferenceRepository::processIdsOfEvent(int64_t event)

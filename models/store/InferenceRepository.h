@@ -55,7 +55,13 @@ public:
     // process (0: no such process); the processes of one event, ascending.
     std::vector<std::pair<int64_t, int64_t>> processCountsByHost(const InferenceScope &scope);
     int64_t processHost(int64_t processId);
+    // One process as loadProcesses (without hashes) reads it; false: none with a time.
+    bool loadProcess(int64_t processId, ProcessInfo &out);
     std::vector<int64_t> processIdsOfEvent(int64_t event);
+    // The text of the processes loadProcesses(scope) would read, in one pass in table order (no
+    // join, no sort): sink sees one reused row with host, image, cmd and esxiShell set and every
+    // other field unset. For per-host tests read once (inference's process markers).
+    void scanProcessText(const InferenceScope &scope, const std::function<void(const ProcessInfo &)> &sink);
     // File creations, whole-file reads (a server logged sending: sftp-server close), Sysmon 15
     // streams (the hash of the file a stream was added to) and 4663 object accesses that wrote
     // (WriteData / AppendData; other accesses are not read).

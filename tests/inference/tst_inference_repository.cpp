@@ -195,6 +195,59 @@ private slots:
         QCOMPARE(QString::fromStdString(rb->image), QStringLiteral("C:\\first.exe"));
     }
 
+    // A process looked up by id on a host that is not cached is read alone (the refine passes
+    // look up one process per transfer): the same row as the host's load gives, the host not read,
+    // and outside the snapshot's window not found.
+    void processByIdWithoutItsHost()
+    {
+        QByteArray b;
+        b += process(kDst, at(10), "{00000000-0000-0000-0000-0000000000e1}", 500, "C:\\one.exe", "one");
+        b += process(kDst, at(40), "{00000000-0000-0000-0000-0000000000e2}", 501, "C:\\two.exe", "two");
+        auto cs = makeCase(b);
+        QVERIFY(cs);
+        const int64_t ws6 = hostId(*cs, "WS6");
+        QVERIFY(ws6);
+        store::InferenceRepository repo(*cs);
+        const std::vector<store::ProcessInfo> all = processes(*cs, {});
+        QCOMPARE(all.size(), size_t(2));
+
+        inference::CaseSnapshot snap;
+        snap.load(repo, {}, 0);
+        const store::ProcessInfo *alone = snap.processById(all[1].id);
+        QVERIFY(alone);
+        QCOMPARE(snap.processes.hostLoads(), size_t(0));
+        QCOMPARE(snap.processById(all[1].id), alone); // the same row until the next trim
+        snap.processes.trim();
+        const store::ProcessInfo &loaded = snap.processes.of(ws6)[1];
+        QCOMPARE(snap.processes.hostLoads(), size_t(1));
+        for (const store::ProcessInfo *q : {snap.processById(all[1].id), &loaded}) {
+            QCOMPARE(q->id, all[1].id);
+            QCOMPARE(q->event, all[1].event);
+            QCOMPARE(q->host, ws6);
+            QCOMPARE(q->source, all[1].source);
+            QCOMPARE(q->ts, all[1].ts);
+            QCOMPARE(q->guid, all[1].guid);
+            QCOMPARE(q->pid, all[1].pid);
+            QCOMPARE(q->image, all[1].image);
+            QCOMPARE(q->cmd, all[1].cmd);
+            QCOMPARE(q->parentGuid, all[1].parentGuid);
+            QCOMPARE(q->parentPid, all[1].parentPid);
+            QCOMPARE(q->parentImage, all[1].parentImage);
+            QCOMPARE(q->account, all[1].account);
+            QCOMPARE(q->logonId, all[1].logonId);
+            QCOMPARE(q->sysmon, all[1].sysmon);
+            QVERIFY(q->hashes.empty());
+        }
+
+        inference::CaseSnapshot window;
+        window.load(repo, {{}, us(0), us(20)}, 0);
+        window.processes.trim();
+        QVERIFY(window.processById(all[0].id));
+        window.processes.trim();
+        QVERIFY(!window.processById(all[1].id)); // started after the window
+        QCOMPARE(window.processes.hostLoads(), size_t(0));
+    }
+
     // Inference lowers the page cache for its run and gives the case its size back.
     void pageCacheLimitRestores()
     {

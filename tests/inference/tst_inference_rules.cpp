@@ -13,6 +13,7 @@
 #include "inference/InferenceEngine.h"
 #include "inference/ServiceDropRule.h"
 #include "inference/TransferQuery.h"
+#include "inference/WinPath.h"
 #include "store/CaseStore.h"
 #include "store/Sqlite.h"
 
@@ -628,6 +629,29 @@ private slots:
                        .arg(QString::fromStdString(m.host), QString::fromStdString(m.fileName),
                            QLatin1String(m.push ? "push" : "pull"), QString::fromStdString(m.remotePath));
         QCOMPARE(got.join(QStringLiteral(" ; ")), expected);
+        // Rules skip (and hosts are not read for) command lines mayMoveFiles() rejects: it must
+        // accept every one that parses to a move.
+        if (!got.isEmpty())
+            QVERIFY(inference::CommandParser::mayMoveFiles(cmd.toStdString()));
+    }
+
+    void caseInsensitiveSearch()
+    {
+        using inference::WinPath;
+        // '/' and '\' are one character, ASCII letters match in either case.
+        QVERIFY(WinPath::containsI("copy a //WS6/C$/x", "\\\\ws6\\c$"));
+        QVERIFY(WinPath::containsI("xx SCP yy", "scp"));
+        QVERIFY(WinPath::containsI("abc", ""));
+        QVERIFY(!WinPath::containsI("ab", "abc"));
+        QVERIFY(!WinPath::containsI("scq scp-", "scpx"));
+        QVERIFY(WinPath::containsI("aaab", "aab")); // a partial match does not skip the next start
+        QVERIFY(WinPath::containsAnyI("Start-BITSTransfer -Source x", {"\\\\", "start-bitstransfer"}));
+        QVERIFY(WinPath::containsAnyI("x //h/s", {"rsync", "\\\\"}));
+        QVERIFY(!WinPath::containsAnyI("notepad.exe C:\\a.txt \\x", {"\\\\", "scp", "rsync", "curl"}));
+        QVERIFY(!WinPath::containsAnyI("cur", {"curl"}));
+        QVERIFY(WinPath::containsAnyI("x", {"", "y"}));
+        QVERIFY(inference::CommandParser::mayMoveFiles("CERTUTIL.EXE -urlcache -f http://h/p C:\\p"));
+        QVERIFY(!inference::CommandParser::mayMoveFiles("C:\\Windows\\system32\\svchost.exe -k netsvcs"));
     }
 };
 

@@ -5,7 +5,9 @@
 // transfers, evidence and keys as a run whose cache holds the whole case. Checked on a generated
 // case with Linux servers, deployment tools and remote procedures, and (tst_inference_window_corpus)
 // on the corpus's lateral-movement recordings, all its EVTX files in one case and its Mordor
-// recordings in one case.
+// recordings in one case. A third run without the process markers of every host read up front
+// (InferenceConfig::primeProcessMarks: rules then read hosts they find nothing on) must write
+// the same tables too.
 
 #include "TestSupport.h"
 
@@ -47,7 +49,7 @@ struct Run {
     std::vector<std::string> transfers, evidence, hosts;
 };
 
-Run inferCopy(const QString &imported, const QString &copy, size_t budget)
+Run inferCopy(const QString &imported, const QString &copy, size_t budget, bool primeMarks = true)
 {
     QFile::remove(copy);
     if (!QFile::copy(imported, copy))
@@ -55,6 +57,7 @@ Run inferCopy(const QString &imported, const QString &copy, size_t budget)
     auto cs = store::CaseStore::open(copy.toStdString(), store::CaseStore::Access::ReadWrite);
     inference::InferenceConfig cfg;
     cfg.processCacheBytes = budget;
+    cfg.primeProcessMarks = primeMarks;
     Run r;
     r.result = inference::InferenceEngine(*cs, cfg).run();
     r.transfers = dumpTable(*cs, "transfers", "id");
@@ -74,6 +77,9 @@ void compareBudgets(const QString &dir, const std::vector<std::string> &files, s
     }
     const Run whole = inferCopy(imported, dir + QStringLiteral("/whole.ttcase"), size_t(1) << 40);
     const Run bounded = inferCopy(imported, dir + QStringLiteral("/bounded.ttcase"), 0);
+    // Without the markers of every host read up front, rules read the hosts they then find
+    // nothing on: more hosts read, the same tables.
+    const Run unprimed = inferCopy(imported, dir + QStringLiteral("/unprimed.ttcase"), 0, false);
     qInfo().noquote() << QStringLiteral("%1 events, %2 transfers; process cache peak %3 KiB (whole case) vs "
                                         "%4 KiB (budget 0), hosts read %5 vs %6")
                              .arg(whole.result.events)
@@ -93,6 +99,13 @@ void compareBudgets(const QString &dir, const std::vector<std::string> &files, s
         QCOMPARE(bounded.transfers[i], whole.transfers[i]);
     QCOMPARE(bounded.evidence, whole.evidence);
     QCOMPARE(bounded.hosts, whole.hosts);
+    qInfo().noquote() << QStringLiteral("hosts read with budget 0 without markers up front: %1")
+                             .arg(unprimed.result.processHostLoads);
+    QVERIFY(unprimed.result.processHostLoads > bounded.result.processHostLoads);
+    QCOMPARE(unprimed.result.candidates, whole.result.candidates);
+    QCOMPARE(unprimed.transfers, whole.transfers);
+    QCOMPARE(unprimed.evidence, whole.evidence);
+    QCOMPARE(unprimed.hosts, whole.hosts);
 }
 
 } // namespace
