@@ -23,6 +23,9 @@ struct InferenceConfig {
     // Processes are read one host at a time; hosts beyond the one being read stay cached up to
     // this many bytes (issue 12: bounded memory). 0 keeps only what a rule is reading.
     size_t processCacheBytes = size_t(64) << 20;
+    // The same for file events, logons, SMB / RDP connections and share accesses, per kind, and
+    // for SmbSessions' session starts.
+    size_t rowCacheBytes = size_t(16) << 20;
     // InferenceEngine::runAfterImport recomputes the whole case when the hosts it would read are
     // more than this share of the hosts with events (a scoped run would cost as much).
     double incrementalHostShare = 0.5;

@@ -6,11 +6,13 @@
 #include <string>
 
 namespace tt::store {
+struct FileCreateInfo;
 struct ProcessInfo;
 } // namespace tt::store
 
 namespace tt::inference {
 
+using store::FileCreateInfo;
 using store::ProcessInfo;
 
 // Rule "rdp-redirection": files crossing an RDP session through drive redirection (\\tsclient\X
@@ -25,6 +27,8 @@ class RdpRedirectionRule : public Rule {
 public:
     const char *name() const override { return "rdp-redirection"; }
     void collect(RuleContext &ctx, std::vector<Candidate> &out) override;
+    // A file create the rule looks at: to \\tsclient\... or by mstsc.exe (a file marker).
+    static bool mayCrossDrive(const FileCreateInfo &f);
 
 private:
     struct Peer {
