@@ -106,6 +106,133 @@ size_t heapBytes(const ProcessInfo &p)
 }
 } // namespace
 
+namespace {
+size_t heapBytes(const FileCreateInfo &f)
+{
+    return sizeof(FileCreateInfo) + heapBytes(f.path) + heapBytes(f.image) + heapBytes(f.guid) + heapBytes(f.hashes);
+}
+size_t heapBytes(const ShareInfo &s)
+{
+    return sizeof(ShareInfo) + heapBytes(s.share) + heapBytes(s.sharePath) + heapBytes(s.rel) + heapBytes(s.accessList)
+        + heapBytes(s.ip) + heapBytes(s.logonId);
+}
+size_t heapBytes(const LogonInfo &l)
+{
+    return sizeof(LogonInfo) + heapBytes(l.origin) + heapBytes(l.logonId) + heapBytes(l.ip) + heapBytes(l.workstation);
+}
+size_t heapBytes(const NetInfo &n)
+{
+    return sizeof(NetInfo) + heapBytes(n.srcIp) + heapBytes(n.srcName) + heapBytes(n.dstIp) + heapBytes(n.dstName)
+        + heapBytes(n.image) + heapBytes(n.guid) + heapBytes(n.protocol);
+}
+} // namespace
+
+template<typename T>
+void HostRows<T>::attach(Loader loader, const std::vector<std::pair<int64_t, int64_t>> &countsByHost,
+    const store::InferenceScope &scope, size_t budgetBytes)
+{
+    m_loader = std::move(loader);
+    m_fromTs = scope.fromTs;
+    m_toTs = scope.toTs;
+    m_budget = budgetBytes;
+    m_cache.clear();
+    m_marks.clear();
+    m_bytes = m_peakBytes = m_loads = 0;
+    m_hosts.clear();
+    m_total = 0;
+    for (const auto &[host, n] : countsByHost) {
+        m_hosts.push_back(host);
+        m_total += size_t(n);
+    }
+}
+
+template<typename T> const std::vector<T> &HostRows<T>::of(int64_t host) const
+{
+    auto it = m_cache.find(host);
+    if (it != m_cache.end()) {
+        it->second.lastUse = ++m_clock;
+        return it->second.rows;
+    }
+    std::vector<T> rows;
+    if (m_loader && std::binary_search(m_hosts.begin(), m_hosts.end(), host)) {
+        store::InferenceScope scope;
+        scope.hosts = {host};
+        scope.fromTs = m_fromTs;
+        scope.toTs = m_toTs;
+        m_loader(scope, [&rows](T &&r) { rows.push_back(std::move(r)); });
+    }
+    return insert(host, std::move(rows)).rows;
+}
+
+template<typename T> bool HostRows<T>::mayHave(int64_t host, unsigned bit) const
+{
+    if (!m_markers[bit])
+        return true;
+    auto it = m_marks.find(host);
+    if (it != m_marks.end())
+        return (it->second & (1u << bit)) != 0;
+    // Never read: only a host without rows of this kind is known to have none.
+    return std::binary_search(m_hosts.begin(), m_hosts.end(), host);
+}
+
+template<typename T> void HostRows<T>::adopt(int64_t host, std::vector<T> &&rows) const
+{
+    if (!m_cache.contains(host) && std::binary_search(m_hosts.begin(), m_hosts.end(), host))
+        insert(host, std::move(rows));
+}
+
+template<typename T> typename HostRows<T>::Host &HostRows<T>::insert(int64_t host, std::vector<T> &&rows) const
+{
+    Host &h = m_cache[host];
+    h.lastUse = ++m_clock;
+    h.rows = std::move(rows);
+    if (!h.rows.empty()) {
+        // Read in id order, then a stable sort by (ts, event): the order ByHost gives.
+        h.rows.shrink_to_fit();
+        std::stable_sort(h.rows.begin(), h.rows.end(),
+            [](const T &a, const T &b) { return a.ts != b.ts ? a.ts < b.ts : a.event < b.event; });
+        unsigned marks = 0;
+        for (const T &r : h.rows) {
+            h.bytes += heapBytes(r);
+            for (unsigned bit = 0; bit < kMaxMarkers; ++bit)
+                if (m_markers[bit] && !(marks & (1u << bit)) && m_markers[bit](r))
+                    marks |= 1u << bit;
+        }
+        m_marks[host] = marks;
+        ++m_loads;
+    }
+    m_bytes += h.bytes;
+    m_peakBytes = std::max(m_peakBytes, m_bytes);
+    return h;
+}
+
+template<typename T> std::pair<const T *, const T *> HostRows<T>::range(int64_t host, int64_t lo, int64_t hi) const
+{
+    const std::vector<T> &v = of(host);
+    if (v.empty())
+        return {nullptr, nullptr};
+    auto b = std::lower_bound(v.begin(), v.end(), lo, [](const T &r, int64_t t) { return r.ts < t; });
+    auto e = std::upper_bound(b, v.end(), hi, [](int64_t t, const T &r) { return t < r.ts; });
+    return {v.data() + (b - v.begin()), v.data() + (e - v.begin())};
+}
+
+template<typename T> void HostRows<T>::trim() const
+{
+    while (m_bytes > m_budget && !m_cache.empty()) {
+        auto oldest = m_cache.begin();
+        for (auto it = m_cache.begin(); it != m_cache.end(); ++it)
+            if (it->second.lastUse < oldest->second.lastUse)
+                oldest = it;
+        m_bytes -= oldest->second.bytes;
+        m_cache.erase(oldest);
+    }
+}
+
+template class HostRows<FileCreateInfo>;
+template class HostRows<ShareInfo>;
+template class HostRows<LogonInfo>;
+template class HostRows<NetInfo>;
+
 void ProcessRows::attach(store::InferenceRepository &repo, const store::InferenceScope &scope, size_t budgetBytes)
 {
     m_repo = &repo;
@@ -212,6 +339,8 @@ void ProcessRows::trim() const
         m_bytes -= oldest->second.bytes;
         m_cache.erase(oldest);
     }
+    for (const std::function<void()> &hook : m_alsoTrim)
+        hook();
 }
 
 const std::vector<ProcessInfo> &ProcessRows::of(int64_t host) const
@@ -309,29 +438,54 @@ template<typename Row> void addInScope(ByHost<Row> &to, std::vector<Row> rows, c
 } // namespace
 
 void CaseSnapshot::load(store::InferenceRepository &repo, const store::InferenceScope &scopeIn,
-    size_t processCacheBytes, const store::InferenceScope *processScope)
+    size_t processCacheBytes, const store::InferenceScope *processScope, size_t rowCacheBytes)
 {
     store::InferenceScope scope = scopeIn;
     std::sort(scope.hosts.begin(), scope.hosts.end());
     processes.attach(repo, processScope ? *processScope : scope, processCacheBytes);
     using FileKind = store::InferenceRepository::FileEventKind;
-    repo.loadFileEvents(scope, [this](FileCreateInfo &&f, FileKind kind) {
-        (kind == FileKind::Read            ? fileReads
-                : kind == FileKind::Stream ? fileStreams
-                : kind == FileKind::Write  ? fileWrites
-                                           : fileCreates)
-            .add(std::move(f));
+    const auto fileCounts = repo.fileEventCountsByHost(scope);
+    // A host's file events of every kind are read by one query (its rows in file_events, found by
+    // (host_id, ts), are visited once); the kinds not asked for go to their own caches.
+    auto attachFiles = [&](HostRows<FileCreateInfo> &rows, FileKind kind) {
+        rows.attach(
+            [this, &repo, kind](const store::InferenceScope &s, const std::function<void(FileCreateInfo &&)> &sink) {
+                std::vector<FileCreateInfo> others[4];
+                repo.loadFileEvents(s, [&](FileCreateInfo &&f, FileKind k) {
+                    if (k == kind)
+                        sink(std::move(f));
+                    else
+                        others[size_t(k)].push_back(std::move(f));
+                });
+                const HostRows<FileCreateInfo> *all[4] = {&fileCreates, &fileReads, &fileStreams, &fileWrites};
+                for (size_t k = 0; k < 4; ++k)
+                    if (k != size_t(kind))
+                        all[k]->adopt(s.hosts.front(), std::move(others[k]));
+            },
+            fileCounts[size_t(kind)], scope, rowCacheBytes);
+    };
+    attachFiles(fileCreates, FileKind::Create);
+    attachFiles(fileReads, FileKind::Read);
+    attachFiles(fileStreams, FileKind::Stream);
+    attachFiles(fileWrites, FileKind::Write);
+    shares.attach([&repo](const store::InferenceScope &s,
+                      const std::function<void(ShareInfo &&)> &sink) { repo.loadShareAccesses(s, sink); },
+        repo.shareAccessCountsByHost(scope), scope, rowCacheBytes);
+    logons.attach([&repo](const store::InferenceScope &s,
+                      const std::function<void(LogonInfo &&)> &sink) { repo.loadLogons(s, sink); },
+        repo.logonCountsByHost(scope), scope, rowCacheBytes);
+    connections.attach([&repo](const store::InferenceScope &s,
+                           const std::function<void(NetInfo &&)> &sink) { repo.loadSmbRdpConnections(s, sink); },
+        repo.smbRdpConnectionCountsByHost(scope), scope, rowCacheBytes);
+    processes.alsoTrim([this] {
+        fileCreates.trim();
+        fileReads.trim();
+        fileStreams.trim();
+        fileWrites.trim();
+        shares.trim();
+        logons.trim();
+        connections.trim();
     });
-    fileCreates.finish();
-    fileReads.finish();
-    fileStreams.finish();
-    fileWrites.finish();
-    repo.loadShareAccesses(scope, [this](ShareInfo &&s) { shares.add(std::move(s)); });
-    shares.finish();
-    repo.loadLogons(scope, [this](LogonInfo &&l) { logons.add(std::move(l)); });
-    logons.finish();
-    repo.loadSmbRdpConnections(scope, [this](NetInfo &&n) { connections.add(std::move(n)); });
-    connections.finish();
     repo.loadServiceInstalls(scope, [this](ServiceInfo &&s) { services.add(std::move(s)); });
     services.finish();
     addInScope(shareReads, repo.shareReads(), scope);
@@ -341,6 +495,18 @@ void CaseSnapshot::load(store::InferenceRepository &repo, const store::Inference
     addInScope(mounts, repo.mounts(), scope);
     addInScope(airDrops, repo.airDropAsks(), scope);
     addInScope(scheduledTasks, repo.scheduledTasks(), scope);
+}
+
+size_t CaseSnapshot::rowCachePeakBytes() const
+{
+    return fileCreates.peakBytes() + fileReads.peakBytes() + fileStreams.peakBytes() + fileWrites.peakBytes()
+        + shares.peakBytes() + logons.peakBytes() + connections.peakBytes();
+}
+
+size_t CaseSnapshot::rowHostLoads() const
+{
+    return fileCreates.hostLoads() + fileReads.hostLoads() + fileStreams.hostLoads() + fileWrites.hostLoads()
+        + shares.hostLoads() + logons.hostLoads() + connections.hostLoads();
 }
 
 const ProcessInfo *CaseSnapshot::processById(int64_t id) const

@@ -11,6 +11,7 @@
 #include "store/WindowsActivity.h"
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -52,6 +53,54 @@ private:
     std::vector<std::vector<T>> m_staged; // rows added since the last finish(), in arrival order
 };
 
+// Rows of one kind read from the store one host at a time (issue 12: file events, logons, SMB /
+// RDP connections and share accesses were loaded case-wide and grew with the case), as ProcessRows
+// does for processes: of() / range() read a host when it is not cached, in the order ByHost gives
+// (id order, then a stable sort by (ts, event)); what they return stays valid until the next
+// trim(), which drops the least recently used hosts beyond the byte budget. hosts() are the hosts
+// with rows in scope, ascending (one count query at attach()).
+template<typename T> class HostRows {
+public:
+    using Loader = std::function<void(const store::InferenceScope &, const std::function<void(T &&)> &)>;
+    // As ProcessRows' markers: bit i of a host's marks is set when marker i holds for one of its
+    // rows, computed when the host is read and kept after it leaves the cache, so a rule that
+    // needs only marked rows skips (does not read again) a host without any.
+    using Marker = bool (*)(const T &);
+    static constexpr unsigned kMaxMarkers = 8;
+    void setMarker(unsigned bit, Marker m) { m_markers[bit] = m; }
+    // False only when host was read and none of its rows holds marker bit.
+    bool mayHave(int64_t host, unsigned bit) const;
+    void attach(Loader loader, const std::vector<std::pair<int64_t, int64_t>> &countsByHost,
+        const store::InferenceScope &scope, size_t budgetBytes);
+    const std::vector<T> &of(int64_t host) const;
+    std::pair<const T *, const T *> range(int64_t host, int64_t lo, int64_t hi) const;
+    const std::vector<int64_t> &hosts() const { return m_hosts; }
+    size_t size() const { return m_total; }
+    // Takes rows of host read along with another kind's (one query reads a host's file events of
+    // every kind), unless host is cached already; they stay until a trim drops them.
+    void adopt(int64_t host, std::vector<T> &&rows) const;
+    void trim() const;
+    size_t peakBytes() const { return m_peakBytes; }
+    size_t hostLoads() const { return m_loads; }
+
+private:
+    struct Host {
+        std::vector<T> rows; // by (ts, event)
+        size_t bytes = 0;
+        uint64_t lastUse = 0;
+    };
+    Host &insert(int64_t host, std::vector<T> &&rows) const;
+    Loader m_loader;
+    Marker m_markers[kMaxMarkers] = {};
+    mutable std::unordered_map<int64_t, unsigned> m_marks; // hosts read at least once
+    int64_t m_fromTs = 0, m_toTs = 0;
+    std::vector<int64_t> m_hosts;
+    size_t m_total = 0, m_budget = 0;
+    mutable std::unordered_map<int64_t, Host> m_cache;
+    mutable size_t m_bytes = 0, m_peakBytes = 0, m_loads = 0;
+    mutable uint64_t m_clock = 0;
+};
+
 // The processes of a run, read from the store one host at a time and kept in a cache of at most
 // a byte budget (issue 12: process rows and their strings were most of a run's memory, and grew
 // with the case). of() / range() / processBy*() load a host when it is not cached; what they
@@ -86,7 +135,11 @@ public:
     std::pair<const ProcessInfo *, const ProcessInfo *> range(int64_t host, int64_t lo, int64_t hi) const;
     const std::vector<int64_t> &hosts() const { return m_hosts; } // hosts with processes, ascending
     size_t size() const { return m_total; }
+    // Trims the cache, then runs the hooks (CaseSnapshot::load adds the trims of its per-host
+    // rows, the engine SmbSessions'): the rules' trim points are where they hold no row of any
+    // kind, so every per-host cache is trimmed there.
     void trim() const;
+    void alsoTrim(std::function<void()> hook) { m_alsoTrim.push_back(std::move(hook)); }
     void setBudget(size_t bytes) { m_budget = bytes; }
     // Most bytes the cache held, hosts read from the store (a host read again counts again).
     size_t peakBytes() const { return m_peakBytes; }
@@ -120,6 +173,7 @@ private:
     mutable std::unordered_map<int64_t, std::unique_ptr<ProcessInfo>> m_single; // byId of uncached hosts
     mutable size_t m_bytes = 0, m_peakBytes = 0, m_loads = 0;
     mutable uint64_t m_clock = 0;
+    std::vector<std::function<void()>> m_alsoTrim;
 };
 
 class CaseSnapshot {
@@ -127,20 +181,34 @@ public:
     // Processes cached beyond the host being read (ProcessRows): 64 MiB.
     static constexpr size_t kProcessCacheBytes = size_t(64) << 20;
 
+    // Markers of file rows (HostRows::setMarker; the engine sets them from the rules' tests): the
+    // rules that scan every host's file creates, reads or writes for a few rows skip the hosts
+    // without any once those were read.
+    enum FileMarker : unsigned { kClientDriveFile = 0, kSftpServerFile, kWinrmFile, kHostdFile, kSyncedFile };
+
+    // File events, logons, SMB / RDP connections and share accesses cached beyond the host being
+    // read (HostRows), per kind: 16 MiB.
+    static constexpr size_t kRowCacheBytes = size_t(16) << 20;
+
     // Reads the rows of scope (the whole case by default) through the repository; processes by
     // processScope when given (incremental inference reads processes of its hosts at any time:
     // a parent may have started long before the window).
     void load(store::InferenceRepository &repo, const store::InferenceScope &scope,
-        size_t processCacheBytes = kProcessCacheBytes, const store::InferenceScope *processScope = nullptr);
+        size_t processCacheBytes = kProcessCacheBytes, const store::InferenceScope *processScope = nullptr,
+        size_t rowCacheBytes = kRowCacheBytes);
+    // Of the per-host row caches other than processes: the most bytes held at once (summed over
+    // the kinds' peaks) and the hosts read (a host read again counts again).
+    size_t rowCachePeakBytes() const;
+    size_t rowHostLoads() const;
 
     ProcessRows processes;
-    ByHost<FileCreateInfo> fileCreates;
-    ByHost<FileCreateInfo> fileReads; // whole-file reads a server logged sending (sftp-server close)
-    ByHost<FileCreateInfo> fileStreams; // Sysmon 15: the hash of the file a stream was added to
-    ByHost<FileCreateInfo> fileWrites; // 4663 with WriteData / AppendData (object access auditing)
-    ByHost<ShareInfo> shares; // 5140 and write-bit 5145
-    ByHost<LogonInfo> logons; // successful network (3), RDP (10 / rdp-*) and ssh (sshd / auditd) logons
-    ByHost<NetInfo> connections; // SMB (445 / 139) and RDP (3389) connections
+    HostRows<FileCreateInfo> fileCreates;
+    HostRows<FileCreateInfo> fileReads; // whole-file reads a server logged sending (sftp-server close)
+    HostRows<FileCreateInfo> fileStreams; // Sysmon 15: the hash of the file a stream was added to
+    HostRows<FileCreateInfo> fileWrites; // 4663 with WriteData / AppendData (object access auditing)
+    HostRows<ShareInfo> shares; // 5140 and write-bit 5145
+    HostRows<LogonInfo> logons; // successful network (3), RDP (10 / rdp-*) and ssh (sshd / auditd) logons
+    HostRows<NetInfo> connections; // SMB (445 / 139) and RDP (3389) connections
     ByHost<ServiceInfo> services;
     // Remote-execution evidence (store/WindowsActivity): 5145 reads, BITS jobs, PowerShell text.
     ByHost<store::ShareReadRow> shareReads;

@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <cctype>
 #include <map>
+#include <memory>
 #include <set>
 
 namespace tt::inference {
@@ -17,7 +18,8 @@ namespace {
 constexpr const char *kRule = "cloud-sync";
 
 struct SyncedWrite {
-    const FileCreateInfo *row;
+    // A copy: the rule pairs writes of every host, and the snapshot holds a few hosts' rows.
+    std::shared_ptr<const FileCreateInfo> row;
     std::string provider, relative, name; // name: key() of the file name
     bool byClient;
 };
@@ -96,12 +98,20 @@ std::string hashOf(const RuleContext &ctx, const FileCreateInfo &f)
 }
 } // namespace
 
+bool CloudSyncRule::inSyncedFolder(const FileCreateInfo &f)
+{
+    return SyncFolder::locate(f.path).has_value();
+}
+
 void CloudSyncRule::collect(RuleContext &ctx, std::vector<Candidate> &out)
 {
     // Writes inside synced folders, by (provider, file name), in time order per host.
     std::map<std::pair<std::string, std::string>, std::vector<SyncedWrite>> byName;
-    auto scan = [&](const ByHost<FileCreateInfo> &rows) {
-        for (int64_t host : rows.hosts())
+    auto scan = [&](const HostRows<FileCreateInfo> &rows) {
+        for (int64_t host : rows.hosts()) {
+            ctx.snap.processes.trim(); // nothing of the previous host is held
+            if (!rows.mayHave(host, CaseSnapshot::kSyncedFile))
+                continue;
             for (const FileCreateInfo &f : rows.of(host)) {
                 auto place = SyncFolder::locate(f.path);
                 if (!place)
@@ -110,12 +120,14 @@ void CloudSyncRule::collect(RuleContext &ctx, std::vector<Candidate> &out)
                 // Another provider's client writing here is not this provider syncing.
                 if (!client.empty() && client != place->provider)
                     continue;
-                SyncedWrite w {
-                    &f, place->provider, place->relative, WinPath::key(WinPath::fileName(f.path)), !client.empty()};
-                if (perHostNoise(w.name))
+                std::string name = WinPath::key(WinPath::fileName(f.path));
+                if (perHostNoise(name))
                     continue;
+                SyncedWrite w {std::make_shared<const FileCreateInfo>(f), place->provider, place->relative,
+                    std::move(name), !client.empty()};
                 byName[{w.provider, w.name}].push_back(std::move(w));
             }
+        }
     };
     scan(ctx.snap.fileCreates);
     scan(ctx.snap.fileWrites);

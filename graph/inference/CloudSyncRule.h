@@ -2,6 +2,10 @@
 
 #include "inference/Rule.h"
 
+namespace tt::store {
+struct FileCreateInfo;
+} // namespace tt::store
+
 namespace tt::inference {
 
 // Rule "cloud-sync": a file a person's process wrote into a cloud-synced folder (OneDrive,
@@ -13,6 +17,8 @@ class CloudSyncRule : public Rule {
 public:
     const char *name() const override { return "cloud-sync"; }
     void collect(RuleContext &ctx, std::vector<Candidate> &out) override;
+    // A file create or write the rule looks at: inside a synced folder (a file marker).
+    static bool inSyncedFolder(const store::FileCreateInfo &f);
 };
 
 } // namespace tt::inference

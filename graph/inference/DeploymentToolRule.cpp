@@ -3,6 +3,7 @@
 #include "inference/CaseSnapshot.h"
 #include "inference/RuleContext.h"
 #include "inference/WinPath.h"
+#include "store/InferenceRepository.h"
 
 #include <unordered_map>
 
@@ -48,22 +49,31 @@ const char *matchIn(const std::string &lowered, std::initializer_list<const char
     return nullptr;
 }
 
-// Rows of the snapshot by event id, for the evidence of a transfer (a process is read from the
-// store by its event: the snapshot does not hold every process).
+// Service installs by event id, for the evidence of a transfer (a process is read from the store
+// by its event, a file create from its event's host: the snapshot does not hold every process or
+// file event).
 struct ByEvent {
-    std::unordered_map<int64_t, const FileCreateInfo *> files;
     std::unordered_map<int64_t, const ServiceInfo *> services;
 
     explicit ByEvent(const CaseSnapshot &snap)
     {
-        for (const auto &[host, rows] : snap.fileCreates.all())
-            for (const FileCreateInfo &f : rows)
-                files.emplace(f.event, &f);
         for (const auto &[host, rows] : snap.services.all())
             for (const ServiceInfo &s : rows)
                 services.emplace(s.event, &s);
     }
 };
+
+// The first file create of an event (in the host's (ts, event) order), valid until the next trim.
+const FileCreateInfo *fileCreateOf(const RuleContext &ctx, int64_t event)
+{
+    const int64_t host = ctx.repo.eventHost(event);
+    if (!host)
+        return nullptr;
+    for (const FileCreateInfo &f : ctx.snap.fileCreates.of(host))
+        if (f.event == event)
+            return &f;
+    return nullptr;
+}
 
 // What took part in a transfer, as lower-case text with a note of where it came from.
 struct Actor {
@@ -81,16 +91,17 @@ void addProcessChain(const CaseSnapshot &snap, const ProcessInfo *p, const char 
     }
 }
 
-std::vector<Actor> actorsOf(const CaseSnapshot &snap, const ByEvent &rows, const Candidate &t)
+std::vector<Actor> actorsOf(const RuleContext &ctx, const ByEvent &rows, const Candidate &t)
 {
+    const CaseSnapshot &snap = ctx.snap;
     std::vector<Actor> out;
     addProcessChain(snap, snap.processById(t.srcProcess), "source process", out);
     addProcessChain(snap, snap.processById(t.dstProcess), "process that ran it", out);
     for (const Evidence &e : t.evidence) {
         if (const ProcessInfo *p = snap.processes.byEvent(e.event))
             addProcessChain(snap, p, e.role, out);
-        if (auto it = rows.files.find(e.event); it != rows.files.end())
-            out.push_back({WinPath::key(it->second->image), "writer"});
+        if (const FileCreateInfo *f = fileCreateOf(ctx, e.event))
+            out.push_back({WinPath::key(f->image), "writer"});
         if (auto it = rows.services.find(e.event); it != rows.services.end()) {
             out.push_back({WinPath::key(it->second->name), "service"});
             out.push_back({WinPath::key(it->second->imagePath), "service"});
@@ -119,7 +130,7 @@ void DeploymentToolRule::refine(RuleContext &ctx, std::vector<Candidate> &transf
             if (!place)
                 continue;
             if (!loaded) {
-                actors = actorsOf(ctx.snap, rows, t);
+                actors = actorsOf(ctx, rows, t);
                 loaded = true;
             }
             const Actor *who = nullptr;

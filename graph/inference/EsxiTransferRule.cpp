@@ -113,14 +113,22 @@ void EsxiTransferRule::collect(RuleContext &ctx, std::vector<Candidate> &out)
     landedOverSsh(ctx, out);
 }
 
+bool EsxiTransferRule::byHostd(const FileCreateInfo &f)
+{
+    return f.image == "hostd";
+}
+
 void EsxiTransferRule::datastore(RuleContext &ctx, std::vector<Candidate> &out)
 {
     for (const bool upload : {true, false}) {
-        const ByHost<FileCreateInfo> &files = upload ? ctx.snap.fileCreates : ctx.snap.fileReads;
+        const HostRows<FileCreateInfo> &files = upload ? ctx.snap.fileCreates : ctx.snap.fileReads;
         for (int64_t host : files.hosts()) {
+            ctx.snap.processes.trim(); // nothing of the previous host is held
+            if (!files.mayHave(host, CaseSnapshot::kHostdFile))
+                continue;
             for (const FileCreateInfo &f : files.of(host)) {
                 const std::string_view leaf = WinPath::fileName(f.path);
-                if (f.image != "hostd" || leaf.empty())
+                if (!byHostd(f) || leaf.empty())
                     continue;
                 // The request's own session (same event) when it named its client, else the
                 // latest Host Client / API login.

@@ -5,6 +5,7 @@
 #include <cstdint>
 
 namespace tt::store {
+struct FileCreateInfo;
 struct LogonInfo;
 } // namespace tt::store
 
@@ -32,6 +33,8 @@ public:
     void collect(RuleContext &ctx, std::vector<Candidate> &out) override;
     // Sources known only by address get an (IP-only) host after the merge.
     void refine(RuleContext &ctx, std::vector<Candidate> &transfers) override;
+    // A file create or read the datastore part looks at: logged by hostd (a file marker).
+    static bool byHostd(const store::FileCreateInfo &f);
 
 private:
     void datastore(RuleContext &ctx, std::vector<Candidate> &out);

@@ -26,10 +26,25 @@ HostResolver::HostResolver(store::EntityRepository &entities)
 
 void HostResolver::load(const CaseSnapshot &snap)
 {
-    load(snap.connections);
+    loadBindings();
+    // One host's connections at a time (HostRows): the cache is trimmed between hosts.
+    for (int64_t host : snap.connections.hosts()) {
+        snap.connections.trim();
+        for (const NetInfo &n : snap.connections.of(host))
+            addPeerName(host, n);
+    }
+    snap.connections.trim();
 }
 
 void HostResolver::load(const ByHost<NetInfo> &connections)
+{
+    loadBindings();
+    for (int64_t host : connections.hosts())
+        for (const NetInfo &n : connections.of(host))
+            addPeerName(host, n);
+}
+
+void HostResolver::loadBindings()
 {
     for (store::HostEntityRow &h : m_entities.hosts())
         m_hosts[h.id] = {std::move(h.name), h.ipOnly};
@@ -40,46 +55,47 @@ void HostResolver::load(const ByHost<NetInfo> &connections)
     // cloned VMs, or a wrong record. Both bindings are kept; byIp() picks per time and source.
     // Weak bindings never make a conflict.
     m_entities.rewriteAddressConflicts(kWeakBinding);
-    // Sysmon 3 names the remote end (reverse DNS on the logging host): a weaker mapping, used
-    // when the telemetry of the peer itself is not in the case.
-    for (int64_t host : connections.hosts())
-        for (const NetInfo &n : connections.of(host)) {
-            // The remote end is the one that is not local; unknown for ambiguous inbound records.
-            std::string ip, name;
-            switch (store::localEndOfConnection(n.initiated, n.protocol, n.srcPort, n.dstPort)) {
-            case store::LocalEnd::Source:
-                ip = n.dstIp;
-                name = n.dstName;
-                break;
-            case store::LocalEnd::Destination:
-                ip = n.srcIp;
-                name = n.srcName;
-                break;
-            case store::LocalEnd::Unknown:
-                break;
-            }
-            if (name.empty() || store::isUninformativeIp(ip))
-                continue;
-            const store::HostName hn = store::normaliseHostName(name);
-            if (!hn.valid || hn.isIp)
-                continue;
-            auto hit = m_hosts.find(host);
-            if (hit != m_hosts.end() && hit->second.first == hn.key)
-                continue; // its own name
-            const int64_t peer = findNamedHost(name);
-            if (peer == host)
-                continue;
-            auto &v = m_byIp[store::normaliseIp(ip)];
-            auto same = std::find_if(v.begin(), v.end(),
-                [&](const Mapping &m) { return m.rank == 1 && m.source == n.source && m.peerName == hn.key; });
-            if (same == v.end()) {
-                v.push_back(Mapping {peer, n.source, n.ts, n.ts, 1, 1, hn.key});
-            } else {
-                same->first = std::min(same->first, n.ts);
-                same->last = std::max(same->last, n.ts);
-                ++same->count;
-            }
-        }
+}
+
+// Sysmon 3 names the remote end (reverse DNS on the logging host): a weaker mapping, used when
+// the telemetry of the peer itself is not in the case.
+void HostResolver::addPeerName(int64_t host, const NetInfo &n)
+{
+    // The remote end is the one that is not local; unknown for ambiguous inbound records.
+    std::string ip, name;
+    switch (store::localEndOfConnection(n.initiated, n.protocol, n.srcPort, n.dstPort)) {
+    case store::LocalEnd::Source:
+        ip = n.dstIp;
+        name = n.dstName;
+        break;
+    case store::LocalEnd::Destination:
+        ip = n.srcIp;
+        name = n.srcName;
+        break;
+    case store::LocalEnd::Unknown:
+        break;
+    }
+    if (name.empty() || store::isUninformativeIp(ip))
+        return;
+    const store::HostName hn = store::normaliseHostName(name);
+    if (!hn.valid || hn.isIp)
+        return;
+    auto hit = m_hosts.find(host);
+    if (hit != m_hosts.end() && hit->second.first == hn.key)
+        return; // its own name
+    const int64_t peer = findNamedHost(name);
+    if (peer == host)
+        return;
+    auto &v = m_byIp[store::normaliseIp(ip)];
+    auto same = std::find_if(v.begin(), v.end(),
+        [&](const Mapping &m) { return m.rank == 1 && m.source == n.source && m.peerName == hn.key; });
+    if (same == v.end()) {
+        v.push_back(Mapping {peer, n.source, n.ts, n.ts, 1, 1, hn.key});
+    } else {
+        same->first = std::min(same->first, n.ts);
+        same->last = std::max(same->last, n.ts);
+        ++same->count;
+    }
 }
 
 int64_t HostResolver::byIp(std::string_view rawIp, int64_t ts, int64_t source)

@@ -60,6 +60,8 @@ private:
         int rank; // 0 telemetry of the host itself / logon, 1 a peer's reverse-DNS name or a weak binding
         std::string peerName; // rank 1: the host is created only when a rule needs it
     };
+    void loadBindings();
+    void addPeerName(int64_t host, const store::NetInfo &n);
     int64_t ensureNamedHost(std::string_view raw);
     int64_t findNamedHost(std::string_view raw);
     int64_t ensureIpHost(const std::string &ip);

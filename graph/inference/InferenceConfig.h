@@ -27,6 +27,9 @@ struct InferenceConfig {
     // so rules that need only marked processes never read the other hosts. Off: a host's marks
     // are known once a rule has read it (the same transfers; tst_inference_window compares both).
     bool primeProcessMarks = true;
+    // The same for file events, logons, SMB / RDP connections and share accesses, per kind, and
+    // for SmbSessions' session starts.
+    size_t rowCacheBytes = size_t(16) << 20;
     // InferenceEngine::runAfterImport recomputes the whole case when the hosts it would read are
     // more than this share of the hosts with events (a scoped run would cost as much).
     double incrementalHostShare = 0.5;

@@ -320,10 +320,9 @@ InferenceEngine::Result InferenceEngine::runSteps(bool incremental)
     // One run of the rules over the case, or over the plan's scope.
     auto compute = [&](bool scoped) {
         CaseSnapshot snap;
-        if (scoped)
-            snap.load(repo, plan.readScope, m_config.processCacheBytes, &plan.processScope);
-        else
-            snap.load(repo, store::InferenceScope {}, m_config.processCacheBytes);
+        const store::InferenceScope rowScope = scoped ? plan.readScope : store::InferenceScope {};
+        snap.load(
+            repo, rowScope, m_config.processCacheBytes, scoped ? &plan.processScope : nullptr, m_config.rowCacheBytes);
         snap.processes.setMarker(ProcessRows::kMayMoveFiles, &SourceCommandRule::mayMatch);
         snap.processes.setMarker(ProcessRows::kSshServer, &SshTransferRule::mayBeServer);
         snap.processes.setMarker(ProcessRows::kEsxiShell, [](const ProcessInfo &p) { return p.esxiShell; });
@@ -331,6 +330,14 @@ InferenceEngine::Result InferenceEngine::runSteps(bool incremental)
         snap.processes.setMarker(ProcessRows::kUncCommand, &SystemWriteRule::namesUncPath);
         if (m_config.primeProcessMarks)
             snap.processes.primeMarks();
+        snap.fileCreates.setMarker(CaseSnapshot::kClientDriveFile, &RdpRedirectionRule::mayCrossDrive);
+        snap.fileCreates.setMarker(CaseSnapshot::kSftpServerFile, &SshTransferRule::bySftpServer);
+        snap.fileReads.setMarker(CaseSnapshot::kSftpServerFile, &SshTransferRule::bySftpServer);
+        snap.fileCreates.setMarker(CaseSnapshot::kWinrmFile, &WinrmWriteRule::byWsmprovhost);
+        snap.fileCreates.setMarker(CaseSnapshot::kHostdFile, &EsxiTransferRule::byHostd);
+        snap.fileReads.setMarker(CaseSnapshot::kHostdFile, &EsxiTransferRule::byHostd);
+        snap.fileCreates.setMarker(CaseSnapshot::kSyncedFile, &CloudSyncRule::inSyncedFolder);
+        snap.fileWrites.setMarker(CaseSnapshot::kSyncedFile, &CloudSyncRule::inSyncedFolder);
         HostResolver hosts(entities);
         if (scoped) {
             // Peer names hold over all their sightings: read every connection for them.
@@ -344,7 +351,8 @@ InferenceEngine::Result InferenceEngine::runSteps(bool incremental)
         AccountResolver accounts(entities);
         accounts.load();
         SmbSessions smb;
-        smb.build(snap, hosts);
+        smb.build(snap, hosts, repo, rowScope, m_config.rowCacheBytes);
+        snap.processes.alsoTrim([&smb] { smb.trim(); });
         r.loadSeconds += std::chrono::duration<double>(Clock::now() - t0).count();
         r.accountLinks = accounts.linkCount();
         checkCancelled();
@@ -420,6 +428,8 @@ InferenceEngine::Result InferenceEngine::runSteps(bool incremental)
             scores.push_back(ConfidenceModel::score(t));
         r.processCachePeakBytes = std::max(r.processCachePeakBytes, snap.processes.peakBytes());
         r.processHostLoads += snap.processes.hostLoads();
+        r.rowCachePeakBytes = std::max(r.rowCachePeakBytes, snap.rowCachePeakBytes());
+        r.rowHostLoads += snap.rowHostLoads();
     };
     std::vector<size_t> written;
     std::vector<int64_t> removeIds;
@@ -478,6 +488,8 @@ InferenceEngine::Result InferenceEngine::runSteps(bool incremental)
     r.seconds = std::chrono::duration<double>(Clock::now() - t0).count();
     spdlog::debug("inference: {} events, {} candidates, {} transfers in {:.3f} s", r.events, r.candidates, r.transfers,
         r.seconds);
+    spdlog::debug("inference caches: processes peak {} KiB, {} host reads; other rows peak {} KiB, {} host reads",
+        r.processCachePeakBytes / 1024, r.processHostLoads, r.rowCachePeakBytes / 1024, r.rowHostLoads);
     return r;
 }
 

@@ -33,6 +33,10 @@ public:
         double loadSeconds = 0; // reading the case into memory
         size_t processCachePeakBytes = 0; // most bytes of process rows held at once
         size_t processHostLoads = 0; // hosts' processes read from the store
+        // The same for file events, logons, SMB / RDP connections and share accesses (HostRows;
+        // the peak sums each kind's).
+        size_t rowCachePeakBytes = 0;
+        size_t rowHostLoads = 0;
         // runAfterImport(): whether only the scope of the new events was recomputed, else why not;
         // the hosts read, the transfers removed and written by an incremental run.
         bool incremental = false;

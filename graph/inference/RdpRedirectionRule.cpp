@@ -182,6 +182,11 @@ void RdpRedirectionRule::fromProcess(RuleContext &ctx, const ProcessInfo &p, std
     }
 }
 
+bool RdpRedirectionRule::mayCrossDrive(const FileCreateInfo &f)
+{
+    return isTsclient(f.path) || WinPath::endsWithI(f.image, "\\mstsc.exe");
+}
+
 void RdpRedirectionRule::collect(RuleContext &ctx, std::vector<Candidate> &out)
 {
     for (int64_t host : ctx.snap.processes.hosts()) {
@@ -193,6 +198,8 @@ void RdpRedirectionRule::collect(RuleContext &ctx, std::vector<Candidate> &out)
     }
     for (int64_t host : ctx.snap.fileCreates.hosts()) {
         ctx.snap.processes.trim(); // nothing of the previous host is held
+        if (!ctx.snap.fileCreates.mayHave(host, CaseSnapshot::kClientDriveFile))
+            continue;
         for (const FileCreateInfo &f : ctx.snap.fileCreates.of(host)) {
             const bool toClientDrive = isTsclient(f.path);
             const bool byClient = WinPath::endsWithI(f.image, "\\mstsc.exe");

@@ -6,11 +6,13 @@
 #include <string>
 
 namespace tt::store {
+struct FileCreateInfo;
 struct ProcessInfo;
 } // namespace tt::store
 
 namespace tt::inference {
 
+using store::FileCreateInfo;
 using store::ProcessInfo;
 
 // Rule "rdp-redirection": files crossing an RDP session through drive redirection (\\tsclient\X
@@ -28,6 +30,8 @@ public:
     // Whether p touches the client's drive (runs from \\tsclient\ or names it in its command line):
     // the only processes the rule reads (ProcessRows marker kClientDrive).
     static bool touchesClientDrive(const ProcessInfo &p);
+    // A file create the rule looks at: to \\tsclient\... or by mstsc.exe (a file marker).
+    static bool mayCrossDrive(const FileCreateInfo &f);
 
 private:
     struct Peer {

@@ -69,6 +69,7 @@ void ServiceDropRule::collect(RuleContext &ctx, std::vector<Candidate> &out)
 {
     SessionLinker linker(ctx);
     for (int64_t host : ctx.snap.services.hosts()) {
+        ctx.snap.processes.trim(); // nothing of the previous host is held
         for (const ServiceInfo &s : ctx.snap.services.of(host)) {
             const std::string path = dropPath(s.imagePath);
             if (path.empty())

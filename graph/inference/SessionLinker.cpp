@@ -17,7 +17,7 @@ void SessionLinker::link(Candidate &c, const std::string &rawIp, int64_t port, c
     const std::string ip = store::normaliseIp(rawIp);
     c.srcIp = ip;
     // The source's own record of the connection names the machine without any address mapping.
-    if (const NetInfo *out = m_ctx.smb.outboundFrom(ip, port, ts, cfg.smbLookback + cfg.skew);
+    if (const SmbSessions::Outbound *out = m_ctx.smb.outboundFrom(ip, port, ts, cfg.smbLookback + cfg.skew);
         out && out->host != c.dstHost) {
         c.srcHost = out->host;
         c.addEvidence(out->event, role::kSrcConnect, rule);

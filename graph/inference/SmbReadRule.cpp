@@ -39,6 +39,7 @@ bool SmbReadRule::toolLike(std::string_view file)
 void SmbReadRule::collect(RuleContext &ctx, std::vector<Candidate> &out)
 {
     for (int64_t host : ctx.snap.shareReads.hosts()) {
+        ctx.snap.processes.trim(); // nothing of the previous host is held
         Candidate *cur = nullptr;
         std::string curKey;
         for (const store::ShareReadRow &r : ctx.snap.shareReads.of(host)) {

@@ -4,6 +4,7 @@
 #include "inference/HostResolver.h"
 #include "inference/WinPath.h"
 #include "store/HostName.h"
+#include "store/InferenceRepository.h"
 
 #include <algorithm>
 #include <cstdlib>
@@ -17,78 +18,92 @@ bool smbPort(int64_t p)
 }
 } // namespace
 
-void SmbSessions::build(const CaseSnapshot &snap, const HostResolver &hosts)
+void SmbSessions::build(const CaseSnapshot &snap, const HostResolver &hosts, store::InferenceRepository &repo,
+    const store::InferenceScope &scope, size_t budgetBytes)
 {
-    auto add = [&](int64_t host, Start s) {
-        s.loopback = hosts.isSelf(host, s.ip, s.ts);
-        m_starts[host].push_back(std::move(s));
+    m_snap = &snap;
+    m_hosts = &hosts;
+    m_budget = budgetBytes;
+    repo.loadOutboundSmb(scope, [this](int64_t host, int64_t event, int64_t ts, std::string_view ip, int64_t port) {
+        const auto id = m_ips.try_emplace(store::normaliseIp(ip), uint32_t(m_ips.size())).first->second;
+        m_outbound.push_back({id, port, {host, event, ts}});
+    });
+    m_outbound.shrink_to_fit();
+    std::stable_sort(m_outbound.begin(), m_outbound.end(),
+        [](const OutboundRow &a, const OutboundRow &b) { return a.ip != b.ip ? a.ip < b.ip : a.port < b.port; });
+}
+
+const std::vector<SmbSessions::Start> &SmbSessions::startsOf(int64_t host) const
+{
+    if (auto it = m_starts.find(host); it != m_starts.end())
+        return it->second;
+    std::vector<Start> &v = m_starts[host];
+    auto add = [&](Start s) {
+        s.loopback = m_hosts->isSelf(host, s.ip, s.ts);
+        m_startBytes += sizeof(Start) + s.ip.capacity() + s.logonId.capacity();
+        v.push_back(std::move(s));
     };
-    for (int64_t host : snap.connections.hosts())
-        for (const NetInfo &n : snap.connections.of(host)) {
-            if (n.initiated == 1) {
-                if (smbPort(n.dstPort) && !n.srcIp.empty() && n.srcPort > 0)
-                    m_outbound[store::normaliseIp(n.srcIp) + '|' + std::to_string(n.srcPort)].push_back(&n);
-                continue;
-            }
-            if (n.initiated != 0)
-                continue;
-            // Older Sysmon swaps the ends of inbound connections (local side first, SourcePort 445).
-            const bool swapped = smbPort(n.srcPort) && !smbPort(n.dstPort);
-            if (!smbPort(n.dstPort) && !swapped)
-                continue;
-            Start s;
-            s.ts = n.ts;
-            s.event = n.event;
-            s.source = n.source;
-            s.ip = store::normaliseIp(swapped ? n.dstIp : n.srcIp);
-            s.port = swapped ? n.dstPort : n.srcPort;
-            s.role = "dst-connect";
-            add(host, std::move(s));
-        }
-    for (int64_t host : snap.logons.hosts())
-        for (const LogonInfo &l : snap.logons.of(host)) {
-            if (!l.logonId.empty())
-                m_logons[std::to_string(host) + '|' + l.logonId].push_back(&l);
-            if (l.type != 3 || l.ip.empty())
-                continue;
-            Start s;
-            s.ts = l.ts;
-            s.event = l.event;
-            s.source = l.source;
-            s.ip = store::normaliseIp(l.ip);
-            s.port = l.port;
-            s.logonId = l.logonId;
-            s.account = l.account;
-            s.role = "dst-logon";
-            add(host, std::move(s));
-        }
-    for (int64_t host : snap.shares.hosts())
-        for (const ShareInfo &sh : snap.shares.of(host)) {
-            if (sh.code != 5140 || sh.ip.empty())
-                continue;
-            Start s;
-            s.ts = sh.ts;
-            s.event = sh.event;
-            s.source = sh.source;
-            s.ip = store::normaliseIp(sh.ip);
-            s.port = sh.port;
-            s.logonId = sh.logonId;
-            s.account = sh.account;
-            s.role = "dst-share";
-            add(host, std::move(s));
-        }
-    for (auto &[host, v] : m_starts)
-        std::stable_sort(v.begin(), v.end(),
-            [](const Start &a, const Start &b) { return a.ts != b.ts ? a.ts < b.ts : a.event < b.event; });
+    for (const NetInfo &n : m_snap->connections.of(host)) {
+        if (n.initiated != 0)
+            continue;
+        // Older Sysmon swaps the ends of inbound connections (local side first, SourcePort 445).
+        const bool swapped = smbPort(n.srcPort) && !smbPort(n.dstPort);
+        if (!smbPort(n.dstPort) && !swapped)
+            continue;
+        Start s;
+        s.ts = n.ts;
+        s.event = n.event;
+        s.source = n.source;
+        s.ip = store::normaliseIp(swapped ? n.dstIp : n.srcIp);
+        s.port = swapped ? n.dstPort : n.srcPort;
+        s.role = "dst-connect";
+        add(std::move(s));
+    }
+    for (const LogonInfo &l : m_snap->logons.of(host)) {
+        if (l.type != 3 || l.ip.empty())
+            continue;
+        Start s;
+        s.ts = l.ts;
+        s.event = l.event;
+        s.source = l.source;
+        s.ip = store::normaliseIp(l.ip);
+        s.port = l.port;
+        s.logonId = l.logonId;
+        s.account = l.account;
+        s.role = "dst-logon";
+        add(std::move(s));
+    }
+    for (const ShareInfo &sh : m_snap->shares.of(host)) {
+        if (sh.code != 5140 || sh.ip.empty())
+            continue;
+        Start s;
+        s.ts = sh.ts;
+        s.event = sh.event;
+        s.source = sh.source;
+        s.ip = store::normaliseIp(sh.ip);
+        s.port = sh.port;
+        s.logonId = sh.logonId;
+        s.account = sh.account;
+        s.role = "dst-share";
+        add(std::move(s));
+    }
+    std::stable_sort(v.begin(), v.end(),
+        [](const Start &a, const Start &b) { return a.ts != b.ts ? a.ts < b.ts : a.event < b.event; });
+    return v;
+}
+
+void SmbSessions::trim() const
+{
+    if (m_startBytes > m_budget) {
+        m_starts.clear();
+        m_startBytes = 0;
+    }
 }
 
 std::vector<const SmbSessions::Start *> SmbSessions::startsOn(int64_t host, int64_t lo, int64_t hi) const
 {
     std::vector<const Start *> out;
-    auto it = m_starts.find(host);
-    if (it == m_starts.end())
-        return out;
-    const auto &v = it->second;
+    const std::vector<Start> &v = startsOf(host);
     auto b = std::lower_bound(v.begin(), v.end(), lo, [](const Start &s, int64_t t) { return s.ts < t; });
     for (; b != v.end() && b->ts <= hi; ++b)
         out.push_back(&*b);
@@ -99,27 +114,29 @@ const LogonInfo *SmbSessions::logonOf(int64_t host, const std::string &logonId, 
 {
     if (logonId.empty() || logonId == "0x0" || logonId == "0x3e7" || logonId == "0x3e4" || logonId == "0x3e5")
         return nullptr;
-    auto it = m_logons.find(std::to_string(host) + '|' + logonId);
-    if (it == m_logons.end())
-        return nullptr;
     const LogonInfo *best = nullptr;
-    for (const LogonInfo *l : it->second)
-        if (l->ts <= ts + slack && (!best || l->ts > best->ts))
-            best = l;
+    for (const LogonInfo &l : m_snap->logons.of(host))
+        if (l.logonId == logonId && l.ts <= ts + slack && (!best || l.ts > best->ts))
+            best = &l;
     return best;
 }
 
-const NetInfo *SmbSessions::outboundFrom(const std::string &ip, int64_t port, int64_t ts, int64_t window) const
+const SmbSessions::Outbound *SmbSessions::outboundFrom(
+    const std::string &ip, int64_t port, int64_t ts, int64_t window) const
 {
     if (ip.empty() || port <= 0)
         return nullptr;
-    auto it = m_outbound.find(store::normaliseIp(ip) + '|' + std::to_string(port));
-    if (it == m_outbound.end())
+    auto id = m_ips.find(store::normaliseIp(ip));
+    if (id == m_ips.end())
         return nullptr;
-    const NetInfo *best = nullptr;
-    for (const NetInfo *n : it->second)
-        if (std::llabs(n->ts - ts) <= window && (!best || std::llabs(n->ts - ts) < std::llabs(best->ts - ts)))
-            best = n;
+    const auto [b, e] = std::equal_range(m_outbound.begin(), m_outbound.end(), OutboundRow {id->second, port, {}},
+        [](const OutboundRow &x, const OutboundRow &y) { return x.ip != y.ip ? x.ip < y.ip : x.port < y.port; });
+    const Outbound *best = nullptr;
+    for (auto it = b; it != e; ++it) {
+        const Outbound &n = it->out;
+        if (std::llabs(n.ts - ts) <= window && (!best || std::llabs(n.ts - ts) < std::llabs(best->ts - ts)))
+            best = &n;
+    }
     return best;
 }
 

@@ -27,6 +27,7 @@ void SmbShareWriteRule::collect(RuleContext &ctx, std::vector<Candidate> &out)
 {
     SessionLinker linker(ctx);
     for (int64_t host : ctx.snap.shares.hosts()) {
+        ctx.snap.processes.trim(); // nothing of the previous host is held
         const auto &rows = ctx.snap.shares.of(host);
         // Relative targets written in a session: a target that is the parent folder of another
         // is a directory (WriteData on a folder means "add file"), not a file.

@@ -183,6 +183,12 @@ const LogonInfo *SshTransferRule::loginFor(
     return byLogon ? byLogon : byAccount ? byAccount : latest;
 }
 
+bool SshTransferRule::bySftpServer(const FileCreateInfo &f)
+{
+    const std::string_view img = WinPath::fileName(f.image);
+    return img == "sftp-server" || img == "internal-sftp";
+}
+
 bool SshTransferRule::mayBeServer(const ProcessInfo &p)
 {
     if (p.cmd.empty())
@@ -395,9 +401,10 @@ void SshTransferRule::sftpWrites(RuleContext &ctx, std::vector<Candidate> &out)
 {
     for (int64_t host : ctx.snap.fileCreates.hosts()) {
         ctx.snap.processes.trim(); // nothing of the previous host is held
+        if (!ctx.snap.fileCreates.mayHave(host, CaseSnapshot::kSftpServerFile))
+            continue;
         for (const FileCreateInfo &f : ctx.snap.fileCreates.of(host)) {
-            const std::string_view img = WinPath::fileName(f.image);
-            if (img != "sftp-server" && img != "internal-sftp")
+            if (!bySftpServer(f))
                 continue;
             const std::string_view leaf = WinPath::fileName(f.path);
             if (leaf.empty())
@@ -434,10 +441,11 @@ void SshTransferRule::sftpReads(RuleContext &ctx, std::vector<Candidate> &out)
     // server for the session's peer, which fetched it.
     for (int64_t host : ctx.snap.fileReads.hosts()) {
         ctx.snap.processes.trim(); // nothing of the previous host is held
+        if (!ctx.snap.fileReads.mayHave(host, CaseSnapshot::kSftpServerFile))
+            continue;
         for (const FileCreateInfo &f : ctx.snap.fileReads.of(host)) {
-            const std::string_view img = WinPath::fileName(f.image);
             const std::string_view leaf = WinPath::fileName(f.path);
-            if ((img != "sftp-server" && img != "internal-sftp") || leaf.empty())
+            if (!bySftpServer(f) || leaf.empty())
                 continue;
             const LogonInfo *login = loginFor(ctx, host, f.ts, 0, {});
             if (!login)

@@ -8,6 +8,7 @@
 
 namespace tt::store {
 struct ProcessInfo;
+struct FileCreateInfo;
 struct LogonInfo;
 } // namespace tt::store
 
@@ -39,6 +40,8 @@ public:
     // A process serverSide() looks at (an scp / rsync server receiving or sending): a host
     // without one is not read for it (ProcessRows::kSshServer).
     static bool mayBeServer(const ProcessInfo &p);
+    // A file create or read the rule looks at: by sftp-server / internal-sftp (a file marker).
+    static bool bySftpServer(const store::FileCreateInfo &f);
     static const LogonInfo *loginFor(
         RuleContext &ctx, int64_t host, int64_t ts, int64_t account, const std::string &logonId);
 

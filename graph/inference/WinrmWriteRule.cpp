@@ -40,12 +40,19 @@ int64_t WinrmWriteRule::shellCreated(RuleContext &ctx, int64_t host, int64_t ts,
     return found;
 }
 
+bool WinrmWriteRule::byWsmprovhost(const FileCreateInfo &f)
+{
+    return WinPath::equal(WinPath::fileName(f.image), "wsmprovhost.exe");
+}
+
 void WinrmWriteRule::collect(RuleContext &ctx, std::vector<Candidate> &out)
 {
     for (int64_t host : ctx.snap.fileCreates.hosts()) {
         ctx.snap.processes.trim(); // nothing of the previous host is held
+        if (!ctx.snap.fileCreates.mayHave(host, CaseSnapshot::kWinrmFile))
+            continue;
         for (const FileCreateInfo &f : ctx.snap.fileCreates.of(host)) {
-            if (!WinPath::equal(WinPath::fileName(f.image), "wsmprovhost.exe") || sessionHousekeeping(f.path))
+            if (!byWsmprovhost(f) || sessionHousekeeping(f.path))
                 continue;
             const std::string_view leaf = WinPath::fileName(f.path);
             if (leaf.empty())

@@ -4,6 +4,10 @@
 
 #include <string_view>
 
+namespace tt::store {
+struct FileCreateInfo;
+} // namespace tt::store
+
 namespace tt::inference {
 
 // Rule "winrm-write": a file written on this host by wsmprovhost.exe, the process that runs a
@@ -19,6 +23,8 @@ public:
 
     // Files PowerShell writes in every session (never a transferred file).
     static bool sessionHousekeeping(std::string_view path);
+    // A file create the rule looks at: by wsmprovhost.exe (a file marker).
+    static bool byWsmprovhost(const store::FileCreateInfo &f);
 
 private:
     // The latest WinRM-Operational 91 ("Creating WSMan shell on server", a PowerShell endpoint) on

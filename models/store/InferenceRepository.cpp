@@ -10,6 +10,7 @@
 #include <sqlite3.h>
 
 #include <algorithm>
+#include <array>
 #include <string>
 
 namespace tt::store {
@@ -173,13 +174,96 @@ std::vector<int64_t> InferenceRepository::processIdsOfEvent(int64_t event)
     return out;
 }
 
+namespace {
+// The rows of each kind inference reads (WHERE clauses on file_events f, share_accesses s,
+// logon_sessions l, net_connections n), shared by the loads and the per-host counts.
+constexpr const char *kFileEventsWhere = "f.ts IS NOT NULL AND f.path IS NOT NULL";
+constexpr const char *kShareAccessesWhere
+    = "s.ts IS NOT NULL AND (s.code=5140 OR (s.code=5145 AND "
+      "((s.access_mask & 6) != 0 OR s.access_list LIKE '%4417%' OR s.access_list LIKE '%4418%' "
+      "OR s.relative_target LIKE 'svcctl')))";
+constexpr const char *kLogonsWhere
+    = "l.ts IS NOT NULL AND l.outcome='success' AND "
+      "(l.logon_type IN (3, 10) OR l.origin LIKE 'rdp-%' OR l.origin IN ('sshd', 'auditd'))";
+constexpr const char *kSmbRdpConnectionsWhere
+    = "n.ts IS NOT NULL AND (n.dst_port IN (445, 139, 3389) OR n.src_port IN (445, 139, 3389))";
+
+std::vector<std::pair<int64_t, int64_t>> countsByHost(
+    sql::Db &db, const std::string &fromWhere, const InferenceScope &scope, const char *hostCol, const char *tsCol)
+{
+    const std::string tail = std::string(" GROUP BY ") + hostCol + " ORDER BY " + hostCol;
+    auto st = prepareScoped(
+        db, std::string("SELECT ") + hostCol + ", count(*) FROM " + fromWhere, scope, hostCol, tsCol, tail.c_str());
+    std::vector<std::pair<int64_t, int64_t>> out;
+    while (st.step())
+        out.emplace_back(st.int64(0), st.int64(1));
+    return out;
+}
+} // namespace
+
+std::array<std::vector<std::pair<int64_t, int64_t>>, 4> InferenceRepository::fileEventCountsByHost(
+    const InferenceScope &scope)
+{
+    // One pass over file_events for the four kinds (in FileEventKind's order).
+    auto st = prepareScoped(m_cs.db(),
+        std::string("SELECT f.host_id, CASE f.kind WHEN 'create' THEN 0 WHEN 'read' THEN 1 WHEN 'stream' THEN 2 "
+                    "ELSE 3 END AS k, count(*) FROM file_events f WHERE ")
+            + kFileEventsWhere + " AND (f.kind IN ('create', 'read', 'stream') OR (f.kind='access' AND "
+            + "(f.access_mask & 6) != 0))",
+        scope, "f.host_id", "f.ts", " GROUP BY f.host_id, k ORDER BY k, f.host_id");
+    std::array<std::vector<std::pair<int64_t, int64_t>>, 4> out;
+    while (st.step())
+        out[size_t(st.int64(1))].emplace_back(st.int64(0), st.int64(2));
+    return out;
+}
+
+std::vector<std::pair<int64_t, int64_t>> InferenceRepository::shareAccessCountsByHost(const InferenceScope &scope)
+{
+    return countsByHost(
+        m_cs.db(), std::string("share_accesses s WHERE ") + kShareAccessesWhere, scope, "s.host_id", "s.ts");
+}
+
+std::vector<std::pair<int64_t, int64_t>> InferenceRepository::logonCountsByHost(const InferenceScope &scope)
+{
+    return countsByHost(m_cs.db(), std::string("logon_sessions l WHERE ") + kLogonsWhere, scope, "l.host_id", "l.ts");
+}
+
+std::vector<std::pair<int64_t, int64_t>> InferenceRepository::smbRdpConnectionCountsByHost(const InferenceScope &scope)
+{
+    return countsByHost(
+        m_cs.db(), std::string("net_connections n WHERE ") + kSmbRdpConnectionsWhere, scope, "n.host_id", "n.ts");
+}
+
+int64_t InferenceRepository::eventHost(int64_t event)
+{
+    auto st = m_cs.db().prepare("SELECT host_id FROM events WHERE id=?");
+    st.bind(1, event);
+    return st.step() ? columnInt64(st, 0) : 0;
+}
+
+void InferenceRepository::loadOutboundSmb(
+    const InferenceScope &scope, const std::function<void(int64_t, int64_t, int64_t, std::string_view, int64_t)> &sink)
+{
+    // The order of the connections read per host: host, then (ts, event), then id.
+    auto st = prepareScoped(m_cs.db(),
+        std::string("SELECT n.host_id, n.event, n.ts, n.src_ip, n.src_port FROM net_connections n "
+                    "JOIN events e ON e.id=n.event WHERE ")
+            + kSmbRdpConnectionsWhere
+            + " AND n.initiated=1 AND n.dst_port IN (445, 139) AND n.src_ip IS NOT NULL AND n.src_ip != '' "
+              "AND n.src_port > 0",
+        scope, "n.host_id", "n.ts", " ORDER BY n.host_id, n.ts, n.event, n.id");
+    while (st.step())
+        sink(st.int64(0), st.int64(1), st.int64(2), st.textView(3), st.int64(4));
+}
+
 void InferenceRepository::loadFileEvents(
     const InferenceScope &scope, const std::function<void(FileCreateInfo &&, FileEventKind)> &sink)
 {
     auto st = prepareScoped(m_cs.db(),
-        "SELECT f.id, f.event, f.host_id, e.source_id, f.ts, f.path, f.image, f.process_guid, f.pid, "
-        "f.account_id, f.hashes, f.kind, f.access_mask FROM file_events f JOIN events e ON e.id=f.event "
-        "WHERE f.kind IN ('create', 'read', 'stream', 'access') AND f.ts IS NOT NULL AND f.path IS NOT NULL",
+        std::string("SELECT f.id, f.event, f.host_id, e.source_id, f.ts, f.path, f.image, f.process_guid, f.pid, "
+                    "f.account_id, f.hashes, f.kind, f.access_mask FROM file_events f JOIN events e ON e.id=f.event "
+                    "WHERE ")
+            + kFileEventsWhere + " AND f.kind IN ('create', 'read', 'stream', 'access')",
         scope, "f.host_id", "f.ts", " ORDER BY f.id");
     while (st.step()) {
         FileCreateInfo f;
@@ -208,12 +292,12 @@ void InferenceRepository::loadFileEvents(
 void InferenceRepository::loadShareAccesses(const InferenceScope &scope, const RowSink<ShareInfo> &sink)
 {
     auto st = prepareScoped(m_cs.db(),
-        "SELECT s.id, s.event, s.host_id, e.source_id, s.ts, s.code, s.share_name, s.share_path, "
-        "s.relative_target, "
-        "s.access_mask, s.access_list, s.src_ip, s.src_port, s.account_id, s.logon_id FROM share_accesses s "
-        "JOIN events e ON e.id=s.event WHERE s.ts IS NOT NULL AND (s.code=5140 OR (s.code=5145 AND "
-        "((s.access_mask & 6) != 0 OR s.access_list LIKE '%4417%' OR s.access_list LIKE '%4418%' "
-        "OR s.relative_target LIKE 'svcctl')))",
+        std::string(
+            "SELECT s.id, s.event, s.host_id, e.source_id, s.ts, s.code, s.share_name, s.share_path, "
+            "s.relative_target, "
+            "s.access_mask, s.access_list, s.src_ip, s.src_port, s.account_id, s.logon_id FROM share_accesses s "
+            "JOIN events e ON e.id=s.event WHERE ")
+            + std::string(kShareAccessesWhere),
         scope, "s.host_id", "s.ts", " ORDER BY s.id");
     while (st.step()) {
         ShareInfo s;
@@ -239,10 +323,10 @@ void InferenceRepository::loadShareAccesses(const InferenceScope &scope, const R
 void InferenceRepository::loadLogons(const InferenceScope &scope, const RowSink<LogonInfo> &sink)
 {
     auto st = prepareScoped(m_cs.db(),
-        "SELECT l.id, l.event, l.host_id, e.source_id, l.ts, l.origin, l.logon_id, l.source_ip, "
-        "l.workstation, l.logon_type, l.account_id, l.source_port, l.end_ts FROM logon_sessions l "
-        "JOIN events e ON e.id=l.event WHERE l.ts IS NOT NULL AND l.outcome='success' AND "
-        "(l.logon_type IN (3, 10) OR l.origin LIKE 'rdp-%' OR l.origin IN ('sshd', 'auditd'))",
+        std::string("SELECT l.id, l.event, l.host_id, e.source_id, l.ts, l.origin, l.logon_id, l.source_ip, "
+                    "l.workstation, l.logon_type, l.account_id, l.source_port, l.end_ts FROM logon_sessions l "
+                    "JOIN events e ON e.id=l.event WHERE ")
+            + kLogonsWhere,
         scope, "l.host_id", "l.ts", " ORDER BY l.id");
     while (st.step()) {
         LogonInfo l;
@@ -266,10 +350,11 @@ void InferenceRepository::loadLogons(const InferenceScope &scope, const RowSink<
 void InferenceRepository::loadSmbRdpConnections(const InferenceScope &scope, const RowSink<NetInfo> &sink)
 {
     auto st = prepareScoped(m_cs.db(),
-        "SELECT n.id, n.event, n.host_id, e.source_id, n.ts, n.initiated, n.src_ip, n.src_port, "
-        "n.src_name, n.dst_ip, n.dst_port, n.dst_name, n.image, n.process_guid, n.protocol FROM net_connections n "
-        "JOIN events e ON e.id=n.event WHERE n.ts IS NOT NULL AND (n.dst_port IN (445, 139, 3389) "
-        "OR n.src_port IN (445, 139, 3389))",
+        std::string(
+            "SELECT n.id, n.event, n.host_id, e.source_id, n.ts, n.initiated, n.src_ip, n.src_port, "
+            "n.src_name, n.dst_ip, n.dst_port, n.dst_name, n.image, n.process_guid, n.protocol FROM net_connections n "
+            "JOIN events e ON e.id=n.event WHERE ")
+            + kSmbRdpConnectionsWhere,
         scope, "n.host_id", "n.ts", " ORDER BY n.id");
     while (st.step()) {
         NetInfo n;

@@ -11,10 +11,12 @@
 #include "store/Rows.h"
 #include "store/WindowsActivity.h"
 
+#include <array>
 #include <atomic>
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -67,6 +69,20 @@ public:
     // (WriteData / AppendData; other accesses are not read).
     enum class FileEventKind { Create, Read, Stream, Write };
     void loadFileEvents(const InferenceScope &scope, const std::function<void(FileCreateInfo &&, FileEventKind)> &sink);
+    // For reading the normalised rows one host at a time (issue 12, bounded memory): the hosts
+    // with rows of a kind in scope, ascending, with their counts (file events: indexed by
+    // FileEventKind).
+    std::array<std::vector<std::pair<int64_t, int64_t>>, 4> fileEventCountsByHost(const InferenceScope &scope);
+    std::vector<std::pair<int64_t, int64_t>> shareAccessCountsByHost(const InferenceScope &scope);
+    std::vector<std::pair<int64_t, int64_t>> logonCountsByHost(const InferenceScope &scope);
+    std::vector<std::pair<int64_t, int64_t>> smbRdpConnectionCountsByHost(const InferenceScope &scope);
+    // The host of an event (0: none).
+    int64_t eventHost(int64_t event);
+    // Outbound SMB connections (initiated, to 445 / 139, with source address and port) as
+    // (host, event, ts, source address, source port), in id order, each with the arguments of sink.
+    void loadOutboundSmb(const InferenceScope &scope,
+        const std::function<void(int64_t host, int64_t event, int64_t ts, std::string_view srcIp, int64_t srcPort)>
+            &sink);
     // Remote-execution evidence (store/WindowsActivity): 5145 reads, scheduled tasks, BITS jobs,
     // PowerShell script blocks. Whole case (not yet scoped).
     std::vector<ShareReadRow> shareReads();

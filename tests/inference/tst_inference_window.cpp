@@ -7,7 +7,9 @@
 // on the corpus's lateral-movement recordings, all its EVTX files in one case and its Mordor
 // recordings in one case. A third run without the process markers of every host read up front
 // (InferenceConfig::primeProcessMarks: rules then read hosts they find nothing on) must write
-// the same tables too.
+// the same tables too. File events, logons, SMB / RDP connections and share accesses are read
+// the same way (InferenceConfig::rowCacheBytes, with SmbSessions' session starts): the budget-0
+// run keeps none of them beyond the host being read either.
 
 #include "TestSupport.h"
 
@@ -58,6 +60,7 @@ Run inferCopy(const QString &imported, const QString &copy, size_t budget, bool 
     inference::InferenceConfig cfg;
     cfg.processCacheBytes = budget;
     cfg.primeProcessMarks = primeMarks;
+    cfg.rowCacheBytes = budget;
     Run r;
     r.result = inference::InferenceEngine(*cs, cfg).run();
     r.transfers = dumpTable(*cs, "transfers", "id");
@@ -81,18 +84,25 @@ void compareBudgets(const QString &dir, const std::vector<std::string> &files, s
     // nothing on: more hosts read, the same tables.
     const Run unprimed = inferCopy(imported, dir + QStringLiteral("/unprimed.ttcase"), 0, false);
     qInfo().noquote() << QStringLiteral("%1 events, %2 transfers; process cache peak %3 KiB (whole case) vs "
-                                        "%4 KiB (budget 0), hosts read %5 vs %6")
+                                        "%4 KiB (budget 0), hosts read %5 vs %6; other rows: peak %7 vs %8 KiB, "
+                                        "hosts read %9 vs %10")
                              .arg(whole.result.events)
                              .arg(whole.result.transfers)
                              .arg(whole.result.processCachePeakBytes / 1024)
                              .arg(bounded.result.processCachePeakBytes / 1024)
                              .arg(whole.result.processHostLoads)
-                             .arg(bounded.result.processHostLoads);
+                             .arg(bounded.result.processHostLoads)
+                             .arg(whole.result.rowCachePeakBytes / 1024)
+                             .arg(bounded.result.rowCachePeakBytes / 1024)
+                             .arg(whole.result.rowHostLoads)
+                             .arg(bounded.result.rowHostLoads);
     QVERIFY(whole.result.transfers >= minTransfers);
     QVERIFY(!whole.evidence.empty());
     // The bounded run did read hosts again and held less than the whole case at once.
     QVERIFY(bounded.result.processHostLoads > whole.result.processHostLoads);
     QVERIFY(bounded.result.processCachePeakBytes < whole.result.processCachePeakBytes);
+    QVERIFY(bounded.result.rowHostLoads > whole.result.rowHostLoads);
+    QVERIFY(bounded.result.rowCachePeakBytes < whole.result.rowCachePeakBytes);
     QCOMPARE(bounded.result.candidates, whole.result.candidates);
     QCOMPARE(bounded.transfers.size(), whole.transfers.size());
     for (size_t i = 0; i < whole.transfers.size(); ++i)
