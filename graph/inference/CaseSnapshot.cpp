@@ -125,6 +125,20 @@ size_t heapBytes(const NetInfo &n)
     return sizeof(NetInfo) + heapBytes(n.srcIp) + heapBytes(n.srcName) + heapBytes(n.dstIp) + heapBytes(n.dstName)
         + heapBytes(n.image) + heapBytes(n.guid) + heapBytes(n.protocol);
 }
+
+// The hosts' rows caches (ProcessRows, HostRows): drops the least recently used hosts until the
+// cache is within its budget.
+template<typename Cache> void evictLeastRecent(Cache &cache, size_t &bytes, size_t budget)
+{
+    while (bytes > budget && !cache.empty()) {
+        auto oldest = cache.begin();
+        for (auto it = cache.begin(); it != cache.end(); ++it)
+            if (it->second.lastUse < oldest->second.lastUse)
+                oldest = it;
+        bytes -= oldest->second.bytes;
+        cache.erase(oldest);
+    }
+}
 } // namespace
 
 template<typename T>
@@ -218,14 +232,7 @@ template<typename T> std::pair<const T *, const T *> HostRows<T>::range(int64_t 
 
 template<typename T> void HostRows<T>::trim() const
 {
-    while (m_bytes > m_budget && !m_cache.empty()) {
-        auto oldest = m_cache.begin();
-        for (auto it = m_cache.begin(); it != m_cache.end(); ++it)
-            if (it->second.lastUse < oldest->second.lastUse)
-                oldest = it;
-        m_bytes -= oldest->second.bytes;
-        m_cache.erase(oldest);
-    }
+    evictLeastRecent(m_cache, m_bytes, m_budget);
 }
 
 template class HostRows<FileCreateInfo>;
@@ -331,14 +338,7 @@ bool ProcessRows::mayHave(int64_t host, MarkerBit bit) const
 void ProcessRows::trim() const
 {
     m_single.clear();
-    while (m_bytes > m_budget && !m_cache.empty()) {
-        auto oldest = m_cache.begin();
-        for (auto it = m_cache.begin(); it != m_cache.end(); ++it)
-            if (it->second.lastUse < oldest->second.lastUse)
-                oldest = it;
-        m_bytes -= oldest->second.bytes;
-        m_cache.erase(oldest);
-    }
+    evictLeastRecent(m_cache, m_bytes, m_budget);
     for (const std::function<void()> &hook : m_alsoTrim)
         hook();
 }

@@ -59,34 +59,26 @@ const std::vector<SmbSessions::Start> &SmbSessions::startsOf(int64_t host) const
         s.role = "dst-connect";
         add(std::move(s));
     }
-    for (const LogonInfo &l : m_snap->logons.of(host)) {
-        if (l.type != 3 || l.ip.empty())
-            continue;
+    // A network logon (4624 type 3) or a share connection (5140) from an address: a start with
+    // its logon id and account (LogonInfo and ShareInfo name these fields alike).
+    auto fromLogonRecord = [&](const auto &r, const char *role) {
         Start s;
-        s.ts = l.ts;
-        s.event = l.event;
-        s.source = l.source;
-        s.ip = store::normaliseIp(l.ip);
-        s.port = l.port;
-        s.logonId = l.logonId;
-        s.account = l.account;
-        s.role = "dst-logon";
+        s.ts = r.ts;
+        s.event = r.event;
+        s.source = r.source;
+        s.ip = store::normaliseIp(r.ip);
+        s.port = r.port;
+        s.logonId = r.logonId;
+        s.account = r.account;
+        s.role = role;
         add(std::move(s));
-    }
-    for (const ShareInfo &sh : m_snap->shares.of(host)) {
-        if (sh.code != 5140 || sh.ip.empty())
-            continue;
-        Start s;
-        s.ts = sh.ts;
-        s.event = sh.event;
-        s.source = sh.source;
-        s.ip = store::normaliseIp(sh.ip);
-        s.port = sh.port;
-        s.logonId = sh.logonId;
-        s.account = sh.account;
-        s.role = "dst-share";
-        add(std::move(s));
-    }
+    };
+    for (const LogonInfo &l : m_snap->logons.of(host))
+        if (l.type == 3 && !l.ip.empty())
+            fromLogonRecord(l, "dst-logon");
+    for (const ShareInfo &sh : m_snap->shares.of(host))
+        if (sh.code == 5140 && !sh.ip.empty())
+            fromLogonRecord(sh, "dst-share");
     std::stable_sort(v.begin(), v.end(),
         [](const Start &a, const Start &b) { return a.ts != b.ts ? a.ts < b.ts : a.event < b.event; });
     return v;

@@ -21,6 +21,8 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <tuple>
+
 using namespace tt;
 using namespace fixtures;
 
@@ -95,6 +97,25 @@ private:
     {
         inference::InferenceEngine(cs).run();
         return inference::listTransfers(cs, {});
+    }
+
+    // A VPN pool hands 10.1.240.10 to LT1 on day 1, to LT2 on day 2 (LT1 has 10.1.240.11 that
+    // day) and to LT1 again on day 3; on day 2 a file lands on FS1's Support share from .10.
+    // Three recordings: LT1's Sysmon, LT2's Sysmon, FS1's Security log.
+    std::tuple<QString, QString, QString> vpnPoolRecordings()
+    {
+        const qint64 day = 86400000;
+        QByteArray lt1, lt2, fs;
+        for (int i = 0; i < 3; ++i) {
+            lt1 += netConnect("LT1.corp.local", at(i * 600), true, "10.1.240.10", 50100 + i, "10.1.1.2", 445);
+            lt1 += netConnect("LT1.corp.local", day + at(i * 600), true, "10.1.240.11", 50200 + i, "10.1.1.2", 445);
+            lt1 += netConnect("LT1.corp.local", 2 * day + at(i * 600), true, "10.1.240.10", 50300 + i, "10.1.1.2", 445);
+            lt2 += netConnect("LT2.corp.local", day + at(i * 600), true, "10.1.240.10", 50400 + i, "10.1.1.2", 445);
+        }
+        fs += logon("FS1.corp.local", day + at(700), "10.1.240.10", 50410, "0x900");
+        fs += shareCheck("FS1.corp.local", day + at(701), "10.1.240.10", 50410, "0x900", "\\\\*\\Support",
+            "\\??\\D:\\Support", "Incoming\\bundle.zip", "0x2");
+        return {write(lt1), write(lt2), write(fs)};
     }
 
     static int64_t accountId(store::CaseStore &cs, const char *domain, const char *name)
@@ -385,17 +406,7 @@ private slots:
         // .10 on days 1 and 3 are two bindings, not one from day 1 to day 3 over LT2's day. A
         // write from .10 on day 2 is LT2's; no conflict is recorded.
         const qint64 day = 86400000;
-        QByteArray lt1, lt2, fs;
-        for (int i = 0; i < 3; ++i) {
-            lt1 += netConnect("LT1.corp.local", at(i * 600), true, "10.1.240.10", 50100 + i, "10.1.1.2", 445);
-            lt1 += netConnect("LT1.corp.local", day + at(i * 600), true, "10.1.240.11", 50200 + i, "10.1.1.2", 445);
-            lt1 += netConnect("LT1.corp.local", 2 * day + at(i * 600), true, "10.1.240.10", 50300 + i, "10.1.1.2", 445);
-            lt2 += netConnect("LT2.corp.local", day + at(i * 600), true, "10.1.240.10", 50400 + i, "10.1.1.2", 445);
-        }
-        fs += logon("FS1.corp.local", day + at(700), "10.1.240.10", 50410, "0x900");
-        fs += shareCheck("FS1.corp.local", day + at(701), "10.1.240.10", 50410, "0x900", "\\\\*\\Support",
-            "\\??\\D:\\Support", "Incoming\\bundle.zip", "0x2");
-        const QString a = write(lt1), b = write(lt2), c = write(fs);
+        const auto [a, b, c] = vpnPoolRecordings();
         auto cs = store::CaseStore::open(
             m_dir.filePath(QStringLiteral("vpn.ttcase")).toStdString(), store::CaseStore::Access::Create);
         ImportEngine engine(*cs, {});
@@ -426,18 +437,7 @@ private slots:
         // to day 3, over LT2's day 2. Opening it re-derives the bindings from net_connections
         // exactly as a new import cuts them (schema 13), drops the conflicts that named the old
         // ones and marks inference pending; inference then gives the day-2 write to LT2 again.
-        const qint64 day = 86400000;
-        QByteArray lt1, lt2, fs;
-        for (int i = 0; i < 3; ++i) {
-            lt1 += netConnect("LT1.corp.local", at(i * 600), true, "10.1.240.10", 50100 + i, "10.1.1.2", 445);
-            lt1 += netConnect("LT1.corp.local", day + at(i * 600), true, "10.1.240.11", 50200 + i, "10.1.1.2", 445);
-            lt1 += netConnect("LT1.corp.local", 2 * day + at(i * 600), true, "10.1.240.10", 50300 + i, "10.1.1.2", 445);
-            lt2 += netConnect("LT2.corp.local", day + at(i * 600), true, "10.1.240.10", 50400 + i, "10.1.1.2", 445);
-        }
-        fs += logon("FS1.corp.local", day + at(700), "10.1.240.10", 50410, "0x900");
-        fs += shareCheck("FS1.corp.local", day + at(701), "10.1.240.10", 50410, "0x900", "\\\\*\\Support",
-            "\\??\\D:\\Support", "Incoming\\bundle.zip", "0x2");
-        const QString a = write(lt1), b = write(lt2), c = write(fs);
+        const auto [a, b, c] = vpnPoolRecordings();
         const std::string path = m_dir.filePath(QStringLiteral("vpn-old.ttcase")).toStdString();
         const char *bindingsSql = "SELECT h.name || ' ' || x.address || ' ' || x.how || ' ' || x.source_id || ' ' || "
                                   "x.first_ts || ' ' || x.last_ts || ' ' || x.count || ' ' || x.evidence_event "
