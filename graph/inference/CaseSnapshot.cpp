@@ -126,6 +126,23 @@ size_t heapBytes(const NetInfo &n)
         + heapBytes(n.image) + heapBytes(n.guid) + heapBytes(n.protocol);
 }
 
+// A host's rows as the store reads them (id order) into the order ByHost gives: a stable sort by
+// (ts, event). They mostly come in time order already: then there is nothing to move.
+template<typename T> void sortByTime(std::vector<T> &rows)
+{
+    auto byTime = [](const T &a, const T &b) { return a.ts != b.ts ? a.ts < b.ts : a.event < b.event; };
+    if (!std::is_sorted(rows.begin(), rows.end(), byTime))
+        std::stable_sort(rows.begin(), rows.end(), byTime);
+}
+
+// Adds to `marks` bit i for each marker i (set, not yet in marks) that holds for row.
+template<typename T, size_t N> void addMarks(bool (*const (&markers)[N])(const T &), const T &row, unsigned &marks)
+{
+    for (unsigned bit = 0; bit < N; ++bit)
+        if (markers[bit] && !(marks & (1u << bit)) && markers[bit](row))
+            marks |= 1u << bit;
+}
+
 // The hosts' rows caches (ProcessRows, HostRows): drops the least recently used hosts until the
 // cache is within its budget.
 template<typename Cache> void evictLeastRecent(Cache &cache, size_t &bytes, size_t budget)
@@ -201,16 +218,12 @@ template<typename T> typename HostRows<T>::Host &HostRows<T>::insert(int64_t hos
     h.lastUse = ++m_clock;
     h.rows = std::move(rows);
     if (!h.rows.empty()) {
-        // Read in id order, then a stable sort by (ts, event): the order ByHost gives.
         h.rows.shrink_to_fit();
-        std::stable_sort(h.rows.begin(), h.rows.end(),
-            [](const T &a, const T &b) { return a.ts != b.ts ? a.ts < b.ts : a.event < b.event; });
+        sortByTime(h.rows);
         unsigned marks = 0;
         for (const T &r : h.rows) {
             h.bytes += heapBytes(r);
-            for (unsigned bit = 0; bit < kMaxMarkers; ++bit)
-                if (m_markers[bit] && !(marks & (1u << bit)) && m_markers[bit](r))
-                    marks |= 1u << bit;
+            addMarks(m_markers, r, marks);
         }
         m_marks[host] = marks;
         ++m_loads;
@@ -278,17 +291,11 @@ const ProcessRows::Host &ProcessRows::load(int64_t host) const
         // In id order, then a stable sort by (ts, event): the order ByHost gives.
         m_repo->loadProcesses(scope, [&h](ProcessInfo &&p) { h.rows.push_back(std::move(p)); });
         h.rows.shrink_to_fit();
-        // Rows mostly come in time order already: then there is nothing to move.
-        auto byTime
-            = [](const ProcessInfo &a, const ProcessInfo &b) { return a.ts != b.ts ? a.ts < b.ts : a.event < b.event; };
-        if (!std::is_sorted(h.rows.begin(), h.rows.end(), byTime))
-            std::stable_sort(h.rows.begin(), h.rows.end(), byTime);
+        sortByTime(h.rows);
         h.byId.reserve(h.rows.size());
         unsigned marks = 0;
         for (const ProcessInfo &p : h.rows) {
-            for (unsigned bit = 0; bit < kMarkerCount; ++bit)
-                if (m_markers[bit] && !(marks & (1u << bit)) && m_markers[bit](p))
-                    marks |= 1u << bit;
+            addMarks(m_markers, p, marks);
             h.byId.emplace_back(p.id, &p);
             if (!p.guid.empty())
                 h.byGuid.emplace_back(p.guid, &p);
@@ -318,12 +325,7 @@ void ProcessRows::primeMarks()
     std::unordered_map<int64_t, unsigned> marks;
     for (int64_t host : m_hosts)
         marks[host] = 0;
-    m_repo->scanProcessText(scope, [&](const ProcessInfo &p) {
-        unsigned &m = marks[p.host];
-        for (unsigned bit = 0; bit < kMarkerCount; ++bit)
-            if (m_markers[bit] && !(m & (1u << bit)) && m_markers[bit](p))
-                m |= 1u << bit;
-    });
+    m_repo->scanProcessText(scope, [&](const ProcessInfo &p) { addMarks(m_markers, p, marks[p.host]); });
     m_marks = std::move(marks);
 }
 
