@@ -58,6 +58,9 @@ inline constexpr const char *kDstTask = "dst-task";
 // a Windows binary): the install itself shows that the file arrived.
 inline constexpr const char *kDstDropSite = "dst-drop-site";
 inline constexpr const char *kDstExec = "dst-exec"; // the file runs on the destination
+// A process on the destination mapped the file as a module straight from the source's share
+// (Sysmon 7 with a UNC ImageLoaded): its bytes crossed, no copy landed on disk.
+inline constexpr const char *kDstImageLoad = "dst-image-load";
 inline constexpr const char *kRdpSession = "rdp-session"; // the RDP logon / connection of the peer
 inline constexpr const char *kNetWrite
     = "net-write"; // a sensor saw the file written (smb_files, files, ftp STOR, http PUT)

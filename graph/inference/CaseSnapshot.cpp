@@ -3,6 +3,7 @@
 #include "store/InferenceRepository.h"
 
 #include <algorithm>
+#include <iterator>
 
 namespace tt::inference {
 
@@ -452,15 +453,17 @@ void CaseSnapshot::load(store::InferenceRepository &repo, const store::Inference
     auto attachFiles = [&](HostRows<FileCreateInfo> &rows, FileKind kind) {
         rows.attach(
             [this, &repo, kind](const store::InferenceScope &s, const std::function<void(FileCreateInfo &&)> &sink) {
-                std::vector<FileCreateInfo> others[4];
+                std::vector<FileCreateInfo> others[store::InferenceRepository::kFileEventKinds];
                 repo.loadFileEvents(s, [&](FileCreateInfo &&f, FileKind k) {
                     if (k == kind)
                         sink(std::move(f));
                     else
                         others[size_t(k)].push_back(std::move(f));
                 });
-                const HostRows<FileCreateInfo> *all[4] = {&fileCreates, &fileReads, &fileStreams, &fileWrites};
-                for (size_t k = 0; k < 4; ++k)
+                const HostRows<FileCreateInfo> *all[]
+                    = {&fileCreates, &fileReads, &fileStreams, &fileWrites, &imageLoads};
+                static_assert(std::size(all) == store::InferenceRepository::kFileEventKinds);
+                for (size_t k = 0; k < std::size(all); ++k)
                     if (k != size_t(kind))
                         all[k]->adopt(s.hosts.front(), std::move(others[k]));
             },
@@ -470,6 +473,7 @@ void CaseSnapshot::load(store::InferenceRepository &repo, const store::Inference
     attachFiles(fileReads, FileKind::Read);
     attachFiles(fileStreams, FileKind::Stream);
     attachFiles(fileWrites, FileKind::Write);
+    attachFiles(imageLoads, FileKind::ImageLoad);
     shares.attach([&repo](const store::InferenceScope &s,
                       const std::function<void(ShareInfo &&)> &sink) { repo.loadShareAccesses(s, sink); },
         repo.shareAccessCountsByHost(scope), scope, rowCacheBytes);
@@ -484,6 +488,7 @@ void CaseSnapshot::load(store::InferenceRepository &repo, const store::Inference
         fileReads.trim();
         fileStreams.trim();
         fileWrites.trim();
+        imageLoads.trim();
         shares.trim();
         logons.trim();
         connections.trim();
@@ -502,13 +507,13 @@ void CaseSnapshot::load(store::InferenceRepository &repo, const store::Inference
 size_t CaseSnapshot::rowCachePeakBytes() const
 {
     return fileCreates.peakBytes() + fileReads.peakBytes() + fileStreams.peakBytes() + fileWrites.peakBytes()
-        + shares.peakBytes() + logons.peakBytes() + connections.peakBytes();
+        + imageLoads.peakBytes() + shares.peakBytes() + logons.peakBytes() + connections.peakBytes();
 }
 
 size_t CaseSnapshot::rowHostLoads() const
 {
     return fileCreates.hostLoads() + fileReads.hostLoads() + fileStreams.hostLoads() + fileWrites.hostLoads()
-        + shares.hostLoads() + logons.hostLoads() + connections.hostLoads();
+        + imageLoads.hostLoads() + shares.hostLoads() + logons.hostLoads() + connections.hostLoads();
 }
 
 const ProcessInfo *CaseSnapshot::processById(int64_t id) const

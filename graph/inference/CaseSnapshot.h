@@ -120,7 +120,8 @@ public:
         kEsxiShell = 2,
         kClientDrive = 3,
         kUncCommand = 4,
-        kMarkerCount = 5
+        kUncImage = 5,
+        kMarkerCount = 6
     };
     void setMarker(MarkerBit bit, Marker m) { m_markers[bit] = m; }
     // The marks of every host at once, from one pass over the text of the processes in scope
@@ -206,6 +207,7 @@ public:
     HostRows<FileCreateInfo> fileReads; // whole-file reads a server logged sending (sftp-server close)
     HostRows<FileCreateInfo> fileStreams; // Sysmon 15: the hash of the file a stream was added to
     HostRows<FileCreateInfo> fileWrites; // 4663 with WriteData / AppendData (object access auditing)
+    HostRows<FileCreateInfo> imageLoads; // Sysmon 7: a module mapped straight from a share (UNC path)
     HostRows<ShareInfo> shares; // 5140 and write-bit 5145
     HostRows<LogonInfo> logons; // successful network (3), RDP (10 / rdp-*) and ssh (sshd / auditd) logons
     HostRows<NetInfo> connections; // SMB (445 / 139) and RDP (3389) connections

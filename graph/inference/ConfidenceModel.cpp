@@ -28,6 +28,7 @@ double ConfidenceModel::weight(const std::string &r)
         {role::kDstTask, 0.30},
         {role::kDstDropSite, 0.35},
         {role::kDstExec, 0.15},
+        {role::kDstImageLoad, 0.50},
         {role::kDstLogon, 0.10},
         {role::kDstConnect, 0.10},
         {role::kSrcFile, 0.10},

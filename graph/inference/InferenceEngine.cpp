@@ -14,6 +14,7 @@
 #include "inference/OutputReadRule.h"
 #include "inference/PsRemotingCopyRule.h"
 #include "inference/RdpRedirectionRule.h"
+#include "inference/RemoteImageRule.h"
 #include "inference/RuleContext.h"
 #include "inference/ScheduledTaskRule.h"
 #include "inference/ServiceBinaryRule.h"
@@ -328,6 +329,7 @@ InferenceEngine::Result InferenceEngine::runSteps(bool incremental)
         snap.processes.setMarker(ProcessRows::kEsxiShell, [](const ProcessInfo &p) { return p.esxiShell; });
         snap.processes.setMarker(ProcessRows::kClientDrive, &RdpRedirectionRule::touchesClientDrive);
         snap.processes.setMarker(ProcessRows::kUncCommand, &SystemWriteRule::namesUncPath);
+        snap.processes.setMarker(ProcessRows::kUncImage, &RemoteImageRule::startsFromShare);
         if (m_config.primeProcessMarks)
             snap.processes.primeMarks();
         snap.fileCreates.setMarker(CaseSnapshot::kClientDriveFile, &RdpRedirectionRule::mayCrossDrive);
@@ -371,6 +373,7 @@ InferenceEngine::Result InferenceEngine::runSteps(bool incremental)
         rules.push_back(std::make_unique<NetworkTransferRule>());
         rules.push_back(std::make_unique<OutputReadRule>());
         rules.push_back(std::make_unique<SmbReadRule>());
+        rules.push_back(std::make_unique<RemoteImageRule>());
         rules.push_back(std::make_unique<BitsJobRule>());
         rules.push_back(std::make_unique<WinrmWriteRule>());
         rules.push_back(std::make_unique<PsRemotingCopyRule>());

@@ -46,7 +46,8 @@ void SourceCommandRule::collect(RuleContext &ctx, std::vector<Candidate> &out)
             if (p.cmd.empty() || !CommandParser::mayMoveFiles(p.cmd))
                 continue;
             for (const ParsedMove &m : CommandParser::parse(p.cmd)) {
-                if (WinPath::key(m.host) == "tsclient" || WinPath::isLoopbackHost(m.host))
+                if (WinPath::key(m.host) == "tsclient" || WinPath::isLoopbackHost(m.host)
+                    || WinPath::isHypervisorShareHost(m.host))
                     continue;
                 if (m.kind == ParsedMove::Kind::Ssh)
                     continue; // scp / sftp / rsync: rule "ssh-transfer" (both ends of the session)

@@ -282,4 +282,10 @@ bool WinPath::isLoopbackHost(std::string_view host)
     return store::isIpAddress(k) && store::isUninformativeIp(k);
 }
 
+bool WinPath::isHypervisorShareHost(std::string_view host)
+{
+    const std::string k = key(host);
+    return k == "vboxsvr" || k == "vboxsrv" || k == "vmware-host" || k == "psf";
+}
+
 } // namespace tt::inference

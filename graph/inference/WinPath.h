@@ -49,6 +49,10 @@ public:
     static std::string shareRoot(std::string_view shareShort, std::string_view shareLocalPath = {});
     // Names that mean "this machine" in a UNC path.
     static bool isLoopbackHost(std::string_view host);
+    // The names a hypervisor's shared-folder redirector gives the machine the VM runs on (VirtualBox
+    // \\VBOXSVR / \\VBOXSRV, VMware \\vmware-host, Parallels \\psf; not its \\Mac alias, a name real
+    // hosts have): a host <-> guest channel, not a host of the network.
+    static bool isHypervisorShareHost(std::string_view host);
 };
 
 } // namespace tt::inference

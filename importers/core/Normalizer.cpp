@@ -45,6 +45,15 @@ std::string_view clean(std::string_view v)
     return dashToEmpty(v);
 }
 
+// "\\host\share\..." (also "//host/share/..."); not the "\\?\" / "\\.\" device and long-path
+// prefixes of local paths.
+bool isUncPath(std::string_view p)
+{
+    if (p.size() < 5 || (p[0] != '\\' && p[0] != '/') || p[1] != p[0])
+        return false;
+    return p[2] != '?' && p[2] != '.' && p[2] != '\\' && p[2] != '/';
+}
+
 bool isTrue(std::string_view v)
 {
     return ieq(v, "true") || v == "1";
@@ -566,6 +575,28 @@ void Normalizer::sysmon(const RawEvent &ev, int64_t eventRow, int64_t host)
         case store::LocalEnd::Unknown:
             break;
         }
+        break;
+    }
+    case 7: {
+        // Image loads are the most frequent Sysmon record; only a module mapped straight from a
+        // share (ImageLoaded \\host\share\..., a remote image load: its bytes crossed the
+        // network) is normalised, as a file event of kind "image-load".
+        const std::string_view loaded = ev.field("ImageLoaded");
+        if (!isUncPath(loaded))
+            break;
+        store::FileEventRow r;
+        r.event = eventRow;
+        r.hostId = host;
+        r.ts = ts;
+        r.kind = "image-load";
+        r.path = loaded;
+        r.image = clean(ev.field("Image"));
+        const std::string guid = normaliseGuid(ev.field("ProcessGuid"));
+        r.processGuid = guid;
+        r.pid = parseInteger(ev.field("ProcessId"));
+        r.accountId = accountFromQualified(ev.field("User")); // Sysmon >= 13.30
+        r.hashes = ev.field("Hashes");
+        m_w.insertFileEvent(r);
         break;
     }
     case 11:

@@ -201,17 +201,17 @@ std::vector<std::pair<int64_t, int64_t>> countsByHost(
 }
 } // namespace
 
-std::array<std::vector<std::pair<int64_t, int64_t>>, 4> InferenceRepository::fileEventCountsByHost(
-    const InferenceScope &scope)
+std::array<std::vector<std::pair<int64_t, int64_t>>, InferenceRepository::kFileEventKinds>
+InferenceRepository::fileEventCountsByHost(const InferenceScope &scope)
 {
-    // One pass over file_events for the four kinds (in FileEventKind's order).
+    // One pass over file_events for the five kinds (in FileEventKind's order).
     auto st = prepareScoped(m_cs.db(),
         std::string("SELECT f.host_id, CASE f.kind WHEN 'create' THEN 0 WHEN 'read' THEN 1 WHEN 'stream' THEN 2 "
-                    "ELSE 3 END AS k, count(*) FROM file_events f WHERE ")
-            + kFileEventsWhere + " AND (f.kind IN ('create', 'read', 'stream') OR (f.kind='access' AND "
+                    "WHEN 'image-load' THEN 4 ELSE 3 END AS k, count(*) FROM file_events f WHERE ")
+            + kFileEventsWhere + " AND (f.kind IN ('create', 'read', 'stream', 'image-load') OR (f.kind='access' AND "
             + "(f.access_mask & 6) != 0))",
         scope, "f.host_id", "f.ts", " GROUP BY f.host_id, k ORDER BY k, f.host_id");
-    std::array<std::vector<std::pair<int64_t, int64_t>>, 4> out;
+    std::array<std::vector<std::pair<int64_t, int64_t>>, kFileEventKinds> out;
     while (st.step())
         out[size_t(st.int64(1))].emplace_back(st.int64(0), st.int64(2));
     return out;
@@ -263,7 +263,7 @@ void InferenceRepository::loadFileEvents(
         std::string("SELECT f.id, f.event, f.host_id, e.source_id, f.ts, f.path, f.image, f.process_guid, f.pid, "
                     "f.account_id, f.hashes, f.kind, f.access_mask FROM file_events f JOIN events e ON e.id=f.event "
                     "WHERE ")
-            + kFileEventsWhere + " AND f.kind IN ('create', 'read', 'stream', 'access')",
+            + kFileEventsWhere + " AND f.kind IN ('create', 'read', 'stream', 'access', 'image-load')",
         scope, "f.host_id", "f.ts", " ORDER BY f.id");
     while (st.step()) {
         FileCreateInfo f;
@@ -282,10 +282,11 @@ void InferenceRepository::loadFileEvents(
         if (kind == "access" && (columnInt64(st, 12) & 6) == 0)
             continue; // 4663 without WriteData / AppendData
         sink(std::move(f),
-            kind == "read"         ? FileEventKind::Read
-                : kind == "stream" ? FileEventKind::Stream
-                : kind == "access" ? FileEventKind::Write
-                                   : FileEventKind::Create);
+            kind == "read"             ? FileEventKind::Read
+                : kind == "stream"     ? FileEventKind::Stream
+                : kind == "access"     ? FileEventKind::Write
+                : kind == "image-load" ? FileEventKind::ImageLoad
+                                       : FileEventKind::Create);
     }
 }
 

@@ -66,13 +66,16 @@ public:
     void scanProcessText(const InferenceScope &scope, const std::function<void(const ProcessInfo &)> &sink);
     // File creations, whole-file reads (a server logged sending: sftp-server close), Sysmon 15
     // streams (the hash of the file a stream was added to) and 4663 object accesses that wrote
-    // (WriteData / AppendData; other accesses are not read).
-    enum class FileEventKind { Create, Read, Stream, Write };
+    // (WriteData / AppendData; other accesses are not read), and modules a process mapped straight
+    // from a share (Sysmon 7 with a UNC ImageLoaded: kind "image-load").
+    enum class FileEventKind { Create, Read, Stream, Write, ImageLoad };
+    static constexpr size_t kFileEventKinds = 5;
     void loadFileEvents(const InferenceScope &scope, const std::function<void(FileCreateInfo &&, FileEventKind)> &sink);
     // For reading the normalised rows one host at a time (issue 12, bounded memory): the hosts
     // with rows of a kind in scope, ascending, with their counts (file events: indexed by
     // FileEventKind).
-    std::array<std::vector<std::pair<int64_t, int64_t>>, 4> fileEventCountsByHost(const InferenceScope &scope);
+    std::array<std::vector<std::pair<int64_t, int64_t>>, kFileEventKinds> fileEventCountsByHost(
+        const InferenceScope &scope);
     std::vector<std::pair<int64_t, int64_t>> shareAccessCountsByHost(const InferenceScope &scope);
     std::vector<std::pair<int64_t, int64_t>> logonCountsByHost(const InferenceScope &scope);
     std::vector<std::pair<int64_t, int64_t>> smbRdpConnectionCountsByHost(const InferenceScope &scope);

@@ -277,6 +277,69 @@ private slots:
             QVERIFY2(r.direction != "pull", (r.file + " pulled by " + r.rules).c_str());
     }
 
+    // Code run straight from another host's share (rule "remote-image"): a module load with a UNC
+    // ImageLoaded (Sysmon 7) and a process started from a share (Sysmon 1) are pulls from the host
+    // the path names; its loads within the session gap are one transfer; the VM's own host
+    // (\\VBOXSVR), \\tsclient, loopback, SYSVOL and local images are no transfer.
+    void codeRunFromAShareIsAPull()
+    {
+        auto imageLoad = [](qint64 ms, const char *image, const char *loaded, const char *user = "") {
+            return sysmon(kDst, 7, ms,
+                {{"ProcessGuid", s("{00000000-0000-0000-0000-0000000000e1}")}, {"ProcessId", s("636")},
+                    {"Image", s(image)}, {"ImageLoaded", s(loaded)},
+                    {"Hashes", s("SHA256=266E4E2970FFB24EE63108F25AAC6EE8359F86728D045097D6E6309CE249BD70")},
+                    {"Signed", s("false")}, {"User", s(user)}}); // User: Sysmon >= 13.30
+        };
+        QByteArray b;
+        b += imageLoad(at(10), "C:\\Windows\\System32\\lsass.exe", "\\\\10.9.9.9\\shared\\lsadb.dll");
+        b += imageLoad(at(22), "C:\\Windows\\System32\\lsass.exe", "\\\\10.9.9.9\\shared\\lsadb.dll");
+        b += imageLoad(at(30), "C:\\Windows\\System32\\rundll32.exe", "\\\\FS01\\tools\\beacon.dll", "CORP\\bob");
+        b += process(kDst, at(40), "{00000000-0000-0000-0000-0000000000e2}", 700, "\\\\FS01\\C$\\Temp\\run.exe",
+            "\\\\FS01\\C$\\Temp\\run.exe -x", "CORP\\bob");
+        // No transfer: local, loopback, the hypervisor's shared folder, \\tsclient, SYSVOL.
+        b += imageLoad(at(50), "C:\\x.exe", "C:\\Windows\\System32\\ntdll.dll");
+        b += imageLoad(at(51), "C:\\x.exe", "\\\\127.0.0.1\\C$\\Temp\\a.dll");
+        b += imageLoad(at(52), "C:\\x.exe", "\\\\?\\C:\\Temp\\b.dll");
+        b += process(
+            kDst, at(53), "{00000000-0000-0000-0000-0000000000e3}", 710, "\\\\VBOXSVR\\tools\\msxsl.exe", "msxsl.exe");
+        b += process(kDst, at(54), "{00000000-0000-0000-0000-0000000000e4}", 720,
+            "\\\\vmware-host\\Shared Folders\\t.exe", "t.exe");
+        b += imageLoad(at(55), "C:\\x.exe", "\\\\corp.local\\SYSVOL\\corp.local\\scripts\\gpo.dll");
+        b += imageLoad(at(56), "C:\\x.exe", "\\\\tsclient\\C\\t\\c.dll");
+        auto cs = makeCase(b);
+        QVERIFY(cs);
+        // Stored: the UNC loads (the two of 10.9.9.9, FS01, loopback, SYSVOL, tsclient), not local ones.
+        QCOMPARE(cs->db().queryInt("SELECT count(*) FROM file_events WHERE kind='image-load'"), int64_t(6));
+        const auto rows = infer(*cs);
+        QCOMPARE(rows.size(), size_t(3));
+        std::map<std::string, const inference::TransferRow *> byFile;
+        for (const auto &r : rows)
+            byFile[r.file] = &r;
+        QVERIFY(byFile.count("lsadb.dll") && byFile.count("beacon.dll") && byFile.count("run.exe"));
+        const auto &lsa = *byFile["lsadb.dll"];
+        QCOMPARE(lsa.source, std::string("10.9.9.9"));
+        QCOMPARE(lsa.destination, std::string("WS6"));
+        QCOMPARE(lsa.direction, std::string("pull"));
+        QCOMPARE(lsa.method, std::string("smb-share"));
+        QCOMPARE(lsa.account, std::string()); // lsass: SYSTEM, no person
+        QCOMPARE(lsa.srcPath, std::string("\\\\10.9.9.9\\shared\\lsadb.dll"));
+        QVERIFY(lsa.executed);
+        QCOMPARE(lsa.confidenceLabel, std::string("medium"));
+        QCOMPARE(roles(*cs, lsa.id), QStringList {QStringLiteral("dst-image-load")});
+        QCOMPARE(
+            cs->db().queryInt("SELECT count(*) FROM transfer_evidence WHERE transfer_id=" + std::to_string(lsa.id)),
+            int64_t(2)); // both loads, one transfer
+        const auto &dll = *byFile["beacon.dll"];
+        QCOMPARE(dll.source, std::string("FS01"));
+        QCOMPARE(dll.account, std::string("CORP\\bob"));
+        const auto &run = *byFile["run.exe"];
+        QCOMPARE(run.source, std::string("FS01"));
+        QCOMPARE(run.method, std::string("smb-admin-share"));
+        QCOMPARE(run.srcPath, std::string("C:\\Temp\\run.exe")); // C$ is the source's C:
+        QCOMPARE(run.account, std::string("CORP\\bob"));
+        QCOMPARE(roles(*cs, run.id), (QStringList {QStringLiteral("dst-command"), QStringLiteral("dst-exec")}));
+    }
+
     void toolOutputName_data()
     {
         QTest::addColumn<QString>("share");
