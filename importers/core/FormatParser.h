@@ -25,6 +25,9 @@ public:
     virtual std::string_view version() const = 0; // parser version, stored with provenance
     virtual bool parse(ByteSource &in, RecordSink &sink) = 0;
     virtual void setContext(const ParseContext &) { }
+    // Whether the parser may use threads of its own (a small input is parsed faster on the calling
+    // thread than handed between threads). Parsers without threads ignore it.
+    virtual void setThreaded(bool on) { (void)on; }
 };
 
 } // namespace tt

@@ -77,6 +77,10 @@ struct ImportSummary {
 // thread; cancel() may be called from any thread (or a signal handler).
 class ImportEngine {
 public:
+    // Inputs up to this size (uncompressed, when known) are parsed and hashed on the importing
+    // thread, with no thread of their own; larger ones go through ParsePipeline (parse, hash and
+    // write overlapped on threads) when the machine has a core to spare for it (see importLeaf).
+    static constexpr int64_t kInlineParseBytes = int64_t(4) << 20;
     // An input named "-" is standard input (any supported format, detected; archives and
     // compressed streams included).
     static constexpr const char *kStdinInput = "-";
@@ -90,6 +94,10 @@ public:
         uint64_t bulkIndexBytes = 64ull << 20;
         // Host for records that name none (Linux audit logs without node=); empty: none.
         std::string defaultHost;
+        // Where a file is parsed: Auto (on the importing thread up to kInlineParseBytes or with
+        // fewer than 4 cores, else on a parse thread), or always the one way (tests, benchmarks).
+        enum class ParseThread { Auto, Own, Importing };
+        ParseThread parseThread = ParseThread::Auto;
     };
     using ProgressFn = std::function<void(const ImportProgress &)>;
     using FileDoneFn = std::function<void(const FileReport &)>;

@@ -44,6 +44,19 @@ void appendString(std::string &out, std::string_view s)
     out.push_back('"');
     size_t i = 0;
     while (i < s.size()) {
+        // A run of printable ASCII other than '"' and '\\' (most of any value) is copied at once.
+        size_t run = i;
+        while (run < s.size()) {
+            const auto r = static_cast<unsigned char>(s[run]);
+            if (r < 0x20 || r >= 0x80 || r == '"' || r == '\\')
+                break;
+            ++run;
+        }
+        if (run > i) {
+            out.append(s.data() + i, run - i);
+            i = run;
+            continue;
+        }
         const auto c = static_cast<unsigned char>(s[i]);
         if (c >= 0x80) {
             size_t n = utf8Len(s, i);

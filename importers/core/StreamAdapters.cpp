@@ -29,9 +29,11 @@ long long PeekSource::read(char *buf, size_t n)
     return m_inner.read(buf, n);
 }
 
-HashingSource::HashingSource(ByteSource &inner)
+HashingSource::HashingSource(ByteSource &inner, bool threaded)
     : m_inner(inner)
 {
+    if (!threaded)
+        return;
     m_pending.reserve(kBlock);
     m_worker = std::thread([this] {
         pthread_setname_np(pthread_self(), "tt-sha256"); // named in top / perf
@@ -84,7 +86,10 @@ void HashingSource::flushPending()
 long long HashingSource::read(char *buf, size_t n)
 {
     long long r = m_inner.read(buf, n);
-    if (r > 0) {
+    if (r > 0 && !m_worker.joinable() && m_digest.empty()) { // hashing on this thread
+        m_hash.update(buf, static_cast<size_t>(r));
+        m_bytes += static_cast<uint64_t>(r);
+    } else if (r > 0) {
         m_pending.insert(m_pending.end(), buf, buf + r);
         m_bytes += static_cast<uint64_t>(r);
         if (m_pending.size() >= kBlock)
@@ -103,6 +108,8 @@ std::string HashingSource::hexDigest()
         }
         m_cv.notify_all();
         m_worker.join();
+    } else if (m_digest.empty()) {
+        m_digest = m_hash.hexDigest();
     }
     return m_digest;
 }

@@ -35,7 +35,9 @@ private:
 // the block, with at most kMaxInFlight bytes waiting.
 class HashingSource final : public ByteSource {
 public:
-    explicit HashingSource(ByteSource &inner);
+    // threaded: hash on a worker thread while the caller parses (large inputs); otherwise on the
+    // reading thread (a small file hashes in less time than a thread takes to start and hand over).
+    explicit HashingSource(ByteSource &inner, bool threaded = true);
     ~HashingSource() override;
     HashingSource(const HashingSource &) = delete;
     HashingSource &operator=(const HashingSource &) = delete;

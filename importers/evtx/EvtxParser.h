@@ -16,8 +16,8 @@ public:
     std::string_view version() const override { return "tt-evtx 1"; }
     bool parse(ByteSource &in, RecordSink &sink) override;
 
-    // Parse on the calling thread only (tests, benchmarks of the single-thread path).
-    void setThreaded(bool on) { m_threaded = on; }
+    // Parse on the calling thread only (small files; tests, benchmarks of the single-thread path).
+    void setThreaded(bool on) override { m_threaded = on; }
 
     static constexpr size_t kFileHeaderSize = 4096;
 

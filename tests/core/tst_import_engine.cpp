@@ -2,11 +2,13 @@
 // de-duplication, archives, cancel, bad input, normalised tables, schema versions.
 
 #include "core/ImportEngine.h"
+#include "core/JsonText.h"
 #include "store/CaseStore.h"
 #include "store/Schema.h"
 
 #include "EngineFixtures.h"
 
+#include <QCryptographicHash>
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
@@ -160,6 +162,57 @@ private slots:
                      "SELECT ts FROM events e JOIN channels c ON c.id=e.channel_id WHERE c.name='Security' "
                      "AND event_id=4624"),
             int64_t(1602282631) * 1000000);
+    }
+
+    // A file parsed and hashed on the importing thread and one parsed through the parse pipeline
+    // with a hashing thread (both ways forced, whatever the size and the cores) store the same
+    // records and the file's true SHA-256; a small and a large file on the automatic choice too.
+    void parseOnEitherThread()
+    {
+        const QByteArray small = sysmonLines(1, 40);
+        QByteArray large;
+        for (int first = 1; large.size() <= ImportEngine::kInlineParseBytes; first += 1000)
+            large += sysmonLines(first, 1000);
+        const int64_t largeLines = large.count('\n');
+        writeFile(path("small.json"), small);
+        writeFile(path("large.json"), large);
+        const QByteArray inputs[] = {small, large};
+        using PT = ImportEngine::Options::ParseThread;
+        int n = 0;
+        for (PT how : {PT::Auto, PT::Own, PT::Importing}) {
+            auto cs = store::CaseStore::open(
+                path(QStringLiteral("paths%1.ttcase").arg(++n)).toStdString(), store::CaseStore::Access::Create);
+            ImportEngine::Options o;
+            o.parseThread = how;
+            ImportEngine engine(*cs, o);
+            const ImportSummary sum = engine.run({path("small.json").toStdString(), path("large.json").toStdString()});
+            QCOMPARE(sum.files.size(), size_t(2));
+            for (size_t i = 0; i < 2; ++i) {
+                QCOMPARE(int(sum.files[i].status), int(FileReport::Status::Imported));
+                QCOMPARE(sum.files[i].rejected, int64_t(0));
+                QCOMPARE(QByteArray::fromStdString(sum.files[i].sha256),
+                    QCryptographicHash::hash(inputs[i], QCryptographicHash::Sha256).toHex());
+                QCOMPARE(sum.files[i].bytes, uint64_t(inputs[i].size()));
+            }
+            QCOMPARE(sum.files[0].stored, int64_t(40));
+            QCOMPARE(sum.files[1].stored, largeLines);
+            QCOMPARE(count(*cs, "SELECT count(*) FROM events"), 40 + largeLines);
+            QCOMPARE(count(*cs, "SELECT count(*) FROM net_connections"), 40 + largeLines);
+            QCOMPARE(count(*cs, "SELECT count(DISTINCT position) FROM events"), largeLines);
+        }
+    }
+
+    // The JSON string writer of rendered payloads: plain runs copied, the rest escaped or replaced.
+    void jsonStringEscapes()
+    {
+        std::string out;
+        static const char kIn[] = "C:\\x \"q\"\n\t\x01 caf\xC3\xA9 \xFF end";
+        json::appendString(out, std::string_view(kIn, sizeof kIn - 1));
+        QCOMPARE(QString::fromStdString(out),
+            QString::fromUtf8("\"C:\\\\x \\\"q\\\"\\n\\t\\u0001 caf\xC3\xA9 \xEF\xBF\xBD end\""));
+        out.clear();
+        json::appendString(out, "");
+        QCOMPARE(out, std::string("\"\""));
     }
 
     void reimportIsNoOp()
