@@ -329,10 +329,14 @@ void PlatformActivity::run()
         }
 
         // (1b) A Windows host copies a tool into the Mac's Public folder over SMB (File Sharing on):
-        // `copy` on the client, the Mac's smbd logs the session, the tree connect and the create
-        // (message wording assumed: docs/record-conventions.md "macOS smbd"). Then another client
-        // only reads a file of that share and its Finder-like housekeeping writes: no transfer.
+        // `copy` on the client; Endpoint Security sees smbd create the file (eslogger create by
+        // /usr/sbin/smbd). The first Mac's smbd also logs the session, the tree connect and the
+        // create (debug logging; message wording assumed: docs/record-conventions.md "macOS smbd");
+        // the second logs as by default (nothing): the account is then the client's. Then another
+        // client only reads a file of that share and its Finder-like housekeeping writes: no
+        // transfer.
         {
+            const bool smbdLog = m == 0;
             const int src = workstation();
             const Host &s = t.host(src);
             HostContext &sc = m_s.ctx(src);
@@ -341,9 +345,11 @@ void PlatformActivity::run()
             const std::string shareDir = home + "/Public";
             const int acct = s.primaryUser >= 0 ? s.primaryUser : t.accountsOf(AccountKind::ItAdmin).front();
             const int tag = label(s.fqdn, s.ip, src, mac.fqdn, mac.ip, -1, file, shareDir + '/' + file,
-                mac.name + '\\' + user, "smb-share", "push", us + 600 * kMs,
-                "cmd copy on " + s.fqdn + " into \\\\" + mac.name + "\\Public (the Mac's smbd: session setup, tree "
-                    + "connect, create).");
+                smbdLog ? mac.name + '\\' + user : t.domainOf(acct, s) + '\\' + t.account(acct).sam, "smb-share",
+                "push", us + 600 * kMs,
+                "cmd copy on " + s.fqdn + " into \\\\" + mac.name + "\\Public ("
+                    + (smbdLog ? "the Mac's smbd: session setup, tree connect, create; " : "")
+                    + "eslogger: smbd creates the file).");
             const Proc u = sc.userProc(us - 60 * kSec, acct, 0x5e8000 + static_cast<uint64_t>(r.below(0xfff)), 1,
                 "C:\\Windows\\explorer.exe", "C:\\Windows\\Explorer.EXE", false);
             const Proc cmd = m_s.start(src, us, u, "C:\\Windows\\System32\\cmd.exe",
@@ -353,42 +359,48 @@ void PlatformActivity::run()
             m_s.stop(src, us + 2 * kSec, cmd);
 
             const uint32_t smbd = 400 + static_cast<uint32_t>(m);
-            char session[16];
-            std::snprintf(session, sizeof session, "0x%llx", static_cast<unsigned long long>(r.range(0x100, 0xfff)));
-            const int64_t a = us + 200 * kMs;
-            ul.entry(a, "/usr/sbin/smbd", smbd, "com.apple.smbd", "session",
-                "SMB2 session setup: client=" + s.ip + ':' + port + " user=\"" + user
-                    + "\" auth=NTLMv2 session=" + session + " status=STATUS_SUCCESS");
-            ul.entry(a + 40 * kMs, "/usr/sbin/smbd", smbd, "com.apple.smbd", "tree",
-                std::string("SMB2 tree connect: session=") + session + " share=\"Public\" path=\"" + shareDir
-                    + "\" status=STATUS_SUCCESS");
-            ul.entry(a + 400 * kMs, "/usr/sbin/smbd", smbd, "com.apple.smbd", "file",
-                std::string("SMB2 create: session=") + session + " share=\"Public\" file=\"" + file
-                    + "\" type=file disposition=FILE_OVERWRITE_IF access=0x00130197 action=created "
-                      "status=STATUS_SUCCESS");
-            ul.entry(a + 900 * kMs, "/usr/sbin/smbd", smbd, "com.apple.smbd", "file",
-                std::string("SMB2 close: session=") + session + " share=\"Public\" file=\"" + file
-                    + "\" written=" + std::to_string(r.range(20000, 900000)));
-            ul.entry(a + 1200 * kMs, "/usr/sbin/smbd", smbd, "com.apple.smbd", "session",
-                std::string("SMB2 session logoff: session=") + session);
-
+            const MacProc smbdProc {smbd, 1, 0, "/usr/sbin/smbd", "com.apple.smbd"};
+            es.create(us + 605 * kMs, smbdProc, shareDir, file);
             const Host &reader = t.host(workstation());
-            const std::string rport = m_s.ephemeralPort();
             const int64_t b = us + 40 * kMin;
-            ul.entry(b, "/usr/sbin/smbd", smbd, "com.apple.smbd", "session",
-                "SMB2 session setup: client=" + reader.ip + ':' + rport + " user=\"" + user
-                    + "\" auth=NTLMv2 session=0x77 status=STATUS_SUCCESS");
-            ul.entry(b + 40 * kMs, "/usr/sbin/smbd", smbd, "com.apple.smbd", "tree",
-                "SMB2 tree connect: session=0x77 share=\"Public\" path=\"" + shareDir + "\" status=STATUS_SUCCESS");
-            ul.entry(b + 300 * kMs, "/usr/sbin/smbd", smbd, "com.apple.smbd", "file",
-                "SMB2 create: session=0x77 share=\"Public\" file=\"" + file
-                    + "\" type=file disposition=FILE_OPEN access=0x00120089 action=opened status=STATUS_SUCCESS");
-            ul.entry(b + 500 * kMs, "/usr/sbin/smbd", smbd, "com.apple.smbd", "file",
-                "SMB2 create: session=0x77 share=\"Public\" file=\"._" + file
-                    + "\" type=file disposition=FILE_OVERWRITE_IF access=0x00130197 action=created "
-                      "status=STATUS_SUCCESS");
-            ul.entry(b + 900 * kMs, "/usr/sbin/smbd", smbd, "com.apple.smbd", "session",
-                "SMB2 session logoff: session=0x77");
+            es.create(b + 505 * kMs, smbdProc, shareDir, "._" + file); // the reader's Finder
+            if (smbdLog) {
+                char session[16];
+                std::snprintf(
+                    session, sizeof session, "0x%llx", static_cast<unsigned long long>(r.range(0x100, 0xfff)));
+                const int64_t a = us + 200 * kMs;
+                ul.entry(a, "/usr/sbin/smbd", smbd, "com.apple.smbd", "session",
+                    "SMB2 session setup: client=" + s.ip + ':' + port + " user=\"" + user
+                        + "\" auth=NTLMv2 session=" + session + " status=STATUS_SUCCESS");
+                ul.entry(a + 40 * kMs, "/usr/sbin/smbd", smbd, "com.apple.smbd", "tree",
+                    std::string("SMB2 tree connect: session=") + session + " share=\"Public\" path=\"" + shareDir
+                        + "\" status=STATUS_SUCCESS");
+                ul.entry(a + 400 * kMs, "/usr/sbin/smbd", smbd, "com.apple.smbd", "file",
+                    std::string("SMB2 create: session=") + session + " share=\"Public\" file=\"" + file
+                        + "\" type=file disposition=FILE_OVERWRITE_IF access=0x00130197 action=created "
+                          "status=STATUS_SUCCESS");
+                ul.entry(a + 900 * kMs, "/usr/sbin/smbd", smbd, "com.apple.smbd", "file",
+                    std::string("SMB2 close: session=") + session + " share=\"Public\" file=\"" + file
+                        + "\" written=" + std::to_string(r.range(20000, 900000)));
+                ul.entry(a + 1200 * kMs, "/usr/sbin/smbd", smbd, "com.apple.smbd", "session",
+                    std::string("SMB2 session logoff: session=") + session);
+
+                const std::string rport = m_s.ephemeralPort();
+                ul.entry(b, "/usr/sbin/smbd", smbd, "com.apple.smbd", "session",
+                    "SMB2 session setup: client=" + reader.ip + ':' + rport + " user=\"" + user
+                        + "\" auth=NTLMv2 session=0x77 status=STATUS_SUCCESS");
+                ul.entry(b + 40 * kMs, "/usr/sbin/smbd", smbd, "com.apple.smbd", "tree",
+                    "SMB2 tree connect: session=0x77 share=\"Public\" path=\"" + shareDir + "\" status=STATUS_SUCCESS");
+                ul.entry(b + 300 * kMs, "/usr/sbin/smbd", smbd, "com.apple.smbd", "file",
+                    "SMB2 create: session=0x77 share=\"Public\" file=\"" + file
+                        + "\" type=file disposition=FILE_OPEN access=0x00120089 action=opened status=STATUS_SUCCESS");
+                ul.entry(b + 500 * kMs, "/usr/sbin/smbd", smbd, "com.apple.smbd", "file",
+                    "SMB2 create: session=0x77 share=\"Public\" file=\"._" + file
+                        + "\" type=file disposition=FILE_OVERWRITE_IF access=0x00130197 action=created "
+                          "status=STATUS_SUCCESS");
+                ul.entry(b + 900 * kMs, "/usr/sbin/smbd", smbd, "com.apple.smbd", "session",
+                    "SMB2 session logoff: session=0x77");
+            }
             ++macTransfers;
         }
 

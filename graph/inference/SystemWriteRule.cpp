@@ -5,6 +5,7 @@
 #include "inference/HostResolver.h"
 #include "inference/RuleContext.h"
 #include "inference/SessionLinker.h"
+#include "inference/SmbMountRule.h"
 #include "inference/SmbSessions.h"
 #include "inference/WinPath.h"
 #include "store/HostName.h"
@@ -17,7 +18,12 @@ bool SystemWriteRule::isSystemWriter(const FileCreateInfo &f)
 {
     if (WinPath::key(f.image) == "system")
         return true;
-    return f.image.empty() && f.pid == 4;
+    return (f.image.empty() && f.pid == 4) || isMacSmbServer(f);
+}
+
+bool SystemWriteRule::isMacSmbServer(const FileCreateInfo &f)
+{
+    return f.image == "/usr/sbin/smbd";
 }
 
 bool SystemWriteRule::namesUncPath(const ProcessInfo &p)
@@ -84,6 +90,9 @@ void SystemWriteRule::collect(RuleContext &ctx, std::vector<Candidate> &out)
         for (const FileCreateInfo &f : ctx.snap.fileCreates.of(host)) {
             if (!isSystemWriter(f) || isLocalNoise(f.path) || WinPath::parseUnc(f.path))
                 continue;
+            const bool mac = isMacSmbServer(f);
+            if (mac && SmbMountRule::volumeHousekeeping(f.path))
+                continue; // what a Mac client writes on every share it browses
             if (writtenThroughLoopback(ctx, f))
                 continue;
             Candidate c;
@@ -91,8 +100,8 @@ void SystemWriteRule::collect(RuleContext &ctx, std::vector<Candidate> &out)
             c.fileName = std::string(WinPath::fileName(f.path));
             c.dstPath = f.path;
             // Remote writes as System come through admin shares in nearly all lateral movement;
-            // a 5145 merged in later names the share for certain.
-            c.method = Method::SmbAdminShare;
+            // a 5145 merged in later names the share for certain. A Mac has no admin shares.
+            c.method = mac ? Method::SmbShare : Method::SmbAdminShare;
             c.methodRank = 1;
             c.direction = Direction::Push;
             c.firstTs = c.lastTs = f.ts;
@@ -129,7 +138,9 @@ void SystemWriteRule::collect(RuleContext &ctx, std::vector<Candidate> &out)
                 linker.link(c, best->ip, best->port, best->logonId, f.ts, f.source, name());
                 c.addEvidence(best->event, best->role, name());
             } else {
-                c.needsCorroboration = true;
+                // smbd creates files only for SMB clients: the arrival stands, its source unknown.
+                // System also writes for itself: kept only if a service install corroborates it.
+                c.needsCorroboration = !mac;
             }
             out.push_back(std::move(c));
         }

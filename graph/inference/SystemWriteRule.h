@@ -19,12 +19,17 @@ using store::ProcessInfo;
 // \\127.0.0.1\ or the host's own name (a local process names the file in a loopback UNC path, or
 // a loopback SMB session is the nearest one). A System write with no session at all is kept as
 // "needs corroboration" (a service install / start may still prove a remote drop).
+// The same for a Mac serving SMB: Apple's SMB server is the user-space daemon /usr/sbin/smbd, so
+// Endpoint Security reports the files it creates for a client (eslogger create / rename) with
+// smbd as the process, as Sysmon reports System on Windows; method smb-share (a Mac has no admin
+// shares), the Finder's own housekeeping files (.DS_Store, ._name, .TemporaryItems/) left out.
 class SystemWriteRule : public Rule {
 public:
     const char *name() const override { return "system-write"; }
     void collect(RuleContext &ctx, std::vector<Candidate> &out) override;
 
     static bool isSystemWriter(const FileCreateInfo &f);
+    static bool isMacSmbServer(const FileCreateInfo &f);
     static bool isLocalNoise(const std::string &path);
     // Whether p's command line names a UNC path (\\...): only those can write through loopback
     // (ProcessRows marker kUncCommand).

@@ -460,6 +460,48 @@ private slots:
         QCOMPARE(rows[0].rules, std::string("smb-share-write,source-command"));
     }
 
+    // The same write seen by Endpoint Security on the Mac (mac06: eslogger creates by
+    // /usr/sbin/smbd): alone, an arrival over SMB from an unknown client (the Finder's housekeeping
+    // files and a local TextEdit save are none); with the client's records, one transfer
+    // WS07 -> MAC03 as the client's account.
+    void smbdSeenByEndpointSecurity()
+    {
+        QTemporaryDir dir;
+        const std::string mac
+            = QString(fixturesDir() + QStringLiteral("/macos/mac06-eslogger-smbd.ndjson")).toStdString();
+        ImportEngine::Options opts;
+        opts.defaultHost = "MAC03";
+        auto alone = store::CaseStore::open(
+            dir.filePath(QStringLiteral("es1.ttcase")).toStdString(), store::CaseStore::Access::Create);
+        QCOMPARE(ImportEngine(*alone, opts).run({mac}).count(FileReport::Status::Imported), size_t(1));
+        inference::InferenceEngine(*alone).run();
+        auto rows = inference::listTransfers(*alone, {});
+        QCOMPARE(rows.size(), size_t(1));
+        QCOMPARE(rows[0].source, std::string());
+        QCOMPARE(describe(rows[0]),
+            std::string(" -> MAC03 |  | /Users/Shared/Projects/drop/payload.exe |  | smb-share | push"));
+        QCOMPARE(rows[0].rules, std::string("system-write"));
+        QCOMPARE(rows[0].confidenceLabel, std::string("low"));
+
+        auto both = store::CaseStore::open(
+            dir.filePath(QStringLiteral("es2.ttcase")).toStdString(), store::CaseStore::Access::Create);
+        QCOMPARE(ImportEngine(*both, {})
+                     .run({QString(fixturesDir() + QStringLiteral("/macos/mac04-client-ws07.json")).toStdString()})
+                     .count(FileReport::Status::Imported),
+            size_t(1));
+        QCOMPARE(ImportEngine(*both, opts).run({mac}).count(FileReport::Status::Imported), size_t(1));
+        inference::InferenceEngine(*both).run();
+        rows = inference::listTransfers(*both, {});
+        std::string all;
+        for (const auto &r : rows)
+            all += r.file + ": " + describe(r) + " | " + r.rules + "\n";
+        QVERIFY2(rows.size() == 1, all.c_str());
+        QCOMPARE(describe(rows[0]),
+            std::string("WS07 -> MAC03 | CORP\\carol | /Users/Shared/Projects/drop/payload.exe | "
+                        "C:\\Users\\carol\\Downloads\\payload.exe | smb-share | push"));
+        QCOMPARE(rows[0].rules, std::string("source-command,system-write"));
+    }
+
     void smbMountSource_data()
     {
         QTest::addColumn<QString>("from");
