@@ -72,33 +72,12 @@ void RemoteImageRule::collect(RuleContext &ctx, std::vector<Candidate> &out)
     for (int64_t host : hosts) {
         ctx.snap.processes.trim(); // nothing of the previous host is held
         std::vector<Sighting> seen;
-        for (const FileCreateInfo &f : ctx.snap.imageLoads.of(host)) {
-            Sighting s;
-            s.ts = f.ts;
-            s.event = f.event;
-            s.account = f.account;
-            s.source = f.source;
-            s.path = &f.path;
-            s.guid = &f.guid;
-            s.pid = f.pid;
-            s.hashes = &f.hashes;
-            seen.push_back(s);
-        }
+        for (const FileCreateInfo &f : ctx.snap.imageLoads.of(host))
+            seen.push_back({f.ts, f.event, f.account, f.source, &f.path, &f.guid, nullptr, f.pid, &f.hashes});
         if (ctx.snap.processes.mayHave(host, ProcessRows::kUncImage))
             for (const ProcessInfo &p : ctx.snap.processes.of(host))
-                if (startsFromShare(p)) {
-                    Sighting s;
-                    s.ts = p.ts;
-                    s.event = p.event;
-                    s.account = p.account;
-                    s.source = p.source;
-                    s.path = &p.image;
-                    s.guid = &p.guid;
-                    s.process = &p;
-                    s.pid = p.pid;
-                    s.hashes = &p.hashes;
-                    seen.push_back(s);
-                }
+                if (startsFromShare(p))
+                    seen.push_back({p.ts, p.event, p.account, p.source, &p.image, &p.guid, &p, p.pid, &p.hashes});
         std::stable_sort(seen.begin(), seen.end(),
             [](const Sighting &a, const Sighting &b) { return a.ts != b.ts ? a.ts < b.ts : a.event < b.event; });
         // One candidate per path while its loads keep coming within the session gap.

@@ -577,68 +577,31 @@ void Normalizer::sysmon(const RawEvent &ev, int64_t eventRow, int64_t host)
         }
         break;
     }
-    case 7: {
+    case 7:
         // Image loads are the most frequent Sysmon record; only a module mapped straight from a
         // share (ImageLoaded \\host\share\..., a remote image load: its bytes crossed the
-        // network) is normalised, as a file event of kind "image-load".
-        const std::string_view loaded = ev.field("ImageLoaded");
-        if (!isUncPath(loaded))
-            break;
-        store::FileEventRow r;
-        r.event = eventRow;
-        r.hostId = host;
-        r.ts = ts;
-        r.kind = "image-load";
-        r.path = loaded;
-        r.image = clean(ev.field("Image"));
-        const std::string guid = normaliseGuid(ev.field("ProcessGuid"));
-        r.processGuid = guid;
-        r.pid = parseInteger(ev.field("ProcessId"));
-        r.accountId = accountFromQualified(ev.field("User")); // Sysmon >= 13.30
-        r.hashes = ev.field("Hashes");
-        m_w.insertFileEvent(r);
+        // network) is normalised, as a file event of kind "image-load" (User: Sysmon >= 13.30).
+        if (const std::string_view loaded = ev.field("ImageLoaded"); isUncPath(loaded))
+            sysmonFileEvent(ev, eventRow, host, ts, "image-load", loaded, ev.field("Hashes"));
         break;
-    }
     case 11:
-    case 15:
-    case 23:
-    case 26:
-    case 17:
-    case 18: {
-        store::FileEventRow r;
-        r.event = eventRow;
-        r.hostId = host;
-        r.ts = ts;
-        switch (ev.eventId) {
-        case 11:
-            r.kind = "create";
-            break;
-        case 15:
-            r.kind = "stream";
-            break;
-        case 23:
-            r.kind = "delete";
-            break;
-        case 26:
-            r.kind = "delete-detected";
-            break;
-        case 17:
-            r.kind = "pipe-create";
-            break;
-        default:
-            r.kind = "pipe-connect";
-            break;
-        }
-        r.path = (ev.eventId == 17 || ev.eventId == 18) ? ev.field("PipeName") : ev.field("TargetFilename");
-        r.image = clean(ev.field("Image"));
-        const std::string guid = normaliseGuid(ev.field("ProcessGuid"));
-        r.processGuid = guid;
-        r.pid = parseInteger(ev.field("ProcessId"));
-        r.accountId = accountFromQualified(ev.field("User"));
-        r.hashes = ev.field(ev.eventId == 15 ? "Hash" : "Hashes");
-        m_w.insertFileEvent(r);
+        sysmonFileEvent(ev, eventRow, host, ts, "create", ev.field("TargetFilename"), ev.field("Hashes"));
         break;
-    }
+    case 15:
+        sysmonFileEvent(ev, eventRow, host, ts, "stream", ev.field("TargetFilename"), ev.field("Hash"));
+        break;
+    case 23:
+        sysmonFileEvent(ev, eventRow, host, ts, "delete", ev.field("TargetFilename"), ev.field("Hashes"));
+        break;
+    case 26:
+        sysmonFileEvent(ev, eventRow, host, ts, "delete-detected", ev.field("TargetFilename"), ev.field("Hashes"));
+        break;
+    case 17:
+        sysmonFileEvent(ev, eventRow, host, ts, "pipe-create", ev.field("PipeName"), ev.field("Hashes"));
+        break;
+    case 18:
+        sysmonFileEvent(ev, eventRow, host, ts, "pipe-connect", ev.field("PipeName"), ev.field("Hashes"));
+        break;
     case 22: {
         store::DnsQueryRow r;
         r.event = eventRow;
@@ -656,6 +619,24 @@ void Normalizer::sysmon(const RawEvent &ev, int64_t eventRow, int64_t host)
     default:
         break;
     }
+}
+
+void Normalizer::sysmonFileEvent(const RawEvent &ev, int64_t eventRow, int64_t host, int64_t ts, std::string_view kind,
+    std::string_view path, std::string_view hashes)
+{
+    store::FileEventRow r;
+    r.event = eventRow;
+    r.hostId = host;
+    r.ts = ts;
+    r.kind = kind;
+    r.path = path;
+    r.image = clean(ev.field("Image"));
+    const std::string guid = normaliseGuid(ev.field("ProcessGuid"));
+    r.processGuid = guid;
+    r.pid = parseInteger(ev.field("ProcessId"));
+    r.accountId = accountFromQualified(ev.field("User"));
+    r.hashes = hashes;
+    m_w.insertFileEvent(r);
 }
 
 void Normalizer::rdp(const RawEvent &ev, Kind kind, int64_t eventRow, int64_t host)

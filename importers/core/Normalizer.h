@@ -42,6 +42,10 @@ private:
     void security(const RawEvent &ev, int64_t eventRow, int64_t host);
     void system(const RawEvent &ev, int64_t eventRow, int64_t host);
     void sysmon(const RawEvent &ev, int64_t eventRow, int64_t host);
+    // A Sysmon file, pipe or image-load record as a file_events row of kind (Image, ProcessGuid,
+    // ProcessId, User from the record).
+    void sysmonFileEvent(const RawEvent &ev, int64_t eventRow, int64_t host, int64_t ts, std::string_view kind,
+        std::string_view path, std::string_view hashes);
     void rdp(const RawEvent &ev, Kind kind, int64_t eventRow, int64_t host);
     int64_t accountFromQualified(std::string_view qualified, std::string_view sid = {});
 
