@@ -1,5 +1,7 @@
 #include "core/Normalizer.h"
 
+#include "store/ImageLoadBackfill.h"
+
 #include "core/Integer.h"
 #include "core/JsonText.h"
 #include "core/RawEvent.h"
@@ -9,6 +11,7 @@
 #include "macos/MacNormalizer.h"
 #include "store/CaseWriter.h"
 #include "store/HostName.h"
+#include "store/ImageLoadBackfill.h"
 #include "zeek/ZeekNormalizer.h"
 
 #include <charconv>
@@ -43,15 +46,6 @@ std::string_view dashToEmpty(std::string_view v)
 std::string_view clean(std::string_view v)
 {
     return dashToEmpty(v);
-}
-
-// "\\host\share\..." (also "//host/share/..."); not the "\\?\" / "\\.\" device and long-path
-// prefixes of local paths.
-bool isUncPath(std::string_view p)
-{
-    if (p.size() < 5 || (p[0] != '\\' && p[0] != '/') || p[1] != p[0])
-        return false;
-    return p[2] != '?' && p[2] != '.' && p[2] != '\\' && p[2] != '/';
 }
 
 bool isTrue(std::string_view v)
@@ -581,7 +575,8 @@ void Normalizer::sysmon(const RawEvent &ev, int64_t eventRow, int64_t host)
         // Image loads are the most frequent Sysmon record; only a module mapped straight from a
         // share (ImageLoaded \\host\share\..., a remote image load: its bytes crossed the
         // network) is normalised, as a file event of kind "image-load" (User: Sysmon >= 13.30).
-        if (const std::string_view loaded = ev.field("ImageLoaded"); isUncPath(loaded))
+        if (const std::string_view loaded = ev.field("ImageLoaded");
+            store::isUncImagePath(loaded.data(), loaded.data() + loaded.size()))
             sysmonFileEvent(ev, eventRow, host, ts, "image-load", loaded, ev.field("Hashes"));
         break;
     case 11:

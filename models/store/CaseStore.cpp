@@ -3,6 +3,7 @@
 #include "store/CaseCopy.h"
 #include "store/CaseLocation.h"
 #include "store/CaseLock.h"
+#include "store/ImageLoadBackfill.h"
 #include "store/PgDb.h"
 #include "store/PgRoles.h"
 #include "store/PgSchema.h"
@@ -267,6 +268,13 @@ std::unique_ptr<CaseStore> CaseStore::openServer(const std::string &text, Access
             // All steps in one transaction (upgradePgCase); no backup copy as for a file: a
             // failed upgrade leaves the case as it was.
             cs->m_migratedFrom = upgradePgCase(pg, location, TT_VERSION);
+        }
+        if (cs->m_migratedFrom > 0 && cs->m_migratedFrom < 14) {
+            // Schema 14's image-load rows from the stored Sysmon 7 records, as migrate() does for
+            // a file (the records are read through this connection, not the upgrade's).
+            sql::Transaction tx(cs->m_db);
+            backfillImageLoads(cs->m_db);
+            tx.commit();
         }
         cs->m_schemaVersion = kSchemaVersion;
         if (!readOnly && options.sessionLock) {

@@ -3,6 +3,7 @@
 #include "store/AddressBindings.h"
 #include "store/EventDensity.h"
 #include "store/HostName.h"
+#include "store/ImageLoadBackfill.h"
 #include "store/InferenceState.h"
 #include "store/PayloadCodec.h"
 #include "store/RecordBlockWriter.h"
@@ -736,6 +737,14 @@ const char *const kSchemaV13 = R"SQL(
 SELECT 1;
 )SQL";
 
+// Version 14 (issue 10, 2026-12-03): Sysmon 7 records whose ImageLoaded is a UNC path are
+// normalised as file_events of kind 'image-load' (rule remote-image); migrate() re-reads the stored
+// Sysmon 7 records of an older case for them (store/ImageLoadBackfill.h) and marks inference
+// pending when it finds any.
+const char *const kSchemaV14 = R"SQL(
+SELECT 1;
+)SQL";
+
 // Version 11 (issue 12 item 2, a compact case): narrower processes rows.
 // - Sysmon's Hashes field ("SHA1=..,MD5=..,SHA256=..,IMPHASH=..", ~200 bytes, the widest string of a
 //   row) is stored once per distinct value in process_hashes; processes.hashes_id points at it (1 M
@@ -834,6 +843,7 @@ const SchemaStep kSteps[] = {
     {11, kSchemaV11},
     {12, kSchemaV12},
     {13, kSchemaV13},
+    {14, kSchemaV14},
 };
 
 bool tableExists(sql::Db &db, const char *name)
@@ -935,6 +945,8 @@ void migrate(sql::Db &db, const std::string &appVersion)
             fillEventDensity(db);
         if (step.version == 13 && current > 0)
             rebuildSysmonBindings(db);
+        if (step.version == 14 && current > 0)
+            backfillImageLoads(db);
         if (step.version == 10
             && db.queryInt("SELECT count(*) FROM pragma_table_info('annotations') WHERE name = 'version'") == 0)
             db.exec(kAnnotationsVersionColumn);

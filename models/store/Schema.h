@@ -12,7 +12,7 @@ namespace tt::store {
 
 // Schema version written by this build. A case file with a higher version is refused; a lower
 // one is migrated step by step (each step in its own transaction).
-inline constexpr int kSchemaVersion = 13;
+inline constexpr int kSchemaVersion = 14;
 
 // The stable identity of a transfer row (transfers.key), as an SQL expression over its columns:
 // destination host name | lower-case destination path or file name | first second (UTC).

@@ -484,6 +484,63 @@ private slots:
         QCOMPARE(rows[0].source, std::string("LT2"));
     }
 
+    void olderCaseGetsImageLoads()
+    {
+        // A case imported before Sysmon 7 loads from a share were normalised (schema 13 and
+        // older) holds them as records only. Opening it reads them back from the stored records
+        // (schema 14) into the rows a new import writes, marks inference pending, and inference
+        // then finds the remote image load as on a fresh import.
+        QByteArray lines;
+        lines += sysmon("WS6.corp.local", 7, at(10),
+            {{"ProcessGuid", QStringLiteral("{6a3c3ef2-50ee-5f7c-0000-0010237c0000}")},
+                {"ProcessId", QStringLiteral("636")}, {"Image", QStringLiteral("C:\\Windows\\System32\\rundll32.exe")},
+                {"ImageLoaded", QStringLiteral("\\\\10.9.9.9\\shared\\lsadb.dll")},
+                {"Hashes", QStringLiteral("SHA256=266E4E2970FFB24EE63108F25AAC6EE8359F86728D045097D6E6309CE249BD70")},
+                {"User", QStringLiteral("CORP\\bob")}});
+        lines += sysmon("WS6.corp.local", 7, at(11),
+            {{"ProcessGuid", QStringLiteral("{6a3c3ef2-50ee-5f7c-0000-0010237c0000}")},
+                {"ProcessId", QStringLiteral("636")}, {"Image", QStringLiteral("C:\\Windows\\System32\\rundll32.exe")},
+                {"ImageLoaded", QStringLiteral("C:\\Windows\\System32\\ntdll.dll")},
+                {"User", QStringLiteral("CORP\\bob")}});
+        const std::string path = m_dir.filePath(QStringLiteral("imageload-old.ttcase")).toStdString();
+        const char *rowsSql = "SELECT event || ' ' || host_id || ' ' || ts || ' ' || path || ' ' || image || ' ' || "
+                              "process_guid || ' ' || pid || ' ' || account_id || ' ' || hashes FROM file_events "
+                              "WHERE kind = 'image-load' ORDER BY id";
+        auto rows = [&](store::CaseStore &cs) {
+            std::vector<std::string> out;
+            auto st = cs.db().prepare(rowsSql);
+            while (st.step())
+                out.push_back(st.text(0));
+            return out;
+        };
+        std::vector<std::string> fresh;
+        {
+            auto cs = store::CaseStore::open(path, store::CaseStore::Access::Create);
+            ImportEngine engine(*cs, {});
+            QVERIFY(engine.run({write(lines).toStdString()}).stored() == 2);
+            fresh = rows(*cs);
+            QCOMPARE(fresh.size(), size_t(1));
+            QCOMPARE(infer(*cs).size(), size_t(1));
+            // What the older build wrote: no image-load row, so no transfer.
+            cs->db().exec("DELETE FROM file_events WHERE kind = 'image-load'");
+            QCOMPARE(infer(*cs).size(), size_t(0));
+            cs->db().exec("DELETE FROM schema_version WHERE version >= 14");
+            QCOMPARE(store::schemaVersion(cs->db()), 13);
+            QVERIFY(!store::inferencePending(*cs));
+        }
+        auto cs = store::CaseStore::open(path, store::CaseStore::Access::ReadWrite);
+        QCOMPARE(cs->schemaVersion(), store::kSchemaVersion);
+        QCOMPARE(rows(*cs), fresh);
+        QVERIFY(store::inferencePending(*cs));
+        const auto found = infer(*cs);
+        QCOMPARE(found.size(), size_t(1));
+        QCOMPARE(found[0].source, std::string("10.9.9.9"));
+        QCOMPARE(found[0].destination, std::string("WS6"));
+        QCOMPARE(found[0].file, std::string("lsadb.dll"));
+        QCOMPARE(found[0].account, std::string("CORP\\bob"));
+        QCOMPARE(found[0].direction, std::string("pull"));
+    }
+
     void staleSightingsAreSeparateBindings()
     {
         // Two sightings of one address 30 hours apart with nothing between (a sparse source such

@@ -10,6 +10,7 @@
 #include "store/Sqlite.h"
 
 #include <QDir>
+#include <QFile>
 #include <QFileInfo>
 #include <QProcess>
 #include <QTemporaryDir>
@@ -335,6 +336,52 @@ private slots:
     }
 
     // No server at the location: a clear connection error, exit 1, no password.
+    // A server case from before schema 14 holds Sysmon 7 loads from a share as records only: a
+    // writable open reads them back into image-load rows (as a case file's migration does) and
+    // marks inference pending; inference then finds the pull.
+    void olderServerCaseGetsImageLoads()
+    {
+        const QString input = m_dir.filePath(QStringLiteral("s7.json"));
+        {
+            QFile f(input);
+            QVERIFY(f.open(QIODevice::WriteOnly));
+            f.write(R"({"EventTime":"2026-03-11 10:00:00","Hostname":"WS6.corp.local","EventID":7,)"
+                    R"("SourceName":"Microsoft-Windows-Sysmon","Channel":"Microsoft-Windows-Sysmon/Operational",)"
+                    R"("RecordNumber":1,"UtcTime":"2026-03-11 10:00:00.000",)"
+                    R"("ProcessGuid":"{6a3c3ef2-50ee-5f7c-0000-0010237c0000}","ProcessId":"636",)"
+                    R"("Image":"C:\\Windows\\System32\\lsass.exe","ImageLoaded":"\\\\10.9.9.9\\shared\\lsadb.dll",)"
+                    R"("Hashes":"SHA256=AA","Signed":"false"})"
+                    "\n");
+        }
+        const std::string url = m_pg.url("imageload");
+        const char *rowsSql = "SELECT concat_ws(' ', event, host_id, ts, path, image, process_guid, pid, hashes) "
+                              "FROM file_events WHERE kind = 'image-load' ORDER BY id";
+        std::vector<std::string> fresh;
+        {
+            auto cs = store::CaseStore::open(url, store::CaseStore::Access::Create, {true});
+            QVERIFY(ImportEngine(*cs, {}).run({input.toStdString()}).stored() == 1);
+            auto st = cs->db().prepare(rowsSql);
+            while (st.step())
+                fresh.push_back(st.text(0));
+            QCOMPARE(fresh.size(), size_t(1));
+            cs->db().exec("DELETE FROM file_events WHERE kind = 'image-load'");
+            cs->db().exec("DELETE FROM schema_version WHERE version >= 14");
+            cs->db().exec("DELETE FROM transfer_evidence");
+            cs->db().exec("DELETE FROM transfers");
+        }
+        auto cs = store::CaseStore::open(url, store::CaseStore::Access::ReadWrite, {true});
+        QCOMPARE(cs->migratedFrom(), 13);
+        std::vector<std::string> again;
+        auto st = cs->db().prepare(rowsSql);
+        while (st.step())
+            again.push_back(st.text(0));
+        QCOMPARE(again, fresh);
+        inference::InferenceEngine(*cs).run();
+        QCOMPARE(
+            cs->db().queryInt("SELECT count(*) FROM transfers WHERE rules = 'remote-image' AND direction = 'pull'"),
+            int64_t(1));
+    }
+
     void noServer()
     {
         const QString url = QStringLiteral("postgresql://viewer:Sekrit77@/postgres?case=x&host=%1&connect_timeout=2")
