@@ -6,6 +6,7 @@
 #include "inference/RuleContext.h"
 #include "inference/WinPath.h"
 #include "store/HostName.h"
+#include "store/ImageLoadBackfill.h"
 
 #include <algorithm>
 #include <optional>
@@ -57,9 +58,9 @@ std::optional<Remote> remoteOf(const std::string &path)
 
 bool RemoteImageRule::startsFromShare(const ProcessInfo &p)
 {
-    if (p.image.size() < 5 || p.image[0] != '\\' || p.image[1] != '\\')
-        return false;
-    return !WinPath::startsWithI(p.image, "\\\\tsclient\\") && p.image[2] != '?' && p.image[2] != '.';
+    return !p.image.empty() && p.image.front() == '\\'
+        && store::isUncImagePath(p.image.data(), p.image.data() + p.image.size())
+        && !WinPath::startsWithI(p.image, "\\\\tsclient\\");
 }
 
 void RemoteImageRule::collect(RuleContext &ctx, std::vector<Candidate> &out)

@@ -1,7 +1,5 @@
 #include "core/Normalizer.h"
 
-#include "store/ImageLoadBackfill.h"
-
 #include "core/Integer.h"
 #include "core/JsonText.h"
 #include "core/RawEvent.h"
@@ -135,13 +133,7 @@ std::string Normalizer::normaliseLogonId(std::string_view v)
 
 std::string Normalizer::normaliseGuid(std::string_view v)
 {
-    v = dashToEmpty(v);
-    if (v.empty())
-        return {};
-    std::string g = store::toUpperAscii(v);
-    if (g.front() != '{')
-        g = '{' + g + '}';
-    return g;
+    return store::normaliseGuid(v);
 }
 
 void Normalizer::renderPayload(const RawEvent &ev, std::string &out)

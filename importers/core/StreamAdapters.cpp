@@ -31,6 +31,7 @@ long long PeekSource::read(char *buf, size_t n)
 
 HashingSource::HashingSource(ByteSource &inner, bool threaded)
     : m_inner(inner)
+    , m_threaded(threaded)
 {
     if (!threaded)
         return;
@@ -86,7 +87,7 @@ void HashingSource::flushPending()
 long long HashingSource::read(char *buf, size_t n)
 {
     long long r = m_inner.read(buf, n);
-    if (r > 0 && !m_worker.joinable() && m_digest.empty()) { // hashing on this thread
+    if (r > 0 && !m_threaded) {
         m_hash.update(buf, static_cast<size_t>(r));
         m_bytes += static_cast<uint64_t>(r);
     } else if (r > 0) {
@@ -108,7 +109,7 @@ std::string HashingSource::hexDigest()
         }
         m_cv.notify_all();
         m_worker.join();
-    } else if (m_digest.empty()) {
+    } else if (!m_threaded && m_digest.empty()) {
         m_digest = m_hash.hexDigest();
     }
     return m_digest;

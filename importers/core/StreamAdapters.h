@@ -59,6 +59,7 @@ private:
     void run();
 
     ByteSource &m_inner;
+    const bool m_threaded;
     Sha256 m_hash;
     uint64_t m_bytes = 0;
     std::vector<char> m_pending;

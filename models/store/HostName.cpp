@@ -6,6 +6,16 @@
 
 namespace tt::store {
 
+std::string normaliseGuid(std::string_view v)
+{
+    if (v.empty() || v == "-")
+        return {};
+    std::string g = toUpperAscii(v);
+    if (g.front() != '{')
+        g = '{' + g + '}';
+    return g;
+}
+
 std::string toUpperAscii(std::string_view s)
 {
     std::string out(s);

@@ -40,5 +40,7 @@ bool isServicePort(long long port);
 
 std::string toUpperAscii(std::string_view s);
 std::string toLowerAscii(std::string_view s);
+// A Sysmon ProcessGuid as the tables hold it: upper case, in braces; "" for empty or "-".
+std::string normaliseGuid(std::string_view v);
 
 } // namespace tt::store

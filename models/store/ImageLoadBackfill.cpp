@@ -38,9 +38,7 @@ int64_t backfillImageLoads(sql::Db &db)
         if (!isUncImagePath(loaded.data(), loaded.data() + loaded.size()))
             continue;
         auto text = [](const std::string &v) { return v == "-" ? std::string() : v; };
-        std::string guid = toUpperAscii(text(payloadField(format, payload, "ProcessGuid")));
-        if (!guid.empty() && guid.front() != '{')
-            guid = '{' + guid + '}';
+        const std::string guid = normaliseGuid(payloadField(format, payload, "ProcessGuid"));
         const std::string pid = payloadField(format, payload, "ProcessId");
         const std::string user = text(payloadField(format, payload, "User"));
         int64_t accountId = 0;

@@ -118,6 +118,16 @@ private:
         return {write(lt1), write(lt2), write(fs)};
     }
 
+    // The first column of every row of sql, as text.
+    static std::vector<std::string> firstColumn(store::CaseStore &cs, const char *sql)
+    {
+        std::vector<std::string> out;
+        auto st = cs.db().prepare(sql);
+        while (st.step())
+            out.push_back(st.text(0));
+        return out;
+    }
+
     static int64_t accountId(store::CaseStore &cs, const char *domain, const char *name)
     {
         auto st = cs.db().prepare("SELECT id FROM accounts WHERE domain = ? AND name_key = upper(?)");
@@ -442,13 +452,7 @@ private slots:
         const char *bindingsSql = "SELECT h.name || ' ' || x.address || ' ' || x.how || ' ' || x.source_id || ' ' || "
                                   "x.first_ts || ' ' || x.last_ts || ' ' || x.count || ' ' || x.evidence_event "
                                   "FROM host_addresses x JOIN hosts h ON h.id = x.host_id ORDER BY 1";
-        auto bindings = [&](store::CaseStore &cs) {
-            std::vector<std::string> out;
-            auto st = cs.db().prepare(bindingsSql);
-            while (st.step())
-                out.push_back(st.text(0));
-            return out;
-        };
+        auto bindings = [&](store::CaseStore &cs) { return firstColumn(cs, bindingsSql); };
         std::vector<std::string> fresh;
         {
             auto cs = store::CaseStore::open(path, store::CaseStore::Access::Create);
@@ -506,13 +510,7 @@ private slots:
         const char *rowsSql = "SELECT event || ' ' || host_id || ' ' || ts || ' ' || path || ' ' || image || ' ' || "
                               "process_guid || ' ' || pid || ' ' || account_id || ' ' || hashes FROM file_events "
                               "WHERE kind = 'image-load' ORDER BY id";
-        auto rows = [&](store::CaseStore &cs) {
-            std::vector<std::string> out;
-            auto st = cs.db().prepare(rowsSql);
-            while (st.step())
-                out.push_back(st.text(0));
-            return out;
-        };
+        auto rows = [&](store::CaseStore &cs) { return firstColumn(cs, rowsSql); };
         std::vector<std::string> fresh;
         {
             auto cs = store::CaseStore::open(path, store::CaseStore::Access::Create);
