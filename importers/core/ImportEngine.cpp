@@ -181,6 +181,78 @@ private:
     int64_t m_last = kNoTime;
 };
 
+// Where one file's records come from: parsed now on this thread or a pipeline (LiveInput), or
+// parsed earlier on the read-ahead thread and replayed (ReplayInput).
+class ImportEngine::LeafInput {
+public:
+    virtual ~LeafInput() = default;
+    virtual bool parse(RecordSink &sink) = 0; // what the parser returned
+    virtual uint64_t bytes() const = 0; // read so far
+    virtual bool drain() = 0; // reads what the parser left (for the digest); false: a read error
+    virtual std::string readError() const = 0;
+    virtual std::string digest() = 0; // SHA-256 of every byte read, hex; once, after drain()
+};
+
+class ImportEngine::LiveInput final : public LeafInput {
+public:
+    LiveInput(FormatParser &parser, ByteSource &src, bool pipeline)
+        : m_parser(parser)
+        , m_src(src)
+        , m_hashing(src, pipeline)
+        , m_pipeline(pipeline)
+    {
+    }
+    bool parse(RecordSink &sink) override
+    {
+        return m_pipeline ? ParsePipeline::run(m_parser, m_hashing, sink) : m_parser.parse(m_hashing, sink);
+    }
+    uint64_t bytes() const override { return m_hashing.bytes(); }
+    bool drain() override { return m_hashing.drain(); }
+    std::string readError() const override { return m_src.error(); }
+    std::string digest() override { return m_hashing.hexDigest(); }
+
+private:
+    FormatParser &m_parser;
+    ByteSource &m_src;
+    HashingSource m_hashing;
+    const bool m_pipeline;
+};
+
+class ImportEngine::ReplayInput final : public LeafInput {
+public:
+    explicit ReplayInput(ReadAhead::Parsed &parsed)
+        : m_parsed(parsed)
+    {
+    }
+    bool parse(RecordSink &sink) override
+    {
+        for (size_t i = 0; i < m_parsed.count; ++i) {
+            ReadAhead::Item &it = m_parsed.items[i];
+            if (sink.cancelled())
+                return m_parsed.ok;
+            switch (it.kind) {
+            case ReadAhead::Item::Kind::Event:
+                sink.event(it.event);
+                break;
+            case ReadAhead::Item::Kind::Reject:
+                sink.reject(it.position, it.message);
+                break;
+            case ReadAhead::Item::Kind::Warning:
+                sink.warning(it.position, it.message);
+                break;
+            }
+        }
+        return m_parsed.ok;
+    }
+    uint64_t bytes() const override { return m_parsed.bytes; }
+    bool drain() override { return m_parsed.drained; }
+    std::string readError() const override { return m_parsed.readError; }
+    std::string digest() override { return m_parsed.sha256; }
+
+private:
+    ReadAhead::Parsed &m_parsed;
+};
+
 ImportEngine::ImportEngine(store::CaseStore &store, Options options)
     : m_store(store)
     , m_options(std::move(options))
@@ -270,7 +342,24 @@ ImportSummary ImportEngine::run(
     reportProgress(true);
     // WAL checkpoints on a helper thread while this import writes (see WalCheckpointer).
     const auto checkpointer = store::checkpointInBackground(m_store);
-    for (const auto &[f, kind] : files) {
+    // Small regular files are parsed ahead on the read-ahead thread while this thread stores the
+    // ones before (ReadAhead): up to kMaxFilesAhead files and about kMaxBytesAhead ahead.
+    if (m_options.parseThread == Options::ParseThread::Auto)
+        m_readAhead = std::make_unique<ReadAhead>(&m_cancel, m_options.forcedFormat, m_options.defaultHost);
+    size_t considered = 0; // files before this index were queued or found not to qualify
+    auto readAheadFrom = [&](size_t current) {
+        const size_t end = std::min(files.size(), current + 1 + ReadAhead::kMaxFilesAhead);
+        for (; m_readAhead && considered < end && m_readAhead->pendingBytes() < ReadAhead::kMaxBytesAhead;
+             ++considered) {
+            const auto &[f, kind] = files[considered];
+            struct stat st { };
+            if ((kind == Kind::Named || kind == Kind::Found) && f != kStdinInput && ::stat(f.c_str(), &st) == 0
+                && S_ISREG(st.st_mode) && st.st_size > 0 && st.st_size <= kInlineParseBytes)
+                m_readAhead->queue(f, st.st_mtime, st.st_size);
+        }
+    };
+    for (size_t i = 0; i < files.size(); ++i) {
+        const auto &[f, kind] = files[i];
         if (cancelled())
             break;
         if (kind == Kind::Missing || kind == Kind::EmptyFolder) {
@@ -280,7 +369,16 @@ ImportSummary ImportEngine::run(
             finish(std::move(r));
             continue;
         }
+        readAheadFrom(i);
         importPath(f, kind == Kind::Named);
+        if (m_readAhead)
+            m_readAhead->drop(f); // not taken (e.g. it could not be read): the queue moves on
+    }
+    m_readAhead.reset();
+    try {
+        m_writer->storeTrainedDictionaries(); // for the next import into this case
+    } catch (const std::exception &e) {
+        spdlog::warn("storing the trained record dictionaries failed ({}); later imports train again", e.what());
     }
     if (bulk) {
         m_progress.current = "rebuilding indexes";
@@ -337,14 +435,6 @@ void ImportEngine::importPath(const std::string &path, bool named)
         mtime = st.st_mtime;
     }
     const uint64_t diskBefore = m_diskBytes.load();
-    FileSource file(standardInput ? std::string("/dev/stdin") : path, &m_cancel);
-    if (!file.isOpen()) {
-        FileReport r;
-        r.path = path;
-        r.message = "cannot read: " + file.error();
-        finish(std::move(r));
-        return;
-    }
     // Fast path for a re-run: same path, size and mtime as an imported source, and same hash.
     try {
         // (Regular files only: hashing a FIFO here would consume the data it is about to import.)
@@ -362,12 +452,34 @@ void ImportEngine::importPath(const std::string &path, bool named)
                 r.sha256 = sha;
                 r.message = "already in the case (same SHA-256 as source #" + std::to_string(known->id) + ")";
                 m_diskBytes += static_cast<uint64_t>(std::max<int64_t>(size, 0));
+                if (m_readAhead)
+                    m_readAhead->drop(path);
                 finish(std::move(r));
                 return;
             }
         }
     } catch (const std::exception &e) {
         spdlog::warn("provenance look-up failed for {}: {}", path, e.what());
+    }
+    if (m_readAhead && !standardInput) {
+        auto parsed = m_readAhead->take(path);
+        const bool usable = parsed && parsed->usable;
+        if (usable) {
+            ++m_summary.readAhead;
+            importParsed(*parsed, path, size, mtime);
+            m_diskBytes += static_cast<uint64_t>(std::max<int64_t>(size, 0));
+        }
+        m_readAhead->recycle(std::move(parsed)); // its events are reused for a later file
+        if (usable)
+            return;
+    }
+    FileSource file(standardInput ? std::string("/dev/stdin") : path, &m_cancel);
+    if (!file.isOpen()) {
+        FileReport r;
+        r.path = path;
+        r.message = "cannot read: " + file.error();
+        finish(std::move(r));
+        return;
     }
     CountingSource counting(file, &m_diskBytes);
     importStream(counting, path, size, mtime, 0, path, named);
@@ -479,7 +591,7 @@ void ImportEngine::importLeaf(
         finish(std::move(report));
         return;
     }
-    std::unique_ptr<FormatParser> parser = makeParser(fmt);
+    const std::unique_ptr<FormatParser> parser = makeParser(fmt);
     if (!parser) {
         // Inside a folder or an archive, a README or a ground truth beside the logs is expected:
         // skipped and named. Named on the command line, the user meant it as telemetry: an error.
@@ -516,7 +628,24 @@ void ImportEngine::importLeaf(
         : m_options.parseThread == Options::ParseThread::Importing;
     if (small && m_options.parseThread != Options::ParseThread::Own)
         parser->setThreaded(false);
-    HashingSource hashing(src, !onThisThread);
+    LiveInput input(*parser, src, !onThisThread);
+    storeLeaf(report, *parser, input, path, size, mtime, t0);
+}
+
+void ImportEngine::importParsed(ReadAhead::Parsed &parsed, const std::string &path, int64_t size, int64_t mtime)
+{
+    FileReport report;
+    report.path = path;
+    report.format = std::string(formatName(parsed.format));
+    m_progress.current = path;
+    ReplayInput input(parsed);
+    // The file's time includes its parse on the read-ahead thread.
+    storeLeaf(report, *parsed.parser, input, path, size, mtime, nowNs() - parsed.parseNs);
+}
+
+void ImportEngine::storeLeaf(FileReport &report, const FormatParser &parser, LeafInput &input, const std::string &path,
+    int64_t size, int64_t mtime, int64_t t0)
+{
     store::CaseWriter &w = *m_writer;
     try {
         store::SourceRow row;
@@ -524,16 +653,16 @@ void ImportEngine::importLeaf(
         row.size = size >= 0 ? size : store::kNoValue;
         row.mtime = mtime >= 0 ? mtime : store::kNoValue;
         row.format = report.format;
-        row.parser = parser->name();
-        row.parserVersion = parser->version();
+        row.parser = parser.name();
+        row.parserVersion = parser.version();
         w.begin(row);
         Normalizer norm(w);
         Sink sink(*this, norm, w, report);
         sink.m_baseRecords = m_progress.records;
-        const bool ok = onThisThread ? parser->parse(hashing, sink) : ParsePipeline::run(*parser, hashing, sink);
+        const bool ok = input.parse(sink);
         m_progress.records += report.read;
         m_progress.rejected += report.rejected;
-        report.bytes = hashing.bytes();
+        report.bytes = input.bytes();
         if (cancelled()) {
             w.rollback();
             report.status = FileReport::Status::Cancelled;
@@ -542,12 +671,12 @@ void ImportEngine::importLeaf(
             finish(std::move(report));
             return;
         }
-        if (!hashing.drain()) {
+        if (!input.drain()) {
             report.warnings++;
-            report.issues.push_back({0, false, "read error after the last record: " + src.error()});
+            report.issues.push_back({0, false, "read error after the last record: " + input.readError()});
         }
-        report.bytes = hashing.bytes();
-        report.sha256 = hashing.hexDigest();
+        report.bytes = input.bytes();
+        report.sha256 = input.digest();
         if (report.stored == 0) {
             w.rollback();
             report.status = FileReport::Status::Failed;

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "core/FormatDetector.h"
+#include "core/ReadAhead.h"
 
 #include <atomic>
 #include <cstdint>
@@ -12,6 +13,7 @@
 namespace tt {
 
 class ByteSource;
+class FormatParser;
 namespace store {
 class CaseStore;
 class CaseWriter;
@@ -63,6 +65,8 @@ struct ImportSummary {
     // Files already in the case without a host that `--host` re-attributed (counted as imported;
     // CaseWriter::commit's replaceHostless).
     int64_t hostsFixed = 0;
+    // Files parsed on the read-ahead thread (ReadAhead) rather than by the importing thread.
+    int64_t readAhead = 0;
     int64_t stored() const;
     int64_t rejected() const;
     uint64_t bytes() const;
@@ -94,8 +98,11 @@ public:
         uint64_t bulkIndexBytes = 64ull << 20;
         // Host for records that name none (Linux audit logs without node=); empty: none.
         std::string defaultHost;
-        // Where a file is parsed: Auto (on the importing thread up to kInlineParseBytes or with
-        // fewer than 4 cores, else on a parse thread), or always the one way (tests, benchmarks).
+        // Where a file is parsed: Auto (a regular file up to kInlineParseBytes one file ahead on
+        // the read-ahead thread, see ReadAhead; a larger one or a stream on the importing thread
+        // with fewer than 4 cores, else on a parse thread), or always the one way (tests,
+        // benchmarks: Importing parses every file on the importing thread, Own through
+        // ParsePipeline).
         enum class ParseThread { Auto, Own, Importing };
         ParseThread parseThread = ParseThread::Auto;
     };
@@ -113,17 +120,26 @@ public:
 
 private:
     class Sink;
+    class LeafInput; // one file's records: parsed now (LiveInput) or by the read-ahead (ReplayInput)
+    class LiveInput;
+    class ReplayInput;
     // named: the path was given as an input, not found inside a folder or an archive.
     void importPath(const std::string &path, bool named);
     void importStream(ByteSource &src, const std::string &path, int64_t size, int64_t mtime, int depth,
         const std::string &outerFile, bool named);
     void importLeaf(ByteSource &src, const std::string &path, int64_t size, int64_t mtime, Format fmt, bool named);
+    // A file the read-ahead thread parsed: its records replayed into the store.
+    void importParsed(ReadAhead::Parsed &parsed, const std::string &path, int64_t size, int64_t mtime);
+    // One file's transaction: begin, records from input, commit (or rollback) and its report.
+    void storeLeaf(FileReport &report, const FormatParser &parser, LeafInput &input, const std::string &path,
+        int64_t size, int64_t mtime, int64_t t0);
     void finish(FileReport &&report);
     void reportProgress(bool force);
 
     store::CaseStore &m_store;
     Options m_options;
     std::unique_ptr<store::CaseWriter> m_writer;
+    std::unique_ptr<ReadAhead> m_readAhead; // during run(), with ParseThread::Auto
     std::atomic<bool> m_cancel {false};
     std::atomic<uint64_t> m_diskBytes {0};
     ImportSummary m_summary;

@@ -13,6 +13,7 @@ list(APPEND TT_IMPORTER_SOURCES
   core/ArchiveReader.h core/ArchiveReader.cpp
   core/Normalizer.h core/Normalizer.cpp
   core/ParsePipeline.h core/ParsePipeline.cpp
+  core/ReadAhead.h core/ReadAhead.cpp
   core/ParserRegistry.h core/ParserRegistry.cpp
   core/ImportEngine.h core/ImportEngine.cpp
 )

@@ -106,20 +106,20 @@ CaseWriter::~CaseWriter()
 
 std::optional<CaseWriter::KnownSource> CaseWriter::findByStat(std::string_view path, int64_t size, int64_t mtime)
 {
-    auto st = m_db.prepare("SELECT id, sha256, path FROM sources WHERE path=? AND size=? AND mtime=? LIMIT 1");
-    st.bind(1, path).bind(2, size).bind(3, mtime);
-    if (!st.step())
+    auto st = m_db.cached("SELECT id, sha256, path FROM sources WHERE path=? AND size=? AND mtime=? LIMIT 1");
+    st->bind(1, path).bind(2, size).bind(3, mtime);
+    if (!st->step())
         return std::nullopt;
-    return KnownSource {st.int64(0), st.text(1), st.text(2)};
+    return KnownSource {st->int64(0), st->text(1), st->text(2)};
 }
 
 std::optional<CaseWriter::KnownSource> CaseWriter::findBySha(std::string_view sha256)
 {
-    auto st = m_db.prepare("SELECT id, sha256, path FROM sources WHERE sha256=? LIMIT 1");
-    st.bind(1, sha256);
-    if (!st.step())
+    auto st = m_db.cached("SELECT id, sha256, path FROM sources WHERE sha256=? LIMIT 1");
+    st->bind(1, sha256);
+    if (!st->step())
         return std::nullopt;
-    return KnownSource {st.int64(0), st.text(1), st.text(2)};
+    return KnownSource {st->int64(0), st->text(1), st->text(2)};
 }
 
 void CaseWriter::begin(const SourceRow &source)
@@ -130,17 +130,17 @@ void CaseWriter::begin(const SourceRow &source)
     m_issues = 0;
     m_firstEvent = 0;
     m_lastEvent = 0;
-    auto ins = m_db.prepareInsert(
+    auto ins = m_db.cachedInsert(
         "INSERT INTO sources(path, size, mtime, sha256, format, parser, parser_version, imported_utc) "
         "VALUES(?,?,?,?,?,?,?,?)");
-    ins.bind(1, source.path);
-    bindValue(ins, 2, source.size);
-    bindValue(ins, 3, source.mtime);
+    ins->bind(1, source.path);
+    bindValue(*ins, 2, source.size);
+    bindValue(*ins, 3, source.mtime);
     // Placeholder until the content hash is known at commit (unique within the transaction).
-    ins.bind(4, std::string_view("pending"));
-    ins.bind(5, source.format).bind(6, source.parser).bind(7, source.parserVersion);
-    ins.bind(8, static_cast<int64_t>(std::time(nullptr)));
-    m_sourceId = ins.execInsert();
+    ins->bind(4, std::string_view("pending"));
+    ins->bind(5, source.format).bind(6, source.parser).bind(7, source.parserVersion);
+    ins->bind(8, static_cast<int64_t>(std::time(nullptr)));
+    m_sourceId = ins->execInsert();
     m_blocks.begin(m_sourceId, source.format);
 }
 
@@ -175,16 +175,16 @@ CaseWriter::CommitResult CaseWriter::commit(
         }
     }
     auto up
-        = m_db.prepare("UPDATE sources SET sha256=?, records_read=?, records_stored=?, records_rejected=?, warnings=?, "
-                       "first_ts=?, last_ts=?, duration_ms=?, first_event=?, last_event=? WHERE id=?");
-    up.bind(1, sha256).bind(2, counts.read).bind(3, counts.stored).bind(4, counts.rejected).bind(5, counts.warnings);
-    bindValue(up, 6, counts.firstTs);
-    bindValue(up, 7, counts.lastTs);
-    up.bind(8, counts.durationMs);
-    bindId(up, 9, m_firstEvent);
-    bindId(up, 10, m_lastEvent);
-    up.bind(11, m_sourceId);
-    up.exec();
+        = m_db.cached("UPDATE sources SET sha256=?, records_read=?, records_stored=?, records_rejected=?, warnings=?, "
+                      "first_ts=?, last_ts=?, duration_ms=?, first_event=?, last_event=? WHERE id=?");
+    up->bind(1, sha256).bind(2, counts.read).bind(3, counts.stored).bind(4, counts.rejected).bind(5, counts.warnings);
+    bindValue(*up, 6, counts.firstTs);
+    bindValue(*up, 7, counts.lastTs);
+    up->bind(8, counts.durationMs);
+    bindId(*up, 9, m_firstEvent);
+    bindId(*up, 10, m_lastEvent);
+    up->bind(11, m_sourceId);
+    up->exec();
     markInferencePending(m_db); // new events: the transfers are stale until inference commits
     m_tx->commit();
     m_tx.reset();
@@ -297,6 +297,16 @@ END LOOP; END$$)SQL");
     m_active = false;
     m_blocks.discard();
     clearCaches();
+}
+
+void CaseWriter::storeTrainedDictionaries()
+{
+    if (m_active || !m_blocks.trainingPending())
+        return;
+    sql::Transaction tx(m_db, true);
+    lockCaseWriters(m_db);
+    m_blocks.storeTrained();
+    tx.commit();
 }
 
 void CaseWriter::clearCaches()
@@ -754,17 +764,19 @@ void CaseWriter::countHostEvent(const EventRow &r)
 
 void CaseWriter::flushHostStats()
 {
-    auto up = m_db.prepare(
+    if (m_hostStats.empty())
+        return;
+    auto up = m_db.cached(
         "UPDATE hosts SET event_count=event_count+?1, "
         "first_ts=CASE WHEN ?2 IS NULL THEN first_ts WHEN first_ts IS NULL OR ?2<first_ts THEN ?2 ELSE first_ts END, "
         "last_ts=CASE WHEN ?3 IS NULL THEN last_ts WHEN last_ts IS NULL OR ?3>last_ts THEN ?3 ELSE last_ts END "
         "WHERE id=?4");
     for (const auto &[id, hs] : m_hostStats) {
-        up.bind(1, hs.count);
-        bindValue(up, 2, hs.first);
-        bindValue(up, 3, hs.last);
-        up.bind(4, id);
-        up.exec();
+        up->bind(1, hs.count);
+        bindValue(*up, 2, hs.first);
+        bindValue(*up, 3, hs.last);
+        up->bind(4, id);
+        up->exec();
     }
 }
 

@@ -57,6 +57,10 @@ public:
     // without a host and not normalised). False for an unknown source.
     bool hostless(int64_t sourceId);
     void rollback();
+    // Stores, in a transaction of its own, the record dictionaries trained on this writer's last
+    // sources that no later source has stored yet (RecordBlockWriter): called when an import
+    // ends, so that the next import into the case uses them. Outside a file's transaction.
+    void storeTrainedDictionaries();
 
 private:
     void replaceSource(int64_t oldSource);

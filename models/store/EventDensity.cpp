@@ -39,21 +39,21 @@ void EventDensityCounter::flush(sql::Db &db)
 {
     bool removed = false;
     if (!m_minutes.empty()) {
-        auto up = db.prepare("INSERT INTO event_minutes(minute, n) VALUES(?, ?) "
-                             "ON CONFLICT(minute) DO UPDATE SET n = event_minutes.n + excluded.n");
+        auto up = db.cached("INSERT INTO event_minutes(minute, n) VALUES(?, ?) "
+                            "ON CONFLICT(minute) DO UPDATE SET n = event_minutes.n + excluded.n");
         for (const auto &[minute, n] : m_minutes) {
             removed = removed || n < 0;
-            up.bind(1, minute).bind(2, n);
-            up.exec();
+            up->bind(1, minute).bind(2, n);
+            up->exec();
         }
     }
     if (!m_hostHours.empty()) {
-        auto up = db.prepare("INSERT INTO host_event_hours(host_id, hour, n) VALUES(?, ?, ?) "
-                             "ON CONFLICT(host_id, hour) DO UPDATE SET n = host_event_hours.n + excluded.n");
+        auto up = db.cached("INSERT INTO host_event_hours(host_id, hour, n) VALUES(?, ?, ?) "
+                            "ON CONFLICT(host_id, hour) DO UPDATE SET n = host_event_hours.n + excluded.n");
         for (const auto &[key, n] : m_hostHours) {
             removed = removed || n < 0;
-            up.bind(1, key.host).bind(2, key.hour).bind(3, n);
-            up.exec();
+            up->bind(1, key.host).bind(2, key.hour).bind(3, n);
+            up->exec();
         }
     }
     if (removed)

@@ -10,10 +10,10 @@ namespace tt::store {
 namespace {
 void setState(sql::Db &db, std::string_view state)
 {
-    auto st = db.prepare(
+    auto st = db.cached(
         "INSERT INTO case_info(key, value) VALUES(?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value");
-    st.bind(1, std::string_view(kInferenceStateKey)).bind(2, state);
-    st.exec();
+    st->bind(1, std::string_view(kInferenceStateKey)).bind(2, state);
+    st->exec();
 }
 } // namespace
 

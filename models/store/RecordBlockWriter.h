@@ -3,6 +3,7 @@
 #include "store/BlockCompressor.h"
 
 #include <cstdint>
+#include <future>
 #include <map>
 #include <memory>
 #include <string>
@@ -30,7 +31,10 @@ struct RecordRef {
 // Dictionaries: per key "source format|channel of the source's first record", trained once per
 // case from the first source that brings the key (its first kTrainBytes of payloads), stored in
 // record_dicts and reused by every later source with that key. ~1.5x smaller blocks on JSON lines
-// (BENCHMARKS.md); a source too small to train on is compressed without one.
+// (BENCHMARKS.md); a source too small to train on is compressed without one. Training runs on a
+// thread of its own (~10 ms per dictionary): the blocks it is trained on are compressed without
+// it meanwhile, and the source's next block, or the next source with that key, waits for it and
+// stores it (so a folder of small files never waits for a training it does not need yet).
 class RecordBlockWriter {
 public:
     explicit RecordBlockWriter(sql::Db &db);
@@ -45,6 +49,11 @@ public:
     void finish();
     // The transaction was rolled back: drops pending blocks and the dictionaries it may have made.
     void discard();
+    // Whether a dictionary was trained (or is being trained) that no source has stored yet.
+    bool trainingPending() const { return !m_trainings.empty(); }
+    // Stores every such dictionary in the open transaction (waiting for its training), for later
+    // sources and later imports; no block of the sources it was trained on uses it.
+    void storeTrained();
 
     struct Stats {
         int64_t blocks = 0, records = 0, rawBytes = 0, storedBytes = 0, dictionariesTrained = 0;
@@ -65,7 +74,8 @@ private:
 
     void closeBlock();
     void resolveDictionary();
-    void trainDictionary();
+    void startTraining();
+    void adoptTraining(); // waits for this key's training, stores and uses its dictionary
     void submit(Block &&b);
     bool writeOne(bool wait); // writes the oldest compressed block; false when none (is ready)
 
@@ -75,11 +85,12 @@ private:
     std::string m_format;
     std::string m_key; // "" until the first record
     Dict *m_dict = nullptr; // this source's dictionary, null when none
-    bool m_training = false; // closed blocks wait in m_waiting until the dictionary exists
-    size_t m_waitingBytes = 0;
+    bool m_training = false; // collecting this source's first payloads to train on
+    std::string m_samples;
+    std::vector<size_t> m_sampleSizes;
     Block m_current;
-    std::vector<Block> m_waiting;
     std::map<std::string, std::unique_ptr<Dict>, std::less<>> m_dicts; // by key, as stored in the case
+    std::map<std::string, std::future<std::string>, std::less<>> m_trainings; // by key: dictionary bytes
     BlockCompressor m_compressor;
     std::unique_ptr<sql::Stmt> m_insert;
     static constexpr size_t kMaxInFlight = 4; // blocks handed to the compressor, not yet written

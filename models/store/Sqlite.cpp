@@ -255,6 +255,7 @@ Db::~Db()
 Db::Db(Db &&o) noexcept
     : m_db(std::exchange(o.m_db, nullptr))
     , m_pg(std::move(o.m_pg))
+    , m_cache(std::move(o.m_cache))
 {
 }
 
@@ -264,8 +265,60 @@ Db &Db::operator=(Db &&o) noexcept
         close();
         m_db = std::exchange(o.m_db, nullptr);
         m_pg = std::move(o.m_pg);
+        m_cache = std::move(o.m_cache);
     }
     return *this;
+}
+
+CachedStmt::CachedStmt(Stmt *cached, bool *inUse)
+    : m_stmt(cached)
+    , m_inUse(inUse)
+{
+    *m_inUse = true;
+}
+
+CachedStmt::CachedStmt(Stmt &&own)
+    : m_own(std::make_unique<Stmt>(std::move(own)))
+{
+    m_stmt = m_own.get();
+}
+
+CachedStmt::CachedStmt(CachedStmt &&o) noexcept
+    : m_stmt(std::exchange(o.m_stmt, nullptr))
+    , m_inUse(std::exchange(o.m_inUse, nullptr))
+    , m_own(std::move(o.m_own))
+{
+}
+
+CachedStmt::~CachedStmt()
+{
+    if (!m_inUse)
+        return; // its own statement (or moved from): finalized with m_own
+    try {
+        m_stmt->reset();
+    } catch (...) {
+    }
+    *m_inUse = false;
+}
+
+CachedStmt Db::cached(std::string_view sql)
+{
+    if (m_pg)
+        return CachedStmt(prepare(sql));
+    auto it = m_cache.find(std::string(sql));
+    if (it == m_cache.end()) {
+        auto entry = std::make_unique<CacheEntry>();
+        entry->stmt = Stmt(m_db, sql);
+        it = m_cache.emplace(std::string(sql), std::move(entry)).first;
+    } else if (it->second->inUse) {
+        return CachedStmt(Stmt(m_db, sql)); // nested use of the same SQL
+    }
+    return CachedStmt(&it->second->stmt, &it->second->inUse);
+}
+
+CachedStmt Db::cachedInsert(std::string_view sql)
+{
+    return m_pg ? CachedStmt(prepareInsert(sql)) : cached(sql);
 }
 
 void Db::open(const std::string &path, Mode mode)
@@ -339,6 +392,7 @@ Stmt Db::prepareInsert(std::string_view sql)
 
 void Db::close()
 {
+    m_cache.clear(); // finalized before the connection closes
     m_pg.reset();
     if (m_db) {
         sqlite3_close_v2(m_db);
@@ -399,7 +453,7 @@ Transaction::Transaction(Db &db, bool immediate)
         m_pg = std::make_unique<PgTransaction>(*m_db.pg(), immediate);
         return;
     }
-    m_db.exec(immediate ? "BEGIN IMMEDIATE" : "BEGIN");
+    m_db.cached(immediate ? "BEGIN IMMEDIATE" : "BEGIN")->exec(); // prepared once per connection
 }
 
 Transaction::~Transaction()
@@ -421,7 +475,7 @@ void Transaction::commit()
         m_pg->commit();
         return;
     }
-    m_db.exec("COMMIT");
+    m_db.cached("COMMIT")->exec();
     m_open = false;
 }
 

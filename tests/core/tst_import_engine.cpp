@@ -4,9 +4,11 @@
 #include "core/ImportEngine.h"
 #include "core/JsonText.h"
 #include "store/CaseStore.h"
+#include "store/RecordReader.h"
 #include "store/Schema.h"
 
 #include "EngineFixtures.h"
+#include "TestSupport.h"
 
 #include <QCryptographicHash>
 #include <QDir>
@@ -200,6 +202,147 @@ private slots:
             QCOMPARE(count(*cs, "SELECT count(*) FROM net_connections"), 40 + largeLines);
             QCOMPARE(count(*cs, "SELECT count(DISTINCT position) FROM events"), largeLines);
         }
+    }
+
+    // A folder of small files read ahead on the helper thread stores exactly what the importing
+    // thread alone stores: every report, provenance row, event, payload byte and issue, with
+    // damaged files, a duplicate, an archive, an empty file, a file that is not telemetry and a
+    // JSON file too large to be read ahead among them.
+    void readAheadSameAsImportingThread()
+    {
+        const QString dir = path(QStringLiteral("ra"));
+        QVERIFY(QDir().mkpath(dir));
+        QByteArray a = sysmonLines(1, 30);
+        a += "{\"EventID\": 3, \"Channel\": broken\n";
+        a += lines({kLogon4624, kShare5145, kSysmon1});
+        writeFile(dir + "/a.json", a);
+        writeFile(dir + "/b.json", sysmonLines(100, 10));
+        writeFile(dir + "/b-copy.json", sysmonLines(100, 10)); // same SHA-256: a duplicate
+        QFile evtx(test::fixturesDir() + "/fuzz/evtx/synthetic.evtx");
+        QVERIFY(evtx.open(QIODevice::ReadOnly));
+        const QByteArray evtxBytes = evtx.readAll();
+        writeFile(dir + "/c.evtx", evtxBytes);
+        writeFile(dir + "/c-cut.evtx", evtxBytes.left(evtxBytes.size() - 3000)); // damaged chunk
+        QFile xml(test::fixturesDir() + "/xml/wevtutil_security.xml");
+        QVERIFY(xml.open(QIODevice::ReadOnly));
+        writeFile(dir + "/d.xml", xml.readAll());
+        writeFile(dir + "/e-empty.json", {});
+        writeFile(dir + "/notes.txt", "not telemetry\n");
+        writeArchive(dir + "/f.zip", "zip", "", {{"inner.json", sysmonLines(500, 5)}});
+        QByteArray big;
+        for (int first = 1000; big.size() <= ReadAhead::kMaxDenseBytes; first += 1000)
+            big += sysmonLines(first, 1000);
+        writeFile(dir + "/g-big.json", big);
+
+        using PT = ImportEngine::Options::ParseThread;
+        std::unique_ptr<store::CaseStore> cases[2];
+        ImportSummary sums[2];
+        int n = 0;
+        for (PT how : {PT::Auto, PT::Importing}) {
+            cases[n] = store::CaseStore::open(
+                path(QStringLiteral("ra%1.ttcase").arg(n)).toStdString(), store::CaseStore::Access::Create);
+            ImportEngine::Options o;
+            o.parseThread = how;
+            ImportEngine engine(*cases[n], o);
+            sums[n] = engine.run({dir.toStdString()});
+            ++n;
+        }
+        // a, b, b-copy, c, c-cut and d went through the read-ahead; the rest did not qualify.
+        QCOMPARE(sums[0].readAhead, int64_t(6));
+        QCOMPARE(sums[1].readAhead, int64_t(0));
+        QCOMPARE(sums[0].files.size(), sums[1].files.size());
+        QCOMPARE(sums[0].count(FileReport::Status::Duplicate), size_t(1));
+        QVERIFY(sums[0].count(FileReport::Status::Imported) >= 7);
+        for (size_t i = 0; i < sums[0].files.size(); ++i) {
+            const FileReport &x = sums[0].files[i], &y = sums[1].files[i];
+            QCOMPARE(x.path, y.path);
+            QCOMPARE(int(x.status), int(y.status));
+            QCOMPARE(x.format, y.format);
+            QCOMPARE(x.read, y.read);
+            QCOMPARE(x.stored, y.stored);
+            QCOMPARE(x.rejected, y.rejected);
+            QCOMPARE(x.warnings, y.warnings);
+            QCOMPARE(x.bytes, y.bytes);
+            QCOMPARE(x.sha256, y.sha256);
+            QCOMPARE(x.message, y.message);
+            QCOMPARE(x.issues.size(), y.issues.size());
+            for (size_t k = 0; k < x.issues.size(); ++k) {
+                QCOMPARE(x.issues[k].position, y.issues[k].position);
+                QCOMPARE(x.issues[k].message, y.issues[k].message);
+            }
+        }
+        QVERIFY(sums[0].files[1].rejected > 0 || sums[0].files[0].rejected > 0); // a.json's bad line
+        // The same rows in both cases, payload bytes included.
+        auto rows = [](store::CaseStore &cs, const char *sql) {
+            std::vector<std::string> out;
+            auto st = cs.db().prepare(sql);
+            while (st.step()) {
+                std::string r;
+                for (int c = 0; c < st.columnCount(); ++c)
+                    r += (st.isNull(c) ? std::string("NULL") : st.text(c)) + "|";
+                out.push_back(std::move(r));
+            }
+            return out;
+        };
+        const char *const kSourcesSql = "SELECT path, size, sha256, format, parser, records_read, records_stored, "
+                                        "records_rejected, warnings, first_ts, last_ts, first_event, last_event "
+                                        "FROM sources ORDER BY id";
+        for (const char *sql :
+            {kSourcesSql, "SELECT id, source_id, ts, host_id, event_id, record_id, position FROM events ORDER BY id",
+                "SELECT source_id, position, severity, message FROM import_issues ORDER BY id",
+                "SELECT name, event_count, first_ts, last_ts FROM hosts ORDER BY id",
+                "SELECT event, host_id, kind, path FROM file_events ORDER BY id",
+                "SELECT event, host_id, src_ip, dst_ip, dst_port FROM net_connections ORDER BY id",
+                "SELECT minute, n FROM event_minutes ORDER BY minute"}) {
+            const auto x = rows(*cases[0], sql), y = rows(*cases[1], sql);
+            QVERIFY2(!x.empty() || QByteArray(sql).contains("file_events"), sql);
+            QCOMPARE(x, y);
+        }
+        std::vector<std::string> payloads[2];
+        for (int c = 0; c < 2; ++c) {
+            store::RecordReader reader(cases[c]->db());
+            auto st = cases[c]->db().prepare("SELECT block_id, block_index FROM events ORDER BY id");
+            std::string_view out;
+            std::string error;
+            while (st.step()) {
+                QVERIFY2(reader.read(st, 0, out, error), error.c_str());
+                payloads[c].emplace_back(out);
+            }
+        }
+        QCOMPARE(payloads[0].size(), size_t(count(*cases[0], "SELECT count(*) FROM events")));
+        QVERIFY(payloads[0] == payloads[1]);
+        QCOMPARE(integrity(*cases[0]), QStringLiteral("ok"));
+
+        // Run again: every file is already in the case (the read-ahead's queued parses of the
+        // files found by path, size and modification time are dropped unread); nothing changes.
+        ImportEngine again(*cases[0], {});
+        const ImportSummary rerun = again.run({dir.toStdString()});
+        QCOMPARE(rerun.count(FileReport::Status::Imported), size_t(0));
+        QCOMPARE(rows(*cases[0], "SELECT count(*) FROM events"), rows(*cases[1], "SELECT count(*) FROM events"));
+        QCOMPARE(count(*cases[0], "SELECT count(*) FROM sources"), count(*cases[1], "SELECT count(*) FROM sources"));
+    }
+
+    // Cancelled while files are queued and being parsed ahead: the import stops, files already
+    // committed stay whole, nothing of the others is kept, and the engine returns.
+    void readAheadCancelled()
+    {
+        const QString dir = path(QStringLiteral("racancel"));
+        QVERIFY(QDir().mkpath(dir));
+        for (int i = 0; i < 20; ++i)
+            writeFile(dir + QStringLiteral("/f%1.json").arg(i, 2, 10, QLatin1Char('0')), sysmonLines(1000 * i, 50));
+        auto cs = store::CaseStore::open(
+            path(QStringLiteral("racancel.ttcase")).toStdString(), store::CaseStore::Access::Create);
+        ImportEngine engine(*cs, {});
+        int done = 0;
+        const ImportSummary sum = engine.run({dir.toStdString()}, {}, [&](const FileReport &) {
+            if (++done == 3)
+                engine.cancel();
+        });
+        QVERIFY(sum.cancelled);
+        QCOMPARE(sum.count(FileReport::Status::Imported), size_t(3));
+        QCOMPARE(count(*cs, "SELECT count(*) FROM sources"), int64_t(3));
+        QCOMPARE(count(*cs, "SELECT count(*) FROM events"), int64_t(150));
+        QCOMPARE(integrity(*cs), QStringLiteral("ok"));
     }
 
     // The JSON string writer of rendered payloads: plain runs copied, the rest escaped or replaced.
