@@ -73,6 +73,7 @@ void RecordBlockWriter::begin(int64_t sourceId, std::string_view sourceFormat)
     m_samples.clear();
     m_sampleSizes.clear();
     m_current = Block {};
+    m_adopted.clear(); // the previous transaction committed (a rollback calls discard() first)
     auto next = m_db.cached("SELECT coalesce(max(id), 0) + 1 FROM record_blocks");
     m_nextId = next->step() ? next->int64(0) : 1;
 }
@@ -118,8 +119,13 @@ void RecordBlockWriter::discard()
     m_sampleSizes.clear();
     m_dict = nullptr;
     m_dicts.clear(); // one made in the rolled-back transaction no longer exists
-    // A dictionary trained on a rolled-back source would keep pieces of it: none is kept.
-    m_trainings.clear();
+    // A dictionary trained on the rolled-back source would keep pieces of it: dropped (those of
+    // earlier, committed sources stay pending).
+    std::erase_if(m_trainings, [this](const auto &t) { return t.second.sourceId == m_sourceId; });
+    for (auto &[key, t] : m_adopted)
+        if (t.sourceId != m_sourceId)
+            m_trainings.insert_or_assign(key, std::move(t));
+    m_adopted.clear();
 }
 
 void RecordBlockWriter::closeBlock()
@@ -174,14 +180,26 @@ void RecordBlockWriter::startTraining()
     m_sampleSizes.clear();
     if (samples.size() < kMinTrainBytes)
         return; // too little: the next source with this key tries again
-    m_trainings[m_key] = std::async(std::launch::async,
+    Training t;
+    t.pending = std::async(std::launch::async,
         [samples = std::move(samples), sizes = std::move(sizes)] { return trainOn(samples, sizes); });
+    t.sourceId = m_sourceId;
+    m_trainings.insert_or_assign(m_key, std::move(t));
+}
+
+const std::string &RecordBlockWriter::Training::dict()
+{
+    if (!ready) {
+        bytes = pending.get();
+        ready = true;
+    }
+    return bytes;
 }
 
 void RecordBlockWriter::storeTrained()
 {
     for (auto &[key, training] : m_trainings) {
-        const std::string dict = training.get();
+        const std::string &dict = training.dict();
         if (dict.empty())
             continue;
         auto ins = m_db.prepare("INSERT INTO record_dicts(key, data) VALUES(?, ?) ON CONFLICT(key) DO NOTHING");
@@ -196,8 +214,9 @@ void RecordBlockWriter::storeTrained()
 void RecordBlockWriter::adoptTraining()
 {
     auto it = m_trainings.find(m_key);
-    const std::string dict = it->second.get();
+    Training &t = m_adopted.insert_or_assign(m_key, std::move(it->second)).first->second;
     m_trainings.erase(it);
+    const std::string &dict = t.dict();
     if (dict.empty())
         return; // training failed: this key stays without one until a source trains again
     auto ins = m_db.prepare("INSERT INTO record_dicts(key, data) VALUES(?, ?) ON CONFLICT(key) DO NOTHING");

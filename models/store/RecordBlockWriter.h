@@ -90,7 +90,17 @@ private:
     std::vector<size_t> m_sampleSizes;
     Block m_current;
     std::map<std::string, std::unique_ptr<Dict>, std::less<>> m_dicts; // by key, as stored in the case
-    std::map<std::string, std::future<std::string>, std::less<>> m_trainings; // by key: dictionary bytes
+    struct Training {
+        std::future<std::string> pending;
+        std::string bytes; // the dictionary once trained (empty: training failed)
+        bool ready = false;
+        int64_t sourceId = 0; // the source it is trained on
+        const std::string &dict(); // waits for the training
+    };
+    std::map<std::string, Training, std::less<>> m_trainings; // by key, not stored yet
+    // Stored in the current transaction: pending again if it is rolled back (unless it was
+    // trained on the rolled-back source itself).
+    std::map<std::string, Training, std::less<>> m_adopted;
     BlockCompressor m_compressor;
     std::unique_ptr<sql::Stmt> m_insert;
     static constexpr size_t kMaxInFlight = 4; // blocks handed to the compressor, not yet written

@@ -290,6 +290,53 @@ private slots:
             }
     }
 
+    // One writer across sources, as an import has: a dictionary trained on a committed source is
+    // stored by the next source with the key; when that source is rolled back (a duplicate,
+    // a cancel) the dictionary goes back to pending and the source after it stores it.
+    void dictionaryOutlivesRolledBackSource()
+    {
+        auto cs = CaseStore::open(path("dictroll.ttcase").toStdString(), CaseStore::Access::Create);
+        sql::Db &db = cs->db();
+        Payloads lines;
+        for (int i = 0; i < 3000; ++i) // ~0.7 MiB: trained at the end of the source
+            lines.push_back(jsonLine(i));
+        store::RecordBlockWriter writer(db);
+        int64_t source = 0;
+        auto run = [&](bool commit) {
+            sql::Transaction tx(db);
+            db.exec("INSERT INTO sources(path, sha256, format, parser, parser_version, imported_utc) "
+                    "VALUES('f', lower(hex(randomblob(16))), 'jsonl', 'p', '1', 0)");
+            source = db.lastInsertId();
+            writer.begin(source, "jsonl");
+            for (const std::string &p : lines)
+                writer.add(p, "Security");
+            writer.finish();
+            if (commit) {
+                tx.commit();
+            } else {
+                writer.discard();
+                tx.rollback();
+            }
+        };
+        run(true); // trains in the background
+        QVERIFY(writer.trainingPending());
+        QCOMPARE(db.queryInt("SELECT count(*) FROM record_dicts"), int64_t(0));
+        run(false); // stores and uses it, then is rolled back
+        QVERIFY(writer.trainingPending());
+        QCOMPARE(db.queryInt("SELECT count(*) FROM record_dicts"), int64_t(0));
+        run(true); // stores and uses it for good
+        QVERIFY(!writer.trainingPending());
+        QCOMPARE(db.queryInt("SELECT count(*) FROM record_dicts"), int64_t(1));
+        QCOMPARE(writer.stats().dictionariesTrained, int64_t(2)); // stored twice, once kept
+        auto st = db.prepare("SELECT count(*), sum(dict_id IS NOT NULL) FROM record_blocks WHERE source_id = ?");
+        st.bind(1, source);
+        QVERIFY(st.step());
+        QVERIFY(st.int64(0) > 0);
+        QCOMPARE(st.int64(1), st.int64(0)); // every block of the last source uses it
+        QCOMPARE(db.queryInt("SELECT count(*) FROM record_blocks WHERE dict_id IS NULL"),
+            db.queryInt("SELECT count(*) FROM record_blocks WHERE source_id = 1"));
+    }
+
     // A damaged block: each of its records reports that block, every other record still reads.
     void corruptBlockFailsOnlyItsRecords_data()
     {
