@@ -226,22 +226,8 @@ public:
     }
     bool parse(RecordSink &sink) override
     {
-        for (size_t i = 0; i < m_parsed.count; ++i) {
-            ReadAhead::Item &it = m_parsed.items[i];
-            if (sink.cancelled())
-                return m_parsed.ok;
-            switch (it.kind) {
-            case ReadAhead::Item::Kind::Event:
-                sink.event(it.event);
-                break;
-            case ReadAhead::Item::Kind::Reject:
-                sink.reject(it.position, it.message);
-                break;
-            case ReadAhead::Item::Kind::Warning:
-                sink.warning(it.position, it.message);
-                break;
-            }
-        }
+        for (size_t i = 0; i < m_parsed.count && !sink.cancelled(); ++i)
+            ParsePipeline::replay(m_parsed.items[i], sink);
         return m_parsed.ok;
     }
     uint64_t bytes() const override { return m_parsed.bytes; }

@@ -161,6 +161,21 @@ void ParsePipeline::recycle(Batch *batch)
     m_cv.notify_all();
 }
 
+void ParsePipeline::replay(Item &it, RecordSink &target)
+{
+    switch (it.kind) {
+    case Item::Kind::Event:
+        target.event(it.event);
+        break;
+    case Item::Kind::Reject:
+        target.reject(it.position, it.message);
+        break;
+    case Item::Kind::Warning:
+        target.warning(it.position, it.message);
+        break;
+    }
+}
+
 bool ParsePipeline::run(FormatParser &parser, ByteSource &in, RecordSink &target)
 {
     ParsePipeline p(target);
@@ -184,20 +199,8 @@ bool ParsePipeline::run(FormatParser &parser, ByteSource &in, RecordSink &target
     std::exception_ptr consumerError;
     try {
         while (Batch *b = p.takeFull()) {
-            for (size_t i = 0; i < b->used; ++i) {
-                Item &it = b->items[i];
-                switch (it.kind) {
-                case Item::Kind::Event:
-                    target.event(it.event);
-                    break;
-                case Item::Kind::Reject:
-                    target.reject(it.position, it.message);
-                    break;
-                case Item::Kind::Warning:
-                    target.warning(it.position, it.message);
-                    break;
-                }
-            }
+            for (size_t i = 0; i < b->used; ++i)
+                replay(b->items[i], target);
             target.progress(0);
             p.recycle(b);
         }

@@ -35,13 +35,16 @@ public:
     // thread joined, and the exception rethrown.
     static bool run(FormatParser &parser, ByteSource &in, RecordSink &target);
 
-    // Internal (public only so that the process-wide pool of spare batches can hold them).
+    // One thing the parser reported, kept to be replayed on another thread (here and in
+    // ReadAhead). Public also so that the process-wide pool of spare batches can hold them.
     struct Item {
         enum class Kind : uint8_t { Event, Reject, Warning } kind = Kind::Event;
         int64_t position = 0;
         std::string message;
         RawEvent event;
     };
+    // Hands it to target as the parser reported it (the event's contents may be taken).
+    static void replay(Item &it, RecordSink &target);
     struct Batch {
         std::vector<Item> items;
         size_t used = 0;

@@ -18,8 +18,8 @@ ReadAhead::Parsed::~Parsed() = default;
 // the parsing thread), so the importer only stores it.
 class ReadAhead::RecordingSink final : public RecordSink {
 public:
-    RecordingSink(Parsed &out, const std::atomic<bool> *cancel, const std::atomic<bool> &abort,
-        const std::atomic<int> &waiting)
+    RecordingSink(
+        Parsed &out, const std::atomic<bool> *cancel, const std::atomic<bool> &abort, const std::atomic<int> &waiting)
         : m_out(out)
         , m_cancel(cancel)
         , m_abort(abort)
@@ -42,10 +42,7 @@ public:
         swap(next(Item::Kind::Event, ev.position, {}).event, ev);
     }
     void reject(int64_t position, std::string_view reason) override { next(Item::Kind::Reject, position, reason); }
-    void warning(int64_t position, std::string_view message) override
-    {
-        next(Item::Kind::Warning, position, message);
-    }
+    void warning(int64_t position, std::string_view message) override { next(Item::Kind::Warning, position, message); }
     bool cancelled() const override
     {
         return m_abort.load(std::memory_order_relaxed) || (m_cancel && m_cancel->load(std::memory_order_relaxed));
@@ -116,7 +113,8 @@ int64_t ReadAhead::pendingBytes() const
     return m_pendingBytes;
 }
 
-std::shared_ptr<ReadAhead::Job> ReadAhead::finished(std::unique_lock<std::mutex> &lock, const std::string &path, bool abort)
+std::shared_ptr<ReadAhead::Job> ReadAhead::finished(
+    std::unique_lock<std::mutex> &lock, const std::string &path, bool abort)
 {
     if (m_jobs.empty() || m_jobs.front()->path != path)
         return nullptr;
@@ -260,7 +258,8 @@ std::unique_ptr<ReadAhead::Parsed> ReadAhead::parse(Job &job)
         out->bytes = hashing.bytes();
         out->sha256 = hashing.hexDigest();
         out->usable = true;
-        out->parseNs = std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - t0).count();
+        out->parseNs
+            = std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - t0).count();
         return out;
     } catch (...) {
         out->usable = false;

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "core/FormatDetector.h"
+#include "core/ParsePipeline.h"
 #include "core/RawEvent.h"
 
 #include <atomic>
@@ -31,12 +32,7 @@ class FormatParser;
 // as not usable and the importer reads that file itself, the usual way, with the usual reports.
 class ReadAhead {
 public:
-    struct Item {
-        enum class Kind : uint8_t { Event, Reject, Warning } kind = Kind::Event;
-        int64_t position = 0;
-        std::string message;
-        RawEvent event;
-    };
+    using Item = ParsePipeline::Item; // replayed with ParsePipeline::replay
     struct Parsed {
         bool usable = false;
         Format format = Format::Unknown;
