@@ -18,27 +18,32 @@ CsvReader::CsvReader(ByteSource &in, size_t maxRecordBytes, size_t blockSize)
 
 bool CsvReader::fill()
 {
-    if (m_eof)
-        return false;
-    long long r = m_in.read(m_buf.data(), m_buf.size());
-    if (r < 0) {
-        m_error = "read error: " + m_in.error();
-        m_eof = true;
-        return false;
+    for (;;) {
+        if (m_eof)
+            return false;
+        long long r = m_in.read(m_buf.data(), m_buf.size());
+        if (r < 0) {
+            m_error = "read error: " + m_in.error();
+            m_eof = true;
+            return false;
+        }
+        if (r == 0) {
+            m_eof = true;
+            return false;
+        }
+        m_pos = 0;
+        m_end = size_t(r);
+        m_consumed += uint64_t(r);
+        if (m_first) {
+            m_first = false;
+            if (m_end >= 3 && std::memcmp(m_buf.data(), "\xEF\xBB\xBF", 3) == 0)
+                m_pos = 3;
+        }
+        if (m_pos < m_end)
+            return true;
+        // A block that held only the byte-order mark (a file of just a BOM: found by the
+        // hayabusa_csv fuzzer) has nothing to read yet: read on, never past the block's end.
     }
-    if (r == 0) {
-        m_eof = true;
-        return false;
-    }
-    m_pos = 0;
-    m_end = size_t(r);
-    m_consumed += uint64_t(r);
-    if (m_first) {
-        m_first = false;
-        if (m_end >= 3 && std::memcmp(m_buf.data(), "\xEF\xBB\xBF", 3) == 0)
-            m_pos = 3;
-    }
-    return true;
 }
 
 CsvReader::Status CsvReader::next(std::vector<std::string_view> &fields, int64_t &line)
@@ -65,7 +70,7 @@ CsvReader::Status CsvReader::next(std::vector<std::string_view> &fields, int64_t
         };
         bool done = false, atEof = false;
         while (!done) {
-            if (m_pos == m_end && !fill()) {
+            if (m_pos >= m_end && !fill()) {
                 atEof = true;
                 break;
             }

@@ -348,6 +348,26 @@ private slots:
                         "kept without it"));
     }
 
+    // A file of just a UTF-8 byte-order mark (found by the hayabusa_csv fuzzer: the reader went
+    // on past its block) is an empty timeline: no record, one warning, nothing read past it
+    // (the sanitizer run checks the last part).
+    void byteOrderMarkOnly()
+    {
+        for (auto kind : {TimelineParser::Kind::HayabusaCsv, TimelineParser::Kind::EvtxECmdCsv}) {
+            auto r = parseTimeline(kind, "\xEF\xBB\xBF", 16);
+            QVERIFY(r->ok);
+            QVERIFY(r->sink.events.empty());
+            QVERIFY(r->sink.rejects.empty());
+            QCOMPARE(r->sink.warnings.size(), size_t(1)); // said once, not a record
+        }
+        // With a header and a row after it, the mark is skipped as before.
+        std::string t = "\xEF\xBB\xBFTimestamp,Computer,Channel,EventID,RecordID,RuleTitle,Details\n";
+        t += "2024-03-04 10:00:00.000 +00:00,H1,Sec,4624,1,R,x\n";
+        auto r = parseTimeline(TimelineParser::Kind::HayabusaCsv, t, 16);
+        QVERIFY(r->ok);
+        QCOMPARE(r->sink.events.size(), size_t(1));
+    }
+
     void wrongHeaderIsRefused()
     {
         auto r = parseTimeline(TimelineParser::Kind::EvtxECmdCsv, "a,b\n1,2\n");
