@@ -10,6 +10,11 @@
 
 namespace tt {
 
+Format formatToRead(Format detected, Format forced)
+{
+    return forced != Format::Unknown && !isContainer(detected) ? forced : detected;
+}
+
 bool isContainer(Format f)
 {
     switch (f) {

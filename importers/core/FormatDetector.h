@@ -42,6 +42,9 @@ Format formatFromName(std::string_view name);
 
 // Decides by content, never by file name. `head` is the first bytes of the stream (64 KiB).
 Format detectFormat(const char *head, size_t n);
+// The format an input is read as: the user's --format (forced, Unknown when none) unless the
+// content is a container, which is always opened; otherwise what detectFormat() found.
+Format formatToRead(Format detected, Format forced);
 
 // A macOS AppleDouble file (magic 0x00051607): the resource fork / Finder metadata a Mac writes
 // as "._NAME" beside a file and under "__MACOSX/" in the zips it makes. Metadata, not telemetry.

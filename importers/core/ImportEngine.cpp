@@ -358,7 +358,7 @@ ImportSummary ImportEngine::run(
         readAheadFrom(i);
         importPath(f, kind == Kind::Named);
         if (m_readAhead)
-            m_readAhead->drop(f); // not taken (e.g. it could not be read): the queue moves on
+            m_readAhead->drop(f); // not taken (already in the case, not read ahead): stops its parse
     }
     m_readAhead.reset();
     try {
@@ -438,9 +438,7 @@ void ImportEngine::importPath(const std::string &path, bool named)
                 r.sha256 = sha;
                 r.message = "already in the case (same SHA-256 as source #" + std::to_string(known->id) + ")";
                 m_diskBytes += static_cast<uint64_t>(std::max<int64_t>(size, 0));
-                if (m_readAhead)
-                    m_readAhead->drop(path);
-                finish(std::move(r));
+                finish(std::move(r)); // its queued parse is dropped by run()
                 return;
             }
         }
@@ -493,10 +491,7 @@ void ImportEngine::importStream(ByteSource &src, const std::string &path, int64_
         spdlog::info("skipped {}: macOS AppleDouble metadata", path);
         return;
     }
-    const Format detected = detectFormat(peek.head().data(), peek.head().size());
-    Format fmt = detected;
-    if (m_options.forcedFormat != Format::Unknown && !isContainer(detected))
-        fmt = m_options.forcedFormat;
+    const Format fmt = formatToRead(detectFormat(peek.head().data(), peek.head().size()), m_options.forcedFormat);
     if (!isContainer(fmt)) {
         importLeaf(peek, path, size, mtime, fmt, named);
         return;

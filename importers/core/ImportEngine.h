@@ -98,11 +98,11 @@ public:
         uint64_t bulkIndexBytes = 64ull << 20;
         // Host for records that name none (Linux audit logs without node=); empty: none.
         std::string defaultHost;
-        // Where a file is parsed: Auto (a regular file up to kInlineParseBytes one file ahead on
-        // the read-ahead thread, see ReadAhead; a larger one or a stream on the importing thread
-        // with fewer than 4 cores, else on a parse thread), or always the one way (tests,
-        // benchmarks: Importing parses every file on the importing thread, Own through
-        // ParsePipeline).
+        // Where a file is parsed: Auto (a regular file up to kInlineParseBytes ahead of the one
+        // being stored, on the read-ahead thread, see ReadAhead; a larger one or a stream on the
+        // importing thread with fewer than 4 cores, else on a parse thread), or always the one
+        // way (tests, benchmarks: Importing parses every file on the importing thread, Own
+        // through ParsePipeline).
         enum class ParseThread { Auto, Own, Importing };
         ParseThread parseThread = ParseThread::Auto;
     };

@@ -101,12 +101,6 @@ void ReadAhead::queue(const std::string &path, int64_t mtime, int64_t size)
     m_cv.notify_all();
 }
 
-size_t ReadAhead::pending() const
-{
-    std::lock_guard lock(m_mu);
-    return m_jobs.size();
-}
-
 int64_t ReadAhead::pendingBytes() const
 {
     std::lock_guard lock(m_mu);
@@ -232,10 +226,7 @@ std::unique_ptr<ReadAhead::Parsed> ReadAhead::parse(Job &job)
         PeekSource peek(file, 64 * 1024);
         if (peek.headError() || isAppleDouble(peek.head().data(), peek.head().size()))
             return out;
-        const Format detected = detectFormat(peek.head().data(), peek.head().size());
-        Format fmt = detected;
-        if (m_forced != Format::Unknown && !isContainer(detected))
-            fmt = m_forced;
+        const Format fmt = formatToRead(detectFormat(peek.head().data(), peek.head().size()), m_forced);
         if (fmt == Format::Empty || isContainer(fmt) || (fmt != Format::Evtx && job.size > kMaxDenseBytes))
             return out;
         out->parser = makeParser(fmt);
@@ -262,8 +253,7 @@ std::unique_ptr<ReadAhead::Parsed> ReadAhead::parse(Job &job)
             = std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - t0).count();
         return out;
     } catch (...) {
-        out->usable = false;
-        return out; // the importer reads it again and reports the error
+        return out; // not usable: the importer reads it again and reports the error
     }
 }
 

@@ -73,8 +73,7 @@ public:
 
     // Queues a file to be parsed after those queued before it; mtime and size as stat() gave them.
     void queue(const std::string &path, int64_t mtime, int64_t size);
-    // Files queued and not yet taken or dropped, and their bytes.
-    size_t pending() const;
+    // Bytes of the files queued and not yet taken or dropped.
     int64_t pendingBytes() const;
     // When path is the oldest queued file: waits for its parse and returns it (usable or not).
     // Otherwise nullptr (it was not queued).

@@ -189,25 +189,25 @@ void RecordBlockWriter::startTraining()
 
 const std::string &RecordBlockWriter::Training::dict()
 {
-    if (!ready) {
+    if (pending.valid()) // not fetched yet (get() leaves it invalid)
         bytes = pending.get();
-        ready = true;
-    }
     return bytes;
+}
+
+void RecordBlockWriter::insertDictionary(std::string_view key, const std::string &dict)
+{
+    auto ins = m_db.prepare("INSERT INTO record_dicts(key, data) VALUES(?, ?) ON CONFLICT(key) DO NOTHING");
+    ins.bind(1, key).bindBlob(2, dict.data(), dict.size());
+    ins.exec();
+    if (m_db.changes() > 0) // (not when another session stored its own first)
+        ++m_stats.dictionariesTrained;
 }
 
 void RecordBlockWriter::storeTrained()
 {
-    for (auto &[key, training] : m_trainings) {
-        const std::string &dict = training.dict();
-        if (dict.empty())
-            continue;
-        auto ins = m_db.prepare("INSERT INTO record_dicts(key, data) VALUES(?, ?) ON CONFLICT(key) DO NOTHING");
-        ins.bind(1, std::string_view(key)).bindBlob(2, dict.data(), dict.size());
-        ins.exec();
-        if (m_db.changes() > 0)
-            ++m_stats.dictionariesTrained;
-    }
+    for (auto &[key, training] : m_trainings)
+        if (const std::string &dict = training.dict(); !dict.empty())
+            insertDictionary(key, dict);
     m_trainings.clear();
 }
 
@@ -219,11 +219,7 @@ void RecordBlockWriter::adoptTraining()
     const std::string &dict = t.dict();
     if (dict.empty())
         return; // training failed: this key stays without one until a source trains again
-    auto ins = m_db.prepare("INSERT INTO record_dicts(key, data) VALUES(?, ?) ON CONFLICT(key) DO NOTHING");
-    ins.bind(1, std::string_view(m_key)).bindBlob(2, dict.data(), dict.size());
-    ins.exec();
-    if (m_db.changes() > 0)
-        ++m_stats.dictionariesTrained;
+    insertDictionary(m_key, dict);
     resolveDictionary(); // the stored one (another session may have stored its own first)
     m_training = false;
 }

@@ -76,6 +76,7 @@ private:
     void resolveDictionary();
     void startTraining();
     void adoptTraining(); // waits for this key's training, stores and uses its dictionary
+    void insertDictionary(std::string_view key, const std::string &dict); // into record_dicts
     void submit(Block &&b);
     bool writeOne(bool wait); // writes the oldest compressed block; false when none (is ready)
 
@@ -93,7 +94,6 @@ private:
     struct Training {
         std::future<std::string> pending;
         std::string bytes; // the dictionary once trained (empty: training failed)
-        bool ready = false;
         int64_t sourceId = 0; // the source it is trained on
         const std::string &dict(); // waits for the training
     };
