@@ -421,7 +421,8 @@ private slots:
         QCOMPARE(QString::fromStdString(
                      toPostgres("CREATE VIRTUAL TABLE f USING fts5(text, content='', tokenize='trigram');", "s.ops")),
             QStringLiteral("CREATE TABLE f(rowid bigint PRIMARY KEY, text text NOT NULL);"
-                           "CREATE INDEX f_text_trgm ON f USING gin (text s.ops);"));
+                           "CREATE INDEX f_text_trgm ON f USING gin (text s.ops);"
+                           "ALTER TABLE f ALTER COLUMN text SET STATISTICS 1000;"));
     }
 
     void caseSchemaMatchesSqlite()
