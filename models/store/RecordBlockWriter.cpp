@@ -48,9 +48,14 @@ std::string trainOn(const std::string &samples, const std::vector<size_t> &sizes
     // fastCover with fixed parameters: 0.07 s for 1 MiB of JSON lines against 0.3 s for
     // ZDICT_trainFromBuffer's parameter search, for a dictionary 3 % less effective.
     ZDICT_fastCover_params_t params {};
+    // f: the d-mer frequency table has 2^f entries (4 bytes each, and 2 more per entry for the
+    // segment counts), allocated and zeroed by every training. zstd's default 20 makes that 6 MiB
+    // for 1 MiB of samples; 16 (384 KiB) trains the EVTX corpus's 12 dictionaries in ~0.1 s less
+    // CPU with record blocks as small (whole corpus 46.25 MB vs 46.33 MB; 300 000 generated
+    // JSON lines 23.96 MB vs 24.14 MB).
     params.k = 200;
     params.d = 8;
-    params.f = 20;
+    params.f = 16;
     params.accel = 1;
     params.splitPoint = 1.0;
     params.zParams.compressionLevel = blocks::kLevel;
