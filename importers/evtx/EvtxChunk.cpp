@@ -73,8 +73,22 @@ bool EvtxChunk::hasSignature() const
 
 bool EvtxChunk::isAllZero() const
 {
-    for (size_t i = 0; i < m_size; ++i)
-        if (m_buf[i])
+    // Most chunks of a preallocated log are all zero: OR 64 bytes at a time (the compiler
+    // vectorises this loop; a byte loop with an early return it does not).
+    const uint8_t *p = m_buf.get();
+    size_t i = 0;
+    for (; i + 64 <= m_size; i += 64) {
+        uint64_t acc = 0;
+        for (size_t k = 0; k < 64; k += 8) {
+            uint64_t w;
+            std::memcpy(&w, p + i + k, 8);
+            acc |= w;
+        }
+        if (acc)
+            return false;
+    }
+    for (; i < m_size; ++i)
+        if (p[i])
             return false;
     return true;
 }
