@@ -297,6 +297,11 @@ std::unique_ptr<CaseStore> CaseStore::openServer(const std::string &text, Access
                 ensurePgNotifyTriggers(pg, location);
             } catch (const sql::Error &) {
             }
+            // Likewise the search column's statistics target (a planner hint: nothing depends on it).
+            try {
+                ensurePgSearchStatistics(pg);
+            } catch (const sql::Error &) {
+            }
         }
         if (!cs->m_readOnly && pendingBulkIndexes(cs->m_db) > 0)
             restoreBulkIndexes(cs->m_db);

@@ -68,8 +68,10 @@ std::string translateFts5(const std::string &sql, std::string_view trigramOps)
             // share of rows holding the word, which comes from the column's histogram: with the
             // default 100 entries a word in 0.2 % of the rows matches one entry in a fifth of
             // ANALYZE's samples, is estimated at 1 %, and the walk reads the whole table for it.
-            // 1 000 entries (a sample of 300 000 rows) estimate such words to 0.1 %.
-            indexes += "ALTER TABLE " + table + " ALTER COLUMN " + arg + " SET STATISTICS 1000;";
+            // 1 000 entries (a sample of 300 000 rows) estimate such words to 0.1 %. Cases made
+            // before get it when opened for writing (ensurePgSearchStatistics).
+            indexes += "ALTER TABLE " + table + " ALTER COLUMN " + arg + " SET STATISTICS "
+                + std::to_string(kPgTrigramStatistics) + ";";
         }
         out += "CREATE TABLE " + table + "(rowid bigint PRIMARY KEY" + columns + ");" + indexes;
         begin = m[0].second;
@@ -355,6 +357,17 @@ int createNotifyTriggers(sql::PgDb &db, const std::string &schema)
 std::string pgNotifyChannel(const CaseLocation &location)
 {
     return location.schemaName();
+}
+
+bool ensurePgSearchStatistics(sql::PgDb &db)
+{
+    auto st = db.prepare("SELECT attstattarget FROM pg_attribute WHERE attrelid = to_regclass('events_fts') "
+                         "AND attname = 'text'");
+    if (!st.step() || st.int64(0) == kPgTrigramStatistics)
+        return false;
+    st.reset();
+    db.exec("ALTER TABLE events_fts ALTER COLUMN text SET STATISTICS " + std::to_string(kPgTrigramStatistics));
+    return true;
 }
 
 int ensurePgNotifyTriggers(sql::PgDb &db, const CaseLocation &location)

@@ -79,6 +79,13 @@ int upgradePgCase(sql::PgDb &db, const CaseLocation &location, const std::string
 // all triggers exist it runs no DDL, so roles without CREATE rights can call it).
 // Returns the number of triggers it created (0 when all were there).
 int ensurePgNotifyTriggers(sql::PgDb &db, const CaseLocation &location);
+
+// The statistics target of events_fts.text, the search's trigram column: the histogram the
+// planner estimates a word's share of the rows from (toPostgres sets it on new cases).
+inline constexpr int kPgTrigramStatistics = 1000;
+// Sets it on a case made before (ALTER TABLE: needs the table's owner; throws sql::Error for
+// another role). Runs no DDL when it is set already. Returns whether it changed it.
+bool ensurePgSearchStatistics(sql::PgDb &db);
 std::string pgNotifyChannel(const CaseLocation &location);
 
 } // namespace tt::store

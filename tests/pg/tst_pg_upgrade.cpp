@@ -253,6 +253,32 @@ private slots:
         QCOMPARE(cs->db().queryInt("SELECT max(version) FROM schema_version"), kSchemaVersion);
     }
 
+    // A current case made before the search column had its statistics target (a planner hint,
+    // no schema step): a writer sets it as it opens the case, a reader leaves it.
+    void searchStatisticsAreSetWhenOpenedForWriting()
+    {
+        const std::string url = m_pg.url("stats");
+        const char *target = "SELECT attstattarget FROM pg_attribute WHERE attrelid = to_regclass('events_fts') "
+                             "AND attname = 'text'";
+        {
+            auto cs = CaseStore::open(url, CaseStore::Access::Create);
+            QCOMPARE(cs->db().queryInt(target), kPgTrigramStatistics);
+            cs->db().exec("ALTER TABLE events_fts ALTER COLUMN text SET STATISTICS -1");
+            QCOMPARE(cs->db().queryInt(target), -1);
+        }
+        {
+            auto cs = CaseStore::open(url, CaseStore::Access::ReadOnly);
+            QCOMPARE(cs->db().queryInt(target), -1);
+        }
+        auto cs = CaseStore::open(url, CaseStore::Access::ReadWrite);
+        QCOMPARE(cs->db().queryInt(target), kPgTrigramStatistics);
+        QCOMPARE(cs->migratedFrom(), 0);
+        PgDb db;
+        db.open(CaseLocation::parse(url), PgDb::Mode::ReadWrite);
+        QCOMPARE(db.queryInt(target), kPgTrigramStatistics); // (the case's schema on this path too)
+        QVERIFY(!ensurePgSearchStatistics(db)); // set already: no DDL
+    }
+
     void aFailedStepLeavesTheCaseAsItWas()
     {
         const std::string url = m_pg.url("broken");
