@@ -113,6 +113,8 @@ SearchIndexBuild build(sql::Db &db, const std::atomic<bool> *cancel,
                 QThread::msleep(yieldMs);
         }
         out.cancelled = cancel && cancel->load();
+        if (!out.cancelled && out.indexed > 0)
+            store::settleSearchIndex(db);
     } catch (const std::exception &e) {
         out.error = QString::fromUtf8(e.what());
     }

@@ -79,4 +79,15 @@ int64_t searchPendingEvents(sql::Db &db)
     return st.step() ? st.int64(0) : 0;
 }
 
+int64_t settleSearchIndex(sql::Db &db)
+{
+    if (!db.isPostgres())
+        return 0;
+    try {
+        return db.queryInt("SELECT coalesce(gin_clean_pending_list(to_regclass('events_fts_text_trgm')), 0)");
+    } catch (const sql::Error &) {
+        return 0; // not the owner: autovacuum merges the list
+    }
+}
+
 } // namespace tt::store

@@ -49,4 +49,11 @@ void setSearchIndexedThrough(sql::Db &db, int64_t eventId); // inside the caller
 inline constexpr int64_t kExactPending = 200000;
 int64_t searchPendingEvents(sql::Db &db);
 
+// After a build on a server: moves the trigram index's pending list (GIN fastupdate: up to
+// gin_pending_list_limit, 4 MiB, of new entries that every search reads in full and that the
+// planner prices page by page, so that it walks or scans events_fts instead until autovacuum
+// merges them) into the index. Needs the index's owner; for another role it leaves the list to
+// autovacuum. Returns the pages merged (0 on a case file).
+int64_t settleSearchIndex(sql::Db &db);
+
 } // namespace tt::store
